@@ -1,0 +1,156 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { recordAudit } from '../auth/audit.service.ts';
+import { maskPiiText } from '../shared/crypto.ts';
+import { AppError, type ErrorDetail } from '../shared/errors.ts';
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** `/person/groups/1` → `person.groups[1]`, prefixed by the part of the request. */
+export function fieldName(context: string | undefined, instancePath: string, child?: string): string {
+  const segments = instancePath.split('/').filter(Boolean);
+  if (child) segments.push(child);
+  let path = '';
+  for (const segment of segments) {
+    const decoded = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    path += /^\d+$/.test(decoded) ? `[${decoded}]` : path === '' ? decoded : `.${decoded}`;
+  }
+  const prefix = context && context !== 'body' ? context : '';
+  if (!prefix) return path || 'body';
+  return path ? `${prefix}.${path}` : prefix;
+}
+
+/** Turns Ajv issues into details that each name one field. */
+export function validationDetails(issues: AjvIssue[], context?: string): ErrorDetail[] {
+  return issues.map((issue) => {
+    const child =
+      issue.keyword === 'required'
+        ? String(issue.params.missingProperty)
+        : issue.keyword === 'additionalProperties'
+          ? String(issue.params.additionalProperty)
+          : undefined;
+    const message =
+      issue.keyword === 'additionalProperties'
+        ? 'is not an accepted field'
+        : issue.keyword === 'required'
+          ? 'is required'
+          : (issue.message ?? 'is invalid');
+    return { field: fieldName(context, issue.instancePath, child), message };
+  });
+}
+
+const FASTIFY_CODES: Record<string, [string, string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: ['MALFORMED_JSON', '请求体不是合法的 JSON'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['MALFORMED_JSON', '请求体为空，应为 JSON'],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', '请求体过大'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', '不支持的内容类型'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['INVALID_REQUEST', 'Content-Length 与请求体不符'],
+};
+
+/** The database is down or saturated: a 503 the client may retry, not a bug. */
+function isDatabaseUnavailable(error: FastifyError): boolean {
+  const code = (error as { code?: string }).code;
+  return (
+    code === 'ECONNREFUSED' ||
+    code === '57P03' ||
+    /timeout exceeded when trying to connect|Connection terminated/.test(error.message)
+  );
+}
+
+/**
+ * Two writers collided in the database (a unique key taken a moment ago, a serialization failure
+ * or a deadlock). The transaction rolled back, so nothing was written and the request may be
+ * retried: a 409, not a 500. Code paths that can collide take locks; this is the backstop.
+ */
+function isWriteCollision(error: FastifyError): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '23505' || code === '40001' || code === '40P01';
+}
+
+export function toAppError(error: FastifyError): AppError {
+  if (error instanceof AppError) return error;
+  if (error.validation) {
+    return new AppError(
+      'INVALID_REQUEST',
+      '请求参数不符合要求',
+      validationDetails(error.validation as AjvIssue[], error.validationContext),
+    );
+  }
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (known) return new AppError(known[0], known[1], [{ field: 'body', message: error.message }]);
+  if (error instanceof SyntaxError && error.statusCode === 400) {
+    return new AppError('MALFORMED_JSON', '请求体不是合法的 JSON', [
+      { field: 'body', message: error.message },
+    ]);
+  }
+  if (error.statusCode === 429) return new AppError('RATE_LIMITED', '请求过于频繁，请稍后再试', []);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError('INVALID_REQUEST', error.message, [], error.statusCode);
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('DATABASE_UNAVAILABLE', '数据库暂时不可用，请稍后重试', [
+      { field: 'database', message: 'unavailable' },
+    ]);
+  }
+  if (isWriteCollision(error)) {
+    return new AppError('CONFLICT', '数据正被他人同时修改，本次未保存，请重试', [
+      { field: 'request', message: 'collided with a concurrent write; nothing was saved, retry' },
+    ]);
+  }
+  return new AppError('INTERNAL_ERROR', '服务器内部错误，已记录，请联系管理员', [], 500);
+}
+
+/**
+ * Records a refused authorization (role or object scope) of a logged-in caller: 等保 expects
+ * access violations in the audit trail. Written on its own, since the request's transaction
+ * (if any) has rolled back; a failure to write it is logged, never shown to the caller.
+ */
+async function auditDenial(request: FastifyRequest, appError: AppError): Promise<void> {
+  const actor = request.principal;
+  if (appError.code !== 'FORBIDDEN' || !actor) return;
+  try {
+    await recordAudit(
+      request.server.deps.database.db,
+      request.auditContext ?? { actor, ip: request.ip, requestId: request.id },
+      {
+        action: 'access.denied',
+        objectType: 'route',
+        objectId: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+        outcome: 'denied',
+        after: {
+          reason: maskPiiText(appError.details.map((detail) => detail.message).join('; ')).slice(0, 500),
+        },
+      },
+    );
+  } catch (error) {
+    request.log.error({ err: error }, 'could not audit an access denial');
+  }
+}
+
+/**
+ * The one place errors become HTTP responses: `{error:{code,message,details}}`. Messages and
+ * details are masked (maskPiiText): parser messages can quote the request body.
+ */
+export async function handleError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const appError = toAppError(error);
+  if (appError.statusCode >= 500) {
+    request.log.error({ err: error }, 'request failed');
+  } else if (isWriteCollision(error)) {
+    request.log.warn({ err: error }, 'request collided with a concurrent write');
+  } else {
+    request.log.info({ code: appError.code }, 'request refused');
+  }
+  await auditDenial(request, appError);
+  const details = appError.details.map((detail) => ({ ...detail, message: maskPiiText(detail.message) }));
+  return reply.status(appError.statusCode).send({
+    error: { code: appError.code, message: maskPiiText(appError.message), details },
+  });
+}

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import { authRoutes } from '../auth/auth.routes.ts';
+import { claimRoutes } from '../claims/claim.routes.ts';
+import { employmentRoutes } from '../claims/employment.routes.ts';
+import { ledgerRoutes } from '../ledger/ledger.routes.ts';
+import { policyRoutes } from '../policy/policy.routes.ts';
+import { registryRoutes } from '../registry/registry.routes.ts';
+import { reportRoutes } from '../reports/report.routes.ts';
+import { supervisionRoutes } from '../supervision/supervision.routes.ts';
+import { trainingRoutes } from '../training/training.routes.ts';
+import { healthRoutes } from './health.routes.ts';
+import { webRoutes } from './web.routes.ts';
+
+/** Every domain's route plugin, registered in this order by buildApp. */
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
+  healthRoutes,
+  webRoutes,
+  authRoutes,
+  policyRoutes,
+  registryRoutes,
+  trainingRoutes,
+  ledgerRoutes,
+  claimRoutes,
+  employmentRoutes,
+  reportRoutes,
+  supervisionRoutes,
+];

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { openDatabase } from '../db/database.ts';
+import { migrate } from '../db/migrator.ts';
+import { DEMO_PASSWORD, isEmpty, seedDemo } from '../demo/demo.service.ts';
+import type { Config } from '../shared/config.ts';
+import { buildApp } from './app.ts';
+
+export interface ServeOptions {
+  /** Seed the demo data when the embedded database is empty (what `npm start` does). */
+  seedIfEmpty: boolean;
+}
+
+/** Opens the database, migrates it, optionally seeds it, and starts listening. */
+export async function startServer(config: Config, options: ServeOptions): Promise<FastifyInstance> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const migration = await migrate(database);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log(
+    `数据库 database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}; migrations applied: ${migration.applied.length}`,
+  );
+  if (options.seedIfEmpty && config.isDemoMode && (await isEmpty(database.db))) {
+    const seeded = await seedDemo(database.db);
+    log(
+      `演示数据 demo data seeded: ${seeded.regions} regions, ${seeded.users} accounts (password ${DEMO_PASSWORD})`,
+    );
+  }
+  const app = await buildApp({ config, database });
+  app.addHook('onClose', async () => database.close());
+  const shutdown = () => {
+    void app.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log(
+    `SkillFund 已启动 listening on http://${config.host}:${port}  (API docs: http://${config.host}:${port}/api/docs)`,
+  );
+  return app;
+}

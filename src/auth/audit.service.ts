@@ -1,0 +1,227 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.ts';
+import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
+import { maskPiiDeep } from '../shared/crypto.ts';
+import type { Principal } from './scope.ts';
+
+/** Who is acting, from where: carried from the route into every service that writes. */
+export interface AuditContext {
+  actor: Principal | null;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export const SYSTEM_CONTEXT: AuditContext = { actor: null, ip: null, requestId: null };
+
+export interface AuditEntry {
+  action: string;
+  objectType: string;
+  objectId?: string | number | null;
+  /** Province the object belongs to; defaults to the actor's. */
+  provinceCode?: string;
+  outcome?: 'success' | 'denied' | 'failure';
+  before?: unknown;
+  after?: unknown;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The text hashed for one entry: everything but the id and the hash itself. */
+export function auditHashInput(previousHash: string, row: Record<string, unknown>): string {
+  return `${previousHash}\n${canonicalJson(row)}`;
+}
+
+/**
+ * Appends one audit entry in the caller's transaction, chained to the previous entry of the
+ * same province. The advisory lock serialises writers of one province so the chain has no forks.
+ */
+export async function recordAudit(
+  executor: Executor,
+  context: AuditContext,
+  entry: AuditEntry,
+): Promise<void> {
+  const provinceCode = entry.provinceCode ?? (context.actor ? context.actor.provinceCode : '000000');
+  await sql`select pg_advisory_xact_lock(hashtext(${`audit:${provinceCode}`}))`.execute(executor);
+  const last = await executor
+    .selectFrom('audit_log')
+    .select('hash')
+    .where('province_code', '=', provinceCode)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const previousHash = last?.hash ?? GENESIS_HASH;
+  const row = {
+    province_code: provinceCode,
+    occurred_at: new Date(),
+    actor_user_id: context.actor?.userId ?? null,
+    actor_role: context.actor?.role ?? null,
+    ip: context.ip,
+    action: entry.action,
+    object_type: entry.objectType,
+    object_id: entry.objectId === undefined || entry.objectId === null ? null : String(entry.objectId),
+    outcome: entry.outcome ?? 'success',
+    before_state: entry.before === undefined ? null : JSON.parse(JSON.stringify(entry.before)),
+    after_state: entry.after === undefined ? null : JSON.parse(JSON.stringify(entry.after)),
+    request_id: context.requestId,
+  };
+  const hash = sha256Hex(auditHashInput(previousHash, row));
+  await executor
+    .insertInto('audit_log')
+    .values({
+      ...row,
+      before_state: row.before_state === null ? null : JSON.stringify(row.before_state),
+      after_state: row.after_state === null ? null : JSON.stringify(row.after_state),
+      previous_hash: previousHash,
+      hash,
+    })
+    .execute();
+}
+
+export interface AuditVerification {
+  checked: number;
+  /** The first entry whose hash or link does not match, if any. */
+  firstTampered: { id: number; provinceCode: string; reason: string } | null;
+}
+
+/**
+ * Recomputes every province's chain (or one province's); names the first entry that was altered,
+ * or that follows a removed entry. Removing the newest entries is visible only against a head
+ * hash recorded elsewhere (`skillfund audit verify` prints the head of each chain for that).
+ */
+export async function verifyAuditChain(
+  executor: Executor,
+  provinceCode?: string,
+): Promise<AuditVerification> {
+  let query = executor.selectFrom('audit_log').selectAll().orderBy('province_code').orderBy('id');
+  if (provinceCode !== undefined) query = query.where('province_code', '=', provinceCode);
+  const rows = await query.execute();
+  const lastHashByProvince = new Map<string, string>();
+  for (const row of rows) {
+    const expectedPrevious = lastHashByProvince.get(row.province_code) ?? GENESIS_HASH;
+    if (row.previous_hash !== expectedPrevious) {
+      return tampered(rows.indexOf(row), row, 'previous_hash does not link to the preceding entry');
+    }
+    const recomputed = sha256Hex(
+      auditHashInput(row.previous_hash, {
+        province_code: row.province_code,
+        occurred_at: row.occurred_at,
+        actor_user_id: row.actor_user_id,
+        actor_role: row.actor_role,
+        ip: row.ip,
+        action: row.action,
+        object_type: row.object_type,
+        object_id: row.object_id,
+        outcome: row.outcome,
+        before_state: row.before_state,
+        after_state: row.after_state,
+        request_id: row.request_id,
+      }),
+    );
+    if (recomputed !== row.hash) return tampered(rows.indexOf(row), row, 'content does not match its hash');
+    lastHashByProvince.set(row.province_code, row.hash);
+  }
+  return { checked: rows.length, firstTampered: null };
+
+  function tampered(
+    index: number,
+    row: { id: number; province_code: string },
+    reason: string,
+  ): AuditVerification {
+    return { checked: index, firstTampered: { id: row.id, provinceCode: row.province_code, reason } };
+  }
+}
+
+/** The newest hash of each province's chain (to be recorded outside the database). */
+export async function auditChainHeads(
+  executor: Executor,
+): Promise<Array<{ provinceCode: string; id: number; hash: string }>> {
+  const rows = await executor
+    .selectFrom('audit_log as a')
+    .select(['a.province_code', 'a.id', 'a.hash'])
+    .where(({ eb, selectFrom }) =>
+      eb(
+        'a.id',
+        '=',
+        selectFrom('audit_log as b')
+          .select((inner) => inner.fn.max('b.id').as('max_id'))
+          .whereRef('b.province_code', '=', 'a.province_code'),
+      ),
+    )
+    .orderBy('a.province_code')
+    .execute();
+  return rows.map((row) => ({ provinceCode: row.province_code, id: row.id, hash: row.hash }));
+}
+
+export interface AuditQuery {
+  page: number;
+  pageSize: number;
+  action?: string;
+  objectType?: string;
+  objectId?: string;
+  actorUserId?: number;
+  outcome?: 'success' | 'denied' | 'failure';
+  /** Inclusive lower bound (ISO date-time). */
+  from?: string;
+  /** Exclusive upper bound (ISO date-time). */
+  to?: string;
+}
+
+export interface AuditEntryView {
+  id: number;
+  provinceCode: string;
+  occurredAt: string;
+  actorUserId: number | null;
+  actorRole: string | null;
+  ip: string | null;
+  action: string;
+  objectType: string;
+  objectId: string | null;
+  outcome: 'success' | 'denied' | 'failure';
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  hash: string;
+}
+
+/**
+ * One page of the audit trail of the caller's province, newest first. Personal data inside the
+ * before/after states is masked: audit readers do not hold `person.unmask`.
+ */
+export async function listAuditEntries(
+  executor: Executor,
+  principal: Principal,
+  query: AuditQuery,
+): Promise<{ items: AuditEntryView[]; total: number; page: number; pageSize: number }> {
+  let base = executor.selectFrom('audit_log').where('province_code', '=', principal.provinceCode);
+  if (query.action) base = base.where('action', '=', query.action);
+  if (query.objectType) base = base.where('object_type', '=', query.objectType);
+  if (query.objectId) base = base.where('object_id', '=', query.objectId);
+  if (query.actorUserId !== undefined) base = base.where('actor_user_id', '=', query.actorUserId);
+  if (query.outcome) base = base.where('outcome', '=', query.outcome);
+  if (query.from) base = base.where('occurred_at', '>=', new Date(query.from));
+  if (query.to) base = base.where('occurred_at', '<', new Date(query.to));
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize)
+    .execute();
+  const items = rows.map((row) => ({
+    id: row.id,
+    provinceCode: row.province_code,
+    occurredAt: row.occurred_at.toISOString(),
+    actorUserId: row.actor_user_id,
+    actorRole: row.actor_role,
+    ip: row.ip,
+    action: row.action,
+    objectType: row.object_type,
+    objectId: row.object_id,
+    outcome: row.outcome,
+    before: maskPiiDeep(row.before_state),
+    after: maskPiiDeep(row.after_state),
+    requestId: row.request_id,
+    hash: row.hash,
+  }));
+  return { items, total: Number(total), page: query.page, pageSize: query.pageSize };
+}

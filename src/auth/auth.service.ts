@@ -1,0 +1,552 @@
+import { randomBytes } from 'node:crypto';
+import type { Db, Executor } from '../db/database.ts';
+import { sha256Hex } from '../shared/canonical-json.ts';
+import type { Config } from '../shared/config.ts';
+import { decryptField, encryptField, type Keyring } from '../shared/crypto.ts';
+import { AppError } from '../shared/errors.ts';
+import { type AuditContext, recordAudit } from './audit.service.ts';
+import type { SessionRestriction } from './auth.table.ts';
+import { hashPassword, isPublishedPassword, passwordProblems, verifyPassword } from './password.ts';
+import { isRole, ROLES_REQUIRING_TOTP, type Role } from './roles.ts';
+import { type Principal, provinceOf } from './scope.ts';
+import { generateTotpSecret, matchingTotpStep, totpUri } from './totp.ts';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCK_MINUTES = 30;
+/** A restricted session (password change, TOTP enrolment) lives at most this long. */
+export const RESTRICTED_SESSION_MINUTES = 15;
+/** Column context of the encrypted TOTP secrets (bound as AES-GCM associated data). */
+const TOTP_SECRET_CONTEXT = 'app_user.totp_secret';
+
+export interface SessionPolicy {
+  idleTimeoutMinutes: number;
+  absoluteTimeoutMinutes: number;
+  /** The clock; tests inject one to exercise the timeouts and the lockout. */
+  now?: () => Date;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+  idleTimeoutMinutes: 30,
+  absoluteTimeoutMinutes: 12 * 60,
+};
+
+/** Everything the identity rules need besides the database. */
+export interface AuthSettings {
+  session: SessionPolicy;
+  keyring: Keyring;
+  /** Demo mode: the published demo password works and officers may skip TOTP enrolment. */
+  isDemoMode: boolean;
+}
+
+/** The settings from configuration, with an optional override of the session policy (tests). */
+export function authSettingsFrom(config: Config, override?: SessionPolicy): AuthSettings {
+  return {
+    session: override ?? {
+      idleTimeoutMinutes: config.sessionIdleMinutes ?? DEFAULT_SESSION_POLICY.idleTimeoutMinutes,
+      absoluteTimeoutMinutes: config.sessionAbsoluteMinutes ?? DEFAULT_SESSION_POLICY.absoluteTimeoutMinutes,
+    },
+    keyring: config.dataKeyring,
+    isDemoMode: config.isDemoMode,
+  };
+}
+
+const nowOf = (policy: SessionPolicy): Date => policy.now?.() ?? new Date();
+
+export interface NewUser {
+  loginName: string;
+  displayName: string;
+  password: string;
+  role: Role;
+  regionCode: string;
+  organisationId?: number | null;
+  personId?: number | null;
+  mustChangePassword?: boolean;
+}
+
+/** Creates a user after checking the password rules; the login name must be unused. */
+export async function createUser(executor: Executor, context: AuditContext, input: NewUser): Promise<number> {
+  const problems = passwordProblems(input.password, input.loginName);
+  if (problems.length > 0) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      '密码不符合安全要求',
+      problems.map((message) => ({ field: 'password', message })),
+    );
+  }
+  if (!isRole(input.role)) {
+    throw new AppError('VALIDATION_FAILED', '角色无效', [
+      { field: 'role', message: `unknown role ${input.role}` },
+    ]);
+  }
+  const existing = await executor
+    .selectFrom('app_user')
+    .select('id')
+    .where('login_name', '=', input.loginName)
+    .executeTakeFirst();
+  if (existing) {
+    throw new AppError('CONFLICT', '登录名已被使用', [
+      { field: 'loginName', message: 'login name already exists' },
+    ]);
+  }
+  const { id } = await executor
+    .insertInto('app_user')
+    .values({
+      login_name: input.loginName,
+      display_name: input.displayName,
+      password_hash: await hashPassword(input.password),
+      role: input.role,
+      region_code: input.regionCode,
+      organisation_id: input.organisationId ?? null,
+      person_id: input.personId ?? null,
+      must_change_password: input.mustChangePassword ?? false,
+      totp_secret: null,
+      locked_until: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'user.create',
+    objectType: 'user',
+    objectId: id,
+    provinceCode: provinceOf(input.regionCode),
+    after: { loginName: input.loginName, role: input.role, regionCode: input.regionCode },
+  });
+  return id;
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  mustChangePassword: boolean;
+  /** The role needs TOTP and has none yet: the session may only enrol it. */
+  totpEnrolmentRequired: boolean;
+  restriction: SessionRestriction | null;
+  principal: Principal;
+}
+
+const invalidCredentials = () =>
+  new AppError('UNAUTHENTICATED', '登录名或密码错误', [
+    { field: 'password', message: 'invalid login name or password' },
+  ]);
+
+type UserRow = Awaited<ReturnType<typeof findUser>> & {};
+
+function findUser(executor: Executor, where: { loginName: string } | { id: number }) {
+  const query = executor.selectFrom('app_user').selectAll();
+  return (
+    'id' in where ? query.where('id', '=', where.id) : query.where('login_name', '=', where.loginName)
+  ).executeTakeFirst();
+}
+
+// Verifying against a real hash when the login name is unknown keeps the response time the same,
+// so timing does not reveal which login names exist.
+let dummyHash: Promise<string> | undefined;
+async function burnPasswordCheck(password: string): Promise<void> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  await verifyPassword(await dummyHash, password);
+}
+
+/** Counts a failed credential check; the fifth in a row locks the account for 30 minutes. */
+async function recordCredentialFailure(
+  db: Db,
+  context: AuditContext,
+  user: UserRow,
+  details: { action: string; reason: string; now: Date },
+): Promise<void> {
+  const failures = user.failed_login_count + 1;
+  const lockedUntil =
+    failures >= MAX_FAILED_LOGINS ? new Date(details.now.getTime() + LOCK_MINUTES * 60_000) : null;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('app_user')
+      .set({ failed_login_count: lockedUntil ? 0 : failures, locked_until: lockedUntil })
+      .where('id', '=', user.id)
+      .execute();
+    await recordAudit(trx, context, {
+      action: details.action,
+      objectType: 'user',
+      objectId: user.id,
+      provinceCode: provinceOf(user.region_code),
+      outcome: 'denied',
+      after: { failures, locked: lockedUntil !== null, reason: details.reason },
+    });
+  });
+}
+
+function assertNotLocked(user: UserRow, now: Date): void {
+  if (user.locked_until && user.locked_until > now) {
+    throw new AppError('FORBIDDEN', `账号已锁定，请于 ${user.locked_until.toISOString()} 后重试`, [
+      { field: 'loginName', message: 'account locked after repeated failures' },
+    ]);
+  }
+}
+
+/** The restriction a new session of this user carries, if any. */
+function sessionRestrictionFor(user: UserRow, settings: AuthSettings): SessionRestriction | null {
+  if (user.must_change_password) return 'password_change';
+  const needsTotp = (ROLES_REQUIRING_TOTP as readonly string[]).includes(user.role);
+  if (needsTotp && !user.totp_secret && !settings.isDemoMode) return 'totp_enrolment';
+  return null;
+}
+
+/** Inserts a fresh random session (256 bits; only its SHA-256 is stored). */
+async function issueSession(
+  executor: Executor,
+  user: UserRow,
+  restriction: SessionRestriction | null,
+  settings: AuthSettings,
+): Promise<LoginResult> {
+  const now = nowOf(settings.session);
+  const token = randomBytes(32).toString('base64url');
+  const minutes = restriction
+    ? Math.min(RESTRICTED_SESSION_MINUTES, settings.session.absoluteTimeoutMinutes)
+    : settings.session.absoluteTimeoutMinutes;
+  const expiresAt = new Date(now.getTime() + minutes * 60_000);
+  await executor
+    .insertInto('user_session')
+    .values({
+      token_hash: sha256Hex(token),
+      user_id: user.id,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: expiresAt,
+      revoked_at: null,
+      restriction,
+    })
+    .execute();
+  return {
+    token,
+    expiresAt,
+    mustChangePassword: restriction === 'password_change',
+    totpEnrolmentRequired: restriction === 'totp_enrolment',
+    restriction,
+    principal: toPrincipal(user),
+  };
+}
+
+/**
+ * Accepts a TOTP code once: the time-step is written only if it is later than the last one
+ * used, in one conditional UPDATE, so two concurrent logins cannot both use the same code.
+ */
+async function consumeTotpCode(
+  executor: Executor,
+  user: UserRow,
+  secretBase32: string,
+  code: string,
+  now: Date,
+): Promise<boolean> {
+  const step = matchingTotpStep(secretBase32, code, now.getTime());
+  if (step === null) return false;
+  const updated = await executor
+    .updateTable('app_user')
+    .set({ totp_last_used_step: step })
+    .where('id', '=', user.id)
+    .where((eb) => eb.or([eb('totp_last_used_step', 'is', null), eb('totp_last_used_step', '<', step)]))
+    .returning('id')
+    .executeTakeFirst();
+  return updated !== undefined;
+}
+
+/**
+ * Checks the password (and the TOTP code when the user has enrolled one), counts failures (five
+ * in a row lock the account for 30 minutes) and issues a fresh session token. The published
+ * demo password is refused outside demo mode.
+ */
+export async function login(
+  db: Db,
+  context: AuditContext,
+  input: { loginName: string; password: string; totpCode?: string | undefined },
+  settings: AuthSettings,
+): Promise<LoginResult> {
+  const user = await findUser(db, { loginName: input.loginName });
+  if (!user) {
+    await burnPasswordCheck(input.password);
+    throw invalidCredentials();
+  }
+  const now = nowOf(settings.session);
+  assertNotLocked(user, now);
+  const isUsablePassword = settings.isDemoMode || !isPublishedPassword(input.password);
+  if (!(await verifyPassword(user.password_hash, input.password)) || !isUsablePassword) {
+    await recordCredentialFailure(db, context, user, { action: 'auth.login', reason: 'password', now });
+    throw invalidCredentials();
+  }
+  if (user.status !== 'active')
+    throw new AppError('FORBIDDEN', '账号已停用', [{ field: 'loginName', message: 'disabled' }]);
+  if (user.totp_secret) {
+    if (!input.totpCode) {
+      throw new AppError('TOTP_REQUIRED', '请输入动态口令（TOTP）', [
+        { field: 'totpCode', message: 'is required' },
+      ]);
+    }
+    const secret = decryptField(settings.keyring, TOTP_SECRET_CONTEXT, user.totp_secret);
+    if (!(await consumeTotpCode(db, user, secret, input.totpCode, now))) {
+      await recordCredentialFailure(db, context, user, { action: 'auth.login', reason: 'totp', now });
+      throw new AppError('UNAUTHENTICATED', '动态口令错误或已使用', [
+        { field: 'totpCode', message: 'invalid or already used code' },
+      ]);
+    }
+  }
+  const principal = toPrincipal(user);
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('app_user')
+      .set({ failed_login_count: 0, locked_until: null })
+      .where('id', '=', user.id)
+      .execute();
+    const result = await issueSession(trx, user, sessionRestrictionFor(user, settings), settings);
+    await recordAudit(
+      trx,
+      { ...context, actor: principal },
+      {
+        action: 'auth.login',
+        objectType: 'user',
+        objectId: user.id,
+        after: { restriction: result.restriction },
+      },
+    );
+    return result;
+  });
+}
+
+function toPrincipal(user: {
+  id: number;
+  login_name: string;
+  role: string;
+  region_code: string;
+  organisation_id: number | null;
+  person_id: number | null;
+}): Principal {
+  if (!isRole(user.role)) throw new Error(`user ${user.id} has unknown role ${user.role}`);
+  return {
+    userId: user.id,
+    loginName: user.login_name,
+    role: user.role,
+    regionCode: user.region_code,
+    provinceCode: provinceOf(user.region_code),
+    organisationId: user.organisation_id,
+    personId: user.person_id,
+  };
+}
+
+const unauthenticated = (message: string) =>
+  new AppError('UNAUTHENTICATED', message, [{ field: 'authorization', message }]);
+
+/** A resolved session: who, and whether it is restricted to changing the password or enrolling TOTP. */
+export interface SessionInfo {
+  principal: Principal;
+  restriction: SessionRestriction | null;
+}
+
+/** Resolves a bearer token to its principal, enforcing revocation, idle and absolute timeouts. */
+export async function resolveSession(
+  db: Db,
+  token: string,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+): Promise<SessionInfo> {
+  const row = await db
+    .selectFrom('user_session')
+    .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
+    .select([
+      'user_session.token_hash',
+      'user_session.last_seen_at',
+      'user_session.expires_at',
+      'user_session.revoked_at',
+      'user_session.restriction',
+      'app_user.id',
+      'app_user.login_name',
+      'app_user.role',
+      'app_user.region_code',
+      'app_user.organisation_id',
+      'app_user.person_id',
+      'app_user.status',
+    ])
+    .where('user_session.token_hash', '=', sha256Hex(token))
+    .executeTakeFirst();
+  const now = nowOf(policy).getTime();
+  if (!row || row.revoked_at) throw unauthenticated('会话无效或已注销，请重新登录');
+  if (row.status !== 'active') throw unauthenticated('账号已停用');
+  if (row.expires_at.getTime() <= now) throw unauthenticated('会话已超过最长有效期，请重新登录');
+  if (row.last_seen_at.getTime() + policy.idleTimeoutMinutes * 60_000 <= now) {
+    throw unauthenticated('会话因长时间未操作已超时，请重新登录');
+  }
+  // Touch at most once a minute so reads do not turn into a write per request.
+  if (now - row.last_seen_at.getTime() > 60_000) {
+    await db
+      .updateTable('user_session')
+      .set({ last_seen_at: new Date(now) })
+      .where('token_hash', '=', row.token_hash)
+      .execute();
+  }
+  return { principal: toPrincipal(row), restriction: row.restriction };
+}
+
+/** Revokes the session of this token. */
+export async function logout(db: Db, context: AuditContext, token: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('user_session')
+      .set({ revoked_at: new Date() })
+      .where('token_hash', '=', sha256Hex(token))
+      .where('revoked_at', 'is', null)
+      .execute();
+    await recordAudit(trx, context, {
+      action: 'auth.logout',
+      objectType: 'user',
+      objectId: context.actor?.userId ?? null,
+    });
+  });
+}
+
+/** Revokes every open session of a user (password change, disable, TOTP reset, admin action). */
+export async function revokeUserSessions(executor: Executor, userId: number): Promise<number> {
+  const revoked = await executor
+    .updateTable('user_session')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .returning('token_hash')
+    .execute();
+  return revoked.length;
+}
+
+async function loadActiveUser(executor: Executor, principal: Principal): Promise<UserRow> {
+  const user = await findUser(executor, { id: principal.userId });
+  if (user?.status !== 'active') throw unauthenticated('账号已停用');
+  return user;
+}
+
+/**
+ * Changes the caller's own password. The current password is checked (failures count towards
+ * the lockout); every session of the user is revoked and a new token is returned.
+ */
+export async function changePassword(
+  db: Db,
+  context: AuditContext,
+  principal: Principal,
+  input: { currentPassword: string; newPassword: string },
+  settings: AuthSettings,
+): Promise<LoginResult> {
+  const user = await loadActiveUser(db, principal);
+  const now = nowOf(settings.session);
+  assertNotLocked(user, now);
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    await recordCredentialFailure(db, context, user, {
+      action: 'auth.password_change',
+      reason: 'password',
+      now,
+    });
+    throw new AppError('UNAUTHENTICATED', '当前密码错误', [
+      { field: 'currentPassword', message: 'is wrong' },
+    ]);
+  }
+  const problems = passwordProblems(input.newPassword, user.login_name);
+  if (isPublishedPassword(input.newPassword)) problems.push('不得使用公开的演示密码');
+  if (input.newPassword === input.currentPassword) problems.push('新密码不得与当前密码相同');
+  if (problems.length > 0) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      '新密码不符合安全要求',
+      problems.map((message) => ({ field: 'newPassword', message })),
+    );
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('app_user')
+      .set({
+        password_hash: passwordHash,
+        must_change_password: false,
+        password_changed_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', user.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await revokeUserSessions(trx, user.id);
+    const result = await issueSession(trx, updated, sessionRestrictionFor(updated, settings), settings);
+    await recordAudit(trx, context, {
+      action: 'auth.password_change',
+      objectType: 'user',
+      objectId: user.id,
+    });
+    return result;
+  });
+}
+
+export interface TotpEnrolment {
+  /** Base32 secret for manual entry; shown once. */
+  secret: string;
+  /** `otpauth://` URI for a QR code. */
+  uri: string;
+}
+
+/** Starts TOTP enrolment: stores a new secret (encrypted) as pending until a code confirms it. */
+export async function startTotpEnrolment(
+  db: Db,
+  context: AuditContext,
+  principal: Principal,
+  settings: AuthSettings,
+): Promise<TotpEnrolment> {
+  const user = await loadActiveUser(db, principal);
+  if (user.totp_secret) {
+    throw new AppError('CONFLICT', '已绑定动态口令；更换须由安全管理员重置', [
+      { field: 'totp', message: 'already enrolled; a security administrator must reset it first' },
+    ]);
+  }
+  const secret = generateTotpSecret();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('app_user')
+      .set({ totp_pending_secret: encryptField(settings.keyring, TOTP_SECRET_CONTEXT, secret) })
+      .where('id', '=', user.id)
+      .execute();
+    await recordAudit(trx, context, {
+      action: 'auth.totp_enrol_start',
+      objectType: 'user',
+      objectId: user.id,
+    });
+  });
+  return { secret, uri: totpUri(secret, user.login_name) };
+}
+
+/** Confirms enrolment with a first code; revokes all sessions and returns a new, unrestricted one. */
+export async function confirmTotpEnrolment(
+  db: Db,
+  context: AuditContext,
+  principal: Principal,
+  code: string,
+  settings: AuthSettings,
+): Promise<LoginResult> {
+  const user = await loadActiveUser(db, principal);
+  if (!user.totp_pending_secret) {
+    throw new AppError('INVALID_STATE', '请先开始绑定动态口令', [
+      { field: 'code', message: 'no enrolment in progress' },
+    ]);
+  }
+  const now = nowOf(settings.session);
+  const secret = decryptField(settings.keyring, TOTP_SECRET_CONTEXT, user.totp_pending_secret);
+  const step = matchingTotpStep(secret, code, now.getTime());
+  if (step === null) {
+    throw new AppError('VALIDATION_FAILED', '动态口令错误', [
+      { field: 'code', message: 'does not match the new secret' },
+    ]);
+  }
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('app_user')
+      .set({
+        totp_secret: user.totp_pending_secret,
+        totp_pending_secret: null,
+        totp_enrolled_at: now,
+        totp_last_used_step: step,
+        updated_at: now,
+      })
+      .where('id', '=', user.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await revokeUserSessions(trx, user.id);
+    const result = await issueSession(trx, updated, sessionRestrictionFor(updated, settings), settings);
+    await recordAudit(trx, context, { action: 'auth.totp_enrol', objectType: 'user', objectId: user.id });
+    return result;
+  });
+}

@@ -1,0 +1,190 @@
+import type { FastifyInstance } from 'fastify';
+import { ROLES, type Role } from './roles.ts';
+import {
+  ADMINISTRATOR_ROLES,
+  type AdminNewUser,
+  applySecurityAction,
+  createUserByAdmin,
+  listUsers,
+  type SecurityAction,
+  type UserPatch,
+  updateUser,
+} from './user-admin.service.ts';
+
+const userSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    loginName: { type: 'string' },
+    displayName: { type: 'string' },
+    role: { type: 'string' },
+    regionCode: { type: 'string' },
+    organisationId: { type: ['integer', 'null'] },
+    personId: { type: ['integer', 'null'] },
+    status: { type: 'string' },
+    isLocked: { type: 'boolean' },
+    hasTotp: { type: 'boolean' },
+    mustChangePassword: { type: 'boolean' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+const userIdParams = {
+  type: 'object',
+  required: ['userId'],
+  additionalProperties: false,
+  properties: { userId: { type: 'integer', minimum: 1 } },
+} as const;
+
+const NON_ADMIN_ROLES = ROLES.filter((role) => !ADMINISTRATOR_ROLES.includes(role));
+const optionalId = { type: ['integer', 'null'], minimum: 1 } as const;
+
+/** System administrator: accounts. Security administrator: locks, second factors, sessions, keys. */
+export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.deps.database.db;
+
+  app.get<{ Querystring: { page: number; pageSize: number; role?: Role; status?: 'active' | 'disabled' } }>(
+    '/api/admin/users',
+    {
+      config: { access: 'user.admin' },
+      schema: {
+        tags: ['admin'],
+        summary: '本辖区用户列表（系统管理员）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            page: { type: 'integer', minimum: 1, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            role: { type: 'string', enum: [...ROLES] },
+            status: { type: 'string', enum: ['active', 'disabled'] },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: userSchema },
+              total: { type: 'integer' },
+              page: { type: 'integer' },
+              pageSize: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    async (request) => listUsers(db, request.principal!, request.query),
+  );
+
+  app.post<{ Body: AdminNewUser }>(
+    '/api/admin/users',
+    {
+      config: { access: 'user.admin' },
+      schema: {
+        tags: ['admin'],
+        summary: '创建用户（系统管理员；首次登录须改密；管理员账号只能用命令行创建）',
+        body: {
+          type: 'object',
+          required: ['loginName', 'displayName', 'role', 'regionCode', 'initialPassword'],
+          additionalProperties: false,
+          properties: {
+            loginName: { type: 'string', pattern: '^[A-Za-z0-9_.-]{3,64}$' },
+            displayName: { type: 'string', minLength: 1, maxLength: 100 },
+            role: { type: 'string', enum: NON_ADMIN_ROLES },
+            regionCode: { type: 'string', pattern: '^[0-9]{6}$' },
+            organisationId: optionalId,
+            personId: optionalId,
+            initialPassword: { type: 'string', minLength: 8, maxLength: 256 },
+          },
+        },
+        response: { 201: userSchema },
+      },
+    },
+    async (request, reply) => {
+      const user = await db
+        .transaction()
+        .execute((trx) => createUserByAdmin(trx, request.auditContext, request.principal!, request.body));
+      return reply.status(201).send(user);
+    },
+  );
+
+  app.patch<{ Params: { userId: number }; Body: UserPatch }>(
+    '/api/admin/users/:userId',
+    {
+      config: { access: 'user.admin' },
+      schema: {
+        tags: ['admin'],
+        summary: '修改用户（仅限显示名、状态、所属单位/人员；停用即注销其全部会话）',
+        params: userIdParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            displayName: { type: 'string', minLength: 1, maxLength: 100 },
+            status: { type: 'string', enum: ['active', 'disabled'] },
+            organisationId: optionalId,
+            personId: optionalId,
+          },
+        },
+        response: { 200: userSchema },
+      },
+    },
+    async (request) =>
+      db
+        .transaction()
+        .execute((trx) =>
+          updateUser(trx, request.auditContext, request.principal!, request.params.userId, request.body),
+        ),
+  );
+
+  const securityActions: Array<[string, SecurityAction, string]> = [
+    ['unlock', 'unlock', '解除账号锁定（安全管理员）'],
+    ['totp-reset', 'reset_totp', '重置动态口令并注销其会话（安全管理员）'],
+    ['sessions/revoke', 'revoke_sessions', '注销用户全部会话（安全管理员）'],
+  ];
+  for (const [path, action, summary] of securityActions) {
+    app.post<{ Params: { userId: number } }>(
+      `/api/security/users/:userId/${path}`,
+      {
+        config: { access: 'security.admin' },
+        schema: { tags: ['security'], summary, params: userIdParams, response: { 200: userSchema } },
+      },
+      async (request) =>
+        db
+          .transaction()
+          .execute((trx) =>
+            applySecurityAction(trx, request.auditContext, request.principal!, request.params.userId, action),
+          ),
+    );
+  }
+
+  app.get(
+    '/api/security/keys',
+    {
+      config: { access: 'security.admin' },
+      schema: {
+        tags: ['security'],
+        summary: '个人信息加密密钥状态（仅密钥编号，不含密钥）',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              currentKeyId: { type: 'string' },
+              keyIds: { type: 'array', items: { type: 'string' } },
+              isDemoKeyring: { type: 'boolean' },
+            },
+          },
+        },
+      },
+    },
+    async () => {
+      const keyring = app.deps.config.dataKeyring;
+      return {
+        currentKeyId: keyring.current.id,
+        keyIds: [...keyring.keys.keys()],
+        isDemoKeyring: keyring.isDemoKeyring,
+      };
+    },
+  );
+}

@@ -1,0 +1,249 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import type { Executor } from '../db/database.ts';
+import type { Citation } from '../policy/evaluate.types.ts';
+import { getOrganisation } from '../registry/organisation.service.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { selectClaimRow } from './claim.repository.ts';
+import { assertClaimVisible } from './claim.service.ts';
+
+/** One item of the materials checklist (申报材料清单) of a claim. */
+export interface MaterialRequirement {
+  code: string;
+  label: string;
+  isRequired: boolean;
+  /** Why it is required, or why it is waived. */
+  note: string;
+  citation: Citation | null;
+}
+
+const JIANGXI: Citation = { doc: '赣人社字〔2021〕151号', article: '三' };
+const JIANGXI_OJT: Citation = { doc: '赣人社字〔2021〕151号', article: '一（二）' };
+const SHANXI_OJT: Citation = { doc: '晋人社厅函〔2021〕600号', article: '二' };
+const CHONGQING_ENTERPRISE: Citation = { doc: '渝人社发〔2021〕12号', article: '四' };
+const CHONGQING_OJT: Citation = { doc: '渝人社发〔2021〕12号', article: '三' };
+
+export interface ChecklistFacts {
+  provinceCode: string;
+  subsidyKind: string;
+  applicantKind: string;
+  /** The applicant is a classified (涉密) enterprise. */
+  isClassifiedEnterprise: boolean;
+  /** Every employment of a 以工代训 claim is payroll-verified by data comparison. */
+  isPayrollVerified: boolean;
+  /** An advance (预拨) claimed while the training runs: there are no certificates yet. */
+  isAdvance?: boolean;
+}
+
+const need = (
+  code: string,
+  label: string,
+  note = '必备材料',
+  citation: Citation | null = null,
+): MaterialRequirement => ({
+  code,
+  label,
+  isRequired: true,
+  note,
+  citation,
+});
+const waived = (code: string, label: string, note: string, citation: Citation): MaterialRequirement => ({
+  code,
+  label,
+  isRequired: false,
+  note,
+  citation,
+});
+
+function onTheJobChecklist(facts: ChecklistFacts): MaterialRequirement[] {
+  const waiver =
+    facts.provinceCode === '360000' ? JIANGXI_OJT : facts.provinceCode === '140000' ? SHANXI_OJT : null;
+  const list = [need('labour_contracts', '劳动合同')];
+  if (facts.isPayrollVerified && waiver) {
+    list.push(waived('employee_roster', '职工花名册', '已通过大数据比对核实工资发放，无需提供', waiver));
+    list.push(
+      waived(
+        'payroll_bank_statement',
+        '工资发放银行对账单',
+        '已通过大数据比对核实工资发放，无需提供',
+        waiver,
+      ),
+    );
+  } else {
+    list.push(need('employee_roster', '职工花名册'), need('payroll_bank_statement', '工资发放银行对账单'));
+  }
+  if (facts.provinceCode === '500000') {
+    list.push(waived('training_plan', '培训计划', '以工代训无需提供培训计划和培训合格证书', CHONGQING_OJT));
+  }
+  return list;
+}
+
+/**
+ * The materials a claim must carry, by jurisdiction, subsidy kind and applicant. Enterprises
+ * (except classified ones) claiming directly in Jiangxi and Chongqing give no invoice;
+ * Chongqing enterprise training centres give the training plan, sign-in sheets and video.
+ */
+export function materialsChecklist(facts: ChecklistFacts): MaterialRequirement[] {
+  if (facts.subsidyKind === 'on_the_job_training') return onTheJobChecklist(facts);
+  if (facts.subsidyKind === 'certificate') return [need('certificate_list', '取证人员及证书清单')];
+  if (facts.isAdvance) return [need('roster', '培训学员花名册'), need('training_plan', '培训计划')];
+  const list = [need('roster', '培训学员花名册'), need('certificates', '结业或职业技能证书复印件')];
+  const isDirectEnterprise = facts.applicantKind === 'enterprise' && !facts.isClassifiedEnterprise;
+  if (isDirectEnterprise && facts.provinceCode === '500000') {
+    list.push(
+      need('training_plan', '培训计划', '企业直补须提供', CHONGQING_ENTERPRISE),
+      need('sign_in_sheets', '学员签到表', '企业直补须提供', CHONGQING_ENTERPRISE),
+      need('training_video', '培训视频类资料', '企业直补须提供', CHONGQING_ENTERPRISE),
+      waived(
+        'invoice',
+        '培训费发票或行政事业性收费票据',
+        '企业直补无需开具培训补贴发票',
+        CHONGQING_ENTERPRISE,
+      ),
+    );
+  } else if (isDirectEnterprise && facts.provinceCode === '360000') {
+    list.push(
+      need('sign_in_sheets', '学员签到表'),
+      waived('invoice', '培训费发票或行政事业性收费票据', '企业直补不再要求提供票据', JIANGXI),
+    );
+  } else {
+    list.push(need('sign_in_sheets', '学员签到表'), need('invoice', '培训费发票或行政事业性收费票据'));
+  }
+  return list;
+}
+
+/** The checklist of a stored claim, with what has been uploaded against each item. */
+export async function claimChecklist(executor: Executor, claimId: number) {
+  const claim = await selectClaimRow(executor, claimId);
+  if (!claim) throw notFound('补贴申请', claimId);
+  const applicant =
+    claim.applicant_organisation_id === null
+      ? undefined
+      : await getOrganisation(executor, claim.applicant_organisation_id);
+  let isPayrollVerified = false;
+  if (claim.subsidy_kind === 'on_the_job_training') {
+    const employments = await executor
+      .selectFrom('claim_line as l')
+      .innerJoin('employment_record as e', 'e.id', 'l.employment_id')
+      .select('e.is_payroll_verified')
+      .where('l.claim_id', '=', claimId)
+      .execute();
+    isPayrollVerified = employments.length > 0 && employments.every((row) => row.is_payroll_verified);
+  }
+  const requirements = materialsChecklist({
+    provinceCode: claim.province_code,
+    subsidyKind: claim.subsidy_kind,
+    applicantKind: claim.applicant_kind,
+    isClassifiedEnterprise: applicant?.employerFlags.includes('classified') ?? false,
+    isPayrollVerified,
+    isAdvance: claim.mode === 'advance',
+  });
+  const attachments = await executor
+    .selectFrom('claim_attachment')
+    .select(['id', 'material_code', 'file_name', 'content_type', 'size_bytes', 'sha256', 'uploaded_at'])
+    .where('claim_id', '=', claimId)
+    .orderBy('id')
+    .execute();
+  return requirements.map((requirement) => ({
+    ...requirement,
+    attachments: attachments
+      .filter((attachment) => attachment.material_code === requirement.code)
+      .map((attachment) => ({
+        id: attachment.id,
+        fileName: attachment.file_name,
+        contentType: attachment.content_type,
+        sizeBytes: attachment.size_bytes,
+        sha256: attachment.sha256,
+        uploadedAt: attachment.uploaded_at.toISOString(),
+      })),
+  }));
+}
+
+/** Refuses to submit a claim whose required materials are not all uploaded. */
+export async function assertMaterialsComplete(executor: Executor, claimId: number): Promise<void> {
+  const checklist = await claimChecklist(executor, claimId);
+  const missing = checklist.filter((item) => item.isRequired && item.attachments.length === 0);
+  if (missing.length > 0) {
+    throw new AppError(
+      'MATERIALS_MISSING',
+      `缺少申报材料：${missing.map((item) => item.label).join('、')}`,
+      missing.map((item) => ({ field: `materials.${item.code}`, message: `${item.label} 未上传` })),
+    );
+  }
+}
+
+const ALLOWED_TYPES = new Set([
+  'application/pdf',
+  'image/jpeg',
+  'image/png',
+  'video/mp4',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'text/csv',
+]);
+
+/**
+ * Stores an uploaded file under the upload directory by its SHA-256 (so the same file is kept
+ * once and any later change is detectable) and records it against a checklist item.
+ */
+export async function attachMaterial(
+  executor: Executor,
+  context: AuditContext,
+  input: {
+    claimId: number;
+    materialCode: string;
+    fileName: string;
+    contentType: string;
+    content: Buffer;
+    uploadDir: string;
+  },
+) {
+  const claim = await selectClaimRow(executor, input.claimId, true);
+  if (!claim) throw notFound('补贴申请', input.claimId);
+  assertClaimVisible(context.actor!, claim);
+  if (!['draft', 'returned'].includes(claim.status)) {
+    throw new AppError('INVALID_STATE', '只有草稿或退回修改的申请可以上传材料', [
+      { field: 'status', message: claim.status },
+    ]);
+  }
+  const checklist = await claimChecklist(executor, input.claimId);
+  if (!checklist.some((item) => item.code === input.materialCode)) {
+    throw new AppError('VALIDATION_FAILED', `材料类别 ${input.materialCode} 不在该申请的材料清单中`, [
+      { field: 'materialCode', message: `expected one of ${checklist.map((item) => item.code).join(', ')}` },
+    ]);
+  }
+  if (!ALLOWED_TYPES.has(input.contentType)) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `不支持的文件类型：${input.contentType}`, [
+      { field: 'file', message: 'pdf, jpeg, png, mp4, xlsx or csv' },
+    ]);
+  }
+  const sha256 = createHash('sha256').update(input.content).digest('hex');
+  const relativePath = path.join(sha256.slice(0, 2), sha256);
+  const absolutePath = path.join(input.uploadDir, relativePath);
+  await fs.mkdir(path.dirname(absolutePath), { recursive: true });
+  await fs.writeFile(absolutePath, input.content, { flag: 'w' });
+  const { id } = await executor
+    .insertInto('claim_attachment')
+    .values({
+      province_code: claim.province_code,
+      claim_id: input.claimId,
+      material_code: input.materialCode,
+      file_name: input.fileName.slice(0, 200),
+      content_type: input.contentType,
+      size_bytes: input.content.length,
+      sha256,
+      storage_path: relativePath,
+      uploaded_by_user_id: context.actor?.userId ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'claim.attachment.upload',
+    objectType: 'claim',
+    objectId: input.claimId,
+    provinceCode: claim.province_code,
+    after: { attachmentId: id, materialCode: input.materialCode, sha256, sizeBytes: input.content.length },
+  });
+  return { id, materialCode: input.materialCode, sha256, sizeBytes: input.content.length };
+}

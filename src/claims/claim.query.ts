@@ -1,0 +1,149 @@
+import { sql } from 'kysely';
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import { type Principal, regionLikePattern } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { selectClaimDetail, selectClaimRow, toSummary } from './claim.repository.ts';
+import { assertClaimVisible } from './claim.service.ts';
+import type { ClaimDetail, ClaimSummary } from './claim.types.ts';
+import type { ClaimStatus } from './claim.workflow.ts';
+
+export interface ClaimListQuery {
+  page: number;
+  pageSize: number;
+  regionCode?: string;
+  status?: ClaimStatus;
+  subsidyKind?: string;
+  from?: string;
+  to?: string;
+}
+
+const ORGANISATION_ROLES = ['institution_operator', 'enterprise_operator', 'evaluation_org_operator'];
+
+/** Claims the caller may see (region subtree, or own organisation), newest first. */
+export async function listClaims(executor: Executor, principal: Principal, query: ClaimListQuery) {
+  let base = executor.selectFrom('claim');
+  if (ORGANISATION_ROLES.includes(principal.role)) {
+    base = base.where('applicant_organisation_id', '=', principal.organisationId ?? -1);
+  } else {
+    base = base.where('region_code', 'like', regionLikePattern(principal.regionCode));
+  }
+  if (query.regionCode) base = base.where('region_code', 'like', regionLikePattern(query.regionCode));
+  if (query.status) base = base.where('status', '=', query.status);
+  if (query.subsidyKind) base = base.where('subsidy_kind', '=', query.subsidyKind);
+  if (query.from) base = base.where('application_date', '>=', query.from);
+  if (query.to) base = base.where('application_date', '<=', query.to);
+  const [rows, total] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize)
+      .execute(),
+    base.select(sql<number>`count(*)::int`.as('count')).executeTakeFirstOrThrow(),
+  ]);
+  const items: ClaimSummary[] = rows.map(toSummary);
+  return { items, total: total.count, page: query.page, pageSize: query.pageSize };
+}
+
+/** Records an objection raised during the public notice (公示). */
+export async function recordObjection(
+  executor: Executor,
+  context: AuditContext,
+  claimId: number,
+  input: { objector: string; content: string; lineId?: number },
+) {
+  const claim = await selectClaimRow(executor, claimId);
+  if (!claim) throw notFound('补贴申请', claimId);
+  assertClaimVisible(context.actor!, claim);
+  if (claim.status !== 'in_notice') {
+    throw new AppError('INVALID_STATE', '只有公示中的申请可以登记异议', [
+      { field: 'status', message: claim.status },
+    ]);
+  }
+  const { id } = await executor
+    .insertInto('claim_objection')
+    .values({
+      province_code: claim.province_code,
+      claim_id: claimId,
+      claim_line_id: input.lineId ?? null,
+      objector: input.objector,
+      content: input.content,
+      recorded_by_user_id: context.actor?.userId ?? null,
+      resolution: null,
+      is_upheld: null,
+      resolved_by_user_id: null,
+      resolved_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'claim.objection.record',
+    objectType: 'claim',
+    objectId: claimId,
+    provinceCode: claim.province_code,
+    after: { objectionId: id, lineId: input.lineId ?? null },
+  });
+  return { id, claimId, lineId: input.lineId ?? null, objector: input.objector, content: input.content };
+}
+
+/** Resolves an objection; an upheld objection against a line excludes that line from payment. */
+export async function resolveObjection(
+  executor: Executor,
+  context: AuditContext,
+  claimId: number,
+  objectionId: number,
+  input: { resolution: string; isUpheld: boolean },
+): Promise<ClaimDetail> {
+  const claim = await selectClaimRow(executor, claimId, true);
+  if (!claim) throw notFound('补贴申请', claimId);
+  assertClaimVisible(context.actor!, claim);
+  const objection = await executor
+    .selectFrom('claim_objection')
+    .selectAll()
+    .where('id', '=', objectionId)
+    .where('claim_id', '=', claimId)
+    .executeTakeFirst();
+  if (!objection) throw notFound('异议', objectionId);
+  if (objection.resolved_at)
+    throw new AppError('INVALID_STATE', '该异议已处理', [{ field: 'objectionId', message: 'resolved' }]);
+  await executor
+    .updateTable('claim_objection')
+    .set({
+      resolution: input.resolution,
+      is_upheld: input.isUpheld,
+      resolved_by_user_id: context.actor?.userId ?? null,
+      resolved_at: new Date(),
+    })
+    .where('id', '=', objectionId)
+    .execute();
+  if (input.isUpheld && objection.claim_line_id !== null) {
+    await executor
+      .updateTable('claim_line')
+      .set({ status: 'excluded', excluded_reason: `公示异议成立：${input.resolution}` })
+      .where('id', '=', objection.claim_line_id)
+      .where('claim_id', '=', claimId)
+      .execute();
+    await executor.deleteFrom('subsidy_usage').where('claim_line_id', '=', objection.claim_line_id).execute();
+    const total = await executor
+      .selectFrom('claim_line')
+      .select(sql<number>`coalesce(sum(amount_fen), 0)::bigint`.as('amount'))
+      .where('claim_id', '=', claimId)
+      .where('is_eligible', '=', true)
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow();
+    await executor
+      .updateTable('claim')
+      .set({ total_amount_fen: Number(total.amount), updated_at: new Date() })
+      .where('id', '=', claimId)
+      .execute();
+  }
+  await recordAudit(executor, context, {
+    action: 'claim.objection.resolve',
+    objectType: 'claim',
+    objectId: claimId,
+    provinceCode: claim.province_code,
+    after: { objectionId, isUpheld: input.isUpheld, resolution: input.resolution },
+  });
+  return (await selectClaimDetail(executor, claimId))!;
+}

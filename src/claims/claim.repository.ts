@@ -1,0 +1,208 @@
+import { type Selectable, sql } from 'kysely';
+import type { Executor } from '../db/database.ts';
+import type {
+  EvaluateRequest,
+  EvaluateResponse,
+  HistoryEntry,
+  Level,
+  SubsidyKind,
+} from '../policy/evaluate.types.ts';
+import type { ClaimDetail, ClaimLine, ClaimSummary } from './claim.types.ts';
+import type { ClaimStatus } from './claim.workflow.ts';
+import type { ClaimLineTable, ClaimTable } from './claims.table.ts';
+
+/** Claims whose lines count as received subsidies for the history of later claims. */
+export const LIVE_CLAIM_STATUSES: readonly ClaimStatus[] = [
+  'submitted',
+  'reviewed',
+  'in_notice',
+  'approved',
+  'payment_ordered',
+  'paid',
+  'payment_failed',
+];
+
+/** A person's eligible, active lines on live claims: the subsidies the person has received. */
+function liveLinesOfPerson(executor: Executor, personId: number) {
+  return executor
+    .selectFrom('claim_line as l')
+    .innerJoin('claim as c', (join) =>
+      join.onRef('c.id', '=', 'l.claim_id').onRef('c.province_code', '=', 'l.province_code'),
+    )
+    .where('l.person_id', '=', personId)
+    .where('l.is_eligible', '=', true)
+    .where('l.status', '=', 'active')
+    .where('c.status', 'in', LIVE_CLAIM_STATUSES as ClaimStatus[])
+    .orderBy('c.application_date');
+}
+
+/** The person's earlier subsidies, as the real-name system records them (never from the caller). */
+export async function selectHistory(
+  executor: Executor,
+  personId: number,
+  excludeClaimIds: readonly number[],
+): Promise<HistoryEntry[]> {
+  let query = liveLinesOfPerson(executor, personId).select([
+    'c.application_date',
+    'c.subsidy_kind',
+    'l.occupation_code',
+    'l.level',
+    'l.period_start',
+    'l.period_end',
+    'l.request',
+  ]);
+  if (excludeClaimIds.length > 0) query = query.where('c.id', 'not in', [...excludeClaimIds]);
+  const rows = await query.execute();
+  return rows.map((row) => {
+    const entry: HistoryEntry = { date: row.application_date, subsidy: row.subsidy_kind as SubsidyKind };
+    if (row.occupation_code) entry.occupationCode = row.occupation_code;
+    if (row.level) entry.level = row.level as Level;
+    const certificateNumber = (row.request as EvaluateRequest | null)?.certificate?.number;
+    if (certificateNumber) entry.certificateNumber = certificateNumber;
+    if (row.period_start) entry.start = row.period_start;
+    if (row.period_end) entry.end = row.period_end;
+    return entry;
+  });
+}
+
+/** Claim numbers are `BT` + region code + year + a six-digit sequence. */
+export function claimNumberPrefix(regionCode: string, applicationDate: string): string {
+  return `BT${regionCode}${applicationDate.slice(0, 4)}`;
+}
+
+/**
+ * Takes the transaction-scoped lock of each claim-number prefix (in a fixed order, so two callers
+ * never wait on each other crosswise). Held until commit: a concurrent creator in the same region
+ * and year reads the sequence only after this transaction's claim is visible.
+ */
+export async function lockClaimNumberPrefixes(executor: Executor, prefixes: Iterable<string>): Promise<void> {
+  for (const prefix of [...new Set(prefixes)].sort()) {
+    await sql`select pg_advisory_xact_lock(hashtext(${`claim-number:${prefix}`}))`.execute(executor);
+  }
+}
+
+/** The next free claim number; the caller must be inside a transaction (the lock lasts until commit). */
+export async function nextClaimNumber(
+  executor: Executor,
+  provinceCode: string,
+  regionCode: string,
+  applicationDate: string,
+): Promise<string> {
+  const prefix = claimNumberPrefix(regionCode, applicationDate);
+  await lockClaimNumberPrefixes(executor, [prefix]);
+  const row = await executor
+    .selectFrom('claim')
+    .select((eb) => eb.fn.max('claim_number').as('last'))
+    .where('province_code', '=', provinceCode)
+    .where('claim_number', '>=', `${prefix}000000`)
+    .where('claim_number', '<=', `${prefix}999999`)
+    .executeTakeFirst();
+  const last = row?.last ? Number(row.last.slice(prefix.length)) : 0;
+  return `${prefix}${String(last + 1).padStart(6, '0')}`;
+}
+
+export function toSummary(row: Selectable<ClaimTable>): ClaimSummary {
+  return {
+    id: row.id,
+    claimNumber: row.claim_number,
+    regionCode: row.region_code,
+    subsidyKind: row.subsidy_kind,
+    mode: row.mode,
+    applicantKind: row.applicant_kind,
+    applicantOrganisationId: row.applicant_organisation_id,
+    classId: row.class_id,
+    applicationDate: row.application_date,
+    status: row.status as ClaimStatus,
+    totalAmountFen: row.total_amount_fen,
+    lineCount: row.line_count,
+    eligibleLineCount: row.eligible_line_count,
+    noticeStartsOn: row.notice_starts_on,
+    noticeEndsOn: row.notice_ends_on,
+    lastReason: row.last_reason,
+    paymentBatchId: row.payment_batch_id,
+    reviewedByUserId: row.reviewed_by_user_id,
+    approvedByUserId: row.approved_by_user_id,
+    isRiskBlocked: row.is_risk_blocked,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export function toLine(row: Selectable<ClaimLineTable>): ClaimLine {
+  return {
+    id: row.id,
+    lineNumber: row.line_number,
+    subject: row.subject,
+    personId: row.person_id,
+    isEligible: row.is_eligible,
+    amountFen: row.amount_fen,
+    payee: row.payee,
+    payeeOrganisationId: row.payee_organisation_id,
+    payeePersonId: row.payee_person_id,
+    countsTowardAnnualLimit: row.counts_toward_annual_limit,
+    status: row.status,
+    excludedReason: row.excluded_reason,
+    request: row.request as EvaluateRequest,
+    decision: row.decision as EvaluateResponse,
+  };
+}
+
+export async function selectClaimRow(executor: Executor, claimId: number, forUpdate = false) {
+  let query = executor.selectFrom('claim').selectAll().where('id', '=', claimId);
+  if (forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function selectClaimDetail(
+  executor: Executor,
+  claimId: number,
+): Promise<ClaimDetail | undefined> {
+  const row = await selectClaimRow(executor, claimId);
+  if (!row) return undefined;
+  const lines = await executor
+    .selectFrom('claim_line')
+    .selectAll()
+    .where('claim_id', '=', claimId)
+    .orderBy('line_number')
+    .execute();
+  const transitions = await executor
+    .selectFrom('claim_transition')
+    .selectAll()
+    .where('claim_id', '=', claimId)
+    .orderBy('id')
+    .execute();
+  return {
+    ...toSummary(row),
+    lines: lines.map(toLine),
+    transitions: transitions.map((transition) => ({
+      action: transition.action,
+      fromStatus: transition.from_status,
+      toStatus: transition.to_status,
+      actorUserId: transition.actor_user_id,
+      actorRole: transition.actor_role,
+      reason: transition.reason,
+      occurredAt: transition.occurred_at.toISOString(),
+    })),
+  };
+}
+
+/** The subsidies decided for a person (for the electronic training archive): live, eligible lines. */
+export async function selectSubsidiesOfPerson(executor: Executor, personId: number) {
+  const rows = await liveLinesOfPerson(executor, personId)
+    .select([
+      'c.id as claimId',
+      'c.subsidy_kind',
+      'l.amount_fen',
+      'c.paid_at',
+      'c.class_id',
+      'l.certificate_id',
+    ])
+    .execute();
+  return rows.map((row) => ({
+    claimId: row.claimId,
+    subsidyKind: row.subsidy_kind,
+    amountFen: row.amount_fen,
+    paidOn: row.paid_at ? row.paid_at.toISOString().slice(0, 10) : null,
+    classId: row.class_id,
+    certificateId: row.certificate_id,
+  }));
+}

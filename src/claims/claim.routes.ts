@@ -1,0 +1,470 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import { maskedBatch } from '../ledger/payment.service.ts';
+import { inLedgerTransaction } from '../ledger/transfer.service.ts';
+import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
+import { AppError } from '../shared/errors.ts';
+import { registerSubsidyHistorySource } from '../training/archive.service.ts';
+import { claimListWorkbook, publicNoticeWorkbook } from './claim.export.ts';
+import { createClaimIdempotently } from './claim.idempotency.ts';
+import { attachMaterial, claimChecklist } from './claim.materials.ts';
+import { importClaimBankResult, orderClaimPayments, settleClaim } from './claim.payment.ts';
+import { listClaims, recordObjection, resolveObjection } from './claim.query.ts';
+import { selectClaimDetail, selectClaimRow, selectSubsidiesOfPerson } from './claim.repository.ts';
+import { assertClaimVisible, submitClaim, transitionClaim } from './claim.service.ts';
+import { CLAIM_STATUSES } from './claim.workflow.ts';
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+
+const DATE = { type: 'string', format: 'date' } as const;
+
+const createBody = {
+  type: 'object',
+  required: ['applicationDate', 'payeeAccount', 'claim'],
+  additionalProperties: false,
+  properties: {
+    applicationDate: DATE,
+    payeeAccount: {
+      type: 'object',
+      required: ['bankName', 'accountNumber'],
+      additionalProperties: false,
+      properties: {
+        bankName: { type: 'string', minLength: 2, maxLength: 100 },
+        accountNumber: { type: 'string', pattern: '^[0-9]{8,32}$' },
+      },
+    },
+    mode: { type: 'string', enum: ['full', 'advance'] },
+    advanceClaimId: { type: 'integer', minimum: 1 },
+    claim: {
+      oneOf: [
+        {
+          type: 'object',
+          required: ['source', 'classId', 'subsidyKind'],
+          additionalProperties: false,
+          properties: {
+            source: { const: 'class' },
+            classId: { type: 'integer', minimum: 1 },
+            subsidyKind: { type: 'string', enum: [...SUBSIDY_KINDS] },
+          },
+        },
+        {
+          type: 'object',
+          required: ['source', 'certificateIds'],
+          additionalProperties: false,
+          properties: {
+            source: { const: 'certificates' },
+            certificateIds: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 1000,
+              items: { type: 'integer', minimum: 1 },
+            },
+          },
+        },
+        {
+          type: 'object',
+          required: ['source', 'employmentIds'],
+          additionalProperties: false,
+          properties: {
+            source: { const: 'employment' },
+            employmentIds: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 1000,
+              items: { type: 'integer', minimum: 1 },
+            },
+          },
+        },
+      ],
+    },
+  },
+} as const;
+
+const transitionBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: { type: 'string', maxLength: 500 } },
+} as const;
+
+export async function claimRoutes(app: FastifyInstance): Promise<void> {
+  const db = () => app.deps.database.db;
+  // The electronic training archive shows each person's subsidies from the claims.
+  registerSubsidyHistorySource(selectSubsidiesOfPerson);
+  await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1, fields: 5 } });
+
+  app.get(
+    '/api/claims/:id/materials',
+    {
+      config: { access: 'claim.read' },
+      schema: {
+        tags: ['claims'],
+        summary: '申报材料清单（按地区、补贴类别、申请主体）及已上传文件',
+        params: idParams,
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      const row = await selectClaimRow(db(), id);
+      if (!row)
+        throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+      assertClaimVisible(request.principal!, row);
+      return { items: await claimChecklist(db(), id) };
+    },
+  );
+
+  app.post(
+    '/api/claims/:id/attachments',
+    {
+      config: { access: 'claim.create' },
+      schema: {
+        tags: ['claims'],
+        summary: '上传申报材料（multipart：字段 materialCode 在前，file 在后）；文件按 SHA-256 存储',
+        consumes: ['multipart/form-data'],
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      if (!request.isMultipart()) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传材料', [
+          { field: 'file', message: 'multipart required' },
+        ]);
+      }
+      const file = await request.file();
+      if (!file)
+        throw new AppError('INVALID_REQUEST', '缺少文件', [{ field: 'file', message: 'is required' }]);
+      const field = file.fields.materialCode as { value?: unknown } | undefined;
+      const materialCode = typeof field?.value === 'string' ? field.value : '';
+      if (!/^[a-z_]{2,40}$/.test(materialCode)) {
+        throw new AppError('INVALID_REQUEST', '缺少或无效的材料类别', [
+          { field: 'materialCode', message: 'is required before the file' },
+        ]);
+      }
+      const content = await file.toBuffer();
+      const stored = await db()
+        .transaction()
+        .execute((trx) =>
+          attachMaterial(trx, request.auditContext, {
+            claimId: id,
+            materialCode,
+            fileName: file.filename,
+            contentType: file.mimetype,
+            content,
+            uploadDir: app.deps.config.uploadDir,
+          }),
+        );
+      return reply.status(201).send(stored);
+    },
+  );
+
+  app.post(
+    '/api/claims',
+    {
+      config: { access: 'claim.create' },
+      schema: {
+        tags: ['claims'],
+        summary: '创建补贴申请（按班级、证书或以工代训就业记录生成明细，由政策引擎逐人计算）',
+        description: '支持 Idempotency-Key 请求头：同一键同一内容的重试返回第一次创建的申请。',
+        body: createBody,
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 128 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      const result = await createClaimIdempotently(db(), request.auditContext, request.body as never, {
+        idempotencyKey: typeof key === 'string' ? key : undefined,
+        clock: app.clock,
+      });
+      return reply.status(result.status).send(result.body);
+    },
+  );
+
+  app.get(
+    '/api/claims',
+    {
+      config: { access: 'claim.read' },
+      schema: {
+        tags: ['claims'],
+        summary: '补贴申请列表（按辖区、状态、日期筛选，分页）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            page: { type: 'integer', minimum: 1, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            regionCode: { type: 'string', pattern: '^\\d{6}$' },
+            status: { type: 'string', enum: [...CLAIM_STATUSES] },
+            subsidyKind: { type: 'string', enum: [...SUBSIDY_KINDS] },
+            from: DATE,
+            to: DATE,
+          },
+        },
+      },
+    },
+    async (request) => listClaims(db(), request.principal!, request.query as never),
+  );
+
+  app.get(
+    '/api/claims/export.xlsx',
+    {
+      config: { access: 'claim.read' },
+      schema: {
+        tags: ['claims'],
+        summary: '导出补贴申请列表（xlsx，最多 1000 条）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            regionCode: { type: 'string', pattern: '^\\d{6}$' },
+            status: { type: 'string', enum: [...CLAIM_STATUSES] },
+            subsidyKind: { type: 'string', enum: [...SUBSIDY_KINDS] },
+            from: DATE,
+            to: DATE,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const page = await listClaims(db(), request.principal!, {
+        ...(request.query as object),
+        page: 1,
+        pageSize: 1000,
+      });
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', 'attachment; filename="claims.xlsx"')
+        .send(await claimListWorkbook(page.items));
+    },
+  );
+
+  app.get(
+    '/api/claims/:id/notice.xlsx',
+    {
+      config: { access: 'claim.read' },
+      schema: { tags: ['claims'], summary: '导出公示名单（xlsx，身份证号脱敏）', params: idParams },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      const row = await selectClaimRow(db(), id);
+      if (!row)
+        throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+      assertClaimVisible(request.principal!, row);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="notice-${row.claim_number}.xlsx"`)
+        .send(await publicNoticeWorkbook(db(), id));
+    },
+  );
+
+  app.get(
+    '/api/claims/:id',
+    {
+      config: { access: 'claim.read' },
+      schema: { tags: ['claims'], summary: '补贴申请详情（含每人的计算依据与政策条款）', params: idParams },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      const row = await selectClaimRow(db(), id);
+      if (!row)
+        throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+      assertClaimVisible(request.principal!, row);
+      return selectClaimDetail(db(), id);
+    },
+  );
+
+  app.post(
+    '/api/claims/:id/submit',
+    {
+      config: { access: 'claim.create' },
+      schema: { tags: ['claims'], summary: '提交申请（重新按数据库记录核定并占用资格）', params: idParams },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      return db()
+        .transaction()
+        .execute((trx) => submitClaim(trx, request.auditContext, id));
+    },
+  );
+
+  const transitions = [
+    ['review', 'claim.review', '审核通过（县级经办或第三方机构）'],
+    ['return', 'claim.review', '退回修改（须填写原因）'],
+    ['reject', 'claim.review', '不予补贴（须填写原因）'],
+    ['start_notice', 'claim.review', '开始公示'],
+    ['approve', 'claim.approve', '审批（公示期满且异议已处理；审核人不得审批）'],
+  ] as const;
+  for (const [action, access, summary] of transitions) {
+    app.post(
+      `/api/claims/:id/${action.replace('_', '-')}`,
+      { config: { access }, schema: { tags: ['claims'], summary, params: idParams, body: transitionBody } },
+      async (request) => {
+        const { id } = request.params as { id: number };
+        const { reason } = (request.body ?? {}) as { reason?: string };
+        return db()
+          .transaction()
+          .execute((trx) =>
+            transitionClaim(
+              trx,
+              request.auditContext,
+              id,
+              { action, reason },
+              {
+                clock: app.clock,
+                noticeWorkingDays: app.deps.config.publicNoticeWorkingDays,
+              },
+            ),
+          );
+      },
+    );
+  }
+
+  app.post(
+    '/api/claims/:id/objections',
+    {
+      config: { access: 'claim.review' },
+      schema: {
+        tags: ['claims'],
+        summary: '登记公示期异议',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['objector', 'content'],
+          additionalProperties: false,
+          properties: {
+            objector: { type: 'string', minLength: 1, maxLength: 100 },
+            content: { type: 'string', minLength: 1, maxLength: 2000 },
+            lineId: { type: 'integer', minimum: 1 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      const objection = await db()
+        .transaction()
+        .execute((trx) => recordObjection(trx, request.auditContext, id, request.body as never));
+      return reply.status(201).send(objection);
+    },
+  );
+
+  app.post(
+    '/api/claims/:id/objections/:objectionId/resolve',
+    {
+      config: { access: 'claim.review' },
+      schema: {
+        tags: ['claims'],
+        summary: '处理异议（成立的异议将该人员明细排除）',
+        params: {
+          type: 'object',
+          required: ['id', 'objectionId'],
+          properties: { id: { type: 'integer', minimum: 1 }, objectionId: { type: 'integer', minimum: 1 } },
+        },
+        body: {
+          type: 'object',
+          required: ['resolution', 'isUpheld'],
+          additionalProperties: false,
+          properties: {
+            resolution: { type: 'string', minLength: 1, maxLength: 2000 },
+            isUpheld: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { id, objectionId } = request.params as { id: number; objectionId: number };
+      return db()
+        .transaction()
+        .execute((trx) =>
+          resolveObjection(trx, request.auditContext, id, objectionId, request.body as never),
+        );
+    },
+  );
+
+  app.post(
+    '/api/claims/payments',
+    {
+      config: { access: 'payment.order' },
+      schema: {
+        tags: ['claims'],
+        summary: '财政下达支付：已审批申请 → 支付批次 → 专账记账（idempotencyId 防重复支付）',
+        body: {
+          type: 'object',
+          required: ['claimIds', 'valueDate', 'idempotencyId'],
+          additionalProperties: false,
+          properties: {
+            claimIds: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'integer', minimum: 1 } },
+            valueDate: DATE,
+            idempotencyId: { type: 'string', minLength: 8, maxLength: 100 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const batch = await inLedgerTransaction(db(), (trx) =>
+        orderClaimPayments(trx, request.auditContext, request.body as never),
+      );
+      return reply.status(batch.isReplay ? 200 : 201).send(maskedBatch(batch));
+    },
+  );
+
+  app.post(
+    '/api/claims/payments/:batchId/bank-result',
+    {
+      config: { access: 'payment.order' },
+      schema: {
+        tags: ['claims'],
+        summary: '导入银行支付结果文件（CSV：disbursement_id,status,reason），更新申请为已支付或支付失败',
+        params: {
+          type: 'object',
+          required: ['batchId'],
+          properties: { batchId: { type: 'integer', minimum: 1 } },
+        },
+        body: {
+          type: 'object',
+          required: ['csv', 'valueDate'],
+          additionalProperties: false,
+          properties: { csv: { type: 'string', minLength: 1, maxLength: 5_000_000 }, valueDate: DATE },
+        },
+      },
+    },
+    async (request) => {
+      const { batchId } = request.params as { batchId: number };
+      const body = request.body as { csv: string; valueDate: string };
+      return inLedgerTransaction(db(), (trx) =>
+        importClaimBankResult(trx, request.auditContext, { batchId, ...body }),
+      );
+    },
+  );
+
+  app.post(
+    '/api/claims/:id/settle',
+    {
+      config: { access: 'payment.order' },
+      schema: {
+        tags: ['claims'],
+        summary: '预拨清算：按核定金额与已预拨金额差额支付，或对超拨部分生成追回单',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['valueDate', 'idempotencyId'],
+          additionalProperties: false,
+          properties: { valueDate: DATE, idempotencyId: { type: 'string', minLength: 8, maxLength: 100 } },
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      const settlement = await inLedgerTransaction(db(), (trx) =>
+        settleClaim(trx, request.auditContext, id, request.body as never),
+      );
+      return { ...settlement, paymentBatch: settlement.paymentBatch && maskedBatch(settlement.paymentBatch) };
+    },
+  );
+}

@@ -1,0 +1,596 @@
+import { randomUUID } from 'node:crypto';
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import { ROLE_PERMISSIONS } from '../auth/roles.ts';
+import { assertOrganisationScope, assertRegionScope, type Principal } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import type { Denial, DenialCode, EvaluateRequest, EvaluateResponse } from '../policy/evaluate.types.ts';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import { encryptOptional } from '../shared/data-keyring.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { assertAgencyMayReview } from '../supervision/agency.service.ts';
+import { screenClaim } from '../supervision/risk.service.ts';
+import { createDecider, type Decider } from './claim.decide.ts';
+import { assertMaterialsComplete } from './claim.materials.ts';
+import { nextClaimNumber, selectClaimDetail, selectClaimRow, selectHistory } from './claim.repository.ts';
+import { loadClaimDraft } from './claim.sources.ts';
+import type { ClaimDetail, LineCandidate, NewClaim } from './claim.types.ts';
+import { releaseClaimUsage, releaseLineUsage, reserveUsage, type UsageSubject } from './claim.usage.ts';
+import {
+  type ClaimAction,
+  type ClaimStatus,
+  noticeEndDate,
+  TRANSITIONS,
+  transitionRefusal,
+} from './claim.workflow.ts';
+
+const ORGANISATION_APPLICANT_ROLES = {
+  institution_operator: 'institution',
+  enterprise_operator: 'enterprise',
+  evaluation_org_operator: 'evaluation_org',
+} as const;
+
+/** Refuses a caller who may not see this claim: outside the region, or another organisation's. */
+export function assertClaimVisible(
+  principal: Principal,
+  claim: {
+    region_code: string;
+    applicant_organisation_id: number | null;
+    applicant_person_id: number | null;
+  },
+): void {
+  if (principal.role in ORGANISATION_APPLICANT_ROLES) {
+    assertOrganisationScope(principal, claim.applicant_organisation_id ?? -1);
+  } else if (principal.role === 'worker') {
+    if (claim.applicant_person_id !== principal.personId) throw notFound('补贴申请', 'claim');
+  } else {
+    assertRegionScope(principal, claim.region_code);
+  }
+}
+
+/**
+ * Decides one line with the person's history from the database, leaving out the claim itself
+ * and, for a settlement, the advance it settles (the same training, not an earlier one).
+ */
+async function decideCandidate(
+  executor: Executor,
+  decide: Decider,
+  candidate: LineCandidate,
+  excludeClaimIds: readonly number[],
+) {
+  const history = await selectHistory(executor, candidate.personId, excludeClaimIds);
+  const request: EvaluateRequest = { ...candidate.request, history };
+  return { request, decision: decide(request) };
+}
+
+function payeeOf(candidate: LineCandidate, decision: EvaluateResponse) {
+  switch (decision.payee) {
+    case 'person':
+      return { organisationId: null, personId: candidate.personId };
+    case 'institution':
+    case 'enterprise':
+    case 'evaluation_org':
+      return { organisationId: candidate.payeeIds[decision.payee], personId: null };
+  }
+}
+
+function usageSubject(candidate: LineCandidate, applicationDate: string): UsageSubject {
+  const training = candidate.request.training;
+  const employment = candidate.request.employment;
+  const isOnTheJob = candidate.request.subsidy === 'on_the_job_training';
+  return {
+    subsidyKind: candidate.request.subsidy,
+    personId: candidate.personId,
+    personProvinceCode: candidate.personProvinceCode,
+    applicationDate,
+    certificateId: candidate.certificateId,
+    occupationCode: training?.occupationCode ?? null,
+    level: training?.level ?? candidate.request.certificate?.level ?? null,
+    periodStart: (isOnTheJob ? employment?.start : training?.start) ?? null,
+    periodEnd: (isOnTheJob ? employment?.end : training?.end) ?? null,
+  };
+}
+
+/**
+ * A settlement claim (清算) names the advance claim of the same class and applicant, which must
+ * have been approved; its final lines are decided in full and paid net of the advance.
+ */
+async function assertSettles(
+  executor: Executor,
+  advanceClaimId: number,
+  draft: { classId: number | null; applicantOrganisationId: number | null },
+): Promise<number> {
+  const advance = await selectClaimRow(executor, advanceClaimId);
+  const problem = !advance
+    ? 'does not exist'
+    : advance.mode !== 'advance'
+      ? 'is not an advance claim'
+      : advance.class_id !== draft.classId ||
+          advance.applicant_organisation_id !== draft.applicantOrganisationId
+        ? 'belongs to another class or applicant'
+        : !['approved', 'payment_ordered', 'paid'].includes(advance.status)
+          ? `is ${advance.status}, not yet approved`
+          : null;
+  if (problem) {
+    throw new AppError('VALIDATION_FAILED', `预拨申请 ${advanceClaimId} 不能用于清算`, [
+      { field: 'advanceClaimId', message: problem },
+    ]);
+  }
+  return advanceClaimId;
+}
+
+/**
+ * Creates a draft claim: the lines come from the real-name records of the chosen source and
+ * each is decided by the policy engine with the person's history from the database.
+ */
+export async function createClaim(
+  executor: Executor,
+  context: AuditContext,
+  input: NewClaim,
+  clock: Clock = systemClock,
+): Promise<ClaimDetail> {
+  const principal = context.actor;
+  if (!principal) throw new AppError('UNAUTHENTICATED', '请先登录');
+  if (input.applicationDate > clock.today()) {
+    throw new AppError('VALIDATION_FAILED', '申请日期不能晚于今天', [
+      { field: 'applicationDate', message: 'is in the future' },
+    ]);
+  }
+  const isAdvance = input.mode === 'advance';
+  const draft = await loadClaimDraft(executor, input.claim, input.applicationDate, { isAdvance });
+  const advanceClaimId =
+    input.advanceClaimId === undefined ? null : await assertSettles(executor, input.advanceClaimId, draft);
+  if (principal.role in ORGANISATION_APPLICANT_ROLES) {
+    assertOrganisationScope(principal, draft.applicantOrganisationId ?? -1);
+  } else {
+    assertRegionScope(principal, draft.regionCode);
+  }
+  if (draft.candidates.length === 0) {
+    throw new AppError('VALIDATION_FAILED', '没有可申请补贴的人员', [
+      { field: 'claim', message: 'the source yields no lines' },
+    ]);
+  }
+  // The claim number is assigned last, under its per-region lock, so concurrent creators in one
+  // region wait only for each other's final writes, not for each other's line decisions.
+  const { id: claimId } = await executor
+    .insertInto('claim')
+    .values({
+      province_code: draft.provinceCode,
+      claim_number: `PENDING-${randomUUID()}`,
+      region_code: draft.regionCode,
+      subsidy_kind: draft.subsidyKind,
+      mode: advanceClaimId === null ? (input.mode ?? 'full') : 'settlement',
+      applicant_kind: draft.applicantKind,
+      applicant_organisation_id: draft.applicantOrganisationId,
+      applicant_person_id: null,
+      class_id: draft.classId,
+      advance_claim_id: advanceClaimId,
+      application_date: input.applicationDate,
+      payee_bank_name: input.payeeAccount.bankName,
+      payee_bank_account_ciphertext: encryptOptional(
+        'claim.payee_bank_account',
+        input.payeeAccount.accountNumber,
+      ),
+      payment_batch_id: null,
+      idempotency_key: null,
+      request_hash: null,
+      notice_starts_on: null,
+      notice_ends_on: null,
+      submitted_at: null,
+      reviewed_at: null,
+      reviewed_by_user_id: null,
+      approved_at: null,
+      approved_by_user_id: null,
+      payment_ordered_at: null,
+      paid_at: null,
+      last_reason: null,
+      created_by_user_id: principal.userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const decide = await createDecider(executor);
+  const excluded = advanceClaimId === null ? [claimId] : [claimId, advanceClaimId];
+  let lineNumber = 0;
+  for (const candidate of draft.candidates) {
+    lineNumber += 1;
+    const withMode: LineCandidate = {
+      ...candidate,
+      request: { ...candidate.request, mode: input.mode ?? 'full' },
+    };
+    const { request, decision } = await decideCandidate(executor, decide, withMode, excluded);
+    await insertLine(executor, draft.provinceCode, claimId, lineNumber, withMode, request, decision);
+  }
+  await refreshTotals(executor, claimId);
+  const claimNumber = await nextClaimNumber(
+    executor,
+    draft.provinceCode,
+    draft.regionCode,
+    input.applicationDate,
+  );
+  await executor.updateTable('claim').set({ claim_number: claimNumber }).where('id', '=', claimId).execute();
+  await recordAudit(executor, context, {
+    action: 'claim.create',
+    objectType: 'claim',
+    objectId: claimId,
+    provinceCode: draft.provinceCode,
+    after: { claimNumber, subsidyKind: draft.subsidyKind, lines: lineNumber, source: input.claim.source },
+  });
+  return (await selectClaimDetail(executor, claimId))!;
+}
+
+async function insertLine(
+  executor: Executor,
+  provinceCode: string,
+  claimId: number,
+  lineNumber: number,
+  candidate: LineCandidate,
+  request: EvaluateRequest,
+  decision: EvaluateResponse,
+): Promise<number> {
+  const payee = payeeOf(candidate, decision);
+  const subject = usageSubject(candidate, request.date);
+  const { id } = await executor
+    .insertInto('claim_line')
+    .values({
+      province_code: provinceCode,
+      claim_id: claimId,
+      line_number: lineNumber,
+      person_id: candidate.personId,
+      person_province_code: candidate.personProvinceCode,
+      certificate_id: candidate.certificateId,
+      employment_id: candidate.employmentId,
+      subject: candidate.subject,
+      policy_id: decision.policy,
+      is_eligible: decision.eligible,
+      amount_fen: decision.amountFen,
+      payee: decision.payee,
+      payee_organisation_id: payee.organisationId,
+      payee_person_id: payee.personId,
+      payee_ids: JSON.stringify(candidate.payeeIds),
+      counts_toward_annual_limit: decision.countsTowardAnnualLimit,
+      occupation_code: subject.occupationCode,
+      level: subject.level,
+      period_start: subject.periodStart,
+      period_end: subject.periodEnd,
+      request: JSON.stringify(request),
+      decision: JSON.stringify(decision),
+      excluded_reason: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+async function refreshTotals(executor: Executor, claimId: number): Promise<void> {
+  const totals = await executor
+    .selectFrom('claim_line')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('lines'),
+      eb.fn.sum<number>(eb.case().when('is_eligible', '=', true).then(1).else(0).end()).as('eligible'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('is_eligible', '=', true), eb('status', '=', 'active')]))
+            .then(eb.ref('amount_fen'))
+            .else(0)
+            .end(),
+        )
+        .as('amount'),
+    ])
+    .where('claim_id', '=', claimId)
+    .executeTakeFirstOrThrow();
+  await executor
+    .updateTable('claim')
+    .set({
+      line_count: Number(totals.lines),
+      eligible_line_count: Number(totals.eligible ?? 0),
+      total_amount_fen: Number(totals.amount ?? 0),
+      updated_at: new Date(),
+    })
+    .where('id', '=', claimId)
+    .execute();
+}
+
+/** A denial the engine did not give but the database did: another claim holds the entitlement. */
+function deniedByRace(decision: EvaluateResponse, code: DenialCode): EvaluateResponse {
+  const denial: Denial = { code, message: '该资格已被同时提交的另一笔申请占用' };
+  return { ...decision, eligible: false, amountFen: 0, lines: [], denials: [...decision.denials, denial] };
+}
+
+/**
+ * Submits a draft (or corrected) claim: every line is decided again with the history as it
+ * stands now, and each entitlement it uses is reserved in subsidy_usage. A line whose
+ * entitlement a racing claim took first is decided again, and denied.
+ */
+export async function submitClaim(
+  executor: Executor,
+  context: AuditContext,
+  claimId: number,
+): Promise<ClaimDetail> {
+  const claim = await lockForTransition(executor, context, claimId, 'submit', undefined);
+  await assertMaterialsComplete(executor, claimId);
+  // Lines are reserved in person order, so two claims sharing people take their usage rows in
+  // the same order and cannot deadlock.
+  const lines = await executor
+    .selectFrom('claim_line')
+    .selectAll()
+    .where('claim_id', '=', claimId)
+    .orderBy('person_id')
+    .orderBy('line_number')
+    .execute();
+  const decide = await createDecider(executor);
+  const excluded = claim.advance_claim_id === null ? [claimId] : [claimId, claim.advance_claim_id];
+  // A settlement takes over what its advance reserved: the same training, decided in full now.
+  if (claim.advance_claim_id !== null)
+    await releaseClaimUsage(executor, claim.advance_claim_id, claim.province_code);
+  for (const line of lines) {
+    await releaseLineUsage(executor, line.id);
+    const candidate = candidateFromLine(line);
+    let { request, decision } = await decideCandidate(executor, decide, candidate, excluded);
+    const owner = { claimId, claimProvinceCode: claim.province_code, claimLineId: line.id };
+    const refusal = await reserveUsage(executor, usageSubject(candidate, request.date), decision, owner);
+    if (refusal) {
+      ({ request, decision } = await decideCandidate(executor, decide, candidate, excluded));
+      if (decision.eligible) decision = deniedByRace(decision, refusal);
+    }
+    await executor
+      .updateTable('claim_line')
+      .set({
+        is_eligible: decision.eligible,
+        amount_fen: decision.amountFen,
+        payee: decision.payee,
+        payee_organisation_id: payeeOf(candidate, decision).organisationId,
+        payee_person_id: payeeOf(candidate, decision).personId,
+        counts_toward_annual_limit: decision.countsTowardAnnualLimit,
+        policy_id: decision.policy,
+        request: JSON.stringify(request),
+        decision: JSON.stringify(decision),
+        decided_at: new Date(),
+      })
+      .where('id', '=', line.id)
+      .execute();
+  }
+  await refreshTotals(executor, claimId);
+  await screenClaim(executor, context, claimId); // supervision: risk rules, may block approval
+  await applyTransition(executor, context, claim, 'submit', undefined, { submitted_at: new Date() });
+  return (await selectClaimDetail(executor, claimId))!;
+}
+
+function candidateFromLine(line: {
+  subject: string;
+  person_id: number | null;
+  person_province_code: string | null;
+  certificate_id: number | null;
+  employment_id: number | null;
+  request: unknown;
+  payee_ids: unknown;
+}): LineCandidate {
+  const { history: _history, ...request } = line.request as EvaluateRequest;
+  return {
+    subject: line.subject,
+    personId: line.person_id!,
+    personProvinceCode: line.person_province_code!,
+    certificateId: line.certificate_id,
+    employmentId: line.employment_id,
+    request,
+    payeeIds: line.payee_ids as LineCandidate['payeeIds'],
+  };
+}
+
+type ClaimRow = NonNullable<Awaited<ReturnType<typeof selectClaimRow>>>;
+
+/** Locks a claim for an action, refusing a caller outside its scope, a wrong role or state. */
+export async function lockForTransition(
+  executor: Executor,
+  context: AuditContext,
+  claimId: number,
+  action: ClaimAction,
+  reason: string | undefined,
+): Promise<ClaimRow> {
+  const principal = context.actor;
+  if (!principal) throw new AppError('UNAUTHENTICATED', '请先登录');
+  const claim = await selectClaimRow(executor, claimId, true);
+  if (!claim) throw notFound('补贴申请', claimId);
+  assertClaimVisible(principal, claim);
+  const refusal = transitionRefusal(
+    action,
+    claim.status as ClaimStatus,
+    principal.role,
+    ROLE_PERMISSIONS[principal.role],
+    reason,
+  );
+  if (refusal) {
+    throw new AppError(refusal.code, refusal.message, [
+      { field: refusal.code === 'VALIDATION_FAILED' ? 'reason' : 'status', message: refusal.message },
+    ]);
+  }
+  return claim;
+}
+
+async function applyTransition(
+  executor: Executor,
+  context: AuditContext,
+  claim: ClaimRow,
+  action: ClaimAction,
+  reason: string | undefined,
+  changes: Record<string, unknown>,
+): Promise<void> {
+  const to = TRANSITIONS[action].to;
+  await executor
+    .updateTable('claim')
+    .set({ ...changes, status: to, last_reason: reason ?? claim.last_reason, updated_at: new Date() })
+    .where('id', '=', claim.id)
+    .execute();
+  await executor
+    .insertInto('claim_transition')
+    .values({
+      province_code: claim.province_code,
+      claim_id: claim.id,
+      action,
+      from_status: claim.status,
+      to_status: to,
+      actor_user_id: context.actor?.userId ?? null,
+      actor_role: context.actor?.role ?? null,
+      reason: reason ?? null,
+    })
+    .execute();
+  await recordAudit(executor, context, {
+    action: `claim.${action}`,
+    objectType: 'claim',
+    objectId: claim.id,
+    provinceCode: claim.province_code,
+    before: { status: claim.status },
+    after: { status: to, reason: reason ?? null, ...changes },
+  });
+}
+
+/** Applies an already-authorised transition by claim id (used by payment ordering). */
+export async function applyTransitionById(
+  executor: Executor,
+  context: AuditContext,
+  claimId: number,
+  action: ClaimAction,
+  reason: string | undefined,
+  changes: Record<string, unknown>,
+): Promise<void> {
+  const claim = await selectClaimRow(executor, claimId, true);
+  if (!claim) throw notFound('补贴申请', claimId);
+  await applyTransition(executor, context, claim, action, reason, changes);
+}
+
+export interface TransitionInput {
+  action: Exclude<ClaimAction, 'submit' | 'order_payment'>;
+  reason?: string;
+}
+
+/**
+ * Review, return, reject, public notice, approval and payment results. The same person may
+ * not review and approve one claim; approval waits for the end of the notice and for every
+ * objection to be resolved.
+ */
+export async function transitionClaim(
+  executor: Executor,
+  context: AuditContext,
+  claimId: number,
+  input: TransitionInput,
+  options: { clock?: Clock; noticeWorkingDays?: number } = {},
+): Promise<ClaimDetail> {
+  const clock = options.clock ?? systemClock;
+  const claim = await lockForTransition(executor, context, claimId, input.action, input.reason);
+  const principal = context.actor!;
+  // Supervision: a third-party agency reviews only under a live contract and while not sanctioned.
+  if (principal.role === 'third_party_reviewer')
+    await assertAgencyMayReview(executor, principal, claim.region_code, clock.today());
+  const now = new Date();
+  let changes: Record<string, unknown> = {};
+  switch (input.action) {
+    case 'review':
+      changes = { reviewed_at: now, reviewed_by_user_id: principal.userId };
+      break;
+    case 'start_notice': {
+      const startsOn = clock.today();
+      changes = {
+        notice_starts_on: startsOn,
+        notice_ends_on: noticeEndDate(startsOn, options.noticeWorkingDays ?? 5),
+      };
+      break;
+    }
+    case 'approve':
+      await assertApprovable(executor, claim, principal.userId, clock);
+      changes = { approved_at: now, approved_by_user_id: principal.userId };
+      break;
+    case 'return':
+    case 'reject':
+      await releaseClaimUsage(executor, claim.id, claim.province_code);
+      break;
+    case 'mark_paid':
+      changes = { paid_at: now };
+      break;
+    case 'mark_failed':
+      break;
+  }
+  await applyTransition(executor, context, claim, input.action, input.reason, changes);
+  return (await selectClaimDetail(executor, claimId))!;
+}
+
+async function assertApprovable(
+  executor: Executor,
+  claim: ClaimRow,
+  approverId: number,
+  clock: Clock,
+): Promise<void> {
+  if (claim.reviewed_by_user_id === approverId) {
+    throw new AppError('FORBIDDEN', '同一人不能既审核又审批同一笔申请', [
+      { field: 'approver', message: 'reviewer cannot approve' },
+    ]);
+  }
+  if (!claim.notice_ends_on || clock.today() <= claim.notice_ends_on) {
+    throw new AppError('INVALID_STATE', `公示期至 ${claim.notice_ends_on} 结束，期满后方可审批`, [
+      { field: 'noticeEndsOn', message: 'the public notice has not ended' },
+    ]);
+  }
+  const open = await executor
+    .selectFrom('claim_objection')
+    .select('id')
+    .where('claim_id', '=', claim.id)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
+  if (open)
+    throw new AppError('INVALID_STATE', '公示期间的异议尚未处理', [
+      { field: 'objections', message: 'unresolved objection' },
+    ]);
+  if (claim.is_risk_blocked) {
+    throw new AppError('INVALID_STATE', '该申请存在高风险预警，须经办人员核查解除后方可审批', [
+      { field: 'risk', message: 'blocked by risk alert' },
+    ]);
+  }
+  if (claim.total_amount_fen <= 0) {
+    throw new AppError('INVALID_STATE', '该申请没有符合条件的补贴金额，应作不予补贴处理', [
+      { field: 'totalAmountFen', message: 'nothing to approve' },
+    ]);
+  }
+}
+
+/**
+ * Supervision hook (issue 9): a confirmed fraud case excludes claim lines. Each line is marked
+ * excluded with the case's reason, its entitlements are released and the claim's totals are
+ * recomputed; returns the claim's status and the amount the excluded lines had carried (what a
+ * paid claim must recover).
+ */
+export async function excludeClaimLinesBySupervision(
+  executor: Executor,
+  context: AuditContext,
+  input: { claimId: number; lineIds: number[]; reason: string },
+): Promise<{ status: string; excludedAmountFen: number }> {
+  const claim = await selectClaimRow(executor, input.claimId, true);
+  if (!claim) throw notFound('补贴申请', input.claimId);
+  const lines = await executor
+    .selectFrom('claim_line')
+    .select(['id', 'amount_fen', 'is_eligible'])
+    .where('claim_id', '=', input.claimId)
+    .where('id', 'in', input.lineIds.length > 0 ? input.lineIds : [-1])
+    .where('status', '=', 'active')
+    .execute();
+  if (lines.length === 0) return { status: claim.status, excludedAmountFen: 0 };
+  await executor
+    .updateTable('claim_line')
+    .set({ status: 'excluded', excluded_reason: input.reason })
+    .where(
+      'id',
+      'in',
+      lines.map((line) => line.id),
+    )
+    .execute();
+  for (const line of lines) await releaseLineUsage(executor, line.id);
+  await refreshTotals(executor, input.claimId);
+  const excludedAmountFen = lines.reduce((sum, line) => sum + (line.is_eligible ? line.amount_fen : 0), 0);
+  await recordAudit(executor, context, {
+    action: 'claim.lines.exclude',
+    objectType: 'claim',
+    objectId: input.claimId,
+    provinceCode: claim.province_code,
+    before: { totalAmountFen: claim.total_amount_fen },
+    after: { excludedLineIds: lines.map((line) => line.id), excludedAmountFen, reason: input.reason },
+  });
+  return { status: claim.status, excludedAmountFen };
+}

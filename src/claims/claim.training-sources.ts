@@ -1,0 +1,208 @@
+import { provinceOf } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import type {
+  CertificateType,
+  EmploymentFacts,
+  Level,
+  SubsidyKind,
+  TrainingFacts,
+} from '../policy/evaluate.types.ts';
+import { findCatalogEntry } from '../registry/catalog.service.ts';
+import { getOrganisation } from '../registry/organisation.service.ts';
+import { AppError } from '../shared/errors.ts';
+import { getClassForClaim } from '../training/archive.service.ts';
+import { certificatesByIds } from '../training/certificate.service.ts';
+import { chinaDate } from '../training/class.service.ts';
+import { enterpriseFacts, personFactsOn, personsById } from './claim.sources.ts';
+import type { ApplicantKind, ClaimDraft, LineCandidate } from './claim.types.ts';
+
+/** Class hours per training day for the day-rate formulas (渝人社发〔2021〕12号 二: 6 课时 = 1 天). */
+export const CLASS_HOURS_PER_DAY = 6;
+
+/** The employer of a person on a date, from the employment records, with its facts. */
+async function employerOn(executor: Executor, personId: number, date: string) {
+  const row = await executor
+    .selectFrom('employment_record')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('start_date', '<=', date)
+    .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', date)]))
+    .orderBy('start_date', 'desc')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const enterprise = await getOrganisation(executor, row.enterprise_id);
+  if (!enterprise) return undefined;
+  const facts: EmploymentFacts = {
+    ...enterpriseFacts(enterprise),
+    contractMonths: row.contract_months,
+    start: row.start_date,
+  };
+  if (row.end_date) facts.end = row.end_date;
+  return { enterpriseId: enterprise.id, facts };
+}
+
+/**
+ * A completed class → one line per trainee, claimed by the institution (or the enterprise
+ * that ran it) on the trainees' behalf. Days are attended class hours converted at 6 per day.
+ */
+export async function classDraft(
+  executor: Executor,
+  classId: number,
+  subsidyKind: SubsidyKind,
+  applicationDate: string,
+  options: { isAdvance: boolean } = { isAdvance: false },
+): Promise<ClaimDraft> {
+  const found = await getClassForClaim(executor, classId);
+  const trainingClass = found.trainingClass;
+  const start = chinaDate(trainingClass.startsAt);
+  const end = chinaDate(trainingClass.endsAt);
+  // An advance (预拨) is paid while the training runs; every other claim waits for its end.
+  if (!options.isAdvance && end > applicationDate) {
+    throw new AppError('VALIDATION_FAILED', `培训班于 ${end} 结束，结业后方可申请补贴`, [
+      { field: 'applicationDate', message: 'the class has not ended by the application date' },
+    ]);
+  }
+  const runner = await getOrganisation(executor, trainingClass.institutionId);
+  if (!runner)
+    throw new Error(`class ${classId} refers to missing organisation ${trainingClass.institutionId}`);
+  const applicantKind: ApplicantKind = runner.kind === 'enterprise' ? 'enterprise' : 'institution';
+  const entry = await findCatalogEntry(executor, {
+    regionCode: trainingClass.regionCode,
+    occupationCode: trainingClass.occupationCode,
+    level: trainingClass.level,
+    on: start,
+  });
+  const training: TrainingFacts = {
+    filed: found.isFiled,
+    occupationCode: trainingClass.occupationCode,
+    inCatalog: entry !== undefined,
+    newOccupation: entry?.isNewOccupation ?? false,
+    level: trainingClass.level as Level,
+    start,
+    end,
+    projectBased: false,
+  };
+  if (found.approvedAt) training.approvedOn = chinaDate(found.approvedAt);
+  if (entry) {
+    training.catalogStandardFen = entry.standardAmountFen;
+    training.dailyRateFen = Math.round(entry.standardAmountFen / entry.standardDays);
+  }
+  const candidates: LineCandidate[] = [];
+  for (const trainee of found.trainees) {
+    const employer = await employerOn(executor, trainee.person.id, start);
+    const certificate = trainee.certificates[0];
+    const attended = trainee.attendance;
+    candidates.push({
+      subject: `${trainee.person.name} ${trainingClass.name}`,
+      personId: trainee.person.id,
+      personProvinceCode: trainee.person.provinceCode,
+      certificateId: certificate?.id ?? null,
+      employmentId: null,
+      request: {
+        region: trainingClass.regionCode,
+        date: applicationDate,
+        subsidy: subsidyKind,
+        person: personFactsOn(trainee.person, start),
+        ...(employer ? { employment: employer.facts } : {}),
+        training: {
+          ...training,
+          offlineDays: Math.floor(attended.offlineClassHours / CLASS_HOURS_PER_DAY),
+          onlineDays: Math.floor(attended.onlineClassHours / CLASS_HOURS_PER_DAY),
+          classHours: attended.attendedClassHours,
+        },
+        ...(certificate
+          ? {
+              certificate: {
+                type: certificate.certificateType as CertificateType,
+                ...(certificate.level ? { level: certificate.level as Level } : {}),
+                number: certificate.certificateNumber,
+                firstIssue: true,
+              },
+            }
+          : {}),
+      },
+      payeeIds: {
+        institution: runner.kind === 'institution' ? runner.id : null,
+        enterprise: runner.kind === 'enterprise' ? runner.id : (employer?.enterpriseId ?? null),
+        evaluation_org: certificate?.issuerOrganisationId ?? null,
+      },
+    });
+  }
+  return {
+    regionCode: trainingClass.regionCode,
+    provinceCode: found.provinceCode,
+    subsidyKind,
+    applicantKind,
+    applicantOrganisationId: runner.id,
+    classId,
+    candidates,
+  };
+}
+
+/**
+ * Certificate (取证) subsidies: certificates issued by one evaluation organisation, one line
+ * each, paid to it (晋人社厅函〔2021〕600号 九（二）、十（一）).
+ */
+export async function certificateDraft(
+  executor: Executor,
+  certificateIds: number[],
+  applicationDate: string,
+): Promise<ClaimDraft> {
+  const certificates = await certificatesByIds(executor, certificateIds);
+  const missing = certificateIds.filter((id) => !certificates.some((certificate) => certificate.id === id));
+  if (missing.length > 0) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      '证书不存在',
+      missing.map((id) => ({ field: 'claim.certificateIds', message: `certificate ${id} not found` })),
+    );
+  }
+  const issuers = new Set(certificates.map((certificate) => certificate.issuerOrganisationId));
+  const issuerId = certificates[0]!.issuerOrganisationId;
+  if (issuers.size !== 1 || issuerId === null) {
+    throw new AppError('VALIDATION_FAILED', '一笔取证补贴申请只能包含同一评价机构颁发的证书', [
+      {
+        field: 'claim.certificateIds',
+        message: 'certificates come from more than one (or no registered) issuer',
+      },
+    ]);
+  }
+  const issuer = await getOrganisation(executor, issuerId);
+  if (!issuer) throw new Error(`certificate issuer ${issuerId} is missing`);
+  const persons = await personsById(
+    executor,
+    certificates.map((certificate) => certificate.personId),
+  );
+  const candidates: LineCandidate[] = certificates.map((certificate) => {
+    const person = persons.get(certificate.personId)!;
+    return {
+      subject: `${person.name} 取证 ${certificate.certificateNumber}`,
+      personId: person.id,
+      personProvinceCode: person.provinceCode,
+      certificateId: certificate.id,
+      employmentId: null,
+      request: {
+        region: issuer.regionCode,
+        date: applicationDate,
+        subsidy: 'certificate',
+        person: personFactsOn(person, certificate.issuedOn),
+        certificate: {
+          type: certificate.certificateType as CertificateType,
+          ...(certificate.level ? { level: certificate.level as Level } : {}),
+          number: certificate.certificateNumber,
+          firstIssue: true,
+        },
+      },
+      payeeIds: { institution: null, enterprise: null, evaluation_org: issuer.id },
+    };
+  });
+  return {
+    regionCode: issuer.regionCode,
+    provinceCode: provinceOf(issuer.regionCode),
+    subsidyKind: 'certificate',
+    applicantKind: 'evaluation_org',
+    applicantOrganisationId: issuer.id,
+    classId: null,
+    candidates,
+  };
+}

@@ -1,0 +1,165 @@
+import type { Executor } from '../db/database.ts';
+import type { DenialCode, EvaluateResponse, SubsidyKind } from '../policy/evaluate.types.ts';
+import type { SubsidyUsageTable } from './claims.table.ts';
+
+/** Subsidy kinds that pay for a training (and so use its certificate and occupation+level). */
+const TRAINING_KINDS: readonly SubsidyKind[] = [
+  'training',
+  'safety_training',
+  'apprenticeship',
+  'directed_training',
+  'technician_training',
+  'insured_skill_upgrade',
+];
+
+export interface UsageClaim {
+  kind: SubsidyUsageTable['kind'];
+  provinceCode: string;
+  usageKey: string;
+  /** The denial a second, racing use of the same entitlement receives. */
+  denial: DenialCode;
+}
+
+export interface UsageSubject {
+  subsidyKind: SubsidyKind;
+  personId: number;
+  personProvinceCode: string;
+  applicationDate: string;
+  certificateId: number | null;
+  occupationCode: string | null;
+  level: string | null;
+  periodStart: string | null;
+  periodEnd: string | null;
+}
+
+/** Months `YYYY-MM` from the month of `start` to the month of `end`, inclusive. */
+export function monthsBetween(start: string, end: string): string[] {
+  const months: string[] = [];
+  let year = Number(start.slice(0, 4));
+  let month = Number(start.slice(5, 7));
+  const lastYear = Number(end.slice(0, 4));
+  const lastMonth = Number(end.slice(5, 7));
+  while (year < lastYear || (year === lastYear && month <= lastMonth)) {
+    months.push(`${year}-${String(month).padStart(2, '0')}`);
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}
+
+/**
+ * The limited entitlements an eligible line uses, besides the yearly slot (which is chosen at
+ * reservation time). Their keys are unique in subsidy_usage, so two racing claims cannot both
+ * take one.
+ */
+export function entitlementsOf(subject: UsageSubject, decision: EvaluateResponse): UsageClaim[] {
+  if (!decision.eligible) return [];
+  const claims: UsageClaim[] = [];
+  const isTraining = TRAINING_KINDS.includes(subject.subsidyKind);
+  if (subject.certificateId !== null && (isTraining || subject.subsidyKind === 'certificate')) {
+    claims.push({
+      kind: 'certificate',
+      // Keyed in the holder's province, like the other entitlements of that person.
+      provinceCode: subject.personProvinceCode,
+      usageKey: `${subject.certificateId}:${isTraining ? 'training' : 'certificate'}`,
+      denial: 'CERTIFICATE_ALREADY_SUBSIDIZED',
+    });
+  }
+  if (isTraining && subject.occupationCode && subject.level) {
+    claims.push({
+      kind: 'occupation_level',
+      provinceCode: subject.personProvinceCode,
+      usageKey: `${subject.personId}:${subject.occupationCode}:${subject.level}`,
+      denial: 'DUPLICATE_OCCUPATION_LEVEL',
+    });
+  }
+  if (subject.subsidyKind === 'on_the_job_training' && subject.periodStart && subject.periodEnd) {
+    for (const month of monthsBetween(subject.periodStart, subject.periodEnd)) {
+      claims.push({
+        kind: 'ojt_month',
+        provinceCode: subject.personProvinceCode,
+        usageKey: `${subject.personId}:${month}`,
+        denial: 'OVERLAPPING_TRAINING',
+      });
+    }
+  }
+  return claims;
+}
+
+export const ANNUAL_SLOTS = 3;
+
+interface Owner {
+  claimId: number;
+  claimProvinceCode: string;
+  claimLineId: number;
+}
+
+/** Inserts one usage; false when another claim already holds it (after that claim commits). */
+async function take(executor: Executor, usage: Omit<UsageClaim, 'denial'>, owner: Owner): Promise<boolean> {
+  const inserted = await executor
+    .insertInto('subsidy_usage')
+    .values({
+      province_code: usage.provinceCode,
+      kind: usage.kind,
+      usage_key: usage.usageKey,
+      claim_id: owner.claimId,
+      claim_province_code: owner.claimProvinceCode,
+      claim_line_id: owner.claimLineId,
+    })
+    .onConflict((conflict) => conflict.columns(['province_code', 'kind', 'usage_key']).doNothing())
+    .returning('usage_key')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/**
+ * Reserves everything an eligible line uses. Returns the denial code of the first entitlement
+ * another claim holds (releasing what this line took), or null when all were reserved.
+ */
+export async function reserveUsage(
+  executor: Executor,
+  subject: UsageSubject,
+  decision: EvaluateResponse,
+  owner: Owner,
+): Promise<DenialCode | null> {
+  if (!decision.eligible) return null;
+  for (const usage of entitlementsOf(subject, decision)) {
+    if (!(await take(executor, usage, owner))) {
+      await releaseLineUsage(executor, owner.claimLineId);
+      return usage.denial;
+    }
+  }
+  if (decision.countsTowardAnnualLimit) {
+    const year = subject.applicationDate.slice(0, 4);
+    for (let slot = 1; slot <= ANNUAL_SLOTS; slot += 1) {
+      const usage = {
+        kind: 'annual_slot' as const,
+        provinceCode: subject.personProvinceCode,
+        usageKey: `${subject.personId}:${year}:${slot}`,
+      };
+      if (await take(executor, usage, owner)) return null;
+    }
+    await releaseLineUsage(executor, owner.claimLineId);
+    return 'ANNUAL_LIMIT_REACHED';
+  }
+  return null;
+}
+
+export async function releaseLineUsage(executor: Executor, claimLineId: number): Promise<void> {
+  await executor.deleteFrom('subsidy_usage').where('claim_line_id', '=', claimLineId).execute();
+}
+
+export async function releaseClaimUsage(
+  executor: Executor,
+  claimId: number,
+  claimProvinceCode: string,
+): Promise<void> {
+  await executor
+    .deleteFrom('subsidy_usage')
+    .where('claim_id', '=', claimId)
+    .where('claim_province_code', '=', claimProvinceCode)
+    .execute();
+}

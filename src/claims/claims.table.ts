@@ -1,0 +1,168 @@
+import type { Generated } from 'kysely';
+
+export interface EmploymentRecordTable {
+  id: Generated<number>;
+  province_code: string;
+  enterprise_id: number;
+  person_id: number;
+  person_province_code: string;
+  contract_months: number;
+  start_date: string;
+  end_date: string | null;
+  is_payroll_verified: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface PayrollRecordTable {
+  id: Generated<number>;
+  province_code: string;
+  employment_id: number;
+  pay_month: string;
+  gross_pay_fen: number;
+}
+
+export interface ClaimTable {
+  id: Generated<number>;
+  province_code: string;
+  claim_number: string;
+  region_code: string;
+  subsidy_kind: string;
+  mode: Generated<'full' | 'advance' | 'settlement'>;
+  applicant_kind: 'institution' | 'enterprise' | 'evaluation_org' | 'person';
+  applicant_organisation_id: number | null;
+  applicant_person_id: number | null;
+  class_id: number | null;
+  advance_claim_id: number | null;
+  application_date: string;
+  payee_bank_name: string | null;
+  /** Legacy plaintext; new values go to payee_bank_account_ciphertext. */
+  payee_bank_account: string | null;
+  /** AES-256-GCM ciphertext, context 'claim.payee_bank_account'. */
+  payee_bank_account_ciphertext: string | null;
+  payment_batch_id: number | null;
+  status: Generated<string>;
+  total_amount_fen: Generated<number>;
+  eligible_line_count: Generated<number>;
+  line_count: Generated<number>;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  notice_starts_on: string | null;
+  notice_ends_on: string | null;
+  submitted_at: Date | null;
+  reviewed_at: Date | null;
+  reviewed_by_user_id: number | null;
+  approved_at: Date | null;
+  approved_by_user_id: number | null;
+  payment_ordered_at: Date | null;
+  paid_at: Date | null;
+  last_reason: string | null;
+  risk_score: Generated<number>;
+  is_risk_blocked: Generated<boolean>;
+  created_by_user_id: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ClaimLineTable {
+  id: Generated<number>;
+  province_code: string;
+  claim_id: number;
+  line_number: number;
+  person_id: number | null;
+  person_province_code: string | null;
+  certificate_id: number | null;
+  employment_id: number | null;
+  subject: string;
+  policy_id: string | null;
+  is_eligible: boolean;
+  amount_fen: number;
+  payee: string;
+  payee_organisation_id: number | null;
+  payee_person_id: number | null;
+  /** Who would be paid under each payee kind the engine may choose. */
+  payee_ids: unknown;
+  counts_toward_annual_limit: boolean;
+  occupation_code: string | null;
+  level: string | null;
+  period_start: string | null;
+  period_end: string | null;
+  request: unknown;
+  decision: unknown;
+  status: Generated<'active' | 'excluded'>;
+  excluded_reason: string | null;
+  decided_at: Generated<Date>;
+}
+
+export interface ClaimTransitionTable {
+  id: Generated<number>;
+  province_code: string;
+  claim_id: number;
+  action: string;
+  from_status: string;
+  to_status: string;
+  actor_user_id: number | null;
+  actor_role: string | null;
+  reason: string | null;
+  occurred_at: Generated<Date>;
+}
+
+export interface ClaimObjectionTable {
+  id: Generated<number>;
+  province_code: string;
+  claim_id: number;
+  claim_line_id: number | null;
+  objector: string;
+  content: string;
+  recorded_by_user_id: number | null;
+  recorded_at: Generated<Date>;
+  resolution: string | null;
+  is_upheld: boolean | null;
+  resolved_by_user_id: number | null;
+  resolved_at: Date | null;
+}
+
+export interface ClaimAttachmentTable {
+  id: Generated<number>;
+  province_code: string;
+  claim_id: number;
+  material_code: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_path: string;
+  uploaded_by_user_id: number | null;
+  uploaded_at: Generated<Date>;
+}
+
+export interface SubsidyUsageTable {
+  province_code: string;
+  kind: 'annual_slot' | 'certificate' | 'occupation_level' | 'ojt_month';
+  usage_key: string;
+  claim_id: number;
+  claim_province_code: string;
+  claim_line_id: number;
+  created_at: Generated<Date>;
+}
+
+export interface IdempotencyRecordTable {
+  province_code: string;
+  user_id: number;
+  idempotency_key: string;
+  request_hash: string;
+  response_status: number;
+  response_body: unknown;
+  created_at: Generated<Date>;
+}
+
+export interface ClaimsTables {
+  employment_record: EmploymentRecordTable;
+  payroll_record: PayrollRecordTable;
+  claim: ClaimTable;
+  claim_line: ClaimLineTable;
+  claim_transition: ClaimTransitionTable;
+  claim_objection: ClaimObjectionTable;
+  claim_attachment: ClaimAttachmentTable;
+  subsidy_usage: SubsidyUsageTable;
+  idempotency_record: IdempotencyRecordTable;
+}

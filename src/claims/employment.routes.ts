@@ -1,0 +1,120 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  getVisibleEmployment,
+  listEmployment,
+  recordPayroll,
+  registerEmployment,
+} from './employment.service.ts';
+
+const DATE = { type: 'string', format: 'date' } as const;
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+
+export async function employmentRoutes(app: FastifyInstance): Promise<void> {
+  const db = () => app.deps.database.db;
+
+  app.post(
+    '/api/employment-records',
+    {
+      config: { access: 'claim.create' },
+      schema: {
+        tags: ['claims'],
+        summary: '登记企业吸纳就业记录（以工代训依据）',
+        body: {
+          type: 'object',
+          required: ['enterpriseId', 'personId', 'contractMonths', 'start'],
+          additionalProperties: false,
+          properties: {
+            enterpriseId: { type: 'integer', minimum: 1 },
+            personId: { type: 'integer', minimum: 1 },
+            contractMonths: { type: 'integer', minimum: 1, maximum: 600 },
+            start: DATE,
+            end: { anyOf: [DATE, { type: 'null' }] },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const record = await db()
+        .transaction()
+        .execute((trx) => registerEmployment(trx, request.auditContext, request.body as never));
+      return reply.status(201).send(record);
+    },
+  );
+
+  app.get(
+    '/api/employment-records',
+    {
+      config: { access: 'claim.read' },
+      schema: {
+        tags: ['claims'],
+        summary: '就业记录列表（分页）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            page: { type: 'integer', minimum: 1, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            enterpriseId: { type: 'integer', minimum: 1 },
+          },
+        },
+      },
+    },
+    async (request) => listEmployment(db(), request.principal!, request.query as never),
+  );
+
+  app.get(
+    '/api/employment-records/:id',
+    {
+      config: { access: 'claim.read' },
+      schema: { tags: ['claims'], summary: '就业记录详情', params: idParams },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      return getVisibleEmployment(db(), request.principal!, id);
+    },
+  );
+
+  app.post(
+    '/api/employment-records/:id/payroll',
+    {
+      config: { access: 'claim.create' },
+      schema: {
+        tags: ['claims'],
+        summary: '登记工资发放月份（大数据比对结果）',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['months'],
+          additionalProperties: false,
+          properties: {
+            months: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 120,
+              items: {
+                type: 'object',
+                required: ['month', 'grossPayFen'],
+                additionalProperties: false,
+                properties: {
+                  month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' },
+                  grossPayFen: { type: 'integer', minimum: 0 },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      const { months } = request.body as { months: { month: string; grossPayFen: number }[] };
+      return db()
+        .transaction()
+        .execute((trx) => recordPayroll(trx, request.auditContext, id, months, app.clock.today()));
+    },
+  );
+}

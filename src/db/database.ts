@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { PgliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** A query executor: the database or an open transaction. Services take one as first argument. */
+export type Executor = Kysely<Database>;
+
+/** The application's database: a Kysely instance plus what Kysely cannot express. */
+export interface DatabaseHandle {
+  readonly db: Db;
+  readonly kind: DatabaseKind;
+  /** Runs a multi-statement SQL script on the executor's connection (used by migrations). */
+  runScript(executor: Executor, script: string): Promise<void>;
+  /** Checks that the database answers, within the timeout. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent PGlite is used. */
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; `memory://` or undefined for an in-memory database. */
+  dataDir?: string | undefined;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+/**
+ * bigint columns (all money in fen, all counters) come back as JS numbers: every amount the
+ * programme handles is far below 2^53 fen, and a value that is not safe is refused loudly
+ * rather than rounded.
+ */
+export function parseInt8(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed))
+    throw new RangeError(`bigint value ${value} exceeds the safe integer range`);
+  return parsed;
+}
+
+const identity = (value: string): string => value;
+
+/** Opens the database chosen by the options: PostgreSQL when a URL is given, otherwise PGlite. */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  const isMemory = dataDir === undefined || dataDir.startsWith('memory://');
+  if (!isMemory) fs.mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite(isMemory ? undefined : dataDir);
+  await pglite.waitReady;
+  const db = new Kysely<Database>({
+    dialect: new PgliteDialect(pglite, { [INT8]: parseInt8, [NUMERIC]: identity, [DATE]: identity }),
+  });
+  return {
+    db,
+    kind: 'pglite',
+    async runScript(_executor, script) {
+      // The executor holds PGlite's only connection (inside its transaction), so exec runs there.
+      await pglite.exec(script);
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPostgres(databaseUrl: string, poolSize: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    // Under load a request may queue for a connection; waiting is better than failing it.
+    connectionTimeoutMillis: 30_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8) return parseInt8;
+        if (oid === NUMERIC || oid === DATE) return identity;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    async runScript(executor, script) {
+      // Without parameters pg uses the simple query protocol, which accepts many statements.
+      await sql.raw(script).execute(executor);
+    },
+    async ping(timeoutMs = 2000) {
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('database ping timed out')), timeoutMs).unref(),
+      );
+      await Promise.race([sql`select 1`.execute(db), timeout]);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
+import { createUser } from '../auth/auth.service.ts';
+import type { Role } from '../auth/roles.ts';
+import type { Db } from '../db/database.ts';
+import { seedLedgerDemo } from '../ledger/demo-seed.service.ts';
+import { upsertRegions } from '../registry/region.service.ts';
+import { DEMO_REGIONS } from '../registry/regions.data.ts';
+import { seedRegistryDemo } from '../registry/registry.demo.ts';
+import { seedTargetsDemo } from '../reports/target.service.ts';
+
+/** The password of every demo account; demo mode only (SKILLFUND_DEMO=true). */
+export const DEMO_PASSWORD = 'Demo@2026!';
+
+export interface DemoAccount {
+  loginName: string;
+  displayName: string;
+  role: Role;
+  regionCode: string;
+}
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { loginName: 'hy_city', displayName: '衡阳市人社局 张科长', role: 'city_officer', regionCode: '430400' },
+  {
+    loginName: 'hy_county',
+    displayName: '衡阳县人社局 李经办',
+    role: 'county_officer',
+    regionCode: '430421',
+  },
+  {
+    loginName: 'hy_finance',
+    displayName: '衡阳市财政局 王会计',
+    role: 'finance_officer',
+    regionCode: '430400',
+  },
+  {
+    loginName: 'js_province',
+    displayName: '江苏省人社厅 陈处长',
+    role: 'province_officer',
+    regionCode: '320000',
+  },
+  {
+    loginName: 'nj_county',
+    displayName: '玄武区人社局 周经办',
+    role: 'county_officer',
+    regionCode: '320102',
+  },
+  { loginName: 'cq_city', displayName: '重庆市人社局 刘科长', role: 'city_officer', regionCode: '500000' },
+  {
+    loginName: 'jx_province',
+    displayName: '江西省人社厅 赵处长',
+    role: 'province_officer',
+    regionCode: '360000',
+  },
+  {
+    loginName: 'sx_province',
+    displayName: '山西省人社厅 孙处长',
+    role: 'province_officer',
+    regionCode: '140000',
+  },
+  {
+    loginName: 'nj_finance',
+    displayName: '南京市财政局 钱会计',
+    role: 'finance_officer',
+    regionCode: '320100',
+  },
+  { loginName: 'auditor', displayName: '审计人员', role: 'auditor', regionCode: '430400' },
+  { loginName: 'sysadmin', displayName: '系统管理员', role: 'system_admin', regionCode: '430400' },
+];
+
+export interface SeedResult {
+  regions: number;
+  users: number;
+}
+
+/** True when the database holds no regions yet (a fresh embedded database). */
+export async function isEmpty(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('region').select('code').limit(1).executeTakeFirst();
+  return row === undefined;
+}
+
+/** Loads the demo jurisdictions and accounts; running it again changes nothing. */
+export async function seedDemo(db: Db): Promise<SeedResult> {
+  return db.transaction().execute(async (trx) => {
+    const regions = await upsertRegions(trx, DEMO_REGIONS);
+    await seedRegistryDemo(trx, DEMO_PASSWORD);
+    let users = 0;
+    for (const account of DEMO_ACCOUNTS) {
+      const exists = await trx
+        .selectFrom('app_user')
+        .select('id')
+        .where('login_name', '=', account.loginName)
+        .executeTakeFirst();
+      if (exists) continue;
+      await createUser(trx, SYSTEM_CONTEXT, { ...account, password: DEMO_PASSWORD });
+      users += 1;
+    }
+    await seedLedgerDemo(
+      trx,
+      DEMO_REGIONS.map((region) => region.code),
+    );
+    await seedTargetsDemo(trx, SYSTEM_CONTEXT);
+    return { regions, users };
+  });
+}

@@ -1,0 +1,356 @@
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import { assertRegionScope, provinceOf } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import { AppError } from '../shared/errors.ts';
+import {
+  type AccountKind,
+  accountFor,
+  isSubAccount,
+  postJournal,
+  type TransferCode,
+} from './transfer.service.ts';
+
+/** A citation of the policy document a number comes from. */
+export interface Citation {
+  doc: string;
+  article: string;
+}
+
+/**
+ * Appropriation rules stated by the documents. Jiangsu: "以2018年底失业保险基金滚存结余为基数，
+ * 按照20%的比例足额计提职业技能提升行动资金" (苏政办发〔2019〕71号 （十二）). The other four
+ * documents state no ratio; their appropriation is entered as an amount with its own basis.
+ */
+export const APPROPRIATION_RULES: Readonly<
+  Record<string, { ratePercent: number; basisYear: number; citation: Citation }>
+> = {
+  '320000': {
+    ratePercent: 20,
+    basisYear: 2018,
+    citation: { doc: '苏政办发〔2019〕71号', article: '（十二）加大资金支持力度' },
+  },
+};
+
+export interface AppropriationBasis {
+  provinceCode: string;
+  yearEndBalanceFen: number;
+  basisYear: number;
+  ratePercent: number;
+  amountFen: number;
+  citation: Citation;
+}
+
+/** 20 % (Jiangsu) of the stated year-end unemployment-insurance balance, rounded half up to the fen. */
+export function computeAppropriation(input: {
+  provinceCode: string;
+  yearEndBalanceFen: number;
+}): AppropriationBasis {
+  const rule = APPROPRIATION_RULES[input.provinceCode];
+  if (!rule) {
+    throw new AppError('VALIDATION_FAILED', '本省政策文件未规定计提比例，请直接填写计提金额', [
+      { field: 'provinceCode', message: `no appropriation ratio is stated for ${input.provinceCode}` },
+    ]);
+  }
+  if (!Number.isSafeInteger(input.yearEndBalanceFen) || input.yearEndBalanceFen <= 0) {
+    throw new AppError('VALIDATION_FAILED', '年末结余应为正整数（分）', [
+      { field: 'yearEndBalanceFen', message: 'must be a positive integer' },
+    ]);
+  }
+  // Integer arithmetic: (balance * rate + 50) / 100, so no float ever touches money.
+  const amountFen = Number((BigInt(input.yearEndBalanceFen) * BigInt(rule.ratePercent) + 50n) / 100n);
+  return { provinceCode: input.provinceCode, yearEndBalanceFen: input.yearEndBalanceFen, ...rule, amountFen };
+}
+
+export type FundRequestKind = 'appropriation' | 'allocation' | 'reallocation';
+
+export interface FundRequestInput {
+  kind: FundRequestKind;
+  fromRegionCode: string;
+  /** Defaults: appropriation 'ui_fund_source', otherwise 'special'. */
+  fromKind?: AccountKind;
+  toRegionCode: string;
+  /** Defaults to 'special'; a sub-account when a region budgets its own special account (分账核算). */
+  toKind?: AccountKind;
+  /** Required unless an appropriation gives `yearEndBalanceFen` for a province with a rule. */
+  amountFen?: number;
+  yearEndBalanceFen?: number;
+  valueDate: string;
+  reason: string;
+}
+
+export interface FundRequest {
+  id: number;
+  provinceCode: string;
+  kind: FundRequestKind;
+  fromRegionCode: string;
+  fromKind: string;
+  toRegionCode: string;
+  toKind: string;
+  amountFen: number;
+  valueDate: string;
+  basis: unknown;
+  reason: string;
+  status: 'pending' | 'posted' | 'rejected';
+  requestedBy: number;
+  decidedBy: number | null;
+  journalId: number | null;
+}
+
+type RegionRow = { code: string; parent_code: string | null; level: string };
+
+async function region(executor: Executor, code: string, field: string): Promise<RegionRow> {
+  const row = await executor
+    .selectFrom('region')
+    .select(['code', 'parent_code', 'level'])
+    .where('code', '=', code)
+    .executeTakeFirst();
+  if (!row)
+    throw new AppError('VALIDATION_FAILED', '行政区划不存在', [{ field, message: `unknown region ${code}` }]);
+  return row;
+}
+
+const refuse = (field: string, message: string) =>
+  new AppError('VALIDATION_FAILED', '资金划转请求不合规', [{ field, message }]);
+
+/**
+ * Checks that the movement follows the hierarchy: appropriation into a region's own special
+ * account; allocation down one level (or into the region's own sub-accounts); re-allocation
+ * (调剂) between two counties of the same city, requested at the city (赣人社字〔2021〕151号 四).
+ */
+async function checkShape(
+  executor: Executor,
+  input: FundRequestInput,
+  fromKind: string,
+  toKind: string,
+): Promise<string> {
+  const from = await region(executor, input.fromRegionCode, 'fromRegionCode');
+  const to = await region(executor, input.toRegionCode, 'toRegionCode');
+  if (provinceOf(from.code) !== provinceOf(to.code))
+    throw refuse('toRegionCode', 'funds move within one province');
+  switch (input.kind) {
+    case 'appropriation':
+      if (from.code !== to.code || fromKind !== 'ui_fund_source' || toKind !== 'special') {
+        throw refuse('kind', 'an appropriation moves ui_fund_source → special of the same region');
+      }
+      return from.code;
+    case 'allocation': {
+      const isDown = to.parent_code === from.code && fromKind === 'special' && toKind === 'special';
+      const isOwnBudget = to.code === from.code && fromKind === 'special' && isSubAccount(toKind);
+      if (!isDown && !isOwnBudget)
+        throw refuse('toRegionCode', 'allocate to a direct child region or to an own sub-account');
+      return from.code;
+    }
+    case 'reallocation':
+      if (
+        from.level !== 'county' ||
+        to.level !== 'county' ||
+        from.parent_code !== to.parent_code ||
+        from.code === to.code
+      ) {
+        throw refuse('toRegionCode', 're-allocation moves funds between two counties of the same city');
+      }
+      if (fromKind !== toKind || !(fromKind === 'special' || isSubAccount(fromKind)))
+        throw refuse('toKind', 'same fund account on both sides');
+      return from.parent_code!;
+    default:
+      throw refuse('kind', `unknown kind ${String(input.kind)}`);
+  }
+}
+
+/** Records a request (maker); a second user must approve it before anything is posted. */
+export async function requestFundMovement(
+  executor: Executor,
+  context: AuditContext,
+  input: FundRequestInput,
+): Promise<FundRequest> {
+  if (!context.actor) throw new Error('a fund request needs an acting user');
+  const fromKind = input.fromKind ?? (input.kind === 'appropriation' ? 'ui_fund_source' : 'special');
+  const toKind = input.toKind ?? 'special';
+  const scopeRegion = await checkShape(executor, input, fromKind, toKind);
+  assertRegionScope(context.actor, scopeRegion);
+  let amountFen = input.amountFen;
+  let basis: unknown = null;
+  if (input.kind === 'appropriation' && input.yearEndBalanceFen !== undefined) {
+    const computed = computeAppropriation({
+      provinceCode: provinceOf(input.fromRegionCode),
+      yearEndBalanceFen: input.yearEndBalanceFen,
+    });
+    if (amountFen !== undefined && amountFen !== computed.amountFen)
+      throw refuse('amountFen', `the rule gives ${computed.amountFen} fen`);
+    amountFen = computed.amountFen;
+    basis = computed;
+  }
+  if (amountFen === undefined || !Number.isSafeInteger(amountFen) || amountFen <= 0)
+    throw refuse('amountFen', 'must be a positive integer (fen)');
+  const row = await executor
+    .insertInto('ledger_fund_request')
+    .values({
+      province_code: provinceOf(input.fromRegionCode),
+      kind: input.kind,
+      from_region_code: input.fromRegionCode,
+      from_kind: fromKind,
+      to_region_code: input.toRegionCode,
+      to_kind: toKind,
+      amount_fen: amountFen,
+      value_date: input.valueDate,
+      basis: basis === null ? null : JSON.stringify(basis),
+      reason: input.reason,
+      requested_by: context.actor.userId,
+      decided_by: null,
+      decided_at: null,
+      journal_id: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const request = toFundRequest(row);
+  await recordAudit(executor, context, {
+    action: 'ledger.fund_request.create',
+    objectType: 'ledger_fund_request',
+    objectId: request.id,
+    provinceCode: request.provinceCode,
+    after: request,
+  });
+  return request;
+}
+
+/**
+ * The checker's decision. The approver must be another user with scope over the request; on
+ * approval the transfer is posted in the same transaction (idempotency id `fund-request:<id>`).
+ */
+export async function decideFundRequest(
+  executor: Executor,
+  context: AuditContext,
+  input: { requestId: number; isApproved: boolean },
+): Promise<FundRequest> {
+  if (!context.actor) throw new Error('a decision needs an acting user');
+  const row = await executor
+    .selectFrom('ledger_fund_request')
+    .selectAll()
+    .where('id', '=', input.requestId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row)
+    throw new AppError('NOT_FOUND', `资金划转请求不存在：${input.requestId}`, [
+      { field: 'requestId', message: 'not found' },
+    ]);
+  const before = toFundRequest(row);
+  assertRegionScope(
+    context.actor,
+    before.kind === 'reallocation' ? before.fromRegionCode.slice(0, 4).padEnd(6, '0') : before.fromRegionCode,
+  );
+  if (before.status !== 'pending')
+    throw new AppError('INVALID_STATE', '该请求已处理', [{ field: 'status', message: before.status }]);
+  if (before.requestedBy === context.actor.userId) {
+    throw new AppError('SAME_USER_APPROVAL', '申请人不能审批自己的资金划转（双人复核）', [
+      { field: 'requestId', message: 'maker and checker must differ' },
+    ]);
+  }
+  let journalId: number | null = null;
+  if (input.isApproved) {
+    const debit = await accountFor(executor, before.fromRegionCode, before.fromKind as AccountKind);
+    const credit = await accountFor(executor, before.toRegionCode, before.toKind as AccountKind);
+    const posted = await postJournal(executor, context, {
+      provinceCode: before.provinceCode,
+      code: before.kind as TransferCode,
+      description: `${before.kind} ${before.fromRegionCode}→${before.toRegionCode}：${before.reason}`,
+      transfers: [
+        {
+          idempotencyId: `fund-request:${before.id}`,
+          debitAccountId: debit.id,
+          creditAccountId: credit.id,
+          amountFen: before.amountFen,
+          code: before.kind as TransferCode,
+          valueDate: before.valueDate,
+          description: before.reason,
+          fundRequestId: before.id,
+        },
+      ],
+    });
+    journalId = posted.journalId;
+  }
+  const updated = await executor
+    .updateTable('ledger_fund_request')
+    .set({
+      status: input.isApproved ? 'posted' : 'rejected',
+      decided_by: context.actor.userId,
+      decided_at: new Date(),
+      journal_id: journalId,
+    })
+    .where('id', '=', before.id)
+    .where('province_code', '=', before.provinceCode)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const after = toFundRequest(updated);
+  await recordAudit(executor, context, {
+    action: input.isApproved ? 'ledger.fund_request.approve' : 'ledger.fund_request.reject',
+    objectType: 'ledger_fund_request',
+    objectId: after.id,
+    provinceCode: after.provinceCode,
+    before,
+    after,
+  });
+  return after;
+}
+
+export async function listFundRequests(
+  executor: Executor,
+  input: { scopeRegionCode: string; status?: string; page: number; pageSize: number },
+): Promise<{ items: FundRequest[]; total: number; page: number; pageSize: number }> {
+  const prefix = input.scopeRegionCode.endsWith('0000')
+    ? input.scopeRegionCode.slice(0, 2)
+    : input.scopeRegionCode.endsWith('00')
+      ? input.scopeRegionCode.slice(0, 4)
+      : input.scopeRegionCode;
+  let query = executor
+    .selectFrom('ledger_fund_request')
+    .where((eb) =>
+      eb.or([eb('from_region_code', 'like', `${prefix}%`), eb('to_region_code', 'like', `${prefix}%`)]),
+    );
+  if (input.status) query = query.where('status', '=', input.status as FundRequest['status']);
+  const { total } = await query
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await query
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(input.pageSize)
+    .offset((input.page - 1) * input.pageSize)
+    .execute();
+  return { items: rows.map(toFundRequest), total: Number(total), page: input.page, pageSize: input.pageSize };
+}
+
+function toFundRequest(row: {
+  id: number;
+  province_code: string;
+  kind: FundRequestKind;
+  from_region_code: string;
+  from_kind: string;
+  to_region_code: string;
+  to_kind: string;
+  amount_fen: number;
+  value_date: string;
+  basis: unknown;
+  reason: string;
+  status: 'pending' | 'posted' | 'rejected';
+  requested_by: number;
+  decided_by: number | null;
+  journal_id: number | null;
+}): FundRequest {
+  return {
+    id: row.id,
+    provinceCode: row.province_code,
+    kind: row.kind,
+    fromRegionCode: row.from_region_code,
+    fromKind: row.from_kind,
+    toRegionCode: row.to_region_code,
+    toKind: row.to_kind,
+    amountFen: row.amount_fen,
+    valueDate: row.value_date,
+    basis: row.basis,
+    reason: row.reason,
+    status: row.status,
+    requestedBy: row.requested_by,
+    decidedBy: row.decided_by,
+    journalId: row.journal_id,
+  };
+}

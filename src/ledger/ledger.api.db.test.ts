@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
+import { accountFor, postTransfers } from './transfer.service.ts';
+import { verifyLedger } from './verify.service.ts';
+
+let testApp: TestApp;
+let finance: { authorization: string };
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+  finance = await testApp.loginAs('hy_finance');
+});
+afterAll(async () => {
+  await testApp?.close();
+});
+
+const BALANCE_FEN = 100_000;
+const AMOUNT_FEN = 1_300;
+
+describe('ledger HTTP API', () => {
+  it('200 concurrent disbursements against one sub-account: exactly ⌊balance/amount⌋ succeed, the rest get 409', async () => {
+    const db = testApp.database.db;
+    const ui = await accountFor(db, '430405', 'ui_fund_source');
+    const special = await accountFor(db, '430405', 'special');
+    const training = await accountFor(db, '430405', 'training');
+    await postTransfers(db, SYSTEM_CONTEXT, {
+      provinceCode: '430000',
+      code: 'appropriation',
+      description: 'fund the county',
+      transfers: [
+        {
+          idempotencyId: 'api-a',
+          debitAccountId: ui.id,
+          creditAccountId: special.id,
+          amountFen: BALANCE_FEN,
+          code: 'appropriation',
+          valueDate: '2026-04-01',
+        },
+        {
+          idempotencyId: 'api-b',
+          debitAccountId: special.id,
+          creditAccountId: training.id,
+          amountFen: BALANCE_FEN,
+          code: 'allocation',
+          valueDate: '2026-04-01',
+        },
+      ],
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, index) =>
+        testApp.app.inject({
+          method: 'POST',
+          url: '/api/ledger/payment-batches',
+          headers: finance,
+          payload: {
+            idempotencyId: `concurrent-${index}`,
+            valueDate: '2026-04-02',
+            items: [
+              {
+                claimId: 10_000 + index,
+                payee: {
+                  type: 'person',
+                  id: index + 1,
+                  name: `学员${index}`,
+                  bankAccount: `6217000000${index}`,
+                },
+                amountFen: AMOUNT_FEN,
+                subAccount: 'training',
+                regionCode: '430405',
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    const statuses = responses.map((response) => response.statusCode);
+    const expectedSuccesses = Math.floor(BALANCE_FEN / AMOUNT_FEN);
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(expectedSuccesses);
+    const refused = responses.filter((response) => response.statusCode === 409);
+    expect(refused).toHaveLength(200 - expectedSuccesses);
+    expect(new Set(refused.map((response) => response.json().error.code))).toEqual(
+      new Set(['INSUFFICIENT_FUNDS']),
+    );
+    expect((await accountFor(db, '430405', 'training')).balanceFen).toBe(
+      BALANCE_FEN - expectedSuccesses * AMOUNT_FEN,
+    );
+    expect((await verifyLedger(db)).isPassed).toBe(true);
+  });
+
+  it('checks permissions and region scope, lists accounts and refuses a closed period with 409', async () => {
+    const county = await testApp.loginAs('hy_county');
+    const outside = await testApp.app.inject({
+      method: 'GET',
+      url: '/api/ledger/accounts?regionCode=320000',
+      headers: county,
+    });
+    expect(outside.statusCode).toBe(403);
+    const noPermission = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/ledger/periods/close',
+      headers: county,
+      payload: { period: '2026-01' },
+    });
+    expect(noPermission.statusCode).toBe(403);
+    const accounts = await testApp.app.inject({
+      method: 'GET',
+      url: '/api/ledger/accounts?kind=training',
+      headers: county,
+    });
+    expect(accounts.statusCode).toBe(200);
+    expect(
+      accounts.json().items.every((account: { regionCode: string }) => account.regionCode === '430421'),
+    ).toBe(true);
+    const close = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/ledger/periods/close',
+      headers: finance,
+      payload: { period: '2026-05' },
+    });
+    expect(close.statusCode).toBe(200);
+    const late = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/ledger/payment-batches',
+      headers: finance,
+      payload: {
+        idempotencyId: 'late',
+        valueDate: '2026-05-31',
+        items: [
+          {
+            claimId: 1,
+            payee: { type: 'person', id: 1, name: '学员', bankAccount: '62170000' },
+            amountFen: 1,
+            subAccount: 'training',
+            regionCode: '430421',
+          },
+        ],
+      },
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.code).toBe('PERIOD_CLOSED');
+    const rate = await testApp.app.inject({
+      method: 'GET',
+      url: '/api/ledger/execution-rate',
+      headers: finance,
+    });
+    expect(rate.statusCode).toBe(200);
+    expect((await verifyLedger(testApp.database.db)).isPassed).toBe(true);
+  });
+});

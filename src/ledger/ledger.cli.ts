@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { openDatabase } from '../db/database.ts';
+import { migrate } from '../db/migrator.ts';
+import type { Config } from '../shared/config.ts';
+import { trialBalance } from './report.service.ts';
+import { formatVerification, verifyLedger } from './verify.service.ts';
+
+/**
+ * `skillfund ledger verify` (exit 0 only when every invariant holds, otherwise prints what
+ * failed and exits 2) and `skillfund ledger trial-balance <regionCode>`.
+ */
+export function registerLedgerCommands(program: Command, loadConfig: () => Config): void {
+  const ledger = program.command('ledger').description('专账 special-account ledger');
+  ledger
+    .command('verify')
+    .description('recompute every balance from the entries and check every ledger invariant')
+    .action(async () => {
+      const config = loadConfig();
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        await migrate(database);
+        const result = await verifyLedger(database.db);
+        process.stdout.write(formatVerification(result));
+        if (!result.isPassed) process.exitCode = 2;
+      } finally {
+        await database.close();
+      }
+    });
+  ledger
+    .command('trial-balance')
+    .argument('<regionCode>', 'GB/T 2260 code of the region subtree')
+    .description('print the trial balance of a region subtree (fen)')
+    .action(async (regionCode: string) => {
+      const config = loadConfig();
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        await migrate(database);
+        const result = await trialBalance(database.db, { regionCode });
+        for (const account of result.accounts) {
+          process.stdout.write(
+            `${account.regionCode} ${account.kind.padEnd(20)} ${account.normalSide.padEnd(6)} ${String(account.balanceFen).padStart(16)}\n`,
+          );
+        }
+        process.stdout.write(`debits ${result.debitsPostedFen} credits ${result.creditsPostedFen}\n`);
+      } finally {
+        await database.close();
+      }
+    });
+}

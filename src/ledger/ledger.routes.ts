@@ -1,0 +1,379 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/scope.ts';
+import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.ts';
+import { AppError } from '../shared/errors.ts';
+import {
+  computeAppropriation,
+  decideFundRequest,
+  type FundRequestInput,
+  listFundRequests,
+  requestFundMovement,
+} from './funding.service.ts';
+import * as schema from './ledger.schema.ts';
+import {
+  createPaymentBatch,
+  getPaymentBatch,
+  maskedBatch,
+  type PaymentBatchInput,
+  paymentInstructionFile,
+} from './payment.service.ts';
+import { importBankStatement, reconcileStatement, type StatementMapping } from './reconciliation.service.ts';
+import { createRecoveryOrder, type RecoveryOrderInput, recordRecoveryReceipt } from './recovery.service.ts';
+import { accountStatement, executionRate, ledgerTotals, trialBalance } from './report.service.ts';
+import {
+  closePeriod,
+  getAccount,
+  inLedgerTransaction,
+  postJournal,
+  reverseTransfer,
+  type TransferCode,
+  toAccount,
+} from './transfer.service.ts';
+
+const principalOf = (request: FastifyRequest): Principal => request.principal!;
+
+/** The region a query looks at: the caller's own unless a narrower one inside it is asked for. */
+function scopedRegion(request: FastifyRequest, regionCode: string | undefined): string {
+  const principal = principalOf(request);
+  if (regionCode === undefined) return principal.regionCode;
+  assertRegionScope(principal, regionCode);
+  return regionCode;
+}
+
+/** The special-account ledger: accounts, postings, funding, payments, reconciliation, close. */
+export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
+  const db = () => app.deps.database.db;
+  const tags = ['ledger'];
+
+  app.get<{ Querystring: { regionCode?: string; kind?: string; page: number; pageSize: number } }>(
+    '/api/ledger/accounts',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '专账账户列表（本辖区）', querystring: schema.accountsQuery },
+    },
+    async (request) => {
+      const { page, pageSize, kind } = request.query;
+      let query = db()
+        .selectFrom('ledger_account')
+        .where('region_code', 'like', regionLikePattern(scopedRegion(request, request.query.regionCode)));
+      if (kind) query = query.where('kind', '=', kind);
+      const { total } = await query
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .executeTakeFirstOrThrow();
+      const rows = await query
+        .selectAll()
+        .orderBy('region_code')
+        .orderBy('id')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute();
+      return { items: rows.map(toAccount), total: Number(total), page, pageSize };
+    },
+  );
+
+  app.get<{
+    Params: { id: number };
+    Querystring: { from?: string; to?: string; page: number; pageSize: number };
+  }>(
+    '/api/ledger/accounts/:id/statement',
+    {
+      config: { access: 'ledger.read' },
+      schema: {
+        tags,
+        summary: '账户明细账（含余额）',
+        params: schema.idParams,
+        querystring: schema.statementQuery,
+      },
+    },
+    async (request) => {
+      const account = await getAccount(db(), request.params.id);
+      assertRegionScope(principalOf(request), account.regionCode);
+      return accountStatement(db(), { accountId: account.id, ...request.query });
+    },
+  );
+
+  app.get<{ Querystring: { regionCode?: string } }>(
+    '/api/ledger/trial-balance',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '试算平衡表', querystring: schema.regionQuery },
+    },
+    async (request) => trialBalance(db(), { regionCode: scopedRegion(request, request.query.regionCode) }),
+  );
+
+  app.get<{ Querystring: { regionCode?: string } }>(
+    '/api/ledger/execution-rate',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '专账资金执行率（按地区、子账户）', querystring: schema.regionQuery },
+    },
+    async (request) => ({
+      items: await executionRate(db(), { regionCode: scopedRegion(request, request.query.regionCode) }),
+    }),
+  );
+
+  app.get<{ Querystring: { regionCode?: string; from: string; to: string } }>(
+    '/api/ledger/totals',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '分期间、分地区账务合计（账表相符）', querystring: schema.totalsQuery },
+    },
+    async (request) => ({
+      items: await ledgerTotals(db(), {
+        regionCode: scopedRegion(request, request.query.regionCode),
+        from: request.query.from,
+        to: request.query.to,
+      }),
+    }),
+  );
+
+  app.post<{
+    Body: {
+      idempotencyId: string;
+      debitAccountId: number;
+      creditAccountId: number;
+      amountFen: number;
+      code: TransferCode;
+      valueDate: string;
+      description?: string;
+    };
+  }>(
+    '/api/ledger/transfers',
+    {
+      config: { access: 'ledger.post' },
+      schema: { tags, summary: '手工记账（利息、银行手续费）', body: schema.manualTransferBody },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const debit = await getAccount(db(), body.debitAccountId);
+      const credit = await getAccount(db(), body.creditAccountId);
+      assertRegionScope(principalOf(request), debit.regionCode);
+      assertRegionScope(principalOf(request), credit.regionCode);
+      if (debit.provinceCode !== credit.provinceCode)
+        throw new AppError('VALIDATION_FAILED', '借贷账户须属同一省', [
+          { field: 'creditAccountId', message: 'other province' },
+        ]);
+      const result = await inLedgerTransaction(db(), (trx) =>
+        postJournal(trx, request.auditContext, {
+          provinceCode: debit.provinceCode,
+          code: body.code,
+          description: body.description ?? body.code,
+          transfers: [body],
+        }),
+      );
+      return reply.status(result.isReplay ? 200 : 201).send(result);
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { idempotencyId: string; valueDate: string; reason: string } }>(
+    '/api/ledger/transfers/:id/reversal',
+    {
+      config: { access: 'ledger.post' },
+      schema: { tags, summary: '冲正（以新分录更正）', params: schema.idParams, body: schema.reversalBody },
+    },
+    async (request, reply) => {
+      const result = await inLedgerTransaction(db(), async (trx) => {
+        const original = await trx
+          .selectFrom('ledger_transfer')
+          .select('debit_account_id')
+          .where('id', '=', request.params.id)
+          .executeTakeFirst();
+        if (original)
+          assertRegionScope(
+            principalOf(request),
+            (await getAccount(trx, original.debit_account_id)).regionCode,
+          );
+        return reverseTransfer(trx, request.auditContext, { transferId: request.params.id, ...request.body });
+      });
+      return reply.status(result.isReplay ? 200 : 201).send(result);
+    },
+  );
+
+  app.post<{ Body: { provinceCode: string; yearEndBalanceFen: number } }>(
+    '/api/ledger/appropriation/compute',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '按政策比例测算计提金额（江苏 20%）', body: schema.appropriationBody },
+    },
+    async (request) => computeAppropriation(request.body),
+  );
+
+  app.post<{ Body: FundRequestInput }>(
+    '/api/ledger/fund-requests',
+    {
+      config: { access: 'ledger.post' },
+      schema: { tags, summary: '提出计提/下拨/调剂申请（待复核）', body: schema.fundRequestBody },
+    },
+    async (request, reply) => {
+      const created = await db()
+        .transaction()
+        .execute((trx) => requestFundMovement(trx, request.auditContext, request.body));
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get<{ Querystring: { status?: string; page: number; pageSize: number } }>(
+    '/api/ledger/fund-requests',
+    {
+      config: { access: 'ledger.read' },
+      schema: {
+        tags,
+        summary: '资金划转申请列表',
+        querystring: {
+          type: 'object',
+          properties: {
+            status: { type: 'string', enum: ['pending', 'posted', 'rejected'] },
+            ...schema.pageQuery,
+          },
+        },
+      },
+    },
+    async (request) =>
+      listFundRequests(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
+  );
+
+  app.post<{ Params: { id: number }; Body: { isApproved: boolean } }>(
+    '/api/ledger/fund-requests/:id/decision',
+    {
+      config: { access: 'ledger.post' },
+      schema: {
+        tags,
+        summary: '复核资金划转申请（通过即记账）',
+        params: schema.idParams,
+        body: schema.decisionBody,
+      },
+    },
+    async (request) =>
+      inLedgerTransaction(db(), (trx) =>
+        decideFundRequest(trx, request.auditContext, {
+          requestId: request.params.id,
+          isApproved: request.body.isApproved,
+        }),
+      ),
+  );
+
+  app.post<{ Body: PaymentBatchInput }>(
+    '/api/ledger/payment-batches',
+    {
+      config: { access: 'payment.order' },
+      schema: { tags, summary: '生成支付批次并记账', body: schema.paymentBatchBody },
+    },
+    async (request, reply) => {
+      const batch = await inLedgerTransaction(db(), (trx) =>
+        createPaymentBatch(trx, request.auditContext, request.body),
+      );
+      return reply.status(batch.isReplay ? 200 : 201).send(maskedBatch(batch));
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/ledger/payment-batches/:id/instruction-file',
+    {
+      config: { access: 'payment.order' },
+      schema: { tags, summary: '下载支付指令文件（CSV）', params: schema.idParams },
+    },
+    async (request, reply) => {
+      const batch = await getPaymentBatch(db(), request.params.id);
+      assertRegionScope(principalOf(request), batch.regionCode);
+      const csv = await paymentInstructionFile(db(), batch.id);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="payment-batch-${batch.id}.csv"`)
+        .send(csv);
+    },
+  );
+
+  // Bank results and advance settlements move claims on (paid, payment failed, settled), so they
+  // are served by the claims domain: POST /api/claims/payments/:batchId/bank-result and
+  // POST /api/claims/:id/settle, which call importBankResult and settleAdvance.
+
+  app.post<{ Body: RecoveryOrderInput }>(
+    '/api/ledger/recovery-orders',
+    {
+      config: { access: 'ledger.post' },
+      schema: { tags, summary: '开具追回单（记应收）', body: schema.recoveryOrderBody },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await inLedgerTransaction(db(), (trx) =>
+            createRecoveryOrder(trx, request.auditContext, request.body),
+          ),
+        ),
+  );
+
+  app.post<{
+    Params: { id: number };
+    Body: { idempotencyId: string; amountFen: number; valueDate: string; statementLineId?: number };
+  }>(
+    '/api/ledger/recovery-orders/:id/receipts',
+    {
+      config: { access: 'ledger.post' },
+      schema: { tags, summary: '追回款到账', params: schema.idParams, body: schema.recoveryReceiptBody },
+    },
+    async (request) =>
+      inLedgerTransaction(db(), (trx) =>
+        recordRecoveryReceipt(trx, request.auditContext, { orderId: request.params.id, ...request.body }),
+      ),
+  );
+
+  app.post<{
+    Body: { regionCode: string; fileName: string; csv: string; mapping?: Partial<StatementMapping> };
+  }>(
+    '/api/ledger/statements',
+    {
+      config: { access: 'ledger.reconcile' },
+      schema: { tags, summary: '导入银行对账单（列映射可配置）', body: schema.statementImportBody },
+    },
+    async (request, reply) => {
+      const imported = await db()
+        .transaction()
+        .execute((trx) => importBankStatement(trx, request.auditContext, request.body));
+      return reply.status(imported.isReplay ? 200 : 201).send(imported);
+    },
+  );
+
+  app.get<{ Params: { id: number }; Querystring: { toleranceDays: number; from?: string; to?: string } }>(
+    '/api/ledger/statements/:id/reconciliation',
+    {
+      config: { access: 'ledger.reconcile' },
+      schema: {
+        tags,
+        summary: '银行对账（账实相符）报告',
+        params: schema.idParams,
+        querystring: schema.reconciliationQuery,
+      },
+    },
+    async (request) => {
+      const statement = await db()
+        .selectFrom('bank_statement')
+        .select('region_code')
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
+      if (statement) assertRegionScope(principalOf(request), statement.region_code);
+      return reconcileStatement(db(), { statementId: request.params.id, ...request.query });
+    },
+  );
+
+  app.post<{ Body: { period: string; provinceCode?: string } }>(
+    '/api/ledger/periods/close',
+    {
+      config: { access: 'ledger.close_period' },
+      schema: { tags, summary: '月度结账（结账后不得记入该期间）', body: schema.periodCloseBody },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const provinceCode = request.body.provinceCode ?? principal.provinceCode;
+      if (provinceCode !== principal.provinceCode) assertRegionScope(principal, provinceCode);
+      return db()
+        .transaction()
+        .execute((trx) =>
+          closePeriod(trx, request.auditContext, {
+            provinceCode: provinceOf(provinceCode),
+            period: request.body.period,
+          }),
+        );
+    },
+  );
+}

@@ -1,0 +1,208 @@
+import { SUB_ACCOUNTS } from './transfer.service.ts';
+
+/** JSON schemas of the ledger routes (bodies refuse unknown fields). */
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const region = { type: 'string', pattern: '^\\d{6}$' } as const;
+const idempotencyId = { type: 'string', minLength: 1, maxLength: 100 } as const;
+const fen = { type: 'integer', minimum: 1, maximum: 9_000_000_000_000_000 } as const;
+const id = { type: 'integer', minimum: 1 } as const;
+
+export const idParams = { type: 'object', required: ['id'], properties: { id } } as const;
+
+export const pageQuery = {
+  page: { type: 'integer', minimum: 1, default: 1 },
+  pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+} as const;
+
+export const accountsQuery = {
+  type: 'object',
+  properties: { regionCode: region, kind: { type: 'string' }, ...pageQuery },
+} as const;
+
+export const regionQuery = { type: 'object', properties: { regionCode: region } } as const;
+
+export const totalsQuery = {
+  type: 'object',
+  required: ['from', 'to'],
+  properties: { regionCode: region, from: date, to: date },
+} as const;
+
+export const statementQuery = { type: 'object', properties: { from: date, to: date, ...pageQuery } } as const;
+
+export const manualTransferBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['idempotencyId', 'debitAccountId', 'creditAccountId', 'amountFen', 'code', 'valueDate'],
+  properties: {
+    idempotencyId,
+    debitAccountId: id,
+    creditAccountId: id,
+    amountFen: fen,
+    code: { type: 'string', enum: ['interest', 'bank_fee'] },
+    valueDate: date,
+    description: { type: 'string', maxLength: 500 },
+  },
+} as const;
+
+export const reversalBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['idempotencyId', 'valueDate', 'reason'],
+  properties: { idempotencyId, valueDate: date, reason: { type: 'string', minLength: 1, maxLength: 500 } },
+} as const;
+
+export const fundRequestBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'fromRegionCode', 'toRegionCode', 'valueDate', 'reason'],
+  properties: {
+    kind: { type: 'string', enum: ['appropriation', 'allocation', 'reallocation'] },
+    fromRegionCode: region,
+    fromKind: { type: 'string', enum: ['ui_fund_source', 'special', ...SUB_ACCOUNTS] },
+    toRegionCode: region,
+    toKind: { type: 'string', enum: ['special', ...SUB_ACCOUNTS] },
+    amountFen: fen,
+    yearEndBalanceFen: fen,
+    valueDate: date,
+    reason: { type: 'string', minLength: 1, maxLength: 500 },
+  },
+} as const;
+
+export const decisionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['isApproved'],
+  properties: { isApproved: { type: 'boolean' } },
+} as const;
+
+export const appropriationBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['provinceCode', 'yearEndBalanceFen'],
+  properties: { provinceCode: region, yearEndBalanceFen: fen },
+} as const;
+
+const payee = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'id', 'name', 'bankAccount'],
+  properties: {
+    type: { type: 'string', enum: ['organisation', 'person'] },
+    id,
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    bankAccount: { type: 'string', minLength: 4, maxLength: 64 },
+  },
+} as const;
+
+export const paymentBatchBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['idempotencyId', 'valueDate', 'items'],
+  properties: {
+    idempotencyId,
+    valueDate: date,
+    items: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 5000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['claimId', 'payee', 'amountFen', 'subAccount', 'regionCode'],
+        properties: {
+          claimId: id,
+          lineId: { type: ['integer', 'null'] },
+          payee,
+          amountFen: fen,
+          subAccount: { type: 'string', enum: SUB_ACCOUNTS.filter((kind) => kind !== 'advance') },
+          regionCode: region,
+          kind: { type: 'string', enum: ['payment', 'advance'] },
+          advanceBasisFen: fen,
+        },
+      },
+    },
+  },
+} as const;
+
+export const bankResultBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['csv', 'valueDate'],
+  properties: { csv: { type: 'string', minLength: 1, maxLength: 900_000 }, valueDate: date },
+} as const;
+
+export const settlementBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['idempotencyId', 'claimId', 'regionCode', 'subAccount', 'finalAmountFen', 'payee', 'valueDate'],
+  properties: {
+    idempotencyId,
+    claimId: id,
+    regionCode: region,
+    subAccount: { type: 'string', enum: SUB_ACCOUNTS.filter((kind) => kind !== 'advance') },
+    finalAmountFen: { type: 'integer', minimum: 0 },
+    payee,
+    valueDate: date,
+  },
+} as const;
+
+export const recoveryOrderBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['idempotencyId', 'claimId', 'regionCode', 'subAccount', 'amountFen', 'reason', 'valueDate'],
+  properties: {
+    idempotencyId,
+    claimId: id,
+    regionCode: region,
+    subAccount: { type: 'string', enum: [...SUB_ACCOUNTS] },
+    amountFen: fen,
+    reason: { type: 'string', minLength: 1, maxLength: 500 },
+    valueDate: date,
+  },
+} as const;
+
+export const recoveryReceiptBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['idempotencyId', 'amountFen', 'valueDate'],
+  properties: { idempotencyId, amountFen: fen, valueDate: date, statementLineId: id },
+} as const;
+
+export const statementImportBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['regionCode', 'fileName', 'csv'],
+  properties: {
+    regionCode: region,
+    fileName: { type: 'string', minLength: 1, maxLength: 200 },
+    csv: { type: 'string', minLength: 1, maxLength: 900_000 },
+    mapping: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        reference: { type: 'string' },
+        amount: { type: 'string' },
+        date: { type: 'string' },
+        amountUnit: { type: 'string', enum: ['yuan', 'fen'] },
+        isOutflowNegative: { type: 'boolean' },
+        delimiter: { type: 'string', minLength: 1, maxLength: 1 },
+      },
+    },
+  },
+} as const;
+
+export const reconciliationQuery = {
+  type: 'object',
+  properties: {
+    toleranceDays: { type: 'integer', minimum: 0, maximum: 60, default: 3 },
+    from: date,
+    to: date,
+  },
+} as const;
+
+export const periodCloseBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['period'],
+  properties: { period: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }, provinceCode: region },
+} as const;

@@ -1,0 +1,602 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import { assertRegionScope, provinceOf } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
+import { decryptField, encryptField, maskBankAccount } from '../shared/crypto.ts';
+import { dataKeyring } from '../shared/data-keyring.ts';
+import { AppError } from '../shared/errors.ts';
+import { createRecoveryOrder, type RecoveryOrder } from './recovery.service.ts';
+import {
+  accountFor,
+  isSubAccount,
+  LostIdempotencyRace,
+  postJournal,
+  type SubAccount,
+  type TransferInput,
+} from './transfer.service.ts';
+
+/** Who receives the money: an organisation (institution, enterprise, evaluation body) or a person. */
+export interface Payee {
+  type: 'organisation' | 'person';
+  id: number;
+  name: string;
+  bankAccount: string;
+}
+
+/**
+ * One payable line handed over by the claims domain: an approved claim (or one of its lines),
+ * the payee, the amount, the sub-account it is charged to (分账核算) and the region whose special
+ * account pays. `kind: 'advance'` pays an advance (预拨) from the region's advance sub-account;
+ * `advanceBasisFen` is then the claim's expected amount, of which at most 50 % may be advanced
+ * (苏政办发〔2019〕71号 （十四）).
+ */
+export interface PayableItem {
+  claimId: number;
+  lineId?: number | null;
+  payee: Payee;
+  amountFen: number;
+  subAccount: SubAccount;
+  regionCode: string;
+  kind?: 'payment' | 'advance';
+  advanceBasisFen?: number;
+}
+
+export interface PaymentBatchInput {
+  /** Caller-supplied; a retry with the same id and items returns the first batch. */
+  idempotencyId: string;
+  valueDate: string;
+  items: PayableItem[];
+}
+
+export interface Disbursement {
+  id: number;
+  /** The reference printed on the instruction file and expected back on the bank statement. */
+  reference: string;
+  payee: Payee;
+  amountFen: number;
+  status: 'ordered' | 'paid' | 'failed';
+  failureReason: string | null;
+  items: {
+    id: number;
+    claimId: number;
+    lineId: number | null;
+    amountFen: number;
+    subAccount: string;
+    kind: string;
+    status: string;
+    transferId: number;
+  }[];
+}
+
+export interface PaymentBatch {
+  id: number;
+  provinceCode: string;
+  regionCode: string;
+  idempotencyId: string;
+  valueDate: string;
+  totalFen: number;
+  disbursements: Disbursement[];
+  isReplay: boolean;
+}
+
+/** The AES-GCM context of disbursement bank accounts (encrypted at rest, see docs/security.md). */
+export const BANK_ACCOUNT_CONTEXT = 'payment_disbursement.payee_bank_account';
+
+/** The batch as API responses show it: bank accounts masked (the instruction file has them whole). */
+export function maskedBatch(batch: PaymentBatch): PaymentBatch {
+  return {
+    ...batch,
+    disbursements: batch.disbursements.map((disbursement) => ({
+      ...disbursement,
+      payee: { ...disbursement.payee, bankAccount: maskBankAccount(disbursement.payee.bankAccount) },
+    })),
+  };
+}
+
+/** Advances are limited to half of the expected subsidy (苏政办发〔2019〕71号 （十四）“不高于50%”). */
+export const ADVANCE_LIMIT_PERCENT = 50;
+
+const REFERENCE_PATTERN = /^SF(\d{2})D(\d{1,15})$/;
+
+/** `SF43D000000000123`: province prefix + disbursement id, what the bank echoes back. */
+export function disbursementReference(provinceCode: string, disbursementId: number): string {
+  return `SF${provinceCode.slice(0, 2)}D${String(disbursementId).padStart(12, '0')}`;
+}
+
+export function parseDisbursementReference(
+  reference: string,
+): { provincePrefix: string; disbursementId: number } | null {
+  const match = REFERENCE_PATTERN.exec(reference.trim());
+  return match ? { provincePrefix: match[1]!, disbursementId: Number(match[2]) } : null;
+}
+
+const invalid = (field: string, message: string) =>
+  new AppError('VALIDATION_FAILED', '支付明细不合规', [{ field, message }]);
+
+function validateItems(context: AuditContext, items: PayableItem[]): string {
+  if (items.length === 0) throw invalid('items', 'a batch needs at least one item');
+  const provinceCode = provinceOf(items[0]!.regionCode);
+  items.forEach((item, index) => {
+    const field = (name: string) => `items[${index}].${name}`;
+    if (!Number.isSafeInteger(item.amountFen) || item.amountFen <= 0)
+      throw invalid(field('amountFen'), 'must be a positive integer (fen)');
+    if (!isSubAccount(item.subAccount) || item.subAccount === 'advance')
+      throw invalid(field('subAccount'), 'must be a spending sub-account');
+    if (provinceOf(item.regionCode) !== provinceCode)
+      throw invalid(field('regionCode'), 'one batch pays within one province');
+    if (!item.payee?.name || !item.payee.bankAccount)
+      throw invalid(field('payee'), 'payee name and bank account are required');
+    if (item.kind === 'advance') {
+      const basis = item.advanceBasisFen;
+      if (basis === undefined || item.amountFen * 100 > basis * ADVANCE_LIMIT_PERCENT) {
+        throw new AppError('VALIDATION_FAILED', '预拨资金不得高于培训补贴的50%', [
+          {
+            field: field('amountFen'),
+            message: `advance ${item.amountFen} exceeds 50 % of ${basis ?? 'an unstated basis'}`,
+          },
+        ]);
+      }
+    }
+    if (context.actor) assertRegionScope(context.actor, item.regionCode);
+  });
+  return provinceCode;
+}
+
+/**
+ * Orders a payment batch (the API the claims domain calls, inside its own transaction):
+ * groups the items by payee into disbursements (one instruction-file line each), posts one
+ * journal charging each item to its sub-account — or, for an advance, the advance sub-account —
+ * and crediting the bank (code `disbursement` / `advance`), and audits the batch. Refuses the
+ * whole batch with 409 INSUFFICIENT_FUNDS when any sub-account cannot pay. Run it through
+ * `inLedgerTransaction` so a concurrent retry with the same idempotency id is replayed.
+ */
+export async function createPaymentBatch(
+  executor: Executor,
+  context: AuditContext,
+  input: PaymentBatchInput,
+): Promise<PaymentBatch> {
+  const provinceCode = validateItems(context, input.items);
+  const requestHash = sha256Hex(canonicalJson({ valueDate: input.valueDate, items: input.items }));
+  const existing = await findBatch(executor, provinceCode, input.idempotencyId);
+  if (existing) {
+    if (existing.request_hash !== requestHash) {
+      throw new AppError('IDEMPOTENCY_CONFLICT', '幂等编号已用于不同内容的支付批次', [
+        { field: 'idempotencyId', message: 'different items' },
+      ]);
+    }
+    return { ...(await getPaymentBatch(executor, existing.id)), isReplay: true };
+  }
+  const regionCode = input.items[0]!.regionCode;
+  const batch = await executor
+    .insertInto('payment_batch')
+    .values({
+      province_code: provinceCode,
+      region_code: regionCode,
+      idempotency_id: input.idempotencyId,
+      request_hash: requestHash,
+      value_date: input.valueDate,
+      created_by: context.actor?.userId ?? null,
+    })
+    .onConflict((conflict) => conflict.columns(['province_code', 'idempotency_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!batch) throw new LostIdempotencyRace();
+  const disbursementIds = await insertDisbursements(executor, provinceCode, batch.id, input.items);
+  const transfers: TransferInput[] = [];
+  for (const [index, item] of input.items.entries()) {
+    const isAdvance = item.kind === 'advance';
+    const debit = await accountFor(executor, item.regionCode, isAdvance ? 'advance' : item.subAccount);
+    const credit = await accountFor(executor, item.regionCode, 'bank');
+    transfers.push({
+      idempotencyId: `batch:${input.idempotencyId}:${index}`,
+      debitAccountId: debit.id,
+      creditAccountId: credit.id,
+      amountFen: item.amountFen,
+      code: isAdvance ? 'advance' : 'disbursement',
+      valueDate: input.valueDate,
+      claimId: item.claimId,
+      claimLineId: item.lineId ?? null,
+      paymentBatchId: batch.id,
+      disbursementId: disbursementIds[index]!,
+    });
+  }
+  const posted = await postJournal(executor, context, {
+    provinceCode,
+    code: 'disbursement',
+    description: `支付批次 ${batch.id}`,
+    transfers,
+  });
+  await executor
+    .insertInto('payment_item')
+    .values(
+      input.items.map((item, index) => ({
+        province_code: provinceCode,
+        batch_id: batch.id,
+        disbursement_id: disbursementIds[index]!,
+        claim_id: item.claimId,
+        claim_line_id: item.lineId ?? null,
+        region_code: item.regionCode,
+        sub_account: item.subAccount,
+        kind: item.kind ?? 'payment',
+        amount_fen: item.amountFen,
+        transfer_id: posted.transfers[index]!.id,
+      })),
+    )
+    .execute();
+  const result = await getPaymentBatch(executor, batch.id);
+  await recordAudit(executor, context, {
+    action: 'payment.batch.create',
+    objectType: 'payment_batch',
+    objectId: batch.id,
+    provinceCode,
+    after: {
+      idempotencyId: input.idempotencyId,
+      totalFen: result.totalFen,
+      disbursements: result.disbursements.length,
+      items: input.items.length,
+    },
+  });
+  return result;
+}
+
+async function insertDisbursements(
+  executor: Executor,
+  provinceCode: string,
+  batchId: number,
+  items: PayableItem[],
+): Promise<number[]> {
+  const keyOf = (payee: Payee) => `${payee.type}:${payee.id}:${payee.bankAccount}`;
+  const groups = new Map<string, { payee: Payee; amountFen: number }>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item.payee)) ?? { payee: item.payee, amountFen: 0 };
+    group.amountFen += item.amountFen;
+    groups.set(keyOf(item.payee), group);
+  }
+  const rows = await executor
+    .insertInto('payment_disbursement')
+    .values(
+      [...groups.values()].map((group) => ({
+        province_code: provinceCode,
+        batch_id: batchId,
+        payee_type: group.payee.type,
+        payee_id: group.payee.id,
+        payee_name: group.payee.name,
+        payee_bank_account: encryptField(dataKeyring(), BANK_ACCOUNT_CONTEXT, group.payee.bankAccount),
+        amount_fen: group.amountFen,
+        failure_reason: null,
+      })),
+    )
+    .returning('id')
+    .execute();
+  const idByKey = new Map([...groups.keys()].map((key, index) => [key, rows[index]!.id]));
+  return items.map((item) => idByKey.get(keyOf(item.payee))!);
+}
+
+/** The batch created under a caller's idempotency id, if any (callers check replays first). */
+export function findBatch(executor: Executor, provinceCode: string, idempotencyId: string) {
+  return executor
+    .selectFrom('payment_batch')
+    .select(['id', 'request_hash'])
+    .where('province_code', '=', provinceCode)
+    .where('idempotency_id', '=', idempotencyId)
+    .executeTakeFirst();
+}
+
+export async function getPaymentBatch(executor: Executor, batchId: number): Promise<PaymentBatch> {
+  const batch = await executor
+    .selectFrom('payment_batch')
+    .selectAll()
+    .where('id', '=', batchId)
+    .executeTakeFirst();
+  if (!batch)
+    throw new AppError('NOT_FOUND', `支付批次不存在：${batchId}`, [
+      { field: 'batchId', message: 'not found' },
+    ]);
+  const disbursements = await executor
+    .selectFrom('payment_disbursement')
+    .selectAll()
+    .where('batch_id', '=', batchId)
+    .orderBy('id')
+    .execute();
+  const items = await executor
+    .selectFrom('payment_item')
+    .selectAll()
+    .where('batch_id', '=', batchId)
+    .orderBy('id')
+    .execute();
+  return {
+    id: batch.id,
+    provinceCode: batch.province_code,
+    regionCode: batch.region_code,
+    idempotencyId: batch.idempotency_id,
+    valueDate: batch.value_date,
+    totalFen: disbursements.reduce((sum, row) => sum + row.amount_fen, 0),
+    isReplay: false,
+    disbursements: disbursements.map((row) => ({
+      id: row.id,
+      reference: disbursementReference(row.province_code, row.id),
+      payee: {
+        type: row.payee_type,
+        id: row.payee_id,
+        name: row.payee_name,
+        bankAccount: decryptField(dataKeyring(), BANK_ACCOUNT_CONTEXT, row.payee_bank_account),
+      },
+      amountFen: row.amount_fen,
+      status: row.status,
+      failureReason: row.failure_reason,
+      items: items
+        .filter((item) => item.disbursement_id === row.id)
+        .map((item) => ({
+          id: item.id,
+          claimId: item.claim_id,
+          lineId: item.claim_line_id,
+          amountFen: item.amount_fen,
+          subAccount: item.sub_account,
+          kind: item.kind,
+          status: item.status,
+          transferId: item.transfer_id,
+        })),
+    })),
+  };
+}
+
+/** Formats fen as yuan with two decimals, without floating point. */
+export function fenToYuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const absolute = Math.abs(fen);
+  return `${sign}${Math.trunc(absolute / 100)}.${String(absolute % 100).padStart(2, '0')}`;
+}
+
+/** The payment instruction file (支付指令): one CSV line per payee, carrying the disbursement reference. */
+export async function paymentInstructionFile(executor: Executor, batchId: number): Promise<string> {
+  const batch = await getPaymentBatch(executor, batchId);
+  const records = batch.disbursements.map((disbursement) => ({
+    disbursement_id: disbursement.reference,
+    payee_type: disbursement.payee.type,
+    payee_id: disbursement.payee.id,
+    payee_name: disbursement.payee.name,
+    bank_account: disbursement.payee.bankAccount,
+    amount_yuan: fenToYuan(disbursement.amountFen),
+    amount_fen: disbursement.amountFen,
+    value_date: batch.valueDate,
+    purpose: `职业技能提升行动专账 批次${batch.id}`,
+  }));
+  return stringify(records, {
+    header: true,
+    columns: [
+      'disbursement_id',
+      'payee_type',
+      'payee_id',
+      'payee_name',
+      'bank_account',
+      'amount_yuan',
+      'amount_fen',
+      'value_date',
+      'purpose',
+    ],
+  });
+}
+
+export interface BankResultSummary {
+  paid: string[];
+  failed: string[];
+  /** Lines naming an unknown disbursement or one no longer awaiting a result. */
+  ignored: { reference: string; reason: string }[];
+}
+
+const PAID = new Set(['paid', 'success', '成功', 'ok']);
+const FAILED = new Set(['failed', 'failure', '失败', 'returned', '退回']);
+
+/**
+ * Imports the bank's result file (columns disbursement_id, status, reason): paid lines mark
+ * the disbursement paid; failed lines post `payment_failure` (bank → payable) per item so the
+ * money waits on the region's payable account, and the items become payable again.
+ */
+export async function importBankResult(
+  executor: Executor,
+  context: AuditContext,
+  input: { batchId: number; csv: string; valueDate: string },
+): Promise<BankResultSummary> {
+  const batch = await getPaymentBatch(executor, input.batchId);
+  if (context.actor) assertRegionScope(context.actor, batch.regionCode);
+  const records = parse(input.csv, {
+    columns: true,
+    skip_empty_lines: true,
+    trim: true,
+    bom: true,
+  }) as Record<string, string>[];
+  const summary: BankResultSummary = { paid: [], failed: [], ignored: [] };
+  const byReference = new Map(
+    batch.disbursements.map((disbursement) => [disbursement.reference, disbursement]),
+  );
+  for (const record of records) {
+    const reference = record.disbursement_id ?? '';
+    const status = (record.status ?? '').toLowerCase();
+    const disbursement = byReference.get(reference);
+    if (!disbursement) summary.ignored.push({ reference, reason: 'not in this batch' });
+    else if (disbursement.status !== 'ordered')
+      summary.ignored.push({ reference, reason: `already ${disbursement.status}` });
+    else if (PAID.has(status)) {
+      await markDisbursement(executor, batch.provinceCode, disbursement.id, 'paid', null);
+      summary.paid.push(reference);
+    } else if (FAILED.has(status)) {
+      await postPaymentFailure(executor, context, batch, disbursement, input.valueDate);
+      await markDisbursement(executor, batch.provinceCode, disbursement.id, 'failed', record.reason ?? null);
+      summary.failed.push(reference);
+    } else summary.ignored.push({ reference, reason: `unknown status ${record.status}` });
+  }
+  await recordAudit(executor, context, {
+    action: 'payment.bank_result.import',
+    objectType: 'payment_batch',
+    objectId: batch.id,
+    provinceCode: batch.provinceCode,
+    after: summary,
+  });
+  return summary;
+}
+
+async function markDisbursement(
+  executor: Executor,
+  provinceCode: string,
+  id: number,
+  status: 'paid' | 'failed',
+  reason: string | null,
+) {
+  await executor
+    .updateTable('payment_disbursement')
+    .set({ status, failure_reason: reason })
+    .where('id', '=', id)
+    .where('province_code', '=', provinceCode)
+    .execute();
+  await executor
+    .updateTable('payment_item')
+    .set({ status: status === 'paid' ? 'paid' : 'returned_to_payable' })
+    .where('disbursement_id', '=', id)
+    .where('province_code', '=', provinceCode)
+    .execute();
+}
+
+async function postPaymentFailure(
+  executor: Executor,
+  context: AuditContext,
+  batch: PaymentBatch,
+  disbursement: Disbursement,
+  valueDate: string,
+) {
+  const transfers: TransferInput[] = [];
+  for (const item of disbursement.items) {
+    const region = (
+      await executor
+        .selectFrom('payment_item')
+        .select('region_code')
+        .where('id', '=', item.id)
+        .executeTakeFirstOrThrow()
+    ).region_code;
+    const bank = await accountFor(executor, region, 'bank');
+    const payable = await accountFor(executor, region, 'payable');
+    transfers.push({
+      idempotencyId: `payment-failure:${item.id}`,
+      debitAccountId: bank.id,
+      creditAccountId: payable.id,
+      amountFen: item.amountFen,
+      code: 'payment_failure',
+      valueDate,
+      claimId: item.claimId,
+      claimLineId: item.lineId,
+      paymentBatchId: batch.id,
+      paymentItemId: item.id,
+      disbursementId: disbursement.id,
+    });
+  }
+  await postJournal(executor, context, {
+    provinceCode: batch.provinceCode,
+    code: 'payment_failure',
+    description: `退回 ${disbursement.reference}`,
+    transfers,
+  });
+}
+
+export interface AdvanceSettlementInput {
+  idempotencyId: string;
+  claimId: number;
+  regionCode: string;
+  subAccount: SubAccount;
+  /** The final decided subsidy of the claim. */
+  finalAmountFen: number;
+  payee: Payee;
+  valueDate: string;
+}
+
+export interface AdvanceSettlement {
+  claimId: number;
+  advancedFen: number;
+  finalAmountFen: number;
+  /** The part of the final amount paid now (final − advanced, when positive). */
+  paymentBatch: PaymentBatch | null;
+  /** The excess advanced (advanced − final, when positive), to be recovered. */
+  recoveryOrder: RecoveryOrder | null;
+}
+
+/**
+ * Settles a claim's advances against its final decided amount (清算): charges min(final,
+ * advanced) to the claim's sub-account and returns it to the advance sub-account, then pays
+ * the difference or opens a recovery order for the excess.
+ */
+export async function settleAdvance(
+  executor: Executor,
+  context: AuditContext,
+  input: AdvanceSettlementInput,
+): Promise<AdvanceSettlement> {
+  if (context.actor) assertRegionScope(context.actor, input.regionCode);
+  const provinceCode = provinceOf(input.regionCode);
+  const advanced = await executor
+    .selectFrom('payment_item')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('total'))
+    .where('province_code', '=', provinceCode)
+    .where('claim_id', '=', input.claimId)
+    .where('kind', '=', 'advance')
+    .where('status', '!=', 'returned_to_payable')
+    .executeTakeFirstOrThrow();
+  const advancedFen = Number(advanced.total);
+  if (advancedFen === 0)
+    throw new AppError('INVALID_STATE', '该申请没有预拨款，无需清算', [
+      { field: 'claimId', message: 'no advance paid' },
+    ]);
+  const settledFen = Math.min(advancedFen, input.finalAmountFen);
+  if (settledFen > 0) {
+    const sub = await accountFor(executor, input.regionCode, input.subAccount);
+    const advance = await accountFor(executor, input.regionCode, 'advance');
+    await postJournal(executor, context, {
+      provinceCode,
+      code: 'settlement',
+      description: `预拨清算 申请${input.claimId}`,
+      transfers: [
+        {
+          idempotencyId: `settlement:${input.idempotencyId}`,
+          debitAccountId: sub.id,
+          creditAccountId: advance.id,
+          amountFen: settledFen,
+          code: 'settlement',
+          valueDate: input.valueDate,
+          claimId: input.claimId,
+        },
+      ],
+    });
+  }
+  let paymentBatch: PaymentBatch | null = null;
+  let recoveryOrder: RecoveryOrder | null = null;
+  if (input.finalAmountFen > advancedFen) {
+    paymentBatch = await createPaymentBatch(executor, context, {
+      idempotencyId: `settlement:${input.idempotencyId}`,
+      valueDate: input.valueDate,
+      items: [
+        {
+          claimId: input.claimId,
+          payee: input.payee,
+          amountFen: input.finalAmountFen - advancedFen,
+          subAccount: input.subAccount,
+          regionCode: input.regionCode,
+        },
+      ],
+    });
+  } else if (advancedFen > input.finalAmountFen) {
+    recoveryOrder = await createRecoveryOrder(executor, context, {
+      idempotencyId: `settlement:${input.idempotencyId}`,
+      claimId: input.claimId,
+      regionCode: input.regionCode,
+      subAccount: 'advance',
+      amountFen: advancedFen - input.finalAmountFen,
+      reason: '预拨款超过清算金额，追回差额',
+      valueDate: input.valueDate,
+    });
+  }
+  return {
+    claimId: input.claimId,
+    advancedFen,
+    finalAmountFen: input.finalAmountFen,
+    paymentBatch,
+    recoveryOrder,
+  };
+}

@@ -1,0 +1,237 @@
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import { assertRegionScope, provinceOf } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import { AppError } from '../shared/errors.ts';
+import {
+  accountFor,
+  isSubAccount,
+  LostIdempotencyRace,
+  postJournal,
+  type SubAccount,
+} from './transfer.service.ts';
+
+export interface RecoveryOrderInput {
+  idempotencyId: string;
+  claimId: number;
+  regionCode: string;
+  /** The sub-account the money returns to (the one the claim was charged to, or 'advance'). */
+  subAccount: SubAccount;
+  amountFen: number;
+  reason: string;
+  valueDate: string;
+}
+
+export interface RecoveryOrder {
+  id: number;
+  provinceCode: string;
+  regionCode: string;
+  claimId: number;
+  subAccount: string;
+  amountFen: number;
+  recoveredFen: number;
+  reason: string;
+  status: 'open' | 'closed';
+}
+
+function toOrder(row: {
+  id: number;
+  province_code: string;
+  region_code: string;
+  claim_id: number;
+  sub_account: string;
+  amount_fen: number;
+  recovered_fen: number;
+  reason: string;
+  status: 'open' | 'closed';
+}): RecoveryOrder {
+  return {
+    id: row.id,
+    provinceCode: row.province_code,
+    regionCode: row.region_code,
+    claimId: row.claim_id,
+    subAccount: row.sub_account,
+    amountFen: row.amount_fen,
+    recoveredFen: row.recovered_fen,
+    reason: row.reason,
+    status: row.status,
+  };
+}
+
+/**
+ * Opens a recovery order (追回) for a paid claim — from supervision or from an advance
+ * settlement — and posts the receivable: debit receivable, credit recovery_reserve (code
+ * `recovery`). The fund is only restored when the money actually comes back.
+ */
+export async function createRecoveryOrder(
+  executor: Executor,
+  context: AuditContext,
+  input: RecoveryOrderInput,
+): Promise<RecoveryOrder> {
+  if (context.actor) assertRegionScope(context.actor, input.regionCode);
+  if (!isSubAccount(input.subAccount))
+    throw new AppError('VALIDATION_FAILED', '子账户无效', [
+      { field: 'subAccount', message: 'unknown sub-account' },
+    ]);
+  if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
+    throw new AppError('VALIDATION_FAILED', '追回金额应为正整数（分）', [
+      { field: 'amountFen', message: 'must be a positive integer' },
+    ]);
+  }
+  const provinceCode = provinceOf(input.regionCode);
+  const existing = await executor
+    .selectFrom('recovery_order')
+    .selectAll()
+    .where('province_code', '=', provinceCode)
+    .where('idempotency_id', '=', input.idempotencyId)
+    .executeTakeFirst();
+  if (existing) {
+    if (
+      existing.claim_id !== input.claimId ||
+      existing.amount_fen !== input.amountFen ||
+      existing.sub_account !== input.subAccount
+    ) {
+      throw new AppError('IDEMPOTENCY_CONFLICT', '幂等编号已用于不同的追回单', [
+        { field: 'idempotencyId', message: 'different body' },
+      ]);
+    }
+    return toOrder(existing);
+  }
+  const paid = await executor
+    .selectFrom('payment_item')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('total'))
+    .where('province_code', '=', provinceCode)
+    .where('claim_id', '=', input.claimId)
+    .where('status', '!=', 'returned_to_payable')
+    .executeTakeFirstOrThrow();
+  if (Number(paid.total) < input.amountFen) {
+    throw new AppError('VALIDATION_FAILED', '追回金额超过该申请已支付金额', [
+      { field: 'amountFen', message: `claim ${input.claimId} was paid ${paid.total} fen` },
+    ]);
+  }
+  const row = await executor
+    .insertInto('recovery_order')
+    .values({
+      province_code: provinceCode,
+      region_code: input.regionCode,
+      claim_id: input.claimId,
+      sub_account: input.subAccount,
+      amount_fen: input.amountFen,
+      reason: input.reason,
+      idempotency_id: input.idempotencyId,
+      created_by: context.actor?.userId ?? null,
+    })
+    .onConflict((conflict) => conflict.columns(['province_code', 'idempotency_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new LostIdempotencyRace();
+  const receivable = await accountFor(executor, input.regionCode, 'receivable');
+  const reserve = await accountFor(executor, input.regionCode, 'recovery_reserve');
+  await postJournal(executor, context, {
+    provinceCode,
+    code: 'recovery',
+    description: `追回单 ${row.id}：${input.reason}`,
+    transfers: [
+      {
+        idempotencyId: `recovery-order:${row.id}`,
+        debitAccountId: receivable.id,
+        creditAccountId: reserve.id,
+        amountFen: input.amountFen,
+        code: 'recovery',
+        valueDate: input.valueDate,
+        claimId: input.claimId,
+        recoveryOrderId: row.id,
+      },
+    ],
+  });
+  const order = toOrder(row);
+  await recordAudit(executor, context, {
+    action: 'ledger.recovery_order.create',
+    objectType: 'recovery_order',
+    objectId: row.id,
+    provinceCode,
+    after: order,
+  });
+  return order;
+}
+
+/**
+ * Records money that came back for a recovery order: bank → sub-account (the fund is restored)
+ * and recovery_reserve → receivable (the claim on the payee shrinks), in one journal.
+ */
+export async function recordRecoveryReceipt(
+  executor: Executor,
+  context: AuditContext,
+  input: {
+    orderId: number;
+    idempotencyId: string;
+    amountFen: number;
+    valueDate: string;
+    statementLineId?: number | null;
+  },
+): Promise<RecoveryOrder> {
+  const row = await executor
+    .selectFrom('recovery_order')
+    .selectAll()
+    .where('id', '=', input.orderId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row)
+    throw new AppError('NOT_FOUND', `追回单不存在：${input.orderId}`, [
+      { field: 'orderId', message: 'not found' },
+    ]);
+  if (context.actor) assertRegionScope(context.actor, row.region_code);
+  const before = toOrder(row);
+  const posted = await postJournal(executor, context, {
+    provinceCode: row.province_code,
+    code: 'recovery',
+    description: `追回到账 追回单${row.id}`,
+    transfers: [
+      {
+        idempotencyId: `recovery-receipt:${input.idempotencyId}:fund`,
+        debitAccountId: (await accountFor(executor, row.region_code, 'bank')).id,
+        creditAccountId: (await accountFor(executor, row.region_code, row.sub_account as SubAccount)).id,
+        amountFen: input.amountFen,
+        code: 'recovery',
+        valueDate: input.valueDate,
+        claimId: row.claim_id,
+        recoveryOrderId: row.id,
+        statementLineId: input.statementLineId ?? null,
+      },
+      {
+        idempotencyId: `recovery-receipt:${input.idempotencyId}:receivable`,
+        debitAccountId: (await accountFor(executor, row.region_code, 'recovery_reserve')).id,
+        creditAccountId: (await accountFor(executor, row.region_code, 'receivable')).id,
+        amountFen: input.amountFen,
+        code: 'recovery',
+        valueDate: input.valueDate,
+        claimId: row.claim_id,
+        recoveryOrderId: row.id,
+        statementLineId: input.statementLineId ?? null,
+      },
+    ],
+  });
+  if (posted.isReplay) return before;
+  if (row.recovered_fen + input.amountFen > row.amount_fen) {
+    throw new AppError('VALIDATION_FAILED', '到账金额超过待追回金额', [
+      { field: 'amountFen', message: `outstanding ${row.amount_fen - row.recovered_fen} fen` },
+    ]);
+  }
+  const recoveredFen = row.recovered_fen + input.amountFen;
+  const updated = await executor
+    .updateTable('recovery_order')
+    .set({ recovered_fen: recoveredFen, status: recoveredFen === row.amount_fen ? 'closed' : 'open' })
+    .where('id', '=', row.id)
+    .where('province_code', '=', row.province_code)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const after = toOrder(updated);
+  await recordAudit(executor, context, {
+    action: 'ledger.recovery_order.receipt',
+    objectType: 'recovery_order',
+    objectId: row.id,
+    provinceCode: row.province_code,
+    before,
+    after,
+  });
+  return after;
+}

@@ -1,0 +1,202 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import {
+  CERTIFICATE_TYPES,
+  EMPLOYER_FLAGS,
+  EMPLOYER_SIZES,
+  type EvaluateRequest,
+  GROUP_CODES,
+  LEVELS,
+  MODES,
+  SUBSIDY_KINDS,
+} from './evaluate.types.ts';
+
+/** An ISO calendar date; the `date` format additionally refuses 2021-02-30 and friends. */
+const isoDate = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', format: 'date' } as const;
+/**
+ * Money is a non-negative integer number of fen, at most 100 million yuan: far above any
+ * per-person subsidy, and low enough that days × rate or standard × percent stays a safe integer.
+ */
+export const MAX_MONEY_FEN = 10_000_000_000;
+const count = { type: 'integer', minimum: 0, maximum: MAX_MONEY_FEN } as const;
+const occupationCode = { type: 'string', pattern: '^[1-8](-[0-9]{2}){1,4}$' } as const;
+const groups = { type: 'array', maxItems: 64, items: { enum: [...GROUP_CODES] } } as const;
+const level = { enum: [...LEVELS] } as const;
+
+const historyEntrySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['date', 'subsidy'],
+  properties: {
+    date: isoDate,
+    subsidy: { enum: [...SUBSIDY_KINDS] },
+    occupationCode,
+    level,
+    certificateNumber: { type: 'string', minLength: 1, maxLength: 64 },
+    start: isoDate,
+    end: isoDate,
+  },
+} as const;
+
+/** JSON Schema (draft-07) of the v1 evaluate request; usable as a Fastify body schema. */
+export const evaluateRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['region', 'date', 'subsidy'],
+  properties: {
+    region: { type: 'string', pattern: '^[1-8][0-9]{5}$' },
+    date: isoDate,
+    subsidy: { enum: [...SUBSIDY_KINDS] },
+    mode: { enum: [...MODES] },
+    person: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        groups,
+        graduationDate: isoDate,
+        receivesPension: { type: 'boolean' },
+        relativeOfGroups: groups,
+      },
+    },
+    employment: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        employerSize: { enum: [...EMPLOYER_SIZES] },
+        employerFlags: { type: 'array', maxItems: 16, items: { enum: [...EMPLOYER_FLAGS] } },
+        contractMonths: { type: 'integer', minimum: 0, maximum: 1200 },
+        start: isoDate,
+        end: isoDate,
+      },
+    },
+    training: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        filed: { type: 'boolean' },
+        approvedOn: isoDate,
+        occupationCode,
+        newOccupation: { type: 'boolean' },
+        inCatalog: { type: 'boolean' },
+        level,
+        start: isoDate,
+        end: isoDate,
+        offlineDays: { type: 'integer', minimum: 0, maximum: 3660 },
+        onlineDays: { type: 'integer', minimum: 0, maximum: 3660 },
+        classHours: { type: 'integer', minimum: 0, maximum: 100000 },
+        months: { type: 'integer', minimum: 0, maximum: 120 },
+        dailyRateFen: count,
+        onlineDailyRateFen: count,
+        catalogStandardFen: count,
+        projectBased: { type: 'boolean' },
+      },
+    },
+    certificate: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        type: { enum: [...CERTIFICATE_TYPES] },
+        level,
+        number: { type: 'string', minLength: 1, maxLength: 64 },
+        firstIssue: { type: 'boolean' },
+      },
+    },
+    history: { type: 'array', maxItems: 1000, items: historyEntrySchema },
+  },
+} as const;
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export type ValidationResult = { ok: true; value: EvaluateRequest } | { ok: false; details: FieldProblem[] };
+
+// ajv-formats is CommonJS: under NodeNext the default import is its exports object, whose
+// `default` is the plugin (the function itself also carries `default`, so this works either way).
+const addFormats = addFormatsModule.default;
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats(ajv, ['date']);
+const validateCompiled = ajv.compile(evaluateRequestSchema);
+
+/**
+ * Validates an untrusted evaluate request. Never throws; on failure names every bad field
+ * with a JSON-path-like name (`person.groups[1]`, `training.start`).
+ */
+export function validateEvaluateRequest(input: unknown): ValidationResult {
+  if (!validateCompiled(input))
+    return { ok: false, details: describeErrors(validateCompiled.errors ?? [], input) };
+  const value = input as unknown as EvaluateRequest;
+  // JSON Schema cannot say "end is not before start", so that check runs after the schema.
+  const details = checkDateOrder(value);
+  return details.length === 0 ? { ok: true, value } : { ok: false, details };
+}
+
+function checkDateOrder(request: EvaluateRequest): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const pairs: [string, { start?: string; end?: string } | undefined][] = [
+    ['employment', request.employment],
+    ['training', request.training],
+  ];
+  request.history?.forEach((entry, index) => {
+    pairs.push([`history[${index}]`, entry]);
+  });
+  for (const [path, pair] of pairs) {
+    if (pair?.start !== undefined && pair.end !== undefined && pair.end < pair.start) {
+      problems.push({ field: `${path}.end`, message: 'must not be before start' });
+    }
+  }
+  return problems;
+}
+
+function describeErrors(errors: ErrorObject[], input: unknown): FieldProblem[] {
+  const seen = new Set<string>();
+  const problems: FieldProblem[] = [];
+  for (const error of errors) {
+    const problem = describeError(error, input);
+    const key = `${problem.field}\u0000${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return problems;
+}
+
+function describeError(error: ErrorObject, input: unknown): FieldProblem {
+  const base = pointerToPath(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') {
+    return { field: joinPath(base, String(params.missingProperty)), message: 'is required' };
+  }
+  if (error.keyword === 'additionalProperty' || error.keyword === 'additionalProperties') {
+    return { field: joinPath(base, String(params.additionalProperty)), message: 'is not a known field' };
+  }
+  if (error.keyword === 'enum') {
+    return {
+      field: base || '(root)',
+      message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`,
+    };
+  }
+  if (error.keyword === 'format') {
+    return { field: base, message: 'must be a real calendar date YYYY-MM-DD' };
+  }
+  if (base === '' && (input === null || typeof input !== 'object' || Array.isArray(input))) {
+    return { field: '(root)', message: 'must be a JSON object' };
+  }
+  return { field: base || '(root)', message: error.message ?? 'is invalid' };
+}
+
+/** `/person/groups/1` → `person.groups[1]`. */
+function pointerToPath(pointer: string): string {
+  if (pointer === '') return '';
+  let path = '';
+  for (const rawSegment of pointer.slice(1).split('/')) {
+    const segment = rawSegment.replace(/~1/g, '/').replace(/~0/g, '~');
+    path = /^[0-9]+$/.test(segment) ? `${path}[${segment}]` : joinPath(path, segment);
+  }
+  return path;
+}
+
+function joinPath(base: string, name: string): string {
+  return base === '' ? name : `${base}.${name}`;
+}

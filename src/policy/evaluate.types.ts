@@ -1,0 +1,175 @@
+/**
+ * Request and response of the subsidy evaluation API, version 1 (the published contract in
+ * shared/domain/evaluate-api.md). Field names and codes are frozen: fields may be added, never
+ * renamed or dropped. Money is an integer number of fen; dates are ISO `YYYY-MM-DD`; every
+ * start/end pair is inclusive.
+ */
+
+export type {
+  CertificateType,
+  EmployerFlag,
+  EmployerSize,
+  GroupCode,
+  Level,
+  SubsidyKind,
+} from '../shared/vocabulary.ts';
+export {
+  CERTIFICATE_TYPES,
+  EMPLOYER_FLAGS,
+  EMPLOYER_SIZES,
+  GROUP_CODES,
+  LEVELS,
+  SUBSIDY_KINDS,
+} from '../shared/vocabulary.ts';
+
+import type {
+  CertificateType,
+  EmployerFlag,
+  EmployerSize,
+  GroupCode,
+  Level,
+  SubsidyKind,
+} from '../shared/vocabulary.ts';
+
+export const MODES = ['full', 'advance'] as const;
+export type EvaluationMode = (typeof MODES)[number];
+
+export const PAYEES = ['person', 'enterprise', 'institution', 'evaluation_org'] as const;
+export type Payee = (typeof PAYEES)[number];
+
+/**
+ * Denial codes of vocabulary.md, plus two this engine adds where no listed code fits:
+ * ADVANCE_NOT_ALLOWED (预拨 asked for a training that is neither enterprise nor project-based)
+ * and CERTIFICATE_NOT_ELIGIBLE (the certificate type/level/issue has no subsidy standard).
+ */
+export const DENIAL_CODES = [
+  'POLICY_NOT_IN_FORCE',
+  'DEADLINE_PASSED',
+  'NOT_FILED',
+  'GROUP_NOT_ELIGIBLE',
+  'PENSIONER_EXCLUDED',
+  'EMPLOYER_NOT_ELIGIBLE',
+  'CONTRACT_TOO_SHORT',
+  'ANNUAL_LIMIT_REACHED',
+  'DUPLICATE_OCCUPATION_LEVEL',
+  'CERTIFICATE_ALREADY_SUBSIDIZED',
+  'DUPLICATE_SUBSIDY',
+  'OVERLAPPING_TRAINING',
+  'REQUIRED_CERTIFICATE_MISSING',
+  'DURATION_OUT_OF_RANGE',
+  'RATE_OUT_OF_RANGE',
+  'NOT_IN_CATALOG',
+  'MISSING_INPUT',
+  'ADVANCE_NOT_ALLOWED',
+  'CERTIFICATE_NOT_ELIGIBLE',
+] as const;
+export type DenialCode = (typeof DENIAL_CODES)[number];
+
+/** Document number and article, e.g. `{ doc: '衡人社发【2019】21号', article: '六（二）' }`. */
+export interface Citation {
+  doc: string;
+  article: string;
+}
+
+export interface PersonFacts {
+  groups?: GroupCode[];
+  graduationDate?: string;
+  receivesPension?: boolean;
+  relativeOfGroups?: GroupCode[];
+}
+
+export interface EmploymentFacts {
+  employerSize?: EmployerSize;
+  employerFlags?: EmployerFlag[];
+  contractMonths?: number;
+  /** First day of continuous work at this employer (inclusive). */
+  start?: string;
+  /** Last day of continuous work at this employer (inclusive). */
+  end?: string;
+}
+
+export interface TrainingFacts {
+  filed?: boolean;
+  /** Added field: the day the class was approved (开班审核通过); Chongqing keeps the old policy before 2021-03-01. */
+  approvedOn?: string;
+  occupationCode?: string;
+  newOccupation?: boolean;
+  inCatalog?: boolean;
+  level?: Level;
+  start?: string;
+  end?: string;
+  offlineDays?: number;
+  onlineDays?: number;
+  classHours?: number;
+  months?: number;
+  dailyRateFen?: number;
+  onlineDailyRateFen?: number;
+  catalogStandardFen?: number;
+  projectBased?: boolean;
+}
+
+export interface CertificateFacts {
+  type?: CertificateType;
+  level?: Level;
+  number?: string;
+  firstIssue?: boolean;
+}
+
+/** One earlier subsidy of the person, as the real-name system records it. */
+export interface HistoryEntry {
+  date: string;
+  subsidy: SubsidyKind;
+  occupationCode?: string;
+  level?: Level;
+  certificateNumber?: string;
+  start?: string;
+  end?: string;
+}
+
+export interface EvaluateRequest {
+  region: string;
+  date: string;
+  subsidy: SubsidyKind;
+  mode?: EvaluationMode;
+  person?: PersonFacts;
+  employment?: EmploymentFacts;
+  training?: TrainingFacts;
+  certificate?: CertificateFacts;
+  history?: HistoryEntry[];
+}
+
+export interface DecisionLine {
+  item: string;
+  amountFen: number;
+  basis: string;
+  citation: Citation;
+}
+
+export interface Denial {
+  code: DenialCode;
+  message: string;
+  /** Added field: the request field (or parameter id) a MISSING_INPUT denial is about. */
+  field?: string;
+  citation?: Citation;
+}
+
+/** Added field: one parameter value a decision used, so a stored decision can be traced. */
+export interface ParameterVersionUsed {
+  id: string;
+  effectiveFrom: string;
+  /** Where the value came from: the pack's data file or a version published in the database. */
+  source: 'pack' | 'published';
+}
+
+export interface EvaluateResponse {
+  /** Id of the policy pack that decided; null when no pack covers the region. */
+  policy: string | null;
+  eligible: boolean;
+  amountFen: number;
+  payee: Payee;
+  countsTowardAnnualLimit: boolean;
+  lines: DecisionLine[];
+  denials: Denial[];
+  warnings: string[];
+  parameterVersions: ParameterVersionUsed[];
+}

@@ -1,0 +1,133 @@
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import type { Executor } from '../db/database.ts';
+import { AppError } from '../shared/errors.ts';
+import { evaluate } from './evaluate.ts';
+import type { EvaluateRequest, EvaluateResponse } from './evaluate.types.ts';
+import { packById } from './packs/index.ts';
+import {
+  insertParameterVersion,
+  type PublishedParameterRow,
+  selectParameterVersions,
+} from './parameter.repository.ts';
+import type { ParameterOverride } from './parameter.types.ts';
+import { type ParameterChangeInput, toOverride, validateParameterChange } from './parameter.validation.ts';
+
+export interface PublishParameterInput extends ParameterChangeInput {
+  note?: string;
+}
+
+/**
+ * Publishes a new value of a pack parameter from an effective date, after checking it against
+ * the document's bounds; the publication is audited in the same transaction. Evaluations on or
+ * after the date use it; earlier dates keep the previous version.
+ */
+export async function publishParameterVersion(
+  executor: Executor,
+  context: AuditContext,
+  input: PublishParameterInput,
+): Promise<PublishedParameterRow> {
+  const problems = validateParameterChange(input);
+  if (problems.length > 0)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      '参数值不符合政策文件的规定',
+      problems.map(({ field, message }) => ({ field, message })),
+    );
+  const pack = packById(input.packId)!;
+  const provinceCode = `${pack.regionCode.slice(0, 2)}0000`;
+  const row = await insertParameterVersion(executor, {
+    provinceCode,
+    packId: input.packId,
+    key: input.key,
+    effectiveFrom: input.effectiveFrom,
+    value: input.value,
+    citation: input.citation,
+    note: input.note ?? null,
+    publishedBy: context.actor?.userId ?? null,
+  });
+  await recordAudit(executor, context, {
+    action: 'policy.parameter.publish',
+    objectType: 'policy_parameter_version',
+    objectId: row.id,
+    provinceCode,
+    after: row,
+  });
+  return row;
+}
+
+/** One parameter's versions, shipped and published, for the officer's view. */
+export interface ParameterHistory {
+  id: string;
+  packId: string;
+  key: string;
+  unit: string;
+  description: string;
+  bounds: { min?: number; max?: number } | null;
+  shipped: { effectiveFrom: string; value: unknown; citation: { doc: string; article: string } }[];
+  published: PublishedParameterRow[];
+}
+
+/** Lists the parameters of a pack (or one of them) with every shipped and published version. */
+export async function listParameterVersions(
+  executor: Executor,
+  filter: { packId: string; key?: string },
+): Promise<ParameterHistory[]> {
+  const pack = packById(filter.packId);
+  if (!pack)
+    throw new AppError('NOT_FOUND', `政策包不存在：${filter.packId}`, [
+      { field: 'packId', message: 'unknown policy pack' },
+    ]);
+  const published = await selectParameterVersions(executor, filter);
+  const histories: ParameterHistory[] = [];
+  for (const definition of pack.parameters.values()) {
+    if (filter.key !== undefined && definition.key !== filter.key) continue;
+    histories.push({
+      id: definition.id,
+      packId: pack.id,
+      key: definition.key,
+      unit: definition.unit,
+      description: definition.description,
+      bounds: definition.bounds ? { min: definition.bounds.min, max: definition.bounds.max } : null,
+      shipped: definition.versions.map((version) => ({ ...version })),
+      published: published.filter((row) => row.key === definition.key),
+    });
+  }
+  return histories;
+}
+
+// The engine caches merged parameter timelines per overrides array, so the same published set
+// is handed out as the same array and a server merges once per publication, not per request.
+// The signature is the content, not the row ids, so two databases never share a stale set.
+let lastSignature = '';
+let lastOverrides: ParameterOverride[] = [];
+
+/** The latest revision of every published version, as overrides for the engine. */
+export async function loadPublishedOverrides(executor: Executor): Promise<ParameterOverride[]> {
+  const rows = await selectParameterVersions(executor, { isLatestOnly: true });
+  const signature = JSON.stringify(
+    rows.map((row) => [row.packId, row.key, row.effectiveFrom, row.value, row.citation]),
+  );
+  if (signature === lastSignature) return lastOverrides;
+  lastOverrides = rows.map((row) =>
+    toOverride({
+      packId: row.packId,
+      key: row.key,
+      effectiveFrom: row.effectiveFrom,
+      value: row.value,
+      citation: row.citation,
+    }),
+  );
+  lastSignature = signature;
+  return lastOverrides;
+}
+
+/**
+ * Evaluates with the parameter versions published in the database: the entry point for the
+ * HTTP API, the CLI and the claim workflow.
+ */
+export async function evaluateWithPublishedParameters(
+  executor: Executor,
+  request: EvaluateRequest,
+): Promise<EvaluateResponse> {
+  return evaluate(request, { overrides: await loadPublishedOverrides(executor) });
+}

@@ -1,0 +1,112 @@
+import type { Citation } from './evaluate.types.ts';
+import type { PolicyPack } from './packs/index.ts';
+import { packById } from './packs/index.ts';
+import type { ParameterDefinition, ParameterOverride, ParameterValue } from './parameter.types.ts';
+
+/** One problem with a proposed parameter value, naming the field. */
+export interface ParameterProblem {
+  field: string;
+  message: string;
+}
+
+export interface ParameterChangeInput {
+  packId: string;
+  key: string;
+  effectiveFrom: string;
+  value: ParameterValue;
+  citation: Citation;
+}
+
+/** 1 million yuan in fen; far above any per-person standard. */
+const GENERIC_MAX = 100_000_000;
+const ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+
+function isRealDate(text: string): boolean {
+  if (!ISO_DATE.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+/** The kind of value a parameter holds, from its shipped versions (null versions say nothing). */
+function expectedKind(definition: ParameterDefinition): 'number' | 'string' | 'boolean' | 'list' | 'unknown' {
+  for (const version of definition.versions) {
+    const value = version.value;
+    if (value === null) continue;
+    if (Array.isArray(value)) return 'list';
+    return typeof value as 'number' | 'string' | 'boolean';
+  }
+  // A value the document leaves to local authorities is an amount, a count or a date limit.
+  return definition.unit.startsWith('fen') || definition.unit === 'months' ? 'number' : 'unknown';
+}
+
+function checkValue(definition: ParameterDefinition, value: ParameterValue): ParameterProblem[] {
+  const kind = expectedKind(definition);
+  if (value === null) return [{ field: 'value', message: 'a published value cannot be null' }];
+  const actual = Array.isArray(value) ? 'list' : typeof value;
+  if (kind !== 'unknown' && actual !== kind) return [{ field: 'value', message: `must be a ${kind}` }];
+  if (typeof value !== 'number') return [];
+  if (!Number.isSafeInteger(value))
+    return [{ field: 'value', message: 'must be an integer (fen, percent, days or months)' }];
+  // Without document bounds a value still stays non-negative and small enough that formulas
+  // multiplying it by days or hours keep safe integers.
+  if (value < 0 || value > GENERIC_MAX)
+    return [{ field: 'value', message: `must be between 0 and ${GENERIC_MAX}` }];
+  const bounds = definition.bounds;
+  const basis = bounds?.citation ? `（${bounds.citation.doc} ${bounds.citation.article}）` : '';
+  if (bounds?.min !== undefined && value < bounds.min)
+    return [{ field: 'value', message: `must be at least ${bounds.min}${basis}` }];
+  if (bounds?.max !== undefined && value > bounds.max)
+    return [{ field: 'value', message: `must be at most ${bounds.max}${basis}` }];
+  return [];
+}
+
+function checkDate(pack: PolicyPack, effectiveFrom: string): ParameterProblem[] {
+  if (!isRealDate(effectiveFrom))
+    return [{ field: 'effectiveFrom', message: 'must be a real calendar date YYYY-MM-DD' }];
+  if (effectiveFrom < pack.inForceFrom || (pack.inForceTo !== null && effectiveFrom > pack.inForceTo)) {
+    return [
+      {
+        field: 'effectiveFrom',
+        message: `must fall within the pack's period ${pack.inForceFrom}..${pack.inForceTo ?? ''}`,
+      },
+    ];
+  }
+  return [];
+}
+
+function checkCitation(citation: Citation | undefined): ParameterProblem[] {
+  const problems: ParameterProblem[] = [];
+  if (typeof citation?.doc !== 'string' || citation.doc.trim() === '')
+    problems.push({ field: 'citation.doc', message: 'is required' });
+  if (typeof citation?.article !== 'string' || citation.article.trim() === '') {
+    problems.push({ field: 'citation.article', message: 'is required' });
+  }
+  return problems;
+}
+
+/**
+ * Checks a proposed parameter value against the pack and the document's bounds (e.g. Chongqing
+ * day rates 130–200 yuan). Pure, so publishing and simulation refuse exactly the same values.
+ */
+export function validateParameterChange(input: ParameterChangeInput): ParameterProblem[] {
+  if (typeof input !== 'object' || input === null) return [{ field: '(root)', message: 'must be an object' }];
+  const pack = packById(input.packId);
+  if (!pack) return [{ field: 'packId', message: `unknown policy pack ${input.packId}` }];
+  const definition = pack.parameters.get(input.key);
+  if (!definition) return [{ field: 'key', message: `pack ${input.packId} has no parameter ${input.key}` }];
+  return [
+    ...checkDate(pack, input.effectiveFrom),
+    ...checkValue(definition, input.value),
+    ...checkCitation(input.citation),
+  ];
+}
+
+export function toOverride(input: ParameterChangeInput): ParameterOverride {
+  return {
+    packId: input.packId,
+    key: input.key,
+    effectiveFrom: input.effectiveFrom,
+    value: input.value,
+    citation: input.citation,
+  };
+}

@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
+import { evaluate } from './evaluate.ts';
+import type { EvaluateRequest } from './evaluate.types.ts';
+import {
+  evaluateWithPublishedParameters,
+  listParameterVersions,
+  loadPublishedOverrides,
+  publishParameterVersion,
+} from './parameter.service.ts';
+import { simulate } from './simulate.ts';
+
+// Until the lead registers the policy routes in src/api/routes.ts, the test registers them itself.
+
+const chongqingTraining: EvaluateRequest = {
+  region: '500101',
+  date: '2021-06-15',
+  subsidy: 'training',
+  person: { groups: ['registered_unemployed'] },
+  training: {
+    filed: true,
+    approvedOn: '2021-04-01',
+    occupationCode: '4-10-01-01',
+    level: 'primary',
+    offlineDays: 10,
+    dailyRateFen: 13000,
+    catalogStandardFen: 300000,
+  },
+};
+
+const ceilingChange = {
+  packId: 'cn-500000-2021',
+  key: 'day-rates.otherFloorFen',
+  effectiveFrom: '2021-06-01',
+  value: 14000,
+  citation: { doc: '渝人社发〔2021〕99号', article: '一' },
+};
+
+let testApp: TestApp;
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+});
+afterAll(async () => {
+  await testApp.close();
+});
+
+describe('parameter versions in the database', () => {
+  it('refuses a Chongqing rate outside 130–200 yuan', async () => {
+    const db = testApp.database.db;
+    await expect(
+      publishParameterVersion(db, SYSTEM_CONTEXT, {
+        ...ceilingChange,
+        key: 'day-rates.ceilingFen',
+        value: 25000,
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'value' }] });
+    await expect(
+      publishParameterVersion(db, SYSTEM_CONTEXT, { ...ceilingChange, citation: { doc: '', article: '' } }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('uses a published version from its effective date only, and records it in the decision', async () => {
+    const db = testApp.database.db;
+    const before = await evaluateWithPublishedParameters(db, chongqingTraining);
+    expect(before.eligible).toBe(true);
+    await db
+      .transaction()
+      .execute((transaction) => publishParameterVersion(transaction, SYSTEM_CONTEXT, ceilingChange));
+    const after = await evaluateWithPublishedParameters(db, chongqingTraining);
+    expect(after.denials).toMatchObject([{ code: 'RATE_OUT_OF_RANGE' }]);
+    expect(after.parameterVersions).toContainEqual({
+      id: 'cn-500000-2021/day-rates.otherFloorFen',
+      effectiveFrom: '2021-06-01',
+      source: 'published',
+    });
+    const earlier = await evaluateWithPublishedParameters(db, { ...chongqingTraining, date: '2021-05-31' });
+    expect(earlier.eligible).toBe(true);
+  });
+
+  it('keeps every revision and uses the latest one', async () => {
+    const db = testApp.database.db;
+    const corrected = await publishParameterVersion(db, SYSTEM_CONTEXT, { ...ceilingChange, value: 13500 });
+    expect(corrected.revision).toBe(2);
+    const [history] = await listParameterVersions(db, {
+      packId: 'cn-500000-2021',
+      key: 'day-rates.otherFloorFen',
+    });
+    expect(history?.published.map((row) => row.value)).toEqual([14000, 13500]);
+    const overrides = await loadPublishedOverrides(db);
+    expect(overrides.filter((override) => override.key === 'day-rates.otherFloorFen')).toHaveLength(1);
+  });
+});
+
+describe('simulation', () => {
+  it('reports total and per-line differences and changes nothing', () => {
+    const requests = [
+      chongqingTraining,
+      { ...chongqingTraining, training: { ...chongqingTraining.training, dailyRateFen: 15000 } },
+    ];
+    const outcome = simulate(requests, [{ ...ceilingChange, value: 15000 }]);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.result).toMatchObject({
+      requestCount: 2,
+      totalBeforeFen: 280000,
+      totalAfterFen: 150000,
+      differenceFen: -130000,
+      changedRequestCount: 1,
+      eligibilityChangedCount: 1,
+    });
+    expect(outcome.result.lines).toEqual([
+      { item: 'training_offline', beforeFen: 280000, afterFen: 150000, differenceFen: -130000 },
+    ]);
+    expect(evaluate(chongqingTraining).eligible).toBe(true);
+  });
+
+  it('refuses a proposed value outside the document bounds', () => {
+    const outcome = simulate([chongqingTraining], [{ ...ceilingChange, value: 12000 }]);
+    expect(outcome).toMatchObject({ ok: false, problems: [{ field: 'changes[0].value' }] });
+  });
+});
+
+describe('HTTP', () => {
+  it('POST /api/v1/evaluate answers the v1 contract', async () => {
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/v1/evaluate',
+      payload: {
+        ...chongqingTraining,
+        region: '430421',
+        date: '2020-06-01',
+        training: { ...chongqingTraining.training, inCatalog: true },
+        certificate: { type: 'skill_level' },
+      },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ policy: 'cn-430400-2019', eligible: true });
+  });
+
+  it('POST /api/v1/evaluate names every bad field with 400 INVALID_REQUEST', async () => {
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/v1/evaluate',
+      payload: {
+        region: 'x',
+        date: '2021-02-30',
+        subsidy: 'training',
+        person: { groups: ['veteran', 'nobody'] },
+      },
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.error.code).toBe('INVALID_REQUEST');
+    const fields = body.error.details.map((detail: { field: string }) => detail.field);
+    expect(fields).toEqual(expect.arrayContaining(['region', 'date', 'person.groups[1]']));
+  });
+
+  it('POST /api/v1/evaluate refuses an end before its start with 400', async () => {
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/v1/evaluate',
+      payload: { ...chongqingTraining, training: { start: '2021-05-10', end: '2021-05-01' } },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([
+      { field: 'training.end', message: 'must not be before start' },
+    ]);
+  });
+
+  it('publishing needs the permission and the region', async () => {
+    const anonymous = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/policy/parameter-versions',
+      payload: ceilingChange,
+    });
+    expect(anonymous.statusCode).toBe(401);
+    const jiangsu = await testApp.loginAs('js_province');
+    const outside = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/policy/parameter-versions',
+      headers: jiangsu,
+      payload: ceilingChange,
+    });
+    expect(outside.statusCode).toBe(403);
+    const inside = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/policy/parameter-versions',
+      headers: jiangsu,
+      payload: {
+        packId: 'cn-320000-2019',
+        key: 'on-the-job-training.monthlyAmountFen',
+        effectiveFrom: '2020-01-01',
+        value: 50000,
+        citation: { doc: '苏人社发〔2020〕1号', article: '三' },
+      },
+    });
+    expect(inside.statusCode).toBe(201);
+  });
+
+  it('POST /api/policy/simulate reports differences for an officer', async () => {
+    const officer = await testApp.loginAs('hy_city');
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/policy/simulate',
+      headers: officer,
+      payload: {
+        requests: [
+          {
+            region: '430400',
+            date: '2020-10-01',
+            subsidy: 'living_allowance',
+            person: { groups: ['poor_labor'] },
+            training: { filed: true, offlineDays: 10 },
+          },
+        ],
+        changes: [
+          {
+            packId: 'cn-430400-2019',
+            key: 'living-allowance.dailyAmountFen',
+            effectiveFrom: '2020-01-01',
+            value: 3000,
+            citation: { doc: '衡人社发〔2020〕1号', article: '二' },
+          },
+        ],
+      },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      totalBeforeFen: 20000,
+      totalAfterFen: 30000,
+      differenceFen: 10000,
+    });
+  });
+});

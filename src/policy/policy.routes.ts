@@ -1,0 +1,184 @@
+import type { FastifyInstance } from 'fastify';
+import { assertRegionScope } from '../auth/scope.ts';
+import { AppError } from '../shared/errors.ts';
+import { evaluateRequestSchema, validateEvaluateRequest } from './evaluate.schema.ts';
+import { evaluate } from './evaluate.ts';
+import type { EvaluateRequest } from './evaluate.types.ts';
+import { POLICY_PACKS, packById } from './packs/index.ts';
+import {
+  listParameterVersions,
+  loadPublishedOverrides,
+  publishParameterVersion,
+} from './parameter.service.ts';
+import type { ParameterValue } from './parameter.types.ts';
+import type { ParameterChangeInput } from './parameter.validation.ts';
+import { simulate } from './simulate.ts';
+
+const citationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['doc', 'article'],
+  properties: {
+    doc: { type: 'string', minLength: 1, maxLength: 200 },
+    article: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const;
+
+const parameterValueSchema = {
+  anyOf: [
+    { type: 'integer' },
+    { type: 'string', maxLength: 200 },
+    { type: 'boolean' },
+    { type: 'array', maxItems: 64, items: { type: 'string' } },
+  ],
+} as const;
+
+const changeSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['packId', 'key', 'effectiveFrom', 'value', 'citation'],
+  properties: {
+    packId: { type: 'string', pattern: '^cn-[0-9]{6}-[0-9]{4}$' },
+    key: { type: 'string', maxLength: 100 },
+    effectiveFrom: { type: 'string', format: 'date' },
+    value: parameterValueSchema,
+    citation: citationSchema,
+    note: { type: 'string', maxLength: 500 },
+  },
+} as const;
+
+/** Re-checks what JSON Schema cannot (end before start) and answers 400 naming each field. */
+function checkedRequest(body: unknown, prefix = ''): EvaluateRequest {
+  const result = validateEvaluateRequest(body);
+  if (result.ok) return result.value;
+  const details = result.details.map((detail) => ({ ...detail, field: `${prefix}${detail.field}` }));
+  throw new AppError('INVALID_REQUEST', '请求不符合 evaluate v1 契约', details);
+}
+
+/** The v1 evaluate API, policy packs, parameter versions and simulation. */
+export async function policyRoutes(app: FastifyInstance): Promise<void> {
+  const db = () => app.deps.database.db;
+  const tags = ['policy'];
+
+  app.post<{ Body: EvaluateRequest }>(
+    '/api/v1/evaluate',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: '补贴测算 evaluate a subsidy request (v1 contract)',
+        body: evaluateRequestSchema,
+      },
+    },
+    async (request) =>
+      evaluate(checkedRequest(request.body), { overrides: await loadPublishedOverrides(db()) }),
+  );
+
+  await parameterRoutes(app);
+  await simulationRoute(app);
+}
+
+/** Packs and parameter versions: public reading, publishing by permission within the region. */
+async function parameterRoutes(app: FastifyInstance): Promise<void> {
+  const db = () => app.deps.database.db;
+  const tags = ['policy'];
+
+  app.get(
+    '/api/policy/packs',
+    { config: { access: 'public' }, schema: { tags, summary: '政策包列表' } },
+    async () => ({
+      items: POLICY_PACKS.map((pack) => ({
+        id: pack.id,
+        regionCode: pack.regionCode,
+        document: pack.document,
+        title: pack.title,
+        inForceFrom: pack.inForceFrom,
+        inForceTo: pack.inForceTo,
+        subsidies: Object.keys(pack.evaluators),
+      })),
+    }),
+  );
+
+  app.get<{ Params: { packId: string }; Querystring: { key?: string } }>(
+    '/api/policy/packs/:packId/parameters',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: '政策参数及其版本（文件内置与已发布）',
+        params: {
+          type: 'object',
+          required: ['packId'],
+          properties: { packId: { type: 'string', maxLength: 40 } },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { key: { type: 'string', maxLength: 100 } },
+        },
+      },
+    },
+    async (request) => ({
+      items: await listParameterVersions(db(), {
+        packId: request.params.packId,
+        ...(request.query.key ? { key: request.query.key } : {}),
+      }),
+    }),
+  );
+
+  app.post<{ Body: ParameterChangeInput & { note?: string } }>(
+    '/api/policy/parameter-versions',
+    {
+      config: { access: 'policy.parameter.publish' },
+      schema: { tags, summary: '发布参数新版本（按生效日期，校验文件规定的上下限）', body: changeSchema },
+    },
+    async (request, reply) => {
+      // Only an officer whose region covers the pack's jurisdiction may change its parameters.
+      const pack = packById(request.body.packId);
+      if (pack && request.principal) assertRegionScope(request.principal, pack.regionCode);
+      const row = await db()
+        .transaction()
+        .execute((transaction) => publishParameterVersion(transaction, request.auditContext, request.body));
+      return reply.code(201).send(row);
+    },
+  );
+}
+
+/** 补贴标准动态评估调整: simulate a proposed parameter change over past requests. */
+async function simulationRoute(app: FastifyInstance): Promise<void> {
+  const db = () => app.deps.database.db;
+  const tags = ['policy'];
+
+  app.post<{ Body: { requests: unknown[]; changes: (ParameterChangeInput & { value: ParameterValue })[] } }>(
+    '/api/policy/simulate',
+    {
+      config: { access: 'policy.simulate' },
+      schema: {
+        tags,
+        summary: '补贴标准调整模拟测算（不改变任何数据）',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['requests', 'changes'],
+          properties: {
+            requests: { type: 'array', maxItems: 10000, items: { type: 'object' } },
+            changes: { type: 'array', minItems: 1, maxItems: 20, items: changeSchema },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const requests = request.body.requests.map((item, index) =>
+        checkedRequest(item, `requests[${index}].`),
+      );
+      const outcome = simulate(requests, request.body.changes, await loadPublishedOverrides(db()));
+      if (!outcome.ok)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          '参数值不符合政策文件的规定',
+          outcome.problems.map(({ field, message }) => ({ field, message })),
+        );
+      return outcome.result;
+    },
+  );
+}

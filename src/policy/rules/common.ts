@@ -1,0 +1,171 @@
+import type { Decision } from '../decision.ts';
+import type { GroupCode, HistoryEntry, SubsidyKind } from '../evaluate.types.ts';
+
+/**
+ * Rules most documents share: class filing, the yearly number of subsidised trainings, the
+ * same occupation at the same level only once, one subsidy per certificate, acceptance
+ * deadlines and group membership. Each reads its numbers and citations from the pack's
+ * parameters, so a pack that words a rule differently only changes data.
+ */
+
+/** 开班备案: a class that was not filed before it started is never paid. */
+export function checkClassFiled(decision: Decision): void {
+  const citation = decision.citation('filing.classFilingRequired');
+  const filed = decision.request.training?.filed;
+  if (filed === undefined) decision.missing('training.filed', citation);
+  else if (!filed) decision.deny('NOT_FILED', '培训班未按规定办理开班备案，不予享受培训补贴', citation);
+}
+
+/** Does this subsidy kind use one of the person's yearly subsidised trainings? */
+export function markAnnualLimitUse(decision: Decision): boolean {
+  const countedKinds = decision.list('limits.countedKinds');
+  decision.countsTowardAnnualLimit = countedKinds.includes(decision.request.subsidy);
+  return decision.countsTowardAnnualLimit;
+}
+
+/**
+ * 每人每年不超过3次（含3次）: "不超过" includes the number itself, so a person with two counted
+ * subsidies this calendar year gets the third and is refused the fourth.
+ */
+export function checkAnnualLimit(decision: Decision): void {
+  if (!markAnnualLimitUse(decision)) return;
+  const limit = decision.number('limits.annualTrainingCount');
+  const countedKinds = decision.list('limits.countedKinds');
+  const year = decision.request.date.slice(0, 4);
+  let usedThisYear = 0;
+  for (const entry of decision.request.history ?? []) {
+    if (entry.date.startsWith(year) && countedKinds.includes(entry.subsidy)) usedThisYear += 1;
+  }
+  if (usedThisYear >= limit) {
+    decision.deny(
+      'ANNUAL_LIMIT_REACHED',
+      `${year}年已享受${usedThisYear}次培训补贴，每人每年不超过${limit}次`,
+      decision.citation('limits.annualTrainingCount'),
+    );
+  }
+}
+
+/** 同一职业同一等级不可重复享受, across all years and all counted training kinds. */
+export function checkSameOccupationLevel(decision: Decision): void {
+  const citation = decision.citation('limits.sameOccupationLevelOnce');
+  const training = decision.request.training;
+  const occupationCode = training?.occupationCode;
+  const level = training?.level ?? decision.request.certificate?.level;
+  if (occupationCode === undefined) {
+    decision.missing('training.occupationCode', citation);
+    return;
+  }
+  if (level === undefined) {
+    decision.missing('training.level', citation);
+    return;
+  }
+  const countedKinds = decision.list('limits.countedKinds');
+  const repeated = (decision.request.history ?? []).some(
+    (entry) =>
+      countedKinds.includes(entry.subsidy) &&
+      entry.occupationCode === occupationCode &&
+      entry.level === level,
+  );
+  if (repeated) {
+    decision.deny(
+      'DUPLICATE_OCCUPATION_LEVEL',
+      `同一职业（${occupationCode}）同一等级（${level}）已享受过培训补贴`,
+      citation,
+    );
+  }
+}
+
+/**
+ * Each certificate is subsidised once: an earlier subsidy of one of `kinds` with the same
+ * certificate number refuses this one. Without a certificate number the rule has nothing to
+ * compare and stays silent; rules that need the certificate ask for it themselves.
+ */
+export function checkCertificateOnce(decision: Decision, kinds: readonly SubsidyKind[]): void {
+  const number = decision.request.certificate?.number;
+  if (number === undefined) return;
+  const repeated = (decision.request.history ?? []).some(
+    (entry) => entry.certificateNumber === number && kinds.includes(entry.subsidy),
+  );
+  if (repeated) {
+    decision.deny(
+      'CERTIFICATE_ALREADY_SUBSIDIZED',
+      `证书 ${number} 已领取过补贴，每个证书只能领取一次`,
+      decision.citation('limits.certificateOnce'),
+    );
+  }
+}
+
+/** The acceptance period of a subsidy ends on the date in `key` (inclusive: 截止到 includes it). */
+export function checkAcceptanceDeadline(decision: Decision, key: string): void {
+  const lastDay = decision.text(key);
+  if (decision.request.date > lastDay) {
+    decision.deny('DEADLINE_PASSED', `该补贴受理期限截止到${lastDay}`, decision.citation(key));
+  }
+}
+
+/**
+ * Groups the person counts as. A pack with `relatives.extendedGroups` (Jiangsu) treats a direct
+ * relative of a poor or severely disabled person as that person for training.
+ */
+export function effectiveGroups(decision: Decision): readonly GroupCode[] {
+  const own = decision.request.person?.groups ?? [];
+  if (!decision.has('relatives.extendedGroups')) return own;
+  const relativeGroups = decision.request.person?.relativeOfGroups ?? [];
+  if (relativeGroups.length === 0) return own;
+  const extended = decision.list('relatives.extendedGroups');
+  const added = relativeGroups.filter((group) => extended.includes(group) && !own.includes(group));
+  if (added.length === 0) return own;
+  decision.warn(`按直系亲属（${added.join('、')}）待遇认定，等同本人参加培训`);
+  // A severely disabled person's relative is treated as a disabled trainee too.
+  const implied: GroupCode[] =
+    added.includes('disabled_severe') && !own.includes('disabled') ? ['disabled'] : [];
+  return [...own, ...added, ...implied];
+}
+
+export function hasAnyGroup(groups: readonly string[], wanted: readonly string[]): boolean {
+  for (const group of groups) if (wanted.includes(group)) return true;
+  return false;
+}
+
+/** The person's groups must be known for a group-dependent rule. */
+export function requireGroups(decision: Decision, citationKey: string): readonly GroupCode[] | undefined {
+  const groups = decision.request.person?.groups;
+  if (groups === undefined) decision.missing('person.groups', decision.citation(citationKey));
+  return groups;
+}
+
+/** Earlier entries of the given kinds whose period overlaps [start, end]. */
+export function overlappingHistory(
+  history: readonly HistoryEntry[] | undefined,
+  kinds: readonly SubsidyKind[],
+  start: string,
+  end: string,
+): HistoryEntry | undefined {
+  if (!history) return undefined;
+  for (const entry of history) {
+    if (!kinds.includes(entry.subsidy) || entry.start === undefined) continue;
+    const entryEnd = entry.end ?? entry.start;
+    if (entry.start <= end && start <= entryEnd) return entry;
+  }
+  return undefined;
+}
+
+/** The kinds that make up the "training" family for the one-subsidy-per-certificate rule. */
+export const TRAINING_FAMILY: readonly SubsidyKind[] = [
+  'training',
+  'safety_training',
+  'apprenticeship',
+  'directed_training',
+  'technician_training',
+];
+
+/**
+ * The checks every certificate-based training subsidy runs: filing, yearly limit, same
+ * occupation and level, and one subsidy per certificate.
+ */
+export function checkTrainingPreconditions(decision: Decision, options: { byOccupation: boolean }): void {
+  checkClassFiled(decision);
+  checkAnnualLimit(decision);
+  if (options.byOccupation) checkSameOccupationLevel(decision);
+  checkCertificateOnce(decision, TRAINING_FAMILY);
+}

@@ -1,0 +1,250 @@
+import { type Decision, levelLabel, yuan } from '../decision.ts';
+import type { GroupCode, Level } from '../evaluate.types.ts';
+import { payTrainingAmount } from './catalog-training.ts';
+import { checkTrainingPreconditions, hasAnyGroup, markAnnualLimitUse } from './common.ts';
+
+/**
+ * 衡人社发【2019】21号 六: free training for listed groups at the catalog standard (六（一）),
+ * enterprise employees' post-skill training with uplifts and the difficult-enterprise
+ * out-of-catalog amounts (六（二）), safety training (六（三）).
+ */
+export function evaluateHengyangTraining(decision: Decision): void {
+  checkTrainingPreconditions(decision, { byOccupation: true });
+  requireAcceptedCertificate(decision, 'training.acceptedCertificateTypes');
+  const groups = decision.request.person?.groups;
+  if (groups === undefined) {
+    decision.missing('person.groups', decision.citation('training.freeTrainingGroups'));
+    return;
+  }
+  if (groups.includes('enterprise_employee')) {
+    evaluateEmployeeTraining(decision, groups);
+    return;
+  }
+  if (hasAnyGroup(groups, decision.list('training.freeTrainingGroups'))) {
+    evaluateFreeTraining(decision);
+    return;
+  }
+  if (hasAnyGroup(groups, decision.list('training.groupsUnderOtherRules'))) {
+    decision.deny(
+      'POLICY_NOT_IN_FORCE',
+      '即将刑满释放人员、强制戒毒人员、社区服刑人员的培训补贴按现行有关文件规定执行',
+      decision.citation('training.groupsUnderOtherRules'),
+    );
+    return;
+  }
+  decision.deny(
+    'GROUP_NOT_ELIGIBLE',
+    '人员类别不属于免费培训对象或企业职工',
+    decision.citation('training.freeTrainingGroups'),
+  );
+}
+
+/** 六（四）: a subsidy needs a certificate obtained after the training. */
+function requireAcceptedCertificate(decision: Decision, key: string): void {
+  const citation = decision.citation(key);
+  const type = decision.request.certificate?.type;
+  if (type === undefined) {
+    decision.missing('certificate.type', citation);
+    return;
+  }
+  if (!decision.list(key).includes(type)) {
+    decision.deny('REQUIRED_CERTIFICATE_MISSING', `证书类型 ${type} 不能作为该项培训补贴的凭证`, citation);
+  }
+}
+
+/** 六（一）/（五）: free training at the catalog standard; the institution may claim on the trainee's behalf. */
+function evaluateFreeTraining(decision: Decision): void {
+  const standardFen = catalogStandard(decision, 'training.freeTrainingGroups');
+  if (decision.isDenied || standardFen === undefined) return;
+  decision.payee = 'institution';
+  payTrainingAmount(
+    decision,
+    'training',
+    standardFen,
+    `免费职业技能培训，目录标准 ${yuan(standardFen)}/人`,
+    decision.citation('training.freeTrainingGroups'),
+  );
+}
+
+function catalogStandard(decision: Decision, citationKey: string): number | undefined {
+  const citation = decision.citation(citationKey);
+  const training = decision.request.training;
+  if (training?.inCatalog === undefined) decision.missing('training.inCatalog', citation);
+  else if (!training.inCatalog) decision.deny('NOT_IN_CATALOG', '该职业（工种）不在补贴标准目录内', citation);
+  if (training?.catalogStandardFen === undefined) decision.missing('training.catalogStandardFen', citation);
+  return training?.catalogStandardFen;
+}
+
+/** 六（二）: employees with a contract of one year or more (一年以上 includes 12 months). */
+function evaluateEmployeeTraining(decision: Decision, groups: readonly GroupCode[]): void {
+  decision.payee = 'enterprise';
+  checkEmployeeContract(decision);
+  checkInsuredSkillUpgradeExclusion(decision, 'insured_skill_upgrade');
+  const training = decision.request.training;
+  const citation = decision.citation('employee-training.minContractMonths');
+  if (training?.inCatalog === undefined) {
+    decision.missing('training.inCatalog', citation);
+    return;
+  }
+  if (!training.inCatalog) {
+    evaluateOutOfCatalog(decision);
+    return;
+  }
+  const standardFen = training.catalogStandardFen;
+  if (standardFen === undefined) {
+    decision.missing('training.catalogStandardFen', citation);
+    return;
+  }
+  if (decision.isDenied) return;
+  const upliftKey = upliftFor(decision, groups);
+  const upliftPercent = upliftKey ? decision.number(upliftKey) : 0;
+  const totalFen = standardFen + Math.floor((standardFen * upliftPercent) / 100);
+  const basis = upliftKey
+    ? `目录标准 ${yuan(standardFen)} 上浮${upliftPercent}%：${yuan(totalFen)}`
+    : `企业职工岗位技能提升培训，目录标准 ${yuan(standardFen)}/人`;
+  payTrainingAmount(
+    decision,
+    'training',
+    totalFen,
+    basis,
+    upliftKey ? decision.citation(upliftKey) : citation,
+  );
+}
+
+/**
+ * The two uplifts are alternatives for different people, not stacked: a poor worker in a
+ * poverty-county park enterprise that also took over transferred industry gets the larger one.
+ */
+function upliftFor(decision: Decision, groups: readonly GroupCode[]): string | undefined {
+  const flags = decision.request.employment?.employerFlags ?? [];
+  const isPoorInPark = groups.includes('poor_labor') && flags.includes('poverty_county_park');
+  const isTransfer = flags.includes('industrial_transfer');
+  if (isPoorInPark && isTransfer) decision.warn('两项上浮不叠加，按较高的上浮比例计算');
+  if (isPoorInPark) return 'employee-training.povertyCountyParkUpliftPercent';
+  if (isTransfer) return 'employee-training.industrialTransferUpliftPercent';
+  return undefined;
+}
+
+function checkEmployeeContract(decision: Decision): void {
+  const minimumMonths = decision.number('employee-training.minContractMonths');
+  const citation = decision.citation('employee-training.minContractMonths');
+  const contractMonths = decision.request.employment?.contractMonths;
+  if (contractMonths === undefined) decision.missing('employment.contractMonths', citation);
+  else if (contractMonths < minimumMonths) {
+    decision.deny(
+      'CONTRACT_TOO_SHORT',
+      `须与企业签订一年以上劳动合同（合同${contractMonths}个月）`,
+      citation,
+    );
+  }
+}
+
+const OUT_OF_CATALOG_KEYS: Partial<Record<Level, string>> = {
+  primary: 'difficult-enterprise.primaryFen',
+  intermediate: 'difficult-enterprise.intermediateFen',
+  advanced: 'difficult-enterprise.advancedFen',
+};
+
+/** Difficult enterprises may train out-of-catalog occupations: 550/990/1320 yuan by level, with a 培训合格证. */
+function evaluateOutOfCatalog(decision: Decision): void {
+  const citation = decision.citation('difficult-enterprise.primaryFen');
+  const flags = decision.request.employment?.employerFlags;
+  if (flags === undefined) {
+    decision.missing('employment.employerFlags', citation);
+    return;
+  }
+  if (!flags.includes('difficult')) {
+    decision.deny('NOT_IN_CATALOG', '目录外职业（工种）仅困难企业组织的职工培训可享受补贴', citation);
+    return;
+  }
+  if (decision.request.certificate?.type !== 'training_qualified') {
+    decision.deny('REQUIRED_CERTIFICATE_MISSING', '困难企业目录外工种须凭统一编码的《培训合格证》', citation);
+  }
+  const level = decision.request.training?.level;
+  if (level === undefined) {
+    decision.missing('training.level', citation);
+    return;
+  }
+  const key = OUT_OF_CATALOG_KEYS[level];
+  if (!key) {
+    decision.deny('NOT_IN_CATALOG', `困难企业目录外工种补贴只设初、中、高级工（${level}）`, citation);
+    return;
+  }
+  if (decision.isDenied) return;
+  const amountFen = decision.number(key);
+  payTrainingAmount(
+    decision,
+    'training',
+    amountFen,
+    `困难企业目录外工种 ${levelLabel(level)} ${yuan(amountFen)}/人`,
+    decision.citation(key),
+  );
+}
+
+/**
+ * 企业职工岗位技能提升培训补贴和失业保险参保职工技能提升补贴不得重复享受: the same skill
+ * (same certificate, or same occupation and level) cannot earn both.
+ */
+export function checkInsuredSkillUpgradeExclusion(
+  decision: Decision,
+  otherKind: 'insured_skill_upgrade' | 'training',
+): void {
+  const certificateNumber = decision.request.certificate?.number;
+  const occupationCode = decision.request.training?.occupationCode;
+  const level = decision.request.training?.level ?? decision.request.certificate?.level;
+  const clash = (decision.request.history ?? []).some(
+    (entry) =>
+      entry.subsidy === otherKind &&
+      ((certificateNumber !== undefined && entry.certificateNumber === certificateNumber) ||
+        (occupationCode !== undefined && entry.occupationCode === occupationCode && entry.level === level)),
+  );
+  if (clash) {
+    decision.deny(
+      'DUPLICATE_SUBSIDY',
+      '企业职工岗位技能提升培训补贴和失业保险参保职工技能提升补贴不得重复享受',
+      decision.citation('employee-training.excludesInsuredSkillUpgrade'),
+    );
+  }
+}
+
+/** 六（三）: safety training, 5 yuan per class hour, at most 300 yuan per person, with a 特种作业操作证. */
+export function evaluateHengyangSafetyTraining(decision: Decision): void {
+  checkTrainingPreconditions(decision, { byOccupation: false });
+  requireAcceptedCertificate(decision, 'safety-training.acceptedCertificateTypes');
+  const citation = decision.citation('safety-training.perClassHourFen');
+  const classHours = decision.request.training?.classHours;
+  if (classHours === undefined) decision.missing('training.classHours', citation);
+  else if (classHours === 0) decision.deny('DURATION_OUT_OF_RANGE', '培训课时为0', citation);
+  if (decision.isDenied || classHours === undefined) return;
+  const perHourFen = decision.number('safety-training.perClassHourFen');
+  const capFen = decision.number('safety-training.maxPerPersonFen');
+  const amountFen = Math.min(classHours * perHourFen, capFen);
+  if (amountFen < classHours * perHourFen)
+    decision.warn(`按课时计 ${yuan(classHours * perHourFen)}，每人最高不超过${yuan(capFen)}`);
+  payTrainingAmount(
+    decision,
+    'safety_training',
+    amountFen,
+    `${classHours}课时 × ${yuan(perHourFen)}/课时，每人最高${yuan(capFen)}`,
+    citation,
+  );
+}
+
+/** The insured skill-upgrade subsidy: excluded against post-skill training; its amount is set by other documents. */
+export function evaluateInsuredSkillUpgrade(decision: Decision): void {
+  markAnnualLimitUse(decision);
+  if (decision.has('employee-training.excludesInsuredSkillUpgrade'))
+    checkInsuredSkillUpgradeExclusion(decision, 'training');
+  const amountFen = decision.optionalNumber('insured-skill-upgrade.amountFen');
+  if (amountFen === null) {
+    decision.missingLocalParameter('insured-skill-upgrade.amountFen', '参保职工技能提升补贴标准');
+    return;
+  }
+  if (decision.isDenied) return;
+  decision.line(
+    'insured_skill_upgrade',
+    amountFen,
+    `参保职工技能提升补贴 ${yuan(amountFen)}`,
+    decision.citation('insured-skill-upgrade.amountFen'),
+  );
+}

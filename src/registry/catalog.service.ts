@@ -1,0 +1,546 @@
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import { hasPermission } from '../auth/roles.ts';
+import { assertRegionScope, type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import type { Level } from '../shared/vocabulary.ts';
+import { assertOccupationExists } from './occupation.service.ts';
+import { getOrganisation } from './organisation.service.ts';
+import { offsetOf, type Page, type PageRequest } from './pagination.ts';
+import { findRegion } from './region.service.ts';
+
+export type { Level } from '../shared/vocabulary.ts';
+export { LEVELS } from '../shared/vocabulary.ts';
+
+export interface Citation {
+  document: string;
+  article: string;
+}
+
+export interface CatalogEntry {
+  id: number;
+  versionId: number;
+  occupationCode: string;
+  level: Level;
+  standardAmountFen: number;
+  standardDays: number;
+  standardClassHours: number;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  citation: Citation;
+  isShortage: boolean;
+  isNewOccupation: boolean;
+}
+
+export interface CatalogVersion {
+  id: number;
+  provinceCode: string;
+  regionCode: string;
+  versionNumber: number;
+  title: string;
+  status: 'draft' | 'published' | 'superseded';
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  citation: Citation;
+  publishedAt: Date | null;
+  entries: CatalogEntry[];
+}
+
+export interface NewCatalogVersion {
+  regionCode: string;
+  title: string;
+  effectiveFrom: string;
+  effectiveTo?: string | null;
+  citation: Citation;
+}
+
+export interface NewCatalogEntry {
+  occupationCode: string;
+  level: Level;
+  standardAmountFen: number;
+  standardDays: number;
+  standardClassHours: number;
+  effectiveFrom?: string;
+  effectiveTo?: string | null;
+  /** Defaults to the version's citation. */
+  citation?: Citation;
+  isShortage?: boolean;
+  isNewOccupation?: boolean;
+}
+
+type VersionRow = {
+  id: number;
+  province_code: string;
+  region_code: string;
+  version_number: number;
+  title: string;
+  status: 'draft' | 'published' | 'superseded';
+  effective_from: string;
+  effective_to: string | null;
+  citation_document: string;
+  citation_article: string;
+  published_at: Date | null;
+};
+
+type EntryRow = {
+  id: number;
+  version_id: number;
+  occupation_code: string;
+  level: string;
+  standard_amount_fen: number;
+  standard_days: number;
+  standard_class_hours: number;
+  effective_from: string;
+  effective_to: string | null;
+  citation_document: string;
+  citation_article: string;
+  is_shortage: boolean;
+  is_new_occupation: boolean;
+};
+
+function toEntry(row: EntryRow): CatalogEntry {
+  return {
+    id: row.id,
+    versionId: row.version_id,
+    occupationCode: row.occupation_code,
+    level: row.level as Level,
+    standardAmountFen: row.standard_amount_fen,
+    standardDays: row.standard_days,
+    standardClassHours: row.standard_class_hours,
+    effectiveFrom: row.effective_from,
+    effectiveTo: row.effective_to,
+    citation: { document: row.citation_document, article: row.citation_article },
+    isShortage: row.is_shortage,
+    isNewOccupation: row.is_new_occupation,
+  };
+}
+
+function toVersion(row: VersionRow, entries: CatalogEntry[]): CatalogVersion {
+  return {
+    id: row.id,
+    provinceCode: row.province_code,
+    regionCode: row.region_code,
+    versionNumber: row.version_number,
+    title: row.title,
+    status: row.status,
+    effectiveFrom: row.effective_from,
+    effectiveTo: row.effective_to,
+    citation: { document: row.citation_document, article: row.citation_article },
+    publishedAt: row.published_at,
+    entries,
+  };
+}
+
+/** Opens a new draft version of a region's training-project catalog. */
+export async function createCatalogVersion(
+  executor: Executor,
+  context: AuditContext,
+  input: NewCatalogVersion,
+): Promise<CatalogVersion> {
+  if (!(await findRegion(executor, input.regionCode))) {
+    throw new AppError('VALIDATION_FAILED', `行政区划代码不存在：${input.regionCode}`, [
+      { field: 'regionCode', message: 'unknown region' },
+    ]);
+  }
+  if (context.actor) assertRegionScope(context.actor, input.regionCode);
+  const provinceCode = provinceOf(input.regionCode);
+  const last = await executor
+    .selectFrom('catalog_version')
+    .select((eb) => eb.fn.max('version_number').as('last'))
+    .where('province_code', '=', provinceCode)
+    .where('region_code', '=', input.regionCode)
+    .executeTakeFirst();
+  const row = await executor
+    .insertInto('catalog_version')
+    .values({
+      province_code: provinceCode,
+      region_code: input.regionCode,
+      version_number: Number(last?.last ?? 0) + 1,
+      title: input.title,
+      effective_from: input.effectiveFrom,
+      effective_to: input.effectiveTo ?? null,
+      citation_document: input.citation.document,
+      citation_article: input.citation.article,
+      published_at: null,
+      published_by_user_id: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'catalog.version.create',
+    objectType: 'catalog_version',
+    objectId: row.id,
+    provinceCode,
+    after: input,
+  });
+  return toVersion(row, []);
+}
+
+export async function getCatalogVersion(executor: Executor, id: number): Promise<CatalogVersion | undefined> {
+  const row = await executor
+    .selectFrom('catalog_version')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const entries = await executor
+    .selectFrom('catalog_entry')
+    .selectAll()
+    .where('version_id', '=', id)
+    .orderBy('occupation_code')
+    .orderBy('level')
+    .execute();
+  return toVersion(row, entries.map(toEntry));
+}
+
+/** Adds entries to a draft version; published versions are frozen. */
+export async function addCatalogEntries(
+  executor: Executor,
+  context: AuditContext,
+  versionId: number,
+  entries: readonly NewCatalogEntry[],
+): Promise<CatalogVersion> {
+  const version = await getCatalogVersion(executor, versionId);
+  if (!version) throw notFound('目录版本', versionId);
+  if (context.actor) assertRegionScope(context.actor, version.regionCode);
+  if (version.status !== 'draft')
+    throw new AppError('INVALID_STATE', '已发布的目录版本不能修改', [
+      { field: 'versionId', message: version.status },
+    ]);
+  for (const [index, entry] of entries.entries()) {
+    await assertOccupationExists(executor, entry.occupationCode, `entries[${index}].occupationCode`);
+    if (
+      version.entries.some(
+        (existing) => existing.occupationCode === entry.occupationCode && existing.level === entry.level,
+      )
+    ) {
+      throw new AppError('CONFLICT', `目录中已有该职业等级：${entry.occupationCode} ${entry.level}`, [
+        { field: `entries[${index}]`, message: 'duplicate occupation and level' },
+      ]);
+    }
+  }
+  if (entries.length > 0) {
+    await executor
+      .insertInto('catalog_entry')
+      .values(
+        entries.map((entry) => ({
+          province_code: version.provinceCode,
+          version_id: versionId,
+          occupation_code: entry.occupationCode,
+          level: entry.level,
+          standard_amount_fen: entry.standardAmountFen,
+          standard_days: entry.standardDays,
+          standard_class_hours: entry.standardClassHours,
+          effective_from: entry.effectiveFrom ?? version.effectiveFrom,
+          effective_to: entry.effectiveTo ?? version.effectiveTo,
+          citation_document: entry.citation?.document ?? version.citation.document,
+          citation_article: entry.citation?.article ?? version.citation.article,
+          is_shortage: entry.isShortage ?? false,
+          is_new_occupation: entry.isNewOccupation ?? false,
+        })),
+      )
+      .execute();
+  }
+  await recordAudit(executor, context, {
+    action: 'catalog.entries.add',
+    objectType: 'catalog_version',
+    objectId: versionId,
+    provinceCode: version.provinceCode,
+    after: entries,
+  });
+  return (await getCatalogVersion(executor, versionId))!;
+}
+
+/**
+ * Shanxi (晋人社厅函〔2021〕600号 一): "不得全部按顶额标准确定". The top amount of a level is
+ * the highest standard that level has in the version; the version is refused when every entry
+ * sits at its level's top, i.e. the city did not differentiate by occupation or duration at all.
+ */
+export function isEveryEntryAtTop(
+  entries: readonly Pick<CatalogEntry, 'level' | 'standardAmountFen'>[],
+): boolean {
+  const topByLevel = new Map<string, number>();
+  for (const entry of entries)
+    topByLevel.set(entry.level, Math.max(topByLevel.get(entry.level) ?? 0, entry.standardAmountFen));
+  return (
+    entries.length > 0 && entries.every((entry) => entry.standardAmountFen === topByLevel.get(entry.level))
+  );
+}
+
+export const SHANXI_PROVINCE_CODE = '140000';
+
+/** Publishes a draft version; the region's previous published version becomes superseded. Audited. */
+export async function publishCatalogVersion(
+  executor: Executor,
+  context: AuditContext,
+  versionId: number,
+): Promise<CatalogVersion> {
+  const version = await getCatalogVersion(executor, versionId);
+  if (!version) throw notFound('目录版本', versionId);
+  if (context.actor) assertRegionScope(context.actor, version.regionCode);
+  if (version.status !== 'draft')
+    throw new AppError('INVALID_STATE', '只有草稿版本可以发布', [
+      { field: 'status', message: version.status },
+    ]);
+  if (version.entries.length === 0)
+    throw new AppError('VALIDATION_FAILED', '目录版本没有任何项目', [{ field: 'entries', message: 'empty' }]);
+  if (version.provinceCode === SHANXI_PROVINCE_CODE && isEveryEntryAtTop(version.entries)) {
+    throw new AppError(
+      'CATALOG_ALL_AT_TOP_STANDARD',
+      '不得全部按顶额标准确定补贴标准（晋人社厅函〔2021〕600号）',
+      [
+        {
+          field: 'entries',
+          message: 'every entry is at the top amount of its level',
+          citation: '晋人社厅函〔2021〕600号 一',
+        },
+      ],
+    );
+  }
+  const previous = await executor
+    .updateTable('catalog_version')
+    .set({ status: 'superseded' })
+    .where('province_code', '=', version.provinceCode)
+    .where('region_code', '=', version.regionCode)
+    .where('status', '=', 'published')
+    .returning('id')
+    .execute();
+  await executor
+    .updateTable('catalog_version')
+    .set({
+      status: 'published',
+      published_at: new Date(),
+      published_by_user_id: context.actor?.userId ?? null,
+    })
+    .where('id', '=', versionId)
+    .execute();
+  await recordAudit(executor, context, {
+    action: 'catalog.version.publish',
+    objectType: 'catalog_version',
+    objectId: versionId,
+    provinceCode: version.provinceCode,
+    before: { status: 'draft', supersedes: previous.map((row) => row.id) },
+    after: { status: 'published', entries: version.entries.length },
+  });
+  return (await getCatalogVersion(executor, versionId))!;
+}
+
+export interface CatalogVersionListQuery extends PageRequest {
+  regionCode?: string;
+  status?: 'draft' | 'published' | 'superseded';
+  effectiveOn?: string;
+}
+
+/** Published versions are public to every reader; drafts only within the caller's region scope. */
+export async function listCatalogVersions(
+  executor: Executor,
+  principal: Principal,
+  query: CatalogVersionListQuery,
+): Promise<Page<Omit<CatalogVersion, 'entries'>>> {
+  let base = executor.selectFrom('catalog_version');
+  if (!hasPermission(principal.role, 'catalog.edit')) base = base.where('status', '!=', 'draft');
+  else {
+    const pattern = regionLikePattern(principal.regionCode);
+    base = base.where((eb) => eb.or([eb('status', '!=', 'draft'), eb('region_code', 'like', pattern)]));
+  }
+  if (query.regionCode) base = base.where('region_code', 'like', regionLikePattern(query.regionCode));
+  if (query.status) base = base.where('status', '=', query.status);
+  if (query.effectiveOn) {
+    const on = query.effectiveOn;
+    base = base
+      .where('effective_from', '<=', on)
+      .where((eb) => eb.or([eb('effective_to', 'is', null), eb('effective_to', '>=', on)]));
+  }
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll()
+    .orderBy('region_code')
+    .orderBy('version_number')
+    .limit(query.pageSize)
+    .offset(offsetOf(query))
+    .execute();
+  return {
+    items: rows.map((row) => {
+      const { entries: _entries, ...version } = toVersion(row, []);
+      return version;
+    }),
+    total: Number(total),
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+}
+
+/**
+ * The catalog entry in force for an occupation and level on a date: the published version of
+ * the region itself, else of its city, else of its province.
+ */
+export async function findCatalogEntry(
+  executor: Executor,
+  query: { regionCode: string; occupationCode: string; level: string; on: string },
+): Promise<(CatalogEntry & { regionCode: string }) | undefined> {
+  const candidates = [
+    query.regionCode,
+    `${query.regionCode.slice(0, 4)}00`,
+    `${query.regionCode.slice(0, 2)}0000`,
+  ];
+  const rows = await executor
+    .selectFrom('catalog_entry')
+    .innerJoin('catalog_version', (join) =>
+      join
+        .onRef('catalog_version.id', '=', 'catalog_entry.version_id')
+        .onRef('catalog_version.province_code', '=', 'catalog_entry.province_code'),
+    )
+    .selectAll('catalog_entry')
+    .select('catalog_version.region_code')
+    .where('catalog_version.region_code', 'in', candidates)
+    .where('catalog_version.status', 'in', ['published', 'superseded'])
+    .where('catalog_entry.occupation_code', '=', query.occupationCode)
+    .where('catalog_entry.level', '=', query.level)
+    .where('catalog_entry.effective_from', '<=', query.on)
+    .where((eb) =>
+      eb.or([eb('catalog_entry.effective_to', 'is', null), eb('catalog_entry.effective_to', '>=', query.on)]),
+    )
+    .orderBy('catalog_version.version_number', 'desc')
+    .execute();
+  for (const code of candidates) {
+    const row = rows.find((candidate) => candidate.region_code === code);
+    if (row) return { ...toEntry(row), regionCode: row.region_code };
+  }
+  return undefined;
+}
+
+export interface InstitutionCatalogEntry {
+  id: number;
+  institutionId: number;
+  occupationCode: string;
+  level: Level;
+  regionCode: string;
+  validFrom: string;
+  validTo: string | null;
+  status: 'active' | 'withdrawn';
+}
+
+export interface NewInstitutionCatalogEntry {
+  institutionId: number;
+  occupationCode: string;
+  level: Level;
+  regionCode: string;
+  validFrom: string;
+  validTo?: string | null;
+}
+
+/** Lists an institution in the institution catalog for one project in one region. */
+export async function addInstitutionCatalogEntry(
+  executor: Executor,
+  context: AuditContext,
+  input: NewInstitutionCatalogEntry,
+): Promise<InstitutionCatalogEntry> {
+  const institution = await getOrganisation(executor, input.institutionId);
+  if (institution?.kind !== 'institution') throw notFound('培训机构', input.institutionId);
+  if (context.actor) assertRegionScope(context.actor, input.regionCode);
+  await assertOccupationExists(executor, input.occupationCode);
+  const row = await executor
+    .insertInto('institution_catalog')
+    .values({
+      province_code: institution.provinceCode,
+      institution_id: input.institutionId,
+      occupation_code: input.occupationCode,
+      level: input.level,
+      region_code: input.regionCode,
+      valid_from: input.validFrom,
+      valid_to: input.validTo ?? null,
+    })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['province_code', 'institution_id', 'occupation_code', 'level', 'region_code'])
+        .doUpdateSet({ valid_from: input.validFrom, valid_to: input.validTo ?? null, status: 'active' }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'catalog.institution.add',
+    objectType: 'institution_catalog',
+    objectId: row.id,
+    provinceCode: institution.provinceCode,
+    after: input,
+  });
+  return toInstitutionEntry(row);
+}
+
+function toInstitutionEntry(row: {
+  id: number;
+  institution_id: number;
+  occupation_code: string;
+  level: string;
+  region_code: string;
+  valid_from: string;
+  valid_to: string | null;
+  status: 'active' | 'withdrawn';
+}): InstitutionCatalogEntry {
+  return {
+    id: row.id,
+    institutionId: row.institution_id,
+    occupationCode: row.occupation_code,
+    level: row.level as Level,
+    regionCode: row.region_code,
+    validFrom: row.valid_from,
+    validTo: row.valid_to,
+    status: row.status,
+  };
+}
+
+/** True when the institution is listed for this occupation and level in the region (or an ancestor) on the date. */
+export async function isInstitutionListed(
+  executor: Executor,
+  query: { institutionId: number; occupationCode: string; level: string; regionCode: string; on: string },
+): Promise<boolean> {
+  const row = await executor
+    .selectFrom('institution_catalog')
+    .select('id')
+    .where('institution_id', '=', query.institutionId)
+    .where('occupation_code', '=', query.occupationCode)
+    .where('level', '=', query.level)
+    .where('region_code', 'in', [
+      query.regionCode,
+      `${query.regionCode.slice(0, 4)}00`,
+      `${query.regionCode.slice(0, 2)}0000`,
+    ])
+    .where('status', '=', 'active')
+    .where('valid_from', '<=', query.on)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', query.on)]))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface InstitutionCatalogListQuery extends PageRequest {
+  institutionId?: number;
+  regionCode?: string;
+  occupationCode?: string;
+  status?: 'active' | 'withdrawn';
+  validOn?: string;
+}
+
+export async function listInstitutionCatalog(
+  executor: Executor,
+  query: InstitutionCatalogListQuery,
+): Promise<Page<InstitutionCatalogEntry>> {
+  let base = executor.selectFrom('institution_catalog');
+  if (query.institutionId) base = base.where('institution_id', '=', query.institutionId);
+  if (query.regionCode) base = base.where('region_code', 'like', regionLikePattern(query.regionCode));
+  if (query.occupationCode) base = base.where('occupation_code', '=', query.occupationCode);
+  if (query.status) base = base.where('status', '=', query.status);
+  if (query.validOn) {
+    const on = query.validOn;
+    base = base
+      .where('valid_from', '<=', on)
+      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', on)]));
+  }
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base.selectAll().orderBy('id').limit(query.pageSize).offset(offsetOf(query)).execute();
+  return {
+    items: rows.map(toInstitutionEntry),
+    total: Number(total),
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+}

@@ -1,0 +1,52 @@
+import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
+import type { Executor } from '../db/database.ts';
+import { upsertOccupations } from './occupation.service.ts';
+import { OCCUPATION_SEED } from './occupations.data.ts';
+import { createOrganisationOperator, registerOrganisation } from './organisation.service.ts';
+import { importJurisdictionRegions } from './region.service.ts';
+
+/** The demo training institution in 衡阳县 and its operator account (password: the demo password). */
+export const DEMO_INSTITUTION = {
+  kind: 'institution',
+  regionCode: '430421',
+  name: '衡阳县职业技能培训学校',
+  creditCode: '52430421MJJ0000014',
+  licenceNumber: '湘人社民培430421001',
+  capacity: 200,
+  allowedOccupationCodes: ['4-10-01-05', '4-03-02-01', '6-18-02-04'],
+} as const;
+
+export const DEMO_INSTITUTION_OPERATOR = {
+  loginName: 'hy_school',
+  displayName: '衡阳县职业技能培训学校 教务',
+} as const;
+
+/**
+ * Every region of the five jurisdictions, the occupation seed, and the demo institution with
+ * its operator. Idempotent: runs inside seedDemo's transaction.
+ */
+export async function seedRegistryDemo(executor: Executor, password: string): Promise<void> {
+  await importJurisdictionRegions(executor);
+  await upsertOccupations(executor, OCCUPATION_SEED);
+  const existing = await executor
+    .selectFrom('organisation')
+    .select('id')
+    .where('kind', '=', 'institution')
+    .where('credit_code', '=', DEMO_INSTITUTION.creditCode)
+    .executeTakeFirst();
+  if (existing) return;
+  const institution = await registerOrganisation(executor, SYSTEM_CONTEXT, {
+    ...DEMO_INSTITUTION,
+    allowedOccupationCodes: [...DEMO_INSTITUTION.allowedOccupationCodes],
+  });
+  const user = await executor
+    .selectFrom('app_user')
+    .select('id')
+    .where('login_name', '=', DEMO_INSTITUTION_OPERATOR.loginName)
+    .executeTakeFirst();
+  if (!user)
+    await createOrganisationOperator(executor, SYSTEM_CONTEXT, institution.id, {
+      ...DEMO_INSTITUTION_OPERATOR,
+      password,
+    });
+}

@@ -1,0 +1,591 @@
+import type { FastifyInstance } from 'fastify';
+import { hasPermission } from '../auth/roles.ts';
+import { assertRegionScope, isWithinRegion } from '../auth/scope.ts';
+import { AppError } from '../shared/errors.ts';
+import {
+  addCatalogEntries,
+  addInstitutionCatalogEntry,
+  type CatalogVersionListQuery,
+  createCatalogVersion,
+  getCatalogVersion,
+  type InstitutionCatalogListQuery,
+  LEVELS,
+  listCatalogVersions,
+  listInstitutionCatalog,
+  type NewCatalogEntry,
+  type NewCatalogVersion,
+  type NewInstitutionCatalogEntry,
+  publishCatalogVersion,
+} from './catalog.service.ts';
+import { listOccupationPage } from './occupation.service.ts';
+import {
+  changeOrganisationStatus,
+  createOrganisationOperator,
+  EMPLOYER_FLAGS,
+  getVisibleOrganisation,
+  listOrganisationStatusHistory,
+  listOrganisations,
+  type NewOrganisation,
+  type OrganisationListQuery,
+  registerOrganisation,
+  type StatusChange,
+} from './organisation.service.ts';
+import { described, PAGE_QUERY_PROPERTIES } from './pagination.ts';
+import {
+  addPersonGroup,
+  GROUP_CODES,
+  getVisiblePerson,
+  listPersons,
+  type NewPerson,
+  type NewPersonGroup,
+  type PersonChanges,
+  type PersonListQuery,
+  presentPerson,
+  registerPerson,
+  updatePerson,
+} from './person.service.ts';
+import { listRegionPage, type RegionPageQuery } from './region.service.ts';
+
+const date = { type: 'string', format: 'date' } as const;
+const regionCode = { type: 'string', pattern: '^[0-9]{6}$' } as const;
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+const citation = {
+  type: 'object',
+  required: ['document', 'article'],
+  additionalProperties: false,
+  properties: { document: { type: 'string', minLength: 1 }, article: { type: 'string', minLength: 1 } },
+} as const;
+const groupSchema = {
+  type: 'object',
+  required: ['groupCode', 'certifiedByOrganisation', 'certifiedByOfficer', 'validFrom'],
+  additionalProperties: false,
+  properties: {
+    groupCode: { type: 'string', enum: [...GROUP_CODES] },
+    certifiedByOrganisation: { type: 'string', minLength: 1 },
+    certifiedByOfficer: { type: 'string', minLength: 1 },
+    validFrom: date,
+    validTo: { type: ['string', 'null'], format: 'date' },
+  },
+} as const;
+
+/** Real-name registry: regions, occupations, people, organisations and the two catalogs. */
+export async function registryRoutes(app: FastifyInstance): Promise<void> {
+  const db = () => app.deps.database.db;
+
+  app.get<{ Querystring: RegionPageQuery }>(
+    '/api/regions',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['registry'],
+        summary: '行政区划（GB/T 2260）分页查询',
+        description:
+          '参考数据：按上级区划（parentCode）、层级或代码前缀筛选；行政区划没有状态和日期属性，故无状态、日期筛选。',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            parentCode: regionCode,
+            level: { type: 'string', enum: ['province', 'city', 'county'] },
+            prefix: { type: 'string', pattern: '^[0-9]{1,6}$' },
+          },
+        },
+      },
+    },
+    async (request) => listRegionPage(db(), request.query),
+  );
+
+  app.get<{ Querystring: { majorCategory?: number; search?: string; page: number; pageSize: number } }>(
+    '/api/occupations',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['registry'],
+        summary: '职业分类大典职业查询',
+        description: '全国统一的参考数据：职业没有所属辖区、状态或日期属性，故只按大类和名称/代码检索。',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            majorCategory: { type: 'integer', minimum: 1, maximum: 8 },
+            search: { type: 'string', maxLength: 50 },
+          },
+        },
+      },
+    },
+    async (request) => listOccupationPage(db(), request.query),
+  );
+
+  app.post<{ Body: NewPerson }>(
+    '/api/persons',
+    {
+      config: { access: 'registry.write' },
+      schema: {
+        tags: ['registry'],
+        summary: '实名登记人员（身份证号按 GB 11643 校验）',
+        body: {
+          type: 'object',
+          required: ['name', 'idNumber', 'registeringRegionCode'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 64 },
+            idNumber: { type: 'string', minLength: 1, maxLength: 32 },
+            phone: { type: ['string', 'null'], maxLength: 20 },
+            householdRegionCode: { type: ['string', 'null'], pattern: '^[0-9]{6}$' },
+            registeringRegionCode: regionCode,
+            pensionStatus: { type: 'string', enum: ['none', 'receiving'] },
+            isFullTimeStudent: { type: 'boolean' },
+            groups: { type: 'array', items: groupSchema, maxItems: 30 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      assertRegionScope(principal, request.body.registeringRegionCode);
+      const person = await db()
+        .transaction()
+        .execute((trx) => registerPerson(trx, request.auditContext, request.body));
+      return reply.status(201).send(presentPerson(person, principal));
+    },
+  );
+
+  app.get<{ Querystring: PersonListQuery }>(
+    '/api/persons',
+    {
+      config: { access: 'registry.read' },
+      schema: {
+        tags: ['registry'],
+        summary: '人员分页查询（按登记地或户籍地辖区、人员类别、状态、登记日期或出生日期筛选）',
+        description:
+          '辖区筛选均含下级区划。人员的状态是养老金领取状态（pensionStatus）和是否全日制学生（isFullTimeStudent）。' +
+          '日期筛选：registeredFrom/registeredTo 为实名登记日期（北京时间，含首尾），bornFrom/bornTo 为出生日期（含首尾，用于年龄段）。',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            regionCode: described(regionCode, '登记地辖区（含下级）'),
+            householdRegionCode: described(regionCode, '户籍所在地辖区（含下级）'),
+            groupCode: described({ type: 'string', enum: [...GROUP_CODES] }, '持有该人员类别认定'),
+            pensionStatus: described(
+              { type: 'string', enum: ['none', 'receiving'] },
+              '养老金领取状态：none 未领取，receiving 已领取',
+            ),
+            isFullTimeStudent: described({ type: 'boolean' }, '是否全日制在校学生'),
+            registeredFrom: described(date, '实名登记日期起（含）'),
+            registeredTo: described(date, '实名登记日期止（含）'),
+            bornFrom: described(date, '出生日期起（含）'),
+            bornTo: described(date, '出生日期止（含）'),
+            name: described({ type: 'string', maxLength: 64 }, '姓名（精确匹配）'),
+          },
+        },
+      },
+    },
+    async (request) => {
+      const page = await listPersons(db(), request.principal!, request.query);
+      return { ...page, items: page.items.map((person) => presentPerson(person, request.principal)) };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/persons/:id',
+    {
+      config: { access: 'registry.read' },
+      schema: { tags: ['registry'], summary: '人员详情（含人员类别）', params: idParams },
+    },
+    async (request) =>
+      presentPerson(await getVisiblePerson(db(), request.principal!, request.params.id), request.principal),
+  );
+
+  app.patch<{ Params: { id: number }; Body: PersonChanges }>(
+    '/api/persons/:id',
+    {
+      config: { access: 'registry.write' },
+      schema: {
+        tags: ['registry'],
+        summary: '更新人员联系方式、养老金领取和全日制学生状态',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            phone: { type: ['string', 'null'], maxLength: 20 },
+            householdRegionCode: { type: ['string', 'null'], pattern: '^[0-9]{6}$' },
+            pensionStatus: { type: 'string', enum: ['none', 'receiving'] },
+            isFullTimeStudent: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      await getVisiblePerson(db(), request.principal!, request.params.id);
+      const person = await db()
+        .transaction()
+        .execute((trx) => updatePerson(trx, request.auditContext, request.params.id, request.body));
+      return presentPerson(person, request.principal);
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: NewPersonGroup }>(
+    '/api/persons/:id/groups',
+    {
+      config: { access: 'registry.write' },
+      schema: { tags: ['registry'], summary: '登记人员类别认定', params: idParams, body: groupSchema },
+    },
+    async (request, reply) => {
+      await getVisiblePerson(db(), request.principal!, request.params.id);
+      const person = await db()
+        .transaction()
+        .execute((trx) => addPersonGroup(trx, request.auditContext, request.params.id, request.body));
+      return reply.status(201).send(presentPerson(person, request.principal));
+    },
+  );
+
+  app.post<{ Body: NewOrganisation }>(
+    '/api/organisations',
+    {
+      config: { access: 'registry.write' },
+      schema: {
+        tags: ['registry'],
+        summary: '登记企业、培训机构、评价机构或第三方审核机构（统一社会信用代码按 GB 32100 校验）',
+        body: {
+          type: 'object',
+          required: ['kind', 'regionCode', 'name', 'creditCode'],
+          additionalProperties: false,
+          properties: {
+            kind: { type: 'string', enum: ['enterprise', 'institution', 'evaluation_org', 'review_agency'] },
+            regionCode,
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            creditCode: { type: 'string', minLength: 1, maxLength: 32 },
+            enterpriseSize: { type: ['string', 'null'], enum: ['micro', 'small', 'medium', 'large', null] },
+            employerFlags: { type: 'array', items: { type: 'string', enum: [...EMPLOYER_FLAGS] } },
+            licenceNumber: { type: ['string', 'null'], maxLength: 64 },
+            licenceValidTo: { type: ['string', 'null'], format: 'date' },
+            allowedOccupationCodes: { type: 'array', items: { type: 'string' } },
+            capacity: { type: ['integer', 'null'], minimum: 1 },
+            contactName: { type: ['string', 'null'] },
+            contactPhone: { type: ['string', 'null'] },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      assertRegionScope(request.principal!, request.body.regionCode);
+      const organisation = await db()
+        .transaction()
+        .execute((trx) => registerOrganisation(trx, request.auditContext, request.body));
+      return reply.status(201).send(organisation);
+    },
+  );
+
+  app.get<{ Querystring: OrganisationListQuery }>(
+    '/api/organisations',
+    {
+      config: { access: 'registry.read' },
+      schema: {
+        tags: ['registry'],
+        summary: '单位分页查询（按类型、状态、辖区、登记日期筛选）',
+        description: '辖区含下级区划；registeredFrom/registeredTo 为单位登记日期（北京时间，含首尾）。',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            kind: { type: 'string', enum: ['enterprise', 'institution', 'evaluation_org', 'review_agency'] },
+            status: described(
+              { type: 'string', enum: ['active', 'suspended', 'blacklisted', 'revoked'] },
+              '当前状态',
+            ),
+            regionCode: described(regionCode, '所在辖区（含下级）'),
+            registeredFrom: described(date, '登记日期起（含）'),
+            registeredTo: described(date, '登记日期止（含）'),
+          },
+        },
+      },
+    },
+    async (request) => listOrganisations(db(), request.principal!, request.query),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/organisations/:id',
+    {
+      config: { access: 'registry.read' },
+      schema: { tags: ['registry'], summary: '单位详情（含状态变更记录）', params: idParams },
+    },
+    async (request) => {
+      const organisation = await getVisibleOrganisation(db(), request.principal!, request.params.id);
+      return { ...organisation, statusHistory: await listOrganisationStatusHistory(db(), organisation.id) };
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: StatusChange }>(
+    '/api/organisations/:id/status',
+    {
+      config: { access: 'supervision.sanction' },
+      schema: {
+        tags: ['registry'],
+        summary: '变更单位状态（暂停、列入黑名单、撤销、恢复），留痕',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['status', 'effectiveDate', 'reason'],
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: ['active', 'suspended', 'blacklisted', 'revoked'] },
+            effectiveDate: date,
+            reason: { type: 'string', minLength: 1, maxLength: 500 },
+          },
+        },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) =>
+          changeOrganisationStatus(trx, request.auditContext, request.params.id, request.body),
+        ),
+  );
+
+  app.post<{ Params: { id: number }; Body: { loginName: string; displayName: string; password: string } }>(
+    '/api/organisations/:id/operators',
+    {
+      config: { access: 'registry.write' },
+      schema: {
+        tags: ['registry'],
+        summary: '为单位创建经办人员账号',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['loginName', 'displayName', 'password'],
+          additionalProperties: false,
+          properties: {
+            loginName: { type: 'string', minLength: 3, maxLength: 64 },
+            displayName: { type: 'string', minLength: 1, maxLength: 64 },
+            password: { type: 'string', minLength: 1, maxLength: 256 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const created = await db()
+        .transaction()
+        .execute((trx) =>
+          createOrganisationOperator(trx, request.auditContext, request.params.id, request.body),
+        );
+      return reply.status(201).send(created);
+    },
+  );
+
+  registerCatalogRoutes(app);
+}
+
+const entrySchema = {
+  type: 'object',
+  required: ['occupationCode', 'level', 'standardAmountFen', 'standardDays', 'standardClassHours'],
+  additionalProperties: false,
+  properties: {
+    occupationCode: { type: 'string', minLength: 1 },
+    level: { type: 'string', enum: [...LEVELS] },
+    standardAmountFen: { type: 'integer', minimum: 1 },
+    standardDays: { type: 'integer', minimum: 1 },
+    standardClassHours: { type: 'integer', minimum: 1 },
+    effectiveFrom: date,
+    effectiveTo: { type: ['string', 'null'], format: 'date' },
+    citation,
+    isShortage: { type: 'boolean' },
+    isNewOccupation: { type: 'boolean' },
+  },
+} as const;
+
+function registerCatalogRoutes(app: FastifyInstance): void {
+  const db = () => app.deps.database.db;
+
+  app.post<{ Body: NewCatalogVersion & { entries?: NewCatalogEntry[] } }>(
+    '/api/catalog/versions',
+    {
+      config: { access: 'catalog.edit' },
+      schema: {
+        tags: ['catalog'],
+        summary: '新建培训项目目录版本（草稿）',
+        body: {
+          type: 'object',
+          required: ['regionCode', 'title', 'effectiveFrom', 'citation'],
+          additionalProperties: false,
+          properties: {
+            regionCode,
+            title: { type: 'string', minLength: 1, maxLength: 200 },
+            effectiveFrom: date,
+            effectiveTo: { type: ['string', 'null'], format: 'date' },
+            citation,
+            entries: { type: 'array', items: entrySchema, maxItems: 2000 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { entries, ...input } = request.body;
+      const version = await db()
+        .transaction()
+        .execute(async (trx) => {
+          const created = await createCatalogVersion(trx, request.auditContext, input);
+          return entries && entries.length > 0
+            ? addCatalogEntries(trx, request.auditContext, created.id, entries)
+            : created;
+        });
+      return reply.status(201).send(version);
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { entries: NewCatalogEntry[] } }>(
+    '/api/catalog/versions/:id/entries',
+    {
+      config: { access: 'catalog.edit' },
+      schema: {
+        tags: ['catalog'],
+        summary: '向草稿目录版本添加项目（职业×等级×补贴标准）',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['entries'],
+          additionalProperties: false,
+          properties: { entries: { type: 'array', items: entrySchema, minItems: 1, maxItems: 2000 } },
+        },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) =>
+          addCatalogEntries(trx, request.auditContext, request.params.id, request.body.entries),
+        ),
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/api/catalog/versions/:id/publish',
+    {
+      config: { access: 'catalog.publish' },
+      schema: {
+        tags: ['catalog'],
+        summary: '发布目录版本（山西：不得全部按顶额标准确定）',
+        params: idParams,
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => publishCatalogVersion(trx, request.auditContext, request.params.id)),
+  );
+
+  app.get<{ Querystring: CatalogVersionListQuery }>(
+    '/api/catalog/versions',
+    {
+      config: { access: 'catalog.read' },
+      schema: {
+        tags: ['catalog'],
+        summary: '培训项目目录版本分页查询（按辖区、状态、生效日期筛选）',
+        description:
+          '辖区含下级区划；effectiveOn 返回在该日期有效（生效日期 ≤ 该日 ≤ 失效日期或未设失效）的版本。',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            regionCode: described(regionCode, '目录所属辖区（含下级）'),
+            status: described({ type: 'string', enum: ['draft', 'published', 'superseded'] }, '版本状态'),
+            effectiveOn: described(date, '在该日期有效'),
+          },
+        },
+      },
+    },
+    async (request) => listCatalogVersions(db(), request.principal!, request.query),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/catalog/versions/:id',
+    {
+      config: { access: 'catalog.read' },
+      schema: { tags: ['catalog'], summary: '目录版本详情（含项目）', params: idParams },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      const version = await getCatalogVersion(db(), request.params.id);
+      // As in the list: published versions are public; a draft only to its region's editors.
+      const isHiddenDraft =
+        version?.status === 'draft' &&
+        (!hasPermission(principal.role, 'catalog.edit') ||
+          !isWithinRegion(principal.regionCode, version.regionCode));
+      if (!version || isHiddenDraft) {
+        throw new AppError('NOT_FOUND', `目录版本不存在：${request.params.id}`, [
+          { field: 'id', message: 'not found' },
+        ]);
+      }
+      return version;
+    },
+  );
+
+  app.post<{ Body: NewInstitutionCatalogEntry }>(
+    '/api/catalog/institutions',
+    {
+      config: { access: 'catalog.edit' },
+      schema: {
+        tags: ['catalog'],
+        summary: '将培训机构纳入机构目录（可承担的项目和地区）',
+        body: {
+          type: 'object',
+          required: ['institutionId', 'occupationCode', 'level', 'regionCode', 'validFrom'],
+          additionalProperties: false,
+          properties: {
+            institutionId: { type: 'integer', minimum: 1 },
+            occupationCode: { type: 'string', minLength: 1 },
+            level: { type: 'string', enum: [...LEVELS] },
+            regionCode,
+            validFrom: date,
+            validTo: { type: ['string', 'null'], format: 'date' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const entry = await db()
+        .transaction()
+        .execute((trx) => addInstitutionCatalogEntry(trx, request.auditContext, request.body));
+      return reply.status(201).send(entry);
+    },
+  );
+
+  app.get<{ Querystring: InstitutionCatalogListQuery }>(
+    '/api/catalog/institutions',
+    {
+      config: { access: 'catalog.read' },
+      schema: {
+        tags: ['catalog'],
+        summary: '机构目录分页查询（按机构、辖区、职业、状态、有效日期筛选）',
+        description:
+          '辖区含下级区划；validOn 返回在该日期有效（有效期起 ≤ 该日 ≤ 有效期止或未设）的目录条目。',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            institutionId: { type: 'integer', minimum: 1 },
+            regionCode: described(regionCode, '可承担培训的辖区（含下级）'),
+            occupationCode: { type: 'string' },
+            status: described(
+              { type: 'string', enum: ['active', 'withdrawn'] },
+              'active 有效，withdrawn 已移出',
+            ),
+            validOn: described(date, '在该日期有效'),
+          },
+        },
+      },
+    },
+    async (request) => listInstitutionCatalog(db(), request.query),
+  );
+}

@@ -1,0 +1,124 @@
+import type { SubAccount } from '../ledger/transfer.service.ts';
+import type { CertificateType, GroupCode, Level, SubsidyKind } from '../policy/evaluate.types.ts';
+
+/**
+ * Training types of the statistical tables (培训类型). A claim line's type follows from its
+ * subsidy kind and, for the general training subsidy, from the facts the engine evaluated
+ * (docs/reports.md): entrepreneurs → 创业培训, the employed → 岗位技能提升培训, everyone else →
+ * 就业技能培训.
+ */
+export const TRAINING_TYPES = [
+  'employment_skills',
+  'skill_upgrade',
+  'entrepreneurship',
+  'on_the_job',
+  'apprenticeship',
+  'safety',
+  'directed',
+] as const;
+export type TrainingType = (typeof TRAINING_TYPES)[number];
+
+export const TRAINING_TYPE_LABELS: Record<TrainingType, string> = {
+  employment_skills: '就业技能培训',
+  skill_upgrade: '岗位技能提升培训（含转岗转业、技师培训、参保职工技能提升）',
+  entrepreneurship: '创业培训',
+  on_the_job: '以工代训',
+  apprenticeship: '企业新型学徒制培训',
+  safety: '高危行业安全技能培训',
+  directed: '定向式（订单、定岗）培训',
+};
+
+export const SUBSIDY_KIND_LABELS: Record<SubsidyKind, string> = {
+  training: '职业培训补贴',
+  on_the_job_training: '以工代训职业培训补贴',
+  certificate: '职业技能鉴定评价（取证）补贴',
+  living_allowance: '生活费（含交通费）补贴',
+  safety_training: '高危行业安全技能培训补贴',
+  apprenticeship: '企业新型学徒制培训补贴',
+  directed_training: '定向式培训补贴',
+  technician_training: '技师、高级技师培训补贴',
+  insured_skill_upgrade: '失业保险参保职工技能提升补贴',
+};
+
+/** The spending sub-accounts in the order of the fund table; 'advance' is the 预拨 pool. */
+export const REPORT_SUB_ACCOUNTS: readonly SubAccount[] = [
+  'training',
+  'on_the_job_training',
+  'living_allowance',
+  'certificate',
+  'apprenticeship',
+  'advance',
+];
+
+export const SUB_ACCOUNT_LABELS: Record<SubAccount, string> = {
+  training: '职业培训补贴',
+  on_the_job_training: '以工代训补贴',
+  living_allowance: '生活费（含交通费）补贴',
+  certificate: '职业技能鉴定评价（取证）补贴',
+  apprenticeship: '企业新型学徒制培训补贴',
+  advance: '预拨资金',
+};
+
+export const LEVEL_LABELS: Record<Level, string> = {
+  special_ability: '专项职业能力',
+  primary: '初级工（五级）',
+  intermediate: '中级工（四级）',
+  advanced: '高级工（三级）',
+  technician: '技师（二级）',
+  senior_technician: '高级技师（一级）',
+};
+
+/** 高级工及以上 (vocabulary.md). */
+export const ADVANCED_AND_ABOVE: readonly Level[] = ['advanced', 'technician', 'senior_technician'];
+
+export const OCCUPATION_CATEGORY_LABELS: Record<string, string> = {
+  '1': '党政机关、群团和社会组织、企事业单位负责人',
+  '2': '专业技术人员',
+  '3': '办事人员和有关人员',
+  '4': '社会生产服务和生活服务人员',
+  '5': '农、林、牧、渔业生产及辅助人员',
+  '6': '生产制造及有关人员',
+  '7': '军人',
+  '8': '不便分类的其他从业人员',
+};
+
+export const CERTIFICATE_TYPE_LABELS: Record<CertificateType, string> = {
+  vocational_qualification: '职业资格证书',
+  skill_level: '职业技能等级证书',
+  special_ability: '专项职业能力证书',
+  special_operation: '特种作业操作证',
+  special_equipment: '特种设备作业人员证',
+  training_qualified: '培训合格证',
+};
+
+export const GROUP_LABELS: Record<GroupCode, string> = {
+  enterprise_employee: '企业职工',
+  rural_migrant_worker: '农村转移就业劳动者',
+  two_after_student: '两后生',
+  registered_unemployed: '城镇登记失业人员',
+  veteran: '退役军人',
+  employment_difficulty: '就业困难人员',
+  disabled: '残疾人',
+  disabled_severe: '重度残疾人',
+  zero_employment_family: '零就业家庭成员',
+  recent_graduate: '离校两年内高校毕业生',
+  graduating_student: '毕业年度毕业生',
+  poor_labor: '贫困劳动力',
+  poor_family_child: '贫困家庭子女',
+  low_income_family: '城乡低保家庭成员',
+  laid_off: '下岗失业人员',
+  flexible_worker: '灵活就业人员',
+  self_employed_worker: '个体工商户用工',
+  nonprofit_worker: '民办非企业单位用工',
+  platform_worker: '互联网平台企业用工',
+  dispatched_worker: '劳务派遣人员',
+  outsourced_worker: '服务外包人员',
+  rural_resident: '农村户籍',
+  urban_resident: '城镇户籍',
+  entrepreneur: '有创业意愿的劳动者',
+  high_risk_industry_worker: '高危行业从业人员',
+  special_operations_worker: '特种作业人员',
+  soon_released: '即将刑满释放人员',
+  compulsory_rehab: '强制隔离戒毒人员',
+  community_corrections: '社区服刑人员',
+};

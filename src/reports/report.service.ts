@@ -1,0 +1,336 @@
+import { provinceOf } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import { type LedgerTotalRow, ledgerTotals } from '../ledger/report.service.ts';
+import type { SubAccount } from '../ledger/transfer.service.ts';
+import {
+  CERTIFICATE_TYPES,
+  type CertificateType,
+  GROUP_CODES,
+  type GroupCode,
+  LEVELS,
+  type Level,
+  SUBSIDY_KINDS,
+  type SubsidyKind,
+} from '../policy/evaluate.types.ts';
+import { findRegion } from '../registry/region.service.ts';
+import { notFound } from '../shared/errors.ts';
+import {
+  CERTIFICATE_TYPE_LABELS,
+  GROUP_LABELS,
+  OCCUPATION_CATEGORY_LABELS,
+  REPORT_SUB_ACCOUNTS,
+  SUB_ACCOUNT_LABELS,
+  SUBSIDY_KIND_LABELS,
+  TRAINING_TYPE_LABELS,
+  TRAINING_TYPES,
+  type TrainingType,
+} from './report.labels.ts';
+import type { ReportPeriod } from './report.period.ts';
+import { type AggregateRow, selectAggregates } from './report.repository.ts';
+import { listTargets, type TargetProgress, targetProgress } from './target.service.ts';
+
+/** A row of person-times (人次) with the distinct persons and the money paid for them. */
+export interface PersonTimesRow<K extends string = string> {
+  key: K;
+  label: string;
+  personTimes: number;
+  persons: number;
+  amountFen: number;
+}
+
+/** A money row: paid (支付) in the period, returned by the bank (退回) in the period, and net. */
+export interface MoneyRow<K extends string = string> {
+  key: K;
+  label: string;
+  /** Subsidised claim lines counted in the period (paid and not returned). */
+  lineCount: number;
+  paidFen: number;
+  returnedFen: number;
+  netFen: number;
+}
+
+export interface LevelMatrixRow<K extends string = string> {
+  key: K;
+  label: string;
+  byLevel: Record<Level, number>;
+  total: number;
+}
+
+export interface FundFigures {
+  /** Money received by the subtree from above (下拨/计提) net of re-allocations (调剂). */
+  receivedFen: number;
+  /** Paid out to payees (支付, 预拨) net of bank returns and reversals. */
+  spentFen: number;
+}
+
+/**
+ * A statistical report of a region subtree and period (docs/reports.md). Deterministic: the
+ * same data gives the same object, so a finalised snapshot can be compared cell by cell.
+ */
+export interface Report {
+  regionCode: string;
+  regionName: string;
+  period: ReportPeriod;
+  totals: {
+    personTimes: number;
+    persons: number;
+    lineCount: number;
+    paidFen: number;
+    returnedFen: number;
+    netFen: number;
+  };
+  trainingTypes: PersonTimesRow<TrainingType>[];
+  groups: PersonTimesRow<GroupCode>[];
+  /** Person-times by occupation major category (first digit of the code) and level. */
+  occupationLevels: LevelMatrixRow[];
+  levelTotals: Record<Level, number>;
+  /** 高级工及以上: person-times at advanced level or above and their share (four decimals). */
+  advanced: { personTimes: number; share: number };
+  /** Certificates of the subsidised trainings and certificate subsidies, by type and level ('none' = no level). */
+  certificates: (Omit<LevelMatrixRow<CertificateType>, 'byLevel'> & {
+    byLevel: Record<Level | 'none', number>;
+  })[];
+  subsidyKinds: (MoneyRow<SubsidyKind> & { personTimes: number })[];
+  subAccounts: MoneyRow<SubAccount>[];
+  onTheJob: { persons: number; personTimes: number; months: number; amountFen: number };
+  livingAllowance: { persons: number; lineCount: number; days: number; amountFen: number };
+  fund: { period: FundFigures; cumulative: FundFigures & { executionRate: number | null } };
+  targets: TargetProgress[];
+}
+
+const zeroLevels = (): Record<Level, number> =>
+  Object.fromEntries(LEVELS.map((level) => [level, 0])) as Record<Level, number>;
+
+const ratio = (part: number, whole: number) =>
+  whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
+
+/** Region name for the title and 填报单位. */
+export async function regionName(executor: Executor, regionCode: string): Promise<string> {
+  const region = await findRegion(executor, regionCode);
+  if (!region) throw notFound('行政区划', regionCode);
+  return region.name;
+}
+
+/** Builds the report of a region subtree for a period: one aggregate statement plus the ledger. */
+export async function buildReport(
+  executor: Executor,
+  input: { regionCode: string; period: ReportPeriod },
+): Promise<Report> {
+  const scope = { regionCode: input.regionCode, from: input.period.from, to: input.period.to };
+  // Independent reads; on a pool they run on separate connections at the same time.
+  const [name, rows, fund, targets] = await Promise.all([
+    regionName(executor, input.regionCode),
+    selectAggregates(executor, scope),
+    fundFigures(executor, scope),
+    listTargets(executor, {
+      regionCode: input.regionCode,
+      isExactRegion: true,
+      year: Number(input.period.to.slice(0, 4)),
+    }).then((found) => targetProgress(executor, found, input.period.to)),
+  ]);
+  const cell = (dimension: string, key: string): AggregateRow | undefined =>
+    rows.find((row) => row.dimension === dimension && row.key === key);
+  const total = cell('total', 'all')!;
+  const personTimesRow = <K extends string>(dimension: string, key: K, label: string): PersonTimesRow<K> => {
+    const found = cell(dimension, key);
+    return {
+      key,
+      label,
+      personTimes: found?.personTimes ?? 0,
+      persons: found?.persons ?? 0,
+      amountFen: found?.paidFen ?? 0,
+    };
+  };
+  const moneyRow = <K extends string>(dimension: string, key: K, label: string): MoneyRow<K> => {
+    const found = cell(dimension, key);
+    const paidFen = found?.paidFen ?? 0;
+    const returnedFen = found?.returnedFen ?? 0;
+    return {
+      key,
+      label,
+      lineCount: found?.lineCount ?? 0,
+      paidFen,
+      returnedFen,
+      netFen: paidFen - returnedFen,
+    };
+  };
+  const onTheJob = cell('on_the_job', 'all');
+  const living = cell('living_allowance', 'all');
+  return {
+    regionCode: input.regionCode,
+    regionName: name,
+    period: input.period,
+    totals: {
+      personTimes: total.personTimes,
+      persons: total.persons,
+      lineCount: total.lineCount,
+      paidFen: total.paidFen,
+      returnedFen: total.returnedFen,
+      netFen: total.paidFen - total.returnedFen,
+    },
+    trainingTypes: TRAINING_TYPES.map((key) =>
+      personTimesRow('training_type', key, TRAINING_TYPE_LABELS[key]),
+    ),
+    groups: GROUP_CODES.map((key) => personTimesRow('group', key, GROUP_LABELS[key])),
+    ...levelTables(rows),
+    advanced: { personTimes: total.quantity, share: ratio(total.quantity, total.personTimes) },
+    subsidyKinds: SUBSIDY_KINDS.map((key) => ({
+      ...moneyRow('subsidy_kind', key, SUBSIDY_KIND_LABELS[key]),
+      personTimes: cell('subsidy_kind', key)?.personTimes ?? 0,
+    })),
+    subAccounts: REPORT_SUB_ACCOUNTS.map((key) => moneyRow('sub_account', key, SUB_ACCOUNT_LABELS[key])),
+    onTheJob: {
+      persons: onTheJob?.persons ?? 0,
+      personTimes: onTheJob?.personTimes ?? 0,
+      months: onTheJob?.quantity ?? 0,
+      amountFen: onTheJob?.paidFen ?? 0,
+    },
+    livingAllowance: {
+      persons: living?.persons ?? 0,
+      lineCount: living?.lineCount ?? 0,
+      days: living?.quantity ?? 0,
+      amountFen: living?.paidFen ?? 0,
+    },
+    fund,
+    targets,
+  };
+}
+
+function levelTables(
+  rows: AggregateRow[],
+): Pick<Report, 'occupationLevels' | 'levelTotals' | 'certificates'> {
+  const levelTotals = zeroLevels();
+  const occupationLevels = Object.entries(OCCUPATION_CATEGORY_LABELS).map(([category, label]) => {
+    const byLevel = zeroLevels();
+    for (const level of LEVELS) {
+      const found = rows.find(
+        (row) => row.dimension === 'occupation_level' && row.key === `${category}:${level}`,
+      );
+      byLevel[level] = found?.personTimes ?? 0;
+      levelTotals[level] += byLevel[level];
+    }
+    return { key: category, label, byLevel, total: LEVELS.reduce((sum, level) => sum + byLevel[level], 0) };
+  });
+  const certificates = CERTIFICATE_TYPES.map((type) => {
+    const byLevel = { ...zeroLevels(), none: 0 } as Record<Level | 'none', number>;
+    for (const level of [...LEVELS, 'none'] as const) {
+      const found = rows.find((row) => row.dimension === 'certificate' && row.key === `${type}:${level}`);
+      byLevel[level] = found?.quantity ?? 0;
+    }
+    const total = Object.values(byLevel).reduce((sum, count) => sum + count, 0);
+    return { key: type, label: CERTIFICATE_TYPE_LABELS[type], byLevel, total };
+  });
+  return { occupationLevels, levelTotals, certificates };
+}
+
+const sumOf = (
+  rows: LedgerTotalRow[],
+  predicate: (row: LedgerTotalRow) => boolean,
+  side: 'debitFen' | 'creditFen',
+) => rows.filter(predicate).reduce((sum, row) => sum + row[side], 0);
+
+/**
+ * What the ledger paid out of one sub-account of the subtree (支付 and 预拨 to the bank) net of
+ * reversals back into it — the ledger side of 账表相符 (docs/reports.md).
+ */
+export function ledgerPaidFen(rows: LedgerTotalRow[], account: SubAccount): number {
+  return (
+    sumOf(
+      rows,
+      (row) => row.account === account && (row.code === 'disbursement' || row.code === 'advance'),
+      'debitFen',
+    ) - sumOf(rows, (row) => row.account === account && row.code === 'reversal', 'creditFen')
+  );
+}
+
+/** What the bank returned in the period (退回, on the payable clearing account). */
+export function ledgerReturnedFen(rows: LedgerTotalRow[]): number {
+  return (
+    sumOf(rows, (row) => row.account === 'payable' && row.code === 'payment_failure', 'creditFen') -
+    sumOf(rows, (row) => row.account === 'payable' && row.code === 'reversal', 'debitFen')
+  );
+}
+
+function fundOf(rows: LedgerTotalRow[], regionCode: string): FundFigures {
+  const received =
+    sumOf(
+      rows,
+      (row) =>
+        row.regionCode === regionCode &&
+        row.account === 'special' &&
+        (row.code === 'allocation' || row.code === 'appropriation'),
+      'creditFen',
+    ) +
+    sumOf(rows, (row) => row.code === 'reallocation', 'creditFen') -
+    sumOf(rows, (row) => row.code === 'reallocation', 'debitFen');
+  const paid = REPORT_SUB_ACCOUNTS.reduce((sum, account) => sum + ledgerPaidFen(rows, account), 0);
+  return { receivedFen: received, spentFen: paid - ledgerReturnedFen(rows) };
+}
+
+/** Allocated vs spent for the period and cumulatively up to its end (执行率 = spent / received). */
+async function fundFigures(
+  executor: Executor,
+  scope: { regionCode: string; from: string; to: string },
+): Promise<Report['fund']> {
+  const [period, cumulative] = await Promise.all([
+    ledgerTotals(executor, scope),
+    ledgerTotals(executor, { ...scope, from: '1900-01-01' }),
+  ]);
+  const total = fundOf(cumulative, scope.regionCode);
+  return {
+    period: fundOf(period, scope.regionCode),
+    cumulative: {
+      ...total,
+      executionRate: total.receivedFen === 0 ? null : ratio(total.spentFen, total.receivedFen),
+    },
+  };
+}
+
+export interface LedgerComparisonRow {
+  /** A spending sub-account, or 'payable' for the bank returns. */
+  account: SubAccount | 'payable';
+  label: string;
+  reportFen: number;
+  ledgerFen: number;
+  /** reportFen − ledgerFen. */
+  differenceFen: number;
+}
+
+export interface LedgerComparison {
+  regionCode: string;
+  from: string;
+  to: string;
+  rows: LedgerComparisonRow[];
+  isBalanced: boolean;
+}
+
+/**
+ * 账表相符: the report's money paid per sub-account and returned by the bank against the
+ * ledger's postings of the same region subtree and value-date range.
+ */
+export async function compareWithLedger(executor: Executor, report: Report): Promise<LedgerComparison> {
+  const scope = { regionCode: report.regionCode, from: report.period.from, to: report.period.to };
+  const ledger = await ledgerTotals(executor, scope);
+  const rows: LedgerComparisonRow[] = report.subAccounts.map((row) => {
+    const ledgerFen = ledgerPaidFen(ledger, row.key);
+    return {
+      account: row.key,
+      label: row.label,
+      reportFen: row.paidFen,
+      ledgerFen,
+      differenceFen: row.paidFen - ledgerFen,
+    };
+  });
+  const returnedFen = ledgerReturnedFen(ledger);
+  rows.push({
+    account: 'payable',
+    label: '银行退回（应付待支付）',
+    reportFen: report.totals.returnedFen,
+    ledgerFen: returnedFen,
+    differenceFen: report.totals.returnedFen - returnedFen,
+  });
+  return { ...scope, rows, isBalanced: rows.every((row) => row.differenceFen === 0) };
+}
+
+/** The province a report belongs to (distribution key of its snapshot). */
+export const reportProvince = (report: Report) => provinceOf(report.regionCode);

@@ -1,0 +1,122 @@
+import os from 'node:os';
+import path from 'node:path';
+import { type Keyring, readKeyring } from './crypto.ts';
+
+/** Typed, frozen configuration, read once at start from the environment. */
+export interface Config {
+  /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
+  readonly databaseUrl: string | undefined;
+  /** Directory of the embedded database (ignored when `databaseUrl` is set). */
+  readonly dataDir: string;
+  /** Directory where uploaded files are stored. */
+  readonly uploadDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Demo mode allows the seeded demo accounts and their published passwords. */
+  readonly isDemoMode: boolean;
+  /** Length of the public notice (公示) in working days. */
+  readonly publicNoticeWorkingDays: number;
+  /** Personal-data keys (SKILLFUND_DATA_KEY, SKILLFUND_DATA_KEYS_RETIRED, SKILLFUND_INDEX_KEY); see src/shared/crypto.ts. */
+  readonly dataKeyring: Keyring;
+  /** Session idle timeout in minutes (SKILLFUND_SESSION_IDLE_MINUTES, default 30). */
+  readonly sessionIdleMinutes: number;
+  /** Session absolute lifetime in minutes (SKILLFUND_SESSION_ABSOLUTE_MINUTES, default 720). */
+  readonly sessionAbsoluteMinutes: number;
+  /** Login attempts per minute per client IP and login name (SKILLFUND_LOGIN_RATE_PER_MINUTE, default 10). */
+  readonly loginRatePerMinute: number;
+  /** Requests per minute per client IP to other public routes (SKILLFUND_PUBLIC_RATE_PER_MINUTE, default 300). */
+  readonly publicRatePerMinute: number;
+  /** Start date of a shifted business clock (SKILLFUND_CLOCK_START, training/demo environments); unset = real time. */
+  readonly clockStart: string | undefined;
+}
+
+/** A configuration value that cannot be used; names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+type Environment = Record<string, string | undefined>;
+
+function readInteger(env: Environment, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readDatabaseUrl(env: Environment): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:port/database)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must use the postgres:// scheme, got "${url.protocol}"`);
+  }
+  if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL', 'must name a database');
+  return raw;
+}
+
+function readBoolean(env: Environment, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function readDate(env: Environment, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) {
+    throw new ConfigError(name, `must be a date YYYY-MM-DD, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Environment = process.env): Config {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  // `memory://` keeps the embedded database in memory (tests, throwaway CLI runs).
+  const rawDataDir = env.SKILLFUND_DATA_DIR || './data';
+  const dataDir = rawDataDir.startsWith('memory://') ? rawDataDir : path.resolve(rawDataDir);
+  return Object.freeze({
+    databaseUrl: readDatabaseUrl(env),
+    dataDir,
+    uploadDir: path.resolve(
+      env.SKILLFUND_UPLOAD_DIR ||
+        (dataDir.startsWith('memory://')
+          ? path.join(os.tmpdir(), 'skillfund-uploads')
+          : path.join(dataDir, 'uploads')),
+    ),
+    port: readInteger(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    logLevel: logLevel as Config['logLevel'],
+    isDemoMode: readBoolean(env, 'SKILLFUND_DEMO', true),
+    publicNoticeWorkingDays: readInteger(env, 'SKILLFUND_NOTICE_DAYS', 5, 1, 60),
+    clockStart: readDate(env, 'SKILLFUND_CLOCK_START'),
+    dataKeyring: readKeyring(env, readBoolean(env, 'SKILLFUND_DEMO', true)),
+    sessionIdleMinutes: readInteger(env, 'SKILLFUND_SESSION_IDLE_MINUTES', 30, 1, 120),
+    sessionAbsoluteMinutes: readInteger(env, 'SKILLFUND_SESSION_ABSOLUTE_MINUTES', 720, 5, 1440),
+    loginRatePerMinute: readInteger(env, 'SKILLFUND_LOGIN_RATE_PER_MINUTE', 10, 1, 10000),
+    publicRatePerMinute: readInteger(env, 'SKILLFUND_PUBLIC_RATE_PER_MINUTE', 300, 1, 100000),
+  });
+}

@@ -1,0 +1,736 @@
+import type { FastifyInstance } from 'fastify';
+import { hasPermission } from '../auth/roles.ts';
+import { assertRegionScope } from '../auth/scope.ts';
+import { PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
+import { AppError } from '../shared/errors.ts';
+import {
+  type AgencyContract,
+  createAgencyContract,
+  evaluateAgency,
+  listAgencyContracts,
+  listAgencyEvaluations,
+} from './agency.service.ts';
+import {
+  addCaseAttachment,
+  addCaseNote,
+  type CaseDecision,
+  type CaseListQuery,
+  decideCase,
+  getVisibleCase,
+  listCases,
+  openCase,
+} from './case.service.ts';
+import {
+  designateHighSkillBase,
+  listHighSkillBases,
+  listInspections,
+  listRatings,
+  type RatingListQuery,
+  ratingHistory,
+  recomputeRatings,
+  recordInspection,
+} from './rating.service.ts';
+import {
+  importReferenceList,
+  LIST_SOURCES,
+  type ListSource,
+  listReferenceLists,
+  type ReferenceListImport,
+} from './reference-list.service.ts';
+import { BLOCK_THRESHOLD, RULE_CODES, RULES } from './risk.rules.ts';
+import {
+  type AlertListQuery,
+  alertsOfClaim,
+  clearAlert,
+  getVisibleAlert,
+  listAlerts,
+  listSweepRuns,
+  runSweep,
+} from './risk.service.ts';
+import {
+  decideAppeal,
+  fileAppeal,
+  getVisibleSanction,
+  imposeSanction,
+  listSanctions,
+} from './sanction.service.ts';
+
+const TAGS = ['supervision'];
+const date = { type: 'string', format: 'date' } as const;
+const regionCode = { type: 'string', pattern: '^[0-9]{6}$' } as const;
+const id = { type: 'integer', minimum: 1 } as const;
+const idParams = { type: 'object', required: ['id'], properties: { id } } as const;
+const reason = { type: 'string', minLength: 1, maxLength: 1000 } as const;
+const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const;
+const listQuery = (properties: Record<string, unknown>) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    properties: { ...PAGE_QUERY_PROPERTIES, ...properties },
+  }) as const;
+
+type Page = { page: number; pageSize: number };
+
+/** Supervision: risk alerts and sweeps, data-comparison lists, cases, sanctions, ratings, agencies. */
+export async function supervisionRoutes(app: FastifyInstance): Promise<void> {
+  const db = () => app.deps.database.db;
+  const inTransaction = <T>(work: (trx: ReturnType<typeof db>) => Promise<T>) =>
+    db()
+      .transaction()
+      .execute((trx) => work(trx));
+
+  app.get(
+    '/api/supervision/rules',
+    {
+      config: { access: 'supervision.read' },
+      schema: { tags: TAGS, summary: '风险筛查规则、基础分值与拦截阈值' },
+    },
+    async () => ({ blockThreshold: BLOCK_THRESHOLD, items: RULE_CODES.map((code) => RULES[code]) }),
+  );
+
+  app.get<{ Querystring: AlertListQuery }>(
+    '/api/supervision/alerts',
+    {
+      config: { access: 'supervision.read' },
+      schema: {
+        tags: TAGS,
+        summary: '风险预警分页查询（按状态、规则、辖区、班级、申请、机构、分值、发现日期筛选）',
+        querystring: listQuery({
+          status: { type: 'string', enum: ['open', 'cleared', 'in_case', 'confirmed'] },
+          ruleCode: { type: 'string', enum: [...RULE_CODES] },
+          regionCode,
+          classId: id,
+          claimId: id,
+          institutionId: id,
+          minScore: { type: 'integer', minimum: 0, maximum: 100 },
+          detectedFrom: date,
+          detectedTo: date,
+        }),
+      },
+    },
+    async (request) => listAlerts(db(), request.principal!, request.query),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/supervision/alerts/:id',
+    {
+      config: { access: 'supervision.read' },
+      schema: { tags: TAGS, summary: '风险预警详情（含证据）', params: idParams },
+    },
+    async (request) => getVisibleAlert(db(), request.principal!, request.params.id),
+  );
+
+  app.post<{ Params: { id: number }; Body: { reason: string } }>(
+    '/api/supervision/alerts/:id/clear',
+    {
+      config: { access: 'supervision.case' },
+      schema: {
+        tags: TAGS,
+        summary: '核查后解除预警（须填写理由，留痕）；无其他高风险预警的申请随之解除拦截',
+        params: idParams,
+        body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason } },
+      },
+    },
+    async (request) =>
+      inTransaction((trx) => clearAlert(trx, request.auditContext, request.params.id, request.body.reason)),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/supervision/claims/:id/alerts',
+    {
+      config: { access: 'supervision.read' },
+      schema: { tags: TAGS, summary: '某笔补贴申请涉及的风险预警', params: idParams },
+    },
+    async (request) => {
+      const claim = await db()
+        .selectFrom('claim')
+        .select(['region_code'])
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
+      if (!claim)
+        throw new AppError('NOT_FOUND', `补贴申请不存在：${request.params.id}`, [
+          { field: 'id', message: 'not found' },
+        ]);
+      assertRegionScope(request.principal!, claim.region_code);
+      return { items: await alertsOfClaim(db(), request.params.id) };
+    },
+  );
+
+  app.post(
+    '/api/supervision/sweeps',
+    {
+      config: { access: 'supervision.case' },
+      schema: { tags: TAGS, summary: '对本省全部数据运行风险筛查（定时任务亦调用此功能）', body: emptyBody },
+    },
+    async (request, reply) => {
+      const result = await inTransaction((trx) =>
+        runSweep(trx, request.auditContext, { provinceCode: request.principal!.provinceCode }),
+      );
+      reply.code(201);
+      return result;
+    },
+  );
+
+  app.get<{ Querystring: Page }>(
+    '/api/supervision/sweeps',
+    {
+      config: { access: 'supervision.read' },
+      schema: { tags: TAGS, summary: '风险筛查运行记录', querystring: listQuery({}) },
+    },
+    async (request) => listSweepRuns(db(), request.principal!, request.query),
+  );
+
+  app.post<{ Body: ReferenceListImport }>(
+    '/api/supervision/reference-lists',
+    {
+      config: { access: 'supervision.case' },
+      schema: {
+        tags: TAGS,
+        summary: '导入大数据比对名单（社保参保、养老金领取、全日制学籍；CSV，身份证号仅存盲索引）',
+        body: {
+          type: 'object',
+          required: ['source', 'title', 'asOf', 'regionCode', 'csv'],
+          additionalProperties: false,
+          properties: {
+            source: { type: 'string', enum: [...LIST_SOURCES] },
+            title: { type: 'string', minLength: 1, maxLength: 200 },
+            asOf: date,
+            regionCode,
+            csv: { type: 'string', minLength: 1, maxLength: 20_000_000 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const list = await inTransaction((trx) => importReferenceList(trx, request.auditContext, request.body));
+      reply.code(201);
+      return list;
+    },
+  );
+
+  app.get<{ Querystring: Page & { source?: ListSource } }>(
+    '/api/supervision/reference-lists',
+    {
+      config: { access: 'supervision.read' },
+      schema: {
+        tags: TAGS,
+        summary: '已导入的比对名单',
+        querystring: listQuery({ source: { type: 'string', enum: [...LIST_SOURCES] } }),
+      },
+    },
+    async (request) => listReferenceLists(db(), request.principal!, request.query),
+  );
+
+  registerCaseRoutes(app, inTransaction);
+  registerSanctionRoutes(app, inTransaction);
+  registerRatingRoutes(app, inTransaction);
+  registerAgencyRoutes(app, inTransaction);
+}
+
+type InTransaction = <T>(work: (trx: FastifyInstance['deps']['database']['db']) => Promise<T>) => Promise<T>;
+
+function registerCaseRoutes(app: FastifyInstance, inTransaction: InTransaction): void {
+  const db = () => app.deps.database.db;
+  app.post<{ Body: { alertIds: number[]; title: string; agencyId?: number } }>(
+    '/api/supervision/cases',
+    {
+      config: { access: 'supervision.case' },
+      schema: {
+        tags: TAGS,
+        summary: '由风险预警立案核查',
+        body: {
+          type: 'object',
+          required: ['alertIds', 'title'],
+          additionalProperties: false,
+          properties: {
+            alertIds: { type: 'array', minItems: 1, maxItems: 200, items: id },
+            title: { type: 'string', minLength: 1, maxLength: 200 },
+            agencyId: id,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const detail = await inTransaction((trx) => openCase(trx, request.auditContext, request.body));
+      reply.code(201);
+      return detail;
+    },
+  );
+
+  app.get<{ Querystring: CaseListQuery }>(
+    '/api/supervision/cases',
+    {
+      config: { access: 'supervision.read' },
+      schema: {
+        tags: TAGS,
+        summary: '核查案件分页查询',
+        querystring: listQuery({
+          status: { type: 'string', enum: ['open', 'cleared', 'confirmed'] },
+          regionCode,
+          institutionId: id,
+          openedFrom: date,
+          openedTo: date,
+        }),
+      },
+    },
+    async (request) => listCases(db(), request.principal!, request.query),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/supervision/cases/:id',
+    {
+      config: { access: 'supervision.read' },
+      schema: { tags: TAGS, summary: '核查案件详情', params: idParams },
+    },
+    async (request) => getVisibleCase(db(), request.principal!, request.params.id),
+  );
+
+  app.post<{ Params: { id: number }; Body: { content: string } }>(
+    '/api/supervision/cases/:id/notes',
+    {
+      config: { access: 'supervision.case' },
+      schema: {
+        tags: TAGS,
+        summary: '添加核查记录（只增不改）',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['content'],
+          additionalProperties: false,
+          properties: { content: { type: 'string', minLength: 1, maxLength: 5000 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const detail = await inTransaction((trx) =>
+        addCaseNote(trx, request.auditContext, request.params.id, request.body.content),
+      );
+      reply.code(201);
+      return detail;
+    },
+  );
+
+  app.post<{
+    Params: { id: number };
+    Body: { fileName: string; contentType: string; contentBase64: string };
+  }>(
+    '/api/supervision/cases/:id/attachments',
+    {
+      config: { access: 'supervision.case' },
+      schema: {
+        tags: TAGS,
+        summary: '上传核查证据（Base64，按 SHA-256 存储）',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['fileName', 'contentType', 'contentBase64'],
+          additionalProperties: false,
+          properties: {
+            fileName: { type: 'string', minLength: 1, maxLength: 200 },
+            contentType: { type: 'string', minLength: 1, maxLength: 100 },
+            contentBase64: { type: 'string', minLength: 1, maxLength: 14_000_000 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const detail = await inTransaction((trx) =>
+        addCaseAttachment(trx, request.auditContext, {
+          caseId: request.params.id,
+          fileName: request.body.fileName,
+          contentType: request.body.contentType,
+          content: Buffer.from(request.body.contentBase64, 'base64'),
+          uploadDir: app.deps.config.uploadDir,
+        }),
+      );
+      reply.code(201);
+      return detail;
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: CaseDecision }>(
+    '/api/supervision/cases/:id/decision',
+    {
+      config: { access: 'supervision.case' },
+      schema: {
+        tags: TAGS,
+        summary: '案件结论：排除疑点，或认定违规（剔除补贴、追回已付资金、可暂停或列入黑名单）',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['outcome', 'reason'],
+          additionalProperties: false,
+          properties: {
+            outcome: { type: 'string', enum: ['cleared', 'confirmed'] },
+            reason,
+            claimLineIds: { type: 'array', maxItems: 5000, items: id },
+            valueDate: date,
+            sanction: {
+              type: 'object',
+              required: ['target', 'action', 'effectiveDate'],
+              additionalProperties: false,
+              properties: {
+                target: { type: 'string', enum: ['institution', 'agency'] },
+                action: { type: 'string', enum: ['suspended', 'blacklisted'] },
+                effectiveDate: date,
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      if (request.body.sanction && !hasPermission(request.principal!.role, 'supervision.sanction'))
+        throw new AppError('FORBIDDEN', '无权作出处罚', [
+          { field: 'sanction', message: 'supervision.sanction required' },
+        ]);
+      return inTransaction((trx) =>
+        decideCase(trx, request.auditContext, request.params.id, request.body, app.clock),
+      );
+    },
+  );
+}
+
+function registerSanctionRoutes(app: FastifyInstance, inTransaction: InTransaction): void {
+  const db = () => app.deps.database.db;
+  app.post<{
+    Body: {
+      organisationId: number;
+      action: 'suspended' | 'blacklisted';
+      effectiveDate: string;
+      reason: string;
+    };
+  }>(
+    '/api/supervision/sanctions',
+    {
+      config: { access: 'supervision.sanction' },
+      schema: {
+        tags: TAGS,
+        summary: '暂停培训机构或第三方审核机构，或列入黑名单（列入黑名单的审核机构不能再审核）',
+        body: {
+          type: 'object',
+          required: ['organisationId', 'action', 'effectiveDate', 'reason'],
+          additionalProperties: false,
+          properties: {
+            organisationId: id,
+            action: { type: 'string', enum: ['suspended', 'blacklisted'] },
+            effectiveDate: date,
+            reason,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const sanction = await inTransaction((trx) => imposeSanction(trx, request.auditContext, request.body));
+      reply.code(201);
+      return sanction;
+    },
+  );
+
+  app.get<{ Querystring: Page & { organisationId?: number; action?: 'suspended' | 'blacklisted' } }>(
+    '/api/supervision/sanctions',
+    {
+      config: { access: 'supervision.read' },
+      schema: {
+        tags: TAGS,
+        summary: '处罚（暂停、黑名单）及申诉记录',
+        querystring: listQuery({
+          organisationId: id,
+          action: { type: 'string', enum: ['suspended', 'blacklisted'] },
+          appealStatus: { type: 'string', enum: ['none', 'filed', 'upheld', 'overturned'] },
+        }),
+      },
+    },
+    async (request) => listSanctions(db(), request.principal!, request.query),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/supervision/sanctions/:id',
+    { config: { access: 'supervision.read' }, schema: { tags: TAGS, summary: '处罚详情', params: idParams } },
+    async (request) => getVisibleSanction(db(), request.principal!, request.params.id),
+  );
+
+  app.post<{ Params: { id: number }; Body: { filedOn: string; grounds: string } }>(
+    '/api/supervision/sanctions/:id/appeal',
+    {
+      config: { access: 'supervision.sanction' },
+      schema: {
+        tags: TAGS,
+        summary: '登记被处罚单位的书面申诉',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['filedOn', 'grounds'],
+          additionalProperties: false,
+          properties: { filedOn: date, grounds: reason },
+        },
+      },
+    },
+    async (request) =>
+      inTransaction((trx) => fileAppeal(trx, request.auditContext, request.params.id, request.body)),
+  );
+
+  app.post<{
+    Params: { id: number };
+    Body: { isOverturned: boolean; decision: string; effectiveDate: string };
+  }>(
+    '/api/supervision/sanctions/:id/appeal-decision',
+    {
+      config: { access: 'supervision.sanction' },
+      schema: {
+        tags: TAGS,
+        summary: '申诉处理结论（撤销处罚则恢复单位状态）',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['isOverturned', 'decision', 'effectiveDate'],
+          additionalProperties: false,
+          properties: { isOverturned: { type: 'boolean' }, decision: reason, effectiveDate: date },
+        },
+      },
+    },
+    async (request) =>
+      inTransaction((trx) => decideAppeal(trx, request.auditContext, request.params.id, request.body)),
+  );
+}
+
+function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction): void {
+  const db = () => app.deps.database.db;
+  app.post<{
+    Body: {
+      institutionId: number;
+      inspectedOn: string;
+      result: 'passed' | 'minor_issues' | 'failed';
+      findings: string;
+    };
+  }>(
+    '/api/supervision/inspections',
+    {
+      config: { access: 'supervision.case' },
+      schema: {
+        tags: TAGS,
+        summary: '登记对培训机构的检查结果',
+        body: {
+          type: 'object',
+          required: ['institutionId', 'inspectedOn', 'result', 'findings'],
+          additionalProperties: false,
+          properties: {
+            institutionId: id,
+            inspectedOn: date,
+            result: { type: 'string', enum: ['passed', 'minor_issues', 'failed'] },
+            findings: reason,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const inspection = await inTransaction((trx) =>
+        recordInspection(trx, request.auditContext, request.body),
+      );
+      reply.code(201);
+      return inspection;
+    },
+  );
+
+  app.get<{ Querystring: Page & { institutionId?: number; result?: 'passed' | 'minor_issues' | 'failed' } }>(
+    '/api/supervision/inspections',
+    {
+      config: { access: 'supervision.read' },
+      schema: {
+        tags: TAGS,
+        summary: '检查记录',
+        querystring: listQuery({
+          institutionId: id,
+          result: { type: 'string', enum: ['passed', 'minor_issues', 'failed'] },
+        }),
+      },
+    },
+    async (request) => listInspections(db(), request.principal!, request.query),
+  );
+
+  app.post<{ Body: { year: number } }>(
+    '/api/supervision/ratings/recompute',
+    {
+      config: { access: 'supervision.case' },
+      schema: {
+        tags: TAGS,
+        summary: '重新评定辖区内培训机构的年度信用等级（A/B/C/D，含重庆高技能人才培训基地达标检查）',
+        body: {
+          type: 'object',
+          required: ['year'],
+          additionalProperties: false,
+          properties: { year: { type: 'integer', minimum: 2019, maximum: 2100 } },
+        },
+      },
+    },
+    async (request) =>
+      inTransaction((trx) =>
+        recomputeRatings(
+          trx,
+          request.auditContext,
+          { year: request.body.year, regionCode: request.principal!.regionCode },
+          app.clock,
+        ),
+      ),
+  );
+
+  app.get<{ Querystring: RatingListQuery }>(
+    '/api/supervision/ratings',
+    {
+      config: { access: 'supervision.read' },
+      schema: {
+        tags: TAGS,
+        summary: '培训机构信用等级（每个机构每年度最新一次评定，含评定说明）',
+        querystring: listQuery({
+          year: { type: 'integer', minimum: 2019, maximum: 2100 },
+          grade: { type: 'string', enum: ['A', 'B', 'C', 'D'] },
+          institutionId: id,
+        }),
+      },
+    },
+    async (request) => listRatings(db(), request.principal!, request.query),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/supervision/institutions/:id/ratings',
+    {
+      config: { access: 'supervision.read' },
+      schema: { tags: TAGS, summary: '某培训机构的信用等级历史及说明', params: idParams },
+    },
+    async (request) => ({ items: await ratingHistory(db(), request.principal!, request.params.id) }),
+  );
+
+  app.post<{ Body: { organisationId: number; baseLevel: 'national' | 'municipal'; designatedOn: string } }>(
+    '/api/supervision/high-skill-bases',
+    {
+      config: { access: 'supervision.sanction' },
+      schema: {
+        tags: TAGS,
+        summary: '登记国家级或市级高技能人才培训基地',
+        body: {
+          type: 'object',
+          required: ['organisationId', 'baseLevel', 'designatedOn'],
+          additionalProperties: false,
+          properties: {
+            organisationId: id,
+            baseLevel: { type: 'string', enum: ['national', 'municipal'] },
+            designatedOn: date,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const base = await inTransaction((trx) =>
+        designateHighSkillBase(trx, request.auditContext, request.body),
+      );
+      reply.code(201);
+      return base;
+    },
+  );
+
+  app.get<{ Querystring: Page & { status?: 'active' | 'revoked' } }>(
+    '/api/supervision/high-skill-bases',
+    {
+      config: { access: 'supervision.read' },
+      schema: {
+        tags: TAGS,
+        summary: '高技能人才培训基地及其资格状态',
+        querystring: listQuery({ status: { type: 'string', enum: ['active', 'revoked'] } }),
+      },
+    },
+    async (request) => listHighSkillBases(db(), request.principal!, request.query),
+  );
+}
+
+function registerAgencyRoutes(app: FastifyInstance, inTransaction: InTransaction): void {
+  const db = () => app.deps.database.db;
+  app.post<{ Body: Omit<AgencyContract, 'id' | 'provinceCode' | 'status' | 'terminatedOn'> }>(
+    '/api/supervision/agency-contracts',
+    {
+      config: { access: 'supervision.sanction' },
+      schema: {
+        tags: TAGS,
+        summary: '登记第三方审核机构的政府购买服务合同（服务地区、期限）',
+        body: {
+          type: 'object',
+          required: ['agencyId', 'contractNumber', 'regionCodes', 'startsOn', 'endsOn'],
+          additionalProperties: false,
+          properties: {
+            agencyId: id,
+            contractNumber: { type: 'string', minLength: 1, maxLength: 100 },
+            regionCodes: { type: 'array', minItems: 1, maxItems: 200, items: regionCode },
+            startsOn: date,
+            endsOn: date,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const contract = await inTransaction((trx) =>
+        createAgencyContract(trx, request.auditContext, request.body),
+      );
+      reply.code(201);
+      return contract;
+    },
+  );
+
+  app.get<{ Querystring: Page & { agencyId?: number; status?: 'active' | 'terminated' } }>(
+    '/api/supervision/agency-contracts',
+    {
+      config: { access: 'supervision.read' },
+      schema: {
+        tags: TAGS,
+        summary: '第三方审核机构合同',
+        querystring: listQuery({ agencyId: id, status: { type: 'string', enum: ['active', 'terminated'] } }),
+      },
+    },
+    async (request) => listAgencyContracts(db(), request.principal!, request.query),
+  );
+
+  app.post<{
+    Body: {
+      agencyId: number;
+      periodStart: string;
+      periodEnd: string;
+      officerScore: number;
+      comments: string;
+    };
+  }>(
+    '/api/supervision/agency-evaluations',
+    {
+      config: { access: 'supervision.case' },
+      schema: {
+        tags: TAGS,
+        summary: '第三方审核机构工作效果评估（审核量、漏审违规、经办评分）',
+        body: {
+          type: 'object',
+          required: ['agencyId', 'periodStart', 'periodEnd', 'officerScore', 'comments'],
+          additionalProperties: false,
+          properties: {
+            agencyId: id,
+            periodStart: date,
+            periodEnd: date,
+            officerScore: { type: 'integer', minimum: 0, maximum: 100 },
+            comments: reason,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const evaluation = await inTransaction((trx) =>
+        evaluateAgency(trx, request.auditContext, request.body),
+      );
+      reply.code(201);
+      return evaluation;
+    },
+  );
+
+  app.get<{ Querystring: Page & { agencyId?: number } }>(
+    '/api/supervision/agency-evaluations',
+    {
+      config: { access: 'supervision.read' },
+      schema: { tags: TAGS, summary: '第三方审核机构评估记录', querystring: listQuery({ agencyId: id }) },
+    },
+    async (request) => listAgencyEvaluations(db(), request.principal!, request.query),
+  );
+}

@@ -1,0 +1,203 @@
+import type { Executor } from '../db/database.ts';
+import { getOrganisation } from '../registry/organisation.service.ts';
+import { getPerson, getPersons, type Person } from '../registry/person.service.ts';
+import { notFound } from '../shared/errors.ts';
+import { attendanceSummary, type TraineeAttendance } from './attendance.service.ts';
+import {
+  type Certificate,
+  certificatesOfClass,
+  certificatesOfPerson,
+  type ExamResult,
+  listExamResults,
+} from './certificate.service.ts';
+import { getClass, type TrainingClass } from './class.service.ts';
+
+/**
+ * Online class hours count towards credits only up to the documented share of the total:
+ * Chongqing 渝人社发〔2021〕12号 二 "线上培训学时原则上不超过培训总学时的30%". Provinces whose
+ * documents set no share count online hours in full.
+ */
+export const ONLINE_CREDIT_SHARE: Record<
+  string,
+  { maxSharePercent: number; citation: { document: string; article: string } }
+> = {
+  '500000': {
+    maxSharePercent: 30,
+    citation: { document: '渝人社发〔2021〕12号', article: '二、建立弹性学制、弹性学时' },
+  },
+};
+
+/** Online hours credited for a class: at most share × (offline + credited online). */
+export function creditedOnlineHours(
+  provinceCode: string,
+  offlineClassHours: number,
+  onlineClassHours: number,
+): number {
+  const rule = ONLINE_CREDIT_SHARE[provinceCode];
+  if (!rule) return onlineClassHours;
+  const cap = Math.floor((offlineClassHours * rule.maxSharePercent) / (100 - rule.maxSharePercent));
+  return Math.min(onlineClassHours, cap);
+}
+
+/** A subsidy paid to or for the person, as the claims domain reports it. */
+export interface ArchiveSubsidy {
+  claimId: number;
+  subsidyKind: string;
+  amountFen: number;
+  paidOn: string | null;
+  classId: number | null;
+  certificateId: number | null;
+}
+
+/** Where the claims domain plugs in the subsidies of a person (empty until claims exist). */
+export type SubsidyHistorySource = (executor: Executor, personId: number) => Promise<ArchiveSubsidy[]>;
+
+let subsidyHistorySource: SubsidyHistorySource = async () => [];
+
+/** Extension point: the claims service registers its reader here at start-up. */
+export function registerSubsidyHistorySource(source: SubsidyHistorySource): void {
+  subsidyHistorySource = source;
+}
+
+export interface ArchiveClass {
+  classId: number;
+  classCode: string | null;
+  name: string;
+  occupationCode: string;
+  level: string;
+  institutionId: number;
+  institutionName: string | null;
+  regionCode: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: TrainingClass['status'];
+  isFiled: boolean;
+  attendance: Omit<TraineeAttendance, 'personId'>;
+  creditedClassHours: number;
+  result: Omit<ExamResult, 'classId' | 'personId'> | null;
+}
+
+/** 电子培训档案: every class, attendance total, certificate and subsidy, and accumulated credits. */
+export interface PersonArchive {
+  person: Person;
+  classes: ArchiveClass[];
+  certificates: Certificate[];
+  subsidies: ArchiveSubsidy[];
+  credits: {
+    offlineClassHours: number;
+    onlineClassHours: number;
+    creditedOnlineClassHours: number;
+    /** Offline hours plus credited online hours. */
+    totalCreditedClassHours: number;
+  };
+}
+
+export async function getPersonArchive(executor: Executor, personId: number): Promise<PersonArchive> {
+  const person = await getPerson(executor, personId);
+  if (!person) throw notFound('人员', personId);
+  const enrolments = await executor
+    .selectFrom('enrolment')
+    .select('class_id')
+    .where('person_id', '=', personId)
+    .where('status', '=', 'enrolled')
+    .orderBy('id')
+    .execute();
+  const classes: ArchiveClass[] = [];
+  const credits = {
+    offlineClassHours: 0,
+    onlineClassHours: 0,
+    creditedOnlineClassHours: 0,
+    totalCreditedClassHours: 0,
+  };
+  for (const { class_id: classId } of enrolments) {
+    const trainingClass = (await getClass(executor, classId))!;
+    const summary = (await attendanceSummary(executor, classId)).find(
+      (entry) => entry.personId === personId,
+    )!;
+    const result = (await listExamResults(executor, classId)).find((entry) => entry.personId === personId);
+    const institution = await getOrganisation(executor, trainingClass.institutionId);
+    const creditedOnline = creditedOnlineHours(
+      trainingClass.provinceCode,
+      summary.offlineClassHours,
+      summary.onlineClassHours,
+    );
+    const { personId: _personId, ...attendance } = summary;
+    classes.push({
+      classId,
+      classCode: trainingClass.classCode,
+      name: trainingClass.name,
+      occupationCode: trainingClass.occupationCode,
+      level: trainingClass.level,
+      institutionId: trainingClass.institutionId,
+      institutionName: institution?.name ?? null,
+      regionCode: trainingClass.regionCode,
+      startsAt: trainingClass.startsAt,
+      endsAt: trainingClass.endsAt,
+      status: trainingClass.status,
+      isFiled: trainingClass.isFiled,
+      attendance,
+      creditedClassHours: summary.offlineClassHours + creditedOnline,
+      result: result ? { score: result.score, isPassed: result.isPassed, examDate: result.examDate } : null,
+    });
+    credits.offlineClassHours += summary.offlineClassHours;
+    credits.onlineClassHours += summary.onlineClassHours;
+    credits.creditedOnlineClassHours += creditedOnline;
+  }
+  credits.totalCreditedClassHours = credits.offlineClassHours + credits.creditedOnlineClassHours;
+  return {
+    person,
+    classes,
+    certificates: await certificatesOfPerson(executor, personId),
+    subsidies: await subsidyHistorySource(executor, personId),
+    credits,
+  };
+}
+
+export interface ClaimTrainee {
+  person: Person;
+  attendance: TraineeAttendance;
+  result: ExamResult | null;
+  certificates: Certificate[];
+}
+
+/** Everything the claims engine needs about a class, in one read. */
+export interface ClassForClaim {
+  trainingClass: TrainingClass;
+  regionCode: string;
+  provinceCode: string;
+  approvedAt: Date | null;
+  startsAt: Date;
+  /** approvedAt < startsAt (开班备案 before the start). */
+  isFiled: boolean;
+  trainees: ClaimTrainee[];
+}
+
+export async function getClassForClaim(executor: Executor, classId: number): Promise<ClassForClaim> {
+  const trainingClass = await getClass(executor, classId);
+  if (!trainingClass) throw notFound('培训班', classId);
+  const attendance = await attendanceSummary(executor, classId);
+  const results = await listExamResults(executor, classId);
+  const certificates = await certificatesOfClass(executor, classId);
+  const persons = new Map(
+    (
+      await getPersons(
+        executor,
+        attendance.map((entry) => entry.personId),
+      )
+    ).map((person) => [person.id, person]),
+  );
+  return {
+    trainingClass,
+    regionCode: trainingClass.regionCode,
+    provinceCode: trainingClass.provinceCode,
+    approvedAt: trainingClass.approvedAt,
+    startsAt: trainingClass.startsAt,
+    isFiled: trainingClass.isFiled,
+    trainees: attendance.map((entry) => ({
+      person: persons.get(entry.personId)!,
+      attendance: entry,
+      result: results.find((result) => result.personId === entry.personId) ?? null,
+      certificates: certificates.filter((certificate) => certificate.personId === entry.personId),
+    })),
+  };
+}

@@ -1,0 +1,370 @@
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import { type Principal, regionLikePattern } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import { assertOccupationExists } from '../registry/occupation.service.ts';
+import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
+import { getPerson } from '../registry/person.service.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import type { CertificateType } from '../shared/vocabulary.ts';
+import { assertApproved, getClass } from './class.service.ts';
+import { isEnrolled } from './enrolment.service.ts';
+
+export type { CertificateType } from '../shared/vocabulary.ts';
+export { CERTIFICATE_TYPES } from '../shared/vocabulary.ts';
+
+export interface ExamResult {
+  classId: number;
+  personId: number;
+  score: number;
+  isPassed: boolean;
+  examDate: string;
+}
+
+/** Records (or corrects) a trainee's exam result; the class must be approved. */
+export async function recordExamResult(
+  executor: Executor,
+  context: AuditContext,
+  classId: number,
+  result: Omit<ExamResult, 'classId'>,
+): Promise<ExamResult> {
+  const trainingClass = await getClass(executor, classId);
+  if (!trainingClass) throw notFound('培训班', classId);
+  assertApproved(trainingClass);
+  if (!(await isEnrolled(executor, classId, result.personId))) {
+    throw new AppError('VALIDATION_FAILED', '该人员不在本班名单中', [
+      { field: 'personId', message: 'not enrolled' },
+    ]);
+  }
+  const values = { score: String(result.score), is_passed: result.isPassed, exam_date: result.examDate };
+  await executor
+    .insertInto('exam_result')
+    .values({
+      province_code: trainingClass.provinceCode,
+      class_id: classId,
+      person_id: result.personId,
+      ...values,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['province_code', 'class_id', 'person_id']).doUpdateSet(values),
+    )
+    .execute();
+  await recordAudit(executor, context, {
+    action: 'class.result',
+    objectType: 'training_class',
+    objectId: classId,
+    provinceCode: trainingClass.provinceCode,
+    after: result,
+  });
+  return { classId, ...result };
+}
+
+type ExamResultRow = {
+  class_id: number;
+  person_id: number;
+  score: string | number;
+  is_passed: boolean;
+  exam_date: string;
+};
+
+function toExamResult(row: ExamResultRow): ExamResult {
+  return {
+    classId: row.class_id,
+    personId: row.person_id,
+    score: Number(row.score),
+    isPassed: row.is_passed,
+    examDate: row.exam_date,
+  };
+}
+
+export async function listExamResults(executor: Executor, classId: number): Promise<ExamResult[]> {
+  const rows = await executor
+    .selectFrom('exam_result')
+    .selectAll()
+    .where('class_id', '=', classId)
+    .orderBy('person_id')
+    .execute();
+  return rows.map(toExamResult);
+}
+
+export interface ExamResultListQuery extends PageRequest {
+  isPassed?: boolean;
+  /** Exam date, inclusive. */
+  examFrom?: string;
+  examTo?: string;
+}
+
+/** One page of a class's exam results, by person, filtered by outcome and exam date. */
+export async function listExamResultPage(
+  executor: Executor,
+  classId: number,
+  query: ExamResultListQuery,
+): Promise<Page<ExamResult>> {
+  let base = executor.selectFrom('exam_result').where('class_id', '=', classId);
+  if (query.isPassed !== undefined) base = base.where('is_passed', '=', query.isPassed);
+  if (query.examFrom) base = base.where('exam_date', '>=', query.examFrom);
+  if (query.examTo) base = base.where('exam_date', '<=', query.examTo);
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll()
+    .orderBy('person_id')
+    .limit(query.pageSize)
+    .offset(offsetOf(query))
+    .execute();
+  return { items: rows.map(toExamResult), total: Number(total), page: query.page, pageSize: query.pageSize };
+}
+
+export interface Certificate {
+  id: number;
+  provinceCode: string;
+  personId: number;
+  classId: number | null;
+  certificateType: CertificateType;
+  level: string | null;
+  occupationCode: string | null;
+  certificateNumber: string;
+  issuer: string;
+  issuerOrganisationId: number | null;
+  issuedOn: string;
+}
+
+export interface NewCertificate {
+  personId: number;
+  classId?: number | null;
+  certificateType: CertificateType;
+  level?: string | null;
+  occupationCode?: string | null;
+  certificateNumber: string;
+  issuer: string;
+  issuerOrganisationId?: number | null;
+  issuedOn: string;
+}
+
+type CertificateRow = {
+  id: number;
+  province_code: string;
+  person_id: number;
+  class_id: number | null;
+  certificate_type: string;
+  level: string | null;
+  occupation_code: string | null;
+  certificate_number: string;
+  issuer: string;
+  issuer_organisation_id: number | null;
+  issued_on: string;
+};
+
+function toCertificate(row: CertificateRow): Certificate {
+  return {
+    id: row.id,
+    provinceCode: row.province_code,
+    personId: row.person_id,
+    classId: row.class_id,
+    certificateType: row.certificate_type as CertificateType,
+    level: row.level,
+    occupationCode: row.occupation_code,
+    certificateNumber: row.certificate_number,
+    issuer: row.issuer,
+    issuerOrganisationId: row.issuer_organisation_id,
+    issuedOn: row.issued_on,
+  };
+}
+
+/**
+ * Issues a certificate to a person, optionally for a class (which must be approved: 409
+ * CLASS_NOT_APPROVED, and the person on its roster). The number is unique per issuer and type
+ * nationwide (409 DUPLICATE_CERTIFICATE).
+ */
+export async function issueCertificate(
+  executor: Executor,
+  context: AuditContext,
+  input: NewCertificate,
+): Promise<Certificate> {
+  const person = await getPerson(executor, input.personId);
+  if (!person) throw notFound('人员', input.personId);
+  let provinceCode = person.provinceCode;
+  if (input.classId) {
+    const trainingClass = await getClass(executor, input.classId);
+    if (!trainingClass) throw notFound('培训班', input.classId);
+    assertApproved(trainingClass);
+    if (
+      context.actor?.role === 'institution_operator' &&
+      context.actor.organisationId !== trainingClass.institutionId
+    ) {
+      throw new AppError('FORBIDDEN', '只能为本机构的培训班发证', [
+        { field: 'classId', message: 'another organisation' },
+      ]);
+    }
+    if (!(await isEnrolled(executor, input.classId, input.personId))) {
+      throw new AppError('VALIDATION_FAILED', '该人员不在本班名单中', [
+        { field: 'personId', message: 'not enrolled' },
+      ]);
+    }
+    provinceCode = trainingClass.provinceCode;
+  }
+  if (input.occupationCode) await assertOccupationExists(executor, input.occupationCode);
+  const certificateNumber = input.certificateNumber.trim();
+  const duplicate = await executor
+    .selectFrom('certificate')
+    .select(['id', 'person_id'])
+    .where('issuer', '=', input.issuer)
+    .where('certificate_type', '=', input.certificateType)
+    .where('certificate_number', '=', certificateNumber)
+    .executeTakeFirst();
+  if (duplicate) {
+    throw new AppError('DUPLICATE_CERTIFICATE', `证书编号已存在：${certificateNumber}`, [
+      {
+        field: 'certificateNumber',
+        message: 'this issuer already issued a certificate of this type with this number',
+        certificateId: duplicate.id,
+      },
+    ]);
+  }
+  const row = await executor
+    .insertInto('certificate')
+    .values({
+      province_code: provinceCode,
+      person_id: input.personId,
+      person_province_code: person.provinceCode,
+      class_id: input.classId ?? null,
+      certificate_type: input.certificateType,
+      level: input.level ?? null,
+      occupation_code: input.occupationCode ?? null,
+      certificate_number: certificateNumber,
+      issuer: input.issuer,
+      issuer_organisation_id: input.issuerOrganisationId ?? null,
+      issued_on: input.issuedOn,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const certificate = toCertificate(row);
+  await recordAudit(executor, context, {
+    action: 'certificate.issue',
+    objectType: 'certificate',
+    objectId: row.id,
+    provinceCode,
+    after: certificate,
+  });
+  return certificate;
+}
+
+export async function certificatesOfPerson(executor: Executor, personId: number): Promise<Certificate[]> {
+  const rows = await executor
+    .selectFrom('certificate')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('issued_on')
+    .orderBy('id')
+    .execute();
+  return rows.map(toCertificate);
+}
+
+export async function certificatesByIds(executor: Executor, ids: readonly number[]): Promise<Certificate[]> {
+  if (ids.length === 0) return [];
+  const rows = await executor
+    .selectFrom('certificate')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .execute();
+  return rows.map(toCertificate);
+}
+
+export async function certificatesOfClass(executor: Executor, classId: number): Promise<Certificate[]> {
+  const rows = await executor
+    .selectFrom('certificate')
+    .selectAll()
+    .where('class_id', '=', classId)
+    .orderBy('id')
+    .execute();
+  return rows.map(toCertificate);
+}
+
+export interface CertificateListQuery extends PageRequest {
+  regionCode?: string;
+  classId?: number;
+  personId?: number;
+  certificateType?: CertificateType;
+  issuedFrom?: string;
+  issuedTo?: string;
+}
+
+/** Certificates of classes within the caller's scope (own institution, or region subtree). */
+export async function listCertificates(
+  executor: Executor,
+  principal: Principal,
+  query: CertificateListQuery,
+): Promise<Page<Certificate>> {
+  let base = executor
+    .selectFrom('certificate')
+    .leftJoin('training_class', (join) =>
+      join
+        .onRef('training_class.id', '=', 'certificate.class_id')
+        .onRef('training_class.province_code', '=', 'certificate.province_code'),
+    );
+  if (principal.organisationId !== null) {
+    const organisationId = principal.organisationId;
+    base = base.where((eb) =>
+      eb.or([
+        eb('training_class.institution_id', '=', organisationId),
+        eb('certificate.issuer_organisation_id', '=', organisationId),
+      ]),
+    );
+  } else {
+    base = base.where('certificate.province_code', 'like', regionLikePattern(principal.provinceCode));
+    base = base.where((eb) =>
+      eb.or([
+        eb('training_class.region_code', 'is', null),
+        eb('training_class.region_code', 'like', regionLikePattern(principal.regionCode)),
+      ]),
+    );
+  }
+  if (query.regionCode)
+    base = base.where('training_class.region_code', 'like', regionLikePattern(query.regionCode));
+  if (query.classId) base = base.where('certificate.class_id', '=', query.classId);
+  if (query.personId) base = base.where('certificate.person_id', '=', query.personId);
+  if (query.certificateType) base = base.where('certificate.certificate_type', '=', query.certificateType);
+  if (query.issuedFrom) base = base.where('certificate.issued_on', '>=', query.issuedFrom);
+  if (query.issuedTo) base = base.where('certificate.issued_on', '<=', query.issuedTo);
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll('certificate')
+    .orderBy('certificate.id')
+    .limit(query.pageSize)
+    .offset(offsetOf(query))
+    .execute();
+  return { items: rows.map(toCertificate), total: Number(total), page: query.page, pageSize: query.pageSize };
+}
+
+export interface CertificateVerification {
+  valid: boolean;
+  certificateType?: CertificateType;
+  level?: string | null;
+  issuer?: string;
+}
+
+/** Public check: a certificate with this number held by a person of this name. Nothing else leaks. */
+export async function verifyCertificate(
+  executor: Executor,
+  query: { number: string; name: string },
+): Promise<CertificateVerification> {
+  const rows = await executor
+    .selectFrom('certificate')
+    .innerJoin('person', (join) =>
+      join
+        .onRef('person.id', '=', 'certificate.person_id')
+        .onRef('person.province_code', '=', 'certificate.person_province_code'),
+    )
+    .select(['certificate.certificate_type', 'certificate.level', 'certificate.issuer'])
+    .where('certificate.certificate_number', '=', query.number.trim())
+    .where('person.name', '=', query.name.trim())
+    .limit(1)
+    .execute();
+  const row = rows[0];
+  if (!row) return { valid: false };
+  return {
+    valid: true,
+    certificateType: row.certificate_type as CertificateType,
+    level: row.level,
+    issuer: row.issuer,
+  };
+}

@@ -1,0 +1,431 @@
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import type { Executor } from '../db/database.ts';
+import { idNumberProblem, maskIdNumber, phoneProblem } from '../registry/identifiers.ts';
+import { chinaDayEnd, chinaDayStart, offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
+import {
+  findPersonByIdNumber,
+  getPerson,
+  getPersons,
+  type Person,
+  registerPerson,
+} from '../registry/person.service.ts';
+import { findRegion } from '../registry/region.service.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { getClass, type TrainingClass } from './class.service.ts';
+
+export interface Enrolment {
+  id: number;
+  classId: number;
+  personId: number;
+  status: 'enrolled' | 'withdrawn';
+  enrolledAt: Date;
+}
+
+/** Classes whose dates overlap and that still count (filed, approved or completed). */
+const LIVE_CLASS_STATUSES = ['filed', 'approved', 'completed'] as const;
+
+async function assertNoOverlap(
+  executor: Executor,
+  trainingClass: TrainingClass,
+  personId: number,
+): Promise<void> {
+  const other = await executor
+    .selectFrom('enrolment')
+    .innerJoin('training_class', (join) =>
+      join
+        .onRef('training_class.id', '=', 'enrolment.class_id')
+        .onRef('training_class.province_code', '=', 'enrolment.province_code'),
+    )
+    .select([
+      'training_class.id',
+      'training_class.class_code',
+      'training_class.name',
+      'training_class.starts_at',
+      'training_class.ends_at',
+    ])
+    .where('enrolment.person_id', '=', personId)
+    .where('enrolment.status', '=', 'enrolled')
+    .where('training_class.id', '!=', trainingClass.id)
+    .where('training_class.status', 'in', [...LIVE_CLASS_STATUSES])
+    .where('training_class.starts_at', '<', trainingClass.endsAt)
+    .where('training_class.ends_at', '>', trainingClass.startsAt)
+    .executeTakeFirst();
+  if (other) {
+    const label = other.class_code ?? `#${other.id}`;
+    throw new AppError('OVERLAPPING_ENROLMENT', `该人员已参加时间重叠的培训班：${other.name}（${label}）`, [
+      {
+        field: 'personId',
+        message: `already enrolled in overlapping class ${label}`,
+        classId: other.id,
+        classCode: other.class_code,
+        className: other.name,
+      },
+    ]);
+  }
+}
+
+function assertOpenForEnrolment(trainingClass: TrainingClass): void {
+  if (trainingClass.status !== 'filed' && trainingClass.status !== 'approved') {
+    throw new AppError('INVALID_STATE', `培训班状态为 ${trainingClass.status}，不能报名`, [
+      { field: 'classId', message: trainingClass.status },
+    ]);
+  }
+}
+
+/**
+ * Enrols a registered person. Refuses a duplicate, a full class, and (409 OVERLAPPING_ENROLMENT)
+ * a person already enrolled in a class whose dates overlap, naming that class.
+ */
+export async function enrolPerson(
+  executor: Executor,
+  context: AuditContext,
+  classId: number,
+  personId: number,
+): Promise<Enrolment> {
+  const trainingClass = await getClass(executor, classId);
+  if (!trainingClass) throw notFound('培训班', classId);
+  assertOpenForEnrolment(trainingClass);
+  const person = await getPerson(executor, personId);
+  if (!person) throw notFound('人员', personId);
+  // One writer per person at a time, so two overlapping enrolments cannot both pass the check.
+  await sql`select pg_advisory_xact_lock(hashtext(${`enrol:${personId}`}))`.execute(executor);
+  const existing = await executor
+    .selectFrom('enrolment')
+    .select(['id', 'status'])
+    .where('class_id', '=', classId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  if (existing)
+    throw new AppError('CONFLICT', '该人员已在本班名单中', [
+      { field: 'personId', message: 'already enrolled' },
+    ]);
+  await assertNoOverlap(executor, trainingClass, personId);
+  const { count } = await executor
+    .selectFrom('enrolment')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('class_id', '=', classId)
+    .where('status', '=', 'enrolled')
+    .executeTakeFirstOrThrow();
+  if (Number(count) >= trainingClass.capacity) {
+    throw new AppError('VALIDATION_FAILED', `培训班已满（${trainingClass.capacity}人）`, [
+      { field: 'classId', message: 'class is full' },
+    ]);
+  }
+  const row = await executor
+    .insertInto('enrolment')
+    .values({
+      province_code: trainingClass.provinceCode,
+      class_id: classId,
+      person_id: personId,
+      person_province_code: person.provinceCode,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'class.enrol',
+    objectType: 'training_class',
+    objectId: classId,
+    provinceCode: trainingClass.provinceCode,
+    after: { personId },
+  });
+  return { id: row.id, classId, personId, status: row.status, enrolledAt: row.enrolled_at };
+}
+
+export interface EnrolledPerson {
+  enrolment: Enrolment;
+  person: Person;
+}
+
+export interface EnrolmentListQuery extends PageRequest {
+  status?: 'enrolled' | 'withdrawn';
+  enrolledFrom?: string;
+  enrolledTo?: string;
+}
+
+/** One page of a class roster with each person (unmasked: present with presentPerson). */
+export async function listEnrolments(
+  executor: Executor,
+  classId: number,
+  query: EnrolmentListQuery,
+): Promise<Page<EnrolledPerson>> {
+  let base = executor.selectFrom('enrolment').where('class_id', '=', classId);
+  if (query.status) base = base.where('status', '=', query.status);
+  if (query.enrolledFrom) base = base.where('enrolled_at', '>=', chinaDayStart(query.enrolledFrom));
+  if (query.enrolledTo) base = base.where('enrolled_at', '<', chinaDayEnd(query.enrolledTo));
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base.selectAll().orderBy('id').limit(query.pageSize).offset(offsetOf(query)).execute();
+  const persons = new Map(
+    (
+      await getPersons(
+        executor,
+        rows.map((row) => row.person_id),
+      )
+    ).map((person) => [person.id, person]),
+  );
+  return {
+    items: rows.map((row) => ({
+      enrolment: {
+        id: row.id,
+        classId: row.class_id,
+        personId: row.person_id,
+        status: row.status,
+        enrolledAt: row.enrolled_at,
+      },
+      person: persons.get(row.person_id)!,
+    })),
+    total: Number(total),
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+}
+
+/** All enrolled person ids of a class. */
+export async function enrolledPersonIds(executor: Executor, classId: number): Promise<number[]> {
+  const rows = await executor
+    .selectFrom('enrolment')
+    .select('person_id')
+    .where('class_id', '=', classId)
+    .where('status', '=', 'enrolled')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.person_id);
+}
+
+export async function isEnrolled(executor: Executor, classId: number, personId: number): Promise<boolean> {
+  const row = await executor
+    .selectFrom('enrolment')
+    .select('id')
+    .where('class_id', '=', classId)
+    .where('person_id', '=', personId)
+    .where('status', '=', 'enrolled')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roster import (xlsx or csv): validate every row first, write nothing unless accepted.
+
+export interface RosterRow {
+  /** 1-based line of the data row in the file (header is row 1, so the first data row is 2). */
+  rowNumber: number;
+  name: string;
+  idNumber: string;
+  phone: string;
+  householdRegionCode: string;
+}
+
+export interface RosterRejection {
+  rowNumber: number;
+  name: string;
+  /** Masked. */
+  idNumber: string;
+  reasons: { code: string; message: string }[];
+}
+
+export interface RosterReport {
+  totalRows: number;
+  validRows: number;
+  rejected: RosterRejection[];
+  /** True only when accept=valid was passed and the valid rows were written. */
+  isWritten: boolean;
+  enrolled: number;
+  registered: number;
+}
+
+const HEADER_ALIASES: Record<string, keyof Omit<RosterRow, 'rowNumber'>> = {
+  name: 'name',
+  姓名: 'name',
+  idnumber: 'idNumber',
+  身份证号: 'idNumber',
+  身份证号码: 'idNumber',
+  phone: 'phone',
+  手机号: 'phone',
+  联系电话: 'phone',
+  householdregioncode: 'householdRegionCode',
+  户籍地区划代码: 'householdRegionCode',
+  户籍地: 'householdRegionCode',
+};
+
+function rowsFromTable(table: string[][]): RosterRow[] {
+  const [header, ...data] = table;
+  if (!header) return [];
+  const columns = header.map(
+    (cell) => HEADER_ALIASES[cell.trim().toLowerCase()] ?? HEADER_ALIASES[cell.trim()],
+  );
+  if (!columns.includes('name') || !columns.includes('idNumber')) {
+    throw new AppError('VALIDATION_FAILED', '名单缺少“姓名”或“身份证号”列', [
+      { field: 'file', message: 'header must name name and idNumber columns' },
+    ]);
+  }
+  const rows: RosterRow[] = [];
+  data.forEach((cells, index) => {
+    if (cells.every((cell) => cell.trim() === '')) return;
+    const row: RosterRow = {
+      rowNumber: index + 2,
+      name: '',
+      idNumber: '',
+      phone: '',
+      householdRegionCode: '',
+    };
+    columns.forEach((column, columnIndex) => {
+      if (column) row[column] = (cells[columnIndex] ?? '').trim();
+    });
+    rows.push(row);
+  });
+  return rows;
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') {
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('result' in value) return String(value.result ?? '');
+    if ('richText' in value) return value.richText.map((part) => part.text).join('');
+    if (value instanceof Date) return value.toISOString().slice(0, 10);
+  }
+  return String(value);
+}
+
+/** Reads a roster file; the format follows the file name (.xlsx or .csv). */
+export async function parseRosterFile(content: Buffer, fileName: string): Promise<RosterRow[]> {
+  if (/\.xlsx$/i.test(fileName)) {
+    const workbook = new ExcelJS.Workbook();
+    try {
+      await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
+    } catch {
+      throw new AppError('VALIDATION_FAILED', '无法读取 xlsx 文件', [
+        { field: 'file', message: 'not a readable xlsx workbook' },
+      ]);
+    }
+    const sheet = workbook.worksheets[0];
+    if (!sheet) return [];
+    const table: string[][] = [];
+    sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+      const cells: string[] = [];
+      for (let column = 1; column <= sheet.columnCount; column += 1)
+        cells.push(cellText(row.getCell(column).value));
+      table[rowNumber - 1] = cells;
+    });
+    return rowsFromTable(Array.from(table, (cells) => cells ?? []));
+  }
+  if (/\.csv$/i.test(fileName)) {
+    const table = parse(content, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+    }) as string[][];
+    return rowsFromTable(table);
+  }
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', '名单文件须为 .xlsx 或 .csv', [
+    { field: 'file', message: `unsupported file ${fileName}` },
+  ]);
+}
+
+async function rowProblems(
+  executor: Executor,
+  trainingClass: TrainingClass,
+  row: RosterRow,
+  seen: Map<string, number>,
+): Promise<{ code: string; message: string }[]> {
+  const reasons: { code: string; message: string }[] = [];
+  if (row.name === '') reasons.push({ code: 'VALIDATION_FAILED', message: '姓名为空' });
+  const idProblem = idNumberProblem(row.idNumber);
+  if (idProblem) reasons.push({ code: 'INVALID_ID_NUMBER', message: idProblem });
+  if (row.phone !== '' && phoneProblem(row.phone))
+    reasons.push({ code: 'VALIDATION_FAILED', message: '手机号格式不正确' });
+  if (row.householdRegionCode !== '' && !(await findRegion(executor, row.householdRegionCode))) {
+    reasons.push({ code: 'VALIDATION_FAILED', message: `户籍地区划代码不存在：${row.householdRegionCode}` });
+  }
+  if (idProblem) return reasons;
+  const idNumber = row.idNumber.toUpperCase();
+  const firstRow = seen.get(idNumber);
+  if (firstRow !== undefined) reasons.push({ code: 'CONFLICT', message: `与第 ${firstRow} 行身份证号重复` });
+  else seen.set(idNumber, row.rowNumber);
+  const person = await findPersonByIdNumber(executor, idNumber);
+  if (person) {
+    if (row.name !== '' && person.name !== row.name)
+      reasons.push({ code: 'VALIDATION_FAILED', message: '姓名与实名登记信息不一致' });
+    if (await isEnrolled(executor, trainingClass.id, person.id))
+      reasons.push({ code: 'CONFLICT', message: '已在本班名单中' });
+    else {
+      try {
+        await assertNoOverlap(executor, trainingClass, person.id);
+      } catch (error) {
+        if (error instanceof AppError) reasons.push({ code: error.code, message: error.message });
+        else throw error;
+      }
+    }
+  }
+  return reasons;
+}
+
+/**
+ * Validates every roster row; with `accept: 'valid'` registers the new people and enrols the
+ * valid rows in the caller's transaction (one transaction for the whole file). Without it,
+ * nothing is written and the report lists each rejected row with its reasons.
+ */
+export async function importRoster(
+  executor: Executor,
+  context: AuditContext,
+  classId: number,
+  rows: readonly RosterRow[],
+  options: { accept?: 'valid' },
+): Promise<RosterReport> {
+  const trainingClass = await getClass(executor, classId);
+  if (!trainingClass) throw notFound('培训班', classId);
+  assertOpenForEnrolment(trainingClass);
+  const seen = new Map<string, number>();
+  const rejected: RosterRejection[] = [];
+  const valid: RosterRow[] = [];
+  for (const row of rows) {
+    const reasons = await rowProblems(executor, trainingClass, row, seen);
+    if (reasons.length > 0)
+      rejected.push({
+        rowNumber: row.rowNumber,
+        name: row.name,
+        idNumber: maskIdNumber(row.idNumber),
+        reasons,
+      });
+    else valid.push(row);
+  }
+  const report: RosterReport = {
+    totalRows: rows.length,
+    validRows: valid.length,
+    rejected,
+    isWritten: false,
+    enrolled: 0,
+    registered: 0,
+  };
+  if (options.accept !== 'valid') return report;
+  for (const row of valid) {
+    let person = await findPersonByIdNumber(executor, row.idNumber);
+    if (!person) {
+      person = await registerPerson(executor, context, {
+        name: row.name,
+        idNumber: row.idNumber,
+        phone: row.phone || null,
+        householdRegionCode: row.householdRegionCode || null,
+        registeringRegionCode: trainingClass.regionCode,
+      });
+      report.registered += 1;
+    }
+    await enrolPerson(executor, context, classId, person.id);
+    report.enrolled += 1;
+  }
+  report.isWritten = true;
+  await recordAudit(executor, context, {
+    action: 'class.roster.import',
+    objectType: 'training_class',
+    objectId: classId,
+    provinceCode: trainingClass.provinceCode,
+    after: {
+      totalRows: report.totalRows,
+      enrolled: report.enrolled,
+      rejectedRows: rejected.map((row) => row.rowNumber),
+    },
+  });
+  return report;
+}

@@ -1,0 +1,609 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import { LEVELS } from '../registry/catalog.service.ts';
+import { described, PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
+import {
+  findPersonByIdNumber,
+  getVisiblePerson,
+  presentPerson,
+  registerPerson,
+} from '../registry/person.service.ts';
+import { AppError } from '../shared/errors.ts';
+import { getPersonArchive } from './archive.service.ts';
+import {
+  ATTENDANCE_METHODS,
+  type AttendanceEvent,
+  attendanceSummaryPage,
+  recordAttendance,
+} from './attendance.service.ts';
+import {
+  CERTIFICATE_TYPES,
+  type CertificateListQuery,
+  type ExamResultListQuery,
+  issueCertificate,
+  listCertificates,
+  listExamResultPage,
+  type NewCertificate,
+  recordExamResult,
+  verifyCertificate,
+} from './certificate.service.ts';
+import {
+  approveClass,
+  type ClassListQuery,
+  fileClass,
+  getVisibleClass,
+  listClasses,
+  type NewClass,
+  rejectClass,
+} from './class.service.ts';
+import {
+  type EnrolmentListQuery,
+  enrolPerson,
+  importRoster,
+  listEnrolments,
+  parseRosterFile,
+} from './enrolment.service.ts';
+
+const date = { type: 'string', format: 'date' } as const;
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const regionCode = { type: 'string', pattern: '^[0-9]{6}$' } as const;
+/**
+ * Class sub-lists (attendance, results) default to a whole page of 100 (the maximum): a class
+ * screen shows them in one table, and most classes fit.
+ */
+const CLASS_PAGE_QUERY_PROPERTIES = {
+  ...PAGE_QUERY_PROPERTIES,
+  pageSize: { ...PAGE_QUERY_PROPERTIES.pageSize, default: 100 },
+} as const;
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+
+/** Classes (开班备案), enrolment and rosters, attendance, results, certificates and archives. */
+export async function trainingRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
+  const db = () => app.deps.database.db;
+
+  app.post<{ Body: NewClass }>(
+    '/api/classes',
+    {
+      config: { access: 'class.file' },
+      schema: {
+        tags: ['training'],
+        summary: '开班申请（教学计划、师资、考核方案、课程表）',
+        body: {
+          type: 'object',
+          required: [
+            'regionCode',
+            'name',
+            'occupationCode',
+            'level',
+            'capacity',
+            'teachingPlan',
+            'teachers',
+            'assessmentPlan',
+            'sessions',
+          ],
+          additionalProperties: false,
+          properties: {
+            institutionId: { type: 'integer', minimum: 1 },
+            regionCode,
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            occupationCode: { type: 'string', minLength: 1 },
+            level: { type: 'string', enum: [...LEVELS] },
+            subsidyKind: { type: 'string' },
+            capacity: { type: 'integer', minimum: 1, maximum: 1000 },
+            teachingPlan: { type: 'object' },
+            teachers: {
+              type: 'array',
+              minItems: 1,
+              items: {
+                type: 'object',
+                required: ['name'],
+                additionalProperties: false,
+                properties: {
+                  name: { type: 'string', minLength: 1 },
+                  qualification: { type: 'string' },
+                  certificateNumber: { type: 'string' },
+                },
+              },
+            },
+            assessmentPlan: { type: 'object' },
+            sessions: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 500,
+              items: {
+                type: 'object',
+                required: ['startsAt', 'endsAt', 'mode', 'topic'],
+                additionalProperties: false,
+                properties: {
+                  startsAt: dateTime,
+                  endsAt: dateTime,
+                  mode: { type: 'string', enum: ['offline', 'online'] },
+                  topic: { type: 'string', minLength: 1 },
+                  location: { type: ['string', 'null'] },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const filed = await db()
+        .transaction()
+        .execute((trx) => fileClass(trx, request.auditContext, request.body));
+      return reply.status(201).send(filed);
+    },
+  );
+
+  app.get<{ Querystring: ClassListQuery }>(
+    '/api/classes',
+    {
+      config: { access: 'class.read' },
+      schema: {
+        tags: ['training'],
+        summary: '培训班分页查询（按辖区、状态、开班日期筛选）',
+        description: '辖区含下级区划；startsFrom/startsTo 为开班（第一课次）日期，北京时间，含首尾。',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            regionCode: described(regionCode, '开班辖区（含下级）'),
+            status: described(
+              { type: 'string', enum: ['filed', 'approved', 'rejected', 'completed', 'cancelled'] },
+              '备案状态',
+            ),
+            institutionId: { type: 'integer', minimum: 1 },
+            occupationCode: { type: 'string' },
+            startsFrom: described(date, '开班日期起（含）'),
+            startsTo: described(date, '开班日期止（含）'),
+          },
+        },
+      },
+    },
+    async (request) => listClasses(db(), request.principal!, request.query),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/classes/:id',
+    {
+      config: { access: 'class.read' },
+      schema: { tags: ['training'], summary: '培训班详情（含课程表）', params: idParams },
+    },
+    async (request) => getVisibleClass(db(), request.principal!, request.params.id),
+  );
+
+  app.post<{ Params: { id: number }; Body: { note?: string } }>(
+    '/api/classes/:id/approve',
+    {
+      config: { access: 'class.approve' },
+      schema: {
+        tags: ['training'],
+        summary: '开班备案审批通过，生成班级编码',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { note: { type: 'string', maxLength: 500 } },
+        },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) =>
+          approveClass(trx, request.auditContext, request.params.id, request.body?.note, app.clock.now()),
+        ),
+  );
+
+  app.post<{ Params: { id: number }; Body: { reason: string } }>(
+    '/api/classes/:id/reject',
+    {
+      config: { access: 'class.approve' },
+      schema: {
+        tags: ['training'],
+        summary: '驳回开班申请',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+        },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => rejectClass(trx, request.auditContext, request.params.id, request.body.reason)),
+  );
+
+  app.post<{
+    Params: { id: number };
+    Body: {
+      personId?: number;
+      name?: string;
+      idNumber?: string;
+      phone?: string | null;
+      householdRegionCode?: string | null;
+    };
+  }>(
+    '/api/classes/:id/enrolments',
+    {
+      config: { access: 'class.file' },
+      schema: {
+        tags: ['training'],
+        summary: '学员报名（已登记人员或按身份证号实名登记）',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            personId: { type: 'integer', minimum: 1 },
+            name: { type: 'string', minLength: 1, maxLength: 64 },
+            idNumber: { type: 'string', minLength: 1, maxLength: 32 },
+            phone: { type: ['string', 'null'] },
+            householdRegionCode: { type: ['string', 'null'], pattern: '^[0-9]{6}$' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const trainingClass = await getVisibleClass(db(), request.principal!, request.params.id);
+      const enrolment = await db()
+        .transaction()
+        .execute(async (trx) => {
+          let personId = request.body.personId;
+          if (personId === undefined) {
+            const { name, idNumber } = request.body;
+            if (!name || !idNumber)
+              throw new AppError('INVALID_REQUEST', '须提供 personId 或 姓名+身份证号', [
+                { field: 'personId', message: 'is required' },
+              ]);
+            const existing = await findPersonByIdNumber(trx, idNumber);
+            personId = existing
+              ? existing.id
+              : (
+                  await registerPerson(trx, request.auditContext, {
+                    name,
+                    idNumber,
+                    phone: request.body.phone ?? null,
+                    householdRegionCode: request.body.householdRegionCode ?? null,
+                    registeringRegionCode: trainingClass.regionCode,
+                  })
+                ).id;
+          }
+          return enrolPerson(trx, request.auditContext, trainingClass.id, personId);
+        });
+      return reply.status(201).send(enrolment);
+    },
+  );
+
+  app.get<{ Params: { id: number }; Querystring: EnrolmentListQuery }>(
+    '/api/classes/:id/enrolments',
+    {
+      config: { access: 'class.read' },
+      schema: {
+        tags: ['training'],
+        summary: '培训班学员名单（分页，按报名状态、报名日期筛选）',
+        description:
+          '名单属于一个培训班，辖区即该班所在辖区，故无辖区筛选。enrolledFrom/enrolledTo 为报名日期（北京时间，含首尾）。',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            status: described({ type: 'string', enum: ['enrolled', 'withdrawn'] }, '报名状态'),
+            enrolledFrom: described(date, '报名日期起（含）'),
+            enrolledTo: described(date, '报名日期止（含）'),
+          },
+        },
+      },
+    },
+    async (request) => {
+      await getVisibleClass(db(), request.principal!, request.params.id);
+      const page = await listEnrolments(db(), request.params.id, request.query);
+      return {
+        ...page,
+        items: page.items.map((item) => ({ ...item, person: presentPerson(item.person, request.principal) })),
+      };
+    },
+  );
+
+  app.post<{ Params: { id: number }; Querystring: { accept?: 'valid' } }>(
+    '/api/classes/:id/roster/import',
+    {
+      config: { access: 'class.file' },
+      schema: {
+        tags: ['training'],
+        summary: '导入学员名单（xlsx/csv，multipart 字段 file）；先全部校验，accept=valid 时才写入有效行',
+        consumes: ['multipart/form-data'],
+        params: idParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { accept: { type: 'string', enum: ['valid'] } },
+        },
+      },
+    },
+    async (request) => {
+      const trainingClass = await getVisibleClass(db(), request.principal!, request.params.id);
+      if (!request.isMultipart())
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传名单文件', [
+          { field: 'file', message: 'multipart required' },
+        ]);
+      const file = await request.file();
+      if (!file)
+        throw new AppError('INVALID_REQUEST', '缺少名单文件', [{ field: 'file', message: 'is required' }]);
+      const rows = await parseRosterFile(await file.toBuffer(), file.filename);
+      const accept = request.query.accept;
+      return db()
+        .transaction()
+        .execute((trx) =>
+          importRoster(trx, request.auditContext, trainingClass.id, rows, accept ? { accept } : {}),
+        );
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { records: AttendanceEvent[] } }>(
+    '/api/classes/:id/attendance',
+    {
+      config: { access: 'attendance.record' },
+      schema: {
+        tags: ['training'],
+        summary: '记录签到、签退（时间、方式、位置）',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['records'],
+          additionalProperties: false,
+          properties: {
+            records: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 5000,
+              items: {
+                type: 'object',
+                required: ['sessionId', 'personId', 'event', 'at', 'method'],
+                additionalProperties: false,
+                properties: {
+                  sessionId: { type: 'integer', minimum: 1 },
+                  personId: { type: 'integer', minimum: 1 },
+                  event: { type: 'string', enum: ['sign_in', 'sign_out'] },
+                  at: dateTime,
+                  method: { type: 'string', enum: [...ATTENDANCE_METHODS] },
+                  latitude: { type: ['number', 'null'], minimum: -90, maximum: 90 },
+                  longitude: { type: ['number', 'null'], minimum: -180, maximum: 180 },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const trainingClass = await getVisibleClass(db(), request.principal!, request.params.id);
+      return db()
+        .transaction()
+        .execute((trx) =>
+          recordAttendance(trx, request.auditContext, trainingClass.id, request.body.records),
+        );
+    },
+  );
+
+  app.get<{ Params: { id: number }; Querystring: { page: number; pageSize: number } }>(
+    '/api/classes/:id/attendance',
+    {
+      config: { access: 'class.read' },
+      schema: {
+        tags: ['training'],
+        summary: '每名学员的出勤学时（线下/线上）与出勤率（分页，按名单顺序）',
+        description:
+          '在册学员的出勤汇总，每页默认 100 人。汇总属于一个培训班（辖区即该班辖区），' +
+          '是按学员计算的累计值，没有状态或日期属性，故只分页、不设辖区/状态/日期筛选。',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...CLASS_PAGE_QUERY_PROPERTIES },
+        },
+      },
+    },
+    async (request) => {
+      const trainingClass = await getVisibleClass(db(), request.principal!, request.params.id);
+      return attendanceSummaryPage(db(), trainingClass.id, request.query);
+    },
+  );
+
+  app.post<{
+    Params: { id: number };
+    Body: { personId: number; score: number; isPassed: boolean; examDate: string };
+  }>(
+    '/api/classes/:id/results',
+    {
+      config: { access: 'certificate.issue' },
+      schema: {
+        tags: ['training'],
+        summary: '登记结业考核成绩',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['personId', 'score', 'isPassed', 'examDate'],
+          additionalProperties: false,
+          properties: {
+            personId: { type: 'integer', minimum: 1 },
+            score: { type: 'number', minimum: 0, maximum: 100 },
+            isPassed: { type: 'boolean' },
+            examDate: date,
+          },
+        },
+      },
+    },
+    async (request) => {
+      const trainingClass = await getVisibleClass(db(), request.principal!, request.params.id);
+      return db()
+        .transaction()
+        .execute((trx) => recordExamResult(trx, request.auditContext, trainingClass.id, request.body));
+    },
+  );
+
+  app.get<{ Params: { id: number }; Querystring: ExamResultListQuery }>(
+    '/api/classes/:id/results',
+    {
+      config: { access: 'class.read' },
+      schema: {
+        tags: ['training'],
+        summary: '结业考核成绩（分页，按是否合格、考核日期筛选）',
+        description:
+          '每页默认 100 条。成绩属于一个培训班（辖区即该班辖区），故无辖区筛选；' +
+          '状态即考核结果 isPassed；examFrom/examTo 为考核日期（含首尾）。',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...CLASS_PAGE_QUERY_PROPERTIES,
+            isPassed: described({ type: 'boolean' }, '是否考核合格'),
+            examFrom: described(date, '考核日期起（含）'),
+            examTo: described(date, '考核日期止（含）'),
+          },
+        },
+      },
+    },
+    async (request) => {
+      const trainingClass = await getVisibleClass(db(), request.principal!, request.params.id);
+      return listExamResultPage(db(), trainingClass.id, request.query);
+    },
+  );
+
+  registerCertificateRoutes(app);
+}
+
+function registerCertificateRoutes(app: FastifyInstance): void {
+  const db = () => app.deps.database.db;
+
+  app.post<{ Body: NewCertificate }>(
+    '/api/certificates',
+    {
+      config: { access: 'certificate.issue' },
+      schema: {
+        tags: ['training'],
+        summary: '登记证书（编号在同一发证机构、同一证书类型内唯一）',
+        body: {
+          type: 'object',
+          required: ['personId', 'certificateType', 'certificateNumber', 'issuer', 'issuedOn'],
+          additionalProperties: false,
+          properties: {
+            personId: { type: 'integer', minimum: 1 },
+            classId: { type: ['integer', 'null'], minimum: 1 },
+            certificateType: { type: 'string', enum: [...CERTIFICATE_TYPES] },
+            level: { type: ['string', 'null'], enum: [...LEVELS, null] },
+            occupationCode: { type: ['string', 'null'] },
+            certificateNumber: { type: 'string', minLength: 1, maxLength: 64 },
+            issuer: { type: 'string', minLength: 1, maxLength: 200 },
+            issuerOrganisationId: { type: ['integer', 'null'], minimum: 1 },
+            issuedOn: date,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      const input =
+        principal.role === 'evaluation_org_operator'
+          ? { ...request.body, issuerOrganisationId: principal.organisationId }
+          : request.body;
+      if (input.classId) await getVisibleClass(db(), principal, input.classId);
+      const certificate = await db()
+        .transaction()
+        .execute((trx) => issueCertificate(trx, request.auditContext, input));
+      return reply.status(201).send(certificate);
+    },
+  );
+
+  app.get<{ Querystring: CertificateListQuery }>(
+    '/api/certificates',
+    {
+      config: { access: 'class.read' },
+      schema: {
+        tags: ['training'],
+        summary: '证书分页查询（按辖区、类型、发证日期筛选）',
+        description:
+          '证书没有状态属性：证书表不记录吊销或失效，登记的证书即为有效证书（公开查验同此口径），故不设状态筛选。' +
+          'regionCode 为证书所属培训班的辖区（含下级），未关联培训班的证书不在其中；issuedFrom/issuedTo 为发证日期（含首尾）。',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            regionCode: described(regionCode, '证书所属培训班的辖区（含下级）'),
+            classId: { type: 'integer', minimum: 1 },
+            personId: { type: 'integer', minimum: 1 },
+            certificateType: described({ type: 'string', enum: [...CERTIFICATE_TYPES] }, '证书类型'),
+            issuedFrom: described(date, '发证日期起（含）'),
+            issuedTo: described(date, '发证日期止（含）'),
+          },
+        },
+      },
+    },
+    async (request) => listCertificates(db(), request.principal!, request.query),
+  );
+
+  app.post<{ Body: { number: string; name: string } }>(
+    '/api/public/certificates/verify',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: '证书真伪查询（编号+姓名），只返回是否有效及证书类型、等级、发证机构',
+        body: {
+          type: 'object',
+          required: ['number', 'name'],
+          additionalProperties: false,
+          properties: {
+            number: { type: 'string', minLength: 1, maxLength: 64 },
+            name: { type: 'string', minLength: 1, maxLength: 64 },
+          },
+        },
+      },
+    },
+    async (request) => verifyCertificate(db(), request.body),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/persons/:id/archive',
+    {
+      config: { access: 'registry.read' },
+      schema: {
+        tags: ['training'],
+        summary: '个人电子培训档案（培训、出勤、证书、补贴、学时积累）',
+        params: idParams,
+      },
+    },
+    async (request) => {
+      await getVisiblePerson(db(), request.principal!, request.params.id);
+      const archive = await getPersonArchive(db(), request.params.id);
+      return { ...archive, person: presentPerson(archive.person, request.principal) };
+    },
+  );
+
+  app.get(
+    '/api/me/archive',
+    { config: { access: 'archive.self' }, schema: { tags: ['training'], summary: '本人电子培训档案' } },
+    async (request) => {
+      const personId = request.principal!.personId;
+      if (personId === null)
+        throw new AppError('NOT_FOUND', '当前账号未关联实名人员', [
+          { field: 'personId', message: 'no person linked' },
+        ]);
+      const archive = await getPersonArchive(db(), personId);
+      return { ...archive, person: presentPerson(archive.person, request.principal) };
+    },
+  );
+}

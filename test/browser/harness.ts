@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+/** Where every flow writes its screenshots. */
+export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-artifacts');
+
+/** A step that cannot run yet because the back end lacks an API; reported, not failed. */
+export class Pending extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Pending';
+  }
+}
+
+export interface StepResult {
+  flow: string;
+  step: string;
+  outcome: 'passed' | 'failed' | 'pending' | 'not reached';
+  detail?: string;
+}
+
+export interface ServerHandle {
+  baseUrl: string;
+  /** Moves the server's business date (public notice, application dates) forward by whole days. */
+  advanceDays(days: number): void;
+  /** The server's business date, YYYY-MM-DD. */
+  today(): string;
+  /** The server's business instant. */
+  now(): Date;
+  /** Direct API call as a demo account (setup only; the flows themselves click through the UI). */
+  apiAs(
+    loginName: string,
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }>;
+}
+
+export interface FlowContext {
+  server: ServerHandle;
+  browser: Browser;
+  /** A fresh browser context (own sessionStorage) with a page, at the given viewport width. */
+  newPage(options?: { width?: number; height?: number }): Promise<{ context: BrowserContext; page: Page }>;
+  /** Runs one named step; a failure stops the flow and marks the later steps "not reached". */
+  step<T>(name: string, work: () => Promise<T>): Promise<T>;
+  screenshot(page: Page, name: string): Promise<void>;
+}
+
+export interface Flow {
+  name: string;
+  /** Step names in order, so the report lists the steps a failure left unreached. */
+  steps: string[];
+  run(context: FlowContext): Promise<void>;
+}
+
+export function ensureArtifactsDir(): void {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+}
+
+/** A full 18-digit ID number anywhere in a text: what a role without person.unmask must never see. */
+export const FULL_ID_NUMBER =
+  /(?<![0-9])[1-8][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])/;
+
+/**
+ * The page's rendered text. innerText (unlike textContent) separates table cells and blocks, so
+ * an ID number next to a phone number in the following cell is still a separate run of digits.
+ */
+export async function visibleText(page: Page): Promise<string> {
+  return page.locator('body').innerText();
+}
+
+/** Fails when the page's visible text shows an unmasked ID number. */
+export async function assertNoFullIdNumber(page: Page, where: string): Promise<void> {
+  const text = await visibleText(page);
+  const match = FULL_ID_NUMBER.exec(text);
+  if (match) throw new Error(`${where}: unmasked ID number on the page (${match[0].slice(0, 6)}…)`);
+}
+
+/** GB 11643 check character of the first 17 digits. */
+export function idNumberWithCheckDigit(first17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((total, digit, index) => total + Number(digit) * weights[index]!, 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+/** Logs in through the login page and waits for the workbench. */
+export async function loginThroughUi(
+  page: Page,
+  baseUrl: string,
+  loginName: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('账号').fill(loginName);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录' }).last().click();
+  await page.waitForURL((url) => url.pathname.startsWith('/app') || url.pathname === '/calculator', {
+    timeout: 15_000,
+  });
+  await page.getByTestId('current-user').waitFor({ timeout: 15_000 });
+}

@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
+import { accountFor, postJournal } from '../../src/ledger/transfer.service.ts';
+import { verifyLedger } from '../../src/ledger/verify.service.ts';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { issueCertificate } from '../../src/training/certificate.service.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { caller, type Headers, uploadRequiredMaterials } from './claim-support.ts';
+import { creditCode, idNumber } from './training-helpers.ts';
+
+const ACCOUNT = { bankName: '中国工商银行南京玄武支行', accountNumber: '4301010900001234' };
+
+describe('advance payment (预拨 ≤ 50 %) and its settlement against the final amount, in Jiangsu', () => {
+  const clock = new ManualClock('2021-06-01T01:00:00Z');
+  let harness: TestApp;
+  let call: ReturnType<typeof caller>;
+  let county: Headers;
+  let province: Headers;
+  let finance: Headers;
+  let factory: Headers;
+  let classId: number;
+  let advanceClaimId: number;
+  const personIds: number[] = [];
+
+  const walkToApproval = async (claimId: number) => {
+    expect((await call('POST', `/api/claims/${claimId}/submit`, factory)).statusCode).toBe(200);
+    expect((await call('POST', `/api/claims/${claimId}/review`, county, {})).statusCode).toBe(200);
+    expect((await call('POST', `/api/claims/${claimId}/start-notice`, county, {})).statusCode).toBe(200);
+    clock.advanceDays(8);
+    const approved = await call('POST', `/api/claims/${claimId}/approve`, province, {});
+    expect(approved.statusCode, approved.body).toBe(200);
+  };
+
+  beforeAll(async () => {
+    harness = await createTestApp({ clock });
+    call = caller(harness);
+    county = await harness.loginAs('nj_county');
+    province = await harness.loginAs('js_province');
+    finance = await harness.loginAs('nj_finance');
+    const catalog = await call('POST', '/api/catalog/versions', province, {
+      regionCode: '320100',
+      title: '南京市2021年职业技能培训补贴目录',
+      effectiveFrom: '2021-01-01',
+      citation: { document: '苏政办发〔2019〕71号', article: '（十四）' },
+      entries: [
+        {
+          occupationCode: '4-10-01-05',
+          level: 'primary',
+          standardAmountFen: 100_000,
+          standardDays: 10,
+          standardClassHours: 60,
+        },
+      ],
+    });
+    expect(catalog.statusCode, catalog.body).toBe(201);
+    expect(
+      (await call('POST', `/api/catalog/versions/${catalog.json().id}/publish`, province)).statusCode,
+    ).toBe(200);
+    const enterprise = await call('POST', '/api/organisations', county, {
+      kind: 'enterprise',
+      regionCode: '320102',
+      name: '南京玄武康养服务有限公司',
+      creditCode: creditCode('91320102MA1X00001'),
+      enterpriseSize: 'medium',
+      employerFlags: ['insured'],
+    });
+    expect(enterprise.statusCode, enterprise.body).toBe(201);
+    const password = 'Kq7#maple-Cloud-58';
+    await call('POST', `/api/organisations/${enterprise.json().id}/operators`, county, {
+      loginName: 'xw_factory',
+      displayName: '康养公司人事',
+      password,
+    });
+    const login = await harness.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { loginName: 'xw_factory', password },
+    });
+    factory = { authorization: `Bearer ${login.json().token}` };
+    for (const [index, name] of ['孔明', '孟云'].entries()) {
+      const person = await call('POST', '/api/persons', county, {
+        name,
+        idNumber: idNumber('320102', '19870707', `07${index + 1}`),
+        registeringRegionCode: '320102',
+        groups: [
+          {
+            groupCode: 'enterprise_employee',
+            certifiedByOrganisation: '玄武区人社局',
+            certifiedByOfficer: '周经办',
+            validFrom: '2020-01-01',
+          },
+        ],
+      });
+      expect(person.statusCode, person.body).toBe(201);
+      personIds.push(person.json().id);
+      const employment = await call('POST', '/api/employment-records', factory, {
+        enterpriseId: enterprise.json().id,
+        personId: person.json().id,
+        contractMonths: 36,
+        start: '2020-01-01',
+      });
+      expect(employment.statusCode, employment.body).toBe(201);
+    }
+    const sessions = [7, 8, 9, 10].map((day) => ({
+      startsAt: `2021-06-${String(day).padStart(2, '0')}T08:00:00+08:00`,
+      endsAt: `2021-06-${String(day).padStart(2, '0')}T12:00:00+08:00`,
+      mode: 'offline',
+      topic: `第${day - 6}讲`,
+      location: '公司培训中心',
+    }));
+    const filed = await call('POST', '/api/classes', factory, {
+      regionCode: '320102',
+      name: '养老护理员（初级）企业职工班',
+      occupationCode: '4-10-01-05',
+      level: 'primary',
+      capacity: 30,
+      teachingPlan: { modules: ['生活照料'] },
+      teachers: [{ name: '钱老师', qualification: '高级技师' }],
+      assessmentPlan: { method: '实操', passScore: 60 },
+      sessions,
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    classId = filed.json().id;
+    expect((await call('POST', `/api/classes/${classId}/approve`, county, {})).statusCode).toBe(200);
+    for (const personId of personIds) {
+      expect(
+        (await call('POST', `/api/classes/${classId}/enrolments`, factory, { personId })).statusCode,
+      ).toBe(201);
+    }
+    // Fund the district's advance sub-account (下拨 within the district's special account).
+    await harness.database.db.transaction().execute(async (trx) => {
+      const special = await accountFor(trx, '320102', 'special');
+      const advance = await accountFor(trx, '320102', 'advance');
+      await postJournal(trx, SYSTEM_CONTEXT, {
+        provinceCode: '320000',
+        code: 'allocation',
+        description: '预拨资金',
+        transfers: [
+          {
+            idempotencyId: 'test-advance-fund',
+            debitAccountId: special.id,
+            creditAccountId: advance.id,
+            amountFen: 1_000_000,
+            code: 'allocation',
+            valueDate: '2021-06-01',
+          },
+        ],
+      });
+    });
+  });
+  afterAll(async () => harness.close());
+
+  it('the enterprise claims an advance while its training runs: 50 % of the standard per trainee', async () => {
+    clock.set('2021-06-07T01:00:00Z');
+    const created = await call('POST', '/api/claims', factory, {
+      applicationDate: '2021-06-07',
+      mode: 'advance',
+      payeeAccount: ACCOUNT,
+      claim: { source: 'class', classId, subsidyKind: 'training' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    advanceClaimId = created.json().id;
+    expect(created.json().mode).toBe('advance');
+    expect(created.json().lines.map((line: { amountFen: number }) => line.amountFen)).toEqual([
+      50_000, 50_000,
+    ]);
+    expect(created.json().lines[0].decision.lines[0].citation).toEqual({
+      doc: '苏政办发〔2019〕71号',
+      article: '（十四）',
+    });
+    await uploadRequiredMaterials(harness, advanceClaimId, factory);
+    await walkToApproval(advanceClaimId);
+    const paid = await call('POST', '/api/claims/payments', finance, {
+      claimIds: [advanceClaimId],
+      valueDate: '2021-06-16',
+      idempotencyId: 'advance-0001',
+    });
+    expect(paid.statusCode, paid.body).toBe(201);
+    expect(paid.json().totalFen).toBe(100_000);
+  });
+
+  it('after the training, the settlement claim is decided in full and only the difference is paid', async () => {
+    for (const [index, personId] of personIds.entries()) {
+      await harness.database.db.transaction().execute((trx) =>
+        issueCertificate(trx, SYSTEM_CONTEXT, {
+          personId,
+          classId,
+          certificateType: 'skill_level',
+          level: 'primary',
+          occupationCode: '4-10-01-05',
+          certificateNumber: `JS2021-${index}`,
+          issuer: '南京市职业技能鉴定中心',
+          issuedOn: '2021-06-11',
+        }),
+      );
+    }
+    clock.set('2021-06-21T01:00:00Z');
+    const created = await call('POST', '/api/claims', factory, {
+      applicationDate: '2021-06-21',
+      advanceClaimId,
+      payeeAccount: ACCOUNT,
+      claim: { source: 'class', classId, subsidyKind: 'training' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const settlementId = created.json().id as number;
+    expect(created.json().mode).toBe('settlement');
+    // The advance of the same training is not an earlier subsidy: the lines stay eligible.
+    expect(created.json().lines.map((line: { amountFen: number }) => line.amountFen)).toEqual([
+      100_000, 100_000,
+    ]);
+    await uploadRequiredMaterials(harness, settlementId, factory);
+    await walkToApproval(settlementId);
+    const direct = await call('POST', '/api/claims/payments', finance, {
+      claimIds: [settlementId],
+      valueDate: '2021-07-01',
+      idempotencyId: 'settle-direct',
+    });
+    expect(direct.statusCode).toBe(409);
+    const settled = await call('POST', `/api/claims/${settlementId}/settle`, finance, {
+      valueDate: '2021-07-01',
+      idempotencyId: 'settle-0001',
+    });
+    expect(settled.statusCode, settled.body).toBe(200);
+    expect(settled.json()).toMatchObject({
+      advancedFen: 100_000,
+      finalAmountFen: 200_000,
+      recoveryOrder: null,
+    });
+    expect(settled.json().paymentBatch.totalFen).toBe(100_000);
+    expect((await call('GET', `/api/claims/${settlementId}`, county)).json().status).toBe('payment_ordered');
+  });
+
+  it('leaves a ledger whose every balance and invariant verifies (skillfund ledger verify)', async () => {
+    const verification = await verifyLedger(harness.database.db);
+    expect(verification.isPassed, JSON.stringify(verification)).toBe(true);
+  });
+});

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { caller, type Headers, uploadRequiredMaterials } from './claim-support.ts';
+import { creditCode, idNumber } from './training-helpers.ts';
+
+const ACCOUNT = { bankName: '中国银行南昌东湖支行', accountNumber: '200012345678' };
+
+async function operatorHeaders(
+  harness: TestApp,
+  officer: Headers,
+  organisationId: number,
+  loginName: string,
+): Promise<Headers> {
+  const call = caller(harness);
+  const password = 'Xk9#river-Stone-77';
+  const created = await call('POST', `/api/organisations/${organisationId}/operators`, officer, {
+    loginName,
+    displayName: loginName,
+    password,
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const login = await harness.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { loginName, password },
+  });
+  return { authorization: `Bearer ${login.json().token}` };
+}
+
+describe('claims of other kinds through the HTTP API', () => {
+  const clock = new ManualClock('2021-06-01T01:00:00Z');
+  let harness: TestApp;
+  let call: ReturnType<typeof caller>;
+
+  beforeAll(async () => {
+    harness = await createTestApp({ clock });
+    call = caller(harness);
+  });
+  afterAll(async () => harness.close());
+
+  it('以工代训 in Jiangxi: a small enterprise claims three full months for a registered unemployed hire, 1,800 yuan', async () => {
+    const province = await harness.loginAs('jx_province');
+    const enterprise = await call('POST', '/api/organisations', province, {
+      kind: 'enterprise',
+      regionCode: '360102',
+      name: '南昌东湖智造有限公司',
+      creditCode: creditCode('91360102MA3900001'),
+      enterpriseSize: 'small',
+      employerFlags: ['insured'],
+    });
+    expect(enterprise.statusCode, enterprise.body).toBe(201);
+    const enterpriseId = enterprise.json().id as number;
+    const operator = await operatorHeaders(harness, province, enterpriseId, 'dh_factory');
+    const person = await call('POST', '/api/persons', province, {
+      name: '陈晨',
+      idNumber: idNumber('360102', '19960303', '015'),
+      registeringRegionCode: '360102',
+      groups: [
+        {
+          groupCode: 'registered_unemployed',
+          certifiedByOrganisation: '东湖区就业局',
+          certifiedByOfficer: '刘经办',
+          validFrom: '2020-12-01',
+        },
+      ],
+    });
+    expect(person.statusCode, person.body).toBe(201);
+    const employment = await call('POST', '/api/employment-records', operator, {
+      enterpriseId,
+      personId: person.json().id,
+      contractMonths: 12,
+      start: '2021-03-01',
+      end: '2021-05-31',
+    });
+    expect(employment.statusCode, employment.body).toBe(201);
+    const employmentId = employment.json().id as number;
+
+    const claim = await call('POST', '/api/claims', operator, {
+      applicationDate: '2021-06-01',
+      payeeAccount: ACCOUNT,
+      claim: { source: 'employment', employmentIds: [employmentId] },
+    });
+    expect(claim.statusCode, claim.body).toBe(201);
+    const line = claim.json().lines[0];
+    expect(line).toMatchObject({
+      isEligible: true,
+      amountFen: 180_000,
+      payee: 'enterprise',
+      payeeOrganisationId: enterpriseId,
+    });
+    expect(line.decision.countsTowardAnnualLimit).toBe(false);
+    expect(line.decision.lines[0].citation.doc).toBe('赣人社字〔2021〕151号');
+
+    // Before the payroll comparison the roster and bank statement are required; after it, only the contracts.
+    const required = async () =>
+      (await call('GET', `/api/claims/${claim.json().id}/materials`, operator))
+        .json()
+        .items.filter((item: { isRequired: boolean }) => item.isRequired)
+        .map((item: { code: string }) => item.code);
+    expect(await required()).toEqual(['labour_contracts', 'employee_roster', 'payroll_bank_statement']);
+    const payroll = await call('POST', `/api/employment-records/${employmentId}/payroll`, operator, {
+      months: ['2021-03', '2021-04', '2021-05'].map((month) => ({ month, grossPayFen: 350_000 })),
+    });
+    expect(payroll.statusCode, payroll.body).toBe(200);
+    expect(payroll.json().isPayrollVerified).toBe(true);
+    expect(await required()).toEqual(['labour_contracts']);
+    await uploadRequiredMaterials(harness, claim.json().id, operator);
+    const submitted = await call('POST', `/api/claims/${claim.json().id}/submit`, operator);
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    expect(submitted.json()).toMatchObject({ status: 'submitted', totalAmountFen: 180_000 });
+    const usage = await harness.database.db
+      .selectFrom('subsidy_usage')
+      .select('usage_key')
+      .where('kind', '=', 'ojt_month')
+      .execute();
+    expect(usage.map((row) => row.usage_key.split(':')[1]).sort()).toEqual(['2021-03', '2021-04', '2021-05']);
+
+    // Another enterprise of another region cannot see it.
+    const other = await harness.loginAs('hy_school');
+    expect((await call('GET', `/api/claims/${claim.json().id}`, other)).statusCode).toBe(403);
+    expect((await call('GET', `/api/employment-records/${employmentId}`, other)).statusCode).toBe(404);
+
+    // An ongoing employment is payroll-verified when paid up to the business date's month (June 2021).
+    const ongoing = await call('POST', '/api/employment-records', operator, {
+      enterpriseId,
+      personId: person.json().id,
+      contractMonths: 12,
+      start: '2021-06-01',
+    });
+    expect(ongoing.statusCode, ongoing.body).toBe(201);
+    const paidUpToJune = await call(
+      'POST',
+      `/api/employment-records/${ongoing.json().id}/payroll`,
+      operator,
+      {
+        months: [{ month: '2021-06', grossPayFen: 350_000 }],
+      },
+    );
+    expect(paidUpToJune.statusCode, paidUpToJune.body).toBe(200);
+    expect(paidUpToJune.json().isPayrollVerified).toBe(true);
+  });
+
+  it('取证补贴 in Shanxi: an evaluation organisation claims its certificates, one subsidy per certificate', async () => {
+    clock.set('2021-08-02T01:00:00Z');
+    const province = await harness.loginAs('sx_province');
+    const org = await call('POST', '/api/organisations', province, {
+      kind: 'evaluation_org',
+      regionCode: '140105',
+      name: '太原市小店区职业技能等级认定中心',
+      creditCode: creditCode('52140105MJ0000001'),
+    });
+    expect(org.statusCode, org.body).toBe(201);
+    const evaluator = await operatorHeaders(harness, province, org.json().id, 'xd_evaluator');
+    const certificateIds: number[] = [];
+    for (const [index, level] of (['primary', 'intermediate'] as const).entries()) {
+      const person = await call('POST', '/api/persons', province, {
+        name: `孙${index === 0 ? '一' : '二'}`,
+        idNumber: idNumber('140105', '19900505', `06${index + 1}`),
+        registeringRegionCode: '140105',
+      });
+      expect(person.statusCode, person.body).toBe(201);
+      const certificate = await call('POST', '/api/certificates', evaluator, {
+        personId: person.json().id,
+        certificateType: 'skill_level',
+        level,
+        occupationCode: '6-18-02-04',
+        certificateNumber: `SX2021${index}`,
+        issuer: '太原市小店区职业技能等级认定中心',
+        issuedOn: '2021-07-20',
+      });
+      expect(certificate.statusCode, certificate.body).toBe(201);
+      certificateIds.push(certificate.json().id);
+    }
+    const claim = await call('POST', '/api/claims', evaluator, {
+      applicationDate: '2021-08-02',
+      payeeAccount: { bankName: '中国银行太原小店支行', accountNumber: '140012345678' },
+      claim: { source: 'certificates', certificateIds },
+    });
+    expect(claim.statusCode, claim.body).toBe(201);
+    expect(claim.json().lines.map((line: { amountFen: number }) => line.amountFen)).toEqual([40_000, 60_000]);
+    expect(claim.json().lines[0].decision.lines[0].citation).toEqual({
+      doc: '晋人社厅函〔2021〕600号',
+      article: '九（二）',
+    });
+    await uploadRequiredMaterials(harness, claim.json().id, evaluator);
+    expect((await call('POST', `/api/claims/${claim.json().id}/submit`, evaluator)).statusCode).toBe(200);
+
+    const again = await call('POST', '/api/claims', evaluator, {
+      applicationDate: '2021-08-02',
+      payeeAccount: { bankName: '中国银行太原小店支行', accountNumber: '140012345678' },
+      claim: { source: 'certificates', certificateIds: [certificateIds[0]] },
+    });
+    expect(again.json().lines[0].isEligible).toBe(false);
+    expect(again.json().lines[0].decision.denials[0].code).toBe('CERTIFICATE_ALREADY_SUBSIDIZED');
+  });
+});

@@ -1,0 +1,206 @@
+import { expect } from 'vitest';
+import type { TestApp } from '../support/app.ts';
+import { idNumber } from './training-helpers.ts';
+
+export type Headers = { authorization: string };
+
+export function caller(harness: TestApp) {
+  return async (
+    method: 'GET' | 'POST',
+    url: string,
+    headers: Headers,
+    payload?: unknown,
+    extra: Record<string, string> = {},
+  ) =>
+    harness.app.inject({
+      method,
+      url,
+      headers: { ...headers, ...extra },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+}
+
+export interface Trainee {
+  name: string;
+  idNumber: string;
+  personId?: number;
+}
+
+export function trainee(name: string, sequence: string): Trainee {
+  return { name, idNumber: idNumber('430421', '19880808', sequence) };
+}
+
+/** Publishes a Hengyang city catalog in force from 2021-01-01 with one occupation at 1,200 yuan. */
+export async function publishHengyangCatalog(harness: TestApp, city: Headers): Promise<void> {
+  const call = caller(harness);
+  const version = await call('POST', '/api/catalog/versions', city, {
+    regionCode: '430400',
+    title: '衡阳市2021年职业技能培训补贴标准目录',
+    effectiveFrom: '2021-01-01',
+    citation: { document: '衡人社发【2019】21号', article: '六（一）' },
+    entries: [
+      {
+        occupationCode: '4-10-01-05',
+        level: 'primary',
+        standardAmountFen: 120_000,
+        standardDays: 15,
+        standardClassHours: 90,
+      },
+      {
+        occupationCode: '4-03-02-01',
+        level: 'primary',
+        standardAmountFen: 100_000,
+        standardDays: 12,
+        standardClassHours: 72,
+      },
+    ],
+  });
+  expect(version.statusCode, version.body).toBe(201);
+  const published = await call('POST', `/api/catalog/versions/${version.json().id}/publish`, city);
+  expect(published.statusCode, published.body).toBe(200);
+}
+
+/** Sign-in at the start and sign-out at the end of every session, by face, for each person. */
+export function fullAttendance(
+  sessions: ReadonlyArray<{ id: number; startsAt: string; endsAt: string }>,
+  personIds: ReadonlyArray<number | undefined>,
+) {
+  return sessions.flatMap((session) =>
+    personIds.flatMap((personId) => [
+      { sessionId: session.id, personId, event: 'sign_in', at: session.startsAt, method: 'face' },
+      { sessionId: session.id, personId, event: 'sign_out', at: session.endsAt, method: 'face' },
+    ]),
+  );
+}
+
+/**
+ * Files a four-session class in 衡阳县 starting on `startDay` (YYYY-MM-DD), has the county
+ * officer approve it, enrols the trainees (registered unemployed), records full attendance,
+ * passes them and issues training certificates. Returns the class id.
+ */
+export async function completeClass(
+  harness: TestApp,
+  options: {
+    school: Headers;
+    county: Headers;
+    startDay: string;
+    trainees: Trainee[];
+    occupationCode?: string;
+    tag: string;
+  },
+): Promise<number> {
+  const call = caller(harness);
+  const day = (offset: number, hour: number) => {
+    const date = new Date(`${options.startDay}T00:00:00Z`);
+    date.setUTCDate(date.getUTCDate() + offset);
+    return `${date.toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00+08:00`;
+  };
+  const sessions = [0, 1, 2, 3].map((offset) => ({
+    startsAt: day(offset, 8),
+    endsAt: day(offset, 12),
+    mode: 'offline',
+    topic: `第${offset + 1}讲`,
+    location: '衡阳县实训楼101',
+  }));
+  const filed = await call('POST', '/api/classes', options.school, {
+    regionCode: '430421',
+    name: `养老护理员（初级）${options.tag}`,
+    occupationCode: options.occupationCode ?? '4-10-01-05',
+    level: 'primary',
+    capacity: 40,
+    teachingPlan: { modules: ['职业道德', '生活照料'] },
+    teachers: [{ name: '赵老师', qualification: '养老护理员技师' }],
+    assessmentPlan: { method: '理论+实操', passScore: 60 },
+    sessions,
+  });
+  expect(filed.statusCode, filed.body).toBe(201);
+  const classId = filed.json().id as number;
+  const approved = await call('POST', `/api/classes/${classId}/approve`, options.county, {});
+  expect(approved.statusCode, approved.body).toBe(200);
+  expect(approved.json().isFiled).toBe(true);
+  for (const person of options.trainees) {
+    if (person.personId === undefined) {
+      const registered = await call('POST', '/api/persons', options.county, {
+        name: person.name,
+        idNumber: person.idNumber,
+        registeringRegionCode: '430421',
+        phone: `1390000${person.idNumber.slice(14, 17)}0`,
+        groups: [
+          {
+            groupCode: 'registered_unemployed',
+            certifiedByOrganisation: '衡阳县就业服务中心',
+            certifiedByOfficer: '李经办',
+            validFrom: '2021-01-01',
+          },
+        ],
+      });
+      expect(registered.statusCode, registered.body).toBe(201);
+      person.personId = registered.json().id;
+    }
+    const enrolled = await call('POST', `/api/classes/${classId}/enrolments`, options.school, {
+      personId: person.personId,
+    });
+    expect(enrolled.statusCode, enrolled.body).toBe(201);
+  }
+  const detail = (await call('GET', `/api/classes/${classId}`, options.school)).json();
+  const records = fullAttendance(
+    detail.sessions,
+    options.trainees.map((person) => person.personId),
+  );
+  const attendance = await call('POST', `/api/classes/${classId}/attendance`, options.school, { records });
+  expect(attendance.statusCode, attendance.body).toBe(200);
+  for (const person of options.trainees) {
+    const result = await call('POST', `/api/classes/${classId}/results`, options.school, {
+      personId: person.personId,
+      score: 88,
+      isPassed: true,
+      examDate: day(3, 14).slice(0, 10),
+    });
+    expect(result.statusCode, result.body).toBe(200);
+    const certificate = await call('POST', '/api/certificates', options.school, {
+      personId: person.personId,
+      classId,
+      certificateType: 'training_qualified',
+      level: 'primary',
+      occupationCode: options.occupationCode ?? '4-10-01-05',
+      certificateNumber: `HY-${options.tag}-${person.personId}`,
+      issuer: '衡阳县人力资源和社会保障局',
+      issuedOn: day(3, 16).slice(0, 10),
+    });
+    expect(certificate.statusCode, certificate.body).toBe(201);
+  }
+  return classId;
+}
+
+/** Uploads a small PDF for every required item of the claim's materials checklist. */
+export async function uploadRequiredMaterials(
+  harness: TestApp,
+  claimId: number,
+  headers: Headers,
+): Promise<void> {
+  const call = caller(harness);
+  const checklist = (await call('GET', `/api/claims/${claimId}/materials`, headers)).json().items as {
+    code: string;
+    isRequired: boolean;
+  }[];
+  for (const item of checklist.filter((entry) => entry.isRequired)) {
+    const boundary = `----sf${Math.random().toString(16).slice(2)}`;
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="materialCode"\r\n\r\n${item.code}\r\n`,
+      ),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${item.code}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
+      Buffer.from(`%PDF-1.4 ${item.code} ${claimId}\n`),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const uploaded = await harness.app.inject({
+      method: 'POST',
+      url: `/api/claims/${claimId}/attachments`,
+      headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: body,
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+  }
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'web/**', 'test/browser/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Two cores: more workers only make PGlite instances fight for CPU.
+    maxWorkers: 2,
+    // Fails the run when any test app let an unmasked ID number or phone out (issue 7).
+    globalSetup: ['test/support/pii-scan.global.ts'],
+  },
+});

@@ -1,0 +1,87 @@
+import { Result, Spin } from 'antd';
+import { lazy, Suspense } from 'react';
+import { Link, Navigate, Route, Routes } from 'react-router-dom';
+import { useAuth } from './auth.tsx';
+import { PublicLayout, WorkbenchLayout } from './components/AppLayout.tsx';
+import { homeOf } from './menu.tsx';
+import { ClassDetailPage, MyClassesPage } from './pages/institution/Classes.tsx';
+import { MyClaimsPage } from './pages/institution/MyClaims.tsx';
+import { LoginPage } from './pages/Login.tsx';
+import { ArchivePage } from './pages/officer/Archive.tsx';
+import { AuditPage } from './pages/officer/Audit.tsx';
+import { CatalogVersionsPage } from './pages/officer/CatalogVersions.tsx';
+import { ClaimDetailPage } from './pages/officer/ClaimDetail.tsx';
+import { ClaimsPage } from './pages/officer/Claims.tsx';
+import { ClassFilingsPage } from './pages/officer/ClassFilings.tsx';
+import { LedgerPage } from './pages/officer/Ledger.tsx';
+import { NoticesPage } from './pages/officer/Notices.tsx';
+import { OrganisationsPage } from './pages/officer/Organisations.tsx';
+import { PaymentsPage } from './pages/officer/Payments.tsx';
+import { PersonsPage } from './pages/officer/Persons.tsx';
+import { PolicyPage } from './pages/officer/Policy.tsx';
+import { ReportsPage } from './pages/officer/Reports.tsx';
+import { AlertsPage, CasesPage } from './pages/officer/Supervision.tsx';
+import { CalculatorPage } from './pages/public/Calculator.tsx';
+import { CatalogPage } from './pages/public/Catalog.tsx';
+import { HomePage } from './pages/public/Home.tsx';
+import { VerifyPage } from './pages/public/Verify.tsx';
+
+// ECharts is large; only the dashboard needs it, so it loads on demand.
+const DashboardPage = lazy(() =>
+  import('./pages/officer/Dashboard.tsx').then((module) => ({ default: module.DashboardPage })),
+);
+
+function WorkbenchHome() {
+  const { user } = useAuth();
+  if (!user) return null;
+  const home = homeOf(user);
+  if (home === '/app') {
+    return (
+      <Suspense fallback={<Spin />}>
+        <DashboardPage />
+      </Suspense>
+    );
+  }
+  return <Navigate to={home} replace />;
+}
+
+function NotFound() {
+  return <Result status="404" title="页面不存在" extra={<Link to="/">返回首页</Link>} />;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<PublicLayout />}>
+        <Route index element={<HomePage />} />
+        <Route path="calculator" element={<CalculatorPage />} />
+        <Route path="catalog" element={<CatalogPage />} />
+        <Route path="verify" element={<VerifyPage />} />
+        <Route path="login" element={<LoginPage />} />
+      </Route>
+      <Route path="app" element={<WorkbenchLayout />}>
+        <Route index element={<WorkbenchHome />} />
+        <Route path="class-filings" element={<ClassFilingsPage />} />
+        <Route path="claims" element={<ClaimsPage />} />
+        <Route path="claims/:id" element={<ClaimDetailPage />} />
+        <Route path="notices" element={<NoticesPage />} />
+        <Route path="ledger" element={<LedgerPage />} />
+        <Route path="payments" element={<PaymentsPage />} />
+        <Route path="persons" element={<PersonsPage />} />
+        <Route path="organisations" element={<OrganisationsPage />} />
+        <Route path="my/classes" element={<MyClassesPage />} />
+        <Route path="my/classes/:id" element={<ClassDetailPage />} />
+        <Route path="my/claims" element={<MyClaimsPage />} />
+        <Route path="archive" element={<ArchivePage />} />
+        <Route path="audit" element={<AuditPage />} />
+        <Route path="catalog-versions" element={<CatalogVersionsPage />} />
+        <Route path="policy" element={<PolicyPage />} />
+        <Route path="alerts" element={<AlertsPage />} />
+        <Route path="cases" element={<CasesPage />} />
+        <Route path="reports" element={<ReportsPage />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+      <Route path="*" element={<NotFound />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,130 @@
+import {
+  AccountBookOutlined,
+  AlertOutlined,
+  AuditOutlined,
+  BankOutlined,
+  BarChartOutlined,
+  BookOutlined,
+  CalculatorOutlined,
+  DashboardOutlined,
+  ExperimentOutlined,
+  FileDoneOutlined,
+  FileProtectOutlined,
+  FileSearchOutlined,
+  IdcardOutlined,
+  NotificationOutlined,
+  ReadOutlined,
+  SafetyCertificateOutlined,
+  ShopOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { MessageKey } from './i18n.tsx';
+
+export interface MenuEntry {
+  path: string;
+  key: MessageKey;
+  icon: ReactNode;
+  /** Shown when the user holds any of these permissions. */
+  anyOf: string[];
+  /** Hidden for organisation-scoped roles (institutions, enterprises): officer-only pages. */
+  officersOnly?: boolean;
+}
+
+/** The workbench menu. Each entry names the permissions that make it useful; the server still decides. */
+export const WORKBENCH_MENU: MenuEntry[] = [
+  {
+    path: '/app',
+    key: 'menuDashboard',
+    icon: <DashboardOutlined />,
+    anyOf: ['report.read', 'ledger.read'],
+    officersOnly: true,
+  },
+  { path: '/app/class-filings', key: 'menuClassQueue', icon: <FileDoneOutlined />, anyOf: ['class.approve'] },
+  {
+    path: '/app/claims',
+    key: 'menuClaimsReview',
+    icon: <AuditOutlined />,
+    anyOf: ['claim.review', 'claim.approve', 'payment.order', 'report.read'],
+    officersOnly: true,
+  },
+  {
+    path: '/app/notices',
+    key: 'menuNotices',
+    icon: <NotificationOutlined />,
+    anyOf: ['claim.review', 'claim.approve'],
+    officersOnly: true,
+  },
+  {
+    path: '/app/catalog-versions',
+    key: 'menuCatalogAdmin',
+    icon: <BookOutlined />,
+    anyOf: ['catalog.edit'],
+    officersOnly: true,
+  },
+  { path: '/app/ledger', key: 'menuLedger', icon: <AccountBookOutlined />, anyOf: ['ledger.read'] },
+  { path: '/app/payments', key: 'menuPayments', icon: <BankOutlined />, anyOf: ['payment.order'] },
+  {
+    path: '/app/persons',
+    key: 'menuPersons',
+    icon: <TeamOutlined />,
+    anyOf: ['registry.read'],
+    officersOnly: true,
+  },
+  { path: '/app/organisations', key: 'menuOrganisations', icon: <ShopOutlined />, anyOf: ['registry.write'] },
+  {
+    path: '/app/alerts',
+    key: 'menuAlerts',
+    icon: <AlertOutlined />,
+    anyOf: ['supervision.read'],
+    officersOnly: true,
+  },
+  {
+    path: '/app/cases',
+    key: 'menuCases',
+    icon: <FileProtectOutlined />,
+    anyOf: ['supervision.read'],
+    officersOnly: true,
+  },
+  {
+    path: '/app/reports',
+    key: 'menuReports',
+    icon: <BarChartOutlined />,
+    anyOf: ['report.read'],
+    officersOnly: true,
+  },
+  {
+    path: '/app/policy',
+    key: 'menuPolicy',
+    icon: <ExperimentOutlined />,
+    anyOf: ['policy.simulate', 'policy.parameter.publish'],
+    officersOnly: true,
+  },
+  { path: '/app/my/classes', key: 'menuMyClasses', icon: <SolutionOutlined />, anyOf: ['class.file'] },
+  { path: '/app/my/claims', key: 'menuMyClaims', icon: <FileSearchOutlined />, anyOf: ['claim.create'] },
+  { path: '/app/archive', key: 'menuArchive', icon: <IdcardOutlined />, anyOf: ['archive.self'] },
+  { path: '/app/audit', key: 'menuAudit', icon: <ReadOutlined />, anyOf: ['audit.read'] },
+];
+
+export const PUBLIC_MENU: MenuEntry[] = [
+  { path: '/calculator', key: 'menuCalculator', icon: <CalculatorOutlined />, anyOf: [] },
+  { path: '/catalog', key: 'menuCatalog', icon: <FileSearchOutlined />, anyOf: [] },
+  { path: '/verify', key: 'menuVerify', icon: <SafetyCertificateOutlined />, anyOf: [] },
+];
+
+export function visibleMenu(
+  user: { permissions: string[]; organisationId: number | null } | null,
+): MenuEntry[] {
+  if (!user) return [];
+  return WORKBENCH_MENU.filter(
+    (entry) =>
+      entry.anyOf.some((permission) => user.permissions.includes(permission)) &&
+      !(entry.officersOnly && user.organisationId !== null),
+  );
+}
+
+/** Where a user lands after logging in: the first page of their menu. */
+export function homeOf(user: { permissions: string[]; organisationId: number | null }): string {
+  return visibleMenu(user)[0]?.path ?? '/calculator';
+}

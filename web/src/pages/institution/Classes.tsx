@@ -1,0 +1,1013 @@
+import { MinusCircleOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Progress,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  TimePicker,
+  Typography,
+  Upload,
+  type UploadFile,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api, errorText, type Page } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
+import { ClassInfo } from '../../components/ClassInfo.tsx';
+import { LoadState, StatusTag } from '../../components/common.tsx';
+import { dateTime, today } from '../../format.ts';
+import { showFieldErrors } from '../../forms.ts';
+import { useLoad } from '../../hooks.ts';
+import { useLanguage } from '../../i18n.tsx';
+import type { Person, TrainingClass } from '../../shared-types.ts';
+import {
+  CERTIFICATE_TYPES,
+  CLASS_STATUSES,
+  LEVELS,
+  label,
+  options,
+  SUBSIDY_KINDS,
+} from '../../vocabulary.ts';
+
+interface FilingValues {
+  name: string;
+  regionCode: string;
+  occupationCode: string;
+  level: string;
+  subsidyKind: string;
+  capacity: number;
+  teachingPlanSummary: string;
+  assessmentMethod: string;
+  teachers: { name: string; qualification?: string }[];
+  sessions: {
+    day: Dayjs;
+    time: [Dayjs, Dayjs];
+    mode: 'offline' | 'online';
+    topic: string;
+    location?: string;
+  }[];
+}
+
+/** `2026-03-02` + `09:00` in China time → ISO instant. */
+function chinaInstant(day: Dayjs, time: Dayjs): string {
+  return `${day.format('YYYY-MM-DD')}T${time.format('HH:mm')}:00+08:00`;
+}
+
+function FileClassModal({
+  open,
+  onClose,
+  onFiled,
+}: {
+  open: boolean;
+  onClose(): void;
+  onFiled(id: number): void;
+}) {
+  const { language } = useLanguage();
+  const { user } = useAuth();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<FilingValues>();
+  const [isBusy, setBusy] = useState(false);
+  const submit = async () => {
+    const values = await form.validateFields();
+    setBusy(true);
+    try {
+      const filed = await api<TrainingClass>('/api/classes', {
+        method: 'POST',
+        body: {
+          name: values.name,
+          regionCode: values.regionCode,
+          occupationCode: values.occupationCode.trim(),
+          level: values.level,
+          subsidyKind: values.subsidyKind,
+          capacity: values.capacity,
+          teachingPlan: { summary: values.teachingPlanSummary },
+          assessmentPlan: { method: values.assessmentMethod },
+          teachers: values.teachers.map((teacher) => ({
+            name: teacher.name,
+            ...(teacher.qualification ? { qualification: teacher.qualification } : {}),
+          })),
+          sessions: values.sessions.map((session) => ({
+            startsAt: chinaInstant(session.day, session.time[0]),
+            endsAt: chinaInstant(session.day, session.time[1]),
+            mode: session.mode,
+            topic: session.topic,
+            location: session.location || null,
+          })),
+        },
+      });
+      message.success('开班申请已提交，等待审批');
+      onFiled(filed.id);
+    } catch (error) {
+      if (
+        showFieldErrors(form, error, [
+          ['name'],
+          ['regionCode'],
+          ['occupationCode'],
+          ['level'],
+          ['capacity'],
+          ['teachers'],
+          ['sessions'],
+        ])
+      )
+        message.error(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const firstDay = dayjs().add(7, 'day');
+  return (
+    <Modal
+      open={open}
+      title="开班申请（备案）"
+      width={820}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      okText="提交申请"
+      confirmLoading={isBusy}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        name="file-class"
+        preserve={false}
+        initialValues={{
+          regionCode: user?.regionCode,
+          level: 'primary',
+          subsidyKind: 'training',
+          capacity: 30,
+          teachers: [{ name: '' }],
+          sessions: [
+            {
+              day: firstDay,
+              time: [dayjs('09:00', 'HH:mm'), dayjs('17:00', 'HH:mm')],
+              mode: 'offline',
+              topic: '',
+            },
+          ],
+        }}
+      >
+        <Row gutter={12}>
+          <Col xs={24} md={12}>
+            <Form.Item
+              name="name"
+              label="班级名称"
+              rules={[{ required: true, whitespace: true, message: '请填写班级名称' }]}
+            >
+              <Input />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item
+              name="regionCode"
+              label="开班地区代码"
+              rules={[{ required: true, pattern: /^\d{6}$/, message: '6 位行政区划代码' }]}
+            >
+              <Input maxLength={6} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={8}>
+            <Form.Item
+              name="occupationCode"
+              label="职业（工种）代码"
+              rules={[{ required: true, message: '如 4-07-05-01' }]}
+            >
+              <Input placeholder="4-07-05-01" />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={8}>
+            <Form.Item name="level" label="等级" rules={[{ required: true }]}>
+              <Select options={options(LEVELS, language)} />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={8}>
+            <Form.Item name="capacity" label="计划人数" rules={[{ required: true }]}>
+              <InputNumber min={1} max={1000} className="full-width" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name="subsidyKind" label="补贴类型">
+              <Select options={options(SUBSIDY_KINDS, language)} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item
+              name="assessmentMethod"
+              label="考核方案"
+              rules={[{ required: true, message: '请填写考核方式' }]}
+            >
+              <Input placeholder="理论+实操考核" />
+            </Form.Item>
+          </Col>
+          <Col xs={24}>
+            <Form.Item
+              name="teachingPlanSummary"
+              label="教学计划"
+              rules={[{ required: true, message: '请填写教学计划' }]}
+            >
+              <Input.TextArea rows={2} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Typography.Title level={2} className="card-title">
+          授课教师
+        </Typography.Title>
+        <Form.List name="teachers">
+          {(fields, { add, remove }) => (
+            <>
+              {fields.map((field, index) => (
+                <Space key={field.key} align="baseline" wrap>
+                  <Form.Item
+                    name={[field.name, 'name']}
+                    label={`教师 ${index + 1} 姓名`}
+                    rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}
+                  >
+                    <Input />
+                  </Form.Item>
+                  <Form.Item name={[field.name, 'qualification']} label="资质">
+                    <Input />
+                  </Form.Item>
+                  {fields.length > 1 && (
+                    <MinusCircleOutlined aria-label="删除教师" onClick={() => remove(field.name)} />
+                  )}
+                </Space>
+              ))}
+              <Button type="dashed" onClick={() => add({ name: '' })} icon={<PlusOutlined />}>
+                添加教师
+              </Button>
+            </>
+          )}
+        </Form.List>
+        <Typography.Title level={2} className="card-title block-gap-top">
+          课程表（每课时 45 分钟）
+        </Typography.Title>
+        <Form.List name="sessions">
+          {(fields, { add, remove }) => (
+            <>
+              {fields.map((field, index) => (
+                <Space key={field.key} align="baseline" wrap>
+                  <Form.Item
+                    name={[field.name, 'day']}
+                    label={`第 ${index + 1} 次 日期`}
+                    rules={[{ required: true }]}
+                  >
+                    <DatePicker />
+                  </Form.Item>
+                  <Form.Item name={[field.name, 'time']} label="时间" rules={[{ required: true }]}>
+                    <TimePicker.RangePicker format="HH:mm" minuteStep={5} />
+                  </Form.Item>
+                  <Form.Item name={[field.name, 'mode']} label="方式">
+                    <Select
+                      style={{ width: 90 }}
+                      options={[
+                        { value: 'offline', label: '线下' },
+                        { value: 'online', label: '线上' },
+                      ]}
+                    />
+                  </Form.Item>
+                  <Form.Item
+                    name={[field.name, 'topic']}
+                    label="内容"
+                    rules={[{ required: true, whitespace: true, message: '请填写内容' }]}
+                  >
+                    <Input />
+                  </Form.Item>
+                  <Form.Item name={[field.name, 'location']} label="地点">
+                    <Input />
+                  </Form.Item>
+                  {fields.length > 1 && (
+                    <MinusCircleOutlined aria-label="删除课次" onClick={() => remove(field.name)} />
+                  )}
+                </Space>
+              ))}
+              <Button
+                type="dashed"
+                icon={<PlusOutlined />}
+                onClick={() => {
+                  const sessions = form.getFieldValue('sessions') as FilingValues['sessions'];
+                  const last = sessions[sessions.length - 1];
+                  add({ ...last, day: (last?.day ?? firstDay).add(1, 'day'), topic: '' });
+                }}
+              >
+                添加课次
+              </Button>
+            </>
+          )}
+        </Form.List>
+      </Form>
+    </Modal>
+  );
+}
+
+/** The institution's classes: file a new one, open one to work on its roster, attendance and results. */
+export function MyClassesPage() {
+  const { language } = useLanguage();
+  const navigate = useNavigate();
+  const [page, setPage] = useState(1);
+  const [isFiling, setFiling] = useState(false);
+  const loaded = useLoad(
+    () => api<Page<TrainingClass>>('/api/classes', { query: { page, pageSize: 20 } }),
+    [page],
+  );
+  return (
+    <div className="page">
+      <Typography.Title level={1} className="page-title">
+        开班与培训
+      </Typography.Title>
+      <Card>
+        <Button type="primary" className="block-gap" onClick={() => setFiling(true)}>
+          开班申请
+        </Button>
+        <LoadState loaded={loaded}>
+          {(data) => (
+            <Table
+              rowKey="id"
+              scroll={{ x: true }}
+              dataSource={data.items}
+              pagination={{
+                current: data.page,
+                pageSize: data.pageSize,
+                total: data.total,
+                onChange: setPage,
+              }}
+              columns={[
+                {
+                  title: '班级名称',
+                  dataIndex: 'name',
+                  render: (name: string, row) => <Link to={`/app/my/classes/${row.id}`}>{name}</Link>,
+                },
+                { title: '班级编码', dataIndex: 'classCode', render: (code: string | null) => code ?? '—' },
+                { title: '职业', dataIndex: 'occupationCode' },
+                {
+                  title: '等级',
+                  dataIndex: 'level',
+                  render: (level: string) => label(LEVELS, level, language),
+                },
+                { title: '开班时间', dataIndex: 'startsAt', render: dateTime },
+                {
+                  title: '状态',
+                  dataIndex: 'status',
+                  render: (status: string) => (
+                    <StatusTag status={status} text={label(CLASS_STATUSES, status, language)} />
+                  ),
+                },
+                {
+                  title: '审批意见',
+                  dataIndex: 'decisionNote',
+                  render: (note: string | null) => note ?? '—',
+                },
+              ]}
+            />
+          )}
+        </LoadState>
+      </Card>
+      <FileClassModal
+        open={isFiling}
+        onClose={() => setFiling(false)}
+        onFiled={(id) => navigate(`/app/my/classes/${id}`)}
+      />
+    </div>
+  );
+}
+
+interface RosterReport {
+  totalRows: number;
+  validRows: number;
+  rejected: {
+    rowNumber: number;
+    name: string;
+    idNumber: string;
+    reasons: { code: string; message: string }[];
+  }[];
+  isWritten: boolean;
+  enrolled: number;
+  registered: number;
+}
+
+interface Enrolled {
+  enrolment: { id: number; personId: number; status: string };
+  person: Person;
+}
+
+function RosterTab({ classId, onChanged }: { classId: number; onChanged(): void }) {
+  const { message } = App.useApp();
+  const [files, setFiles] = useState<UploadFile[]>([]);
+  const [report, setReport] = useState<RosterReport | null>(null);
+  const [progress, setProgress] = useState<{ percent: number; text: string } | null>(null);
+  const [page, setPage] = useState(1);
+  const enrolments = useLoad(
+    () => api<Page<Enrolled>>(`/api/classes/${classId}/enrolments`, { query: { page, pageSize: 50 } }),
+    [classId, page],
+  );
+
+  const upload = async (accept: boolean) => {
+    const file = files[0]?.originFileObj;
+    if (!file) return;
+    const form = new FormData();
+    form.append('file', file, file.name);
+    setProgress({ percent: accept ? 60 : 30, text: accept ? '正在写入有效行…' : '正在校验名单…' });
+    try {
+      const result = await api<RosterReport>(`/api/classes/${classId}/roster/import`, {
+        method: 'POST',
+        form,
+        query: accept ? { accept: 'valid' } : undefined,
+      });
+      setReport(result);
+      setProgress({
+        percent: 100,
+        text: result.isWritten
+          ? `已导入 ${result.enrolled} 人`
+          : `校验完成：有效 ${result.validRows} 行，问题 ${result.rejected.length} 行`,
+      });
+      if (result.isWritten) {
+        message.success(`已导入 ${result.enrolled} 人`);
+        enrolments.reload();
+        onChanged();
+      }
+    } catch (error) {
+      setProgress(null);
+      message.error(errorText(error));
+    }
+  };
+
+  return (
+    <Space direction="vertical" className="full-width">
+      <Alert
+        type="info"
+        showIcon
+        title="名单文件（.xlsx 或 .csv）首行为表头：姓名、身份证号、手机号、户籍地区代码。系统先逐行校验，确认后只导入有效行。"
+      />
+      <Space wrap>
+        <Upload
+          accept=".xlsx,.csv"
+          maxCount={1}
+          fileList={files}
+          beforeUpload={() => false}
+          onChange={(info) => {
+            setFiles(info.fileList);
+            setReport(null);
+            setProgress(null);
+          }}
+        >
+          <Button icon={<UploadOutlined />}>选择名单文件</Button>
+        </Upload>
+        <Button type="primary" disabled={files.length === 0} onClick={() => void upload(false)}>
+          校验名单
+        </Button>
+        <Button
+          disabled={!report || report.isWritten || report.validRows === 0}
+          onClick={() => void upload(true)}
+        >
+          导入有效行
+        </Button>
+      </Space>
+      {progress && (
+        <Progress
+          percent={progress.percent}
+          status={progress.percent < 100 ? 'active' : 'success'}
+          format={() => progress.text}
+        />
+      )}
+      {report && (
+        <>
+          <Typography.Text data-testid="roster-summary">
+            共 {report.totalRows} 行，有效 {report.validRows} 行，有问题 {report.rejected.length} 行
+            {report.isWritten ? `；已导入 ${report.enrolled} 人（新登记 ${report.registered} 人）` : ''}
+          </Typography.Text>
+          {report.rejected.length > 0 && (
+            <Table
+              data-testid="roster-errors"
+              size="small"
+              rowKey="rowNumber"
+              pagination={false}
+              scroll={{ x: true }}
+              dataSource={report.rejected}
+              columns={[
+                { title: '行号', dataIndex: 'rowNumber' },
+                { title: '姓名', dataIndex: 'name' },
+                {
+                  title: '身份证号',
+                  dataIndex: 'idNumber',
+                  render: (value: string) => <span className="id-number">{value}</span>,
+                },
+                {
+                  title: '问题',
+                  dataIndex: 'reasons',
+                  render: (reasons: RosterReport['rejected'][number]['reasons']) =>
+                    reasons.map((reason) => reason.message).join('；'),
+                },
+              ]}
+            />
+          )}
+        </>
+      )}
+      <Typography.Title level={2} className="card-title block-gap-top">
+        学员名单
+      </Typography.Title>
+      <LoadState loaded={enrolments}>
+        {(data) => (
+          <Table
+            size="small"
+            rowKey={(row) => row.enrolment.id}
+            scroll={{ x: true }}
+            dataSource={data.items}
+            pagination={{ current: data.page, pageSize: data.pageSize, total: data.total, onChange: setPage }}
+            columns={[
+              { title: '姓名', render: (_, row) => row.person.name },
+              {
+                title: '身份证号',
+                render: (_, row) => <span className="id-number">{row.person.idNumber}</span>,
+              },
+              { title: '电话', render: (_, row) => row.person.phone ?? '—' },
+              {
+                title: '状态',
+                render: (_, row) => (row.enrolment.status === 'enrolled' ? '在册' : '已退出'),
+              },
+            ]}
+          />
+        )}
+      </LoadState>
+    </Space>
+  );
+}
+
+interface AttendanceRow {
+  personId: number;
+  scheduledClassHours: number;
+  offlineClassHours: number;
+  onlineClassHours: number;
+  attendedClassHours: number;
+  attendanceRate: number;
+  sessionsAttended: number;
+}
+
+function AttendanceTab({
+  trainingClass,
+  people,
+}: {
+  trainingClass: TrainingClass;
+  people: Map<number, string>;
+}) {
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ sessionIds: number[]; personIds: number[]; method: string }>();
+  const summary = useLoad(
+    () => api<{ items: AttendanceRow[] }>(`/api/classes/${trainingClass.id}/attendance`),
+    [trainingClass.id],
+  );
+  const [progress, setProgress] = useState<number | null>(null);
+  const sessions = trainingClass.sessions ?? [];
+
+  const record = async () => {
+    const values = await form.validateFields();
+    const chosen = sessions.filter((session) => values.sessionIds.includes(session.id));
+    const records = chosen.flatMap((session) =>
+      values.personIds.flatMap((personId) => [
+        {
+          sessionId: session.id,
+          personId,
+          event: 'sign_in' as const,
+          at: session.startsAt,
+          method: values.method,
+        },
+        {
+          sessionId: session.id,
+          personId,
+          event: 'sign_out' as const,
+          at: session.endsAt,
+          method: values.method,
+        },
+      ]),
+    );
+    setProgress(10);
+    try {
+      // Sent in slices so a large class shows progress; each slice is one audited transaction.
+      const slice = 500;
+      for (let start = 0; start < records.length; start += slice) {
+        await api(`/api/classes/${trainingClass.id}/attendance`, {
+          method: 'POST',
+          body: { records: records.slice(start, start + slice) },
+        });
+        setProgress(Math.round(((start + slice) / records.length) * 100));
+      }
+      setProgress(100);
+      message.success(`已记录 ${records.length} 条签到签退`);
+      summary.reload();
+    } catch (error) {
+      setProgress(null);
+      message.error(errorText(error));
+    }
+  };
+
+  return (
+    <Space direction="vertical" className="full-width">
+      <Form
+        form={form}
+        layout="vertical"
+        name="attendance"
+        initialValues={{ method: 'face', sessionIds: [], personIds: [] }}
+      >
+        <Row gutter={12}>
+          <Col xs={24} md={10}>
+            <Form.Item name="sessionIds" label="课次" rules={[{ required: true, message: '请选择课次' }]}>
+              <Select
+                mode="multiple"
+                options={sessions.map((session) => ({
+                  value: session.id,
+                  label: `第${session.sessionNumber}次 ${dateTime(session.startsAt)}`,
+                }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={10}>
+            <Form.Item name="personIds" label="学员" rules={[{ required: true, message: '请选择学员' }]}>
+              <Select
+                mode="multiple"
+                options={[...people].map(([value, name]) => ({ value, label: name }))}
+                optionFilterProp="label"
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={4}>
+            <Form.Item name="method" label="签到方式">
+              <Select
+                options={[
+                  { value: 'face', label: '人脸识别' },
+                  { value: 'fingerprint', label: '指纹' },
+                  { value: 'qr_code', label: '扫码' },
+                  { value: 'id_card', label: '身份证' },
+                  { value: 'manual', label: '人工' },
+                  { value: 'online_platform', label: '线上平台' },
+                ]}
+              />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Space>
+          <Button
+            onClick={() =>
+              form.setFieldsValue({ sessionIds: sessions.map((s) => s.id), personIds: [...people.keys()] })
+            }
+          >
+            全选
+          </Button>
+          <Button type="primary" onClick={() => void record()}>
+            按课表记录签到签退
+          </Button>
+        </Space>
+      </Form>
+      {progress !== null && (
+        <Progress percent={Math.min(progress, 100)} status={progress < 100 ? 'active' : 'success'} />
+      )}
+      <LoadState loaded={summary}>
+        {(data) => (
+          <Table
+            size="small"
+            rowKey="personId"
+            pagination={false}
+            scroll={{ x: true }}
+            dataSource={data.items}
+            columns={[
+              { title: '学员', dataIndex: 'personId', render: (id: number) => people.get(id) ?? `#${id}` },
+              { title: '应出勤学时', dataIndex: 'scheduledClassHours' },
+              { title: '线下学时', dataIndex: 'offlineClassHours' },
+              { title: '线上学时', dataIndex: 'onlineClassHours' },
+              {
+                title: '出勤率',
+                dataIndex: 'attendanceRate',
+                render: (rate: number) => `${Math.round(rate * 1000) / 10}%`,
+              },
+            ]}
+          />
+        )}
+      </LoadState>
+    </Space>
+  );
+}
+
+function ResultsTab({
+  trainingClass,
+  people,
+}: {
+  trainingClass: TrainingClass;
+  people: Map<number, string>;
+}) {
+  const { language } = useLanguage();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{
+    personId: number;
+    score: number;
+    examDate: Dayjs;
+    certificateType?: string;
+    certificateNumber?: string;
+    issuer?: string;
+  }>();
+  const results = useLoad(
+    () =>
+      api<{ items: { personId: number; score: number; isPassed: boolean; examDate: string }[] }>(
+        `/api/classes/${trainingClass.id}/results`,
+      ),
+    [trainingClass.id],
+  );
+  const certificates = useLoad(
+    () =>
+      api<
+        Page<{
+          id: number;
+          personId: number;
+          certificateType: string;
+          certificateNumber: string;
+          issuer: string;
+          issuedOn: string;
+        }>
+      >('/api/certificates', { query: { classId: trainingClass.id, pageSize: 100 } }),
+    [trainingClass.id],
+  );
+  const save = async () => {
+    const values = await form.validateFields();
+    const examDate = values.examDate.format('YYYY-MM-DD');
+    try {
+      await api(`/api/classes/${trainingClass.id}/results`, {
+        method: 'POST',
+        body: { personId: values.personId, score: values.score, isPassed: values.score >= 60, examDate },
+      });
+      if (values.certificateType && values.certificateNumber) {
+        await api('/api/certificates', {
+          method: 'POST',
+          body: {
+            personId: values.personId,
+            classId: trainingClass.id,
+            certificateType: values.certificateType,
+            level: trainingClass.level,
+            occupationCode: trainingClass.occupationCode,
+            certificateNumber: values.certificateNumber.trim(),
+            issuer: values.issuer?.trim() || '培训机构',
+            issuedOn: examDate,
+          },
+        });
+      }
+      message.success('已登记');
+      form.resetFields(['personId', 'score', 'certificateNumber']);
+      results.reload();
+      certificates.reload();
+    } catch (error) {
+      if (
+        showFieldErrors(form, error, [
+          ['personId'],
+          ['score'],
+          ['examDate'],
+          ['certificateNumber'],
+          ['certificateType'],
+          ['issuer'],
+        ])
+      )
+        message.error(errorText(error));
+    }
+  };
+  return (
+    <Space direction="vertical" className="full-width">
+      <Form
+        form={form}
+        layout="vertical"
+        name="results"
+        initialValues={{ examDate: dayjs(trainingClass.endsAt), certificateType: 'skill_level' }}
+      >
+        <Row gutter={12}>
+          <Col xs={24} md={6}>
+            <Form.Item name="personId" label="学员" rules={[{ required: true, message: '请选择学员' }]}>
+              <Select
+                options={[...people].map(([value, name]) => ({ value, label: name }))}
+                optionFilterProp="label"
+                showSearch
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={3}>
+            <Form.Item name="score" label="成绩" rules={[{ required: true, message: '请填写成绩' }]}>
+              <InputNumber min={0} max={100} className="full-width" />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={5}>
+            <Form.Item name="examDate" label="考核日期" rules={[{ required: true }]}>
+              <DatePicker className="full-width" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={5}>
+            <Form.Item name="certificateType" label="证书类型">
+              <Select allowClear options={options(CERTIFICATE_TYPES, language)} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={5}>
+            <Form.Item name="certificateNumber" label="证书编号">
+              <Input />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={8}>
+            <Form.Item name="issuer" label="发证机构">
+              <Input placeholder="如：衡阳市职业技能鉴定中心" />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Button type="primary" onClick={() => void save()}>
+          登记成绩与证书
+        </Button>
+      </Form>
+      <LoadState loaded={results}>
+        {(data) => (
+          <Table
+            size="small"
+            rowKey="personId"
+            pagination={false}
+            dataSource={data.items}
+            columns={[
+              { title: '学员', dataIndex: 'personId', render: (id: number) => people.get(id) ?? `#${id}` },
+              { title: '成绩', dataIndex: 'score' },
+              {
+                title: '结果',
+                dataIndex: 'isPassed',
+                render: (isPassed: boolean) => (isPassed ? '合格' : '不合格'),
+              },
+              { title: '考核日期', dataIndex: 'examDate' },
+            ]}
+          />
+        )}
+      </LoadState>
+      <LoadState loaded={certificates}>
+        {(data) => (
+          <Table
+            size="small"
+            rowKey="id"
+            pagination={false}
+            scroll={{ x: true }}
+            dataSource={data.items}
+            columns={[
+              { title: '学员', dataIndex: 'personId', render: (id: number) => people.get(id) ?? `#${id}` },
+              {
+                title: '证书类型',
+                dataIndex: 'certificateType',
+                render: (type: string) => label(CERTIFICATE_TYPES, type, language),
+              },
+              { title: '证书编号', dataIndex: 'certificateNumber' },
+              { title: '发证机构', dataIndex: 'issuer' },
+              { title: '发证日期', dataIndex: 'issuedOn' },
+            ]}
+          />
+        )}
+      </LoadState>
+    </Space>
+  );
+}
+
+function ClaimTab({ trainingClass }: { trainingClass: TrainingClass }) {
+  const { language } = useLanguage();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<{
+    subsidyKind: string;
+    applicationDate: Dayjs;
+    payeeAccount: { bankName: string; accountNumber: string };
+  }>();
+  const [isBusy, setBusy] = useState(false);
+  const create = async () => {
+    const values = await form.validateFields();
+    setBusy(true);
+    try {
+      const applicationDate = values.applicationDate.format('YYYY-MM-DD');
+      const claim = await api<{ id: number }>('/api/claims', {
+        method: 'POST',
+        headers: { 'idempotency-key': `class-${trainingClass.id}-${values.subsidyKind}-${applicationDate}` },
+        body: {
+          applicationDate,
+          payeeAccount: {
+            bankName: values.payeeAccount.bankName.trim(),
+            accountNumber: values.payeeAccount.accountNumber.trim(),
+          },
+          claim: { source: 'class', classId: trainingClass.id, subsidyKind: values.subsidyKind },
+        },
+      });
+      message.success('已生成补贴申请（草稿），请核对后提交');
+      navigate(`/app/claims/${claim.id}`);
+    } catch (error) {
+      if (
+        showFieldErrors(form, error, [
+          ['applicationDate'],
+          ['subsidyKind'],
+          ['payeeAccount', 'bankName'],
+          ['payeeAccount', 'accountNumber'],
+        ])
+      )
+        message.error(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      name="claim"
+      initialValues={{
+        subsidyKind: trainingClass.subsidyKind || 'training',
+        applicationDate: dayjs(today()),
+      }}
+    >
+      <Alert
+        type="info"
+        showIcon
+        className="block-gap"
+        title="按本班学员名单逐人生成补贴明细，金额由政策引擎依据实名记录（出勤、成绩、证书、人员类别）计算。"
+      />
+      <Row gutter={12}>
+        <Col xs={24} md={12}>
+          <Form.Item name="subsidyKind" label="补贴类型" rules={[{ required: true }]}>
+            <Select options={options(SUBSIDY_KINDS, language)} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item name="applicationDate" label="申请日期" rules={[{ required: true }]}>
+            <DatePicker className="full-width" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item
+            name={['payeeAccount', 'bankName']}
+            label="收款开户银行"
+            rules={[{ required: true, min: 2, message: '请填写开户银行' }]}
+          >
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item
+            name={['payeeAccount', 'accountNumber']}
+            label="收款账号"
+            rules={[{ required: true, pattern: /^\d{8,32}$/, message: '8–32 位数字' }]}
+          >
+            <Input inputMode="numeric" autoComplete="off" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Button type="primary" loading={isBusy} onClick={() => void create()}>
+        生成补贴申请
+      </Button>
+    </Form>
+  );
+}
+
+/** One class: its filing, roster (xlsx import with per-row errors), attendance, results, claim. */
+export function ClassDetailPage() {
+  const { id } = useParams();
+  const loaded = useLoad(() => api<TrainingClass>(`/api/classes/${id}`), [id]);
+  const roster = useLoad(
+    () => api<Page<Enrolled>>(`/api/classes/${id}/enrolments`, { query: { pageSize: 100 } }),
+    [id],
+  );
+  const people = new Map((roster.data?.items ?? []).map((row) => [row.person.id, row.person.name] as const));
+  return (
+    <div className="page">
+      <Typography.Title level={1} className="page-title">
+        培训班：{loaded.data?.name ?? ''}
+      </Typography.Title>
+      <LoadState loaded={loaded}>
+        {(trainingClass) => (
+          <Card>
+            <Tabs
+              items={[
+                { key: 'info', label: '开班信息', children: <ClassInfo trainingClass={trainingClass} /> },
+                {
+                  key: 'roster',
+                  label: '学员名单',
+                  children: <RosterTab classId={trainingClass.id} onChanged={roster.reload} />,
+                },
+                {
+                  key: 'attendance',
+                  label: '考勤',
+                  children: <AttendanceTab trainingClass={trainingClass} people={people} />,
+                },
+                {
+                  key: 'results',
+                  label: '成绩与证书',
+                  children: <ResultsTab trainingClass={trainingClass} people={people} />,
+                },
+                { key: 'claim', label: '补贴申请', children: <ClaimTab trainingClass={trainingClass} /> },
+              ]}
+            />
+          </Card>
+        )}
+      </LoadState>
+    </div>
+  );
+}

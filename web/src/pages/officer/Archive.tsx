@@ -1,0 +1,18 @@
+import { Typography } from 'antd';
+import { api } from '../../api.ts';
+import { ArchiveView, type PersonArchive } from '../../components/ArchiveView.tsx';
+import { LoadState } from '../../components/common.tsx';
+import { useLoad } from '../../hooks.ts';
+
+/** The worker's own electronic training archive (phone-friendly). */
+export function ArchivePage() {
+  const loaded = useLoad(() => api<PersonArchive>('/api/me/archive'));
+  return (
+    <div className="page narrow-page">
+      <Typography.Title level={1} className="page-title">
+        我的培训档案
+      </Typography.Title>
+      <LoadState loaded={loaded}>{(archive) => <ArchiveView archive={archive} />}</LoadState>
+    </div>
+  );
+}

@@ -1,0 +1,279 @@
+import {
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  Modal,
+  Space,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api, download, errorText } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
+import { ClaimMaterials } from '../../components/ClaimMaterials.tsx';
+import { CitationTag, LoadState, Money, StatusTag } from '../../components/common.tsx';
+import { dateTime } from '../../format.ts';
+import { useLoad } from '../../hooks.ts';
+import { useLanguage } from '../../i18n.tsx';
+import type { ClaimDetail, ClaimLine } from '../../shared-types.ts';
+import { CLAIM_STATUSES, DENIAL_CODES, label, PAYEES, ROLES, SUBSIDY_KINDS } from '../../vocabulary.ts';
+
+type Action = 'review' | 'start-notice' | 'approve' | 'return' | 'reject' | 'submit';
+
+const ACTION_LABELS: Record<Action, string> = {
+  submit: '提交申请',
+  review: '审核通过',
+  'start-notice': '开始公示',
+  approve: '审批通过',
+  return: '退回修改',
+  reject: '不予补贴',
+};
+
+/** Which actions the claim's state and the user's permissions allow; the server decides again. */
+function actionsFor(
+  claim: ClaimDetail,
+  can: (permission: string) => boolean,
+  userId: number | undefined,
+): Action[] {
+  const actions: Action[] = [];
+  if (can('claim.create') && (claim.status === 'draft' || claim.status === 'returned'))
+    actions.push('submit');
+  if (can('claim.review')) {
+    if (claim.status === 'submitted') actions.push('review');
+    if (claim.status === 'reviewed') actions.push('start-notice');
+    if (['submitted', 'reviewed', 'in_notice'].includes(claim.status)) actions.push('return', 'reject');
+  }
+  // The officer who reviewed a claim may not approve it (审核、审批分离).
+  if (can('claim.approve') && claim.status === 'in_notice' && claim.reviewedByUserId !== userId)
+    actions.push('approve');
+  return actions;
+}
+
+/** One line's explanation: the engine's computed items with 依据 and 政策条款, and any denials. */
+export function LineExplanation({ line }: { line: ClaimLine }) {
+  const { language } = useLanguage();
+  const decision = line.decision;
+  return (
+    <Space direction="vertical" className="full-width" data-testid="line-explanation">
+      {decision.lines.map((item) => (
+        <Space key={`${item.item}-${item.basis}-${item.amountFen}`} wrap>
+          <Tag>{label(SUBSIDY_KINDS, item.item, language)}</Tag>
+          <Money fen={item.amountFen} />
+          <Typography.Text>依据：{item.basis}</Typography.Text>
+          <CitationTag citation={item.citation} />
+        </Space>
+      ))}
+      {decision.denials.map((denial) => (
+        <Space key={`${denial.code}-${denial.message}`} wrap>
+          <Tag color="red">{label(DENIAL_CODES, denial.code, language)}</Tag>
+          <Typography.Text>{denial.message}</Typography.Text>
+          <CitationTag citation={denial.citation} />
+        </Space>
+      ))}
+      {decision.warnings.map((warning) => (
+        <Typography.Text key={warning} type="warning">
+          {warning}
+        </Typography.Text>
+      ))}
+      <Typography.Text type="secondary">政策包：{decision.policy ?? '—'}</Typography.Text>
+    </Space>
+  );
+}
+
+export function ClaimDetailPage() {
+  const { id } = useParams();
+  const { language } = useLanguage();
+  const { can, user } = useAuth();
+  const { message } = App.useApp();
+  const loaded = useLoad(() => api<ClaimDetail>(`/api/claims/${id}`), [id]);
+  const [pending, setPending] = useState<Action | null>(null);
+  const [form] = Form.useForm<{ reason?: string }>();
+  const [isBusy, setBusy] = useState(false);
+
+  const act = async (action: Action, reason?: string) => {
+    setBusy(true);
+    try {
+      await api(`/api/claims/${id}/${action}`, {
+        method: 'POST',
+        body: action === 'submit' ? undefined : reason ? { reason } : {},
+      });
+      message.success(`${ACTION_LABELS[action]}：已完成`);
+      setPending(null);
+      loaded.reload();
+    } catch (error) {
+      message.error(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const needsReason = pending === 'return' || pending === 'reject';
+
+  return (
+    <div className="page">
+      <Typography.Title level={1} className="page-title">
+        补贴申请详情
+      </Typography.Title>
+      <LoadState loaded={loaded}>
+        {(claim) => (
+          <Space direction="vertical" className="full-width" size="middle">
+            <Card>
+              <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
+                <Descriptions.Item label="申请编号">{claim.claimNumber}</Descriptions.Item>
+                <Descriptions.Item label="状态">
+                  <span data-testid="claim-status">
+                    <StatusTag status={claim.status} text={label(CLAIM_STATUSES, claim.status, language)} />
+                  </span>
+                </Descriptions.Item>
+                <Descriptions.Item label="补贴类型">
+                  {label(SUBSIDY_KINDS, claim.subsidyKind, language)}
+                </Descriptions.Item>
+                <Descriptions.Item label="地区">{claim.regionCode}</Descriptions.Item>
+                <Descriptions.Item label="申请日期">{claim.applicationDate}</Descriptions.Item>
+                <Descriptions.Item label="核定金额">
+                  <Typography.Text strong data-testid="claim-total">
+                    <Money fen={claim.totalAmountFen} />
+                  </Typography.Text>
+                </Descriptions.Item>
+                <Descriptions.Item label="符合条件人数">
+                  {claim.eligibleLineCount} / {claim.lineCount}
+                </Descriptions.Item>
+                <Descriptions.Item label="公示期">
+                  {claim.noticeStartsOn ? `${claim.noticeStartsOn} 至 ${claim.noticeEndsOn}` : '—'}
+                </Descriptions.Item>
+                {claim.classId && (
+                  <Descriptions.Item label="培训班">
+                    {can('class.file') ? (
+                      <Link to={`/app/my/classes/${claim.classId}`}>#{claim.classId}</Link>
+                    ) : (
+                      `#${claim.classId}`
+                    )}
+                  </Descriptions.Item>
+                )}
+                <Descriptions.Item label="最近意见">{claim.lastReason ?? '—'}</Descriptions.Item>
+              </Descriptions>
+              <Space wrap className="block-gap-top">
+                {actionsFor(claim, can, user?.userId).map((action) => (
+                  <Button
+                    key={action}
+                    type={
+                      action === 'approve' || action === 'review' || action === 'submit'
+                        ? 'primary'
+                        : 'default'
+                    }
+                    danger={action === 'reject' || action === 'return'}
+                    onClick={() => setPending(action)}
+                  >
+                    {ACTION_LABELS[action]}
+                  </Button>
+                ))}
+                {can('claim.approve') &&
+                  claim.status === 'in_notice' &&
+                  claim.reviewedByUserId === user?.userId && (
+                    <Typography.Text type="secondary" data-testid="reviewer-cannot-approve">
+                      您审核了本申请，须由其他经办人员审批（审核、审批分离）。
+                    </Typography.Text>
+                  )}
+                {claim.status === 'in_notice' && claim.noticeEndsOn && (
+                  <Typography.Text type="secondary" data-testid="notice-running">
+                    公示期至 {claim.noticeEndsOn}，期满且异议处理完毕后方可审批。
+                  </Typography.Text>
+                )}
+                <Button
+                  onClick={() =>
+                    void download(`/api/claims/${claim.id}/notice.xlsx`, `notice-${claim.claimNumber}.xlsx`)
+                  }
+                >
+                  导出公示名单
+                </Button>
+              </Space>
+            </Card>
+            <ClaimMaterials
+              claimId={claim.id}
+              canUpload={can('claim.create') && (claim.status === 'draft' || claim.status === 'returned')}
+            />
+            <Card title="逐人核定明细（含计算依据与政策条款）">
+              <Table
+                rowKey="id"
+                size="small"
+                scroll={{ x: true }}
+                dataSource={claim.lines}
+                expandable={{
+                  expandedRowRender: (line) => <LineExplanation line={line} />,
+                  defaultExpandAllRows: claim.lines.length <= 10,
+                }}
+                columns={[
+                  { title: '序号', dataIndex: 'lineNumber' },
+                  { title: '对象', dataIndex: 'subject' },
+                  {
+                    title: '结论',
+                    dataIndex: 'isEligible',
+                    render: (isEligible: boolean, line) =>
+                      line.status === 'excluded' ? (
+                        <Tag>已排除：{line.excludedReason}</Tag>
+                      ) : isEligible ? (
+                        <Tag color="green">符合</Tag>
+                      ) : (
+                        <Tag color="red">不符合</Tag>
+                      ),
+                  },
+                  {
+                    title: '金额',
+                    dataIndex: 'amountFen',
+                    align: 'right',
+                    render: (fen: number) => <Money fen={fen} />,
+                  },
+                  {
+                    title: '补贴对象',
+                    dataIndex: 'payee',
+                    render: (payee: string) => label(PAYEES, payee, language),
+                  },
+                ]}
+              />
+            </Card>
+            <Card title="办理记录">
+              <Timeline
+                items={claim.transitions.map((transition) => ({
+                  children: (
+                    <span>
+                      {dateTime(transition.occurredAt)} ·{' '}
+                      {transition.actorRole ? label(ROLES, transition.actorRole, language) : '系统'} ·{' '}
+                      {label(CLAIM_STATUSES, transition.fromStatus, language)} →{' '}
+                      {label(CLAIM_STATUSES, transition.toStatus, language)}
+                      {transition.reason ? `（${transition.reason}）` : ''}
+                    </span>
+                  ),
+                }))}
+              />
+            </Card>
+          </Space>
+        )}
+      </LoadState>
+      <Modal
+        open={pending !== null}
+        title={pending ? ACTION_LABELS[pending] : ''}
+        okText="确定"
+        confirmLoading={isBusy}
+        okButtonProps={{ danger: needsReason }}
+        onCancel={() => setPending(null)}
+        onOk={() => form.validateFields().then((values) => pending && act(pending, values.reason))}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" preserve={false}>
+          <Form.Item
+            name="reason"
+            label={needsReason ? '原因（必填）' : '意见（可选）'}
+            rules={needsReason ? [{ required: true, whitespace: true, message: '请填写原因' }] : []}
+          >
+            <Input.TextArea rows={3} maxLength={500} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}

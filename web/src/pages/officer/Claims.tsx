@@ -1,0 +1,177 @@
+import { App, Button, Card, Input, Select, Space, Table, Typography } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api, download, type Page } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
+import { useBatch } from '../../components/BatchProgress.tsx';
+import { LoadState, Money, StatusTag } from '../../components/common.tsx';
+import { useLoad } from '../../hooks.ts';
+import { useLanguage } from '../../i18n.tsx';
+import type { ClaimSummary } from '../../shared-types.ts';
+import { CLAIM_STATUSES, label, options, SUBSIDY_KINDS } from '../../vocabulary.ts';
+
+export function ClaimsTable({
+  data,
+  onPage,
+  selected,
+  onSelect,
+}: {
+  data: Page<ClaimSummary>;
+  onPage(page: number): void;
+  selected?: number[];
+  onSelect?(ids: number[]): void;
+}) {
+  const { language } = useLanguage();
+  return (
+    <Table
+      rowKey="id"
+      scroll={{ x: true }}
+      dataSource={data.items}
+      rowSelection={
+        onSelect ? { selectedRowKeys: selected, onChange: (keys) => onSelect(keys as number[]) } : undefined
+      }
+      pagination={{ current: data.page, pageSize: data.pageSize, total: data.total, onChange: onPage }}
+      columns={[
+        {
+          title: '申请编号',
+          dataIndex: 'claimNumber',
+          render: (number: string, row) => <Link to={`/app/claims/${row.id}`}>{number}</Link>,
+        },
+        {
+          title: '补贴类型',
+          dataIndex: 'subsidyKind',
+          render: (kind: string) => label(SUBSIDY_KINDS, kind, language),
+        },
+        { title: '地区', dataIndex: 'regionCode' },
+        { title: '申请日期', dataIndex: 'applicationDate' },
+        { title: '人数', render: (_, row) => `${row.eligibleLineCount}/${row.lineCount}` },
+        {
+          title: '金额',
+          dataIndex: 'totalAmountFen',
+          align: 'right',
+          render: (fen: number) => <Money fen={fen} />,
+        },
+        {
+          title: '状态',
+          dataIndex: 'status',
+          render: (status: string) => (
+            <StatusTag status={status} text={label(CLAIM_STATUSES, status, language)} />
+          ),
+        },
+        { title: '公示截止', dataIndex: 'noticeEndsOn', render: (value: string | null) => value ?? '—' },
+        { title: '最近意见', dataIndex: 'lastReason', render: (value: string | null) => value ?? '—' },
+      ]}
+    />
+  );
+}
+
+/** The claims review queue: filter, open a claim, or decide several at once with a progress bar. */
+export function ClaimsPage() {
+  const { language } = useLanguage();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const [filters, setFilters] = useState<{ status?: string; subsidyKind?: string; regionCode?: string }>({
+    status: can('claim.review') ? 'submitted' : undefined,
+  });
+  const [page, setPage] = useState(1);
+  const [selected, setSelected] = useState<number[]>([]);
+  const loaded = useLoad(
+    () => api<Page<ClaimSummary>>('/api/claims', { query: { ...filters, page, pageSize: 20 } }),
+    [JSON.stringify(filters), page],
+  );
+  const batch = useBatch();
+
+  const runBatch = async (action: 'review' | 'start-notice' | 'approve', title: string) => {
+    const claims = (loaded.data?.items ?? []).filter((claim) => selected.includes(claim.id));
+    const failures = await batch.run(
+      title,
+      claims,
+      (claim) => claim.claimNumber,
+      (claim) => api(`/api/claims/${claim.id}/${action}`, { method: 'POST', body: {} }),
+    );
+    if (failures.length === 0) message.success(`${title}完成：${claims.length} 件`);
+    setSelected([]);
+    loaded.reload();
+  };
+
+  return (
+    <div className="page">
+      <Typography.Title level={1} className="page-title">
+        补贴审核
+      </Typography.Title>
+      <Card>
+        <Space wrap className="block-gap">
+          <Select
+            aria-label="状态"
+            placeholder="状态"
+            allowClear
+            value={filters.status}
+            onChange={(status) => {
+              setFilters({ ...filters, status });
+              setPage(1);
+            }}
+            options={options(CLAIM_STATUSES, language)}
+            style={{ minWidth: 150 }}
+          />
+          <Select
+            aria-label="补贴类型"
+            placeholder="补贴类型"
+            allowClear
+            value={filters.subsidyKind}
+            onChange={(subsidyKind) => {
+              setFilters({ ...filters, subsidyKind });
+              setPage(1);
+            }}
+            options={options(SUBSIDY_KINDS, language)}
+            style={{ minWidth: 200 }}
+          />
+          <Input.Search
+            aria-label="地区代码"
+            placeholder="地区代码，如 430421"
+            allowClear
+            onSearch={(regionCode) => {
+              setFilters({ ...filters, regionCode: regionCode || undefined });
+              setPage(1);
+            }}
+            style={{ width: 220 }}
+          />
+          <Button onClick={() => void download('/api/claims/export.xlsx', 'claims.xlsx', filters)}>
+            导出 xlsx
+          </Button>
+        </Space>
+        <Space wrap className="block-gap">
+          <Typography.Text>已选 {selected.length} 件：</Typography.Text>
+          {can('claim.review') && (
+            <>
+              <Button
+                disabled={selected.length === 0}
+                onClick={() => void runBatch('review', '批量审核通过')}
+              >
+                批量审核通过
+              </Button>
+              <Button
+                disabled={selected.length === 0}
+                onClick={() => void runBatch('start-notice', '批量开始公示')}
+              >
+                批量开始公示
+              </Button>
+            </>
+          )}
+          {can('claim.approve') && (
+            <Button
+              type="primary"
+              disabled={selected.length === 0}
+              onClick={() => void runBatch('approve', '批量审批')}
+            >
+              批量审批
+            </Button>
+          )}
+        </Space>
+        <LoadState loaded={loaded}>
+          {(data) => <ClaimsTable data={data} onPage={setPage} selected={selected} onSelect={setSelected} />}
+        </LoadState>
+      </Card>
+      {batch.modal}
+    </div>
+  );
+}
