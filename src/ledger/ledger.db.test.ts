@@ -297,6 +297,31 @@ describe('special-account ledger (services and database)', () => {
     ).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS', statusCode: 409 });
   });
 
+  it("a batch over two counties debits each county's own accounts; an unknown region is refused by name", async () => {
+    await fund('430407', 'training', 30_000, 'shigu');
+    await fund('430408', 'training', 30_000, 'zhengxiang');
+    const batch = await inLedgerTransaction(database.db, (trx) =>
+      createPaymentBatch(trx, SYSTEM_CONTEXT, {
+        idempotencyId: 'batch-two-counties',
+        valueDate: '2026-03-10',
+        items: [
+          { claimId: 601, payee: payee(3), amountFen: 1_000, subAccount: 'training', regionCode: '430407' },
+          { claimId: 602, payee: payee(4), amountFen: 2_500, subAccount: 'training', regionCode: '430408' },
+          { claimId: 603, payee: payee(3), amountFen: 500, subAccount: 'training', regionCode: '430407' },
+        ],
+      }),
+    );
+    expect(batch.totalFen).toBe(4_000);
+    expect((await accountFor(database.db, '430407', 'training')).balanceFen).toBe(28_500);
+    expect((await accountFor(database.db, '430408', 'training')).balanceFen).toBe(27_500);
+    expect((await accountFor(database.db, '430407', 'bank')).balanceFen).toBe(1_500);
+    expect((await accountFor(database.db, '430408', 'bank')).balanceFen).toBe(2_500);
+    await expect(accountFor(database.db, '430499', 'training')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'regionCode', message: 'unknown region 430499' }],
+    });
+  });
+
   it('an advance of at most 50 % is settled against the final amount: pay the difference or recover the excess', async () => {
     await fund('430481', 'training', 100_000, 'leiyang-training');
     await fund('430481', 'advance', 100_000, 'leiyang-advance');

@@ -10,6 +10,8 @@ import { AppError } from '../shared/errors.ts';
 import { createRecoveryOrder, type RecoveryOrder } from './recovery.service.ts';
 import {
   accountFor,
+  accountKey,
+  accountsFor,
   isSubAccount,
   LostIdempotencyRace,
   postJournal,
@@ -184,11 +186,15 @@ export async function createPaymentBatch(
     .executeTakeFirst();
   if (!batch) throw new LostIdempotencyRace();
   const disbursementIds = await insertDisbursements(executor, provinceCode, batch.id, input.items);
+  const accounts = await accountsFor(
+    executor,
+    input.items.map((item) => item.regionCode),
+  );
   const transfers: TransferInput[] = [];
   for (const [index, item] of input.items.entries()) {
     const isAdvance = item.kind === 'advance';
-    const debit = await accountFor(executor, item.regionCode, isAdvance ? 'advance' : item.subAccount);
-    const credit = await accountFor(executor, item.regionCode, 'bank');
+    const debit = accounts.get(accountKey(item.regionCode, isAdvance ? 'advance' : item.subAccount))!;
+    const credit = accounts.get(accountKey(item.regionCode, 'bank'))!;
     transfers.push({
       idempotencyId: `batch:${input.idempotencyId}:${index}`,
       debitAccountId: debit.id,

@@ -210,34 +210,61 @@ export async function ensureAccounts(executor: Executor, regionCodes: readonly s
   await insertAccounts(executor, rows);
 }
 
+/** The key of an account in the map `accountsFor` returns. */
+export function accountKey(regionCode: string, kind: AccountKind): string {
+  return `${regionCode}:${kind}`;
+}
+
+/**
+ * Every account of the given regions, keyed by `accountKey`, in one read; a region without its
+ * accounts gets them first (as `accountFor` does). A payment batch looks up its items' accounts
+ * this way: two look-ups per item cost 11 of 36 seconds of the embedded adjudication bench.
+ */
+export async function accountsFor(
+  executor: Executor,
+  regionCodes: readonly string[],
+): Promise<Map<string, Account>> {
+  const regions = [...new Set(regionCodes)];
+  if (regions.length === 0) return new Map();
+  const find = async () => {
+    const rows = await selectAccounts(executor)
+      .where('province_code', 'in', [...new Set(regions.map(provinceOf))])
+      .where('region_code', 'in', regions)
+      .execute();
+    return new Map(rows.map((row) => [accountKey(row.region_code, row.kind as AccountKind), toAccount(row)]));
+  };
+  let accounts = await find();
+  const missing = regions.filter((region) =>
+    ACCOUNT_KIND_LIST.some((kind) => !accounts.has(accountKey(region, kind))),
+  );
+  if (missing.length > 0) {
+    const known = new Set(
+      (await executor.selectFrom('region').select('code').where('code', 'in', missing).execute()).map(
+        (row) => row.code,
+      ),
+    );
+    const unknown = missing.filter((region) => !known.has(region));
+    if (unknown.length > 0)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        '行政区划不存在',
+        unknown.map((region) => ({ field: 'regionCode', message: `unknown region ${region}` })),
+      );
+    await ensureAccounts(executor, missing);
+    accounts = await find();
+  }
+  return accounts;
+}
+
 /** The account of a region and kind, created on first use. */
 export async function accountFor(
   executor: Executor,
   regionCode: string,
   kind: AccountKind,
 ): Promise<Account> {
-  const find = () =>
-    selectAccounts(executor)
-      .where('province_code', '=', provinceOf(regionCode))
-      .where('region_code', '=', regionCode)
-      .where('kind', '=', kind)
-      .executeTakeFirst();
-  let row = await find();
-  if (!row) {
-    const region = await executor
-      .selectFrom('region')
-      .select('code')
-      .where('code', '=', regionCode)
-      .executeTakeFirst();
-    if (!region)
-      throw new AppError('VALIDATION_FAILED', '行政区划不存在', [
-        { field: 'regionCode', message: `unknown region ${regionCode}` },
-      ]);
-    await ensureAccounts(executor, [regionCode]);
-    row = await find();
-  }
-  if (!row) throw new Error(`account ${regionCode}/${kind} could not be created`);
-  return toAccount(row);
+  const account = (await accountsFor(executor, [regionCode])).get(accountKey(regionCode, kind));
+  if (!account) throw new Error(`account ${regionCode}/${kind} could not be created`);
+  return account;
 }
 
 export async function getAccount(executor: Executor, accountId: number): Promise<Account> {
