@@ -200,6 +200,9 @@ export async function createClaim(
     await insertLine(executor, draft.provinceCode, claimId, lineNumber, withMode, request, decision);
   }
   await refreshTotals(executor, claimId);
+  // Read back before the two locks below (claim number per region, audit chain per province),
+  // which are held until commit: concurrent creators wait for a number, an update and an audit row.
+  const detail = (await selectClaimDetail(executor, claimId))!;
   const claimNumber = await nextClaimNumber(
     executor,
     draft.provinceCode,
@@ -214,7 +217,7 @@ export async function createClaim(
     provinceCode: draft.provinceCode,
     after: { claimNumber, subsidyKind: draft.subsidyKind, lines: lineNumber, source: input.claim.source },
   });
-  return (await selectClaimDetail(executor, claimId))!;
+  return { ...detail, claimNumber };
 }
 
 async function insertLine(

@@ -5,9 +5,12 @@ import { evaluate } from './evaluate.ts';
 import type { EvaluateRequest } from './evaluate.types.ts';
 import {
   evaluateWithPublishedParameters,
+  forgetPublishedOverrides,
   listParameterVersions,
   loadPublishedOverrides,
+  PUBLISHED_OVERRIDES_MAX_AGE_MS,
   publishParameterVersion,
+  recentPublishedOverrides,
 } from './parameter.service.ts';
 import { simulate } from './simulate.ts';
 
@@ -232,5 +235,47 @@ describe('HTTP', () => {
       totalAfterFen: 30000,
       differenceFen: 10000,
     });
+  });
+
+  it("the public routes see a publication through the API at once, and another process's within the max age", async () => {
+    const db = testApp.database.db;
+    let clock = 0;
+    const now = () => clock;
+    const has = (
+      overrides: { packId: string; key: string; effectiveFrom: string }[],
+      key: string,
+      from: string,
+    ) => overrides.some((override) => override.key === key && override.effectiveFrom === from);
+    forgetPublishedOverrides(); // the routes above read on the real clock
+    const first = await recentPublishedOverrides(db, now);
+    // Another process publishes: this one answers from what it read until the max age passes.
+    await publishParameterVersion(db, SYSTEM_CONTEXT, {
+      ...ceilingChange,
+      key: 'day-rates.ceilingFen',
+      effectiveFrom: '2022-01-01',
+      value: 20000,
+    });
+    clock = PUBLISHED_OVERRIDES_MAX_AGE_MS - 1;
+    expect(await recentPublishedOverrides(db, now)).toBe(first);
+    clock = PUBLISHED_OVERRIDES_MAX_AGE_MS;
+    const fresh = await recentPublishedOverrides(db, now);
+    expect(has(fresh, 'day-rates.ceilingFen', '2022-01-01')).toBe(true);
+    // A publication through this process's API is seen by the next request, max age or not.
+    const published = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/policy/parameter-versions',
+      headers: await testApp.loginAs('js_province'),
+      payload: {
+        packId: 'cn-320000-2019',
+        key: 'on-the-job-training.monthlyAmountFen',
+        effectiveFrom: '2020-02-01',
+        value: 50000,
+        citation: { doc: '苏人社发〔2020〕1号', article: '三' },
+      },
+    });
+    expect(published.statusCode).toBe(201);
+    expect(
+      has(await recentPublishedOverrides(db, now), 'on-the-job-training.monthlyAmountFen', '2020-02-01'),
+    ).toBe(true);
   });
 });

@@ -6,9 +6,10 @@ import { evaluate } from './evaluate.ts';
 import type { EvaluateRequest } from './evaluate.types.ts';
 import { POLICY_PACKS, packById } from './packs/index.ts';
 import {
+  forgetPublishedOverrides,
   listParameterVersions,
-  loadPublishedOverrides,
   publishParameterVersion,
+  recentPublishedOverrides,
 } from './parameter.service.ts';
 import type { ParameterValue } from './parameter.types.ts';
 import type { ParameterChangeInput } from './parameter.validation.ts';
@@ -71,7 +72,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) =>
-      evaluate(checkedRequest(request.body), { overrides: await loadPublishedOverrides(db()) }),
+      evaluate(checkedRequest(request.body), { overrides: await recentPublishedOverrides(db()) }),
   );
 
   await parameterRoutes(app);
@@ -139,6 +140,8 @@ async function parameterRoutes(app: FastifyInstance): Promise<void> {
       const row = await db()
         .transaction()
         .execute((transaction) => publishParameterVersion(transaction, request.auditContext, request.body));
+      // After the commit: a read that raced the transaction must not stay cached.
+      forgetPublishedOverrides();
       return reply.code(201).send(row);
     },
   );
@@ -171,7 +174,7 @@ async function simulationRoute(app: FastifyInstance): Promise<void> {
       const requests = request.body.requests.map((item, index) =>
         checkedRequest(item, `requests[${index}].`),
       );
-      const outcome = simulate(requests, request.body.changes, await loadPublishedOverrides(db()));
+      const outcome = simulate(requests, request.body.changes, await recentPublishedOverrides(db()));
       if (!outcome.ok)
         throw new AppError(
           'VALIDATION_FAILED',
