@@ -40,6 +40,15 @@ const ceilingChange = {
   citation: { doc: '渝人社发〔2021〕99号', article: '一' },
 };
 
+/** A Jiangsu 以工代训 monthly amount, published from `effectiveFrom`. */
+const jiangsuMonthlyAmount = (effectiveFrom: string) => ({
+  packId: 'cn-320000-2019',
+  key: 'on-the-job-training.monthlyAmountFen',
+  effectiveFrom,
+  value: 50000,
+  citation: { doc: '苏人社发〔2020〕1号', article: '三' },
+});
+
 let testApp: TestApp;
 
 beforeAll(async () => {
@@ -191,13 +200,7 @@ describe('HTTP', () => {
       method: 'POST',
       url: '/api/policy/parameter-versions',
       headers: jiangsu,
-      payload: {
-        packId: 'cn-320000-2019',
-        key: 'on-the-job-training.monthlyAmountFen',
-        effectiveFrom: '2020-01-01',
-        value: 50000,
-        citation: { doc: '苏人社发〔2020〕1号', article: '三' },
-      },
+      payload: jiangsuMonthlyAmount('2020-01-01'),
     });
     expect(inside.statusCode).toBe(201);
   });
@@ -265,13 +268,7 @@ describe('HTTP', () => {
       method: 'POST',
       url: '/api/policy/parameter-versions',
       headers: await testApp.loginAs('js_province'),
-      payload: {
-        packId: 'cn-320000-2019',
-        key: 'on-the-job-training.monthlyAmountFen',
-        effectiveFrom: '2020-02-01',
-        value: 50000,
-        citation: { doc: '苏人社发〔2020〕1号', article: '三' },
-      },
+      payload: jiangsuMonthlyAmount('2020-02-01'),
     });
     expect(published.statusCode).toBe(201);
     expect(
