@@ -4,21 +4,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPostgresRun } from '../../test/support/database.ts';
+import { throwawayPostgres } from '../../test/support/database.ts';
 import { openDatabase } from '../db/database.ts';
 
-// `skillfund ledger verify` as an operator runs it, on an embedded database in a temporary
-// SKILLFUND_DATA_DIR (the PostgreSQL run skips it: the command would open the shared database).
-describe.skipIf(isPostgresRun())('skillfund ledger verify (CLI, embedded database)', () => {
+// `skillfund ledger verify` as an operator runs it: on an embedded database in a temporary
+// SKILLFUND_DATA_DIR, or, in the PostgreSQL run, on a throwaway database beside DATABASE_URL's.
+describe('skillfund ledger verify (CLI)', () => {
   let tempDir: string | undefined;
   let dataDir: string;
-  beforeAll(() => {
+  let postgres: Awaited<ReturnType<typeof throwawayPostgres>> | undefined;
+  beforeAll(async () => {
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skillfund-ledger-cli-'));
     dataDir = path.join(tempDir, 'data');
+    if (process.env.DATABASE_URL) postgres = await throwawayPostgres(process.env.DATABASE_URL);
   });
-  afterAll(() => {
+  afterAll(async () => {
     if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+    await postgres?.drop();
   });
+  const target = () => (postgres ? { databaseUrl: postgres.url } : { dataDir });
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [path.resolve('bin/skillfund.js'), ...args], {
       encoding: 'utf8',
@@ -26,6 +30,7 @@ describe.skipIf(isPostgresRun())('skillfund ledger verify (CLI, embedded databas
         PATH: process.env.PATH ?? '',
         HOME: os.tmpdir(),
         SKILLFUND_DATA_DIR: dataDir,
+        ...(postgres ? { DATABASE_URL: postgres.url } : {}),
         LOG_LEVEL: 'silent',
       },
       timeout: 90_000,
@@ -46,7 +51,7 @@ describe.skipIf(isPostgresRun())('skillfund ledger verify (CLI, embedded databas
     // Break the ledger behind the service: one more fen "posted" to Hengyang county's training
     // account without an entry. Accounts are not append-only (postings update their running
     // totals), and the CHECK tying balance_fen to the totals still holds, so only verify notices.
-    const database = await openDatabase({ dataDir });
+    const database = await openDatabase(target());
     let accountId: number;
     try {
       const updated = await sql<{ id: number }>`

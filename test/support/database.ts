@@ -17,7 +17,11 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
 
 export const isPostgresRun = (): boolean => Boolean(process.env.DATABASE_URL);
 
-async function openThrowawayPostgres(baseUrl: string): Promise<DatabaseHandle> {
+/**
+ * A throwaway PostgreSQL database beside the one `baseUrl` names: its URL, and `drop` to remove
+ * it (for tests that hand the URL to a child process, e.g. the CLI).
+ */
+export async function throwawayPostgres(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `sf_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -25,15 +29,25 @@ async function openThrowawayPostgres(baseUrl: string): Promise<DatabaseHandle> {
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 20 });
   return {
-    ...handle,
-    async close() {
-      await handle.close();
+    url: url.toString(),
+    async drop() {
       const cleanup = new pg.Client({ connectionString: baseUrl });
       await cleanup.connect();
       await cleanup.query(`drop database if exists ${name} with (force)`);
       await cleanup.end();
+    },
+  };
+}
+
+async function openThrowawayPostgres(baseUrl: string): Promise<DatabaseHandle> {
+  const throwaway = await throwawayPostgres(baseUrl);
+  const handle = await openDatabase({ databaseUrl: throwaway.url, poolSize: 20 });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      await throwaway.drop();
     },
   };
 }
