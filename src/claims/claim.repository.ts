@@ -22,27 +22,34 @@ export const LIVE_CLAIM_STATUSES: readonly ClaimStatus[] = [
   'payment_failed',
 ];
 
-/** A person's eligible, active lines on live claims: the subsidies the person has received. */
-function liveLinesOfPerson(executor: Executor, personId: number) {
+/** People's eligible, active lines on live claims: the subsidies they have received. */
+function liveLinesOf(executor: Executor, personIds: readonly number[]) {
   return executor
     .selectFrom('claim_line as l')
     .innerJoin('claim as c', (join) =>
       join.onRef('c.id', '=', 'l.claim_id').onRef('c.province_code', '=', 'l.province_code'),
     )
-    .where('l.person_id', '=', personId)
+    .where('l.person_id', 'in', [...personIds])
     .where('l.is_eligible', '=', true)
     .where('l.status', '=', 'active')
     .where('c.status', 'in', LIVE_CLAIM_STATUSES as ClaimStatus[])
-    .orderBy('c.application_date');
+    .orderBy('c.application_date')
+    .orderBy('l.id');
 }
 
-/** The person's earlier subsidies, as the real-name system records them (never from the caller). */
-export async function selectHistory(
+/**
+ * Each person's earlier subsidies, as the real-name system records them (never from the caller),
+ * in one read; every person asked for has an entry, empty when nothing was received.
+ */
+export async function selectHistories(
   executor: Executor,
-  personId: number,
+  personIds: readonly number[],
   excludeClaimIds: readonly number[],
-): Promise<HistoryEntry[]> {
-  let query = liveLinesOfPerson(executor, personId).select([
+): Promise<Map<number, HistoryEntry[]>> {
+  const histories = new Map<number, HistoryEntry[]>(personIds.map((personId) => [personId, []]));
+  if (personIds.length === 0) return histories;
+  let query = liveLinesOf(executor, [...histories.keys()]).select([
+    'l.person_id',
     'c.application_date',
     'c.subsidy_kind',
     'l.occupation_code',
@@ -52,8 +59,7 @@ export async function selectHistory(
     'l.request',
   ]);
   if (excludeClaimIds.length > 0) query = query.where('c.id', 'not in', [...excludeClaimIds]);
-  const rows = await query.execute();
-  return rows.map((row) => {
+  for (const row of await query.execute()) {
     const entry: HistoryEntry = { date: row.application_date, subsidy: row.subsidy_kind as SubsidyKind };
     if (row.occupation_code) entry.occupationCode = row.occupation_code;
     if (row.level) entry.level = row.level as Level;
@@ -61,8 +67,18 @@ export async function selectHistory(
     if (certificateNumber) entry.certificateNumber = certificateNumber;
     if (row.period_start) entry.start = row.period_start;
     if (row.period_end) entry.end = row.period_end;
-    return entry;
-  });
+    histories.get(Number(row.person_id))?.push(entry);
+  }
+  return histories;
+}
+
+/** One person's earlier subsidies (`selectHistories` for one). */
+export async function selectHistory(
+  executor: Executor,
+  personId: number,
+  excludeClaimIds: readonly number[],
+): Promise<HistoryEntry[]> {
+  return (await selectHistories(executor, [personId], excludeClaimIds)).get(personId) ?? [];
 }
 
 /** Claim numbers are `BT` + region code + year + a six-digit sequence. */
@@ -187,7 +203,7 @@ export async function selectClaimDetail(
 
 /** The subsidies decided for a person (for the electronic training archive): live, eligible lines. */
 export async function selectSubsidiesOfPerson(executor: Executor, personId: number) {
-  const rows = await liveLinesOfPerson(executor, personId)
+  const rows = await liveLinesOf(executor, [personId])
     .select([
       'c.id as claimId',
       'c.subsidy_kind',

@@ -11,7 +11,13 @@ import { assertAgencyMayReview } from '../supervision/agency.service.ts';
 import { screenClaim } from '../supervision/risk.service.ts';
 import { createDecider, type Decider } from './claim.decide.ts';
 import { assertMaterialsComplete } from './claim.materials.ts';
-import { nextClaimNumber, selectClaimDetail, selectClaimRow, selectHistory } from './claim.repository.ts';
+import {
+  nextClaimNumber,
+  selectClaimDetail,
+  selectClaimRow,
+  selectHistories,
+  selectHistory,
+} from './claim.repository.ts';
 import { loadClaimDraft } from './claim.sources.ts';
 import type { ClaimDetail, LineCandidate, NewClaim } from './claim.types.ts';
 import { releaseClaimUsage, releaseLineUsage, reserveUsage, type UsageSubject } from './claim.usage.ts';
@@ -189,16 +195,26 @@ export async function createClaim(
     .executeTakeFirstOrThrow();
   const decide = await createDecider(executor);
   const excluded = advanceClaimId === null ? [claimId] : [claimId, advanceClaimId];
-  let lineNumber = 0;
-  for (const candidate of draft.candidates) {
-    lineNumber += 1;
+  // The claim itself is left out of the history, so its lines never see each other: every
+  // trainee's history is read at once and the lines are written in one statement.
+  const histories = await selectHistories(
+    executor,
+    draft.candidates.map((candidate) => candidate.personId),
+    excluded,
+  );
+  const lines = draft.candidates.map((candidate): DecidedLine => {
     const withMode: LineCandidate = {
       ...candidate,
       request: { ...candidate.request, mode: input.mode ?? 'full' },
     };
-    const { request, decision } = await decideCandidate(executor, decide, withMode, excluded);
-    await insertLine(executor, draft.provinceCode, claimId, lineNumber, withMode, request, decision);
-  }
+    const request: EvaluateRequest = {
+      ...withMode.request,
+      history: histories.get(candidate.personId) ?? [],
+    };
+    return { candidate: withMode, request, decision: decide(request) };
+  });
+  await insertLines(executor, draft.provinceCode, claimId, lines);
+  const lineNumber = lines.length;
   await refreshTotals(executor, claimId);
   // Read back before the two locks below (claim number per region, audit chain per province),
   // which are held until commit: concurrent creators wait for a number, an update and an audit row.
@@ -220,47 +236,54 @@ export async function createClaim(
   return { ...detail, claimNumber };
 }
 
-async function insertLine(
+interface DecidedLine {
+  candidate: LineCandidate;
+  request: EvaluateRequest;
+  decision: EvaluateResponse;
+}
+
+/** Writes a claim's decided lines, numbered from 1 in the order given, in one statement. */
+async function insertLines(
   executor: Executor,
   provinceCode: string,
   claimId: number,
-  lineNumber: number,
-  candidate: LineCandidate,
-  request: EvaluateRequest,
-  decision: EvaluateResponse,
-): Promise<number> {
-  const payee = payeeOf(candidate, decision);
-  const subject = usageSubject(candidate, request.date);
-  const { id } = await executor
+  lines: readonly DecidedLine[],
+): Promise<void> {
+  if (lines.length === 0) return;
+  await executor
     .insertInto('claim_line')
-    .values({
-      province_code: provinceCode,
-      claim_id: claimId,
-      line_number: lineNumber,
-      person_id: candidate.personId,
-      person_province_code: candidate.personProvinceCode,
-      certificate_id: candidate.certificateId,
-      employment_id: candidate.employmentId,
-      subject: candidate.subject,
-      policy_id: decision.policy,
-      is_eligible: decision.eligible,
-      amount_fen: decision.amountFen,
-      payee: decision.payee,
-      payee_organisation_id: payee.organisationId,
-      payee_person_id: payee.personId,
-      payee_ids: JSON.stringify(candidate.payeeIds),
-      counts_toward_annual_limit: decision.countsTowardAnnualLimit,
-      occupation_code: subject.occupationCode,
-      level: subject.level,
-      period_start: subject.periodStart,
-      period_end: subject.periodEnd,
-      request: JSON.stringify(request),
-      decision: JSON.stringify(decision),
-      excluded_reason: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return id;
+    .values(
+      lines.map(({ candidate, request, decision }, index) => {
+        const payee = payeeOf(candidate, decision);
+        const subject = usageSubject(candidate, request.date);
+        return {
+          province_code: provinceCode,
+          claim_id: claimId,
+          line_number: index + 1,
+          person_id: candidate.personId,
+          person_province_code: candidate.personProvinceCode,
+          certificate_id: candidate.certificateId,
+          employment_id: candidate.employmentId,
+          subject: candidate.subject,
+          policy_id: decision.policy,
+          is_eligible: decision.eligible,
+          amount_fen: decision.amountFen,
+          payee: decision.payee,
+          payee_organisation_id: payee.organisationId,
+          payee_person_id: payee.personId,
+          payee_ids: JSON.stringify(candidate.payeeIds),
+          counts_toward_annual_limit: decision.countsTowardAnnualLimit,
+          occupation_code: subject.occupationCode,
+          level: subject.level,
+          period_start: subject.periodStart,
+          period_end: subject.periodEnd,
+          request: JSON.stringify(request),
+          decision: JSON.stringify(decision),
+          excluded_reason: null,
+        };
+      }),
+    )
+    .execute();
 }
 
 async function refreshTotals(executor: Executor, claimId: number): Promise<void> {
