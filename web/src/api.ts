@@ -126,6 +126,24 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return (await response.json()) as T;
 }
 
+/** The API's largest page (`pageSize` maximum of every list route). */
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * Every item of a paged list, for a screen that needs the whole of it (a class's roster,
+ * attendance, results): the first page, then the others at once. A class holds at most 1,000
+ * trainees, so at most ten requests.
+ */
+export async function apiAll<T>(path: string, query: Query = {}): Promise<Page<T>> {
+  const pageOf = (page: number) => api<Page<T>>(path, { query: { ...query, page, pageSize: MAX_PAGE_SIZE } });
+  const first = await pageOf(1);
+  const pageCount = Math.ceil(first.total / MAX_PAGE_SIZE);
+  const rest = await Promise.all(
+    Array.from({ length: Math.max(0, pageCount - 1) }, (_, index) => pageOf(index + 2)),
+  );
+  return { ...first, items: first.items.concat(...rest.map((page) => page.items)), pageSize: first.total };
+}
+
 /** Downloads a file (xlsx, csv) with the session's token and hands it to the browser. */
 export async function download(path: string, fileName: string, query?: Query): Promise<void> {
   const response = await send(path, { query, headers: { accept: '*/*' } });

@@ -25,7 +25,7 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, errorText, type Page } from '../../api.ts';
+import { api, apiAll, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ClassInfo } from '../../components/ClassInfo.tsx';
 import { LoadState, StatusTag } from '../../components/common.tsx';
@@ -565,7 +565,7 @@ function AttendanceTab({
   const { message } = App.useApp();
   const [form] = Form.useForm<{ sessionIds: number[]; personIds: number[]; method: string }>();
   const summary = useLoad(
-    () => api<{ items: AttendanceRow[] }>(`/api/classes/${trainingClass.id}/attendance`),
+    () => apiAll<AttendanceRow>(`/api/classes/${trainingClass.id}/attendance`),
     [trainingClass.id],
   );
   const [progress, setProgress] = useState<number | null>(null);
@@ -717,23 +717,21 @@ function ResultsTab({
   }>();
   const results = useLoad(
     () =>
-      api<{ items: { personId: number; score: number; isPassed: boolean; examDate: string }[] }>(
+      apiAll<{ personId: number; score: number; isPassed: boolean; examDate: string }>(
         `/api/classes/${trainingClass.id}/results`,
       ),
     [trainingClass.id],
   );
   const certificates = useLoad(
     () =>
-      api<
-        Page<{
-          id: number;
-          personId: number;
-          certificateType: string;
-          certificateNumber: string;
-          issuer: string;
-          issuedOn: string;
-        }>
-      >('/api/certificates', { query: { classId: trainingClass.id, pageSize: 100 } }),
+      apiAll<{
+        id: number;
+        personId: number;
+        certificateType: string;
+        certificateNumber: string;
+        issuer: string;
+        issuedOn: string;
+      }>('/api/certificates', { classId: trainingClass.id }),
     [trainingClass.id],
   );
   const save = async () => {
@@ -971,10 +969,7 @@ function ClaimTab({ trainingClass }: { trainingClass: TrainingClass }) {
 export function ClassDetailPage() {
   const { id } = useParams();
   const loaded = useLoad(() => api<TrainingClass>(`/api/classes/${id}`), [id]);
-  const roster = useLoad(
-    () => api<Page<Enrolled>>(`/api/classes/${id}/enrolments`, { query: { pageSize: 100 } }),
-    [id],
-  );
+  const roster = useLoad(() => apiAll<Enrolled>(`/api/classes/${id}/enrolments`), [id]);
   const people = new Map((roster.data?.items ?? []).map((row) => [row.person.id, row.person.name] as const));
   return (
     <div className="page">
