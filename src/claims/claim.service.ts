@@ -214,7 +214,6 @@ export async function createClaim(
     return { candidate: withMode, request, decision: decide(request) };
   });
   await insertLines(executor, draft.provinceCode, claimId, lines);
-  const lineNumber = lines.length;
   await refreshTotals(executor, claimId);
   // Read back before the two locks below (claim number per region, audit chain per province),
   // which are held until commit: concurrent creators wait for a number, an update and an audit row.
@@ -231,7 +230,7 @@ export async function createClaim(
     objectType: 'claim',
     objectId: claimId,
     provinceCode: draft.provinceCode,
-    after: { claimNumber, subsidyKind: draft.subsidyKind, lines: lineNumber, source: input.claim.source },
+    after: { claimNumber, subsidyKind: draft.subsidyKind, lines: lines.length, source: input.claim.source },
   });
   return { ...detail, claimNumber };
 }
