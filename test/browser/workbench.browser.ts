@@ -193,12 +193,23 @@ async function chooseRadio(scope: Locator, name: string): Promise<void> {
   if (!(await scope.getByRole('radio', { name }).isChecked())) throw new Error(`${name} is not selected`);
 }
 
-/** Waits until no antd open/close animation (drawer, modal, dropdown) is running, for screenshots. */
+const ANIMATING = '[class*="-enter-active"], [class*="-leave-active"], [class*="-appear-active"]';
+
+/**
+ * Waits (at most 3 s) until no antd open/close animation (drawer, modal, dropdown) is running, so
+ * that a screenshot shows the settled page. Screenshots are only artifacts, so this never fails a
+ * step: a button's loading icon whose leave transition never ends (its width goes from 0 to 0
+ * when a request answers at once) stays in "-leave-active" for good, and failed a CI run.
+ */
 async function animationsDone(page: Page): Promise<void> {
-  await page
-    .locator('[class*="-enter-active"], [class*="-leave-active"], [class*="-appear-active"]')
-    .first()
-    .waitFor({ state: 'detached' });
+  try {
+    await page.locator(ANIMATING).first().waitFor({ state: 'detached', timeout: 3_000 });
+  } catch {
+    const still = await page
+      .locator(ANIMATING)
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('class')));
+    console.log(`    (screenshot taken while still animating: ${still.join(' | ')})`);
+  }
 }
 
 /** Opens a case's drawer from the cases page. */
