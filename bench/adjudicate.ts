@@ -158,9 +158,8 @@ for (const scale of SCALES) {
     database = await openDatabase({ databaseUrl: throwaway.url, poolSize: WORKERS + 2 });
     cleanup = async () => {
       await database.close();
+      // BENCH_KEEP_DB=1 keeps it: reuse it with BENCH_SOURCE_DATABASE=<url> npm run bench -- report (or sweep).
       await throwaway.drop();
-      // Reuse it with BENCH_SOURCE_DATABASE=<url> npm run bench -- report (or sweep); drop it after.
-      if (process.env.BENCH_KEEP_DB === '1') console.error(`kept database ${throwaway.url}`);
     };
   }
   try {

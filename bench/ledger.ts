@@ -5,11 +5,9 @@
  *
  *   npx tsx bench/ledger.ts            (DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/postgres)
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { SYSTEM_CONTEXT } from '../src/auth/audit.service.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrator.ts';
@@ -22,8 +20,8 @@ import {
 import { verifyLedger } from '../src/ledger/verify.service.ts';
 import { upsertRegions } from '../src/registry/region.service.ts';
 import { DEMO_REGIONS } from '../src/registry/regions.data.ts';
+import { throwawayDatabase } from './support.ts';
 
-const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONCURRENCY = 20;
 const SINGLE_POSTINGS = Number(process.env.BENCH_SINGLE ?? 4000);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
@@ -43,13 +41,8 @@ async function runPool(count: number, work: (index: number) => Promise<unknown>)
 }
 
 async function main(): Promise<void> {
-  const name = `sf_bench_ledger_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: CONCURRENCY });
+  const throwaway = await throwawayDatabase('ledger');
+  const database = await openDatabase({ databaseUrl: throwaway.url, poolSize: CONCURRENCY });
   try {
     await migrate(database);
     const db = database.db;
@@ -154,8 +147,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await database.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await throwaway.drop();
   }
 }
 

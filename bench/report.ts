@@ -18,12 +18,10 @@
  *   BENCH_SOURCE_DATABASE=sf_bench_adjudicate_1234 npm run bench -- report
  *   BENCH_YEAR_ROUNDS=1 …      times the province year once after the warm-up instead of five times
  *   BENCH_EXPLAIN=1 …          prints EXPLAIN (ANALYZE, BUFFERS) of the province quarter's statement
- *   BENCH_KEEP_DATABASE=1 …    keeps the generated database (its name is printed) to inspect plans
+ *   BENCH_KEEP_DB=1 …          keeps the generated database (its URL is printed) to inspect plans
  */
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { CompiledQuery, sql } from 'kysely';
-import pg from 'pg';
 import { SYSTEM_CONTEXT } from '../src/auth/audit.service.ts';
 import { type Db, openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrator.ts';
@@ -33,7 +31,7 @@ import { quarterPeriod, yearPeriod } from '../src/reports/report.period.ts';
 import { aggregatesQuery } from '../src/reports/report.repository.ts';
 import { buildReport, compareWithLedger } from '../src/reports/report.service.ts';
 import { DEMO_TARGETS, listTargets, upsertTarget } from '../src/reports/target.service.ts';
-import { appendResult, BASE_URL, fmt, sourceDatabaseUrl } from './support.ts';
+import { appendResult, fmt, sourceDatabaseUrl, throwawayDatabase } from './support.ts';
 
 const SOURCE = process.env.BENCH_SOURCE_DATABASE;
 const LINES = Number(process.env.BENCH_LINES ?? 200_000);
@@ -295,13 +293,8 @@ async function overSource(source: string): Promise<void> {
 
 /** The report over the bench's own synthetic data (the default, and CI's tiny run). */
 async function overGenerated(): Promise<void> {
-  const name = `sf_bench_report_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
+  const throwaway = await throwawayDatabase('report');
+  const database = await openDatabase({ databaseUrl: throwaway.url, poolSize: 4 });
   try {
     await migrate(database);
     const db = database.db;
@@ -336,9 +329,7 @@ async function overGenerated(): Promise<void> {
     );
   } finally {
     await database.close();
-    if (process.env.BENCH_KEEP_DATABASE) process.stdout.write(`kept database ${name}\n`);
-    else await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await throwaway.drop();
   }
 }
 

@@ -62,7 +62,10 @@ export async function throwawayDatabase(label: string): Promise<{ url: string; d
   return {
     url: url.toString(),
     async drop() {
-      if (process.env.BENCH_KEEP_DB === '1') return;
+      if (process.env.BENCH_KEEP_DB === '1') {
+        console.error(`kept database ${url}`);
+        return;
+      }
       const cleanup = new pg.Client({ connectionString: BASE_URL });
       await cleanup.connect();
       await cleanup.query(`drop database if exists ${name} with (force)`);
