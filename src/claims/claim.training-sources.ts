@@ -8,7 +8,7 @@ import type {
   TrainingFacts,
 } from '../policy/evaluate.types.ts';
 import { findCatalogEntry } from '../registry/catalog.service.ts';
-import { getOrganisation } from '../registry/organisation.service.ts';
+import { getOrganisation, organisationsByIds } from '../registry/organisation.service.ts';
 import { AppError } from '../shared/errors.ts';
 import { getClassForClaim } from '../training/archive.service.ts';
 import { certificatesByIds } from '../training/certificate.service.ts';
@@ -19,26 +19,45 @@ import type { ApplicantKind, ClaimDraft, LineCandidate } from './claim.types.ts'
 /** Class hours per training day for the day-rate formulas (渝人社发〔2021〕12号 二: 6 课时 = 1 天). */
 export const CLASS_HOURS_PER_DAY = 6;
 
-/** The employer of a person on a date, from the employment records, with its facts. */
-async function employerOn(executor: Executor, personId: number, date: string) {
-  const row = await executor
+/**
+ * The employer of each person on a date, from the employment records, with its facts: the record
+ * that started last among those running that day (ties: the newest record). Two reads in all.
+ */
+export async function employersOn(
+  executor: Executor,
+  personIds: readonly number[],
+  date: string,
+): Promise<Map<number, { enterpriseId: number; facts: EmploymentFacts }>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await executor
     .selectFrom('employment_record')
     .selectAll()
-    .where('person_id', '=', personId)
+    .where('person_id', 'in', [...new Set(personIds)])
     .where('start_date', '<=', date)
     .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', date)]))
+    .orderBy('person_id')
     .orderBy('start_date', 'desc')
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const enterprise = await getOrganisation(executor, row.enterprise_id);
-  if (!enterprise) return undefined;
-  const facts: EmploymentFacts = {
-    ...enterpriseFacts(enterprise),
-    contractMonths: row.contract_months,
-    start: row.start_date,
-  };
-  if (row.end_date) facts.end = row.end_date;
-  return { enterpriseId: enterprise.id, facts };
+    .orderBy('id', 'desc')
+    .execute();
+  const current = new Map<number, (typeof rows)[number]>();
+  for (const row of rows) if (!current.has(row.person_id)) current.set(row.person_id, row);
+  const enterprises = await organisationsByIds(
+    executor,
+    [...current.values()].map((row) => row.enterprise_id),
+  );
+  const employers = new Map<number, { enterpriseId: number; facts: EmploymentFacts }>();
+  for (const [personId, row] of current) {
+    const enterprise = enterprises.get(row.enterprise_id);
+    if (!enterprise) continue;
+    const facts: EmploymentFacts = {
+      ...enterpriseFacts(enterprise),
+      contractMonths: row.contract_months,
+      start: row.start_date,
+    };
+    if (row.end_date) facts.end = row.end_date;
+    employers.set(personId, { enterpriseId: enterprise.id, facts });
+  }
+  return employers;
 }
 
 /**
@@ -87,9 +106,14 @@ export async function classDraft(
     training.catalogStandardFen = entry.standardAmountFen;
     training.dailyRateFen = Math.round(entry.standardAmountFen / entry.standardDays);
   }
+  const employers = await employersOn(
+    executor,
+    found.trainees.map((trainee) => trainee.person.id),
+    start,
+  );
   const candidates: LineCandidate[] = [];
   for (const trainee of found.trainees) {
-    const employer = await employerOn(executor, trainee.person.id, start);
+    const employer = employers.get(trainee.person.id);
     const certificate = trainee.certificates[0];
     const attended = trainee.attendance;
     candidates.push({

@@ -176,6 +176,20 @@ export async function getOrganisation(executor: Executor, id: number): Promise<O
   return row ? toOrganisation(row) : undefined;
 }
 
+/** Organisations by id, in one read; ids that do not exist are absent from the map. */
+export async function organisationsByIds(
+  executor: Executor,
+  ids: readonly number[],
+): Promise<Map<number, Organisation>> {
+  if (ids.length === 0) return new Map();
+  const rows = await executor
+    .selectFrom('organisation')
+    .selectAll()
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((row) => [row.id, toOrganisation(row)]));
+}
+
 /** An enterprise by id or by unified social credit code (what the claims engine looks up). */
 export async function findEnterprise(
   executor: Executor,
