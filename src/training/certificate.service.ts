@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
@@ -280,6 +281,7 @@ export async function certificatesOfClass(executor: Executor, classId: number): 
 }
 
 export interface CertificateListQuery extends PageRequest {
+  /** The certificate's region (see `listCertificates`) and its subtree. */
   regionCode?: string;
   classId?: number;
   personId?: number;
@@ -288,7 +290,13 @@ export interface CertificateListQuery extends PageRequest {
   issuedTo?: string;
 }
 
-/** Certificates of classes within the caller's scope (own institution, or region subtree). */
+/**
+ * Certificates within the caller's scope: an organisation's operators see those of its classes and
+ * those it issued; officers those whose region lies in their subtree. A certificate's region is its
+ * class's; a certificate without a class (social evaluation, 社会化评价) belongs to its issuing
+ * organisation's region, or, when the issuer is not a registered organisation, to the holder's
+ * registering region (登记地).
+ */
 export async function listCertificates(
   executor: Executor,
   principal: Principal,
@@ -300,7 +308,14 @@ export async function listCertificates(
       join
         .onRef('training_class.id', '=', 'certificate.class_id')
         .onRef('training_class.province_code', '=', 'certificate.province_code'),
+    )
+    .leftJoin('organisation as issuer_org', 'issuer_org.id', 'certificate.issuer_organisation_id')
+    .innerJoin('person', (join) =>
+      join
+        .onRef('person.id', '=', 'certificate.person_id')
+        .onRef('person.province_code', '=', 'certificate.person_province_code'),
     );
+  const certificateRegion = sql<string>`coalesce(training_class.region_code, issuer_org.region_code, person.registering_region_code)`;
   if (principal.organisationId !== null) {
     const organisationId = principal.organisationId;
     base = base.where((eb) =>
@@ -311,15 +326,9 @@ export async function listCertificates(
     );
   } else {
     base = base.where('certificate.province_code', 'like', regionLikePattern(principal.provinceCode));
-    base = base.where((eb) =>
-      eb.or([
-        eb('training_class.region_code', 'is', null),
-        eb('training_class.region_code', 'like', regionLikePattern(principal.regionCode)),
-      ]),
-    );
+    base = base.where(certificateRegion, 'like', regionLikePattern(principal.regionCode));
   }
-  if (query.regionCode)
-    base = base.where('training_class.region_code', 'like', regionLikePattern(query.regionCode));
+  if (query.regionCode) base = base.where(certificateRegion, 'like', regionLikePattern(query.regionCode));
   if (query.classId) base = base.where('certificate.class_id', '=', query.classId);
   if (query.personId) base = base.where('certificate.person_id', '=', query.personId);
   if (query.certificateType) base = base.where('certificate.certificate_type', '=', query.certificateType);

@@ -536,13 +536,16 @@ function registerCertificateRoutes(app: FastifyInstance): void {
         summary: '证书分页查询（按辖区、类型、发证日期筛选）',
         description:
           '证书没有状态属性：证书表不记录吊销或失效，登记的证书即为有效证书（公开查验同此口径），故不设状态筛选。' +
-          'regionCode 为证书所属培训班的辖区（含下级），未关联培训班的证书不在其中；issuedFrom/issuedTo 为发证日期（含首尾）。',
+          'regionCode 为证书所属辖区（含下级）：有培训班的为培训班所在地，未关联培训班的为发证机构所在地（发证机构未登记时为持证人登记地）；机构用户只见本机构培训班及本机构颁发的证书；issuedFrom/issuedTo 为发证日期（含首尾）。',
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             ...PAGE_QUERY_PROPERTIES,
-            regionCode: described(regionCode, '证书所属培训班的辖区（含下级）'),
+            regionCode: described(
+              regionCode,
+              '证书所属辖区（含下级）：培训班所在地，无培训班时为发证机构所在地或持证人登记地',
+            ),
             classId: { type: 'integer', minimum: 1 },
             personId: { type: 'integer', minimum: 1 },
             certificateType: described({ type: 'string', enum: [...CERTIFICATE_TYPES] }, '证书类型'),

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
+import { createUser } from '../../src/auth/auth.service.ts';
+import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { creditCode, csvOf, futureAt, idNumber, multipartFile, withWrongCheck } from './training-helpers.ts';
 
@@ -499,6 +502,55 @@ describe('distinct error codes and paginated lists of the registry and training 
       const refused = await call('GET', '/api/certificates?status=revoked', county);
       expect(refused.statusCode).toBe(400);
       expect(refused.json().error.details[0].field).toBe('querystring.status');
+    });
+
+    it('a certificate without a class belongs to its issuer organisation, else to its holder: no other county sees it', async () => {
+      const holder = await registerPerson('社会化评价学员', idNumber('430421', '19910303', '071'));
+      const issued = await call('POST', '/api/certificates', school, {
+        personId: holder.id,
+        certificateType: 'skill_level',
+        level: 'primary',
+        certificateNumber: 'HY-SOCIAL-1',
+        issuer: '衡阳县职业技能鉴定站',
+        issuedOn: '2026-12-01',
+      });
+      expect(issued.statusCode, issued.body).toBe(201);
+      const certificate = issued.json().id as number;
+      await createUser(harness.database.db, SYSTEM_CONTEXT, {
+        loginName: 'zh_county',
+        displayName: '珠晖区人社局 经办',
+        role: 'county_officer',
+        regionCode: '430405',
+        password: DEMO_PASSWORD,
+      });
+      const otherCounty = await harness.loginAs('zh_county');
+      const city = await harness.loginAs('hy_city');
+      // The holder registered in 430421: that county and the city see it, the neighbouring county does not.
+      expect(await idsOf('/api/certificates?certificateType=skill_level')).toContain(certificate);
+      expect(await idsOf('/api/certificates', otherCounty)).not.toContain(certificate);
+      await expectFilter('/api/certificates', 'regionCode=430421', 'regionCode=430405', certificate, {
+        headers: city,
+      });
+      // Issued by a registered evaluation organisation of 430405: it belongs there.
+      const station = await call('POST', '/api/organisations', city, {
+        kind: 'evaluation_org',
+        regionCode: '430405',
+        name: '珠晖区职业技能鉴定站',
+        creditCode: creditCode('12430405MB1X00071'),
+      });
+      expect(station.statusCode, station.body).toBe(201);
+      const evaluated = await call('POST', '/api/certificates', school, {
+        personId: holder.id,
+        certificateType: 'skill_level',
+        level: 'intermediate',
+        certificateNumber: 'ZH-SOCIAL-1',
+        issuer: '珠晖区职业技能鉴定站',
+        issuerOrganisationId: station.json().id,
+        issuedOn: '2026-12-01',
+      });
+      expect(evaluated.statusCode, evaluated.body).toBe(201);
+      expect(await idsOf('/api/certificates', otherCounty)).toContain(evaluated.json().id);
+      expect(await idsOf('/api/certificates?certificateType=skill_level')).not.toContain(evaluated.json().id);
     });
 
     it('catalog versions and the institution catalog: region, status and effective date', async () => {
