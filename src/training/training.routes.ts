@@ -515,6 +515,18 @@ function registerCertificateRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const principal = request.principal!;
+      // An evaluation organisation issues in its own name; nobody else may name another
+      // organisation as the issuer (the issuer is the payee of the certificate subsidy).
+      const named = request.body.issuerOrganisationId ?? null;
+      if (
+        principal.role !== 'evaluation_org_operator' &&
+        named !== null &&
+        named !== principal.organisationId
+      ) {
+        throw new AppError('FORBIDDEN', '只能以本单位名义登记发证机构', [
+          { field: 'issuerOrganisationId', message: 'another organisation' },
+        ]);
+      }
       const input =
         principal.role === 'evaluation_org_operator'
           ? { ...request.body, issuerOrganisationId: principal.organisationId }

@@ -1,32 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { caller, type Headers, uploadRequiredMaterials } from './claim-support.ts';
+import { caller, operatorHeaders, uploadRequiredMaterials } from './claim-support.ts';
 import { creditCode, idNumber } from './training-helpers.ts';
 
 const ACCOUNT = { bankName: '中国银行南昌东湖支行', accountNumber: '200012345678' };
-
-async function operatorHeaders(
-  harness: TestApp,
-  officer: Headers,
-  organisationId: number,
-  loginName: string,
-): Promise<Headers> {
-  const call = caller(harness);
-  const password = 'Xk9#river-Stone-77';
-  const created = await call('POST', `/api/organisations/${organisationId}/operators`, officer, {
-    loginName,
-    displayName: loginName,
-    password,
-  });
-  expect(created.statusCode, created.body).toBe(201);
-  const login = await harness.app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { loginName, password },
-  });
-  return { authorization: `Bearer ${login.json().token}` };
-}
 
 describe('claims of other kinds through the HTTP API', () => {
   const clock = new ManualClock('2021-06-01T01:00:00Z');

@@ -20,6 +20,29 @@ export function caller(harness: TestApp) {
     });
 }
 
+/** Creates an operator account of an organisation (as `officer`) and logs it in. */
+export async function operatorHeaders(
+  harness: TestApp,
+  officer: Headers,
+  organisationId: number,
+  loginName: string,
+): Promise<Headers> {
+  const call = caller(harness);
+  const password = 'Xk9#river-Stone-77';
+  const created = await call('POST', `/api/organisations/${organisationId}/operators`, officer, {
+    loginName,
+    displayName: loginName,
+    password,
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const login = await harness.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { loginName, password },
+  });
+  return { authorization: `Bearer ${login.json().token}` };
+}
+
 export interface Trainee {
   name: string;
   idNumber: string;

@@ -3,6 +3,7 @@ import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
 import { createUser } from '../../src/auth/auth.service.ts';
 import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { operatorHeaders } from './claim-support.ts';
 import { creditCode, csvOf, futureAt, idNumber, multipartFile, withWrongCheck } from './training-helpers.ts';
 
 type Headers = { authorization: string };
@@ -539,16 +540,25 @@ describe('distinct error codes and paginated lists of the registry and training 
         creditCode: creditCode('12430405MB1X00071'),
       });
       expect(station.statusCode, station.body).toBe(201);
-      const evaluated = await call('POST', '/api/certificates', school, {
+      const certificateOfStation = {
         personId: holder.id,
         certificateType: 'skill_level',
         level: 'intermediate',
         certificateNumber: 'ZH-SOCIAL-1',
         issuer: '珠晖区职业技能鉴定站',
-        issuerOrganisationId: station.json().id,
         issuedOn: '2026-12-01',
+      };
+      // An institution may not name another organisation as the issuer (it would be the payee).
+      const named = await call('POST', '/api/certificates', school, {
+        ...certificateOfStation,
+        issuerOrganisationId: station.json().id,
       });
+      expect(named.statusCode).toBe(403);
+      expect(named.json().error.details[0].field).toBe('issuerOrganisationId');
+      const evaluator = await operatorHeaders(harness, city, station.json().id, 'zh_evaluator');
+      const evaluated = await call('POST', '/api/certificates', evaluator, certificateOfStation);
       expect(evaluated.statusCode, evaluated.body).toBe(201);
+      expect(evaluated.json().issuerOrganisationId).toBe(station.json().id);
       expect(await idsOf('/api/certificates', otherCounty)).toContain(evaluated.json().id);
       expect(await idsOf('/api/certificates?certificateType=skill_level')).not.toContain(evaluated.json().id);
     });
