@@ -155,6 +155,26 @@ export async function createClaim(
       { field: 'claim', message: 'the source yields no lines' },
     ]);
   }
+  const decide = await createDecider(executor);
+  // A new claim has no lines yet, so only the advance it settles is left out of the history:
+  // every trainee's history is read at once and the lines are written in one statement.
+  const histories = await selectHistories(
+    executor,
+    draft.candidates.map((candidate) => candidate.personId),
+    advanceClaimId === null ? [] : [advanceClaimId],
+  );
+  const lines = draft.candidates.map((candidate): DecidedLine => {
+    const withMode: LineCandidate = {
+      ...candidate,
+      request: { ...candidate.request, mode: input.mode ?? 'full' },
+    };
+    const request: EvaluateRequest = {
+      ...withMode.request,
+      history: histories.get(candidate.personId) ?? [],
+    };
+    return { candidate: withMode, request, decision: decide(request) };
+  });
+  const eligible = lines.filter((line) => line.decision.eligible);
   // The claim number is assigned last, under its per-region lock, so concurrent creators in one
   // region wait only for each other's final writes, not for each other's line decisions.
   const { id: claimId } = await executor
@@ -190,31 +210,14 @@ export async function createClaim(
       paid_at: null,
       last_reason: null,
       created_by_user_id: principal.userId,
+      // The totals `refreshTotals` would compute: every new line is active.
+      line_count: lines.length,
+      eligible_line_count: eligible.length,
+      total_amount_fen: eligible.reduce((sum, line) => sum + line.decision.amountFen, 0),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const decide = await createDecider(executor);
-  const excluded = advanceClaimId === null ? [claimId] : [claimId, advanceClaimId];
-  // The claim itself is left out of the history, so its lines never see each other: every
-  // trainee's history is read at once and the lines are written in one statement.
-  const histories = await selectHistories(
-    executor,
-    draft.candidates.map((candidate) => candidate.personId),
-    excluded,
-  );
-  const lines = draft.candidates.map((candidate): DecidedLine => {
-    const withMode: LineCandidate = {
-      ...candidate,
-      request: { ...candidate.request, mode: input.mode ?? 'full' },
-    };
-    const request: EvaluateRequest = {
-      ...withMode.request,
-      history: histories.get(candidate.personId) ?? [],
-    };
-    return { candidate: withMode, request, decision: decide(request) };
-  });
   await insertLines(executor, draft.provinceCode, claimId, lines);
-  await refreshTotals(executor, claimId);
   // Read back before the two locks below (claim number per region, audit chain per province),
   // which are held until commit: concurrent creators wait for a number, an update and an audit row.
   const detail = (await selectClaimDetail(executor, claimId))!;

@@ -2,7 +2,7 @@ import type { Executor } from '../db/database.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { getPerson, getPersons, type Person } from '../registry/person.service.ts';
 import { notFound } from '../shared/errors.ts';
-import { attendanceSummary, type TraineeAttendance } from './attendance.service.ts';
+import { rosterAttendance, type TraineeAttendance, traineeAttendance } from './attendance.service.ts';
 import {
   type Certificate,
   certificatesOfClass,
@@ -111,9 +111,7 @@ export async function getPersonArchive(executor: Executor, personId: number): Pr
   };
   for (const { class_id: classId } of enrolments) {
     const trainingClass = (await getClass(executor, classId))!;
-    const summary = (await attendanceSummary(executor, classId)).find(
-      (entry) => entry.personId === personId,
-    )!;
+    const summary = await traineeAttendance(executor, trainingClass, personId);
     const result = (await listExamResults(executor, classId)).find((entry) => entry.personId === personId);
     const institution = await getOrganisation(executor, trainingClass.institutionId);
     const creditedOnline = creditedOnlineHours(
@@ -175,7 +173,7 @@ export interface ClassForClaim {
 export async function getClassForClaim(executor: Executor, classId: number): Promise<ClassForClaim> {
   const trainingClass = await getClass(executor, classId);
   if (!trainingClass) throw notFound('培训班', classId);
-  const attendance = await attendanceSummary(executor, classId);
+  const attendance = await rosterAttendance(executor, trainingClass);
   const results = await listExamResults(executor, classId);
   const certificates = await certificatesOfClass(executor, classId);
   const persons = new Map(

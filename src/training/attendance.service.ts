@@ -180,7 +180,24 @@ async function summariesOf(
 export async function attendanceSummary(executor: Executor, classId: number): Promise<TraineeAttendance[]> {
   const trainingClass = await getClass(executor, classId);
   if (!trainingClass) throw notFound('培训班', classId);
-  return summariesOf(executor, trainingClass, await enrolledPersonIds(executor, classId), true);
+  return rosterAttendance(executor, trainingClass);
+}
+
+/** One trainee's attendance summary in a class the caller has already read (only his rows are read). */
+export async function traineeAttendance(
+  executor: Executor,
+  trainingClass: TrainingClass,
+  personId: number,
+): Promise<TraineeAttendance> {
+  return (await summariesOf(executor, trainingClass, [personId], false))[0]!;
+}
+
+/** `attendanceSummary` of a class the caller has already read (with its sessions). */
+export async function rosterAttendance(
+  executor: Executor,
+  trainingClass: TrainingClass,
+): Promise<TraineeAttendance[]> {
+  return summariesOf(executor, trainingClass, await enrolledPersonIds(executor, trainingClass.id), true);
 }
 
 /**
