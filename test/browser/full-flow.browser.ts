@@ -3,6 +3,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
+import { yuan } from '../../web/src/format.ts';
 import {
   assertNoFullIdNumber,
   type Flow,
@@ -27,6 +28,7 @@ const STEPS = [
   'city officer approves after the notice period',
   'finance orders payment',
   'ledger balance fell by the claimed amount',
+  'the trainee sets his password and reads his own archive on a phone',
 ] as const;
 
 async function writeRoster(): Promise<string> {
@@ -393,6 +395,59 @@ const fullFlow: Flow = {
       await assertNoFullIdNumber(finance.page, 'ledger (finance)');
       await screenshot(finance.page, 'finance-ledger');
       await finance.context.close();
+    });
+    await step('the trainee sets his password and reads his own archive on a phone', async () => {
+      // Setup: the system administrator opens a worker account for 赵一 (first login: new password).
+      const classId = Number(classUrl.split('/').pop());
+      const roster = await server.apiAs(
+        'hy_school',
+        'GET',
+        `/api/classes/${classId}/enrolments?pageSize=100`,
+      );
+      const trainee = (roster.json as { items: { person: { id: number; name: string } }[] }).items.find(
+        (item) => item.person.name === '赵一',
+      )!.person;
+      const loginName = `zhao_yi_${Date.now() % 100000}`;
+      const initialPassword = 'Zhao#Initial-2021';
+      const account = await server.apiAs('sysadmin', 'POST', '/api/admin/users', {
+        loginName,
+        displayName: '赵一',
+        role: 'worker',
+        regionCode: '430421',
+        personId: trainee.id,
+        initialPassword,
+      });
+      if (account.status !== 201)
+        throw new Error(`worker account: ${account.status} ${JSON.stringify(account.json)}`);
+      const claim = await server.apiAs('hy_county', 'GET', `/api/claims/${claimUrl.split('/').pop()}`);
+      const line = (claim.json as { lines: { personId: number; amountFen: number }[] }).lines.find(
+        (candidate) => candidate.personId === trainee.id,
+      )!;
+
+      const worker = await newPage({ width: 375, height: 800 });
+      await worker.page.goto(`${server.baseUrl}/login`);
+      await worker.page.getByLabel('账号').fill(loginName);
+      await worker.page.getByLabel('密码', { exact: true }).fill(initialPassword);
+      await worker.page.getByRole('button', { name: '登录' }).last().click();
+      await worker.page.getByRole('heading', { name: '修改初始密码' }).waitFor();
+      await worker.page.getByLabel('密码', { exact: true }).fill(initialPassword);
+      await worker.page.getByLabel('新密码').fill('Zhao#Own-Password-58');
+      await worker.page.getByRole('button', { name: '提交' }).click();
+      // His menu has one page, so he lands on it.
+      await worker.page.waitForURL(/\/app\/archive$/);
+      await worker.page.getByRole('heading', { name: '我的培训档案' }).waitFor();
+      const history = worker.page.locator('.ant-card').filter({ hasText: '培训经历' });
+      await history.getByText(className, { exact: false }).waitFor();
+      const certificates = worker.page.locator('.ant-card').filter({ hasText: '证书' }).last();
+      await certificates.getByText(/编号 HY-FLOW-\d+-0 · 衡阳市职业技能鉴定中心/).waitFor();
+      const subsidies = worker.page.locator('.ant-card').filter({ hasText: '享受补贴' });
+      await subsidies.getByText(yuan(line.amountFen)).waitFor();
+      const overflow = await worker.page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      if (overflow > 0) throw new Error(`the archive is ${overflow} px wider than a 375 px phone`);
+      await screenshot(worker.page, 'worker-archive-phone');
+      await worker.context.close();
     });
   },
 };

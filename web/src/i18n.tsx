@@ -8,6 +8,7 @@ const LANGUAGE_KEY = 'skillfund.language';
 const DICTIONARY = {
   appName: ['技能提升行动专账资金与补贴性培训管理平台', 'SkillFund — Vocational Training Subsidy Platform'],
   appShort: ['SkillFund 技能补贴平台', 'SkillFund'],
+  appTiny: ['技能补贴', 'SkillFund'],
   login: ['登录', 'Log in'],
   logout: ['退出登录', 'Log out'],
   loginTitle: ['经办人员与机构登录', 'Staff and institution login'],

@@ -16,22 +16,24 @@ function HeaderBar({ menuButton }: { menuButton?: ReactNode }) {
       <Space size="small" className="app-header-left">
         {menuButton}
         <Link to="/" className="app-logo" aria-label={t('appName')}>
-          {screens.md ? t('appName') : t('appShort')}
+          {screens.md ? t('appName') : screens.sm ? t('appShort') : t('appTiny')}
         </Link>
       </Space>
-      <Space size="small" wrap className="app-header-right">
+      <Space size="small" className="app-header-right">
         <Button
           type="text"
           icon={<GlobalOutlined />}
           onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}
           aria-label="切换语言 switch language"
         >
-          {t('language')}
+          {screens.sm ? t('language') : null}
         </Button>
         {user ? (
           <>
-            <Tag icon={<UserOutlined />} color="blue" data-testid="current-user">
-              {screens.sm ? `${user.loginName} · ${user.roleLabel}` : user.loginName}
+            <Tag icon={<UserOutlined />} color="blue" data-testid="current-user" title={user.loginName}>
+              <span className="current-user-name">
+                {screens.sm ? `${user.loginName} · ${user.roleLabel}` : user.loginName}
+              </span>
             </Tag>
             <Button
               icon={<LogoutOutlined />}

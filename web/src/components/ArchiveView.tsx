@@ -1,4 +1,4 @@
-import { Card, Descriptions, List, Space, Statistic, Table, Tag } from 'antd';
+import { Card, Descriptions, List, Space, Statistic, Tag } from 'antd';
 import { date } from '../format.ts';
 import { useLanguage } from '../i18n.tsx';
 import type { Person } from '../shared-types.ts';
@@ -71,27 +71,17 @@ export function ArchiveView({ archive }: { archive: PersonArchive }) {
         />
       </Card>
       <Card size="small" title="证书">
-        <Table
-          size="small"
-          rowKey="id"
-          pagination={false}
-          scroll={{ x: true }}
+        <List
           dataSource={archive.certificates}
-          columns={[
-            {
-              title: '类型',
-              dataIndex: 'certificateType',
-              render: (type: string) => label(CERTIFICATE_TYPES, type, language),
-            },
-            {
-              title: '等级',
-              dataIndex: 'level',
-              render: (level: string | null) => label(LEVELS, level, language),
-            },
-            { title: '编号', dataIndex: 'certificateNumber' },
-            { title: '发证机构', dataIndex: 'issuer' },
-            { title: '日期', dataIndex: 'issuedOn' },
-          ]}
+          locale={{ emptyText: '暂无数据' }}
+          renderItem={(item) => (
+            <List.Item data-testid={`archive-certificate-${item.id}`}>
+              <List.Item.Meta
+                title={`${label(CERTIFICATE_TYPES, item.certificateType, language)}${item.level ? `（${label(LEVELS, item.level, language)}）` : ''}`}
+                description={`编号 ${item.certificateNumber} · ${item.issuer} · ${item.issuedOn}`}
+              />
+            </List.Item>
+          )}
         />
       </Card>
       <Card size="small" title="享受补贴">
