@@ -2,7 +2,7 @@ import type { Executor } from '../db/database.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { type AuditContext, recordAudit } from './audit.service.ts';
 import { createUser, revokeUserSessions } from './auth.service.ts';
-import { isPublishedPassword } from './password.ts';
+import { isPublishedPassword, passwordProblems } from './password.ts';
 import { ORGANISATION_ROLES, type Role } from './roles.ts';
 import { assertRegionScope, type Principal, provinceOf, regionLikePattern } from './scope.ts';
 
@@ -173,6 +173,15 @@ export async function createUserByAdmin(
     throw new AppError('VALIDATION_FAILED', '不得使用公开的演示密码', [
       { field: 'initialPassword', message: 'is published' },
     ]);
+  }
+  // Checked here as well as in createUser, so that the error names this request's field.
+  const problems = passwordProblems(input.initialPassword, input.loginName);
+  if (problems.length > 0) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      '初始密码不符合安全要求',
+      problems.map((message) => ({ field: 'initialPassword', message })),
+    );
   }
   const region = await executor
     .selectFrom('region')

@@ -518,4 +518,83 @@ const reports: Flow = {
   },
 };
 
-export const flows: Flow[] = [policy, supervision, reports];
+const users: Flow = {
+  name: 'System administrator manages accounts',
+  steps: [
+    'the administrator lands on the accounts of his region',
+    'a weak initial password is refused at its field; a strong one creates the account',
+    'the administrator disables the new account',
+  ],
+  async run({ server, newPage, step, screenshot }) {
+    const { page, context } = await newPage();
+    const dismissMessages = messageDismisser(context, server);
+    const loginName = `hx_officer_${Date.now() % 100000}`;
+    await step('the administrator lands on the accounts of his region', async () => {
+      await loginThroughUi(page, server.baseUrl, 'sysadmin', DEMO_PASSWORD);
+      // 用户管理 is his only page, so he lands on it.
+      await page.getByRole('heading', { name: '用户管理' }).waitFor();
+      await page.getByRole('row', { name: /hy_county/ }).waitFor();
+      await page.getByText(/共 \d+ 个账号/).waitFor();
+      // No button to disable himself (the server refuses it too).
+      const own = page.getByRole('row', { name: /^sysadmin/ });
+      await own.waitFor();
+      if ((await own.getByRole('button').count()) > 0)
+        throw new Error('the administrator is offered to disable his own account');
+      await animationsDone(page);
+      await screenshot(page, 'admin-users');
+    });
+    await step(
+      'a weak initial password is refused at its field; a strong one creates the account',
+      async () => {
+        await page.getByRole('button', { name: '新建账号' }).click();
+        const dialog = page.getByRole('dialog', { name: '新建账号' });
+        await dialog.getByLabel('账号').fill(loginName);
+        await dialog.getByLabel('姓名').fill('衡阳县新经办');
+        await dialog.getByLabel('辖区（行政区划代码）').fill('430421');
+        await dialog.getByLabel('初始密码').fill('weakpassword');
+        const refused = page.waitForResponse(
+          (response) => response.url().endsWith('/api/admin/users') && response.request().method() === 'POST',
+        );
+        await dialog.getByRole('button', { name: '创建' }).click();
+        if ((await refused).ok()) throw new Error('a weak initial password was accepted');
+        const field = dialog.locator('.ant-form-item').filter({ has: page.getByLabel('初始密码') });
+        await field.getByText('密码须包含大写字母、小写字母、数字、符号中的至少三类').waitFor();
+        await animationsDone(page);
+        await screenshot(page, 'admin-user-weak-password');
+        await dialog.getByLabel('初始密码').fill('Hengyang#Officer58');
+        const created = page.waitForResponse(
+          (response) => response.url().endsWith('/api/admin/users') && response.request().method() === 'POST',
+        );
+        await dialog.getByRole('button', { name: '创建' }).click();
+        const response = await created;
+        if (response.status() !== 201)
+          throw new Error(`create: ${response.status()} ${await response.text()}`);
+        await dialog.waitFor({ state: 'detached' });
+        const row = page.getByRole('row', { name: new RegExp(loginName) });
+        await row.getByText('待改初始密码').waitFor();
+        await row.getByText('县级人社经办人员').waitFor();
+      },
+    );
+    await step('the administrator disables the new account', async () => {
+      await dismissMessages(page);
+      const row = page.getByRole('row', { name: new RegExp(loginName) });
+      await row.getByRole('button', { name: '停用' }).click();
+      const disabled = page.waitForResponse((response) => response.request().method() === 'PATCH');
+      await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
+      const response = await disabled;
+      if (!response.ok()) throw new Error(`disable: ${response.status()} ${await response.text()}`);
+      await row.getByRole('button', { name: '启用' }).waitFor();
+      await row.getByText('停用').waitFor();
+      const login = await fetch(`${server.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ loginName, password: 'Hengyang#Officer58' }),
+      });
+      if (login.ok) throw new Error('a disabled account could still log in');
+      await animationsDone(page);
+      await screenshot(page, 'admin-user-disabled');
+    });
+  },
+};
+
+export const flows: Flow[] = [policy, supervision, reports, users];

@@ -4,6 +4,7 @@ import { Link, Navigate, Route, Routes } from 'react-router-dom';
 import { useAuth } from './auth.tsx';
 import { PublicLayout, WorkbenchLayout } from './components/AppLayout.tsx';
 import { homeOf } from './menu.tsx';
+import { UsersPage } from './pages/admin/Users.tsx';
 import { ClassDetailPage, MyClassesPage } from './pages/institution/Classes.tsx';
 import { MyClaimsPage } from './pages/institution/MyClaims.tsx';
 import { LoginPage } from './pages/Login.tsx';
@@ -74,6 +75,7 @@ export function AppRoutes() {
         <Route path="my/claims" element={<MyClaimsPage />} />
         <Route path="archive" element={<ArchivePage />} />
         <Route path="audit" element={<AuditPage />} />
+        <Route path="users" element={<UsersPage />} />
         <Route path="catalog-versions" element={<CatalogVersionsPage />} />
         <Route path="policy" element={<PolicyPage />} />
         <Route path="alerts" element={<AlertsPage />} />

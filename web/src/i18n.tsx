@@ -40,6 +40,7 @@ const DICTIONARY = {
   menuMyClaims: ['补贴申请', 'My claims'],
   menuArchive: ['我的培训档案', 'My training archive'],
   menuAudit: ['审计日志', 'Audit log'],
+  menuUsers: ['用户管理', 'Users'],
   menuCatalogAdmin: ['培训项目目录', 'Training catalog'],
   menuPolicy: ['政策参数与模拟', 'Policy parameters'],
   menuAlerts: ['监管预警', 'Risk alerts'],

@@ -18,6 +18,7 @@ import {
   ShopOutlined,
   SolutionOutlined,
   TeamOutlined,
+  UserSwitchOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from './i18n.tsx';
@@ -105,6 +106,7 @@ export const WORKBENCH_MENU: MenuEntry[] = [
   { path: '/app/my/claims', key: 'menuMyClaims', icon: <FileSearchOutlined />, anyOf: ['claim.create'] },
   { path: '/app/archive', key: 'menuArchive', icon: <IdcardOutlined />, anyOf: ['archive.self'] },
   { path: '/app/audit', key: 'menuAudit', icon: <ReadOutlined />, anyOf: ['audit.read'] },
+  { path: '/app/users', key: 'menuUsers', icon: <UserSwitchOutlined />, anyOf: ['user.admin'] },
 ];
 
 export const PUBLIC_MENU: MenuEntry[] = [

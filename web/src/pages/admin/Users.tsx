@@ -1,0 +1,306 @@
+import {
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { api, errorText, type Page } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
+import { LoadState, StatusTag } from '../../components/common.tsx';
+import { dateTime } from '../../format.ts';
+import { showFieldErrors } from '../../forms.ts';
+import { useLoad } from '../../hooks.ts';
+import { useLanguage } from '../../i18n.tsx';
+import { label, options, ROLES } from '../../vocabulary.ts';
+
+interface UserSummary {
+  id: number;
+  loginName: string;
+  displayName: string;
+  role: string;
+  regionCode: string;
+  organisationId: number | null;
+  personId: number | null;
+  status: 'active' | 'disabled';
+  isLocked: boolean;
+  hasTotp: boolean;
+  mustChangePassword: boolean;
+  createdAt: string;
+}
+
+interface NewUser {
+  loginName: string;
+  displayName: string;
+  role: string;
+  regionCode: string;
+  organisationId?: number;
+  personId?: number;
+  initialPassword: string;
+}
+
+const USER_STATUSES = {
+  active: ['启用', 'Active'],
+  disabled: ['停用', 'Disabled'],
+} as const;
+
+/** Accounts of these roles are created on the server only (三员分立), never here. */
+const ADMINISTRATOR_ROLES = new Set(['system_admin', 'security_admin', 'audit_admin']);
+const ORGANISATION_ROLES = new Set([
+  'institution_operator',
+  'enterprise_operator',
+  'evaluation_org_operator',
+  'third_party_reviewer',
+]);
+
+/** The system administrator's accounts page: list, create (first login changes the password), disable. */
+export function UsersPage() {
+  const { language } = useLanguage();
+  const { user } = useAuth();
+  const { message, modal } = App.useApp();
+  const [role, setRole] = useState<string>();
+  const [status, setStatus] = useState<string>();
+  const [page, setPage] = useState(1);
+  const loaded = useLoad(
+    () => api<Page<UserSummary>>('/api/admin/users', { query: { role, status, page, pageSize: 20 } }),
+    [role, status, page],
+  );
+  const [isCreating, setCreating] = useState(false);
+  const [isSaving, setSaving] = useState(false);
+  const [form] = Form.useForm<NewUser>();
+  const chosenRole = Form.useWatch('role', form);
+  const roleOptions = options(ROLES, language).filter((option) => !ADMINISTRATOR_ROLES.has(option.value));
+
+  const create = async () => {
+    const values = await form.validateFields();
+    setSaving(true);
+    try {
+      const created = await api<UserSummary>('/api/admin/users', { method: 'POST', body: values });
+      message.success(`已创建账号 ${created.loginName}，首次登录须修改初始密码`);
+      setCreating(false);
+      loaded.reload();
+    } catch (error) {
+      if (
+        showFieldErrors(form, error, [
+          ['loginName'],
+          ['displayName'],
+          ['role'],
+          ['regionCode'],
+          ['organisationId'],
+          ['personId'],
+          ['initialPassword'],
+        ])
+      )
+        message.error(errorText(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const setAccountStatus = (row: UserSummary, next: 'active' | 'disabled') =>
+    modal.confirm({
+      title: next === 'disabled' ? `停用账号 ${row.loginName}？` : `启用账号 ${row.loginName}？`,
+      content: next === 'disabled' ? '停用后该账号的全部会话立即注销，且不能再登录。' : undefined,
+      okText: '确定',
+      cancelText: '取消',
+      onOk: async () => {
+        try {
+          await api(`/api/admin/users/${row.id}`, { method: 'PATCH', body: { status: next } });
+          message.success(next === 'disabled' ? `已停用 ${row.loginName}` : `已启用 ${row.loginName}`);
+          loaded.reload();
+        } catch (error) {
+          message.error(errorText(error));
+        }
+      },
+    });
+
+  return (
+    <div className="page">
+      <Typography.Title level={1} className="page-title">
+        用户管理
+      </Typography.Title>
+      <Card>
+        <Space wrap className="block-gap">
+          <Select
+            aria-label="角色"
+            placeholder="角色"
+            allowClear
+            value={role}
+            onChange={(value) => {
+              setRole(value);
+              setPage(1);
+            }}
+            options={options(ROLES, language)}
+            style={{ minWidth: 180 }}
+          />
+          <Select
+            aria-label="账号状态"
+            placeholder="账号状态"
+            allowClear
+            value={status}
+            onChange={(value) => {
+              setStatus(value);
+              setPage(1);
+            }}
+            options={options(USER_STATUSES, language)}
+            style={{ minWidth: 120 }}
+          />
+          <Button type="primary" onClick={() => setCreating(true)}>
+            新建账号
+          </Button>
+        </Space>
+        <LoadState loaded={loaded}>
+          {(data) => (
+            <Table
+              rowKey="id"
+              scroll={{ x: true }}
+              dataSource={data.items}
+              pagination={{
+                current: data.page,
+                pageSize: data.pageSize,
+                total: data.total,
+                onChange: setPage,
+                showTotal: (total) => `共 ${total} 个账号`,
+              }}
+              columns={[
+                { title: '账号', dataIndex: 'loginName' },
+                { title: '姓名', dataIndex: 'displayName' },
+                {
+                  title: '角色',
+                  dataIndex: 'role',
+                  render: (value: string) => label(ROLES, value, language),
+                },
+                { title: '辖区', dataIndex: 'regionCode' },
+                {
+                  title: '绑定',
+                  key: 'binding',
+                  render: (_, row) =>
+                    row.organisationId !== null
+                      ? `单位 #${row.organisationId}`
+                      : row.personId !== null
+                        ? `人员 #${row.personId}`
+                        : '—',
+                },
+                {
+                  title: '状态',
+                  dataIndex: 'status',
+                  render: (value: string, row) => (
+                    <Space size={4} wrap>
+                      <StatusTag
+                        status={value === 'active' ? 'approved' : 'rejected'}
+                        text={label(USER_STATUSES, value, language)}
+                      />
+                      {row.isLocked && <Tag color="red">已锁定</Tag>}
+                      {row.mustChangePassword && <Tag color="orange">待改初始密码</Tag>}
+                      {row.hasTotp && <Tag color="green">已绑定动态口令</Tag>}
+                    </Space>
+                  ),
+                },
+                { title: '创建时间', dataIndex: 'createdAt', render: (value: string) => dateTime(value) },
+                {
+                  title: '操作',
+                  key: 'actions',
+                  // The server refuses changes to one's own account and to administrators (三员分立).
+                  render: (_, row) =>
+                    row.loginName === user?.loginName || ADMINISTRATOR_ROLES.has(row.role) ? (
+                      '—'
+                    ) : row.status === 'active' ? (
+                      <Button size="small" danger onClick={() => setAccountStatus(row, 'disabled')}>
+                        停用
+                      </Button>
+                    ) : (
+                      <Button size="small" onClick={() => setAccountStatus(row, 'active')}>
+                        启用
+                      </Button>
+                    ),
+                },
+              ]}
+            />
+          )}
+        </LoadState>
+      </Card>
+      <Modal
+        open={isCreating}
+        title="新建账号"
+        okText="创建"
+        cancelText="取消"
+        confirmLoading={isSaving}
+        onCancel={() => setCreating(false)}
+        onOk={() => void create()}
+        destroyOnHidden
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          preserve={false}
+          name="new-user"
+          initialValues={{ role: 'county_officer', regionCode: user?.regionCode }}
+        >
+          <Form.Item
+            name="loginName"
+            label="账号"
+            rules={[
+              { required: true, message: '请填写账号' },
+              { pattern: /^[A-Za-z0-9_.-]{3,64}$/, message: '3–64 位字母、数字、下划线、点或短横线' },
+            ]}
+          >
+            <Input autoComplete="off" />
+          </Form.Item>
+          <Form.Item
+            name="displayName"
+            label="姓名"
+            rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}
+          >
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item name="role" label="角色" rules={[{ required: true, message: '请选择角色' }]}>
+            <Select options={roleOptions} />
+          </Form.Item>
+          <Form.Item
+            name="regionCode"
+            label="辖区（行政区划代码）"
+            rules={[{ required: true, pattern: /^\d{6}$/, message: '6 位行政区划代码' }]}
+          >
+            <Input maxLength={6} />
+          </Form.Item>
+          {chosenRole !== undefined && ORGANISATION_ROLES.has(chosenRole) && (
+            <Form.Item
+              name="organisationId"
+              label="所属单位编号"
+              rules={[{ required: true, message: '该角色须绑定单位' }]}
+              extra="单位管理中单位的编号"
+            >
+              <InputNumber min={1} className="full-width" />
+            </Form.Item>
+          )}
+          {chosenRole === 'worker' && (
+            <Form.Item
+              name="personId"
+              label="人员编号"
+              rules={[{ required: true, message: '劳动者账号须绑定实名人员' }]}
+              extra="实名制人员的编号"
+            >
+              <InputNumber min={1} className="full-width" />
+            </Form.Item>
+          )}
+          <Form.Item
+            name="initialPassword"
+            label="初始密码"
+            rules={[{ required: true, message: '请填写初始密码' }]}
+            extra="至少 8 位，含大写字母、小写字母、数字、符号中的 3 类；首次登录须修改"
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}
