@@ -39,42 +39,51 @@ const userIdParams = {
 const NON_ADMIN_ROLES = ROLES.filter((role) => !ADMINISTRATOR_ROLES.includes(role));
 const optionalId = { type: ['integer', 'null'], minimum: 1 } as const;
 
+type UserListQuery = { page: number; pageSize: number; role?: Role; status?: 'active' | 'disabled' };
+
 /** System administrator: accounts. Security administrator: locks, second factors, sessions, keys. */
 export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
   const db = app.deps.database.db;
 
-  app.get<{ Querystring: { page: number; pageSize: number; role?: Role; status?: 'active' | 'disabled' } }>(
-    '/api/admin/users',
-    {
-      config: { access: 'user.admin' },
-      schema: {
-        tags: ['admin'],
-        summary: '本辖区用户列表（系统管理员）',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-            role: { type: 'string', enum: [...ROLES] },
-            status: { type: 'string', enum: ['active', 'disabled'] },
-          },
-        },
-        response: {
-          200: {
+  // One list for both administrators of accounts: the system administrator manages them, the
+  // security administrator unlocks them, resets their second factor and revokes their sessions.
+  for (const [url, access, summary] of [
+    ['/api/admin/users', 'user.admin', '本辖区用户列表（系统管理员）'],
+    ['/api/security/users', 'security.admin', '本辖区用户的锁定、动态口令与状态（安全管理员）'],
+  ] as const) {
+    app.get<{ Querystring: UserListQuery }>(
+      url,
+      {
+        config: { access },
+        schema: {
+          tags: [access === 'user.admin' ? 'admin' : 'security'],
+          summary,
+          querystring: {
             type: 'object',
+            additionalProperties: false,
             properties: {
-              items: { type: 'array', items: userSchema },
-              total: { type: 'integer' },
-              page: { type: 'integer' },
-              pageSize: { type: 'integer' },
+              page: { type: 'integer', minimum: 1, default: 1 },
+              pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+              role: { type: 'string', enum: [...ROLES] },
+              status: { type: 'string', enum: ['active', 'disabled'] },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                items: { type: 'array', items: userSchema },
+                total: { type: 'integer' },
+                page: { type: 'integer' },
+                pageSize: { type: 'integer' },
+              },
             },
           },
         },
       },
-    },
-    async (request) => listUsers(db, request.principal!, request.query),
-  );
+      async (request) => listUsers(db, request.principal!, request.query),
+    );
+  }
 
   app.post<{ Body: AdminNewUser }>(
     '/api/admin/users',

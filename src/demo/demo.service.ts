@@ -65,6 +65,8 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   },
   { loginName: 'auditor', displayName: '审计人员', role: 'auditor', regionCode: '430400' },
   { loginName: 'sysadmin', displayName: '系统管理员', role: 'system_admin', regionCode: '430400' },
+  { loginName: 'secadmin', displayName: '安全管理员', role: 'security_admin', regionCode: '430400' },
+  { loginName: 'auditadmin', displayName: '审计管理员', role: 'audit_admin', regionCode: '430400' },
 ];
 
 export interface SeedResult {

@@ -597,4 +597,66 @@ const users: Flow = {
   },
 };
 
-export const flows: Flow[] = [policy, supervision, reports, users];
+/** Logs in through the API (no browser); returns the HTTP status. */
+async function apiLogin(baseUrl: string, loginName: string, password: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ loginName, password }),
+  });
+  return response.status;
+}
+
+const security: Flow = {
+  name: 'Security administrator unlocks an account',
+  steps: [
+    'setup: an account locked by five wrong passwords',
+    'the security administrator sees the data keys and the locked account',
+    'he unlocks it, and the right password works again',
+  ],
+  async run({ server, newPage, step, screenshot }) {
+    const loginName = `hx_locked_${Date.now() % 100000}`;
+    const password = 'Hengyang#Locked58';
+    await step('setup: an account locked by five wrong passwords', async () => {
+      const created = await server.apiAs('sysadmin', 'POST', '/api/admin/users', {
+        loginName,
+        displayName: '被锁定的经办',
+        role: 'county_officer',
+        regionCode: '430421',
+        initialPassword: password,
+      });
+      if (created.status !== 201)
+        throw new Error(`create: ${created.status} ${JSON.stringify(created.json)}`);
+      for (let attempt = 0; attempt < 5; attempt += 1)
+        await apiLogin(server.baseUrl, loginName, 'Wrong#Guess-11');
+      const locked = await apiLogin(server.baseUrl, loginName, password);
+      if (locked !== 403) throw new Error(`the account is not locked: login answered ${locked}`);
+    });
+    const { page, context } = await newPage();
+    const dismissMessages = messageDismisser(context, server);
+    const row = page.getByRole('row', { name: new RegExp(loginName) });
+    await step('the security administrator sees the data keys and the locked account', async () => {
+      await loginThroughUi(page, server.baseUrl, 'secadmin', DEMO_PASSWORD);
+      // 账号安全 is his only page, so he lands on it.
+      await page.getByRole('heading', { name: '账号安全' }).waitFor();
+      await page.getByTestId('key-status').getByText('当前密钥编号').waitFor();
+      await row.getByText('已锁定').waitFor();
+      await animationsDone(page);
+      await screenshot(page, 'security-accounts');
+    });
+    await step('he unlocks it, and the right password works again', async () => {
+      await dismissMessages(page);
+      await row.getByRole('button', { name: '解除锁定' }).click();
+      const unlocked = page.waitForResponse((response) => response.url().endsWith('/unlock'));
+      await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
+      const response = await unlocked;
+      if (!response.ok()) throw new Error(`unlock: ${response.status()} ${await response.text()}`);
+      await page.getByText(`已解除锁定：${loginName}`).waitFor();
+      await row.getByText('已锁定').waitFor({ state: 'detached' });
+      const status = await apiLogin(server.baseUrl, loginName, password);
+      if (status !== 200) throw new Error(`login after unlocking answered ${status}`);
+    });
+  },
+};
+
+export const flows: Flow[] = [policy, supervision, reports, users, security];

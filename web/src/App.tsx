@@ -4,6 +4,7 @@ import { Link, Navigate, Route, Routes } from 'react-router-dom';
 import { useAuth } from './auth.tsx';
 import { PublicLayout, WorkbenchLayout } from './components/AppLayout.tsx';
 import { homeOf } from './menu.tsx';
+import { SecurityPage } from './pages/admin/Security.tsx';
 import { UsersPage } from './pages/admin/Users.tsx';
 import { ClassDetailPage, MyClassesPage } from './pages/institution/Classes.tsx';
 import { MyClaimsPage } from './pages/institution/MyClaims.tsx';
@@ -76,6 +77,7 @@ export function AppRoutes() {
         <Route path="archive" element={<ArchivePage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="users" element={<UsersPage />} />
+        <Route path="security" element={<SecurityPage />} />
         <Route path="catalog-versions" element={<CatalogVersionsPage />} />
         <Route path="policy" element={<PolicyPage />} />
         <Route path="alerts" element={<AlertsPage />} />

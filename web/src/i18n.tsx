@@ -41,6 +41,7 @@ const DICTIONARY = {
   menuArchive: ['我的培训档案', 'My training archive'],
   menuAudit: ['审计日志', 'Audit log'],
   menuUsers: ['用户管理', 'Users'],
+  menuSecurity: ['账号安全', 'Account security'],
   menuCatalogAdmin: ['培训项目目录', 'Training catalog'],
   menuPolicy: ['政策参数与模拟', 'Policy parameters'],
   menuAlerts: ['监管预警', 'Risk alerts'],

@@ -12,6 +12,7 @@ import {
   FileProtectOutlined,
   FileSearchOutlined,
   IdcardOutlined,
+  LockOutlined,
   NotificationOutlined,
   ReadOutlined,
   SafetyCertificateOutlined,
@@ -107,6 +108,7 @@ export const WORKBENCH_MENU: MenuEntry[] = [
   { path: '/app/archive', key: 'menuArchive', icon: <IdcardOutlined />, anyOf: ['archive.self'] },
   { path: '/app/audit', key: 'menuAudit', icon: <ReadOutlined />, anyOf: ['audit.read'] },
   { path: '/app/users', key: 'menuUsers', icon: <UserSwitchOutlined />, anyOf: ['user.admin'] },
+  { path: '/app/security', key: 'menuSecurity', icon: <LockOutlined />, anyOf: ['security.admin'] },
 ];
 
 export const PUBLIC_MENU: MenuEntry[] = [

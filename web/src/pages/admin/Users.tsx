@@ -22,7 +22,7 @@ import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { label, options, ROLES } from '../../vocabulary.ts';
 
-interface UserSummary {
+export interface UserSummary {
   id: number;
   loginName: string;
   displayName: string;
@@ -47,13 +47,13 @@ interface NewUser {
   initialPassword: string;
 }
 
-const USER_STATUSES = {
+export const USER_STATUSES = {
   active: ['启用', 'Active'],
   disabled: ['停用', 'Disabled'],
 } as const;
 
 /** Accounts of these roles are created on the server only (三员分立), never here. */
-const ADMINISTRATOR_ROLES = new Set(['system_admin', 'security_admin', 'audit_admin']);
+export const ADMINISTRATOR_ROLES = new Set(['system_admin', 'security_admin', 'audit_admin']);
 const ORGANISATION_ROLES = new Set([
   'institution_operator',
   'enterprise_operator',

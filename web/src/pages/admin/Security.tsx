@@ -1,0 +1,156 @@
+import { App, Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { api, errorText, type Page } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
+import { LoadState, StatusTag } from '../../components/common.tsx';
+import { useLoad } from '../../hooks.ts';
+import { useLanguage } from '../../i18n.tsx';
+import { label, ROLES } from '../../vocabulary.ts';
+import { ADMINISTRATOR_ROLES, USER_STATUSES, type UserSummary } from './Users.tsx';
+
+interface KeyStatus {
+  currentKeyId: string;
+  keyIds: string[];
+  isDemoKeyring: boolean;
+}
+
+/** The security administrator's actions on one account (src/auth/user-admin.routes.ts). */
+const ACTIONS = [
+  {
+    path: 'unlock',
+    label: '解除锁定',
+    confirm: '解除该账号的登录锁定？',
+    done: '已解除锁定',
+    applies: (row: UserSummary) => row.isLocked,
+  },
+  {
+    path: 'totp-reset',
+    label: '重置动态口令',
+    confirm: '重置后该账号须重新绑定动态口令，其全部会话立即注销。',
+    done: '已重置动态口令',
+    applies: (row: UserSummary) => row.hasTotp,
+  },
+  {
+    path: 'sessions/revoke',
+    label: '注销会话',
+    confirm: '注销该账号当前的全部登录会话？',
+    done: '已注销全部会话',
+    applies: () => true,
+  },
+] as const;
+
+/** 账号安全: locks, second factors and sessions of the accounts of one's region, and the data keys. */
+export function SecurityPage() {
+  const { language } = useLanguage();
+  const { user } = useAuth();
+  const { message, modal } = App.useApp();
+  const [page, setPage] = useState(1);
+  const loaded = useLoad(
+    () => api<Page<UserSummary>>('/api/security/users', { query: { page, pageSize: 20 } }),
+    [page],
+  );
+  const keys = useLoad(() => api<KeyStatus>('/api/security/keys'));
+
+  const act = (row: UserSummary, action: (typeof ACTIONS)[number]) =>
+    modal.confirm({
+      title: `${action.label}：${row.loginName}`,
+      content: action.confirm,
+      okText: '确定',
+      cancelText: '取消',
+      onOk: async () => {
+        try {
+          await api(`/api/security/users/${row.id}/${action.path}`, { method: 'POST' });
+          message.success(`${action.done}：${row.loginName}`);
+          loaded.reload();
+        } catch (error) {
+          message.error(errorText(error));
+        }
+      },
+    });
+
+  return (
+    <div className="page">
+      <Typography.Title level={1} className="page-title">
+        账号安全
+      </Typography.Title>
+      <Card title="个人信息加密密钥" className="block-gap" size="small">
+        <LoadState loaded={keys}>
+          {(status) => (
+            <Descriptions size="small" column={{ xs: 1, md: 3 }} data-testid="key-status">
+              <Descriptions.Item label="当前密钥编号">{status.currentKeyId}</Descriptions.Item>
+              <Descriptions.Item label="可解密的密钥">{status.keyIds.join('、')}</Descriptions.Item>
+              <Descriptions.Item label="密钥来源">
+                {status.isDemoKeyring ? (
+                  <Tag color="orange">演示密钥（不得用于生产）</Tag>
+                ) : (
+                  <Tag>配置的密钥</Tag>
+                )}
+              </Descriptions.Item>
+            </Descriptions>
+          )}
+        </LoadState>
+      </Card>
+      <Card>
+        <LoadState loaded={loaded}>
+          {(data) => (
+            <Table
+              rowKey="id"
+              scroll={{ x: true }}
+              dataSource={data.items}
+              pagination={{
+                current: data.page,
+                pageSize: data.pageSize,
+                total: data.total,
+                onChange: setPage,
+                showTotal: (total) => `共 ${total} 个账号`,
+              }}
+              columns={[
+                { title: '账号', dataIndex: 'loginName' },
+                { title: '姓名', dataIndex: 'displayName' },
+                {
+                  title: '角色',
+                  dataIndex: 'role',
+                  render: (value: string) => label(ROLES, value, language),
+                },
+                { title: '辖区', dataIndex: 'regionCode' },
+                {
+                  title: '安全状态',
+                  key: 'security',
+                  render: (_, row) => (
+                    <Space size={4} wrap>
+                      <StatusTag
+                        status={row.status === 'active' ? 'approved' : 'rejected'}
+                        text={label(USER_STATUSES, row.status, language)}
+                      />
+                      {row.isLocked && <Tag color="red">已锁定</Tag>}
+                      <Tag color={row.hasTotp ? 'green' : 'default'}>
+                        {row.hasTotp ? '已绑定动态口令' : '未绑定动态口令'}
+                      </Tag>
+                    </Space>
+                  ),
+                },
+                {
+                  title: '操作',
+                  key: 'actions',
+                  // The server refuses actions on oneself and on other administrators (三员分立).
+                  render: (_, row) =>
+                    row.loginName === user?.loginName || ADMINISTRATOR_ROLES.has(row.role) ? (
+                      '—'
+                    ) : (
+                      <Space size={4} wrap>
+                        {ACTIONS.filter((action) => action.applies(row)).map((action) => (
+                          <Button key={action.path} size="small" onClick={() => act(row, action)}>
+                            {action.label}
+                          </Button>
+                        ))}
+                      </Space>
+                    ),
+                },
+              ]}
+            />
+          )}
+        </LoadState>
+      </Card>
+    </div>
+  );
+}
