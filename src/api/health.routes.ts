@@ -28,4 +28,25 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       return { status: 'ok', database: app.deps.database.kind };
     },
   );
+
+  app.get(
+    '/api/clock',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: '业务日期（培训环境可用 SKILLFUND_CLOCK_START 设定；页面的默认日期以此为准）',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              today: { type: 'string', description: '业务日期（北京时间）YYYY-MM-DD' },
+              now: { type: 'string', format: 'date-time' },
+            },
+          },
+        },
+      },
+    },
+    async () => ({ today: app.clock.today(), now: app.clock.now().toISOString() }),
+  );
 }

@@ -2,12 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
 import { DEMO_PASSWORD, isEmpty, seedDemo } from '../demo/demo.service.ts';
+import { shiftedClock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import { buildApp } from './app.ts';
 
 export interface ServeOptions {
   /** Seed the demo data when the embedded database is empty (what `npm start` does). */
   seedIfEmpty: boolean;
+  /**
+   * In demo mode, and unless SKILLFUND_CLOCK_START is set, run the business clock from this date
+   * (`npm start` passes 2021-05-06: the five documents apply to 2019–2021, so on today's date every
+   * claim of the demo would be refused as POLICY_NOT_IN_FORCE).
+   */
+  demoClockStart?: string;
 }
 
 /** Opens the database, migrates it, optionally seeds it, and starts listening. */
@@ -24,7 +31,10 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       `演示数据 demo data seeded: ${seeded.regions} regions, ${seeded.users} accounts (password ${DEMO_PASSWORD})`,
     );
   }
-  const app = await buildApp({ config, database });
+  const clockStart = config.clockStart ?? (config.isDemoMode ? options.demoClockStart : undefined);
+  const clock = clockStart ? shiftedClock(clockStart) : undefined;
+  const app = await buildApp({ config, database, ...(clock ? { clock } : {}) });
+  if (clock) log(`业务日期 business date: ${clock.today()} (shifted clock; SKILLFUND_CLOCK_START sets it)`);
   app.addHook('onClose', async () => database.close());
   const shutdown = () => {
     void app.close().then(() => process.exit(0));

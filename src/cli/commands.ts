@@ -34,8 +34,19 @@ export function registerCommands(program: Command, loadConfig: ConfigLoader): vo
     .command('serve')
     .description('启动 HTTP 服务 start the HTTP server (PORT, HOST, DATABASE_URL, SKILLFUND_DATA_DIR)')
     .option('--seed-if-empty', 'seed the demo data when the database is empty (demo mode only)', false)
-    .action(async (options: { seedIfEmpty: boolean }) => {
-      await startServer(loadConfig(), { seedIfEmpty: options.seedIfEmpty });
+    .option(
+      '--demo-clock <date>',
+      'demo mode without SKILLFUND_CLOCK_START: run the business clock from this date (YYYY-MM-DD)',
+    )
+    .action(async (options: { seedIfEmpty: boolean; demoClock?: string }) => {
+      if (options.demoClock !== undefined && !isCalendarDate(options.demoClock)) {
+        process.stderr.write(`--demo-clock: "${options.demoClock}" is not a date (YYYY-MM-DD)\n`);
+        process.exit(1);
+      }
+      await startServer(loadConfig(), {
+        seedIfEmpty: options.seedIfEmpty,
+        ...(options.demoClock !== undefined && { demoClockStart: options.demoClock }),
+      });
     });
 
   const db = program.command('db').description('数据库维护 database maintenance');
@@ -72,4 +83,11 @@ export function registerCommands(program: Command, loadConfig: ConfigLoader): vo
   registerReportCommands(program, loadConfig);
   registerBenchCommands(program, loadConfig);
   registerSupervisionCommands(program, loadConfig);
+}
+
+/** True for an existing calendar date written YYYY-MM-DD. */
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const instant = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(instant.getTime()) && instant.toISOString().startsWith(value);
 }

@@ -8,11 +8,21 @@ import { DEMO_PASSWORD } from '../demo/demo.service.ts';
 
 // Issue 2: "From a clean clone: `npm install && npm start` serves `/healthz` (200) and
 // `/api/docs/json` within 60 s on the embedded database". `npm start` is
-// `node bin/ensure-web.js && node bin/skillfund.js serve --seed-if-empty`; this test runs the
-// second half only. ensure-web.js is skipped on purpose: in a clean clone (CI) it runs a full
+// `node bin/ensure-web.js && node bin/skillfund.js serve --seed-if-empty --demo-clock 2021-05-06`;
+// this test runs the second half only (its arguments read from package.json). ensure-web.js is skipped on purpose: in a clean clone (CI) it runs a full
 // vite build of the web app, which takes tens of seconds on two cores and is not what this test
 // is about (the server starts and serves the API whether or not web/dist exists).
 const BIN = path.resolve('bin/skillfund.js');
+/** The arguments `npm start` passes to bin/skillfund.js, read from package.json. */
+const START_ARGS = (() => {
+  const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const command = manifest.scripts.start.split('&&').at(-1)!.trim().split(/\s+/);
+  if (command[0] !== 'node' || command[1] !== 'bin/skillfund.js')
+    throw new Error(`unexpected start script: ${manifest.scripts.start}`);
+  return command.slice(2);
+})();
 const LIMIT_MS = 60_000;
 
 /** A port nobody listens on right now (the kernel picks it; we release it for the child). */
@@ -61,7 +71,7 @@ describe('npm start on a fresh embedded database (serve --seed-if-empty)', () =>
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     startedAt = Date.now();
-    child = spawn(process.execPath, [BIN, 'serve', '--seed-if-empty'], {
+    child = spawn(process.execPath, [BIN, ...START_ARGS], {
       cwd: path.resolve('.'),
       // No DATABASE_URL: the embedded database, even during a PostgreSQL run of the suite.
       env: {
@@ -126,6 +136,16 @@ describe('npm start on a fresh embedded database (serve --seed-if-empty)', () =>
     expect(document.openapi).toMatch(/^3\./);
     expect(document.paths).toHaveProperty('/healthz');
     expect(Date.now() - startedAt).toBeLessThan(LIMIT_MS);
+  });
+
+  it("runs the demo on the programme's dates: the business date starts at --demo-clock", async () => {
+    expect(readyAfterMs, 'the server never became ready').toBeDefined();
+    const demoClock = START_ARGS[START_ARGS.indexOf('--demo-clock') + 1];
+    expect(demoClock).toMatch(/^20(19|20|21)-/);
+    const response = await get(`${baseUrl}/api/clock`);
+    expect(response?.status).toBe(200);
+    expect(((await response!.json()) as { today: string }).today).toBe(demoClock);
+    expect(output).toContain(`business date: ${demoClock}`);
   });
 
   it('seeded the demo data on first start: a demo login works and the demo allocation is in the ledger', async () => {

@@ -21,9 +21,23 @@ export function date(value: string | null | undefined): string {
   return value.length > 10 ? dateTime(value).slice(0, 10) : value;
 }
 
-/** Today in China time, YYYY-MM-DD. */
+/** Server's business time minus this browser's clock (GET /api/clock; a training environment runs on 2021 dates). */
+let businessOffsetMs = 0;
+
+/** Adopts the server's business time (its `now`), so that default dates in forms are business dates. */
+export function setBusinessNow(serverNow: string): void {
+  const instant = Date.parse(serverNow);
+  if (!Number.isNaN(instant)) businessOffsetMs = instant - Date.now();
+}
+
+/** Now on the server's business clock. */
+export function businessNow(): Date {
+  return new Date(Date.now() + businessOffsetMs);
+}
+
+/** Today in China time on the business clock, YYYY-MM-DD. */
 export function today(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  return new Date(businessNow().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 /**

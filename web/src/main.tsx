@@ -8,6 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { AppRoutes } from './App.tsx';
 import { AuthProvider } from './auth.tsx';
+import { setBusinessNow } from './format.ts';
 import { LanguageProvider, useLanguage } from './i18n.tsx';
 import './styles.css';
 
@@ -31,12 +32,24 @@ function Themed() {
   );
 }
 
+/** The pages' default dates follow the server's business clock (a training environment may run on 2021). */
+async function adoptBusinessClock(): Promise<void> {
+  try {
+    const response = await fetch('/api/clock');
+    if (response.ok) setBusinessNow(((await response.json()) as { now: string }).now);
+  } catch {
+    // Offline or an older server: the browser's own clock stands in.
+  }
+}
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <LanguageProvider>
-      <Themed />
-    </LanguageProvider>
-  </StrictMode>,
+void adoptBusinessClock().then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <LanguageProvider>
+        <Themed />
+      </LanguageProvider>
+    </StrictMode>,
+  ),
 );

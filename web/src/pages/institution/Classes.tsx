@@ -29,7 +29,7 @@ import { api, apiAll, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ClassInfo } from '../../components/ClassInfo.tsx';
 import { LoadState, StatusTag } from '../../components/common.tsx';
-import { dateTime, today } from '../../format.ts';
+import { businessNow, dateTime, today } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
@@ -128,7 +128,7 @@ function FileClassModal({
       setBusy(false);
     }
   };
-  const firstDay = dayjs().add(7, 'day');
+  const firstDay = dayjs(businessNow()).add(7, 'day');
   return (
     <Modal
       open={open}

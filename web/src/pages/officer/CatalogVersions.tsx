@@ -23,7 +23,7 @@ import { useState } from 'react';
 import { api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { CitationTag, LoadState, Money, StatusTag } from '../../components/common.tsx';
-import { date } from '../../format.ts';
+import { businessNow, date } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
@@ -136,7 +136,10 @@ function NewVersionModal({
         form={form}
         layout="vertical"
         preserve={false}
-        initialValues={{ regionCode: user?.regionCode, effectiveFrom: dayjs(`${dayjs().year()}-01-01`) }}
+        initialValues={{
+          regionCode: user?.regionCode,
+          effectiveFrom: dayjs(`${dayjs(businessNow()).year()}-01-01`),
+        }}
       >
         <Form.Item
           name="regionCode"

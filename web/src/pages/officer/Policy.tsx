@@ -21,6 +21,7 @@ import { useMemo, useState } from 'react';
 import { api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { CitationTag, LoadState, Money, NoData } from '../../components/common.tsx';
+import { today as businessToday } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
@@ -399,7 +400,7 @@ export function PolicyPage() {
     [packId],
   );
   const pack = packs.data?.items.find((item) => item.id === packId);
-  const today = dayjs().format('YYYY-MM-DD');
+  const today = businessToday();
   return (
     <div className="page">
       <Typography.Title level={1} className="page-title">

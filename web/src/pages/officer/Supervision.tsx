@@ -23,7 +23,7 @@ import { Link } from 'react-router-dom';
 import { ApiError, api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, NoData, StatusTag } from '../../components/common.tsx';
-import { dateTime } from '../../format.ts';
+import { businessNow, dateTime } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
@@ -655,9 +655,9 @@ function DecisionModal({
         preserve={false}
         initialValues={{
           outcome: 'cleared',
-          valueDate: dayjs(),
+          valueDate: dayjs(businessNow()),
           withSanction: false,
-          sanction: { target: 'institution', action: 'suspended', effectiveDate: dayjs() },
+          sanction: { target: 'institution', action: 'suspended', effectiveDate: dayjs(businessNow()) },
         }}
       >
         <Form.Item name="outcome" label="结论" rules={[{ required: true }]}>
