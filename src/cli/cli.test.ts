@@ -17,6 +17,7 @@ describe('skillfund CLI', () => {
   it.each([
     [['serve'], { PORT: 'abc' }, 'PORT'],
     [['db', 'migrate'], { DATABASE_URL: 'definitely not a url' }, 'DATABASE_URL'],
+    [['serve', '--demo-clock', '2021-02-30'], {}, '--demo-clock'],
   ])('%j with a bad %j exits 1 with one line naming the variable', (args, env, variable) => {
     const result = run(args, env);
     expect(result.status).toBe(1);
