@@ -1,6 +1,6 @@
-import { Alert, Empty, Skeleton, Tag } from 'antd';
+import { Alert, Empty, Select, Skeleton, Tag } from 'antd';
 import type { ReactNode } from 'react';
-import { errorText } from '../api.ts';
+import { errorText, type Page } from '../api.ts';
 import { yuan } from '../format.ts';
 import type { Loaded } from '../hooks.ts';
 import { useLanguage } from '../i18n.tsx';
@@ -68,4 +68,42 @@ export function CitationTag({
       {citation.article ? ` ${citation.article}` : ''}
     </Tag>
   );
+}
+
+/** A list filter: a clearable select whose change also sends the list back to its first page. */
+export function FilterSelect({
+  label: name,
+  value,
+  options,
+  onChange,
+  minWidth = 140,
+}: {
+  label: string;
+  value: string | undefined;
+  options: { value: string; label: string }[];
+  onChange(value: string | undefined): void;
+  minWidth?: number;
+}) {
+  return (
+    <Select
+      aria-label={name}
+      placeholder={name}
+      allowClear
+      value={value}
+      onChange={onChange}
+      options={options}
+      style={{ minWidth }}
+    />
+  );
+}
+
+/** A table's pagination from one page of a list API, with the total counted in `unit`s. */
+export function pagination(page: Page<unknown>, onChange: (page: number) => void, unit: string) {
+  return {
+    current: page.page,
+    pageSize: page.pageSize,
+    total: page.total,
+    onChange,
+    showTotal: (total: number) => `共 ${total} ${unit}`,
+  };
 }

@@ -2,11 +2,11 @@ import { App, Button, Card, Descriptions, Space, Table, Tag, Typography } from '
 import { useState } from 'react';
 import { api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
-import { LoadState, StatusTag } from '../../components/common.tsx';
+import { LoadState, pagination, StatusTag } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import { label, ROLES } from '../../vocabulary.ts';
-import { ADMINISTRATOR_ROLES, USER_STATUSES, type UserSummary } from './Users.tsx';
+import { label } from '../../vocabulary.ts';
+import { ADMINISTRATOR_ROLES, accountColumns, USER_STATUSES, type UserSummary } from './Users.tsx';
 
 interface KeyStatus {
   currentKeyId: string;
@@ -97,22 +97,9 @@ export function SecurityPage() {
               rowKey="id"
               scroll={{ x: true }}
               dataSource={data.items}
-              pagination={{
-                current: data.page,
-                pageSize: data.pageSize,
-                total: data.total,
-                onChange: setPage,
-                showTotal: (total) => `共 ${total} 个账号`,
-              }}
+              pagination={pagination(data, setPage, '个账号')}
               columns={[
-                { title: '账号', dataIndex: 'loginName' },
-                { title: '姓名', dataIndex: 'displayName' },
-                {
-                  title: '角色',
-                  dataIndex: 'role',
-                  render: (value: string) => label(ROLES, value, language),
-                },
-                { title: '辖区', dataIndex: 'regionCode' },
+                ...accountColumns(language),
                 {
                   title: '安全状态',
                   key: 'security',

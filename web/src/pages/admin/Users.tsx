@@ -15,7 +15,7 @@ import {
 import { useState } from 'react';
 import { api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
-import { LoadState, StatusTag } from '../../components/common.tsx';
+import { FilterSelect, LoadState, pagination, StatusTag } from '../../components/common.tsx';
 import { dateTime } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -60,6 +60,16 @@ const ORGANISATION_ROLES = new Set([
   'evaluation_org_operator',
   'third_party_reviewer',
 ]);
+
+/** The columns every account list starts with. */
+export function accountColumns(language: 'zh' | 'en') {
+  return [
+    { title: '账号', dataIndex: 'loginName' },
+    { title: '姓名', dataIndex: 'displayName' },
+    { title: '角色', dataIndex: 'role', render: (value: string) => label(ROLES, value, language) },
+    { title: '辖区', dataIndex: 'regionCode' },
+  ];
+}
 
 /** The system administrator's accounts page: list, create (first login changes the password), disable. */
 export function UsersPage() {
@@ -129,29 +139,25 @@ export function UsersPage() {
       </Typography.Title>
       <Card>
         <Space wrap className="block-gap">
-          <Select
-            aria-label="角色"
-            placeholder="角色"
-            allowClear
+          <FilterSelect
+            label="角色"
             value={role}
             onChange={(value) => {
               setRole(value);
               setPage(1);
             }}
             options={options(ROLES, language)}
-            style={{ minWidth: 180 }}
+            minWidth={180}
           />
-          <Select
-            aria-label="账号状态"
-            placeholder="账号状态"
-            allowClear
+          <FilterSelect
+            label="账号状态"
             value={status}
             onChange={(value) => {
               setStatus(value);
               setPage(1);
             }}
             options={options(USER_STATUSES, language)}
-            style={{ minWidth: 120 }}
+            minWidth={120}
           />
           <Button type="primary" onClick={() => setCreating(true)}>
             新建账号
@@ -163,22 +169,9 @@ export function UsersPage() {
               rowKey="id"
               scroll={{ x: true }}
               dataSource={data.items}
-              pagination={{
-                current: data.page,
-                pageSize: data.pageSize,
-                total: data.total,
-                onChange: setPage,
-                showTotal: (total) => `共 ${total} 个账号`,
-              }}
+              pagination={pagination(data, setPage, '个账号')}
               columns={[
-                { title: '账号', dataIndex: 'loginName' },
-                { title: '姓名', dataIndex: 'displayName' },
-                {
-                  title: '角色',
-                  dataIndex: 'role',
-                  render: (value: string) => label(ROLES, value, language),
-                },
-                { title: '辖区', dataIndex: 'regionCode' },
+                ...accountColumns(language),
                 {
                   title: '绑定',
                   key: 'binding',
