@@ -6,6 +6,7 @@ import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
 import { yuan } from '../../web/src/format.ts';
 import {
   assertNoFullIdNumber,
+  confirmDialog,
   type Flow,
   FULL_ID_NUMBER,
   idNumberWithCheckDigit,
@@ -82,31 +83,6 @@ async function uploadMaterials(page: Page): Promise<void> {
     await item.getByText('已上传').first().waitFor();
   }
   await materials.getByTestId('materials-complete').waitFor();
-}
-
-/**
- * Clicks the dialog's confirm button and waits for the POST it sends. A click the page did not
- * act on (no request within 5 s, e.g. swallowed by the dialog's opening animation) is repeated
- * once; an API answer other than 2xx fails the step with its body, so a failure says why.
- */
-async function confirmDialog(page: Page, button: string): Promise<void> {
-  const confirm = page.getByRole('dialog').getByRole('button', { name: button });
-  await confirm.waitFor();
-  const isAction = (request: { method(): string; url(): string }) =>
-    request.method() === 'POST' && new URL(request.url()).pathname.startsWith('/api/');
-  for (let attempt = 1; ; attempt += 1) {
-    const sent = page.waitForRequest(isAction, { timeout: 5_000 });
-    await confirm.click();
-    const request = await sent.catch(() => null);
-    if (!request) {
-      if (attempt === 1) continue;
-      throw new Error(`「${button}」 sent no request after two clicks`);
-    }
-    const response = await request.response();
-    if (response && !response.ok())
-      throw new Error(`「${button}」: ${response.status()} ${await response.text()}`);
-    return;
-  }
 }
 
 /** `1,200.00 元` on the page → 120000 fen. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Request, Response } from 'playwright-core';
 
 /** Where every flow writes its screenshots. */
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-artifacts');
@@ -99,4 +99,41 @@ export async function loginThroughUi(
     timeout: 15_000,
   });
   await page.getByTestId('current-user').waitFor({ timeout: 15_000 });
+}
+
+/** A request the page sends for an action: a POST, PUT, PATCH or DELETE to the API. */
+export function isApiWrite(request: Request): boolean {
+  return request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/api/');
+}
+
+/**
+ * Clicks a dialog's confirm button and returns the answer to the request it sends (by default any
+ * API write). A click the page did not act on (no request within 5 s while the dialog stays open,
+ * e.g. swallowed by the dialog's opening animation; CI saw it twice, never reproduced locally) is
+ * logged and repeated once, as a user would; an answer other than 2xx fails the step with its body.
+ */
+export async function confirmDialog(
+  page: Page,
+  button: string,
+  options: { dialog?: Locator; sends?: (request: Request) => boolean } = {},
+): Promise<Response> {
+  const dialog = options.dialog ?? page.getByRole('dialog');
+  const confirm = dialog.getByRole('button', { name: button });
+  await confirm.waitFor();
+  for (let attempt = 1; ; attempt += 1) {
+    const sent = page.waitForRequest(options.sends ?? isApiWrite, { timeout: 5_000 });
+    await confirm.click();
+    const request = await sent.catch(() => null);
+    if (!request) {
+      const toasts = (await page.locator('.ant-message-notice').allInnerTexts()).join(' | ') || 'none';
+      const seen = `dialog ${(await dialog.isVisible()) ? 'still open' : 'closed'}, toasts: ${toasts}`;
+      if (attempt === 2) throw new Error(`「${button}」 sent no request after two clicks (${seen})`);
+      console.log(`    (「${button}」 sent no request within 5 s; ${seen}; clicking again)`);
+      continue;
+    }
+    const response = await request.response();
+    if (!response) throw new Error(`「${button}」: ${request.method()} ${request.url()} got no answer`);
+    if (!response.ok()) throw new Error(`「${button}」: ${response.status()} ${await response.text()}`);
+    return response;
+  }
 }

@@ -1,6 +1,13 @@
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
-import { type Flow, type FlowContext, idNumberWithCheckDigit, loginThroughUi, Pending } from './harness.ts';
+import {
+  confirmDialog,
+  type Flow,
+  type FlowContext,
+  idNumberWithCheckDigit,
+  loginThroughUi,
+  Pending,
+} from './harness.ts';
 
 /**
  * The officers' other workbench pages. They run after the issue-8 flow (file order), so the
@@ -150,6 +157,11 @@ async function openCaseByApi(server: FlowContext['server'], alertId: number, tit
 /** The alerts table's row of one alert (antd marks rows with their key). */
 function alertRow(page: Page, id: number): Locator {
   return page.locator(`tr[data-row-key="${id}"]`);
+}
+
+/** The request that records a case's conclusion. */
+function isDecision(request: Request): boolean {
+  return request.method() === 'POST' && request.url().endsWith('/decision');
 }
 
 async function waitForPost(page: Page, suffix: string, status: number) {
@@ -394,9 +406,7 @@ const supervision: Flow = {
       await dialog.getByRole('button', { name: '提交结论' }).click();
       const confirm = page.getByRole('dialog').filter({ hasText: '确认排除疑点？' });
       await confirm.getByText('结论不可撤销').waitFor();
-      const decided = waitForPost(page, '/decision', 200);
-      await confirm.getByRole('button', { name: '确定' }).click();
-      await decided;
+      await confirmDialog(page, '确定', { dialog: confirm, sends: isDecision });
       await drawer.getByTestId('case-status').getByText('已排除').waitFor();
       await drawer.getByTestId('case-outcome').getByText('排除疑点').waitFor();
       await animationsDone(page);
@@ -433,14 +443,12 @@ const supervision: Flow = {
         await sanction.getByRole('checkbox', { name: /同时作出处罚/ }).uncheck();
         await dialog.getByLabel('追回记账日期').waitFor();
         await dialog.getByLabel('结论理由').fill('回访确认学员未实际参训，手机号由机构统一填写');
-        const decided = waitForPost(page, '/decision', 200);
         await dialog.getByRole('button', { name: '提交结论' }).click();
-        await page
-          .getByRole('dialog')
-          .filter({ hasText: '确认认定违规？' })
-          .getByRole('button', { name: '确定' })
-          .click();
-        const outcome = (await (await decided).json()) as {
+        const decided = await confirmDialog(page, '确定', {
+          dialog: page.getByRole('dialog').filter({ hasText: '确认认定违规？' }),
+          sends: isDecision,
+        });
+        const outcome = (await decided.json()) as {
           status: string;
           excludedLineIds: number[];
           sanction: unknown;
@@ -579,10 +587,7 @@ const users: Flow = {
       await dismissMessages(page);
       const row = page.getByRole('row', { name: new RegExp(loginName) });
       await row.getByRole('button', { name: '停用' }).click();
-      const disabled = page.waitForResponse((response) => response.request().method() === 'PATCH');
-      await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
-      const response = await disabled;
-      if (!response.ok()) throw new Error(`disable: ${response.status()} ${await response.text()}`);
+      await confirmDialog(page, '确定');
       await row.getByRole('button', { name: '启用' }).waitFor();
       await row.getByText('停用').waitFor();
       const login = await fetch(`${server.baseUrl}/api/auth/login`, {
@@ -647,10 +652,10 @@ const security: Flow = {
     await step('he unlocks it, and the right password works again', async () => {
       await dismissMessages(page);
       await row.getByRole('button', { name: '解除锁定' }).click();
-      const unlocked = page.waitForResponse((response) => response.url().endsWith('/unlock'));
-      await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
-      const response = await unlocked;
-      if (!response.ok()) throw new Error(`unlock: ${response.status()} ${await response.text()}`);
+      await confirmDialog(page, '确定', {
+        dialog: page.getByRole('dialog').filter({ hasText: `解除锁定：${loginName}` }),
+        sends: (request) => request.method() === 'POST' && request.url().endsWith('/unlock'),
+      });
       await page.getByText(`已解除锁定：${loginName}`).waitFor();
       await row.getByText('已锁定').waitFor({ state: 'detached' });
       const status = await apiLogin(server.baseUrl, loginName, password);
