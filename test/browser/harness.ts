@@ -102,15 +102,17 @@ export async function loginThroughUi(
 }
 
 /** A request the page sends for an action: a POST, PUT, PATCH or DELETE to the API. */
-export function isApiWrite(request: Request): boolean {
+function isApiWrite(request: Request): boolean {
   return request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/api/');
 }
 
 /**
  * Clicks a dialog's confirm button and returns the answer to the request it sends (by default any
  * API write). A click the page did not act on (no request within 5 s while the dialog stays open,
- * e.g. swallowed by the dialog's opening animation; CI saw it twice, never reproduced locally) is
- * logged and repeated once, as a user would; an answer other than 2xx fails the step with its body.
+ * e.g. swallowed by the dialog's opening animation) is logged with what the page showed and
+ * repeated once, as a user would. The full flow met this before; CI met it once on the unlock step;
+ * it never reproduced locally. A dialog that closed without a request, a second silent click, or
+ * an answer other than 2xx fails the step with that description.
  */
 export async function confirmDialog(
   page: Page,
@@ -125,9 +127,10 @@ export async function confirmDialog(
     await confirm.click();
     const request = await sent.catch(() => null);
     if (!request) {
+      const isOpen = await dialog.isVisible();
       const toasts = (await page.locator('.ant-message-notice').allInnerTexts()).join(' | ') || 'none';
-      const seen = `dialog ${(await dialog.isVisible()) ? 'still open' : 'closed'}, toasts: ${toasts}`;
-      if (attempt === 2) throw new Error(`「${button}」 sent no request after two clicks (${seen})`);
+      const seen = `dialog ${isOpen ? 'still open' : 'closed'}, toasts: ${toasts}`;
+      if (attempt === 2 || !isOpen) throw new Error(`「${button}」 sent no request (${seen})`);
       console.log(`    (「${button}」 sent no request within 5 s; ${seen}; clicking again)`);
       continue;
     }
