@@ -110,8 +110,8 @@ function isApiWrite(request: Request): boolean {
  * Clicks a dialog's confirm button and returns the answer to the request it sends (by default any
  * API write). A click the page did not act on (no request within 5 s while the dialog stays open,
  * e.g. swallowed by the dialog's opening animation) is logged with what the page showed and
- * repeated once, as a user would. The full flow met this before; CI met it once on the unlock step;
- * it never reproduced locally. A dialog that closed without a request, a second silent click, or
+ * repeated once, as a user would. The full flow met this before; a CI run once timed out waiting
+ * for the unlock step's answer, probably the same cause; it never reproduced locally. A dialog that closed without a request, a second silent click, or
  * an answer other than 2xx fails the step with that description.
  */
 export async function confirmDialog(
