@@ -111,13 +111,14 @@ function isApiWrite(request: Request): boolean {
  * API write). A click the page did not act on (no request within 5 s while the dialog stays open,
  * e.g. swallowed by the dialog's opening animation) is logged with what the page showed and
  * repeated once, as a user would. The full flow met this before; a CI run once timed out waiting
- * for the unlock step's answer, probably the same cause; it never reproduced locally. A dialog that closed without a request, a second silent click, or
- * an answer other than 2xx fails the step with that description.
+ * for the unlock step's answer, probably the same cause; it never reproduced locally. A dialog
+ * that closed without a request, a second silent click, or an answer other than 2xx (or than
+ * `status`, when given) fails the step with that description.
  */
 export async function confirmDialog(
   page: Page,
   button: string,
-  options: { dialog?: Locator; sends?: (request: Request) => boolean } = {},
+  options: { dialog?: Locator; sends?: (request: Request) => boolean; status?: number } = {},
 ): Promise<Response> {
   const dialog = options.dialog ?? page.getByRole('dialog');
   const confirm = dialog.getByRole('button', { name: button });
@@ -136,7 +137,8 @@ export async function confirmDialog(
     }
     const response = await request.response();
     if (!response) throw new Error(`「${button}」: ${request.method()} ${request.url()} got no answer`);
-    if (!response.ok()) throw new Error(`「${button}」: ${response.status()} ${await response.text()}`);
+    if (options.status === undefined ? !response.ok() : response.status() !== options.status)
+      throw new Error(`「${button}」: ${response.status()} ${await response.text()}`);
     return response;
   }
 }

@@ -406,7 +406,7 @@ const supervision: Flow = {
       await dialog.getByRole('button', { name: '提交结论' }).click();
       const confirm = page.getByRole('dialog').filter({ hasText: '确认排除疑点？' });
       await confirm.getByText('结论不可撤销').waitFor();
-      await confirmDialog(page, '确定', { dialog: confirm, sends: isDecision });
+      await confirmDialog(page, '确定', { dialog: confirm, sends: isDecision, status: 200 });
       await drawer.getByTestId('case-status').getByText('已排除').waitFor();
       await drawer.getByTestId('case-outcome').getByText('排除疑点').waitFor();
       await animationsDone(page);
@@ -447,6 +447,7 @@ const supervision: Flow = {
         const decided = await confirmDialog(page, '确定', {
           dialog: page.getByRole('dialog').filter({ hasText: '确认认定违规？' }),
           sends: isDecision,
+          status: 200,
         });
         const outcome = (await decided.json()) as {
           status: string;
