@@ -48,6 +48,8 @@ export const ERROR_STATUS = {
   PERIOD_CLOSED: 409,
   /** Ledger maker-checker: the user who requested a fund movement may not approve it. */
   SAME_USER_APPROVAL: 403,
+  /** A suspended, blacklisted or revoked organisation may not act (registry standing.service). */
+  ORGANISATION_SANCTIONED: 409,
   /** The database is not reachable. */
   DATABASE_UNAVAILABLE: 503,
   /** A broken invariant: a bug, never a user error. */
