@@ -79,10 +79,20 @@ function payeeOf(candidate: LineCandidate, decision: EvaluateResponse) {
   }
 }
 
-function usageSubject(candidate: LineCandidate, applicationDate: string): UsageSubject {
+/**
+ * 以工代训 pays whole months up to a total per person and enterprise: an eligible line names the
+ * months it pays (its period), which may start after the employment did when earlier months were
+ * paid already. The line records and reserves those months, not the whole employment.
+ */
+function usageSubject(
+  candidate: LineCandidate,
+  applicationDate: string,
+  decision?: EvaluateResponse,
+): UsageSubject {
   const training = candidate.request.training;
-  const employment = candidate.request.employment;
   const isOnTheJob = candidate.request.subsidy === 'on_the_job_training';
+  const paid = isOnTheJob ? decision?.lines.find((line) => line.period)?.period : undefined;
+  const employment = paid ?? candidate.request.employment;
   return {
     subsidyKind: candidate.request.subsidy,
     personId: candidate.personId,
@@ -257,7 +267,7 @@ async function insertLines(
     .values(
       lines.map(({ candidate, request, decision }, index) => {
         const payee = payeeOf(candidate, decision);
-        const subject = usageSubject(candidate, request.date);
+        const subject = usageSubject(candidate, request.date, decision);
         return {
           province_code: provinceCode,
           claim_id: claimId,
@@ -356,14 +366,22 @@ export async function submitClaim(
     const candidate = candidateFromLine(line);
     let { request, decision } = await decideCandidate(executor, decide, candidate, excluded);
     const owner = { claimId, claimProvinceCode: claim.province_code, claimLineId: line.id };
-    const refusal = await reserveUsage(executor, usageSubject(candidate, request.date), decision, owner);
+    const refusal = await reserveUsage(
+      executor,
+      usageSubject(candidate, request.date, decision),
+      decision,
+      owner,
+    );
     if (refusal) {
       ({ request, decision } = await decideCandidate(executor, decide, candidate, excluded));
       if (decision.eligible) decision = deniedByRace(decision, refusal);
     }
+    const subject = usageSubject(candidate, request.date, decision);
     await executor
       .updateTable('claim_line')
       .set({
+        period_start: subject.periodStart,
+        period_end: subject.periodEnd,
         is_eligible: decision.eligible,
         amount_fen: decision.amountFen,
         payee: decision.payee,

@@ -51,6 +51,16 @@ export function monthsBetween(start: string, end: string): string[] {
 }
 
 /**
+ * The calendar months in which the whole months of a 以工代训 period end: a period paid from
+ * the 15th ends each month on the 14th of the next, so two consecutive claims of one employment
+ * (15 March–14 June, then 15 June on) never share a key, while two claims of the same months do.
+ */
+export function paidMonthKeys(start: string, end: string): string[] {
+  const months = monthsBetween(start, end);
+  return start.endsWith('-01') ? months : months.slice(1);
+}
+
+/**
  * The limited entitlements an eligible line uses, besides the yearly slot (which is chosen at
  * reservation time). Their keys are unique in subsidy_usage, so two racing claims cannot both
  * take one.
@@ -77,7 +87,7 @@ export function entitlementsOf(subject: UsageSubject, decision: EvaluateResponse
     });
   }
   if (subject.subsidyKind === 'on_the_job_training' && subject.periodStart && subject.periodEnd) {
-    for (const month of monthsBetween(subject.periodStart, subject.periodEnd)) {
+    for (const month of paidMonthKeys(subject.periodStart, subject.periodEnd)) {
       claims.push({
         kind: 'ojt_month',
         provinceCode: subject.personProvinceCode,

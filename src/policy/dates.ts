@@ -67,3 +67,22 @@ export function fullMonthsBetween(start: string, end: string): number {
 export function periodsOverlap(startA: string, endA: string, startB: string, endB: string): boolean {
   return startA <= endB && startB <= endA;
 }
+
+/** The ISO date one day after `isoDate`. */
+export function nextDay(isoDate: string): string {
+  return new Date((toDayNumber(isoDate) + 1) * MILLISECONDS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * The last day of `months` whole months of work starting on `start` (inclusive), the period
+ * `fullMonthsBetween` would count as exactly that many months: 2021-04-01 + 3 → 2021-06-30.
+ */
+export function endOfFullMonths(start: string, months: number): string {
+  const day = endOfNthMonth(
+    Number(start.slice(0, 4)),
+    Number(start.slice(5, 7)) - 1,
+    Number(start.slice(8, 10)),
+    months,
+  );
+  return new Date(day * MILLISECONDS_PER_DAY).toISOString().slice(0, 10);
+}

@@ -143,7 +143,7 @@ describe('modes and edge rules', () => {
     expect(response.amountFen).toBe(0);
   });
 
-  it('uses the class start when Chongqing approval date is missing, with a warning', () => {
+  it('settles the Chongqing transition by a start before 2021-03-01 when the approval date is missing', () => {
     const response = evaluate({
       region: '500101',
       date: '2021-06-15',
@@ -160,8 +160,7 @@ describe('modes and edge rules', () => {
         catalogStandardFen: 200000,
       },
     });
-    expect(response.denials).toMatchObject([{ code: 'POLICY_NOT_IN_FORCE' }]);
-    expect(response.warnings.length).toBeGreaterThan(0);
+    expect(response.denials).toMatchObject([{ code: 'OTHER_POLICY_APPLIES' }]);
   });
 
   it('evaluates a batch in order', () => {

@@ -38,9 +38,12 @@ export const PAYEES = ['person', 'enterprise', 'institution', 'evaluation_org'] 
 export type Payee = (typeof PAYEES)[number];
 
 /**
- * Denial codes of vocabulary.md, plus two this engine adds where no listed code fits:
- * ADVANCE_NOT_ALLOWED (预拨 asked for a training that is neither enterprise nor project-based)
- * and CERTIFICATE_NOT_ELIGIBLE (the certificate type/level/issue has no subsidy standard).
+ * Denial codes of vocabulary.md, plus three this engine adds where no listed code fits:
+ * ADVANCE_NOT_ALLOWED (预拨 asked for a training that is neither enterprise nor project-based),
+ * CERTIFICATE_NOT_ELIGIBLE (the certificate type/level/issue has no subsidy standard) and
+ * OTHER_POLICY_APPLIES (the document hands this case to another or an earlier document — a
+ * Chongqing class approved before 2021-03-01, Hengyang's 六（五） groups: not a refusal, the
+ * subsidy is decided under that other document, which no pack here holds).
  */
 export const DENIAL_CODES = [
   'POLICY_NOT_IN_FORCE',
@@ -62,6 +65,7 @@ export const DENIAL_CODES = [
   'MISSING_INPUT',
   'ADVANCE_NOT_ALLOWED',
   'CERTIFICATE_NOT_ELIGIBLE',
+  'OTHER_POLICY_APPLIES',
 ] as const;
 export type DenialCode = (typeof DENIAL_CODES)[number];
 
@@ -143,6 +147,8 @@ export interface DecisionLine {
   amountFen: number;
   basis: string;
   citation: Citation;
+  /** Added field: the inclusive period a line pays for (以工代训: the whole months paid). */
+  period?: { start: string; end: string };
 }
 
 export interface Denial {

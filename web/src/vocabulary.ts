@@ -114,6 +114,10 @@ export const DENIAL_CODES: Labels = {
   MISSING_INPUT: ['缺少计算所需的信息', 'A fact the rule needs is missing'],
   ADVANCE_NOT_ALLOWED: ['该培训不适用预拨', 'No advance payment for this training'],
   CERTIFICATE_NOT_ELIGIBLE: ['该证书类型或等级无补贴标准', 'No subsidy standard for this certificate'],
+  OTHER_POLICY_APPLIES: [
+    '适用其他（原有）政策文件，不是不予补贴',
+    'Another (earlier) policy document applies; not a refusal',
+  ],
 };
 
 export const CLAIM_STATUSES: Labels = {

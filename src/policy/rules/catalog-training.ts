@@ -2,9 +2,12 @@ import { type Decision, yuan } from '../decision.ts';
 import type { Citation } from '../evaluate.types.ts';
 import {
   checkCertificateOnce,
+  checkInsuredSkillUpgradeExclusion,
   checkTrainingPreconditions,
   effectiveGroups,
   markAnnualLimitUse,
+  TRAINING_FAMILY,
+  TRAINING_OR_INSURED_EXCLUSION,
 } from './common.ts';
 
 /**
@@ -90,6 +93,8 @@ export function trainingPayee(decision: Decision): void {
 export function evaluateCatalogStandard(decision: Decision, options: { byOccupation: boolean }): void {
   checkTrainingPreconditions(decision, options);
   checkEligibleTrainingGroups(decision);
+  if (decision.has(TRAINING_OR_INSURED_EXCLUSION) && TRAINING_FAMILY.includes(decision.request.subsidy))
+    checkInsuredSkillUpgradeExclusion(decision, ['insured_skill_upgrade'], TRAINING_OR_INSURED_EXCLUSION);
   const citation = decision.citation('standards.localCatalog');
   const training = decision.request.training;
   if (training?.inCatalog === undefined) decision.missing('training.inCatalog', citation);

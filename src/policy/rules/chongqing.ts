@@ -79,24 +79,27 @@ function payDayRateLines(decision: Decision, amounts: DayRateAmounts): void {
   }
 }
 
-/** Classes approved before the notice took effect keep the old policy, which this pack does not hold. */
+/**
+ * 末段 "已审核通过开班申请的培训班次，按原有政策执行": the approval date decides. A class that
+ * started before the notice was necessarily approved before it, so its start date settles it; a
+ * class starting on or after 2021-03-01 may still have been approved in February, so without the
+ * approval date the engine asks for it rather than guess.
+ */
 function keepsOldPolicy(decision: Decision): boolean {
   const training = decision.request.training;
   const newPolicyFrom = decision.text('transition.newPolicyFrom');
   const citation = decision.citation('transition.newPolicyFrom');
-  let approvedOn = training?.approvedOn;
-  if (approvedOn === undefined && training?.start !== undefined) {
-    approvedOn = training.start;
-    decision.warn('未提供开班审核通过日期，按开班日期判断新旧政策');
-  }
+  const approvedOn =
+    training?.approvedOn ??
+    (training?.start !== undefined && training.start < newPolicyFrom ? training.start : undefined);
   if (approvedOn === undefined) {
     decision.missing('training.approvedOn', citation);
     return true;
   }
   if (approvedOn >= newPolicyFrom) return false;
   decision.deny(
-    'POLICY_NOT_IN_FORCE',
-    `${newPolicyFrom}前已审核通过开班申请的培训班次，按原有政策执行`,
+    'OTHER_POLICY_APPLIES',
+    `该培训班次在${newPolicyFrom}前已审核通过开班申请，按原有政策（渝人社发〔2019〕124号、渝人社发〔2020〕43号）执行，不适用本通知的按天补贴标准；这不是不予补贴，请按原有政策申请`,
     citation,
   );
   return true;

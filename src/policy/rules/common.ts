@@ -169,3 +169,36 @@ export function checkTrainingPreconditions(decision: Decision, options: { byOccu
   if (options.byOccupation) checkSameOccupationLevel(decision);
   checkCertificateOnce(decision, TRAINING_FAMILY);
 }
+
+/**
+ * 企业职工岗位技能提升培训补贴和失业保险参保职工技能提升补贴不得重复享受 (Hengyang 六（二）),
+ * 给予职业培训补贴或参保职工技能提升补贴 (Jiangsu （十三）): the same skill (same certificate,
+ * or same occupation and level) earns one of the two, never both. `citationKey` is the pack's
+ * parameter stating the exclusion.
+ */
+export function checkInsuredSkillUpgradeExclusion(
+  decision: Decision,
+  otherKinds: readonly SubsidyKind[],
+  citationKey: string,
+): void {
+  const certificateNumber = decision.request.certificate?.number;
+  const occupationCode = decision.request.training?.occupationCode;
+  const level = decision.request.training?.level ?? decision.request.certificate?.level;
+  const clash = (decision.request.history ?? []).some(
+    (entry) =>
+      otherKinds.includes(entry.subsidy) &&
+      ((certificateNumber !== undefined && entry.certificateNumber === certificateNumber) ||
+        (occupationCode !== undefined && entry.occupationCode === occupationCode && entry.level === level)),
+  );
+  if (clash) {
+    decision.deny(
+      'DUPLICATE_SUBSIDY',
+      '职业培训补贴和失业保险参保职工技能提升补贴只能享受其一，同一技能已享受过另一项补贴',
+      decision.citation(citationKey),
+    );
+  }
+}
+
+/** The pack's exclusions between a training subsidy and the insured skill-upgrade subsidy. */
+export const EMPLOYEE_TRAINING_EXCLUSION = 'employee-training.excludesInsuredSkillUpgrade';
+export const TRAINING_OR_INSURED_EXCLUSION = 'exclusions.trainingOrInsuredSkillUpgrade';

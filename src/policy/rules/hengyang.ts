@@ -1,7 +1,15 @@
 import { type Decision, levelLabel, yuan } from '../decision.ts';
-import type { GroupCode, Level } from '../evaluate.types.ts';
+import type { Citation, GroupCode, Level } from '../evaluate.types.ts';
 import { payTrainingAmount } from './catalog-training.ts';
-import { checkTrainingPreconditions, hasAnyGroup, markAnnualLimitUse } from './common.ts';
+import {
+  checkInsuredSkillUpgradeExclusion,
+  checkTrainingPreconditions,
+  EMPLOYEE_TRAINING_EXCLUSION,
+  hasAnyGroup,
+  markAnnualLimitUse,
+  TRAINING_FAMILY,
+  TRAINING_OR_INSURED_EXCLUSION,
+} from './common.ts';
 
 /**
  * 衡人社发【2019】21号 六: free training for listed groups at the catalog standard (六（一）),
@@ -16,18 +24,19 @@ export function evaluateHengyangTraining(decision: Decision): void {
     decision.missing('person.groups', decision.citation('training.freeTrainingGroups'));
     return;
   }
-  if (groups.includes('enterprise_employee')) {
+  const isFreeTrainee = hasAnyGroup(groups, decision.list('training.freeTrainingGroups'));
+  if (groups.includes('enterprise_employee') && !(isFreeTrainee && !meetsEmployeeContract(decision))) {
     evaluateEmployeeTraining(decision, groups);
     return;
   }
-  if (hasAnyGroup(groups, decision.list('training.freeTrainingGroups'))) {
+  if (isFreeTrainee) {
     evaluateFreeTraining(decision);
     return;
   }
   if (hasAnyGroup(groups, decision.list('training.groupsUnderOtherRules'))) {
     decision.deny(
-      'POLICY_NOT_IN_FORCE',
-      '即将刑满释放人员、强制戒毒人员、社区服刑人员的培训补贴按现行有关文件规定执行',
+      'OTHER_POLICY_APPLIES',
+      '即将刑满释放人员、强制戒毒人员、社区服刑人员的培训补贴按现行有关文件规定执行，不按本方案测算；请向当地人力资源社会保障部门咨询适用的文件',
       decision.citation('training.groupsUnderOtherRules'),
     );
     return;
@@ -75,11 +84,25 @@ function catalogStandard(decision: Decision, citationKey: string): number | unde
   return training?.catalogStandardFen;
 }
 
+/**
+ * 六（一） and 六（二） are two routes, not one: a person of a free-training group (an employed
+ * rural migrant worker, poor worker, veteran, disabled person…) is trained free at the catalog
+ * standard whatever the contract; the one-year contract is the condition of 六（二） only. Such a
+ * person takes 六（二） (with its uplifts) only when that route is open, i.e. the contract is known
+ * to be one year or more.
+ */
+function meetsEmployeeContract(decision: Decision): boolean {
+  const contractMonths = decision.request.employment?.contractMonths;
+  return (
+    contractMonths !== undefined && contractMonths >= decision.number('employee-training.minContractMonths')
+  );
+}
+
 /** 六（二）: employees with a contract of one year or more (一年以上 includes 12 months). */
 function evaluateEmployeeTraining(decision: Decision, groups: readonly GroupCode[]): void {
   decision.payee = 'enterprise';
   checkEmployeeContract(decision);
-  checkInsuredSkillUpgradeExclusion(decision, 'insured_skill_upgrade');
+  checkInsuredSkillUpgradeExclusion(decision, ['insured_skill_upgrade'], EMPLOYEE_TRAINING_EXCLUSION);
   const training = decision.request.training;
   const citation = decision.citation('employee-training.minContractMonths');
   if (training?.inCatalog === undefined) {
@@ -181,37 +204,12 @@ function evaluateOutOfCatalog(decision: Decision): void {
   );
 }
 
-/**
- * 企业职工岗位技能提升培训补贴和失业保险参保职工技能提升补贴不得重复享受: the same skill
- * (same certificate, or same occupation and level) cannot earn both.
- */
-export function checkInsuredSkillUpgradeExclusion(
-  decision: Decision,
-  otherKind: 'insured_skill_upgrade' | 'training',
-): void {
-  const certificateNumber = decision.request.certificate?.number;
-  const occupationCode = decision.request.training?.occupationCode;
-  const level = decision.request.training?.level ?? decision.request.certificate?.level;
-  const clash = (decision.request.history ?? []).some(
-    (entry) =>
-      entry.subsidy === otherKind &&
-      ((certificateNumber !== undefined && entry.certificateNumber === certificateNumber) ||
-        (occupationCode !== undefined && entry.occupationCode === occupationCode && entry.level === level)),
-  );
-  if (clash) {
-    decision.deny(
-      'DUPLICATE_SUBSIDY',
-      '企业职工岗位技能提升培训补贴和失业保险参保职工技能提升补贴不得重复享受',
-      decision.citation('employee-training.excludesInsuredSkillUpgrade'),
-    );
-  }
-}
-
 /** 六（三）: safety training, 5 yuan per class hour, at most 300 yuan per person, with a 特种作业操作证. */
 export function evaluateHengyangSafetyTraining(decision: Decision): void {
   checkTrainingPreconditions(decision, { byOccupation: false });
   requireAcceptedCertificate(decision, 'safety-training.acceptedCertificateTypes');
   const citation = decision.citation('safety-training.perClassHourFen');
+  requireEnterpriseOrganised(decision, citation);
   const classHours = decision.request.training?.classHours;
   if (classHours === undefined) decision.missing('training.classHours', citation);
   else if (classHours === 0) decision.deny('DURATION_OUT_OF_RANGE', '培训课时为0', citation);
@@ -230,11 +228,33 @@ export function evaluateHengyangSafetyTraining(decision: Decision): void {
   );
 }
 
+/**
+ * 六（三） "对企业组织开展专项安全技能培训的，给予企业职工技能培训补贴": the training is one an
+ * enterprise organises for its own workers and the subsidy goes to that enterprise, so a person
+ * with no employer (a flexible worker) is outside it.
+ */
+function requireEnterpriseOrganised(decision: Decision, citation: Citation): void {
+  const groups = decision.request.person?.groups;
+  if (groups === undefined) {
+    decision.missing('person.groups', citation);
+    return;
+  }
+  if (!groups.includes('enterprise_employee')) {
+    decision.deny(
+      'GROUP_NOT_ELIGIBLE',
+      '安全技能培训补贴只补贴企业为本企业职工组织的专项安全技能培训，补贴给予企业；没有用人企业的人员不在此列',
+      citation,
+    );
+  }
+}
+
 /** The insured skill-upgrade subsidy: excluded against post-skill training; its amount is set by other documents. */
 export function evaluateInsuredSkillUpgrade(decision: Decision): void {
   markAnnualLimitUse(decision);
-  if (decision.has('employee-training.excludesInsuredSkillUpgrade'))
-    checkInsuredSkillUpgradeExclusion(decision, 'training');
+  if (decision.has(EMPLOYEE_TRAINING_EXCLUSION))
+    checkInsuredSkillUpgradeExclusion(decision, ['training'], EMPLOYEE_TRAINING_EXCLUSION);
+  if (decision.has(TRAINING_OR_INSURED_EXCLUSION))
+    checkInsuredSkillUpgradeExclusion(decision, TRAINING_FAMILY, TRAINING_OR_INSURED_EXCLUSION);
   const amountFen = decision.optionalNumber('insured-skill-upgrade.amountFen');
   if (amountFen === null) {
     decision.missingLocalParameter('insured-skill-upgrade.amountFen', '参保职工技能提升补贴标准');

@@ -1,4 +1,11 @@
-import { earlierDate, fullMonthsBetween, laterDate } from '../dates.ts';
+import {
+  earlierDate,
+  endOfFullMonths,
+  fullMonthsBetween,
+  laterDate,
+  nextDay,
+  periodsOverlap,
+} from '../dates.ts';
 import { type Decision, yuan } from '../decision.ts';
 import type { GroupCode } from '../evaluate.types.ts';
 import {
@@ -23,27 +30,55 @@ export function evaluateOnTheJobTraining(decision: Decision): void {
   checkEmployerSize(decision);
   checkContractLength(decision);
   checkNoTrainingDuringWork(decision);
-  const months = countPaidMonths(decision);
+  const counted = countPaidMonths(decision);
   const monthlyAmountFen = decision.optionalNumber(`${TOPIC}.monthlyAmountFen`);
   const maxMonths = decision.optionalNumber(`${TOPIC}.maxMonths`);
   if (monthlyAmountFen === null)
     decision.missingLocalParameter(`${TOPIC}.monthlyAmountFen`, '以工代训补贴标准');
   if (maxMonths === null) decision.missingLocalParameter(`${TOPIC}.maxMonths`, '以工代训最长补贴月数');
-  if (months === 0)
+  const citation = decision.citation(`${TOPIC}.monthlyAmountFen`);
+  const remaining = maxMonths === null || counted === undefined ? null : maxMonths - counted.alreadyPaid;
+  if (remaining !== null && remaining <= 0) {
     decision.deny(
-      'DURATION_OUT_OF_RANGE',
-      '连续工作时间不满1个月',
-      decision.citation(`${TOPIC}.monthlyAmountFen`),
+      'DUPLICATE_SUBSIDY',
+      `该人员在本企业本次连续工作期间已享受以工代训补贴${counted!.alreadyPaid}个月，最长不超过${maxMonths}个月`,
+      decision.citation(`${TOPIC}.maxMonths`),
     );
-  if (decision.isDenied || months === undefined || monthlyAmountFen === null || maxMonths === null) return;
-  const paidMonths = Math.min(months, maxMonths);
-  if (paidMonths < months) decision.warn(`连续工作${months}个月，最长补贴${maxMonths}个月`);
-  decision.line(
-    'on_the_job_training',
-    paidMonths * monthlyAmountFen,
-    `连续工作每满1个月：${paidMonths}个月 × ${yuan(monthlyAmountFen)}/人/月（最长${maxMonths}个月）`,
-    decision.citation(`${TOPIC}.monthlyAmountFen`),
-  );
+  } else if (counted?.months === 0)
+    decision.deny('DURATION_OUT_OF_RANGE', '尚未补贴的连续工作时间不满1个月', citation);
+  if (decision.isDenied || counted === undefined || monthlyAmountFen === null || remaining === null) return;
+  payMonths(decision, { ...counted, monthlyAmountFen, maxMonths: maxMonths!, remaining });
+}
+
+/**
+ * "最长不超过6个月" is a total per person and enterprise: months already paid for this continuous
+ * employment are neither paid again nor counted twice, and the line pays at most what remains,
+ * naming the whole months it pays for.
+ */
+function payMonths(
+  decision: Decision,
+  amounts: {
+    months: number;
+    from: string;
+    alreadyPaid: number;
+    monthlyAmountFen: number;
+    maxMonths: number;
+    remaining: number;
+  },
+): void {
+  const { months, from, alreadyPaid, monthlyAmountFen, maxMonths, remaining } = amounts;
+  const paidMonths = Math.min(months, remaining);
+  if (alreadyPaid > 0)
+    decision.warn(`本企业已补贴${alreadyPaid}个月，本次自${from}起计算，最多还可补贴${remaining}个月`);
+  if (paidMonths < months)
+    decision.warn(`未补贴的连续工作${months}个月，最长补贴${maxMonths}个月，本次补贴${paidMonths}个月`);
+  decision.lines.push({
+    item: 'on_the_job_training',
+    amountFen: paidMonths * monthlyAmountFen,
+    basis: `连续工作每满1个月：${paidMonths}个月 × ${yuan(monthlyAmountFen)}/人/月（最长${maxMonths}个月）`,
+    citation: decision.citation(`${TOPIC}.monthlyAmountFen`),
+    period: { start: from, end: endOfFullMonths(from, paidMonths) },
+  });
 }
 
 function checkOnTheJobGroupsAndEmployer(decision: Decision): void {
@@ -71,7 +106,7 @@ function checkOnTheJobGroupsAndEmployer(decision: Decision): void {
     decision.deny('EMPLOYER_NOT_ELIGIBLE', '吸纳该类人员的须为参保企业', citation);
 }
 
-/** Groups that qualify with any eligible employer; a recent graduate must have graduated on/after the cut-off. */
+/** Groups that qualify with any eligible employer; a recent graduate must have graduated on/after the cut-off and by the application date. */
 function qualifyingGroups(decision: Decision, groups: readonly GroupCode[]): GroupCode[] {
   const eligible = decision.list(`${TOPIC}.eligibleGroups`);
   const qualifying = groups.filter((group) => eligible.includes(group));
@@ -85,8 +120,19 @@ function qualifyingGroups(decision: Decision, groups: readonly GroupCode[]): Gro
       ? ['recent_graduate']
       : qualifying.filter((group) => group !== 'recent_graduate');
   }
-  if (graduationDate >= since.value) return qualifying;
-  return qualifying.filter((group) => group !== 'recent_graduate');
+  const others = qualifying.filter((group) => group !== 'recent_graduate');
+  // "离校两年内": graduated on or after the cut-off and by the day applied for; a graduation
+  // date after the application date contradicts the request itself.
+  if (graduationDate > decision.request.date) {
+    if (others.length > 0) return others;
+    decision.deny(
+      'GROUP_NOT_ELIGIBLE',
+      `毕业日期（${graduationDate}）晚于申请日期（${decision.request.date}），申请时尚未毕业，不属于离校两年内高校毕业生`,
+      since.citation,
+    );
+    return qualifying;
+  }
+  return graduationDate >= since.value ? qualifying : others;
 }
 
 function checkEmployerSize(decision: Decision): void {
@@ -135,11 +181,15 @@ function checkNoTrainingDuringWork(decision: Decision): void {
 }
 
 /**
- * Whole months of continuous work, counted from the later of the work start and the
- * document's counting start, and never past the application date (months not yet worked
- * cannot be claimed).
+ * Whole months of continuous work not yet paid, counted from the latest of the work start, the
+ * document's counting start and the day after the last month already paid for this continuous
+ * employment, and never past the application date (months not yet worked cannot be claimed).
+ * Earlier 以工代训 entries that overlap the employment are this enterprise's: a person works
+ * continuously at one employer, and an entry before the employment began is another one.
  */
-function countPaidMonths(decision: Decision): number | undefined {
+function countPaidMonths(
+  decision: Decision,
+): { months: number; from: string; alreadyPaid: number } | undefined {
   const employment = decision.request.employment;
   const citation = decision.citation(`${TOPIC}.monthlyAmountFen`);
   if (employment?.start === undefined || employment.end === undefined) {
@@ -147,11 +197,20 @@ function countPaidMonths(decision: Decision): number | undefined {
     return undefined;
   }
   const countFrom = decision.param(`${TOPIC}.countFrom`).value;
-  const start = typeof countFrom === 'string' ? laterDate(employment.start, countFrom) : employment.start;
+  let start = typeof countFrom === 'string' ? laterDate(employment.start, countFrom) : employment.start;
   if (typeof countFrom === 'string' && employment.start < countFrom) {
     decision.warn(`连续工作时间自${countFrom}算起`);
   }
+  let alreadyPaid = 0;
+  for (const entry of decision.request.history ?? []) {
+    if (entry.subsidy !== 'on_the_job_training' || entry.start === undefined || entry.end === undefined)
+      continue;
+    if (!periodsOverlap(entry.start, entry.end, employment.start, employment.end)) continue;
+    const paidFrom = typeof countFrom === 'string' ? laterDate(entry.start, countFrom) : entry.start;
+    if (paidFrom <= entry.end) alreadyPaid += fullMonthsBetween(paidFrom, entry.end);
+    if (entry.end >= start) start = nextDay(entry.end);
+  }
   const end = earlierDate(employment.end, decision.request.date);
   if (end < employment.end) decision.warn(`申请日${decision.request.date}之后的工作时间不计入`);
-  return start <= end ? fullMonthsBetween(start, end) : 0;
+  return { months: start <= end ? fullMonthsBetween(start, end) : 0, from: start, alreadyPaid };
 }
