@@ -1,93 +1,120 @@
 import type { Command } from 'commander';
-import { startServer } from '../api/server.ts';
-import { registerAuthCommands } from '../auth/auth.cli.ts';
-import { registerSecurityCommands } from '../auth/security.cli.ts';
-import { registerBenchCommands } from '../bench/bench.cli.ts';
-import { openDatabase } from '../db/database.ts';
-import { migrate } from '../db/migrator.ts';
-import { DEMO_PASSWORD, seedDemo } from '../demo/demo.service.ts';
-import { registerLedgerCommands } from '../ledger/ledger.cli.ts';
-import { registerPolicyCommands } from '../policy/policy.cli.ts';
-import { registerRegistryCommands } from '../registry/registry.cli.ts';
-import { registerReportCommands } from '../reports/report.cli.ts';
 import type { Config } from '../shared/config.ts';
-import { registerSupervisionCommands } from '../supervision/supervision.cli.ts';
 
 export type ConfigLoader = () => Config;
+/** What a command module exports: adds its command(s), in full, to the program. */
+export type RegisterCommands = (program: Command, loadConfig: ConfigLoader) => void;
 
-/** Opens the configured database, runs `work`, and always closes it. */
-export async function withDatabase<T>(
-  config: Config,
-  work: (database: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
-): Promise<T> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    return await work(database);
-  } finally {
-    await database.close();
+/**
+ * One top-level command: its name and the one-line description `skillfund --help` shows without
+ * loading anything, and the module that registers it in full. Several names may share a module.
+ */
+export interface LazyCommand {
+  readonly name: string;
+  readonly description: string;
+  readonly load: () => Promise<RegisterCommands>;
+}
+
+/**
+ * Every top-level command. A command's module (and everything it imports) loads only when that
+ * command runs or its help is asked for, so `skillfund --help` and `skillfund evaluate` do not
+ * pay for the server, the database or exceljs. To add a command: one entry here, pointing at the
+ * register function of your `*.cli.ts`; src/cli/commands.test.ts checks that the entries and the
+ * modules agree and that nothing here is imported eagerly.
+ */
+export const COMMANDS: readonly LazyCommand[] = [
+  {
+    name: 'serve',
+    description: '启动 HTTP 服务 start the HTTP server (PORT, HOST, DATABASE_URL, SKILLFUND_DATA_DIR)',
+    load: async () => (await import('./core.cli.ts')).registerCoreCommands,
+  },
+  {
+    name: 'db',
+    description: '数据库维护 database maintenance',
+    load: async () => (await import('./core.cli.ts')).registerCoreCommands,
+  },
+  {
+    name: 'seed',
+    description: '载入演示数据 load demo data',
+    load: async () => (await import('./core.cli.ts')).registerCoreCommands,
+  },
+  {
+    name: 'audit',
+    description: '审计日志 audit trail',
+    load: async () => (await import('../auth/auth.cli.ts')).registerAuthCommands,
+  },
+  {
+    name: 'user',
+    description: '账号维护（服务器端，含管理员账号）user administration',
+    load: async () => (await import('../auth/auth.cli.ts')).registerAuthCommands,
+  },
+  {
+    name: 'keys',
+    description: '个人信息加密密钥 personal-data keys',
+    load: async () => (await import('../auth/auth.cli.ts')).registerAuthCommands,
+  },
+  {
+    name: 'security',
+    description: '安全维护 security maintenance',
+    load: async () => (await import('../auth/security.cli.ts')).registerSecurityCommands,
+  },
+  {
+    name: 'import',
+    description: '导入参考数据和名单 import reference data and rosters',
+    load: async () => (await import('../registry/registry.cli.ts')).registerRegistryCommands,
+  },
+  {
+    name: 'ledger',
+    description: '专账 special-account ledger',
+    load: async () => (await import('../ledger/ledger.cli.ts')).registerLedgerCommands,
+  },
+  {
+    name: 'evaluate',
+    description: 'evaluate subsidy request(s) read as JSON from stdin (v1 contract)',
+    load: async () => (await import('../policy/policy.cli.ts')).registerPolicyCommands,
+  },
+  {
+    name: 'policy',
+    description: '政策参数 policy packs and parameter versions',
+    load: async () => (await import('../policy/policy.cli.ts')).registerPolicyCommands,
+  },
+  {
+    name: 'report',
+    description: '统计报表 statistical reports',
+    load: async () => (await import('../reports/report.cli.ts')).registerReportCommands,
+  },
+  {
+    name: 'bench',
+    description: '性能基准数据 benchmark data (docs/performance.md)',
+    load: async () => (await import('../bench/bench.cli.ts')).registerBenchCommands,
+  },
+  {
+    name: 'supervision',
+    description: '监管 risk screening, lists and ratings',
+    load: async () => (await import('../supervision/supervision.cli.ts')).registerSupervisionCommands,
+  },
+];
+
+/** The command a command line names: the first word that is not an option (`help <name>` too). */
+export function commandWord(args: readonly string[]): string | undefined {
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * Adds the command `args` names, in full, from its module; for anything else (no command, an
+ * unknown one, `--help`) adds every command by name and description only, loading nothing.
+ */
+export async function registerCommands(
+  program: Command,
+  args: readonly string[],
+  loadConfig: ConfigLoader,
+): Promise<void> {
+  const word = commandWord(args);
+  const wanted = COMMANDS.find((command) => command.name === word);
+  if (wanted) {
+    (await wanted.load())(program, loadConfig);
+    return;
   }
-}
-
-/** Adds every subcommand. Domains add theirs here, one register function each. */
-export function registerCommands(program: Command, loadConfig: ConfigLoader): void {
-  program
-    .command('serve')
-    .description('启动 HTTP 服务 start the HTTP server (PORT, HOST, DATABASE_URL, SKILLFUND_DATA_DIR)')
-    .option('--seed-if-empty', 'seed the demo data when the database is empty (demo mode only)', false)
-    .option(
-      '--demo-clock <date>',
-      'demo mode without SKILLFUND_CLOCK_START: run the business clock from this date (YYYY-MM-DD)',
-    )
-    .action(async (options: { seedIfEmpty: boolean; demoClock?: string }) => {
-      if (options.demoClock !== undefined && !isCalendarDate(options.demoClock)) {
-        process.stderr.write(`--demo-clock: "${options.demoClock}" is not a date (YYYY-MM-DD)\n`);
-        process.exit(1);
-      }
-      await startServer(loadConfig(), {
-        seedIfEmpty: options.seedIfEmpty,
-        ...(options.demoClock !== undefined && { demoClockStart: options.demoClock }),
-      });
-    });
-
-  const db = program.command('db').description('数据库维护 database maintenance');
-  db.command('migrate')
-    .description('apply pending migrations (all in one transaction)')
-    .action(async () => {
-      const result = await withDatabase(loadConfig(), async (database) => migrate(database));
-      process.stdout.write(
-        `migrations applied: ${result.applied.length} (${result.applied.join(', ') || 'none pending'})\n`,
-      );
-    });
-
-  program
-    .command('seed')
-    .description('载入演示数据 load demo data')
-    .requiredOption('--demo', 'load the demo jurisdictions and accounts')
-    .action(async () => {
-      const config = loadConfig();
-      if (!config.isDemoMode)
-        throw new Error('seed --demo is refused outside demo mode (SKILLFUND_DEMO=false)');
-      const result = await withDatabase(config, async (database) => {
-        await migrate(database);
-        return seedDemo(database.db);
-      });
-      process.stdout.write(
-        `demo data: ${result.regions} regions, ${result.users} new accounts (password ${DEMO_PASSWORD})\n`,
-      );
-    });
-  registerAuthCommands(program, loadConfig);
-  registerSecurityCommands(program, loadConfig);
-  registerRegistryCommands(program, loadConfig);
-  registerLedgerCommands(program, loadConfig);
-  registerPolicyCommands(program, loadConfig);
-  registerReportCommands(program, loadConfig);
-  registerBenchCommands(program, loadConfig);
-  registerSupervisionCommands(program, loadConfig);
-}
-
-/** True for an existing calendar date written YYYY-MM-DD. */
-function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const instant = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(instant.getTime()) && instant.toISOString().startsWith(value);
+  for (const command of COMMANDS) program.command(command.name).description(command.description);
 }

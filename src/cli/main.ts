@@ -13,7 +13,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('SkillFund 技能提升行动专账资金与补贴性培训管理平台')
     .showHelpAfterError()
     .exitOverride();
-  registerCommands(program, () => {
+  await registerCommands(program, argv.slice(2), () => {
     try {
       return loadConfig();
     } catch (error) {

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { runEvaluateCli } from './policy.cli.ts';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { evaluateNdjsonLine, runEvaluateCli } from './policy.cli.ts';
 
 const request = {
   region: '430400',
@@ -42,5 +46,77 @@ describe('skillfund evaluate', () => {
 
   it('exits 2 on text that is not JSON', () => {
     expect(runEvaluateCli('{not json').exitCode).toBe(2);
+  });
+});
+
+describe('skillfund evaluate output', () => {
+  it('prints compact JSON by default and indented JSON with --pretty, the same value', () => {
+    const compact = runEvaluateCli(JSON.stringify([request, request])).stdout;
+    const pretty = runEvaluateCli(JSON.stringify([request, request]), [], { pretty: true }).stdout;
+    expect(compact.trimEnd()).not.toContain('\n');
+    expect(pretty).toContain('\n  {');
+    expect(JSON.parse(compact)).toEqual(JSON.parse(pretty));
+  });
+
+  it('answers an NDJSON line with its response, or an error naming the line and field', () => {
+    const good = evaluateNdjsonLine(JSON.stringify(request), 1, []);
+    expect(good.ok).toBe(true);
+    expect(JSON.parse(good.output)).toMatchObject({ eligible: true, amountFen: 20000 });
+    const bad = evaluateNdjsonLine(JSON.stringify({ ...request, date: '2020-02-30' }), 2, []);
+    expect(bad.ok).toBe(false);
+    expect(JSON.parse(bad.output)).toMatchObject({
+      line: 2,
+      error: { code: 'INVALID_REQUEST', details: [{ field: 'date' }] },
+    });
+    expect(evaluateNdjsonLine('{nope', 3, []).ok).toBe(false);
+  });
+});
+
+describe('skillfund evaluate as a process', () => {
+  const BIN = path.resolve('bin/skillfund.js');
+  let cwd = '';
+  beforeEach(() => {
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'skillfund-evaluate-'));
+  });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+  function run(args: string[], input: string, env: Record<string, string> = {}) {
+    // No DATABASE_URL and no SKILLFUND_DATA_DIR: the embedded database would live in ./data.
+    return spawnSync(process.execPath, [BIN, 'evaluate', ...args], {
+      cwd,
+      input,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
+    });
+  }
+
+  it('evaluates one request on the shipped parameters, says so, and creates no database', () => {
+    const result = run([], JSON.stringify(request));
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ eligible: true, amountFen: 20000 });
+    expect(result.stderr).toContain('parameters = shipped');
+    expect(fs.readdirSync(cwd)).toEqual([]); // no ./data
+  });
+
+  it('streams NDJSON: one answer per line, an invalid line answered in place and exit 2', () => {
+    const input = `${JSON.stringify(request)}\n${JSON.stringify({ ...request, date: 'x' })}\n${JSON.stringify(request)}\n`;
+    const result = run(['--ndjson'], input);
+    expect(result.status).toBe(2);
+    const lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ eligible: true });
+    expect(lines[1]).toMatchObject({ line: 2, error: { code: 'INVALID_REQUEST' } });
+    expect(lines[2]).toMatchObject({ eligible: true });
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  it('with --published reads the published versions from the database and says so', () => {
+    const result = run(['--published'], JSON.stringify(request), { SKILLFUND_DATA_DIR: 'memory://' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ eligible: true, amountFen: 20000 });
+    expect(result.stderr).toMatch(/parameters = published（数据库中已发布的参数版本 0 个/);
   });
 });

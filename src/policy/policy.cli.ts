@@ -1,19 +1,15 @@
+import readline from 'node:readline';
 import type { Command } from 'commander';
-import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
-import { openDatabase } from '../db/database.ts';
-import { migrate } from '../db/migrator.ts';
+import type { DatabaseHandle } from '../db/database.ts';
 import type { Config } from '../shared/config.ts';
 import { validateEvaluateRequest } from './evaluate.schema.ts';
 import { evaluate } from './evaluate.ts';
 import type { EvaluateRequest } from './evaluate.types.ts';
-import {
-  listParameterVersions,
-  loadPublishedOverrides,
-  publishParameterVersion,
-} from './parameter.service.ts';
 import type { ParameterOverride, ParameterValue } from './parameter.types.ts';
 import type { ParameterChangeInput } from './parameter.validation.ts';
-import { simulate } from './simulate.ts';
+
+// The database, the parameter service and the simulator are imported inside the commands that
+// need them: `skillfund evaluate` on the shipped parameters loads none of them and opens no database.
 
 /** What a CLI run prints and how it exits; pure so it is tested without a process. */
 export interface CliOutcome {
@@ -53,19 +49,129 @@ export function parseRequests(text: string): { requests: EvaluateRequest[]; isAr
   return { requests, isArray };
 }
 
+/** How `skillfund evaluate` prints: compact JSON by default, indented for people with `--pretty`. */
+export interface EvaluateOutputOptions {
+  pretty?: boolean;
+}
+
+/** The response(s) to already parsed and validated requests, as printed on stdout. */
+export function evaluateParsed(
+  parsed: { requests: EvaluateRequest[]; isArray: boolean },
+  overrides: readonly ParameterOverride[],
+  options: EvaluateOutputOptions = {},
+): CliOutcome {
+  const responses = parsed.requests.map((request) => evaluate(request, { overrides }));
+  const body = parsed.isArray ? responses : responses[0];
+  return {
+    exitCode: 0,
+    stdout: `${options.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body)}\n`,
+    stderr: '',
+  };
+}
+
 /**
  * `skillfund evaluate`: one request or an array on stdin → the response(s) on stdout; exit 0
  * when every request is valid (eligible or not), 2 with an INVALID_REQUEST error on stderr.
+ * The text is parsed once.
  */
-export function runEvaluateCli(text: string, overrides: readonly ParameterOverride[] = []): CliOutcome {
+export function runEvaluateCli(
+  text: string,
+  overrides: readonly ParameterOverride[] = [],
+  options: EvaluateOutputOptions = {},
+): CliOutcome {
   const parsed = parseRequests(text);
   if ('exitCode' in parsed) return parsed;
-  const responses = parsed.requests.map((request) => evaluate(request, { overrides }));
-  return {
-    exitCode: 0,
-    stdout: `${JSON.stringify(parsed.isArray ? responses : responses[0], null, 2)}\n`,
-    stderr: '',
+  return evaluateParsed(parsed, overrides, options);
+}
+
+/**
+ * One line of `skillfund evaluate --ndjson`: a request → its response, or, for a line that is
+ * not a valid request, `{"line":n,"error":{...}}` in its place (so output line n answers input line n).
+ */
+export function evaluateNdjsonLine(
+  line: string,
+  lineNumber: number,
+  overrides: readonly ParameterOverride[],
+): { ok: boolean; output: string } {
+  let input: unknown;
+  try {
+    input = JSON.parse(line);
+  } catch {
+    return {
+      ok: false,
+      output: JSON.stringify({
+        line: lineNumber,
+        error: {
+          code: 'INVALID_REQUEST',
+          message: '该行不是 JSON line is not valid JSON',
+          details: [{ field: '(root)', message: 'must be JSON' }],
+        },
+      }),
+    };
+  }
+  const result = validateEvaluateRequest(input);
+  if (!result.ok)
+    return {
+      ok: false,
+      output: JSON.stringify({
+        line: lineNumber,
+        error: { code: 'INVALID_REQUEST', message: '请求不符合 evaluate v1 契约', details: result.details },
+      }),
+    };
+  return { ok: true, output: JSON.stringify(evaluate(result.value, { overrides })) };
+}
+
+/** Writes `text` to stdout, waiting when the pipe is full. */
+async function writeOut(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+}
+
+/**
+ * The compact answer to parsed requests, written in chunks of about 1 MB as they are evaluated:
+ * the same bytes as evaluateParsed, without building a 100 MB string (and its copy) for a big batch.
+ */
+async function writeResponses(
+  parsed: { requests: EvaluateRequest[]; isArray: boolean },
+  overrides: readonly ParameterOverride[],
+): Promise<void> {
+  if (!parsed.isArray) return writeOut(`${JSON.stringify(evaluate(parsed.requests[0]!, { overrides }))}\n`);
+  let chunk = '[';
+  for (let index = 0; index < parsed.requests.length; index += 1) {
+    if (index > 0) chunk += ',';
+    chunk += JSON.stringify(evaluate(parsed.requests[index]!, { overrides }));
+    if (chunk.length >= 1 << 20) {
+      await writeOut(chunk);
+      chunk = '';
+    }
+  }
+  await writeOut(`${chunk}]\n`);
+}
+
+/** Streams NDJSON from stdin to stdout, one response per request line; exit 2 if any line was invalid. */
+async function streamNdjson(overrides: readonly ParameterOverride[]): Promise<void> {
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  let lineNumber = 0;
+  let invalid = 0;
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const chunk = `${pending.join('\n')}\n`;
+    pending = [];
+    pendingLength = 0;
+    if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
   };
+  for await (const line of lines) {
+    lineNumber += 1;
+    if (line.trim() === '') continue;
+    const answer = evaluateNdjsonLine(line, lineNumber, overrides);
+    if (!answer.ok) invalid += 1;
+    pending.push(answer.output);
+    pendingLength += answer.output.length;
+    if (pendingLength >= 1 << 16) await flush();
+  }
+  await flush();
+  if (invalid > 0) process.exitCode = 2;
 }
 
 async function readStdin(): Promise<string> {
@@ -82,8 +188,10 @@ function emit(outcome: CliOutcome): void {
 
 async function withMigratedDatabase<T>(
   config: Config,
-  work: (database: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+  work: (database: DatabaseHandle) => Promise<T>,
 ): Promise<T> {
+  const { openDatabase } = await import('../db/database.ts');
+  const { migrate } = await import('../db/migrator.ts');
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(database);
@@ -102,22 +210,55 @@ function parseValue(text: string): ParameterValue {
   }
 }
 
+/** Published parameter versions from the configured database (migrated first), over the shipped ones. */
+async function publishedOverrides(loadConfig: () => Config): Promise<ParameterOverride[]> {
+  const { loadPublishedOverrides } = await import('./parameter.service.ts');
+  return withMigratedDatabase(loadConfig(), (database) => loadPublishedOverrides(database.db));
+}
+
 /** `skillfund evaluate` and `skillfund policy parameters|publish|simulate`. */
 export function registerPolicyCommands(program: Command, loadConfig: () => Config): void {
   program
     .command('evaluate')
     .description('evaluate subsidy request(s) read as JSON from stdin (v1 contract)')
-    .option('--shipped-only', 'ignore parameter versions published in the database', false)
-    .action(async (options: { shippedOnly: boolean }) => {
-      const text = await readStdin();
-      const parsed = parseRequests(text);
-      if ('exitCode' in parsed) return emit(parsed);
-      const overrides = options.shippedOnly
-        ? []
-        : await withMigratedDatabase(loadConfig(), (database) => loadPublishedOverrides(database.db));
-      emit(runEvaluateCli(text, overrides));
-    });
+    .option(
+      '--published',
+      'use the parameter versions published in the database (opens and migrates it); default: as shipped',
+      false,
+    )
+    .option(
+      '--shipped-only',
+      'the parameters shipped with the code (the default; kept for old scripts)',
+      false,
+    )
+    .option('--pretty', 'indent the JSON for people (default: compact)', false)
+    .option('--ndjson', 'stream: one request per stdin line → one response per stdout line', false)
+    .action(
+      async (options: { published: boolean; shippedOnly: boolean; pretty: boolean; ndjson: boolean }) => {
+        const usePublished = options.published && !options.shippedOnly;
+        if (options.ndjson) {
+          const overrides = usePublished ? await publishedOverrides(loadConfig) : [];
+          announceParameters(overrides, usePublished);
+          return streamNdjson(overrides);
+        }
+        const parsed = parseRequests(await readStdin());
+        if ('exitCode' in parsed) return emit(parsed);
+        const overrides = usePublished ? await publishedOverrides(loadConfig) : [];
+        announceParameters(overrides, usePublished);
+        if (options.pretty) return emit(evaluateParsed(parsed, overrides, { pretty: true }));
+        await writeResponses(parsed, overrides);
+      },
+    );
   registerParameterCommands(program, loadConfig);
+}
+
+/** Says on stderr which parameter set answered (stdout stays pure JSON). */
+function announceParameters(overrides: readonly ParameterOverride[], published: boolean): void {
+  process.stderr.write(
+    published
+      ? `evaluate: 参数 parameters = published（数据库中已发布的参数版本 ${overrides.length} 个，叠加于随代码发布的参数 over the shipped ones）\n`
+      : 'evaluate: 参数 parameters = shipped（随代码发布的参数；--published 使用数据库中已发布的版本）\n',
+  );
 }
 
 /** `skillfund policy parameters|publish|simulate`. */
@@ -129,6 +270,7 @@ function registerParameterCommands(program: Command, loadConfig: () => Config): 
     .option('--key <key>', 'one parameter, e.g. day-rates.ceilingFen')
     .description('list shipped and published versions of the parameters of a pack')
     .action(async (packId: string, options: { key?: string }) => {
+      const { listParameterVersions } = await import('./parameter.service.ts');
       const histories = await withMigratedDatabase(loadConfig(), (database) =>
         listParameterVersions(database.db, { packId, ...(options.key ? { key: options.key } : {}) }),
       );
@@ -162,6 +304,8 @@ function registerParameterCommands(program: Command, loadConfig: () => Config): 
           citation: { doc: options.doc, article: options.article },
           ...(options.note ? { note: options.note } : {}),
         };
+        const { SYSTEM_CONTEXT } = await import('../auth/audit.service.ts');
+        const { publishParameterVersion } = await import('./parameter.service.ts');
         const row = await withMigratedDatabase(loadConfig(), (database) =>
           database.db
             .transaction()
@@ -184,9 +328,8 @@ function registerParameterCommands(program: Command, loadConfig: () => Config): 
       if ('exitCode' in parsed) return emit(parsed);
       const raw = parseValue(options.change) as unknown;
       const changes = (Array.isArray(raw) ? raw : [raw]) as ParameterChangeInput[];
-      const baseline = await withMigratedDatabase(loadConfig(), (database) =>
-        loadPublishedOverrides(database.db),
-      );
+      const baseline = await publishedOverrides(loadConfig);
+      const { simulate } = await import('./simulate.ts');
       const outcome = simulate(parsed.requests, changes, baseline);
       if (!outcome.ok) return emit(invalid('proposed change is invalid', outcome.problems));
       process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import type { ConfigLoader } from './commands.ts';
+
+/** `serve`, `db migrate` and `seed --demo`; their modules load when the command runs. */
+export function registerCoreCommands(program: Command, loadConfig: ConfigLoader): void {
+  program
+    .command('serve')
+    .description('启动 HTTP 服务 start the HTTP server (PORT, HOST, DATABASE_URL, SKILLFUND_DATA_DIR)')
+    .option('--seed-if-empty', 'seed the demo data when the database is empty (demo mode only)', false)
+    .option(
+      '--demo-clock <date>',
+      'demo mode without SKILLFUND_CLOCK_START: run the business clock from this date (YYYY-MM-DD)',
+    )
+    .action(async (options: { seedIfEmpty: boolean; demoClock?: string }) => {
+      if (options.demoClock !== undefined && !isCalendarDate(options.demoClock)) {
+        process.stderr.write(`--demo-clock: "${options.demoClock}" is not a date (YYYY-MM-DD)\n`);
+        process.exit(1);
+      }
+      const config = loadConfig();
+      const { startServer } = await import('../api/server.ts');
+      await startServer(config, {
+        seedIfEmpty: options.seedIfEmpty,
+        ...(options.demoClock !== undefined && { demoClockStart: options.demoClock }),
+      });
+    });
+
+  const db = program.command('db').description('数据库维护 database maintenance');
+  db.command('migrate')
+    .description('apply pending migrations (all in one transaction)')
+    .action(async () => {
+      const config = loadConfig();
+      const { openDatabase } = await import('../db/database.ts');
+      const { migrate } = await import('../db/migrator.ts');
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const result = await migrate(database);
+        process.stdout.write(
+          `migrations applied: ${result.applied.length} (${result.applied.join(', ') || 'none pending'})\n`,
+        );
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('seed')
+    .description('载入演示数据 load demo data')
+    .requiredOption('--demo', 'load the demo jurisdictions and accounts')
+    .action(async () => {
+      const config = loadConfig();
+      if (!config.isDemoMode)
+        throw new Error('seed --demo is refused outside demo mode (SKILLFUND_DEMO=false)');
+      const { openDatabase } = await import('../db/database.ts');
+      const { migrate } = await import('../db/migrator.ts');
+      const { DEMO_PASSWORD, seedDemo } = await import('../demo/demo.service.ts');
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        await migrate(database);
+        const result = await seedDemo(database.db);
+        process.stdout.write(
+          `demo data: ${result.regions} regions, ${result.users} new accounts (password ${DEMO_PASSWORD})\n`,
+        );
+      } finally {
+        await database.close();
+      }
+    });
+}
+
+/** True for an existing calendar date written YYYY-MM-DD. */
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const instant = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(instant.getTime()) && instant.toISOString().startsWith(value);
+}
