@@ -4,6 +4,7 @@ import { POLICY_PACKS, type PolicyPack, resolvePack } from './packs/index.ts';
 import { mergeParameterVersions, ParameterTimeline } from './parameter.loader.ts';
 import type { ParameterOverride } from './parameter.types.ts';
 import { checkAdvanceMode } from './rules/catalog-training.ts';
+import { checkRequestConsistency } from './rules/consistency.ts';
 
 export interface EvaluateOptions {
   /** Parameter versions published in the database; they take precedence over the pack files. */
@@ -71,6 +72,7 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
   for (const check of pack.preChecks) check(decision);
   checkAdvanceMode(decision);
   evaluator(decision);
+  checkRequestConsistency(decision);
   return decision.finish();
 }
 

@@ -5,6 +5,7 @@ import {
   checkInsuredSkillUpgradeExclusion,
   checkTrainingPreconditions,
   effectiveGroups,
+  isEnterpriseEmployee,
   markAnnualLimitUse,
   TRAINING_FAMILY,
   TRAINING_OR_INSURED_EXCLUSION,
@@ -54,7 +55,7 @@ function isAdvanceAllowed(decision: Decision): boolean {
   const kinds = decision.list('advance.allowedKinds');
   if (!kinds.includes(decision.request.subsidy)) return false;
   if (decision.request.training?.projectBased === true) return true;
-  return (decision.request.person?.groups ?? []).includes('enterprise_employee');
+  return isEnterpriseEmployee(decision);
 }
 
 /**
@@ -77,10 +78,7 @@ export function checkAdvanceMode(decision: Decision): void {
 
 /** Enterprise employees' training subsidies go straight to the enterprise (直补企业). */
 export function trainingPayee(decision: Decision): void {
-  if (
-    decision.request.subsidy === 'training' &&
-    (decision.request.person?.groups ?? []).includes('enterprise_employee')
-  ) {
+  if (decision.request.subsidy === 'training' && isEnterpriseEmployee(decision)) {
     decision.payee = 'enterprise';
   }
 }

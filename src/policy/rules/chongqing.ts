@@ -1,7 +1,7 @@
 import { type Decision, yuan } from '../decision.ts';
 import type { Level } from '../evaluate.types.ts';
 import { payTrainingAmount, trainingPayee } from './catalog-training.ts';
-import { checkTrainingPreconditions, overlappingHistory } from './common.ts';
+import { checkTrainingPreconditions, isEnterpriseEmployee, overlappingHistory } from './common.ts';
 
 const ADVANCED_AND_ABOVE: readonly Level[] = ['advanced', 'technician', 'senior_technician'];
 
@@ -131,7 +131,7 @@ function offlineRate(decision: Decision): number | undefined {
   const floorKey = floorKeyFor(category === '6', isAdvanced);
   const floorFen = decision.number(floorKey);
   const ceilingFen = decision.number('day-rates.ceilingFen');
-  const isUplifted = (decision.request.person?.groups ?? []).includes('enterprise_employee');
+  const isUplifted = isEnterpriseEmployee(decision);
   if (training.dailyRateFen < floorFen) {
     decision.deny(
       'RATE_OUT_OF_RANGE',

@@ -1,3 +1,4 @@
+import { GROUP_LABELS } from '../../shared/vocabulary.ts';
 import type { Decision } from '../decision.ts';
 import type { GroupCode, HistoryEntry, SubsidyKind } from '../evaluate.types.ts';
 
@@ -104,22 +105,39 @@ export function checkAcceptanceDeadline(decision: Decision, key: string): void {
 }
 
 /**
- * Groups the person counts as. A pack with `relatives.extendedGroups` (Jiangsu) treats a direct
- * relative of a poor or severely disabled person as that person for training.
+ * Groups the person counts as, beyond the ones certified:
+ * - a 重度残疾人 is a 残疾人 (vocabulary: the narrower group implies the wider one);
+ * - where the document writes 就业困难人员（含残疾人） (`groups.disabledAreEmploymentDifficulty`),
+ *   a disabled person counts as an employment-difficulty person;
+ * - where it counts dispatched or outsourced workers as the enterprise's employees
+ *   (`groups.countedAsEnterpriseEmployees`), they are 企业职工;
+ * - a pack with `relatives.extendedGroups` (Jiangsu) treats a direct relative of a poor or
+ *   severely disabled person as that person for training.
  */
 export function effectiveGroups(decision: Decision): readonly GroupCode[] {
   const own = decision.request.person?.groups ?? [];
-  if (!decision.has('relatives.extendedGroups')) return own;
-  const relativeGroups = decision.request.person?.relativeOfGroups ?? [];
-  if (relativeGroups.length === 0) return own;
+  const groups = new Set<GroupCode>(own);
+  for (const group of relativeGroups(decision, own)) groups.add(group);
+  if (groups.has('disabled_severe')) groups.add('disabled');
+  if (groups.has('disabled') && decision.has('groups.disabledAreEmploymentDifficulty'))
+    groups.add('employment_difficulty');
+  if (decision.has('groups.countedAsEnterpriseEmployees')) {
+    const counted = decision.list('groups.countedAsEnterpriseEmployees');
+    if (own.some((group) => counted.includes(group))) groups.add('enterprise_employee');
+  }
+  return groups.size === own.length ? own : [...groups];
+}
+
+function relativeGroups(decision: Decision, own: readonly GroupCode[]): GroupCode[] {
+  if (!decision.has('relatives.extendedGroups')) return [];
+  const relatives = decision.request.person?.relativeOfGroups ?? [];
   const extended = decision.list('relatives.extendedGroups');
-  const added = relativeGroups.filter((group) => extended.includes(group) && !own.includes(group));
-  if (added.length === 0) return own;
-  decision.warn(`按直系亲属（${added.join('、')}）待遇认定，等同本人参加培训`);
-  // A severely disabled person's relative is treated as a disabled trainee too.
-  const implied: GroupCode[] =
-    added.includes('disabled_severe') && !own.includes('disabled') ? ['disabled'] : [];
-  return [...own, ...added, ...implied];
+  const added = relatives.filter((group) => extended.includes(group) && !own.includes(group));
+  if (added.length > 0)
+    decision.warn(
+      `按直系亲属（${added.map((group) => GROUP_LABELS[group]).join('、')}）待遇认定，等同本人参加培训`,
+    );
+  return added;
 }
 
 export function hasAnyGroup(groups: readonly string[], wanted: readonly string[]): boolean {
@@ -129,9 +147,16 @@ export function hasAnyGroup(groups: readonly string[], wanted: readonly string[]
 
 /** The person's groups must be known for a group-dependent rule. */
 export function requireGroups(decision: Decision, citationKey: string): readonly GroupCode[] | undefined {
-  const groups = decision.request.person?.groups;
-  if (groups === undefined) decision.missing('person.groups', decision.citation(citationKey));
-  return groups;
+  if (decision.request.person?.groups === undefined) {
+    decision.missing('person.groups', decision.citation(citationKey));
+    return undefined;
+  }
+  return effectiveGroups(decision);
+}
+
+/** Is the person an enterprise's employee, as the document counts them? */
+export function isEnterpriseEmployee(decision: Decision): boolean {
+  return effectiveGroups(decision).includes('enterprise_employee');
 }
 
 /** Earlier entries of the given kinds whose period overlaps [start, end]. */

@@ -6,7 +6,9 @@ import {
   checkTrainingPreconditions,
   EMPLOYEE_TRAINING_EXCLUSION,
   hasAnyGroup,
+  isEnterpriseEmployee,
   markAnnualLimitUse,
+  requireGroups,
   TRAINING_FAMILY,
   TRAINING_OR_INSURED_EXCLUSION,
 } from './common.ts';
@@ -19,11 +21,8 @@ import {
 export function evaluateHengyangTraining(decision: Decision): void {
   checkTrainingPreconditions(decision, { byOccupation: true });
   requireAcceptedCertificate(decision, 'training.acceptedCertificateTypes');
-  const groups = decision.request.person?.groups;
-  if (groups === undefined) {
-    decision.missing('person.groups', decision.citation('training.freeTrainingGroups'));
-    return;
-  }
+  const groups = requireGroups(decision, 'training.freeTrainingGroups');
+  if (groups === undefined) return;
   const isFreeTrainee = hasAnyGroup(groups, decision.list('training.freeTrainingGroups'));
   if (groups.includes('enterprise_employee') && !(isFreeTrainee && !meetsEmployeeContract(decision))) {
     evaluateEmployeeTraining(decision, groups);
@@ -234,12 +233,11 @@ export function evaluateHengyangSafetyTraining(decision: Decision): void {
  * with no employer (a flexible worker) is outside it.
  */
 function requireEnterpriseOrganised(decision: Decision, citation: Citation): void {
-  const groups = decision.request.person?.groups;
-  if (groups === undefined) {
+  if (decision.request.person?.groups === undefined) {
     decision.missing('person.groups', citation);
     return;
   }
-  if (!groups.includes('enterprise_employee')) {
+  if (!isEnterpriseEmployee(decision)) {
     decision.deny(
       'GROUP_NOT_ELIGIBLE',
       '安全技能培训补贴只补贴企业为本企业职工组织的专项安全技能培训，补贴给予企业；没有用人企业的人员不在此列',

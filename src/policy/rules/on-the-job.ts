@@ -10,6 +10,7 @@ import { type Decision, yuan } from '../decision.ts';
 import type { GroupCode } from '../evaluate.types.ts';
 import {
   checkAcceptanceDeadline,
+  effectiveGroups,
   markAnnualLimitUse,
   overlappingHistory,
   TRAINING_FAMILY,
@@ -87,11 +88,11 @@ function checkOnTheJobGroupsAndEmployer(decision: Decision): void {
     decision.warn('本文件仅延续原以工代训政策，人员和企业条件按原文件审核');
     return;
   }
-  const groups = decision.request.person?.groups;
-  if (groups === undefined) {
+  if (decision.request.person?.groups === undefined) {
     decision.missing('person.groups', groupsParameter.citation);
     return;
   }
+  const groups = effectiveGroups(decision);
   if (qualifyingGroups(decision, groups).length > 0) return;
   const insuredGroups = decision.list(`${TOPIC}.insuredEmployerGroups`);
   if (!groups.some((group) => insuredGroups.includes(group))) {
