@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { AuditContext } from '../auth/audit.service.ts';
 import { type DatabaseHandle, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
+import { shiftedClock, systemClock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import { parseOccupationCsv, upsertOccupations } from './occupation.service.ts';
 import { importJurisdictionRegions } from './region.service.ts';
@@ -63,18 +64,21 @@ export function registerRegistryCommands(program: Command, loadConfig: () => Con
     .action(async (classId: string, file: string, options: { acceptValid: boolean }) => {
       const { importRoster, parseRosterFile } = await import('../training/enrolment.service.ts');
       const rows = await parseRosterFile(fs.readFileSync(file), path.basename(file));
-      const report = await withMigratedDatabase(loadConfig(), ({ db }) =>
-        db
-          .transaction()
-          .execute((trx) =>
-            importRoster(
-              trx,
-              CLI_CONTEXT,
-              Number(classId),
-              rows,
-              options.acceptValid ? { accept: 'valid' } : {},
-            ),
+      const config = loadConfig();
+      const report = await withMigratedDatabase(config, ({ db }) =>
+        db.transaction().execute((trx) =>
+          importRoster(
+            trx,
+            CLI_CONTEXT,
+            Number(classId),
+            rows,
+            options.acceptValid ? { accept: 'valid' } : {},
+            {
+              now: (config.clockStart ? shiftedClock(config.clockStart) : systemClock).now(),
+              cutoffDays: config.enrolmentCutoffDays,
+            },
           ),
+        ),
       );
       write(
         `rows: ${report.totalRows}, valid: ${report.validRows}, rejected: ${report.rejected.length}, written: ${report.isWritten}`,

@@ -27,6 +27,13 @@ export interface Config {
   readonly loginRatePerMinute: number;
   /** Requests per minute per client IP to other public routes (SKILLFUND_PUBLIC_RATE_PER_MINUTE, default 300). */
   readonly publicRatePerMinute: number;
+  /**
+   * Minutes before a session's start and after its end within which a sign-in or sign-out is
+   * accepted (SKILLFUND_ATTENDANCE_TOLERANCE_MINUTES, default 30).
+   */
+  readonly attendanceToleranceMinutes: number;
+  /** Days after a class's first session during which trainees may still enrol (SKILLFUND_ENROLMENT_CUTOFF_DAYS, default 3). */
+  readonly enrolmentCutoffDays: number;
   /** Start date of a shifted business clock (SKILLFUND_CLOCK_START, training/demo environments); unset = real time. */
   readonly clockStart: string | undefined;
 }
@@ -118,5 +125,7 @@ export function loadConfig(env: Environment = process.env): Config {
     sessionAbsoluteMinutes: readInteger(env, 'SKILLFUND_SESSION_ABSOLUTE_MINUTES', 720, 5, 1440),
     loginRatePerMinute: readInteger(env, 'SKILLFUND_LOGIN_RATE_PER_MINUTE', 10, 1, 10000),
     publicRatePerMinute: readInteger(env, 'SKILLFUND_PUBLIC_RATE_PER_MINUTE', 300, 1, 100000),
+    attendanceToleranceMinutes: readInteger(env, 'SKILLFUND_ATTENDANCE_TOLERANCE_MINUTES', 30, 0, 240),
+    enrolmentCutoffDays: readInteger(env, 'SKILLFUND_ENROLMENT_CUTOFF_DAYS', 3, 0, 60),
   });
 }

@@ -27,64 +27,123 @@ export interface AttendanceEvent {
   longitude?: number | null;
 }
 
+/** What a record of attendance is checked against: the business now and the schedule's tolerance. */
+export interface AttendanceRules {
+  /** The business now (`app.clock`): nothing is recorded as happening after it. */
+  now: Date;
+  /** Minutes before a session's start and after its end within which a sign-in or sign-out is accepted. */
+  toleranceMinutes: number;
+}
+
+/** Default tolerance around each session (SKILLFUND_ATTENDANCE_TOLERANCE_MINUTES). */
+export const DEFAULT_ATTENDANCE_TOLERANCE_MINUTES = 30;
+
+type Detail = { field: string; message: string };
+
+/**
+ * The problems of one event: an unknown session, a person not on the roster, a time after the
+ * business now or outside the session's schedule (with the tolerance).
+ */
+async function eventProblems(
+  executor: Executor,
+  trainingClass: TrainingClass,
+  event: AttendanceEvent,
+  index: number,
+  rules: AttendanceRules,
+): Promise<Detail[]> {
+  const problems: Detail[] = [];
+  const session = trainingClass.sessions.find((candidate) => candidate.id === event.sessionId);
+  if (!session) problems.push({ field: `records[${index}].sessionId`, message: '课次不属于本班' });
+  if (!(await isEnrolled(executor, trainingClass.id, event.personId)))
+    problems.push({ field: `records[${index}].personId`, message: '该人员不在本班名单中' });
+  const at = new Date(event.at);
+  if (Number.isNaN(at.getTime())) {
+    problems.push({ field: `records[${index}].at`, message: '签到签退时间无效' });
+    return problems;
+  }
+  if (at.getTime() > rules.now.getTime())
+    problems.push({
+      field: `records[${index}].at`,
+      message: '签到签退时间晚于当前业务时间，不能记录尚未发生的事',
+    });
+  else if (session) {
+    const tolerance = rules.toleranceMinutes * 60_000;
+    if (
+      at.getTime() < session.startsAt.getTime() - tolerance ||
+      at.getTime() > session.endsAt.getTime() + tolerance
+    ) {
+      problems.push({
+        field: `records[${index}].at`,
+        message: `签到签退时间不在第${session.sessionNumber}次课的课表时间内（前后各允许 ${rules.toleranceMinutes} 分钟）`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * After the events apply to the stored rows, every sign-out must follow its sign-in. Names the
+ * event (the last of its pair in the request) that breaks the order.
+ */
+async function orderProblems(
+  executor: Executor,
+  classId: number,
+  events: readonly AttendanceEvent[],
+): Promise<Detail[]> {
+  const stored = await executor
+    .selectFrom('attendance')
+    .select(['session_id', 'person_id', 'sign_in_at', 'sign_out_at'])
+    .where('class_id', '=', classId)
+    .where('person_id', 'in', [...new Set(events.map((event) => event.personId))])
+    .execute();
+  const pairs = new Map<string, { signIn: Date | null; signOut: Date | null; lastIndex: number }>();
+  for (const row of stored)
+    pairs.set(`${row.session_id}:${row.person_id}`, {
+      signIn: row.sign_in_at,
+      signOut: row.sign_out_at,
+      lastIndex: -1,
+    });
+  events.forEach((event, index) => {
+    const key = `${event.sessionId}:${event.personId}`;
+    const pair = pairs.get(key) ?? { signIn: null, signOut: null, lastIndex: index };
+    if (event.event === 'sign_in') pair.signIn = new Date(event.at);
+    else pair.signOut = new Date(event.at);
+    pair.lastIndex = index;
+    pairs.set(key, pair);
+  });
+  const problems: Detail[] = [];
+  for (const pair of pairs.values()) {
+    if (pair.lastIndex < 0 || !pair.signIn || !pair.signOut) continue;
+    if (pair.signOut.getTime() <= pair.signIn.getTime())
+      problems.push({ field: `records[${pair.lastIndex}].at`, message: '签退时间须晚于签到时间' });
+  }
+  return problems;
+}
+
 /**
  * Records sign-in and sign-out events (time, method, location). Refuses (409
- * CLASS_NOT_APPROVED) a class that has not been approved, and people not on the roster.
+ * CLASS_NOT_APPROVED) a class that has not been approved; refuses (422, naming each bad record)
+ * people not on the roster, a time after the business now or outside its session's schedule
+ * (with the configured tolerance), and a sign-out that does not follow its sign-in. Nothing is
+ * written unless every event is acceptable.
  */
 export async function recordAttendance(
   executor: Executor,
   context: AuditContext,
   classId: number,
   events: readonly AttendanceEvent[],
+  rules: AttendanceRules,
 ): Promise<{ recorded: number }> {
   const trainingClass = await getClass(executor, classId);
   if (!trainingClass) throw notFound('培训班', classId);
   assertApproved(trainingClass);
-  for (const [index, event] of events.entries()) {
-    const session = trainingClass.sessions.find((candidate) => candidate.id === event.sessionId);
-    if (!session)
-      throw new AppError('VALIDATION_FAILED', '课次不属于本班', [
-        { field: `records[${index}].sessionId`, message: 'unknown session' },
-      ]);
-    if (!(await isEnrolled(executor, classId, event.personId))) {
-      throw new AppError('VALIDATION_FAILED', '该人员不在本班名单中', [
-        { field: `records[${index}].personId`, message: 'not enrolled' },
-      ]);
-    }
-    const at = new Date(event.at);
-    if (Number.isNaN(at.getTime()))
-      throw new AppError('VALIDATION_FAILED', '签到时间无效', [
-        { field: `records[${index}].at`, message: 'invalid time' },
-      ]);
-    const location = { latitude: event.latitude ?? null, longitude: event.longitude ?? null };
-    const values =
-      event.event === 'sign_in'
-        ? {
-            sign_in_at: at,
-            sign_in_method: event.method,
-            sign_in_latitude: location.latitude,
-            sign_in_longitude: location.longitude,
-          }
-        : {
-            sign_out_at: at,
-            sign_out_method: event.method,
-            sign_out_latitude: location.latitude,
-            sign_out_longitude: location.longitude,
-          };
-    await executor
-      .insertInto('attendance')
-      .values({
-        province_code: trainingClass.provinceCode,
-        class_id: classId,
-        session_id: session.id,
-        person_id: event.personId,
-        ...values,
-      })
-      .onConflict((conflict) =>
-        conflict.columns(['province_code', 'session_id', 'person_id']).doUpdateSet(values),
-      )
-      .execute();
-  }
+  const problems: Detail[] = [];
+  for (const [index, event] of events.entries())
+    problems.push(...(await eventProblems(executor, trainingClass, event, index, rules)));
+  if (problems.length === 0) problems.push(...(await orderProblems(executor, classId, events)));
+  if (problems.length > 0)
+    throw new AppError('VALIDATION_FAILED', `签到签退记录有误：${problems[0]!.message}`, problems);
+  for (const event of events) await writeEvent(executor, trainingClass, event);
   await recordAudit(executor, context, {
     action: 'attendance.record',
     objectType: 'training_class',
@@ -93,6 +152,42 @@ export async function recordAttendance(
     after: { events: events.length },
   });
   return { recorded: events.length };
+}
+
+async function writeEvent(
+  executor: Executor,
+  trainingClass: TrainingClass,
+  event: AttendanceEvent,
+): Promise<void> {
+  const at = new Date(event.at);
+  const location = { latitude: event.latitude ?? null, longitude: event.longitude ?? null };
+  const values =
+    event.event === 'sign_in'
+      ? {
+          sign_in_at: at,
+          sign_in_method: event.method,
+          sign_in_latitude: location.latitude,
+          sign_in_longitude: location.longitude,
+        }
+      : {
+          sign_out_at: at,
+          sign_out_method: event.method,
+          sign_out_latitude: location.latitude,
+          sign_out_longitude: location.longitude,
+        };
+  await executor
+    .insertInto('attendance')
+    .values({
+      province_code: trainingClass.provinceCode,
+      class_id: trainingClass.id,
+      session_id: event.sessionId,
+      person_id: event.personId,
+      ...values,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['province_code', 'session_id', 'person_id']).doUpdateSet(values),
+    )
+    .execute();
 }
 
 /** Attendance of one trainee in one class, in 45-minute class hours. */

@@ -7,7 +7,7 @@ import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts
 import { getPerson } from '../registry/person.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import type { CertificateType } from '../shared/vocabulary.ts';
-import { assertApproved, getClass } from './class.service.ts';
+import { assertApproved, chinaDate, getClass } from './class.service.ts';
 import { isEnrolled } from './enrolment.service.ts';
 
 export type { CertificateType } from '../shared/vocabulary.ts';
@@ -21,12 +21,17 @@ export interface ExamResult {
   examDate: string;
 }
 
-/** Records (or corrects) a trainee's exam result; the class must be approved. */
+/**
+ * Records (or corrects) a trainee's completion exam (结业考核) result; the class must be approved.
+ * The exam date is neither after the business today nor before the day of the class's last
+ * session (the exam closes the training).
+ */
 export async function recordExamResult(
   executor: Executor,
   context: AuditContext,
   classId: number,
   result: Omit<ExamResult, 'classId'>,
+  today: string,
 ): Promise<ExamResult> {
   const trainingClass = await getClass(executor, classId);
   if (!trainingClass) throw notFound('培训班', classId);
@@ -34,6 +39,14 @@ export async function recordExamResult(
   if (!(await isEnrolled(executor, classId, result.personId))) {
     throw new AppError('VALIDATION_FAILED', '该人员不在本班名单中', [
       { field: 'personId', message: 'not enrolled' },
+    ]);
+  }
+  assertNotAfterToday(result.examDate, today, 'examDate', '考核日期');
+  const lastSession = trainingClass.sessions.at(-1);
+  const lastDay = lastSession ? chinaDate(lastSession.startsAt) : chinaDate(trainingClass.endsAt);
+  if (result.examDate < lastDay) {
+    throw new AppError('VALIDATION_FAILED', `结业考核日期不能早于最后一次课（${lastDay}）`, [
+      { field: 'examDate', message: `结业考核日期不能早于 ${lastDay}` },
     ]);
   }
   const values = { score: String(result.score), is_passed: result.isPassed, exam_date: result.examDate };
@@ -57,6 +70,15 @@ export async function recordExamResult(
     after: result,
   });
   return { classId, ...result };
+}
+
+/** Refuses (422) a date of something that happened when it lies after the business today. */
+export function assertNotAfterToday(value: string, today: string, field: string, label: string): void {
+  if (value > today) {
+    throw new AppError('VALIDATION_FAILED', `${label}（${value}）晚于当前业务日期（${today}）`, [
+      { field, message: `${label}不能晚于当前业务日期 ${today}` },
+    ]);
+  }
 }
 
 type ExamResultRow = {
@@ -171,6 +193,34 @@ function toCertificate(row: CertificateRow): Certificate {
 }
 
 /**
+ * A class's certificate goes to a trainee with a passing result in its exam, dated on or after
+ * the exam (a certificate is the outcome of the assessment, not of enrolment).
+ */
+async function assertPassedBefore(
+  executor: Executor,
+  classId: number,
+  personId: number,
+  issuedOn: string,
+): Promise<void> {
+  const result = await executor
+    .selectFrom('exam_result')
+    .select(['is_passed', 'exam_date'])
+    .where('class_id', '=', classId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  if (!result?.is_passed) {
+    throw new AppError('VALIDATION_FAILED', '该学员没有本班考核合格的成绩，不能发证', [
+      { field: 'personId', message: '没有考核合格成绩' },
+    ]);
+  }
+  if (issuedOn < result.exam_date) {
+    throw new AppError('VALIDATION_FAILED', `发证日期不能早于考核日期（${result.exam_date}）`, [
+      { field: 'issuedOn', message: `发证日期不能早于考核日期 ${result.exam_date}` },
+    ]);
+  }
+}
+
+/**
  * Issues a certificate to a person, optionally for a class (which must be approved: 409
  * CLASS_NOT_APPROVED, and the person on its roster). The number is unique per issuer and type
  * nationwide (409 DUPLICATE_CERTIFICATE).
@@ -179,9 +229,11 @@ export async function issueCertificate(
   executor: Executor,
   context: AuditContext,
   input: NewCertificate,
+  today: string,
 ): Promise<Certificate> {
   const person = await getPerson(executor, input.personId);
   if (!person) throw notFound('人员', input.personId);
+  assertNotAfterToday(input.issuedOn, today, 'issuedOn', '发证日期');
   let provinceCode = person.provinceCode;
   if (input.classId) {
     const trainingClass = await getClass(executor, input.classId);
@@ -200,6 +252,7 @@ export async function issueCertificate(
         { field: 'personId', message: 'not enrolled' },
       ]);
     }
+    await assertPassedBefore(executor, input.classId, input.personId, input.issuedOn);
     provinceCode = trainingClass.provinceCode;
   }
   if (input.occupationCode) await assertOccupationExists(executor, input.occupationCode);

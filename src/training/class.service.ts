@@ -148,6 +148,10 @@ function checkSessions(sessions: readonly NewSession[]): { startsAt: Date; endsA
     if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime()) || endsAt <= startsAt) {
       throw invalid(`sessions[${index}]`, '课次的结束时间须晚于开始时间');
     }
+    // A session is one sitting on one day: a span of months would credit months of class hours.
+    if (chinaDate(startsAt) !== chinaDate(endsAt)) {
+      throw invalid(`sessions[${index}].endsAt`, '一个课次须在同一天内开始和结束');
+    }
     return { startsAt, endsAt };
   });
 }

@@ -67,27 +67,45 @@ async function assertNoOverlap(
   }
 }
 
-function assertOpenForEnrolment(trainingClass: TrainingClass): void {
+/** When an enrolment happens (the business now) and how long after the start a class stays open. */
+export interface EnrolmentRules {
+  now: Date;
+  /** Days after the class's first session during which trainees may still enrol. */
+  cutoffDays: number;
+}
+
+/** Default enrolment cutoff after a class starts (SKILLFUND_ENROLMENT_CUTOFF_DAYS). */
+export const DEFAULT_ENROLMENT_CUTOFF_DAYS = 3;
+
+function assertOpenForEnrolment(trainingClass: TrainingClass, rules: EnrolmentRules): void {
   if (trainingClass.status !== 'filed' && trainingClass.status !== 'approved') {
     throw new AppError('INVALID_STATE', `培训班状态为 ${trainingClass.status}，不能报名`, [
       { field: 'classId', message: trainingClass.status },
     ]);
   }
+  const closesAt = trainingClass.startsAt.getTime() + rules.cutoffDays * 86_400_000;
+  if (rules.now.getTime() > closesAt) {
+    throw new AppError('ENROLMENT_CLOSED', `培训班已于 ${rules.cutoffDays} 天前开班，报名已截止`, [
+      { field: 'classId', message: `开班 ${rules.cutoffDays} 天后报名截止` },
+    ]);
+  }
 }
 
 /**
- * Enrols a registered person. Refuses a duplicate, a full class, and (409 OVERLAPPING_ENROLMENT)
- * a person already enrolled in a class whose dates overlap, naming that class.
+ * Enrols a registered person, dated at the business now. Refuses a duplicate, a full class, a
+ * class past its enrolment cutoff (409 ENROLMENT_CLOSED), and (409 OVERLAPPING_ENROLMENT) a person
+ * already enrolled in a class whose dates overlap, naming that class.
  */
 export async function enrolPerson(
   executor: Executor,
   context: AuditContext,
   classId: number,
   personId: number,
+  rules: EnrolmentRules,
 ): Promise<Enrolment> {
   const trainingClass = await getClass(executor, classId);
   if (!trainingClass) throw notFound('培训班', classId);
-  assertOpenForEnrolment(trainingClass);
+  assertOpenForEnrolment(trainingClass, rules);
   const person = await getPerson(executor, personId);
   if (!person) throw notFound('人员', personId);
   // One writer per person at a time, so two overlapping enrolments cannot both pass the check.
@@ -121,6 +139,7 @@ export async function enrolPerson(
       class_id: classId,
       person_id: personId,
       person_province_code: person.provinceCode,
+      enrolled_at: rules.now,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -373,10 +392,11 @@ export async function importRoster(
   classId: number,
   rows: readonly RosterRow[],
   options: { accept?: 'valid' },
+  rules: EnrolmentRules,
 ): Promise<RosterReport> {
   const trainingClass = await getClass(executor, classId);
   if (!trainingClass) throw notFound('培训班', classId);
-  assertOpenForEnrolment(trainingClass);
+  assertOpenForEnrolment(trainingClass, rules);
   const seen = new Map<string, number>();
   const rejected: RosterRejection[] = [];
   const valid: RosterRow[] = [];
@@ -412,7 +432,7 @@ export async function importRoster(
       });
       report.registered += 1;
     }
-    await enrolPerson(executor, context, classId, person.id);
+    await enrolPerson(executor, context, classId, person.id, rules);
     report.enrolled += 1;
   }
   report.isWritten = true;

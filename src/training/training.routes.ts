@@ -14,6 +14,7 @@ import {
   ATTENDANCE_METHODS,
   type AttendanceEvent,
   attendanceSummaryPage,
+  DEFAULT_ATTENDANCE_TOLERANCE_MINUTES,
   recordAttendance,
 } from './attendance.service.ts';
 import {
@@ -37,7 +38,9 @@ import {
   rejectClass,
 } from './class.service.ts';
 import {
+  DEFAULT_ENROLMENT_CUTOFF_DAYS,
   type EnrolmentListQuery,
+  type EnrolmentRules,
   enrolPerson,
   importRoster,
   listEnrolments,
@@ -65,6 +68,10 @@ const idParams = {
 export async function trainingRoutes(app: FastifyInstance): Promise<void> {
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
   const db = () => app.deps.database.db;
+  const enrolmentRules = (): EnrolmentRules => ({
+    now: app.clock.now(),
+    cutoffDays: app.deps.config.enrolmentCutoffDays ?? DEFAULT_ENROLMENT_CUTOFF_DAYS,
+  });
 
   app.post<{ Body: NewClass }>(
     '/api/classes',
@@ -278,7 +285,7 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
                   })
                 ).id;
           }
-          return enrolPerson(trx, request.auditContext, trainingClass.id, personId);
+          return enrolPerson(trx, request.auditContext, trainingClass.id, personId, enrolmentRules());
         });
       return reply.status(201).send(enrolment);
     },
@@ -346,7 +353,14 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
       return db()
         .transaction()
         .execute((trx) =>
-          importRoster(trx, request.auditContext, trainingClass.id, rows, accept ? { accept } : {}),
+          importRoster(
+            trx,
+            request.auditContext,
+            trainingClass.id,
+            rows,
+            accept ? { accept } : {},
+            enrolmentRules(),
+          ),
         );
     },
   );
@@ -392,7 +406,11 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
       return db()
         .transaction()
         .execute((trx) =>
-          recordAttendance(trx, request.auditContext, trainingClass.id, request.body.records),
+          recordAttendance(trx, request.auditContext, trainingClass.id, request.body.records, {
+            now: app.clock.now(),
+            toleranceMinutes:
+              app.deps.config.attendanceToleranceMinutes ?? DEFAULT_ATTENDANCE_TOLERANCE_MINUTES,
+          }),
         );
     },
   );
@@ -449,7 +467,9 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
       const trainingClass = await getVisibleClass(db(), request.principal!, request.params.id);
       return db()
         .transaction()
-        .execute((trx) => recordExamResult(trx, request.auditContext, trainingClass.id, request.body));
+        .execute((trx) =>
+          recordExamResult(trx, request.auditContext, trainingClass.id, request.body, app.clock.today()),
+        );
     },
   );
 
@@ -534,7 +554,7 @@ function registerCertificateRoutes(app: FastifyInstance): void {
       if (input.classId) await getVisibleClass(db(), principal, input.classId);
       const certificate = await db()
         .transaction()
-        .execute((trx) => issueCertificate(trx, request.auditContext, input));
+        .execute((trx) => issueCertificate(trx, request.auditContext, input, app.clock.today()));
       return reply.status(201).send(certificate);
     },
   );

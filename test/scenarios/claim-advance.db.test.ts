@@ -3,7 +3,7 @@ import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
 import { accountFor, postJournal } from '../../src/ledger/transfer.service.ts';
 import { verifyLedger } from '../../src/ledger/verify.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
-import { issueCertificate } from '../../src/training/certificate.service.ts';
+import { issueCertificate, recordExamResult } from '../../src/training/certificate.service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { caller, type Headers, uploadRequiredMaterials } from './claim-support.ts';
 import { creditCode, idNumber } from './training-helpers.ts';
@@ -181,17 +181,33 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
 
   it('after the training, the settlement claim is decided in full and only the difference is paid', async () => {
     for (const [index, personId] of personIds.entries()) {
+      await harness.database.db
+        .transaction()
+        .execute((trx) =>
+          recordExamResult(
+            trx,
+            SYSTEM_CONTEXT,
+            classId,
+            { personId, score: 80, isPassed: true, examDate: '2021-06-10' },
+            clock.today(),
+          ),
+        );
       await harness.database.db.transaction().execute((trx) =>
-        issueCertificate(trx, SYSTEM_CONTEXT, {
-          personId,
-          classId,
-          certificateType: 'skill_level',
-          level: 'primary',
-          occupationCode: '4-10-01-05',
-          certificateNumber: `JS2021-${index}`,
-          issuer: '南京市职业技能鉴定中心',
-          issuedOn: '2021-06-11',
-        }),
+        issueCertificate(
+          trx,
+          SYSTEM_CONTEXT,
+          {
+            personId,
+            classId,
+            certificateType: 'skill_level',
+            level: 'primary',
+            occupationCode: '4-10-01-05',
+            certificateNumber: `JS2021-${index}`,
+            issuer: '南京市职业技能鉴定中心',
+            issuedOn: '2021-06-11',
+          },
+          clock.today(),
+        ),
       );
     }
     clock.set('2021-06-21T01:00:00Z');

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { ManualClock } from '../../src/shared/clock.ts';
 import type { TestApp } from '../support/app.ts';
 import { idNumber } from './training-helpers.ts';
 
@@ -170,6 +171,9 @@ export async function completeClass(
     detail.sessions,
     options.trainees.map((person) => person.personId),
   );
+  // What happened is recorded after it happened: the business clock moves past the class for
+  // the records and then returns, so the caller's next steps keep their dates.
+  const restore = moveClockTo(harness, day(3, 18));
   const attendance = await call('POST', `/api/classes/${classId}/attendance`, options.school, { records });
   expect(attendance.statusCode, attendance.body).toBe(200);
   for (const person of options.trainees) {
@@ -192,7 +196,20 @@ export async function completeClass(
     });
     expect(certificate.statusCode, certificate.body).toBe(201);
   }
+  restore();
   return classId;
+}
+
+/**
+ * Sets a test app's manual business clock to an instant (no-op on another clock); returns the
+ * function that puts it back.
+ */
+export function moveClockTo(harness: TestApp, instant: string): () => void {
+  const clock = harness.app.clock;
+  if (!(clock instanceof ManualClock)) return () => undefined;
+  const before = clock.now();
+  if (before.getTime() < new Date(instant).getTime()) clock.set(instant);
+  return () => clock.set(before);
 }
 
 /** Uploads a small PDF for every required item of the claim's materials checklist. */

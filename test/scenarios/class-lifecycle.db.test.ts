@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { creditCode, futureAt, idNumber, multipartFile, withWrongCheck, xlsxOf } from './training-helpers.ts';
 
@@ -6,6 +7,8 @@ type Headers = { authorization: string };
 
 describe('class lifecycle through the HTTP API: institution → catalog → class → roster → attendance → certificates → archive', () => {
   let harness: TestApp;
+  /** Starts now; moves past the class before what happened in it is recorded. */
+  const clock = new ManualClock(new Date());
   let county: Headers;
   let city: Headers;
   let school: Headers;
@@ -23,7 +26,7 @@ describe('class lifecycle through the HTTP API: institution → catalog → clas
     });
 
   beforeAll(async () => {
-    harness = await createTestApp();
+    harness = await createTestApp({ clock });
     county = await harness.loginAs('hy_county');
     city = await harness.loginAs('hy_city');
   });
@@ -246,6 +249,7 @@ describe('class lifecycle through the HTTP API: institution → catalog → clas
       at: new Date(new Date(first.startsAt).getTime() + 100 * 60_000).toISOString(),
       method: 'face',
     });
+    clock.set(futureAt(16, 9));
     const recorded = await call('POST', `/api/classes/${classId}/attendance`, school, { records });
     expect(recorded.statusCode, recorded.body).toBe(200);
     const page = (await call('GET', `/api/classes/${classId}/attendance`, school)).json();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
 import { createUser } from '../../src/auth/auth.service.ts';
 import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
+import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { operatorHeaders } from './claim-support.ts';
 import { creditCode, csvOf, futureAt, idNumber, multipartFile, withWrongCheck } from './training-helpers.ts';
@@ -10,6 +11,19 @@ type Headers = { authorization: string };
 
 describe('distinct error codes and paginated lists of the registry and training API', () => {
   let harness: TestApp;
+  /** Runs from now; moved past a class while what happened in it is recorded, then put back. */
+  const clock = new ManualClock(new Date());
+  const afterwards = async <T>(day: number, work: () => Promise<T>): Promise<T> => {
+    const before = clock.now();
+    clock.set(futureAt(day, 18));
+    try {
+      return await work();
+    } finally {
+      clock.set(before);
+    }
+  };
+  /** The day the certificates of the overlapping class are issued (after its exam). */
+  const certificateDay = () => futureAt(43, 0).slice(0, 10);
   let county: Headers;
   let school: Headers;
   let institutionId: number;
@@ -55,7 +69,7 @@ describe('distinct error codes and paginated lists of the registry and training 
   };
 
   beforeAll(async () => {
-    harness = await createTestApp();
+    harness = await createTestApp({ clock });
     county = await harness.loginAs('hy_county');
     school = await harness.loginAs('hy_school');
     const institutions = await call('GET', '/api/organisations?kind=institution', county);
@@ -167,17 +181,27 @@ describe('distinct error codes and paginated lists of the registry and training 
       certificateType: 'training_qualified',
       certificateNumber: 'HY-DUP-1',
       issuer: '衡阳县人社局',
-      issuedOn: '2026-12-01',
+      issuedOn: certificateDay(),
     };
-    expect((await call('POST', '/api/certificates', school, certificate)).statusCode).toBe(201);
-    const duplicate = await call('POST', '/api/certificates', school, certificate);
-    expect(duplicate.statusCode).toBe(409);
-    expect(duplicate.json().error.code).toBe('DUPLICATE_CERTIFICATE');
-    const otherIssuer = await call('POST', '/api/certificates', school, {
-      ...certificate,
-      issuer: '衡阳市人社局',
+    await afterwards(44, async () => {
+      const result = await call('POST', `/api/classes/${first.id}/results`, school, {
+        personId: person.id,
+        score: 90,
+        isPassed: true,
+        examDate: certificateDay(),
+      });
+      expect(result.statusCode, result.body).toBe(200);
+      const issued = await call('POST', '/api/certificates', school, certificate);
+      expect(issued.statusCode, issued.body).toBe(201);
+      const duplicate = await call('POST', '/api/certificates', school, certificate);
+      expect(duplicate.statusCode).toBe(409);
+      expect(duplicate.json().error.code).toBe('DUPLICATE_CERTIFICATE');
+      const otherIssuer = await call('POST', '/api/certificates', school, {
+        ...certificate,
+        issuer: '衡阳市人社局',
+      });
+      expect(otherIssuer.statusCode).toBe(201);
     });
-    expect(otherIssuer.statusCode).toBe(201);
   });
 
   it('a csv roster with a row overlapping another class reports it and writes nothing without accept', async () => {
@@ -313,7 +337,7 @@ describe('distinct error codes and paginated lists of the registry and training 
     expect((await call('GET', '/api/organisations?status=blacklisted', county)).json().total).toBe(0);
     const certificates = await call(
       'GET',
-      '/api/certificates?issuedFrom=2026-12-01&issuedTo=2026-12-01&pageSize=1',
+      `/api/certificates?issuedFrom=${certificateDay()}&issuedTo=${certificateDay()}&pageSize=1`,
       county,
     );
     expect(certificates.json()).toMatchObject({ total: 2, pageSize: 1 });
@@ -470,10 +494,12 @@ describe('distinct error codes and paginated lists of the registry and training 
         { personId: pensioner, score: 45, isPassed: false, examDate: examDay },
         { personId: student, score: 75, isPassed: true, examDate: laterDay },
       ];
-      for (const result of results) {
-        const recorded = await call('POST', `/api/classes/${overlapClass}/results`, school, result);
-        expect(recorded.statusCode, recorded.body).toBe(200);
-      }
+      await afterwards(45, async () => {
+        for (const result of results) {
+          const recorded = await call('POST', `/api/classes/${overlapClass}/results`, school, result);
+          expect(recorded.statusCode, recorded.body).toBe(200);
+        }
+      });
       const resultList = `/api/classes/${overlapClass}/results`;
       const page = await call('GET', `${resultList}?pageSize=2`, school);
       expect(page.json()).toMatchObject({ total: 3, page: 1, pageSize: 2 });
@@ -496,8 +522,8 @@ describe('distinct error codes and paginated lists of the registry and training 
       );
       await expectFilter(
         '/api/certificates',
-        'issuedFrom=2026-12-01&issuedTo=2026-12-01',
-        'issuedFrom=2026-12-02',
+        `issuedFrom=${certificateDay()}&issuedTo=${certificateDay()}`,
+        `issuedFrom=${futureAt(44, 0).slice(0, 10)}`,
         certificate,
       );
       const refused = await call('GET', '/api/certificates?status=revoked', county);

@@ -361,6 +361,9 @@ async function completeClass(
     sessions,
     options.trainees.map((person) => person.personId),
   );
+  // Records of what happened are made after it happened; the clock then returns for the seeding.
+  const before = s.t.appClock.now();
+  s.t.appClock.set(dayAt(options.startDay, 3, 18));
   await s.call(actors.school, 'POST', `/api/classes/${filed.id}/attendance`, { records });
   for (const person of options.trainees) {
     await s.call(actors.school, 'POST', `/api/classes/${filed.id}/results`, {
@@ -380,6 +383,7 @@ async function completeClass(
       issuedOn: dayAt(options.startDay, 3, 16).slice(0, 10),
     });
   }
+  s.t.appClock.set(before);
   return { classId: filed.id, sessionId: sessions[0]!.id };
 }
 

@@ -1,0 +1,319 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { caller, type Headers, publishHengyangCatalog, trainee } from './claim-support.ts';
+
+/**
+ * Records of what happened cannot be dated after the business now nor outside the class's
+ * schedule; a sign-out follows its sign-in; a session is one sitting of one day.
+ */
+describe('training records that cannot be faked: attendance, results, certificates and enrolment', () => {
+  // Thursday 6 May 2021, 09:00 China time; the class's first session is on Thursday 13 May.
+  const clock = new ManualClock('2021-05-06T01:00:00Z');
+  let harness: TestApp;
+  let call: ReturnType<typeof caller>;
+  let county: Headers;
+  let school: Headers;
+  let classId: number;
+  let sessions: Array<{ id: number; startsAt: string; endsAt: string; classHours: number }>;
+  const people = [trainee('甲学员', '511'), trainee('乙学员', '523')];
+
+  const rowCount = async (table: 'attendance' | 'exam_result' | 'certificate') =>
+    Number(
+      (
+        await harness.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('count'))
+          .where('class_id', '=', classId)
+          .executeTakeFirstOrThrow()
+      ).count,
+    );
+
+  beforeAll(async () => {
+    harness = await createTestApp({ clock });
+    call = caller(harness);
+    county = await harness.loginAs('hy_county');
+    school = await harness.loginAs('hy_school');
+    await publishHengyangCatalog(harness, await harness.loginAs('hy_city'));
+    const filed = await call('POST', '/api/classes', school, {
+      regionCode: '430421',
+      name: '养老护理员（初级）记录真实性',
+      occupationCode: '4-10-01-05',
+      level: 'primary',
+      capacity: 30,
+      teachingPlan: { modules: ['生活照料'] },
+      teachers: [{ name: '赵老师' }],
+      assessmentPlan: { method: '实操', passScore: 60 },
+      sessions: [13, 14].map((day) => ({
+        startsAt: `2021-05-${day}T08:00:00+08:00`,
+        endsAt: `2021-05-${day}T12:00:00+08:00`,
+        mode: 'offline',
+        topic: `第${day - 12}讲`,
+      })),
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    classId = filed.json().id;
+    sessions = filed.json().sessions;
+    expect((await call('POST', `/api/classes/${classId}/approve`, county, {})).statusCode).toBe(200);
+    for (const person of people) {
+      const registered = await call('POST', '/api/persons', county, {
+        name: person.name,
+        idNumber: person.idNumber,
+        registeringRegionCode: '430421',
+      });
+      expect(registered.statusCode, registered.body).toBe(201);
+      person.personId = registered.json().id;
+      const enrolled = await call('POST', `/api/classes/${classId}/enrolments`, school, {
+        personId: person.personId,
+      });
+      expect(enrolled.statusCode, enrolled.body).toBe(201);
+      // The enrolment is dated at the business now, not the server's.
+      expect(enrolled.json().enrolledAt).toBe('2021-05-06T01:00:00.000Z');
+    }
+  });
+  afterAll(async () => harness.close());
+
+  it('on 2021-05-06 attendance, a result and a certificate for sessions on 2021-05-13 are refused and nothing is written', async () => {
+    const [first] = sessions;
+    const attendance = await call('POST', `/api/classes/${classId}/attendance`, school, {
+      records: [
+        {
+          sessionId: first!.id,
+          personId: people[0]!.personId,
+          event: 'sign_in',
+          at: first!.startsAt,
+          method: 'face',
+        },
+        {
+          sessionId: first!.id,
+          personId: people[0]!.personId,
+          event: 'sign_out',
+          at: first!.endsAt,
+          method: 'face',
+        },
+      ],
+    });
+    expect(attendance.statusCode).toBe(422);
+    expect(attendance.json().error.details.map((detail: { field: string }) => detail.field)).toEqual([
+      'records[0].at',
+      'records[1].at',
+    ]);
+    const result = await call('POST', `/api/classes/${classId}/results`, school, {
+      personId: people[0]!.personId,
+      score: 90,
+      isPassed: true,
+      examDate: '2021-05-14',
+    });
+    expect(result.statusCode).toBe(422);
+    expect(result.json().error.details[0].field).toBe('examDate');
+    const certificate = await call('POST', '/api/certificates', school, {
+      personId: people[0]!.personId,
+      classId,
+      certificateType: 'training_qualified',
+      certificateNumber: 'HY-FUTURE-1',
+      issuer: '衡阳县人社局',
+      issuedOn: '2021-05-15',
+    });
+    expect(certificate.statusCode).toBe(422);
+    expect(certificate.json().error.details[0].field).toBe('issuedOn');
+    expect(await rowCount('attendance')).toBe(0);
+    expect(await rowCount('exam_result')).toBe(0);
+    expect(await rowCount('certificate')).toBe(0);
+  });
+
+  it('after the class: a sign-in four days early and a sign-out before its sign-in are refused, naming each record', async () => {
+    clock.set('2021-05-14T10:00:00Z'); // 18:00 on the last day
+    const [first, second] = sessions;
+    const personId = people[0]!.personId;
+    const refused = await call('POST', `/api/classes/${classId}/attendance`, school, {
+      records: [
+        { sessionId: first!.id, personId, event: 'sign_in', at: '2021-05-09T08:00:00+08:00', method: 'face' },
+        {
+          sessionId: second!.id,
+          personId,
+          event: 'sign_in',
+          at: '2021-05-14T11:00:00+08:00',
+          method: 'face',
+        },
+        {
+          sessionId: second!.id,
+          personId,
+          event: 'sign_out',
+          at: '2021-05-14T09:00:00+08:00',
+          method: 'face',
+        },
+      ],
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.details.map((detail: { field: string }) => detail.field)).toEqual([
+      'records[0].at',
+    ]);
+    const reversed = await call('POST', `/api/classes/${classId}/attendance`, school, {
+      records: [
+        {
+          sessionId: second!.id,
+          personId,
+          event: 'sign_in',
+          at: '2021-05-14T11:00:00+08:00',
+          method: 'face',
+        },
+        {
+          sessionId: second!.id,
+          personId,
+          event: 'sign_out',
+          at: '2021-05-14T09:00:00+08:00',
+          method: 'face',
+        },
+      ],
+    });
+    expect(reversed.statusCode).toBe(422);
+    expect(reversed.json().error.details).toEqual([
+      { field: 'records[1].at', message: '签退时间须晚于签到时间' },
+    ]);
+    expect(await rowCount('attendance')).toBe(0);
+    // A sign-out later recorded alone is checked against the stored sign-in too.
+    const signIn = await call('POST', `/api/classes/${classId}/attendance`, school, {
+      records: [
+        {
+          sessionId: second!.id,
+          personId,
+          event: 'sign_in',
+          at: '2021-05-14T08:05:00+08:00',
+          method: 'face',
+        },
+      ],
+    });
+    expect(signIn.statusCode, signIn.body).toBe(200);
+    const early = await call('POST', `/api/classes/${classId}/attendance`, school, {
+      records: [
+        {
+          sessionId: second!.id,
+          personId,
+          event: 'sign_out',
+          at: '2021-05-14T07:50:00+08:00',
+          method: 'face',
+        },
+      ],
+    });
+    expect(early.statusCode).toBe(422);
+    expect(early.json().error.details[0].field).toBe('records[0].at');
+  });
+
+  it('a session credits at most its scheduled hours, even when signed in early and out late within the tolerance', async () => {
+    const [first] = sessions;
+    const personId = people[1]!.personId;
+    const recorded = await call('POST', `/api/classes/${classId}/attendance`, school, {
+      records: [
+        { sessionId: first!.id, personId, event: 'sign_in', at: '2021-05-13T07:35:00+08:00', method: 'face' },
+        {
+          sessionId: first!.id,
+          personId,
+          event: 'sign_out',
+          at: '2021-05-13T12:25:00+08:00',
+          method: 'face',
+        },
+      ],
+    });
+    expect(recorded.statusCode, recorded.body).toBe(200);
+    const summary = (await call('GET', `/api/classes/${classId}/attendance`, school)).json().items;
+    expect(summary.find((item: { personId: number }) => item.personId === personId)).toMatchObject({
+      attendedClassHours: first!.classHours,
+      scheduledClassHours: first!.classHours * 2,
+      attendanceRate: 0.5,
+    });
+  });
+
+  it('results and certificates: an exam before the last session, and a certificate before the exam or without a pass, are refused', async () => {
+    const [alice, bob] = people;
+    const early = await call('POST', `/api/classes/${classId}/results`, school, {
+      personId: alice!.personId,
+      score: 90,
+      isPassed: true,
+      examDate: '2021-05-13',
+    });
+    expect(early.statusCode).toBe(422);
+    expect(early.json().error.details[0].field).toBe('examDate');
+    for (const [person, isPassed] of [
+      [alice!, true],
+      [bob!, false],
+    ] as const) {
+      const result = await call('POST', `/api/classes/${classId}/results`, school, {
+        personId: person.personId,
+        score: isPassed ? 90 : 40,
+        isPassed,
+        examDate: '2021-05-14',
+      });
+      expect(result.statusCode, result.body).toBe(200);
+    }
+    const certificate = {
+      classId,
+      certificateType: 'training_qualified',
+      certificateNumber: 'HY-REC-1',
+      issuer: '衡阳县人社局',
+      issuedOn: '2021-05-14',
+    };
+    const failed = await call('POST', '/api/certificates', school, {
+      ...certificate,
+      personId: bob!.personId,
+    });
+    expect(failed.statusCode).toBe(422);
+    expect(failed.json().error.details[0].field).toBe('personId');
+    const beforeExam = await call('POST', '/api/certificates', school, {
+      ...certificate,
+      personId: alice!.personId,
+      issuedOn: '2021-05-13',
+    });
+    expect(beforeExam.statusCode).toBe(422);
+    expect(beforeExam.json().error.details[0].field).toBe('issuedOn');
+    const issued = await call('POST', '/api/certificates', school, {
+      ...certificate,
+      personId: alice!.personId,
+    });
+    expect(issued.statusCode, issued.body).toBe(201);
+  });
+
+  it('a "session" from 2021-03-01 to 2021-09-01 is refused at filing: a session is one sitting on one day', async () => {
+    const filed = await call('POST', '/api/classes', school, {
+      regionCode: '430421',
+      name: '半年一课次',
+      occupationCode: '4-10-01-05',
+      level: 'primary',
+      capacity: 30,
+      teachingPlan: {},
+      teachers: [{ name: '赵老师' }],
+      assessmentPlan: {},
+      sessions: [
+        {
+          startsAt: '2021-06-01T08:00:00+08:00',
+          endsAt: '2021-06-01T12:00:00+08:00',
+          mode: 'offline',
+          topic: '一',
+        },
+        {
+          startsAt: '2021-03-01T08:00:00+08:00',
+          endsAt: '2021-09-01T12:00:00+08:00',
+          mode: 'offline',
+          topic: '二',
+        },
+      ],
+    });
+    expect(filed.statusCode).toBe(422);
+    expect(filed.json().error.details[0].field).toBe('sessions[1].endsAt');
+  });
+
+  it('enrolment closes at the configured cutoff after the class starts (default 3 days)', async () => {
+    const late = trainee('丙学员', '535');
+    const registered = await call('POST', '/api/persons', county, {
+      name: late.name,
+      idNumber: late.idNumber,
+      registeringRegionCode: '430421',
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    clock.set('2021-05-17T01:00:00Z'); // four days after the first session
+    const refused = await call('POST', `/api/classes/${classId}/enrolments`, school, {
+      personId: registered.json().id,
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({ code: 'ENROLMENT_CLOSED', details: [{ field: 'classId' }] });
+  });
+});
