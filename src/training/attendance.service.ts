@@ -327,3 +327,209 @@ export async function attendanceSummaryPage(
   );
   return { items, total: Number(total), page: request.page, pageSize: request.pageSize };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Import of a sign-in device's export (xlsx or csv): every row checked, nothing written unless
+// accepted, and then only the valid rows. The times are the device's, never the schedule's.
+
+/** One row of a device export: who, which session, when they signed in and out. */
+export interface DeviceRow {
+  /** 1-based line in the file (the header is row 1). */
+  rowNumber: number;
+  idNumber: string;
+  name: string;
+  sessionNumber: string;
+  signInAt: string;
+  signOutAt: string;
+  method: string;
+}
+
+export interface DeviceImportReport {
+  totalRows: number;
+  validRows: number;
+  rejected: { rowNumber: number; reasons: { field: string; message: string }[] }[];
+  /** True only when accept=valid was passed and the valid rows were written. */
+  isWritten: boolean;
+  recorded: number;
+}
+
+const DEVICE_HEADERS: Record<string, keyof Omit<DeviceRow, 'rowNumber'>> = {
+  idnumber: 'idNumber',
+  身份证号: 'idNumber',
+  身份证号码: 'idNumber',
+  name: 'name',
+  姓名: 'name',
+  sessionnumber: 'sessionNumber',
+  课次: 'sessionNumber',
+  signinat: 'signInAt',
+  签到时间: 'signInAt',
+  signoutat: 'signOutAt',
+  签退时间: 'signOutAt',
+  method: 'method',
+  签到方式: 'method',
+};
+
+const METHOD_LABELS: Record<string, AttendanceMethod> = {
+  人脸识别: 'face',
+  人脸: 'face',
+  指纹: 'fingerprint',
+  扫码: 'qr_code',
+  二维码: 'qr_code',
+  身份证: 'id_card',
+  人工: 'manual',
+  线上平台: 'online_platform',
+};
+
+/** Rows of a device export table (header first); refuses a file without the needed columns. */
+export function deviceRowsFromTable(table: readonly string[][]): DeviceRow[] {
+  const [header, ...data] = table;
+  const columns = (header ?? []).map(
+    (cell) => DEVICE_HEADERS[cell.trim().toLowerCase()] ?? DEVICE_HEADERS[cell.trim()],
+  );
+  const missing = (['idNumber', 'sessionNumber'] as const).filter((column) => !columns.includes(column));
+  if (missing.length > 0 || (!columns.includes('signInAt') && !columns.includes('signOutAt'))) {
+    throw new AppError('VALIDATION_FAILED', '签到记录缺少“身份证号”“课次”或“签到时间/签退时间”列', [
+      { field: 'file', message: '表头须含 身份证号、课次、签到时间 或 签退时间' },
+    ]);
+  }
+  const rows: DeviceRow[] = [];
+  data.forEach((cells, index) => {
+    if (cells.every((cell) => cell.trim() === '')) return;
+    const row: DeviceRow = {
+      rowNumber: index + 2,
+      idNumber: '',
+      name: '',
+      sessionNumber: '',
+      signInAt: '',
+      signOutAt: '',
+      method: '',
+    };
+    columns.forEach((column, columnIndex) => {
+      if (column) row[column] = (cells[columnIndex] ?? '').trim();
+    });
+    rows.push(row);
+  });
+  return rows;
+}
+
+/** A device time: ISO 8601 with an offset, or `YYYY-MM-DD HH:mm[:ss]` read as China time. */
+function deviceInstant(value: string): Date | null {
+  const local = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2})?$/.exec(value);
+  const text = local ? `${local[1]}T${local[2]}${local[3] ?? ':00'}+08:00` : value;
+  if (!local && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+    return null;
+  const instant = new Date(text);
+  return Number.isNaN(instant.getTime()) ? null : instant;
+}
+
+/** The events of one device row, or the row's problems. */
+async function deviceRowEvents(
+  trainingClass: TrainingClass,
+  row: DeviceRow,
+  lookUp: (idNumber: string) => Promise<{ id: number; name: string } | undefined>,
+): Promise<{ events: AttendanceEvent[]; problems: Detail[] }> {
+  const problems: Detail[] = [];
+  const person = row.idNumber === '' ? undefined : await lookUp(row.idNumber.toUpperCase());
+  if (!person) problems.push({ field: 'idNumber', message: '身份证号未登记' });
+  else if (row.name !== '' && row.name !== person.name)
+    problems.push({ field: 'name', message: '姓名与实名登记信息不一致' });
+  const session = trainingClass.sessions.find(
+    (candidate) => String(candidate.sessionNumber) === row.sessionNumber,
+  );
+  if (!session)
+    problems.push({ field: 'sessionNumber', message: `本班没有第 ${row.sessionNumber || '?'} 次课` });
+  const method = row.method === '' ? 'face' : (METHOD_LABELS[row.method] ?? row.method);
+  if (!(ATTENDANCE_METHODS as readonly string[]).includes(method))
+    problems.push({ field: 'method', message: `签到方式无效：${row.method}` });
+  const events: AttendanceEvent[] = [];
+  for (const [field, event] of [
+    ['signInAt', 'sign_in'],
+    ['signOutAt', 'sign_out'],
+  ] as const) {
+    if (row[field] === '') continue;
+    const instant = deviceInstant(row[field]);
+    if (!instant) problems.push({ field, message: `时间格式无效：${row[field]}` });
+    else if (person && session)
+      events.push({
+        sessionId: session.id,
+        personId: person.id,
+        event,
+        at: instant.toISOString(),
+        method: method as AttendanceMethod,
+      });
+  }
+  if (row.signInAt === '' && row.signOutAt === '')
+    problems.push({ field: 'signInAt', message: '签到时间和签退时间均为空' });
+  return { events, problems };
+}
+
+/**
+ * Checks every row of a device export against the roster, the schedule (with the tolerance),
+ * the business now and the sign-in/sign-out order; with `accept: 'valid'` records the valid rows.
+ */
+export async function importDeviceAttendance(
+  executor: Executor,
+  context: AuditContext,
+  classId: number,
+  rows: readonly DeviceRow[],
+  options: {
+    accept?: 'valid';
+    rules: AttendanceRules;
+    lookUp: (idNumber: string) => Promise<{ id: number; name: string } | undefined>;
+  },
+): Promise<DeviceImportReport> {
+  const trainingClass = await getClass(executor, classId);
+  if (!trainingClass) throw notFound('培训班', classId);
+  assertApproved(trainingClass);
+  const report: DeviceImportReport = {
+    totalRows: rows.length,
+    validRows: 0,
+    rejected: [],
+    isWritten: false,
+    recorded: 0,
+  };
+  const valid: AttendanceEvent[] = [];
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const { events, problems } = await deviceRowEvents(trainingClass, row, options.lookUp);
+    for (const [index, event] of events.entries()) {
+      const found = await eventProblems(executor, trainingClass, event, index, options.rules);
+      const timeField = event.event === 'sign_in' ? 'signInAt' : 'signOutAt';
+      problems.push(
+        ...found.map((problem) => ({
+          ...problem,
+          field: problem.field.endsWith('.personId') ? 'idNumber' : timeField,
+        })),
+      );
+    }
+    const key = events[0] ? `${events[0].sessionId}:${events[0].personId}` : null;
+    if (key && seen.has(key))
+      problems.push({ field: 'sessionNumber', message: `与第 ${seen.get(key)} 行重复` });
+    if (problems.length === 0) {
+      const order = await orderProblems(executor, classId, events);
+      problems.push(...order.map(() => ({ field: 'signOutAt', message: '签退时间须晚于签到时间' })));
+    }
+    if (key && !seen.has(key)) seen.set(key, row.rowNumber);
+    if (problems.length > 0) report.rejected.push({ rowNumber: row.rowNumber, reasons: problems });
+    else {
+      report.validRows += 1;
+      valid.push(...events);
+    }
+  }
+  if (options.accept !== 'valid') return report;
+  for (const event of valid) await writeEvent(executor, trainingClass, event);
+  report.recorded = valid.length;
+  report.isWritten = true;
+  await recordAudit(executor, context, {
+    action: 'attendance.import',
+    objectType: 'training_class',
+    objectId: classId,
+    provinceCode: trainingClass.provinceCode,
+    after: {
+      totalRows: report.totalRows,
+      recorded: valid.length,
+      rejectedRows: report.rejected.map((row) => row.rowNumber),
+    },
+  });
+  return report;
+}

@@ -13,8 +13,11 @@ import { getPersonArchive } from './archive.service.ts';
 import {
   ATTENDANCE_METHODS,
   type AttendanceEvent,
+  type AttendanceRules,
   attendanceSummaryPage,
   DEFAULT_ATTENDANCE_TOLERANCE_MINUTES,
+  deviceRowsFromTable,
+  importDeviceAttendance,
   recordAttendance,
 } from './attendance.service.ts';
 import {
@@ -46,6 +49,7 @@ import {
   listEnrolments,
   parseRosterFile,
 } from './enrolment.service.ts';
+import { readTableFile } from './table-file.ts';
 
 const date = { type: 'string', format: 'date' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
@@ -71,6 +75,10 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
   const enrolmentRules = (): EnrolmentRules => ({
     now: app.clock.now(),
     cutoffDays: app.deps.config.enrolmentCutoffDays ?? DEFAULT_ENROLMENT_CUTOFF_DAYS,
+  });
+  const attendanceRules = (): AttendanceRules => ({
+    now: app.clock.now(),
+    toleranceMinutes: app.deps.config.attendanceToleranceMinutes ?? DEFAULT_ATTENDANCE_TOLERANCE_MINUTES,
   });
 
   app.post<{ Body: NewClass }>(
@@ -406,10 +414,54 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
       return db()
         .transaction()
         .execute((trx) =>
-          recordAttendance(trx, request.auditContext, trainingClass.id, request.body.records, {
-            now: app.clock.now(),
-            toleranceMinutes:
-              app.deps.config.attendanceToleranceMinutes ?? DEFAULT_ATTENDANCE_TOLERANCE_MINUTES,
+          recordAttendance(
+            trx,
+            request.auditContext,
+            trainingClass.id,
+            request.body.records,
+            attendanceRules(),
+          ),
+        );
+    },
+  );
+
+  app.post<{ Params: { id: number }; Querystring: { accept?: 'valid' } }>(
+    '/api/classes/:id/attendance/import',
+    {
+      config: { access: 'attendance.record' },
+      schema: {
+        tags: ['training'],
+        summary:
+          '导入签到设备导出的签到签退记录（xlsx/csv，multipart 字段 file；列：身份证号、姓名、课次、签到时间、签退时间、签到方式）；先逐行校验，accept=valid 时才写入有效行',
+        consumes: ['multipart/form-data'],
+        params: idParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { accept: { type: 'string', enum: ['valid'] } },
+        },
+      },
+    },
+    async (request) => {
+      const trainingClass = await getVisibleClass(db(), request.principal!, request.params.id);
+      if (!request.isMultipart())
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传签到记录文件', [
+          { field: 'file', message: 'multipart required' },
+        ]);
+      const file = await request.file();
+      if (!file)
+        throw new AppError('INVALID_REQUEST', '缺少签到记录文件', [
+          { field: 'file', message: 'is required' },
+        ]);
+      const rows = deviceRowsFromTable(await readTableFile(await file.toBuffer(), file.filename));
+      const accept = request.query.accept;
+      return db()
+        .transaction()
+        .execute((trx) =>
+          importDeviceAttendance(trx, request.auditContext, trainingClass.id, rows, {
+            ...(accept ? { accept } : {}),
+            rules: attendanceRules(),
+            lookUp: (idNumber) => findPersonByIdNumber(trx, idNumber),
           }),
         );
     },

@@ -217,10 +217,27 @@ const fullFlow: Flow = {
         if (certified.status !== 201)
           throw new Error(`certify group: ${certified.status} ${JSON.stringify(certified.json)}`);
       }
+      // The class's one session is a week after filing; what happened in it is recorded after it.
+      server.advanceDays(8);
+      await school.context.clock.setFixedTime(server.now());
       await school.page.goto(classUrl);
       await school.page.getByRole('tab', { name: '考勤' }).click();
-      await school.page.getByRole('button', { name: '全选' }).click();
-      await school.page.getByRole('button', { name: '按课表记录签到签退' }).click();
+      const attendance = school.page.locator('form#attendance');
+      await attendance.getByLabel('课次', { exact: true }).click();
+      await school.page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+      await attendance.getByLabel('学员', { exact: true }).click();
+      for (const name of ['赵一', '钱二'])
+        await school.page.locator('.ant-select-dropdown:visible').getByTitle(name).click();
+      await school.page.keyboard.press('Escape');
+      for (const [label, time] of [
+        ['实际签到时间', '09:05'],
+        ['实际签退时间', '16:50'],
+      ] as const) {
+        await attendance.getByLabel(label).click();
+        await attendance.getByLabel(label).fill(time);
+        await attendance.getByLabel(label).press('Enter');
+      }
+      await school.page.getByRole('button', { name: '记录实际签到签退' }).click();
       await school.page.getByText(/已记录 \d+ 条签到签退/).waitFor();
       await school.page.getByRole('tab', { name: '成绩与证书' }).click();
       const form = school.page.locator('form#results');

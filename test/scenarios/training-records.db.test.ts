@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { caller, type Headers, publishHengyangCatalog, trainee } from './claim-support.ts';
+import { csvOf, multipartFile, xlsxOf } from './training-helpers.ts';
 
 /**
  * Records of what happened cannot be dated after the business now nor outside the class's
@@ -270,6 +271,104 @@ describe('training records that cannot be faked: attendance, results, certificat
       personId: alice!.personId,
     });
     expect(issued.statusCode, issued.body).toBe(201);
+  });
+
+  it('imports a sign-in device export (csv, xlsx): the device times are recorded, each bad row is named, nothing is written without accept', async () => {
+    const [alice, bob] = people;
+    const upload = (fileName: string, content: Buffer, type: string, query = '') => {
+      const file = multipartFile(fileName, content, type);
+      return harness.app.inject({
+        method: 'POST',
+        url: `/api/classes/${classId}/attendance/import${query}`,
+        headers: { ...school, ...file.headers },
+        payload: file.payload,
+      });
+    };
+    const before = await rowCount('attendance');
+    const csv = csvOf([
+      ['身份证号', '姓名', '课次', '签到时间', '签退时间', '签到方式'],
+      [bob!.idNumber, bob!.name, '2', '2021-05-14 08:02', '2021-05-14 11:58:30', '人脸识别'],
+      [alice!.idNumber, '错名字', '1', '2021-05-13 08:00', '2021-05-13 12:00', ''],
+      [bob!.idNumber, '', '9', '2021-05-13 08:00', '', ''],
+      [bob!.idNumber, '', '1', '2021-05-13 12:00', '2021-05-13 08:00', ''],
+      [bob!.idNumber, '', '1', '2021-05-20 08:00', '', ''],
+      ['110101199001010000', '', '1', 'yesterday', '', '掌纹'],
+    ]);
+    const checked = await upload('device.csv', csv, 'text/csv');
+    expect(checked.statusCode, checked.body).toBe(200);
+    const report = checked.json();
+    expect(report).toMatchObject({ totalRows: 6, validRows: 1, isWritten: false, recorded: 0 });
+    const fieldsOf = (rowNumber: number) =>
+      report.rejected
+        .find((row: { rowNumber: number }) => row.rowNumber === rowNumber)
+        .reasons.map((reason: { field: string }) => reason.field);
+    expect(fieldsOf(3)).toEqual(['name']);
+    expect(fieldsOf(4)).toEqual(['sessionNumber']);
+    expect(fieldsOf(5)).toEqual(['signOutAt']);
+    expect(fieldsOf(6)).toEqual(['signInAt']);
+    expect(fieldsOf(7)).toEqual(expect.arrayContaining(['idNumber', 'method', 'signInAt']));
+    expect(await rowCount('attendance')).toBe(before);
+    const written = await upload('device.csv', csv, 'text/csv', '?accept=valid');
+    expect(written.json()).toMatchObject({ validRows: 1, isWritten: true, recorded: 2 });
+    const stored = await harness.database.db
+      .selectFrom('attendance')
+      .select(['sign_in_at', 'sign_out_at', 'sign_in_method'])
+      .where('class_id', '=', classId)
+      .where('person_id', '=', bob!.personId!)
+      .where('session_id', '=', sessions[1]!.id)
+      .executeTakeFirstOrThrow();
+    // The device's times, not the schedule's (08:00–12:00).
+    expect(stored.sign_in_at?.toISOString()).toBe('2021-05-14T00:02:00.000Z');
+    expect(stored.sign_out_at?.toISOString()).toBe('2021-05-14T03:58:30.000Z');
+    expect(stored.sign_in_method).toBe('face');
+
+    const xlsx = await xlsxOf([
+      ['idNumber', 'sessionNumber', 'signInAt', 'signOutAt'],
+      [alice!.idNumber, '1', '2021-05-13T08:10:00+08:00', '2021-05-13T11:40:00+08:00'],
+    ]);
+    const fromXlsx = await upload(
+      'device.xlsx',
+      xlsx,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      '?accept=valid',
+    );
+    expect(fromXlsx.json()).toMatchObject({ totalRows: 1, validRows: 1, isWritten: true });
+  });
+
+  it('the device import refuses bad input naming the field and changes nothing', async () => {
+    const before = await rowCount('attendance');
+    const upload = async (fileName: string, content: Buffer, query = '') => {
+      const file = multipartFile(fileName, content, 'application/octet-stream');
+      return harness.app.inject({
+        method: 'POST',
+        url: `/api/classes/${classId}/attendance/import${query}`,
+        headers: { ...school, ...file.headers },
+        payload: file.payload,
+      });
+    };
+    const header = await upload(
+      'device.csv',
+      csvOf([
+        ['姓名', '时间'],
+        ['甲', '2021-05-13 08:00'],
+      ]),
+      '?accept=valid',
+    );
+    expect(header.statusCode).toBe(422);
+    expect(header.json().error.details[0].field).toBe('file');
+    const kind = await upload('device.txt', Buffer.from('x'));
+    expect(kind.statusCode).toBe(415);
+    expect(kind.json().error.details[0].field).toBe('file');
+    const broken = await upload('device.xlsx', Buffer.from('not a workbook'));
+    expect(broken.statusCode).toBe(422);
+    expect(broken.json().error.details[0].field).toBe('file');
+    const query = await upload('device.csv', csvOf([['身份证号', '课次', '签到时间']]), '?accept=all');
+    expect(query.statusCode).toBe(400);
+    expect(query.json().error.details[0].field).toBe('querystring.accept');
+    const json = await call('POST', `/api/classes/${classId}/attendance/import`, school, { file: 'x' });
+    expect(json.statusCode).toBe(415);
+    expect(json.json().error.details[0].field).toBe('file');
+    expect(await rowCount('attendance')).toBe(before);
   });
 
   it('a "session" from 2021-03-01 to 2021-09-01 is refused at filing: a session is one sitting on one day', async () => {

@@ -85,6 +85,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'GET /api/classes/:id/enrolments': 'class',
   'POST /api/classes/:id/roster/import': 'class',
   'POST /api/classes/:id/attendance': 'class',
+  'POST /api/classes/:id/attendance/import': 'class',
   'GET /api/classes/:id/attendance': 'class',
   'POST /api/classes/:id/results': 'class',
   'GET /api/classes/:id/results': 'class',
@@ -176,6 +177,17 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
       {},
       'roster.csv',
       Buffer.from(`姓名,身份证号\nBOLA探针,${idNumberOf('430421', '19900101', '903')}\n`),
+      'text/csv',
+    ),
+    query: '?accept=valid',
+  }),
+  'POST /api/classes/:id/attendance/import': () => ({
+    ...multipart(
+      {},
+      'device.csv',
+      Buffer.from(
+        `身份证号,课次,签到时间,签退时间\n${idNumberOf('430421', '19900101', '903')},1,2021-05-10 08:30,2021-05-10 11:30\n`,
+      ),
       'text/csv',
     ),
     query: '?accept=valid',

@@ -555,6 +555,96 @@ interface AttendanceRow {
   sessionsAttended: number;
 }
 
+interface DeviceReport {
+  totalRows: number;
+  validRows: number;
+  rejected: { rowNumber: number; reasons: { field: string; message: string }[] }[];
+  isWritten: boolean;
+  recorded: number;
+}
+
+/** Import of a sign-in device's export: checked row by row, only valid rows written on confirmation. */
+function DeviceImport({ classId, onImported }: { classId: number; onImported(): void }) {
+  const { message } = App.useApp();
+  const [files, setFiles] = useState<UploadFile[]>([]);
+  const [report, setReport] = useState<DeviceReport | null>(null);
+  const upload = async (accept: boolean) => {
+    const file = files[0]?.originFileObj;
+    if (!file) return;
+    const form = new FormData();
+    form.append('file', file, file.name);
+    try {
+      const result = await api<DeviceReport>(`/api/classes/${classId}/attendance/import`, {
+        method: 'POST',
+        form,
+        query: accept ? { accept: 'valid' } : undefined,
+      });
+      setReport(result);
+      if (result.isWritten) {
+        message.success(`已导入 ${result.recorded} 条签到签退`);
+        onImported();
+      }
+    } catch (error) {
+      message.error(errorText(error));
+    }
+  };
+  return (
+    <Space direction="vertical" className="full-width">
+      <Typography.Text type="secondary">
+        签到设备导出文件（.xlsx 或 .csv）表头：身份证号、姓名、课次、签到时间、签退时间、签到方式。
+      </Typography.Text>
+      <Space wrap>
+        <Upload
+          accept=".xlsx,.csv"
+          maxCount={1}
+          fileList={files}
+          beforeUpload={() => false}
+          onChange={(info) => {
+            setFiles(info.fileList);
+            setReport(null);
+          }}
+        >
+          <Button icon={<UploadOutlined />}>选择签到记录文件</Button>
+        </Upload>
+        <Button disabled={files.length === 0} onClick={() => void upload(false)}>
+          校验签到记录
+        </Button>
+        <Button
+          disabled={!report || report.isWritten || report.validRows === 0}
+          onClick={() => void upload(true)}
+        >
+          导入有效记录
+        </Button>
+      </Space>
+      {report && (
+        <>
+          <Typography.Text data-testid="attendance-import-summary">
+            共 {report.totalRows} 行，有效 {report.validRows} 行，有问题 {report.rejected.length} 行
+            {report.isWritten ? `；已导入 ${report.recorded} 条` : ''}
+          </Typography.Text>
+          {report.rejected.length > 0 && (
+            <Table
+              size="small"
+              rowKey="rowNumber"
+              pagination={false}
+              dataSource={report.rejected}
+              columns={[
+                { title: '行号', dataIndex: 'rowNumber' },
+                {
+                  title: '问题',
+                  dataIndex: 'reasons',
+                  render: (reasons: DeviceReport['rejected'][number]['reasons']) =>
+                    reasons.map((reason) => reason.message).join('；'),
+                },
+              ]}
+            />
+          )}
+        </>
+      )}
+    </Space>
+  );
+}
+
 function AttendanceTab({
   trainingClass,
   people,
@@ -563,7 +653,13 @@ function AttendanceTab({
   people: Map<number, string>;
 }) {
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ sessionIds: number[]; personIds: number[]; method: string }>();
+  const [form] = Form.useForm<{
+    sessionId: number;
+    personIds: number[];
+    signIn: Dayjs;
+    signOut: Dayjs;
+    method: string;
+  }>();
   const summary = useLoad(
     () => apiAll<AttendanceRow>(`/api/classes/${trainingClass.id}/attendance`),
     [trainingClass.id],
@@ -571,38 +667,32 @@ function AttendanceTab({
   const [progress, setProgress] = useState<number | null>(null);
   const sessions = trainingClass.sessions ?? [];
 
+  /** Records the times the operator saw (or read off a sign-in sheet) — never the schedule's. */
   const record = async () => {
     const values = await form.validateFields();
-    const chosen = sessions.filter((session) => values.sessionIds.includes(session.id));
-    const records = chosen.flatMap((session) =>
-      values.personIds.flatMap((personId) => [
-        {
-          sessionId: session.id,
-          personId,
-          event: 'sign_in' as const,
-          at: session.startsAt,
-          method: values.method,
-        },
-        {
-          sessionId: session.id,
-          personId,
-          event: 'sign_out' as const,
-          at: session.endsAt,
-          method: values.method,
-        },
-      ]),
-    );
+    const session = sessions.find((candidate) => candidate.id === values.sessionId);
+    if (!session) return;
+    const day = dayjs(session.startsAt).format('YYYY-MM-DD');
+    const at = (time: Dayjs) => dayjs(`${day}T${time.format('HH:mm')}:00+08:00`).toISOString();
+    const records = values.personIds.flatMap((personId) => [
+      {
+        sessionId: session.id,
+        personId,
+        event: 'sign_in' as const,
+        at: at(values.signIn),
+        method: values.method,
+      },
+      {
+        sessionId: session.id,
+        personId,
+        event: 'sign_out' as const,
+        at: at(values.signOut),
+        method: values.method,
+      },
+    ]);
     setProgress(10);
     try {
-      // Sent in slices so a large class shows progress; each slice is one audited transaction.
-      const slice = 500;
-      for (let start = 0; start < records.length; start += slice) {
-        await api(`/api/classes/${trainingClass.id}/attendance`, {
-          method: 'POST',
-          body: { records: records.slice(start, start + slice) },
-        });
-        setProgress(Math.round(((start + slice) / records.length) * 100));
-      }
+      await api(`/api/classes/${trainingClass.id}/attendance`, { method: 'POST', body: { records } });
       setProgress(100);
       message.success(`已记录 ${records.length} 条签到签退`);
       summary.reload();
@@ -614,17 +704,16 @@ function AttendanceTab({
 
   return (
     <Space direction="vertical" className="full-width">
-      <Form
-        form={form}
-        layout="vertical"
-        name="attendance"
-        initialValues={{ method: 'face', sessionIds: [], personIds: [] }}
-      >
+      <Alert
+        type="info"
+        showIcon
+        title="请录入学员实际的签到、签退时间，或导入签到设备导出的记录。签到签退须在课次时间前后允许的范围内，且不能晚于当前时间。"
+      />
+      <Form form={form} layout="vertical" name="attendance" initialValues={{ method: 'face', personIds: [] }}>
         <Row gutter={12}>
-          <Col xs={24} md={10}>
-            <Form.Item name="sessionIds" label="课次" rules={[{ required: true, message: '请选择课次' }]}>
+          <Col xs={24} md={8}>
+            <Form.Item name="sessionId" label="课次" rules={[{ required: true, message: '请选择课次' }]}>
               <Select
-                mode="multiple"
                 options={sessions.map((session) => ({
                   value: session.id,
                   label: `第${session.sessionNumber}次 ${dateTime(session.startsAt)}`,
@@ -632,7 +721,7 @@ function AttendanceTab({
               />
             </Form.Item>
           </Col>
-          <Col xs={24} md={10}>
+          <Col xs={24} md={8}>
             <Form.Item name="personIds" label="学员" rules={[{ required: true, message: '请选择学员' }]}>
               <Select
                 mode="multiple"
@@ -641,7 +730,25 @@ function AttendanceTab({
               />
             </Form.Item>
           </Col>
-          <Col xs={24} md={4}>
+          <Col xs={12} md={4}>
+            <Form.Item
+              name="signIn"
+              label="实际签到时间"
+              rules={[{ required: true, message: '请填写签到时间' }]}
+            >
+              <TimePicker format="HH:mm" minuteStep={1} />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={4}>
+            <Form.Item
+              name="signOut"
+              label="实际签退时间"
+              rules={[{ required: true, message: '请填写签退时间' }]}
+            >
+              <TimePicker format="HH:mm" minuteStep={1} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={6}>
             <Form.Item name="method" label="签到方式">
               <Select
                 options={[
@@ -656,19 +763,11 @@ function AttendanceTab({
             </Form.Item>
           </Col>
         </Row>
-        <Space>
-          <Button
-            onClick={() =>
-              form.setFieldsValue({ sessionIds: sessions.map((s) => s.id), personIds: [...people.keys()] })
-            }
-          >
-            全选
-          </Button>
-          <Button type="primary" onClick={() => void record()}>
-            按课表记录签到签退
-          </Button>
-        </Space>
+        <Button type="primary" onClick={() => void record()}>
+          记录实际签到签退
+        </Button>
       </Form>
+      <DeviceImport classId={trainingClass.id} onImported={() => summary.reload()} />
       {progress !== null && (
         <Progress percent={Math.min(progress, 100)} status={progress < 100 ? 'active' : 'success'} />
       )}

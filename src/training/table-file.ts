@@ -1,0 +1,54 @@
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { AppError } from '../shared/errors.ts';
+
+/**
+ * A cell as text. Excel stores date-times without a zone; ExcelJS hands them back as a Date whose
+ * UTC fields are the wall-clock fields, so they come out as `YYYY-MM-DD HH:mm:ss` (local time).
+ */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 19).replace('T', ' ');
+  if (typeof value === 'object') {
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('result' in value) return String(value.result ?? '');
+    if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  }
+  return String(value);
+}
+
+/** The first sheet of an xlsx file, or a csv file, as rows of text cells; the format follows the name. */
+export async function readTableFile(content: Buffer, fileName: string): Promise<string[][]> {
+  if (/\.xlsx$/i.test(fileName)) {
+    const workbook = new ExcelJS.Workbook();
+    try {
+      await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
+    } catch {
+      throw new AppError('VALIDATION_FAILED', '无法读取 xlsx 文件', [
+        { field: 'file', message: 'not a readable xlsx workbook' },
+      ]);
+    }
+    const sheet = workbook.worksheets[0];
+    if (!sheet) return [];
+    const table: string[][] = [];
+    sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+      const cells: string[] = [];
+      for (let column = 1; column <= sheet.columnCount; column += 1)
+        cells.push(cellText(row.getCell(column).value));
+      table[rowNumber - 1] = cells;
+    });
+    return Array.from(table, (cells) => cells ?? []);
+  }
+  if (/\.csv$/i.test(fileName)) {
+    try {
+      return parse(content, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+    } catch {
+      throw new AppError('VALIDATION_FAILED', '无法读取 csv 文件', [
+        { field: 'file', message: 'not a readable csv file' },
+      ]);
+    }
+  }
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', '文件须为 .xlsx 或 .csv', [
+    { field: 'file', message: `unsupported file ${fileName}` },
+  ]);
+}
