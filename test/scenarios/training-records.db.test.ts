@@ -291,7 +291,7 @@ describe('training records that cannot be faked: attendance, results, certificat
       [alice!.idNumber, '错名字', '1', '2021-05-13 08:00', '2021-05-13 12:00', ''],
       [bob!.idNumber, '', '9', '2021-05-13 08:00', '', ''],
       [bob!.idNumber, '', '1', '2021-05-13 12:00', '2021-05-13 08:00', ''],
-      [bob!.idNumber, '', '1', '2021-05-20 08:00', '', ''],
+      [alice!.idNumber, '', '2', '2021-05-20 08:00', '', ''],
       ['110101199001010000', '', '1', 'yesterday', '', '掌纹'],
     ]);
     const checked = await upload('device.csv', csv, 'text/csv');
