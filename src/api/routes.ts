@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { claimRoutes } from '../claims/claim.routes.ts';
 import { employmentRoutes } from '../claims/employment.routes.ts';
+import { bankRoutes } from '../ledger/bank.routes.ts';
 import { ledgerRoutes } from '../ledger/ledger.routes.ts';
 import { policyRoutes } from '../policy/policy.routes.ts';
 import { registryRoutes } from '../registry/registry.routes.ts';
@@ -24,4 +25,5 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   employmentRoutes,
   reportRoutes,
   supervisionRoutes,
+  bankRoutes,
 ];

@@ -205,9 +205,10 @@ async function replayedBatch(
 export async function importClaimBankResult(
   executor: Executor,
   context: AuditContext,
-  input: { batchId: number; csv: string; valueDate: string },
+  input: { batchId: number; csv?: string; file?: Buffer; valueDate: string; isPreview?: boolean },
 ) {
   const summary = await importBankResult(executor, context, input);
+  if (summary.isPreview) return summary;
   const batch = await getPaymentBatch(executor, input.batchId);
   const statusByClaim = new Map<number, Set<string>>();
   for (const disbursement of batch.disbursements) {

@@ -420,7 +420,8 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       config: { access: 'payment.order' },
       schema: {
         tags: ['claims'],
-        summary: '导入银行支付结果文件（CSV：disbursement_id,status,reason），更新申请为已支付或支付失败',
+        summary:
+          '导入银行支付结果文件（专户银行格式：xlsx/CSV/定长文本，GBK 或 UTF-8；isPreview 只预览不导入），更新申请为已支付或支付失败',
         params: {
           type: 'object',
           required: ['batchId'],
@@ -428,17 +429,37 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
         },
         body: {
           type: 'object',
-          required: ['csv', 'valueDate'],
+          required: ['valueDate'],
           additionalProperties: false,
-          properties: { csv: { type: 'string', minLength: 1, maxLength: 5_000_000 }, valueDate: DATE },
+          properties: {
+            csv: { type: 'string', minLength: 1, maxLength: 5_000_000 },
+            fileBase64: {
+              type: 'string',
+              minLength: 4,
+              maxLength: 14_000_000,
+              pattern: '^[A-Za-z0-9+/=\\s]+$',
+            },
+            valueDate: DATE,
+            isPreview: { type: 'boolean' },
+          },
+          oneOf: [{ required: ['csv'] }, { required: ['fileBase64'] }],
         },
       },
     },
     async (request) => {
       const { batchId } = request.params as { batchId: number };
-      const body = request.body as { csv: string; valueDate: string };
+      const { fileBase64, ...body } = request.body as {
+        csv?: string;
+        fileBase64?: string;
+        valueDate: string;
+        isPreview?: boolean;
+      };
       return inLedgerTransaction(db(), (trx) =>
-        importClaimBankResult(trx, request.auditContext, { batchId, ...body }),
+        importClaimBankResult(trx, request.auditContext, {
+          batchId,
+          ...body,
+          ...(fileBase64 ? { file: Buffer.from(fileBase64, 'base64') } : {}),
+        }),
       );
     },
   );

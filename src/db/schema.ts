@@ -1,5 +1,6 @@
 import type { AuthTables } from '../auth/auth.table.ts';
 import type { ClaimsTables } from '../claims/claims.table.ts';
+import type { BankSideTables } from '../ledger/bank.table.ts';
 import type { LedgerTables } from '../ledger/ledger.table.ts';
 import type { PolicyTables } from '../policy/policy.table.ts';
 import type { RegistryTables } from '../registry/registry.table.ts';
@@ -27,6 +28,7 @@ export interface Database
     LedgerTables,
     ClaimsTables,
     SupervisionTables,
-    ReportsTables {
+    ReportsTables,
+    BankSideTables {
   schema_migrations: SchemaMigrationsTable;
 }

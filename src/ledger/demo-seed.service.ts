@@ -1,6 +1,7 @@
 import { type AuditContext, SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import { provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { saveSpecialAccount } from './bank-profile.service.ts';
 import { computeAppropriation } from './funding.service.ts';
 import {
   type AccountKind,
@@ -134,5 +135,31 @@ export async function seedLedgerDemo(
     });
     if (!result.isReplay) posted += 1;
   }
+  await seedSpecialAccounts(executor, regionCodes, context);
   return posted;
+}
+
+/** A (fictitious) special account at province level for every demo province, generic bank layout. */
+async function seedSpecialAccounts(
+  executor: Executor,
+  regionCodes: readonly string[],
+  context: AuditContext,
+) {
+  for (const provinceCode of [...new Set(regionCodes.map(provinceOf))].sort()) {
+    const existing = await executor
+      .selectFrom('ledger_bank_account')
+      .select('region_code')
+      .where('province_code', '=', provinceCode)
+      .where('region_code', '=', provinceCode)
+      .executeTakeFirst();
+    if (existing) continue;
+    await saveSpecialAccount(executor, context, {
+      regionCode: provinceCode,
+      accountNumber: `${provinceCode.slice(0, 2)}0100000000${provinceCode}`,
+      accountName: `职业技能提升行动专账（演示）${provinceCode}`,
+      bankName: '演示银行省分行营业部',
+      bankCode: `10${provinceCode.slice(0, 2)}00000001`,
+      profileCode: 'generic',
+    });
+  }
 }

@@ -5,14 +5,9 @@ import { type AuditContext, SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import type { Principal } from '../auth/scope.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { seedDemo } from '../demo/demo.service.ts';
+import { instructionFile } from './bank-file.service.ts';
 import { computeAppropriation, decideFundRequest, requestFundMovement } from './funding.service.ts';
-import {
-  createPaymentBatch,
-  importBankResult,
-  type PayableItem,
-  paymentInstructionFile,
-  settleAdvance,
-} from './payment.service.ts';
+import { createPaymentBatch, importBankResult, type PayableItem, settleAdvance } from './payment.service.ts';
 import { importBankStatement, reconcileStatement } from './reconciliation.service.ts';
 import { recordRecoveryReceipt } from './recovery.service.ts';
 import { executionRate, ledgerTotals, trialBalance } from './report.service.ts';
@@ -270,10 +265,14 @@ describe('special-account ledger (services and database)', () => {
       }),
     );
     expect(again).toMatchObject({ id: batch.id, isReplay: true });
-    const csv = await paymentInstructionFile(database.db, batch.id);
-    expect(csv.trim().split('\n')).toHaveLength(3);
+    const file = await instructionFile(database.db, {
+      batchId: batch.id,
+      format: 'csv',
+      encoding: 'utf8bom',
+    });
+    const csv = file.content.subarray(3).toString('utf8');
     expect(csv).toContain(
-      `${batch.disbursements[0]!.reference},organisation,1,培训机构1,62220000001,150.00,15000`,
+      `1,62220000001,培训机构1,,,150.00,职业技能提升补贴,${batch.disbursements[0]!.reference}`,
     );
     const [first, second] = batch.disbursements;
     const result = await inLedgerTransaction(database.db, (trx) =>

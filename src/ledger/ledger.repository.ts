@@ -108,11 +108,12 @@ export async function closedPeriods(
   periods: readonly string[],
 ): Promise<string[]> {
   if (periods.length === 0) return [];
-  const rows = await executor
+  // Months close in order: every month up to the last closed one is closed.
+  const last = await executor
     .selectFrom('ledger_period_close')
-    .select('period')
+    .select((eb) => eb.fn.max('period').as('period'))
     .where('province_code', '=', provinceCode)
-    .where('period', 'in', periods)
-    .execute();
-  return rows.map((row) => row.period);
+    .executeTakeFirst();
+  const lastClosed = last?.period ?? null;
+  return lastClosed ? periods.filter((period) => period <= lastClosed).sort() : [];
 }

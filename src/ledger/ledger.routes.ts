@@ -10,13 +10,7 @@ import {
   requestFundMovement,
 } from './funding.service.ts';
 import * as schema from './ledger.schema.ts';
-import {
-  createPaymentBatch,
-  getPaymentBatch,
-  maskedBatch,
-  type PaymentBatchInput,
-  paymentInstructionFile,
-} from './payment.service.ts';
+import { createPaymentBatch, maskedBatch, type PaymentBatchInput } from './payment.service.ts';
 import { importBankStatement, reconcileStatement, type StatementMapping } from './reconciliation.service.ts';
 import { createRecoveryOrder, type RecoveryOrderInput, recordRecoveryReceipt } from './recovery.service.ts';
 import { accountStatement, executionRate, ledgerTotals, trialBalance } from './report.service.ts';
@@ -266,22 +260,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
-    '/api/ledger/payment-batches/:id/instruction-file',
-    {
-      config: { access: 'payment.order' },
-      schema: { tags, summary: '下载支付指令文件（CSV）', params: schema.idParams },
-    },
-    async (request, reply) => {
-      const batch = await getPaymentBatch(db(), request.params.id);
-      assertRegionScope(principalOf(request), batch.regionCode);
-      const csv = await paymentInstructionFile(db(), batch.id);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="payment-batch-${batch.id}.csv"`)
-        .send(csv);
-    },
-  );
+  // The instruction file and the result template are served by bank.routes.ts.
 
   // Bank results and advance settlements move claims on (paid, payment failed, settled), so they
   // are served by the claims domain: POST /api/claims/payments/:batchId/bank-result and

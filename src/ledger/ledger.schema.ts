@@ -91,6 +91,9 @@ const payee = {
     id,
     name: { type: 'string', minLength: 1, maxLength: 200 },
     bankAccount: { type: 'string', minLength: 4, maxLength: 64 },
+    bankName: { type: 'string', minLength: 2, maxLength: 100 },
+    /** 联行号 (CNAPS code), 12 digits. */
+    bankCode: { type: 'string', pattern: '^[0-9]{12}$' },
   },
 } as const;
 

@@ -53,6 +53,8 @@ export interface LedgerPeriodCloseTable {
   period: string;
   closed_by: number | null;
   closed_at: Generated<Date>;
+  /** The month's ledger figures at close (migration 20261205160000_bank_side.sql). */
+  figures: unknown | null;
 }
 
 export interface LedgerFundRequestTable {
@@ -97,6 +99,9 @@ export interface PaymentDisbursementTable {
   amount_fen: number;
   status: Generated<'ordered' | 'paid' | 'failed'>;
   failure_reason: string | null;
+  payee_bank_name: string | null;
+  /** 联行号 (CNAPS) of the payee's bank. */
+  payee_bank_code: string | null;
 }
 
 export interface PaymentItemTable {
@@ -123,6 +128,9 @@ export interface BankStatementTable {
   line_count: number;
   imported_by: number | null;
   imported_at: Generated<Date>;
+  profile_code: string | null;
+  opening_balance_fen: number | null;
+  closing_balance_fen: number | null;
 }
 
 export interface BankStatementLineTable {
@@ -134,6 +142,11 @@ export interface BankStatementLineTable {
   amount_fen: number;
   booking_date: string;
   raw: unknown;
+  /** debit = out of the special account (amount_fen > 0), credit = in (amount_fen < 0). */
+  direction: 'debit' | 'credit' | null;
+  counterparty_name: string | null;
+  summary: string | null;
+  balance_fen: number | null;
 }
 
 export interface RecoveryOrderTable {

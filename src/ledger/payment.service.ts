@@ -1,5 +1,3 @@
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
@@ -7,6 +5,8 @@ import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { decryptField, encryptField, maskBankAccount } from '../shared/crypto.ts';
 import { dataKeyring } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
+import { profileForRegion } from './bank-profile.service.ts';
+import { type ResultRow, readBankResultFile } from './bank-result.service.ts';
 import { createRecoveryOrder, type RecoveryOrder } from './recovery.service.ts';
 import {
   accountFor,
@@ -25,6 +25,9 @@ export interface Payee {
   id: number;
   name: string;
   bankAccount: string;
+  /** The payee's bank (开户行) and its 联行号, where known; printed on the instruction file. */
+  bankName?: string | null;
+  bankCode?: string | null;
 }
 
 /**
@@ -270,6 +273,8 @@ async function insertDisbursements(
         payee_id: group.payee.id,
         payee_name: group.payee.name,
         payee_bank_account: encryptField(dataKeyring(), BANK_ACCOUNT_CONTEXT, group.payee.bankAccount),
+        payee_bank_name: group.payee.bankName ?? null,
+        payee_bank_code: group.payee.bankCode ?? null,
         amount_fen: group.amountFen,
         failure_reason: null,
       })),
@@ -328,6 +333,8 @@ export async function getPaymentBatch(executor: Executor, batchId: number): Prom
         id: row.payee_id,
         name: row.payee_name,
         bankAccount: decryptField(dataKeyring(), BANK_ACCOUNT_CONTEXT, row.payee_bank_account),
+        bankName: row.payee_bank_name,
+        bankCode: row.payee_bank_code,
       },
       amountFen: row.amount_fen,
       status: row.status,
@@ -355,90 +362,77 @@ export function fenToYuan(fen: number): string {
   return `${sign}${Math.trunc(absolute / 100)}.${String(absolute % 100).padStart(2, '0')}`;
 }
 
-/** The payment instruction file (支付指令): one CSV line per payee, carrying the disbursement reference. */
-export async function paymentInstructionFile(executor: Executor, batchId: number): Promise<string> {
-  const batch = await getPaymentBatch(executor, batchId);
-  const records = batch.disbursements.map((disbursement) => ({
-    disbursement_id: disbursement.reference,
-    payee_type: disbursement.payee.type,
-    payee_id: disbursement.payee.id,
-    payee_name: disbursement.payee.name,
-    bank_account: disbursement.payee.bankAccount,
-    amount_yuan: fenToYuan(disbursement.amountFen),
-    amount_fen: disbursement.amountFen,
-    value_date: batch.valueDate,
-    purpose: `职业技能提升行动专账 批次${batch.id}`,
-  }));
-  return stringify(records, {
-    header: true,
-    columns: [
-      'disbursement_id',
-      'payee_type',
-      'payee_id',
-      'payee_name',
-      'bank_account',
-      'amount_yuan',
-      'amount_fen',
-      'value_date',
-      'purpose',
-    ],
-  });
-}
-
 export interface BankResultSummary {
+  profileCode: string;
+  /** Nothing was written: the rows as they would be imported. */
+  isPreview: boolean;
   paid: string[];
   failed: string[];
-  /** Lines naming an unknown disbursement or one no longer awaiting a result. */
+  /** References whose disbursement already had the row's outcome (the file was imported before). */
+  recorded: string[];
+  /** Rows naming no disbursement of the batch, or one no longer awaiting a result, with why. */
   ignored: { reference: string; reason: string }[];
+  /** Every data row of the file with its outcome. */
+  rows: ResultRow[];
 }
 
-const PAID = new Set(['paid', 'success', '成功', 'ok']);
-const FAILED = new Set(['failed', 'failure', '失败', 'returned', '退回']);
-
 /**
- * Imports the bank's result file (columns disbursement_id, status, reason): paid lines mark
- * the disbursement paid; failed lines post `payment_failure` (bank → payable) per item so the
- * money waits on the region's payable account, and the items become payable again.
+ * Imports the bank's result file for a batch in the layout of the paying account's bank profile
+ * (xlsx, CSV or fixed-column text; GBK or UTF-8): paid rows mark the disbursement paid; failed
+ * rows post `payment_failure` (bank → payable) per item so the money waits on the region's
+ * payable account, with the bank's reason. Every row is accounted for; a file of which no row
+ * belongs to the batch is refused with 422 BANK_FILE_UNMATCHED naming the rows. `isPreview`
+ * classifies the rows and writes nothing.
  */
 export async function importBankResult(
   executor: Executor,
   context: AuditContext,
-  input: { batchId: number; csv: string; valueDate: string },
+  input: { batchId: number; csv?: string; file?: Buffer; valueDate: string; isPreview?: boolean },
 ): Promise<BankResultSummary> {
   const batch = await getPaymentBatch(executor, input.batchId);
   if (context.actor) assertRegionScope(context.actor, batch.regionCode);
-  const records = parse(input.csv, {
-    columns: true,
-    skip_empty_lines: true,
-    trim: true,
-    bom: true,
-  }) as Record<string, string>[];
-  const summary: BankResultSummary = { paid: [], failed: [], ignored: [] };
-  const byReference = new Map(
-    batch.disbursements.map((disbursement) => [disbursement.reference, disbursement]),
+  const profile = await profileForRegion(executor, batch.regionCode);
+  const content = input.file ?? Buffer.from(input.csv ?? '', 'utf8');
+  const rows = await readBankResultFile(
+    content,
+    profile,
+    batch.disbursements.map((disbursement) => ({
+      reference: disbursement.reference,
+      disbursementId: disbursement.id,
+      amountFen: disbursement.amountFen,
+      status: disbursement.status,
+    })),
   );
-  for (const record of records) {
-    const reference = record.disbursement_id ?? '';
-    const status = (record.status ?? '').toLowerCase();
-    const disbursement = byReference.get(reference);
-    if (!disbursement) summary.ignored.push({ reference, reason: 'not in this batch' });
-    else if (disbursement.status !== 'ordered')
-      summary.ignored.push({ reference, reason: `already ${disbursement.status}` });
-    else if (PAID.has(status)) {
+  const summary: BankResultSummary = {
+    profileCode: profile.code,
+    isPreview: input.isPreview === true,
+    paid: rows.filter((row) => row.outcome === 'paid').map((row) => row.reference),
+    failed: rows.filter((row) => row.outcome === 'failed').map((row) => row.reference),
+    recorded: rows.filter((row) => row.outcome === 'recorded').map((row) => row.reference),
+    ignored: rows
+      .filter((row) => row.outcome === 'unmatched')
+      .map((row) => ({ reference: row.reference, reason: row.reason ?? '' })),
+    rows,
+  };
+  if (summary.isPreview) return summary;
+  const byId = new Map(batch.disbursements.map((disbursement) => [disbursement.id, disbursement]));
+  for (const row of rows) {
+    const disbursement = row.disbursementId === null ? undefined : byId.get(row.disbursementId);
+    if (!disbursement) continue;
+    if (row.outcome === 'paid')
       await markDisbursement(executor, batch.provinceCode, disbursement.id, 'paid', null);
-      summary.paid.push(reference);
-    } else if (FAILED.has(status)) {
+    if (row.outcome === 'failed') {
       await postPaymentFailure(executor, context, batch, disbursement, input.valueDate);
-      await markDisbursement(executor, batch.provinceCode, disbursement.id, 'failed', record.reason ?? null);
-      summary.failed.push(reference);
-    } else summary.ignored.push({ reference, reason: `unknown status ${record.status}` });
+      await markDisbursement(executor, batch.provinceCode, disbursement.id, 'failed', row.reason);
+    }
   }
+  const { rows: _rows, ...audited } = summary;
   await recordAudit(executor, context, {
     action: 'payment.bank_result.import',
     objectType: 'payment_batch',
     objectId: batch.id,
     provinceCode: batch.provinceCode,
-    after: summary,
+    after: audited,
   });
   return summary;
 }

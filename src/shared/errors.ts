@@ -52,6 +52,12 @@ export const ERROR_STATUS = {
   SAME_USER_APPROVAL: 403,
   /** A suspended, blacklisted or revoked organisation may not act (registry standing.service). */
   ORGANISATION_SANCTIONED: 409,
+  /** Ledger: a bank result file in which no row belongs to the batch (details name each row). */
+  BANK_FILE_UNMATCHED: 422,
+  /** Ledger: the region has no special account (专户) registered at a bank. */
+  BANK_ACCOUNT_MISSING: 409,
+  /** Ledger period close: a check of the close checklist fails (details name each). */
+  PERIOD_CLOSE_REFUSED: 409,
   /** The database is not reachable. */
   DATABASE_UNAVAILABLE: 503,
   /** A broken invariant: a bug, never a user error. */
