@@ -93,6 +93,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'POST /api/ledger/transfers/:id/reversal': 'ledgerTransfer',
   'POST /api/ledger/fund-requests/:id/decision': 'fundRequest',
   'GET /api/ledger/payment-batches/:id/instruction-file': 'paymentBatch',
+  'GET /api/ledger/payment-batches/:id/result-template': 'paymentBatch',
   'POST /api/ledger/recovery-orders/:id/receipts': 'recoveryOrder',
   'GET /api/ledger/statements/:id/reconciliation': 'bankStatement',
   'GET /api/claims/:id/materials': 'claimDraft',
