@@ -18,6 +18,7 @@ import { AppError } from '../shared/errors.ts';
 import type { AppDeps } from './context.ts';
 import { handleError } from './error-handler.ts';
 import { domainRoutes } from './routes.ts';
+import { hardenRouteSchema, refusingUnstorableValues } from './schema-hardening.ts';
 import './context.ts';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -89,7 +90,14 @@ function loggerOptions(deps: AppDeps, options: BuildOptions) {
 function createValidators() {
   // Bodies are validated strictly (no coercion, unknown fields refused by the schemas);
   // query strings and path parameters arrive as text and are coerced to their types.
-  const options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  // strictNumbers: a coerced `Infinity` or `NaN` is not a number (issue 18).
+  const options = {
+    allErrors: true,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+    strictNumbers: true,
+  } as const;
   const strict = addFormats.default(new Ajv.default({ ...options, coerceTypes: false }));
   const coercing = addFormats.default(new Ajv.default({ ...options, coerceTypes: 'array' }));
   return { strict, coercing };
@@ -150,7 +158,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   const validators = createValidators();
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? validators.strict : validators.coercing).compile(schema),
+    refusingUnstorableValues((httpPart === 'body' ? validators.strict : validators.coercing).compile(schema)),
   );
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
@@ -173,6 +181,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     const access = route.config?.access;
     if (!access) throw new Error(`route ${route.method} ${route.url} declares no config.access`);
     if (!route.schema) throw new Error(`route ${route.method} ${route.url} declares no schema`);
+    // Bounds every integer and date of the request schemas (also in the OpenAPI document).
+    hardenRouteSchema(route.schema);
     const body = route.schema.body as { type?: unknown; additionalProperties?: unknown } | undefined;
     if (body?.type === 'object' && body.additionalProperties !== false) {
       throw new Error(`route ${route.method} ${route.url}: body schema must set additionalProperties: false`);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../auth/audit.service.ts';
 import { maskPiiText } from '../shared/crypto.ts';
+import { csvAppError } from '../shared/csv.ts';
 import { AppError, type ErrorDetail } from '../shared/errors.ts';
 
 interface AjvIssue {
@@ -71,6 +72,17 @@ function isWriteCollision(error: FastifyError): boolean {
   return code === '23505' || code === '40001' || code === '40P01';
 }
 
+/**
+ * The database refused a value (SQLSTATE class 22, data exception: out of range, invalid text or
+ * datetime, a character it cannot store). The schemas bound every value (schema-hardening.ts),
+ * so this is the backstop: the statement failed and its transaction rolled back, nothing was
+ * written, and the caller sent a value the database cannot hold — a 400, not a 500.
+ */
+function isDataException(error: FastifyError): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
 export function toAppError(error: FastifyError): AppError {
   if (error instanceof AppError) return error;
   if (error.validation) {
@@ -99,6 +111,14 @@ export function toAppError(error: FastifyError): AppError {
   if (isWriteCollision(error)) {
     return new AppError('CONFLICT', '数据正被他人同时修改，本次未保存，请重试', [
       { field: 'request', message: 'collided with a concurrent write; nothing was saved, retry' },
+    ]);
+  }
+  // A CSV parsed without parseCsv: still the sender's error, named by its line.
+  const csvError = csvAppError(error, '上传的 CSV 文件');
+  if (csvError instanceof AppError) return csvError;
+  if (isDataException(error)) {
+    return new AppError('INVALID_REQUEST', '请求中的某个值超出系统可存储的范围', [
+      { field: 'request', message: 'a value is out of the range or character set the database accepts' },
     ]);
   }
   return new AppError('INTERNAL_ERROR', '服务器内部错误，已记录，请联系管理员', [], 500);
@@ -141,7 +161,7 @@ export async function handleError(
   reply: FastifyReply,
 ): Promise<void> {
   const appError = toAppError(error);
-  if (appError.statusCode >= 500) {
+  if (appError.statusCode >= 500 || isDataException(error)) {
     request.log.error({ err: error }, 'request failed');
   } else if (isWriteCollision(error)) {
     request.log.warn({ err: error }, 'request collided with a concurrent write');

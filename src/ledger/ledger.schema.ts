@@ -1,7 +1,8 @@
+import { DATE_SCHEMA } from '../shared/schemas.ts';
 import { SUB_ACCOUNTS } from './transfer.service.ts';
 
 /** JSON schemas of the ledger routes (bodies refuse unknown fields). */
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const date = DATE_SCHEMA;
 const region = { type: 'string', pattern: '^\\d{6}$' } as const;
 const idempotencyId = { type: 'string', minLength: 1, maxLength: 100 } as const;
 const fen = { type: 'integer', minimum: 1, maximum: 9_000_000_000_000_000 } as const;

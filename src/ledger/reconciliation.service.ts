@@ -1,9 +1,10 @@
-import { parse } from 'csv-parse/sync';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { sha256Hex } from '../shared/canonical-json.ts';
+import { parseCsv } from '../shared/csv.ts';
 import { AppError } from '../shared/errors.ts';
+import { isCalendarDate, MAX_AMOUNT_FEN } from '../shared/schemas.ts';
 import { disbursementReference } from './payment.service.ts';
 
 /** Which CSV column holds what; banks differ, so it is configured per import. */
@@ -83,19 +84,27 @@ export function parseAmountFen(text: string, unit: 'yuan' | 'fen'): number {
   const cleaned = text.replace(/[,\s¥￥]/g, '');
   if (unit === 'fen') {
     if (!/^-?\d+$/.test(cleaned)) throw new Error(`not an amount in fen: "${text}"`);
-    return Number(cleaned);
+    return boundedFen(Number(cleaned), text);
   }
   const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(cleaned);
   if (!match) throw new Error(`not an amount in yuan: "${text}"`);
   const fen = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
-  return match[1] === '-' ? -fen : fen;
+  return boundedFen(match[1] === '-' ? -fen : fen, text);
+}
+
+/** An amount beyond MAX_AMOUNT_FEN is no bank's booking but a corrupt or hostile file. */
+function boundedFen(fen: number, text: string): number {
+  if (Math.abs(fen) > MAX_AMOUNT_FEN) throw new Error(`amount out of range: "${text}"`);
+  return fen;
 }
 
 /** 'YYYY-MM-DD', 'YYYY/MM/DD' or 'YYYYMMDD' → 'YYYY-MM-DD'. */
 export function parseBookingDate(text: string): string {
   const match = /^(\d{4})[-/]?(\d{2})[-/]?(\d{2})$/.exec(text.trim());
-  if (!match) throw new Error(`not a date: "${text}"`);
-  return `${match[1]}-${match[2]}-${match[3]}`;
+  const date = match ? `${match[1]}-${match[2]}-${match[3]}` : '';
+  // 2021-13-45 has the shape of a date but is none (issue 18).
+  if (!isCalendarDate(date)) throw new Error(`not a date: "${text}"`);
+  return date;
 }
 
 function dayDifference(a: string, b: string): number {
@@ -270,13 +279,11 @@ export async function importBankStatement(
     .where('file_hash', '=', fileHash)
     .executeTakeFirst();
   if (existing) return { statementId: existing.id, lineCount: existing.line_count, isReplay: true };
-  const records = parse(input.csv, {
-    columns: true,
-    skip_empty_lines: true,
-    trim: true,
-    bom: true,
-    delimiter: mapping.delimiter ?? ',',
-  }) as Record<string, string>[];
+  const records = parseCsv(
+    input.csv,
+    { columns: true, skip_empty_lines: true, trim: true, bom: true, delimiter: mapping.delimiter ?? ',' },
+    '银行对账单',
+  );
   const lines = records.map((record, index) => {
     const field = (name: keyof StatementMapping) => {
       const value = record[mapping[name] as string];

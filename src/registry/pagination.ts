@@ -1,3 +1,5 @@
+import { PAGE_QUERY_SCHEMA_PROPERTIES } from '../shared/schemas.ts';
+
 /** One page of a list: `{ items, total, page, pageSize }` (docs/CONVENTIONS.md). */
 export interface Page<T> {
   items: T[];
@@ -12,10 +14,7 @@ export interface PageRequest {
 }
 
 /** JSON-schema properties every list endpoint accepts in its query string. */
-export const PAGE_QUERY_PROPERTIES = {
-  page: { type: 'integer', minimum: 1, default: 1 },
-  pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-} as const;
+export const PAGE_QUERY_PROPERTIES = PAGE_QUERY_SCHEMA_PROPERTIES;
 
 /** A query-string filter schema with its meaning, for the OpenAPI document. */
 export function described<T extends object>(schema: T, description: string): T & { description: string } {

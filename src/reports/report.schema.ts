@@ -1,7 +1,8 @@
+import { DATE_SCHEMA } from '../shared/schemas.ts';
 import { DRILLDOWN_DIMENSIONS } from './report.repository.ts';
 
 /** JSON schemas of the report routes (bodies refuse unknown fields). */
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const date = DATE_SCHEMA;
 const region = { type: 'string', pattern: '^\\d{6}$' } as const;
 const year = { type: 'integer', minimum: 2000, maximum: 2100 } as const;
 const quarter = { type: 'integer', minimum: 1, maximum: 4 } as const;

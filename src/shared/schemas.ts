@@ -1,0 +1,60 @@
+/**
+ * JSON-schema pieces every route shares (issue 18): ids, money, dates and paging, each bounded
+ * so that no value a schema accepts can overflow the database's types. `hardenRouteSchema`
+ * (src/api/schema-hardening.ts) applies the same bounds to any route that forgot them.
+ */
+
+/** The largest id or integer a request may name: ids are `bigint` and read back as safe JS numbers. */
+export const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The largest amount of money (fen) a request may carry when its schema sets none: 1000亿元,
+ * far above any single payment or budget of the programme, far below what a sum of them could
+ * overflow.
+ */
+export const MAX_AMOUNT_FEN = 10_000_000_000_000;
+
+/** The largest page number a list accepts (its offset stays a safe integer). */
+export const MAX_PAGE = 1_000_000;
+
+/** An object id (path, query or body). */
+export const ID_SCHEMA = { type: 'integer', minimum: 1, maximum: MAX_INTEGER } as const;
+
+/** Path parameters `{ id }`. */
+export const ID_PARAMS_SCHEMA = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: ID_SCHEMA },
+} as const;
+
+/** Money in integer fen, zero allowed. */
+export const AMOUNT_FEN_SCHEMA = { type: 'integer', minimum: 0, maximum: MAX_AMOUNT_FEN } as const;
+
+/**
+ * A calendar date `YYYY-MM-DD` (the one shared format): ajv-formats' `date` checks the calendar,
+ * so 2021-02-30 and 2021-13-45 are refused, 2020-02-29 accepted.
+ */
+export const DATE_SCHEMA = { type: 'string', format: 'date' } as const;
+
+/** Query properties of every list: `page` (1-based) and `pageSize` (≤ 100). */
+export const PAGE_QUERY_SCHEMA_PROPERTIES = {
+  page: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 },
+  pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+} as const;
+
+/** A NUL character or a UTF-16 surrogate without its pair: text no column can store faithfully. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when the text holds a NUL or a lone surrogate. */
+export function isUnstorableText(text: string): boolean {
+  return text.includes('\u0000') || LONE_SURROGATE.test(text);
+}
+
+/** True for a real calendar day written `YYYY-MM-DD` (2020-02-29 yes, 2021-02-30 and 2021-13-45 no). */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
