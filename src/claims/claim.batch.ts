@@ -298,7 +298,14 @@ function payeeOf(line: Pick<PendingLine, 'personId' | 'payeeIds'>, decision: Eva
 
 function deniedByRace(decision: EvaluateResponse, code: DenialCode): EvaluateResponse {
   const denial: Denial = { code, message: '该资格已被同时提交的另一笔申请占用' };
-  return { ...decision, eligible: false, amountFen: 0, lines: [], denials: [...decision.denials, denial] };
+  return {
+    ...decision,
+    eligible: false,
+    amountFen: 0,
+    lines: [],
+    denials: [...decision.denials, denial],
+    outcome: 'not_eligible',
+  };
 }
 
 function historyEntryOf(line: PendingLine): HistoryEntry {

@@ -332,7 +332,14 @@ async function refreshTotals(executor: Executor, claimId: number): Promise<void>
 /** A denial the engine did not give but the database did: another claim holds the entitlement. */
 function deniedByRace(decision: EvaluateResponse, code: DenialCode): EvaluateResponse {
   const denial: Denial = { code, message: '该资格已被同时提交的另一笔申请占用' };
-  return { ...decision, eligible: false, amountFen: 0, lines: [], denials: [...decision.denials, denial] };
+  return {
+    ...decision,
+    eligible: false,
+    amountFen: 0,
+    lines: [],
+    denials: [...decision.denials, denial],
+    outcome: 'not_eligible',
+  };
 }
 
 /**

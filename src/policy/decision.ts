@@ -9,6 +9,8 @@ import type {
   Payee,
   SubsidyKind,
 } from './evaluate.types.ts';
+import { outcomeOf } from './evaluate.types.ts';
+import { fieldLabel, whereToFind } from './labels.ts';
 import type { ResolvedParameters } from './parameter.loader.ts';
 import type { ResolvedParameter } from './parameter.types.ts';
 
@@ -97,7 +99,7 @@ export class Decision {
   missing(field: string, citation?: Citation): void {
     const denial: Denial = {
       code: 'MISSING_INPUT',
-      message: `缺少 ${field}（the rule needs this fact）`,
+      message: `缺少“${fieldLabel(field)}”，该项规定需要这一信息才能测算。${whereToFind(field)}。`,
       field,
     };
     if (citation) denial.citation = citation;
@@ -112,7 +114,7 @@ export class Decision {
     const parameter = this.param(key);
     this.denials.push({
       code: 'MISSING_INPUT',
-      message: `${what}由地方或其他文件确定，本文件未规定；请先发布参数 ${parameter.id}`,
+      message: `${what}由地方或其他文件确定，本文件未规定；须由主管部门发布后才能测算，请向当地人力资源社会保障部门咨询`,
       field: `parameters.${parameter.id}`,
       citation: parameter.citation,
     });
@@ -133,7 +135,7 @@ export class Decision {
   /** Builds the response; a denied decision pays nothing and shows no amount lines. */
   finish(): EvaluateResponse {
     if (this.denials.length === 0 && this.lines.length === 0) {
-      this.deny('POLICY_NOT_IN_FORCE', '没有规则得出补贴金额 (no rule produced an amount)');
+      this.deny('POLICY_NOT_IN_FORCE', '本文件没有可据以计算该项补贴金额的规定');
     }
     const eligible = this.denials.length === 0;
     let amountFen = 0;
@@ -147,6 +149,7 @@ export class Decision {
       lines: eligible ? this.lines : [],
       denials: this.denials,
       warnings: this.warnings,
+      outcome: outcomeOf(this.denials),
       parameterVersions: this.used.map((parameter) => ({
         id: parameter.id,
         effectiveFrom: parameter.effectiveFrom,

@@ -10,6 +10,7 @@ import {
   MODES,
   SUBSIDY_KINDS,
 } from './evaluate.types.ts';
+import { fieldLabel } from './labels.ts';
 
 /** An ISO calendar date; the `date` format additionally refuses 2021-02-30 and friends. */
 const isoDate = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', format: 'date' } as const;
@@ -143,7 +144,7 @@ function checkDateOrder(request: EvaluateRequest): FieldProblem[] {
   });
   for (const [path, pair] of pairs) {
     if (pair?.start !== undefined && pair.end !== undefined && pair.end < pair.start) {
-      problems.push({ field: `${path}.end`, message: 'must not be before start' });
+      problems.push({ field: `${path}.end`, message: `${fieldLabel(`${path}.end`)}不能早于开始日期` });
     }
   }
   return problems;
@@ -166,25 +167,46 @@ function describeError(error: ErrorObject, input: unknown): FieldProblem {
   const base = pointerToPath(error.instancePath);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required') {
-    return { field: joinPath(base, String(params.missingProperty)), message: 'is required' };
+    const field = joinPath(base, String(params.missingProperty));
+    return { field, message: `缺少必填项“${fieldLabel(field)}”` };
   }
   if (error.keyword === 'additionalProperty' || error.keyword === 'additionalProperties') {
-    return { field: joinPath(base, String(params.additionalProperty)), message: 'is not a known field' };
+    return { field: joinPath(base, String(params.additionalProperty)), message: '不是本接口规定的字段' };
   }
   if (error.keyword === 'enum') {
     return {
       field: base || '(root)',
-      message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`,
+      message: `“${fieldLabel(base)}”的取值不在规定的代码范围内（可选代码见词汇表）`,
     };
   }
   if (error.keyword === 'format') {
-    return { field: base, message: 'must be a real calendar date YYYY-MM-DD' };
+    return {
+      field: base,
+      message: `“${fieldLabel(base)}”须为真实的日历日期，格式为年-月-日（如2021-06-15）`,
+    };
   }
   if (base === '' && (input === null || typeof input !== 'object' || Array.isArray(input))) {
-    return { field: '(root)', message: 'must be a JSON object' };
+    return { field: '(root)', message: '请求须为一个对象' };
   }
-  return { field: base || '(root)', message: error.message ?? 'is invalid' };
+  return {
+    field: base || '(root)',
+    message: KEYWORD_MESSAGES[error.keyword] ?? `“${fieldLabel(base)}”的取值不符合规定`,
+  };
 }
+
+/** Plain-Chinese reasons for the schema keywords a request can break. */
+const KEYWORD_MESSAGES: Record<string, string> = {
+  type: '类型不正确（如应为数字、文字、是否或列表）',
+  minimum: '数值小于允许的最小值',
+  maximum: '数值大于允许的最大值',
+  minLength: '内容不能为空',
+  maxLength: '内容过长',
+  maxItems: '列表项目过多',
+  minItems: '列表不能为空',
+  uniqueItems: '列表中有重复的项目',
+  pattern: '格式不正确',
+  multipleOf: '数值须为整数',
+};
 
 /** `/person/groups/1` → `person.groups[1]`. */
 function pointerToPath(pointer: string): string {

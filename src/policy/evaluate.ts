@@ -1,3 +1,4 @@
+import { SUBSIDY_KIND_LABELS } from '../shared/vocabulary.ts';
 import { DEFAULT_PAYEE, Decision } from './decision.ts';
 import type { EvaluateRequest, EvaluateResponse } from './evaluate.types.ts';
 import { POLICY_PACKS, type PolicyPack, resolvePack } from './packs/index.ts';
@@ -51,6 +52,7 @@ function noPolicy(
     denials: [{ code: 'POLICY_NOT_IN_FORCE', message, ...(pack ? { citation: pack.periodCitation } : {}) }],
     warnings: [],
     parameterVersions: [],
+    outcome: 'not_eligible',
   };
 }
 
@@ -67,7 +69,8 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
     return noPolicy(request, pack.id, `${pack.document}的适用期间为${period}，${request.date}不在其内`, pack);
   }
   const evaluator = pack.evaluators[request.subsidy];
-  if (!evaluator) return noPolicy(request, pack.id, `${pack.document}未规定 ${request.subsidy} 补贴`, pack);
+  if (!evaluator)
+    return noPolicy(request, pack.id, `${pack.document}未规定${SUBSIDY_KIND_LABELS[request.subsidy]}`, pack);
   const decision = new Decision(request, pack.id, timelineFor(pack, options.overrides).at(request.date));
   for (const check of pack.preChecks) check(decision);
   checkAdvanceMode(decision);

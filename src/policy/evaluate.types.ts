@@ -178,4 +178,22 @@ export interface EvaluateResponse {
   denials: Denial[];
   warnings: string[];
   parameterVersions: ParameterVersionUsed[];
+  /**
+   * Added field: how a person should read the answer. `eligible`: due as computed;
+   * `not_eligible`: refused; `missing_input`: nothing refused yet, a fact is missing (see the
+   * MISSING_INPUT denials); `other_policy`: decided under another or an earlier document
+   * (OTHER_POLICY_APPLIES) — not a refusal.
+   */
+  outcome: EvaluationOutcome;
+}
+
+export const OUTCOMES = ['eligible', 'not_eligible', 'missing_input', 'other_policy'] as const;
+export type EvaluationOutcome = (typeof OUTCOMES)[number];
+
+/** The outcome a set of denials means (see `EvaluateResponse.outcome`). */
+export function outcomeOf(denials: readonly Denial[]): EvaluationOutcome {
+  if (denials.length === 0) return 'eligible';
+  if (denials.some((denial) => denial.code === 'OTHER_POLICY_APPLIES')) return 'other_policy';
+  if (denials.every((denial) => denial.code === 'MISSING_INPUT')) return 'missing_input';
+  return 'not_eligible';
 }

@@ -45,7 +45,7 @@ export function parseRequests(text: string): { requests: EvaluateRequest[]; isAr
       for (const detail of result.details)
         details.push({ ...detail, field: isArray ? `[${index}].${detail.field}` : detail.field });
   });
-  if (details.length > 0) return invalid('请求不符合 evaluate v1 契约', details);
+  if (details.length > 0) return invalid('请求不符合补贴测算接口（第1版）的规定', details);
   return { requests, isArray };
 }
 
@@ -115,7 +115,11 @@ export function evaluateNdjsonLine(
       ok: false,
       output: JSON.stringify({
         line: lineNumber,
-        error: { code: 'INVALID_REQUEST', message: '请求不符合 evaluate v1 契约', details: result.details },
+        error: {
+          code: 'INVALID_REQUEST',
+          message: '请求不符合补贴测算接口（第1版）的规定',
+          details: result.details,
+        },
       }),
     };
   return { ok: true, output: JSON.stringify(evaluate(result.value, { overrides })) };

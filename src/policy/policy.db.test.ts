@@ -177,7 +177,7 @@ describe('HTTP', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.details).toEqual([
-      { field: 'training.end', message: 'must not be before start' },
+      { field: 'training.end', message: '培训结束日期不能早于开始日期' },
     ]);
   });
 

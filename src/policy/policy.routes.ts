@@ -53,7 +53,7 @@ function checkedRequest(body: unknown, prefix = ''): EvaluateRequest {
   const result = validateEvaluateRequest(body);
   if (result.ok) return result.value;
   const details = result.details.map((detail) => ({ ...detail, field: `${prefix}${detail.field}` }));
-  throw new AppError('INVALID_REQUEST', '请求不符合 evaluate v1 契约', details);
+  throw new AppError('INVALID_REQUEST', '请求不符合补贴测算接口（第1版）的规定', details);
 }
 
 /** The v1 evaluate API, policy packs, parameter versions and simulation. */

@@ -1,3 +1,4 @@
+import { SUBSIDY_KIND_LABELS } from '../../shared/vocabulary.ts';
 import { type Decision, yuan } from '../decision.ts';
 import type { Citation } from '../evaluate.types.ts';
 import {
@@ -28,7 +29,7 @@ export function payTrainingAmount(
     return;
   }
   if (!decision.has('advance.maxSharePercent')) {
-    decision.deny('POLICY_NOT_IN_FORCE', '本文件未规定先行拨付（预拨）培训补贴，请按 mode "full" 申请');
+    decision.deny('POLICY_NOT_IN_FORCE', '本文件未规定先行拨付（预拨）培训补贴，请按全额（培训结束后）申请');
     return;
   }
   const advanceCitation = decision.citation('advance.maxSharePercent');
@@ -66,11 +67,11 @@ function isAdvanceAllowed(decision: Decision): boolean {
 export function checkAdvanceMode(decision: Decision): void {
   if (decision.request.mode !== 'advance') return;
   if (!decision.has('advance.maxSharePercent')) {
-    decision.deny('POLICY_NOT_IN_FORCE', '本文件未规定先行拨付（预拨）培训补贴，请按 mode "full" 申请');
+    decision.deny('POLICY_NOT_IN_FORCE', '本文件未规定先行拨付（预拨）培训补贴，请按全额（培训结束后）申请');
   } else if (!decision.list('advance.allowedKinds').includes(decision.request.subsidy)) {
     decision.deny(
       'ADVANCE_NOT_ALLOWED',
-      `${decision.request.subsidy} 不适用先行拨付`,
+      `${SUBSIDY_KIND_LABELS[decision.request.subsidy]}不适用先行拨付`,
       decision.citation('advance.allowedKinds'),
     );
   }

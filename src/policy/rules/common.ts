@@ -1,5 +1,5 @@
 import { GROUP_LABELS } from '../../shared/vocabulary.ts';
-import type { Decision } from '../decision.ts';
+import { type Decision, levelLabel } from '../decision.ts';
 import type { GroupCode, HistoryEntry, SubsidyKind } from '../evaluate.types.ts';
 
 /**
@@ -70,7 +70,7 @@ export function checkSameOccupationLevel(decision: Decision): void {
   if (repeated) {
     decision.deny(
       'DUPLICATE_OCCUPATION_LEVEL',
-      `同一职业（${occupationCode}）同一等级（${level}）已享受过培训补贴`,
+      `同一职业（${occupationCode}）同一等级（${levelLabel(level)}）已享受过培训补贴`,
       citation,
     );
   }

@@ -1,3 +1,4 @@
+import { CERTIFICATE_TYPE_LABELS } from '../../shared/vocabulary.ts';
 import { type Decision, levelLabel, yuan } from '../decision.ts';
 import type { Citation, GroupCode, Level } from '../evaluate.types.ts';
 import { payTrainingAmount } from './catalog-training.ts';
@@ -56,7 +57,11 @@ function requireAcceptedCertificate(decision: Decision, key: string): void {
     return;
   }
   if (!decision.list(key).includes(type)) {
-    decision.deny('REQUIRED_CERTIFICATE_MISSING', `证书类型 ${type} 不能作为该项培训补贴的凭证`, citation);
+    decision.deny(
+      'REQUIRED_CERTIFICATE_MISSING',
+      `${CERTIFICATE_TYPE_LABELS[type]}不能作为该项培训补贴的凭证`,
+      citation,
+    );
   }
 }
 
@@ -189,7 +194,11 @@ function evaluateOutOfCatalog(decision: Decision): void {
   }
   const key = OUT_OF_CATALOG_KEYS[level];
   if (!key) {
-    decision.deny('NOT_IN_CATALOG', `困难企业目录外工种补贴只设初、中、高级工（${level}）`, citation);
+    decision.deny(
+      'NOT_IN_CATALOG',
+      `困难企业目录外工种补贴只设初、中、高级工，不含${levelLabel(level)}`,
+      citation,
+    );
     return;
   }
   if (decision.isDenied) return;

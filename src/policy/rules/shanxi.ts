@@ -1,3 +1,4 @@
+import { CERTIFICATE_TYPE_LABELS } from '../../shared/vocabulary.ts';
 import { type Decision, levelLabel, yuan } from '../decision.ts';
 import type { CertificateFacts } from '../evaluate.types.ts';
 import { payTrainingAmount } from './catalog-training.ts';
@@ -24,7 +25,7 @@ export function evaluateShanxiCertificate(decision: Decision): void {
   decision.line(
     'certificate',
     amountFen,
-    `取证补贴 ${certificate.type} ${levelLabel(certificate.level)} ${yuan(amountFen)}`,
+    `取证补贴 ${CERTIFICATE_TYPE_LABELS[certificate.type]} ${levelLabel(certificate.level)} ${yuan(amountFen)}`,
     decision.citation(key),
   );
 }
