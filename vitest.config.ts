@@ -12,6 +12,7 @@ export default defineConfig({
     // Two cores: more workers only make PGlite instances fight for CPU.
     maxWorkers: 2,
     // Fails the run when any test app let an unmasked ID number or phone out (issue 7).
-    globalSetup: ['test/support/pii-scan.global.ts'],
+    // One migrated database the test databases are copied from (test/support/database.ts).
+    globalSetup: ['test/support/pii-scan.global.ts', 'test/support/template.global.ts'],
   },
 });

@@ -19,6 +19,7 @@ const BENCHMARKS = {
   api: ['bench/api.ts', {}, {}],
   report: ['bench/report.ts', {}, { BENCH_LINES: '2000' }],
   sweep: ['bench/sweep.ts', {}, {}],
+  cli: ['bench/cli.ts', {}, {}],
 };
 
 function run(name) {

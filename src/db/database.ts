@@ -19,6 +19,8 @@ export interface DatabaseHandle {
   runScript(executor: Executor, script: string): Promise<void>;
   /** Checks that the database answers, within the timeout. */
   ping(timeoutMs?: number): Promise<void>;
+  /** PGlite only: the data directory as a tarball, to start another database from (`loadDataDir`). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PGlite only: start from this dump of a data directory (`dumpDataDir`), e.g. the tests' migrated template. */
+  loadDataDir?: Blob | undefined;
 }
 
 const INT8 = 20;
@@ -53,13 +57,19 @@ const identity = (value: string): string => value;
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPglite(options.dataDir);
+    : openPglite(options.dataDir, options.loadDataDir);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+async function openPglite(
+  dataDir: string | undefined,
+  loadDataDir: Blob | undefined,
+): Promise<DatabaseHandle> {
   const isMemory = dataDir === undefined || dataDir.startsWith('memory://');
   if (!isMemory) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(isMemory ? undefined : dataDir);
+  const pglite = new PGlite({
+    ...(isMemory ? {} : { dataDir }),
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
   await pglite.waitReady;
   const db = new Kysely<Database>({
     dialect: new PgliteDialect(pglite, { [INT8]: parseInt8, [NUMERIC]: identity, [DATE]: identity }),
@@ -73,6 +83,9 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
     },
     async ping() {
       await sql`select 1`.execute(db);
+    },
+    async dumpDataDir() {
+      return pglite.dumpDataDir('none');
     },
     async close() {
       await db.destroy();

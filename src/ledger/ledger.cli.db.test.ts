@@ -33,12 +33,9 @@ describe('skillfund ledger verify (CLI)', () => {
         ...(postgres ? { DATABASE_URL: postgres.url } : {}),
         LOG_LEVEL: 'silent',
       },
-      timeout: 90_000,
     });
 
-  it('exits 0 on the demo ledger, and 2 naming the account whose stored balance no longer matches its entries', {
-    timeout: 240_000,
-  }, async () => {
+  it('exits 0 on the demo ledger, and 2 naming the account whose stored balance no longer matches its entries', async () => {
     const seeded = run('seed', '--demo');
     expect(seeded.status, seeded.stderr).toBe(0);
 

@@ -169,7 +169,7 @@ describe('special-account ledger (services and database)', () => {
         ],
       }),
     ).rejects.toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', statusCode: 409 });
-  }, 180_000); // 3,000 audited postings: correctness, not speed (timing lives in bench/ledger.ts).
+  }); // 3,000 audited postings: correctness, not speed (timing lives in bench/ledger.ts).
 
   it('appropriation (Jiangsu 20 %), allocation and re-allocation need a second user', async () => {
     expect(computeAppropriation({ provinceCode: '320000', yearEndBalanceFen: 1_000_000_003 })).toMatchObject({

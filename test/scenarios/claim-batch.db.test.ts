@@ -153,7 +153,7 @@ describe('set-based batch adjudication decides exactly as the interactive path',
   beforeAll(async () => {
     interactive = await world();
     batch = await world();
-  }, 120_000);
+  });
   afterAll(async () => {
     await interactive?.harness.close();
     await batch?.harness.close();
@@ -345,11 +345,11 @@ describe('the province-year generator', () => {
     } finally {
       await again.database.close();
     }
-  }, 120_000);
+  });
 
   it('leaves a ledger whose every balance and invariant verifies (skillfund ledger verify)', async () => {
     const verification = await verifyLedger(database.db);
     expect(verification.isPassed, JSON.stringify(verification)).toBe(true);
     expect(verification.transfers).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });

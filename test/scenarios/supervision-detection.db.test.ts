@@ -35,7 +35,7 @@ describe('risk detection over a seeded province: every planted fraud flagged, fa
         `false positives ${measure.falsePositiveRecords} (${(measure.falsePositiveRate * 100).toFixed(3)} %); ` +
         `sweep ${sweep.durationMs} ms`,
     );
-  }, 300_000);
+  });
   afterAll(async () => database.close());
 
   it('seeds more than 10,000 clean records and plants every kind of fraud', () => {

@@ -34,7 +34,7 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
     finance = await harness.loginAs('hy_finance');
     school = await harness.loginAs('hy_school');
     await publishHengyangCatalog(harness, city);
-  }, 120_000);
+  });
   afterAll(async () => harness.close());
 
   async function claimClass(classId: number, applicationDate: string): Promise<number> {

@@ -382,7 +382,7 @@ describe('authorization matrix (every route × every role × own/other scope)', 
         });
       }
     }
-  }, 600_000);
+  });
   afterAll(async () => t.close());
 
   const callerFor = (role: Role, scope: 'own' | 'other') =>
@@ -472,9 +472,7 @@ describe('authorization matrix (every route × every role × own/other scope)', 
     await app.close();
   });
 
-  it('refuses every role lacking the permission (401/403, never 2xx) and changes nothing', {
-    timeout: 180_000,
-  }, async () => {
+  it('refuses every role lacking the permission (401/403, never 2xx) and changes nothing', async () => {
     const problems: string[] = [];
     for (const route of routes) {
       if (route.access === 'public') continue;
@@ -531,9 +529,7 @@ describe('authorization matrix (every route × every role × own/other scope)', 
       expect(seededOrganisations.has(caller.organisationId!)).toBe(false);
   });
 
-  it('answers the seeded objects to an officer of their own place (the probes name real objects)', {
-    timeout: 120_000,
-  }, async () => {
+  it('answers the seeded objects to an officer of their own place (the probes name real objects)', async () => {
     const problems: string[] = [];
     for (const route of routes) {
       const kind = PROBE_OBJECT[routeName(route)];
@@ -550,9 +546,7 @@ describe('authorization matrix (every route × every role × own/other scope)', 
     expect(problems).toEqual([]);
   });
 
-  it('refuses every caller acting on an object of another province, county or organisation (BOLA)', {
-    timeout: 600_000,
-  }, async () => {
+  it('refuses every caller acting on an object of another province, county or organisation (BOLA)', async () => {
     const problems: string[] = [];
     const probed = { routes: 0, probes: 0, routeRoles: 0, kinds: new Set<string>() };
     const probesByPlace: Record<string, number> = {};
@@ -665,9 +659,7 @@ describe('authorization matrix (every route × every role × own/other scope)', 
     expect(regions.every((region) => isWithinRegion(OWN.city, region))).toBe(true);
   });
 
-  it('refuses fields outside the allow-list (mass assignment → 400 naming the field)', {
-    timeout: 60_000,
-  }, async () => {
+  it('refuses fields outside the allow-list (mass assignment → 400 naming the field)', async () => {
     const problems: string[] = [];
     for (const route of routes) {
       const body = route.schema.body as { type?: string } | undefined;
@@ -693,9 +685,7 @@ describe('authorization matrix (every route × every role × own/other scope)', 
     expect(problems).toEqual([]);
   });
 
-  it('keeps lists within the caller scope and answers every permitted call without a server error', {
-    timeout: 120_000,
-  }, async () => {
+  it('keeps lists within the caller scope and answers every permitted call without a server error', async () => {
     const problems: string[] = [];
     for (const route of routes) {
       if (route.access === 'public' || route.url === '/api/auth/logout' || route.method !== 'GET') continue;

@@ -328,7 +328,6 @@ describe.skipIf(isPostgresRun())('skillfund security rewrap (command line)', () 
       spawnSync(process.execPath, [path.resolve('bin/skillfund.js'), ...args], {
         encoding: 'utf8',
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SKILLFUND_DATA_DIR: dataDir },
-        timeout: 90_000,
       });
     try {
       const rewrap = run(['security', 'rewrap']);
@@ -340,5 +339,5 @@ describe.skipIf(isPostgresRun())('skillfund security rewrap (command line)', () 
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 180_000);
+  });
 });
