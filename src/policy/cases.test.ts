@@ -22,6 +22,8 @@ function citationsOf(response: EvaluateResponse): Citation[] {
   const citations: Citation[] = [];
   for (const line of response.lines) citations.push(line.citation);
   for (const denial of response.denials) if (denial.citation) citations.push(denial.citation);
+  if (response.payeeCitation) citations.push(response.payeeCitation);
+  for (const line of response.lines) if (line.fundingCitation) citations.push(line.fundingCitation);
   return citations;
 }
 

@@ -38,6 +38,7 @@ export class Decision {
   readonly warnings: string[] = [];
   readonly used: ResolvedParameter[] = [];
   payee: Payee;
+  payeeCitation: Citation | undefined;
   countsTowardAnnualLimit = false;
 
   constructor(
@@ -150,6 +151,7 @@ export class Decision {
       denials: this.denials,
       warnings: this.warnings,
       outcome: outcomeOf(this.denials),
+      ...(this.payeeCitation ? { payeeCitation: this.payeeCitation } : {}),
       parameterVersions: this.used.map((parameter) => ({
         id: parameter.id,
         effectiveFrom: parameter.effectiveFrom,

@@ -149,7 +149,17 @@ export interface DecisionLine {
   citation: Citation;
   /** Added field: the inclusive period a line pays for (以工代训: the whole months paid). */
   period?: { start: string; end: string };
+  /**
+   * Added field: the fund a line is paid from when the document names one other than the
+   * special account — Hengyang 七 and Jiangsu （十三） pay living allowances from 就业补助资金.
+   */
+  fundingSource?: FundingSource;
+  fundingCitation?: Citation;
 }
+
+/** `special_account` 职业技能提升行动专账；`employment_subsidy_fund` 就业补助资金. */
+export const FUNDING_SOURCES = ['special_account', 'employment_subsidy_fund'] as const;
+export type FundingSource = (typeof FUNDING_SOURCES)[number];
 
 export interface Denial {
   code: DenialCode;
@@ -185,6 +195,8 @@ export interface EvaluateResponse {
    * (OTHER_POLICY_APPLIES) — not a refusal.
    */
   outcome: EvaluationOutcome;
+  /** Added field: the article that makes `payee` who it is, where a document says (直补企业). */
+  payeeCitation?: Citation;
 }
 
 export const OUTCOMES = ['eligible', 'not_eligible', 'missing_input', 'other_policy'] as const;

@@ -81,6 +81,9 @@ export function checkAdvanceMode(decision: Decision): void {
 export function trainingPayee(decision: Decision): void {
   if (decision.request.subsidy === 'training' && isEnterpriseEmployee(decision)) {
     decision.payee = 'enterprise';
+    // Jiangxi 三, Shanxi 三: the subsidy of an enterprise's own training goes straight to it.
+    if (decision.has('payee.directToEnterprise'))
+      decision.payeeCitation = decision.citation('payee.directToEnterprise');
   }
 }
 

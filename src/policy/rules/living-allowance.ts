@@ -17,12 +17,18 @@ export function evaluateLivingAllowance(decision: Decision): void {
     decision.missingLocalParameter('living-allowance.dailyAmountFen', '生活费补贴标准');
   if (decision.isDenied || days === undefined || dailyAmountFen === null) return;
   const amountFen = days * dailyAmountFen;
-  decision.line(
-    'living_allowance',
+  const source = decision.param('living-allowance.fundingSource');
+  const fundingSource =
+    source.value === 'employment_subsidy_fund' ? 'employment_subsidy_fund' : 'special_account';
+  const fund = fundingSource === 'employment_subsidy_fund' ? '从就业补助资金中列支' : '可从专账资金支出';
+  decision.lines.push({
+    item: 'living_allowance',
     amountFen,
-    `培训${days}天 × ${yuan(dailyAmountFen)}/人/天`,
-    decision.citation('living-allowance.dailyAmountFen'),
-  );
+    basis: `培训${days}天 × ${yuan(dailyAmountFen)}/人/天（${fund}）`,
+    citation: decision.citation('living-allowance.dailyAmountFen'),
+    fundingSource,
+    fundingCitation: source.citation,
+  });
 }
 
 function checkLivingAllowanceGroups(decision: Decision): void {

@@ -2,7 +2,12 @@ import { CERTIFICATE_TYPE_LABELS } from '../../shared/vocabulary.ts';
 import { type Decision, levelLabel, yuan } from '../decision.ts';
 import type { CertificateFacts } from '../evaluate.types.ts';
 import { payTrainingAmount } from './catalog-training.ts';
-import { checkCertificateOnce, checkTrainingPreconditions, markAnnualLimitUse } from './common.ts';
+import {
+  checkCertificateOnce,
+  checkTrainingPreconditions,
+  markAnnualLimitUse,
+  TRAINING_FAMILY,
+} from './common.ts';
 
 /**
  * 晋人社厅函〔2021〕600号 九（二）/十（一）: certificate subsidies to the evaluation body by
@@ -160,4 +165,23 @@ export function isCatalogNotAllAtTopAmount(
   let top = topAmountFen ?? 0;
   if (topAmountFen === undefined) for (const entry of entries) top = Math.max(top, entry.standardFen);
   return entries.some((entry) => entry.standardFen < top);
+}
+
+/**
+ * 四 "职业技能提升培训工作开展以来，已经参加培训的灵活就业人员可按现有政策执行": a flexible
+ * worker whose training began before this notice stays under the existing policy, which this
+ * pack does not hold — answered as another policy, not a refusal.
+ */
+export function checkFlexibleWorkerTransition(decision: Decision): void {
+  if (!TRAINING_FAMILY.includes(decision.request.subsidy)) return;
+  const start = decision.request.training?.start;
+  const before = decision.text('transition.flexibleWorkersTrainingBefore');
+  const groups = decision.list('transition.flexibleWorkerGroups');
+  if (start === undefined || start >= before) return;
+  if (!(decision.request.person?.groups ?? []).some((group) => groups.includes(group))) return;
+  decision.deny(
+    'OTHER_POLICY_APPLIES',
+    `灵活就业人员在${before}前已经参加的培训，按现有政策执行，不按本通知测算；这不是不予补贴`,
+    decision.citation('transition.flexibleWorkersTrainingBefore'),
+  );
 }
