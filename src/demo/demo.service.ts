@@ -67,6 +67,20 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { loginName: 'sysadmin', displayName: '系统管理员', role: 'system_admin', regionCode: '430400' },
   { loginName: 'secadmin', displayName: '安全管理员', role: 'security_admin', regionCode: '430400' },
   { loginName: 'auditadmin', displayName: '审计管理员', role: 'audit_admin', regionCode: '430400' },
+  // A second finance officer of 衡阳 (reviews reconciliations and postings) and the province's own,
+  // who closes accounting months (docs/bank-reconciliation.md).
+  {
+    loginName: 'hy_finance2',
+    displayName: '衡阳市财政局 赵复核',
+    role: 'finance_officer',
+    regionCode: '430400',
+  },
+  {
+    loginName: 'hn_finance',
+    displayName: '湖南省财政厅 周会计',
+    role: 'finance_officer',
+    regionCode: '430000',
+  },
 ];
 
 export interface SeedResult {

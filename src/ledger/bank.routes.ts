@@ -10,7 +10,19 @@ import {
   saveProfile,
   saveSpecialAccount,
 } from './bank-profile.service.ts';
+import {
+  decideStatementPosting,
+  getReconciliation,
+  listReconciliations,
+  listStatementPostings,
+  prepareReconciliation,
+  prepareWorksheet,
+  requestStatementPosting,
+  signOffReconciliation,
+} from './bank-reconciliation.service.ts';
 import { getPaymentBatch } from './payment.service.ts';
+import { getStatement, importStatement, type StatementImportInput } from './statement.service.ts';
+import { inLedgerTransaction } from './transfer.service.ts';
 
 const principalOf = (request: FastifyRequest): Principal => request.principal!;
 
@@ -128,5 +140,169 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
         .header('x-bank-profile', file.profileCode)
         .send(file.content);
     },
+  );
+
+  app.post<{ Body: Omit<StatementImportInput, 'file'> & { fileBase64?: string } }>(
+    '/api/ledger/statements',
+    {
+      config: { access: 'ledger.reconcile' },
+      schema: {
+        tags,
+        summary:
+          '导入银行对账单（xlsx 或 CSV，GBK 或 UTF-8；借贷两列或一列带符号发生额；列映射可存为本省格式）',
+        body: schema.statementImportBody,
+      },
+    },
+    async (request, reply) => {
+      const { fileBase64, ...body } = request.body;
+      const imported = await db()
+        .transaction()
+        .execute((trx) =>
+          importStatement(trx, request.auditContext, {
+            ...body,
+            ...(fileBase64 ? { file: Buffer.from(fileBase64, 'base64') } : {}),
+          }),
+        );
+      return reply.status(imported.isReplay ? 200 : 201).send(imported);
+    },
+  );
+
+  app.get<{ Params: { id: number }; Querystring: { period?: string; toleranceDays?: number } }>(
+    '/api/ledger/statements/:id/reconciliation',
+    {
+      config: { access: 'ledger.reconcile' },
+      schema: {
+        tags,
+        summary: '银行对账工作底稿（双向勾对、差异分类、余额调节表；不保存）',
+        params: schema.idParams,
+        querystring: schema.worksheetQuery,
+      },
+    },
+    async (request) => {
+      const statement = await getStatement(db(), request.params.id);
+      assertRegionScope(principalOf(request), statement.region_code);
+      const period =
+        request.query.period ??
+        (
+          await db()
+            .selectFrom('bank_statement_line')
+            .select((eb) => eb.fn.max('booking_date').as('last'))
+            .where('statement_id', '=', statement.id)
+            .executeTakeFirst()
+        )?.last?.slice(0, 7) ??
+        app.clock.today().slice(0, 7);
+      return prepareWorksheet(db(), {
+        statementId: statement.id,
+        period,
+        toleranceDays: request.query.toleranceDays,
+      });
+    },
+  );
+
+  app.post<{ Body: { statementId: number; period: string; toleranceDays?: number } }>(
+    '/api/ledger/reconciliations',
+    {
+      config: { access: 'ledger.reconcile' },
+      schema: {
+        tags,
+        summary: '编制月度银行对账（保存工作底稿，待他人复核）',
+        body: schema.reconciliationBody,
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(
+        await db()
+          .transaction()
+          .execute((trx) => prepareReconciliation(trx, request.auditContext, request.body)),
+      ),
+  );
+
+  app.get<{ Querystring: { period?: string; regionCode?: string; page: number; pageSize: number } }>(
+    '/api/ledger/reconciliations',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '银行对账记录列表', querystring: schema.reconciliationListQuery },
+    },
+    async (request) =>
+      listReconciliations(db(), {
+        regionPattern: regionLikePattern(scopedRegion(request, request.query.regionCode)),
+        ...(request.query.period ? { period: request.query.period } : {}),
+        page: request.query.page,
+        pageSize: request.query.pageSize,
+      }),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/ledger/reconciliations/:id',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '银行对账记录（工作底稿与余额调节表）', params: schema.idParams },
+    },
+    async (request) => {
+      const reconciliation = await getReconciliation(db(), request.params.id);
+      assertRegionScope(principalOf(request), reconciliation.regionCode);
+      return reconciliation;
+    },
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/api/ledger/reconciliations/:id/sign-off',
+    {
+      config: { access: 'ledger.reconcile' },
+      schema: {
+        tags,
+        summary: '复核银行对账（须非编制人、调节后余额相等、无未更正差错）',
+        params: schema.idParams,
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => signOffReconciliation(trx, request.auditContext, { id: request.params.id })),
+  );
+
+  app.post<{ Body: { statementLineId: number; kind: 'interest' | 'bank_fee' } }>(
+    '/api/ledger/statement-postings',
+    {
+      config: { access: 'ledger.post' },
+      schema: { tags, summary: '按对账单行提出利息或手续费记账（待他人复核）', body: schema.postingBody },
+    },
+    async (request, reply) =>
+      reply.status(201).send(
+        await db()
+          .transaction()
+          .execute((trx) => requestStatementPosting(trx, request.auditContext, request.body)),
+      ),
+  );
+
+  app.get<{ Querystring: { regionCode?: string; status?: string } }>(
+    '/api/ledger/statement-postings',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '利息、手续费记账申请列表', querystring: schema.postingListQuery },
+    },
+    async (request) => ({
+      items: await listStatementPostings(db(), {
+        regionPattern: regionLikePattern(scopedRegion(request, request.query.regionCode)),
+        ...(request.query.status ? { status: request.query.status } : {}),
+      }),
+    }),
+  );
+
+  app.post<{ Params: { id: number }; Body: { isApproved: boolean } }>(
+    '/api/ledger/statement-postings/:id/decision',
+    {
+      config: { access: 'ledger.post' },
+      schema: {
+        tags,
+        summary: '复核利息、手续费记账（通过即记账，须非申请人）',
+        params: schema.idParams,
+        body: schema.decisionBody,
+      },
+    },
+    async (request) =>
+      inLedgerTransaction(db(), (trx) =>
+        decideStatementPosting(trx, request.auditContext, { id: request.params.id, ...request.body }),
+      ),
   );
 }

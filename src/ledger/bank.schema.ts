@@ -136,4 +136,14 @@ export const reconciliationListQuery = {
   },
 } as const;
 
+export const worksheetQuery = {
+  type: 'object',
+  properties: { period, toleranceDays: { type: 'integer', minimum: 0, maximum: 10, default: 3 } },
+} as const;
+
+export const postingListQuery = {
+  type: 'object',
+  properties: { regionCode: region, status: { type: 'string', enum: ['pending', 'posted', 'rejected'] } },
+} as const;
+
 export { date };

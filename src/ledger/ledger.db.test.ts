@@ -8,7 +8,6 @@ import { seedDemo } from '../demo/demo.service.ts';
 import { instructionFile } from './bank-file.service.ts';
 import { computeAppropriation, decideFundRequest, requestFundMovement } from './funding.service.ts';
 import { createPaymentBatch, importBankResult, type PayableItem, settleAdvance } from './payment.service.ts';
-import { importBankStatement, reconcileStatement } from './reconciliation.service.ts';
 import { recordRecoveryReceipt } from './recovery.service.ts';
 import { executionRate, ledgerTotals, trialBalance } from './report.service.ts';
 import { accountFor, closePeriod, inLedgerTransaction, postTransfers } from './transfer.service.ts';
@@ -391,71 +390,6 @@ describe('special-account ledger (services and database)', () => {
       usedFen: 25_000,
       rate: 0.25,
     });
-  });
-
-  it('reconciles an imported statement with injected problems', async () => {
-    await fund('430102', 'training', 1_000_000, 'furong');
-    const items = (claimId: number, payeeId: number, amountFen: number): PayableItem => ({
-      claimId,
-      payee: payee(payeeId),
-      amountFen,
-      subAccount: 'training',
-      regionCode: '430102',
-    });
-    const batch = await inLedgerTransaction(database.db, (trx) =>
-      createPaymentBatch(trx, SYSTEM_CONTEXT, {
-        idempotencyId: 'furong-1',
-        valueDate: '2026-03-10',
-        items: [
-          items(701, 11, 10_000),
-          items(702, 11, 5_000),
-          items(703, 12, 20_000),
-          items(704, 13, 30_000),
-          items(705, 14, 40_000),
-          items(706, 15, 50_000),
-          items(707, 16, 60_000),
-        ],
-      }),
-    );
-    const [ok, split, missing, dup, off, late] = batch.disbursements.map((item) => item.reference);
-    const csv = [
-      '交易日期,金额,摘要',
-      `20260311,150.00,${ok}`,
-      `20260311,100.00,${split}`,
-      `20260312,100.00,${split}`,
-      `20260311,400.00,${dup}`,
-      `20260311,400.00,${dup}`,
-      `20260311,500.01,${off}`,
-      `20260325,600.00,${late}`,
-      '20260311,12.34,SF43D999999999999',
-    ].join('\n');
-    const imported = await database.db.transaction().execute((trx) =>
-      importBankStatement(trx, SYSTEM_CONTEXT, {
-        regionCode: '430102',
-        fileName: 'statement.csv',
-        csv,
-        mapping: { reference: '摘要', amount: '金额', date: '交易日期', amountUnit: 'yuan' },
-      }),
-    );
-    expect(imported.lineCount).toBe(8);
-    const report = await reconcileStatement(database.db, {
-      statementId: imported.statementId,
-      toleranceDays: 3,
-    });
-    expect(report.matched.map((match) => [match.reference, match.shape])).toEqual([
-      [ok, 'one_to_many'],
-      [split, 'many_to_one'],
-      [dup, 'one_to_one'],
-    ]);
-    const kinds = Object.fromEntries(report.problems.map((problem) => [problem.kind, problem.reference]));
-    expect(kinds).toEqual({
-      missing,
-      duplicate: dup,
-      amount_mismatch: off,
-      date_out_of_tolerance: late,
-      unknown_reference: 'SF43D999999999999',
-    });
-    expect(report.problems.find((problem) => problem.kind === 'amount_mismatch')?.differenceFen).toBe(1);
   });
 
   it('posting into a closed period is refused by the service and by the database', async () => {

@@ -11,7 +11,6 @@ import {
 } from './funding.service.ts';
 import * as schema from './ledger.schema.ts';
 import { createPaymentBatch, maskedBatch, type PaymentBatchInput } from './payment.service.ts';
-import { importBankStatement, reconcileStatement, type StatementMapping } from './reconciliation.service.ts';
 import { createRecoveryOrder, type RecoveryOrderInput, recordRecoveryReceipt } from './recovery.service.ts';
 import { accountStatement, executionRate, ledgerTotals, trialBalance } from './report.service.ts';
 import {
@@ -297,43 +296,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
       ),
   );
 
-  app.post<{
-    Body: { regionCode: string; fileName: string; csv: string; mapping?: Partial<StatementMapping> };
-  }>(
-    '/api/ledger/statements',
-    {
-      config: { access: 'ledger.reconcile' },
-      schema: { tags, summary: '导入银行对账单（列映射可配置）', body: schema.statementImportBody },
-    },
-    async (request, reply) => {
-      const imported = await db()
-        .transaction()
-        .execute((trx) => importBankStatement(trx, request.auditContext, request.body));
-      return reply.status(imported.isReplay ? 200 : 201).send(imported);
-    },
-  );
-
-  app.get<{ Params: { id: number }; Querystring: { toleranceDays: number; from?: string; to?: string } }>(
-    '/api/ledger/statements/:id/reconciliation',
-    {
-      config: { access: 'ledger.reconcile' },
-      schema: {
-        tags,
-        summary: '银行对账（账实相符）报告',
-        params: schema.idParams,
-        querystring: schema.reconciliationQuery,
-      },
-    },
-    async (request) => {
-      const statement = await db()
-        .selectFrom('bank_statement')
-        .select('region_code')
-        .where('id', '=', request.params.id)
-        .executeTakeFirst();
-      if (statement) assertRegionScope(principalOf(request), statement.region_code);
-      return reconcileStatement(db(), { statementId: request.params.id, ...request.query });
-    },
-  );
+  // Statements, reconciliations and postings from statement lines are served by bank.routes.ts.
 
   app.post<{ Body: { period: string; provinceCode?: string } }>(
     '/api/ledger/periods/close',

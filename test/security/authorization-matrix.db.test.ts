@@ -96,6 +96,9 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'GET /api/ledger/payment-batches/:id/result-template': 'paymentBatch',
   'POST /api/ledger/recovery-orders/:id/receipts': 'recoveryOrder',
   'GET /api/ledger/statements/:id/reconciliation': 'bankStatement',
+  'GET /api/ledger/reconciliations/:id': 'reconciliation',
+  'POST /api/ledger/reconciliations/:id/sign-off': 'reconciliation',
+  'POST /api/ledger/statement-postings/:id/decision': 'statementPosting',
   'GET /api/claims/:id/materials': 'claimDraft',
   'POST /api/claims/:id/attachments': 'claimDraft',
   'GET /api/claims/:id/notice.xlsx': 'claimInNotice',
@@ -213,6 +216,7 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
     payload: { idempotencyId: 'bola-probe-reversal', valueDate: '2021-05-28', reason: 'BOLA probe' },
   }),
   'POST /api/ledger/fund-requests/:id/decision': () => ({ payload: { isApproved: true } }),
+  'POST /api/ledger/statement-postings/:id/decision': () => ({ payload: { isApproved: true } }),
   'POST /api/ledger/recovery-orders/:id/receipts': () => ({
     payload: { idempotencyId: 'bola-probe-receipt', amountFen: 100, valueDate: '2021-05-28' },
   }),

@@ -78,6 +78,8 @@ export const OBJECT_KINDS = [
   'fundRequest',
   'recoveryOrder',
   'bankStatement',
+  'reconciliation',
+  'statementPosting',
   'employmentRecord',
   'reportSnapshot',
   'alert',
@@ -564,8 +566,24 @@ async function seedLedger(s: Seeder, place: Place, actors: PlaceActors, paidClai
     regionCode: place.countyCode,
     fileName: `${place.marker}对账单.csv`,
     csv: `reference,amount,date\nBOLA-${place.sequence}-STMT,100.00,2021-05-26\n`,
+    closingBalanceFen: 0,
   });
   s.add(place, 'bankStatement', { id: statement.statementId }, { markers: [`BOLA-${place.sequence}-STMT`] });
+  const reconciliation = await s.call(actors.finance, 'POST', '/api/ledger/reconciliations', {
+    statementId: statement.statementId,
+    period: '2021-05',
+  });
+  s.add(place, 'reconciliation', { id: reconciliation.id });
+  const line = await db
+    .selectFrom('bank_statement_line')
+    .select('id')
+    .where('statement_id', '=', statement.statementId)
+    .executeTakeFirstOrThrow();
+  const posting = await s.call(actors.finance, 'POST', '/api/ledger/statement-postings', {
+    statementLineId: line.id,
+    kind: 'interest',
+  });
+  s.add(place, 'statementPosting', { id: posting.id });
 }
 
 async function seedSupervision(s: Seeder, place: Place, actors: PlaceActors, submittedClaimId: number) {

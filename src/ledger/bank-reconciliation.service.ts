@@ -1,0 +1,484 @@
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import { assertRegionScope } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
+import { AppError } from '../shared/errors.ts';
+import { BLOCKING_PROBLEMS, reconcile, type Worksheet } from './statement.match.ts';
+import { bookBalance, bookMovements, getStatement, statementLines } from './statement.service.ts';
+import { accountFor, postJournal } from './transfer.service.ts';
+
+/** First and last day of a 'YYYY-MM' month. */
+export function monthRange(period: string): { from: string; to: string } {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return { from: `${period}-01`, to: `${period}-${String(last).padStart(2, '0')}` };
+}
+
+export interface PreparedWorksheet {
+  statementId: number;
+  regionCode: string;
+  provinceCode: string;
+  period: string;
+  from: string;
+  to: string;
+  /** The bank's opening balance minus the books' at the start of the month (0 when they agree). */
+  openingDifferenceFen: number | null;
+  worksheet: Worksheet;
+  blockingProblems: number;
+}
+
+/** The bank's balance at the end of the month: the last 余额 within it, or the statement's closing balance. */
+async function bankClosing(
+  executor: Executor,
+  statement: { id: number; province_code: string; closing_balance_fen: number | null },
+  to: string,
+): Promise<number> {
+  const last = await executor
+    .selectFrom('bank_statement_line')
+    .select(['balance_fen', 'booking_date'])
+    .where('statement_id', '=', statement.id)
+    .where('province_code', '=', statement.province_code)
+    .where('booking_date', '<=', to)
+    .orderBy('booking_date', 'desc')
+    .orderBy('line_number', 'desc')
+    .executeTakeFirst();
+  const later = await executor
+    .selectFrom('bank_statement_line')
+    .select('id')
+    .where('statement_id', '=', statement.id)
+    .where('province_code', '=', statement.province_code)
+    .where('booking_date', '>', to)
+    .executeTakeFirst();
+  if (last?.balance_fen !== null && last?.balance_fen !== undefined) return last.balance_fen;
+  if (!later && statement.closing_balance_fen !== null) return statement.closing_balance_fen;
+  throw new AppError('VALIDATION_FAILED', '对账单没有“余额”列，也未填写期末余额，无法编制余额调节表', [
+    { field: 'closingBalanceFen', message: 'the statement gives no closing balance for the month' },
+  ]);
+}
+
+/** Computes the reconciliation of a statement for a month (nothing stored). */
+export async function prepareWorksheet(
+  executor: Executor,
+  input: { statementId: number; period: string; toleranceDays?: number },
+): Promise<PreparedWorksheet> {
+  const statement = await getStatement(executor, input.statementId);
+  const { from, to } = monthRange(input.period);
+  const lines = await statementLines(executor, statement, { from, to });
+  const scope = { provinceCode: statement.province_code, regionCode: statement.region_code };
+  const movements = await bookMovements(executor, { ...scope, from, to });
+  const bankClosingFen = await bankClosing(executor, statement, to);
+  const bookBalanceFen = await bookBalance(executor, { ...scope, asOf: to });
+  const dayBefore = new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const bookOpeningFen = await bookBalance(executor, { ...scope, asOf: dayBefore });
+  const worksheet = reconcile(lines, movements, {
+    toleranceDays: input.toleranceDays ?? 3,
+    bankClosingFen,
+    bookBalanceFen,
+  });
+  const openingDifferenceFen =
+    statement.opening_balance_fen === null ? null : statement.opening_balance_fen - bookOpeningFen;
+  return {
+    statementId: statement.id,
+    regionCode: statement.region_code,
+    provinceCode: statement.province_code,
+    period: input.period,
+    from,
+    to,
+    openingDifferenceFen,
+    worksheet,
+    blockingProblems: worksheet.problems.filter((problem) => BLOCKING_PROBLEMS.includes(problem.kind)).length,
+  };
+}
+
+export interface StoredReconciliation extends PreparedWorksheet {
+  id: number;
+  status: 'prepared' | 'signed_off';
+  preparedBy: number;
+  preparedAt: Date;
+  signedOffBy: number | null;
+  signedOffAt: Date | null;
+}
+
+type ReconciliationRow = {
+  id: number;
+  statement_id: number;
+  region_code: string;
+  province_code: string;
+  period: string;
+  worksheet: unknown;
+  status: 'prepared' | 'signed_off';
+  prepared_by: number;
+  prepared_at: Date;
+  signed_off_by: number | null;
+  signed_off_at: Date | null;
+};
+
+const toStored = (row: ReconciliationRow): StoredReconciliation => ({
+  ...(row.worksheet as PreparedWorksheet),
+  id: row.id,
+  status: row.status,
+  preparedBy: row.prepared_by,
+  preparedAt: row.prepared_at,
+  signedOffBy: row.signed_off_by,
+  signedOffAt: row.signed_off_at,
+});
+
+const hashOf = (prepared: PreparedWorksheet) => sha256Hex(canonicalJson(prepared));
+
+/** Stores the worksheet as prepared by the caller (编制); a second person signs it off. */
+export async function prepareReconciliation(
+  executor: Executor,
+  context: AuditContext,
+  input: { statementId: number; period: string; toleranceDays?: number },
+): Promise<StoredReconciliation> {
+  const statement = await getStatement(executor, input.statementId);
+  if (context.actor) assertRegionScope(context.actor, statement.region_code);
+  if (!context.actor) throw new Error('a reconciliation is prepared by a person');
+  const prepared = await prepareWorksheet(executor, input);
+  const row = await executor
+    .insertInto('ledger_reconciliation')
+    .values({
+      province_code: prepared.provinceCode,
+      region_code: prepared.regionCode,
+      period: prepared.period,
+      statement_id: prepared.statementId,
+      worksheet: JSON.stringify(prepared),
+      worksheet_hash: hashOf(prepared),
+      bank_closing_fen: prepared.worksheet.balance.bankClosingFen,
+      book_balance_fen: prepared.worksheet.balance.bookBalanceFen,
+      is_balanced: prepared.worksheet.balance.isBalanced,
+      problem_count: prepared.worksheet.problems.length,
+      prepared_by: context.actor.userId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'ledger.reconciliation.prepare',
+    objectType: 'ledger_reconciliation',
+    objectId: row.id,
+    provinceCode: prepared.provinceCode,
+    after: {
+      statementId: prepared.statementId,
+      period: prepared.period,
+      isBalanced: prepared.worksheet.balance.isBalanced,
+      problems: prepared.worksheet.problems.length,
+    },
+  });
+  return toStored(row);
+}
+
+export async function getReconciliation(executor: Executor, id: number): Promise<StoredReconciliation> {
+  const row = await executor
+    .selectFrom('ledger_reconciliation')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', `对账记录不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+  return toStored(row);
+}
+
+/**
+ * A second person signs the reconciliation off (复核): not the preparer, only when the adjusted
+ * balances are equal and no error (amount mismatch, duplicate, date out of tolerance) is open,
+ * and only while the books and the statement are as they were when it was prepared.
+ */
+export async function signOffReconciliation(
+  executor: Executor,
+  context: AuditContext,
+  input: { id: number },
+): Promise<StoredReconciliation> {
+  const row = await executor
+    .selectFrom('ledger_reconciliation')
+    .selectAll()
+    .where('id', '=', input.id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row)
+    throw new AppError('NOT_FOUND', `对账记录不存在：${input.id}`, [{ field: 'id', message: 'not found' }]);
+  if (context.actor) assertRegionScope(context.actor, row.region_code);
+  if (!context.actor) throw new Error('a reconciliation is signed off by a person');
+  if (row.status !== 'prepared')
+    throw new AppError('INVALID_STATE', '该对账已复核', [{ field: 'id', message: row.status }]);
+  if (row.prepared_by === context.actor.userId)
+    throw new AppError('SAME_USER_APPROVAL', '编制人不能复核自己的银行对账（双人复核）', [
+      { field: 'id', message: 'preparer and reviewer must differ' },
+    ]);
+  const stored = toStored(row);
+  const current = await prepareWorksheet(executor, {
+    statementId: row.statement_id,
+    period: row.period,
+    toleranceDays: stored.worksheet.toleranceDays,
+  });
+  if (hashOf(current) !== row.worksheet_hash)
+    throw new AppError('INVALID_STATE', '编制后账务或对账单已变化，请重新编制对账', [
+      { field: 'id', message: 'the books changed since the worksheet was prepared' },
+    ]);
+  const refusals: { field: string; message: string }[] = [];
+  if (!current.worksheet.balance.isBalanced)
+    refusals.push({
+      field: 'balance',
+      message: `调节后余额不等：银行 ${current.worksheet.balance.adjustedBankFen} 分，账面 ${current.worksheet.balance.adjustedBookFen} 分`,
+    });
+  for (const problem of current.worksheet.problems.filter((item) => BLOCKING_PROBLEMS.includes(item.kind)))
+    refusals.push({
+      field: `problems.${problem.kind}`,
+      message: `对账单第 ${problem.lineNumbers.join('、')} 行：${problem.reference ?? ''} 未更正`,
+    });
+  if (refusals.length > 0) throw new AppError('INVALID_STATE', '对账未平或有差错未更正，不能复核', refusals);
+  const updated = await executor
+    .updateTable('ledger_reconciliation')
+    .set({ status: 'signed_off', signed_off_by: context.actor.userId, signed_off_at: new Date() })
+    .where('id', '=', row.id)
+    .where('province_code', '=', row.province_code)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'ledger.reconciliation.sign_off',
+    objectType: 'ledger_reconciliation',
+    objectId: row.id,
+    provinceCode: row.province_code,
+    before: { status: row.status },
+    after: { status: 'signed_off', period: row.period, regionCode: row.region_code },
+  });
+  return toStored(updated);
+}
+
+export async function listReconciliations(
+  executor: Executor,
+  input: { regionPattern: string; period?: string; page: number; pageSize: number },
+) {
+  let query = executor.selectFrom('ledger_reconciliation').where('region_code', 'like', input.regionPattern);
+  if (input.period) query = query.where('period', '=', input.period);
+  const { total } = await query
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await query
+    .select([
+      'id',
+      'region_code',
+      'period',
+      'statement_id',
+      'status',
+      'is_balanced',
+      'problem_count',
+      'bank_closing_fen',
+      'book_balance_fen',
+      'prepared_by',
+      'prepared_at',
+      'signed_off_by',
+      'signed_off_at',
+    ])
+    .orderBy('id', 'desc')
+    .limit(input.pageSize)
+    .offset((input.page - 1) * input.pageSize)
+    .execute();
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      regionCode: row.region_code,
+      period: row.period,
+      statementId: row.statement_id,
+      status: row.status,
+      isBalanced: row.is_balanced,
+      problemCount: row.problem_count,
+      bankClosingFen: row.bank_closing_fen,
+      bookBalanceFen: row.book_balance_fen,
+      preparedBy: row.prepared_by,
+      preparedAt: row.prepared_at,
+      signedOffBy: row.signed_off_by,
+      signedOffAt: row.signed_off_at,
+    })),
+    total: Number(total),
+    page: input.page,
+    pageSize: input.pageSize,
+  };
+}
+
+export interface StatementPosting {
+  id: number;
+  statementLineId: number;
+  regionCode: string;
+  kind: 'interest' | 'bank_fee';
+  amountFen: number;
+  valueDate: string;
+  status: 'pending' | 'posted' | 'rejected';
+  requestedBy: number;
+  decidedBy: number | null;
+  journalId: number | null;
+}
+
+type PostingRow = {
+  id: number;
+  statement_line_id: number;
+  region_code: string;
+  kind: 'interest' | 'bank_fee';
+  amount_fen: number;
+  value_date: string;
+  status: 'pending' | 'posted' | 'rejected';
+  requested_by: number;
+  decided_by: number | null;
+  journal_id: number | null;
+};
+
+const toPosting = (row: PostingRow): StatementPosting => ({
+  id: row.id,
+  statementLineId: row.statement_line_id,
+  regionCode: row.region_code,
+  kind: row.kind,
+  amountFen: row.amount_fen,
+  valueDate: row.value_date,
+  status: row.status,
+  requestedBy: row.requested_by,
+  decidedBy: row.decided_by,
+  journalId: row.journal_id,
+});
+
+/**
+ * Proposes posting a statement line as interest (结息, a credit) or a bank fee (手续费, a debit)
+ * to the region's special account; a second person posts it (decideStatementPosting).
+ */
+export async function requestStatementPosting(
+  executor: Executor,
+  context: AuditContext,
+  input: { statementLineId: number; kind: 'interest' | 'bank_fee' },
+): Promise<StatementPosting> {
+  const line = await executor
+    .selectFrom('bank_statement_line as l')
+    .innerJoin('bank_statement as s', (join) =>
+      join.onRef('s.id', '=', 'l.statement_id').onRef('s.province_code', '=', 'l.province_code'),
+    )
+    .select(['l.id', 'l.province_code', 'l.amount_fen', 'l.booking_date', 's.region_code'])
+    .where('l.id', '=', input.statementLineId)
+    .executeTakeFirst();
+  if (!line)
+    throw new AppError('NOT_FOUND', `对账单行不存在：${input.statementLineId}`, [
+      { field: 'statementLineId', message: 'not found' },
+    ]);
+  if (context.actor) assertRegionScope(context.actor, line.region_code);
+  if (!context.actor) throw new Error('a posting is requested by a person');
+  const isCredit = line.amount_fen < 0;
+  if ((input.kind === 'interest') !== isCredit)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      input.kind === 'interest' ? '利息须为贷方（收入）行' : '手续费须为借方（支出）行',
+      [{ field: 'kind', message: `line ${line.id} is a ${isCredit ? 'credit' : 'debit'}` }],
+    );
+  const taken = await executor
+    .selectFrom('ledger_transfer')
+    .select('id')
+    .where('province_code', '=', line.province_code)
+    .where('statement_line_id', '=', line.id)
+    .executeTakeFirst();
+  const pending = await executor
+    .selectFrom('ledger_statement_posting')
+    .select('id')
+    .where('province_code', '=', line.province_code)
+    .where('statement_line_id', '=', line.id)
+    .where('status', '!=', 'rejected')
+    .executeTakeFirst();
+  if (taken || pending)
+    throw new AppError('CONFLICT', '该对账单行已记账或已提交记账', [
+      { field: 'statementLineId', message: `line ${line.id} is already posted or proposed` },
+    ]);
+  const row = await executor
+    .insertInto('ledger_statement_posting')
+    .values({
+      province_code: line.province_code,
+      statement_line_id: line.id,
+      region_code: line.region_code,
+      kind: input.kind,
+      amount_fen: Math.abs(line.amount_fen),
+      value_date: line.booking_date,
+      requested_by: context.actor.userId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'ledger.statement_posting.request',
+    objectType: 'ledger_statement_posting',
+    objectId: row.id,
+    provinceCode: line.province_code,
+    after: toPosting(row),
+  });
+  return toPosting(row);
+}
+
+/** The second person posts (interest: bank → special; fee: special → bank) or rejects the proposal. */
+export async function decideStatementPosting(
+  executor: Executor,
+  context: AuditContext,
+  input: { id: number; isApproved: boolean },
+): Promise<StatementPosting> {
+  const row = await executor
+    .selectFrom('ledger_statement_posting')
+    .selectAll()
+    .where('id', '=', input.id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row)
+    throw new AppError('NOT_FOUND', `记账申请不存在：${input.id}`, [{ field: 'id', message: 'not found' }]);
+  if (context.actor) assertRegionScope(context.actor, row.region_code);
+  if (!context.actor) throw new Error('a posting is decided by a person');
+  if (row.status !== 'pending')
+    throw new AppError('INVALID_STATE', '该申请已处理', [{ field: 'status', message: row.status }]);
+  if (row.requested_by === context.actor.userId)
+    throw new AppError('SAME_USER_APPROVAL', '申请人不能审批自己的记账（双人复核）', [
+      { field: 'id', message: 'maker and checker must differ' },
+    ]);
+  let journalId: number | null = null;
+  if (input.isApproved) {
+    const bank = await accountFor(executor, row.region_code, 'bank');
+    const special = await accountFor(executor, row.region_code, 'special');
+    const isInterest = row.kind === 'interest';
+    const posted = await postJournal(executor, context, {
+      provinceCode: row.province_code,
+      code: row.kind,
+      description: `${isInterest ? '利息收入' : '银行手续费'}（对账单行 ${row.statement_line_id}）`,
+      transfers: [
+        {
+          idempotencyId: `statement-posting:${row.id}`,
+          debitAccountId: isInterest ? bank.id : special.id,
+          creditAccountId: isInterest ? special.id : bank.id,
+          amountFen: row.amount_fen,
+          code: row.kind,
+          valueDate: row.value_date,
+          statementLineId: row.statement_line_id,
+        },
+      ],
+    });
+    journalId = posted.journalId;
+  }
+  const updated = await executor
+    .updateTable('ledger_statement_posting')
+    .set({
+      status: input.isApproved ? 'posted' : 'rejected',
+      decided_by: context.actor.userId,
+      decided_at: new Date(),
+      journal_id: journalId,
+    })
+    .where('id', '=', row.id)
+    .where('province_code', '=', row.province_code)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'ledger.statement_posting.decide',
+    objectType: 'ledger_statement_posting',
+    objectId: row.id,
+    provinceCode: row.province_code,
+    before: { status: row.status },
+    after: toPosting(updated),
+  });
+  return toPosting(updated);
+}
+
+export async function listStatementPostings(
+  executor: Executor,
+  input: { regionPattern: string; status?: string },
+): Promise<StatementPosting[]> {
+  let query = executor
+    .selectFrom('ledger_statement_posting')
+    .selectAll()
+    .where('region_code', 'like', input.regionPattern);
+  if (input.status) query = query.where('status', '=', input.status as 'pending');
+  return (await query.orderBy('id', 'desc').limit(200).execute()).map(toPosting);
+}
