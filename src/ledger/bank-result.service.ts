@@ -1,4 +1,5 @@
 import { AppError } from '../shared/errors.ts';
+import { MAX_AMOUNT_FEN } from '../shared/schemas.ts';
 import { readTableFile } from './bank-file.codec.ts';
 import type { BankProfile } from './bank-profile.service.ts';
 
@@ -43,6 +44,8 @@ export function yuanToFen(text: string): number | null {
   const match = /^([+-]?)(\d+)(?:\.(\d{1,2})\d*)?$/.exec(cleaned);
   if (!match) return null;
   const fen = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+  // An amount beyond MAX_AMOUNT_FEN is no bank's booking but a corrupt or hostile file.
+  if (!Number.isSafeInteger(fen) || fen > MAX_AMOUNT_FEN) return null;
   return match[1] === '-' ? -fen : fen;
 }
 

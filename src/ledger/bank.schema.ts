@@ -1,8 +1,11 @@
+import { DATE_SCHEMA, ID_SCHEMA, MAX_AMOUNT_FEN } from '../shared/schemas.ts';
+
 /** JSON schemas of the bank-side routes (bodies refuse unknown fields). */
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const date = DATE_SCHEMA;
 const region = { type: 'string', pattern: '^\\d{6}$' } as const;
 const period = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } as const;
-const id = { type: 'integer', minimum: 1 } as const;
+const id = ID_SCHEMA;
+const balanceFen = { type: 'integer', minimum: -MAX_AMOUNT_FEN, maximum: MAX_AMOUNT_FEN } as const;
 const profileCode = { type: 'string', pattern: '^[a-z0-9_-]{2,40}$' } as const;
 /** An uploaded file as base64 (JSON bodies; at most ~10 MB of file). */
 const fileBase64 = {
@@ -74,8 +77,8 @@ export const statementImportBody = {
     isOutflowNegative: { type: 'boolean' },
     saveMapping: { type: 'boolean' },
     /** The bank's balances when the file has no 余额 column. */
-    openingBalanceFen: { type: 'integer' },
-    closingBalanceFen: { type: 'integer' },
+    openingBalanceFen: balanceFen,
+    closingBalanceFen: balanceFen,
     /** Legacy single-column mapping (reference/amount/date headers, amount unit). */
     mapping: {
       type: 'object',
