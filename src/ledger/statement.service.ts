@@ -4,6 +4,7 @@ import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.
 import type { Executor } from '../db/database.ts';
 import { sha256Hex } from '../shared/canonical-json.ts';
 import { AppError } from '../shared/errors.ts';
+import { MAX_AMOUNT_FEN } from '../shared/schemas.ts';
 import { readTableFile } from './bank-file.codec.ts';
 import {
   type BankProfile,
@@ -116,7 +117,10 @@ function findHeader(rows: string[][], mapping: Mapping): number {
 
 function amountOf(text: string, unit: 'yuan' | 'fen'): number | null {
   if (text.trim() === '') return 0;
-  if (unit === 'fen') return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : null;
+  if (unit === 'fen') {
+    const fen = /^-?\d{1,16}$/.test(text.trim()) ? Number(text.trim()) : null;
+    return fen !== null && Math.abs(fen) <= MAX_AMOUNT_FEN ? fen : null;
+  }
   return yuanToFen(text);
 }
 
