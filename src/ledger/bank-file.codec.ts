@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { csvAppError } from '../shared/csv.ts';
 import { AppError } from '../shared/errors.ts';
 
 /**
@@ -123,7 +124,8 @@ export async function readTableFile(
     }) as string[][];
     return { format: 'csv', encoding, rows };
   } catch (error) {
-    throw unreadable(`not a readable CSV file: ${(error as Error).message}`);
+    // A malformed CSV is the sender's error: 422 naming the line (csv.line[n]), never a 500.
+    throw csvAppError(error, '文件');
   }
 }
 

@@ -147,6 +147,10 @@ function parseLines(rows: string[][], mapping: Mapping, profileName: string): Pa
     const rowNumber = headerIndex + offset + 2;
     if (row.every((value) => (value ?? '').trim() === '')) return;
     if (/^(合计|总计|本页合计|本期合计|期初|期末)/.test((row[0] ?? '').trim())) return;
+    if (row.slice(header.length).some((value) => (value ?? '').trim() !== '')) {
+      errors.push({ field: `rows[${rowNumber}]`, message: `第 ${rowNumber} 行的列比表头多` });
+      return;
+    }
     const bookingDate = parseBookingDate(cell(row, 'date'));
     if (!bookingDate) {
       errors.push({ field: `rows[${rowNumber}].date`, message: `日期无法识别：“${cell(row, 'date')}”` });
@@ -188,7 +192,14 @@ function parseLines(rows: string[][], mapping: Mapping, profileName: string): Pa
       ),
     });
   });
-  if (errors.length > 0) throw new AppError('VALIDATION_FAILED', '对账单有无法读取的行，未导入', errors);
+  if (errors.length > 0) {
+    const first = /^rows\[(\d+)\]/.exec(errors[0]!.field)?.[1];
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `对账单第 ${first} 行无法读取（共 ${errors.length} 处），未导入`,
+      errors,
+    );
+  }
   return lines;
 }
 

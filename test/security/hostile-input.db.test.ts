@@ -174,7 +174,7 @@ describe('hostile input (issue 18, finding 7): 4xx naming the field, nothing wri
       });
       await expectRefused({
         method: 'GET',
-        url: `/api/ledger/statements/1/reconciliation?to=${date}`,
+        url: `/api/ledger/accounts/1/statement?to=${date}`,
         headers: finance,
         status: 400,
         field: 'querystring.to',
@@ -211,14 +211,15 @@ describe('hostile input (issue 18, finding 7): 4xx naming the field, nothing wri
       payload: { regionCode: '430400', fileName: 'hostile.csv', csv },
       status: 422,
     });
+    // Rows are named by their line in the file (the header is line 1).
     const badDate = await expectRefused({
       ...statement('reference,amount,date\nSF-1,10.00,2021-05-06\nSF-2,10.00,2021-13-45\n'),
-      field: 'lines[1]',
+      field: 'rows[3].date',
     });
-    expect(badDate.error.message).toContain('第 2 行');
+    expect(badDate.error.message).toContain('第 3 行');
     await expectRefused({
       ...statement('reference,amount,date\nSF-1,99999999999999999999,2021-05-06\n'),
-      field: 'lines[0]',
+      field: 'rows[2].amount',
     });
     const unterminated = await expectRefused({
       ...statement('reference,amount,date\nSF-1,10.00,2021-05-06\n"SF-2,10.00,2021-05-07\n'),
@@ -227,7 +228,7 @@ describe('hostile input (issue 18, finding 7): 4xx naming the field, nothing wri
     expect(unterminated.error.message).toMatch(/第 \d+ 行/);
     const tooManyCells = await expectRefused({
       ...statement('reference,amount,date\nSF-1,10.00,2021-05-06,extra\n'),
-      field: 'csv.line[2]',
+      field: 'rows[2]',
     });
     expect(tooManyCells.error.message).toContain('第 2 行');
   });
