@@ -417,6 +417,13 @@ export async function adjudicateClassBatch(
     groups.set(row.person_id, list);
   }
   const attendance = await (options.attendance ?? sessionAttendanceReader)(executor, ids);
+  const scheduledHours = new Map(
+    (
+      await sql<{ class_id: number; hours: number }>`
+        select class_id, coalesce(sum(class_hours), 0)::int as hours from class_session
+        where class_id = any(${[...ids]}::bigint[]) group by class_id`.execute(executor)
+    ).rows.map((row) => [row.class_id, row.hours]),
+  );
   const certificates = new Map<
     string,
     {
@@ -585,6 +592,7 @@ export async function adjudicateClassBatch(
           offlineDays: Math.floor(hours.offlineClassHours / CLASS_HOURS_PER_DAY),
           onlineDays: Math.floor(hours.onlineClassHours / CLASS_HOURS_PER_DAY),
           classHours: hours.offlineClassHours + hours.onlineClassHours,
+          scheduledClassHours: scheduledHours.get(row.id) ?? 0,
         },
         ...(certificate
           ? {

@@ -133,6 +133,7 @@ export async function classDraft(
           offlineDays: Math.floor(attended.offlineClassHours / CLASS_HOURS_PER_DAY),
           onlineDays: Math.floor(attended.onlineClassHours / CLASS_HOURS_PER_DAY),
           classHours: attended.attendedClassHours,
+          scheduledClassHours: attended.scheduledClassHours,
         },
         ...(certificate
           ? {

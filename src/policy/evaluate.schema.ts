@@ -85,6 +85,7 @@ export const evaluateRequestSchema = {
         offlineDays: { type: 'integer', minimum: 0, maximum: 3660 },
         onlineDays: { type: 'integer', minimum: 0, maximum: 3660 },
         classHours: { type: 'integer', minimum: 0, maximum: 100000 },
+        scheduledClassHours: { type: 'integer', minimum: 0, maximum: 100000 },
         months: { type: 'integer', minimum: 0, maximum: 120 },
         dailyRateFen: count,
         onlineDailyRateFen: count,

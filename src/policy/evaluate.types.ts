@@ -105,6 +105,8 @@ export interface TrainingFacts {
   offlineDays?: number;
   onlineDays?: number;
   classHours?: number;
+  /** Added field: the class hours the class's schedule has for the trainee (attendance share = classHours / this). */
+  scheduledClassHours?: number;
   months?: number;
   dailyRateFen?: number;
   onlineDailyRateFen?: number;

@@ -1,6 +1,13 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
-import { BLOCK_THRESHOLD, MAX_TRAVEL_KMH, MIN_TRAVEL_KM, RULES, type RuleCode } from './risk.rules.ts';
+import {
+  BLOCK_THRESHOLD,
+  LOW_ATTENDANCE_PERCENT,
+  MAX_TRAVEL_KMH,
+  MIN_TRAVEL_KM,
+  RULES,
+  type RuleCode,
+} from './risk.rules.ts';
 
 /**
  * The SQL of the risk detectors. Each detector is ONE set-based statement over the real-name
@@ -401,6 +408,40 @@ function outsideCatalogScope(scope: DetectionScope): Sql {
           and ic2.province_code = o.province_code))`;
 }
 
+/**
+ * Trainees of an ended class whose attended class hours (whole 45-minute hours between sign-in and
+ * sign-out within each session, at most the session's hours) are below LOW_ATTENDANCE_PERCENT of
+ * the scheduled hours.
+ */
+function lowAttendance(scope: DetectionScope): Sql {
+  return sql`
+    with scheduled as (
+      select s.class_id, s.province_code, sum(s.class_hours) as hours
+      from class_session s group by s.class_id, s.province_code
+    ), attended as (
+      select a.class_id, a.province_code, a.person_id, sum(case when a.sign_in_at is null or a.sign_out_at is null then 0
+        else least(s.class_hours, greatest(0, floor(extract(epoch from
+          (least(a.sign_out_at, s.ends_at) - greatest(a.sign_in_at, s.starts_at))) / 60 / 45))) end) as hours
+      from attendance a
+      join class_session s on s.id = a.session_id and s.province_code = a.province_code and s.class_id = a.class_id
+      group by a.class_id, a.province_code, a.person_id
+    )
+    select c.province_code, c.region_code, 'low_attendance' as rule_code,
+      'person:' || e.person_id || ':class:' || c.id as subject_key,
+      c.id as class_id, null::bigint as related_class_id, null::bigint as claim_id, c.institution_id,
+      e.person_id, ${RULES.low_attendance.baseScore}::int as score,
+      jsonb_build_object('personId', e.person_id, 'attendedClassHours', coalesce(done.hours, 0),
+        'scheduledClassHours', sc.hours, 'minimumPercent', ${LOW_ATTENDANCE_PERCENT}::int) as evidence
+    from enrolment e
+    join training_class c on c.id = e.class_id and c.province_code = e.province_code
+    join scheduled sc on sc.class_id = c.id and sc.province_code = c.province_code
+    left join attended done on done.class_id = c.id and done.province_code = c.province_code
+      and done.person_id = e.person_id
+    where e.status = 'enrolled' and c.status ${ACTIVE_CLASS} and ${classInScope(scope, 'c')}
+      and c.ends_at < now() and sc.hours > 0
+      and coalesce(done.hours, 0) * 100 < ${LOW_ATTENDANCE_PERCENT}::int * sc.hours`;
+}
+
 /** The detector of each rule, as one SQL select of candidate alerts. */
 export const DETECTORS: Record<RuleCode, (scope: DetectionScope) => Sql> = {
   overlapping_classes: overlappingClasses,
@@ -416,6 +457,7 @@ export const DETECTORS: Record<RuleCode, (scope: DetectionScope) => Sql> = {
   on_the_job_without_payroll: onTheJobWithoutPayroll,
   single_enterprise_unemployed: singleEnterpriseUnemployed,
   outside_catalog_scope: outsideCatalogScope,
+  low_attendance: lowAttendance,
 };
 
 /**

@@ -19,8 +19,15 @@ export const RULE_CODES = [
   'on_the_job_without_payroll',
   'single_enterprise_unemployed',
   'outside_catalog_scope',
+  'low_attendance',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
+
+/**
+ * A trainee of an ended class who attended less than this share of its scheduled class hours is
+ * flagged (every region; the policy packs' own minimum decides the pay).
+ */
+export const LOW_ATTENDANCE_PERCENT = 50;
 
 /** A claim whose highest open alert scores this much or more cannot be approved. */
 export const BLOCK_THRESHOLD = 70;
@@ -124,6 +131,13 @@ export const RULES: Record<RuleCode, RuleDefinition> = {
     baseScore: 85,
     subject: 'class',
     basis: AUDIT,
+  },
+  low_attendance: {
+    code: 'low_attendance',
+    label: '学员实际出勤课时不足课程表课时的一半',
+    baseScore: 60,
+    subject: 'person_in_class',
+    basis: `${AUDIT}；出勤以实名制签到签退记录计算`,
   },
   outside_catalog_scope: {
     code: 'outside_catalog_scope',

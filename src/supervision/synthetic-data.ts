@@ -67,6 +67,7 @@ const CLASS_FRAUDS = [
   'full_time_student',
   'overlapping_classes',
   'impossible_travel',
+  'low_attendance',
 ] as const satisfies readonly RuleCode[];
 
 function idNumberOf(index: number): string {
@@ -510,6 +511,16 @@ async function plantFrauds(
         from attendance where class_id = ${classId}) r
       where s.id = a.session_id and r.id = a.id and a.class_id = ${classId}`.execute(executor);
     plant('sign_in_regular', `班级 ${classId}：每隔7秒一人签到`, classId);
+  }
+  for (const classId of classesOf('low_attendance')) {
+    const { personId } = await sql<{ personId: number }>`
+      select min(person_id) as "personId" from enrolment where class_id = ${classId}`
+      .execute(executor)
+      .then((result) => result.rows[0]!);
+    await sql`delete from attendance where class_id = ${classId} and person_id = ${personId}`.execute(
+      executor,
+    );
+    plant('low_attendance', `班级 ${classId}：一名学员没有任何签到记录`, classId, personId);
   }
   for (const classId of classesOf('perfect_exam')) {
     await sql`update exam_result set score = 95, is_passed = true where class_id = ${classId}`.execute(

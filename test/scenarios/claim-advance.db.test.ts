@@ -5,7 +5,7 @@ import { verifyLedger } from '../../src/ledger/verify.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { issueCertificate, recordExamResult } from '../../src/training/certificate.service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { caller, type Headers, uploadRequiredMaterials } from './claim-support.ts';
+import { caller, fullAttendance, type Headers, uploadRequiredMaterials } from './claim-support.ts';
 import { creditCode, idNumber } from './training-helpers.ts';
 
 const ACCOUNT = { bankName: '中国工商银行南京玄武支行', accountNumber: '4301010900001234' };
@@ -180,6 +180,11 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
   });
 
   it('after the training, the settlement claim is decided in full and only the difference is paid', async () => {
+    const detail = (await call('GET', `/api/classes/${classId}`, factory)).json();
+    const attendance = await call('POST', `/api/classes/${classId}/attendance`, factory, {
+      records: fullAttendance(detail.sessions, personIds),
+    });
+    expect(attendance.statusCode, attendance.body).toBe(200);
     for (const [index, personId] of personIds.entries()) {
       await harness.database.db
         .transaction()

@@ -190,9 +190,43 @@ export const TRAINING_FAMILY: readonly SubsidyKind[] = [
  */
 export function checkTrainingPreconditions(decision: Decision, options: { byOccupation: boolean }): void {
   checkClassFiled(decision);
+  checkAttendanceShare(decision);
   checkAnnualLimit(decision);
   if (options.byOccupation) checkSameOccupationLevel(decision);
   checkCertificateOnce(decision, TRAINING_FAMILY);
+}
+
+/**
+ * Attendance counts: a pack that pays a catalog standard per trainee carries
+ * `attendance.minimumSharePercent`, the least share of the scheduled class hours
+ * (`training.scheduledClassHours`) the trainee attended (`training.classHours`, both computed from
+ * the real-name sign-in records). The documents leave the figure to the city; the parameter cites
+ * the article that makes the training body answer for the training's reality, and
+ * docs/policy-coverage.md states the source of its value. Requests without the schedule (v1
+ * callers that send no `scheduledClassHours`) are not checked.
+ */
+export function checkAttendanceShare(decision: Decision): void {
+  const training = decision.request.training;
+  const scheduled = training?.scheduledClassHours;
+  if (scheduled === undefined || scheduled <= 0 || !decision.has('attendance.minimumSharePercent')) return;
+  // An advance (预拨) is paid while the training runs: its attendance is checked at settlement.
+  if (decision.request.mode === 'advance') return;
+  const minimum = decision.optionalNumber('attendance.minimumSharePercent');
+  if (minimum === null) return;
+  const citation = decision.citation('attendance.minimumSharePercent');
+  const attended = training?.classHours;
+  if (attended === undefined) {
+    decision.missing('training.classHours', citation);
+    return;
+  }
+  if (attended * 100 < minimum * scheduled) {
+    const share = Math.floor((attended * 1000) / scheduled) / 10;
+    decision.deny(
+      'DURATION_OUT_OF_RANGE',
+      `实际出勤 ${attended}/${scheduled} 课时（${share}%），低于最低出勤比例 ${minimum}%`,
+      citation,
+    );
+  }
 }
 
 /**
