@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
@@ -5,6 +6,7 @@ import { DEMO_PASSWORD, isEmpty, seedDemo } from '../demo/demo.service.ts';
 import { shiftedClock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import { buildApp } from './app.ts';
+import { registerControlRoutes } from './control.routes.ts';
 
 export interface ServeOptions {
   /** Seed the demo data when the embedded database is empty (what `npm start` does). */
@@ -35,6 +37,8 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const clock = clockStart ? shiftedClock(clockStart) : undefined;
   const app = await buildApp({ config, database, ...(clock ? { clock } : {}) });
   if (clock) log(`业务日期 business date: ${clock.today()} (shifted clock; SKILLFUND_CLOCK_START sets it)`);
+  const controlSecret = randomBytes(32).toString('base64url');
+  if (database.dataDirLock) registerControlRoutes(app, database, controlSecret);
   app.addHook('onClose', async () => database.close());
   const shutdown = () => {
     void app.close().then(() => process.exit(0));
@@ -44,6 +48,11 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const controlHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  database.dataDirLock?.publishControl(
+    `http://${controlHost.includes(':') ? `[${controlHost}]` : controlHost}:${port}`,
+    controlSecret,
+  );
   log(
     `SkillFund 已启动 listening on http://${config.host}:${port}  (API docs: http://${config.host}:${port}/api/docs)`,
   );

@@ -39,6 +39,16 @@ export const COMMANDS: readonly LazyCommand[] = [
     load: async () => (await import('./core.cli.ts')).registerCoreCommands,
   },
   {
+    name: 'backup',
+    description: '备份嵌入式数据库（服务器运行时经由服务器，数据一致）back up the embedded database',
+    load: async () => (await import('./backup.cli.ts')).registerBackupCommands,
+  },
+  {
+    name: 'restore',
+    description: '从备份恢复嵌入式数据库（须先停止服务器）restore the embedded database from a backup',
+    load: async () => (await import('./backup.cli.ts')).registerBackupCommands,
+  },
+  {
     name: 'audit',
     description: '审计日志 audit trail',
     load: async () => (await import('../auth/auth.cli.ts')).registerAuthCommands,

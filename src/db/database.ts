@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -19,9 +21,15 @@ export interface DatabaseHandle {
   runScript(executor: Executor, script: string): Promise<void>;
   /** Checks that the database answers, within the timeout. */
   ping(timeoutMs?: number): Promise<void>;
-  /** PGlite only: the data directory as a tarball, to start another database from (`loadDataDir`). */
-  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
+  /** The embedded database's directory lock (one process per data dir); absent in memory and on PostgreSQL. */
+  readonly dataDirLock?: DataDirLock;
+  /**
+   * PGlite only: a consistent copy of the data directory as a tarball (gzipped when asked), taken
+   * between transactions after a checkpoint — to start another database from (`loadDataDir`, the
+   * tests' template) or as a backup (`skillfund backup`). Absent on PostgreSQL (pg_dump there).
+   */
+  dumpDataDir?(compression?: 'gzip' | 'none'): Promise<Blob>;
 }
 
 export interface DatabaseOptions {
@@ -33,6 +41,16 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PGlite only: start from this dump of a data directory (`dumpDataDir`), e.g. the tests' migrated template. */
   loadDataDir?: Blob | undefined;
+  /** Who opens the embedded data dir, named in the lock (default: the command line's words). */
+  purpose?: string;
+}
+
+function commandPurpose(): string {
+  const words = process.argv
+    .slice(2)
+    .filter((word) => !word.startsWith('-'))
+    .slice(0, 2);
+  return words.length > 0 ? `skillfund ${words.join(' ')}` : path.basename(process.argv[1] ?? 'node');
 }
 
 const INT8 = 20;
@@ -57,26 +75,43 @@ const identity = (value: string): string => value;
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPglite(options.dataDir, options.loadDataDir);
+    : openPglite(options.dataDir, options.loadDataDir, options.purpose ?? commandPurpose());
 }
 
 async function openPglite(
   dataDir: string | undefined,
   loadDataDir: Blob | undefined,
+  purpose: string,
 ): Promise<DatabaseHandle> {
   const isMemory = dataDir === undefined || dataDir.startsWith('memory://');
-  if (!isMemory) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite({
-    ...(isMemory ? {} : { dataDir }),
-    ...(loadDataDir ? { loadDataDir } : {}),
-  });
-  await pglite.waitReady;
+  // Taken before PGlite touches the directory: a second process must not even start recovery on it.
+  const lock = isMemory ? undefined : acquireDataDirLock(dataDir, purpose);
+  let pglite: PGlite;
+  try {
+    if (!isMemory) fs.mkdirSync(dataDir, { recursive: true });
+    pglite = new PGlite({
+      ...(isMemory ? {} : { dataDir }),
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
+    await pglite.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = new Kysely<Database>({
     dialect: new PgliteDialect(pglite, { [INT8]: parseInt8, [NUMERIC]: identity, [DATE]: identity }),
   });
   return {
     db,
     kind: 'pglite',
+    ...(lock && { dataDirLock: lock }),
+    async dumpDataDir(compression = 'none') {
+      // Through Kysely's connection: the driver's mutex waits for any open transaction to end.
+      return db.connection().execute(async (connection) => {
+        await sql`checkpoint`.execute(connection);
+        return pglite.dumpDataDir(compression);
+      });
+    },
     async runScript(_executor, script) {
       // The executor holds PGlite's only connection (inside its transaction), so exec runs there.
       await pglite.exec(script);
@@ -84,11 +119,12 @@ async function openPglite(
     async ping() {
       await sql`select 1`.execute(db);
     },
-    async dumpDataDir() {
-      return pglite.dumpDataDir('none');
-    },
     async close() {
-      await db.destroy();
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
