@@ -83,5 +83,5 @@ describe('the data-dir lock', () => {
     const memory = await openDatabase({});
     expect(memory.dataDirLock).toBeUndefined();
     await memory.close();
-  }, 120_000);
+  });
 });

@@ -129,5 +129,5 @@ describe('one process per embedded data dir; backup and restore', () => {
     expect(restored.code, restored.stderr).toBe(0);
     expect(restored.stdout).toContain('before-restore');
     expect(await auditEntries()).toBe(entriesAtBackup);
-  }, 900_000);
+  });
 });
