@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { claimRoutes } from '../claims/claim.routes.ts';
+import { excludeClaimLinesBySupervision } from '../claims/claim.service.ts';
 import { employmentRoutes } from '../claims/employment.routes.ts';
 import { bankRoutes } from '../ledger/bank.routes.ts';
 import { ledgerRoutes } from '../ledger/ledger.routes.ts';
@@ -24,6 +25,7 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   claimRoutes,
   employmentRoutes,
   reportRoutes,
-  supervisionRoutes,
+  // Supervision reaches claims only through the ports handed in here (no import of claims).
+  (app) => supervisionRoutes(app, { excludeClaimLines: excludeClaimLinesBySupervision }),
   bankRoutes,
 ];

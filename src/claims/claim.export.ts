@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { Executor } from '../db/database.ts';
 import { maskIdNumber } from '../registry/identifiers.ts';
+import { personsById } from './claim.facts.ts';
 import { selectClaimDetail } from './claim.repository.ts';
-import { personsById } from './claim.sources.ts';
 import type { ClaimSummary } from './claim.types.ts';
 import { CLAIM_STATUS_LABELS } from './claim.workflow.ts';
 

@@ -6,8 +6,8 @@ import type { Executor } from '../db/database.ts';
 import type { Citation } from '../policy/evaluate.types.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { assertClaimVisible } from './claim.access.ts';
 import { selectClaimRow } from './claim.repository.ts';
-import { assertClaimVisible } from './claim.service.ts';
 
 /** One item of the materials checklist (申报材料清单) of a claim. */
 export interface MaterialRequirement {

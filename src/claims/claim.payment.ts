@@ -15,9 +15,9 @@ import type { EvaluateRequest } from '../policy/evaluate.types.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { decryptStored } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
+import { personsById } from './claim.facts.ts';
 import { selectClaimRow } from './claim.repository.ts';
 import { applyTransitionById, lockForTransition, transitionClaim } from './claim.service.ts';
-import { personsById } from './claim.sources.ts';
 
 /** The spending sub-account (分账核算) each subsidy kind is charged to. */
 export const SUB_ACCOUNT_OF: Record<string, SubAccount> = {

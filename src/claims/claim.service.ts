@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { ROLE_PERMISSIONS } from '../auth/roles.ts';
-import { assertOrganisationScope, assertRegionScope, type Principal } from '../auth/scope.ts';
+import { assertOrganisationScope, assertRegionScope } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import type { Denial, DenialCode, EvaluateRequest, EvaluateResponse } from '../policy/evaluate.types.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
@@ -9,6 +9,7 @@ import { encryptOptional } from '../shared/data-keyring.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { assertAgencyMayReview } from '../supervision/agency.service.ts';
 import { screenClaim } from '../supervision/risk.service.ts';
+import { assertClaimVisible, ORGANISATION_APPLICANT_ROLES } from './claim.access.ts';
 import { createDecider, type Decider } from './claim.decide.ts';
 import { assertMaterialsComplete } from './claim.materials.ts';
 import {
@@ -29,29 +30,7 @@ import {
   transitionRefusal,
 } from './claim.workflow.ts';
 
-const ORGANISATION_APPLICANT_ROLES = {
-  institution_operator: 'institution',
-  enterprise_operator: 'enterprise',
-  evaluation_org_operator: 'evaluation_org',
-} as const;
-
-/** Refuses a caller who may not see this claim: outside the region, or another organisation's. */
-export function assertClaimVisible(
-  principal: Principal,
-  claim: {
-    region_code: string;
-    applicant_organisation_id: number | null;
-    applicant_person_id: number | null;
-  },
-): void {
-  if (principal.role in ORGANISATION_APPLICANT_ROLES) {
-    assertOrganisationScope(principal, claim.applicant_organisation_id ?? -1);
-  } else if (principal.role === 'worker') {
-    if (claim.applicant_person_id !== principal.personId) throw notFound('补贴申请', 'claim');
-  } else {
-    assertRegionScope(principal, claim.region_code);
-  }
-}
+export { assertClaimVisible } from './claim.access.ts';
 
 /**
  * Decides one line with the person's history from the database, leaving out the claim itself

@@ -1,43 +1,10 @@
 import { provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import type { EmployerFlag, EmployerSize, GroupCode, PersonFacts } from '../policy/evaluate.types.ts';
-import { getOrganisation, type Organisation } from '../registry/organisation.service.ts';
-import { getPersons, type Person } from '../registry/person.service.ts';
+import { getOrganisation } from '../registry/organisation.service.ts';
 import { AppError } from '../shared/errors.ts';
+import { enterpriseFacts, personFactsOn, personsById } from './claim.facts.ts';
 import { certificateDraft, classDraft } from './claim.training-sources.ts';
 import type { ClaimDraft, ClaimSource, LineCandidate } from './claim.types.ts';
-
-/**
- * The person's facts on a date, from the real-name record: the groups whose certification is
- * valid that day, the pension status, and the graduation date (the start of a recent-graduate
- * or graduating-student certification, which HRSS records from the diploma).
- */
-export function personFactsOn(person: Person, date: string): PersonFacts {
-  const groups = person.groups.filter(
-    (group) => group.validFrom <= date && (group.validTo === null || group.validTo >= date),
-  );
-  const facts: PersonFacts = {
-    groups: [...new Set(groups.map((group) => group.groupCode as GroupCode))],
-    receivesPension: person.pensionStatus === 'receiving',
-  };
-  const graduate = person.groups.find(
-    (group) => group.groupCode === 'recent_graduate' || group.groupCode === 'graduating_student',
-  );
-  if (graduate) facts.graduationDate = graduate.validFrom;
-  return facts;
-}
-
-export function enterpriseFacts(enterprise: Organisation) {
-  return {
-    ...(enterprise.enterpriseSize ? { employerSize: enterprise.enterpriseSize as EmployerSize } : {}),
-    employerFlags: enterprise.employerFlags as EmployerFlag[],
-  };
-}
-
-export async function personsById(executor: Executor, ids: readonly number[]): Promise<Map<number, Person>> {
-  const persons = await getPersons(executor, [...new Set(ids)]);
-  return new Map(persons.map((person) => [person.id, person]));
-}
 
 /** 以工代训: one line per employment record, all of one enterprise, paid to it monthly. */
 async function employmentDraft(

@@ -13,7 +13,7 @@ import { AppError } from '../shared/errors.ts';
 import { getClassForClaim } from '../training/archive.service.ts';
 import { certificatesByIds } from '../training/certificate.service.ts';
 import { chinaDate } from '../training/class.service.ts';
-import { enterpriseFacts, personFactsOn, personsById } from './claim.sources.ts';
+import { enterpriseFacts, personFactsOn, personsById } from './claim.facts.ts';
 import type { ApplicantKind, ClaimDraft, LineCandidate } from './claim.types.ts';
 
 /** Class hours per training day for the day-rate formulas (渝人社发〔2021〕12号 二: 6 课时 = 1 天). */

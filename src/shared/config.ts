@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { ConfigError } from './config-error.ts';
 import { type Keyring, readKeyring } from './crypto.ts';
 
 /** Typed, frozen configuration, read once at start from the environment. */
@@ -38,16 +39,7 @@ export interface Config {
   readonly clockStart: string | undefined;
 }
 
-/** A configuration value that cannot be used; names the variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    reason: string,
-  ) {
-    super(`${variable}: ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-error.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, type Principal, regionLikePattern } from '../auth/scope.ts';
-import { excludeClaimLinesBySupervision } from '../claims/claim.service.ts';
 import type { Executor } from '../db/database.ts';
 import { createRecoveryOrder, type RecoveryOrder } from '../ledger/recovery.service.ts';
 import type { SubAccount } from '../ledger/transfer.service.ts';
@@ -349,6 +348,18 @@ async function affectedLines(executor: Executor, caseId: number, explicit: numbe
 }
 
 /**
+ * What a confirmed case does to the claim lines it names: excludes them, releases their
+ * entitlements and answers the claim's status and the amount they carried. The claims domain
+ * implements it (claims/claim.service.ts `excludeClaimLinesBySupervision`); the composition root
+ * (src/api/routes.ts) hands it to the supervision routes, so supervision never imports claims.
+ */
+export type ClaimLineExclusion = (
+  executor: Executor,
+  context: AuditContext,
+  input: { claimId: number; lineIds: number[]; reason: string },
+) => Promise<{ status: string; excludedAmountFen: number }>;
+
+/**
  * Decides a case. Confirmed: excludes the affected lines (claims recompute their totals), opens
  * one recovery order per paid claim for the excluded amount (ledger: receivable / recovery
  * reserve), applies the sanction if asked, and recomputes the institution's rating.
@@ -358,6 +369,7 @@ export async function decideCase(
   context: AuditContext,
   caseId: number,
   decision: CaseDecision,
+  excludeClaimLines: ClaimLineExclusion,
   clock: Clock = systemClock,
 ): Promise<CaseOutcome> {
   const row = await lockCase(executor, context, caseId);
@@ -371,7 +383,7 @@ export async function decideCase(
     const byClaim = new Map<number, typeof lines>();
     for (const line of lines) byClaim.set(line.claim_id, [...(byClaim.get(line.claim_id) ?? []), line]);
     for (const [claimId, claimLines] of byClaim) {
-      const excluded = await excludeClaimLinesBySupervision(executor, context, {
+      const excluded = await excludeClaimLines(executor, context, {
         claimId,
         lineIds: claimLines.map((line) => line.id),
         reason: `核查案件 ${row.case_number} 认定：${decision.reason}`,

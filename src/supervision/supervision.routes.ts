@@ -15,6 +15,7 @@ import {
   addCaseNote,
   type CaseDecision,
   type CaseListQuery,
+  type ClaimLineExclusion,
   decideCase,
   getVisibleCase,
   listCases,
@@ -71,8 +72,13 @@ const listQuery = (properties: Record<string, unknown>) =>
 
 type Page = { page: number; pageSize: number };
 
+/** What the supervision routes need from other domains, handed in by src/api/routes.ts. */
+export interface SupervisionPorts {
+  excludeClaimLines: ClaimLineExclusion;
+}
+
 /** Supervision: risk alerts and sweeps, data-comparison lists, cases, sanctions, ratings, agencies. */
-export async function supervisionRoutes(app: FastifyInstance): Promise<void> {
+export async function supervisionRoutes(app: FastifyInstance, ports: SupervisionPorts): Promise<void> {
   const db = () => app.deps.database.db;
   const inTransaction = <T>(work: (trx: ReturnType<typeof db>) => Promise<T>) =>
     db()
@@ -221,7 +227,7 @@ export async function supervisionRoutes(app: FastifyInstance): Promise<void> {
     async (request) => listReferenceLists(db(), request.principal!, request.query),
   );
 
-  registerCaseRoutes(app, inTransaction);
+  registerCaseRoutes(app, inTransaction, ports);
   registerSanctionRoutes(app, inTransaction);
   registerRatingRoutes(app, inTransaction);
   registerAgencyRoutes(app, inTransaction);
@@ -229,7 +235,11 @@ export async function supervisionRoutes(app: FastifyInstance): Promise<void> {
 
 type InTransaction = <T>(work: (trx: FastifyInstance['deps']['database']['db']) => Promise<T>) => Promise<T>;
 
-function registerCaseRoutes(app: FastifyInstance, inTransaction: InTransaction): void {
+function registerCaseRoutes(
+  app: FastifyInstance,
+  inTransaction: InTransaction,
+  ports: SupervisionPorts,
+): void {
   const db = () => app.deps.database.db;
   app.post<{ Body: { alertIds: number[]; title: string; agencyId?: number } }>(
     '/api/supervision/cases',
@@ -385,7 +395,14 @@ function registerCaseRoutes(app: FastifyInstance, inTransaction: InTransaction):
           { field: 'sanction', message: 'supervision.sanction required' },
         ]);
       return inTransaction((trx) =>
-        decideCase(trx, request.auditContext, request.params.id, request.body, app.clock),
+        decideCase(
+          trx,
+          request.auditContext,
+          request.params.id,
+          request.body,
+          ports.excludeClaimLines,
+          app.clock,
+        ),
       );
     },
   );

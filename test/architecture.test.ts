@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The shape of the code (issue 16): no import cycles, between files or between domains, and no
+ * domain but policy deciding by a literal region code (a province's rules live in its pack).
+ */
+const SRC = path.resolve('src');
+
+function sourceFiles(directory = SRC): string[] {
+  return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const files = sourceFiles();
+const relative = (file: string) => path.relative(SRC, file);
+const domainOf = (file: string) => relative(file).split(path.sep)[0]!;
+
+/**
+ * Relative imports that load code at run time: `import type`/`export type` are erased by the
+ * compiler (the database schema gathers every domain's table types that way) and are left out.
+ */
+function runtimeImports(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const found: string[] = [];
+  for (const match of text.matchAll(/^(?:import|export)\s+(?!type\s)[^;]*?from\s+'(\.[^']+)'/gms))
+    found.push(path.resolve(path.dirname(file), match[1]!));
+  for (const match of text.matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g))
+    found.push(path.resolve(path.dirname(file), match[1]!));
+  return found;
+}
+
+/** Strongly connected components with more than one member (Tarjan): each is an import cycle. */
+function cycles(graph: Map<string, string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, counter);
+    low.set(node, counter);
+    counter += 1;
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return found;
+}
+
+const fileGraph = new Map(
+  files.map((file) => [file, runtimeImports(file).filter((target) => fs.existsSync(target))]),
+);
+
+describe('import cycles', () => {
+  it('no source file imports itself through others', () => {
+    expect(cycles(fileGraph).map((cycle) => cycle.map(relative))).toEqual([]);
+  });
+
+  it('no two domains (folders of src/) import each other, directly or round a ring', () => {
+    // A command module (*.cli.ts) is an entry point like src/cli, loaded only by the command
+    // registry; what it reaches for (e.g. `import roster` → training) is not a domain's dependency.
+    const domainGraph = new Map<string, string[]>();
+    for (const [file, targets] of fileGraph) {
+      if (file.endsWith('.cli.ts')) continue;
+      const from = domainOf(file);
+      const edges = domainGraph.get(from) ?? [];
+      for (const target of targets) if (domainOf(target) !== from) edges.push(domainOf(target));
+      domainGraph.set(from, [...new Set(edges)]);
+    }
+    expect(cycles(domainGraph)).toEqual([]);
+  });
+
+  it('finds a cycle when there is one (the check can fail)', () => {
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ]);
+    expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
+  });
+});
+
+/** Where a literal region code is expected: the policy packs, reference data, demo data and fixtures. */
+const REGION_LITERALS_ALLOWED = [
+  /^policy\//,
+  /\.data\.ts$/,
+  /(^|\/)demo\//,
+  /demo/,
+  /^bench\//,
+  /synthetic-data\.ts$/,
+];
+
+/**
+ * Province rules still outside their pack (issue 16, "packs own their province"): each is to move
+ * into its pack as a cited parameter the policy service answers. The list only shrinks: a file
+ * that no longer holds a literal must leave it.
+ */
+const NOT_YET_IN_PACKS = [
+  'claims/claim.materials.ts', // materials checklists of Jiangxi, Shanxi, Chongqing
+  'ledger/funding.service.ts', // Jiangsu's appropriation ratio
+  'registry/catalog.service.ts', // Shanxi's special catalog
+  'reports/target.service.ts', // targets of Hengyang and Jiangsu
+  'training/archive.service.ts', // Chongqing's online share
+];
+
+/** A six-digit region code written as a string literal ('000000', the "no province" value, aside). */
+const REGION_LITERAL = /'(?!000000')(?!999999')[1-9]\d{5}'/;
+
+function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+}
+
+describe('region codes outside policy', () => {
+  const holders = files
+    .map(relative)
+    .filter((file) => !REGION_LITERALS_ALLOWED.some((pattern) => pattern.test(file)))
+    .filter((file) => REGION_LITERAL.test(stripComments(fs.readFileSync(path.join(SRC, file), 'utf8'))));
+
+  it('no domain but policy decides by a literal region code (beyond the listed debts)', () => {
+    expect(holders.filter((file) => !NOT_YET_IN_PACKS.includes(file))).toEqual([]);
+  });
+
+  it('each listed debt still holds one (a paid debt leaves the list)', () => {
+    expect(NOT_YET_IN_PACKS.filter((file) => !holders.includes(file))).toEqual([]);
+  });
+
+  it('the check sees a literal in a comparison', () => {
+    expect(REGION_LITERAL.test("if (facts.provinceCode === '500000') {")).toBe(true);
+    expect(REGION_LITERAL.test("code === '23505'")).toBe(false);
+  });
+});
