@@ -62,6 +62,12 @@ describe('the lazy command registry', () => {
       queue.push(...staticImports(file));
     }
     const loaded = [...seen].map((file) => path.relative(path.resolve('src'), file)).sort();
-    expect(loaded).toEqual(['cli/commands.ts', 'cli/main.ts', 'shared/config.ts', 'shared/crypto.ts']);
+    expect(loaded).toEqual([
+      'cli/commands.ts',
+      'cli/main.ts',
+      'shared/config-error.ts',
+      'shared/config.ts',
+      'shared/crypto.ts',
+    ]);
   });
 });
