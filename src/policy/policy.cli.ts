@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '../db/database.ts';
 import type { Config } from '../shared/config.ts';
 import { validateEvaluateRequest } from './evaluate.schema.ts';
 import { evaluate } from './evaluate.ts';
-import type { EvaluateRequest } from './evaluate.types.ts';
+import type { EvaluateRequest, Level } from './evaluate.types.ts';
 import type { ParameterOverride, ParameterValue } from './parameter.types.ts';
 import type { ParameterChangeInput } from './parameter.validation.ts';
 
@@ -32,7 +32,7 @@ export function parseRequests(text: string): { requests: EvaluateRequest[]; isAr
   try {
     input = JSON.parse(text);
   } catch {
-    return invalid('stdin is not valid JSON', [{ field: '(root)', message: 'must be JSON' }]);
+    return invalid('标准输入不是有效的数据格式', [{ field: '(root)', message: '无法解析' }]);
   }
   const isArray = Array.isArray(input);
   const items: unknown[] = isArray ? (input as unknown[]) : [input];
@@ -103,8 +103,8 @@ export function evaluateNdjsonLine(
         line: lineNumber,
         error: {
           code: 'INVALID_REQUEST',
-          message: '该行不是 JSON line is not valid JSON',
-          details: [{ field: '(root)', message: 'must be JSON' }],
+          message: '该行不是有效的数据格式',
+          details: [{ field: '(root)', message: '该行无法解析' }],
         },
       }),
     };
@@ -338,4 +338,55 @@ function registerParameterCommands(program: Command, loadConfig: () => Config): 
       if (!outcome.ok) return emit(invalid('proposed change is invalid', outcome.problems));
       process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
     });
+  policy
+    .command('simulate-claims')
+    .requiredOption('--region <code>', 'region subtree whose stored claims are re-decided, e.g. 430400')
+    .requiredOption('--from <date>', 'first application date YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last application date YYYY-MM-DD')
+    .option(
+      '--change <json>',
+      'a proposed parameter change {packId,key,effectiveFrom,value,citation} or an array',
+    )
+    .option(
+      '--catalog <occupation:level:fen...>',
+      'a proposed catalog standard, e.g. 4-10-01-01:primary:130000 (repeatable)',
+    )
+    .description('re-decide the stored claim lines of a region and period under the change (changes nothing)')
+    .action(
+      async (options: { region: string; from: string; to: string; change?: string; catalog?: string[] }) => {
+        const raw = options.change === undefined ? [] : (parseValue(options.change) as unknown);
+        const changes = (Array.isArray(raw) ? raw : [raw]) as ParameterChangeInput[];
+        const catalogChanges = (options.catalog ?? []).map((text) => {
+          const [occupationCode, level, standardFen] = text.split(':');
+          return { occupationCode: occupationCode!, level: level as Level, standardFen: Number(standardFen) };
+        });
+        if (changes.length === 0 && catalogChanges.length === 0)
+          return emit(
+            invalid('请至少提出一项参数调整或目录标准调整', [{ field: '--change', message: '缺少调整' }]),
+          );
+        const { proposedOverrides } = await import('./simulate.ts');
+        const { loadPublishedOverrides } = await import('./parameter.service.ts');
+        const { simulateStoredClaims } = await import('../claims/claim.simulation.ts');
+        const result = await withMigratedDatabase(loadConfig(), async (database) => {
+          const baseline = await loadPublishedOverrides(database.db);
+          const checked = proposedOverrides(changes, baseline);
+          if (!checked.ok) return checked;
+          return simulateStoredClaims(
+            database.db,
+            {
+              regionCode: options.region,
+              from: options.from,
+              to: options.to,
+              baseline,
+              proposed: checked.overrides,
+              catalogChanges,
+            },
+            (processed, total) =>
+              process.stderr.write(`simulate-claims: 已核定 ${processed}/${total} 条明细\n`),
+          );
+        });
+        if ('ok' in result) return emit(invalid('参数值不符合政策文件的规定', result.problems));
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      },
+    );
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { assertRegionScope } from '../auth/scope.ts';
+import { type CatalogChange, simulateStoredClaims } from '../claims/claim.simulation.ts';
 import { AppError } from '../shared/errors.ts';
 import { evaluateRequestSchema, validateEvaluateRequest } from './evaluate.schema.ts';
 import { evaluate } from './evaluate.ts';
 import type { EvaluateRequest } from './evaluate.types.ts';
+import { LEVELS } from './evaluate.types.ts';
 import { POLICY_PACKS, packById } from './packs/index.ts';
 import {
   forgetPublishedOverrides,
@@ -13,7 +15,7 @@ import {
 } from './parameter.service.ts';
 import type { ParameterValue } from './parameter.types.ts';
 import type { ParameterChangeInput } from './parameter.validation.ts';
-import { simulate } from './simulate.ts';
+import { proposedOverrides, simulate } from './simulate.ts';
 
 const citationSchema = {
   type: 'object',
@@ -147,41 +149,95 @@ async function parameterRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-/** 补贴标准动态评估调整: simulate a proposed parameter change over past requests. */
+const catalogChangeSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['occupationCode', 'level', 'standardFen'],
+  properties: {
+    occupationCode: { type: 'string', pattern: '^[1-8](-[0-9]{2}){1,3}$' },
+    level: { type: 'string', enum: [...LEVELS] },
+    standardFen: { type: 'integer', minimum: 0, maximum: 100_000_000 },
+  },
+} as const;
+
+interface SimulationBody {
+  requests?: unknown[];
+  changes?: (ParameterChangeInput & { value: ParameterValue })[];
+  regionCode?: string;
+  from?: string;
+  to?: string;
+  catalogChanges?: CatalogChange[];
+}
+
+function invalidSimulation(field: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', '模拟测算的条件不完整或有误', [{ field, message }]);
+}
+
+/**
+ * 补贴标准动态评估调整: simulate a proposed parameter or catalog-standard change, either over the
+ * stored claim lines of a region and period (`regionCode`, `from`, `to`) or over pasted requests.
+ */
 async function simulationRoute(app: FastifyInstance): Promise<void> {
   const db = () => app.deps.database.db;
   const tags = ['policy'];
 
-  app.post<{ Body: { requests: unknown[]; changes: (ParameterChangeInput & { value: ParameterValue })[] } }>(
+  app.post<{ Body: SimulationBody }>(
     '/api/policy/simulate',
     {
       config: { access: 'policy.simulate' },
       schema: {
         tags,
-        summary: '补贴标准调整模拟测算（不改变任何数据）',
+        summary: '补贴标准调整模拟测算：按地区和期间重新核定已存申请明细，或测算粘贴的请求（不改变任何数据）',
         body: {
           type: 'object',
           additionalProperties: false,
-          required: ['requests', 'changes'],
           properties: {
             requests: { type: 'array', maxItems: 10000, items: { type: 'object' } },
-            changes: { type: 'array', minItems: 1, maxItems: 20, items: changeSchema },
+            changes: { type: 'array', maxItems: 20, items: changeSchema },
+            regionCode: { type: 'string', pattern: '^[0-9]{6}$' },
+            from: { type: 'string', format: 'date' },
+            to: { type: 'string', format: 'date' },
+            catalogChanges: { type: 'array', maxItems: 200, items: catalogChangeSchema },
           },
         },
       },
     },
     async (request) => {
-      const requests = request.body.requests.map((item, index) =>
-        checkedRequest(item, `requests[${index}].`),
-      );
-      const outcome = simulate(requests, request.body.changes, await recentPublishedOverrides(db()));
-      if (!outcome.ok)
+      const body = request.body;
+      const changes = body.changes ?? [];
+      const catalogChanges = body.catalogChanges ?? [];
+      if (changes.length === 0 && catalogChanges.length === 0)
+        throw invalidSimulation('changes', '请至少提出一项参数调整或目录标准调整');
+      const baseline = await recentPublishedOverrides(db());
+      const checked = proposedOverrides(changes, baseline);
+      if (!checked.ok)
         throw new AppError(
           'VALIDATION_FAILED',
           '参数值不符合政策文件的规定',
-          outcome.problems.map(({ field, message }) => ({ field, message })),
+          checked.problems.map(({ field, message }) => ({ field, message })),
         );
-      return outcome.result;
+      if (body.regionCode === undefined) {
+        if (catalogChanges.length > 0)
+          throw invalidSimulation('regionCode', '目录标准调整须按地区和期间测算已存申请');
+        const requests = (body.requests ?? []).map((item, index) =>
+          checkedRequest(item, `requests[${index}].`),
+        );
+        const outcome = simulate(requests, changes, baseline);
+        if (!outcome.ok) throw new Error('parameter changes were validated above');
+        return outcome.result;
+      }
+      if (body.from === undefined) throw invalidSimulation('from', '请填写申请日期的起始日');
+      if (body.to === undefined) throw invalidSimulation('to', '请填写申请日期的截止日');
+      if (body.to < body.from) throw invalidSimulation('to', '截止日不能早于起始日');
+      if (request.principal) assertRegionScope(request.principal, body.regionCode);
+      return simulateStoredClaims(db(), {
+        regionCode: body.regionCode,
+        from: body.from,
+        to: body.to,
+        baseline,
+        proposed: checked.overrides,
+        catalogChanges,
+      });
     },
   );
 }

@@ -62,11 +62,11 @@ function addLines(
  * 补贴标准动态评估调整: evaluates past requests under the current parameters and under the
  * proposed change, and reports the total and per-line differences. Pure: nothing is stored.
  */
-export function simulate(
-  requests: readonly EvaluateRequest[],
+/** The published versions plus the proposed changes, or the problems of the changes. */
+export function proposedOverrides(
   proposedChanges: readonly ParameterChangeInput[],
-  baseline: readonly ParameterOverride[] = [],
-): SimulationOutcome {
+  baseline: readonly ParameterOverride[],
+): { ok: true; overrides: ParameterOverride[] } | { ok: false; problems: ParameterProblem[] } {
   const problems = proposedChanges.flatMap((change, index) =>
     validateParameterChange(change).map((problem) => ({
       field: `changes[${index}].${problem.field}`,
@@ -74,7 +74,17 @@ export function simulate(
     })),
   );
   if (problems.length > 0) return { ok: false, problems };
-  const proposed = [...baseline, ...proposedChanges.map(toOverride)];
+  return { ok: true, overrides: [...baseline, ...proposedChanges.map(toOverride)] };
+}
+
+export function simulate(
+  requests: readonly EvaluateRequest[],
+  proposedChanges: readonly ParameterChangeInput[],
+  baseline: readonly ParameterOverride[] = [],
+): SimulationOutcome {
+  const checked = proposedOverrides(proposedChanges, baseline);
+  if (!checked.ok) return { ok: false, problems: checked.problems };
+  const proposed = checked.overrides;
   const totals = new Map<string, SimulatedLineTotal>();
   const result: SimulationResult = {
     requestCount: requests.length,
