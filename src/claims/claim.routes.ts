@@ -8,7 +8,12 @@ import { registerSubsidyHistorySource } from '../training/archive.service.ts';
 import { claimListWorkbook, publicNoticeWorkbook } from './claim.export.ts';
 import { createClaimIdempotently } from './claim.idempotency.ts';
 import { attachMaterial, claimChecklist } from './claim.materials.ts';
-import { importClaimBankResult, orderClaimPayments, settleClaim } from './claim.payment.ts';
+import {
+  decideClaimPayments,
+  importClaimBankResult,
+  requestClaimPayments,
+  requestClaimSettlement,
+} from './claim.payment.ts';
 import { listClaims, recordObjection, resolveObjection } from './claim.query.ts';
 import { selectClaimDetail, selectClaimRow, selectSubsidiesOfPerson } from './claim.repository.ts';
 import { assertClaimVisible, submitClaim, transitionClaim } from './claim.service.ts';
@@ -393,7 +398,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       config: { access: 'payment.order' },
       schema: {
         tags: ['claims'],
-        summary: '财政下达支付：已审批申请 → 支付批次 → 专账记账（idempotencyId 防重复支付）',
+        summary: '财政经办提出支付：按已审批明细计算应付金额（已付、在途不重复），待另一名财政人员复核后记账',
         body: {
           type: 'object',
           required: ['claimIds', 'valueDate', 'idempotencyId'],
@@ -407,10 +412,44 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const batch = await inLedgerTransaction(db(), (trx) =>
-        orderClaimPayments(trx, request.auditContext, request.body as never),
+      const order = await inLedgerTransaction(db(), (trx) =>
+        requestClaimPayments(trx, request.auditContext, request.body as never, app.clock.today()),
       );
-      return reply.status(batch.isReplay ? 200 : 201).send(maskedBatch(batch));
+      return reply.status(order.isReplay ? 200 : 202).send(order);
+    },
+  );
+
+  app.post(
+    '/api/claims/payment-orders/:id/decision',
+    {
+      config: { access: 'payment.order' },
+      schema: {
+        tags: ['claims'],
+        summary: '复核支付指令（另一名财政人员）：通过即生成支付批次并记账，不通过则作废',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['isApproved'],
+          additionalProperties: false,
+          properties: {
+            isApproved: { type: 'boolean' },
+            reason: { type: 'string', minLength: 1, maxLength: 500 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      const body = request.body as { isApproved: boolean; reason?: string };
+      const decided = await inLedgerTransaction(db(), (trx) =>
+        decideClaimPayments(trx, request.auditContext, { id, ...body }, app.clock.today()),
+      );
+      const batch = decided.batch && maskedBatch(decided.batch);
+      return {
+        approval: decided.approval,
+        batch,
+        ...(decided.settlement ? { settlement: { ...decided.settlement, paymentBatch: batch } } : {}),
+      };
     },
   );
 
@@ -470,7 +509,8 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       config: { access: 'payment.order' },
       schema: {
         tags: ['claims'],
-        summary: '预拨清算：按核定金额与已预拨金额差额支付，或对超拨部分生成追回单',
+        summary:
+          '预拨清算（提出，待另一名财政人员复核）：按核定金额与已预拨金额差额支付，或对超拨部分生成追回单',
         params: idParams,
         body: {
           type: 'object',
@@ -480,12 +520,12 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params as { id: number };
-      const settlement = await inLedgerTransaction(db(), (trx) =>
-        settleClaim(trx, request.auditContext, id, request.body as never),
+      const order = await inLedgerTransaction(db(), (trx) =>
+        requestClaimSettlement(trx, request.auditContext, id, request.body as never, app.clock.today()),
       );
-      return { ...settlement, paymentBatch: settlement.paymentBatch && maskedBatch(settlement.paymentBatch) };
+      return reply.status(order.isReplay ? 200 : 202).send(order);
     },
   );
 }

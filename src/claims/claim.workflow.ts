@@ -98,8 +98,9 @@ export const TRANSITIONS: Record<ClaimAction, TransitionRule> = {
     requiresReason: false,
   },
   mark_paid: { from: ['payment_ordered'], to: 'paid', permission: 'payment.order', requiresReason: false },
+  // From paid too: a 退回 after a success reverses that disbursement and reopens its lines.
   mark_failed: {
-    from: ['payment_ordered'],
+    from: ['payment_ordered', 'paid'],
     to: 'payment_failed',
     permission: 'payment.order',
     requiresReason: true,

@@ -33,6 +33,14 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     regionCode: '430400',
   },
   {
+    // The second finance officer: payment orders, manual postings and account changes need one
+    // person to request and another to approve (双人复核).
+    loginName: 'hy_finance_checker',
+    displayName: '衡阳市财政局 孙复核',
+    role: 'finance_officer',
+    regionCode: '430400',
+  },
+  {
     loginName: 'js_province',
     displayName: '江苏省人社厅 陈处长',
     role: 'province_officer',
@@ -60,6 +68,12 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   {
     loginName: 'nj_finance',
     displayName: '南京市财政局 钱会计',
+    role: 'finance_officer',
+    regionCode: '320100',
+  },
+  {
+    loginName: 'nj_finance_checker',
+    displayName: '南京市财政局 吴复核',
     role: 'finance_officer',
     regionCode: '320100',
   },

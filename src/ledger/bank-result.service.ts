@@ -13,13 +13,13 @@ export interface ResultTarget {
 
 /**
  * One data row of a bank result file and what it means. Every non-blank row gets one outcome:
- * `paid`, `failed` (with the bank's reason), `recorded` (the disbursement already has this very
+ * `paid`, `failed` (with the bank's reason), `returned` (a 退回 of a disbursement already paid), `recorded` (the disbursement already has this very
  * outcome: a file imported twice) or `unmatched` (with why).
  */
 export interface ResultRow {
   rowNumber: number;
   reference: string;
-  outcome: 'paid' | 'failed' | 'recorded' | 'unmatched';
+  outcome: 'paid' | 'failed' | 'returned' | 'recorded' | 'unmatched';
   reason: string | null;
   disbursementId: number | null;
   amountFen: number | null;
@@ -110,7 +110,11 @@ export function classifyResultRows(
     else if (amountText && amountFen !== target.amountFen)
       line.reason = `金额不符：文件 ${amountText} 元，指令 ${(target.amountFen / 100).toFixed(2)} 元`;
     else if (target.status === outcome) line.outcome = 'recorded';
-    else if (target.status !== 'ordered')
+    else if (target.status === 'paid' && outcome === 'failed') {
+      // 退回 after success: the payee's bank sent the money back (issue 15).
+      line.outcome = 'returned';
+      line.reason = `支付成功后退回：${at(row, profile.result.columns.reason) || '银行未说明原因'}`;
+    } else if (target.status !== 'ordered')
       line.reason = `该笔已是${target.status === 'paid' ? '已支付' : '支付失败'}`;
     else {
       line.outcome = outcome;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/scope.ts';
 import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import { AppError } from '../shared/errors.ts';
+import { type ApprovalKind, type ApprovalStatus, getApproval, listApprovals } from './approval.service.ts';
 import {
   computeAppropriation,
   decideFundRequest,
@@ -10,18 +11,21 @@ import {
   requestFundMovement,
 } from './funding.service.ts';
 import * as schema from './ledger.schema.ts';
-import { createPaymentBatch, maskedBatch, type PaymentBatchInput } from './payment.service.ts';
+import {
+  decideLedgerApproval,
+  type ManualTransferInput,
+  requestManualTransfer,
+  requestReversal,
+} from './manual.service.ts';
+import {
+  decidePayeeAccountChange,
+  type PayeeAccountChange,
+  requestPayeeAccountChange,
+} from './payee-account.service.ts';
+import { batchRegion, getPaymentBatch, listPaymentBatches, maskedBatch } from './payment.service.ts';
 import { createRecoveryOrder, type RecoveryOrderInput, recordRecoveryReceipt } from './recovery.service.ts';
 import { accountStatement, executionRate, ledgerTotals, trialBalance } from './report.service.ts';
-import {
-  closePeriod,
-  getAccount,
-  inLedgerTransaction,
-  postJournal,
-  reverseTransfer,
-  type TransferCode,
-  toAccount,
-} from './transfer.service.ts';
+import { closePeriod, getAccount, inLedgerTransaction, toAccount } from './transfer.service.ts';
 
 const principalOf = (request: FastifyRequest): Principal => request.principal!;
 
@@ -120,41 +124,21 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.post<{
-    Body: {
-      idempotencyId: string;
-      debitAccountId: number;
-      creditAccountId: number;
-      amountFen: number;
-      code: TransferCode;
-      valueDate: string;
-      description?: string;
-    };
-  }>(
+  app.post<{ Body: ManualTransferInput }>(
     '/api/ledger/transfers',
     {
       config: { access: 'ledger.post' },
-      schema: { tags, summary: '手工记账（利息、银行手续费）', body: schema.manualTransferBody },
+      schema: {
+        tags,
+        summary: '手工记账申请（利息：银行→本级专账；手续费：本级专账→银行），待另一人复核',
+        body: schema.manualTransferBody,
+      },
     },
     async (request, reply) => {
-      const body = request.body;
-      const debit = await getAccount(db(), body.debitAccountId);
-      const credit = await getAccount(db(), body.creditAccountId);
-      assertRegionScope(principalOf(request), debit.regionCode);
-      assertRegionScope(principalOf(request), credit.regionCode);
-      if (debit.provinceCode !== credit.provinceCode)
-        throw new AppError('VALIDATION_FAILED', '借贷账户须属同一省', [
-          { field: 'creditAccountId', message: 'other province' },
-        ]);
-      const result = await inLedgerTransaction(db(), (trx) =>
-        postJournal(trx, request.auditContext, {
-          provinceCode: debit.provinceCode,
-          code: body.code,
-          description: body.description ?? body.code,
-          transfers: [body],
-        }),
+      const approval = await inLedgerTransaction(db(), (trx) =>
+        requestManualTransfer(trx, request.auditContext, request.body, app.clock.today()),
       );
-      return reply.status(result.isReplay ? 200 : 201).send(result);
+      return reply.status(approval.isReplay ? 200 : 202).send(approval);
     },
   );
 
@@ -162,23 +146,101 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     '/api/ledger/transfers/:id/reversal',
     {
       config: { access: 'ledger.post' },
-      schema: { tags, summary: '冲正（以新分录更正）', params: schema.idParams, body: schema.reversalBody },
+      schema: {
+        tags,
+        summary: '冲正申请（以新分录更正），待另一人复核',
+        params: schema.idParams,
+        body: schema.reversalBody,
+      },
     },
     async (request, reply) => {
-      const result = await inLedgerTransaction(db(), async (trx) => {
-        const original = await trx
-          .selectFrom('ledger_transfer')
-          .select('debit_account_id')
-          .where('id', '=', request.params.id)
-          .executeTakeFirst();
-        if (original)
-          assertRegionScope(
-            principalOf(request),
-            (await getAccount(trx, original.debit_account_id)).regionCode,
-          );
-        return reverseTransfer(trx, request.auditContext, { transferId: request.params.id, ...request.body });
+      const approval = await inLedgerTransaction(db(), (trx) =>
+        requestReversal(
+          trx,
+          request.auditContext,
+          { transferId: request.params.id, ...request.body },
+          app.clock.today(),
+        ),
+      );
+      return reply.status(approval.isReplay ? 200 : 202).send(approval);
+    },
+  );
+
+  app.get<{ Querystring: { status?: ApprovalStatus; kind?: ApprovalKind; page: number; pageSize: number } }>(
+    '/api/ledger/approvals',
+    {
+      config: { access: 'ledger.read' },
+      schema: {
+        tags,
+        summary: '待复核资金事项（支付指令、手工记账、冲正、收款账户变更）',
+        querystring: schema.approvalsQuery,
+      },
+    },
+    async (request) =>
+      listApprovals(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/ledger/approvals/:id',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '复核事项详情', params: schema.idParams },
+    },
+    async (request) => getApproval(db(), request.auditContext, request.params.id),
+  );
+
+  app.post<{ Params: { id: number }; Body: { isApproved: boolean; reason?: string } }>(
+    '/api/ledger/approvals/:id/decision',
+    {
+      config: { access: 'ledger.post' },
+      schema: {
+        tags,
+        summary: '复核手工记账、冲正或收款账户变更（须另一人；通过即记账或生效）',
+        params: schema.idParams,
+        body: schema.approvalDecisionBody,
+      },
+    },
+    async (request) => {
+      const id = request.params.id;
+      return inLedgerTransaction(db(), async (trx) => {
+        const approval = await getApproval(trx, request.auditContext, id);
+        switch (approval.kind) {
+          case 'manual_transfer':
+          case 'reversal':
+            return decideLedgerApproval(
+              trx,
+              request.auditContext,
+              { id, kind: approval.kind, ...request.body },
+              app.clock.today(),
+            );
+          case 'payee_account':
+            return {
+              approval: await decidePayeeAccountChange(trx, request.auditContext, { id, ...request.body }),
+            };
+          case 'payment_order':
+            throw new AppError('INVALID_STATE', '支付指令请在支付复核中处理', [
+              { field: 'id', message: 'decide payment orders at /api/claims/payment-orders/:id/decision' },
+            ]);
+        }
       });
-      return reply.status(result.isReplay ? 200 : 201).send(result);
+    },
+  );
+
+  app.post<{ Body: PayeeAccountChange }>(
+    '/api/ledger/payee-accounts',
+    {
+      config: { access: 'payment.order' },
+      schema: {
+        tags,
+        summary: '登记或更正收款人银行账户（单位结算账户、个人社会保障卡账户），待另一名财政人员复核',
+        body: schema.payeeAccountBody,
+      },
+    },
+    async (request, reply) => {
+      const approval = await inLedgerTransaction(db(), (trx) =>
+        requestPayeeAccountChange(trx, request.auditContext, request.body),
+      );
+      return reply.status(approval.isReplay ? 200 : 202).send(approval);
     },
   );
 
@@ -245,17 +307,26 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
       ),
   );
 
-  app.post<{ Body: PaymentBatchInput }>(
+  app.get<{ Querystring: { status?: string; page: number; pageSize: number } }>(
     '/api/ledger/payment-batches',
     {
-      config: { access: 'payment.order' },
-      schema: { tags, summary: '生成支付批次并记账', body: schema.paymentBatchBody },
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '支付批次列表（本辖区）', querystring: schema.batchesQuery },
     },
-    async (request, reply) => {
-      const batch = await inLedgerTransaction(db(), (trx) =>
-        createPaymentBatch(trx, request.auditContext, request.body),
-      );
-      return reply.status(batch.isReplay ? 200 : 201).send(maskedBatch(batch));
+    async (request) =>
+      listPaymentBatches(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/ledger/payment-batches/:id',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '支付批次详情（每笔支付及明细状态）', params: schema.idParams },
+    },
+    async (request) => {
+      const region = await batchRegion(db(), request.params.id);
+      assertRegionScope(principalOf(request), region);
+      return maskedBatch(await getPaymentBatch(db(), request.params.id));
     },
   );
 

@@ -83,71 +83,11 @@ export const appropriationBody = {
   properties: { provinceCode: region, yearEndBalanceFen: fen },
 } as const;
 
-const payee = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['type', 'id', 'name', 'bankAccount'],
-  properties: {
-    type: { type: 'string', enum: ['organisation', 'person'] },
-    id,
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    bankAccount: { type: 'string', minLength: 4, maxLength: 64 },
-    bankName: { type: 'string', minLength: 2, maxLength: 100 },
-    /** 联行号 (CNAPS code), 12 digits. */
-    bankCode: { type: 'string', pattern: '^[0-9]{12}$' },
-  },
-} as const;
-
-export const paymentBatchBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['idempotencyId', 'valueDate', 'items'],
-  properties: {
-    idempotencyId,
-    valueDate: date,
-    items: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 5000,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['claimId', 'payee', 'amountFen', 'subAccount', 'regionCode'],
-        properties: {
-          claimId: id,
-          lineId: { type: ['integer', 'null'] },
-          payee,
-          amountFen: fen,
-          subAccount: { type: 'string', enum: SUB_ACCOUNTS.filter((kind) => kind !== 'advance') },
-          regionCode: region,
-          kind: { type: 'string', enum: ['payment', 'advance'] },
-          advanceBasisFen: fen,
-        },
-      },
-    },
-  },
-} as const;
-
 export const bankResultBody = {
   type: 'object',
   additionalProperties: false,
   required: ['csv', 'valueDate'],
   properties: { csv: { type: 'string', minLength: 1, maxLength: 900_000 }, valueDate: date },
-} as const;
-
-export const settlementBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['idempotencyId', 'claimId', 'regionCode', 'subAccount', 'finalAmountFen', 'payee', 'valueDate'],
-  properties: {
-    idempotencyId,
-    claimId: id,
-    regionCode: region,
-    subAccount: { type: 'string', enum: SUB_ACCOUNTS.filter((kind) => kind !== 'advance') },
-    finalAmountFen: { type: 'integer', minimum: 0 },
-    payee,
-    valueDate: date,
-  },
 } as const;
 
 export const recoveryOrderBody = {
@@ -209,4 +149,42 @@ export const periodCloseBody = {
   additionalProperties: false,
   required: ['period'],
   properties: { period: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }, provinceCode: region },
+} as const;
+
+export const approvalsQuery = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['pending', 'approved', 'rejected'] },
+    kind: { type: 'string', enum: ['payment_order', 'manual_transfer', 'reversal', 'payee_account'] },
+    ...pageQuery,
+  },
+} as const;
+
+export const approvalDecisionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['isApproved'],
+  properties: { isApproved: { type: 'boolean' }, reason: { type: 'string', minLength: 1, maxLength: 500 } },
+} as const;
+
+export const payeeAccountBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['idempotencyId', 'payeeType', 'payeeId', 'bankName', 'accountNumber', 'reason'],
+  properties: {
+    idempotencyId,
+    payeeType: { type: 'string', enum: ['organisation', 'person'] },
+    payeeId: id,
+    bankName: { type: 'string', minLength: 1, maxLength: 100 },
+    accountNumber: { type: 'string', pattern: '^[0-9 ]{8,40}$' },
+    reason: { type: 'string', minLength: 1, maxLength: 500 },
+  },
+} as const;
+
+export const batchesQuery = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ordered', 'paid', 'failed'] },
+    ...pageQuery,
+  },
 } as const;

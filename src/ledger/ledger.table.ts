@@ -164,7 +164,42 @@ export interface RecoveryOrderTable {
   created_at: Generated<Date>;
 }
 
+export interface LedgerApprovalTable {
+  id: Generated<number>;
+  province_code: string;
+  region_code: string;
+  kind: 'payment_order' | 'manual_transfer' | 'reversal' | 'payee_account';
+  idempotency_id: string;
+  request_hash: string;
+  payload: unknown;
+  amount_fen: number | null;
+  summary: string;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  requested_by: number;
+  decided_by: number | null;
+  decided_at: Date | null;
+  decision_reason: string | null;
+  result: unknown;
+  created_at: Generated<Date>;
+}
+
+export interface PayeeAccountTable {
+  id: Generated<number>;
+  province_code: string;
+  payee_type: 'organisation' | 'person';
+  payee_id: number;
+  bank_name: string;
+  account_ciphertext: string;
+  is_current: Generated<boolean>;
+  approval_id: number | null;
+  reason: string;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface LedgerTables {
+  ledger_approval: LedgerApprovalTable;
+  payee_account: PayeeAccountTable;
   ledger_account: LedgerAccountTable;
   ledger_journal: LedgerJournalTable;
   ledger_transfer: LedgerTransferTable;

@@ -1,5 +1,5 @@
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
-import { assertRegionScope, provinceOf } from '../auth/scope.ts';
+import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { decryptField, encryptField, maskBankAccount } from '../shared/crypto.ts';
@@ -355,6 +355,90 @@ export async function getPaymentBatch(executor: Executor, batchId: number): Prom
   };
 }
 
+/** The region of a batch (for the scope check before anything about it is read), or 404. */
+export async function batchRegion(executor: Executor, batchId: number): Promise<string> {
+  const row = await executor
+    .selectFrom('payment_batch')
+    .select('region_code')
+    .where('id', '=', batchId)
+    .executeTakeFirst();
+  if (!row)
+    throw new AppError('NOT_FOUND', `支付批次不存在：${batchId}`, [{ field: 'id', message: 'not found' }]);
+  return row.region_code;
+}
+
+export interface PaymentBatchSummary {
+  id: number;
+  regionCode: string;
+  valueDate: string;
+  createdAt: Date;
+  totalFen: number;
+  disbursementCount: number;
+  orderedCount: number;
+  paidCount: number;
+  failedCount: number;
+}
+
+/** The batches of the caller's region subtree, newest first, with each disbursement status counted. */
+export async function listPaymentBatches(
+  executor: Executor,
+  input: { scopeRegionCode: string; status?: string; page: number; pageSize: number },
+): Promise<{ items: PaymentBatchSummary[]; total: number; page: number; pageSize: number }> {
+  let query = executor
+    .selectFrom('payment_batch as b')
+    .where('b.province_code', '=', provinceOf(input.scopeRegionCode))
+    .where('b.region_code', 'like', regionLikePattern(input.scopeRegionCode));
+  if (input.status)
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('payment_disbursement as d')
+          .select('d.id')
+          .whereRef('d.batch_id', '=', 'b.id')
+          .whereRef('d.province_code', '=', 'b.province_code')
+          .where('d.status', '=', input.status as 'ordered' | 'paid' | 'failed'),
+      ),
+    );
+  const { total } = await query
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await query
+    .leftJoin('payment_disbursement as d', (join) =>
+      join.onRef('d.batch_id', '=', 'b.id').onRef('d.province_code', '=', 'b.province_code'),
+    )
+    .select((eb) => [
+      'b.id',
+      'b.region_code',
+      'b.value_date',
+      'b.created_at',
+      eb.fn.coalesce(eb.fn.sum<number>('d.amount_fen'), eb.lit(0)).as('total_fen'),
+      eb.fn.count<number>('d.id').as('disbursements'),
+      eb.fn.count<number>('d.id').filterWhere('d.status', '=', 'ordered').as('ordered'),
+      eb.fn.count<number>('d.id').filterWhere('d.status', '=', 'paid').as('paid'),
+      eb.fn.count<number>('d.id').filterWhere('d.status', '=', 'failed').as('failed'),
+    ])
+    .groupBy(['b.id', 'b.region_code', 'b.value_date', 'b.created_at'])
+    .orderBy('b.id', 'desc')
+    .limit(input.pageSize)
+    .offset((input.page - 1) * input.pageSize)
+    .execute();
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      regionCode: row.region_code,
+      valueDate: row.value_date,
+      createdAt: row.created_at,
+      totalFen: Number(row.total_fen),
+      disbursementCount: Number(row.disbursements),
+      orderedCount: Number(row.ordered),
+      paidCount: Number(row.paid),
+      failedCount: Number(row.failed),
+    })),
+    total: Number(total),
+    page: input.page,
+    pageSize: input.pageSize,
+  };
+}
+
 /** Formats fen as yuan with two decimals, without floating point. */
 export function fenToYuan(fen: number): string {
   const sign = fen < 0 ? '-' : '';
@@ -379,8 +463,8 @@ export interface BankResultSummary {
 /**
  * Imports the bank's result file for a batch in the layout of the paying account's bank profile
  * (xlsx, CSV or fixed-column text; GBK or UTF-8): paid rows mark the disbursement paid; failed
- * rows post `payment_failure` (bank → payable) per item so the money waits on the region's
- * payable account, with the bank's reason. Every row is accounted for; a file of which no row
+ * rows, and returned rows (退回 after success), post `payment_failure` (bank → the item's
+ * sub-account) per item, so the money is back where it was charged, with the bank's reason. Every row is accounted for; a file of which no row
  * belongs to the batch is refused with 422 BANK_FILE_UNMATCHED naming the rows. `isPreview`
  * classifies the rows and writes nothing.
  */
@@ -407,7 +491,9 @@ export async function importBankResult(
     profileCode: profile.code,
     isPreview: input.isPreview === true,
     paid: rows.filter((row) => row.outcome === 'paid').map((row) => row.reference),
-    failed: rows.filter((row) => row.outcome === 'failed').map((row) => row.reference),
+    failed: rows
+      .filter((row) => row.outcome === 'failed' || row.outcome === 'returned')
+      .map((row) => row.reference),
     recorded: rows.filter((row) => row.outcome === 'recorded').map((row) => row.reference),
     ignored: rows
       .filter((row) => row.outcome === 'unmatched')
@@ -421,7 +507,9 @@ export async function importBankResult(
     if (!disbursement) continue;
     if (row.outcome === 'paid')
       await markDisbursement(executor, batch.provinceCode, disbursement.id, 'paid', null);
-    if (row.outcome === 'failed') {
+    // A failure — or a 退回 of a disbursement already paid — puts the money back on the
+    // sub-accounts it was charged to; the items' lines can then be ordered again (only those).
+    if (row.outcome === 'failed' || row.outcome === 'returned') {
       await postPaymentFailure(executor, context, batch, disbursement, input.valueDate);
       await markDisbursement(executor, batch.provinceCode, disbursement.id, 'failed', row.reason);
     }
@@ -475,11 +563,17 @@ async function postPaymentFailure(
         .executeTakeFirstOrThrow()
     ).region_code;
     const bank = await accountFor(executor, region, 'bank');
-    const payable = await accountFor(executor, region, 'payable');
+    // The failed money goes back to the sub-account it was charged to (the advance pool for an
+    // advance) until it is ordered again: no second charge, no limbo on a clearing account.
+    const source = await accountFor(
+      executor,
+      region,
+      item.kind === 'advance' ? 'advance' : (item.subAccount as SubAccount),
+    );
     transfers.push({
       idempotencyId: `payment-failure:${item.id}`,
       debitAccountId: bank.id,
-      creditAccountId: payable.id,
+      creditAccountId: source.id,
       amountFen: item.amountFen,
       code: 'payment_failure',
       valueDate,

@@ -15,6 +15,7 @@ import {
   selectAccounts,
   type TransferRow,
 } from './ledger.repository.ts';
+import { transferCodeRefusal } from './transfer-codes.ts';
 
 /** Business events a transfer may record (TigerBeetle's `code`). The list is closed. */
 export const TRANSFER_CODES = [
@@ -387,6 +388,20 @@ async function checkBeforePosting(
         : delta.creditsFen - delta.debitsFen;
     if (account.isNonNegative && account.balanceFen + change < 0) throw insufficientFunds(account, -change);
   }
+  // The fixed transfer-code table (src/ledger/transfer-codes.ts): a code moves money only between
+  // the account kinds it names; a reversal mirrors an allowed transfer (reverseTransfer).
+  input.transfers.forEach((transfer, index) => {
+    if (transfer.code === 'reversal') return;
+    const refusal = transferCodeRefusal(
+      transfer.code,
+      accounts.get(transfer.debitAccountId)!,
+      accounts.get(transfer.creditAccountId)!,
+    );
+    if (refusal)
+      throw new AppError('VALIDATION_FAILED', '该业务代码不允许在这两个账户之间记账', [
+        { field: `transfers[${index}].code`, message: refusal },
+      ]);
+  });
   const periods = [...new Set(input.transfers.map((transfer) => periodOf(transfer.valueDate)))];
   const closed = await closedPeriods(executor, input.provinceCode, periods);
   if (closed.length > 0) throw periodClosed(input.provinceCode, closed[0]!);

@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { TRANSFER_CODE_TABLE } from './transfer-codes.ts';
 
 export interface VerificationCheck {
   name: string;
+  /** `arithmetic`: the books add up; `business`: every movement has its business reason. */
+  category: 'arithmetic' | 'business';
   isPassed: boolean;
   /** At most 20 examples of what failed. */
   failures: string[];
@@ -18,16 +21,33 @@ export interface LedgerVerification {
 async function check(
   name: string,
   query: Promise<{ rows: { problem: string }[] }>,
+  category: VerificationCheck['category'] = 'arithmetic',
 ): Promise<VerificationCheck> {
   const { rows } = await query;
-  return { name, isPassed: rows.length === 0, failures: rows.slice(0, 20).map((row) => row.problem) };
+  return {
+    name,
+    category,
+    isPassed: rows.length === 0,
+    failures: rows.slice(0, 20).map((row) => row.problem),
+  };
+}
+
+/** The transfer-code table as SQL rows (code, debit kind, credit kind, same region). */
+function codeTableValues() {
+  const rows = Object.entries(TRANSFER_CODE_TABLE).flatMap(([code, rules]) =>
+    rules.map(
+      (rule) => sql`(${code}::text, ${rule.debit}::text, ${rule.credit}::text, ${rule.sameRegion}::boolean)`,
+    ),
+  );
+  return sql.join(rows);
 }
 
 /**
  * Recomputes every balance from the entries and checks every ledger invariant (what
- * `skillfund ledger verify` runs): balances equal the sums of entries, no fund account below
- * zero, debits equal credits per journal and per province, every journal has transfers, and
- * nothing was posted into a closed period after it was closed.
+ * `skillfund ledger verify` runs). Arithmetic: balances equal the sums of entries, no fund
+ * account below zero, debits equal credits per province, every journal has transfers, nothing
+ * posted into a closed period after its close, payment items agree with their transfers.
+ * Business (issue 15): see `businessChecks`.
  */
 export async function verifyLedger(executor: Executor): Promise<LedgerVerification> {
   const checks = await Promise.all([
@@ -53,13 +73,15 @@ export async function verifyLedger(executor: Executor): Promise<LedgerVerificati
         select 'account ' || id || ' (' || region_code || ' ' || kind || ') balance ' || balance_fen as problem
         from ledger_account where is_non_negative and balance_fen < 0 order by id`.execute(executor),
     ),
+    // Every transfer moves one amount from one account to another, so debits equal credits per
+    // journal by construction; what can break is a journal left without transfers.
     check(
-      'debits equal credits per journal and every journal has transfers',
+      'every journal has transfers',
       sql<{ problem: string }>`
-        select 'journal ' || j.id || ': ' || coalesce(count(t.id), 0) || ' transfers, debits '
-               || coalesce(sum(t.amount_fen), 0) || ' credits ' || coalesce(sum(t.amount_fen), 0) as problem
-        from ledger_journal j left join ledger_transfer t on t.journal_id = j.id and t.province_code = j.province_code
-        group by j.id having count(t.id) = 0 order by j.id`.execute(executor),
+        select 'journal ' || j.id || ' has no transfers' as problem
+        from ledger_journal j
+        where not exists (select 1 from ledger_transfer t where t.journal_id = j.id and t.province_code = j.province_code)
+        order by j.id`.execute(executor),
     ),
     check(
       'debits equal credits per province',
@@ -85,6 +107,7 @@ export async function verifyLedger(executor: Executor): Promise<LedgerVerificati
         from payment_item i join ledger_transfer t on t.id = i.transfer_id and t.province_code = i.province_code
         where t.amount_fen <> i.amount_fen or t.claim_id <> i.claim_id order by i.id`.execute(executor),
     ),
+    ...businessChecks(executor),
   ]);
   const counts = await sql<{ accounts: number; transfers: number }>`
     select (select count(*) from ledger_account)::bigint as accounts, (select count(*) from ledger_transfer)::bigint as transfers`.execute(
@@ -96,6 +119,139 @@ export async function verifyLedger(executor: Executor): Promise<LedgerVerificati
     transfers: Number(counts.rows[0]?.transfers ?? 0),
     checks,
   };
+}
+
+/** Fund accounts: the money of the special account (what may only grow for a recorded reason). */
+const FUND_KINDS = sql`('special', 'training', 'on_the_job_training', 'living_allowance', 'certificate', 'apprenticeship', 'advance')`;
+
+/**
+ * That money moved for a business reason: every transfer follows the transfer-code table (a
+ * reversal mirrors its original); every disbursement or advance traces to a payment item of an
+ * approved claim (and its line, when it names one) unless reversed; per line, what is paid or
+ * in flight is at most its approved amount; money enters the special account only from an
+ * appropriation, a failed or returned payment of its own, a recovery order's receipt, bank
+ * interest from a statement line or an approved manual posting, or a reversal; and each
+ * recovery order's recovered amount is the sum of its receipts.
+ */
+function businessChecks(executor: Executor): Promise<VerificationCheck>[] {
+  return [
+    check(
+      'every transfer follows the transfer-code table',
+      sql<{ problem: string }>`
+        with rules(code, debit_kind, credit_kind, same_region) as (values ${codeTableValues()})
+        select 'transfer ' || t.id || ' (' || t.code || '): ' || d.region_code || ' ' || d.kind || ' → '
+               || c.region_code || ' ' || c.kind || ' is not allowed' as problem
+        from ledger_transfer t
+        join ledger_account d on d.id = t.debit_account_id and d.province_code = t.province_code
+        join ledger_account c on c.id = t.credit_account_id and c.province_code = t.province_code
+        where t.code <> 'reversal' and not exists (
+          select 1 from rules r where r.code = t.code and r.debit_kind = d.kind and r.credit_kind = c.kind
+            and (not r.same_region or d.region_code = c.region_code))
+        union all
+        select 'reversal ' || t.id || ' does not mirror transfer ' || coalesce(t.reverses_transfer_id::text, '(none)')
+        from ledger_transfer t
+        left join ledger_transfer o on o.id = t.reverses_transfer_id and o.province_code = t.province_code
+        where t.code = 'reversal' and (o.id is null or o.debit_account_id <> t.credit_account_id
+          or o.credit_account_id <> t.debit_account_id or o.amount_fen <> t.amount_fen)
+        order by 1`.execute(executor),
+      'business',
+    ),
+    check(
+      'every disbursement traces to an approved claim (line, advance or settlement)',
+      sql<{ problem: string }>`
+        select 'transfer ' || t.id || ' (' || t.code || ', ' || t.amount_fen || ' fen): '
+               || case when i.id is null then 'no payment item'
+                       when c.id is null then 'claim ' || i.claim_id || ' does not exist'
+                       when c.status not in ('payment_ordered', 'paid', 'payment_failed')
+                         then 'claim ' || c.id || ' is ' || c.status || ', not approved for payment'
+                       when i.claim_line_id is not null and l.id is null
+                         then 'claim line ' || i.claim_line_id || ' is not a line of claim ' || c.id
+                       else 'claim line ' || l.id || ' is not eligible' end as problem
+        from ledger_transfer t
+        left join payment_item i on i.transfer_id = t.id and i.province_code = t.province_code
+        left join claim c on c.id = i.claim_id and c.province_code = i.province_code
+        left join claim_line l on l.id = i.claim_line_id and l.province_code = i.province_code and l.claim_id = i.claim_id
+        where t.code in ('disbursement', 'advance')
+          and not exists (select 1 from ledger_transfer r where r.reverses_transfer_id = t.id and r.province_code = t.province_code)
+          and (i.id is null or c.id is null or c.status not in ('payment_ordered', 'paid', 'payment_failed')
+               or (i.claim_line_id is not null and (l.id is null or not l.is_eligible)))
+        order by t.id`.execute(executor),
+      'business',
+    ),
+    check(
+      'per claim line, paid and in flight is at most the approved amount',
+      sql<{ problem: string }>`
+        select 'claim line ' || l.id || ' of claim ' || l.claim_id || ': approved ' || l.amount_fen
+               || ' fen, paid or in flight ' || sum(i.amount_fen) || ' fen' as problem
+        from claim_line l
+        join payment_item i on i.claim_line_id = l.id and i.province_code = l.province_code
+        where i.status in ('ordered', 'paid') and i.kind in ('payment', 'advance')
+        group by l.id, l.claim_id, l.amount_fen
+        having sum(i.amount_fen) > l.amount_fen
+        order by l.id`.execute(executor),
+      'business',
+    ),
+    check(
+      'per claim, paid and in flight is at most its approved lines',
+      sql<{ problem: string }>`
+        select 'claim ' || c.id || ': approved ' || coalesce(max(a.approved), 0) || ' fen, paid or in flight '
+               || sum(i.amount_fen) || ' fen' as problem
+        from claim c
+        join payment_item i on i.claim_id = c.id and i.province_code = c.province_code
+        left join lateral (
+          select sum(l.amount_fen) as approved from claim_line l
+          where l.claim_id = c.id and l.province_code = c.province_code and l.is_eligible and l.amount_fen > 0
+        ) a on true
+        where i.status in ('ordered', 'paid') and i.kind = 'payment'
+        group by c.id
+        having sum(i.amount_fen) > coalesce(max(a.approved), 0)
+        order by c.id`.execute(executor),
+      'business',
+    ),
+    check(
+      'money enters the special account only for a recorded reason',
+      sql<{ problem: string }>`
+        select 'transfer ' || t.id || ' (' || t.code || ') brings ' || t.amount_fen || ' fen from '
+               || d.region_code || ' ' || d.kind || ' into ' || c.region_code || ' ' || c.kind
+               || ' without ' || case t.code when 'payment_failure' then 'a payment item charged to it'
+                                              when 'recovery' then 'a recovery order'
+                                              when 'interest' then 'a statement line or an approved posting'
+                                              else 'a reason' end as problem
+        from ledger_transfer t
+        join ledger_account d on d.id = t.debit_account_id and d.province_code = t.province_code
+        join ledger_account c on c.id = t.credit_account_id and c.province_code = t.province_code
+        where c.kind in ${FUND_KINDS} and d.kind not in ${FUND_KINDS}
+          and not (
+            (t.code = 'appropriation' and d.kind = 'ui_fund_source' and d.region_code = c.region_code)
+            or (t.code = 'payment_failure' and exists (
+                  select 1 from payment_item i join ledger_transfer o on o.id = i.transfer_id and o.province_code = i.province_code
+                  where i.id = t.payment_item_id and i.province_code = t.province_code and o.debit_account_id = t.credit_account_id))
+            or (t.code = 'recovery' and t.recovery_order_id is not null)
+            or (t.code = 'interest' and (t.statement_line_id is not null or exists (
+                  select 1 from ledger_approval a where a.province_code = t.province_code and a.status = 'approved'
+                    and a.kind = 'manual_transfer' and t.idempotency_id = 'approval:' || a.id)))
+            or (t.code = 'reversal' and t.reverses_transfer_id is not null))
+        order by t.id`.execute(executor),
+      'business',
+    ),
+    check(
+      'each recovery order agrees with its receipts',
+      sql<{ problem: string }>`
+        select 'recovery order ' || o.id || ': amount ' || o.amount_fen || ', recovered ' || o.recovered_fen
+               || ', receipts ' || coalesce(r.total, 0) || ', status ' || o.status as problem
+        from recovery_order o
+        left join lateral (
+          select sum(t.amount_fen) as total from ledger_transfer t
+          join ledger_account a on a.id = t.credit_account_id and a.province_code = t.province_code
+          where t.recovery_order_id = o.id and t.province_code = o.province_code and t.code = 'recovery'
+            and a.kind in ${FUND_KINDS}
+        ) r on true
+        where o.recovered_fen <> coalesce(r.total, 0) or o.recovered_fen > o.amount_fen
+           or (o.status = 'closed') <> (o.recovered_fen = o.amount_fen)
+        order by o.id`.execute(executor),
+      'business',
+    ),
+  ];
 }
 
 /** Renders a verification for the terminal, one line per check. */

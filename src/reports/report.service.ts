@@ -243,10 +243,13 @@ export function ledgerPaidFen(rows: LedgerTotalRow[], account: SubAccount): numb
   );
 }
 
-/** What the bank returned in the period (退回, on the payable clearing account). */
+/**
+ * What the bank returned in the period (退回): since issue 15 a return goes back to the
+ * sub-account it was charged to; older returns sit on the payable clearing account.
+ */
 export function ledgerReturnedFen(rows: LedgerTotalRow[]): number {
   return (
-    sumOf(rows, (row) => row.account === 'payable' && row.code === 'payment_failure', 'creditFen') -
+    sumOf(rows, (row) => row.account !== 'bank' && row.code === 'payment_failure', 'creditFen') -
     sumOf(rows, (row) => row.account === 'payable' && row.code === 'reversal', 'debitFen')
   );
 }

@@ -58,6 +58,8 @@ export const ERROR_STATUS = {
   BANK_ACCOUNT_MISSING: 409,
   /** Ledger period close: a check of the close checklist fails (details name each). */
   PERIOD_CLOSE_REFUSED: 409,
+  /** Payments: lines that cannot be paid now (no payee, no registered account, sanction); details name each line. */
+  PAYMENT_HELD: 409,
   /** The database is not reachable. */
   DATABASE_UNAVAILABLE: 503,
   /** A broken invariant: a bug, never a user error. */

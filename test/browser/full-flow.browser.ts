@@ -371,10 +371,28 @@ const fullFlow: Flow = {
       const response = await ordered;
       if (response.status() === 404) throw new Pending('POST /api/claims/payments is not served yet');
       if (!response.ok()) throw new Error(`order payment: ${response.status()} ${await response.text()}`);
-      await finance.page.getByTestId('payment-batch').waitFor();
-      await assertNoFullIdNumber(finance.page, 'payments (finance)');
-      await screenshot(finance.page, 'finance-payments');
       await finance.context.close();
+      // 双人复核: a second finance officer approves the order in 待复核; only then is it posted.
+      const checker = await newPage();
+      await loginThroughUi(checker.page, server.baseUrl, 'hy_finance_checker', DEMO_PASSWORD);
+      await checker.page.getByTestId('workbench-menu').getByRole('menuitem', { name: '支付批次' }).click();
+      await checker.page.getByRole('tab', { name: '待复核' }).click();
+      const decided = checker.page.waitForResponse((candidate) => candidate.url().includes('/decision'));
+      await checker.page
+        .getByTestId('approval-queue')
+        .getByRole('row', { name: /支付指令/ })
+        .first()
+        .getByRole('button', { name: '复核通过' })
+        .click();
+      const decision = await decided;
+      if (!decision.ok()) throw new Error(`approve payment: ${decision.status()} ${await decision.text()}`);
+      await checker.page.getByTestId('payment-batch').waitFor();
+      await assertNoFullIdNumber(checker.page, 'payments (finance)');
+      await screenshot(checker.page, 'finance-payments');
+      // The batch lives on the server: a reload shows it again.
+      await checker.page.reload();
+      await checker.page.getByTestId('payment-batch').waitFor();
+      await checker.context.close();
     });
     await step('ledger balance fell by the claimed amount', async () => {
       const finance = await newPage();

@@ -5,7 +5,13 @@ import { verifyLedger } from '../../src/ledger/verify.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { issueCertificate, recordExamResult } from '../../src/training/certificate.service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { caller, fullAttendance, type Headers, uploadRequiredMaterials } from './claim-support.ts';
+import {
+  caller,
+  fullAttendance,
+  type Headers,
+  orderAndApprovePayment,
+  uploadRequiredMaterials,
+} from './claim-support.ts';
 import { creditCode, idNumber } from './training-helpers.ts';
 
 const ACCOUNT = { bankName: '中国工商银行南京玄武支行', accountNumber: '4301010900001234' };
@@ -170,13 +176,13 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
     });
     await uploadRequiredMaterials(harness, advanceClaimId, factory);
     await walkToApproval(advanceClaimId);
-    const paid = await call('POST', '/api/claims/payments', finance, {
+    clock.set('2021-06-16T01:00:00Z'); // nothing is dated after the business date
+    const paid = await orderAndApprovePayment(harness, finance, await harness.loginAs('nj_finance_checker'), {
       claimIds: [advanceClaimId],
       valueDate: '2021-06-16',
       idempotencyId: 'advance-0001',
     });
-    expect(paid.statusCode, paid.body).toBe(201);
-    expect(paid.json().totalFen).toBe(100_000);
+    expect(paid.totalFen).toBe(100_000);
   });
 
   it('after the training, the settlement claim is decided in full and only the difference is paid', async () => {
@@ -231,6 +237,7 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
     ]);
     await uploadRequiredMaterials(harness, settlementId, factory);
     await walkToApproval(settlementId);
+    clock.set('2021-07-01T01:00:00Z');
     const direct = await call('POST', '/api/claims/payments', finance, {
       claimIds: [settlementId],
       valueDate: '2021-07-01',
@@ -241,13 +248,20 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
       valueDate: '2021-07-01',
       idempotencyId: 'settle-0001',
     });
-    expect(settled.statusCode, settled.body).toBe(200);
-    expect(settled.json()).toMatchObject({
+    expect(settled.statusCode, settled.body).toBe(202);
+    const decided = await call(
+      'POST',
+      `/api/claims/payment-orders/${settled.json().approval.id}/decision`,
+      await harness.loginAs('nj_finance_checker'),
+      { isApproved: true },
+    );
+    expect(decided.statusCode, decided.body).toBe(200);
+    expect(decided.json().settlement).toMatchObject({
       advancedFen: 100_000,
       finalAmountFen: 200_000,
       recoveryOrder: null,
     });
-    expect(settled.json().paymentBatch.totalFen).toBe(100_000);
+    expect(decided.json().settlement.paymentBatch.totalFen).toBe(100_000);
     expect((await call('GET', `/api/claims/${settlementId}`, county)).json().status).toBe('payment_ordered');
   });
 

@@ -25,6 +25,7 @@ import { createTestDatabase, isPostgresRun } from '../support/database.ts';
 import {
   caller,
   completeClass,
+  orderAndApprovePayment,
   publishHengyangCatalog,
   type Trainee,
   trainee,
@@ -91,12 +92,11 @@ async function world() {
   expect((await call('POST', `/api/claims/${claim1.id}/start-notice`, county, {})).statusCode).toBe(200);
   clock.set('2021-05-31T01:00:00Z');
   expect((await call('POST', `/api/claims/${claim1.id}/approve`, city, {})).statusCode).toBe(200);
-  const paid = await call('POST', '/api/claims/payments', finance, {
+  await orderAndApprovePayment(harness, finance, await harness.loginAs('hy_finance_checker'), {
     claimIds: [claim1.id],
     valueDate: '2021-05-31',
     idempotencyId: 'pay-batch-test-1',
   });
-  expect(paid.statusCode, paid.body).toBe(201);
   clock.set('2021-06-01T01:00:00Z');
   const second: Trainee[] = [first[0]!, trainee('钱多', '055')];
   const class2 = await completeClass(harness, {

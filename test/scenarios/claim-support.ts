@@ -244,3 +244,81 @@ export async function uploadRequiredMaterials(
     expect(uploaded.statusCode, uploaded.body).toBe(201);
   }
 }
+
+/**
+ * Orders payment the two-person way: `maker` (a finance officer) requests it, `checker` (another)
+ * approves it; returns the posted batch (what the single-step order used to answer).
+ */
+export async function orderAndApprovePayment(
+  harness: TestApp,
+  maker: Headers,
+  checker: Headers,
+  body: { claimIds: number[]; valueDate: string; idempotencyId: string },
+) {
+  const call = caller(harness);
+  const requested = await call('POST', '/api/claims/payments', maker, body);
+  expect(requested.statusCode, requested.body).toBe(202);
+  const decided = await call(
+    'POST',
+    `/api/claims/payment-orders/${requested.json().approval.id}/decision`,
+    checker,
+    { isApproved: true },
+  );
+  expect(decided.statusCode, decided.body).toBe(200);
+  return decided.json().batch as {
+    id: number;
+    totalFen: number;
+    disbursements: {
+      id: number;
+      reference: string;
+      status: string;
+      amountFen: number;
+      payee: { type: string; id: number; name: string; bankAccount: string };
+      items: { id: number; claimId: number; lineId: number | null; amountFen: number; status: string }[];
+    }[];
+  };
+}
+
+/**
+ * Registers a payee's bank account the two-person way (the trainee's social-security-card account
+ * or an organisation's settlement account): `maker` records it, `checker` approves it.
+ */
+export async function registerPayeeAccount(
+  harness: TestApp,
+  maker: Headers,
+  checker: Headers,
+  payee: { payeeType: 'organisation' | 'person'; payeeId: number; accountNumber: string; bankName?: string },
+): Promise<void> {
+  const call = caller(harness);
+  const requested = await call('POST', '/api/ledger/payee-accounts', maker, {
+    idempotencyId: `payee-${payee.payeeType}-${payee.payeeId}-${payee.accountNumber}`,
+    bankName: payee.bankName ?? '中国工商银行衡阳县支行',
+    reason: '社会保障卡银行账户登记',
+    ...payee,
+  });
+  expect([200, 202], requested.body).toContain(requested.statusCode);
+  if (requested.json().status !== 'pending') return;
+  const decided = await call('POST', `/api/ledger/approvals/${requested.json().id}/decision`, checker, {
+    isApproved: true,
+  });
+  expect(decided.statusCode, decided.body).toBe(200);
+}
+
+/** Registers the account of every person the claim pays (living allowances go to the trainee). */
+export async function registerPersonPayees(
+  harness: TestApp,
+  maker: Headers,
+  checker: Headers,
+  claimId: number,
+): Promise<void> {
+  const call = caller(harness);
+  const claim = (await call('GET', `/api/claims/${claimId}`, maker)).json();
+  for (const line of claim.lines as { payeePersonId: number | null }[]) {
+    if (line.payeePersonId === null) continue;
+    await registerPayeeAccount(harness, maker, checker, {
+      payeeType: 'person',
+      payeeId: line.payeePersonId,
+      accountNumber: `62170${String(line.payeePersonId).padStart(14, '0')}`,
+    });
+  }
+}

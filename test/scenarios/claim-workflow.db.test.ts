@@ -184,20 +184,38 @@ describe('claims end to end: class completes → institution claims → review �
       idempotencyId: 'pay-e2e-0001',
     });
     expect(byOfficer.statusCode).toBe(403);
-    const ordered = await call('POST', '/api/claims/payments', finance, {
+    // The finance officer's request moves no money; a second finance officer's approval posts it.
+    const requested = await call('POST', '/api/claims/payments', finance, {
       claimIds: [claimId],
       valueDate: '2021-05-31',
       idempotencyId: 'pay-e2e-0001',
     });
-    expect(ordered.statusCode, ordered.body).toBe(201);
-    expect(ordered.json().totalFen).toBe(360_000);
+    expect(requested.statusCode, requested.body).toBe(202);
+    expect(requested.json().totalFen).toBe(360_000);
+    expect(await balance()).toBe(before);
     const retried = await call('POST', '/api/claims/payments', finance, {
       claimIds: [claimId],
       valueDate: '2021-05-31',
       idempotencyId: 'pay-e2e-0001',
     });
     expect(retried.statusCode).toBe(200);
-    expect(retried.json().id).toBe(ordered.json().id);
+    expect(retried.json().approval.id).toBe(requested.json().approval.id);
+    const approvalId = requested.json().approval.id;
+    const bySelf = await call('POST', `/api/claims/payment-orders/${approvalId}/decision`, finance, {
+      isApproved: true,
+    });
+    expect(bySelf.statusCode).toBe(403);
+    expect(bySelf.json().error.code).toBe('SAME_USER_APPROVAL');
+    expect(await balance()).toBe(before);
+    const decided = await call(
+      'POST',
+      `/api/claims/payment-orders/${approvalId}/decision`,
+      await harness.loginAs('hy_finance_checker'),
+      { isApproved: true },
+    );
+    expect(decided.statusCode, decided.body).toBe(200);
+    const ordered = { json: () => decided.json().batch };
+    expect(ordered.json().totalFen).toBe(360_000);
     expect(await balance()).toBe(before - 360_000);
     const claim = (await call('GET', `/api/claims/${claimId}`, county)).json();
     expect(claim.status).toBe('payment_ordered');

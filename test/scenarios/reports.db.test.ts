@@ -20,7 +20,9 @@ import {
   caller,
   completeClass,
   type Headers,
+  orderAndApprovePayment,
   publishHengyangCatalog,
+  registerPersonPayees,
   type Trainee,
   trainee,
   uploadRequiredMaterials,
@@ -240,13 +242,15 @@ describe('quarterly report of 衡阳县 2021 Q2: every cell, the xlsx, 账表相
   };
 
   const pay = async (claimId: number, valueDate: string, idempotencyId: string) => {
-    const ordered = await call('POST', '/api/claims/payments', finance, {
+    // Nothing is dated after the business date: the clock moves on to the payment's value date.
+    if (clock.today() < valueDate) clock.set(`${valueDate}T01:00:00Z`);
+    const checker = await harness.loginAs('hy_finance_checker');
+    await registerPersonPayees(harness, finance, checker, claimId);
+    return orderAndApprovePayment(harness, finance, checker, {
       claimIds: [claimId],
       valueDate,
       idempotencyId,
     });
-    expect(ordered.statusCode, ordered.body).toBe(201);
-    return ordered.json() as { id: number; disbursements: { reference: string }[] };
   };
 
   const bankResult = async (
@@ -402,7 +406,8 @@ describe('quarterly report of 衡阳县 2021 Q2: every cell, the xlsx, 账表相
       rows.find((row) => row.account === account && row.code === code);
     expect(find('training', 'disbursement')?.debitFen).toBe(560_000);
     expect(find('living_allowance', 'disbursement')?.debitFen).toBe(6_000);
-    expect(find('payable', 'payment_failure')?.creditFen).toBe(200_000);
+    // A failed payment's money goes back to the sub-account it was charged to.
+    expect(find('training', 'payment_failure')?.creditFen).toBe(200_000);
     expect(find('special', 'allocation')?.creditFen).toBe(50_000_000);
     const report = (await call('GET', `/api/reports?${Q2}`, county)).json();
     for (const row of report.subAccounts) {
@@ -724,7 +729,15 @@ describe('quarterly report of 衡阳县 2021 Q2: every cell, the xlsx, 账表相
         reason: '误记，冲正',
       },
     );
-    expect(reversed.statusCode, reversed.body).toBe(201);
+    // The reversal is requested by one finance officer and posted when another approves it.
+    expect(reversed.statusCode, reversed.body).toBe(202);
+    const approved = await call(
+      'POST',
+      `/api/ledger/approvals/${reversed.json().id}/decision`,
+      await harness.loginAs('hy_finance_checker'),
+      { isApproved: true },
+    );
+    expect(approved.statusCode, approved.body).toBe(200);
     const unchanged = await call('POST', '/api/reports/finalize', city, {
       regionCode: '430421',
       year: 2021,

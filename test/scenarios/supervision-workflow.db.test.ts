@@ -6,6 +6,7 @@ import {
   caller,
   completeClass,
   type Headers,
+  orderAndApprovePayment,
   publishHengyangCatalog,
   type Trainee,
   trainee,
@@ -141,14 +142,18 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
     await reviewAndNotice(claimId);
     clock.set('2021-06-22T01:00:00Z');
     expect((await call('POST', `/api/claims/${claimId}/approve`, city, {})).statusCode).toBe(200);
-    const ordered = await call('POST', '/api/claims/payments', finance, {
-      claimIds: [claimId],
-      valueDate: '2021-06-22',
-      idempotencyId: 'sv-pay-0001',
-    });
-    expect(ordered.statusCode, ordered.body).toBe(201);
-    const paid = await call('POST', `/api/claims/payments/${ordered.json().id}/bank-result`, finance, {
-      csv: `disbursement_id,status,reason\n${ordered.json().disbursements[0].reference},paid,\n`,
+    const ordered = await orderAndApprovePayment(
+      harness,
+      finance,
+      await harness.loginAs('hy_finance_checker'),
+      {
+        claimIds: [claimId],
+        valueDate: '2021-06-22',
+        idempotencyId: 'sv-pay-0001',
+      },
+    );
+    const paid = await call('POST', `/api/claims/payments/${ordered.id}/bank-result`, finance, {
+      csv: `disbursement_id,status,reason\n${ordered.disbursements[0]!.reference},paid,\n`,
       valueDate: '2021-06-23',
     });
     expect(paid.statusCode, paid.body).toBe(200);

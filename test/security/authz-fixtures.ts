@@ -77,6 +77,8 @@ export const OBJECT_KINDS = [
   'ledgerTransfer',
   'fundRequest',
   'recoveryOrder',
+  'paymentOrder',
+  'ledgerApproval',
   'bankStatement',
   'reconciliation',
   'statementPosting',
@@ -206,6 +208,8 @@ interface PlaceActors {
   county: string;
   city: string;
   finance: string;
+  /** A second finance officer: approves what `finance` requests (双人复核). */
+  checker: string;
   school: string;
   factory: string;
   institutionId: number;
@@ -252,6 +256,9 @@ async function setUpActors(s: Seeder, place: Place): Promise<PlaceActors> {
       organisationId: enterprise.id,
     },
   ]);
+  await seedUsers(s.t.database, [
+    { loginName: `${prefix}_checker`, role: 'finance_officer', regionCode: place.cityCode },
+  ]);
   s.add(place, 'organisation', { id: institution.id }, { markers: [institution.creditCode] });
   s.add(place, 'institution', { id: institution.id }, { markers: [institution.creditCode] });
   if (place.isFull) {
@@ -267,6 +274,7 @@ async function setUpActors(s: Seeder, place: Place): Promise<PlaceActors> {
     county,
     city: await s.token(`${prefix}_city`),
     finance: await s.token(`${prefix}_finance`),
+    checker: await s.token(`${prefix}_checker`),
     school: await s.token(`${prefix}_school`),
     factory: await s.token(`${prefix}_factory`),
     institutionId: institution.id,
@@ -487,12 +495,25 @@ async function seedClaims(s: Seeder, place: Place, actors: PlaceActors, seeded: 
   for (const claim of [toPay, toOrder])
     await s.call(actors.city, 'POST', `/api/claims/${claim.id}/approve`, {});
   claimObject('claimApproved', toPay, paid!.personId);
-  const batchOf = (claimId: number, key: string) =>
+  const requestPayment = (claimId: number, key: string) =>
     s.call(actors.finance, 'POST', '/api/claims/payments', {
       claimIds: [claimId],
       valueDate: '2021-05-25',
       idempotencyId: `bola-${place.sequence}-${key}`,
     });
+  const batchOf = async (claimId: number, key: string) => {
+    const requested = await requestPayment(claimId, key);
+    const decided = await s.call(
+      actors.checker,
+      'POST',
+      `/api/claims/payment-orders/${requested.approval.id}/decision`,
+      { isApproved: true },
+    );
+    return decided.batch;
+  };
+  // A payment order left waiting for its checker (the decision probe's object).
+  const waiting = await requestPayment(toOrder.id, 'waiting');
+  s.add(place, 'paymentOrder', { id: waiting.approval.id }, { markers: [waiting.approval.summary] });
   const paidBatch = await batchOf(toPay.id, 'paid');
   await s.call(actors.finance, 'POST', `/api/claims/payments/${paidBatch.id}/bank-result`, {
     csv: `disbursement_id,status,reason\n${paidBatch.disbursements[0].reference},paid,\n`,
@@ -552,6 +573,21 @@ async function seedLedger(s: Seeder, place: Place, actors: PlaceActors, paidClai
     reason: `${place.marker}待复核划拨`,
   });
   s.add(place, 'fundRequest', { id: pending.id }, { markers: [pending.reason] });
+  // A pending reversal of the allocation into the training account (a payment's transfer is
+  // corrected by the bank's return, not reversed by hand).
+  const allocation = await db
+    .selectFrom('ledger_transfer')
+    .select('id')
+    .where('credit_account_id', '=', training.id)
+    .where('code', '=', 'allocation')
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
+  const reversal = await s.call(actors.finance, 'POST', `/api/ledger/transfers/${allocation.id}/reversal`, {
+    idempotencyId: `bola-reversal-${place.sequence}`,
+    valueDate: '2021-05-25',
+    reason: `${place.marker}待复核冲正`,
+  });
+  s.add(place, 'ledgerApproval', { id: reversal.id }, { markers: [reversal.summary] });
   const recovery = await s.call(actors.county, 'POST', '/api/ledger/recovery-orders', {
     idempotencyId: `bola-recovery-${place.sequence}`,
     claimId: paidClaimId,

@@ -8,6 +8,7 @@ import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
 import { countPendingRewrap, ENCRYPTED_COLUMNS, rewrapPersonalData } from '../../src/auth/rewrap.service.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import { seedDemo } from '../../src/demo/demo.service.ts';
+import { createPaymentBatch } from '../../src/ledger/payment.service.ts';
 import { getOrganisation, registerOrganisation } from '../../src/registry/organisation.service.ts';
 import { findPersonByIdNumber, getPerson, registerPerson } from '../../src/registry/person.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
@@ -81,26 +82,28 @@ describe('personal data is stored encrypted (AES-256-GCM) with a blind index for
       contactPhone,
     });
     expect(enterprise.statusCode, enterprise.body).toBe(201);
-    // A payment order copies the payee's account into the ledger's disbursement row.
-    const batch = await call('POST', '/api/ledger/payment-batches', await harness.loginAs('hy_finance'), {
-      idempotencyId: 'at-rest-0001',
-      valueDate: '2021-05-24',
-      items: [
-        {
-          claimId: claim.json().id,
-          payee: {
-            type: 'person',
-            id: trainees[0]!.personId,
-            name: '秦岚',
-            bankAccount: disbursementAccount,
+    // A payment copies the payee's account into the ledger's disbursement row (the batch is
+    // posted by the service the checker's approval calls).
+    await harness.database.db.transaction().execute((trx) =>
+      createPaymentBatch(trx, SYSTEM_CONTEXT, {
+        idempotencyId: 'at-rest-0001',
+        valueDate: '2021-05-24',
+        items: [
+          {
+            claimId: claim.json().id,
+            payee: {
+              type: 'person',
+              id: trainees[0]!.personId!,
+              name: '秦岚',
+              bankAccount: disbursementAccount,
+            },
+            amountFen: 1_000,
+            subAccount: 'training',
+            regionCode: '430421',
           },
-          amountFen: 1_000,
-          subAccount: 'training',
-          regionCode: '430421',
-        },
-      ],
-    });
-    expect(batch.statusCode, batch.body).toBe(201);
+        ],
+      }),
+    );
   });
   afterAll(async () => harness.close());
 

@@ -5,6 +5,9 @@ import {
   Button,
   Card,
   Descriptions,
+  Form,
+  Input,
+  Modal,
   Progress,
   Space,
   Table,
@@ -13,8 +16,9 @@ import {
   Upload,
 } from 'antd';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { api, download, errorText, type Page } from '../../api.ts';
-import { LoadState, Money, StatusTag } from '../../components/common.tsx';
+import { LoadState, Money, pagination, StatusTag } from '../../components/common.tsx';
 import { today } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import type { ClaimSummary } from '../../shared-types.ts';
@@ -45,16 +49,12 @@ function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch:
     setBusy(true);
     try {
       const csv = await file.text();
-      const result = await api<PaymentBatch | { batch?: PaymentBatch }>(
-        `/api/claims/payments/${batch.id}/bank-result`,
-        {
-          method: 'POST',
-          body: { csv, valueDate: today() },
-        },
-      );
+      await api(`/api/claims/payments/${batch.id}/bank-result`, {
+        method: 'POST',
+        body: { csv, valueDate: today() },
+      });
       message.success('已导入银行支付结果');
-      const updated = 'disbursements' in result ? result : result.batch;
-      if (updated) onChanged(updated);
+      onChanged(await api<PaymentBatch>(`/api/ledger/payment-batches/${batch.id}`));
     } catch (error) {
       message.error(errorText(error));
     } finally {
@@ -99,6 +99,10 @@ function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch:
             ),
           },
           { title: '失败原因', dataIndex: 'failureReason', render: (reason: string | null) => reason ?? '—' },
+          {
+            title: '操作',
+            render: (_, row) => (row.status === 'failed' ? <CorrectAccount payee={row.payee} /> : null),
+          },
         ]}
       />
       <Space wrap className="block-gap-top">
@@ -129,30 +133,84 @@ function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch:
   );
 }
 
-function PayableClaims({ onOrdered }: { onOrdered(batch: PaymentBatch): void }) {
+/** A payee's bank account corrected by one finance officer, in force when a second approves it. */
+function CorrectAccount({ payee }: { payee: { type: string; id: number; name: string } }) {
+  const { message } = App.useApp();
+  const [isOpen, setOpen] = useState(false);
+  const [form] = Form.useForm<{ bankName: string; accountNumber: string; reason: string }>();
+  const submit = async () => {
+    const values = await form.validateFields();
+    try {
+      const approval = await api<{ id: number }>('/api/ledger/payee-accounts', {
+        method: 'POST',
+        body: { ...values, payeeType: payee.type, payeeId: payee.id, idempotencyId: crypto.randomUUID() },
+      });
+      message.success(`已提交账户更正（复核单 #${approval.id}），待另一名财政人员复核`);
+      setOpen(false);
+      form.resetFields();
+    } catch (error) {
+      message.error(errorText(error));
+    }
+  };
+  return (
+    <>
+      <Button size="small" onClick={() => setOpen(true)}>
+        更正收款账户
+      </Button>
+      <Modal
+        open={isOpen}
+        title={`更正收款账户：${payee.name}`}
+        okText="提交复核"
+        cancelText="取消"
+        onOk={() => void submit()}
+        onCancel={() => setOpen(false)}
+      >
+        <Form form={form} layout="vertical">
+          <Form.Item name="bankName" label="开户银行" rules={[{ required: true, message: '请填写开户银行' }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item
+            name="accountNumber"
+            label="银行账号"
+            rules={[{ required: true, pattern: /^\d{8,32}$/, message: '银行账号应为8至32位数字' }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item name="reason" label="更正原因" rules={[{ required: true, message: '请填写更正原因' }]}>
+            <Input />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+function PayableClaims({ status, onRequested }: { status: string; onRequested(): void }) {
   const { message } = App.useApp();
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<number[]>([]);
-  // One idempotency id per selection: a retry after a lost answer returns the same batch.
+  // One idempotency id per selection: a retry after a lost answer returns the same request.
   const [idempotencyId, setIdempotencyId] = useState(() => crypto.randomUUID());
   const [progress, setProgress] = useState<number | null>(null);
   const loaded = useLoad(
-    () => api<Page<ClaimSummary>>('/api/claims', { query: { status: 'approved', page, pageSize: 50 } }),
-    [page],
+    () => api<Page<ClaimSummary>>('/api/claims', { query: { status, page, pageSize: 50 } }),
+    [status, page],
   );
 
   const order = async () => {
     setProgress(30);
     try {
-      const batch = await api<PaymentBatch>('/api/claims/payments', {
+      const order = await api<{ approval: { id: number }; totalFen: number }>('/api/claims/payments', {
         method: 'POST',
         body: { claimIds: selected, valueDate: today(), idempotencyId },
       });
       setProgress(100);
-      message.success(`已下达支付：批次 #${batch.id}，合计 ${(batch.totalFen / 100).toFixed(2)} 元`);
+      message.success(
+        `已提交支付指令（复核单 #${order.approval.id}），合计 ${(order.totalFen / 100).toFixed(2)} 元，待另一名财政人员复核`,
+      );
       setSelected([]);
       setIdempotencyId(crypto.randomUUID());
-      onOrdered(batch);
+      onRequested();
       loaded.reload();
     } catch (error) {
       setProgress(null);
@@ -165,7 +223,7 @@ function PayableClaims({ onOrdered }: { onOrdered(batch: PaymentBatch): void }) 
       <Space className="block-gap" wrap>
         <Typography.Text>已选 {selected.length} 件</Typography.Text>
         <Button type="primary" disabled={selected.length === 0} onClick={() => void order()}>
-          下达支付
+          {status === 'payment_failed' ? '重新下达支付（仅失败明细）' : '下达支付'}
         </Button>
       </Space>
       {progress !== null && (
@@ -189,6 +247,171 @@ function PayableClaims({ onOrdered }: { onOrdered(batch: PaymentBatch): void }) 
   );
 }
 
+interface Approval {
+  id: number;
+  kind: 'payment_order' | 'manual_transfer' | 'reversal' | 'payee_account';
+  summary: string;
+  amountFen: number | null;
+  status: string;
+  requestedBy: number;
+  createdAt: string;
+}
+
+const APPROVAL_KINDS: Record<Approval['kind'], string> = {
+  payment_order: '支付指令',
+  manual_transfer: '手工记账',
+  reversal: '冲正',
+  payee_account: '收款账户变更',
+};
+
+/** 待复核: what another person requested and this one may approve or reject. */
+function ApprovalQueue({ version, onDecided }: { version: number; onDecided(batchId: number | null): void }) {
+  const { message } = App.useApp();
+  const [page, setPage] = useState(1);
+  const loaded = useLoad(
+    () => api<Page<Approval>>('/api/ledger/approvals', { query: { status: 'pending', page, pageSize: 20 } }),
+    [page, version],
+  );
+  const decide = async (approval: Approval, isApproved: boolean) => {
+    try {
+      const url =
+        approval.kind === 'payment_order'
+          ? `/api/claims/payment-orders/${approval.id}/decision`
+          : `/api/ledger/approvals/${approval.id}/decision`;
+      const result = await api<{ batch?: { id: number } | null }>(url, {
+        method: 'POST',
+        body: { isApproved },
+      });
+      message.success(isApproved ? '已复核通过并记账' : '已退回（不通过）');
+      loaded.reload();
+      onDecided(result.batch?.id ?? null);
+    } catch (error) {
+      message.error(errorText(error));
+    }
+  };
+  return (
+    <LoadState loaded={loaded}>
+      {(data) => (
+        <Table
+          size="small"
+          rowKey="id"
+          data-testid="approval-queue"
+          dataSource={data.items}
+          pagination={pagination(data, setPage, '件')}
+          columns={[
+            { title: '复核单', dataIndex: 'id' },
+            { title: '类型', dataIndex: 'kind', render: (kind: Approval['kind']) => APPROVAL_KINDS[kind] },
+            { title: '内容', dataIndex: 'summary' },
+            {
+              title: '金额',
+              dataIndex: 'amountFen',
+              align: 'right',
+              render: (fen: number | null) => (fen === null ? '—' : <Money fen={fen} />),
+            },
+            {
+              title: '操作',
+              render: (_, row) => (
+                <Space>
+                  <Button size="small" type="primary" onClick={() => void decide(row, true)}>
+                    复核通过
+                  </Button>
+                  <Button size="small" danger onClick={() => void decide(row, false)}>
+                    不通过
+                  </Button>
+                </Space>
+              ),
+            },
+          ]}
+        />
+      )}
+    </LoadState>
+  );
+}
+
+interface BatchSummary {
+  id: number;
+  regionCode: string;
+  valueDate: string;
+  totalFen: number;
+  disbursementCount: number;
+  orderedCount: number;
+  paidCount: number;
+  failedCount: number;
+}
+
+/** The batches kept by the server (they survive a reload); `status=failed` lists those with failed payments. */
+function BatchList({
+  status,
+  version,
+  onOpen,
+}: {
+  status?: string;
+  version: number;
+  onOpen(id: number): void;
+}) {
+  const [page, setPage] = useState(1);
+  const loaded = useLoad(
+    () =>
+      api<Page<BatchSummary>>('/api/ledger/payment-batches', {
+        query: { page, pageSize: 20, ...(status ? { status } : {}) },
+      }),
+    [page, status, version],
+  );
+  return (
+    <LoadState loaded={loaded}>
+      {(data) => (
+        <Table
+          size="small"
+          rowKey="id"
+          data-testid={status === 'failed' ? 'failed-batch-list' : 'batch-list'}
+          dataSource={data.items}
+          pagination={pagination(data, setPage, '个批次')}
+          columns={[
+            { title: '批次', dataIndex: 'id', render: (id: number) => `#${id}` },
+            { title: '地区', dataIndex: 'regionCode' },
+            { title: '记账日期', dataIndex: 'valueDate' },
+            {
+              title: '合计',
+              dataIndex: 'totalFen',
+              align: 'right',
+              render: (fen: number) => <Money fen={fen} />,
+            },
+            { title: '笔数', dataIndex: 'disbursementCount' },
+            { title: '已下达', dataIndex: 'orderedCount' },
+            { title: '已支付', dataIndex: 'paidCount' },
+            { title: '支付失败', dataIndex: 'failedCount' },
+            {
+              title: '操作',
+              render: (_, row) => (
+                <Button size="small" onClick={() => onOpen(row.id)}>
+                  查看
+                </Button>
+              ),
+            },
+          ]}
+        />
+      )}
+    </LoadState>
+  );
+}
+
+function BatchDetail({ batchId, onChanged }: { batchId: number; onChanged(): void }) {
+  const loaded = useLoad(() => api<PaymentBatch>(`/api/ledger/payment-batches/${batchId}`), [batchId]);
+  return (
+    <LoadState loaded={loaded}>
+      {(batch) => (
+        <BatchView
+          batch={batch}
+          onChanged={() => {
+            loaded.reload();
+            onChanged();
+          }}
+        />
+      )}
+    </LoadState>
+  );
+}
+
 function ClaimList({ status }: { status: string }) {
   const [page, setPage] = useState(1);
   const loaded = useLoad(
@@ -198,34 +421,71 @@ function ClaimList({ status }: { status: string }) {
   return <LoadState loaded={loaded}>{(data) => <ClaimsTable data={data} onPage={setPage} />}</LoadState>;
 }
 
-/** Finance: approved claims → payment batch (posted in the special account), instruction file, bank result. */
+/**
+ * Finance: approved claims → payment order (待复核) → a second finance officer's approval posts
+ * the batch; instruction file, bank result, failed payments (account correction, re-order of the
+ * failed lines only). The open tab and batch are in the address, so a reload keeps them.
+ */
 export function PaymentsPage() {
-  const [batches, setBatches] = useState<PaymentBatch[]>([]);
-  const upsert = (batch: PaymentBatch) =>
-    setBatches((current) => [batch, ...current.filter((item) => item.id !== batch.id)]);
+  const [params, setParams] = useSearchParams();
+  const [version, setVersion] = useState(0);
+  const tab = params.get('tab') ?? 'approved';
+  const batchId = Number(params.get('batch')) || null;
+  const refresh = () => setVersion((value) => value + 1);
+  const open = (id: number) => setParams({ tab: params.get('tab') ?? 'batches', batch: String(id) });
   return (
     <div className="page">
       <Typography.Title level={1} className="page-title">
         支付批次
       </Typography.Title>
       <Space direction="vertical" className="full-width" size="middle">
-        {batches.length > 0 && (
-          <Alert
-            type="success"
-            showIcon
-            title="本次下达的支付批次如下；下载支付指令文件交银行，银行回盘后导入支付结果。"
-          />
+        <Alert
+          type="info"
+          showIcon
+          title="支付金额按已审批明细计算（已付、在途不重复）；下达支付须另一名财政人员复核后才记账。"
+        />
+        {batchId !== null && (
+          <BatchDetail key={`${batchId}-${version}`} batchId={batchId} onChanged={refresh} />
         )}
-        {batches.map((batch) => (
-          <BatchView key={batch.id} batch={batch} onChanged={upsert} />
-        ))}
         <Card>
           <Tabs
+            activeKey={tab}
+            onChange={(key) => setParams({ tab: key, ...(batchId ? { batch: String(batchId) } : {}) })}
             items={[
-              { key: 'approved', label: '待下达支付', children: <PayableClaims onOrdered={upsert} /> },
+              {
+                key: 'approved',
+                label: '待下达支付',
+                children: <PayableClaims status="approved" onRequested={refresh} />,
+              },
+              {
+                key: 'review',
+                label: '待复核',
+                children: (
+                  <ApprovalQueue
+                    version={version}
+                    onDecided={(id) => {
+                      refresh();
+                      if (id !== null) open(id);
+                    }}
+                  />
+                ),
+              },
+              { key: 'batches', label: '支付批次', children: <BatchList version={version} onOpen={open} /> },
+              {
+                key: 'failed',
+                label: '支付失败',
+                children: (
+                  <Space direction="vertical" className="full-width">
+                    <Typography.Text type="secondary">
+                      打开含失败支付的批次，更正收款账户（须复核）后，在下方重新下达支付：只支付失败的明细。
+                    </Typography.Text>
+                    <BatchList status="failed" version={version} onOpen={open} />
+                    <PayableClaims status="payment_failed" onRequested={refresh} />
+                  </Space>
+                ),
+              },
               { key: 'ordered', label: '已下达支付', children: <ClaimList status="payment_ordered" /> },
               { key: 'paid', label: '已支付', children: <ClaimList status="paid" /> },
-              { key: 'failed', label: '支付失败', children: <ClaimList status="payment_failed" /> },
             ]}
           />
         </Card>

@@ -1,0 +1,96 @@
+import type { AccountKind, TransferCode } from './transfer.service.ts';
+
+/**
+ * Which transfer codes may move money between which account kinds (debit kind → credit kind)
+ * and who may start them. Anything not in this table is refused by `postJournal`. `sameRegion`:
+ * both accounts belong to one region; `manual`: a person may start it through the manual
+ * transfer route (always maker-checker).
+ */
+export const TRANSFER_CODE_TABLE: Readonly<
+  Record<
+    TransferCode,
+    readonly { debit: AccountKind; credit: AccountKind; sameRegion: boolean; manual: boolean }[]
+  >
+> = {
+  appropriation: [{ debit: 'ui_fund_source', credit: 'special', sameRegion: true, manual: false }],
+  allocation: [
+    { debit: 'special', credit: 'special', sameRegion: false, manual: false },
+    ...(
+      [
+        'training',
+        'on_the_job_training',
+        'living_allowance',
+        'certificate',
+        'apprenticeship',
+        'advance',
+      ] as const
+    ).map((kind) => ({ debit: 'special' as const, credit: kind, sameRegion: true, manual: false })),
+  ],
+  reallocation: (
+    [
+      'special',
+      'training',
+      'on_the_job_training',
+      'living_allowance',
+      'certificate',
+      'apprenticeship',
+      'advance',
+    ] as const
+  ).map((kind) => ({ debit: kind, credit: kind, sameRegion: false, manual: false })),
+  disbursement: (
+    ['training', 'on_the_job_training', 'living_allowance', 'certificate', 'apprenticeship'] as const
+  ).map((kind) => ({ debit: kind, credit: 'bank' as const, sameRegion: true, manual: false })),
+  advance: [{ debit: 'advance', credit: 'bank', sameRegion: true, manual: false }],
+  settlement: (
+    ['training', 'on_the_job_training', 'living_allowance', 'certificate', 'apprenticeship'] as const
+  ).map((kind) => ({ debit: kind, credit: 'advance' as const, sameRegion: true, manual: false })),
+  payment_failure: (
+    [
+      'training',
+      'on_the_job_training',
+      'living_allowance',
+      'certificate',
+      'apprenticeship',
+      'advance',
+      'payable',
+    ] as const
+  ).map((kind) => ({ debit: 'bank' as const, credit: kind, sameRegion: true, manual: false })),
+  recovery: [
+    { debit: 'receivable', credit: 'recovery_reserve', sameRegion: true, manual: false },
+    { debit: 'recovery_reserve', credit: 'receivable', sameRegion: true, manual: false },
+    ...(
+      [
+        'training',
+        'on_the_job_training',
+        'living_allowance',
+        'certificate',
+        'apprenticeship',
+        'advance',
+      ] as const
+    ).map((kind) => ({ debit: 'bank' as const, credit: kind, sameRegion: true, manual: false })),
+  ],
+  // A reversal mirrors a transfer that was allowed: checked against the original's code.
+  reversal: [],
+  interest: [{ debit: 'bank', credit: 'special', sameRegion: true, manual: true }],
+  bank_fee: [{ debit: 'special', credit: 'bank', sameRegion: true, manual: true }],
+};
+
+/** Why a transfer of `code` between these accounts is not allowed, or null when it is. */
+export function transferCodeRefusal(
+  code: TransferCode,
+  debit: { kind: AccountKind; regionCode: string },
+  credit: { kind: AccountKind; regionCode: string },
+  options: { isManual?: boolean } = {},
+): string | null {
+  const rules = TRANSFER_CODE_TABLE[code];
+  const allowed = rules.some(
+    (rule) =>
+      rule.debit === debit.kind &&
+      rule.credit === credit.kind &&
+      (!rule.sameRegion || debit.regionCode === credit.regionCode) &&
+      (!options.isManual || rule.manual),
+  );
+  return allowed
+    ? null
+    : `code ${code} may not move money from ${debit.regionCode} ${debit.kind} to ${credit.regionCode} ${credit.kind}${options.isManual ? ' by hand' : ''}`;
+}
