@@ -3,7 +3,8 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
-import { accountFor, postTransfers } from './transfer.service.ts';
+import { createPaymentBatch } from './payment.service.ts';
+import { accountFor, inLedgerTransaction, postTransfers } from './transfer.service.ts';
 
 let testApp: TestApp;
 let finance: { authorization: string };
@@ -51,12 +52,13 @@ interface Batch {
   disbursements: { id: number; reference: string; amountFen: number; status: string }[];
 }
 
+/**
+ * A batch as the checker's approval of a payment order posts it (the free-form batch route is
+ * gone: payments are derived from approved claims, issue 15); here through the ledger service.
+ */
 async function orderBatch(regionCode: string, key: string): Promise<Batch> {
-  const response = await testApp.app.inject({
-    method: 'POST',
-    url: '/api/ledger/payment-batches',
-    headers: finance,
-    payload: {
+  return inLedgerTransaction(testApp.database.db, (trx) =>
+    createPaymentBatch(trx, SYSTEM_CONTEXT, {
       idempotencyId: `bank-file-${key}`,
       valueDate: '2026-04-02',
       items: [
@@ -82,10 +84,8 @@ async function orderBatch(regionCode: string, key: string): Promise<Batch> {
           regionCode,
         },
       ],
-    },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
+    }),
+  );
 }
 
 const download = (batchId: number, query: string, kind = 'instruction-file') =>
@@ -196,12 +196,13 @@ describe('instruction files and bank results in the bank profile (批量代发)'
       ]);
       const content =
         encoding === 'gbk' ? iconv.encode(answer, 'gbk') : Buffer.from(`\ufeff${answer}`, 'utf8');
-      const balanceBefore = (await accountFor(testApp.database.db, region, 'payable')).balanceFen;
+      // A failed payment's money goes back to the sub-account it was charged to (issue 15).
+      const balanceBefore = (await accountFor(testApp.database.db, region, 'training')).balanceFen;
 
       const preview = await postResult(batch.id, content, { isPreview: true });
       expect(preview.statusCode, preview.body).toBe(200);
       expect(preview.json().rows.map((row: { outcome: string }) => row.outcome)).toEqual(['paid', 'failed']);
-      expect((await accountFor(testApp.database.db, region, 'payable')).balanceFen).toBe(balanceBefore);
+      expect((await accountFor(testApp.database.db, region, 'training')).balanceFen).toBe(balanceBefore);
 
       const imported = await postResult(batch.id, content);
       expect(imported.statusCode, imported.body).toBe(200);
@@ -211,7 +212,7 @@ describe('instruction files and bank results in the bank profile (批量代发)'
         ignored: [],
       });
       expect(imported.json().rows[1]).toMatchObject({ outcome: 'failed', reason: '收款账户已销户' });
-      expect((await accountFor(testApp.database.db, region, 'payable')).balanceFen).toBe(
+      expect((await accountFor(testApp.database.db, region, 'training')).balanceFen).toBe(
         balanceBefore + 50_005,
       );
 
@@ -219,7 +220,7 @@ describe('instruction files and bank results in the bank profile (批量代发)'
       const again = await postResult(batch.id, content);
       expect(again.statusCode).toBe(200);
       expect(again.json().recorded).toHaveLength(2);
-      expect((await accountFor(testApp.database.db, region, 'payable')).balanceFen).toBe(
+      expect((await accountFor(testApp.database.db, region, 'training')).balanceFen).toBe(
         balanceBefore + 50_005,
       );
     });
