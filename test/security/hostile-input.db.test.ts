@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
-import { accountFor, postTransfers } from '../../src/ledger/transfer.service.ts';
+import { createPaymentBatch } from '../../src/ledger/payment.service.ts';
+import { accountFor, inLedgerTransaction, postTransfers } from '../../src/ledger/transfer.service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 /**
@@ -261,11 +262,9 @@ describe('hostile input (issue 18, finding 7): 4xx naming the field, nothing wri
         },
       ],
     });
-    const batch = await testApp.app.inject({
-      method: 'POST',
-      url: '/api/ledger/payment-batches',
-      headers: finance,
-      payload: {
+    // Batches are posted by the checker's approval of a payment order (issue 15): the ledger service.
+    const posted = await inLedgerTransaction(testApp.database.db, (trx) =>
+      createPaymentBatch(trx, SYSTEM_CONTEXT, {
         idempotencyId: 'hostile-batch',
         valueDate: '2026-04-02',
         items: [
@@ -277,10 +276,10 @@ describe('hostile input (issue 18, finding 7): 4xx naming the field, nothing wri
             regionCode: '430405',
           },
         ],
-      },
-    });
-    expect(batch.statusCode, batch.body).toBe(201);
-    const reference = batch.json().disbursements[0].reference as string;
+      }),
+    );
+    const batch = { json: () => posted };
+    const reference = batch.json().disbursements[0]!.reference as string;
     // The result reader is lenient with quotes (banks' files are); what it cannot read is named.
     await expectRefused({
       method: 'POST',
