@@ -3,7 +3,8 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
-import { accountFor, postTransfers } from './transfer.service.ts';
+import { createPaymentBatch } from './payment.service.ts';
+import { accountFor, inLedgerTransaction, postTransfers } from './transfer.service.ts';
 
 let testApp: TestApp;
 let finance: { authorization: string };
@@ -60,22 +61,21 @@ async function pay(
   key: string,
   amountsFen: number[],
 ): Promise<{ id: number; refs: string[] }> {
-  const result = await call('POST', '/api/ledger/payment-batches', finance, {
-    idempotencyId: `stmt-${key}`,
-    valueDate: '2026-04-02',
-    items: amountsFen.map((amountFen, index) => ({
-      claimId: 80_000 + index,
-      payee: { type: 'person', id: index + 1, name: `学员${index + 1}`, bankAccount: `62170000${index}` },
-      amountFen,
-      subAccount: 'training',
-      regionCode,
-    })),
-  });
-  expect(result.status, JSON.stringify(result.body)).toBe(201);
-  return {
-    id: result.body.id,
-    refs: result.body.disbursements.map((item: { reference: string }) => item.reference),
-  };
+  // Batches are posted by the checker's approval of a payment order (issue 15): the ledger service.
+  const batch = await inLedgerTransaction(testApp.database.db, (trx) =>
+    createPaymentBatch(trx, SYSTEM_CONTEXT, {
+      idempotencyId: `stmt-${key}`,
+      valueDate: '2026-04-02',
+      items: amountsFen.map((amountFen, index) => ({
+        claimId: 80_000 + index,
+        payee: { type: 'person', id: index + 1, name: `学员${index + 1}`, bankAccount: `62170000${index}` },
+        amountFen,
+        subAccount: 'training',
+        regionCode,
+      })),
+    }),
+  );
+  return { id: batch.id, refs: batch.disbursements.map((item) => item.reference) };
 }
 
 async function failPayments(batchId: number, refs: string[]) {
