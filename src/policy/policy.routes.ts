@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { assertRegionScope } from '../auth/scope.ts';
 import { type CatalogChange, simulateStoredClaims } from '../claims/claim.simulation.ts';
+import type { Executor } from '../db/database.ts';
+import { findCatalogEntry, getCatalogVersion } from '../registry/catalog.service.ts';
 import { AppError } from '../shared/errors.ts';
 import { evaluateRequestSchema, validateEvaluateRequest } from './evaluate.schema.ts';
 import { evaluate } from './evaluate.ts';
@@ -75,6 +77,35 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) =>
       evaluate(checkedRequest(request.body), { overrides: await recentPublishedOverrides(db()) }),
+  );
+
+  app.post<{ Body: EvaluateRequest }>(
+    '/api/public/calculate',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: '公众补贴计算器：按已发布的补贴标准目录带出标准并测算（无需登录）',
+        description:
+          '与 /api/v1/evaluate 的请求相同；填写职业（工种）和等级而不填目录补贴标准时，按该地区该日期有效的已发布目录带出标准，并返回目录版本和依据。',
+        body: evaluateRequestSchema,
+      },
+    },
+    async (request) => {
+      const evaluateRequest = checkedRequest(request.body);
+      const catalog = await catalogStandardFor(db(), evaluateRequest);
+      const filled: EvaluateRequest = catalog.training
+        ? { ...evaluateRequest, training: catalog.training }
+        : evaluateRequest;
+      const decision = evaluate(filled, { overrides: await recentPublishedOverrides(db()) });
+      return {
+        catalog: catalog.entry,
+        decision,
+        guidance: decision.denials
+          .filter((denial) => denial.code === 'MISSING_INPUT')
+          .map((denial) => denial.message),
+      };
+    },
   );
 
   await parameterRoutes(app);
@@ -240,4 +271,40 @@ async function simulationRoute(app: FastifyInstance): Promise<void> {
       });
     },
   );
+}
+
+/**
+ * The catalog standard the platform holds for the request's occupation and level: the published
+ * catalog in force for the region on the date. A person never types the standard; an occupation
+ * missing from the published catalog is not in the catalog.
+ */
+async function catalogStandardFor(executor: Executor, request: EvaluateRequest) {
+  const training = request.training;
+  const level = training?.level;
+  if (!training?.occupationCode || !level || training.catalogStandardFen !== undefined) return {};
+  const entry = await findCatalogEntry(executor, {
+    regionCode: request.region,
+    occupationCode: training.occupationCode,
+    level,
+    on: request.date,
+  });
+  if (!entry) return { entry: null, training: { ...training, inCatalog: false } };
+  const version = await getCatalogVersion(executor, entry.versionId);
+  return {
+    training: { ...training, inCatalog: true, catalogStandardFen: entry.standardAmountFen },
+    entry: {
+      occupationCode: entry.occupationCode,
+      level: entry.level,
+      standardFen: entry.standardAmountFen,
+      citation: { doc: entry.citation.document, article: entry.citation.article },
+      version: version
+        ? {
+            id: version.id,
+            versionNumber: version.versionNumber,
+            title: version.title,
+            regionCode: version.regionCode,
+          }
+        : null,
+    },
+  };
 }

@@ -544,3 +544,95 @@ export async function listInstitutionCatalog(
     pageSize: query.pageSize,
   };
 }
+
+/** A catalog entry as the public calculator offers it: what it pays and from which published version. */
+export interface PublicCatalogEntry {
+  occupationCode: string;
+  occupationName: string;
+  level: Level;
+  standardAmountFen: number;
+  citation: Citation;
+  version: { id: number; versionNumber: number; title: string; regionCode: string; effectiveFrom: string };
+}
+
+/**
+ * The published catalog in force for a region on a date, as a person chooses from it: for each
+ * occupation and level, the entry of the nearest jurisdiction (county, then city, then province)
+ * and its latest version. Public: published catalogs are public (两目录一系统).
+ */
+export async function listPublicCatalogEntries(
+  executor: Executor,
+  query: { regionCode: string; on: string; search?: string } & PageRequest,
+): Promise<Page<PublicCatalogEntry>> {
+  const candidates = [
+    query.regionCode,
+    `${query.regionCode.slice(0, 4)}00`,
+    `${query.regionCode.slice(0, 2)}0000`,
+  ];
+  let base = executor
+    .selectFrom('catalog_entry as e')
+    .innerJoin('catalog_version as v', (join) =>
+      join.onRef('v.id', '=', 'e.version_id').onRef('v.province_code', '=', 'e.province_code'),
+    )
+    .leftJoin('occupation as o', 'o.code', 'e.occupation_code')
+    .where('v.region_code', 'in', candidates)
+    .where('v.status', 'in', ['published', 'superseded'])
+    .where('e.effective_from', '<=', query.on)
+    .where((eb) => eb.or([eb('e.effective_to', 'is', null), eb('e.effective_to', '>=', query.on)]));
+  if (query.search) {
+    const pattern = `%${query.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    base = base.where((eb) =>
+      eb.or([eb('e.occupation_code', 'like', pattern), eb('o.name', 'like', pattern)]),
+    );
+  }
+  const rows = await base
+    .select([
+      'e.occupation_code',
+      'e.level',
+      'e.standard_amount_fen',
+      'e.citation_document',
+      'e.citation_article',
+      'v.id as version_id',
+      'v.version_number',
+      'v.title',
+      'v.region_code',
+      'v.effective_from as version_effective_from',
+      'o.name as occupation_name',
+    ])
+    .orderBy('e.occupation_code')
+    .orderBy('e.level')
+    .orderBy('v.version_number', 'desc')
+    .limit(5000)
+    .execute();
+  // Nearest jurisdiction first, then the latest version: one entry per occupation and level.
+  const chosen = new Map<string, (typeof rows)[number]>();
+  for (const code of candidates) {
+    for (const row of rows) {
+      const key = `${row.occupation_code}|${row.level}`;
+      if (row.region_code === code && !chosen.has(key)) chosen.set(key, row);
+    }
+  }
+  const all = [...chosen.values()].sort(
+    (a, b) => a.occupation_code.localeCompare(b.occupation_code) || a.level.localeCompare(b.level),
+  );
+  const start = offsetOf(query);
+  return {
+    items: all.slice(start, start + query.pageSize).map((row) => ({
+      occupationCode: row.occupation_code,
+      occupationName: row.occupation_name ?? row.occupation_code,
+      level: row.level as Level,
+      standardAmountFen: Number(row.standard_amount_fen),
+      citation: { document: row.citation_document, article: row.citation_article },
+      version: {
+        id: row.version_id,
+        versionNumber: row.version_number,
+        title: row.title,
+        regionCode: row.region_code,
+        effectiveFrom: row.version_effective_from,
+      },
+    })),
+    total: all.length,
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+}

@@ -12,6 +12,7 @@ import {
   LEVELS,
   listCatalogVersions,
   listInstitutionCatalog,
+  listPublicCatalogEntries,
   type NewCatalogEntry,
   type NewCatalogVersion,
   type NewInstitutionCatalogEntry,
@@ -481,6 +482,38 @@ function registerCatalogRoutes(app: FastifyInstance): void {
       db()
         .transaction()
         .execute((trx) => publishCatalogVersion(trx, request.auditContext, request.params.id)),
+  );
+
+  app.get<{ Querystring: { regionCode: string; on: string; q?: string; page: number; pageSize: number } }>(
+    '/api/public/catalog-entries',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['catalog'],
+        summary: '公开的补贴标准目录：某地区某日有效的职业（工种）、等级和补贴标准（无需登录）',
+        description:
+          '每个职业和等级取最近一级辖区（区县、市、省）已发布目录的最新版本，并给出目录版本和依据。',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['regionCode', 'on'],
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            regionCode: described(regionCode, '申请补贴的地区'),
+            on: described(date, '在该日期有效'),
+            q: described({ type: 'string', maxLength: 40 }, '按职业代码或名称查找'),
+          },
+        },
+      },
+    },
+    async (request) =>
+      listPublicCatalogEntries(db(), {
+        regionCode: request.query.regionCode,
+        on: request.query.on,
+        page: request.query.page,
+        pageSize: request.query.pageSize,
+        ...(request.query.q ? { search: request.query.q } : {}),
+      }),
   );
 
   app.get<{ Querystring: CatalogVersionListQuery }>(
