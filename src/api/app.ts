@@ -11,6 +11,7 @@ import { RESTRICTED_SESSION_ROUTES } from '../auth/auth.routes.ts';
 import { authSettingsFrom, resolveSession } from '../auth/auth.service.ts';
 import { bearerToken } from '../auth/bearer.ts';
 import { hasPermission, type RouteAccess } from '../auth/roles.ts';
+import { setAuditKey } from '../shared/audit-key.ts';
 import { shiftedClock, systemClock } from '../shared/clock.ts';
 import { maskPiiText } from '../shared/crypto.ts';
 import { setDataKeyring } from '../shared/data-keyring.ts';
@@ -147,6 +148,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   });
   app.decorate('deps', deps);
   if (deps.config.dataKeyring) setDataKeyring(deps.config.dataKeyring); // personal data at rest
+  if (deps.config.auditKey) setAuditKey(deps.config.auditKey); // the audit chain's HMAC key
   app.decorate(
     'clock',
     deps.clock ?? (deps.config.clockStart ? shiftedClock(deps.config.clockStart) : systemClock),

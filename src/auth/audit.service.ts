@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { type AuditKey, auditKey, auditMac } from '../shared/audit-key.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { maskPiiDeep } from '../shared/crypto.ts';
 import type { Principal } from './scope.ts';
@@ -64,7 +65,9 @@ export async function recordAudit(
     after_state: entry.after === undefined ? null : JSON.parse(JSON.stringify(entry.after)),
     request_id: context.requestId,
   };
-  const hash = sha256Hex(auditHashInput(previousHash, row));
+  // Keyed (issue 18): without the key, an edited entry cannot be given a matching hash again.
+  const key = auditKey();
+  const hash = auditMac(key, auditHashInput(previousHash, row));
   await executor
     .insertInto('audit_log')
     .values({
@@ -73,6 +76,7 @@ export async function recordAudit(
       after_state: row.after_state === null ? null : JSON.stringify(row.after_state),
       previous_hash: previousHash,
       hash,
+      hash_key_id: key.id,
     })
     .execute();
 }
@@ -83,25 +87,40 @@ export interface AuditVerification {
   firstTampered: { id: number; provinceCode: string; reason: string } | null;
 }
 
+/** The hash an entry should carry: HMAC under its key, or (entries before the keyed chain) SHA-256. */
+function expectedHash(row: { hash_key_id: string | null }, input: string, key: AuditKey): string | undefined {
+  if (row.hash_key_id === null) return sha256Hex(input);
+  return row.hash_key_id === key.id ? auditMac(key, input) : undefined;
+}
+
 /**
- * Recomputes every province's chain (or one province's); names the first entry that was altered,
- * or that follows a removed entry. Removing the newest entries is visible only against a head
- * hash recorded elsewhere (`skillfund audit verify` prints the head of each chain for that).
+ * Recomputes every province's chain (or one province's) with the audit key; names the first
+ * entry that was altered, or that follows a removed entry. An unkeyed entry (written before the
+ * chain was keyed) after a keyed one is tampering: the unkeyed part can only be a prefix.
+ * Removing the newest entries, or rewriting the whole chain as unkeyed, is visible only against
+ * a checkpoint kept elsewhere (`skillfund audit checkpoint`, `verifyAuditCheckpoint`).
  */
 export async function verifyAuditChain(
   executor: Executor,
   provinceCode?: string,
+  key: AuditKey = auditKey(),
 ): Promise<AuditVerification> {
   let query = executor.selectFrom('audit_log').selectAll().orderBy('province_code').orderBy('id');
   if (provinceCode !== undefined) query = query.where('province_code', '=', provinceCode);
   const rows = await query.execute();
   const lastHashByProvince = new Map<string, string>();
+  const keyedProvinces = new Set<string>();
   for (const row of rows) {
     const expectedPrevious = lastHashByProvince.get(row.province_code) ?? GENESIS_HASH;
     if (row.previous_hash !== expectedPrevious) {
       return tampered(rows.indexOf(row), row, 'previous_hash does not link to the preceding entry');
     }
-    const recomputed = sha256Hex(
+    if (row.hash_key_id === null && keyedProvinces.has(row.province_code)) {
+      return tampered(rows.indexOf(row), row, 'an unkeyed entry follows keyed entries');
+    }
+    if (row.hash_key_id !== null) keyedProvinces.add(row.province_code);
+    const recomputed = expectedHash(
+      row,
       auditHashInput(row.previous_hash, {
         province_code: row.province_code,
         occurred_at: row.occurred_at,
@@ -116,7 +135,14 @@ export async function verifyAuditChain(
         after_state: row.after_state,
         request_id: row.request_id,
       }),
+      key,
     );
+    if (recomputed === undefined)
+      return tampered(
+        rows.indexOf(row),
+        row,
+        `hashed with audit key "${row.hash_key_id}", which is not configured`,
+      );
     if (recomputed !== row.hash) return tampered(rows.indexOf(row), row, 'content does not match its hash');
     lastHashByProvince.set(row.province_code, row.hash);
   }
@@ -150,6 +176,61 @@ export async function auditChainHeads(
     .orderBy('a.province_code')
     .execute();
   return rows.map((row) => ({ provinceCode: row.province_code, id: row.id, hash: row.hash }));
+}
+
+/**
+ * A checkpoint of the audit trail, to be kept outside the database (issue 18): the head of every
+ * province's chain, MAC'd with the audit key so a forged checkpoint is refused. Against it,
+ * `verifyAuditCheckpoint` detects what the chain alone cannot: removed newest entries, and a
+ * chain rewritten wholesale.
+ */
+export interface AuditCheckpoint {
+  createdAt: string;
+  keyId: string;
+  heads: Array<{ provinceCode: string; id: number; hash: string }>;
+  mac: string;
+}
+
+function checkpointMac(key: AuditKey, checkpoint: Omit<AuditCheckpoint, 'mac'>): string {
+  return auditMac(key, `audit-checkpoint\n${canonicalJson(checkpoint)}`);
+}
+
+/** The checkpoint of the trail as it stands (`skillfund audit checkpoint`). */
+export async function createAuditCheckpoint(
+  executor: Executor,
+  key: AuditKey = auditKey(),
+): Promise<AuditCheckpoint> {
+  const body = { createdAt: new Date().toISOString(), keyId: key.id, heads: await auditChainHeads(executor) };
+  return { ...body, mac: checkpointMac(key, body) };
+}
+
+/**
+ * Checks the trail against a checkpoint kept elsewhere: the checkpoint's MAC, and that every
+ * head it recorded is still in the trail with the same hash (the chain verification covers the
+ * entries before and after it). Returns the problems found (empty when the trail agrees).
+ */
+export async function verifyAuditCheckpoint(
+  executor: Executor,
+  checkpoint: AuditCheckpoint,
+  key: AuditKey = auditKey(),
+): Promise<string[]> {
+  const { mac, ...body } = checkpoint;
+  if (checkpoint.keyId !== key.id || mac !== checkpointMac(key, body)) {
+    return ['the checkpoint was not made with the configured audit key, or was altered'];
+  }
+  const problems: string[] = [];
+  for (const head of checkpoint.heads) {
+    const row = await executor
+      .selectFrom('audit_log')
+      .select('hash')
+      .where('province_code', '=', head.provinceCode)
+      .where('id', '=', head.id)
+      .executeTakeFirst();
+    if (!row) problems.push(`entry ${head.id} (province ${head.provinceCode}) of the checkpoint is missing`);
+    else if (row.hash !== head.hash)
+      problems.push(`entry ${head.id} (province ${head.provinceCode}) differs from the checkpoint`);
+  }
+  return problems;
 }
 
 export interface AuditQuery {

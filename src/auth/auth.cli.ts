@@ -1,9 +1,18 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { type DatabaseHandle, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
 import type { Config } from '../shared/config.ts';
 import { generateKeyText } from '../shared/crypto.ts';
-import { type AuditContext, auditChainHeads, recordAudit, verifyAuditChain } from './audit.service.ts';
+import {
+  type AuditCheckpoint,
+  type AuditContext,
+  auditChainHeads,
+  createAuditCheckpoint,
+  recordAudit,
+  verifyAuditChain,
+  verifyAuditCheckpoint,
+} from './audit.service.ts';
 import { createUser, revokeUserSessions } from './auth.service.ts';
 import { isPublishedPassword } from './password.ts';
 import { isRole, ROLES } from './roles.ts';
@@ -39,10 +48,15 @@ export function registerAuthCommands(program: Command, loadConfig: () => Config)
   audit
     .command('verify')
     .description('校验审计日志哈希链；完整时退出码 0，否则指出第一条被篡改的记录并退出 1')
-    .action(async () => {
+    .option('--checkpoint <file>', 'also check against a checkpoint written by `audit checkpoint`')
+    .action(async (options: { checkpoint?: string }) => {
+      const checkpoint = options.checkpoint
+        ? (JSON.parse(fs.readFileSync(options.checkpoint, 'utf8')) as AuditCheckpoint)
+        : undefined;
       const result = await withMigratedDatabase(loadConfig(), async ({ db }) => ({
         verification: await verifyAuditChain(db),
         heads: await auditChainHeads(db),
+        checkpointProblems: checkpoint ? await verifyAuditCheckpoint(db, checkpoint) : [],
       }));
       const tampered = result.verification.firstTampered;
       if (tampered) {
@@ -50,10 +64,23 @@ export function registerAuthCommands(program: Command, loadConfig: () => Config)
           `audit chain broken at entry ${tampered.id} (province ${tampered.provinceCode}): ${tampered.reason}; ${result.verification.checked} earlier entries intact`,
         );
       }
+      if (result.checkpointProblems.length > 0) {
+        throw new Error(`audit trail does not match the checkpoint: ${result.checkpointProblems.join('; ')}`);
+      }
       write(`audit chain intact: ${result.verification.checked} entries`);
       // Record these heads outside the database (e.g. in the daily operations log): removing the
       // newest entries is detectable only against a head hash kept elsewhere.
       for (const head of result.heads) write(`head ${head.provinceCode} #${head.id} ${head.hash}`);
+    });
+  audit
+    .command('checkpoint')
+    .description('导出审计日志检查点（各省链头，以审计密钥签名），应定期保存到数据库之外')
+    .option('--out <file>', 'write the checkpoint to this file instead of stdout')
+    .action(async (options: { out?: string }) => {
+      const checkpoint = await withMigratedDatabase(loadConfig(), ({ db }) => createAuditCheckpoint(db));
+      const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
+      if (options.out) fs.writeFileSync(options.out, text);
+      else process.stdout.write(text);
     });
 
   const user = program.command('user').description('账号维护（服务器端，含管理员账号）user administration');
@@ -154,10 +181,13 @@ export function registerAuthCommands(program: Command, loadConfig: () => Config)
     .command('keys')
     .description('个人信息加密密钥 personal-data keys')
     .command('generate')
-    .description('print a new key for SKILLFUND_DATA_KEY ("<id>:<base64>") and one for SKILLFUND_INDEX_KEY')
+    .description(
+      'print a new key for SKILLFUND_DATA_KEY ("<id>:<base64>"), one for SKILLFUND_INDEX_KEY and one for SKILLFUND_AUDIT_KEY',
+    )
     .argument('<keyId>', 'key id, [a-z0-9_-]{1,16}, e.g. k2027')
     .action((keyId: string) => {
       write(`SKILLFUND_DATA_KEY=${generateKeyText(keyId)}`);
       write(`SKILLFUND_INDEX_KEY=${generateKeyText('x').slice(2)}`);
+      write(`SKILLFUND_AUDIT_KEY=${generateKeyText(keyId)}`);
     });
 }

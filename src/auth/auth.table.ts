@@ -53,6 +53,8 @@ export interface AuditLogTable {
   request_id: string | null;
   previous_hash: string;
   hash: string;
+  /** The audit key the hash is an HMAC under; null for entries written before the chain was keyed (SHA-256). */
+  hash_key_id: Generated<string | null>;
 }
 
 export interface AuthTables {

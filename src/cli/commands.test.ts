@@ -65,6 +65,7 @@ describe('the lazy command registry', () => {
     expect(loaded).toEqual([
       'cli/commands.ts',
       'cli/main.ts',
+      'shared/audit-key.ts',
       'shared/config-error.ts',
       'shared/config.ts',
       'shared/crypto.ts',

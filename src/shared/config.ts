@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { type AuditKey, readAuditKey } from './audit-key.ts';
 import { ConfigError } from './config-error.ts';
 import { type Keyring, readKeyring } from './crypto.ts';
 
@@ -20,6 +21,8 @@ export interface Config {
   readonly publicNoticeWorkingDays: number;
   /** Personal-data keys (SKILLFUND_DATA_KEY, SKILLFUND_DATA_KEYS_RETIRED, SKILLFUND_INDEX_KEY); see src/shared/crypto.ts. */
   readonly dataKeyring: Keyring;
+  /** The audit chain's HMAC key (SKILLFUND_AUDIT_KEY; a published demo key in demo mode); see src/shared/audit-key.ts. */
+  readonly auditKey: AuditKey;
   /** Session idle timeout in minutes (SKILLFUND_SESSION_IDLE_MINUTES, default 30). */
   readonly sessionIdleMinutes: number;
   /** Session absolute lifetime in minutes (SKILLFUND_SESSION_ABSOLUTE_MINUTES, default 720). */
@@ -113,6 +116,7 @@ export function loadConfig(env: Environment = process.env): Config {
     publicNoticeWorkingDays: readInteger(env, 'SKILLFUND_NOTICE_DAYS', 5, 1, 60),
     clockStart: readDate(env, 'SKILLFUND_CLOCK_START'),
     dataKeyring: readKeyring(env, readBoolean(env, 'SKILLFUND_DEMO', true)),
+    auditKey: readAuditKey(env, readBoolean(env, 'SKILLFUND_DEMO', true)),
     sessionIdleMinutes: readInteger(env, 'SKILLFUND_SESSION_IDLE_MINUTES', 30, 1, 120),
     sessionAbsoluteMinutes: readInteger(env, 'SKILLFUND_SESSION_ABSOLUTE_MINUTES', 720, 5, 1440),
     loginRatePerMinute: readInteger(env, 'SKILLFUND_LOGIN_RATE_PER_MINUTE', 10, 1, 10000),

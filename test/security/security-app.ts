@@ -14,6 +14,7 @@ import { createPiiCapture, type PiiCapture } from '../support/pii-capture.ts';
 export const TEST_KEYS = {
   SKILLFUND_DATA_KEY: `t1:${Buffer.alloc(32, 7).toString('base64')}`,
   SKILLFUND_INDEX_KEY: Buffer.alloc(32, 9).toString('base64'),
+  SKILLFUND_AUDIT_KEY: `ta:${Buffer.alloc(32, 5).toString('base64')}`,
 };
 
 export const STRONG_PASSWORD = 'Quartz#Lantern58';
