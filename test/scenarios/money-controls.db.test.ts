@@ -1,0 +1,466 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
+import { createPaymentBatch } from '../../src/ledger/payment.service.ts';
+import { accountFor, inLedgerTransaction, postJournal } from '../../src/ledger/transfer.service.ts';
+import { verifyLedger } from '../../src/ledger/verify.service.ts';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import {
+  caller,
+  completeClass,
+  type Headers,
+  orderAndApprovePayment,
+  publishHengyangCatalog,
+  registerPayeeAccount,
+  type Trainee,
+  trainee,
+  uploadRequiredMaterials,
+} from './claim-support.ts';
+import { creditCode } from './training-helpers.ts';
+
+const PAYEE_ACCOUNT = { bankName: '中国工商银行衡阳县支行', accountNumber: '1904020109000099999' };
+
+/**
+ * "Money cannot leak" (issue 15): each numbered finding of the issue as an API scenario, on
+ * PGlite and PostgreSQL. Every test builds its own class and claims (distinct trainees).
+ */
+describe('money cannot leak from the special account', () => {
+  const clock = new ManualClock('2021-05-06T01:00:00Z');
+  let harness: TestApp;
+  let call: ReturnType<typeof caller>;
+  let county: Headers;
+  let city: Headers;
+  let finance: Headers;
+  let checker: Headers;
+  let school: Headers;
+  let sequence = 100;
+
+  const trainingBalance = async () =>
+    (await accountFor(harness.database.db, '430421', 'training')).balanceFen;
+  const livingBalance = async () =>
+    (await accountFor(harness.database.db, '430421', 'living_allowance')).balanceFen;
+
+  const people = async (names: string[], groups: string[]): Promise<Trainee[]> => {
+    const result: Trainee[] = [];
+    for (const name of names) {
+      sequence += 2;
+      const person = trainee(name, String(sequence).padStart(3, '0'));
+      const registered = await call('POST', '/api/persons', county, {
+        name: person.name,
+        idNumber: person.idNumber,
+        registeringRegionCode: '430421',
+        groups: groups.map((groupCode) => ({
+          groupCode,
+          certifiedByOrganisation: '衡阳县就业服务中心',
+          certifiedByOfficer: '李经办',
+          validFrom: '2021-01-01',
+        })),
+      });
+      expect(registered.statusCode, registered.body).toBe(201);
+      person.personId = registered.json().id;
+      result.push(person);
+    }
+    return result;
+  };
+
+  /** A completed class of the trainees and its claim of `subsidyKind`, approved on 2021-05-31. */
+  const approvedClaim = async (trainees: Trainee[], subsidyKind: string, tag: string) => {
+    clock.set('2021-05-06T01:00:00Z');
+    const classId = await completeClass(harness, { school, county, startDay: '2021-05-10', trainees, tag });
+    clock.set('2021-05-24T01:00:00Z');
+    const created = await call('POST', '/api/claims', school, {
+      applicationDate: '2021-05-24',
+      payeeAccount: PAYEE_ACCOUNT,
+      claim: { source: 'class', classId, subsidyKind },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    await uploadRequiredMaterials(harness, id, school);
+    for (const [step, who] of [
+      ['submit', school],
+      ['review', county],
+      ['start-notice', county],
+    ] as const) {
+      const moved = await call('POST', `/api/claims/${id}/${step}`, who, step === 'submit' ? undefined : {});
+      expect(moved.statusCode, moved.body).toBe(200);
+    }
+    clock.set('2021-05-31T01:00:00Z');
+    const approved = await call('POST', `/api/claims/${id}/approve`, city, {});
+    expect(approved.statusCode, approved.body).toBe(200);
+    return approved.json() as {
+      id: number;
+      totalAmountFen: number;
+      lines: { id: number; lineNumber: number; amountFen: number; payeePersonId: number | null }[];
+    };
+  };
+
+  const bankResult = async (
+    batchId: number,
+    rows: [string, 'paid' | 'failed', string?][],
+    valueDate: string,
+  ) => {
+    clock.set(`${valueDate}T01:00:00Z`);
+    const csv = `disbursement_id,status,reason\n${rows.map(([ref, status, reason]) => `${ref},${status},${reason ?? ''}`).join('\n')}\n`;
+    const result = await call('POST', `/api/claims/payments/${batchId}/bank-result`, finance, {
+      csv,
+      valueDate,
+    });
+    expect(result.statusCode, result.body).toBe(200);
+    return result.json();
+  };
+
+  beforeAll(async () => {
+    harness = await createTestApp({ clock });
+    call = caller(harness);
+    county = await harness.loginAs('hy_county');
+    city = await harness.loginAs('hy_city');
+    finance = await harness.loginAs('hy_finance');
+    checker = await harness.loginAs('hy_finance_checker');
+    school = await harness.loginAs('hy_school');
+    await publishHengyangCatalog(harness, city);
+  }, 300_000);
+  afterAll(async () => harness.close());
+
+  it('finding 1: a payment is derived from the approved lines, and the maker alone moves no money', async () => {
+    const claim = await approvedClaim(
+      await people(['钱一', '钱二'], ['registered_unemployed']),
+      'training',
+      'MC1',
+    );
+    // The free-form batch route that paid any payee any amount is gone.
+    const freeForm = await call('POST', '/api/ledger/payment-batches', finance, {
+      idempotencyId: 'free-form-0001',
+      valueDate: '2021-05-31',
+      items: [],
+    });
+    expect(freeForm.statusCode).toBe(404);
+    const before = await trainingBalance();
+    const requested = await call('POST', '/api/claims/payments', finance, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'mc1-order-0001',
+    });
+    expect(requested.statusCode, requested.body).toBe(202);
+    expect(requested.json().totalFen).toBe(claim.totalAmountFen);
+    expect(await trainingBalance()).toBe(before);
+    const bySelf = await call(
+      'POST',
+      `/api/claims/payment-orders/${requested.json().approval.id}/decision`,
+      finance,
+      {
+        isApproved: true,
+      },
+    );
+    expect(bySelf.statusCode).toBe(403);
+    expect(await trainingBalance()).toBe(before);
+    // Another province's finance officer can neither order nor approve it.
+    const foreign = await call('POST', '/api/claims/payments', await harness.loginAs('nj_finance'), {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'mc1-foreign-0001',
+    });
+    expect(foreign.statusCode).toBe(403);
+    const approved = await call(
+      'POST',
+      `/api/claims/payment-orders/${requested.json().approval.id}/decision`,
+      checker,
+      { isApproved: true },
+    );
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json().batch.totalFen).toBe(claim.totalAmountFen);
+    expect(await trainingBalance()).toBe(before - claim.totalAmountFen);
+    // Ordering the same claim again pays nothing more.
+    const again = await call('POST', '/api/claims/payments', finance, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'mc1-order-0002',
+    });
+    expect(again.statusCode).toBe(409);
+    expect(await trainingBalance()).toBe(before - claim.totalAmountFen);
+    // A value date after the business date is refused, naming the field.
+    const future = await call('POST', '/api/claims/payments', finance, {
+      claimIds: [claim.id],
+      valueDate: '2030-01-01',
+      idempotencyId: 'mc1-order-0003',
+    });
+    expect(future.statusCode).toBeGreaterThanOrEqual(400);
+    expect(future.statusCode).toBeLessThan(500);
+  });
+
+  it('finding 2: interest and fees only between the bank and its own special account, by two people, dated sensibly', async () => {
+    clock.set('2021-06-10T01:00:00Z');
+    const db = harness.database.db;
+    const bank = await accountFor(db, '430421', 'bank');
+    const special = await accountFor(db, '430421', 'special');
+    const training = await accountFor(db, '430421', 'training');
+    const otherSpecial = await accountFor(db, '430422', 'special');
+    const transfer = (payload: Record<string, unknown>, who = finance) =>
+      call('POST', '/api/ledger/transfers', who, {
+        idempotencyId: `mc2-${JSON.stringify(payload).length}-${Math.random()}`,
+        amountFen: 9_000_000_000_000_000,
+        code: 'interest',
+        valueDate: '2021-06-10',
+        ...payload,
+      });
+    const intoSub = await transfer({ debitAccountId: bank.id, creditAccountId: training.id });
+    expect(intoSub.statusCode).toBe(422);
+    expect(intoSub.json().error.details[0].field).toBe('code');
+    const feeToOther = await transfer({
+      debitAccountId: training.id,
+      creditAccountId: otherSpecial.id,
+      code: 'bank_fee',
+      amountFen: 1_000_000,
+    });
+    expect(feeToOther.statusCode).toBe(422);
+    for (const valueDate of ['1999-01-01', '2030-01-01']) {
+      const dated = await transfer({ debitAccountId: bank.id, creditAccountId: special.id, valueDate });
+      expect(dated.statusCode).toBe(422);
+      expect(dated.json().error.details[0].field).toBe('valueDate');
+    }
+    const before = (await accountFor(db, '430421', 'special')).balanceFen;
+    const interest = await transfer({
+      debitAccountId: bank.id,
+      creditAccountId: special.id,
+      amountFen: 1_234,
+    });
+    expect(interest.statusCode, interest.body).toBe(202);
+    expect((await accountFor(db, '430421', 'special')).balanceFen).toBe(before);
+    const self = await call('POST', `/api/ledger/approvals/${interest.json().id}/decision`, finance, {
+      isApproved: true,
+    });
+    expect(self.statusCode).toBe(403);
+    const posted = await call('POST', `/api/ledger/approvals/${interest.json().id}/decision`, checker, {
+      isApproved: true,
+    });
+    expect(posted.statusCode, posted.body).toBe(200);
+    expect((await accountFor(db, '430421', 'special')).balanceFen).toBe(before + 1_234);
+    // A reversal, too, needs the second person.
+    const allocation = await db
+      .selectFrom('ledger_transfer')
+      .select('id')
+      .where('credit_account_id', '=', special.id)
+      .where('code', '=', 'allocation')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const balance = (await accountFor(db, '430421', 'special')).balanceFen;
+    const reversal = await call('POST', `/api/ledger/transfers/${allocation.id}/reversal`, finance, {
+      idempotencyId: 'mc2-reversal',
+      valueDate: '2021-06-10',
+      reason: '误拨',
+    });
+    expect(reversal.statusCode, reversal.body).toBe(202);
+    expect((await accountFor(db, '430421', 'special')).balanceFen).toBe(balance);
+    const reversedBySelf = await call(
+      'POST',
+      `/api/ledger/approvals/${reversal.json().id}/decision`,
+      finance,
+      {
+        isApproved: true,
+      },
+    );
+    expect(reversedBySelf.statusCode).toBe(403);
+    expect((await accountFor(db, '430421', 'special')).balanceFen).toBe(balance);
+  });
+
+  it('findings 3 and 5: per-line status; only the failed line is re-ordered, to its corrected account; a return reopens the line', async () => {
+    const trainees = await people(['孙甲', '孙乙'], ['registered_unemployed', 'poor_labor']);
+    const claim = await approvedClaim(trainees, 'living_allowance', 'MC3');
+    expect(claim.lines.filter((line) => line.amountFen > 0).length).toBe(2);
+    // Finding 5: the living allowance goes to the trainee's own account, never the institution's.
+    const held = await call('POST', '/api/claims/payments', finance, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'mc3-order-held',
+    });
+    expect(held.statusCode).toBe(409);
+    expect(held.json().error.code).toBe('PAYMENT_HELD');
+    expect(held.json().error.details).toHaveLength(2);
+    for (const person of trainees)
+      await registerPayeeAccount(harness, finance, checker, {
+        payeeType: 'person',
+        payeeId: person.personId!,
+        accountNumber: `6217000000${person.personId}1111`,
+      });
+    const before = await livingBalance();
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'mc3-order-0001',
+    });
+    expect(batch.disbursements).toHaveLength(2);
+    for (const disbursement of batch.disbursements) {
+      expect(disbursement.payee.type).toBe('person');
+      expect(disbursement.payee.bankAccount.endsWith('1111')).toBe(true);
+      expect(disbursement.payee.bankAccount.endsWith('9999')).toBe(false);
+    }
+    const [first, second] = batch.disbursements;
+    await bankResult(
+      batch.id,
+      [
+        [first!.reference, 'paid'],
+        [second!.reference, 'failed', '账户已销户'],
+      ],
+      '2021-06-01',
+    );
+    expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('payment_failed');
+    // The failed money is back on the sub-account.
+    expect(await livingBalance()).toBe(before - first!.amountFen);
+    // The payee's account is corrected by two people before re-ordering.
+    const failedPerson = second!.payee.id;
+    await registerPayeeAccount(harness, finance, checker, {
+      payeeType: 'person',
+      payeeId: failedPerson,
+      accountNumber: `6217000000${failedPerson}2222`,
+    });
+    const reordered = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-06-01',
+      idempotencyId: 'mc3-order-0002',
+    });
+    // Only the failed line, once, to the corrected account.
+    expect(reordered.disbursements).toHaveLength(1);
+    expect(reordered.disbursements[0]!.payee.id).toBe(failedPerson);
+    expect(reordered.disbursements[0]!.payee.bankAccount.endsWith('2222')).toBe(true);
+    expect(reordered.totalFen).toBe(second!.amountFen);
+    const items = await harness.database.db
+      .selectFrom('payment_item')
+      .select(['claim_line_id', 'status'])
+      .where('claim_id', '=', claim.id)
+      .where('status', 'in', ['ordered', 'paid'])
+      .execute();
+    expect(new Set(items.map((item) => item.claim_line_id)).size).toBe(items.length);
+    await bankResult(reordered.id, [[reordered.disbursements[0]!.reference, 'paid']], '2021-06-02');
+    expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('paid');
+    // 退回 after success: the disbursement is reversed and its line is payable again.
+    const paidBalance = await livingBalance();
+    await bankResult(reordered.id, [[reordered.disbursements[0]!.reference, 'failed', '退回']], '2021-06-05');
+    expect(await livingBalance()).toBe(paidBalance + second!.amountFen);
+    expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('payment_failed');
+    const verification = await verifyLedger(harness.database.db);
+    expect(verification.checks.filter((check) => check.category === 'business' && !check.isPassed)).toEqual(
+      [],
+    );
+  });
+
+  it('finding 7: a line whose payee is an enterprise never answers 500; a known enterprise is paid at its registered account', async () => {
+    const claim = await approvedClaim(await people(['周丙'], ['registered_unemployed']), 'training', 'MC7');
+    const lineId = claim.lines[0]!.id;
+    await harness.database.db
+      .updateTable('claim_line')
+      .set({
+        payee: 'enterprise',
+        payee_organisation_id: null,
+        payee_ids: JSON.stringify({ enterprise: null }),
+      })
+      .where('id', '=', lineId)
+      .execute();
+    const unknown = await call('POST', '/api/claims/payments', finance, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'mc7-order-0001',
+    });
+    expect(unknown.statusCode).toBe(409);
+    expect(unknown.json().error.code).toBe('PAYMENT_HELD');
+    expect(unknown.json().error.details[0].lineId).toBe(lineId);
+    const registered = await call('POST', '/api/organisations', county, {
+      kind: 'enterprise',
+      regionCode: '430421',
+      name: '衡阳县技师培训用工企业',
+      creditCode: creditCode('91430421MA4L00715'),
+      enterpriseSize: 'small',
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const enterprise = registered.json() as { id: number };
+    await harness.database.db
+      .updateTable('claim_line')
+      .set({ payee_ids: JSON.stringify({ enterprise: enterprise.id }) })
+      .where('id', '=', lineId)
+      .execute();
+    await registerPayeeAccount(harness, finance, checker, {
+      payeeType: 'organisation',
+      payeeId: enterprise.id,
+      accountNumber: '4301010900007777',
+    });
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'mc7-order-0002',
+    });
+    expect(batch.disbursements[0]!.payee).toMatchObject({ type: 'organisation', id: enterprise.id });
+    expect(batch.disbursements[0]!.payee.bankAccount.endsWith('7777')).toBe(true);
+  });
+
+  it('finding 4: a blacklisted institution is not paid for its approved claim', async () => {
+    const claim = await approvedClaim(await people(['吴丁'], ['registered_unemployed']), 'training', 'MC4');
+    const detail = (await call('GET', `/api/claims/${claim.id}`, county)).json();
+    await harness.database.db
+      .updateTable('organisation')
+      .set({ status: 'blacklisted', status_since: '2021-05-31' })
+      .where('id', '=', detail.applicantOrganisationId)
+      .execute();
+    try {
+      const before = await trainingBalance();
+      const held = await call('POST', '/api/claims/payments', finance, {
+        claimIds: [claim.id],
+        valueDate: '2021-05-31',
+        idempotencyId: 'mc4-order-0001',
+      });
+      expect(held.statusCode).toBe(409);
+      expect(held.json().error.code).toBe('PAYMENT_HELD');
+      expect(await trainingBalance()).toBe(before);
+    } finally {
+      await harness.database.db
+        .updateTable('organisation')
+        .set({ status: 'active' })
+        .where('id', '=', detail.applicantOrganisationId)
+        .execute();
+    }
+  });
+
+  it('finding 8: verify fails on a hand-inserted disbursement with no claim line and on an overpaid line', async () => {
+    const claim = await approvedClaim(await people(['郑戊'], ['registered_unemployed']), 'training', 'MC8');
+    const db = harness.database.db;
+    const failing = async () =>
+      (await verifyLedger(db)).checks.filter((check) => !check.isPassed).map((check) => check.name);
+    expect(await failing()).toEqual([]);
+    const training = await accountFor(db, '430421', 'training');
+    const bank = await accountFor(db, '430421', 'bank');
+    await inLedgerTransaction(db, (trx) =>
+      postJournal(trx, SYSTEM_CONTEXT, {
+        provinceCode: '430000',
+        code: 'disbursement',
+        description: '没有补贴明细的支付',
+        transfers: [
+          {
+            idempotencyId: 'mc8-stray',
+            debitAccountId: training.id,
+            creditAccountId: bank.id,
+            amountFen: 888_800,
+            code: 'disbursement',
+            valueDate: '2021-06-01',
+          },
+        ],
+      }),
+    );
+    expect(await failing()).toContain(
+      'every disbursement traces to an approved claim (line, advance or settlement)',
+    );
+    await inLedgerTransaction(db, (trx) =>
+      createPaymentBatch(trx, SYSTEM_CONTEXT, {
+        idempotencyId: 'mc8-overpaid',
+        valueDate: '2021-06-01',
+        items: [
+          {
+            claimId: claim.id,
+            lineId: claim.lines[0]!.id,
+            payee: { type: 'organisation', id: 1, name: '培训机构', bankAccount: '6222000000001' },
+            amountFen: claim.lines[0]!.amountFen + 1,
+            subAccount: 'training',
+            regionCode: '430421',
+          },
+        ],
+      }),
+    );
+    expect(await failing()).toContain('per claim line, paid and in flight is at most the approved amount');
+  });
+});
