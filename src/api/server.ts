@@ -21,8 +21,18 @@ export interface ServeOptions {
 
 /** Opens the database, migrates it, optionally seeds it, and starts listening. */
 export async function startServer(config: Config, options: ServeOptions): Promise<FastifyInstance> {
+  let migration: Awaited<ReturnType<typeof migrate>>;
+  if (config.databaseMigrationUrl && config.databaseUrl) {
+    // Migrations as the schema owner; the application then connects as a role that owns nothing.
+    const owner = await openDatabase({ databaseUrl: config.databaseMigrationUrl, poolSize: 1 });
+    try {
+      migration = await migrate(owner);
+    } finally {
+      await owner.close();
+    }
+  }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const migration = await migrate(database);
+  migration ??= await migrate(database);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(
     `数据库 database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}; migrations applied: ${migration.applied.length}`,

@@ -31,12 +31,38 @@ export function registerCoreCommands(program: Command, loadConfig: ConfigLoader)
       const config = loadConfig();
       const { openDatabase } = await import('../db/database.ts');
       const { migrate } = await import('../db/migrator.ts');
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      // As the schema owner when DATABASE_MIGRATION_URL is set (the application's role owns nothing).
+      const database = await openDatabase({
+        databaseUrl: config.databaseMigrationUrl ?? config.databaseUrl,
+        dataDir: config.dataDir,
+      });
       try {
         const result = await migrate(database);
         process.stdout.write(
           `migrations applied: ${result.applied.length} (${result.applied.join(', ') || 'none pending'})\n`,
         );
+      } finally {
+        await database.close();
+      }
+    });
+
+  db.command('grant-app-role')
+    .description(
+      'grant the application role what it needs and no more (run as the owner: DATABASE_MIGRATION_URL)',
+    )
+    .argument('<role>', 'the PostgreSQL role DATABASE_URL connects as')
+    .action(async (role: string) => {
+      const config = loadConfig();
+      const ownerUrl = config.databaseMigrationUrl ?? config.databaseUrl;
+      if (!ownerUrl)
+        throw new Error('grant-app-role is for PostgreSQL (DATABASE_MIGRATION_URL or DATABASE_URL)');
+      const { openDatabase } = await import('../db/database.ts');
+      const { appRoleGrants } = await import('../db/app-role.ts');
+      const { sql } = await import('kysely');
+      const database = await openDatabase({ databaseUrl: ownerUrl });
+      try {
+        for (const statement of appRoleGrants(role)) await sql.raw(statement).execute(database.db);
+        process.stdout.write(`granted ${role}: read and write the programme tables, append-only audit_log\n`);
       } finally {
         await database.close();
       }

@@ -57,6 +57,10 @@ export async function migrate(
   dir: string = MIGRATIONS_DIR,
 ): Promise<MigrationResult> {
   const migrations = readMigrations(dir);
+  // An application role that owns nothing (docs/security.md) may not create tables: when every
+  // migration is applied (and unchanged) there is nothing to do, so it runs no DDL at all.
+  const upToDate = await isUpToDate(handle, migrations);
+  if (upToDate !== undefined) return { applied: [], alreadyApplied: upToDate };
   return handle.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(7243001)`.execute(trx);
     await sql`
@@ -94,4 +98,16 @@ export async function migrate(
     }
     return { applied: done, alreadyApplied: applied.size };
   });
+}
+
+/** The number of applied migrations when every file is applied unchanged, else undefined. */
+async function isUpToDate(handle: DatabaseHandle, migrations: Migration[]): Promise<number | undefined> {
+  const { rows: exists } = await sql<{
+    name: string | null;
+  }>`select to_regclass('schema_migrations')::text as name`.execute(handle.db);
+  if (!exists[0]?.name) return undefined;
+  const rows = await handle.db.selectFrom('schema_migrations').select(['version', 'checksum']).execute();
+  const applied = new Map(rows.map((row) => [row.version, row.checksum]));
+  const isCurrent = migrations.every((migration) => applied.get(migration.version) === migration.checksum);
+  return isCurrent ? applied.size : undefined;
 }

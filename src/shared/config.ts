@@ -8,6 +8,12 @@ import { type Keyring, readKeyring } from './crypto.ts';
 export interface Config {
   /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
   readonly databaseUrl: string | undefined;
+  /**
+   * PostgreSQL connection string of the schema owner, used only to run migrations
+   * (DATABASE_MIGRATION_URL); the application then connects as DATABASE_URL's role, which owns
+   * nothing (docs/security.md, "Database roles"). Unset: migrations run as DATABASE_URL.
+   */
+  readonly databaseMigrationUrl: string | undefined;
   /** Directory of the embedded database (ignored when `databaseUrl` is set). */
   readonly dataDir: string;
   /** Directory where uploaded files are stored. */
@@ -58,19 +64,19 @@ function readInteger(env: Environment, name: string, fallback: number, min: numb
   return value;
 }
 
-function readDatabaseUrl(env: Environment): string | undefined {
-  const raw = env.DATABASE_URL;
+function readDatabaseUrl(env: Environment, name = 'DATABASE_URL'): string | undefined {
+  const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:port/database)');
+    throw new ConfigError(name, 'is not a valid URL (expected postgres://user@host:port/database)');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `must use the postgres:// scheme, got "${url.protocol}"`);
+    throw new ConfigError(name, `must use the postgres:// scheme, got "${url.protocol}"`);
   }
-  if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL', 'must name a database');
+  if (url.pathname.length <= 1) throw new ConfigError(name, 'must name a database');
   return raw;
 }
 
@@ -102,6 +108,7 @@ export function loadConfig(env: Environment = process.env): Config {
   const dataDir = rawDataDir.startsWith('memory://') ? rawDataDir : path.resolve(rawDataDir);
   return Object.freeze({
     databaseUrl: readDatabaseUrl(env),
+    databaseMigrationUrl: readDatabaseUrl(env, 'DATABASE_MIGRATION_URL'),
     dataDir,
     uploadDir: path.resolve(
       env.SKILLFUND_UPLOAD_DIR ||
