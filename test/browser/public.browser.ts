@@ -1,16 +1,38 @@
 import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
-import {
-  assertNoFullIdNumber,
-  type Flow,
-  idNumberWithCheckDigit,
-  loginThroughUi,
-  Pending,
-} from './harness.ts';
+import { assertNoFullIdNumber, type Flow, idNumberWithCheckDigit, loginThroughUi } from './harness.ts';
 
 const calculator: Flow = {
-  name: 'Public calculator shows a cited answer',
-  steps: ['open the calculator (no login)', 'usable at 375 px', 'compute and see amount, 依据 and 政策条款'],
+  name: 'Public calculator: a Hengyang worker picks an occupation and level and gets the catalog amount with its citation',
+  steps: [
+    'publish a Hengyang catalog (setup through the API)',
+    'open the calculator (no login)',
+    'usable at 375 px',
+    'pick occupation and level from the catalog and see the catalog amount with its citation',
+  ],
   async run({ server, newPage, step, screenshot }) {
+    await step('publish a Hengyang catalog (setup through the API)', async () => {
+      const version = await server.apiAs('hy_city', 'POST', '/api/catalog/versions', {
+        regionCode: '430400',
+        title: '衡阳市2021年职业技能培训补贴标准目录（计算器）',
+        effectiveFrom: '2021-01-01',
+        citation: { document: '衡人社发【2019】21号', article: '六（一）' },
+        entries: [
+          {
+            occupationCode: '4-10-01-05',
+            level: 'primary',
+            standardAmountFen: 120_000,
+            standardDays: 15,
+            standardClassHours: 90,
+          },
+        ],
+      });
+      if (version.status !== 201)
+        throw new Error(`catalog draft: ${version.status} ${JSON.stringify(version.json)}`);
+      const id = (version.json as { id: number }).id;
+      const published = await server.apiAs('hy_city', 'POST', `/api/catalog/versions/${id}/publish`);
+      if (published.status !== 200)
+        throw new Error(`catalog publish: ${published.status} ${JSON.stringify(published.json)}`);
+    });
     const { page } = await newPage();
     await step('open the calculator (no login)', async () => {
       await page.goto(`${server.baseUrl}/calculator`);
@@ -24,19 +46,43 @@ const calculator: Flow = {
       await screenshot(page, 'public-calculator-375');
       await page.setViewportSize({ width: 1366, height: 900 });
     });
-    await step('compute and see amount, 依据 and 政策条款', async () => {
-      const answer = page.waitForResponse((response) => response.url().endsWith('/api/v1/evaluate'));
-      await page.getByRole('button', { name: '计算补贴' }).click();
-      const response = await answer;
-      if (response.status() === 404) throw new Pending('POST /api/v1/evaluate is not served yet');
-      if (!response.ok()) throw new Error(`evaluate answered ${response.status()}: ${await response.text()}`);
-      await page.getByTestId('decision').waitFor();
-      const text = (await page.getByTestId('decision').textContent()) ?? '';
-      if (!/元/.test(text)) throw new Error('no amount in 元');
-      if ((await page.locator('[data-testid="decision"] .citation').count()) === 0)
-        throw new Error('no citation shown');
-      await screenshot(page, 'public-calculator');
-    });
+    await step(
+      'pick occupation and level from the catalog and see the catalog amount with its citation',
+      async () => {
+        const choice = page.getByLabel('职业（工种）和等级（当地已公布的补贴标准目录）');
+        await choice.click();
+        await choice.fill('4-10-01-05');
+        await page
+          .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '1200元' })
+          .first()
+          .click();
+        await page.getByRole('button', { name: '证书情况' }).click();
+        await page.getByLabel('证书类型').click();
+        await page
+          .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '职业技能等级证书' })
+          .first()
+          .click();
+        const answer = page.waitForResponse((response) => response.url().endsWith('/api/public/calculate'));
+        await page.getByRole('button', { name: '计算补贴' }).click();
+        const response = await answer;
+        if (!response.ok())
+          throw new Error(`calculate answered ${response.status()}: ${await response.text()}`);
+        await page.getByTestId('decision').waitFor();
+        const amount = (await page.getByTestId('decision-amount').textContent()) ?? '';
+        if (!amount.includes('1,200.00'))
+          throw new Error(`amount shown is "${amount}", not the catalog 1,200 元`);
+        const standard = (await page.getByTestId('catalog-standard').textContent()) ?? '';
+        if (
+          !standard.includes('1200元') ||
+          !standard.includes('衡人社发【2019】21号') ||
+          !/第\d+版/.test(standard)
+        )
+          throw new Error(`catalog standard shown without its amount, citation or version: "${standard}"`);
+        if ((await page.locator('[data-testid="decision"] .citation').count()) === 0)
+          throw new Error('no citation shown for the amount');
+        await screenshot(page, 'public-calculator');
+      },
+    );
   },
 };
 

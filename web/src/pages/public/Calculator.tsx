@@ -19,7 +19,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, errorText } from '../../api.ts';
 import { CitationTag, Money } from '../../components/common.tsx';
 import { showFieldErrors } from '../../forms.ts';
@@ -52,6 +52,28 @@ export interface EvaluateResponse {
   lines: { item: string; amountFen: number; basis: string; citation: Citation }[];
   denials: { code: string; message: string; field?: string; citation?: Citation }[];
   warnings: string[];
+  /** Added in v1: eligible | not_eligible | missing_input | other_policy. */
+  outcome?: string;
+}
+
+/** A published catalog entry the person picks from (GET /api/public/catalog-entries). */
+interface PublicCatalogEntry {
+  occupationCode: string;
+  occupationName: string;
+  level: string;
+  standardAmountFen: number;
+  citation: { document: string; article: string };
+  version: { id: number; versionNumber: number; title: string; regionCode: string };
+}
+
+interface CalculateResponse {
+  catalog?: {
+    standardFen: number;
+    citation: Citation;
+    version: { id: number; versionNumber: number; title: string; regionCode: string } | null;
+  } | null;
+  decision: EvaluateResponse;
+  guidance: string[];
 }
 
 type Day = Dayjs | null | undefined;
@@ -71,6 +93,10 @@ interface CalculatorValues {
   };
   training?: {
     filed?: boolean;
+    /** `occupationCode|level` of the chosen catalog entry. */
+    catalogChoice?: string;
+    approvedOn?: Day;
+    onlineDailyRateYuan?: number;
     occupationCode?: string;
     inCatalog?: boolean;
     newOccupation?: boolean;
@@ -149,18 +175,18 @@ export function toEvaluateRequest(values: CalculatorValues) {
     },
     training: {
       filed: training.filed,
-      occupationCode: training.occupationCode?.trim(),
-      inCatalog: training.inCatalog,
+      approvedOn: isoDay(training.approvedOn),
+      occupationCode: training.catalogChoice?.split('|')[0] ?? training.occupationCode?.trim(),
       newOccupation: training.newOccupation,
-      level: training.level,
+      level: training.catalogChoice?.split('|')[1] ?? training.level,
       start: isoDay(training.start),
       end: isoDay(training.end),
       offlineDays: training.offlineDays,
       onlineDays: training.onlineDays,
       classHours: training.classHours,
       months: training.months,
-      catalogStandardFen: fenOf(training.catalogStandardYuan),
       dailyRateFen: fenOf(training.dailyRateYuan),
+      onlineDailyRateFen: fenOf(training.onlineDailyRateYuan),
     },
     certificate: values.certificate,
   });
@@ -172,7 +198,15 @@ export function DecisionView({ decision }: { decision: EvaluateResponse }) {
     <div data-testid="decision">
       <Descriptions bordered size="small" column={{ xs: 1, sm: 2 }} className="block-gap">
         <Descriptions.Item label="结论">
-          {decision.eligible ? <Tag color="green">可以享受补贴</Tag> : <Tag color="red">不符合补贴条件</Tag>}
+          {decision.eligible ? (
+            <Tag color="green">可以享受补贴</Tag>
+          ) : decision.outcome === 'missing_input' ? (
+            <Tag color="orange">还缺少信息，暂不能计算</Tag>
+          ) : decision.outcome === 'other_policy' ? (
+            <Tag color="blue">适用其他政策文件，不是不予补贴</Tag>
+          ) : (
+            <Tag color="red">不符合补贴条件</Tag>
+          )}
         </Descriptions.Item>
         <Descriptions.Item label="补贴金额">
           <Typography.Text strong data-testid="decision-amount">
@@ -247,23 +281,62 @@ const yesNo = [
   { value: false, label: '否' },
 ];
 
+const yuanText = (fen: number) => `${(fen / 100).toFixed(fen % 100 === 0 ? 0 : 2)}元`;
+
+/** The published catalog of the region on the date, searched by occupation code or name. */
+function useCatalog(region: string | undefined, date: Dayjs | undefined, search: string) {
+  const [entries, setEntries] = useState<PublicCatalogEntry[]>([]);
+  const on = date ? date.format('YYYY-MM-DD') : undefined;
+  useEffect(() => {
+    if (!region || !on) return;
+    let isCurrent = true;
+    const query = new URLSearchParams({ regionCode: region, on, pageSize: '100' });
+    if (search) query.set('q', search);
+    api<{ items: PublicCatalogEntry[] }>(`/api/public/catalog-entries?${query}`)
+      .then((page) => {
+        if (isCurrent) setEntries(page.items);
+      })
+      .catch(() => {
+        if (isCurrent) setEntries([]);
+      });
+    return () => {
+      isCurrent = false;
+    };
+  }, [region, on, search]);
+  return entries;
+}
+
 export function CalculatorPage() {
   const { language } = useLanguage();
   const [form] = Form.useForm<CalculatorValues>();
   const [decision, setDecision] = useState<EvaluateResponse | null>(null);
+  const [catalog, setCatalog] = useState<CalculateResponse['catalog']>(undefined);
+  const [guidance, setGuidance] = useState<string[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
+  const [search, setSearch] = useState('');
   const subsidy = Form.useWatch('subsidy', form);
+  const region = Form.useWatch('region', form);
+  const date = Form.useWatch('date', form);
+  const onlineDays = Form.useWatch(['training', 'onlineDays'], form);
+  const entries = useCatalog(region, date, search);
+  const isChongqing = (region ?? '').startsWith('50');
 
   const onFinish = async (values: CalculatorValues) => {
     setBusy(true);
     setMessage(null);
     try {
-      setDecision(
-        await api<EvaluateResponse>('/api/v1/evaluate', { method: 'POST', body: toEvaluateRequest(values) }),
-      );
+      const answer = await api<CalculateResponse>('/api/public/calculate', {
+        method: 'POST',
+        body: toEvaluateRequest(values),
+      });
+      setDecision(answer.decision);
+      setCatalog(answer.catalog);
+      setGuidance(answer.guidance);
     } catch (error) {
       setDecision(null);
+      setCatalog(undefined);
+      setGuidance([]);
       if (showFieldErrors(form, error, FIELD_NAMES)) setMessage(errorText(error));
     } finally {
       setBusy(false);
@@ -286,7 +359,7 @@ export function CalculatorPage() {
         补贴计算器
       </Typography.Title>
       <Typography.Paragraph type="secondary">
-        选择地区、日期和补贴类型，填写人员、培训、就业或证书情况，系统按当地政策文件计算可享受的补贴，并列出每一项的依据和政策条款。结果仅供参考，以经办机构审核为准。
+        选择地区、日期和补贴类型，从当地已公布的补贴标准目录中选择职业（工种）和等级，系统自动带出目录补贴标准，按当地政策文件计算可享受的补贴，并列出每一项的依据和政策条款。缺少的信息会说明到哪里查。结果仅供参考，以经办机构审核为准。
       </Typography.Paragraph>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
@@ -303,9 +376,6 @@ export function CalculatorPage() {
                 person: { groups: ['registered_unemployed'], receivesPension: false },
                 training: {
                   filed: true,
-                  inCatalog: true,
-                  occupationCode: '4-07-05-01',
-                  level: 'primary',
                   start: dayjs('2021-05-10'),
                   end: dayjs('2021-05-21'),
                   offlineDays: 10,
@@ -373,25 +443,35 @@ export function CalculatorPage() {
                               <Select options={yesNo} allowClear />
                             </Form.Item>
                           </Col>
-                          <Col xs={24} sm={12}>
-                            <Form.Item name={['training', 'inCatalog']} label="职业在当地补贴目录内">
-                              <Select options={yesNo} allowClear />
-                            </Form.Item>
-                          </Col>
-                          <Col xs={24} sm={12}>
+                          <Col xs={24}>
                             <Form.Item
-                              name={['training', 'occupationCode']}
-                              label="职业（工种）代码"
-                              tooltip="职业分类大典代码，如 4-07-05-01"
+                              name={['training', 'catalogChoice']}
+                              label="职业（工种）和等级（当地已公布的补贴标准目录）"
+                              tooltip="目录补贴标准由系统按目录自动带出，无需填写"
                             >
-                              <Input placeholder="4-07-05-01" />
+                              <Select
+                                showSearch={{ filterOption: false, onSearch: setSearch }}
+                                allowClear
+                                placeholder="输入职业名称或代码查找"
+                                notFoundContent="该地区该日期没有已公布的目录项目"
+                                options={entries.map((entry) => ({
+                                  value: `${entry.occupationCode}|${entry.level}`,
+                                  label: `${entry.occupationName}（${entry.occupationCode}）${label(LEVELS, entry.level, language)} · ${yuanText(entry.standardAmountFen)}`,
+                                }))}
+                              />
                             </Form.Item>
                           </Col>
-                          <Col xs={24} sm={12}>
-                            <Form.Item name={['training', 'level']} label="培训等级">
-                              <Select allowClear options={options(LEVELS, language)} />
-                            </Form.Item>
-                          </Col>
+                          {isChongqing && (
+                            <Col xs={24} sm={12}>
+                              <Form.Item
+                                name={['training', 'approvedOn']}
+                                label="开班审核通过日期"
+                                tooltip="重庆：2021年3月1日前已审核通过开班申请的班次按原有政策执行"
+                              >
+                                <DatePicker className="full-width" />
+                              </Form.Item>
+                            </Col>
+                          )}
                           <Col xs={12}>
                             <Form.Item name={['training', 'start']} label="开班日期">
                               <DatePicker className="full-width" />
@@ -422,16 +502,26 @@ export function CalculatorPage() {
                               <InputNumber min={0} className="full-width" />
                             </Form.Item>
                           </Col>
-                          <Col xs={12} sm={8}>
-                            <Form.Item name={['training', 'catalogStandardYuan']} label="目录补贴标准（元）">
-                              <InputNumber min={0} precision={2} className="full-width" />
-                            </Form.Item>
-                          </Col>
-                          <Col xs={12} sm={8}>
-                            <Form.Item name={['training', 'dailyRateYuan']} label="每人每天标准（元）">
-                              <InputNumber min={0} precision={2} className="full-width" />
-                            </Form.Item>
-                          </Col>
+                          {isChongqing && (
+                            <Col xs={12} sm={8}>
+                              <Form.Item
+                                name={['training', 'dailyRateYuan']}
+                                label="区县日补贴标准（元/人·天）"
+                              >
+                                <InputNumber min={0} precision={2} className="full-width" />
+                              </Form.Item>
+                            </Col>
+                          )}
+                          {isChongqing && (onlineDays ?? 0) > 0 && (
+                            <Col xs={12} sm={8}>
+                              <Form.Item
+                                name={['training', 'onlineDailyRateYuan']}
+                                label="线上日补贴标准（元/人·天）"
+                              >
+                                <InputNumber min={0} max={60} precision={2} className="full-width" />
+                              </Form.Item>
+                            </Col>
+                          )}
                         </Row>
                       </>
                     ),
@@ -516,6 +606,52 @@ export function CalculatorPage() {
         <Col xs={24} lg={12}>
           <Card title="计算结果" aria-live="polite">
             {message && <Alert type="error" showIcon title={message} role="alert" />}
+            {catalog && (
+              <Alert
+                type="info"
+                showIcon
+                className="block-gap"
+                data-testid="catalog-standard"
+                title={`目录补贴标准：${yuanText(catalog.standardFen)}`}
+                description={
+                  <Space wrap>
+                    <span>
+                      来源：
+                      {catalog.version
+                        ? `《${catalog.version.title}》第${catalog.version.versionNumber}版`
+                        : '已公布的补贴标准目录'}
+                    </span>
+                    <span className="citation">
+                      {catalog.citation.doc} {catalog.citation.article}
+                    </span>
+                  </Space>
+                }
+              />
+            )}
+            {catalog === null && (
+              <Alert
+                type="warning"
+                showIcon
+                className="block-gap"
+                title="所选职业和等级不在该地区该日期已公布的补贴标准目录内"
+              />
+            )}
+            {guidance.length > 0 && (
+              <Alert
+                type="warning"
+                showIcon
+                className="block-gap"
+                data-testid="guidance"
+                title="还需要补充以下信息"
+                description={
+                  <ul className="plain-list">
+                    {guidance.map((text) => (
+                      <li key={text}>{text}</li>
+                    ))}
+                  </ul>
+                }
+              />
+            )}
             {decision ? (
               <DecisionView decision={decision} />
             ) : (
