@@ -10,6 +10,11 @@ export interface AuditContext {
   actor: Principal | null;
   ip: string | null;
   requestId: string | null;
+  /**
+   * The business date of the request (app.clock.today()) where a route passes it: the ledger
+   * then refuses a value date after it (nothing recorded about the world is dated in its future).
+   */
+  businessToday?: string;
 }
 
 export const SYSTEM_CONTEXT: AuditContext = { actor: null, ip: null, requestId: null };

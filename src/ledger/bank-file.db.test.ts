@@ -57,6 +57,7 @@ interface Batch {
  * gone: payments are derived from approved claims, issue 15); here through the ledger service.
  */
 async function orderBatch(regionCode: string, key: string): Promise<Batch> {
+  // Payment batches come from approved payment orders (claims domain); the ledger's own API is used here.
   return inLedgerTransaction(testApp.database.db, (trx) =>
     createPaymentBatch(trx, SYSTEM_CONTEXT, {
       idempotencyId: `bank-file-${key}`,

@@ -21,6 +21,7 @@ import {
   signOffReconciliation,
 } from './bank-reconciliation.service.ts';
 import { getPaymentBatch } from './payment.service.ts';
+import { assertMayClose, closeMonth, listClosedPeriods, periodChecklist } from './period.service.ts';
 import { getStatement, importStatement, type StatementImportInput } from './statement.service.ts';
 import { inLedgerTransaction } from './transfer.service.ts';
 
@@ -302,7 +303,73 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) =>
       inLedgerTransaction(db(), (trx) =>
-        decideStatementPosting(trx, request.auditContext, { id: request.params.id, ...request.body }),
+        decideStatementPosting(
+          trx,
+          { ...request.auditContext, businessToday: app.clock.today() },
+          { id: request.params.id, ...request.body },
+        ),
       ),
+  );
+
+  /** The province a period request names: the caller's own (a period is province-wide). */
+  const provinceOfRequest = (request: FastifyRequest, provinceCode: string | undefined) => {
+    const principal = principalOf(request);
+    const province = provinceCode ?? principal.provinceCode;
+    if (province !== principal.provinceCode) assertRegionScope(principal, province);
+    return province;
+  };
+
+  app.get<{ Querystring: { period: string; provinceCode?: string } }>(
+    '/api/ledger/periods/checklist',
+    {
+      config: { access: 'ledger.read' },
+      schema: {
+        tags,
+        summary: '月结检查清单（顺序、已结束、对账已复核、无在途）',
+        querystring: schema.periodQuery,
+      },
+    },
+    async (request) =>
+      periodChecklist(db(), {
+        provinceCode: provinceOfRequest(request, request.query.provinceCode),
+        period: request.query.period,
+        today: app.clock.today(),
+      }),
+  );
+
+  app.get<{ Querystring: { provinceCode?: string } }>(
+    '/api/ledger/periods',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '已结账月份（含结账时冻结的账务数）', querystring: schema.provinceQuery },
+    },
+    async (request) => ({
+      items: await listClosedPeriods(db(), provinceOfRequest(request, request.query.provinceCode)),
+    }),
+  );
+
+  app.post<{ Body: { period: string; provinceCode?: string } }>(
+    '/api/ledger/periods/close',
+    {
+      config: { access: 'ledger.close_period' },
+      schema: {
+        tags,
+        summary: '月度结账（省级财政人员；按月顺序、月份已结束、对账已复核、无在途支付）',
+        body: schema.periodCloseBody,
+      },
+    },
+    async (request) => {
+      const provinceCode = provinceOfRequest(request, request.body.provinceCode);
+      assertMayClose(principalOf(request), provinceCode);
+      return db()
+        .transaction()
+        .execute((trx) =>
+          closeMonth(trx, request.auditContext, {
+            provinceCode,
+            period: request.body.period,
+            today: app.clock.today(),
+          }),
+        );
+    },
   );
 }

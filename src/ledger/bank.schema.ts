@@ -149,4 +149,6 @@ export const postingListQuery = {
   properties: { regionCode: region, status: { type: 'string', enum: ['pending', 'posted', 'rejected'] } },
 } as const;
 
+export const provinceQuery = { type: 'object', properties: { provinceCode: region } } as const;
+
 export { date };

@@ -418,6 +418,15 @@ export function insufficientFunds(account: Account, neededFen: number): AppError
   ]);
 }
 
+/** A value date after the business date records a movement that has not happened yet (422). */
+function assertNotAfterBusinessDate(transfers: TransferInput[], today: string): void {
+  const late = transfers.findIndex((transfer) => transfer.valueDate > today);
+  if (late >= 0)
+    throw new AppError('VALIDATION_FAILED', `记账日期不得晚于业务日期 ${today}`, [
+      { field: 'valueDate', message: `transfer ${late}: ${transfers[late]!.valueDate} is after ${today}` },
+    ]);
+}
+
 export function periodClosed(provinceCode: string, period: string): AppError {
   return new AppError('PERIOD_CLOSED', `会计期间 ${period} 已结账，不能记入`, [
     { field: 'valueDate', message: `period ${period} of province ${provinceCode} is closed` },
@@ -458,6 +467,7 @@ export async function postJournal(
     await findTransfersByIdempotency(executor, input.provinceCode, ids),
   );
   if (replay) return replay;
+  if (context.businessToday) assertNotAfterBusinessDate(input.transfers, context.businessToday);
   const deltas = accountDeltas(input.transfers);
   const accounts = await checkBeforePosting(executor, input, deltas);
   const actorId = context.actor?.userId ?? null;

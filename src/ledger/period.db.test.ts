@@ -1,0 +1,208 @@
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
+import { createUser } from '../auth/auth.service.ts';
+import { DEMO_PASSWORD } from '../demo/demo.service.ts';
+import { ManualClock } from '../shared/clock.ts';
+import { createPaymentBatch } from './payment.service.ts';
+import { accountFor, inLedgerTransaction } from './transfer.service.ts';
+
+type Headers = { authorization: string };
+let testApp: TestApp;
+let cityFinance: Headers;
+let provinceFinance: Headers;
+let provinceReviewer: Headers;
+/** Business date 10 June 2026; the demo's Hunan books begin on 5 January 2026. */
+const clock = new ManualClock('2026-06-10T01:00:00Z');
+
+beforeAll(async () => {
+  testApp = await createTestApp({ clock });
+  await createUser(testApp.database.db, SYSTEM_CONTEXT, {
+    loginName: 'hn_province_reviewer',
+    displayName: '湖南省人社厅 复核',
+    role: 'province_officer',
+    regionCode: '430000',
+    password: DEMO_PASSWORD,
+  });
+  cityFinance = await testApp.loginAs('hy_finance');
+  provinceFinance = await testApp.loginAs('hn_finance');
+  provinceReviewer = await testApp.loginAs('hn_province_reviewer');
+});
+afterAll(async () => {
+  await testApp?.close();
+});
+
+async function call(method: 'GET' | 'POST', url: string, headers: Headers, payload?: unknown) {
+  const response = await testApp.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+  return { status: response.statusCode, body: response.json() };
+}
+
+const close = (headers: Headers, period: string, provinceCode?: string) =>
+  call('POST', '/api/ledger/periods/close', headers, { period, ...(provinceCode ? { provinceCode } : {}) });
+
+const checksOf = (body: { error: { details: { check?: string }[] } }) =>
+  [...new Set(body.error.details.map((detail) => detail.check))].sort();
+
+/** January's statement of the province's special account: the demo appropriation of 20,000,000 yuan. */
+async function reconcileJanuary() {
+  const csv = '交易日期,摘要,借方发生额,贷方发生额,余额\r\n2026-01-05,拨款,,20000000.00,20000000.00\r\n';
+  const imported = await call('POST', '/api/ledger/statements', provinceFinance, {
+    regionCode: '430000',
+    fileName: '湖南专户2026年1月.csv',
+    fileBase64: iconv.encode(csv, 'gbk').toString('base64'),
+  });
+  expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+  const prepared = await call('POST', '/api/ledger/reconciliations', provinceFinance, {
+    statementId: imported.body.statementId,
+    period: '2026-01',
+  });
+  expect(prepared.status, JSON.stringify(prepared.body)).toBe(201);
+  expect(prepared.body.worksheet.problems).toEqual([]);
+  const signed = await call(
+    'POST',
+    `/api/ledger/reconciliations/${prepared.body.id}/sign-off`,
+    provinceReviewer,
+  );
+  expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+}
+
+describe('period close (月结) and its checklist', () => {
+  it('a city finance officer cannot close the province', async () => {
+    for (const provinceCode of [undefined, '430000']) {
+      const refused = await close(cityFinance, '2026-01', provinceCode);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.details[0].field).toBe('provinceCode');
+    }
+  });
+
+  it('the current month and future months cannot be closed (business clock)', async () => {
+    for (const period of ['2026-06', '2026-07']) {
+      const refused = await close(provinceFinance, period);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('PERIOD_CLOSE_REFUSED');
+      expect(checksOf(refused.body)).toContain('month_over');
+    }
+  });
+
+  it('months close in order: the first close is the month the books begin', async () => {
+    const refused = await close(provinceFinance, '2026-03');
+    expect(refused.status).toBe(409);
+    expect(checksOf(refused.body)).toContain('in_order');
+    expect(
+      refused.body.error.details.find((detail: { check: string }) => detail.check === 'in_order').message,
+    ).toContain('2026-01');
+  });
+
+  it('a month whose bank reconciliation is not signed off is not closed; once it is, the month closes with its figures, and postings dated in it or before it are refused', async () => {
+    const unreconciled = await close(provinceFinance, '2026-01');
+    expect(unreconciled.status).toBe(409);
+    expect(unreconciled.body.error.details).toEqual([
+      { check: 'reconciled', field: 'reconciliations.430000', message: '430000 2026-01 的银行对账未经复核' },
+    ]);
+    const checklist = await call('GET', '/api/ledger/periods/checklist?period=2026-01', provinceFinance);
+    expect(checklist.body).toMatchObject({ mayClose: false, isClosed: false });
+
+    await reconcileJanuary();
+    const closed = await close(provinceFinance, '2026-01');
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body.period).toBe('2026-01');
+    const again = await close(provinceFinance, '2026-01');
+    expect(again.status).toBe(409);
+
+    const periods = await call('GET', '/api/ledger/periods', provinceFinance);
+    const january = periods.body.items[0];
+    expect(january.period).toBe('2026-01');
+    expect(january.figures).toContainEqual(
+      expect.objectContaining({
+        regionCode: '430000',
+        account: 'special',
+        code: 'appropriation',
+        creditFen: 2_000_000_000,
+      }),
+    );
+
+    const bank = await accountFor(testApp.database.db, '430400', 'bank');
+    const special = await accountFor(testApp.database.db, '430400', 'special');
+    for (const [valueDate, key] of [
+      ['2026-01-20', 'in-closed-month'],
+      ['2025-03-01', 'before-closed-month'],
+      ['2019-06-30', 'years-before'],
+    ]) {
+      const refused = await call('POST', '/api/ledger/transfers', cityFinance, {
+        idempotencyId: `period-${key}`,
+        debitAccountId: bank.id,
+        creditAccountId: special.id,
+        amountFen: 100,
+        code: 'interest',
+        valueDate,
+      });
+      expect(refused.status, `${valueDate}: ${JSON.stringify(refused.body)}`).toBe(409);
+      expect(refused.body.error.code).toBe('PERIOD_CLOSED');
+    }
+    const skipping = await close(provinceFinance, '2026-03');
+    expect(checksOf(skipping.body)).toContain('in_order');
+  });
+
+  it('a payment without its bank result keeps the month open (checklist names it)', async () => {
+    // Payment batches come from approved payment orders (claims domain); the ledger's own API is used here.
+    const ordered = await inLedgerTransaction(testApp.database.db, (trx) =>
+      createPaymentBatch(trx, SYSTEM_CONTEXT, {
+        idempotencyId: 'period-in-flight',
+        valueDate: '2026-02-10',
+        items: [
+          {
+            claimId: 70_001,
+            payee: { type: 'person', id: 1, name: '学员', bankAccount: '6217000000009' },
+            amountFen: 10_000,
+            subAccount: 'training',
+            regionCode: '430421',
+          },
+        ],
+      }),
+    );
+    const batch = { body: ordered };
+    const before = await call('GET', '/api/ledger/periods/checklist?period=2026-02', provinceFinance);
+    const inFlight = before.body.items.find((item: { code: string }) => item.code === 'nothing_in_flight');
+    expect(inFlight.isOk).toBe(false);
+    expect(inFlight.details[0].field).toBe(`disbursements.${batch.body.disbursements[0]!.id}`);
+    const reconciled = before.body.items.find((item: { code: string }) => item.code === 'reconciled');
+    expect(reconciled.details.map((detail: { field: string }) => detail.field)).toEqual([
+      'reconciliations.430421',
+    ]);
+    const refused = await close(provinceFinance, '2026-02');
+    expect(checksOf(refused.body)).toEqual(expect.arrayContaining(['nothing_in_flight', 'reconciled']));
+    const result = await call('POST', `/api/claims/payments/${batch.body.id}/bank-result`, cityFinance, {
+      csv: `备注,处理结果\n${batch.body.disbursements[0]!.reference},成功\n`,
+      valueDate: '2026-02-11',
+    });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    const after = await call('GET', '/api/ledger/periods/checklist?period=2026-02', provinceFinance);
+    expect(after.body.items.find((item: { code: string }) => item.code === 'nothing_in_flight').isOk).toBe(
+      true,
+    );
+  });
+
+  it('a posting may not be dated after the business date', async () => {
+    const bank = await accountFor(testApp.database.db, '430400', 'bank');
+    const special = await accountFor(testApp.database.db, '430400', 'special');
+    const refused = await call('POST', '/api/ledger/transfers', cityFinance, {
+      idempotencyId: 'period-future-value-date',
+      debitAccountId: bank.id,
+      creditAccountId: special.id,
+      amountFen: 100,
+      code: 'interest',
+      valueDate: '2026-06-11',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details[0].field).toBe('valueDate');
+  });
+
+  it('bad requests name the field', async () => {
+    const badPeriod = await close(provinceFinance, '2026-13');
+    expect(badPeriod.status).toBe(400);
+    expect(JSON.stringify(badPeriod.body)).toContain('period');
+    const noPeriod = await call('GET', '/api/ledger/periods/checklist', provinceFinance);
+    expect(noPeriod.status).toBe(400);
+  });
+});

@@ -1,0 +1,275 @@
+import { sql } from 'kysely';
+import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import { isWithinRegion, type Principal } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
+import { AppError } from '../shared/errors.ts';
+import { monthRange } from './bank-reconciliation.service.ts';
+import { ledgerTotals } from './report.service.ts';
+
+/**
+ * Month-end close of a province's special-account books (月结), with its checklist. Months close
+ * in order and only when over; the month's reconciliations are signed off and nothing is in
+ * flight; a closed month refuses postings (and so does every earlier one), and its ledger
+ * figures are kept as they were at close. See docs/bank-reconciliation.md.
+ */
+export interface ChecklistItem {
+  code: 'in_order' | 'month_over' | 'reconciled' | 'nothing_in_flight';
+  label: string;
+  isOk: boolean;
+  details: { field: string; message: string }[];
+}
+
+export interface PeriodChecklist {
+  provinceCode: string;
+  period: string;
+  lastClosed: string | null;
+  isClosed: boolean;
+  mayClose: boolean;
+  items: ChecklistItem[];
+}
+
+function nextMonth(period: string): string {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+}
+
+/** Only the province's own finance officer closes its months (a city or county officer cannot). */
+export function assertMayClose(principal: Principal, provinceCode: string): void {
+  if (principal.regionCode !== provinceCode)
+    throw new AppError('FORBIDDEN', '只有省级财政人员可以结账（结账对全省专账生效）', [
+      { field: 'provinceCode', message: `closing ${provinceCode} needs a province-level finance officer` },
+    ]);
+}
+
+async function lastClosedPeriod(executor: Executor, provinceCode: string): Promise<string | null> {
+  const row = await executor
+    .selectFrom('ledger_period_close')
+    .select((eb) => eb.fn.max('period').as('period'))
+    .where('province_code', '=', provinceCode)
+    .executeTakeFirst();
+  return row?.period ?? null;
+}
+
+async function orderItem(
+  executor: Executor,
+  provinceCode: string,
+  period: string,
+  lastClosed: string | null,
+) {
+  const item: ChecklistItem = { code: 'in_order', label: '按月顺序结账', isOk: true, details: [] };
+  if (lastClosed) {
+    if (period !== nextMonth(lastClosed))
+      item.details.push({
+        field: 'period',
+        message: `上次结账为 ${lastClosed}，须先结 ${nextMonth(lastClosed)}`,
+      });
+  } else {
+    const first = await executor
+      .selectFrom('ledger_transfer')
+      .select((eb) => eb.fn.min('value_date').as('first'))
+      .where('province_code', '=', provinceCode)
+      .executeTakeFirst();
+    const firstPeriod = (first?.first as string | null | undefined)?.slice(0, 7);
+    if (firstPeriod && period !== firstPeriod)
+      item.details.push({ field: 'period', message: `本省账务始于 ${firstPeriod}，首次结账须结该月` });
+  }
+  item.isOk = item.details.length === 0;
+  return item;
+}
+
+/** Regions with money through the bank in the month (a transfer touching a bank or fund-source account). */
+async function regionsWithBankMovements(executor: Executor, provinceCode: string, period: string) {
+  const { from, to } = monthRange(period);
+  const rows = await sql<{ region_code: string }>`
+    select distinct f.region_code
+    from ledger_transfer t
+    join ledger_account d on d.id = t.debit_account_id and d.province_code = t.province_code
+    join ledger_account c on c.id = t.credit_account_id and c.province_code = t.province_code
+    cross join lateral (values (case when d.kind in ('bank', 'ui_fund_source') then c.region_code end),
+                               (case when c.kind in ('bank', 'ui_fund_source') then d.region_code end)) as f(region_code)
+    where t.province_code = ${provinceCode} and t.value_date between ${from} and ${to}
+      and f.region_code is not null
+    order by 1`.execute(executor);
+  return rows.rows.map((row) => row.region_code);
+}
+
+async function reconciledItem(
+  executor: Executor,
+  provinceCode: string,
+  period: string,
+): Promise<ChecklistItem> {
+  const regions = await regionsWithBankMovements(executor, provinceCode, period);
+  const signed = await executor
+    .selectFrom('ledger_reconciliation')
+    .select('region_code')
+    .where('province_code', '=', provinceCode)
+    .where('period', '=', period)
+    .where('status', '=', 'signed_off')
+    .execute();
+  const details = regions
+    .filter((region) => !signed.some((row) => isWithinRegion(row.region_code, region)))
+    .map((region) => ({
+      field: `reconciliations.${region}`,
+      message: `${region} ${period} 的银行对账未经复核`,
+    }));
+  return { code: 'reconciled', label: '本月银行对账均已编制并复核', isOk: details.length === 0, details };
+}
+
+async function inFlightItem(
+  executor: Executor,
+  provinceCode: string,
+  period: string,
+): Promise<ChecklistItem> {
+  const { to } = monthRange(period);
+  const disbursements = await executor
+    .selectFrom('payment_disbursement as d')
+    .innerJoin('payment_batch as b', (join) =>
+      join.onRef('b.id', '=', 'd.batch_id').onRef('b.province_code', '=', 'd.province_code'),
+    )
+    .select(['d.id', 'b.id as batch_id'])
+    .where('d.province_code', '=', provinceCode)
+    .where('d.status', '=', 'ordered')
+    .where('b.value_date', '<=', to)
+    .orderBy('d.id')
+    .limit(20)
+    .execute();
+  const requests = await executor
+    .selectFrom('ledger_fund_request')
+    .select('id')
+    .where('province_code', '=', provinceCode)
+    .where('status', '=', 'pending')
+    .where('value_date', '<=', to)
+    .limit(20)
+    .execute();
+  const postings = await executor
+    .selectFrom('ledger_statement_posting')
+    .select('id')
+    .where('province_code', '=', provinceCode)
+    .where('status', '=', 'pending')
+    .where('value_date', '<=', to)
+    .limit(20)
+    .execute();
+  const details = [
+    ...disbursements.map((row) => ({
+      field: `disbursements.${row.id}`,
+      message: `支付批次 ${row.batch_id} 的第 ${row.id} 笔支付尚无银行结果`,
+    })),
+    ...requests.map((row) => ({ field: `fundRequests.${row.id}`, message: `资金划转申请 ${row.id} 待复核` })),
+    ...postings.map((row) => ({
+      field: `statementPostings.${row.id}`,
+      message: `利息/手续费记账 ${row.id} 待复核`,
+    })),
+  ];
+  return { code: 'nothing_in_flight', label: '无在途支付或待复核记账', isOk: details.length === 0, details };
+}
+
+/** The close checklist of a month, as of the business date `today`. */
+export async function periodChecklist(
+  executor: Executor,
+  input: { provinceCode: string; period: string; today: string },
+): Promise<PeriodChecklist> {
+  const lastClosed = await lastClosedPeriod(executor, input.provinceCode);
+  const isClosed = lastClosed !== null && input.period <= lastClosed;
+  const monthOver: ChecklistItem = {
+    code: 'month_over',
+    label: '该月已结束（按业务日期）',
+    isOk: input.period < input.today.slice(0, 7),
+    details:
+      input.period < input.today.slice(0, 7)
+        ? []
+        : [{ field: 'period', message: `业务日期为 ${input.today}，${input.period} 尚未结束` }],
+  };
+  const items = [
+    await orderItem(executor, input.provinceCode, input.period, lastClosed),
+    monthOver,
+    await reconciledItem(executor, input.provinceCode, input.period),
+    await inFlightItem(executor, input.provinceCode, input.period),
+  ];
+  if (isClosed) for (const item of items) item.isOk = true;
+  return {
+    provinceCode: input.provinceCode,
+    period: input.period,
+    lastClosed,
+    isClosed,
+    mayClose: !isClosed && items.every((item) => item.isOk),
+    items: isClosed ? items.map((item) => ({ ...item, details: [] })) : items,
+  };
+}
+
+export interface ClosedPeriod {
+  provinceCode: string;
+  period: string;
+  closedBy: number | null;
+  closedAt: Date;
+  /** The month's ledger figures at close (per region, account and code). */
+  figures: unknown;
+}
+
+/**
+ * Closes a month after its checklist passes (409 PERIOD_CLOSE_REFUSED naming each failing
+ * check otherwise) and keeps the month's ledger figures. Run in a transaction; the province's
+ * close row is locked by the insert, so two closes of one month cannot both pass.
+ */
+export async function closeMonth(
+  executor: Executor,
+  context: AuditContext,
+  input: { provinceCode: string; period: string; today: string },
+): Promise<ClosedPeriod> {
+  if (context.actor) assertMayClose(context.actor, input.provinceCode);
+  await sql`select pg_advisory_xact_lock(hashtext(${`period-close:${input.provinceCode}`}))`.execute(
+    executor,
+  );
+  const checklist = await periodChecklist(executor, input);
+  if (checklist.isClosed)
+    throw new AppError('INVALID_STATE', `${input.period} 已结账`, [
+      { field: 'period', message: 'already closed' },
+    ]);
+  if (!checklist.mayClose)
+    throw new AppError(
+      'PERIOD_CLOSE_REFUSED',
+      `${input.period} 不满足结账条件`,
+      checklist.items.flatMap((item) => item.details.map((detail) => ({ ...detail, check: item.code }))),
+    );
+  const { from, to } = monthRange(input.period);
+  const figures = await ledgerTotals(executor, { regionCode: input.provinceCode, from, to });
+  const row = await executor
+    .insertInto('ledger_period_close')
+    .values({
+      province_code: input.provinceCode,
+      period: input.period,
+      closed_by: context.actor?.userId ?? null,
+      figures: JSON.stringify(figures),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(executor, context, {
+    action: 'ledger.close_period',
+    objectType: 'ledger_period',
+    objectId: `${input.provinceCode}:${input.period}`,
+    provinceCode: input.provinceCode,
+    after: { period: input.period, checklist: checklist.items.map((item) => item.code) },
+  });
+  return {
+    provinceCode: row.province_code,
+    period: row.period,
+    closedBy: row.closed_by,
+    closedAt: row.closed_at,
+    figures: row.figures,
+  };
+}
+
+export async function listClosedPeriods(executor: Executor, provinceCode: string): Promise<ClosedPeriod[]> {
+  const rows = await executor
+    .selectFrom('ledger_period_close')
+    .selectAll()
+    .where('province_code', '=', provinceCode)
+    .orderBy('period', 'desc')
+    .execute();
+  return rows.map((row) => ({
+    provinceCode: row.province_code,
+    period: row.period,
+    closedBy: row.closed_by,
+    closedAt: row.closed_at,
+    figures: row.figures,
+  }));
+}
