@@ -206,4 +206,114 @@ describe('POST /api/policy/simulate over stored claims', () => {
     });
     expect(outside.statusCode).toBe(403);
   });
+
+  it('publishing a parameter effective before today needs confirmation that lists the claims it re-prices', async () => {
+    const province = await harness.loginAs('js_province');
+    const claim = await harness.database.db
+      .insertInto('claim')
+      .values({
+        province_code: '320000',
+        claim_number: 'BT3201022020RETRO1',
+        region_code: '320102',
+        subsidy_kind: 'on_the_job_training',
+        mode: 'full',
+        applicant_kind: 'enterprise',
+        applicant_organisation_id: null,
+        applicant_person_id: null,
+        class_id: null,
+        advance_claim_id: null,
+        application_date: '2020-06-01',
+        payee_bank_name: null,
+        payee_bank_account_ciphertext: null,
+        payment_batch_id: null,
+        idempotency_key: null,
+        request_hash: null,
+        notice_starts_on: null,
+        notice_ends_on: null,
+        submitted_at: new Date('2020-06-01T02:00:00Z'),
+        reviewed_at: null,
+        reviewed_by_user_id: null,
+        approved_at: null,
+        approved_by_user_id: null,
+        payment_ordered_at: null,
+        paid_at: null,
+        last_reason: null,
+        created_by_user_id: null,
+        status: 'submitted',
+        line_count: 1,
+        eligible_line_count: 0,
+        total_amount_fen: 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await harness.database.db
+      .insertInto('claim_line')
+      .values({
+        province_code: '320000',
+        claim_id: claim.id,
+        line_number: 1,
+        person_id: null,
+        person_province_code: null,
+        certificate_id: null,
+        employment_id: null,
+        subject: '以工代训',
+        policy_id: 'cn-320000-2019',
+        is_eligible: false,
+        amount_fen: 0,
+        payee: 'enterprise',
+        payee_organisation_id: null,
+        payee_person_id: null,
+        payee_ids: JSON.stringify({}),
+        counts_toward_annual_limit: false,
+        occupation_code: null,
+        level: null,
+        period_start: null,
+        period_end: null,
+        request: '{}',
+        decision: '{}',
+        excluded_reason: null,
+      })
+      .execute();
+    const change = {
+      packId: 'cn-320000-2019',
+      key: 'on-the-job-training.monthlyAmountFen',
+      effectiveFrom: '2020-01-01',
+      value: 50000,
+      citation: { doc: '苏人社发〔2020〕1号', article: '三' },
+    };
+    const post = (payload: object) =>
+      harness.app.inject({
+        method: 'POST',
+        url: '/api/policy/parameter-versions',
+        headers: province,
+        payload,
+      });
+    const versions = () =>
+      harness.database.db
+        .selectFrom('policy_parameter_version')
+        .select('id')
+        .where('pack_id', '=', change.packId)
+        .execute();
+    const before = (await versions()).length;
+    const unconfirmed = await post(change);
+    expect(unconfirmed.statusCode, unconfirmed.body).toBe(409);
+    expect(unconfirmed.json().error.code).toBe('RETROACTIVE_CONFIRMATION_REQUIRED');
+    expect(
+      unconfirmed
+        .json()
+        .error.details.map((detail: { message: string }) => detail.message)
+        .join(),
+    ).toContain('BT3201022020RETRO1');
+    expect((await versions()).length).toBe(before);
+    const confirmed = await post({ ...change, confirmRetroactive: true });
+    expect(confirmed.statusCode, confirmed.body).toBe(201);
+    expect((await versions()).length).toBe(before + 1);
+    const audit = await harness.database.db
+      .selectFrom('audit_log')
+      .select('after_state')
+      .where('action', '=', 'policy.parameter.publish')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(audit.after_state)).toContain('BT3201022020RETRO1');
+  });
 });

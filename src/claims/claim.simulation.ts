@@ -251,3 +251,36 @@ async function specialAccountBalance(executor: Executor, regionCode: string): Pr
     .filter((account) => spending.has(account.kind))
     .reduce((sum, account) => sum + account.balanceFen, 0);
 }
+
+/**
+ * The live claims a parameter version effective from `effectiveFrom` would re-price: claims of the
+ * pack's jurisdiction applied for on or after that date with lines the pack decided.
+ */
+export async function claimsRepricedFrom(
+  executor: Executor,
+  input: { regionCode: string; packId: string; effectiveFrom: string; limit: number },
+): Promise<{ total: number; claims: { claimNumber: string; applicationDate: string; lineCount: number }[] }> {
+  const rows = await executor
+    .selectFrom('claim as c')
+    .innerJoin('claim_line as l', (join) =>
+      join.onRef('l.claim_id', '=', 'c.id').onRef('l.province_code', '=', 'c.province_code'),
+    )
+    .select((eb) => ['c.claim_number', 'c.application_date', eb.fn.countAll<string>().as('lines')])
+    .where('c.region_code', 'like', regionLikePattern(input.regionCode))
+    .where('c.application_date', '>=', input.effectiveFrom)
+    .where('c.status', 'in', LIVE_CLAIM_STATUSES as ClaimStatus[])
+    .where('l.policy_id', '=', input.packId)
+    .where('l.status', '=', 'active')
+    .groupBy(['c.claim_number', 'c.application_date'])
+    .orderBy('c.application_date')
+    .orderBy('c.claim_number')
+    .execute();
+  return {
+    total: rows.length,
+    claims: rows.slice(0, input.limit).map((row) => ({
+      claimNumber: row.claim_number,
+      applicationDate: row.application_date,
+      lineCount: Number(row.lines),
+    })),
+  };
+}

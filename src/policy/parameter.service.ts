@@ -14,6 +14,8 @@ import { type ParameterChangeInput, toOverride, validateParameterChange } from '
 
 export interface PublishParameterInput extends ParameterChangeInput {
   note?: string;
+  /** A retroactive publication (effective before today): the claims it re-prices, recorded in the audit. */
+  repricedClaims?: { total: number; claimNumbers: string[] };
 }
 
 /**
@@ -50,7 +52,7 @@ export async function publishParameterVersion(
     objectType: 'policy_parameter_version',
     objectId: row.id,
     provinceCode,
-    after: row,
+    after: input.repricedClaims ? { ...row, repricedClaims: input.repricedClaims } : row,
   });
   return row;
 }

@@ -200,7 +200,7 @@ describe('HTTP', () => {
       method: 'POST',
       url: '/api/policy/parameter-versions',
       headers: jiangsu,
-      payload: jiangsuMonthlyAmount('2020-01-01'),
+      payload: { ...jiangsuMonthlyAmount('2020-01-01'), confirmRetroactive: true },
     });
     expect(inside.statusCode).toBe(201);
   });
@@ -268,7 +268,7 @@ describe('HTTP', () => {
       method: 'POST',
       url: '/api/policy/parameter-versions',
       headers: await testApp.loginAs('js_province'),
-      payload: jiangsuMonthlyAmount('2020-02-01'),
+      payload: { ...jiangsuMonthlyAmount('2020-02-01'), confirmRetroactive: true },
     });
     expect(published.statusCode).toBe(201);
     expect(

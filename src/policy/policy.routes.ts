@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { assertRegionScope } from '../auth/scope.ts';
-import { type CatalogChange, simulateStoredClaims } from '../claims/claim.simulation.ts';
+import { type CatalogChange, claimsRepricedFrom, simulateStoredClaims } from '../claims/claim.simulation.ts';
 import type { Executor } from '../db/database.ts';
 import { findCatalogEntry, getCatalogVersion } from '../registry/catalog.service.ts';
 import { AppError } from '../shared/errors.ts';
@@ -160,23 +160,77 @@ async function parameterRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.post<{ Body: ParameterChangeInput & { note?: string } }>(
+  app.post<{ Body: ParameterChangeInput & { note?: string; confirmRetroactive?: boolean } }>(
     '/api/policy/parameter-versions',
     {
       config: { access: 'policy.parameter.publish' },
-      schema: { tags, summary: '发布参数新版本（按生效日期，校验文件规定的上下限）', body: changeSchema },
+      schema: {
+        tags,
+        summary:
+          '发布参数新版本（按生效日期，校验文件规定的上下限；生效日期早于今天须确认并列出将重新核定的申请）',
+        body: {
+          ...changeSchema,
+          properties: { ...changeSchema.properties, confirmRetroactive: { type: 'boolean' } },
+        },
+      },
     },
     async (request, reply) => {
       // Only an officer whose region covers the pack's jurisdiction may change its parameters.
       const pack = packById(request.body.packId);
       if (pack && request.principal) assertRegionScope(request.principal, pack.regionCode);
+      const { confirmRetroactive, ...change } = request.body;
+      const repricedClaims = pack
+        ? await retroactiveCheck(app, pack, change, confirmRetroactive === true)
+        : undefined;
       const row = await db()
         .transaction()
-        .execute((transaction) => publishParameterVersion(transaction, request.auditContext, request.body));
+        .execute((transaction) =>
+          publishParameterVersion(transaction, request.auditContext, {
+            ...change,
+            ...(repricedClaims ? { repricedClaims } : {}),
+          }),
+        );
       // After the commit: a read that raced the transaction must not stay cached.
       forgetPublishedOverrides();
       return reply.code(201).send(row);
     },
+  );
+}
+
+const REPRICED_LISTED = 100;
+
+/**
+ * A version effective before today changes how claims already applied for are decided: it is
+ * published only with `confirmRetroactive: true`, after a 409 that lists the claims it re-prices.
+ */
+async function retroactiveCheck(
+  app: FastifyInstance,
+  pack: { id: string; regionCode: string },
+  change: { effectiveFrom: string },
+  isConfirmed: boolean,
+): Promise<{ total: number; claimNumbers: string[] } | undefined> {
+  if (change.effectiveFrom >= app.clock.today()) return undefined;
+  const repriced = await claimsRepricedFrom(app.deps.database.db, {
+    regionCode: pack.regionCode,
+    packId: pack.id,
+    effectiveFrom: change.effectiveFrom,
+    limit: REPRICED_LISTED,
+  });
+  if (isConfirmed)
+    return { total: repriced.total, claimNumbers: repriced.claims.map((claim) => claim.claimNumber) };
+  throw new AppError(
+    'RETROACTIVE_CONFIRMATION_REQUIRED',
+    `生效日期${change.effectiveFrom}早于今天，发布后将按新参数重新核定${repriced.total}笔已申请的补贴；确认无误后请勾选确认（confirmRetroactive）再发布`,
+    [
+      { field: 'confirmRetroactive', message: `将重新核定${repriced.total}笔申请` },
+      ...repriced.claims.map((claim) => ({
+        field: 'claims',
+        message: `${claim.claimNumber}（申请日期${claim.applicationDate}，${claim.lineCount}条明细）`,
+      })),
+      ...(repriced.total > REPRICED_LISTED
+        ? [{ field: 'claims', message: `另有${repriced.total - REPRICED_LISTED}笔未列出` }]
+        : []),
+    ],
   );
 }
 

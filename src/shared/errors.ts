@@ -25,6 +25,8 @@ export const ERROR_STATUS = {
   /** An idempotency key was reused with a different request body. */
   IDEMPOTENCY_CONFLICT: 409,
   INSUFFICIENT_FUNDS: 409,
+  /** A parameter version effective before today needs explicit confirmation; details list the claims it re-prices. */
+  RETROACTIVE_CONFIRMATION_REQUIRED: 409,
   /** Reports: the report's money differs from the ledger's (账表不符); details list each sub-account. */
   REPORT_LEDGER_MISMATCH: 409,
   /** A claim is submitted without a required material of its checklist. */

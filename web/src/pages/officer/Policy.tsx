@@ -18,7 +18,7 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
-import { api, errorText, type Page } from '../../api.ts';
+import { ApiError, api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { CitationTag, LoadState, Money, NoData } from '../../components/common.tsx';
 import { today as businessToday } from '../../format.ts';
@@ -345,23 +345,46 @@ function PublishCard({
     const values = await form.validateFields();
     const change = toChange(packId, parameters, values, form);
     if (!change) return;
+    const body = { ...change, ...(values.note?.trim() ? { note: values.note.trim() } : {}) };
+    const send = async (confirmRetroactive: boolean) => {
+      try {
+        await api('/api/policy/parameter-versions', {
+          method: 'POST',
+          body: confirmRetroactive ? { ...body, confirmRetroactive: true } : body,
+        });
+        message.success('参数新版本已发布');
+        form.resetFields();
+        onPublished();
+      } catch (error) {
+        // Effective before today: the server lists the claims it would re-price; publish only on a second confirmation.
+        if (error instanceof ApiError && error.code === 'RETROACTIVE_CONFIRMATION_REQUIRED') {
+          modal.confirm({
+            title: '追溯生效：将重新核定已申请的补贴',
+            content: (
+              <div data-testid="retroactive-claims">
+                <p>{error.message}</p>
+                <ul>
+                  {error.details
+                    .filter((detail) => detail.field === 'claims')
+                    .map((detail) => (
+                      <li key={detail.message}>{detail.message}</li>
+                    ))}
+                </ul>
+              </div>
+            ),
+            okText: '确认追溯发布',
+            onOk: () => send(true),
+          });
+          return;
+        }
+        if (showFieldErrors(form, error, CHANGE_FIELDS)) message.error(errorText(error));
+      }
+    };
     modal.confirm({
       title: '发布参数新版本？',
-      content: `${change.key} 自 ${change.effectiveFrom} 起按新值计算，已核定的申请不受影响。`,
+      content: `${change.key} 自 ${change.effectiveFrom} 起按新值计算；生效日期早于今天的，将列出须重新核定的申请并再次确认。`,
       okText: '确认发布',
-      onOk: async () => {
-        try {
-          await api('/api/policy/parameter-versions', {
-            method: 'POST',
-            body: { ...change, ...(values.note?.trim() ? { note: values.note.trim() } : {}) },
-          });
-          message.success('参数新版本已发布');
-          form.resetFields();
-          onPublished();
-        } catch (error) {
-          if (showFieldErrors(form, error, CHANGE_FIELDS)) message.error(errorText(error));
-        }
-      },
+      onOk: () => send(false),
     });
   };
   return (
