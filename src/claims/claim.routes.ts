@@ -5,6 +5,7 @@ import { inLedgerTransaction } from '../ledger/transfer.service.ts';
 import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerSubsidyHistorySource } from '../training/archive.service.ts';
+import { getVisibleClass } from '../training/class.service.ts';
 import { claimListWorkbook, publicNoticeWorkbook } from './claim.export.ts';
 import { createClaimIdempotently } from './claim.idempotency.ts';
 import { attachMaterial, claimChecklist } from './claim.materials.ts';
@@ -15,6 +16,7 @@ import {
   requestClaimSettlement,
 } from './claim.payment.ts';
 import { listClaims, recordObjection, resolveObjection } from './claim.query.ts';
+import { reopenTrainee } from './claim.reopen.ts';
 import { selectClaimDetail, selectClaimRow, selectSubsidiesOfPerson } from './claim.repository.ts';
 import { assertClaimVisible, submitClaim, transitionClaim } from './claim.service.ts';
 import { CLAIM_STATUSES } from './claim.workflow.ts';
@@ -329,6 +331,37 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     );
   }
+
+  app.post(
+    '/api/classes/:id/claim-reopenings',
+    {
+      config: { access: 'claim.approve' },
+      schema: {
+        tags: ['claims'],
+        summary: '重新开放被驳回或经异议剔除的学员，使本班下一笔该类补贴申请可再次包含其（须说明理由，留痕）',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['personId', 'subsidyKind', 'reason'],
+          additionalProperties: false,
+          properties: {
+            personId: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
+            subsidyKind: { type: 'string', enum: [...SUBSIDY_KINDS] },
+            reason: { type: 'string', minLength: 1, maxLength: 500 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      const body = request.body as { personId: number; subsidyKind: string; reason: string };
+      const trainingClass = await getVisibleClass(db(), request.principal!, id);
+      const reopening = await db()
+        .transaction()
+        .execute((trx) => reopenTrainee(trx, request.auditContext, { classId: trainingClass.id, ...body }));
+      return reply.status(201).send(reopening);
+    },
+  );
 
   app.post(
     '/api/claims/:id/objections',

@@ -12,6 +12,7 @@ import { screenClaim } from '../supervision/risk.service.ts';
 import { assertClaimVisible, ORGANISATION_APPLICANT_ROLES } from './claim.access.ts';
 import { createDecider, type Decider } from './claim.decide.ts';
 import { assertMaterialsComplete } from './claim.materials.ts';
+import { assertNoLiveClaim, blockedTrainees, useReopenings } from './claim.reopen.ts';
 import {
   nextClaimNumber,
   selectClaimDetail,
@@ -139,6 +140,12 @@ export async function createClaim(
   } else {
     assertRegionScope(principal, draft.regionCode);
   }
+  await assertNoLiveClaim(executor, draft, advanceClaimId);
+  if (draft.classId !== null) {
+    // Rejected or excluded trainees stay out until an officer reopens them.
+    const blocked = await blockedTrainees(executor, draft.classId, draft.subsidyKind);
+    draft.candidates = draft.candidates.filter((candidate) => !blocked.has(candidate.personId));
+  }
   if (draft.candidates.length === 0) {
     throw new AppError('VALIDATION_FAILED', '没有可申请补贴的人员', [
       { field: 'claim', message: 'the source yields no lines' },
@@ -207,6 +214,13 @@ export async function createClaim(
     .returning('id')
     .executeTakeFirstOrThrow();
   await insertLines(executor, draft.provinceCode, claimId, lines);
+  if (draft.classId !== null)
+    await useReopenings(executor, {
+      classId: draft.classId,
+      subsidyKind: draft.subsidyKind,
+      claimId,
+      personIds: draft.candidates.map((candidate) => candidate.personId),
+    });
   // Read back before the two locks below (claim number per region, audit chain per province),
   // which are held until commit: concurrent creators wait for a number, an update and an audit row.
   const detail = (await selectClaimDetail(executor, claimId))!;

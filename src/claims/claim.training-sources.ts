@@ -73,6 +73,15 @@ export async function classDraft(
 ): Promise<ClaimDraft> {
   const found = await getClassForClaim(executor, classId);
   const trainingClass = found.trainingClass;
+  // The subsidy kind follows from the class's project type (fixed when it was filed), not from the
+  // applicant's choice; a living allowance is paid beside the training of the same class.
+  if (subsidyKind !== trainingClass.subsidyKind && subsidyKind !== 'living_allowance') {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `本班备案的项目类型为 ${trainingClass.subsidyKind}，不能申请 ${subsidyKind}`,
+      [{ field: 'claim.subsidyKind', message: `须为 ${trainingClass.subsidyKind}（或 living_allowance）` }],
+    );
+  }
   const start = chinaDate(trainingClass.startsAt);
   const end = chinaDate(trainingClass.endsAt);
   // An advance (预拨) is paid while the training runs; every other claim waits for its end.

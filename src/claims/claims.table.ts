@@ -155,6 +155,19 @@ export interface IdempotencyRecordTable {
   created_at: Generated<Date>;
 }
 
+/** An officer's reopening of a trainee's rejected or excluded line for the class's next claim. */
+export interface ClaimReopeningTable {
+  id: Generated<number>;
+  province_code: string;
+  class_id: number;
+  person_id: number;
+  subsidy_kind: string;
+  reason: string;
+  reopened_by_user_id: number | null;
+  reopened_at: Generated<Date>;
+  used_by_claim_id: number | null;
+}
+
 export interface ClaimsTables {
   employment_record: EmploymentRecordTable;
   payroll_record: PayrollRecordTable;
@@ -165,4 +178,5 @@ export interface ClaimsTables {
   claim_attachment: ClaimAttachmentTable;
   subsidy_usage: SubsidyUsageTable;
   idempotency_record: IdempotencyRecordTable;
+  claim_reopening: ClaimReopeningTable;
 }

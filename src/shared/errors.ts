@@ -46,6 +46,8 @@ export const ERROR_STATUS = {
   CLASS_NOT_APPROVED: 409,
   /** The class started longer ago than the enrolment cutoff (SKILLFUND_ENROLMENT_CUTOFF_DAYS). */
   ENROLMENT_CLOSED: 409,
+  /** The class already has a live claim of this subsidy kind (the details name it). */
+  CLAIM_EXISTS: 409,
   /** Shanxi: a catalog version may not set every standard at the top amount (晋人社厅函〔2021〕600号). */
   CATALOG_ALL_AT_TOP_STANDARD: 422,
   /** Ledger: the value date falls in a closed accounting month (a correction goes into an open one). */

@@ -12,6 +12,18 @@ import { AppError, notFound } from '../shared/errors.ts';
 /** One class hour (课时) is 45 minutes (渝人社发〔2021〕12号 二, and national practice). */
 export const CLASS_HOUR_MINUTES = 45;
 
+/**
+ * The project types a class is filed under; a class's claims take this kind (vocabulary.md
+ * SubsidyKind). 技师、高级技师培训 is for those two levels only.
+ */
+export const CLASS_PROJECT_KINDS = [
+  'training',
+  'safety_training',
+  'apprenticeship',
+  'directed_training',
+  'technician_training',
+] as const;
+
 export type ClassStatus = 'filed' | 'approved' | 'rejected' | 'completed' | 'cancelled';
 export type SessionMode = 'offline' | 'online';
 
@@ -185,6 +197,15 @@ export async function fileClass(
   if (!(LEVELS as readonly string[]).includes(input.level))
     throw invalid('level', `等级无效：${input.level}`);
   if (input.teachers.length === 0) throw invalid('teachers', '须至少登记一名授课教师');
+  const subsidyKind = input.subsidyKind ?? 'training';
+  if (!(CLASS_PROJECT_KINDS as readonly string[]).includes(subsidyKind))
+    throw invalid('subsidyKind', `培训项目类型无效：${subsidyKind}`);
+  if (
+    subsidyKind === 'technician_training' &&
+    input.level !== 'technician' &&
+    input.level !== 'senior_technician'
+  )
+    throw invalid('level', '技师、高级技师培训须为技师或高级技师等级');
   if (institution.capacity !== null && input.capacity > institution.capacity) {
     throw invalid('capacity', `班级人数超过机构培训能力（${institution.capacity}）`);
   }
@@ -208,7 +229,7 @@ export async function fileClass(
       name: input.name,
       occupation_code: input.occupationCode,
       level: input.level,
-      subsidy_kind: input.subsidyKind ?? 'training',
+      subsidy_kind: subsidyKind,
       catalog_entry_id: catalogEntry?.id ?? null,
       capacity: input.capacity,
       starts_at: startsAt,

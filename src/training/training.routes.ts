@@ -33,6 +33,7 @@ import {
 } from './certificate.service.ts';
 import {
   approveClass,
+  CLASS_PROJECT_KINDS,
   type ClassListQuery,
   fileClass,
   getVisibleClass,
@@ -108,7 +109,7 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
             name: { type: 'string', minLength: 1, maxLength: 200 },
             occupationCode: { type: 'string', minLength: 1 },
             level: { type: 'string', enum: [...LEVELS] },
-            subsidyKind: { type: 'string' },
+            subsidyKind: { type: 'string', enum: [...CLASS_PROJECT_KINDS] },
             capacity: { type: 'integer', minimum: 1, maximum: 1000 },
             teachingPlan: { type: 'object' },
             teachers: {

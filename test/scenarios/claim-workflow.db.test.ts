@@ -246,20 +246,17 @@ describe('claims end to end: class completes → institution claims → review �
     ]);
   });
 
-  it('a second claim for the same class finds the subsidy already used', async () => {
+  it('a second claim for the same class is refused: the class has a live claim of this kind', async () => {
     const again = await call('POST', '/api/claims', school, {
       applicationDate: '2021-05-31',
       payeeAccount: PAYEE_ACCOUNT,
       claim: { source: 'class', classId, subsidyKind: 'training' },
     });
-    expect(again.statusCode, again.body).toBe(201);
-    for (const line of again.json().lines) {
-      expect(line.isEligible).toBe(false);
-      expect(line.decision.denials.map((denial: { code: string }) => denial.code)).toEqual(
-        expect.arrayContaining(['DUPLICATE_OCCUPATION_LEVEL']),
-      );
-      expect(line.request.history).toHaveLength(1);
-    }
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatchObject({
+      code: 'CLAIM_EXISTS',
+      details: [{ field: 'claim.classId', claimId }],
+    });
   });
 
   it('leaves a ledger whose every balance and invariant verifies (skillfund ledger verify)', async () => {

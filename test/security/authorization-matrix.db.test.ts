@@ -88,6 +88,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'POST /api/classes/:id/attendance/import': 'class',
   'GET /api/classes/:id/attendance': 'class',
   'POST /api/classes/:id/results': 'class',
+  'POST /api/classes/:id/claim-reopenings': 'class',
   'GET /api/classes/:id/results': 'class',
   'GET /api/ledger/accounts/:id/statement': 'ledgerAccount',
   'POST /api/ledger/transfers/:id/reversal': 'ledgerTransfer',
@@ -212,6 +213,9 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
         },
       ],
     },
+  }),
+  'POST /api/classes/:id/claim-reopenings': (object) => ({
+    payload: { personId: object.context.personId, subsidyKind: 'training', reason: 'BOLA probe' },
   }),
   'POST /api/classes/:id/results': (object) => ({
     payload: { personId: object.context.personId, score: 99, isPassed: true, examDate: '2021-05-13' },
