@@ -5,7 +5,9 @@ import { inLedgerTransaction } from '../ledger/transfer.service.ts';
 import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerSubsidyHistorySource } from '../training/archive.service.ts';
+import { revokeCertificate } from '../training/certificate.service.ts';
 import { getVisibleClass } from '../training/class.service.ts';
+import { holdSubsidiesOfCertificate } from './claim.certificate-hold.ts';
 import { claimListWorkbook, publicNoticeWorkbook } from './claim.export.ts';
 import { createClaimIdempotently } from './claim.idempotency.ts';
 import { attachMaterial, claimChecklist } from './claim.materials.ts';
@@ -331,6 +333,40 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     );
   }
+
+  app.post(
+    '/api/certificates/:id/revoke',
+    {
+      config: { access: 'certificate.issue' },
+      schema: {
+        tags: ['training'],
+        summary:
+          '发证机构撤销证书（须说明理由，留痕）；以该证书申领、尚未支付的补贴行被剔除，已支付的列出应追回金额',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      const { reason } = request.body as { reason: string };
+      return db()
+        .transaction()
+        .execute(async (trx) => {
+          const certificate = await revokeCertificate(trx, request.auditContext, {
+            certificateId: id,
+            reason,
+            today: app.clock.today(),
+          });
+          const held = await holdSubsidiesOfCertificate(trx, request.auditContext, id, reason);
+          return { certificate, ...held };
+        });
+    },
+  );
 
   app.post(
     '/api/classes/:id/claim-reopenings',

@@ -40,7 +40,7 @@ export const ERROR_STATUS = {
   INVALID_CREDIT_CODE: 422,
   /** The person is already enrolled in a class whose dates overlap (the details name it). */
   OVERLAPPING_ENROLMENT: 409,
-  /** This issuer already issued a certificate of this type with this number. */
+  /** This issuer already issued a certificate with this (normalised) number, of any type. */
   DUPLICATE_CERTIFICATE: 409,
   /** The class has not been approved (开班备案), so it cannot take attendance or certificates. */
   CLASS_NOT_APPROVED: 409,

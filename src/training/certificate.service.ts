@@ -148,6 +148,9 @@ export interface Certificate {
   issuer: string;
   issuerOrganisationId: number | null;
   issuedOn: string;
+  /** Set when the issuer revoked the certificate (with `revocationReason`). */
+  revokedOn: string | null;
+  revocationReason: string | null;
 }
 
 export interface NewCertificate {
@@ -174,7 +177,17 @@ type CertificateRow = {
   issuer: string;
   issuer_organisation_id: number | null;
   issued_on: string;
+  revoked_on: string | null;
+  revoked_reason: string | null;
 };
+
+/**
+ * A certificate number as issued: full-width characters folded to their ASCII forms (NFKC) and
+ * surrounding blanks trimmed, so `Ｅ０００１ ` and `E0001` are one number.
+ */
+export function normaliseCertificateNumber(value: string): string {
+  return value.normalize('NFKC').trim();
+}
 
 function toCertificate(row: CertificateRow): Certificate {
   return {
@@ -189,6 +202,8 @@ function toCertificate(row: CertificateRow): Certificate {
     issuer: row.issuer,
     issuerOrganisationId: row.issuer_organisation_id,
     issuedOn: row.issued_on,
+    revokedOn: row.revoked_on,
+    revocationReason: row.revoked_reason,
   };
 }
 
@@ -256,19 +271,32 @@ export async function issueCertificate(
     provinceCode = trainingClass.provinceCode;
   }
   if (input.occupationCode) await assertOccupationExists(executor, input.occupationCode);
-  const certificateNumber = input.certificateNumber.trim();
+  const certificateNumber = normaliseCertificateNumber(input.certificateNumber);
+  if (certificateNumber === '')
+    throw new AppError('VALIDATION_FAILED', '证书编号不能为空', [
+      { field: 'certificateNumber', message: '不能为空' },
+    ]);
+  const issuer = input.issuer.normalize('NFKC').trim();
+  // One number per issuer, whatever the certificate type: a registered issuer is its organisation.
+  await sql`select pg_advisory_xact_lock(hashtext(${`certificate:${input.issuerOrganisationId ?? issuer}:${certificateNumber}`}))`.execute(
+    executor,
+  );
+  const issuerOrganisationId = input.issuerOrganisationId ?? null;
   const duplicate = await executor
     .selectFrom('certificate')
     .select(['id', 'person_id'])
-    .where('issuer', '=', input.issuer)
-    .where('certificate_type', '=', input.certificateType)
+    .where((eb) =>
+      issuerOrganisationId === null
+        ? eb.and([eb('issuer', '=', issuer), eb('issuer_organisation_id', 'is', null)])
+        : eb('issuer_organisation_id', '=', issuerOrganisationId),
+    )
     .where('certificate_number', '=', certificateNumber)
     .executeTakeFirst();
   if (duplicate) {
     throw new AppError('DUPLICATE_CERTIFICATE', `证书编号已存在：${certificateNumber}`, [
       {
         field: 'certificateNumber',
-        message: 'this issuer already issued a certificate of this type with this number',
+        message: '该发证机构已颁发过相同编号的证书',
         certificateId: duplicate.id,
       },
     ]);
@@ -284,7 +312,7 @@ export async function issueCertificate(
       level: input.level ?? null,
       occupation_code: input.occupationCode ?? null,
       certificate_number: certificateNumber,
-      issuer: input.issuer,
+      issuer,
       issuer_organisation_id: input.issuerOrganisationId ?? null,
       issued_on: input.issuedOn,
     })
@@ -402,6 +430,10 @@ export interface CertificateVerification {
   certificateType?: CertificateType;
   level?: string | null;
   issuer?: string;
+  /** Added: true when the certificate exists but its issuer revoked it (then `valid` is false). */
+  isRevoked?: boolean;
+  revokedOn?: string;
+  revocationReason?: string;
 }
 
 /** Public check: a certificate with this number held by a person of this name. Nothing else leaks. */
@@ -416,17 +448,79 @@ export async function verifyCertificate(
         .onRef('person.id', '=', 'certificate.person_id')
         .onRef('person.province_code', '=', 'certificate.person_province_code'),
     )
-    .select(['certificate.certificate_type', 'certificate.level', 'certificate.issuer'])
-    .where('certificate.certificate_number', '=', query.number.trim())
+    .select([
+      'certificate.certificate_type',
+      'certificate.level',
+      'certificate.issuer',
+      'certificate.revoked_on',
+      'certificate.revoked_reason',
+    ])
+    .where('certificate.certificate_number', '=', normaliseCertificateNumber(query.number))
     .where('person.name', '=', query.name.trim())
+    .orderBy('certificate.revoked_on', 'desc')
     .limit(1)
     .execute();
   const row = rows[0];
   if (!row) return { valid: false };
-  return {
-    valid: true,
+  const found = {
     certificateType: row.certificate_type as CertificateType,
     level: row.level,
     issuer: row.issuer,
   };
+  if (row.revoked_on !== null)
+    return {
+      valid: false,
+      ...found,
+      isRevoked: true,
+      revokedOn: row.revoked_on,
+      revocationReason: row.revoked_reason ?? '',
+    };
+  return { valid: true, ...found };
+}
+
+/**
+ * Revokes a certificate with a reason (audited): only its issuer may — the evaluation organisation
+ * that issued it, or the institution of the class for a training certificate. Public verification
+ * then answers `valid: false, isRevoked: true`; the subsidy paid on it is held or recovered by the
+ * claims domain.
+ */
+export async function revokeCertificate(
+  executor: Executor,
+  context: AuditContext,
+  input: { certificateId: number; reason: string; today: string },
+): Promise<Certificate> {
+  const before = (await certificatesByIds(executor, [input.certificateId]))[0];
+  if (!before) throw notFound('证书', input.certificateId);
+  const organisationId = context.actor?.organisationId ?? null;
+  let isIssuer = before.issuerOrganisationId !== null && before.issuerOrganisationId === organisationId;
+  if (!isIssuer && before.classId !== null && organisationId !== null) {
+    const trainingClass = await getClass(executor, before.classId);
+    isIssuer = before.issuerOrganisationId === null && trainingClass?.institutionId === organisationId;
+  }
+  if (context.actor && !isIssuer) throw notFound('证书', input.certificateId);
+  if (before.revokedOn !== null) {
+    throw new AppError('INVALID_STATE', `证书已于 ${before.revokedOn} 撤销`, [
+      { field: 'id', message: '证书已撤销' },
+    ]);
+  }
+  await executor
+    .updateTable('certificate')
+    .set({
+      revoked_on: input.today,
+      revoked_reason: input.reason,
+      revoked_by_user_id: context.actor?.userId ?? null,
+    })
+    .where('id', '=', input.certificateId)
+    .where('province_code', '=', before.provinceCode)
+    .execute();
+  const after = (await certificatesByIds(executor, [input.certificateId]))[0]!;
+  await recordAudit(executor, context, {
+    action: 'certificate.revoke',
+    objectType: 'certificate',
+    objectId: input.certificateId,
+    provinceCode: before.provinceCode,
+    before: { revokedOn: null },
+    after: { revokedOn: after.revokedOn, reason: input.reason },
+  });
+  return after;
 }

@@ -567,7 +567,7 @@ function registerCertificateRoutes(app: FastifyInstance): void {
       config: { access: 'certificate.issue' },
       schema: {
         tags: ['training'],
-        summary: '登记证书（编号在同一发证机构、同一证书类型内唯一）',
+        summary: '登记证书（编号去除首尾空白、全角转半角后，在同一发证机构内唯一）',
         body: {
           type: 'object',
           required: ['personId', 'certificateType', 'certificateNumber', 'issuer', 'issuedOn'],
@@ -620,7 +620,7 @@ function registerCertificateRoutes(app: FastifyInstance): void {
         tags: ['training'],
         summary: '证书分页查询（按辖区、类型、发证日期筛选）',
         description:
-          '证书没有状态属性：证书表不记录吊销或失效，登记的证书即为有效证书（公开查验同此口径），故不设状态筛选。' +
+          '证书的状态只有“已撤销”（revokedOn、revocationReason，由发证机构撤销并说明理由；公开查验返回 isRevoked），列表不设状态筛选。' +
           'regionCode 为证书所属辖区（含下级）：有培训班的为培训班所在地，未关联培训班的为发证机构所在地（发证机构未登记时为持证人登记地）；机构用户只见本机构培训班及本机构颁发的证书；issuedFrom/issuedTo 为发证日期（含首尾）。',
         querystring: {
           type: 'object',
@@ -649,7 +649,8 @@ function registerCertificateRoutes(app: FastifyInstance): void {
       config: { access: 'public' },
       schema: {
         tags: ['public'],
-        summary: '证书真伪查询（编号+姓名），只返回是否有效及证书类型、等级、发证机构',
+        summary:
+          '证书真伪查询（编号+姓名），只返回是否有效及证书类型、等级、发证机构；已撤销的证书返回 isRevoked、撤销日期与理由',
         body: {
           type: 'object',
           required: ['number', 'name'],

@@ -91,6 +91,9 @@ export interface CertificateTable {
   issuer_organisation_id: number | null;
   issued_on: string;
   created_at: Generated<Date>;
+  revoked_on: Generated<string | null>;
+  revoked_reason: Generated<string | null>;
+  revoked_by_user_id: Generated<number | null>;
 }
 
 export interface TrainingTables {

@@ -238,7 +238,28 @@ describe('claims under concurrency and retries', () => {
   it('claims created at the same moment in one region get distinct, consecutive claim numbers', async () => {
     // On PostgreSQL these run on separate connections; before the per-prefix lock two of them read
     // the same sequence value and the loser's insert failed with a unique violation (a 500).
-    const created = await Promise.all([1, 2, 3, 4, 5, 6].map(() => createFor(classB)));
+    // Each class already has its training claim: of six racing requests, the two living-allowance
+    // claims (one per class) are created and the four training ones are refused (one live claim
+    // per class and kind), never a 500.
+    const requests = [
+      [classA, 'living_allowance'],
+      [classB, 'living_allowance'],
+      [classA, 'training'],
+      [classB, 'training'],
+      [classA, 'training'],
+      [classB, 'training'],
+    ] as const;
+    const responses = await Promise.all(
+      requests.map(([classId, subsidyKind]) =>
+        call('POST', '/api/claims', school, {
+          applicationDate: '2021-04-19',
+          payeeAccount: PAYEE_ACCOUNT,
+          claim: { source: 'class', classId, subsidyKind },
+        }),
+      ),
+    );
+    for (const response of responses.slice(2)) expect(response.json().error.code).toBe('CLAIM_EXISTS');
+    const created = responses.slice(0, 2);
     for (const response of created) expect(response.statusCode, response.body).toBe(201);
     const numbers = created.map((response) => response.json().claimNumber as string).sort();
     expect(new Set(numbers).size).toBe(numbers.length);
@@ -249,11 +270,16 @@ describe('claims under concurrency and retries', () => {
     }
   });
 
-  it('two claims racing for the same certificate’s subsidy: exactly one reserves it', async () => {
+  it('a certificate’s subsidy is claimed once: a second claim for its class is refused', async () => {
     await prepareLaterRaces();
-    // Two claims for the same completed class: the same trainee, the same certificate.
-    const claims: [number, number] = [await draftFor(certificateClass), await draftFor(certificateClass)];
-    await race(claims, 'CERTIFICATE_ALREADY_SUBSIDIZED');
+    // A second claim for the same completed class (same trainee, same certificate) is refused
+    // outright; the one claim reserves the certificate once.
+    const claimId = await draftFor(certificateClass);
+    const second = await createFor(certificateClass, undefined, '2021-06-01');
+    expect(second.json().error.code).toBe('CLAIM_EXISTS');
+    const submitted = await call('POST', `/api/claims/${claimId}/submit`, school);
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    const claims = [claimId];
     const certificate = await harness.database.db
       .selectFrom('certificate')
       .select('id')

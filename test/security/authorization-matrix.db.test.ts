@@ -89,6 +89,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'GET /api/classes/:id/attendance': 'class',
   'POST /api/classes/:id/results': 'class',
   'POST /api/classes/:id/claim-reopenings': 'class',
+  'POST /api/certificates/:id/revoke': 'certificate',
   'GET /api/classes/:id/results': 'class',
   'GET /api/ledger/accounts/:id/statement': 'ledgerAccount',
   'POST /api/ledger/transfers/:id/reversal': 'ledgerTransfer',
@@ -214,6 +215,7 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
       ],
     },
   }),
+  'POST /api/certificates/:id/revoke': () => ({ payload: { reason: 'BOLA probe' } }),
   'POST /api/classes/:id/claim-reopenings': (object) => ({
     payload: { personId: object.context.personId, subsidyKind: 'training', reason: 'BOLA probe' },
   }),

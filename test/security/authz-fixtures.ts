@@ -88,6 +88,7 @@ export const OBJECT_KINDS = [
   'case',
   'sanction',
   'sanctionAppealed',
+  'certificate',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
@@ -382,7 +383,7 @@ async function completeClass(
       isPassed: true,
       examDate: dayAt(options.startDay, 3, 14).slice(0, 10),
     });
-    await s.call(actors.school, 'POST', '/api/certificates', {
+    const certificate = await s.call(actors.school, 'POST', '/api/certificates', {
       personId: person.personId,
       classId: filed.id,
       certificateType: 'training_qualified',
@@ -392,6 +393,8 @@ async function completeClass(
       issuer: `${place.marker}人力资源和社会保障局`,
       issuedOn: dayAt(options.startDay, 3, 16).slice(0, 10),
     });
+    if (options.tag === 'C0' && person === options.trainees[0])
+      s.add(place, 'certificate', { id: certificate.id }, { markers: [certificate.certificateNumber] });
   }
   s.t.appClock.set(before);
   return { classId: filed.id, sessionId: sessions[0]!.id };
