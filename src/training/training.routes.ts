@@ -282,6 +282,11 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
                 { field: 'personId', message: 'is required' },
               ]);
             const existing = await findPersonByIdNumber(trx, idNumber);
+            // Real-name enrolment: the name must be the registry's name for this ID number.
+            if (existing && existing.name !== name.normalize('NFKC').trim())
+              throw new AppError('VALIDATION_FAILED', '姓名与身份证号的实名登记信息不一致', [
+                { field: 'name', message: '姓名与实名登记信息不一致' },
+              ]);
             personId = existing
               ? existing.id
               : (

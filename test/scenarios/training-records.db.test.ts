@@ -400,6 +400,36 @@ describe('training records that cannot be faked: attendance, results, certificat
     expect(filed.json().error.details[0].field).toBe('sessions[1].endsAt');
   });
 
+  it('enrolment by ID number and name: a wrong name for a registered ID number is refused and nothing is written', async () => {
+    const known = trainee('丁学员', '547');
+    const registered = await call('POST', '/api/persons', county, {
+      name: known.name,
+      idNumber: known.idNumber,
+      registeringRegionCode: '430421',
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const wrong = await call('POST', `/api/classes/${classId}/enrolments`, school, {
+      name: '冒名者',
+      idNumber: known.idNumber,
+    });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().error.details[0].field).toBe('name');
+    const roster = (await call('GET', `/api/classes/${classId}/enrolments`, school)).json();
+    expect(roster.total).toBe(2);
+    const right = await call('POST', `/api/classes/${classId}/enrolments`, school, {
+      name: known.name,
+      idNumber: known.idNumber,
+    });
+    expect(right.statusCode, right.body).toBe(201);
+    expect(right.json()).toEqual({
+      id: expect.any(Number),
+      classId,
+      personId: registered.json().id,
+      status: 'enrolled',
+      enrolledAt: expect.any(String),
+    });
+  });
+
   it('enrolment closes at the configured cutoff after the class starts (default 3 days)', async () => {
     const late = trainee('丙学员', '535');
     const registered = await call('POST', '/api/persons', county, {
