@@ -149,7 +149,20 @@ async function inFlightItem(
     .where('value_date', '<=', to)
     .limit(20)
     .execute();
+  // Payment orders, manual postings, reversals and account changes awaiting their second person.
+  const approvals = await executor
+    .selectFrom('ledger_approval')
+    .select(['id', 'kind'])
+    .where('province_code', '=', provinceCode)
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .limit(20)
+    .execute();
   const details = [
+    ...approvals.map((row) => ({
+      field: `approvals.${row.id}`,
+      message: `复核事项 ${row.id}（${row.kind}）待复核`,
+    })),
     ...disbursements.map((row) => ({
       field: `disbursements.${row.id}`,
       message: `支付批次 ${row.batch_id} 的第 ${row.id} 笔支付尚无银行结果`,
