@@ -153,7 +153,8 @@ const yuanText = (fen: number) =>
 /** The disclosure as CSV; money in yuan; suppressed cells read `<3人`. */
 export function disclosureCsv(disclosure: Disclosure): string {
   const marker = `<${disclosure.minPersons}人`;
-  return stringify(
+  // Chinese headers and a UTF-8 byte-order mark: Excel on a Chinese Windows machine opens it as is.
+  return `\ufeff${stringify(
     disclosure.items.map((item) => [
       disclosure.year,
       item.quarter,
@@ -165,15 +166,7 @@ export function disclosureCsv(disclosure: Disclosure): string {
     ]),
     {
       header: true,
-      columns: [
-        'year',
-        'quarter',
-        'region_code',
-        'region_name',
-        'allocated_yuan',
-        'person_times',
-        'paid_yuan',
-      ],
+      columns: ['年度', '季度', '地区代码', '地区名称', '下拨资金（元）', '补贴人次', '支付金额（元）'],
     },
-  );
+  )}`;
 }

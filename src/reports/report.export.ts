@@ -395,18 +395,19 @@ export function reportCsv(report: Report, comparison: LedgerComparison | null): 
       });
     }
   }
+  // Chinese headers and a UTF-8 byte-order mark: Excel on a Chinese Windows machine opens it as is.
   const header = [
-    'region_code',
-    'period_from',
-    'period_to',
-    'table',
-    'table_title',
-    'item',
-    'measure',
-    'unit',
-    'value',
-    'drilldown_dimension',
-    'drilldown_key',
+    '地区代码',
+    '期间起',
+    '期间止',
+    '表号',
+    '表名',
+    '项目',
+    '指标',
+    '单位',
+    '数值',
+    '下钻维度',
+    '下钻键',
   ];
-  return stringify(records, { header: true, columns: header });
+  return `\ufeff${stringify(records, { header: true, columns: header })}`;
 }

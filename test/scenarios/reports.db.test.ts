@@ -611,6 +611,7 @@ describe('quarterly report of 衡阳县 2021 Q2: every cell, the xlsx, 账表相
     ]);
     const csv = await call('GET', `/api/reports/export.csv?${Q2}`, county);
     expect(csv.statusCode).toBe(200);
+    expect(csv.body.startsWith('\ufeff地区代码,期间起,期间止,表号,表名,项目,指标,单位,数值,')).toBe(true);
     expect(csv.body).toContain(
       '430421,2021-04-01,2021-06-30,表6,补贴资金支出（按专账子账户）,职业培训补贴,支付金额,元,5600.00,sub_account,training',
     );
@@ -881,6 +882,9 @@ describe('quarterly report of 衡阳县 2021 Q2: every cell, the xlsx, 账表相
       url: '/api/public/disclosure.csv?regionCode=430400&year=2021',
     });
     expect(csv.statusCode).toBe(200);
+    expect(
+      csv.body.startsWith('\ufeff年度,季度,地区代码,地区名称,下拨资金（元）,补贴人次,支付金额（元）'),
+    ).toBe(true);
     expect(csv.body).toContain('2021,2,430421,衡阳县,500000.00,3,3720.00');
     expect(csv.body).toContain('2021,3,430421,衡阳县,0.00,<3人,<3人');
   });
