@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
-import { blindIndex, encryptField, type Keyring, needsRewrap, rewrapField } from '../shared/crypto.ts';
+import {
+  blindIndex,
+  encryptField,
+  isRowBound,
+  type Keyring,
+  needsRewrap,
+  rewrapField,
+} from '../shared/crypto.ts';
 import { type AuditContext, recordAudit } from './audit.service.ts';
 
 /**
@@ -19,6 +26,11 @@ export interface EncryptedColumn {
   hashColumn?: string;
   /** Distributed tables are addressed by (id, province_code); reference tables by id. */
   isDistributed: boolean;
+  /**
+   * SQL giving the row key the ciphertext is bound to (AAD, issue 18), the same text as the
+   * repository's (e.g. `disbursementRowKey`); an unbound (v1) value is rewrapped to a bound one.
+   */
+  rowKeySql?: string;
 }
 
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
@@ -56,6 +68,8 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     column: 'payee_bank_account',
     context: 'payment_disbursement.payee_bank_account',
     isDistributed: true,
+    // disbursementRowKey (src/ledger/payment.service.ts)
+    rowKeySql: "province_code || '|' || batch_id || '|' || payee_type || '|' || payee_id",
   },
   { table: 'app_user', column: 'totp_secret', context: 'app_user.totp_secret', isDistributed: false },
   {
@@ -81,6 +95,19 @@ interface PendingRow {
   province_code: string | null;
   stored: string | null;
   legacy: string | null;
+  row_key: string | null;
+}
+
+/** Rows still to encrypt, rotate, or bind to their row. */
+function pendingCondition(spec: EncryptedColumn, keyring: Keyring) {
+  const column = sql.ref(spec.column);
+  const legacy = spec.legacyColumn ? sql.ref(spec.legacyColumn) : sql`null::text`;
+  const unbound = spec.rowKeySql
+    ? sql`or (${column} is not null and split_part(${column}, ':', 1) <> 'v2')`
+    : sql``;
+  return sql`(${legacy} is not null
+    or (${column} is not null and split_part(${column}, ':', 2) <> ${keyring.current.id})
+    ${unbound})`;
 }
 
 async function selectPending(
@@ -94,12 +121,11 @@ async function selectPending(
   const column = sql.ref(spec.column);
   const legacy = spec.legacyColumn ? sql.ref(spec.legacyColumn) : sql`null::text`;
   const province = spec.isDistributed ? sql.ref('province_code') : sql`null::text`;
+  const rowKey = spec.rowKeySql ? sql.raw(spec.rowKeySql) : sql`null::text`;
   const { rows } = await sql<PendingRow>`
-    select id, ${province} as province_code, ${column} as stored, ${legacy} as legacy
+    select id, ${province} as province_code, ${column} as stored, ${legacy} as legacy, ${rowKey} as row_key
     from ${table}
-    where id > ${afterId}
-      and (${legacy} is not null
-        or (${column} is not null and split_part(${column}, ':', 2) <> ${keyring.current.id}))
+    where id > ${afterId} and ${pendingCondition(spec, keyring)}
     order by id
     limit ${batchSize}`.execute(executor);
   return rows.map((row) => ({ ...row, id: Number(row.id) }));
@@ -113,7 +139,7 @@ function changesFor(
 ): { values: Record<string, string | null>; kind: 'encrypted' | 'rewrapped' } | undefined {
   if (row.stored === null && row.legacy !== null && spec.legacyColumn) {
     const values: Record<string, string | null> = {
-      [spec.column]: encryptField(keyring, spec.context, row.legacy),
+      [spec.column]: encryptField(keyring, spec.context, row.legacy, row.row_key ?? undefined),
       [spec.legacyColumn]: null,
     };
     if (spec.hashColumn) values[spec.hashColumn] = blindIndex(keyring, spec.context, row.legacy);
@@ -122,8 +148,12 @@ function changesFor(
   const values: Record<string, string | null> = {};
   // A legacy value beside a ciphertext is a leftover copy: the ciphertext is authoritative.
   if (row.legacy !== null && spec.legacyColumn) values[spec.legacyColumn] = null;
-  if (row.stored !== null && needsRewrap(keyring, row.stored)) {
-    values[spec.column] = rewrapField(keyring, spec.context, row.stored);
+  const rowKey = row.row_key ?? undefined;
+  if (
+    row.stored !== null &&
+    (needsRewrap(keyring, row.stored) || (rowKey !== undefined && !isRowBound(row.stored)))
+  ) {
+    values[spec.column] = rewrapField(keyring, spec.context, row.stored, rowKey);
   }
   if (Object.keys(values).length === 0) return undefined;
   return { values, kind: spec.column in values ? 'rewrapped' : 'encrypted' };
@@ -212,14 +242,9 @@ export async function countPendingRewrap(
 ): Promise<{ table: string; column: string; pending: number }[]> {
   const result: { table: string; column: string; pending: number }[] = [];
   for (const spec of ENCRYPTED_COLUMNS) {
-    const column = sql.ref(spec.column);
-    const legacy = spec.legacyColumn ? sql.ref(spec.legacyColumn) : sql`null::text`;
     const { rows } = await sql<{ pending: number | string }>`
       select count(*) as pending from ${sql.table(spec.table)}
-      where ${legacy} is not null
-        or (${column} is not null and split_part(${column}, ':', 2) <> ${keyring.current.id})`.execute(
-      executor,
-    );
+      where ${pendingCondition(spec, keyring)}`.execute(executor);
     result.push({ table: spec.table, column: spec.column, pending: Number(rows[0]?.pending ?? 0) });
   }
   return result;

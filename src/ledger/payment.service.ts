@@ -89,6 +89,20 @@ export interface PaymentBatch {
 /** The AES-GCM context of disbursement bank accounts (encrypted at rest, see docs/security.md). */
 export const BANK_ACCOUNT_CONTEXT = 'payment_disbursement.payee_bank_account';
 
+/**
+ * What a disbursement's bank account is bound to besides its column (AAD, issue 18): its batch
+ * and payee, so an account copied from another disbursement row fails to decrypt. The same
+ * expression in SQL is in ENCRYPTED_COLUMNS (rewrap).
+ */
+export function disbursementRowKey(row: {
+  province_code: string;
+  batch_id: number;
+  payee_type: string;
+  payee_id: number;
+}): string {
+  return `${row.province_code}|${row.batch_id}|${row.payee_type}|${row.payee_id}`;
+}
+
 /** The batch as API responses show it: bank accounts masked (the instruction file has them whole). */
 export function maskedBatch(batch: PaymentBatch): PaymentBatch {
   return {
@@ -272,7 +286,17 @@ async function insertDisbursements(
         payee_type: group.payee.type,
         payee_id: group.payee.id,
         payee_name: group.payee.name,
-        payee_bank_account: encryptField(dataKeyring(), BANK_ACCOUNT_CONTEXT, group.payee.bankAccount),
+        payee_bank_account: encryptField(
+          dataKeyring(),
+          BANK_ACCOUNT_CONTEXT,
+          group.payee.bankAccount,
+          disbursementRowKey({
+            province_code: provinceCode,
+            batch_id: batchId,
+            payee_type: group.payee.type,
+            payee_id: group.payee.id,
+          }),
+        ),
         payee_bank_name: group.payee.bankName ?? null,
         payee_bank_code: group.payee.bankCode ?? null,
         amount_fen: group.amountFen,
@@ -332,7 +356,12 @@ export async function getPaymentBatch(executor: Executor, batchId: number): Prom
         type: row.payee_type,
         id: row.payee_id,
         name: row.payee_name,
-        bankAccount: decryptField(dataKeyring(), BANK_ACCOUNT_CONTEXT, row.payee_bank_account),
+        bankAccount: decryptField(
+          dataKeyring(),
+          BANK_ACCOUNT_CONTEXT,
+          row.payee_bank_account,
+          disbursementRowKey(row),
+        ),
         bankName: row.payee_bank_name,
         bankCode: row.payee_bank_code,
       },

@@ -24,6 +24,12 @@ export interface Keyring {
 }
 
 const CIPHERTEXT_VERSION = 'v1';
+/** A ciphertext bound to its row as well as its column (issue 18): AAD = context ‖ NUL ‖ row key. */
+const ROW_BOUND_VERSION = 'v2';
+
+function associatedData(context: string, rowKey: string | undefined): Buffer {
+  return Buffer.from(rowKey === undefined ? context : `${context}\u0000${rowKey}`, 'utf8');
+}
 const KEY_ID_PATTERN = /^[a-z0-9_-]{1,16}$/;
 const DEMO_DATA_KEY_ID = 'demo';
 
@@ -112,31 +118,45 @@ export function generateKeyText(id: string): string {
  * as additional authenticated data, so a ciphertext copied into another column fails to decrypt.
  * Result: `v1:<keyId>:<iv>:<ciphertext>:<tag>` (base64url parts), safe to store in a text column.
  */
-export function encryptField(keyring: Keyring, context: string, plaintext: string): string {
+export function encryptField(keyring: Keyring, context: string, plaintext: string, rowKey?: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keyring.current.key, iv);
-  cipher.setAAD(Buffer.from(context, 'utf8'));
+  cipher.setAAD(associatedData(context, rowKey));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const parts = [iv, ciphertext, cipher.getAuthTag()].map((part) => part.toString('base64url'));
-  return [CIPHERTEXT_VERSION, keyring.current.id, ...parts].join(':');
+  return [rowKey === undefined ? CIPHERTEXT_VERSION : ROW_BOUND_VERSION, keyring.current.id, ...parts].join(
+    ':',
+  );
+}
+
+/** True when the stored value is bound to its row (`encryptField` with a row key). */
+export function isRowBound(stored: string): boolean {
+  return stored.startsWith(`${ROW_BOUND_VERSION}:`);
 }
 
 /** The key id a stored ciphertext was written with. */
 export function ciphertextKeyId(stored: string): string {
   const parts = stored.split(':');
-  if (parts.length !== 5 || parts[0] !== CIPHERTEXT_VERSION)
+  if (parts.length !== 5 || (parts[0] !== CIPHERTEXT_VERSION && parts[0] !== ROW_BOUND_VERSION))
     throw new Error('not a SkillFund field ciphertext');
   return parts[1]!;
 }
 
-/** Decrypts a value of `encryptField`; a wrong key, context or altered text throws. */
-export function decryptField(keyring: Keyring, context: string, stored: string): string {
+/**
+ * Decrypts a value of `encryptField`; a wrong key, context, row or altered text throws. A value
+ * bound to a row decrypts only with that row's key: a ciphertext copied into another row fails.
+ * An unbound (v1) value written before its column was bound still decrypts with the column alone
+ * until `skillfund security rewrap` binds it.
+ */
+export function decryptField(keyring: Keyring, context: string, stored: string, rowKey?: string): string {
   const keyId = ciphertextKeyId(stored);
   const key = keyring.keys.get(keyId);
   if (!key) throw new Error(`data key "${keyId}" is not configured (add it to SKILLFUND_DATA_KEYS_RETIRED)`);
   const [, , iv, ciphertext, tag] = stored.split(':') as [string, string, string, string, string];
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(context, 'utf8'));
+  if (isRowBound(stored) && rowKey === undefined)
+    throw new Error(`${context}: a row-bound ciphertext needs its row key`);
+  decipher.setAAD(associatedData(context, isRowBound(stored) ? rowKey : undefined));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
     'utf8',
@@ -148,10 +168,14 @@ export function needsRewrap(keyring: Keyring, stored: string): boolean {
   return ciphertextKeyId(stored) !== keyring.current.id;
 }
 
-/** Re-encrypts a stored value under the current key (used while rotating keys). */
-export function rewrapField(keyring: Keyring, context: string, stored: string): string {
-  return needsRewrap(keyring, stored)
-    ? encryptField(keyring, context, decryptField(keyring, context, stored))
+/**
+ * Re-encrypts a stored value under the current key (used while rotating keys), and binds it to
+ * its row when a row key is given and it is not bound yet.
+ */
+export function rewrapField(keyring: Keyring, context: string, stored: string, rowKey?: string): string {
+  const needsBinding = rowKey !== undefined && !isRowBound(stored);
+  return needsRewrap(keyring, stored) || needsBinding
+    ? encryptField(keyring, context, decryptField(keyring, context, stored, rowKey), rowKey)
     : stored;
 }
 

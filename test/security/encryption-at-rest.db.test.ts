@@ -8,7 +8,7 @@ import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
 import { countPendingRewrap, ENCRYPTED_COLUMNS, rewrapPersonalData } from '../../src/auth/rewrap.service.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import { seedDemo } from '../../src/demo/demo.service.ts';
-import { createPaymentBatch } from '../../src/ledger/payment.service.ts';
+import { createPaymentBatch, disbursementRowKey } from '../../src/ledger/payment.service.ts';
 import { getOrganisation, registerOrganisation } from '../../src/registry/organisation.service.ts';
 import { findPersonByIdNumber, getPerson, registerPerson } from '../../src/registry/person.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
@@ -149,8 +149,10 @@ describe('personal data is stored encrypted (AES-256-GCM) with a blind index for
     const disbursements = await rawRows(harness.database, 'payment_disbursement');
     expect(JSON.stringify(disbursements)).not.toContain(disbursementAccount);
     const disbursement = String(disbursements.at(-1)!.payee_bank_account);
-    expect(disbursement).toMatch(/^v1:demo:/);
-    expect(decryptField(keyring, 'payment_disbursement.payee_bank_account', disbursement)).toBe(
+    // Bound to its row (issue 18): batch and payee are part of the associated data.
+    expect(disbursement).toMatch(/^v2:demo:/);
+    const rowKey = disbursementRowKey(disbursements.at(-1) as never);
+    expect(decryptField(keyring, 'payment_disbursement.payee_bank_account', disbursement, rowKey)).toBe(
       disbursementAccount,
     );
   });

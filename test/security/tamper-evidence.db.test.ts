@@ -9,9 +9,19 @@ import {
   verifyAuditChain,
   verifyAuditCheckpoint,
 } from '../../src/auth/audit.service.ts';
+import { countPendingRewrap, rewrapPersonalData } from '../../src/auth/rewrap.service.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
+import {
+  BANK_ACCOUNT_CONTEXT,
+  createPaymentBatch,
+  getPaymentBatch,
+} from '../../src/ledger/payment.service.ts';
+import { accountFor, inLedgerTransaction, postTransfers } from '../../src/ledger/transfer.service.ts';
 import { sha256Hex } from '../../src/shared/canonical-json.ts';
 import { ConfigError, loadConfig } from '../../src/shared/config.ts';
+import { encryptField } from '../../src/shared/crypto.ts';
+import { dataKeyring } from '../../src/shared/data-keyring.ts';
+import { createTestApp } from '../support/app.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { TEST_KEYS } from './security-app.ts';
 
@@ -155,5 +165,102 @@ describe('audit key configuration', () => {
       id: 'ta',
       isDemoKey: false,
     });
+  });
+});
+
+describe('ciphertexts bound to their row (associated data)', () => {
+  it('refuses a bank account copied from one disbursement row to another, and rewrap binds older rows', async () => {
+    const testApp = await createTestApp();
+    try {
+      const db = testApp.database.db;
+      const ui = await accountFor(db, '430405', 'ui_fund_source');
+      const special = await accountFor(db, '430405', 'special');
+      const training = await accountFor(db, '430405', 'training');
+      await postTransfers(db, SYSTEM_CONTEXT, {
+        provinceCode: '430000',
+        code: 'appropriation',
+        description: 'fund the county',
+        transfers: [
+          {
+            idempotencyId: 'aad-a',
+            debitAccountId: ui.id,
+            creditAccountId: special.id,
+            amountFen: 10_000,
+            code: 'appropriation',
+            valueDate: '2026-04-01',
+          },
+          {
+            idempotencyId: 'aad-b',
+            debitAccountId: special.id,
+            creditAccountId: training.id,
+            amountFen: 10_000,
+            code: 'allocation',
+            valueDate: '2026-04-01',
+          },
+        ],
+      });
+      const item = (claimId: number, personId: number, bankAccount: string) => ({
+        claimId,
+        payee: { type: 'person', id: personId, name: `学员${personId}`, bankAccount },
+        amountFen: 1_000,
+        subAccount: 'training',
+        regionCode: '430405',
+      });
+      const created = await inLedgerTransaction(db, (trx) =>
+        createPaymentBatch(trx, SYSTEM_CONTEXT, {
+          idempotencyId: 'aad-batch',
+          valueDate: '2026-04-02',
+          items: [item(91_001, 1, '6217000000000011'), item(91_002, 2, '6217000000000022')],
+        } as never),
+      );
+      const batchId = created.id;
+      const rows = await db
+        .selectFrom('payment_disbursement')
+        .selectAll()
+        .where('batch_id', '=', batchId)
+        .orderBy('id')
+        .execute();
+      expect(rows).toHaveLength(2);
+      expect((await getPaymentBatch(db, batchId)).disbursements.map((row) => row.payee.bankAccount)).toEqual([
+        '6217000000000011',
+        '6217000000000022',
+      ]);
+
+      // Someone with database access copies payee 1's encrypted account into payee 2's row.
+      await db
+        .updateTable('payment_disbursement')
+        .set({ payee_bank_account: rows[0]!.payee_bank_account })
+        .where('id', '=', rows[1]!.id)
+        .execute();
+      await expect(getPaymentBatch(db, batchId)).rejects.toThrow();
+
+      // A value written before the column was bound (v1: column only) still reads, until rewrap binds it.
+      const legacy = encryptField(dataKeyring(), BANK_ACCOUNT_CONTEXT, '6217000000000022');
+      await db
+        .updateTable('payment_disbursement')
+        .set({ payee_bank_account: legacy })
+        .where('id', '=', rows[1]!.id)
+        .execute();
+      expect((await getPaymentBatch(db, batchId)).disbursements[1]!.payee.bankAccount).toBe(
+        '6217000000000022',
+      );
+      const pending = await countPendingRewrap(db, dataKeyring());
+      expect(pending.find((entry) => entry.table === 'payment_disbursement')?.pending).toBeGreaterThanOrEqual(
+        1,
+      );
+      await rewrapPersonalData(db, SYSTEM_CONTEXT, dataKeyring());
+      expect((await countPendingRewrap(db, dataKeyring())).every((entry) => entry.pending === 0)).toBe(true);
+      const bound = await db
+        .selectFrom('payment_disbursement')
+        .select('payee_bank_account')
+        .where('id', '=', rows[1]!.id)
+        .executeTakeFirstOrThrow();
+      expect(bound.payee_bank_account).toMatch(/^v2:/);
+      expect((await getPaymentBatch(db, batchId)).disbursements[1]!.payee.bankAccount).toBe(
+        '6217000000000022',
+      );
+    } finally {
+      await testApp.close();
+    }
   });
 });
