@@ -4,6 +4,7 @@ import { ROLE_PERMISSIONS } from '../auth/roles.ts';
 import { assertOrganisationScope, assertRegionScope } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import type { Denial, DenialCode, EvaluateRequest, EvaluateResponse } from '../policy/evaluate.types.ts';
+import { assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { encryptOptional } from '../shared/data-keyring.ts';
 import { AppError, notFound } from '../shared/errors.ts';
@@ -140,6 +141,12 @@ export async function createClaim(
   } else {
     assertRegionScope(principal, draft.regionCode);
   }
+  // A suspended or blacklisted applicant files nothing while the sanction stands (issue 15).
+  if (draft.applicantOrganisationId !== null)
+    await assertOrganisationInGoodStanding(executor, draft.applicantOrganisationId, {
+      field: 'claim',
+      action: '申请补贴',
+    });
   await assertNoLiveClaim(executor, draft, advanceClaimId);
   if (draft.classId !== null) {
     // Rejected or excluded trainees stay out until an officer reopens them.
@@ -346,6 +353,11 @@ export async function submitClaim(
   claimId: number,
 ): Promise<ClaimDetail> {
   const claim = await lockForTransition(executor, context, claimId, 'submit', undefined);
+  if (claim.applicant_organisation_id !== null)
+    await assertOrganisationInGoodStanding(executor, claim.applicant_organisation_id, {
+      field: 'id',
+      action: '提交补贴申请',
+    });
   await assertMaterialsComplete(executor, claimId);
   // Lines are reserved in person order, so two claims sharing people take their usage rows in
   // the same order and cannot deadlock.

@@ -390,7 +390,7 @@ describe('money cannot leak from the special account', () => {
     expect(batch.disbursements[0]!.payee.bankAccount.endsWith('7777')).toBe(true);
   });
 
-  it('finding 4: a blacklisted institution is not paid for its approved claim', async () => {
+  it('finding 4: a blacklisted institution is not paid for its approved claim and files no new one', async () => {
     const claim = await approvedClaim(await people(['吴丁'], ['registered_unemployed']), 'training', 'MC4');
     const detail = (await call('GET', `/api/claims/${claim.id}`, county)).json();
     await harness.database.db
@@ -408,6 +408,14 @@ describe('money cannot leak from the special account', () => {
       expect(held.statusCode).toBe(409);
       expect(held.json().error.code).toBe('PAYMENT_HELD');
       expect(await trainingBalance()).toBe(before);
+      // Nor may it file a new claim while the sanction stands.
+      const filed = await call('POST', '/api/claims', school, {
+        applicationDate: '2021-05-31',
+        payeeAccount: PAYEE_ACCOUNT,
+        claim: { source: 'class', classId: detail.classId, subsidyKind: 'living_allowance' },
+      });
+      expect(filed.statusCode, filed.body).toBe(409);
+      expect(filed.json().error.code).toBe('ORGANISATION_SANCTIONED');
     } finally {
       await harness.database.db
         .updateTable('organisation')
