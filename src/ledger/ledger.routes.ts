@@ -23,7 +23,13 @@ import {
   requestPayeeAccountChange,
 } from './payee-account.service.ts';
 import { batchRegion, getPaymentBatch, listPaymentBatches, maskedBatch } from './payment.service.ts';
-import { createRecoveryOrder, type RecoveryOrderInput, recordRecoveryReceipt } from './recovery.service.ts';
+import {
+  createRecoveryOrder,
+  getRecoveryOrder,
+  listRecoveryOrders,
+  type RecoveryOrderInput,
+  recordRecoveryReceipt,
+} from './recovery.service.ts';
 import { accountStatement, executionRate, ledgerTotals, trialBalance } from './report.service.ts';
 import { getAccount, inLedgerTransaction, toAccount } from './transfer.service.ts';
 
@@ -355,6 +361,29 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
             createRecoveryOrder(trx, request.auditContext, request.body),
           ),
         ),
+  );
+
+  app.get<{ Querystring: { claimId?: number; status?: 'open' | 'closed'; page: number; pageSize: number } }>(
+    '/api/ledger/recovery-orders',
+    {
+      config: { access: 'ledger.read' },
+      schema: {
+        tags,
+        summary: '追回单列表（本辖区，可按申请、状态筛选）',
+        querystring: schema.recoveryOrdersQuery,
+      },
+    },
+    async (request) =>
+      listRecoveryOrders(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/ledger/recovery-orders/:id',
+    {
+      config: { access: 'ledger.read' },
+      schema: { tags, summary: '追回单详情', params: schema.idParams },
+    },
+    async (request) => getRecoveryOrder(db(), request.auditContext, request.params.id),
   );
 
   app.post<{

@@ -188,3 +188,12 @@ export const batchesQuery = {
     ...pageQuery,
   },
 } as const;
+
+export const recoveryOrdersQuery = {
+  type: 'object',
+  properties: {
+    claimId: id,
+    status: { type: 'string', enum: ['open', 'closed'] },
+    ...pageQuery,
+  },
+} as const;

@@ -1,5 +1,5 @@
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
-import { assertRegionScope, provinceOf } from '../auth/scope.ts';
+import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
 import {
@@ -67,7 +67,25 @@ export async function createRecoveryOrder(
   context: AuditContext,
   input: RecoveryOrderInput,
 ): Promise<RecoveryOrder> {
-  if (context.actor) assertRegionScope(context.actor, input.regionCode);
+  // Scope first, on the claim's own region (not the region the caller names), so a refusal tells
+  // nothing about a claim out of scope — not even what it was paid.
+  const claim = await executor
+    .selectFrom('claim')
+    .select(['region_code'])
+    .where('id', '=', input.claimId)
+    .executeTakeFirst();
+  if (!claim)
+    throw new AppError('NOT_FOUND', `补贴申请不存在：${input.claimId}`, [
+      { field: 'claimId', message: 'not found' },
+    ]);
+  if (context.actor) {
+    assertRegionScope(context.actor, claim.region_code);
+    assertRegionScope(context.actor, input.regionCode);
+  }
+  if (claim.region_code !== input.regionCode)
+    throw new AppError('VALIDATION_FAILED', '追回地区应为该申请的地区', [
+      { field: 'regionCode', message: `the claim belongs to ${claim.region_code}` },
+    ]);
   if (!isSubAccount(input.subAccount))
     throw new AppError('VALIDATION_FAILED', '子账户无效', [
       { field: 'subAccount', message: 'unknown sub-account' },
@@ -234,4 +252,45 @@ export async function recordRecoveryReceipt(
     after,
   });
   return after;
+}
+
+/** One recovery order, after the scope check on its region (nothing is told out of scope). */
+export async function getRecoveryOrder(
+  executor: Executor,
+  context: AuditContext,
+  id: number,
+): Promise<RecoveryOrder> {
+  const row = await executor.selectFrom('recovery_order').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', `追回单不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+  if (context.actor) assertRegionScope(context.actor, row.region_code);
+  return toOrder(row);
+}
+
+/** Recovery orders of the caller's region subtree, newest first; by claim and status. */
+export async function listRecoveryOrders(
+  executor: Executor,
+  input: {
+    scopeRegionCode: string;
+    claimId?: number;
+    status?: 'open' | 'closed';
+    page: number;
+    pageSize: number;
+  },
+): Promise<{ items: RecoveryOrder[]; total: number; page: number; pageSize: number }> {
+  let query = executor
+    .selectFrom('recovery_order')
+    .where('province_code', '=', provinceOf(input.scopeRegionCode))
+    .where('region_code', 'like', regionLikePattern(input.scopeRegionCode));
+  if (input.claimId !== undefined) query = query.where('claim_id', '=', input.claimId);
+  if (input.status) query = query.where('status', '=', input.status);
+  const { total } = await query
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await query
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(input.pageSize)
+    .offset((input.page - 1) * input.pageSize)
+    .execute();
+  return { items: rows.map(toOrder), total: Number(total), page: input.page, pageSize: input.pageSize };
 }

@@ -425,6 +425,48 @@ describe('money cannot leak from the special account', () => {
     }
   });
 
+  it('finding 6: recovery orders are listed and shown in scope; out of scope nothing is told, not even the amount paid', async () => {
+    const claim = await approvedClaim(await people(['冯己'], ['registered_unemployed']), 'training', 'MC6');
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'mc6-order-0001',
+    });
+    await bankResult(batch.id, [[batch.disbursements[0]!.reference, 'paid']], '2021-06-01');
+    const nanjing = await harness.loginAs('nj_county');
+    const foreign = await call('POST', '/api/ledger/recovery-orders', nanjing, {
+      idempotencyId: 'mc6-foreign',
+      claimId: claim.id,
+      regionCode: '320102',
+      subAccount: 'training',
+      amountFen: 999_999_999,
+      reason: '越权追回',
+      valueDate: '2021-06-02',
+    });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.body).not.toContain(String(claim.totalAmountFen));
+    const opened = await call('POST', '/api/ledger/recovery-orders', county, {
+      idempotencyId: 'mc6-order',
+      claimId: claim.id,
+      regionCode: '430421',
+      subAccount: 'training',
+      amountFen: 10_000,
+      reason: '虚报学员，追回',
+      valueDate: '2021-06-02',
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const listed = await call('GET', `/api/ledger/recovery-orders?claimId=${claim.id}`, county);
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items.map((order: { id: number }) => order.id)).toEqual([opened.json().id]);
+    const shown = await call('GET', `/api/ledger/recovery-orders/${opened.json().id}`, county);
+    expect(shown.json()).toMatchObject({ claimId: claim.id, amountFen: 10_000, status: 'open' });
+    const hidden = await call('GET', `/api/ledger/recovery-orders/${opened.json().id}`, nanjing);
+    expect(hidden.statusCode).toBe(403);
+    expect(hidden.body).not.toContain('10000');
+    const nanjingList = await call('GET', `/api/ledger/recovery-orders?claimId=${claim.id}`, nanjing);
+    expect(nanjingList.json().items).toEqual([]);
+  });
+
   it('finding 8: verify fails on a hand-inserted disbursement with no claim line and on an overpaid line', async () => {
     const claim = await approvedClaim(await people(['郑戊'], ['registered_unemployed']), 'training', 'MC8');
     const db = harness.database.db;

@@ -101,6 +101,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'POST /api/ledger/approvals/:id/decision': 'ledgerApproval',
   'POST /api/claims/payment-orders/:id/decision': 'paymentOrder',
   'POST /api/ledger/recovery-orders/:id/receipts': 'recoveryOrder',
+  'GET /api/ledger/recovery-orders/:id': 'recoveryOrder',
   'GET /api/ledger/statements/:id/reconciliation': 'bankStatement',
   'GET /api/ledger/reconciliations/:id': 'reconciliation',
   'POST /api/ledger/reconciliations/:id/sign-off': 'reconciliation',
