@@ -82,11 +82,9 @@ export async function publicDisclosure(
     to: `${input.year}-12-31`,
     ...grouping,
   });
-  const childCodes = [...new Set(facts.map((row) => row.regionCode))].sort();
-  const names = new Map<string, string>();
-  for (const code of [input.regionCode, ...childCodes]) {
-    names.set(code, await regionName(executor, code).catch(() => code));
-  }
+  const childOf = (code: string) => `${code.slice(0, grouping.childCodeLength)}${grouping.childSuffix}`;
+  // Money received: appropriations and allocations into a special account, and 调剂 into any
+  // fund account net of 调剂 out (reallocation moves a sub-account between counties).
   const allocations = new Map<string, number>();
   for (const quarter of [1, 2, 3, 4]) {
     const period = quarterPeriod(input.year, quarter);
@@ -96,10 +94,25 @@ export async function publicDisclosure(
       to: period.to,
     });
     for (const row of rows) {
-      if (row.account !== 'special' || (row.code !== 'allocation' && row.code !== 'appropriation')) continue;
-      const key = `${row.regionCode}:${quarter}`;
-      allocations.set(key, (allocations.get(key) ?? 0) + row.creditFen);
+      const isReceipt =
+        (row.account === 'special' && (row.code === 'allocation' || row.code === 'appropriation')) ||
+        row.code === 'reallocation';
+      if (!isReceipt) continue;
+      const amountFen = row.code === 'reallocation' ? row.creditFen - row.debitFen : row.creditFen;
+      const code = row.regionCode === input.regionCode ? input.regionCode : childOf(row.regionCode);
+      const key = `${code}:${quarter}`;
+      allocations.set(key, (allocations.get(key) ?? 0) + amountFen);
     }
+  }
+  // Every sub-region that received money or paid it out is listed, not only those with payments.
+  const receivingChildren = [...allocations.entries()]
+    .filter(([, amountFen]) => amountFen !== 0)
+    .map(([key]) => key.split(':')[0]!)
+    .filter((code) => code !== input.regionCode);
+  const childCodes = [...new Set([...facts.map((row) => row.regionCode), ...receivingChildren])].sort();
+  const names = new Map<string, string>();
+  for (const code of [input.regionCode, ...childCodes]) {
+    names.set(code, await regionName(executor, code).catch(() => code));
   }
   const cells = childCodes.flatMap((code) =>
     [1, 2, 3, 4].map((quarter) => {
