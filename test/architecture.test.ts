@@ -123,7 +123,6 @@ const NOT_YET_IN_PACKS = [
   'ledger/funding.service.ts', // Jiangsu's appropriation ratio
   'registry/catalog.service.ts', // Shanxi's special catalog
   'reports/target.service.ts', // targets of Hengyang and Jiangsu
-  'training/archive.service.ts', // Chongqing's online share
 ];
 
 /** A six-digit region code written as a string literal ('000000', the "no province" value, aside). */

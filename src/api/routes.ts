@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { authRoutes } from '../auth/auth.routes.ts';
+import { selectSubsidiesOfPerson } from '../claims/claim.repository.ts';
 import { claimRoutes } from '../claims/claim.routes.ts';
 import { excludeClaimLinesBySupervision } from '../claims/claim.service.ts';
 import { employmentRoutes } from '../claims/employment.routes.ts';
@@ -20,7 +21,8 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   authRoutes,
   policyRoutes,
   registryRoutes,
-  trainingRoutes,
+  // The electronic training archive shows each person's subsidies, read from the claims.
+  (app) => trainingRoutes(app, { subsidyHistory: selectSubsidiesOfPerson }),
   ledgerRoutes,
   claimRoutes,
   employmentRoutes,

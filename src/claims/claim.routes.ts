@@ -4,7 +4,6 @@ import { maskedBatch } from '../ledger/payment.service.ts';
 import { inLedgerTransaction } from '../ledger/transfer.service.ts';
 import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
 import { AppError } from '../shared/errors.ts';
-import { registerSubsidyHistorySource } from '../training/archive.service.ts';
 import { revokeCertificate } from '../training/certificate.service.ts';
 import { getVisibleClass } from '../training/class.service.ts';
 import { holdSubsidiesOfCertificate } from './claim.certificate-hold.ts';
@@ -19,7 +18,7 @@ import {
 } from './claim.payment.ts';
 import { listClaims, recordObjection, resolveObjection } from './claim.query.ts';
 import { reopenTrainee } from './claim.reopen.ts';
-import { selectClaimDetail, selectClaimRow, selectSubsidiesOfPerson } from './claim.repository.ts';
+import { selectClaimDetail, selectClaimRow } from './claim.repository.ts';
 import { assertClaimVisible, submitClaim, transitionClaim } from './claim.service.ts';
 import { CLAIM_STATUSES } from './claim.workflow.ts';
 
@@ -101,8 +100,6 @@ const transitionBody = {
 
 export async function claimRoutes(app: FastifyInstance): Promise<void> {
   const db = () => app.deps.database.db;
-  // The electronic training archive shows each person's subsidies from the claims.
-  registerSubsidyHistorySource(selectSubsidiesOfPerson);
   await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1, fields: 5 } });
 
   app.get(

@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.ts';
+import { publishedParameterInForce } from '../policy/parameter.query.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { getPerson, getPersons, type Person } from '../registry/person.service.ts';
 import { notFound } from '../shared/errors.ts';
@@ -10,32 +11,21 @@ import {
   type ExamResult,
   listExamResults,
 } from './certificate.service.ts';
-import { getClass, type TrainingClass } from './class.service.ts';
+import { chinaDate, getClass, type TrainingClass } from './class.service.ts';
 
 /**
- * Online class hours count towards credits only up to the documented share of the total:
- * Chongqing 渝人社发〔2021〕12号 二 "线上培训学时原则上不超过培训总学时的30%". Provinces whose
- * documents set no share count online hours in full.
+ * Online hours credited for a class: at most `maxSharePercent` of (offline + credited online);
+ * all of them when the document in force sets no share (undefined). The share is the pack's
+ * `online.maxSharePercent` (Chongqing 渝人社发〔2021〕12号 二: 30 %), asked of the policy service.
  */
-export const ONLINE_CREDIT_SHARE: Record<
-  string,
-  { maxSharePercent: number; citation: { document: string; article: string } }
-> = {
-  '500000': {
-    maxSharePercent: 30,
-    citation: { document: '渝人社发〔2021〕12号', article: '二、建立弹性学制、弹性学时' },
-  },
-};
-
-/** Online hours credited for a class: at most share × (offline + credited online). */
 export function creditedOnlineHours(
-  provinceCode: string,
+  maxSharePercent: number | undefined,
   offlineClassHours: number,
   onlineClassHours: number,
 ): number {
-  const rule = ONLINE_CREDIT_SHARE[provinceCode];
-  if (!rule) return onlineClassHours;
-  const cap = Math.floor((offlineClassHours * rule.maxSharePercent) / (100 - rule.maxSharePercent));
+  if (maxSharePercent === undefined) return onlineClassHours;
+  if (maxSharePercent >= 100) return onlineClassHours;
+  const cap = Math.floor((offlineClassHours * maxSharePercent) / (100 - maxSharePercent));
   return Math.min(onlineClassHours, cap);
 }
 
@@ -49,15 +39,12 @@ export interface ArchiveSubsidy {
   certificateId: number | null;
 }
 
-/** Where the claims domain plugs in the subsidies of a person (empty until claims exist). */
+/**
+ * Reads the subsidies of a person: the claims domain implements it
+ * (claims/claim.repository.ts `selectSubsidiesOfPerson`) and src/api/routes.ts hands it to the
+ * training routes, so every path that builds an archive must say where subsidies come from.
+ */
 export type SubsidyHistorySource = (executor: Executor, personId: number) => Promise<ArchiveSubsidy[]>;
-
-let subsidyHistorySource: SubsidyHistorySource = async () => [];
-
-/** Extension point: the claims service registers its reader here at start-up. */
-export function registerSubsidyHistorySource(source: SubsidyHistorySource): void {
-  subsidyHistorySource = source;
-}
 
 export interface ArchiveClass {
   classId: number;
@@ -92,7 +79,11 @@ export interface PersonArchive {
   };
 }
 
-export async function getPersonArchive(executor: Executor, personId: number): Promise<PersonArchive> {
+export async function getPersonArchive(
+  executor: Executor,
+  personId: number,
+  subsidyHistory: SubsidyHistorySource,
+): Promise<PersonArchive> {
   const person = await getPerson(executor, personId);
   if (!person) throw notFound('人员', personId);
   const enrolments = await executor
@@ -114,8 +105,14 @@ export async function getPersonArchive(executor: Executor, personId: number): Pr
     const summary = await traineeAttendance(executor, trainingClass, personId);
     const result = (await listExamResults(executor, classId)).find((entry) => entry.personId === personId);
     const institution = await getOrganisation(executor, trainingClass.institutionId);
+    const onlineShare = await publishedParameterInForce(
+      executor,
+      trainingClass.regionCode,
+      chinaDate(trainingClass.startsAt),
+      'online.maxSharePercent',
+    );
     const creditedOnline = creditedOnlineHours(
-      trainingClass.provinceCode,
+      typeof onlineShare?.value === 'number' ? onlineShare.value : undefined,
       summary.offlineClassHours,
       summary.onlineClassHours,
     );
@@ -146,7 +143,7 @@ export async function getPersonArchive(executor: Executor, personId: number): Pr
     person,
     classes,
     certificates: await certificatesOfPerson(executor, personId),
-    subsidies: await subsidyHistorySource(executor, personId),
+    subsidies: await subsidyHistory(executor, personId),
     credits,
   };
 }

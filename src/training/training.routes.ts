@@ -9,7 +9,7 @@ import {
   registerPerson,
 } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
-import { getPersonArchive } from './archive.service.ts';
+import { getPersonArchive, type SubsidyHistorySource } from './archive.service.ts';
 import {
   ATTENDANCE_METHODS,
   type AttendanceEvent,
@@ -70,7 +70,12 @@ const idParams = {
 } as const;
 
 /** Classes (开班备案), enrolment and rosters, attendance, results, certificates and archives. */
-export async function trainingRoutes(app: FastifyInstance): Promise<void> {
+/** What the training routes need from other domains, handed in by src/api/routes.ts. */
+export interface TrainingPorts {
+  subsidyHistory: SubsidyHistorySource;
+}
+
+export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts): Promise<void> {
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
   const db = () => app.deps.database.db;
   const enrolmentRules = (): EnrolmentRules => ({
@@ -560,10 +565,10 @@ export async function trainingRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  registerCertificateRoutes(app);
+  registerCertificateRoutes(app, ports);
 }
 
-function registerCertificateRoutes(app: FastifyInstance): void {
+function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): void {
   const db = () => app.deps.database.db;
 
   app.post<{ Body: NewCertificate }>(
@@ -682,7 +687,7 @@ function registerCertificateRoutes(app: FastifyInstance): void {
     },
     async (request) => {
       await getVisiblePerson(db(), request.principal!, request.params.id);
-      const archive = await getPersonArchive(db(), request.params.id);
+      const archive = await getPersonArchive(db(), request.params.id, ports.subsidyHistory);
       return { ...archive, person: presentPerson(archive.person, request.principal) };
     },
   );
@@ -696,7 +701,7 @@ function registerCertificateRoutes(app: FastifyInstance): void {
         throw new AppError('NOT_FOUND', '当前账号未关联实名人员', [
           { field: 'personId', message: 'no person linked' },
         ]);
-      const archive = await getPersonArchive(db(), personId);
+      const archive = await getPersonArchive(db(), personId, ports.subsidyHistory);
       return { ...archive, person: presentPerson(archive.person, request.principal) };
     },
   );
