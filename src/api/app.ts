@@ -11,7 +11,7 @@ import { RESTRICTED_SESSION_ROUTES } from '../auth/auth.routes.ts';
 import { authSettingsFrom, resolveSession } from '../auth/auth.service.ts';
 import { bearerToken } from '../auth/bearer.ts';
 import { hasPermission, type RouteAccess } from '../auth/roles.ts';
-import { setAuditKey } from '../shared/audit-key.ts';
+import { setAuditKey } from '../shared/audit-key.state.ts';
 import { shiftedClock, systemClock } from '../shared/clock.ts';
 import { maskPiiText } from '../shared/crypto.ts';
 import { setDataKeyring } from '../shared/data-keyring.ts';

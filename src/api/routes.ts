@@ -3,6 +3,7 @@ import { authRoutes } from '../auth/auth.routes.ts';
 import { selectSubsidiesOfPerson } from '../claims/claim.repository.ts';
 import { claimRoutes } from '../claims/claim.routes.ts';
 import { excludeClaimLinesBySupervision } from '../claims/claim.service.ts';
+import { claimsRepricedFrom, simulateStoredClaims } from '../claims/claim.simulation.ts';
 import { employmentRoutes } from '../claims/employment.routes.ts';
 import { bankRoutes } from '../ledger/bank.routes.ts';
 import { ledgerRoutes } from '../ledger/ledger.routes.ts';
@@ -19,7 +20,7 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   healthRoutes,
   webRoutes,
   authRoutes,
-  policyRoutes,
+  (app) => policyRoutes(app, { simulateStoredClaims, claimsRepricedFrom }),
   registryRoutes,
   // The electronic training archive shows each person's subsidies, read from the claims.
   (app) => trainingRoutes(app, { subsidyHistory: selectSubsidiesOfPerson }),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
-import { type AuditKey, auditKey, auditMac } from '../shared/audit-key.ts';
+import { auditKey } from '../shared/audit-key.state.ts';
+import { type AuditKey, auditMac } from '../shared/audit-key.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { maskPiiDeep } from '../shared/crypto.ts';
 import type { Principal } from './scope.ts';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { assertRegionScope } from '../auth/scope.ts';
-import { type CatalogChange, claimsRepricedFrom, simulateStoredClaims } from '../claims/claim.simulation.ts';
+import type * as ClaimSimulation from '../claims/claim.simulation.ts';
+import type { CatalogChange } from '../claims/claim.simulation.ts';
 import type { Executor } from '../db/database.ts';
 import { findCatalogEntry, getCatalogVersion } from '../registry/catalog.service.ts';
 import { AppError } from '../shared/errors.ts';
@@ -61,7 +62,17 @@ function checkedRequest(body: unknown, prefix = ''): EvaluateRequest {
 }
 
 /** The v1 evaluate API, policy packs, parameter versions and simulation. */
-export async function policyRoutes(app: FastifyInstance): Promise<void> {
+/**
+ * What the policy routes need from other domains, handed in by src/api/routes.ts: the simulation
+ * over stored claims and the claims a retroactive version re-prices are the claims domain's
+ * (claims/claim.simulation.ts); policy imports only their types.
+ */
+export interface PolicyPorts {
+  simulateStoredClaims: typeof ClaimSimulation.simulateStoredClaims;
+  claimsRepricedFrom: typeof ClaimSimulation.claimsRepricedFrom;
+}
+
+export async function policyRoutes(app: FastifyInstance, ports: PolicyPorts): Promise<void> {
   const db = () => app.deps.database.db;
   const tags = ['policy'];
 
@@ -108,12 +119,12 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  await parameterRoutes(app);
-  await simulationRoute(app);
+  await parameterRoutes(app, ports);
+  await simulationRoute(app, ports);
 }
 
 /** Packs and parameter versions: public reading, publishing by permission within the region. */
-async function parameterRoutes(app: FastifyInstance): Promise<void> {
+async function parameterRoutes(app: FastifyInstance, ports: PolicyPorts): Promise<void> {
   const db = () => app.deps.database.db;
   const tags = ['policy'];
 
@@ -180,7 +191,7 @@ async function parameterRoutes(app: FastifyInstance): Promise<void> {
       if (pack && request.principal) assertRegionScope(request.principal, pack.regionCode);
       const { confirmRetroactive, ...change } = request.body;
       const repricedClaims = pack
-        ? await retroactiveCheck(app, pack, change, confirmRetroactive === true)
+        ? await retroactiveCheck(app, ports, pack, change, confirmRetroactive === true)
         : undefined;
       const row = await db()
         .transaction()
@@ -205,12 +216,13 @@ const REPRICED_LISTED = 100;
  */
 async function retroactiveCheck(
   app: FastifyInstance,
+  ports: PolicyPorts,
   pack: { id: string; regionCode: string },
   change: { effectiveFrom: string },
   isConfirmed: boolean,
 ): Promise<{ total: number; claimNumbers: string[] } | undefined> {
   if (change.effectiveFrom >= app.clock.today()) return undefined;
-  const repriced = await claimsRepricedFrom(app.deps.database.db, {
+  const repriced = await ports.claimsRepricedFrom(app.deps.database.db, {
     regionCode: pack.regionCode,
     packId: pack.id,
     effectiveFrom: change.effectiveFrom,
@@ -262,7 +274,7 @@ function invalidSimulation(field: string, message: string): AppError {
  * 补贴标准动态评估调整: simulate a proposed parameter or catalog-standard change, either over the
  * stored claim lines of a region and period (`regionCode`, `from`, `to`) or over pasted requests.
  */
-async function simulationRoute(app: FastifyInstance): Promise<void> {
+async function simulationRoute(app: FastifyInstance, ports: PolicyPorts): Promise<void> {
   const db = () => app.deps.database.db;
   const tags = ['policy'];
 
@@ -315,7 +327,7 @@ async function simulationRoute(app: FastifyInstance): Promise<void> {
       if (body.to === undefined) throw invalidSimulation('to', '请填写申请日期的截止日');
       if (body.to < body.from) throw invalidSimulation('to', '截止日不能早于起始日');
       if (request.principal) assertRegionScope(request.principal, body.regionCode);
-      return simulateStoredClaims(db(), {
+      return ports.simulateStoredClaims(db(), {
         regionCode: body.regionCode,
         from: body.from,
         to: body.to,

@@ -1,5 +1,4 @@
 import { createHash, createHmac } from 'node:crypto';
-import { loadConfig } from './config.ts';
 import { ConfigError } from './config-error.ts';
 
 /**
@@ -49,17 +48,4 @@ export function readAuditKey(env: Record<string, string | undefined>, isDemoMode
 /** HMAC-SHA256 of the text under the key, hex. */
 export function auditMac(key: AuditKey, text: string): string {
   return createHmac('sha256', key.key).update(text, 'utf8').digest('hex');
-}
-
-let configuredAuditKey: AuditKey | undefined;
-
-/** Sets the audit key of this process (`buildApp`, from its configuration). */
-export function setAuditKey(key: AuditKey): void {
-  configuredAuditKey = key;
-}
-
-/** The audit key in force; the CLI and tests without an app read the process environment's. */
-export function auditKey(): AuditKey {
-  configuredAuditKey ??= loadConfig().auditKey;
-  return configuredAuditKey;
 }
