@@ -305,6 +305,26 @@ export async function publishCatalogVersion(
     .where('status', '=', 'published')
     .returning('id')
     .execute();
+  // A superseded version ends the day before its successor starts: an occupation dropped from the
+  // new version no longer pays from the old one.
+  const dayBefore = new Date(Date.parse(`${version.effectiveFrom}T00:00:00Z`) - 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  if (previous.length > 0) {
+    const ids = previous.map((row) => row.id);
+    await executor
+      .updateTable('catalog_version')
+      .set({ effective_to: dayBefore })
+      .where('id', 'in', ids)
+      .where((eb) => eb.or([eb('effective_to', 'is', null), eb('effective_to', '>', dayBefore)]))
+      .execute();
+    await executor
+      .updateTable('catalog_entry')
+      .set({ effective_to: dayBefore })
+      .where('version_id', 'in', ids)
+      .where((eb) => eb.or([eb('effective_to', 'is', null), eb('effective_to', '>', dayBefore)]))
+      .execute();
+  }
   await executor
     .updateTable('catalog_version')
     .set({
@@ -439,6 +459,28 @@ export async function addInstitutionCatalogEntry(
   if (institution?.kind !== 'institution') throw notFound('培训机构', input.institutionId);
   if (context.actor) assertRegionScope(context.actor, input.regionCode);
   await assertOccupationExists(executor, input.occupationCode);
+  // The institution catalog admits what the institution is licensed for, while it is in good
+  // standing and its licence runs (两目录一系统: 培训机构目录).
+  if (institution.status !== 'active')
+    throw new AppError('INVALID_STATE', `培训机构状态为 ${institution.status}，不能列入目录`, [
+      { field: 'institutionId', message: institution.status },
+    ]);
+  if (
+    institution.allowedOccupationCodes.length > 0 &&
+    !institution.allowedOccupationCodes.includes(input.occupationCode)
+  )
+    throw new AppError('VALIDATION_FAILED', `职业（工种）${input.occupationCode} 不在该机构办学许可范围内`, [
+      { field: 'occupationCode', message: '不在办学许可的职业（工种）范围内' },
+    ]);
+  if (institution.licenceValidTo !== null && institution.licenceValidTo < input.validFrom)
+    throw new AppError('VALIDATION_FAILED', `办学许可证已于 ${institution.licenceValidTo} 到期`, [
+      { field: 'validFrom', message: `办学许可证有效期至 ${institution.licenceValidTo}` },
+    ]);
+  // An admission ends no later than the licence.
+  const validTo =
+    institution.licenceValidTo !== null && (input.validTo ?? '9999-12-31') > institution.licenceValidTo
+      ? institution.licenceValidTo
+      : (input.validTo ?? null);
   const row = await executor
     .insertInto('institution_catalog')
     .values({
@@ -448,12 +490,12 @@ export async function addInstitutionCatalogEntry(
       level: input.level,
       region_code: input.regionCode,
       valid_from: input.validFrom,
-      valid_to: input.validTo ?? null,
+      valid_to: validTo,
     })
     .onConflict((conflict) =>
       conflict
         .columns(['province_code', 'institution_id', 'occupation_code', 'level', 'region_code'])
-        .doUpdateSet({ valid_from: input.validFrom, valid_to: input.validTo ?? null, status: 'active' }),
+        .doUpdateSet({ valid_from: input.validFrom, valid_to: validTo, status: 'active' }),
     )
     .returningAll()
     .executeTakeFirstOrThrow();
