@@ -249,6 +249,17 @@ export async function issueCertificate(
   const person = await getPerson(executor, input.personId);
   if (!person) throw notFound('人员', input.personId);
   assertNotAfterToday(input.issuedOn, today, 'issuedOn', '发证日期');
+  // 培训合格证 is the institution's, for its own filed class (衡人社发【2019】21号 六（一）: 办班备案并统一编码).
+  if (input.certificateType === 'training_qualified') {
+    if (context.actor?.role === 'evaluation_org_operator')
+      throw new AppError('FORBIDDEN', '培训合格证由培训机构为本机构备案的培训班颁发', [
+        { field: 'certificateType', message: '评价机构不能颁发培训合格证' },
+      ]);
+    if (!input.classId)
+      throw new AppError('VALIDATION_FAILED', '培训合格证须对应本机构备案的培训班', [
+        { field: 'classId', message: '培训合格证须指定培训班' },
+      ]);
+  }
   let provinceCode = person.provinceCode;
   if (input.classId) {
     const trainingClass = await getClass(executor, input.classId);
@@ -267,6 +278,10 @@ export async function issueCertificate(
         { field: 'personId', message: 'not enrolled' },
       ]);
     }
+    if (input.certificateType === 'training_qualified' && !trainingClass.isFiled)
+      throw new AppError('VALIDATION_FAILED', '培训班未在开班前备案，不能颁发培训合格证', [
+        { field: 'classId', message: '未开班备案' },
+      ]);
     await assertPassedBefore(executor, input.classId, input.personId, input.issuedOn);
     provinceCode = trainingClass.provinceCode;
   }

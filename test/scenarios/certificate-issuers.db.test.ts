@@ -69,6 +69,18 @@ describe('certificates from their issuers: one number per issuer, revocation sho
     expect(verified.json()).toMatchObject({ valid: true, certificateType: 'training_qualified' });
   });
 
+  it('a training certificate needs the institution’s own filed class', async () => {
+    const noClass = await call('POST', '/api/certificates', school, {
+      personId: trainees[1]!.personId,
+      certificateType: 'training_qualified',
+      certificateNumber: 'HY-NOCLASS-1',
+      issuer: '衡阳县人力资源和社会保障局',
+      issuedOn: '2021-05-13',
+    });
+    expect(noClass.statusCode).toBe(422);
+    expect(noClass.json().error.details[0].field).toBe('classId');
+  });
+
   it('revocation: bad input names the field and changes nothing; another organisation cannot revoke', async () => {
     const [first] = await certificates();
     const url = `/api/certificates/${first!.id}/revoke`;
