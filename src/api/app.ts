@@ -10,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import { RESTRICTED_SESSION_ROUTES } from '../auth/auth.routes.ts';
 import { authSettingsFrom, resolveSession } from '../auth/auth.service.ts';
 import { bearerToken } from '../auth/bearer.ts';
+import { assertNamedIdsInScope, idLocationsOf, type ScopedIds } from '../auth/object-scope.ts';
 import { hasPermission, type RouteAccess } from '../auth/roles.ts';
 import { setAuditKey } from '../shared/audit-key.state.ts';
 import { shiftedClock, systemClock } from '../shared/clock.ts';
@@ -18,6 +19,7 @@ import { setDataKeyring } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppDeps } from './context.ts';
 import { handleError } from './error-handler.ts';
+import { objectVisibility } from './object-visibility.ts';
 import { domainRoutes } from './routes.ts';
 import { hardenRouteSchema, refusingUnstorableValues } from './schema-hardening.ts';
 import './context.ts';
@@ -30,6 +32,8 @@ export interface RouteTableEntry {
   url: string;
   access: RouteAccess;
   schema: FastifySchema;
+  /** What each id of the body or query string names (config.scopedIds). */
+  scopedIds: ScopedIds;
 }
 
 /** Observes what leaves the app; the test suite uses it to scan for unmasked personal data. */
@@ -133,6 +137,28 @@ function assertSessionMayCall(request: FastifyRequest, restriction: string | nul
 }
 
 /**
+ * Every `…Id`/`…Ids` field of a route's body or query string must say which object it names
+ * (or why it needs no check), so a new id field cannot slip past the object scope.
+ */
+function assertIdsDeclared(
+  method: string | string[],
+  url: string,
+  schema: FastifySchema,
+  declared: Readonly<Record<string, unknown>>,
+): void {
+  const locations = [...idLocationsOf(schema.body, 'body'), ...idLocationsOf(schema.querystring, 'query')];
+  const undeclared = locations.filter((location) => !(location in declared));
+  if (undeclared.length > 0) {
+    throw new Error(
+      `route ${String(method)} ${url}: declare config.scopedIds for ${undeclared.join(', ')} (src/auth/object-scope.ts)`,
+    );
+  }
+  const unknown = Object.keys(declared).filter((location) => !locations.includes(location));
+  if (unknown.length > 0)
+    throw new Error(`route ${String(method)} ${url}: scopedIds ${unknown.join(', ')} not in its schema`);
+}
+
+/**
  * Builds the HTTP application. Every route must declare `config.access` and a `schema`; the
  * app refuses to build otherwise, so a forgotten permission fails the tests, not production.
  */
@@ -189,6 +215,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     if (body?.type === 'object' && body.additionalProperties !== false) {
       throw new Error(`route ${route.method} ${route.url}: body schema must set additionalProperties: false`);
     }
+    assertIdsDeclared(route.method, route.url, route.schema, route.config?.scopedIds ?? {});
     // Public API routes are rate-limited; the web application's static files are not (an office
     // behind one NAT address loads many of them).
     if (access === 'public' && route.url.startsWith('/api/')) {
@@ -196,7 +223,13 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     }
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
       if (method === 'HEAD') continue;
-      app.routeTable.push({ method, url: route.url, access, schema: route.schema });
+      app.routeTable.push({
+        method,
+        url: route.url,
+        access,
+        schema: route.schema,
+        scopedIds: route.config?.scopedIds ?? {},
+      });
     }
   });
 
@@ -227,6 +260,20 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
       }
     }
     request.auditContext.actor = request.principal;
+  });
+
+  // Every id a request names outside its path is checked against the caller's scope, by the
+  // rules the path ids and the lists follow (declared per route in config.scopedIds).
+  const visibleIds = objectVisibility(deps.database.db);
+  app.addHook('preHandler', async (request) => {
+    const declarations = request.routeOptions.config?.scopedIds;
+    if (!declarations || !request.principal) return;
+    await assertNamedIdsInScope(
+      request.principal,
+      declarations,
+      { body: request.body, query: request.query },
+      visibleIds,
+    );
   });
 
   // Error bodies may quote the request (paths, parser messages): mask personal data in every one,

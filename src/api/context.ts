@@ -1,5 +1,6 @@
 import type { AuditContext } from '../auth/audit.service.ts';
 import type { SessionPolicy } from '../auth/auth.service.ts';
+import type { ScopedIds } from '../auth/object-scope.ts';
 import type { RouteAccess } from '../auth/roles.ts';
 import type { Principal } from '../auth/scope.ts';
 import type { DatabaseHandle } from '../db/database.ts';
@@ -19,6 +20,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route. Every route must declare it; the app refuses to start otherwise. */
     access?: RouteAccess;
+    /**
+     * The object each `…Id`/`…Ids` field of the body or query string names (src/auth/object-scope.ts);
+     * checked against the caller's scope before the handler. Required for every such field.
+     */
+    scopedIds?: ScopedIds;
   }
   interface FastifyInstance {
     deps: AppDeps;

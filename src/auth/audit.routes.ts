@@ -28,7 +28,13 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: AuditQuery }>(
     '/api/audit/entries',
     {
-      config: { access: 'audit.read' },
+      config: {
+        access: 'audit.read',
+        scopedIds: {
+          'query.objectId': { unscoped: 'a text key within the audit trail the caller may read' },
+          'query.actorUserId': 'user',
+        },
+      },
       schema: {
         tags: ['audit'],
         summary: '查询本省审计日志（分页，个人信息已脱敏）',

@@ -88,7 +88,10 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: AdminNewUser }>(
     '/api/admin/users',
     {
-      config: { access: 'user.admin' },
+      config: {
+        access: 'user.admin',
+        scopedIds: { 'body.organisationId': 'organisation', 'body.personId': 'person' },
+      },
       schema: {
         tags: ['admin'],
         summary: '创建用户（系统管理员；首次登录须改密；管理员账号只能用命令行创建）',
@@ -120,7 +123,10 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
   app.patch<{ Params: { userId: number }; Body: UserPatch }>(
     '/api/admin/users/:userId',
     {
-      config: { access: 'user.admin' },
+      config: {
+        access: 'user.admin',
+        scopedIds: { 'body.organisationId': 'organisation', 'body.personId': 'person' },
+      },
       schema: {
         tags: ['admin'],
         summary: '修改用户（仅限显示名、状态、所属单位/人员；停用即注销其全部会话）',

@@ -170,7 +170,15 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/api/claims',
     {
-      config: { access: 'claim.create' },
+      config: {
+        access: 'claim.create',
+        scopedIds: {
+          'body.advanceClaimId': 'claim',
+          'body.claim.classId': 'class',
+          'body.claim.certificateIds[]': 'certificate',
+          'body.claim.employmentIds[]': 'employmentRecord',
+        },
+      },
       schema: {
         tags: ['claims'],
         summary: '创建补贴申请（按班级、证书或以工代训就业记录生成明细，由政策引擎逐人计算）',
@@ -399,7 +407,12 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/api/claims/:id/objections',
     {
-      config: { access: 'claim.review' },
+      config: {
+        access: 'claim.review',
+        scopedIds: {
+          'body.lineId': { unscoped: 'a line of the path’s claim; the service refuses any other' },
+        },
+      },
       schema: {
         tags: ['claims'],
         summary: '登记公示期异议',
@@ -461,7 +474,13 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/api/claims/payments',
     {
-      config: { access: 'payment.order' },
+      config: {
+        access: 'payment.order',
+        scopedIds: {
+          'body.claimIds[]': 'claim',
+          'body.idempotencyId': { unscoped: 'the caller’s retry key, not an object' },
+        },
+      },
       schema: {
         tags: ['claims'],
         summary: '财政经办提出支付：按已审批明细计算应付金额（已付、在途不重复），待另一名财政人员复核后记账',
@@ -572,7 +591,10 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/api/claims/:id/settle',
     {
-      config: { access: 'payment.order' },
+      config: {
+        access: 'payment.order',
+        scopedIds: { 'body.idempotencyId': { unscoped: 'the caller’s retry key, not an object' } },
+      },
       schema: {
         tags: ['claims'],
         summary:

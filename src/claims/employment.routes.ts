@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { resolvePersonReference } from '../registry/person.service.ts';
 import {
   getVisibleEmployment,
   listEmployment,
+  type NewEmployment,
   recordPayroll,
   registerEmployment,
 } from './employment.service.ts';
@@ -19,17 +21,25 @@ export async function employmentRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/api/employment-records',
     {
-      config: { access: 'claim.create' },
+      config: {
+        access: 'claim.create',
+        scopedIds: { 'body.enterpriseId': 'organisation', 'body.personId': 'person' },
+      },
       schema: {
         tags: ['claims'],
         summary: '登记企业吸纳就业记录（以工代训依据）',
         body: {
           type: 'object',
-          required: ['enterpriseId', 'personId', 'contractMonths', 'start'],
+          required: ['enterpriseId', 'contractMonths', 'start'],
+          // The employee: an id the caller may see, or ID number and name (实名). A migrant worker
+          // is employed by his ID number and name, never refused for his hukou (渝人社发〔2021〕12号 八).
+          anyOf: [{ required: ['personId'] }, { required: ['idNumber', 'name'] }],
           additionalProperties: false,
           properties: {
             enterpriseId: { type: 'integer', minimum: 1 },
             personId: { type: 'integer', minimum: 1 },
+            idNumber: { type: 'string', minLength: 15, maxLength: 18 },
+            name: { type: 'string', minLength: 1, maxLength: 50 },
             contractMonths: { type: 'integer', minimum: 1, maximum: 600 },
             start: DATE,
             end: { anyOf: [DATE, { type: 'null' }] },
@@ -40,7 +50,18 @@ export async function employmentRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const record = await db()
         .transaction()
-        .execute((trx) => registerEmployment(trx, request.auditContext, request.body as never));
+        .execute(async (trx) => {
+          const { idNumber, name, personId, ...fields } = request.body as NewEmployment & {
+            idNumber?: string;
+            name?: string;
+          };
+          const person = await resolvePersonReference(
+            trx,
+            request.principal!,
+            idNumber !== undefined && name !== undefined ? { idNumber, name } : { personId },
+          );
+          return registerEmployment(trx, request.auditContext, { ...fields, personId: person.id });
+        });
       return reply.status(201).send(record);
     },
   );
@@ -48,7 +69,7 @@ export async function employmentRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/api/employment-records',
     {
-      config: { access: 'claim.read' },
+      config: { access: 'claim.read', scopedIds: { 'query.enterpriseId': 'organisation' } },
       schema: {
         tags: ['claims'],
         summary: '就业记录列表（分页）',

@@ -174,7 +174,12 @@ async function parameterRoutes(app: FastifyInstance, ports: PolicyPorts): Promis
   app.post<{ Body: ParameterChangeInput & { note?: string; confirmRetroactive?: boolean } }>(
     '/api/policy/parameter-versions',
     {
-      config: { access: 'policy.parameter.publish' },
+      config: {
+        access: 'policy.parameter.publish',
+        scopedIds: {
+          'body.packId': { unscoped: 'a policy pack: reference data; the route checks the pack’s region' },
+        },
+      },
       schema: {
         tags,
         summary:
@@ -281,7 +286,12 @@ async function simulationRoute(app: FastifyInstance, ports: PolicyPorts): Promis
   app.post<{ Body: SimulationBody }>(
     '/api/policy/simulate',
     {
-      config: { access: 'policy.simulate' },
+      config: {
+        access: 'policy.simulate',
+        scopedIds: {
+          'body.changes[].packId': { unscoped: 'a policy pack: reference data of the rules engine' },
+        },
+      },
       schema: {
         tags,
         summary: '补贴标准调整模拟测算：按地区和期间重新核定已存申请明细，或测算粘贴的请求（不改变任何数据）',

@@ -298,19 +298,37 @@ function visibleTo(eb: ExpressionBuilder<Database, 'person'>, visibility: Person
             .where('training_class.region_code', 'like', visibility.likePattern),
         ),
       ]);
+    // An organisation sees the persons it trains, employs or certified: enrolled in its classes,
+    // named in its employment records, holding a certificate it issued.
     case 'organisation':
-      return eb.exists(
-        eb
-          .selectFrom('enrolment')
-          .innerJoin('training_class', (join) =>
-            join
-              .onRef('training_class.id', '=', 'enrolment.class_id')
-              .onRef('training_class.province_code', '=', 'enrolment.province_code'),
-          )
-          .select(sql`1`.as('one'))
-          .whereRef('enrolment.person_id', '=', 'person.id')
-          .where('training_class.institution_id', '=', visibility.organisationId),
-      );
+      return eb.or([
+        eb.exists(
+          eb
+            .selectFrom('enrolment')
+            .innerJoin('training_class', (join) =>
+              join
+                .onRef('training_class.id', '=', 'enrolment.class_id')
+                .onRef('training_class.province_code', '=', 'enrolment.province_code'),
+            )
+            .select(sql`1`.as('one'))
+            .whereRef('enrolment.person_id', '=', 'person.id')
+            .where('training_class.institution_id', '=', visibility.organisationId),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('employment_record')
+            .select(sql`1`.as('one'))
+            .whereRef('employment_record.person_id', '=', 'person.id')
+            .where('employment_record.enterprise_id', '=', visibility.organisationId),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('certificate')
+            .select(sql`1`.as('one'))
+            .whereRef('certificate.person_id', '=', 'person.id')
+            .where('certificate.issuer_organisation_id', '=', visibility.organisationId),
+        ),
+      ]);
     case 'self':
       return eb('person.id', '=', visibility.personId);
   }
@@ -328,6 +346,22 @@ export async function isPersonVisible(
     .where((eb) => visibleTo(eb, visibility))
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** The ids among `ids` of persons the visibility covers. */
+export async function selectVisiblePersonIds(
+  executor: Executor,
+  ids: readonly number[],
+  visibility: PersonVisibility,
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await executor
+    .selectFrom('person')
+    .select('person.id')
+    .where('person.id', 'in', [...ids])
+    .where((eb) => visibleTo(eb, visibility))
+    .execute();
+  return new Set(rows.map((row) => row.id));
 }
 
 export interface PersonListFilter {

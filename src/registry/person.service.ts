@@ -20,6 +20,7 @@ import {
   selectPersonPage,
   selectPersonsByIds,
   selectPhonesByIds,
+  selectVisiblePersonIds,
   updatePersonRow,
 } from './person.repository.ts';
 import { findRegion } from './region.service.ts';
@@ -108,8 +109,12 @@ export async function registerPerson(
   });
   const existing = await selectPersonByIdNumber(executor, idNumber);
   if (existing) {
+    // The answer names the registered person only to a caller who may already see him: an ID
+    // number registered in another province must not hand out that person's id.
+    const isVisible =
+      context.actor === null || (await isPersonVisible(executor, existing.id, visibilityOf(context.actor)));
     throw new AppError('CONFLICT', '该身份证号已登记', [
-      { field: 'idNumber', message: 'already registered', personId: existing.id },
+      { field: 'idNumber', message: 'already registered', ...(isVisible && { personId: existing.id }) },
     ]);
   }
   const provinceCode = provinceOf(input.registeringRegionCode);
@@ -178,6 +183,48 @@ function visibilityOf(principal: Principal): PersonVisibility {
   if (principal.organisationId !== null)
     return { kind: 'organisation', organisationId: principal.organisationId };
   return { kind: 'region', likePattern: regionLikePattern(principal.regionCode) };
+}
+
+/** How a request names a person: by an id the caller may see, or by ID number and name (实名). */
+export type PersonReference = { personId: number } | { idNumber: string; name: string };
+
+/**
+ * The person a request names. By `personId` the id must be one the caller may see (checked
+ * centrally for body ids, and again here); by ID number and name, the real-name way, a person
+ * of any province is found when both match — a migrant worker is never refused for his hukou —
+ * and a mismatch answers the same as an unknown ID number, so nothing is revealed that the
+ * caller did not bring.
+ */
+export async function resolvePersonReference(
+  executor: Executor,
+  principal: Principal,
+  reference: PersonReference,
+): Promise<Person> {
+  if ('personId' in reference) {
+    const visible = await visiblePersonIds(executor, principal, [reference.personId]);
+    if (!visible.has(reference.personId)) {
+      throw new AppError('NOT_FOUND', '所指人员不存在或不在本账号可见范围内', [
+        { field: 'personId', message: 'no such person within the caller scope' },
+      ]);
+    }
+    return (await getPerson(executor, reference.personId))!;
+  }
+  const record = await selectPersonByIdNumber(executor, assertValidIdNumber(reference.idNumber));
+  if (!record || record.name !== reference.name.trim()) {
+    throw new AppError('VALIDATION_FAILED', '身份证号与姓名不匹配，或该人员未在实名制系统登记', [
+      { field: 'idNumber', message: 'no registered person with this ID number and name' },
+    ]);
+  }
+  return (await getPerson(executor, record.id))!;
+}
+
+/** The ids among `ids` of persons the caller may see (the scope of body and query ids). */
+export function visiblePersonIds(
+  executor: Executor,
+  principal: Principal,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  return selectVisiblePersonIds(executor, ids, visibilityOf(principal));
 }
 
 /** Refuses (404) a person the caller may not see, so existence does not leak. */

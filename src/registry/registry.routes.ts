@@ -566,7 +566,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
   app.post<{ Body: NewInstitutionCatalogEntry }>(
     '/api/catalog/institutions',
     {
-      config: { access: 'catalog.edit' },
+      config: { access: 'catalog.edit', scopedIds: { 'body.institutionId': 'organisation' } },
       schema: {
         tags: ['catalog'],
         summary: '将培训机构纳入机构目录（可承担的项目和地区）',
@@ -596,7 +596,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
   app.get<{ Querystring: InstitutionCatalogListQuery }>(
     '/api/catalog/institutions',
     {
-      config: { access: 'catalog.read' },
+      config: { access: 'catalog.read', scopedIds: { 'query.institutionId': 'organisation' } },
       schema: {
         tags: ['catalog'],
         summary: '机构目录分页查询（按机构、辖区、职业、状态、有效日期筛选）',

@@ -145,7 +145,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: PeriodQuery & { snapshotId?: number } }>(
     '/api/reports/export.xlsx',
     {
-      config: { access: 'report.read' },
+      config: { access: 'report.read', scopedIds: { 'query.snapshotId': 'reportSnapshot' } },
       schema: { tags, summary: '导出统计报表（xlsx，正式表样）', querystring: schema.exportQuery },
     },
     sendWorkbook,
@@ -154,7 +154,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: PeriodQuery & { snapshotId?: number } }>(
     '/api/reports/export.csv',
     {
-      config: { access: 'report.read' },
+      config: { access: 'report.read', scopedIds: { 'query.snapshotId': 'reportSnapshot' } },
       schema: { tags, summary: '导出统计报表（CSV，逐单元格，含钻取键）', querystring: schema.exportQuery },
     },
     async (request, reply) => {

@@ -97,7 +97,14 @@ export async function supervisionRoutes(app: FastifyInstance, ports: Supervision
   app.get<{ Querystring: AlertListQuery }>(
     '/api/supervision/alerts',
     {
-      config: { access: 'supervision.read' },
+      config: {
+        access: 'supervision.read',
+        scopedIds: {
+          'query.classId': 'class',
+          'query.claimId': 'claim',
+          'query.institutionId': 'organisation',
+        },
+      },
       schema: {
         tags: TAGS,
         summary: '风险预警分页查询（按状态、规则、辖区、班级、申请、机构、分值、发现日期筛选）',
@@ -244,7 +251,10 @@ function registerCaseRoutes(
   app.post<{ Body: { alertIds: number[]; title: string; agencyId?: number } }>(
     '/api/supervision/cases',
     {
-      config: { access: 'supervision.case' },
+      config: {
+        access: 'supervision.case',
+        scopedIds: { 'body.alertIds[]': 'alert', 'body.agencyId': 'organisation' },
+      },
       schema: {
         tags: TAGS,
         summary: '由风险预警立案核查',
@@ -270,7 +280,7 @@ function registerCaseRoutes(
   app.get<{ Querystring: CaseListQuery }>(
     '/api/supervision/cases',
     {
-      config: { access: 'supervision.read' },
+      config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
       schema: {
         tags: TAGS,
         summary: '核查案件分页查询',
@@ -361,7 +371,14 @@ function registerCaseRoutes(
   app.post<{ Params: { id: number }; Body: CaseDecision }>(
     '/api/supervision/cases/:id/decision',
     {
-      config: { access: 'supervision.case' },
+      config: {
+        access: 'supervision.case',
+        scopedIds: {
+          'body.claimLineIds[]': {
+            unscoped: 'lines of the claims of the path’s case; the service refuses any other',
+          },
+        },
+      },
       schema: {
         tags: TAGS,
         summary: '案件结论：排除疑点，或认定违规（剔除补贴、追回已付资金、可暂停或列入黑名单）',
@@ -420,7 +437,7 @@ function registerSanctionRoutes(app: FastifyInstance, inTransaction: InTransacti
   }>(
     '/api/supervision/sanctions',
     {
-      config: { access: 'supervision.sanction' },
+      config: { access: 'supervision.sanction', scopedIds: { 'body.organisationId': 'organisation' } },
       schema: {
         tags: TAGS,
         summary: '暂停培训机构或第三方审核机构，或列入黑名单（列入黑名单的审核机构不能再审核）',
@@ -447,7 +464,7 @@ function registerSanctionRoutes(app: FastifyInstance, inTransaction: InTransacti
   app.get<{ Querystring: Page & { organisationId?: number; action?: 'suspended' | 'blacklisted' } }>(
     '/api/supervision/sanctions',
     {
-      config: { access: 'supervision.read' },
+      config: { access: 'supervision.read', scopedIds: { 'query.organisationId': 'organisation' } },
       schema: {
         tags: TAGS,
         summary: '处罚（暂停、黑名单）及申诉记录',
@@ -523,7 +540,7 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
   }>(
     '/api/supervision/inspections',
     {
-      config: { access: 'supervision.case' },
+      config: { access: 'supervision.case', scopedIds: { 'body.institutionId': 'organisation' } },
       schema: {
         tags: TAGS,
         summary: '登记对培训机构的检查结果',
@@ -552,7 +569,7 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
   app.get<{ Querystring: Page & { institutionId?: number; result?: 'passed' | 'minor_issues' | 'failed' } }>(
     '/api/supervision/inspections',
     {
-      config: { access: 'supervision.read' },
+      config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
       schema: {
         tags: TAGS,
         summary: '检查记录',
@@ -594,7 +611,7 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
   app.get<{ Querystring: RatingListQuery }>(
     '/api/supervision/ratings',
     {
-      config: { access: 'supervision.read' },
+      config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
       schema: {
         tags: TAGS,
         summary: '培训机构信用等级（每个机构每年度最新一次评定，含评定说明）',
@@ -620,7 +637,7 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
   app.post<{ Body: { organisationId: number; baseLevel: 'national' | 'municipal'; designatedOn: string } }>(
     '/api/supervision/high-skill-bases',
     {
-      config: { access: 'supervision.sanction' },
+      config: { access: 'supervision.sanction', scopedIds: { 'body.organisationId': 'organisation' } },
       schema: {
         tags: TAGS,
         summary: '登记国家级或市级高技能人才培训基地',
@@ -664,7 +681,7 @@ function registerAgencyRoutes(app: FastifyInstance, inTransaction: InTransaction
   app.post<{ Body: Omit<AgencyContract, 'id' | 'provinceCode' | 'status' | 'terminatedOn'> }>(
     '/api/supervision/agency-contracts',
     {
-      config: { access: 'supervision.sanction' },
+      config: { access: 'supervision.sanction', scopedIds: { 'body.agencyId': 'organisation' } },
       schema: {
         tags: TAGS,
         summary: '登记第三方审核机构的政府购买服务合同（服务地区、期限）',
@@ -694,7 +711,7 @@ function registerAgencyRoutes(app: FastifyInstance, inTransaction: InTransaction
   app.get<{ Querystring: Page & { agencyId?: number; status?: 'active' | 'terminated' } }>(
     '/api/supervision/agency-contracts',
     {
-      config: { access: 'supervision.read' },
+      config: { access: 'supervision.read', scopedIds: { 'query.agencyId': 'organisation' } },
       schema: {
         tags: TAGS,
         summary: '第三方审核机构合同',
@@ -715,7 +732,7 @@ function registerAgencyRoutes(app: FastifyInstance, inTransaction: InTransaction
   }>(
     '/api/supervision/agency-evaluations',
     {
-      config: { access: 'supervision.case' },
+      config: { access: 'supervision.case', scopedIds: { 'body.agencyId': 'organisation' } },
       schema: {
         tags: TAGS,
         summary: '第三方审核机构工作效果评估（审核量、漏审违规、经办评分）',
@@ -745,7 +762,7 @@ function registerAgencyRoutes(app: FastifyInstance, inTransaction: InTransaction
   app.get<{ Querystring: Page & { agencyId?: number } }>(
     '/api/supervision/agency-evaluations',
     {
-      config: { access: 'supervision.read' },
+      config: { access: 'supervision.read', scopedIds: { 'query.agencyId': 'organisation' } },
       schema: { tags: TAGS, summary: '第三方审核机构评估记录', querystring: listQuery({ agencyId: id }) },
     },
     async (request) => listAgencyEvaluations(db(), request.principal!, request.query),

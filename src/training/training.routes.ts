@@ -7,6 +7,7 @@ import {
   getVisiblePerson,
   presentPerson,
   registerPerson,
+  resolvePersonReference,
 } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
 import { getPersonArchive, type SubsidyHistorySource } from './archive.service.ts';
@@ -90,7 +91,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
   app.post<{ Body: NewClass }>(
     '/api/classes',
     {
-      config: { access: 'class.file' },
+      config: { access: 'class.file', scopedIds: { 'body.institutionId': 'organisation' } },
       schema: {
         tags: ['training'],
         summary: '开班申请（教学计划、师资、考核方案、课程表）',
@@ -164,7 +165,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
   app.get<{ Querystring: ClassListQuery }>(
     '/api/classes',
     {
-      config: { access: 'class.read' },
+      config: { access: 'class.read', scopedIds: { 'query.institutionId': 'organisation' } },
       schema: {
         tags: ['training'],
         summary: '培训班分页查询（按辖区、状态、开班日期筛选）',
@@ -256,7 +257,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
   }>(
     '/api/classes/:id/enrolments',
     {
-      config: { access: 'class.file' },
+      config: { access: 'class.file', scopedIds: { 'body.personId': 'person' } },
       schema: {
         tags: ['training'],
         summary: '学员报名（已登记人员或按身份证号实名登记）',
@@ -387,7 +388,15 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
   app.post<{ Params: { id: number }; Body: { records: AttendanceEvent[] } }>(
     '/api/classes/:id/attendance',
     {
-      config: { access: 'attendance.record' },
+      config: {
+        access: 'attendance.record',
+        scopedIds: {
+          'body.records[].sessionId': {
+            unscoped: 'a session of the path’s class; the service refuses any other',
+          },
+          'body.records[].personId': 'person',
+        },
+      },
       schema: {
         tags: ['training'],
         summary: '记录签到、签退（时间、方式、位置）',
@@ -508,7 +517,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
   }>(
     '/api/classes/:id/results',
     {
-      config: { access: 'certificate.issue' },
+      config: { access: 'certificate.issue', scopedIds: { 'body.personId': 'person' } },
       schema: {
         tags: ['training'],
         summary: '登记结业考核成绩',
@@ -574,16 +583,27 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
   app.post<{ Body: NewCertificate }>(
     '/api/certificates',
     {
-      config: { access: 'certificate.issue' },
+      config: {
+        access: 'certificate.issue',
+        scopedIds: {
+          'body.personId': 'person',
+          'body.classId': 'class',
+          'body.issuerOrganisationId': 'organisation',
+        },
+      },
       schema: {
         tags: ['training'],
         summary: '登记证书（编号去除首尾空白、全角转半角后，在同一发证机构内唯一）',
         body: {
           type: 'object',
-          required: ['personId', 'certificateType', 'certificateNumber', 'issuer', 'issuedOn'],
+          required: ['certificateType', 'certificateNumber', 'issuer', 'issuedOn'],
+          // The holder: an id the caller may see, or ID number and name (实名), whatever his province.
+          anyOf: [{ required: ['personId'] }, { required: ['idNumber', 'name'] }],
           additionalProperties: false,
           properties: {
             personId: { type: 'integer', minimum: 1 },
+            idNumber: { type: 'string', minLength: 15, maxLength: 18 },
+            name: { type: 'string', minLength: 1, maxLength: 50 },
             classId: { type: ['integer', 'null'], minimum: 1 },
             certificateType: { type: 'string', enum: [...CERTIFICATE_TYPES] },
             level: { type: ['string', 'null'], enum: [...LEVELS, null] },
@@ -610,10 +630,22 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
           { field: 'issuerOrganisationId', message: 'another organisation' },
         ]);
       }
-      const input =
-        principal.role === 'evaluation_org_operator'
-          ? { ...request.body, issuerOrganisationId: principal.organisationId }
-          : request.body;
+      const { idNumber, name, ...fields } = request.body as NewCertificate & {
+        idNumber?: string;
+        name?: string;
+      };
+      const holder = await resolvePersonReference(
+        db(),
+        principal,
+        idNumber !== undefined && name !== undefined ? { idNumber, name } : { personId: fields.personId },
+      );
+      const input = {
+        ...fields,
+        personId: holder.id,
+        ...(principal.role === 'evaluation_org_operator' && {
+          issuerOrganisationId: principal.organisationId,
+        }),
+      };
       if (input.classId) await getVisibleClass(db(), principal, input.classId);
       const certificate = await db()
         .transaction()
@@ -625,7 +657,7 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
   app.get<{ Querystring: CertificateListQuery }>(
     '/api/certificates',
     {
-      config: { access: 'class.read' },
+      config: { access: 'class.read', scopedIds: { 'query.classId': 'class', 'query.personId': 'person' } },
       schema: {
         tags: ['training'],
         summary: '证书分页查询（按辖区、类型、发证日期筛选）',

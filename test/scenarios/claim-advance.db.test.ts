@@ -101,7 +101,8 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
       personIds.push(person.json().id);
       const employment = await call('POST', '/api/employment-records', factory, {
         enterpriseId: enterprise.json().id,
-        personId: person.json().id,
+        idNumber: idNumber('320102', '19870707', `07${index + 1}`),
+        name,
         contractMonths: 36,
         start: '2020-01-01',
       });

@@ -46,7 +46,8 @@ describe('claims of other kinds through the HTTP API', () => {
     expect(person.statusCode, person.body).toBe(201);
     const employment = await call('POST', '/api/employment-records', operator, {
       enterpriseId,
-      personId: person.json().id,
+      idNumber: idNumber('360102', '19960303', '015'),
+      name: '陈晨',
       contractMonths: 12,
       start: '2021-03-01',
       end: '2021-05-31',
@@ -139,7 +140,8 @@ describe('claims of other kinds through the HTTP API', () => {
       });
       expect(person.statusCode, person.body).toBe(201);
       const certificate = await call('POST', '/api/certificates', evaluator, {
-        personId: person.json().id,
+        idNumber: idNumber('140105', '19900505', `06${index + 1}`),
+        name: `孙${index === 0 ? '一' : '二'}`,
         certificateType: 'skill_level',
         level,
         occupationCode: '6-18-02-04',

@@ -161,8 +161,11 @@ export async function completeClass(
       expect(registered.statusCode, registered.body).toBe(201);
       person.personId = registered.json().id;
     }
+    // The institution enrols the real-name way (name and ID number): a person id registered by
+    // the county is not one the institution may name until the person is on its roster.
     const enrolled = await call('POST', `/api/classes/${classId}/enrolments`, options.school, {
-      personId: person.personId,
+      name: person.name,
+      idNumber: person.idNumber,
     });
     expect(enrolled.statusCode, enrolled.body).toBe(201);
   }

@@ -131,7 +131,8 @@ describe('distinct error codes and paginated lists of the registry and training 
     const trainingClass = await fileClass('未审批班', 30, 2);
     const person = await registerPerson('未批学员', idNumber('430421', '19950101', '051'));
     const enrolled = await call('POST', `/api/classes/${trainingClass.id}/enrolments`, school, {
-      personId: person.id,
+      name: '未批学员',
+      idNumber: idNumber('430421', '19950101', '051'),
     });
     expect(enrolled.statusCode, enrolled.body).toBe(201);
     const detail = (await call('GET', `/api/classes/${trainingClass.id}`, school)).json();
@@ -164,7 +165,12 @@ describe('distinct error codes and paginated lists of the registry and training 
     const second = await fileClass('重叠班B', 41, 3);
     const person = await registerPerson('重叠学员', idNumber('430421', '19960202', '061'));
     expect(
-      (await call('POST', `/api/classes/${first.id}/enrolments`, school, { personId: person.id })).statusCode,
+      (
+        await call('POST', `/api/classes/${first.id}/enrolments`, school, {
+          name: '重叠学员',
+          idNumber: idNumber('430421', '19960202', '061'),
+        })
+      ).statusCode,
     ).toBe(201);
     const overlap = await call('POST', `/api/classes/${second.id}/enrolments`, school, {
       personId: person.id,
@@ -470,8 +476,14 @@ describe('distinct error codes and paginated lists of the registry and training 
     });
 
     it('attendance and results of a class paginate; results filter by outcome and exam date', async () => {
-      for (const personId of [pensioner, student]) {
-        const enrolled = await call('POST', `/api/classes/${overlapClass}/enrolments`, school, { personId });
+      for (const [name, id] of [
+        ['筛选甲', idNumber('430421', '19750303', '211')],
+        ['筛选乙', idNumber('430405', '20030909', '222')],
+      ] as const) {
+        const enrolled = await call('POST', `/api/classes/${overlapClass}/enrolments`, school, {
+          name,
+          idNumber: id,
+        });
         expect(enrolled.statusCode, enrolled.body).toBe(201);
       }
       const attendance = `/api/classes/${overlapClass}/attendance`;
@@ -532,9 +544,10 @@ describe('distinct error codes and paginated lists of the registry and training 
     });
 
     it('a certificate without a class belongs to its issuer organisation, else to its holder: no other county sees it', async () => {
-      const holder = await registerPerson('社会化评价学员', idNumber('430421', '19910303', '071'));
+      await registerPerson('社会化评价学员', idNumber('430421', '19910303', '071'));
       const issued = await call('POST', '/api/certificates', school, {
-        personId: holder.id,
+        name: '社会化评价学员',
+        idNumber: idNumber('430421', '19910303', '071'),
         certificateType: 'skill_level',
         level: 'primary',
         certificateNumber: 'HY-SOCIAL-1',
@@ -567,7 +580,8 @@ describe('distinct error codes and paginated lists of the registry and training 
       });
       expect(station.statusCode, station.body).toBe(201);
       const certificateOfStation = {
-        personId: holder.id,
+        name: '社会化评价学员',
+        idNumber: idNumber('430421', '19910303', '071'),
         certificateType: 'skill_level',
         level: 'intermediate',
         certificateNumber: 'ZH-SOCIAL-1',
@@ -579,7 +593,8 @@ describe('distinct error codes and paginated lists of the registry and training 
         ...certificateOfStation,
         issuerOrganisationId: station.json().id,
       });
-      expect(named.statusCode).toBe(403);
+      // Another organisation is outside an institution's scope: the body id check answers 404.
+      expect(named.statusCode).toBe(404);
       expect(named.json().error.details[0].field).toBe('issuerOrganisationId');
       const evaluator = await operatorHeaders(harness, city, station.json().id, 'zh_evaluator');
       const evaluated = await call('POST', '/api/certificates', evaluator, certificateOfStation);

@@ -3,6 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteTableEntry } from '../../src/api/app.ts';
 import { buildApp } from '../../src/api/app.ts';
 import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
+import {
+  assertNamedIdsInScope,
+  fieldOf,
+  SCOPED_OBJECT_KINDS,
+  type ScopedObjectKind,
+} from '../../src/auth/object-scope.ts';
 import { hasPermission, PERMISSIONS, type Permission, ROLES, type Role } from '../../src/auth/roles.ts';
 import { isWithinRegion } from '../../src/auth/scope.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
@@ -277,6 +283,227 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
     payload: { isOverturned: true, decision: 'BOLA probe', effectiveDate: '2021-05-28' },
   }),
 };
+
+/** The seeded object kind that stands for each kind of body or query id (src/auth/object-scope.ts). */
+const BODY_ID_OBJECT: Partial<Record<ScopedObjectKind, ObjectKind>> = {
+  person: 'person',
+  organisation: 'organisation',
+  class: 'class',
+  claim: 'claimApproved',
+  employmentRecord: 'employmentRecord',
+  ledgerAccount: 'ledgerAccount',
+  alert: 'alert',
+  reportSnapshot: 'reportSnapshot',
+  user: 'user',
+};
+
+type ForeignIds = Record<ScopedObjectKind, number>;
+const PROBE_DAY = '2021-05-28';
+const PROBE_PAYEE = { bankName: '探针银行', accountNumber: '62220000000001' };
+
+/**
+ * A schema-valid body for every write route with an object id in its body, naming foreign
+ * objects in every id field. The probe passes when the refusal names one of the route's id
+ * fields (the central check refused it, not validation or a later rule); which field is checked
+ * is proved for each one by "checks every declared id location…".
+ */
+const BODY_ID_PROBE: Record<string, (ids: ForeignIds) => object[]> = {
+  'POST /api/admin/users': (ids) => [
+    {
+      loginName: 'bodyid_probe',
+      displayName: '探针',
+      role: 'institution_operator',
+      regionCode: OWN.county,
+      organisationId: ids.organisation,
+      personId: ids.person,
+      initialPassword: STRONG_PASSWORD,
+    },
+  ],
+  'PATCH /api/admin/users/:userId': (ids) => [{ organisationId: ids.organisation }, { personId: ids.person }],
+  'POST /api/catalog/institutions': (ids) => [
+    {
+      institutionId: ids.organisation,
+      occupationCode: '4-10-01-05',
+      level: 'primary',
+      regionCode: OWN.county,
+      validFrom: '2021-01-01',
+    },
+  ],
+  'POST /api/classes': (ids) => [
+    {
+      institutionId: ids.organisation,
+      regionCode: OWN.county,
+      name: '探针班',
+      occupationCode: '4-10-01-05',
+      level: 'primary',
+      capacity: 10,
+      teachingPlan: {},
+      teachers: [{ name: '探针' }],
+      assessmentPlan: {},
+      sessions: [
+        {
+          startsAt: '2021-06-01T08:00:00+08:00',
+          endsAt: '2021-06-01T12:00:00+08:00',
+          mode: 'offline',
+          topic: '探针',
+        },
+      ],
+    },
+  ],
+  'POST /api/classes/:id/enrolments': (ids) => [{ personId: ids.person }],
+  'POST /api/classes/:id/attendance': (ids) => [
+    {
+      records: [
+        {
+          sessionId: 1,
+          personId: ids.person,
+          event: 'sign_in',
+          at: '2021-05-10T08:30:00+08:00',
+          method: 'face',
+        },
+      ],
+    },
+  ],
+  'POST /api/classes/:id/results': (ids) => [
+    { personId: ids.person, score: 90, isPassed: true, examDate: '2021-05-13' },
+  ],
+  'POST /api/certificates': (ids) => {
+    const base = {
+      certificateType: 'skill_level',
+      certificateNumber: 'BODYID-1',
+      issuer: '探针',
+      issuedOn: '2021-05-13',
+    };
+    return [
+      { ...base, personId: ids.person },
+      { ...base, name: '探针', idNumber: idNumberOf(OWN.county, '19900101', '955'), classId: ids.class },
+      {
+        ...base,
+        name: '探针',
+        idNumber: idNumberOf(OWN.county, '19900101', '955'),
+        issuerOrganisationId: ids.organisation,
+      },
+    ];
+  },
+  'POST /api/ledger/transfers': (ids) => [
+    {
+      idempotencyId: 'bodyid-transfer',
+      debitAccountId: ids.ledgerAccount,
+      creditAccountId: ids.ledgerAccount,
+      amountFen: 1,
+      code: 'interest',
+      valueDate: PROBE_DAY,
+    },
+  ],
+  'POST /api/ledger/payment-batches': (ids) => [
+    {
+      idempotencyId: 'bodyid-batch',
+      valueDate: PROBE_DAY,
+      items: [
+        {
+          claimId: ids.claim,
+          payee: { type: 'person', id: 1, name: '探针', bankAccount: '62220000000001' },
+          amountFen: 1,
+          subAccount: 'training',
+          regionCode: OWN.county,
+        },
+      ],
+    },
+  ],
+  'POST /api/ledger/recovery-orders': (ids) => [
+    {
+      idempotencyId: 'bodyid-recovery',
+      claimId: ids.claim,
+      regionCode: OWN.county,
+      subAccount: 'training',
+      amountFen: 1,
+      reason: '探针',
+      valueDate: PROBE_DAY,
+    },
+  ],
+  'POST /api/ledger/recovery-orders/:id/receipts': (ids) => [
+    {
+      idempotencyId: 'bodyid-receipt',
+      amountFen: 1,
+      valueDate: PROBE_DAY,
+      statementLineId: ids.statementLine,
+    },
+  ],
+  'POST /api/claims': (ids) => [
+    {
+      applicationDate: PROBE_DAY,
+      payeeAccount: PROBE_PAYEE,
+      claim: { source: 'class', classId: ids.class, subsidyKind: 'training' },
+    },
+    {
+      applicationDate: PROBE_DAY,
+      payeeAccount: PROBE_PAYEE,
+      claim: { source: 'certificates', certificateIds: [ids.certificate] },
+    },
+    {
+      applicationDate: PROBE_DAY,
+      payeeAccount: PROBE_PAYEE,
+      claim: { source: 'employment', employmentIds: [ids.employmentRecord] },
+    },
+    {
+      applicationDate: PROBE_DAY,
+      payeeAccount: PROBE_PAYEE,
+      mode: 'full',
+      advanceClaimId: ids.claim,
+      claim: { source: 'employment', employmentIds: [ids.employmentRecord] },
+    },
+  ],
+  'POST /api/claims/payments': (ids) => [
+    { claimIds: [ids.claim], valueDate: PROBE_DAY, idempotencyId: 'bodyid-payment' },
+  ],
+  'POST /api/employment-records': (ids) => [
+    {
+      enterpriseId: ids.organisation,
+      idNumber: idNumberOf(OWN.county, '19900101', '955'),
+      name: '探针',
+      contractMonths: 12,
+      start: '2021-03-01',
+    },
+    { enterpriseId: ids.organisation, personId: ids.person, contractMonths: 12, start: '2021-03-01' },
+  ],
+  'POST /api/supervision/cases': (ids) => [
+    { alertIds: [ids.alert], title: '探针' },
+    { alertIds: [ids.alert], title: '探针', agencyId: ids.organisation },
+  ],
+  'POST /api/supervision/sanctions': (ids) => [
+    { organisationId: ids.organisation, action: 'suspended', effectiveDate: PROBE_DAY, reason: '探针' },
+  ],
+  'POST /api/supervision/inspections': (ids) => [
+    { institutionId: ids.organisation, inspectedOn: PROBE_DAY, result: 'passed', findings: '探针' },
+  ],
+  'POST /api/supervision/high-skill-bases': (ids) => [
+    { organisationId: ids.organisation, baseLevel: 'municipal', designatedOn: PROBE_DAY },
+  ],
+  'POST /api/supervision/agency-contracts': (ids) => [
+    {
+      agencyId: ids.organisation,
+      contractNumber: 'BODYID-1',
+      regionCodes: [OWN.county],
+      startsOn: '2021-01-01',
+      endsOn: '2021-12-31',
+    },
+  ],
+  'POST /api/supervision/agency-evaluations': (ids) => [
+    {
+      agencyId: ids.organisation,
+      periodStart: '2021-01-01',
+      periodEnd: '2021-03-31',
+      officerScore: 80,
+      comments: '探针',
+    },
+  ],
+};
+
+/** The locations of a route that name an object the central check resolves (not `unscoped`). */
+const scopedLocations = (route: RouteTableEntry) =>
+  Object.entries(route.scopedIds)
+    .filter(([, declaration]) => typeof declaration === 'string')
+    .map(([location, declaration]) => ({ location, kind: declaration as ScopedObjectKind }));
 
 /** Roles scoped to their own organisation or person: every seeded object is foreign to them. */
 const SELF_SCOPED_ROLES = new Set<Role>([
@@ -608,6 +835,159 @@ describe('authorization matrix (every route × every role × own/other scope)', 
     );
     expect(problems).toEqual([]);
     expect(probed.routes).toBe(Object.keys(PROBE_OBJECT).length);
+  });
+
+  /** The ids of one place's objects by kind (certificates and statement lines looked up in the database). */
+  async function foreignIds(place: SeededObject['place']): Promise<ForeignIds | undefined> {
+    const of = (kind: ObjectKind, at: SeededObject['place']) =>
+      seeded.find((object) => object.kind === kind && object.place === at)?.params.id ??
+      seeded.find((object) => object.kind === kind && object.place === 'other-province')?.params.id;
+    const region = PLACES.find((candidate) => candidate.key === place)!.countyCode;
+    const certificate = await sql<{ id: number }>`
+      select c.id::int as id from certificate c join training_class k on k.id = c.class_id
+      where k.region_code = ${region} and k.institution_id <> ${callerFor('institution_operator', 'own').organisationId}
+      order by c.id limit 1`.execute(t.database.db);
+    const line = await sql<{ id: number }>`
+      select l.id::int as id from bank_statement_line l join bank_statement b on b.id = l.statement_id
+      where b.region_code like ${`${region.slice(0, 2)}%`} order by l.id limit 1`.execute(t.database.db);
+    const ids: Partial<ForeignIds> = {
+      certificate: certificate.rows[0]?.id,
+      statementLine: line.rows[0]?.id,
+    };
+    for (const kind of SCOPED_OBJECT_KINDS) {
+      const seededKind = BODY_ID_OBJECT[kind];
+      if (seededKind) ids[kind] = of(seededKind, place);
+    }
+    if (ids.user === undefined) ids.user = callerFor('auditor', 'other').userId;
+    return SCOPED_OBJECT_KINDS.every((kind) => typeof ids[kind] === 'number')
+      ? (ids as ForeignIds)
+      : undefined;
+  }
+
+  it('checks every declared id location of every route, nested ones too (central object scope)', async () => {
+    const problems: string[] = [];
+    const principal = {
+      userId: 1,
+      loginName: 'x',
+      role: 'county_officer' as const,
+      regionCode: OWN.county,
+      provinceCode: OWN.province,
+      organisationId: null,
+      personId: null,
+    };
+    for (const route of routes) {
+      for (const { location, kind } of scopedLocations(route)) {
+        // A request naming id 7 at this location only; the visibility port hides exactly that id.
+        const parts = { body: {} as Record<string, unknown>, query: {} as Record<string, unknown> };
+        let node: Record<string, unknown> = location.startsWith('body.') ? parts.body : parts.query;
+        const steps = location.split('.').slice(1);
+        steps.forEach((step, index) => {
+          const name = step.replace('[]', '');
+          const isLast = index === steps.length - 1;
+          if (step.endsWith('[]')) {
+            const child: Record<string, unknown> = {};
+            node[name] = isLast ? [7] : [child];
+            node = child;
+          } else if (isLast) node[name] = 7;
+          else {
+            const child: Record<string, unknown> = {};
+            node[name] = child;
+            node = child;
+          }
+        });
+        const refusal = await assertNamedIdsInScope(
+          principal,
+          route.scopedIds,
+          parts,
+          async (_p, asked, ids) => new Set(asked === kind ? ids.filter((id) => id !== 7) : ids),
+        ).then(
+          () => undefined,
+          (error: { statusCode?: number; details?: Array<{ field: string }> }) => error,
+        );
+        if (refusal?.statusCode !== 404 || refusal.details?.[0]?.field !== fieldOf(location))
+          problems.push(`${routeName(route)} ${location} not refused`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('refuses every caller naming an object of another province, county or organisation in a body or query id', {
+    timeout: 600_000,
+  }, async () => {
+    const problems: string[] = [];
+    let probes = 0;
+    const probedRoutes = new Set<string>();
+    for (const route of routes) {
+      const locations = scopedLocations(route);
+      const isBody = locations.some(({ location }) => location.startsWith('body.'));
+      if (locations.length === 0) continue;
+      const name = routeName(route);
+      const builder = BODY_ID_PROBE[name];
+      if (isBody && !builder) {
+        problems.push(`${name}: add a probe to BODY_ID_PROBE`);
+        continue;
+      }
+      const fields = locations.map(({ location }) => fieldOf(location));
+      const before = await snapshot(t.database);
+      const auditBefore = await lastAuditId(t.database);
+      for (const place of PLACES) {
+        const ids = await foreignIds(place.key);
+        if (!ids) {
+          problems.push(`${name}: no foreign objects of every kind for ${place.key}`);
+          continue;
+        }
+        const requests: ProbeRequest[] = isBody
+          ? builder!(ids).map((payload) => ({ payload }))
+          : locations.map(({ location, kind }) => ({ query: `?${fieldOf(location)}=${ids[kind]}` }));
+        for (const caller of callers) {
+          const isForeignPlace =
+            SELF_SCOPED_ROLES.has(caller.role) || !isWithinRegion(caller.regionCode, place.countyCode);
+          if (caller.scope !== 'own' || !mayCall(caller.role, route) || !isForeignPlace) continue;
+          for (const request of requests) {
+            const response = await inject(route, caller, fillUrl(route, 'own'), request);
+            probes += 1;
+            probedRoutes.add(name);
+            const what = `${name} (${place.key}) as ${caller.role} ${JSON.stringify(request).slice(0, 120)}`;
+            const field =
+              response.statusCode === 404 ? response.json().error?.details?.[0]?.field : undefined;
+            if (!fields.includes(field))
+              problems.push(`${what} → ${response.statusCode} ${response.body.slice(0, 200)}`);
+            const leaked = [place.marker].filter((marker) => response.body.includes(marker));
+            if (leaked.length > 0) problems.push(`${what} leaked ${leaked.join(', ')}`);
+          }
+        }
+      }
+      const after = await snapshot(t.database);
+      const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
+      if (changed.length > 0) problems.push(`${name} body-id probes changed ${changed.join(', ')}`);
+      const audit = await auditSince(t.database, auditBefore);
+      if (audit.length > 0) problems.push(`${name} body-id probes wrote audit ${audit.join(', ')}`);
+    }
+    for (const name of Object.keys(BODY_ID_PROBE))
+      if (!probedRoutes.has(name)) problems.push(`${name}: probe never ran (no route or no caller)`);
+    console.info(`body/query-id matrix: ${probedRoutes.size} routes, ${probes} probes`);
+    expect(problems).toEqual([]);
+  });
+
+  it('does not hand out the id of a person registered in another province when his ID number is registered again', async () => {
+    const person = seeded.find((object) => object.kind === 'person' && object.place === 'other-province')!;
+    // The first trainee of the other province (authz-fixtures.ts seedClasses).
+    const idNumber = idNumberOf(OTHER.county, '19880808', '100');
+    const register = (caller: Caller, regionCode: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/persons',
+        headers: bearer(caller.token),
+        payload: { name: '重复登记', idNumber, registeringRegionCode: regionCode },
+      });
+    const foreign = await register(callerFor('county_officer', 'own'), OWN.county);
+    expect(foreign.statusCode).toBe(409);
+    expect(foreign.json().error.details[0].personId).toBeUndefined();
+    expect(foreign.body).not.toContain(`${person.params.id}`);
+    // An officer who may already see the person is told which one it is.
+    const local = await register(callerFor('county_officer', 'other'), OTHER.county);
+    expect(local.statusCode).toBe(409);
+    expect(local.json().error.details[0].personId).toBe(person.params.id);
   });
 
   it('lets a worker see only its own person: /api/me/archive, and no other person’s archive', async () => {

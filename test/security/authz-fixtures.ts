@@ -364,7 +364,10 @@ async function completeClass(
       ],
     });
     person.personId = registered.id;
-    await s.call(actors.school, 'POST', `/api/classes/${filed.id}/enrolments`, { personId: person.personId });
+    await s.call(actors.school, 'POST', `/api/classes/${filed.id}/enrolments`, {
+      name: person.name,
+      idNumber: person.idNumber,
+    });
   }
   const detail = await s.call(actors.school, 'GET', `/api/classes/${filed.id}`);
   const sessions = detail.sessions as Array<{ id: number; startsAt: string; endsAt: string }>;
@@ -661,10 +664,13 @@ async function seedSupervision(s: Seeder, place: Place, actors: PlaceActors, sub
   await s.call(actors.city, 'POST', '/api/supervision/ratings/recompute', { year: 2021 });
 }
 
-async function seedEmployment(s: Seeder, place: Place, actors: PlaceActors, personId: number) {
+async function seedEmployment(s: Seeder, place: Place, actors: PlaceActors, trainee: Trainee) {
+  const personId = trainee.personId!;
+  // The enterprise names its employee the real-name way: ID number and name.
   const record = await s.call(actors.factory, 'POST', '/api/employment-records', {
     enterpriseId: actors.enterpriseId,
-    personId,
+    idNumber: trainee.idNumber,
+    name: trainee.name,
     contractMonths: 12,
     start: '2021-03-01',
   });
@@ -704,7 +710,7 @@ export async function seedForeignObjects(
     if (place.key === 'other-county') await fundCounty(s, place, actors);
     const classes = await seedClasses(s, place, actors);
     const claims = await seedClaims(s, place, actors, classes);
-    await seedEmployment(s, place, actors, classes.trainees[0]!.personId!);
+    await seedEmployment(s, place, actors, classes.trainees[0]!);
     if (!place.isFull) continue;
     await seedLedger(s, place, actors, claims.paidId!);
     await seedSupervision(s, place, actors, claims.submittedId);
