@@ -13,7 +13,7 @@ import {
   verifyAuditChain,
   verifyAuditCheckpoint,
 } from './audit.service.ts';
-import { createUser, revokeUserSessions } from './auth.service.ts';
+import { createUser, newEnrolmentCode, revokeUserSessions, totpResetValues } from './auth.service.ts';
 import { isPublishedPassword } from './password.ts';
 import { isRole, ROLES } from './roles.ts';
 import { provinceOf } from './scope.ts';
@@ -129,18 +129,20 @@ export function registerAuthCommands(program: Command, loadConfig: () => Config)
     name: string,
     description: string,
     action: string,
-    change: Record<string, unknown>,
+    change: () => Record<string, unknown>,
+    notice?: () => string,
   ) =>
     user
       .command(name)
       .description(description)
       .argument('<loginName>')
       .action(async (loginName: string) => {
+        const values = change();
         await withMigratedDatabase(loadConfig(), ({ db }) =>
           db.transaction().execute(async (trx) => {
             const row = await trx
               .updateTable('app_user')
-              .set({ ...change, updated_at: new Date() })
+              .set({ ...values, updated_at: new Date() })
               .where('login_name', '=', loginName)
               .returning(['id', 'region_code'])
               .executeTakeFirst();
@@ -151,30 +153,34 @@ export function registerAuthCommands(program: Command, loadConfig: () => Config)
               objectType: 'user',
               objectId: row.id,
               provinceCode: provinceOf(row.region_code),
-              after: { revokedSessions },
+              after: {
+                revokedSessions,
+                ...('totp_enrolment_code_hash' in values && { enrolmentCodeIssued: true }),
+              },
             });
           }),
         );
         write(`${name}: ${loginName} done`);
+        if (notice) write(notice());
       });
-  accountAction('disable', 'disable an account and revoke its sessions', 'user.disable', {
+  accountAction('disable', 'disable an account and revoke its sessions', 'user.disable', () => ({
     status: 'disabled',
-  });
-  accountAction('enable', 'enable an account', 'user.enable', { status: 'active' });
-  accountAction('unlock', 'clear a lockout', 'security.unlock', {
+  }));
+  accountAction('enable', 'enable an account', 'user.enable', () => ({ status: 'active' }));
+  accountAction('unlock', 'clear a lockout', 'security.unlock', () => ({
     locked_until: null,
     failed_login_count: 0,
-  });
+  }));
+  let enrolmentCode = '';
   accountAction(
     'reset-totp',
-    'remove the TOTP second factor (re-enrol at next login)',
+    'remove the TOTP second factor; prints the one-time enrolment code to hand over out of band',
     'security.reset_totp',
-    {
-      totp_secret: null,
-      totp_pending_secret: null,
-      totp_enrolled_at: null,
-      totp_last_used_step: null,
+    () => {
+      enrolmentCode = newEnrolmentCode();
+      return totpResetValues(enrolmentCode, new Date());
     },
+    () => `one-time enrolment code (hand it over in person; valid 72 hours): ${enrolmentCode}`,
   );
 
   program

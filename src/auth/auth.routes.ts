@@ -136,20 +136,32 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       ),
   );
 
-  app.post(
+  app.post<{ Body: { enrolmentCode?: string } | undefined }>(
     '/api/auth/totp/enrol',
     {
       config: { access: 'authenticated' },
       schema: {
         tags: ['auth'],
-        summary: '开始绑定动态口令（TOTP），返回密钥与 otpauth 地址',
+        summary:
+          '开始绑定动态口令（TOTP），返回密钥与 otpauth 地址；重置后须提交安全管理员线下交付的一次性绑定码',
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { enrolmentCode: { type: 'string', minLength: 1, maxLength: 64 } },
+        },
         response: {
           200: { type: 'object', properties: { secret: { type: 'string' }, uri: { type: 'string' } } },
         },
       },
     },
     async (request) =>
-      startTotpEnrolment(app.deps.database.db, request.auditContext, request.principal!, settings),
+      startTotpEnrolment(
+        app.deps.database.db,
+        request.auditContext,
+        request.principal!,
+        settings,
+        request.body?.enrolmentCode,
+      ),
   );
 
   app.post<{ Body: { code: string } }>(

@@ -11,8 +11,20 @@ import { isRole, ROLES_REQUIRING_TOTP, type Role } from './roles.ts';
 import { type Principal, provinceOf } from './scope.ts';
 import { generateTotpSecret, matchingTotpStep, totpUri } from './totp.ts';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_MINUTES = 30;
+/**
+ * Progressive delays instead of a lock-out (等保 2.0 身份鉴别 b: 登录失败处理). A stranger who
+ * knows a login name can slow its owner down for at most a few minutes, never lock him out:
+ * - per login name (known or unknown, the same rule): 3 free failures, then 1, 2, 4, … seconds
+ *   before the next attempt is even checked, at most 5 minutes;
+ * - per source address (password spraying over many names): 10 free failures, then the same
+ *   doubling, at most 15 minutes.
+ * A counter that has been quiet for 15 minutes starts again; a successful login clears its name.
+ */
+export const LOGIN_THROTTLE = {
+  account: { freeFailures: 3, maxDelaySeconds: 300 },
+  address: { freeFailures: 10, maxDelaySeconds: 900 },
+  quietMinutes: 15,
+} as const;
 /** A restricted session (password change, TOTP enrolment) lives at most this long. */
 export const RESTRICTED_SESSION_MINUTES = 15;
 /** Column context of the encrypted TOTP secrets (bound as AES-GCM associated data). */
@@ -146,7 +158,85 @@ async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(await dummyHash, password);
 }
 
-/** Counts a failed credential check; the fifth in a row locks the account for 30 minutes. */
+type ThrottleKind = 'account' | 'address';
+
+function throttleKeys(loginName: string, ip: string | null): Array<{ key: string; kind: ThrottleKind }> {
+  return [
+    { key: `account:${loginName.trim().toLowerCase()}`, kind: 'account' },
+    { key: `address:${ip ?? 'unknown'}`, kind: 'address' },
+  ];
+}
+
+function delaySeconds(kind: ThrottleKind, failures: number): number {
+  const rule = LOGIN_THROTTLE[kind];
+  if (failures <= rule.freeFailures) return 0;
+  return Math.min(2 ** (failures - rule.freeFailures - 1), rule.maxDelaySeconds);
+}
+
+/**
+ * Refuses (429, the same answer whether the name exists or not) an attempt that comes before the
+ * delay of its login name or source address has passed; the password is not even checked.
+ */
+async function assertNotThrottled(db: Db, loginName: string, ip: string | null, now: Date): Promise<void> {
+  const keys = throttleKeys(loginName, ip).map((entry) => entry.key);
+  const rows = await db
+    .selectFrom('login_throttle')
+    .select(['throttle_key', 'next_attempt_at'])
+    .where('throttle_key', 'in', keys)
+    .where('next_attempt_at', '>', now)
+    .execute();
+  if (rows.length === 0) return;
+  const waitMs = Math.max(...rows.map((row) => row.next_attempt_at.getTime() - now.getTime()));
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  throw new AppError('RATE_LIMITED', `登录尝试过于频繁，请 ${seconds} 秒后再试`, [
+    {
+      field: 'loginName',
+      message: 'too many failed attempts; wait before trying again',
+      retryAfterSeconds: seconds,
+    },
+  ]);
+}
+
+/** Counts one failure against the login name and the source address (known names or not). */
+async function recordThrottleFailure(db: Db, loginName: string, ip: string | null, now: Date): Promise<void> {
+  const quietSince = new Date(now.getTime() - LOGIN_THROTTLE.quietMinutes * 60_000);
+  for (const { key, kind } of throttleKeys(loginName, ip)) {
+    const row = await db
+      .insertInto('login_throttle')
+      .values({ throttle_key: key, failures: 1, last_failure_at: now, next_attempt_at: now })
+      .onConflict((conflict) =>
+        conflict.column('throttle_key').doUpdateSet((eb) => ({
+          failures: eb
+            .case()
+            .when('login_throttle.last_failure_at', '<', quietSince)
+            .then(1)
+            .else(eb('login_throttle.failures', '+', 1))
+            .end(),
+          last_failure_at: now,
+        })),
+      )
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    const delay = delaySeconds(kind, row.failures);
+    if (delay > 0) {
+      await db
+        .updateTable('login_throttle')
+        .set({ next_attempt_at: new Date(now.getTime() + delay * 1000) })
+        .where('throttle_key', '=', key)
+        .execute();
+    }
+  }
+}
+
+/** Clears the delay of a login name (a successful login, or the security administrator's unlock). */
+export async function clearLoginThrottle(executor: Executor, loginName: string): Promise<void> {
+  await executor
+    .deleteFrom('login_throttle')
+    .where('throttle_key', '=', `account:${loginName.trim().toLowerCase()}`)
+    .execute();
+}
+
+/** Counts a failed credential check of a known user: audited, and delays its name and address. */
 async function recordCredentialFailure(
   db: Db,
   context: AuditContext,
@@ -154,12 +244,10 @@ async function recordCredentialFailure(
   details: { action: string; reason: string; now: Date },
 ): Promise<void> {
   const failures = user.failed_login_count + 1;
-  const lockedUntil =
-    failures >= MAX_FAILED_LOGINS ? new Date(details.now.getTime() + LOCK_MINUTES * 60_000) : null;
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('app_user')
-      .set({ failed_login_count: lockedUntil ? 0 : failures, locked_until: lockedUntil })
+      .set({ failed_login_count: failures })
       .where('id', '=', user.id)
       .execute();
     await recordAudit(trx, context, {
@@ -168,17 +256,10 @@ async function recordCredentialFailure(
       objectId: user.id,
       provinceCode: provinceOf(user.region_code),
       outcome: 'denied',
-      after: { failures, locked: lockedUntil !== null, reason: details.reason },
+      after: { failures, reason: details.reason },
     });
   });
-}
-
-function assertNotLocked(user: UserRow, now: Date): void {
-  if (user.locked_until && user.locked_until > now) {
-    throw new AppError('FORBIDDEN', `账号已锁定，请于 ${user.locked_until.toISOString()} 后重试`, [
-      { field: 'loginName', message: 'account locked after repeated failures' },
-    ]);
-  }
+  await recordThrottleFailure(db, user.login_name, context.ip, details.now);
 }
 
 /** The restriction a new session of this user carries, if any. */
@@ -248,8 +329,9 @@ async function consumeTotpCode(
 }
 
 /**
- * Checks the password (and the TOTP code when the user has enrolled one), counts failures (five
- * in a row lock the account for 30 minutes) and issues a fresh session token. The published
+ * Checks the password (and the TOTP code when the user has enrolled one), delays repeated
+ * failures per login name and source address (LOGIN_THROTTLE; never a lock-out) and issues a
+ * fresh session token. The published
  * demo password is refused outside demo mode.
  */
 export async function login(
@@ -258,13 +340,14 @@ export async function login(
   input: { loginName: string; password: string; totpCode?: string | undefined },
   settings: AuthSettings,
 ): Promise<LoginResult> {
+  const now = nowOf(settings.session);
+  await assertNotThrottled(db, input.loginName, context.ip, now);
   const user = await findUser(db, { loginName: input.loginName });
   if (!user) {
     await burnPasswordCheck(input.password);
+    await recordThrottleFailure(db, input.loginName, context.ip, now);
     throw invalidCredentials();
   }
-  const now = nowOf(settings.session);
-  assertNotLocked(user, now);
   const isUsablePassword = settings.isDemoMode || !isPublishedPassword(input.password);
   if (!(await verifyPassword(user.password_hash, input.password)) || !isUsablePassword) {
     await recordCredentialFailure(db, context, user, { action: 'auth.login', reason: 'password', now });
@@ -293,6 +376,7 @@ export async function login(
       .set({ failed_login_count: 0, locked_until: null })
       .where('id', '=', user.id)
       .execute();
+    await clearLoginThrottle(trx, user.login_name);
     const result = await issueSession(trx, user, sessionRestrictionFor(user, settings), settings);
     await recordAudit(
       trx,
@@ -428,7 +512,7 @@ export async function changePassword(
 ): Promise<LoginResult> {
   const user = await loadActiveUser(db, principal);
   const now = nowOf(settings.session);
-  assertNotLocked(user, now);
+  await assertNotThrottled(db, user.login_name, context.ip, now);
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
     await recordCredentialFailure(db, context, user, {
       action: 'auth.password_change',
@@ -480,12 +564,70 @@ export interface TotpEnrolment {
   uri: string;
 }
 
+/** A reset's one-time enrolment code stays usable this long. */
+export const ENROLMENT_CODE_HOURS = 72;
+
+/** A one-time enrolment code: 16 characters of an unambiguous alphabet, 80 bits. */
+export function newEnrolmentCode(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(16);
+  const characters = [...bytes].map((byte) => alphabet[byte % alphabet.length]).join('');
+  return `${characters.slice(0, 4)}-${characters.slice(4, 8)}-${characters.slice(8, 12)}-${characters.slice(12)}`;
+}
+
+const enrolmentCodeHash = (code: string) =>
+  sha256Hex(
+    code
+      .trim()
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, ''),
+  );
+
+/** The columns a second-factor reset writes: no secret, and a fresh one-time enrolment code. */
+export function totpResetValues(code: string, now: Date) {
+  return {
+    totp_secret: null,
+    totp_pending_secret: null,
+    totp_enrolled_at: null,
+    totp_last_used_step: null,
+    totp_enrolment_code_hash: enrolmentCodeHash(code),
+    totp_enrolment_code_expires_at: new Date(now.getTime() + ENROLMENT_CODE_HOURS * 3_600_000),
+  };
+}
+
+/**
+ * After a reset, enrolment needs the one-time code the security administrator handed over out of
+ * band: the password alone (which whoever stripped the factor may know) enrols nothing.
+ */
+async function assertEnrolmentCode(
+  db: Db,
+  context: AuditContext,
+  user: UserRow,
+  code: string | undefined,
+  now: Date,
+): Promise<void> {
+  if (!user.totp_enrolment_code_hash) return;
+  const isExpired = !user.totp_enrolment_code_expires_at || user.totp_enrolment_code_expires_at <= now;
+  if (code && !isExpired && enrolmentCodeHash(code) === user.totp_enrolment_code_hash) return;
+  await recordCredentialFailure(db, context, user, {
+    action: 'auth.totp_enrol_start',
+    reason: isExpired ? 'enrolment_code_expired' : 'enrolment_code',
+    now,
+  });
+  throw new AppError(
+    'UNAUTHENTICATED',
+    isExpired ? '绑定码已过期，请联系安全管理员重新重置' : '请输入安全管理员线下交付的一次性绑定码',
+    [{ field: 'enrolmentCode', message: isExpired ? 'expired' : 'missing or wrong' }],
+  );
+}
+
 /** Starts TOTP enrolment: stores a new secret (encrypted) as pending until a code confirms it. */
 export async function startTotpEnrolment(
   db: Db,
   context: AuditContext,
   principal: Principal,
   settings: AuthSettings,
+  enrolmentCode?: string,
 ): Promise<TotpEnrolment> {
   const user = await loadActiveUser(db, principal);
   if (user.totp_secret) {
@@ -493,6 +635,7 @@ export async function startTotpEnrolment(
       { field: 'totp', message: 'already enrolled; a security administrator must reset it first' },
     ]);
   }
+  await assertEnrolmentCode(db, context, user, enrolmentCode, nowOf(settings.session));
   const secret = generateTotpSecret();
   await db.transaction().execute(async (trx) => {
     await trx
@@ -539,6 +682,8 @@ export async function confirmTotpEnrolment(
         totp_pending_secret: null,
         totp_enrolled_at: now,
         totp_last_used_step: step,
+        totp_enrolment_code_hash: null,
+        totp_enrolment_code_expires_at: null,
         updated_at: now,
       })
       .where('id', '=', user.id)

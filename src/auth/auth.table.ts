@@ -19,6 +19,9 @@ export interface AppUserTable {
   totp_enrolled_at: Generated<Date | null>;
   /** The last TOTP time-step accepted: a code of that step or earlier is refused (no replay). */
   totp_last_used_step: Generated<number | null>;
+  /** SHA-256 of the one-time enrolment code a second-factor reset issued; null when none is due. */
+  totp_enrolment_code_hash: Generated<string | null>;
+  totp_enrolment_code_expires_at: Generated<Date | null>;
   password_changed_at: Generated<Date | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -57,7 +60,16 @@ export interface AuditLogTable {
   hash_key_id: Generated<string | null>;
 }
 
+/** Progressive login delays, keyed `account:<login name>` or `address:<ip>`. */
+export interface LoginThrottleTable {
+  throttle_key: string;
+  failures: number;
+  last_failure_at: Date;
+  next_attempt_at: Date;
+}
+
 export interface AuthTables {
+  login_throttle: LoginThrottleTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   audit_log: AuditLogTable;

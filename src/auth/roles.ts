@@ -146,12 +146,20 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   audit_admin: ['audit.read'],
 };
 
-/** Roles that must use a TOTP second factor. */
+/**
+ * Roles that must use a TOTP second factor outside demo mode: every privileged role — the HRSS
+ * and finance officers, the auditor and the three administrators (等保 2.0 身份鉴别 d: two or
+ * more authentication techniques, one of them cryptographic, for privileged users).
+ */
 export const ROLES_REQUIRING_TOTP: readonly Role[] = [
   'province_officer',
   'city_officer',
   'county_officer',
   'finance_officer',
+  'auditor',
+  'system_admin',
+  'security_admin',
+  'audit_admin',
 ];
 
 /** Roles whose scope is an organisation rather than a region. */

@@ -163,7 +163,26 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
       `/api/security/users/:userId/${path}`,
       {
         config: { access: 'security.admin' },
-        schema: { tags: ['security'], summary, params: userIdParams, response: { 200: userSchema } },
+        schema: {
+          tags: ['security'],
+          summary,
+          params: userIdParams,
+          response: {
+            200:
+              action === 'reset_totp'
+                ? {
+                    ...userSchema,
+                    properties: {
+                      ...userSchema.properties,
+                      enrolmentCode: {
+                        type: 'string',
+                        description: '一次性绑定码：仅显示一次，由安全管理员线下交付本人，72 小时内有效',
+                      },
+                    },
+                  }
+                : userSchema,
+          },
+        },
       },
       async (request) =>
         db

@@ -1,7 +1,13 @@
 import type { Executor } from '../db/database.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { type AuditContext, recordAudit } from './audit.service.ts';
-import { createUser, revokeUserSessions } from './auth.service.ts';
+import {
+  clearLoginThrottle,
+  createUser,
+  newEnrolmentCode,
+  revokeUserSessions,
+  totpResetValues,
+} from './auth.service.ts';
 import { isPublishedPassword, passwordProblems } from './password.ts';
 import { ORGANISATION_ROLES, type Role } from './roles.ts';
 import { assertRegionScope, type Principal, provinceOf, regionLikePattern } from './scope.ts';
@@ -262,16 +268,21 @@ function pick(row: Record<string, unknown>, keys: string[]): Record<string, unkn
 
 export type SecurityAction = 'unlock' | 'reset_totp' | 'revoke_sessions';
 
-/** The security administrator's account actions: unlock, reset the second factor, revoke sessions. */
+/**
+ * The security administrator's account actions: unlock, reset the second factor, revoke sessions.
+ * A reset answers a one-time enrolment code (`enrolmentCode`, shown once, only its hash is kept)
+ * that the administrator hands over out of band; without it the user cannot enrol a new factor.
+ */
 export async function applySecurityAction(
   executor: Executor,
   context: AuditContext,
   principal: Principal,
   userId: number,
   action: SecurityAction,
-): Promise<UserSummary> {
+): Promise<UserSummary & { enrolmentCode?: string }> {
   const before = await loadManageableUser(executor, principal, userId);
   let revokedSessions = 0;
+  let enrolmentCode: string | undefined;
   switch (action) {
     case 'unlock':
       await executor
@@ -279,16 +290,13 @@ export async function applySecurityAction(
         .set({ locked_until: null, failed_login_count: 0 })
         .where('id', '=', userId)
         .execute();
+      await clearLoginThrottle(executor, before.login_name);
       break;
     case 'reset_totp':
+      enrolmentCode = newEnrolmentCode();
       await executor
         .updateTable('app_user')
-        .set({
-          totp_secret: null,
-          totp_pending_secret: null,
-          totp_enrolled_at: null,
-          totp_last_used_step: null,
-        })
+        .set(totpResetValues(enrolmentCode, new Date()))
         .where('id', '=', userId)
         .execute();
       revokedSessions = await revokeUserSessions(executor, userId);
@@ -307,12 +315,12 @@ export async function applySecurityAction(
     objectId: userId,
     provinceCode: provinceOf(before.region_code),
     before: { isLocked: toSummary(before).isLocked, hasTotp: before.totp_secret !== null },
-    after: { revokedSessions },
+    after: { revokedSessions, ...(enrolmentCode !== undefined && { enrolmentCodeIssued: true }) },
   });
   const after = await executor
     .selectFrom('app_user')
     .select([...SUMMARY_COLUMNS])
     .where('id', '=', userId)
     .executeTakeFirstOrThrow();
-  return toSummary(after);
+  return { ...toSummary(after), ...(enrolmentCode !== undefined && { enrolmentCode }) };
 }

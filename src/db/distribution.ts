@@ -14,6 +14,7 @@ export const REFERENCE_TABLES: readonly string[] = [
   'app_user',
   'user_session',
   'occupation',
+  'login_throttle',
 ];
 
 export interface DistributionProblem {

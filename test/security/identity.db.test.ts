@@ -16,28 +16,74 @@ describe('identity in production mode (lockout, timeouts, sessions, TOTP, first-
       { loginName: 'disable_me', role: 'institution_operator', regionCode: '430421', organisationId: 7 },
       { loginName: 'admin_sys', role: 'system_admin', regionCode: '430400' },
     ]);
+    // Auditors and administrators are privileged: outside demo mode they use a second factor.
+    for (const loginName of ['lock_me', 'idle_me', 'reuse_me', 'seeded_new', 'admin_sys'])
+      await t.enrolTotp(loginName);
   });
   afterAll(async () => t.close());
 
-  it('locks an account for 30 minutes after 5 failed logins, even for the right password', async () => {
-    for (let attempt = 1; attempt <= 5; attempt += 1) {
-      const response = await t.login('lock_me', 'Wrong#Password1');
-      expect(response.statusCode).toBe(401);
-    }
-    const locked = await t.login('lock_me');
-    expect(locked.statusCode).toBe(403);
-    expect(locked.json().error.message).toContain('锁定');
-    t.clock.advanceMinutes(29);
-    expect((await t.login('lock_me')).statusCode).toBe(403);
-    t.clock.advanceMinutes(2);
-    expect((await t.login('lock_me')).statusCode).toBe(200);
+  it('delays repeated failures per name instead of locking: the same answers for an unknown name, and the owner gets in after the delay', async () => {
+    await seedUsers(t.database, [
+      { loginName: 'slow_me', role: 'institution_operator', regionCode: '430421', organisationId: 7 },
+    ]);
+    const attempt = (loginName: string, password: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: `10.1.1.${loginName.length}`,
+        payload: { loginName, password },
+      });
+    const answers = async (loginName: string) => {
+      const seen: string[] = [];
+      for (let index = 0; index < 5; index += 1) {
+        const response = await attempt(loginName, 'Wrong#Password1');
+        seen.push(`${response.statusCode} ${response.json().error.code} ${response.json().error.message}`);
+      }
+      return seen;
+    };
+    const known = await answers('slow_me');
+    const unknown = await answers('slow_no');
+    expect(known).toEqual(unknown);
+    // Three free failures, a fourth answered 401 and then a delay: 429, the password unchecked.
+    expect(known.slice(0, 4).every((answer) => answer.startsWith('401 UNAUTHENTICATED'))).toBe(true);
+    expect(known[4]).toMatch(/^429 RATE_LIMITED/);
+    const during = await attempt('slow_me', STRONG_PASSWORD);
+    expect(during.statusCode).toBe(429);
+    // No lock-out: once the short delay has passed, the right password works.
+    t.clock.advanceSeconds(5);
+    const after = await attempt('slow_me', STRONG_PASSWORD);
+    expect(after.statusCode, after.body).toBe(200);
     const audit = await t.database.db
       .selectFrom('audit_log')
-      .select(['outcome', 'after_state'])
+      .select('outcome')
       .where('action', '=', 'auth.login')
       .where('outcome', '=', 'denied')
       .execute();
-    expect(audit.length).toBeGreaterThanOrEqual(5);
+    expect(audit.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('throttles one address trying many names (password spraying)', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 30; index += 1) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '10.2.2.2',
+        payload: { loginName: `spray_${index}`, password: 'Wrong#Password1' },
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(10);
+    // Another address is not slowed down by it.
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: '10.3.3.3',
+      payload: { loginName: 'spray_0', password: 'Wrong#Password1' },
+    });
+    expect(other.statusCode).toBe(401);
+    t.clock.advanceMinutes(16);
   });
 
   it('refuses a session idle for 30 minutes and one past its absolute lifetime', async () => {
@@ -175,6 +221,108 @@ describe('identity in production mode (lockout, timeouts, sessions, TOTP, first-
       .set({ failed_login_count: 0 })
       .where('login_name', '=', 'officer_new')
       .execute();
+  });
+
+  it('requires a second factor of every privileged role outside demo mode, administrators and auditors too', async () => {
+    const roles = [
+      'province_officer',
+      'finance_officer',
+      'auditor',
+      'system_admin',
+      'security_admin',
+      'audit_admin',
+    ] as const;
+    await seedUsers(
+      t.database,
+      roles.map((role) => ({ loginName: `tf_${role}`, role, regionCode: '430400' })),
+    );
+    for (const role of roles) {
+      const login = await t.login(`tf_${role}`);
+      expect(login.statusCode, role).toBe(200);
+      expect(login.json().totpEnrolmentRequired, role).toBe(true);
+      const restricted = bearer(login.json().token);
+      for (const url of ['/api/audit/entries', '/api/admin/users', '/api/security/users', '/api/claims']) {
+        const response = await t.app.inject({ url, headers: restricted });
+        expect(response.statusCode, `${role} ${url}`).toBe(403);
+      }
+    }
+    // An operator of an organisation is not privileged: no second factor is asked.
+    const operator = await t.login('disable_me');
+    expect(operator.json().totpEnrolmentRequired).toBe(false);
+  });
+
+  it('a second-factor reset yields a one-time enrolment code: the password alone enrols nothing; audited', async () => {
+    await seedUsers(t.database, [
+      { loginName: 'reset_officer', role: 'county_officer', regionCode: '430421' },
+      { loginName: 'sec_admin', role: 'security_admin', regionCode: '430400' },
+    ]);
+    await t.enrolTotp('reset_officer');
+    await t.enrolTotp('sec_admin');
+    const admin = bearer((await t.login('sec_admin')).json().token);
+    const officer = await t.database.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('login_name', '=', 'reset_officer')
+      .executeTakeFirstOrThrow();
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: `/api/security/users/${officer.id}/totp-reset`,
+      headers: admin,
+    });
+    expect(reset.statusCode, reset.body).toBe(200);
+    expect(reset.json().hasTotp).toBe(false);
+    const code = reset.json().enrolmentCode as string;
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+
+    // The password now opens only an enrolment session, and enrolment needs the code.
+    const login = await t.login('reset_officer', STRONG_PASSWORD, '000000');
+    expect(login.statusCode, login.body).toBe(200);
+    expect(login.json().totpEnrolmentRequired).toBe(true);
+    const restricted = bearer(login.json().token);
+    const enrol = (payload?: object) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/totp/enrol',
+        headers: restricted,
+        ...(payload && { payload }),
+      });
+    const withoutCode = await enrol();
+    expect(withoutCode.statusCode).toBe(401);
+    expect(withoutCode.json().error.details[0].field).toBe('enrolmentCode');
+    expect((await enrol({ enrolmentCode: 'AAAA-BBBB-CCCC-DDDD' })).statusCode).toBe(401);
+    const started = await enrol({ enrolmentCode: code.toLowerCase() });
+    expect(started.statusCode, started.body).toBe(200);
+    const confirmed = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/totp/confirm',
+      headers: restricted,
+      payload: { code: totpCodeAt(started.json().secret, t.clock.now().getTime()) },
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const stored = await t.database.db
+      .selectFrom('app_user')
+      .select(['totp_enrolment_code_hash', 'totp_secret'])
+      .where('id', '=', officer.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.totp_enrolment_code_hash).toBeNull();
+    expect(stored.totp_secret).not.toBeNull();
+
+    const audit = await t.database.db
+      .selectFrom('audit_log')
+      .select(['actor_user_id', 'after_state'])
+      .where('action', '=', 'security.reset_totp')
+      .where('object_id', '=', String(officer.id))
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.after_state).toMatchObject({ enrolmentCodeIssued: true });
+    expect(JSON.stringify(audit[0]!.after_state)).not.toContain(code.slice(0, 4));
+    const refusedEnrolments = await t.database.db
+      .selectFrom('audit_log')
+      .select('outcome')
+      .where('action', '=', 'auth.totp_enrol_start')
+      .where('object_id', '=', String(officer.id))
+      .execute();
+    expect(refusedEnrolments.map((row) => row.outcome).sort()).toEqual(['denied', 'denied', 'success']);
   });
 
   it('revokes every session when an account is disabled', async () => {

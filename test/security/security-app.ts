@@ -3,10 +3,12 @@ import { buildApp } from '../../src/api/app.ts';
 import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
 import { createUser } from '../../src/auth/auth.service.ts';
 import type { Role } from '../../src/auth/roles.ts';
+import { generateTotpSecret, totpCodeAt } from '../../src/auth/totp.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import { seedDemo } from '../../src/demo/demo.service.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { loadConfig } from '../../src/shared/config.ts';
+import { encryptField } from '../../src/shared/crypto.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { createPiiCapture, type PiiCapture } from '../support/pii-capture.ts';
 
@@ -44,7 +46,13 @@ export interface SecurityApp {
   database: DatabaseHandle;
   clock: TestClock;
   capture: PiiCapture;
+  /**
+   * Logs in; for an account enrolled with `enrolTotp` and no code given, moves the test clock to
+   * the next 30-second step and sends that step's code (each code is accepted once).
+   */
   login(loginName: string, password?: string, totpCode?: string): Promise<LightMyRequestResponse>;
+  /** Enrols a TOTP secret for the account directly in the database; returns the secret. */
+  enrolTotp(loginName: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -75,17 +83,38 @@ export async function createSecurityApp(options: {
     },
     capture.buildOptions,
   );
+  const secrets = new Map<string, string>();
   return {
     app,
     database,
     clock,
     capture,
-    login: (loginName, password = STRONG_PASSWORD, totpCode) =>
-      app.inject({
+    login: (loginName, password = STRONG_PASSWORD, totpCode) => {
+      const secret = secrets.get(loginName);
+      let code = totpCode;
+      if (code === undefined && secret !== undefined) {
+        clock.advanceSeconds(30);
+        code = totpCodeAt(secret, clock.now().getTime());
+      }
+      return app.inject({
         method: 'POST',
         url: '/api/auth/login',
-        payload: { loginName, password, ...(totpCode !== undefined && { totpCode }) },
-      }),
+        payload: { loginName, password, ...(code !== undefined && { totpCode: code }) },
+      });
+    },
+    async enrolTotp(loginName) {
+      const secret = generateTotpSecret();
+      await database.db
+        .updateTable('app_user')
+        .set({
+          totp_secret: encryptField(config.dataKeyring, 'app_user.totp_secret', secret),
+          totp_enrolled_at: new Date(),
+        })
+        .where('login_name', '=', loginName)
+        .execute();
+      secrets.set(loginName, secret);
+      return secret;
+    },
     async close() {
       capture.flush();
       await app.close();
