@@ -59,6 +59,11 @@ const RULES: Record<
     region: ({ like }) => sql<SqlBool>`o.region_code like ${like}`,
     owner: null,
   },
+  bankStatement: {
+    table: 'bank_statement',
+    region: ({ like }) => sql<SqlBool>`o.region_code like ${like}`,
+    owner: null,
+  },
   statementLine: {
     table: 'bank_statement_line',
     region: ({ like }) =>

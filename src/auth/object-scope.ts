@@ -20,6 +20,7 @@ export const SCOPED_OBJECT_KINDS = [
   'certificate',
   'employmentRecord',
   'ledgerAccount',
+  'bankStatement',
   'statementLine',
   'alert',
   'reportSnapshot',

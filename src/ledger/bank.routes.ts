@@ -203,7 +203,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { statementId: number; period: string; toleranceDays?: number } }>(
     '/api/ledger/reconciliations',
     {
-      config: { access: 'ledger.reconcile' },
+      config: { access: 'ledger.reconcile', scopedIds: { 'body.statementId': 'bankStatement' } },
       schema: {
         tags,
         summary: '编制月度银行对账（保存工作底稿，待他人复核）',
@@ -265,7 +265,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { statementLineId: number; kind: 'interest' | 'bank_fee' } }>(
     '/api/ledger/statement-postings',
     {
-      config: { access: 'ledger.post' },
+      config: { access: 'ledger.post', scopedIds: { 'body.statementLineId': 'statementLine' } },
       schema: { tags, summary: '按对账单行提出利息或手续费记账（待他人复核）', body: schema.postingBody },
     },
     async (request, reply) =>

@@ -292,6 +292,7 @@ const BODY_ID_OBJECT: Partial<Record<ScopedObjectKind, ObjectKind>> = {
   claim: 'claimApproved',
   employmentRecord: 'employmentRecord',
   ledgerAccount: 'ledgerAccount',
+  bankStatement: 'bankStatement',
   alert: 'alert',
   reportSnapshot: 'reportSnapshot',
   user: 'user',
@@ -429,6 +430,8 @@ const BODY_ID_PROBE: Record<string, (ids: ForeignIds) => object[]> = {
       statementLineId: ids.statementLine,
     },
   ],
+  'POST /api/ledger/reconciliations': (ids) => [{ statementId: ids.bankStatement, period: '2021-05' }],
+  'POST /api/ledger/statement-postings': (ids) => [{ statementLineId: ids.statementLine, kind: 'interest' }],
   'POST /api/claims': (ids) => [
     {
       applicationDate: PROBE_DAY,
