@@ -13,7 +13,13 @@ import {
   verifyAuditChain,
   verifyAuditCheckpoint,
 } from './audit.service.ts';
-import { createUser, newEnrolmentCode, revokeUserSessions, totpResetValues } from './auth.service.ts';
+import {
+  clearLoginThrottle,
+  createUser,
+  newEnrolmentCode,
+  revokeUserSessions,
+  totpResetValues,
+} from './auth.service.ts';
 import { isPublishedPassword } from './password.ts';
 import { isRole, ROLES } from './roles.ts';
 import { provinceOf } from './scope.ts';
@@ -147,6 +153,7 @@ export function registerAuthCommands(program: Command, loadConfig: () => Config)
               .returning(['id', 'region_code'])
               .executeTakeFirst();
             if (!row) throw new Error(`no user ${loginName}`);
+            if (name === 'unlock') await clearLoginThrottle(trx, loginName);
             const revokedSessions = await revokeUserSessions(trx, row.id);
             await recordAudit(trx, CLI_CONTEXT, {
               action,
@@ -167,7 +174,7 @@ export function registerAuthCommands(program: Command, loadConfig: () => Config)
     status: 'disabled',
   }));
   accountAction('enable', 'enable an account', 'user.enable', () => ({ status: 'active' }));
-  accountAction('unlock', 'clear a lockout', 'security.unlock', () => ({
+  accountAction('unlock', 'clear the login delays of an account', 'security.unlock', () => ({
     locked_until: null,
     failed_login_count: 0,
   }));
