@@ -49,12 +49,16 @@ describe('roles (三员分立 and the TOTP requirement)', () => {
     expect(ROLE_PERMISSIONS.audit_admin).toEqual(['audit.read']);
   });
 
-  it('officer and finance roles need TOTP; person.unmask is limited to HRSS officers', () => {
+  it('every privileged role needs TOTP (officers, finance, auditor, administrators); person.unmask is limited to HRSS officers', () => {
     expect([...ROLES_REQUIRING_TOTP].sort()).toEqual([
+      'audit_admin',
+      'auditor',
       'city_officer',
       'county_officer',
       'finance_officer',
       'province_officer',
+      'security_admin',
+      'system_admin',
     ]);
     const unmaskers = ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('person.unmask'));
     expect(unmaskers.sort()).toEqual(['city_officer', 'county_officer', 'province_officer']);
