@@ -228,6 +228,27 @@ async function recordThrottleFailure(db: Db, loginName: string, ip: string | nul
   }
 }
 
+/**
+ * The login names, among `loginNames`, slowed down by repeated failures (more than the free ones
+ * within the quiet period): what the security administrator sees as 登录受限 and may clear.
+ */
+export async function throttledLoginNames(
+  executor: Executor,
+  loginNames: readonly string[],
+  now: Date = new Date(),
+): Promise<Set<string>> {
+  if (loginNames.length === 0) return new Set();
+  const keys = new Map(loginNames.map((name) => [`account:${name.trim().toLowerCase()}`, name]));
+  const rows = await executor
+    .selectFrom('login_throttle')
+    .select('throttle_key')
+    .where('throttle_key', 'in', [...keys.keys()])
+    .where('failures', '>', LOGIN_THROTTLE.account.freeFailures)
+    .where('last_failure_at', '>', new Date(now.getTime() - LOGIN_THROTTLE.quietMinutes * 60_000))
+    .execute();
+  return new Set(rows.map((row) => keys.get(row.throttle_key)!));
+}
+
 /** Clears the delay of a login name (a successful login, or the security administrator's unlock). */
 export async function clearLoginThrottle(executor: Executor, loginName: string): Promise<void> {
   await executor

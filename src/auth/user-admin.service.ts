@@ -6,6 +6,7 @@ import {
   createUser,
   newEnrolmentCode,
   revokeUserSessions,
+  throttledLoginNames,
   totpResetValues,
 } from './auth.service.ts';
 import { isPublishedPassword, passwordProblems } from './password.ts';
@@ -108,7 +109,16 @@ export async function listUsers(
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize)
     .execute();
-  return { items: rows.map(toSummary), total: Number(total), page: query.page, pageSize: query.pageSize };
+  const throttled = await throttledLoginNames(
+    executor,
+    rows.map((row) => row.login_name),
+  );
+  return {
+    items: rows.map((row) => ({ ...toSummary(row), isLocked: throttled.has(row.login_name) })),
+    total: Number(total),
+    page: query.page,
+    pageSize: query.pageSize,
+  };
 }
 
 /** Loads a user the caller may administer: in its region subtree, not itself, not an administrator. */

@@ -18,9 +18,9 @@ interface KeyStatus {
 const ACTIONS = [
   {
     path: 'unlock',
-    label: '解除锁定',
-    confirm: '解除该账号的登录锁定？',
-    done: '已解除锁定',
+    label: '解除登录限制',
+    confirm: '清除该账号因多次登录失败而产生的登录延迟？',
+    done: '已解除登录限制',
     applies: (row: UserSummary) => row.isLocked,
   },
   {
@@ -109,7 +109,7 @@ export function SecurityPage() {
                         status={row.status === 'active' ? 'approved' : 'rejected'}
                         text={label(USER_STATUSES, row.status, language)}
                       />
-                      {row.isLocked && <Tag color="red">已锁定</Tag>}
+                      {row.isLocked && <Tag color="red">登录受限</Tag>}
                       <Tag color={row.hasTotp ? 'green' : 'default'}>
                         {row.hasTotp ? '已绑定动态口令' : '未绑定动态口令'}
                       </Tag>

@@ -191,7 +191,7 @@ export function UsersPage() {
                         status={value === 'active' ? 'approved' : 'rejected'}
                         text={label(USER_STATUSES, value, language)}
                       />
-                      {row.isLocked && <Tag color="red">已锁定</Tag>}
+                      {row.isLocked && <Tag color="red">登录受限</Tag>}
                       {row.mustChangePassword && <Tag color="orange">待改初始密码</Tag>}
                       {row.hasTotp && <Tag color="green">已绑定动态口令</Tag>}
                     </Space>
