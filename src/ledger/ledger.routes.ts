@@ -138,7 +138,14 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: ManualTransferInput }>(
     '/api/ledger/transfers',
     {
-      config: { access: 'ledger.post' },
+      config: {
+        access: 'ledger.post',
+        scopedIds: {
+          'body.idempotencyId': { unscoped: 'the caller’s retry key, not an object' },
+          'body.debitAccountId': 'ledgerAccount',
+          'body.creditAccountId': 'ledgerAccount',
+        },
+      },
       schema: {
         tags,
         summary: '手工记账申请（利息：银行→本级专账；手续费：本级专账→银行），待另一人复核',
@@ -156,7 +163,10 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number }; Body: { idempotencyId: string; valueDate: string; reason: string } }>(
     '/api/ledger/transfers/:id/reversal',
     {
-      config: { access: 'ledger.post' },
+      config: {
+        access: 'ledger.post',
+        scopedIds: { 'body.idempotencyId': { unscoped: 'the caller’s retry key, not an object' } },
+      },
       schema: {
         tags,
         summary: '冲正申请（以新分录更正），待另一人复核',
@@ -240,7 +250,16 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: PayeeAccountChange }>(
     '/api/ledger/payee-accounts',
     {
-      config: { access: 'payment.order' },
+      config: {
+        access: 'payment.order',
+        scopedIds: {
+          'body.idempotencyId': { unscoped: 'the caller’s retry key, not an object' },
+          'body.payeeId': {
+            unscoped:
+              'an organisation or a person by payeeType; the approval is scoped to the payee’s region',
+          },
+        },
+      },
       schema: {
         tags,
         summary: '登记或更正收款人银行账户（单位结算账户、个人社会保障卡账户），待另一名财政人员复核',
@@ -350,7 +369,13 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: RecoveryOrderInput }>(
     '/api/ledger/recovery-orders',
     {
-      config: { access: 'ledger.post' },
+      config: {
+        access: 'ledger.post',
+        scopedIds: {
+          'body.idempotencyId': { unscoped: 'the caller’s retry key, not an object' },
+          'body.claimId': 'claim',
+        },
+      },
       schema: { tags, summary: '开具追回单（记应收）', body: schema.recoveryOrderBody },
     },
     async (request, reply) =>
@@ -392,7 +417,13 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
   }>(
     '/api/ledger/recovery-orders/:id/receipts',
     {
-      config: { access: 'ledger.post' },
+      config: {
+        access: 'ledger.post',
+        scopedIds: {
+          'body.idempotencyId': { unscoped: 'the caller’s retry key, not an object' },
+          'body.statementLineId': 'statementLine',
+        },
+      },
       schema: { tags, summary: '追回款到账', params: schema.idParams, body: schema.recoveryReceiptBody },
     },
     async (request) =>

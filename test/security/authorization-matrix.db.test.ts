@@ -396,21 +396,6 @@ const BODY_ID_PROBE: Record<string, (ids: ForeignIds) => object[]> = {
       valueDate: PROBE_DAY,
     },
   ],
-  'POST /api/ledger/payment-batches': (ids) => [
-    {
-      idempotencyId: 'bodyid-batch',
-      valueDate: PROBE_DAY,
-      items: [
-        {
-          claimId: ids.claim,
-          payee: { type: 'person', id: 1, name: '探针', bankAccount: '62220000000001' },
-          amountFen: 1,
-          subAccount: 'training',
-          regionCode: OWN.county,
-        },
-      ],
-    },
-  ],
   'POST /api/ledger/recovery-orders': (ids) => [
     {
       idempotencyId: 'bodyid-recovery',
