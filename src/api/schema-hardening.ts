@@ -39,7 +39,8 @@ function hasDateShapedPattern(node: Record<string, unknown>): boolean {
   if (typeof node.pattern !== 'string' || node.format !== undefined) return false;
   try {
     const pattern = new RegExp(node.pattern, 'u');
-    return pattern.test('2021-05-06') && !pattern.test('2021-05-06T00:00:00Z');
+    // A name pattern such as ^[A-Za-z0-9_.-]{3,64}$ also accepts a date: it is no date pattern.
+    return pattern.test('2021-05-06') && !pattern.test('2021-05-06T00:00:00Z') && !pattern.test('login-name');
   } catch {
     return false;
   }
