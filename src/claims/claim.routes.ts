@@ -376,7 +376,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/api/classes/:id/claim-reopenings',
     {
-      config: { access: 'claim.approve' },
+      config: { access: 'claim.approve', scopedIds: { 'body.personId': 'person' } },
       schema: {
         tags: ['claims'],
         summary: '重新开放被驳回或经异议剔除的学员，使本班下一笔该类补贴申请可再次包含其（须说明理由，留痕）',

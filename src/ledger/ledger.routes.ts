@@ -391,7 +391,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { claimId?: number; status?: 'open' | 'closed'; page: number; pageSize: number } }>(
     '/api/ledger/recovery-orders',
     {
-      config: { access: 'ledger.read' },
+      config: { access: 'ledger.read', scopedIds: { 'query.claimId': 'claim' } },
       schema: {
         tags,
         summary: '追回单列表（本辖区，可按申请、状态筛选）',

@@ -441,6 +441,9 @@ const BODY_ID_PROBE: Record<string, (ids: ForeignIds) => object[]> = {
       claim: { source: 'employment', employmentIds: [ids.employmentRecord] },
     },
   ],
+  'POST /api/classes/:id/claim-reopenings': (ids) => [
+    { personId: ids.person, subsidyKind: 'training', reason: '探针' },
+  ],
   'POST /api/claims/payments': (ids) => [
     { claimIds: [ids.claim], valueDate: PROBE_DAY, idempotencyId: 'bodyid-payment' },
   ],
