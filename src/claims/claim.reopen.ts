@@ -72,7 +72,7 @@ export async function blockedTrainees(
 }
 
 /** The reopenings a new claim of the class used up. */
-export async function useReopenings(
+export async function consumeReopenings(
   executor: Executor,
   input: { classId: number; subsidyKind: string; claimId: number; personIds: readonly number[] },
 ): Promise<void> {

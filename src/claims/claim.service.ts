@@ -13,7 +13,7 @@ import { screenClaim } from '../supervision/risk.service.ts';
 import { assertClaimVisible, ORGANISATION_APPLICANT_ROLES } from './claim.access.ts';
 import { createDecider, type Decider } from './claim.decide.ts';
 import { assertMaterialsComplete } from './claim.materials.ts';
-import { assertNoLiveClaim, blockedTrainees, useReopenings } from './claim.reopen.ts';
+import { assertNoLiveClaim, blockedTrainees, consumeReopenings } from './claim.reopen.ts';
 import {
   nextClaimNumber,
   selectClaimDetail,
@@ -222,7 +222,7 @@ export async function createClaim(
     .executeTakeFirstOrThrow();
   await insertLines(executor, draft.provinceCode, claimId, lines);
   if (draft.classId !== null)
-    await useReopenings(executor, {
+    await consumeReopenings(executor, {
       classId: draft.classId,
       subsidyKind: draft.subsidyKind,
       claimId,

@@ -107,7 +107,7 @@ const verification: Flow = {
         level: 'primary',
         certificateNumber: number,
         issuer: '衡阳市职业技能鉴定中心',
-        issuedOn: '2026-01-10',
+        issuedOn: '2021-01-10',
       });
       if (certificate.status !== 201)
         throw new Error(`issue certificate: ${certificate.status} ${JSON.stringify(certificate.json)}`);

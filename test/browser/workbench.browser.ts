@@ -647,7 +647,7 @@ const security: Flow = {
       // 账号安全 is his only page, so he lands on it.
       await page.getByRole('heading', { name: '账号安全' }).waitFor();
       await page.getByTestId('key-status').getByText('当前密钥编号').waitFor();
-      await row.getByText('登录受限').waitFor();
+      await row.getByText('登录受限', { exact: true }).waitFor();
       await animationsDone(page);
       await screenshot(page, 'security-accounts');
     });
@@ -659,7 +659,7 @@ const security: Flow = {
         sends: (request) => request.method() === 'POST' && request.url().endsWith('/unlock'),
       });
       await page.getByText(`已解除登录限制：${loginName}`).waitFor();
-      await row.getByText('登录受限').waitFor({ state: 'detached' });
+      await row.getByText('登录受限', { exact: true }).waitFor({ state: 'detached' });
       const status = await apiLogin(server.baseUrl, loginName, password);
       if (status !== 200) throw new Error(`login after clearing the restriction answered ${status}`);
     });
