@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import { createPaymentBatch } from './payment.service.ts';
-import { accountFor, inLedgerTransaction, postTransfers } from './transfer.service.ts';
+import { accountFor, closePeriod, inLedgerTransaction, postTransfers } from './transfer.service.ts';
 import { verifyLedger } from './verify.service.ts';
 
 let testApp: TestApp;
@@ -132,7 +132,13 @@ describe('ledger HTTP API', () => {
       headers: finance,
       payload: { period: '2026-05' },
     });
-    expect(close.statusCode).toBe(200);
+    // Only the province's own finance officer closes a month, after its checklist (issue 20;
+    // src/ledger/period.db.test.ts): the city's officer is refused, and the month is closed here
+    // directly so that the route's refusal of a posting into it can be checked.
+    expect(close.statusCode).toBe(403);
+    await inLedgerTransaction(testApp.database.db, (trx) =>
+      closePeriod(trx, SYSTEM_CONTEXT, { provinceCode: '430000', period: '2026-05' }),
+    );
     const bank = await accountFor(testApp.database.db, '430421', 'bank');
     const special = await accountFor(testApp.database.db, '430421', 'special');
     const late = await testApp.app.inject({

@@ -342,6 +342,14 @@ describe('special-account ledger (services and database)', () => {
           ],
         }),
       );
+    // A recovery order names a claim that exists (its region is checked before anything is read),
+    // so the two advance claims this test settles are real rows of their county.
+    for (const claimId of [601, 602])
+      await sql`insert into claim (id, province_code, claim_number, region_code, subsidy_kind, mode,
+          applicant_kind, application_date, status)
+        overriding system value
+        values (${claimId}, '430000', ${`ADV-${claimId}`}, '430481', 'training', 'advance',
+          'institution', '2026-02-01', 'approved')`.execute(database.db);
     await expect(advance(601, 10_001, 'adv-too-much')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await advance(601, 10_000, 'adv-601');
     await advance(602, 10_000, 'adv-602');

@@ -86,7 +86,7 @@ describe('a class is claimed once: rejected and excluded trainees stay out unles
       [{ personId: one!.personId, subsidyKind: 'training' }, 400, 'reason'],
       [{ personId: one!.personId, subsidyKind: 'bonus', reason: '复核' }, 400, 'subsidyKind'],
       [{ personId: one!.personId, subsidyKind: 'training', reason: '' }, 400, 'reason'],
-      [{ personId: 999_999, subsidyKind: 'training', reason: '复核' }, 422, 'personId'],
+      [{ personId: 999_999, subsidyKind: 'training', reason: '复核' }, 404, 'personId'],
       [{ personId: one!.personId, subsidyKind: 'living_allowance', reason: '复核' }, 409, 'personId'],
     ];
     for (const [payload, status, field] of cases) {

@@ -159,7 +159,7 @@ describe('money cannot leak from the special account', () => {
       valueDate: '2021-05-31',
       idempotencyId: 'mc1-foreign-0001',
     });
-    expect(foreign.statusCode).toBe(403);
+    expect(foreign.statusCode).toBe(404);
     const approved = await call(
       'POST',
       `/api/claims/payment-orders/${requested.json().approval.id}/decision`,
@@ -443,7 +443,7 @@ describe('money cannot leak from the special account', () => {
       reason: '越权追回',
       valueDate: '2021-06-02',
     });
-    expect(foreign.statusCode).toBe(403);
+    expect(foreign.statusCode).toBe(404);
     expect(foreign.body).not.toContain(String(claim.totalAmountFen));
     const opened = await call('POST', '/api/ledger/recovery-orders', county, {
       idempotencyId: 'mc6-order',
@@ -464,7 +464,9 @@ describe('money cannot leak from the special account', () => {
     expect(hidden.statusCode).toBe(403);
     expect(hidden.body).not.toContain('10000');
     const nanjingList = await call('GET', `/api/ledger/recovery-orders?claimId=${claim.id}`, nanjing);
-    expect(nanjingList.json().items).toEqual([]);
+    // A claim id out of scope in the query is refused like an unknown one (404), telling nothing.
+    expect(nanjingList.statusCode).toBe(404);
+    expect(nanjingList.body).not.toContain('10000');
   });
 
   it('finding 8: verify fails on a hand-inserted disbursement with no claim line and on an overpaid line', async () => {

@@ -64,8 +64,10 @@ describe('training records that cannot be faked: attendance, results, certificat
       });
       expect(registered.statusCode, registered.body).toBe(201);
       person.personId = registered.json().id;
+      // The institution enrols the real-name way (name and ID number).
       const enrolled = await call('POST', `/api/classes/${classId}/enrolments`, school, {
-        personId: person.personId,
+        name: person.name,
+        idNumber: person.idNumber,
       });
       expect(enrolled.statusCode, enrolled.body).toBe(201);
       // The enrolment is dated at the business now, not the server's.
@@ -440,9 +442,10 @@ describe('training records that cannot be faked: attendance, results, certificat
     expect(registered.statusCode, registered.body).toBe(201);
     clock.set('2021-05-17T01:00:00Z'); // four days after the first session
     const refused = await call('POST', `/api/classes/${classId}/enrolments`, school, {
-      personId: registered.json().id,
+      name: late.name,
+      idNumber: late.idNumber,
     });
-    expect(refused.statusCode).toBe(409);
+    expect(refused.statusCode, refused.body).toBe(409);
     expect(refused.json().error).toMatchObject({ code: 'ENROLMENT_CLOSED', details: [{ field: 'classId' }] });
   });
 });

@@ -171,8 +171,11 @@ async function callerFor(access: string): Promise<Record<string, string>> {
   return { authorization: token };
 }
 
-/** Tables a refused request legitimately writes: sessions (last seen), the audit trail (checked apart). */
-const TABLES_REFUSALS_TOUCH = ['audit_log', 'user_session', 'schema_migrations'];
+/**
+ * Tables a refused request legitimately writes: sessions (last seen), the audit trail (checked
+ * apart), and the login delays a refused login or password change counts (login_throttle).
+ */
+const TABLES_REFUSALS_TOUCH = ['audit_log', 'user_session', 'schema_migrations', 'login_throttle'];
 /** Columns a refused request legitimately writes: a wrong current password counts as a failed login. */
 const COLUMNS_REFUSALS_TOUCH = ['failed_login_count', 'locked_until', 'updated_at'];
 
