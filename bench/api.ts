@@ -104,6 +104,7 @@ async function completedClass(): Promise<number> {
   await call('POST', `/api/classes/${filed.id}/approve`, county, {});
   const detail = await call('GET', `/api/classes/${filed.id}`, school);
   const records = [];
+  const trainees: { personId: number; index: number }[] = [];
   for (let index = 0; index < 5; index += 1) {
     const first17 = `430421199001${String(10 + index)}${String(index * 2 + 1).padStart(3, '0')}`;
     const person = await call('POST', '/api/persons', county, {
@@ -119,7 +120,11 @@ async function completedClass(): Promise<number> {
         },
       ],
     });
-    await call('POST', `/api/classes/${filed.id}/enrolments`, school, { personId: person.id });
+    // The institution enrols the real-name way (name and ID number).
+    await call('POST', `/api/classes/${filed.id}/enrolments`, school, {
+      name: `学员${index}`,
+      idNumber: `${first17}${idNumberCheckCharacter(first17)}`,
+    });
     for (const session of detail.sessions) {
       records.push({
         sessionId: session.id,
@@ -136,8 +141,20 @@ async function completedClass(): Promise<number> {
         method: 'face',
       });
     }
+    trainees.push({ personId: person.id, index });
+  }
+  // What happened is recorded after it happened: the business clock moves past the class.
+  clock.set('2021-05-14T10:00:00Z');
+  await call('POST', `/api/classes/${filed.id}/attendance`, school, { records });
+  for (const { personId, index } of trainees) {
+    await call('POST', `/api/classes/${filed.id}/results`, school, {
+      personId,
+      score: 88,
+      isPassed: true,
+      examDate: '2021-05-13',
+    });
     await call('POST', '/api/certificates', school, {
-      personId: person.id,
+      personId,
       classId: filed.id,
       certificateType: 'training_qualified',
       level: 'primary',
@@ -147,7 +164,6 @@ async function completedClass(): Promise<number> {
       issuedOn: '2021-05-14',
     });
   }
-  await call('POST', `/api/classes/${filed.id}/attendance`, school, { records });
   return filed.id;
 }
 
@@ -222,6 +238,13 @@ try {
   // Ten connections at the same rate: concurrent submissions (reports refusals and errors).
   const concurrent = await claimLoad(10);
   const failures = (result: autocannon.Result) => result.non2xx + result.errors + result.timeouts;
+  // A class has one live claim per subsidy kind (issue 17): every submission after the first of
+  // this one class is refused 409 CLAIM_EXISTS, so until the bench files a class per request these
+  // figures time the duplicate refusal, not claim creation — they are reported as such.
+  const duplicates = (result: autocannon.Result) =>
+    (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats?.['409']
+      ?.count ?? 0;
+  const claimFailures = (result: autocannon.Result) => failures(result) - duplicates(result);
   const figures = {
     durationSeconds: DURATION,
     evaluate: {
@@ -236,7 +259,8 @@ try {
       requestsPerSecond: Math.round(claims.requests.average),
       p50Ms: claims.latency.p50,
       p99Ms: claims.latency.p99,
-      failures: failures(claims),
+      failures: claimFailures(claims),
+      refusedAsDuplicate: duplicates(claims),
     },
     concurrentClaimSubmission: {
       connections: 10,
@@ -248,11 +272,11 @@ try {
     },
   };
   appendResult('api', figures);
-  if (failures(evaluation) > 0 || failures(claims) > 0) {
-    throw new Error(`requests failed: evaluate ${failures(evaluation)}, claims ${failures(claims)}`);
+  if (failures(evaluation) > 0 || claimFailures(claims) > 0) {
+    throw new Error(`requests failed: evaluate ${failures(evaluation)}, claims ${claimFailures(claims)}`);
   }
   console.log(
-    `api: POST /api/v1/evaluate ${fmt(figures.evaluate.requestsPerSecond)} req/s, p50 ${figures.evaluate.p50Ms} ms, p99 ${figures.evaluate.p99Ms} ms (target ≥ 3,000/s, p99 < 50 ms); POST /api/claims (5-line class claim) at ${CLAIM_RATE}/s: ${fmt(figures.claimSubmission.requestsPerSecond)} req/s, p50 ${figures.claimSubmission.p50Ms} ms, p99 ${figures.claimSubmission.p99Ms} ms (target p99 < 100 ms); the same with 10 connections: ${fmt(figures.concurrentClaimSubmission.requestsPerSecond)} req/s, p99 ${figures.concurrentClaimSubmission.p99Ms} ms, ${figures.concurrentClaimSubmission.failures} failed; ${DURATION} s each`,
+    `api: POST /api/v1/evaluate ${fmt(figures.evaluate.requestsPerSecond)} req/s, p50 ${figures.evaluate.p50Ms} ms, p99 ${figures.evaluate.p99Ms} ms (target ≥ 3,000/s, p99 < 50 ms); POST /api/claims (5-line class claim) at ${CLAIM_RATE}/s: ${fmt(figures.claimSubmission.requestsPerSecond)} req/s, p50 ${figures.claimSubmission.p50Ms} ms, p99 ${figures.claimSubmission.p99Ms} ms (target p99 < 100 ms; ${duplicates(claims)} of them refused 409 as a second live claim of the one class — the duplicate-refusal path, not creation); the same with 10 connections: ${fmt(figures.concurrentClaimSubmission.requestsPerSecond)} req/s, p99 ${figures.concurrentClaimSubmission.p99Ms} ms, ${figures.concurrentClaimSubmission.failures} failed; ${DURATION} s each`,
   );
 } finally {
   await app.close();

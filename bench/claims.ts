@@ -99,6 +99,7 @@ async function completedClass(round: number): Promise<number> {
   await call('POST', `/api/classes/${filed.id}/approve`, county, {});
   const detail = await call('GET', `/api/classes/${filed.id}`, school);
   const records = [];
+  const trainees: { personId: number; index: number }[] = [];
   for (let index = 0; index < TRAINEES; index += 1) {
     const first17 = `430421199${round}0101${String(index * 2 + 1).padStart(3, '0')}`;
     const person = await call('POST', '/api/persons', county, {
@@ -114,7 +115,11 @@ async function completedClass(round: number): Promise<number> {
         },
       ],
     });
-    await call('POST', `/api/classes/${filed.id}/enrolments`, school, { personId: person.id });
+    // The institution enrols the real-name way (name and ID number).
+    await call('POST', `/api/classes/${filed.id}/enrolments`, school, {
+      name: `学员${round}-${index}`,
+      idNumber: `${first17}${idNumberCheckCharacter(first17)}`,
+    });
     for (const session of detail.sessions) {
       records.push({
         sessionId: session.id,
@@ -131,8 +136,20 @@ async function completedClass(round: number): Promise<number> {
         method: 'face',
       });
     }
+    trainees.push({ personId: person.id, index });
+  }
+  // What happened is recorded after it happened: the business clock moves past the class.
+  clock.set(new Date(day(1, 18)).toISOString());
+  await call('POST', `/api/classes/${filed.id}/attendance`, school, { records });
+  for (const { personId, index } of trainees) {
+    await call('POST', `/api/classes/${filed.id}/results`, school, {
+      personId,
+      score: 88,
+      isPassed: true,
+      examDate: day(1, 16).slice(0, 10),
+    });
     await call('POST', '/api/certificates', school, {
-      personId: person.id,
+      personId,
       classId: filed.id,
       certificateType: 'training_qualified',
       level: 'primary',
@@ -142,7 +159,6 @@ async function completedClass(round: number): Promise<number> {
       issuedOn: day(1, 16).slice(0, 10),
     });
   }
-  await call('POST', `/api/classes/${filed.id}/attendance`, school, { records });
   return filed.id;
 }
 

