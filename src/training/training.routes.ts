@@ -281,12 +281,21 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
         .transaction()
         .execute(async (trx) => {
           let personId = request.body.personId;
-          if (personId === undefined) {
+          if (personId !== undefined) {
+            // An internal id only for a person the caller may see (404 otherwise, same as unknown).
+            personId = (await resolvePersonReference(trx, request.principal!, { personId })).id;
+          } else {
             const { name, idNumber } = request.body;
+            // The real-name way needs both: an ID number alone would enrol whoever holds it.
             if (!name || !idNumber)
-              throw new AppError('INVALID_REQUEST', '须提供 personId 或 姓名+身份证号', [
-                { field: 'personId', message: 'is required' },
-              ]);
+              throw new AppError(
+                'INVALID_REQUEST',
+                '须提供已登记人员编号，或同时提供姓名和身份证号（实名报名）',
+                [
+                  ...(name ? [] : [{ field: 'name', message: '实名报名须填写姓名' }]),
+                  ...(idNumber ? [] : [{ field: 'idNumber', message: '实名报名须填写身份证号' }]),
+                ],
+              );
             const existing = await findPersonByIdNumber(trx, idNumber);
             // Real-name enrolment: the name must be the registry's name for this ID number.
             if (existing && existing.name !== name.normalize('NFKC').trim())

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { caller, type Headers, publishHengyangCatalog, trainee } from './claim-support.ts';
-import { csvOf, multipartFile, xlsxOf } from './training-helpers.ts';
+import { csvOf, idNumber, multipartFile, xlsxOf } from './training-helpers.ts';
 
 /**
  * Records of what happened cannot be dated after the business now nor outside the class's
@@ -430,6 +430,42 @@ describe('training records that cannot be faked: attendance, results, certificat
       status: 'enrolled',
       enrolledAt: expect.any(String),
     });
+  });
+
+  it('a person registered in Jiangsu: by person id the Hunan institution gets 404 and learns nothing; by ID number and name he is enrolled', async () => {
+    const migrant = { name: '苏籍学员', idNumber: idNumber('320102', '19900101', '571') };
+    const registered = await call('POST', '/api/persons', await harness.loginAs('nj_county'), {
+      name: migrant.name,
+      idNumber: migrant.idNumber,
+      registeringRegionCode: '320102',
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const byId = await call('POST', `/api/classes/${classId}/enrolments`, school, {
+      personId: registered.json().id,
+    });
+    expect(byId.statusCode, byId.body).toBe(404);
+    expect(byId.body).not.toContain(migrant.name);
+    expect(byId.body).not.toContain('1990');
+    const before = (await call('GET', `/api/classes/${classId}/enrolments`, school)).json().total;
+    // An ID number alone is not the real-name way: the name is required, and named.
+    const numberOnly = await call('POST', `/api/classes/${classId}/enrolments`, school, {
+      idNumber: migrant.idNumber,
+    });
+    expect(numberOnly.statusCode).toBe(400);
+    expect(numberOnly.json().error.details.map((detail: { field: string }) => detail.field)).toContain(
+      'name',
+    );
+    expect((await call('GET', `/api/classes/${classId}/enrolments`, school)).json().total).toBe(before);
+    // Never refused for the place he is registered (渝人社发〔2021〕12号 八).
+    const realName = await call('POST', `/api/classes/${classId}/enrolments`, school, migrant);
+    expect(realName.statusCode, realName.body).toBe(201);
+    expect(Object.keys(realName.json()).sort()).toEqual([
+      'classId',
+      'enrolledAt',
+      'id',
+      'personId',
+      'status',
+    ]);
   });
 
   it('enrolment closes at the configured cutoff after the class starts (default 3 days)', async () => {
