@@ -132,7 +132,12 @@ function assertSessionMayCall(request: FastifyRequest, restriction: string | nul
   throw new AppError(
     'FORBIDDEN',
     restriction === 'password_change' ? '请先修改初始密码' : '请先绑定动态口令',
-    [{ field: 'authorization', message: `session restricted to ${restriction}` }],
+    [
+      {
+        field: 'authorization',
+        message: restriction === 'password_change' ? '须先修改初始密码' : '须先绑定动态口令',
+      },
+    ],
   );
 }
 
@@ -194,7 +199,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
       error: {
         code: 'ROUTE_NOT_FOUND',
         message: maskPiiText(`接口不存在：${request.method} ${request.url.split('?')[0]}`),
-        details: [{ field: 'url', message: 'no route matches this method and path' }],
+        details: [{ field: 'url', message: '没有与该方法和路径匹配的接口' }],
       },
     });
   });
@@ -246,7 +251,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     } else {
       if (!token) {
         throw new AppError('UNAUTHENTICATED', '请先登录', [
-          { field: 'authorization', message: 'missing bearer token' },
+          { field: 'authorization', message: '缺少登录凭证' },
         ]);
       }
       const session = await resolveSession(deps.database.db, token, sessionPolicy);
@@ -255,7 +260,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
       assertSessionMayCall(request, session.restriction);
       if (access !== 'authenticated' && !hasPermission(session.principal.role, access)) {
         throw new AppError('FORBIDDEN', '当前角色无权执行此操作', [
-          { field: 'role', message: `role ${session.principal.role} lacks permission ${access}` },
+          { field: 'role', message: `当前角色无此操作权限（${access}）` },
         ]);
       }
     }

@@ -34,7 +34,7 @@ export function registerControlRoutes(app: FastifyInstance, database: DatabaseHa
     async (request, reply) => {
       if (!isSecret(request.headers[CONTROL_SECRET_HEADER], secret) || !database.dumpDataDir) {
         throw new AppError('FORBIDDEN', '仅限本机 skillfund backup 调用', [
-          { field: CONTROL_SECRET_HEADER, message: 'missing or wrong control secret' },
+          { field: CONTROL_SECRET_HEADER, message: '缺少控制口令或口令错误' },
         ]);
       }
       const dump = Buffer.from(await (await database.dumpDataDir('gzip')).arrayBuffer());

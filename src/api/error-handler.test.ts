@@ -18,9 +18,7 @@ describe('toAppError', () => {
 
   it('keeps an unknown failure a 500 and passes application errors through unchanged', () => {
     expect(toAppError(databaseError('42P01', 'relation does not exist')).statusCode).toBe(500);
-    const refused = new AppError('VALIDATION_FAILED', '字段有误', [
-      { field: 'name', message: 'is required' },
-    ]);
+    const refused = new AppError('VALIDATION_FAILED', '字段有误', [{ field: 'name', message: '必填' }]);
     expect(toAppError(refused as unknown as FastifyError)).toBe(refused);
   });
 

@@ -25,6 +25,69 @@ export function fieldName(context: string | undefined, instancePath: string, chi
   return path ? `${prefix}.${path}` : prefix;
 }
 
+const TYPE_LABELS: Record<string, string> = {
+  string: '文本',
+  number: '数值',
+  integer: '整数',
+  boolean: '是/否',
+  object: '对象',
+  array: '列表',
+  null: '空值',
+};
+
+const FORMAT_LABELS: Record<string, string> = {
+  date: '日期（YYYY-MM-DD）',
+  'date-time': '日期时间',
+  email: '电子邮箱',
+  uri: '网址',
+};
+
+/** The Chinese sentence for one Ajv issue (Ajv's own messages are English). */
+function issueMessage(issue: AjvIssue): string {
+  const limit = issue.params.limit;
+  switch (issue.keyword) {
+    case 'required':
+      return '必填';
+    case 'additionalProperties':
+      return '不是可接受的字段';
+    case 'type':
+      return `应为${String(issue.params.type)
+        .split(',')
+        .map((type) => TYPE_LABELS[type] ?? type)
+        .join('或')}`;
+    case 'minimum':
+      return `不得小于 ${limit}`;
+    case 'maximum':
+      return `不得大于 ${limit}`;
+    case 'exclusiveMinimum':
+      return `应大于 ${limit}`;
+    case 'exclusiveMaximum':
+      return `应小于 ${limit}`;
+    case 'minLength':
+      return `长度不得少于 ${limit} 个字符`;
+    case 'maxLength':
+      return `长度不得超过 ${limit} 个字符`;
+    case 'minItems':
+      return `至少 ${limit} 项`;
+    case 'maxItems':
+      return `至多 ${limit} 项`;
+    case 'uniqueItems':
+      return '不得有重复项';
+    case 'pattern':
+      return '格式不正确';
+    case 'format':
+      return `应为${FORMAT_LABELS[String(issue.params.format)] ?? '规定格式'}`;
+    case 'enum':
+      return `应为以下之一：${(issue.params.allowedValues as unknown[]).join('、')}`;
+    case 'const':
+      return '取值不正确';
+    case 'multipleOf':
+      return `应为 ${issue.params.multipleOf} 的整数倍`;
+    default:
+      return '取值无效';
+  }
+}
+
 /** Turns Ajv issues into details that each name one field. */
 export function validationDetails(issues: AjvIssue[], context?: string): ErrorDetail[] {
   return issues.map((issue) => {
@@ -34,13 +97,7 @@ export function validationDetails(issues: AjvIssue[], context?: string): ErrorDe
         : issue.keyword === 'additionalProperties'
           ? String(issue.params.additionalProperty)
           : undefined;
-    const message =
-      issue.keyword === 'additionalProperties'
-        ? 'is not an accepted field'
-        : issue.keyword === 'required'
-          ? 'is required'
-          : (issue.message ?? 'is invalid');
-    return { field: fieldName(context, issue.instancePath, child), message };
+    return { field: fieldName(context, issue.instancePath, child), message: issueMessage(issue) };
   });
 }
 
@@ -93,24 +150,30 @@ export function toAppError(error: FastifyError): AppError {
     );
   }
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
-  if (known) return new AppError(known[0], known[1], [{ field: 'body', message: error.message }]);
+  if (known)
+    return new AppError(known[0], known[1], [{ field: 'body', message: known[1], cause: error.message }]);
   if (error instanceof SyntaxError && error.statusCode === 400) {
     return new AppError('MALFORMED_JSON', '请求体不是合法的 JSON', [
-      { field: 'body', message: error.message },
+      { field: 'body', message: '不是合法的 JSON', cause: error.message },
     ]);
   }
   if (error.statusCode === 429) return new AppError('RATE_LIMITED', '请求过于频繁，请稍后再试', []);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return new AppError('INVALID_REQUEST', error.message, [], error.statusCode);
+    return new AppError(
+      'INVALID_REQUEST',
+      '请求无效',
+      [{ field: 'request', message: '请求无效', cause: error.message }],
+      error.statusCode,
+    );
   }
   if (isDatabaseUnavailable(error)) {
     return new AppError('DATABASE_UNAVAILABLE', '数据库暂时不可用，请稍后重试', [
-      { field: 'database', message: 'unavailable' },
+      { field: 'database', message: '暂时不可用' },
     ]);
   }
   if (isWriteCollision(error)) {
     return new AppError('CONFLICT', '数据正被他人同时修改，本次未保存，请重试', [
-      { field: 'request', message: 'collided with a concurrent write; nothing was saved, retry' },
+      { field: 'request', message: '与他人同时修改冲突，本次未保存，请重试' },
     ]);
   }
   // A CSV parsed without parseCsv: still the sender's error, named by its line.
@@ -118,7 +181,7 @@ export function toAppError(error: FastifyError): AppError {
   if (csvError instanceof AppError) return csvError;
   if (isDataException(error)) {
     return new AppError('INVALID_REQUEST', '请求中的某个值超出系统可存储的范围', [
-      { field: 'request', message: 'a value is out of the range or character set the database accepts' },
+      { field: 'request', message: '某个值超出系统可存储的范围或字符集' },
     ]);
   }
   return new AppError('INTERNAL_ERROR', '服务器内部错误，已记录，请联系管理员', [], 500);

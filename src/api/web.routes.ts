@@ -110,7 +110,7 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
           error: {
             code: 'ROUTE_NOT_FOUND',
             message: `接口不存在：${request.method} ${urlPath}`,
-            details: [{ field: 'url', message: 'no route matches this method and path' }],
+            details: [{ field: 'url', message: '没有与该方法和路径匹配的接口' }],
           },
         });
       }

@@ -87,7 +87,7 @@ export async function createUser(executor: Executor, context: AuditContext, inpu
   }
   if (!isRole(input.role)) {
     throw new AppError('VALIDATION_FAILED', '角色无效', [
-      { field: 'role', message: `unknown role ${input.role}` },
+      { field: 'role', message: `角色无效：${input.role}` },
     ]);
   }
   const existing = await executor
@@ -96,9 +96,7 @@ export async function createUser(executor: Executor, context: AuditContext, inpu
     .where('login_name', '=', input.loginName)
     .executeTakeFirst();
   if (existing) {
-    throw new AppError('CONFLICT', '登录名已被使用', [
-      { field: 'loginName', message: 'login name already exists' },
-    ]);
+    throw new AppError('CONFLICT', '登录名已被使用', [{ field: 'loginName', message: '登录名已被使用' }]);
   }
   const { id } = await executor
     .insertInto('app_user')
@@ -137,9 +135,7 @@ export interface LoginResult {
 }
 
 const invalidCredentials = () =>
-  new AppError('UNAUTHENTICATED', '登录名或密码错误', [
-    { field: 'password', message: 'invalid login name or password' },
-  ]);
+  new AppError('UNAUTHENTICATED', '登录名或密码错误', [{ field: 'password', message: '登录名或密码错误' }]);
 
 type UserRow = Awaited<ReturnType<typeof findUser>> & {};
 
@@ -191,7 +187,7 @@ async function assertNotThrottled(db: Db, loginName: string, ip: string | null, 
   throw new AppError('RATE_LIMITED', `登录尝试过于频繁，请 ${seconds} 秒后再试`, [
     {
       field: 'loginName',
-      message: 'too many failed attempts; wait before trying again',
+      message: '失败次数过多，请稍后再试',
       retryAfterSeconds: seconds,
     },
   ]);
@@ -375,18 +371,16 @@ export async function login(
     throw invalidCredentials();
   }
   if (user.status !== 'active')
-    throw new AppError('FORBIDDEN', '账号已停用', [{ field: 'loginName', message: 'disabled' }]);
+    throw new AppError('FORBIDDEN', '账号已停用', [{ field: 'loginName', message: '账号已停用' }]);
   if (user.totp_secret) {
     if (!input.totpCode) {
-      throw new AppError('TOTP_REQUIRED', '请输入动态口令（TOTP）', [
-        { field: 'totpCode', message: 'is required' },
-      ]);
+      throw new AppError('TOTP_REQUIRED', '请输入动态口令（TOTP）', [{ field: 'totpCode', message: '必填' }]);
     }
     const secret = decryptField(settings.keyring, TOTP_SECRET_CONTEXT, user.totp_secret);
     if (!(await consumeTotpCode(db, user, secret, input.totpCode, now))) {
       await recordCredentialFailure(db, context, user, { action: 'auth.login', reason: 'totp', now });
       throw new AppError('UNAUTHENTICATED', '动态口令错误或已使用', [
-        { field: 'totpCode', message: 'invalid or already used code' },
+        { field: 'totpCode', message: '动态口令错误或已使用' },
       ]);
     }
   }
@@ -540,9 +534,7 @@ export async function changePassword(
       reason: 'password',
       now,
     });
-    throw new AppError('UNAUTHENTICATED', '当前密码错误', [
-      { field: 'currentPassword', message: 'is wrong' },
-    ]);
+    throw new AppError('UNAUTHENTICATED', '当前密码错误', [{ field: 'currentPassword', message: '不正确' }]);
   }
   const problems = passwordProblems(input.newPassword, user.login_name);
   if (isPublishedPassword(input.newPassword)) problems.push('不得使用公开的演示密码');
@@ -638,7 +630,7 @@ async function assertEnrolmentCode(
   throw new AppError(
     'UNAUTHENTICATED',
     isExpired ? '绑定码已过期，请联系安全管理员重新重置' : '请输入安全管理员线下交付的一次性绑定码',
-    [{ field: 'enrolmentCode', message: isExpired ? 'expired' : 'missing or wrong' }],
+    [{ field: 'enrolmentCode', message: isExpired ? '绑定码已过期' : '缺少绑定码或绑定码错误' }],
   );
 }
 
@@ -653,7 +645,7 @@ export async function startTotpEnrolment(
   const user = await loadActiveUser(db, principal);
   if (user.totp_secret) {
     throw new AppError('CONFLICT', '已绑定动态口令；更换须由安全管理员重置', [
-      { field: 'totp', message: 'already enrolled; a security administrator must reset it first' },
+      { field: 'totp', message: '已绑定动态口令，须由安全管理员先重置' },
     ]);
   }
   await assertEnrolmentCode(db, context, user, enrolmentCode, nowOf(settings.session));
@@ -684,7 +676,7 @@ export async function confirmTotpEnrolment(
   const user = await loadActiveUser(db, principal);
   if (!user.totp_pending_secret) {
     throw new AppError('INVALID_STATE', '请先开始绑定动态口令', [
-      { field: 'code', message: 'no enrolment in progress' },
+      { field: 'code', message: '没有正在进行的绑定' },
     ]);
   }
   const now = nowOf(settings.session);
@@ -692,7 +684,7 @@ export async function confirmTotpEnrolment(
   const step = matchingTotpStep(secret, code, now.getTime());
   if (step === null) {
     throw new AppError('VALIDATION_FAILED', '动态口令错误', [
-      { field: 'code', message: 'does not match the new secret' },
+      { field: 'code', message: '与新绑定的密钥不匹配' },
     ]);
   }
   return db.transaction().execute(async (trx) => {

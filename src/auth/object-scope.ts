@@ -114,7 +114,7 @@ export async function assertNamedIdsInScope(
     const missing = ids.find((id) => !visible.has(id));
     if (missing !== undefined) {
       throw new AppError('NOT_FOUND', `所指对象不存在或不在本账号可见范围内：${fieldOf(location)}`, [
-        { field: fieldOf(location), message: `no ${declaration} ${missing} within the caller's scope` },
+        { field: fieldOf(location), message: `不存在或不在本账号可见范围内：${missing}` },
       ]);
     }
   }

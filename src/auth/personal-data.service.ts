@@ -23,7 +23,7 @@ export function canUnmask(principal: Principal | null): boolean {
 export function assertMayUnmask(principal: Principal | null): asserts principal is Principal {
   if (!canUnmask(principal)) {
     throw new AppError('FORBIDDEN', '当前角色无权查看完整个人信息', [
-      { field: 'unmask', message: 'the role lacks permission person.unmask' },
+      { field: 'unmask', message: '当前角色无权查看完整个人信息' },
     ]);
   }
 }

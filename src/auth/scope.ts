@@ -40,7 +40,7 @@ export function isWithinRegion(scopeCode: string, regionCode: string): boolean {
 export function assertRegionScope(principal: Principal, regionCode: string): void {
   if (!isWithinRegion(principal.regionCode, regionCode)) {
     throw new AppError('FORBIDDEN', '无权访问本辖区以外的数据', [
-      { field: 'regionCode', message: `outside the caller's scope ${principal.regionCode}` },
+      { field: 'regionCode', message: `不在本账号辖区（${principal.regionCode}）内` },
     ]);
   }
 }
@@ -49,7 +49,7 @@ export function assertRegionScope(principal: Principal, regionCode: string): voi
 export function assertOrganisationScope(principal: Principal, organisationId: number): void {
   if (principal.organisationId !== organisationId) {
     throw new AppError('FORBIDDEN', '无权访问其他单位的数据', [
-      { field: 'organisationId', message: 'the object belongs to another organisation' },
+      { field: 'organisationId', message: '该数据属于其他单位' },
     ]);
   }
 }

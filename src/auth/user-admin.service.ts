@@ -136,12 +136,12 @@ async function loadManageableUser(
   assertRegionScope(principal, row.region_code);
   if (row.id === principal.userId) {
     throw new AppError('FORBIDDEN', '不得管理本人账号', [
-      { field: 'userId', message: 'administrators may not act on their own account' },
+      { field: 'userId', message: '管理员不得管理本人账号' },
     ]);
   }
   if ((ADMINISTRATOR_ROLES as readonly string[]).includes(row.role)) {
     throw new AppError('FORBIDDEN', '管理员账号只能在服务器上用命令行维护', [
-      { field: 'userId', message: 'administrator accounts are managed with `skillfund user` only' },
+      { field: 'userId', message: '管理员账号只能在服务器上用命令行（skillfund user）维护' },
     ]);
   }
   return row;
@@ -161,12 +161,12 @@ export interface AdminNewUser {
 function assertRoleBinding(role: Role, organisationId: number | null, personId: number | null): void {
   if (ORGANISATION_ROLES.includes(role) && organisationId === null) {
     throw new AppError('VALIDATION_FAILED', '该角色须绑定单位', [
-      { field: 'organisationId', message: `is required for ${role}` },
+      { field: 'organisationId', message: `该角色须绑定单位` },
     ]);
   }
   if (role === 'worker' && personId === null) {
     throw new AppError('VALIDATION_FAILED', '劳动者账号须绑定人员', [
-      { field: 'personId', message: 'is required for worker' },
+      { field: 'personId', message: '劳动者账号须绑定人员' },
     ]);
   }
 }
@@ -180,14 +180,14 @@ export async function createUserByAdmin(
 ): Promise<UserSummary> {
   if (ADMINISTRATOR_ROLES.includes(input.role)) {
     throw new AppError('FORBIDDEN', '管理员账号只能在服务器上用命令行创建', [
-      { field: 'role', message: 'administrator accounts are created with `skillfund user create` only' },
+      { field: 'role', message: '管理员账号只能在服务器上用命令行（skillfund user create）创建' },
     ]);
   }
   assertRegionScope(principal, input.regionCode);
   assertRoleBinding(input.role, input.organisationId ?? null, input.personId ?? null);
   if (isPublishedPassword(input.initialPassword)) {
     throw new AppError('VALIDATION_FAILED', '不得使用公开的演示密码', [
-      { field: 'initialPassword', message: 'is published' },
+      { field: 'initialPassword', message: '不得使用公开的演示密码' },
     ]);
   }
   // Checked here as well as in createUser, so that the error names this request's field.
@@ -206,7 +206,7 @@ export async function createUserByAdmin(
     .executeTakeFirst();
   if (!region)
     throw new AppError('VALIDATION_FAILED', '行政区划不存在', [
-      { field: 'regionCode', message: 'unknown region' },
+      { field: 'regionCode', message: '行政区划不存在' },
     ]);
   const id = await createUser(executor, context, {
     loginName: input.loginName,

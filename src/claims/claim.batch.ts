@@ -369,7 +369,7 @@ export async function adjudicateClassBatch(
   assertMay(finance, 'order_payment', 'approved');
   if (reviewer.actor!.userId === approver.actor!.userId) {
     throw new AppError('FORBIDDEN', '同一人不能既审核又审批同一笔申请', [
-      { field: 'approver', message: 'reviewer cannot approve' },
+      { field: 'approver', message: '审核人不能审批同一笔申请' },
     ]);
   }
   const subsidyKind = options.subsidyKind ?? 'training';
@@ -395,7 +395,7 @@ export async function adjudicateClassBatch(
       !inScope(finance, row.region_code)
     )
       throw new AppError('NOT_FOUND', `培训班 ${row.id} 不在经办人员的辖区内`, [
-        { field: 'classIds', message: 'out of scope' },
+        { field: 'classIds', message: '不在本辖区内' },
       ]);
   }
   const trainees = (
@@ -532,7 +532,7 @@ export async function adjudicateClassBatch(
     applicationDates.push(applicationDate);
     if (end > applicationDate) {
       throw new AppError('VALIDATION_FAILED', `培训班于 ${end} 结束，结业后方可申请补贴`, [
-        { field: 'classIds', message: `class ${row.id} has not ended` },
+        { field: 'classIds', message: `培训班 ${row.id} 尚未结业` },
       ]);
     }
     const entry = catalog(row, start);

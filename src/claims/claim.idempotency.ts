@@ -54,7 +54,7 @@ export async function createClaimIdempotently(
         .executeTakeFirstOrThrow();
       if (first.request_hash !== requestHash) {
         throw new AppError('IDEMPOTENCY_CONFLICT', '同一 Idempotency-Key 已用于内容不同的请求', [
-          { field: 'idempotency-key', message: 'key reused with a different body' },
+          { field: 'idempotency-key', message: '幂等键已用于内容不同的请求' },
         ]);
       }
       return { status: first.response_status, body: first.response_body, isReplay: true };

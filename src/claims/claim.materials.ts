@@ -210,12 +210,15 @@ export async function attachMaterial(
   const checklist = await claimChecklist(executor, input.claimId);
   if (!checklist.some((item) => item.code === input.materialCode)) {
     throw new AppError('VALIDATION_FAILED', `材料类别 ${input.materialCode} 不在该申请的材料清单中`, [
-      { field: 'materialCode', message: `expected one of ${checklist.map((item) => item.code).join(', ')}` },
+      {
+        field: 'materialCode',
+        message: `应为材料清单中的一项：${checklist.map((item) => item.label).join('、')}`,
+      },
     ]);
   }
   if (!ALLOWED_TYPES.has(input.contentType)) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', `不支持的文件类型：${input.contentType}`, [
-      { field: 'file', message: 'pdf, jpeg, png, mp4, xlsx or csv' },
+      { field: 'file', message: '须为 PDF、JPEG、PNG、MP4、xlsx 或 CSV 文件' },
     ]);
   }
   const sha256 = createHash('sha256').update(input.content).digest('hex');

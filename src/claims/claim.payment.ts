@@ -387,13 +387,13 @@ async function orderClaimPayments(
 function assertNotSettlement(claim: ClaimRow): void {
   if (claim.mode === 'settlement')
     throw new AppError('INVALID_STATE', `${claim.claim_number} 是预拨清算申请，请使用清算支付`, [
-      { field: 'claimIds', message: 'settlement claims are paid through /api/claims/:id/settle' },
+      { field: 'claimIds', message: '预拨清算申请请使用清算支付' },
     ]);
 }
 
 function nothingToPay(): AppError {
   return new AppError('VALIDATION_FAILED', '所选申请没有应支付的明细', [
-    { field: 'claimIds', message: 'nothing to pay: every line is paid or in flight' },
+    { field: 'claimIds', message: '没有应支付的明细：每条明细均已支付或正在支付' },
   ]);
 }
 
@@ -438,7 +438,7 @@ function assertSettlementClaim(claim: ClaimRow): void {
     claim.applicant_organisation_id === null
   ) {
     throw new AppError('INVALID_STATE', '该申请不是预拨清算申请', [
-      { field: 'id', message: 'not a settlement claim' },
+      { field: 'id', message: '不是预拨清算申请' },
     ]);
   }
 }

@@ -106,7 +106,7 @@ export async function resolveObjection(
     .executeTakeFirst();
   if (!objection) throw notFound('异议', objectionId);
   if (objection.resolved_at)
-    throw new AppError('INVALID_STATE', '该异议已处理', [{ field: 'objectionId', message: 'resolved' }]);
+    throw new AppError('INVALID_STATE', '该异议已处理', [{ field: 'objectionId', message: '该异议已处理' }]);
   await executor
     .updateTable('claim_objection')
     .set({

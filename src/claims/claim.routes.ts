@@ -116,7 +116,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       const { id } = request.params as { id: number };
       const row = await selectClaimRow(db(), id);
       if (!row)
-        throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+        throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: '不存在' }]);
       assertClaimVisible(request.principal!, row);
       return { items: await claimChecklist(db(), id) };
     },
@@ -137,17 +137,16 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       const { id } = request.params as { id: number };
       if (!request.isMultipart()) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传材料', [
-          { field: 'file', message: 'multipart required' },
+          { field: 'file', message: '须以 multipart/form-data 上传' },
         ]);
       }
       const file = await request.file();
-      if (!file)
-        throw new AppError('INVALID_REQUEST', '缺少文件', [{ field: 'file', message: 'is required' }]);
+      if (!file) throw new AppError('INVALID_REQUEST', '缺少文件', [{ field: 'file', message: '必填' }]);
       const field = file.fields.materialCode as { value?: unknown } | undefined;
       const materialCode = typeof field?.value === 'string' ? field.value : '';
       if (!/^[a-z_]{2,40}$/.test(materialCode)) {
         throw new AppError('INVALID_REQUEST', '缺少或无效的材料类别', [
-          { field: 'materialCode', message: 'is required before the file' },
+          { field: 'materialCode', message: '须在文件之前填写' },
         ]);
       }
       const content = await file.toBuffer();
@@ -268,7 +267,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       const { id } = request.params as { id: number };
       const row = await selectClaimRow(db(), id);
       if (!row)
-        throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+        throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: '不存在' }]);
       assertClaimVisible(request.principal!, row);
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -287,7 +286,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       const { id } = request.params as { id: number };
       const row = await selectClaimRow(db(), id);
       if (!row)
-        throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+        throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: '不存在' }]);
       assertClaimVisible(request.principal!, row);
       return selectClaimDetail(db(), id);
     },

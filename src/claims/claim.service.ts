@@ -129,7 +129,7 @@ export async function createClaim(
   if (!principal) throw new AppError('UNAUTHENTICATED', '请先登录');
   if (input.applicationDate > clock.today()) {
     throw new AppError('VALIDATION_FAILED', '申请日期不能晚于今天', [
-      { field: 'applicationDate', message: 'is in the future' },
+      { field: 'applicationDate', message: '晚于当前业务日期' },
     ]);
   }
   const isAdvance = input.mode === 'advance';
@@ -155,7 +155,7 @@ export async function createClaim(
   }
   if (draft.candidates.length === 0) {
     throw new AppError('VALIDATION_FAILED', '没有可申请补贴的人员', [
-      { field: 'claim', message: 'the source yields no lines' },
+      { field: 'claim', message: '没有可申请补贴的人员' },
     ]);
   }
   const decide = await createDecider(executor);
@@ -579,12 +579,12 @@ async function assertApprovable(
 ): Promise<void> {
   if (claim.reviewed_by_user_id === approverId) {
     throw new AppError('FORBIDDEN', '同一人不能既审核又审批同一笔申请', [
-      { field: 'approver', message: 'reviewer cannot approve' },
+      { field: 'approver', message: '审核人不能审批同一笔申请' },
     ]);
   }
   if (!claim.notice_ends_on || clock.today() <= claim.notice_ends_on) {
     throw new AppError('INVALID_STATE', `公示期至 ${claim.notice_ends_on} 结束，期满后方可审批`, [
-      { field: 'noticeEndsOn', message: 'the public notice has not ended' },
+      { field: 'noticeEndsOn', message: '公示期尚未结束' },
     ]);
   }
   const open = await executor
@@ -595,16 +595,16 @@ async function assertApprovable(
     .executeTakeFirst();
   if (open)
     throw new AppError('INVALID_STATE', '公示期间的异议尚未处理', [
-      { field: 'objections', message: 'unresolved objection' },
+      { field: 'objections', message: '有未处理的异议' },
     ]);
   if (claim.is_risk_blocked) {
     throw new AppError('INVALID_STATE', '该申请存在高风险预警，须经办人员核查解除后方可审批', [
-      { field: 'risk', message: 'blocked by risk alert' },
+      { field: 'risk', message: '存在未解除的高风险预警' },
     ]);
   }
   if (claim.total_amount_fen <= 0) {
     throw new AppError('INVALID_STATE', '该申请没有符合条件的补贴金额，应作不予补贴处理', [
-      { field: 'totalAmountFen', message: 'nothing to approve' },
+      { field: 'totalAmountFen', message: '没有符合条件的补贴金额' },
     ]);
   }
 }

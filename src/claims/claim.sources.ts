@@ -22,13 +22,13 @@ async function employmentDraft(
     throw new AppError(
       'VALIDATION_FAILED',
       '就业记录不存在',
-      missing.map((id) => ({ field: 'claim.employmentIds', message: `employment ${id} not found` })),
+      missing.map((id) => ({ field: 'claim.employmentIds', message: `就业记录不存在：${id}` })),
     );
   }
   const enterpriseIds = new Set(rows.map((row) => row.enterprise_id));
   if (enterpriseIds.size !== 1) {
     throw new AppError('VALIDATION_FAILED', '一笔以工代训申请只能包含同一家企业的职工', [
-      { field: 'claim.employmentIds', message: 'records belong to more than one enterprise' },
+      { field: 'claim.employmentIds', message: '记录分属多家企业' },
     ]);
   }
   const enterprise = await getOrganisation(executor, rows[0]!.enterprise_id);

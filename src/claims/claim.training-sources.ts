@@ -10,11 +10,14 @@ import type {
 import { findCatalogEntry } from '../registry/catalog.service.ts';
 import { getOrganisation, organisationsByIds } from '../registry/organisation.service.ts';
 import { AppError } from '../shared/errors.ts';
+import { SUBSIDY_KIND_LABELS, type SubsidyKind as VocabularySubsidyKind } from '../shared/vocabulary.ts';
 import { getClassForClaim } from '../training/archive.service.ts';
 import { certificatesByIds } from '../training/certificate.service.ts';
 import { chinaDate } from '../training/class.service.ts';
 import { enterpriseFacts, personFactsOn, personsById } from './claim.facts.ts';
 import type { ApplicantKind, ClaimDraft, LineCandidate } from './claim.types.ts';
+
+const kindLabel = (kind: string) => SUBSIDY_KIND_LABELS[kind as VocabularySubsidyKind] ?? kind;
 
 /** Class hours per training day for the day-rate formulas (渝人社发〔2021〕12号 二: 6 课时 = 1 天). */
 export const CLASS_HOURS_PER_DAY = 6;
@@ -78,8 +81,13 @@ export async function classDraft(
   if (subsidyKind !== trainingClass.subsidyKind && subsidyKind !== 'living_allowance') {
     throw new AppError(
       'VALIDATION_FAILED',
-      `本班备案的项目类型为 ${trainingClass.subsidyKind}，不能申请 ${subsidyKind}`,
-      [{ field: 'claim.subsidyKind', message: `须为 ${trainingClass.subsidyKind}（或 living_allowance）` }],
+      `本班备案的项目类型为${kindLabel(trainingClass.subsidyKind)}，不能申请${kindLabel(subsidyKind)}`,
+      [
+        {
+          field: 'claim.subsidyKind',
+          message: `须为${kindLabel(trainingClass.subsidyKind)}（或${SUBSIDY_KIND_LABELS.living_allowance}）`,
+        },
+      ],
     );
   }
   const start = chinaDate(trainingClass.startsAt);
@@ -87,7 +95,7 @@ export async function classDraft(
   // An advance (预拨) is paid while the training runs; every other claim waits for its end.
   if (!options.isAdvance && end > applicationDate) {
     throw new AppError('VALIDATION_FAILED', `培训班于 ${end} 结束，结业后方可申请补贴`, [
-      { field: 'applicationDate', message: 'the class has not ended by the application date' },
+      { field: 'applicationDate', message: '申请日期时培训班尚未结业' },
     ]);
   }
   const runner = await getOrganisation(executor, trainingClass.institutionId);
@@ -188,7 +196,7 @@ export async function certificateDraft(
     throw new AppError(
       'VALIDATION_FAILED',
       '证书不存在',
-      missing.map((id) => ({ field: 'claim.certificateIds', message: `certificate ${id} not found` })),
+      missing.map((id) => ({ field: 'claim.certificateIds', message: `证书不存在：${id}` })),
     );
   }
   const issuers = new Set(certificates.map((certificate) => certificate.issuerOrganisationId));
@@ -197,7 +205,7 @@ export async function certificateDraft(
     throw new AppError('VALIDATION_FAILED', '一笔取证补贴申请只能包含同一评价机构颁发的证书', [
       {
         field: 'claim.certificateIds',
-        message: 'certificates come from more than one (or no registered) issuer',
+        message: '证书来自多个（或未登记的）发证机构',
       },
     ]);
   }

@@ -52,19 +52,17 @@ export async function registerEmployment(
 ): Promise<EmploymentRecord> {
   const enterprise = await getOrganisation(executor, input.enterpriseId);
   if (enterprise?.kind !== 'enterprise') {
-    throw new AppError('VALIDATION_FAILED', '企业不存在', [
-      { field: 'enterpriseId', message: 'no such enterprise' },
-    ]);
+    throw new AppError('VALIDATION_FAILED', '企业不存在', [{ field: 'enterpriseId', message: '企业不存在' }]);
   }
   assertCanActFor(context.actor!, enterprise);
   const person = await getPerson(executor, input.personId);
   if (!person)
     throw new AppError('VALIDATION_FAILED', '人员不在实名制系统中', [
-      { field: 'personId', message: 'no such person' },
+      { field: 'personId', message: '人员不存在' },
     ]);
   if (input.end && input.end < input.start) {
     throw new AppError('VALIDATION_FAILED', '结束日期不能早于开始日期', [
-      { field: 'end', message: 'before start' },
+      { field: 'end', message: '早于开始日期' },
     ]);
   }
   const { id } = await executor

@@ -116,7 +116,7 @@ export async function requestApproval(
   if (existing) {
     if (existing.request_hash !== requestHash)
       throw new AppError('IDEMPOTENCY_CONFLICT', '幂等编号已用于不同内容的复核申请', [
-        { field: 'idempotencyId', message: 'used for a different request' },
+        { field: 'idempotencyId', message: '幂等编号已用于内容不同的请求' },
       ]);
     return { ...toApproval(existing), isReplay: true };
   }
@@ -171,21 +171,21 @@ export async function lockPendingApproval(
     .forUpdate()
     .executeTakeFirst();
   if (!row)
-    throw new AppError('NOT_FOUND', `复核申请不存在：${input.id}`, [{ field: 'id', message: 'not found' }]);
+    throw new AppError('NOT_FOUND', `复核申请不存在：${input.id}`, [{ field: 'id', message: '不存在' }]);
   assertRegionScope(actor, row.region_code);
   if (row.kind !== input.kind)
     throw new AppError('NOT_FOUND', `复核申请不存在：${input.id}`, [
-      { field: 'id', message: `not a ${input.kind} request` },
+      { field: 'id', message: `不是该类复核申请` },
     ]);
   if (row.status !== 'pending')
     throw new AppError('INVALID_STATE', '该申请已复核', [{ field: 'status', message: row.status }]);
   if (row.requested_by === actor.userId)
     throw new AppError('SAME_USER_APPROVAL', '经办人不能复核自己提出的申请（双人复核）', [
-      { field: 'id', message: 'maker and checker must differ' },
+      { field: 'id', message: '经办人与复核人须为不同人员' },
     ]);
   if (!hasPermission(actor.role, APPROVAL_PERMISSION[row.kind]))
     throw new AppError('FORBIDDEN', '无权复核该类申请', [
-      { field: 'id', message: `needs ${APPROVAL_PERMISSION[row.kind]}` },
+      { field: 'id', message: `当前角色无权复核该类申请` },
     ]);
   return toApproval(row);
 }
@@ -225,7 +225,7 @@ export async function finishApproval(
 /** One request, after the scope check (a request out of scope answers 403 before anything is told). */
 export async function getApproval(executor: Executor, context: AuditContext, id: number): Promise<Approval> {
   const row = await selectApproval(executor, id);
-  if (!row) throw new AppError('NOT_FOUND', `复核申请不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+  if (!row) throw new AppError('NOT_FOUND', `复核申请不存在：${id}`, [{ field: 'id', message: '不存在' }]);
   if (context.actor) assertRegionScope(context.actor, row.region_code);
   return toApproval(row);
 }

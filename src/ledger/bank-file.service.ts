@@ -35,7 +35,7 @@ export async function payingAccount(executor: Executor, regionCode: string): Pro
     throw new AppError('BANK_ACCOUNT_MISSING', '本地区尚未登记专户（开户行与账号），无法生成支付指令文件', [
       {
         field: 'regionCode',
-        message: `no special account registered for ${regionCode} or its city/province`,
+        message: `${regionCode} 及其所属市、省均未登记专户`,
       },
     ]);
   return account;
@@ -152,7 +152,7 @@ export async function instructionFile(
   const { format, encoding } = parseChoice(profile, input.format, input.encoding);
   if (!batch.disbursements.some((item) => item.status === 'ordered'))
     throw new AppError('INVALID_STATE', '本批次没有待银行处理的支付', [
-      { field: 'batchId', message: 'every disbursement already has a bank result' },
+      { field: 'batchId', message: '每笔支付均已有银行处理结果' },
     ]);
   const table = instructionTable(profile, batch, account, { format });
   return {

@@ -170,9 +170,7 @@ export async function getProfile(
     .executeTakeFirst();
   const profile = (row?.definition as BankProfile | undefined) ?? BUILT_IN_PROFILES.get(code);
   if (!profile)
-    throw new AppError('NOT_FOUND', `银行格式不存在：${code}`, [
-      { field: 'profileCode', message: 'not found' },
-    ]);
+    throw new AppError('NOT_FOUND', `银行格式不存在：${code}`, [{ field: 'profileCode', message: '不存在' }]);
   return profile;
 }
 

@@ -52,7 +52,7 @@ async function bankClosing(
   if (last?.balance_fen !== null && last?.balance_fen !== undefined) return last.balance_fen;
   if (!later && statement.closing_balance_fen !== null) return statement.closing_balance_fen;
   throw new AppError('VALIDATION_FAILED', '对账单没有“余额”列，也未填写期末余额，无法编制余额调节表', [
-    { field: 'closingBalanceFen', message: 'the statement gives no closing balance for the month' },
+    { field: 'closingBalanceFen', message: '对账单没有该月的期末余额' },
   ]);
 }
 
@@ -173,7 +173,7 @@ export async function getReconciliation(executor: Executor, id: number): Promise
     .selectAll()
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw new AppError('NOT_FOUND', `对账记录不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+  if (!row) throw new AppError('NOT_FOUND', `对账记录不存在：${id}`, [{ field: 'id', message: '不存在' }]);
   return toStored(row);
 }
 
@@ -194,14 +194,14 @@ export async function signOffReconciliation(
     .forUpdate()
     .executeTakeFirst();
   if (!row)
-    throw new AppError('NOT_FOUND', `对账记录不存在：${input.id}`, [{ field: 'id', message: 'not found' }]);
+    throw new AppError('NOT_FOUND', `对账记录不存在：${input.id}`, [{ field: 'id', message: '不存在' }]);
   if (context.actor) assertRegionScope(context.actor, row.region_code);
   if (!context.actor) throw new Error('a reconciliation is signed off by a person');
   if (row.status !== 'prepared')
     throw new AppError('INVALID_STATE', '该对账已复核', [{ field: 'id', message: row.status }]);
   if (row.prepared_by === context.actor.userId)
     throw new AppError('SAME_USER_APPROVAL', '编制人不能复核自己的银行对账（双人复核）', [
-      { field: 'id', message: 'preparer and reviewer must differ' },
+      { field: 'id', message: '编制人与复核人须为不同人员' },
     ]);
   const stored = toStored(row);
   const current = await prepareWorksheet(executor, {
@@ -211,7 +211,7 @@ export async function signOffReconciliation(
   });
   if (hashOf(current) !== row.worksheet_hash)
     throw new AppError('INVALID_STATE', '编制后账务或对账单已变化，请重新编制对账', [
-      { field: 'id', message: 'the books changed since the worksheet was prepared' },
+      { field: 'id', message: '编制后账务或对账单已变化' },
     ]);
   const refusals: { field: string; message: string }[] = [];
   if (!current.worksheet.balance.isBalanced)
@@ -352,7 +352,7 @@ export async function requestStatementPosting(
     .executeTakeFirst();
   if (!line)
     throw new AppError('NOT_FOUND', `对账单行不存在：${input.statementLineId}`, [
-      { field: 'statementLineId', message: 'not found' },
+      { field: 'statementLineId', message: '不存在' },
     ]);
   if (context.actor) assertRegionScope(context.actor, line.region_code);
   if (!context.actor) throw new Error('a posting is requested by a person');
@@ -361,7 +361,7 @@ export async function requestStatementPosting(
     throw new AppError(
       'VALIDATION_FAILED',
       input.kind === 'interest' ? '利息须为贷方（收入）行' : '手续费须为借方（支出）行',
-      [{ field: 'kind', message: `line ${line.id} is a ${isCredit ? 'credit' : 'debit'}` }],
+      [{ field: 'kind', message: `对账单行 ${line.id} 是${isCredit ? '收入' : '支出'}` }],
     );
   const taken = await executor
     .selectFrom('ledger_transfer')
@@ -378,7 +378,7 @@ export async function requestStatementPosting(
     .executeTakeFirst();
   if (taken || pending)
     throw new AppError('CONFLICT', '该对账单行已记账或已提交记账', [
-      { field: 'statementLineId', message: `line ${line.id} is already posted or proposed` },
+      { field: 'statementLineId', message: `对账单行 ${line.id} 已记账或已提交记账` },
     ]);
   const row = await executor
     .insertInto('ledger_statement_posting')
@@ -416,14 +416,14 @@ export async function decideStatementPosting(
     .forUpdate()
     .executeTakeFirst();
   if (!row)
-    throw new AppError('NOT_FOUND', `记账申请不存在：${input.id}`, [{ field: 'id', message: 'not found' }]);
+    throw new AppError('NOT_FOUND', `记账申请不存在：${input.id}`, [{ field: 'id', message: '不存在' }]);
   if (context.actor) assertRegionScope(context.actor, row.region_code);
   if (!context.actor) throw new Error('a posting is decided by a person');
   if (row.status !== 'pending')
     throw new AppError('INVALID_STATE', '该申请已处理', [{ field: 'status', message: row.status }]);
   if (row.requested_by === context.actor.userId)
     throw new AppError('SAME_USER_APPROVAL', '申请人不能审批自己的记账（双人复核）', [
-      { field: 'id', message: 'maker and checker must differ' },
+      { field: 'id', message: '经办人与复核人须为不同人员' },
     ]);
   let journalId: number | null = null;
   if (input.isApproved) {

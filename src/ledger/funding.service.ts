@@ -48,12 +48,12 @@ export function computeAppropriation(input: {
   const rule = APPROPRIATION_RULES[input.provinceCode];
   if (!rule) {
     throw new AppError('VALIDATION_FAILED', '本省政策文件未规定计提比例，请直接填写计提金额', [
-      { field: 'provinceCode', message: `no appropriation ratio is stated for ${input.provinceCode}` },
+      { field: 'provinceCode', message: `本省（${input.provinceCode}）政策文件未规定计提比例` },
     ]);
   }
   if (!Number.isSafeInteger(input.yearEndBalanceFen) || input.yearEndBalanceFen <= 0) {
     throw new AppError('VALIDATION_FAILED', '年末结余应为正整数（分）', [
-      { field: 'yearEndBalanceFen', message: 'must be a positive integer' },
+      { field: 'yearEndBalanceFen', message: '应为正整数（分）' },
     ]);
   }
   // Integer arithmetic: (balance * rate + 50) / 100, so no float ever touches money.
@@ -105,7 +105,9 @@ async function region(executor: Executor, code: string, field: string): Promise<
     .where('code', '=', code)
     .executeTakeFirst();
   if (!row)
-    throw new AppError('VALIDATION_FAILED', '行政区划不存在', [{ field, message: `unknown region ${code}` }]);
+    throw new AppError('VALIDATION_FAILED', '行政区划不存在', [
+      { field, message: `行政区划不存在：${code}` },
+    ]);
   return row;
 }
 
@@ -231,7 +233,7 @@ export async function decideFundRequest(
     .executeTakeFirst();
   if (!row)
     throw new AppError('NOT_FOUND', `资金划转请求不存在：${input.requestId}`, [
-      { field: 'requestId', message: 'not found' },
+      { field: 'requestId', message: '不存在' },
     ]);
   const before = toFundRequest(row);
   assertRegionScope(
@@ -242,7 +244,7 @@ export async function decideFundRequest(
     throw new AppError('INVALID_STATE', '该请求已处理', [{ field: 'status', message: before.status }]);
   if (before.requestedBy === context.actor.userId) {
     throw new AppError('SAME_USER_APPROVAL', '申请人不能审批自己的资金划转（双人复核）', [
-      { field: 'requestId', message: 'maker and checker must differ' },
+      { field: 'requestId', message: '经办人与复核人须为不同人员' },
     ]);
   }
   let journalId: number | null = null;

@@ -317,7 +317,7 @@ describe('special-account ledger (services and database)', () => {
     expect((await accountFor(database.db, '430408', 'bank')).balanceFen).toBe(2_500);
     await expect(accountFor(database.db, '430499', 'training')).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
-      details: [{ field: 'regionCode', message: 'unknown region 430499' }],
+      details: [{ field: 'regionCode', message: '行政区划不存在：430499' }],
     });
   });
 

@@ -240,7 +240,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
             };
           case 'payment_order':
             throw new AppError('INVALID_STATE', '支付指令请在支付复核中处理', [
-              { field: 'id', message: 'decide payment orders at /api/claims/payment-orders/:id/decision' },
+              { field: 'id', message: '支付指令请在支付复核中处理' },
             ]);
         }
       });

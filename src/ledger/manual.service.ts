@@ -31,7 +31,7 @@ export interface ManualTransferInput {
 
 async function accountInScope(executor: Executor, context: AuditContext, accountId: number, field: string) {
   const account = await getAccount(executor, accountId).catch(() => {
-    throw new AppError('NOT_FOUND', `账户不存在：${accountId}`, [{ field, message: 'no such account' }]);
+    throw new AppError('NOT_FOUND', `账户不存在：${accountId}`, [{ field, message: '账户不存在' }]);
   });
   if (context.actor) assertRegionScope(context.actor, account.regionCode);
   return account;
@@ -89,17 +89,17 @@ export async function requestReversal(
     .executeTakeFirst();
   if (!original)
     throw new AppError('NOT_FOUND', `分录不存在：${input.transferId}`, [
-      { field: 'transferId', message: 'no such transfer' },
+      { field: 'transferId', message: '分录不存在' },
     ]);
   const debit = await accountInScope(executor, context, original.debit_account_id, 'transferId');
   await accountInScope(executor, context, original.credit_account_id, 'transferId');
   if (original.code === 'reversal')
     throw new AppError('INVALID_STATE', '冲正分录不能再冲正', [
-      { field: 'transferId', message: 'a reversal cannot be reversed' },
+      { field: 'transferId', message: '冲正分录不能再冲正' },
     ]);
   if (original.payment_batch_id !== null || original.recovery_order_id !== null)
     throw new AppError('INVALID_STATE', '支付和追回分录不能手工冲正：支付以银行退回更正，追回以追回单更正', [
-      { field: 'transferId', message: 'belongs to a payment batch or recovery order' },
+      { field: 'transferId', message: '属于支付批次或追回单，不能手工冲正' },
     ]);
   const reversed = await executor
     .selectFrom('ledger_transfer')
@@ -108,9 +108,7 @@ export async function requestReversal(
     .where('reverses_transfer_id', '=', original.id)
     .executeTakeFirst();
   if (reversed)
-    throw new AppError('INVALID_STATE', '该分录已冲正', [
-      { field: 'transferId', message: 'already reversed' },
-    ]);
+    throw new AppError('INVALID_STATE', '该分录已冲正', [{ field: 'transferId', message: '该分录已冲正' }]);
   await assertValueDate(executor, {
     provinceCode: original.province_code,
     valueDate: input.valueDate,

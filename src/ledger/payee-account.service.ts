@@ -52,7 +52,7 @@ export async function payeeOf(
     if (person) return { name: person.name, regionCode: person.registeringRegionCode };
   }
   throw new AppError('NOT_FOUND', `收款人不存在：${payeeId}`, [
-    { field: 'payeeId', message: `no ${payeeType} ${payeeId}` },
+    { field: 'payeeId', message: `收款人不存在：${payeeId}` },
   ]);
 }
 
@@ -65,7 +65,7 @@ export async function requestPayeeAccountChange(
   const accountNumber = input.accountNumber.replace(/\s/g, '');
   if (!ACCOUNT_PATTERN.test(accountNumber))
     throw new AppError('VALIDATION_FAILED', '银行账号应为8至32位数字', [
-      { field: 'accountNumber', message: 'must be 8 to 32 digits' },
+      { field: 'accountNumber', message: '应为8至32位数字' },
     ]);
   const payee = await payeeOf(executor, input.payeeType, input.payeeId);
   const masked = maskBankAccount(accountNumber);

@@ -153,7 +153,7 @@ function validateItems(context: AuditContext, items: PayableItem[]): string {
         throw new AppError('VALIDATION_FAILED', '预拨资金不得高于培训补贴的50%', [
           {
             field: field('amountFen'),
-            message: `advance ${item.amountFen} exceeds 50 % of ${basis ?? 'an unstated basis'}`,
+            message: `预拨 ${item.amountFen} 分超过培训补贴 ${basis ?? '（未知）'} 分的50%`,
           },
         ]);
       }
@@ -182,7 +182,7 @@ export async function createPaymentBatch(
   if (existing) {
     if (existing.request_hash !== requestHash) {
       throw new AppError('IDEMPOTENCY_CONFLICT', '幂等编号已用于不同内容的支付批次', [
-        { field: 'idempotencyId', message: 'different items' },
+        { field: 'idempotencyId', message: '幂等编号已用于明细不同的请求' },
       ]);
     }
     return { ...(await getPaymentBatch(executor, existing.id)), isReplay: true };
@@ -326,9 +326,7 @@ export async function getPaymentBatch(executor: Executor, batchId: number): Prom
     .where('id', '=', batchId)
     .executeTakeFirst();
   if (!batch)
-    throw new AppError('NOT_FOUND', `支付批次不存在：${batchId}`, [
-      { field: 'batchId', message: 'not found' },
-    ]);
+    throw new AppError('NOT_FOUND', `支付批次不存在：${batchId}`, [{ field: 'batchId', message: '不存在' }]);
   const disbursements = await executor
     .selectFrom('payment_disbursement')
     .selectAll()
@@ -392,7 +390,7 @@ export async function batchRegion(executor: Executor, batchId: number): Promise<
     .where('id', '=', batchId)
     .executeTakeFirst();
   if (!row)
-    throw new AppError('NOT_FOUND', `支付批次不存在：${batchId}`, [{ field: 'id', message: 'not found' }]);
+    throw new AppError('NOT_FOUND', `支付批次不存在：${batchId}`, [{ field: 'id', message: '不存在' }]);
   return row.region_code;
 }
 
@@ -665,7 +663,7 @@ export async function settleAdvance(
   const advancedFen = Number(advanced.total);
   if (advancedFen === 0)
     throw new AppError('INVALID_STATE', '该申请没有预拨款，无需清算', [
-      { field: 'claimId', message: 'no advance paid' },
+      { field: 'claimId', message: '该申请没有预拨款' },
     ]);
   const settledFen = Math.min(advancedFen, input.finalAmountFen);
   if (settledFen > 0) {

@@ -37,7 +37,7 @@ function nextMonth(period: string): string {
 export function assertMayClose(principal: Principal, provinceCode: string): void {
   if (principal.regionCode !== provinceCode)
     throw new AppError('FORBIDDEN', '只有省级财政人员可以结账（结账对全省专账生效）', [
-      { field: 'provinceCode', message: `closing ${provinceCode} needs a province-level finance officer` },
+      { field: 'provinceCode', message: `${provinceCode} 的结账须由省级财政人员办理` },
     ]);
 }
 
@@ -235,7 +235,7 @@ export async function closeMonth(
   const checklist = await periodChecklist(executor, input);
   if (checklist.isClosed)
     throw new AppError('INVALID_STATE', `${input.period} 已结账`, [
-      { field: 'period', message: 'already closed' },
+      { field: 'period', message: '该期间已结账' },
     ]);
   if (!checklist.mayClose)
     throw new AppError(

@@ -76,7 +76,7 @@ export async function createRecoveryOrder(
     .executeTakeFirst();
   if (!claim)
     throw new AppError('NOT_FOUND', `补贴申请不存在：${input.claimId}`, [
-      { field: 'claimId', message: 'not found' },
+      { field: 'claimId', message: '不存在' },
     ]);
   if (context.actor) {
     assertRegionScope(context.actor, claim.region_code);
@@ -84,15 +84,13 @@ export async function createRecoveryOrder(
   }
   if (claim.region_code !== input.regionCode)
     throw new AppError('VALIDATION_FAILED', '追回地区应为该申请的地区', [
-      { field: 'regionCode', message: `the claim belongs to ${claim.region_code}` },
+      { field: 'regionCode', message: `该申请属于 ${claim.region_code}` },
     ]);
   if (!isSubAccount(input.subAccount))
-    throw new AppError('VALIDATION_FAILED', '子账户无效', [
-      { field: 'subAccount', message: 'unknown sub-account' },
-    ]);
+    throw new AppError('VALIDATION_FAILED', '子账户无效', [{ field: 'subAccount', message: '子账户无效' }]);
   if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
     throw new AppError('VALIDATION_FAILED', '追回金额应为正整数（分）', [
-      { field: 'amountFen', message: 'must be a positive integer' },
+      { field: 'amountFen', message: '应为正整数（分）' },
     ]);
   }
   const provinceCode = provinceOf(input.regionCode);
@@ -109,7 +107,7 @@ export async function createRecoveryOrder(
       existing.sub_account !== input.subAccount
     ) {
       throw new AppError('IDEMPOTENCY_CONFLICT', '幂等编号已用于不同的追回单', [
-        { field: 'idempotencyId', message: 'different body' },
+        { field: 'idempotencyId', message: '幂等编号已用于内容不同的请求' },
       ]);
     }
     return toOrder(existing);
@@ -123,7 +121,7 @@ export async function createRecoveryOrder(
     .executeTakeFirstOrThrow();
   if (Number(paid.total) < input.amountFen) {
     throw new AppError('VALIDATION_FAILED', '追回金额超过该申请已支付金额', [
-      { field: 'amountFen', message: `claim ${input.claimId} was paid ${paid.total} fen` },
+      { field: 'amountFen', message: `申请 ${input.claimId} 已支付 ${paid.total} 分` },
     ]);
   }
   const row = await executor
@@ -195,7 +193,7 @@ export async function recordRecoveryReceipt(
     .executeTakeFirst();
   if (!row)
     throw new AppError('NOT_FOUND', `追回单不存在：${input.orderId}`, [
-      { field: 'orderId', message: 'not found' },
+      { field: 'orderId', message: '不存在' },
     ]);
   if (context.actor) assertRegionScope(context.actor, row.region_code);
   const before = toOrder(row);
@@ -231,7 +229,7 @@ export async function recordRecoveryReceipt(
   if (posted.isReplay) return before;
   if (row.recovered_fen + input.amountFen > row.amount_fen) {
     throw new AppError('VALIDATION_FAILED', '到账金额超过待追回金额', [
-      { field: 'amountFen', message: `outstanding ${row.amount_fen - row.recovered_fen} fen` },
+      { field: 'amountFen', message: `待追回 ${row.amount_fen - row.recovered_fen} 分` },
     ]);
   }
   const recoveredFen = row.recovered_fen + input.amountFen;
@@ -261,7 +259,7 @@ export async function getRecoveryOrder(
   id: number,
 ): Promise<RecoveryOrder> {
   const row = await executor.selectFrom('recovery_order').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new AppError('NOT_FOUND', `追回单不存在：${id}`, [{ field: 'id', message: 'not found' }]);
+  if (!row) throw new AppError('NOT_FOUND', `追回单不存在：${id}`, [{ field: 'id', message: '不存在' }]);
   if (context.actor) assertRegionScope(context.actor, row.region_code);
   return toOrder(row);
 }

@@ -220,9 +220,7 @@ export async function importStatement(
     : await profileForRegion(executor, input.regionCode);
   const content = input.file ?? Buffer.from(input.csv ?? '', 'utf8');
   if (content.length === 0)
-    throw new AppError('VALIDATION_FAILED', '请上传对账单文件', [
-      { field: 'fileBase64', message: 'required' },
-    ]);
+    throw new AppError('VALIDATION_FAILED', '请上传对账单文件', [{ field: 'fileBase64', message: '必填' }]);
   const fileHash = sha256Hex(content.toString('base64'));
   const existing = await executor
     .selectFrom('bank_statement')
@@ -317,7 +315,7 @@ export async function getStatement(executor: Executor, statementId: number) {
     .executeTakeFirst();
   if (!statement)
     throw new AppError('NOT_FOUND', `对账单不存在：${statementId}`, [
-      { field: 'statementId', message: 'not found' },
+      { field: 'statementId', message: '不存在' },
     ]);
   return statement;
 }

@@ -249,7 +249,7 @@ export async function accountsFor(
       throw new AppError(
         'VALIDATION_FAILED',
         '行政区划不存在',
-        unknown.map((region) => ({ field: 'regionCode', message: `unknown region ${region}` })),
+        unknown.map((region) => ({ field: 'regionCode', message: `行政区划不存在：${region}` })),
       );
     await ensureAccounts(executor, missing);
     accounts = await find();
@@ -272,7 +272,7 @@ export async function getAccount(executor: Executor, accountId: number): Promise
   const row = await selectAccounts(executor).where('id', '=', accountId).executeTakeFirst();
   if (!row)
     throw new AppError('NOT_FOUND', `账户不存在：${accountId}`, [
-      { field: 'accountId', message: 'no such account' },
+      { field: 'accountId', message: '账户不存在' },
     ]);
   return toAccount(row);
 }
@@ -292,7 +292,7 @@ export function periodOf(valueDate: string): string {
 
 function validateTransfers(input: JournalInput): void {
   if (input.transfers.length === 0)
-    throw new AppError('VALIDATION_FAILED', '凭证没有分录', [{ field: 'transfers', message: 'empty' }]);
+    throw new AppError('VALIDATION_FAILED', '凭证没有分录', [{ field: 'transfers', message: '不能为空' }]);
   const ids = new Set<string>();
   input.transfers.forEach((transfer, index) => {
     const field = (name: string) => `transfers[${index}].${name}`;
@@ -329,7 +329,7 @@ function replayOrConflict(input: JournalInput, hashes: string[], existing: Trans
     throw new AppError('IDEMPOTENCY_CONFLICT', '幂等编号已用于不同内容的记账请求', [
       {
         field: 'idempotencyId',
-        message: `already used with a different body: ${existing.map((row) => row.idempotency_id).join(', ')}`,
+        message: `幂等编号已用于内容不同的请求：${existing.map((row) => row.idempotency_id).join('、')}`,
       },
     ]);
   }
@@ -378,7 +378,7 @@ async function checkBeforePosting(
       throw new AppError('VALIDATION_FAILED', '账户不存在或不属于本省', [
         {
           field: 'accountId',
-          message: `account ${delta.accountId} not found in province ${input.provinceCode}`,
+          message: `本省（${input.provinceCode}）没有账户 ${delta.accountId}`,
         },
       ]);
     }
@@ -412,7 +412,7 @@ export function insufficientFunds(account: Account, neededFen: number): AppError
   return new AppError('INSUFFICIENT_FUNDS', '账户余额不足', [
     {
       field: 'amountFen',
-      message: `account ${account.id} (${account.regionCode} ${account.kind}) cannot pay ${neededFen} fen`,
+      message: `账户 ${account.id}（${account.regionCode}）余额不足以支付 ${neededFen} 分`,
       accountId: account.id,
     },
   ]);
@@ -423,13 +423,16 @@ function assertNotAfterBusinessDate(transfers: TransferInput[], today: string): 
   const late = transfers.findIndex((transfer) => transfer.valueDate > today);
   if (late >= 0)
     throw new AppError('VALIDATION_FAILED', `记账日期不得晚于业务日期 ${today}`, [
-      { field: 'valueDate', message: `transfer ${late}: ${transfers[late]!.valueDate} is after ${today}` },
+      {
+        field: 'valueDate',
+        message: `第 ${late + 1} 笔分录的记账日期 ${transfers[late]!.valueDate} 晚于业务日期 ${today}`,
+      },
     ]);
 }
 
 export function periodClosed(provinceCode: string, period: string): AppError {
   return new AppError('PERIOD_CLOSED', `会计期间 ${period} 已结账，不能记入`, [
-    { field: 'valueDate', message: `period ${period} of province ${provinceCode} is closed` },
+    { field: 'valueDate', message: `${provinceCode} 的会计期间 ${period} 已结账` },
   ]);
 }
 
@@ -601,11 +604,11 @@ export async function reverseTransfer(
     .executeTakeFirst();
   if (!original)
     throw new AppError('NOT_FOUND', `分录不存在：${input.transferId}`, [
-      { field: 'transferId', message: 'no such transfer' },
+      { field: 'transferId', message: '分录不存在' },
     ]);
   if (original.code === 'reversal') {
     throw new AppError('INVALID_STATE', '冲正分录不能再冲正', [
-      { field: 'transferId', message: 'a reversal cannot be reversed' },
+      { field: 'transferId', message: '冲正分录不能再冲正' },
     ]);
   }
   const already = await executor
@@ -615,9 +618,7 @@ export async function reverseTransfer(
     .where('reverses_transfer_id', '=', original.id)
     .executeTakeFirst();
   if (already && already.idempotency_id !== input.idempotencyId) {
-    throw new AppError('INVALID_STATE', '该分录已冲正', [
-      { field: 'transferId', message: 'already reversed' },
-    ]);
+    throw new AppError('INVALID_STATE', '该分录已冲正', [{ field: 'transferId', message: '该分录已冲正' }]);
   }
   return postJournal(executor, context, {
     provinceCode: original.province_code,
@@ -647,7 +648,7 @@ export async function closePeriod(
 ): Promise<{ provinceCode: string; period: string; isNew: boolean }> {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(input.period)) {
     throw new AppError('VALIDATION_FAILED', '会计期间格式应为 YYYY-MM', [
-      { field: 'period', message: 'must be YYYY-MM' },
+      { field: 'period', message: '格式应为 YYYY-MM' },
     ]);
   }
   const inserted = await executor

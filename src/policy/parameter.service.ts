@@ -77,7 +77,7 @@ export async function listParameterVersions(
   const pack = packById(filter.packId);
   if (!pack)
     throw new AppError('NOT_FOUND', `政策包不存在：${filter.packId}`, [
-      { field: 'packId', message: 'unknown policy pack' },
+      { field: 'packId', message: '政策包不存在' },
     ]);
   const published = await selectParameterVersions(executor, filter);
   const histories: ParameterHistory[] = [];

@@ -41,33 +41,38 @@ function expectedKind(definition: ParameterDefinition): 'number' | 'string' | 'b
 
 function checkValue(definition: ParameterDefinition, value: ParameterValue): ParameterProblem[] {
   const kind = expectedKind(definition);
-  if (value === null) return [{ field: 'value', message: 'a published value cannot be null' }];
+  if (value === null) return [{ field: 'value', message: '已发布的参数值不能为空' }];
   const actual = Array.isArray(value) ? 'list' : typeof value;
-  if (kind !== 'unknown' && actual !== kind) return [{ field: 'value', message: `must be a ${kind}` }];
+  if (kind !== 'unknown' && actual !== kind)
+    return [
+      {
+        field: 'value',
+        message: `类型应为${{ list: '列表', number: '数值', string: '文本', boolean: '是/否' }[kind]}`,
+      },
+    ];
   if (typeof value !== 'number') return [];
   if (!Number.isSafeInteger(value))
-    return [{ field: 'value', message: 'must be an integer (fen, percent, days or months)' }];
+    return [{ field: 'value', message: '应为整数（分、百分比、天数或月数）' }];
   // Without document bounds a value still stays non-negative and small enough that formulas
   // multiplying it by days or hours keep safe integers.
-  if (value < 0 || value > GENERIC_MAX)
-    return [{ field: 'value', message: `must be between 0 and ${GENERIC_MAX}` }];
+  if (value < 0 || value > GENERIC_MAX) return [{ field: 'value', message: `应在 0 至 ${GENERIC_MAX} 之间` }];
   const bounds = definition.bounds;
   const basis = bounds?.citation ? `（${bounds.citation.doc} ${bounds.citation.article}）` : '';
   if (bounds?.min !== undefined && value < bounds.min)
-    return [{ field: 'value', message: `must be at least ${bounds.min}${basis}` }];
+    return [{ field: 'value', message: `不得低于 ${bounds.min}${basis}` }];
   if (bounds?.max !== undefined && value > bounds.max)
-    return [{ field: 'value', message: `must be at most ${bounds.max}${basis}` }];
+    return [{ field: 'value', message: `不得高于 ${bounds.max}${basis}` }];
   return [];
 }
 
 function checkDate(pack: PolicyPack, effectiveFrom: string): ParameterProblem[] {
   if (!isRealDate(effectiveFrom))
-    return [{ field: 'effectiveFrom', message: 'must be a real calendar date YYYY-MM-DD' }];
+    return [{ field: 'effectiveFrom', message: '应为真实存在的日期（YYYY-MM-DD）' }];
   if (effectiveFrom < pack.inForceFrom || (pack.inForceTo !== null && effectiveFrom > pack.inForceTo)) {
     return [
       {
         field: 'effectiveFrom',
-        message: `must fall within the pack's period ${pack.inForceFrom}..${pack.inForceTo ?? ''}`,
+        message: `须在政策有效期 ${pack.inForceFrom} 至 ${pack.inForceTo ?? '今'} 之内`,
       },
     ];
   }
@@ -77,9 +82,9 @@ function checkDate(pack: PolicyPack, effectiveFrom: string): ParameterProblem[] 
 function checkCitation(citation: Citation | undefined): ParameterProblem[] {
   const problems: ParameterProblem[] = [];
   if (typeof citation?.doc !== 'string' || citation.doc.trim() === '')
-    problems.push({ field: 'citation.doc', message: 'is required' });
+    problems.push({ field: 'citation.doc', message: '必填' });
   if (typeof citation?.article !== 'string' || citation.article.trim() === '') {
-    problems.push({ field: 'citation.article', message: 'is required' });
+    problems.push({ field: 'citation.article', message: '必填' });
   }
   return problems;
 }
@@ -89,11 +94,11 @@ function checkCitation(citation: Citation | undefined): ParameterProblem[] {
  * day rates 130–200 yuan). Pure, so publishing and simulation refuse exactly the same values.
  */
 export function validateParameterChange(input: ParameterChangeInput): ParameterProblem[] {
-  if (typeof input !== 'object' || input === null) return [{ field: '(root)', message: 'must be an object' }];
+  if (typeof input !== 'object' || input === null) return [{ field: '(root)', message: '应为对象' }];
   const pack = packById(input.packId);
-  if (!pack) return [{ field: 'packId', message: `unknown policy pack ${input.packId}` }];
+  if (!pack) return [{ field: 'packId', message: `政策包不存在：${input.packId}` }];
   const definition = pack.parameters.get(input.key);
-  if (!definition) return [{ field: 'key', message: `pack ${input.packId} has no parameter ${input.key}` }];
+  if (!definition) return [{ field: 'key', message: `政策包 ${input.packId} 没有参数 ${input.key}` }];
   return [
     ...checkDate(pack, input.effectiveFrom),
     ...checkValue(definition, input.value),

@@ -237,7 +237,7 @@ async function retroactiveCheck(
     return { total: repriced.total, claimNumbers: repriced.claims.map((claim) => claim.claimNumber) };
   throw new AppError(
     'RETROACTIVE_CONFIRMATION_REQUIRED',
-    `生效日期${change.effectiveFrom}早于今天，发布后将按新参数重新核定${repriced.total}笔已申请的补贴；确认无误后请勾选确认（confirmRetroactive）再发布`,
+    `生效日期${change.effectiveFrom}早于今天，发布后将按新参数重新核定${repriced.total}笔已申请的补贴；确认无误后请勾选“确认追溯生效”再发布`,
     [
       { field: 'confirmRetroactive', message: `将重新核定${repriced.total}笔申请` },
       ...repriced.claims.map((claim) => ({

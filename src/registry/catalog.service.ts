@@ -139,7 +139,7 @@ export async function createCatalogVersion(
 ): Promise<CatalogVersion> {
   if (!(await findRegion(executor, input.regionCode))) {
     throw new AppError('VALIDATION_FAILED', `行政区划代码不存在：${input.regionCode}`, [
-      { field: 'regionCode', message: 'unknown region' },
+      { field: 'regionCode', message: '行政区划不存在' },
     ]);
   }
   if (context.actor) assertRegionScope(context.actor, input.regionCode);
@@ -215,7 +215,7 @@ export async function addCatalogEntries(
       )
     ) {
       throw new AppError('CONFLICT', `目录中已有该职业等级：${entry.occupationCode} ${entry.level}`, [
-        { field: `entries[${index}]`, message: 'duplicate occupation and level' },
+        { field: `entries[${index}]`, message: '职业和等级重复' },
       ]);
     }
   }
@@ -283,7 +283,9 @@ export async function publishCatalogVersion(
       { field: 'status', message: version.status },
     ]);
   if (version.entries.length === 0)
-    throw new AppError('VALIDATION_FAILED', '目录版本没有任何项目', [{ field: 'entries', message: 'empty' }]);
+    throw new AppError('VALIDATION_FAILED', '目录版本没有任何项目', [
+      { field: 'entries', message: '不能为空' },
+    ]);
   if (version.provinceCode === SHANXI_PROVINCE_CODE && isEveryEntryAtTop(version.entries)) {
     throw new AppError(
       'CATALOG_ALL_AT_TOP_STANDARD',
@@ -291,7 +293,7 @@ export async function publishCatalogVersion(
       [
         {
           field: 'entries',
-          message: 'every entry is at the top amount of its level',
+          message: '每个项目都按所在等级的最高标准设置',
           citation: '晋人社厅函〔2021〕600号 一',
         },
       ],

@@ -36,7 +36,7 @@ export async function upsertOccupations(
       '职业编码或名称无效',
       bad
         .slice(0, 20)
-        .map((row) => ({ field: 'code', message: `invalid occupation ${row.code} ${row.name}` })),
+        .map((row) => ({ field: 'code', message: `职业编码或名称无效：${row.code} ${row.name}` })),
     );
   }
   const existing = await executor.selectFrom('occupation').select('code').execute();
@@ -91,7 +91,7 @@ export async function assertOccupationExists(
   const occupation = await findOccupation(executor, code);
   if (!occupation)
     throw new AppError('VALIDATION_FAILED', `职业编码不存在：${code}`, [
-      { field, message: `unknown occupation ${code}` },
+      { field, message: `职业编码不存在：${code}` },
     ]);
   return occupation;
 }

@@ -94,7 +94,7 @@ export function assertValidCreditCode(creditCode: string, field = 'creditCode'):
 function assertKindFields(input: NewOrganisation): void {
   if (input.kind === 'enterprise' && !input.enterpriseSize) {
     throw new AppError('VALIDATION_FAILED', '企业须填写企业规模', [
-      { field: 'enterpriseSize', message: 'required for enterprises' },
+      { field: 'enterpriseSize', message: '企业必填' },
     ]);
   }
   const unknownFlag = (input.employerFlags ?? []).find(
@@ -102,12 +102,12 @@ function assertKindFields(input: NewOrganisation): void {
   );
   if (unknownFlag) {
     throw new AppError('VALIDATION_FAILED', `用人单位标识无效：${unknownFlag}`, [
-      { field: 'employerFlags', message: `unknown flag ${unknownFlag}` },
+      { field: 'employerFlags', message: `用人单位标识无效：${unknownFlag}` },
     ]);
   }
   if (input.kind === 'institution' && !input.licenceNumber) {
     throw new AppError('VALIDATION_FAILED', '培训机构须填写办学许可证号', [
-      { field: 'licenceNumber', message: 'required for institutions' },
+      { field: 'licenceNumber', message: '培训机构必填' },
     ]);
   }
 }
@@ -122,7 +122,7 @@ export async function registerOrganisation(
   assertKindFields(input);
   if (!(await findRegion(executor, input.regionCode))) {
     throw new AppError('VALIDATION_FAILED', `行政区划代码不存在：${input.regionCode}`, [
-      { field: 'regionCode', message: 'unknown region' },
+      { field: 'regionCode', message: '行政区划不存在' },
     ]);
   }
   const provinceCode = provinceOf(input.regionCode);
@@ -134,7 +134,7 @@ export async function registerOrganisation(
     .executeTakeFirst();
   if (existing) {
     throw new AppError('CONFLICT', '该统一社会信用代码已登记', [
-      { field: 'creditCode', message: 'already registered', organisationId: existing.id },
+      { field: 'creditCode', message: '已登记', organisationId: existing.id },
     ]);
   }
   const row = await executor
@@ -269,7 +269,7 @@ export async function changeOrganisationStatus(
   if (context.actor) assertRegionScope(context.actor, before.regionCode);
   if (before.status === change.status) {
     throw new AppError('INVALID_STATE', `单位已处于该状态：${change.status}`, [
-      { field: 'status', message: 'unchanged' },
+      { field: 'status', message: '状态未变化' },
     ]);
   }
   await executor

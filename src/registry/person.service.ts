@@ -65,12 +65,12 @@ export function assertValidIdNumber(idNumber: string, field = 'idNumber'): strin
 function assertGroup(group: NewPersonGroup, field: string): void {
   if (!(GROUP_CODES as readonly string[]).includes(group.groupCode)) {
     throw new AppError('VALIDATION_FAILED', `人员类别无效：${group.groupCode}`, [
-      { field, message: `unknown group ${group.groupCode}` },
+      { field, message: `人员类别无效：${group.groupCode}` },
     ]);
   }
   if (group.validTo && group.validTo < group.validFrom) {
     throw new AppError('VALIDATION_FAILED', '认定有效期止日早于起日', [
-      { field, message: 'validTo before validFrom' },
+      { field, message: '有效期止日早于起日' },
     ]);
   }
 }
@@ -78,7 +78,7 @@ function assertGroup(group: NewPersonGroup, field: string): void {
 async function assertRegion(executor: Executor, code: string, field: string): Promise<void> {
   if (!(await findRegion(executor, code))) {
     throw new AppError('VALIDATION_FAILED', `行政区划代码不存在：${code}`, [
-      { field, message: `unknown region ${code}` },
+      { field, message: `行政区划不存在：${code}` },
     ]);
   }
 }
@@ -96,7 +96,7 @@ export async function registerPerson(
   const facts = parseIdNumber(idNumber);
   const name = input.name.trim();
   if (name === '')
-    throw new AppError('VALIDATION_FAILED', '姓名不能为空', [{ field: 'name', message: 'required' }]);
+    throw new AppError('VALIDATION_FAILED', '姓名不能为空', [{ field: 'name', message: '必填' }]);
   if (input.phone) {
     const problem = phoneProblem(input.phone);
     if (problem) throw new AppError('VALIDATION_FAILED', problem, [{ field: 'phone', message: problem }]);
@@ -114,7 +114,7 @@ export async function registerPerson(
     const isVisible =
       context.actor === null || (await isPersonVisible(executor, existing.id, visibilityOf(context.actor)));
     throw new AppError('CONFLICT', '该身份证号已登记', [
-      { field: 'idNumber', message: 'already registered', ...(isVisible && { personId: existing.id }) },
+      { field: 'idNumber', message: '已登记', ...(isVisible && { personId: existing.id }) },
     ]);
   }
   const provinceCode = provinceOf(input.registeringRegionCode);
@@ -204,7 +204,7 @@ export async function resolvePersonReference(
     const visible = await visiblePersonIds(executor, principal, [reference.personId]);
     if (!visible.has(reference.personId)) {
       throw new AppError('NOT_FOUND', '所指人员不存在或不在本账号可见范围内', [
-        { field: 'personId', message: 'no such person within the caller scope' },
+        { field: 'personId', message: '人员不存在或不在本账号可见范围内' },
       ]);
     }
     return (await getPerson(executor, reference.personId))!;
@@ -212,7 +212,7 @@ export async function resolvePersonReference(
   const record = await selectPersonByIdNumber(executor, assertValidIdNumber(reference.idNumber));
   if (!record || record.name !== reference.name.trim()) {
     throw new AppError('VALIDATION_FAILED', '身份证号与姓名不匹配，或该人员未在实名制系统登记', [
-      { field: 'idNumber', message: 'no registered person with this ID number and name' },
+      { field: 'idNumber', message: '没有与该身份证号和姓名一致的登记人员' },
     ]);
   }
   return (await getPerson(executor, record.id))!;

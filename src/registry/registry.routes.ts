@@ -556,7 +556,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
           !isWithinRegion(principal.regionCode, version.regionCode));
       if (!version || isHiddenDraft) {
         throw new AppError('NOT_FOUND', `目录版本不存在：${request.params.id}`, [
-          { field: 'id', message: 'not found' },
+          { field: 'id', message: '不存在' },
         ]);
       }
       return version;

@@ -37,7 +37,7 @@ export async function assertOrganisationInGoodStanding(
       [
         {
           field: options.field,
-          message: `organisation ${organisation.id} is ${organisation.status} since ${organisation.statusSince}`,
+          message: `${organisation.name}自 ${organisation.statusSince} 起已被${label}`,
           status: organisation.status,
         },
       ],

@@ -157,7 +157,7 @@ export async function finalizeReport(
   const reason = input.reason?.trim() || null;
   if (previous && !reason)
     throw new AppError('VALIDATION_FAILED', '更正已定稿的报表须说明原因', [
-      { field: 'reason', message: `version ${previous.version} exists; a correction needs a reason` },
+      { field: 'reason', message: `已有第 ${previous.version} 版，更正须说明原因` },
     ]);
   const differences = previous ? diffReports(previous.content as Report, report) : [];
   const user = await executor

@@ -104,7 +104,7 @@ export async function upsertTarget(
   if (context.actor) assertRegionScope(context.actor, input.regionCode);
   if (input.toYear < input.fromYear)
     throw new AppError('VALIDATION_FAILED', '目标年度不合规', [
-      { field: 'toYear', message: 'must not be before fromYear' },
+      { field: 'toYear', message: '不得早于起始年度' },
     ]);
   const provinceCode = provinceOf(input.regionCode);
   const before = await executor

@@ -21,6 +21,13 @@ export function csvAppError(error: unknown, what: string): unknown {
   return new AppError(
     'VALIDATION_FAILED',
     line === undefined ? `${what}无法解析` : `${what}第 ${line} 行格式错误，无法解析`,
-    [{ field: line === undefined ? 'csv' : `csv.line[${line}]`, line: line ?? null, message: error.message }],
+    [
+      {
+        field: line === undefined ? 'csv' : `csv.line[${line}]`,
+        line: line ?? null,
+        message: line === undefined ? '无法解析' : `第 ${line} 行格式错误`,
+        cause: error.message,
+      },
+    ],
   );
 }

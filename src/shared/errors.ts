@@ -100,6 +100,6 @@ export function isAppError(value: unknown): value is AppError {
 
 export function notFound(what: string, id: string | number): AppError {
   return new AppError('NOT_FOUND', `${what}不存在：${id}`, [
-    { field: 'id', message: `${what} ${id} not found` },
+    { field: 'id', message: `${what}不存在：${id}` },
   ]);
 }

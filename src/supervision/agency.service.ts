@@ -71,13 +71,13 @@ export async function createAgencyContract(
   const agency = await reviewAgency(executor, context, input.agencyId);
   if (input.endsOn < input.startsOn)
     throw new AppError('VALIDATION_FAILED', '合同结束日期早于开始日期', [
-      { field: 'endsOn', message: 'before startsOn' },
+      { field: 'endsOn', message: '早于开始日期' },
     ]);
   for (const [index, regionCode] of input.regionCodes.entries()) {
     if (context.actor) assertRegionScope(context.actor, regionCode);
     if (!isWithinRegion(agency.provinceCode, regionCode))
       throw new AppError('VALIDATION_FAILED', '合同地区须在机构所在省份内', [
-        { field: `regionCodes[${index}]`, message: 'outside the agency province' },
+        { field: `regionCodes[${index}]`, message: '不在审核机构所在省份内' },
       ]);
   }
   if (agency.status !== 'active')
@@ -91,7 +91,7 @@ export async function createAgencyContract(
     .where('contract_number', '=', input.contractNumber)
     .executeTakeFirst();
   if (exists)
-    throw new AppError('CONFLICT', '合同编号已存在', [{ field: 'contractNumber', message: 'already used' }]);
+    throw new AppError('CONFLICT', '合同编号已存在', [{ field: 'contractNumber', message: '已被使用' }]);
   const row = await executor
     .insertInto('review_agency_contract')
     .values({
@@ -153,7 +153,7 @@ export async function assertAgencyMayReview(
     principal.organisationId === null ? undefined : await getOrganisation(executor, principal.organisationId);
   if (agency?.kind !== 'review_agency' || agency.status !== 'active') {
     throw new AppError('FORBIDDEN', '第三方审核机构已被暂停或列入黑名单，不能审核', [
-      { field: 'agency', message: `agency status ${agency?.status ?? 'unknown'}` },
+      { field: 'agency', message: `审核机构已被暂停或列入黑名单` },
     ]);
   }
   const contracts = await executor
@@ -169,7 +169,7 @@ export async function assertAgencyMayReview(
   );
   if (!isCovered)
     throw new AppError('FORBIDDEN', '第三方审核机构在该地区、该日期没有有效的审核服务合同', [
-      { field: 'agency', message: `no contract for ${regionCode} on ${onDate}` },
+      { field: 'agency', message: `${onDate} 在 ${regionCode} 没有有效的审核服务合同` },
     ]);
 }
 

@@ -102,13 +102,13 @@ export async function openCase(
     if (context.actor) assertRegionScope(context.actor, alert.region_code);
     if (alert.status !== 'open')
       throw new AppError('INVALID_STATE', `预警 ${alert.id} 不是待核查状态`, [
-        { field: 'alertIds', message: `${alert.id} is ${alert.status}` },
+        { field: 'alertIds', message: `预警 ${alert.id} 不是待核查状态` },
       ]);
   }
   const first = alerts[0]!;
   if (alerts.some((alert) => alert.province_code !== first.province_code))
     throw new AppError('VALIDATION_FAILED', '一个案件只能包含同一省份的预警', [
-      { field: 'alertIds', message: 'several provinces' },
+      { field: 'alertIds', message: '预警分属多个省份' },
     ]);
   await sql`select pg_advisory_xact_lock(hashtext(${`case:${first.province_code}`}))`.execute(executor);
   const count = await executor
@@ -259,7 +259,7 @@ export async function addCaseAttachment(
   assertOpen(row);
   if (!ATTACHMENT_TYPES.has(input.contentType))
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', `不支持的文件类型：${input.contentType}`, [
-      { field: 'contentType', message: 'pdf, jpeg, png, mp4, txt or csv' },
+      { field: 'contentType', message: '须为 PDF、JPEG、PNG、MP4、TXT 或 CSV 文件' },
     ]);
   const sha256 = createHash('sha256').update(input.content).digest('hex');
   const relativePath = path.join('supervision', sha256.slice(0, 2), sha256);
@@ -404,7 +404,7 @@ export async function decideCase(
     if (decision.sanction) sanction = await sanctionFor(executor, context, row, decision);
   } else if (decision.sanction) {
     throw new AppError('VALIDATION_FAILED', '排除疑点的案件不能作出处罚', [
-      { field: 'sanction', message: 'only a confirmed case sanctions' },
+      { field: 'sanction', message: '只有认定违规的案件才能作出处罚' },
     ]);
   }
   const alertStatus = decision.outcome === 'confirmed' ? 'confirmed' : 'cleared';
@@ -497,7 +497,7 @@ async function sanctionFor(
   const organisationId = sanction.target === 'institution' ? row.institution_id : row.agency_id;
   if (organisationId === null)
     throw new AppError('VALIDATION_FAILED', '案件未关联被处罚的机构', [
-      { field: 'sanction.target', message: `the case names no ${sanction.target}` },
+      { field: 'sanction.target', message: `案件未关联被处罚的机构` },
     ]);
   return imposeSanction(executor, context, {
     organisationId,

@@ -387,7 +387,7 @@ export async function designateHighSkillBase(
     .where('base_level', '=', input.baseLevel)
     .executeTakeFirst();
   if (exists)
-    throw new AppError('CONFLICT', '该单位已认定为同级基地', [{ field: 'baseLevel', message: 'exists' }]);
+    throw new AppError('CONFLICT', '该单位已认定为同级基地', [{ field: 'baseLevel', message: '已存在' }]);
   const row = await executor
     .insertInto('high_skill_base')
     .values({

@@ -61,7 +61,7 @@ function optionalDate(value: string | undefined, field: string): string | null {
   if (text === '') return null;
   if (!DATE_PATTERN.test(text))
     throw new AppError('VALIDATION_FAILED', `日期格式应为 YYYY-MM-DD：${text}`, [
-      { field, message: 'expected YYYY-MM-DD' },
+      { field, message: '日期格式应为 YYYY-MM-DD' },
     ]);
   return text;
 }
@@ -91,11 +91,11 @@ export function parseReferenceCsv(csv: string): ParsedEntry[] {
   }
   if (records.length > MAX_ROWS)
     throw new AppError('VALIDATION_FAILED', `名单一次最多 ${MAX_ROWS} 行`, [
-      { field: 'csv', message: 'too many rows' },
+      { field: 'csv', message: '行数过多' },
     ]);
   if (records.length > 0 && !('id_number' in records[0]!))
     throw new AppError('VALIDATION_FAILED', '名单缺少 id_number 列', [
-      { field: 'csv', message: 'no id_number' },
+      { field: 'csv', message: '缺少身份证号（id_number）列' },
     ]);
   const entries: ParsedEntry[] = [];
   const problems: { field?: string; message: string }[] = [];

@@ -84,7 +84,7 @@ export async function imposeSanction(
   if (!organisation) throw notFound('单位', input.organisationId);
   if (!['institution', 'review_agency', 'evaluation_org'].includes(organisation.kind))
     throw new AppError('VALIDATION_FAILED', '只能对培训、评价机构或第三方审核机构作出处罚', [
-      { field: 'organisationId', message: `kind ${organisation.kind}` },
+      { field: 'organisationId', message: `该单位类型不能被处罚` },
     ]);
   if (context.actor) assertRegionScope(context.actor, organisation.regionCode);
   await changeOrganisationStatus(executor, context, input.organisationId, {

@@ -162,7 +162,7 @@ export async function supervisionRoutes(app: FastifyInstance, ports: Supervision
         .executeTakeFirst();
       if (!claim)
         throw new AppError('NOT_FOUND', `补贴申请不存在：${request.params.id}`, [
-          { field: 'id', message: 'not found' },
+          { field: 'id', message: '不存在' },
         ]);
       assertRegionScope(request.principal!, claim.region_code);
       return { items: await alertsOfClaim(db(), request.params.id) };
@@ -409,7 +409,7 @@ function registerCaseRoutes(
     async (request) => {
       if (request.body.sanction && !hasPermission(request.principal!.role, 'supervision.sanction'))
         throw new AppError('FORBIDDEN', '无权作出处罚', [
-          { field: 'sanction', message: 'supervision.sanction required' },
+          { field: 'sanction', message: '当前角色无处罚权限' },
         ]);
       return inTransaction((trx) =>
         decideCase(

@@ -38,7 +38,7 @@ export async function recordExamResult(
   assertApproved(trainingClass);
   if (!(await isEnrolled(executor, classId, result.personId))) {
     throw new AppError('VALIDATION_FAILED', '该人员不在本班名单中', [
-      { field: 'personId', message: 'not enrolled' },
+      { field: 'personId', message: '不在本班名单中' },
     ]);
   }
   assertNotAfterToday(result.examDate, today, 'examDate', '考核日期');
@@ -270,12 +270,12 @@ export async function issueCertificate(
       context.actor.organisationId !== trainingClass.institutionId
     ) {
       throw new AppError('FORBIDDEN', '只能为本机构的培训班发证', [
-        { field: 'classId', message: 'another organisation' },
+        { field: 'classId', message: '属于其他单位' },
       ]);
     }
     if (!(await isEnrolled(executor, input.classId, input.personId))) {
       throw new AppError('VALIDATION_FAILED', '该人员不在本班名单中', [
-        { field: 'personId', message: 'not enrolled' },
+        { field: 'personId', message: '不在本班名单中' },
       ]);
     }
     if (input.certificateType === 'training_qualified' && !trainingClass.isFiled)

@@ -178,7 +178,7 @@ export async function fileClass(
   if (institutionId === null) throw invalid('institutionId', '须指定培训机构');
   if (context.actor?.organisationId != null && context.actor.organisationId !== institutionId) {
     throw new AppError('FORBIDDEN', '只能为本单位申请开班', [
-      { field: 'institutionId', message: 'another organisation' },
+      { field: 'institutionId', message: '属于其他单位' },
     ]);
   }
   const institution = await getOrganisation(executor, institutionId);
@@ -409,7 +409,8 @@ export function assertApproved(trainingClass: TrainingClass): void {
     throw new AppError('CLASS_NOT_APPROVED', `培训班未经开班备案审批：${trainingClass.name}`, [
       {
         field: 'classId',
-        message: `class ${trainingClass.id} has status ${trainingClass.status}`,
+        message: `培训班 ${trainingClass.id} 尚未开班备案`,
+        status: trainingClass.status,
         classId: trainingClass.id,
       },
     ]);

@@ -58,7 +58,7 @@ async function assertNoOverlap(
     throw new AppError('OVERLAPPING_ENROLMENT', `该人员已参加时间重叠的培训班：${other.name}（${label}）`, [
       {
         field: 'personId',
-        message: `already enrolled in overlapping class ${label}`,
+        message: `已参加时间重叠的培训班：${label}`,
         classId: other.id,
         classCode: other.class_code,
         className: other.name,
@@ -118,7 +118,7 @@ export async function enrolPerson(
     .executeTakeFirst();
   if (existing)
     throw new AppError('CONFLICT', '该人员已在本班名单中', [
-      { field: 'personId', message: 'already enrolled' },
+      { field: 'personId', message: '已在本班名单中' },
     ]);
   await assertNoOverlap(executor, trainingClass, personId);
   const { count } = await executor
@@ -129,7 +129,7 @@ export async function enrolPerson(
     .executeTakeFirstOrThrow();
   if (Number(count) >= trainingClass.capacity) {
     throw new AppError('VALIDATION_FAILED', `培训班已满（${trainingClass.capacity}人）`, [
-      { field: 'classId', message: 'class is full' },
+      { field: 'classId', message: '培训班已满' },
     ]);
   }
   const row = await executor
@@ -276,7 +276,7 @@ function rowsFromTable(table: string[][]): RosterRow[] {
   );
   if (!columns.includes('name') || !columns.includes('idNumber')) {
     throw new AppError('VALIDATION_FAILED', '名单缺少“姓名”或“身份证号”列', [
-      { field: 'file', message: 'header must name name and idNumber columns' },
+      { field: 'file', message: '表头须包含“姓名”和“身份证号”列' },
     ]);
   }
   const rows: RosterRow[] = [];
@@ -316,7 +316,7 @@ export async function parseRosterFile(content: Buffer, fileName: string): Promis
       await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
     } catch {
       throw new AppError('VALIDATION_FAILED', '无法读取 xlsx 文件', [
-        { field: 'file', message: 'not a readable xlsx workbook' },
+        { field: 'file', message: '无法读取的 xlsx 文件' },
       ]);
     }
     const sheet = workbook.worksheets[0];
@@ -338,8 +338,8 @@ export async function parseRosterFile(content: Buffer, fileName: string): Promis
     }) as string[][];
     return rowsFromTable(table);
   }
-  throw new AppError('UNSUPPORTED_MEDIA_TYPE', '名单文件须为 .xlsx 或 .csv', [
-    { field: 'file', message: `unsupported file ${fileName}` },
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', '名单文件须为 xlsx 或 CSV 文件', [
+    { field: 'file', message: `不支持的文件：${fileName}` },
   ]);
 }
 

@@ -25,7 +25,7 @@ export async function readTableFile(content: Buffer, fileName: string): Promise<
       await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
     } catch {
       throw new AppError('VALIDATION_FAILED', '无法读取 xlsx 文件', [
-        { field: 'file', message: 'not a readable xlsx workbook' },
+        { field: 'file', message: '无法读取的 xlsx 文件' },
       ]);
     }
     const sheet = workbook.worksheets[0];
@@ -43,12 +43,12 @@ export async function readTableFile(content: Buffer, fileName: string): Promise<
     try {
       return parse(content, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
     } catch {
-      throw new AppError('VALIDATION_FAILED', '无法读取 csv 文件', [
-        { field: 'file', message: 'not a readable csv file' },
+      throw new AppError('VALIDATION_FAILED', '无法读取 CSV 文件', [
+        { field: 'file', message: '无法读取的 CSV 文件' },
       ]);
     }
   }
-  throw new AppError('UNSUPPORTED_MEDIA_TYPE', '文件须为 .xlsx 或 .csv', [
-    { field: 'file', message: `unsupported file ${fileName}` },
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', '文件须为 xlsx 或 CSV 文件', [
+    { field: 'file', message: `不支持的文件：${fileName}` },
   ]);
 }

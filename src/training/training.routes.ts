@@ -372,11 +372,10 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
       const trainingClass = await getVisibleClass(db(), request.principal!, request.params.id);
       if (!request.isMultipart())
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传名单文件', [
-          { field: 'file', message: 'multipart required' },
+          { field: 'file', message: '须以 multipart/form-data 上传' },
         ]);
       const file = await request.file();
-      if (!file)
-        throw new AppError('INVALID_REQUEST', '缺少名单文件', [{ field: 'file', message: 'is required' }]);
+      if (!file) throw new AppError('INVALID_REQUEST', '缺少名单文件', [{ field: 'file', message: '必填' }]);
       const rows = await parseRosterFile(await file.toBuffer(), file.filename);
       const accept = request.query.accept;
       return db()
@@ -475,13 +474,11 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
       const trainingClass = await getVisibleClass(db(), request.principal!, request.params.id);
       if (!request.isMultipart())
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传签到记录文件', [
-          { field: 'file', message: 'multipart required' },
+          { field: 'file', message: '须以 multipart/form-data 上传' },
         ]);
       const file = await request.file();
       if (!file)
-        throw new AppError('INVALID_REQUEST', '缺少签到记录文件', [
-          { field: 'file', message: 'is required' },
-        ]);
+        throw new AppError('INVALID_REQUEST', '缺少签到记录文件', [{ field: 'file', message: '必填' }]);
       const rows = deviceRowsFromTable(await readTableFile(await file.toBuffer(), file.filename));
       const accept = request.query.accept;
       return db()
@@ -636,7 +633,7 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
         named !== principal.organisationId
       ) {
         throw new AppError('FORBIDDEN', '只能以本单位名义登记发证机构', [
-          { field: 'issuerOrganisationId', message: 'another organisation' },
+          { field: 'issuerOrganisationId', message: '属于其他单位' },
         ]);
       }
       const { idNumber, name, ...fields } = request.body as NewCertificate & {
@@ -740,7 +737,7 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
       const personId = request.principal!.personId;
       if (personId === null)
         throw new AppError('NOT_FOUND', '当前账号未关联实名人员', [
-          { field: 'personId', message: 'no person linked' },
+          { field: 'personId', message: '当前账号未关联实名人员' },
         ]);
       const archive = await getPersonArchive(db(), personId, ports.subsidyHistory);
       return { ...archive, person: presentPerson(archive.person, request.principal) };
