@@ -42,7 +42,10 @@ export interface Approval {
   summary: string;
   status: ApprovalStatus;
   requestedBy: number;
+  /** The maker's display name, so the checker sees who asked (待复核 shows names, not ids). */
+  requestedByName: string | null;
   decidedBy: number | null;
+  decidedByName: string | null;
   decidedAt: Date | null;
   decisionReason: string | null;
   result: unknown;
@@ -55,7 +58,7 @@ function selectApproval(executor: Executor, id: number) {
   return executor.selectFrom('ledger_approval').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-function toApproval(row: NonNullable<ApprovalRow>): Approval {
+function toApproval(row: NonNullable<ApprovalRow>, names: ReadonlyMap<number, string> = new Map()): Approval {
   return {
     id: row.id,
     provinceCode: row.province_code,
@@ -70,7 +73,9 @@ function toApproval(row: NonNullable<ApprovalRow>): Approval {
     summary: row.summary,
     status: row.status,
     requestedBy: row.requested_by,
+    requestedByName: names.get(row.requested_by) ?? null,
     decidedBy: row.decided_by,
+    decidedByName: row.decided_by === null ? null : (names.get(row.decided_by) ?? null),
     decidedAt: row.decided_at,
     decisionReason: row.decision_reason,
     result: typeof row.result === 'string' ? JSON.parse(row.result) : row.result,
@@ -227,7 +232,19 @@ export async function getApproval(executor: Executor, context: AuditContext, id:
   const row = await selectApproval(executor, id);
   if (!row) throw new AppError('NOT_FOUND', `复核申请不存在：${id}`, [{ field: 'id', message: '不存在' }]);
   if (context.actor) assertRegionScope(context.actor, row.region_code);
-  return toApproval(row);
+  return toApproval(row, await userNames(executor, [row.requested_by, row.decided_by]));
+}
+
+/** Display names of the makers and checkers named by approvals. */
+async function userNames(executor: Executor, ids: (number | null)[]): Promise<Map<number, string>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await executor
+    .selectFrom('app_user')
+    .select(['id', 'display_name'])
+    .where('id', 'in', wanted)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.display_name]));
 }
 
 /** The 待复核 queue and its history, within the caller's region subtree. */
@@ -256,5 +273,14 @@ export async function listApprovals(
     .limit(input.pageSize)
     .offset((input.page - 1) * input.pageSize)
     .execute();
-  return { items: rows.map(toApproval), total: Number(total), page: input.page, pageSize: input.pageSize };
+  const names = await userNames(
+    executor,
+    rows.flatMap((row) => [row.requested_by, row.decided_by]),
+  );
+  return {
+    items: rows.map((row) => toApproval(row, names)),
+    total: Number(total),
+    page: input.page,
+    pageSize: input.pageSize,
+  };
 }

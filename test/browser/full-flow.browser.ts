@@ -364,28 +364,26 @@ const fullFlow: Flow = {
       await finance.page.getByTestId('workbench-menu').getByRole('menuitem', { name: '支付批次' }).click();
       const row = finance.page.getByRole('row', { name: /已审批/ }).first();
       await row.getByRole('checkbox').check();
-      const ordered = finance.page.waitForResponse((response) =>
-        response.url().endsWith('/api/claims/payments'),
-      );
+      // 下达支付 is confirmed in a dialog before the order is sent.
       await finance.page.getByRole('button', { name: '下达支付' }).click();
-      const response = await ordered;
-      if (response.status() === 404) throw new Pending('POST /api/claims/payments is not served yet');
-      if (!response.ok()) throw new Error(`order payment: ${response.status()} ${await response.text()}`);
+      await confirmDialog(finance.page, '确认提交', {
+        sends: (request) => request.url().endsWith('/api/claims/payments'),
+      });
       await finance.context.close();
       // 双人复核: a second finance officer approves the order in 待复核; only then is it posted.
       const checker = await newPage();
       await loginThroughUi(checker.page, server.baseUrl, 'hy_finance_checker', DEMO_PASSWORD);
       await checker.page.getByTestId('workbench-menu').getByRole('menuitem', { name: '支付批次' }).click();
       await checker.page.getByRole('tab', { name: '待复核' }).click();
-      const decided = checker.page.waitForResponse((candidate) => candidate.url().includes('/decision'));
       await checker.page
         .getByTestId('approval-queue')
         .getByRole('row', { name: /支付指令/ })
         .first()
         .getByRole('button', { name: '复核通过' })
         .click();
-      const decision = await decided;
-      if (!decision.ok()) throw new Error(`approve payment: ${decision.status()} ${await decision.text()}`);
+      await confirmDialog(checker.page, '确认通过', {
+        sends: (request) => request.url().includes('/decision'),
+      });
       await checker.page.getByTestId('payment-batch').waitFor();
       await assertNoFullIdNumber(checker.page, 'payments (finance)');
       await screenshot(checker.page, 'finance-payments');

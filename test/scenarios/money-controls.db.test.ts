@@ -143,6 +143,11 @@ describe('money cannot leak from the special account', () => {
     expect(requested.statusCode, requested.body).toBe(202);
     expect(requested.json().totalFen).toBe(claim.totalAmountFen);
     expect(await trainingBalance()).toBe(before);
+    // 待复核 names who asked, so the checker knows it is not himself.
+    const queue = await call('GET', '/api/ledger/approvals?status=pending&kind=payment_order', checker);
+    expect(
+      queue.json().items.find((item: { id: number }) => item.id === requested.json().approval.id),
+    ).toMatchObject({ requestedByName: '衡阳市财政局 王会计', status: 'pending' });
     const bySelf = await call(
       'POST',
       `/api/claims/payment-orders/${requested.json().approval.id}/decision`,

@@ -69,7 +69,7 @@ export function ClaimsTable({
 export function ClaimsPage() {
   const { language } = useLanguage();
   const { can } = useAuth();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [filters, setFilters] = useState<{ status?: string; subsidyKind?: string; regionCode?: string }>({
     status: can('claim.review') ? 'submitted' : undefined,
   });
@@ -81,7 +81,17 @@ export function ClaimsPage() {
   );
   const batch = useBatch();
 
-  const runBatch = async (action: 'review' | 'start-notice' | 'approve', title: string) => {
+  /** Every batch decision is confirmed first: it moves many claims (批量审批 makes them payable). */
+  const runBatch = (action: 'review' | 'start-notice' | 'approve', title: string) =>
+    modal.confirm({
+      title: `${title}：已选 ${selected.length} 件申请？`,
+      content: action === 'approve' ? '审批通过后即可下达支付。' : undefined,
+      okText: '确认',
+      cancelText: '取消',
+      onOk: () => void decideSelected(action, title),
+    });
+
+  const decideSelected = async (action: 'review' | 'start-notice' | 'approve', title: string) => {
     const claims = (loaded.data?.items ?? []).filter((claim) => selected.includes(claim.id));
     const failures = await batch.run(
       title,
@@ -143,15 +153,12 @@ export function ClaimsPage() {
           <Typography.Text>已选 {selected.length} 件：</Typography.Text>
           {can('claim.review') && (
             <>
-              <Button
-                disabled={selected.length === 0}
-                onClick={() => void runBatch('review', '批量审核通过')}
-              >
+              <Button disabled={selected.length === 0} onClick={() => runBatch('review', '批量审核通过')}>
                 批量审核通过
               </Button>
               <Button
                 disabled={selected.length === 0}
-                onClick={() => void runBatch('start-notice', '批量开始公示')}
+                onClick={() => runBatch('start-notice', '批量开始公示')}
               >
                 批量开始公示
               </Button>
@@ -161,7 +168,7 @@ export function ClaimsPage() {
             <Button
               type="primary"
               disabled={selected.length === 0}
-              onClick={() => void runBatch('approve', '批量审批')}
+              onClick={() => runBatch('approve', '批量审批')}
             >
               批量审批
             </Button>

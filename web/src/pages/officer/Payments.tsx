@@ -19,7 +19,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, download, errorText, type Page } from '../../api.ts';
 import { LoadState, Money, pagination, StatusTag } from '../../components/common.tsx';
-import { today } from '../../format.ts';
+import { dateTime, today, yuan } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import type { ClaimSummary } from '../../shared-types.ts';
 import { ClaimsTable } from './Claims.tsx';
@@ -186,7 +186,7 @@ function CorrectAccount({ payee }: { payee: { type: string; id: number; name: st
 }
 
 function PayableClaims({ status, onRequested }: { status: string; onRequested(): void }) {
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<number[]>([]);
   // One idempotency id per selection: a retry after a lost answer returns the same request.
@@ -222,7 +222,22 @@ function PayableClaims({ status, onRequested }: { status: string; onRequested():
     <>
       <Space className="block-gap" wrap>
         <Typography.Text>已选 {selected.length} 件</Typography.Text>
-        <Button type="primary" disabled={selected.length === 0} onClick={() => void order()}>
+        <Button
+          type="primary"
+          disabled={selected.length === 0}
+          onClick={() =>
+            modal.confirm({
+              title: `${status === 'payment_failed' ? '重新下达支付' : '下达支付'}：已选 ${selected.length} 件申请？`,
+              content:
+                status === 'payment_failed'
+                  ? '只支付失败或退回的明细，已支付、在途的明细不再重复支付；提交后须另一名财政人员复核才记账。'
+                  : '按已审批明细计算应付金额；提交后须另一名财政人员复核才记账。',
+              okText: '确认提交',
+              cancelText: '取消',
+              onOk: order,
+            })
+          }
+        >
           {status === 'payment_failed' ? '重新下达支付（仅失败明细）' : '下达支付'}
         </Button>
       </Space>
@@ -254,6 +269,7 @@ interface Approval {
   amountFen: number | null;
   status: string;
   requestedBy: number;
+  requestedByName: string | null;
   createdAt: string;
 }
 
@@ -266,7 +282,7 @@ const APPROVAL_KINDS: Record<Approval['kind'], string> = {
 
 /** 待复核: what another person requested and this one may approve or reject. */
 function ApprovalQueue({ version, onDecided }: { version: number; onDecided(batchId: number | null): void }) {
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [page, setPage] = useState(1);
   const loaded = useLoad(
     () => api<Page<Approval>>('/api/ledger/approvals', { query: { status: 'pending', page, pageSize: 20 } }),
@@ -303,6 +319,12 @@ function ApprovalQueue({ version, onDecided }: { version: number; onDecided(batc
             { title: '类型', dataIndex: 'kind', render: (kind: Approval['kind']) => APPROVAL_KINDS[kind] },
             { title: '内容', dataIndex: 'summary' },
             {
+              title: '提出人',
+              dataIndex: 'requestedByName',
+              render: (name: string | null) => name ?? '—',
+            },
+            { title: '提出时间', dataIndex: 'createdAt', render: (at: string) => dateTime(at) },
+            {
               title: '金额',
               dataIndex: 'amountFen',
               align: 'right',
@@ -312,10 +334,33 @@ function ApprovalQueue({ version, onDecided }: { version: number; onDecided(batc
               title: '操作',
               render: (_, row) => (
                 <Space>
-                  <Button size="small" type="primary" onClick={() => void decide(row, true)}>
+                  <Button
+                    size="small"
+                    type="primary"
+                    onClick={() =>
+                      modal.confirm({
+                        title: `复核通过：${APPROVAL_KINDS[row.kind]} #${row.id}？`,
+                        content: `${row.summary}${row.amountFen === null ? '' : `，金额 ${yuan(row.amountFen)}`}。通过即记账或生效。`,
+                        okText: '确认通过',
+                        cancelText: '取消',
+                        onOk: () => decide(row, true),
+                      })
+                    }
+                  >
                     复核通过
                   </Button>
-                  <Button size="small" danger onClick={() => void decide(row, false)}>
+                  <Button
+                    size="small"
+                    danger
+                    onClick={() =>
+                      modal.confirm({
+                        title: `不通过：${APPROVAL_KINDS[row.kind]} #${row.id}？`,
+                        okText: '确认不通过',
+                        cancelText: '取消',
+                        onOk: () => decide(row, false),
+                      })
+                    }
+                  >
                     不通过
                   </Button>
                 </Space>
