@@ -20,6 +20,7 @@ import { AppError } from '../shared/errors.ts';
 import type { AppDeps } from './context.ts';
 import { handleError } from './error-handler.ts';
 import { objectVisibility } from './object-visibility.ts';
+import { API_ERROR_SCHEMA, documentedRoute, OPENAPI_OPTIONS } from './openapi.ts';
 import { domainRoutes } from './routes.ts';
 import { hardenRouteSchema, refusingUnstorableValues } from './schema-hardening.ts';
 import './context.ts';
@@ -315,15 +316,14 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   // Public routes only (limits set per route in onRoute); authenticated routes are bounded by
   // the session. The store is per process: several instances need a shared store (docs/security.md).
   await app.register(rateLimit, { global: false });
+  // The error shape every operation documents (components.schemas.ApiError).
+  app.addSchema(API_ERROR_SCHEMA);
   await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'SkillFund 技能提升行动专账资金与补贴性培训管理平台 API',
-        version: '1.0.0',
-        description: 'Errors always answer `{error:{code,message,details}}`; money is integer fen.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    openapi: OPENAPI_OPTIONS,
+    transform: documentedRoute,
+    // Shared schemas are named by their $id in components.schemas (ApiError, not def-0).
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`),
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });

@@ -106,15 +106,24 @@ async function toApiError(response: Response, hadToken: boolean): Promise<ApiErr
   } catch {
     // Not JSON (a proxy or a crash page): fall through to a generic message.
   }
+  return apiErrorOf(response.status, payload, hadToken);
+}
+
+/**
+ * The ApiError for a refused request's status and parsed body (`{error:{code,message,details}}`,
+ * or anything else a proxy may send). A 401 UNAUTHENTICATED to a caller who sent a token tells
+ * the app the session is gone.
+ */
+export function apiErrorOf(status: number, payload: unknown, hadToken: boolean): ApiError {
   const error = (payload as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | null)
     ?.error;
-  if (response.status === 401 && hadToken && error?.code === 'UNAUTHENTICATED') {
+  if (status === 401 && hadToken && error?.code === 'UNAUTHENTICATED') {
     for (const listener of unauthenticatedListeners) listener();
   }
   return new ApiError(
-    response.status,
-    error?.code ?? `HTTP_${response.status}`,
-    error?.message ?? `请求失败（HTTP ${response.status}）`,
+    status,
+    error?.code ?? `HTTP_${status}`,
+    error?.message ?? `请求失败（HTTP ${status}）`,
     Array.isArray(error?.details) ? error.details : [],
   );
 }

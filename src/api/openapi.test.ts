@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { clientTypesOf } from 'skillfund-openapi-typescript';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_TYPES_FILE, openApiDocument } from './openapi.document.ts';
+import { operationIdOf } from './openapi.ts';
+
+interface Operation {
+  operationId?: string;
+  security?: Array<Record<string, string[]>>;
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
+let document: Record<string, unknown>;
+let operations: Array<{ method: string; path: string; operation: Operation }>;
+
+beforeAll(async () => {
+  document = await openApiDocument();
+  const paths = document.paths as Record<string, Record<string, Operation>>;
+  operations = Object.entries(paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => METHODS.includes(method))
+      .map(([method, operation]) => ({ method, path, operation })),
+  );
+});
+
+describe('the OpenAPI document', () => {
+  it('names every operation with a unique operationId', () => {
+    expect(operations.length).toBeGreaterThan(100);
+    const ids = operations.map(({ operation }) => operation.operationId);
+    expect(ids.filter((id) => !id)).toEqual([]);
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+  });
+
+  it('requires the bearer token on every operation but the public ones', () => {
+    const publicOperations = operations.filter(({ operation }) => operation.security?.length === 0);
+    const bearerOperations = operations.filter(({ operation }) =>
+      operation.security?.some((requirement) => 'bearer' in requirement),
+    );
+    expect(publicOperations.length + bearerOperations.length).toBe(operations.length);
+    // Logging in is public; reading one's own session is not.
+    expect(publicOperations.map(({ method, path }) => `${method} ${path}`)).toContain('post /api/auth/login');
+    expect(bearerOperations.map(({ method, path }) => `${method} ${path}`)).toContain('get /api/auth/me');
+    expect(document.components).toMatchObject({
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    });
+  });
+
+  it('declares the error answer and a success answer on every operation', () => {
+    for (const { method, path, operation } of operations) {
+      const refused = operation.responses['4XX']?.content?.['application/json']?.schema?.$ref;
+      expect(refused, `${method} ${path}`).toBe('#/components/schemas/ApiError');
+      expect(
+        Object.keys(operation.responses).some((status) => /^[23]/.test(status)),
+        `${method} ${path}`,
+      ).toBe(true);
+    }
+  });
+
+  it('names servers', () => {
+    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
+  });
+
+  it('derives operationIds from the method and the path', () => {
+    expect(operationIdOf('GET', '/api/claims/:id/materials')).toBe('getClaimsByIdMaterials');
+    expect(operationIdOf('POST', '/api/bank-statements/:statementId/lines')).toBe(
+      'postBankStatementsByStatementIdLines',
+    );
+  });
+
+  it(`matches the web client's checked-in types (${CLIENT_TYPES_FILE}; npm run gen:client)`, async () => {
+    const checkedIn = fs.readFileSync(path.resolve(import.meta.dirname, '../..', CLIENT_TYPES_FILE), 'utf8');
+    expect(checkedIn === (await clientTypesOf(document)), 'run npm run gen:client and commit the file').toBe(
+      true,
+    );
+  });
+});
