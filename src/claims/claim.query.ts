@@ -147,3 +147,76 @@ export async function resolveObjection(
   });
   return (await selectClaimDetail(executor, claimId))!;
 }
+
+/** One claim in its public notice (公示), as the public reads it: no person, no bank account. */
+export interface PublicNotice {
+  claimNumber: string;
+  regionCode: string;
+  subsidyKind: string;
+  applicantKind: string;
+  /** The applying organisation; null when a person applied for himself (not named in public). */
+  applicantName: string | null;
+  /** The class the claim is for, when it is for a class. */
+  className: string | null;
+  lineCount: number;
+  totalAmountFen: number;
+  noticeStartsOn: string;
+  noticeEndsOn: string;
+}
+
+/**
+ * The claims whose public notice runs on `today` (公示期内), newest notice first, optionally
+ * within a region's subtree. Public: 公示 exists so that anyone may object; only what a notice
+ * shows is returned (organisation, class, head count and amount — no person is named).
+ */
+export async function listPublicNotices(
+  executor: Executor,
+  query: { today: string; regionCode?: string; page: number; pageSize: number },
+) {
+  let base = executor
+    .selectFrom('claim as c')
+    .leftJoin('organisation as o', (join) =>
+      join.onRef('o.id', '=', 'c.applicant_organisation_id').onRef('o.province_code', '=', 'c.province_code'),
+    )
+    .leftJoin('training_class as k', (join) =>
+      join.onRef('k.id', '=', 'c.class_id').onRef('k.province_code', '=', 'c.province_code'),
+    )
+    .where('c.status', '=', 'in_notice')
+    .where('c.notice_starts_on', '<=', query.today)
+    .where('c.notice_ends_on', '>=', query.today);
+  if (query.regionCode) base = base.where('c.region_code', 'like', regionLikePattern(query.regionCode));
+  const [rows, total] = await Promise.all([
+    base
+      .select([
+        'c.claim_number',
+        'c.region_code',
+        'c.subsidy_kind',
+        'c.applicant_kind',
+        'o.name as organisation_name',
+        'k.name as class_name',
+        'c.line_count',
+        'c.total_amount_fen',
+        'c.notice_starts_on',
+        'c.notice_ends_on',
+      ])
+      .orderBy('c.notice_starts_on', 'desc')
+      .orderBy('c.id', 'desc')
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  const items: PublicNotice[] = rows.map((row) => ({
+    claimNumber: row.claim_number,
+    regionCode: row.region_code,
+    subsidyKind: row.subsidy_kind,
+    applicantKind: row.applicant_kind,
+    applicantName: row.applicant_kind === 'person' ? null : (row.organisation_name ?? null),
+    className: row.class_name ?? null,
+    lineCount: Number(row.line_count),
+    totalAmountFen: Number(row.total_amount_fen),
+    noticeStartsOn: row.notice_starts_on!,
+    noticeEndsOn: row.notice_ends_on!,
+  }));
+  return { items, total: Number(total.total), page: query.page, pageSize: query.pageSize };
+}

@@ -16,7 +16,7 @@ import {
   requestClaimPayments,
   requestClaimSettlement,
 } from './claim.payment.ts';
-import { listClaims, recordObjection, resolveObjection } from './claim.query.ts';
+import { listClaims, listPublicNotices, recordObjection, resolveObjection } from './claim.query.ts';
 import { reopenTrainee } from './claim.reopen.ts';
 import { selectClaimDetail, selectClaimRow } from './claim.repository.ts';
 import { assertClaimVisible, submitClaim, transitionClaim } from './claim.service.ts';
@@ -222,6 +222,31 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => listClaims(db(), request.principal!, request.query as never),
+  );
+
+  app.get(
+    '/api/public/notices',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['claims'],
+        summary: '正在公示的补贴申请（无需登录）：申请单位、培训班、人数、金额和公示期',
+        description: '只列业务日期处于公示期内的申请；不公开个人姓名、身份证号和银行账号。',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            page: { type: 'integer', minimum: 1, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            regionCode: { type: 'string', pattern: '^\\d{6}$' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const query = request.query as { page: number; pageSize: number; regionCode?: string };
+      return listPublicNotices(db(), { ...query, today: app.clock.today() });
+    },
   );
 
   app.get(

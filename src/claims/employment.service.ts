@@ -211,13 +211,21 @@ export async function listEmployment(
   if (query.enterpriseId) base = base.where('e.enterprise_id', '=', query.enterpriseId);
   const [rows, total] = await Promise.all([
     base
-      .select('e.id')
+      .leftJoin('person as p', 'p.id', 'e.person_id')
+      .select(['e.id', 'p.name as person_name', 'o.name as enterprise_name'])
       .orderBy('e.id', 'desc')
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize)
       .execute(),
     base.select(sql<number>`count(*)::int`.as('count')).executeTakeFirstOrThrow(),
   ]);
-  const items = await Promise.all(rows.map((row) => getEmployment(executor, row.id)));
+  // The employee and the enterprise by name, so that a list reads without looking ids up.
+  const items = await Promise.all(
+    rows.map(async (row) => ({
+      ...(await getEmployment(executor, row.id))!,
+      personName: row.person_name ?? null,
+      enterpriseName: row.enterprise_name,
+    })),
+  );
   return { items, total: total.count, page: query.page, pageSize: query.pageSize };
 }

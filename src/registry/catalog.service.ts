@@ -680,3 +680,70 @@ export async function listPublicCatalogEntries(
     pageSize: query.pageSize,
   };
 }
+
+/** An institution catalog entry as the public reads it: the institution by name. */
+export interface PublicInstitutionCatalogEntry {
+  id: number;
+  institutionName: string;
+  occupationCode: string;
+  occupationName: string | null;
+  level: Level;
+  regionCode: string;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/**
+ * The institution catalog (机构目录) in force in a region's subtree on a date: active entries of
+ * institutions in good standing. Public (两目录一系统: the catalogs are published).
+ */
+export async function listPublicInstitutionCatalog(
+  executor: Executor,
+  query: { regionCode: string; on: string; occupationCode?: string } & PageRequest,
+): Promise<Page<PublicInstitutionCatalogEntry>> {
+  let base = executor
+    .selectFrom('institution_catalog as c')
+    .innerJoin('organisation as i', (join) =>
+      join.onRef('i.id', '=', 'c.institution_id').onRef('i.province_code', '=', 'c.province_code'),
+    )
+    .leftJoin('occupation as o', 'o.code', 'c.occupation_code')
+    .where('c.status', '=', 'active')
+    .where('i.status', '=', 'active')
+    .where('c.region_code', 'like', regionLikePattern(query.regionCode))
+    .where('c.valid_from', '<=', query.on)
+    .where((eb) => eb.or([eb('c.valid_to', 'is', null), eb('c.valid_to', '>=', query.on)]));
+  if (query.occupationCode) base = base.where('c.occupation_code', '=', query.occupationCode);
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .select([
+      'c.id',
+      'i.name as institution_name',
+      'c.occupation_code',
+      'o.name as occupation_name',
+      'c.level',
+      'c.region_code',
+      'c.valid_from',
+      'c.valid_to',
+    ])
+    .orderBy('c.region_code')
+    .orderBy('c.occupation_code')
+    .orderBy('c.id')
+    .limit(query.pageSize)
+    .offset(offsetOf(query))
+    .execute();
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      institutionName: row.institution_name,
+      occupationCode: row.occupation_code,
+      occupationName: row.occupation_name ?? null,
+      level: row.level as Level,
+      regionCode: row.region_code,
+      validFrom: row.valid_from,
+      validTo: row.valid_to,
+    })),
+    total: Number(total),
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+}

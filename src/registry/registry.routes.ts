@@ -13,6 +13,7 @@ import {
   listCatalogVersions,
   listInstitutionCatalog,
   listPublicCatalogEntries,
+  listPublicInstitutionCatalog,
   type NewCatalogEntry,
   type NewCatalogVersion,
   type NewInstitutionCatalogEntry,
@@ -80,7 +81,8 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: RegionPageQuery }>(
     '/api/regions',
     {
-      config: { access: 'authenticated' },
+      // GB/T 2260 reference data: the public pages show regions by name.
+      config: { access: 'public' },
       schema: {
         tags: ['registry'],
         summary: '行政区划（GB/T 2260）分页查询',
@@ -104,7 +106,8 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { majorCategory?: number; search?: string; page: number; pageSize: number } }>(
     '/api/occupations',
     {
-      config: { access: 'authenticated' },
+      // National reference data (职业分类大典), published: readable without login.
+      config: { access: 'public' },
       schema: {
         tags: ['registry'],
         summary: '职业分类大典职业查询',
@@ -514,6 +517,31 @@ function registerCatalogRoutes(app: FastifyInstance): void {
         pageSize: request.query.pageSize,
         ...(request.query.q ? { search: request.query.q } : {}),
       }),
+  );
+
+  app.get<{
+    Querystring: { regionCode: string; on: string; occupationCode?: string; page: number; pageSize: number };
+  }>(
+    '/api/public/institution-catalog',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['catalog'],
+        summary: '公开的培训机构目录：某地区某日可承担补贴性培训的机构、职业和等级（无需登录）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['regionCode', 'on'],
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            regionCode: described(regionCode, '培训所在地区（含下级）'),
+            on: described(date, '在该日期有效'),
+            occupationCode: { type: 'string', pattern: '^\\d-\\d{2}-\\d{2}-\\d{2}$' },
+          },
+        },
+      },
+    },
+    async (request) => listPublicInstitutionCatalog(db(), request.query),
   );
 
   app.get<{ Querystring: CatalogVersionListQuery }>(

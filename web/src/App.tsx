@@ -6,6 +6,7 @@ import { PublicLayout, WorkbenchLayout } from './components/AppLayout.tsx';
 import { homeOf } from './menu.tsx';
 import { SecurityPage } from './pages/admin/Security.tsx';
 import { UsersPage } from './pages/admin/Users.tsx';
+import { EmploymentPage } from './pages/enterprise/Employment.tsx';
 import { ClassDetailPage, MyClassesPage } from './pages/institution/Classes.tsx';
 import { MyClaimsPage } from './pages/institution/MyClaims.tsx';
 import { LoginPage } from './pages/Login.tsx';
@@ -25,7 +26,9 @@ import { ReportsPage } from './pages/officer/Reports.tsx';
 import { AlertsPage, CasesPage } from './pages/officer/Supervision.tsx';
 import { CalculatorPage } from './pages/public/Calculator.tsx';
 import { CatalogPage } from './pages/public/Catalog.tsx';
+import { DisclosurePage } from './pages/public/Disclosure.tsx';
 import { HomePage } from './pages/public/Home.tsx';
+import { PublicNoticesPage } from './pages/public/Notices.tsx';
 import { VerifyPage } from './pages/public/Verify.tsx';
 
 // ECharts is large; only the dashboard needs it, so it loads on demand.
@@ -59,6 +62,8 @@ export function AppRoutes() {
         <Route path="calculator" element={<CalculatorPage />} />
         <Route path="catalog" element={<CatalogPage />} />
         <Route path="verify" element={<VerifyPage />} />
+        <Route path="notices" element={<PublicNoticesPage />} />
+        <Route path="disclosure" element={<DisclosurePage />} />
         <Route path="login" element={<LoginPage />} />
       </Route>
       <Route path="app" element={<WorkbenchLayout />}>
@@ -74,6 +79,7 @@ export function AppRoutes() {
         <Route path="my/classes" element={<MyClassesPage />} />
         <Route path="my/classes/:id" element={<ClassDetailPage />} />
         <Route path="my/claims" element={<MyClaimsPage />} />
+        <Route path="my/employment" element={<EmploymentPage />} />
         <Route path="archive" element={<ArchivePage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="users" element={<UsersPage />} />

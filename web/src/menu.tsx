@@ -11,6 +11,7 @@ import {
   FileDoneOutlined,
   FileProtectOutlined,
   FileSearchOutlined,
+  FundOutlined,
   IdcardOutlined,
   LockOutlined,
   NotificationOutlined,
@@ -32,6 +33,10 @@ export interface MenuEntry {
   anyOf: string[];
   /** Hidden for organisation-scoped roles (institutions, enterprises): officer-only pages. */
   officersOnly?: boolean;
+  /** Organisation-scoped roles that still see an officersOnly page (the reviewer reviews claims). */
+  alsoFor?: string[];
+  /** Shown only to these roles (besides the permission): a page made for one kind of organisation. */
+  onlyFor?: string[];
 }
 
 /** The workbench menu. Each entry names the permissions that make it useful; the server still decides. */
@@ -50,6 +55,7 @@ export const WORKBENCH_MENU: MenuEntry[] = [
     icon: <AuditOutlined />,
     anyOf: ['claim.review', 'claim.approve', 'payment.order', 'report.read'],
     officersOnly: true,
+    alsoFor: ['third_party_reviewer'],
   },
   {
     path: '/app/notices',
@@ -105,6 +111,13 @@ export const WORKBENCH_MENU: MenuEntry[] = [
   },
   { path: '/app/my/classes', key: 'menuMyClasses', icon: <SolutionOutlined />, anyOf: ['class.file'] },
   { path: '/app/my/claims', key: 'menuMyClaims', icon: <FileSearchOutlined />, anyOf: ['claim.create'] },
+  {
+    path: '/app/my/employment',
+    key: 'menuEmployment',
+    icon: <TeamOutlined />,
+    anyOf: ['claim.create'],
+    onlyFor: ['enterprise_operator'],
+  },
   { path: '/app/archive', key: 'menuArchive', icon: <IdcardOutlined />, anyOf: ['archive.self'] },
   { path: '/app/audit', key: 'menuAudit', icon: <ReadOutlined />, anyOf: ['audit.read'] },
   { path: '/app/users', key: 'menuUsers', icon: <UserSwitchOutlined />, anyOf: ['user.admin'] },
@@ -115,20 +128,28 @@ export const PUBLIC_MENU: MenuEntry[] = [
   { path: '/calculator', key: 'menuCalculator', icon: <CalculatorOutlined />, anyOf: [] },
   { path: '/catalog', key: 'menuCatalog', icon: <FileSearchOutlined />, anyOf: [] },
   { path: '/verify', key: 'menuVerify', icon: <SafetyCertificateOutlined />, anyOf: [] },
+  { path: '/notices', key: 'menuPublicNotices', icon: <NotificationOutlined />, anyOf: [] },
+  { path: '/disclosure', key: 'menuDisclosure', icon: <FundOutlined />, anyOf: [] },
 ];
 
 export function visibleMenu(
-  user: { permissions: string[]; organisationId: number | null } | null,
+  user: { role?: string; permissions: string[]; organisationId: number | null } | null,
 ): MenuEntry[] {
   if (!user) return [];
+  const role = user.role ?? '';
   return WORKBENCH_MENU.filter(
     (entry) =>
       entry.anyOf.some((permission) => user.permissions.includes(permission)) &&
-      !(entry.officersOnly && user.organisationId !== null),
+      !(entry.officersOnly && user.organisationId !== null && !entry.alsoFor?.includes(role)) &&
+      (!entry.onlyFor || entry.onlyFor.includes(role)),
   );
 }
 
 /** Where a user lands after logging in: the first page of their menu. */
-export function homeOf(user: { permissions: string[]; organisationId: number | null }): string {
+export function homeOf(user: {
+  role?: string;
+  permissions: string[];
+  organisationId: number | null;
+}): string {
   return visibleMenu(user)[0]?.path ?? '/calculator';
 }

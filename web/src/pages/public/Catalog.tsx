@@ -1,7 +1,9 @@
 import { Alert, Button, Card, Form, Input, Select, Space, Table, Tabs, Typography } from 'antd';
 import { useState } from 'react';
-import { ApiError, api, errorText, type Page } from '../../api.ts';
-import { CitationTag, Money } from '../../components/common.tsx';
+import { api, errorText, type Page } from '../../api.ts';
+import { Money } from '../../components/common.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
+import { today } from '../../format.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { JURISDICTIONS, LEVELS, label } from '../../vocabulary.ts';
 
@@ -9,39 +11,6 @@ interface Occupation {
   code: string;
   name: string;
   majorCategory?: number;
-}
-
-interface CatalogEntry {
-  id: number;
-  occupationCode: string;
-  occupationName?: string;
-  level: string;
-  standardAmountFen: number;
-  standardDays: number;
-  standardClassHours: number;
-  isShortage?: boolean;
-  isNewOccupation?: boolean;
-  citation?: { document: string; article: string };
-}
-
-interface CatalogVersion {
-  id: number;
-  regionCode: string;
-  title: string;
-  status: string;
-  effectiveFrom: string;
-  entries?: CatalogEntry[];
-}
-
-interface InstitutionEntry {
-  id: number;
-  institutionId: number;
-  institutionName?: string;
-  occupationCode: string;
-  level: string;
-  regionCode: string;
-  validFrom: string;
-  validTo: string | null;
 }
 
 function useSearch<T>() {
@@ -55,11 +24,7 @@ function useSearch<T>() {
       setRows(await load());
     } catch (error) {
       setRows(null);
-      setMessage(
-        error instanceof ApiError && error.status === 401
-          ? '目录查询需要先登录（公开查询接口尚未开放）'
-          : errorText(error),
-      );
+      setMessage(errorText(error));
     } finally {
       setBusy(false);
     }
@@ -69,7 +34,7 @@ function useSearch<T>() {
 
 const regionOptions = JURISDICTIONS.map((item) => ({
   value: item.code,
-  label: `${item.name}（${item.code}）`,
+  label: item.name,
 }));
 
 function OccupationSearch() {
@@ -114,29 +79,60 @@ function OccupationSearch() {
   );
 }
 
+interface PublicEntry {
+  occupationCode: string;
+  occupationName: string;
+  level: string;
+  standardAmountFen: number;
+  citation: { doc: string; article: string };
+  version: { id: number; versionNumber: number; title: string; regionCode: string; effectiveFrom: string };
+}
+
+interface PublicInstitutionEntry {
+  id: number;
+  institutionName: string;
+  occupationCode: string;
+  occupationName: string | null;
+  level: string;
+  regionCode: string;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/** All pages of a public list (the catalogs are short; 100 a page). */
+async function allPages<T>(path: string, query: Record<string, string | undefined>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let page = 1; page <= 20; page += 1) {
+    const result = await api<Page<T>>(path, { query: { ...query, page, pageSize: 100 } });
+    rows.push(...result.items);
+    if (page * result.pageSize >= result.total) break;
+  }
+  return rows;
+}
+
 function StandardSearch() {
   const { language } = useLanguage();
-  const search = useSearch<CatalogEntry & { versionTitle: string }>();
-  const load = async (regionCode: string) => {
-    const versions = await api<Page<CatalogVersion>>('/api/catalog/versions', {
-      query: { regionCode, status: 'published', pageSize: 20 },
-    });
-    const rows: (CatalogEntry & { versionTitle: string })[] = [];
-    for (const version of versions.items) {
-      const detail = await api<CatalogVersion>(`/api/catalog/versions/${version.id}`);
-      for (const entry of detail.entries ?? []) rows.push({ ...entry, versionTitle: detail.title });
-    }
-    return rows;
-  };
+  const search = useSearch<PublicEntry>();
   return (
     <>
       <Form
         layout="inline"
         name="standards"
-        onFinish={(values: { regionCode: string }) => search.run(() => load(values.regionCode))}
+        onFinish={(values: { regionCode: string; q?: string }) =>
+          search.run(() =>
+            allPages<PublicEntry>('/api/public/catalog-entries', {
+              regionCode: values.regionCode,
+              on: today(),
+              q: values.q,
+            }),
+          )
+        }
       >
         <Form.Item name="regionCode" label="地区" rules={[{ required: true }]} initialValue="430400">
           <Select options={regionOptions} className="region-select" />
+        </Form.Item>
+        <Form.Item name="q" label="职业名称或代码">
+          <Input allowClear />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={search.isBusy}>
           查询
@@ -147,24 +143,30 @@ function StandardSearch() {
         <Table
           className="block-gap-top"
           size="small"
-          rowKey="id"
+          rowKey={(row) => `${row.version.id}-${row.occupationCode}-${row.level}`}
           scroll={{ x: true }}
           dataSource={search.rows}
+          locale={{ emptyText: `该地区在 ${today()} 没有已发布的目录` }}
           columns={[
-            { title: '目录', dataIndex: 'versionTitle' },
-            { title: '职业', render: (_, row) => `${row.occupationName ?? ''} ${row.occupationCode}` },
+            { title: '目录', render: (_, row) => row.version.title },
+            {
+              title: '职业',
+              sorter: (a, b) => a.occupationCode.localeCompare(b.occupationCode),
+              render: (_, row) => `${row.occupationName} ${row.occupationCode}`,
+            },
             { title: '等级', dataIndex: 'level', render: (level: string) => label(LEVELS, level, language) },
             {
               title: '补贴标准',
               dataIndex: 'standardAmountFen',
               align: 'right',
+              sorter: (a, b) => a.standardAmountFen - b.standardAmountFen,
               render: (fen: number) => <Money fen={fen} />,
             },
-            { title: '标准天数', dataIndex: 'standardDays' },
+            { title: '生效日期', render: (_, row) => row.version.effectiveFrom },
             {
               title: '依据',
               dataIndex: 'citation',
-              render: (citation) => <CitationTag citation={citation} />,
+              render: (citation: PublicEntry['citation']) => `${citation.doc} ${citation.article}`,
             },
           ]}
         />
@@ -175,27 +177,30 @@ function StandardSearch() {
 
 function InstitutionSearch() {
   const { language } = useLanguage();
-  const search = useSearch<InstitutionEntry>();
+  const search = useSearch<PublicInstitutionEntry>();
   return (
     <>
       <Form
         layout="inline"
         name="institutions"
         onFinish={(values: { regionCode: string; occupationCode?: string }) =>
-          search.run(
-            async () =>
-              (
-                await api<Page<InstitutionEntry>>('/api/catalog/institutions', {
-                  query: { ...values, status: 'active', pageSize: 100 },
-                })
-              ).items,
+          search.run(() =>
+            allPages<PublicInstitutionEntry>('/api/public/institution-catalog', {
+              regionCode: values.regionCode,
+              on: today(),
+              occupationCode: values.occupationCode || undefined,
+            }),
           )
         }
       >
         <Form.Item name="regionCode" label="地区" rules={[{ required: true }]} initialValue="430421">
           <Select options={regionOptions} className="region-select" />
         </Form.Item>
-        <Form.Item name="occupationCode" label="职业代码">
+        <Form.Item
+          name="occupationCode"
+          label="职业代码"
+          rules={[{ pattern: /^\d-\d{2}-\d{2}-\d{2}$/, message: '职业代码形如 4-10-01-05' }]}
+        >
           <Input allowClear />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={search.isBusy}>
@@ -210,11 +215,20 @@ function InstitutionSearch() {
           rowKey="id"
           scroll={{ x: true }}
           dataSource={search.rows}
+          locale={{ emptyText: `该地区在 ${today()} 没有列入目录的培训机构` }}
           columns={[
-            { title: '培训机构', render: (_, row) => row.institutionName ?? `#${row.institutionId}` },
-            { title: '职业代码', dataIndex: 'occupationCode' },
+            {
+              title: '培训机构',
+              dataIndex: 'institutionName',
+              sorter: (a, b) => a.institutionName.localeCompare(b.institutionName, 'zh-CN'),
+            },
+            {
+              title: '职业',
+              sorter: (a, b) => a.occupationCode.localeCompare(b.occupationCode),
+              render: (_, row) => `${row.occupationName ?? ''} ${row.occupationCode}`,
+            },
             { title: '等级', dataIndex: 'level', render: (level: string) => label(LEVELS, level, language) },
-            { title: '地区', dataIndex: 'regionCode' },
+            { title: '地区', dataIndex: 'regionCode', render: (code: string) => <RegionName code={code} /> },
             { title: '有效期', render: (_, row) => `${row.validFrom} 至 ${row.validTo ?? '长期'}` },
           ]}
         />

@@ -1,0 +1,184 @@
+import {
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { api, errorText, type Page } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
+import { LoadState } from '../../components/common.tsx';
+import { showFieldErrors } from '../../forms.ts';
+import { useLoad } from '../../hooks.ts';
+
+interface EmploymentRecord {
+  id: number;
+  enterpriseId: number;
+  enterpriseName: string;
+  personId: number;
+  personName: string | null;
+  contractMonths: number;
+  start: string;
+  end: string | null;
+  isPayrollVerified: boolean;
+  payrollMonths: string[];
+}
+
+interface NewRecord {
+  name: string;
+  idNumber: string;
+  contractMonths: number;
+  start: Dayjs;
+  end?: Dayjs | null;
+}
+
+function RegisterEmployment({ onDone }: { onDone: () => void }) {
+  const { user } = useAuth();
+  const [form] = Form.useForm<NewRecord>();
+  const [isOpen, setOpen] = useState(false);
+  const [isBusy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const submit = async (values: NewRecord) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await api('/api/employment-records', {
+        method: 'POST',
+        body: {
+          enterpriseId: user?.organisationId,
+          name: values.name,
+          idNumber: values.idNumber,
+          contractMonths: values.contractMonths,
+          start: values.start.format('YYYY-MM-DD'),
+          end: values.end ? values.end.format('YYYY-MM-DD') : null,
+        },
+      });
+      setOpen(false);
+      form.resetFields();
+      onDone();
+    } catch (error) {
+      if (showFieldErrors(form, error, [['name'], ['idNumber'], ['contractMonths'], ['start'], ['end']]))
+        setMessage(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button type="primary" onClick={() => setOpen(true)}>
+        登记吸纳就业
+      </Button>
+      <Modal
+        title="登记吸纳就业（以工代训依据）"
+        open={isOpen}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        okText="登记"
+        cancelText="取消"
+        confirmLoading={isBusy}
+      >
+        <Form form={form} layout="vertical" onFinish={(values) => void submit(values)}>
+          <Form.Item name="name" label="姓名" rules={[{ required: true, message: '请填写姓名' }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="idNumber" label="身份证号" rules={[{ required: true, message: '请填写身份证号' }]}>
+            <Input maxLength={18} />
+          </Form.Item>
+          <Form.Item
+            name="contractMonths"
+            label="劳动合同期限（月）"
+            rules={[{ required: true, message: '请填写合同期限' }]}
+          >
+            <InputNumber min={1} max={600} />
+          </Form.Item>
+          <Form.Item name="start" label="入职日期" rules={[{ required: true, message: '请选择入职日期' }]}>
+            <DatePicker />
+          </Form.Item>
+          <Form.Item name="end" label="合同终止日期（可不填）">
+            <DatePicker />
+          </Form.Item>
+          {message && <Typography.Text type="danger">{message}</Typography.Text>}
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+/** The enterprise's employees: employment records (以工代训 claims are made from them) and payroll checks. */
+export function EmploymentPage() {
+  const [page, setPage] = useState(1);
+  const loaded = useLoad(
+    () => api<Page<EmploymentRecord>>('/api/employment-records', { query: { page, pageSize: 20 } }),
+    [page],
+  );
+  return (
+    <div className="page">
+      <Typography.Title level={1} className="page-title">
+        职工与就业记录
+      </Typography.Title>
+      <Card>
+        <Space className="block-gap" wrap>
+          <RegisterEmployment onDone={loaded.reload} />
+          <Typography.Text type="secondary">
+            以工代训补贴按就业记录申请；工资发放经大数据比对覆盖全部月份的，免交花名册和工资流水。
+          </Typography.Text>
+        </Space>
+        <LoadState loaded={loaded}>
+          {(data) => (
+            <Table
+              rowKey="id"
+              size="small"
+              scroll={{ x: true }}
+              dataSource={data.items}
+              pagination={{
+                current: data.page,
+                pageSize: data.pageSize,
+                total: data.total,
+                onChange: setPage,
+              }}
+              locale={{ emptyText: '尚未登记吸纳就业记录' }}
+              columns={[
+                {
+                  title: '职工',
+                  dataIndex: 'personName',
+                  render: (name: string | null, row) => name ?? `人员编号 ${row.personId}`,
+                },
+                { title: '企业', dataIndex: 'enterpriseName' },
+                {
+                  title: '合同期限',
+                  dataIndex: 'contractMonths',
+                  align: 'right',
+                  sorter: (a: EmploymentRecord, b: EmploymentRecord) => a.contractMonths - b.contractMonths,
+                  render: (months: number) => `${months} 个月`,
+                },
+                {
+                  title: '入职日期',
+                  dataIndex: 'start',
+                  sorter: (a: EmploymentRecord, b: EmploymentRecord) => a.start.localeCompare(b.start),
+                },
+                { title: '终止日期', dataIndex: 'end', render: (end: string | null) => end ?? '—' },
+                {
+                  title: '工资比对',
+                  render: (_, row) =>
+                    row.isPayrollVerified ? (
+                      <Tag color="green">已覆盖全部月份</Tag>
+                    ) : (
+                      <Tag>已比对 {row.payrollMonths.length} 个月</Tag>
+                    ),
+                },
+              ]}
+            />
+          )}
+        </LoadState>
+      </Card>
+    </div>
+  );
+}
