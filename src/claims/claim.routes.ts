@@ -1,9 +1,11 @@
 import multipart from '@fastify/multipart';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
 import { maskedBatch } from '../ledger/payment.service.ts';
 import { inLedgerTransaction } from '../ledger/transfer.service.ts';
 import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
 import { AppError } from '../shared/errors.ts';
+import { DATE_SCHEMA as DATE, ID_PARAMS_SCHEMA, PAGE_QUERY_SCHEMA_PROPERTIES } from '../shared/schemas.ts';
 import { revokeCertificate } from '../training/certificate.service.ts';
 import { getVisibleClass } from '../training/class.service.ts';
 import { holdSubsidiesOfCertificate } from './claim.certificate-hold.ts';
@@ -19,16 +21,11 @@ import {
 import { listClaims, listPublicNotices, recordObjection, resolveObjection } from './claim.query.ts';
 import { reopenTrainee } from './claim.reopen.ts';
 import { selectClaimDetail, selectClaimRow } from './claim.repository.ts';
+import { CLAIM_DETAIL_SCHEMA, CLAIM_MATERIALS_SCHEMA, CLAIM_PAGE_SCHEMA } from './claim.schema.ts';
 import { assertClaimVisible, submitClaim, transitionClaim } from './claim.service.ts';
 import { CLAIM_STATUSES } from './claim.workflow.ts';
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
-
-const DATE = { type: 'string', format: 'date' } as const;
+const idParams = ID_PARAMS_SCHEMA;
 
 const createBody = {
   type: 'object',
@@ -98,7 +95,9 @@ const transitionBody = {
   properties: { reason: { type: 'string', maxLength: 500 } },
 } as const;
 
-export async function claimRoutes(app: FastifyInstance): Promise<void> {
+export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
+  // Requests and answers typed from the route schemas (no casts).
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const db = () => app.deps.database.db;
   await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1, fields: 5 } });
 
@@ -110,10 +109,11 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
         tags: ['claims'],
         summary: '申报材料清单（按地区、补贴类别、申请主体）及已上传文件',
         params: idParams,
+        response: { 200: CLAIM_MATERIALS_SCHEMA },
       },
     },
     async (request) => {
-      const { id } = request.params as { id: number };
+      const { id } = request.params;
       const row = await selectClaimRow(db(), id);
       if (!row)
         throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: '不存在' }]);
@@ -134,7 +134,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
+      const { id } = request.params;
       if (!request.isMultipart()) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传材料', [
           { field: 'file', message: '须以 multipart/form-data 上传' },
@@ -191,7 +191,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
-      const result = await createClaimIdempotently(db(), request.auditContext, request.body as never, {
+      const result = await createClaimIdempotently(db(), request.auditContext, request.body, {
         idempotencyKey: typeof key === 'string' ? key : undefined,
         clock: app.clock,
       });
@@ -210,8 +210,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
           type: 'object',
           additionalProperties: false,
           properties: {
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            ...PAGE_QUERY_SCHEMA_PROPERTIES,
             regionCode: { type: 'string', pattern: '^\\d{6}$' },
             status: { type: 'string', enum: [...CLAIM_STATUSES] },
             subsidyKind: { type: 'string', enum: [...SUBSIDY_KINDS] },
@@ -219,9 +218,10 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
             to: DATE,
           },
         },
+        response: { 200: CLAIM_PAGE_SCHEMA },
       },
     },
-    async (request) => listClaims(db(), request.principal!, request.query as never),
+    async (request) => listClaims(db(), request.principal!, request.query),
   );
 
   app.get(
@@ -271,7 +271,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const page = await listClaims(db(), request.principal!, {
-        ...(request.query as object),
+        ...request.query,
         page: 1,
         pageSize: 1000,
       });
@@ -289,7 +289,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       schema: { tags: ['claims'], summary: '导出公示名单（xlsx，身份证号脱敏）', params: idParams },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
+      const { id } = request.params;
       const row = await selectClaimRow(db(), id);
       if (!row)
         throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: '不存在' }]);
@@ -305,15 +305,22 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
     '/api/claims/:id',
     {
       config: { access: 'claim.read' },
-      schema: { tags: ['claims'], summary: '补贴申请详情（含每人的计算依据与政策条款）', params: idParams },
+      schema: {
+        tags: ['claims'],
+        summary: '补贴申请详情（含每人的计算依据与政策条款）',
+        params: idParams,
+        response: { 200: CLAIM_DETAIL_SCHEMA },
+      },
     },
     async (request) => {
-      const { id } = request.params as { id: number };
+      const { id } = request.params;
       const row = await selectClaimRow(db(), id);
       if (!row)
         throw new AppError('NOT_FOUND', `补贴申请不存在：${id}`, [{ field: 'id', message: '不存在' }]);
       assertClaimVisible(request.principal!, row);
-      return selectClaimDetail(db(), id);
+      const detail = await selectClaimDetail(db(), id);
+      if (!detail) throw new Error(`claim ${id} vanished while it was read`);
+      return detail;
     },
   );
 
@@ -324,7 +331,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       schema: { tags: ['claims'], summary: '提交申请（重新按数据库记录核定并占用资格）', params: idParams },
     },
     async (request) => {
-      const { id } = request.params as { id: number };
+      const { id } = request.params;
       return db()
         .transaction()
         .execute((trx) => submitClaim(trx, request.auditContext, id));
@@ -343,8 +350,8 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       `/api/claims/:id/${action.replace('_', '-')}`,
       { config: { access }, schema: { tags: ['claims'], summary, params: idParams, body: transitionBody } },
       async (request) => {
-        const { id } = request.params as { id: number };
-        const { reason } = (request.body ?? {}) as { reason?: string };
+        const { id } = request.params;
+        const { reason } = request.body ?? {};
         return db()
           .transaction()
           .execute((trx) =>
@@ -381,8 +388,8 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { id } = request.params as { id: number };
-      const { reason } = request.body as { reason: string };
+      const { id } = request.params;
+      const { reason } = request.body;
       return db()
         .transaction()
         .execute(async (trx) => {
@@ -418,8 +425,8 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
-      const body = request.body as { personId: number; subsidyKind: string; reason: string };
+      const { id } = request.params;
+      const body = request.body;
       const trainingClass = await getVisibleClass(db(), request.principal!, id);
       const reopening = await db()
         .transaction()
@@ -454,10 +461,10 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
+      const { id } = request.params;
       const objection = await db()
         .transaction()
-        .execute((trx) => recordObjection(trx, request.auditContext, id, request.body as never));
+        .execute((trx) => recordObjection(trx, request.auditContext, id, request.body));
       return reply.status(201).send(objection);
     },
   );
@@ -486,12 +493,10 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { id, objectionId } = request.params as { id: number; objectionId: number };
+      const { id, objectionId } = request.params;
       return db()
         .transaction()
-        .execute((trx) =>
-          resolveObjection(trx, request.auditContext, id, objectionId, request.body as never),
-        );
+        .execute((trx) => resolveObjection(trx, request.auditContext, id, objectionId, request.body));
     },
   );
 
@@ -522,7 +527,7 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const order = await inLedgerTransaction(db(), (trx) =>
-        requestClaimPayments(trx, request.auditContext, request.body as never, app.clock.today()),
+        requestClaimPayments(trx, request.auditContext, request.body, app.clock.today()),
       );
       return reply.status(order.isReplay ? 200 : 202).send(order);
     },
@@ -548,8 +553,8 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { id } = request.params as { id: number };
-      const body = request.body as { isApproved: boolean; reason?: string };
+      const { id } = request.params;
+      const body = request.body;
       const decided = await inLedgerTransaction(db(), (trx) =>
         decideClaimPayments(trx, request.auditContext, { id, ...body }, app.clock.today()),
       );
@@ -595,13 +600,8 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { batchId } = request.params as { batchId: number };
-      const { fileBase64, ...body } = request.body as {
-        csv?: string;
-        fileBase64?: string;
-        valueDate: string;
-        isPreview?: boolean;
-      };
+      const { batchId } = request.params;
+      const { fileBase64, ...body } = request.body;
       return inLedgerTransaction(db(), (trx) =>
         importClaimBankResult(trx, request.auditContext, {
           batchId,
@@ -633,9 +633,9 @@ export async function claimRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
+      const { id } = request.params;
       const order = await inLedgerTransaction(db(), (trx) =>
-        requestClaimSettlement(trx, request.auditContext, id, request.body as never, app.clock.today()),
+        requestClaimSettlement(trx, request.auditContext, id, request.body, app.clock.today()),
       );
       return reply.status(order.isReplay ? 200 : 202).send(order);
     },

@@ -42,6 +42,21 @@ export const PAGE_QUERY_SCHEMA_PROPERTIES = {
   pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
 } as const;
 
+/** The answer of a list: one page of `items` and the paging. */
+export function pageSchemaOf<const Item extends object>(item: Item) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['items', 'total', 'page', 'pageSize'],
+    properties: {
+      items: { type: 'array', items: item },
+      total: { type: 'integer' },
+      page: { type: 'integer' },
+      pageSize: { type: 'integer' },
+    },
+  } as const;
+}
+
 /** A NUL character or a UTF-16 surrogate without its pair: text no column can store faithfully. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -6722,13 +6722,33 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: {
+                            code: string;
+                            label: string;
+                            isRequired: boolean;
+                            note: string;
+                            citation: {
+                                doc: string;
+                                article: string;
+                            } | null;
+                            attachments: {
+                                id: number;
+                                fileName: string;
+                                contentType: string;
+                                sizeBytes: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6808,13 +6828,46 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: {
+                            id: number;
+                            claimNumber: string;
+                            regionCode: string;
+                            /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                            subsidyKind: string;
+                            /** @description full 全额申请 | advance 预拨 */
+                            mode: string;
+                            /** @enum {string} */
+                            applicantKind: "institution" | "enterprise" | "evaluation_org" | "person";
+                            applicantOrganisationId: number | null;
+                            classId: number | null;
+                            /** Format: date */
+                            applicationDate: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                            totalAmountFen: number;
+                            lineCount: number;
+                            eligibleLineCount: number;
+                            noticeStartsOn: string | null;
+                            noticeEndsOn: string | null;
+                            lastReason: string | null;
+                            paymentBatchId: number | null;
+                            reviewedByUserId: number | null;
+                            approvedByUserId: number | null;
+                            isRiskBlocked: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7001,13 +7054,118 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        claimNumber: string;
+                        regionCode: string;
+                        /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                        subsidyKind: string;
+                        /** @description full 全额申请 | advance 预拨 */
+                        mode: string;
+                        /** @enum {string} */
+                        applicantKind: "institution" | "enterprise" | "evaluation_org" | "person";
+                        applicantOrganisationId: number | null;
+                        classId: number | null;
+                        /** Format: date */
+                        applicationDate: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                        totalAmountFen: number;
+                        lineCount: number;
+                        eligibleLineCount: number;
+                        noticeStartsOn: string | null;
+                        noticeEndsOn: string | null;
+                        lastReason: string | null;
+                        paymentBatchId: number | null;
+                        reviewedByUserId: number | null;
+                        approvedByUserId: number | null;
+                        isRiskBlocked: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        lines: {
+                            id: number;
+                            lineNumber: number;
+                            subject: string;
+                            personId: number | null;
+                            isEligible: boolean;
+                            amountFen: number;
+                            payee: string;
+                            payeeOrganisationId: number | null;
+                            payeePersonId: number | null;
+                            countsTowardAnnualLimit: boolean;
+                            /** @enum {string} */
+                            status: "active" | "excluded";
+                            excludedReason: string | null;
+                            /** @description 交给政策引擎的事实（含历史享受记录），随决定冻结（EvaluateRequest） */
+                            request: unknown;
+                            decision: {
+                                policy: string | null;
+                                eligible: boolean;
+                                amountFen: number;
+                                /** @enum {string} */
+                                payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                                countsTowardAnnualLimit: boolean;
+                                lines: {
+                                    item: string;
+                                    amountFen: number;
+                                    basis: string;
+                                    citation: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                    period?: {
+                                        start: string;
+                                        end: string;
+                                    };
+                                    /** @enum {string} */
+                                    fundingSource?: "special_account" | "employment_subsidy_fund";
+                                    fundingCitation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                denials: {
+                                    /** @enum {string} */
+                                    code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                                    message: string;
+                                    field?: string;
+                                    citation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                warnings: string[];
+                                parameterVersions: {
+                                    id: string;
+                                    effectiveFrom: string;
+                                    /** @enum {string} */
+                                    source: "pack" | "published";
+                                }[];
+                                /** @enum {string} */
+                                outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                                payeeCitation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            };
+                        }[];
+                        transitions: {
+                            action: string;
+                            fromStatus: string;
+                            toStatus: string;
+                            actorUserId: number | null;
+                            actorRole: string | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            occurredAt: string;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
