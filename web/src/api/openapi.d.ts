@@ -643,6 +643,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/institution-catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公开的培训机构目录：某地区某日可承担补贴性培训的机构、职业和等级（无需登录） */
+        get: operations["getPublicInstitutionCatalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/catalog/versions/{id}": {
         parameters: {
             query?: never;
@@ -1296,6 +1313,26 @@ export interface paths {
          * @description 支持 Idempotency-Key 请求头：同一键同一内容的重试返回第一次创建的申请。
          */
         post: operations["postClaims"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 正在公示的补贴申请（无需登录）：申请单位、培训班、人数、金额和公示期
+         * @description 只列业务日期处于公示期内的申请；不公开个人姓名、身份证号和银行账号。
+         */
+        get: operations["getPublicNotices"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4758,6 +4795,52 @@ export interface operations {
             };
         };
     };
+    getPublicInstitutionCatalog: {
+        parameters: {
+            query: {
+                page?: number;
+                pageSize?: number;
+                /** @description 培训所在地区（含下级） */
+                regionCode: string;
+                /** @description 在该日期有效 */
+                on: string;
+                occupationCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     getCatalogVersionsById: {
         parameters: {
             query?: never;
@@ -6929,6 +7012,48 @@ export interface operations {
                 };
             };
         };
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getPublicNotices: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                regionCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description 成功（应答结构未逐项声明） */
             "2XX": {
