@@ -6,6 +6,7 @@ import type {
   EvaluateRequest,
   EvaluateResponse,
   Level,
+  ParameterVersionUsed,
   Payee,
   SubsidyKind,
 } from './evaluate.types.ts';
@@ -152,13 +153,26 @@ export class Decision {
       warnings: this.warnings,
       outcome: outcomeOf(this.denials),
       ...(this.payeeCitation ? { payeeCitation: this.payeeCitation } : {}),
-      parameterVersions: this.used.map((parameter) => ({
-        id: parameter.id,
-        effectiveFrom: parameter.effectiveFrom,
-        source: parameter.source,
-      })),
+      parameterVersions: this.used.map(versionUsed),
     };
   }
+}
+
+// One entry object per resolved parameter, shared by every decision that used it: a batch of
+// 100,000 decisions allocates a handful of entries, and responseJson serialises each once.
+const VERSIONS_USED = new WeakMap<ResolvedParameter, ParameterVersionUsed>();
+
+function versionUsed(parameter: ResolvedParameter): ParameterVersionUsed {
+  let entry = VERSIONS_USED.get(parameter);
+  if (!entry) {
+    entry = Object.freeze({
+      id: parameter.id,
+      effectiveFrom: parameter.effectiveFrom,
+      source: parameter.source,
+    });
+    VERSIONS_USED.set(parameter, entry);
+  }
+  return entry;
 }
 
 const LEVEL_LABELS: Record<Level, string> = {

@@ -222,7 +222,8 @@ function resolveAll(set: ParameterSet, date: string): ResolvedParameters {
       key: definition.key,
       unit: definition.unit,
       value: version.value,
-      citation: version.citation,
+      // Frozen: shared by every decision that cites it (and encoded once by ResponseJsonWriter).
+      citation: Object.freeze(version.citation),
       effectiveFrom: version.effectiveFrom,
       source: version.source,
     });

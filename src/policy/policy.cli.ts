@@ -7,6 +7,7 @@ import { evaluate } from './evaluate.ts';
 import type { EvaluateRequest, Level } from './evaluate.types.ts';
 import type { ParameterOverride, ParameterValue } from './parameter.types.ts';
 import type { ParameterChangeInput } from './parameter.validation.ts';
+import { ResponseJsonWriter } from './response-json.ts';
 
 // The database, the parameter service and the simulator are imported inside the commands that
 // need them: `skillfund evaluate` on the shipped parameters loads none of them and opens no database.
@@ -130,25 +131,40 @@ async function writeOut(text: string): Promise<void> {
   if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
 }
 
+/** Writes bytes to stdout, waiting when the pipe is full. */
+async function writeBytes(bytes: Buffer): Promise<void> {
+  if (!process.stdout.write(bytes)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+}
+
 /**
  * The compact answer to parsed requests, written in chunks of about 1 MB as they are evaluated:
- * the same bytes as evaluateParsed, without building a 100 MB string (and its copy) for a big batch.
+ * the same bytes as evaluateParsed, encoded by ResponseJsonWriter without building a 100 MB
+ * string (and its UTF-8 copy) for a big batch.
  */
 async function writeResponses(
   parsed: { requests: EvaluateRequest[]; isArray: boolean },
   overrides: readonly ParameterOverride[],
 ): Promise<void> {
-  if (!parsed.isArray) return writeOut(`${JSON.stringify(evaluate(parsed.requests[0]!, { overrides }))}\n`);
-  let chunk = '[';
-  for (let index = 0; index < parsed.requests.length; index += 1) {
-    if (index > 0) chunk += ',';
-    chunk += JSON.stringify(evaluate(parsed.requests[index]!, { overrides }));
-    if (chunk.length >= 1 << 20) {
-      await writeOut(chunk);
-      chunk = '';
-    }
+  const ready: Buffer[] = [];
+  const writer = new ResponseJsonWriter((bytes) => ready.push(bytes));
+  const drain = async () => {
+    for (const bytes of ready.splice(0)) await writeBytes(bytes);
+  };
+  if (!parsed.isArray) {
+    writer.response(evaluate(parsed.requests[0]!, { overrides }));
+    writer.raw('\n');
+    writer.end();
+    return drain();
   }
-  await writeOut(`${chunk}]\n`);
+  writer.raw('[');
+  for (let index = 0; index < parsed.requests.length; index += 1) {
+    if (index > 0) writer.raw(',');
+    writer.response(evaluate(parsed.requests[index]!, { overrides }));
+    if (ready.length > 0) await drain();
+  }
+  writer.raw(']\n');
+  writer.end();
+  await drain();
 }
 
 /** Streams NDJSON from stdin to stdout, one response per request line; exit 2 if any line was invalid. */

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { validateEvaluateRequest } from './evaluate.schema.ts';
+import { evaluate } from './evaluate.ts';
+import type { EvaluateResponse } from './evaluate.types.ts';
+import { ResponseJsonWriter } from './response-json.ts';
+import { generateWorkload } from './workload.ts';
+
+function written(responses: unknown[], chunkSize?: number): string {
+  const chunks: Buffer[] = [];
+  const writer = new ResponseJsonWriter((bytes) => chunks.push(bytes), chunkSize);
+  writer.raw('[');
+  responses.forEach((response, index) => {
+    if (index > 0) writer.raw(',');
+    writer.response(response as EvaluateResponse);
+  });
+  writer.raw(']');
+  writer.end();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('ResponseJsonWriter', () => {
+  it('writes the bytes JSON.stringify writes, for a mixed workload, in small chunks', () => {
+    const responses = generateWorkload(3_000).map((request) => {
+      const valid = validateEvaluateRequest(request);
+      if (!valid.ok) throw new Error('the workload is valid');
+      return evaluate(valid.value);
+    });
+    expect(written(responses, 4096)).toBe(JSON.stringify(responses));
+    // the second pass reuses the cached bytes and must still be exact
+    expect(written(responses)).toBe(JSON.stringify(responses));
+  });
+
+  it('leaves out undefined members, writes escapes, non-finite numbers and shared frozen objects as JSON does', () => {
+    const shared = Object.freeze({ doc: '衡人社发【2019】21号', article: '六（二）' });
+    const odd = [
+      { a: undefined, b: 'quote " backslash \\ newline \n tab \t 中文 \u2028', c: Number.NaN, d: null },
+      { nested: [1, -2.5, 1e21, true, false, [], {}], citation: shared, again: shared },
+      { when: new Date('2021-05-06T00:00:00Z'), f: () => 1, list: [undefined, () => 1] },
+    ];
+    expect(written(odd)).toBe(JSON.stringify(odd));
+  });
+});
