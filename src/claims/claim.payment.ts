@@ -105,8 +105,8 @@ export async function derivePayableLines(
       hold(line, payee);
       continue;
     }
-    const bankAccount = await payeeAccountOf(executor, claim, payee);
-    if (bankAccount === null) {
+    const account = await payeeAccountOf(executor, claim, payee);
+    if (account === null) {
       hold(
         line,
         payee.type === 'person'
@@ -118,7 +118,7 @@ export async function derivePayableLines(
     items.push({
       claimId: claim.id,
       lineId: line.id,
-      payee: { ...payee, bankAccount },
+      payee: { ...payee, bankAccount: account.accountNumber, bankName: account.bankName },
       amountFen: remainingFen,
       subAccount: subAccountOf(claim.subsidy_kind),
       regionCode: claim.region_code,
@@ -204,23 +204,24 @@ const PAYEE_LABELS: Record<string, string> = {
 };
 
 /**
- * The payee's account: the one registered for it (maker-checker, payee-account.service.ts), or
- * — only when the payee is the applicant itself — the account the applicant declared on its
- * own claim. Null when neither exists: the line is held.
+ * The payee's account and its bank (开户行, printed on the instruction file): the one registered
+ * for it (maker-checker, payee-account.service.ts), or — only when the payee is the applicant
+ * itself — the account the applicant declared on its own claim. Null when neither exists: the
+ * line is held.
  */
 async function payeeAccountOf(
   executor: Executor,
   claim: ClaimRow,
   payee: Omit<Payee, 'bankAccount'>,
-): Promise<string | null> {
+): Promise<{ accountNumber: string; bankName: string | null } | null> {
   const registered = await registeredAccount(executor, claim.province_code, payee.type, payee.id);
-  if (registered) return registered.accountNumber;
+  if (registered) return { accountNumber: registered.accountNumber, bankName: registered.bankName };
   const isApplicant =
     payee.type === 'organisation'
       ? claim.applicant_organisation_id === payee.id
       : claim.applicant_person_id === payee.id;
-  if (!isApplicant) return null;
-  return payeeBankAccount(claim) || null;
+  const accountNumber = isApplicant ? payeeBankAccount(claim) : null;
+  return accountNumber ? { accountNumber, bankName: claim.payee_bank_name } : null;
 }
 
 function heldError(held: HeldLine[]): AppError {
@@ -468,6 +469,7 @@ async function settleClaim(
       id: applicant.id,
       name: applicant.name,
       bankAccount: registered?.accountNumber ?? payeeBankAccount(claim),
+      bankName: registered ? registered.bankName : claim.payee_bank_name,
     },
     valueDate: input.valueDate,
   });

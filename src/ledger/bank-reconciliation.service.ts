@@ -1,11 +1,14 @@
+import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { AppError } from '../shared/errors.ts';
+import type { Approval } from './approval.service.ts';
+import { requestManualTransfer } from './manual.service.ts';
 import { BLOCKING_PROBLEMS, reconcile, type Worksheet } from './statement.match.ts';
 import { bookBalance, bookMovements, getStatement, statementLines } from './statement.service.ts';
-import { accountFor, postJournal } from './transfer.service.ts';
+import { accountFor } from './transfer.service.ts';
 
 /** First and last day of a 'YYYY-MM' month. */
 export function monthRange(period: string): { from: string; to: string } {
@@ -294,60 +297,26 @@ export async function listReconciliations(
   };
 }
 
-export interface StatementPosting {
-  id: number;
-  statementLineId: number;
-  regionCode: string;
-  kind: 'interest' | 'bank_fee';
-  amountFen: number;
-  valueDate: string;
-  status: 'pending' | 'posted' | 'rejected';
-  requestedBy: number;
-  decidedBy: number | null;
-  journalId: number | null;
-}
-
-type PostingRow = {
-  id: number;
-  statement_line_id: number;
-  region_code: string;
-  kind: 'interest' | 'bank_fee';
-  amount_fen: number;
-  value_date: string;
-  status: 'pending' | 'posted' | 'rejected';
-  requested_by: number;
-  decided_by: number | null;
-  journal_id: number | null;
-};
-
-const toPosting = (row: PostingRow): StatementPosting => ({
-  id: row.id,
-  statementLineId: row.statement_line_id,
-  regionCode: row.region_code,
-  kind: row.kind,
-  amountFen: row.amount_fen,
-  valueDate: row.value_date,
-  status: row.status,
-  requestedBy: row.requested_by,
-  decidedBy: row.decided_by,
-  journalId: row.journal_id,
-});
-
 /**
- * Proposes posting a statement line as interest (结息, a credit) or a bank fee (手续费, a debit)
- * to the region's special account; a second person posts it (decideStatementPosting).
+ * Proposes posting a statement line as interest (结息, a credit: bank → the region's special
+ * account) or a bank fee (手续费, a debit: special → bank). It is a manual posting like any other:
+ * a maker-checker request (ledger_approval, kind manual_transfer, carrying the line) that a second
+ * person approves through the approvals queue; the posted transfer names the line, so the next
+ * worksheet matches it. A line already posted or proposed is refused; after a rejection it may be
+ * proposed again.
  */
 export async function requestStatementPosting(
   executor: Executor,
   context: AuditContext,
   input: { statementLineId: number; kind: 'interest' | 'bank_fee' },
-): Promise<StatementPosting> {
+  businessDate: string,
+): Promise<Approval & { isReplay: boolean }> {
   const line = await executor
     .selectFrom('bank_statement_line as l')
     .innerJoin('bank_statement as s', (join) =>
       join.onRef('s.id', '=', 'l.statement_id').onRef('s.province_code', '=', 'l.province_code'),
     )
-    .select(['l.id', 'l.province_code', 'l.amount_fen', 'l.booking_date', 's.region_code'])
+    .select(['l.id', 'l.province_code', 'l.amount_fen', 'l.booking_date', 'l.line_number', 's.region_code'])
     .where('l.id', '=', input.statementLineId)
     .executeTakeFirst();
   if (!line)
@@ -355,7 +324,6 @@ export async function requestStatementPosting(
       { field: 'statementLineId', message: '不存在' },
     ]);
   if (context.actor) assertRegionScope(context.actor, line.region_code);
-  if (!context.actor) throw new Error('a posting is requested by a person');
   const isCredit = line.amount_fen < 0;
   if ((input.kind === 'interest') !== isCredit)
     throw new AppError(
@@ -369,116 +337,34 @@ export async function requestStatementPosting(
     .where('province_code', '=', line.province_code)
     .where('statement_line_id', '=', line.id)
     .executeTakeFirst();
-  const pending = await executor
-    .selectFrom('ledger_statement_posting')
-    .select('id')
+  const requests = await executor
+    .selectFrom('ledger_approval')
+    .select(['id', 'status'])
     .where('province_code', '=', line.province_code)
-    .where('statement_line_id', '=', line.id)
-    .where('status', '!=', 'rejected')
-    .executeTakeFirst();
-  if (taken || pending)
+    .where('kind', '=', 'manual_transfer')
+    .where(sql<string>`payload->>'statementLineId'`, '=', String(line.id))
+    .execute();
+  if (taken || requests.some((request) => request.status !== 'rejected'))
     throw new AppError('CONFLICT', '该对账单行已记账或已提交记账', [
       { field: 'statementLineId', message: `对账单行 ${line.id} 已记账或已提交记账` },
     ]);
-  const row = await executor
-    .insertInto('ledger_statement_posting')
-    .values({
-      province_code: line.province_code,
-      statement_line_id: line.id,
-      region_code: line.region_code,
-      kind: input.kind,
-      amount_fen: Math.abs(line.amount_fen),
-      value_date: line.booking_date,
-      requested_by: context.actor.userId,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordAudit(executor, context, {
-    action: 'ledger.statement_posting.request',
-    objectType: 'ledger_statement_posting',
-    objectId: row.id,
-    provinceCode: line.province_code,
-    after: toPosting(row),
-  });
-  return toPosting(row);
-}
-
-/** The second person posts (interest: bank → special; fee: special → bank) or rejects the proposal. */
-export async function decideStatementPosting(
-  executor: Executor,
-  context: AuditContext,
-  input: { id: number; isApproved: boolean },
-): Promise<StatementPosting> {
-  const row = await executor
-    .selectFrom('ledger_statement_posting')
-    .selectAll()
-    .where('id', '=', input.id)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!row)
-    throw new AppError('NOT_FOUND', `记账申请不存在：${input.id}`, [{ field: 'id', message: '不存在' }]);
-  if (context.actor) assertRegionScope(context.actor, row.region_code);
-  if (!context.actor) throw new Error('a posting is decided by a person');
-  if (row.status !== 'pending')
-    throw new AppError('INVALID_STATE', '该申请已处理', [{ field: 'status', message: row.status }]);
-  if (row.requested_by === context.actor.userId)
-    throw new AppError('SAME_USER_APPROVAL', '申请人不能审批自己的记账（双人复核）', [
-      { field: 'id', message: '经办人与复核人须为不同人员' },
-    ]);
-  let journalId: number | null = null;
-  if (input.isApproved) {
-    const bank = await accountFor(executor, row.region_code, 'bank');
-    const special = await accountFor(executor, row.region_code, 'special');
-    const isInterest = row.kind === 'interest';
-    const posted = await postJournal(executor, context, {
-      provinceCode: row.province_code,
-      code: row.kind,
-      description: `${isInterest ? '利息收入' : '银行手续费'}（对账单行 ${row.statement_line_id}）`,
-      transfers: [
-        {
-          idempotencyId: `statement-posting:${row.id}`,
-          debitAccountId: isInterest ? bank.id : special.id,
-          creditAccountId: isInterest ? special.id : bank.id,
-          amountFen: row.amount_fen,
-          code: row.kind,
-          valueDate: row.value_date,
-          statementLineId: row.statement_line_id,
-        },
-      ],
-    });
-    journalId = posted.journalId;
-  }
-  const updated = await executor
-    .updateTable('ledger_statement_posting')
-    .set({
-      status: input.isApproved ? 'posted' : 'rejected',
-      decided_by: context.actor.userId,
-      decided_at: new Date(),
-      journal_id: journalId,
-    })
-    .where('id', '=', row.id)
-    .where('province_code', '=', row.province_code)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordAudit(executor, context, {
-    action: 'ledger.statement_posting.decide',
-    objectType: 'ledger_statement_posting',
-    objectId: row.id,
-    provinceCode: row.province_code,
-    before: { status: row.status },
-    after: toPosting(updated),
-  });
-  return toPosting(updated);
-}
-
-export async function listStatementPostings(
-  executor: Executor,
-  input: { regionPattern: string; status?: string },
-): Promise<StatementPosting[]> {
-  let query = executor
-    .selectFrom('ledger_statement_posting')
-    .selectAll()
-    .where('region_code', 'like', input.regionPattern);
-  if (input.status) query = query.where('status', '=', input.status as 'pending');
-  return (await query.orderBy('id', 'desc').limit(200).execute()).map(toPosting);
+  const bank = await accountFor(executor, line.region_code, 'bank');
+  const special = await accountFor(executor, line.region_code, 'special');
+  const isInterest = input.kind === 'interest';
+  return requestManualTransfer(
+    executor,
+    context,
+    {
+      // One request per line and attempt: a double click returns the same request.
+      idempotencyId: `statement-line:${line.id}:${requests.length + 1}`,
+      debitAccountId: isInterest ? bank.id : special.id,
+      creditAccountId: isInterest ? special.id : bank.id,
+      amountFen: Math.abs(line.amount_fen),
+      code: input.kind,
+      valueDate: line.booking_date,
+      description: `对账单第 ${line.line_number} 行`,
+      statementLineId: line.id,
+    },
+    businessDate,
+  );
 }

@@ -11,10 +11,8 @@ import {
   saveSpecialAccount,
 } from './bank-profile.service.ts';
 import {
-  decideStatementPosting,
   getReconciliation,
   listReconciliations,
-  listStatementPostings,
   prepareReconciliation,
   prepareWorksheet,
   requestStatementPosting,
@@ -23,7 +21,6 @@ import {
 import { getPaymentBatch } from './payment.service.ts';
 import { assertMayClose, closeMonth, listClosedPeriods, periodChecklist } from './period.service.ts';
 import { getStatement, importStatement, type StatementImportInput } from './statement.service.ts';
-import { inLedgerTransaction } from './transfer.service.ts';
 
 const principalOf = (request: FastifyRequest): Principal => request.principal!;
 
@@ -266,49 +263,20 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     '/api/ledger/statement-postings',
     {
       config: { access: 'ledger.post', scopedIds: { 'body.statementLineId': 'statementLine' } },
-      schema: { tags, summary: '按对账单行提出利息或手续费记账（待他人复核）', body: schema.postingBody },
-    },
-    async (request, reply) =>
-      reply.status(201).send(
-        await db()
-          .transaction()
-          .execute((trx) => requestStatementPosting(trx, request.auditContext, request.body)),
-      ),
-  );
-
-  app.get<{ Querystring: { regionCode?: string; status?: string } }>(
-    '/api/ledger/statement-postings',
-    {
-      config: { access: 'ledger.read' },
-      schema: { tags, summary: '利息、手续费记账申请列表', querystring: schema.postingListQuery },
-    },
-    async (request) => ({
-      items: await listStatementPostings(db(), {
-        regionPattern: regionLikePattern(scopedRegion(request, request.query.regionCode)),
-        ...(request.query.status ? { status: request.query.status } : {}),
-      }),
-    }),
-  );
-
-  app.post<{ Params: { id: number }; Body: { isApproved: boolean } }>(
-    '/api/ledger/statement-postings/:id/decision',
-    {
-      config: { access: 'ledger.post' },
       schema: {
         tags,
-        summary: '复核利息、手续费记账（通过即记账，须非申请人）',
-        params: schema.idParams,
-        body: schema.decisionBody,
+        summary: '按对账单行提出利息或手续费记账（进入待复核，由另一名财政人员复核后记账）',
+        body: schema.postingBody,
       },
     },
-    async (request) =>
-      inLedgerTransaction(db(), (trx) =>
-        decideStatementPosting(
-          trx,
-          { ...request.auditContext, businessToday: app.clock.today() },
-          { id: request.params.id, ...request.body },
-        ),
-      ),
+    async (request, reply) => {
+      const approval = await db()
+        .transaction()
+        .execute((trx) =>
+          requestStatementPosting(trx, request.auditContext, request.body, app.clock.today()),
+        );
+      return reply.status(approval.isReplay ? 200 : 201).send(approval);
+    },
   );
 
   /** The province a period request names: the caller's own (a period is province-wide). */

@@ -109,13 +109,6 @@ export const postingBody = {
   properties: { statementLineId: id, kind: { type: 'string', enum: ['interest', 'bank_fee'] } },
 } as const;
 
-export const decisionBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['isApproved'],
-  properties: { isApproved: { type: 'boolean' } },
-} as const;
-
 export const periodCloseBody = {
   type: 'object',
   additionalProperties: false,
@@ -142,11 +135,6 @@ export const reconciliationListQuery = {
 export const worksheetQuery = {
   type: 'object',
   properties: { period, toleranceDays: { type: 'integer', minimum: 0, maximum: 10, default: 3 } },
-} as const;
-
-export const postingListQuery = {
-  type: 'object',
-  properties: { regionCode: region, status: { type: 'string', enum: ['pending', 'posted', 'rejected'] } },
 } as const;
 
 export const provinceQuery = { type: 'object', properties: { provinceCode: region } } as const;

@@ -42,25 +42,8 @@ export interface LedgerReconciliationTable {
   signed_off_at: Date | null;
 }
 
-export interface LedgerStatementPostingTable {
-  id: Generated<number>;
-  province_code: string;
-  statement_line_id: number;
-  region_code: string;
-  kind: 'interest' | 'bank_fee';
-  amount_fen: number;
-  value_date: string;
-  status: Generated<'pending' | 'posted' | 'rejected'>;
-  requested_by: number;
-  decided_by: number | null;
-  decided_at: Date | null;
-  journal_id: number | null;
-  created_at: Generated<Date>;
-}
-
 export interface BankSideTables {
   ledger_bank_profile: LedgerBankProfileTable;
   ledger_bank_account: LedgerBankAccountTable;
   ledger_reconciliation: LedgerReconciliationTable;
-  ledger_statement_posting: LedgerStatementPostingTable;
 }

@@ -27,6 +27,8 @@ export interface ManualTransferInput {
   code: TransferCode;
   valueDate: string;
   description?: string;
+  /** The bank statement line the posting is taken from (interest, fee): the next worksheet matches it. */
+  statementLineId?: number;
 }
 
 async function accountInScope(executor: Executor, context: AuditContext, accountId: number, field: string) {
@@ -69,6 +71,7 @@ export async function requestManualTransfer(
       code: input.code,
       valueDate: input.valueDate,
       ...(input.description === undefined ? {} : { description: input.description }),
+      ...(input.statementLineId === undefined ? {} : { statementLineId: input.statementLineId }),
     },
     amountFen: input.amountFen,
     summary: `${input.code === 'interest' ? '利息收入' : '银行手续费'} ${debit.regionCode} ${debit.kind}→${credit.kind}${input.description ? `：${input.description}` : ''}`,
@@ -158,6 +161,7 @@ export async function decideLedgerApproval(
           code: payload.code,
           valueDate,
           description: payload.description ?? null,
+          statementLineId: payload.statementLineId ?? null,
         },
       ],
     });

@@ -141,15 +141,8 @@ async function inFlightItem(
     .where('value_date', '<=', to)
     .limit(20)
     .execute();
-  const postings = await executor
-    .selectFrom('ledger_statement_posting')
-    .select('id')
-    .where('province_code', '=', provinceCode)
-    .where('status', '=', 'pending')
-    .where('value_date', '<=', to)
-    .limit(20)
-    .execute();
-  // Payment orders, manual postings, reversals and account changes awaiting their second person.
+  // Payment orders, manual postings (interest and fees from statement lines too), reversals and
+  // account changes awaiting their second person.
   const approvals = await executor
     .selectFrom('ledger_approval')
     .select(['id', 'kind'])
@@ -168,10 +161,6 @@ async function inFlightItem(
       message: `支付批次 ${row.batch_id} 的第 ${row.id} 笔支付尚无银行结果`,
     })),
     ...requests.map((row) => ({ field: `fundRequests.${row.id}`, message: `资金划转申请 ${row.id} 待复核` })),
-    ...postings.map((row) => ({
-      field: `statementPostings.${row.id}`,
-      message: `利息/手续费记账 ${row.id} 待复核`,
-    })),
   ];
   return { code: 'nothing_in_flight', label: '无在途支付或待复核记账', isOk: details.length === 0, details };
 }

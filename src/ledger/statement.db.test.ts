@@ -228,7 +228,7 @@ describe('statement import and reconciliation both ways (账实相符, 余额调
     });
   }
 
-  it('interest and a fee are posted from their statement lines by two people; a reconciliation is signed off by a second person and stored', async () => {
+  it('interest and a fee are posted from their statement lines through the approvals queue (maker-checker); a reconciliation is signed off by a second person and stored', async () => {
     const region = '430407';
     await appropriate(region, 5_000_000, '2026-03-15', 'clean-march');
     const openingFen = await bookBalanceFen(region);
@@ -264,26 +264,31 @@ describe('statement import and reconciliation both ways (账实相符, 余额调
       kind: 'bank_fee',
     });
     expect(fee.status).toBe(201);
-    const selfApproved = await call(
-      'POST',
-      `/api/ledger/statement-postings/${interest.body.id}/decision`,
-      finance,
-      {
-        isApproved: true,
-      },
+    // Both are maker-checker requests in the one approvals queue, like every manual posting.
+    expect(interest.body).toMatchObject({ kind: 'manual_transfer', status: 'pending', amountFen: 1_234 });
+    expect(interest.body.payload).toMatchObject({
+      code: 'interest',
+      statementLineId: lineOf('unknown_credit'),
+    });
+    const twice = await call('POST', '/api/ledger/statement-postings', finance, {
+      statementLineId: lineOf('unknown_credit'),
+      kind: 'interest',
+    });
+    expect(twice.status).toBe(409);
+    const queue = await call('GET', '/api/ledger/approvals?status=pending&kind=manual_transfer', reviewer);
+    expect(queue.body.items.map((item: { id: number }) => item.id)).toEqual(
+      expect.arrayContaining([interest.body.id, fee.body.id]),
     );
+    const selfApproved = await call('POST', `/api/ledger/approvals/${interest.body.id}/decision`, finance, {
+      isApproved: true,
+    });
     expect(selfApproved.status).toBe(403);
     for (const posting of [interest, fee]) {
-      const decided = await call(
-        'POST',
-        `/api/ledger/statement-postings/${posting.body.id}/decision`,
-        reviewer,
-        {
-          isApproved: true,
-        },
-      );
+      const decided = await call('POST', `/api/ledger/approvals/${posting.body.id}/decision`, reviewer, {
+        isApproved: true,
+      });
       expect(decided.status, JSON.stringify(decided.body)).toBe(200);
-      expect(decided.body.status).toBe('posted');
+      expect(decided.body.approval.status).toBe('approved');
     }
     const after = (await call('GET', url, finance)).body.worksheet;
     expect(after.problems).toEqual([]);

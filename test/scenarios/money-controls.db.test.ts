@@ -520,4 +520,23 @@ describe('money cannot leak from the special account', () => {
     );
     expect(await failing()).toContain('per claim line, paid and in flight is at most the approved amount');
   });
+
+  it('issue 20: the payee bank (开户行) the claim names is printed on the instruction file', async () => {
+    const claim = await approvedClaim(await people(['开户甲'], ['registered_unemployed']), 'training', 'BK1');
+    clock.set('2021-06-01T01:00:00Z');
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-06-01',
+      idempotencyId: 'bk1-order-0001',
+    });
+    const file = await call(
+      'GET',
+      `/api/ledger/payment-batches/${batch.id}/instruction-file?format=csv&encoding=utf8bom`,
+      finance,
+    );
+    expect(file.statusCode, file.body).toBe(200);
+    const row = file.body.split('\r\n').find((line) => line.includes(batch.disbursements[0]!.reference));
+    expect(row).toContain(PAYEE_ACCOUNT.bankName);
+    expect(row).toContain(PAYEE_ACCOUNT.accountNumber);
+  });
 });

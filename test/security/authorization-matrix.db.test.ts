@@ -111,7 +111,6 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'GET /api/ledger/statements/:id/reconciliation': 'bankStatement',
   'GET /api/ledger/reconciliations/:id': 'reconciliation',
   'POST /api/ledger/reconciliations/:id/sign-off': 'reconciliation',
-  'POST /api/ledger/statement-postings/:id/decision': 'statementPosting',
   'GET /api/claims/:id/materials': 'claimDraft',
   'POST /api/claims/:id/attachments': 'claimDraft',
   'GET /api/claims/:id/notice.xlsx': 'claimInNotice',
@@ -233,7 +232,6 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
     payload: { idempotencyId: 'bola-probe-reversal', valueDate: '2021-05-28', reason: 'BOLA probe' },
   }),
   'POST /api/ledger/fund-requests/:id/decision': () => ({ payload: { isApproved: true } }),
-  'POST /api/ledger/statement-postings/:id/decision': () => ({ payload: { isApproved: true } }),
   'POST /api/ledger/approvals/:id/decision': () => ({ payload: { isApproved: true } }),
   'POST /api/claims/payment-orders/:id/decision': () => ({ payload: { isApproved: true } }),
   'POST /api/ledger/recovery-orders/:id/receipts': () => ({

@@ -81,7 +81,6 @@ export const OBJECT_KINDS = [
   'ledgerApproval',
   'bankStatement',
   'reconciliation',
-  'statementPosting',
   'employmentRecord',
   'reportSnapshot',
   'alert',
@@ -621,11 +620,11 @@ async function seedLedger(s: Seeder, place: Place, actors: PlaceActors, paidClai
     .select('id')
     .where('statement_id', '=', statement.statementId)
     .executeTakeFirstOrThrow();
-  const posting = await s.call(actors.finance, 'POST', '/api/ledger/statement-postings', {
+  // Interest from a statement line is a manual posting awaiting its checker (a ledger approval).
+  await s.call(actors.finance, 'POST', '/api/ledger/statement-postings', {
     statementLineId: line.id,
     kind: 'interest',
   });
-  s.add(place, 'statementPosting', { id: posting.id });
 }
 
 async function seedSupervision(s: Seeder, place: Place, actors: PlaceActors, submittedClaimId: number) {
