@@ -606,7 +606,7 @@ async function seedLedger(s: Seeder, place: Place, actors: PlaceActors, paidClai
   const statement = await s.call(actors.finance, 'POST', '/api/ledger/statements', {
     regionCode: place.countyCode,
     fileName: `${place.marker}对账单.csv`,
-    csv: `reference,amount,date\nBOLA-${place.sequence}-STMT,100.00,2021-05-26\n`,
+    csv: `reference,amount,date\nBOLA-${place.sequence}-STMT,100.00,2021-05-24\n`,
     closingBalanceFen: 0,
   });
   s.add(place, 'bankStatement', { id: statement.statementId }, { markers: [`BOLA-${place.sequence}-STMT`] });
