@@ -20,7 +20,12 @@ import {
 } from './bank-reconciliation.service.ts';
 import { getPaymentBatch } from './payment.service.ts';
 import { assertMayClose, closeMonth, listClosedPeriods, periodChecklist } from './period.service.ts';
-import { getStatement, importStatement, type StatementImportInput } from './statement.service.ts';
+import {
+  getStatement,
+  importStatement,
+  listStatements,
+  type StatementImportInput,
+} from './statement.service.ts';
 
 const principalOf = (request: FastifyRequest): Principal => request.principal!;
 
@@ -163,6 +168,20 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
         );
       return reply.status(imported.isReplay ? 200 : 201).send(imported);
     },
+  );
+
+  app.get<{ Querystring: { regionCode?: string; page: number; pageSize: number } }>(
+    '/api/ledger/statements',
+    {
+      config: { access: 'ledger.reconcile' },
+      schema: { tags, summary: '已导入的银行对账单', querystring: schema.pagedRegionQuery },
+    },
+    async (request) =>
+      listStatements(db(), {
+        regionPattern: regionLikePattern(scopedRegion(request, request.query.regionCode)),
+        page: request.query.page,
+        pageSize: request.query.pageSize,
+      }),
   );
 
   app.get<{ Params: { id: number }; Querystring: { period?: string; toleranceDays?: number } }>(

@@ -132,6 +132,15 @@ export const reconciliationListQuery = {
   },
 } as const;
 
+export const pagedRegionQuery = {
+  type: 'object',
+  properties: {
+    regionCode: region,
+    page: { type: 'integer', minimum: 1, default: 1 },
+    pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  },
+} as const;
+
 export const worksheetQuery = {
   type: 'object',
   properties: { period, toleranceDays: { type: 'integer', minimum: 0, maximum: 10, default: 3 } },

@@ -368,6 +368,40 @@ describe('statement import and reconciliation both ways (账实相符, 余额调
     expect(generic).toMatchObject({ isCustomised: true, statement: { columns: { amount: ['交易金额'] } } });
   });
 
+  it('imported statements are listed within the caller’s region, newest first', async () => {
+    // A region code that names no region is a 422 naming the field (it was a 500).
+    const unknown = await call('POST', '/api/ledger/statements', finance, {
+      regionCode: '430415',
+      fileName: '无此地区.csv',
+      csv: '交易日期,摘要,借方发生额,贷方发生额,余额\r\n2026-04-09,结息,,3.00,3.00\r\n',
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.details[0].field).toBe('regionCode');
+    const imported = await call('POST', '/api/ledger/statements', finance, {
+      regionCode: '430426',
+      fileName: '列表用对账单.csv',
+      csv: '交易日期,摘要,借方发生额,贷方发生额,余额\r\n2026-04-09,结息,,3.00,3.00\r\n',
+    });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    const listed = await call('GET', '/api/ledger/statements?pageSize=100', finance);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items[0]).toMatchObject({
+      statementId: imported.body.statementId,
+      regionCode: '430426',
+      fileName: '列表用对账单.csv',
+      lineCount: 1,
+      from: '2026-04-09',
+      to: '2026-04-09',
+    });
+    const other = await call('GET', '/api/ledger/statements', await testApp.loginAs('nj_finance'));
+    expect(other.status).toBe(200);
+    expect(other.body.items.map((item: { regionCode: string }) => item.regionCode.slice(0, 2))).not.toContain(
+      '43',
+    );
+    const outside = await call('GET', '/api/ledger/statements?regionCode=320100', finance);
+    expect(outside.status).toBe(403);
+  });
+
   it('bad statement rows are refused with 422 naming each row, nothing stored', async () => {
     const csv = '交易日期,借方发生额,贷方发生额\r\n2026-13-01,1.00,\r\n2026-04-02,1.00,2.00\r\n';
     const refused = await call('POST', '/api/ledger/statements', finance, {

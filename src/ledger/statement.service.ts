@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { findRegion } from '../registry/region.service.ts';
 import { sha256Hex } from '../shared/canonical-json.ts';
 import { AppError } from '../shared/errors.ts';
 import { MAX_AMOUNT_FEN } from '../shared/schemas.ts';
@@ -214,6 +215,10 @@ export async function importStatement(
   input: StatementImportInput,
 ): Promise<StatementSummary> {
   if (context.actor) assertRegionScope(context.actor, input.regionCode);
+  if (!(await findRegion(executor, input.regionCode)))
+    throw new AppError('VALIDATION_FAILED', `地区代码 ${input.regionCode} 不存在`, [
+      { field: 'regionCode', message: 'no such region' },
+    ]);
   const provinceCode = provinceOf(input.regionCode);
   const profile = input.profileCode
     ? await getProfile(executor, provinceCode, input.profileCode)
@@ -435,4 +440,64 @@ export async function bookBalance(
     where t.province_code = ${input.provinceCode} and t.value_date <= ${input.asOf}
       and (d.id is not null or c.id is not null)`.execute(executor);
   return Number(result.rows[0]?.balance ?? 0);
+}
+
+export interface StatementListItem {
+  statementId: number;
+  regionCode: string;
+  fileName: string;
+  lineCount: number;
+  profileCode: string;
+  from: string | null;
+  to: string | null;
+  importedAt: Date;
+}
+
+/** Imported statements of a region subtree, newest first (the reconciliation page picks one). */
+export async function listStatements(
+  executor: Executor,
+  input: { regionPattern: string; page: number; pageSize: number },
+): Promise<{ items: StatementListItem[]; total: number; page: number; pageSize: number }> {
+  const base = executor.selectFrom('bank_statement as s').where('s.region_code', 'like', input.regionPattern);
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .select((eb) => [
+      's.id',
+      's.region_code',
+      's.file_name',
+      's.line_count',
+      's.profile_code',
+      's.imported_at',
+      eb
+        .selectFrom('bank_statement_line as l')
+        .select((inner) => inner.fn.min('l.booking_date').as('from'))
+        .whereRef('l.statement_id', '=', 's.id')
+        .whereRef('l.province_code', '=', 's.province_code')
+        .as('from'),
+      eb
+        .selectFrom('bank_statement_line as l')
+        .select((inner) => inner.fn.max('l.booking_date').as('to'))
+        .whereRef('l.statement_id', '=', 's.id')
+        .whereRef('l.province_code', '=', 's.province_code')
+        .as('to'),
+    ])
+    .orderBy('s.id', 'desc')
+    .limit(input.pageSize)
+    .offset((input.page - 1) * input.pageSize)
+    .execute();
+  return {
+    items: rows.map((row) => ({
+      statementId: row.id,
+      regionCode: row.region_code,
+      fileName: row.file_name,
+      lineCount: row.line_count,
+      profileCode: row.profile_code ?? 'generic',
+      from: (row.from as string | null) ?? null,
+      to: (row.to as string | null) ?? null,
+      importedAt: row.imported_at,
+    })),
+    total: Number(total),
+    page: input.page,
+    pageSize: input.pageSize,
+  };
 }

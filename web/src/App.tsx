@@ -7,6 +7,8 @@ import { homeOf } from './menu.tsx';
 import { SecurityPage } from './pages/admin/Security.tsx';
 import { UsersPage } from './pages/admin/Users.tsx';
 import { EmploymentPage } from './pages/enterprise/Employment.tsx';
+import { PeriodClosePage } from './pages/finance/PeriodClose.tsx';
+import { ReconciliationPage } from './pages/finance/Reconciliation.tsx';
 import { ClassDetailPage, MyClassesPage } from './pages/institution/Classes.tsx';
 import { MyClaimsPage } from './pages/institution/MyClaims.tsx';
 import { LoginPage } from './pages/Login.tsx';
@@ -74,6 +76,8 @@ export function AppRoutes() {
         <Route path="notices" element={<NoticesPage />} />
         <Route path="ledger" element={<LedgerPage />} />
         <Route path="payments" element={<PaymentsPage />} />
+        <Route path="reconciliation" element={<ReconciliationPage />} />
+        <Route path="period-close" element={<PeriodClosePage />} />
         <Route path="persons" element={<PersonsPage />} />
         <Route path="organisations" element={<OrganisationsPage />} />
         <Route path="my/classes" element={<MyClassesPage />} />

@@ -37,6 +37,8 @@ const DICTIONARY = {
   menuNotices: ['公示名单', 'Public notices'],
   menuLedger: ['专账余额', 'Ledger balances'],
   menuPayments: ['支付批次', 'Payment batches'],
+  menuReconciliation: ['银行对账', 'Bank reconciliation'],
+  menuPeriodClose: ['月结', 'Month-end close'],
   menuPersons: ['实名人员', 'People'],
   menuOrganisations: ['单位管理', 'Organisations'],
   menuMyClasses: ['开班与培训', 'My classes'],

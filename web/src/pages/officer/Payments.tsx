@@ -1,4 +1,3 @@
-import { UploadOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -13,15 +12,15 @@ import {
   Table,
   Tabs,
   Typography,
-  Upload,
 } from 'antd';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { api, download, errorText, type Page } from '../../api.ts';
+import { api, errorText, type Page } from '../../api.ts';
 import { LoadState, Money, pagination, StatusTag } from '../../components/common.tsx';
 import { dateTime, today, yuan } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import type { ClaimSummary } from '../../shared-types.ts';
+import { BatchBankFiles } from '../finance/BankFiles.tsx';
 import { ClaimsTable } from './Claims.tsx';
 
 interface PaymentBatch {
@@ -44,23 +43,6 @@ const DISBURSEMENT_STATUS: Record<string, string> = { ordered: '已下达', paid
 
 function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch: PaymentBatch): void }) {
   const { message } = App.useApp();
-  const [isBusy, setBusy] = useState(false);
-  const importResult = async (file: File) => {
-    setBusy(true);
-    try {
-      const csv = await file.text();
-      await api(`/api/claims/payments/${batch.id}/bank-result`, {
-        method: 'POST',
-        body: { csv, valueDate: today() },
-      });
-      message.success('已导入银行支付结果');
-      onChanged(await api<PaymentBatch>(`/api/ledger/payment-batches/${batch.id}`));
-    } catch (error) {
-      message.error(errorText(error));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <Card size="small" title={`支付批次 #${batch.id}`} data-testid="payment-batch">
       <Descriptions size="small" column={{ xs: 1, md: 3 }}>
@@ -105,30 +87,14 @@ function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch:
           },
         ]}
       />
-      <Space wrap className="block-gap-top">
-        <Button
-          onClick={() =>
-            void download(
-              `/api/ledger/payment-batches/${batch.id}/instruction-file`,
-              `payment-${batch.id}.csv`,
-            )
-          }
-        >
-          下载支付指令文件（CSV）
-        </Button>
-        <Upload
-          accept=".csv"
-          showUploadList={false}
-          beforeUpload={(file) => {
-            void importResult(file);
-            return false;
-          }}
-        >
-          <Button icon={<UploadOutlined />} loading={isBusy}>
-            导入银行支付结果
-          </Button>
-        </Upload>
-      </Space>
+      <BatchBankFiles
+        batchId={batch.id}
+        onChanged={() =>
+          void api<PaymentBatch>(`/api/ledger/payment-batches/${batch.id}`)
+            .then(onChanged)
+            .catch((error: unknown) => message.error(errorText(error)))
+        }
+      />
     </Card>
   );
 }
