@@ -217,7 +217,7 @@ export async function importStatement(
   if (context.actor) assertRegionScope(context.actor, input.regionCode);
   if (!(await findRegion(executor, input.regionCode)))
     throw new AppError('VALIDATION_FAILED', `地区代码 ${input.regionCode} 不存在`, [
-      { field: 'regionCode', message: 'no such region' },
+      { field: 'regionCode', message: '地区不存在' },
     ]);
   const provinceCode = provinceOf(input.regionCode);
   const profile = input.profileCode

@@ -2344,7 +2344,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 已导入的银行对账单 */
+        get: operations["getLedgerStatements"];
         put?: never;
         /** 导入银行对账单（xlsx 或 CSV，GBK 或 UTF-8；借贷两列或一列带符号发生额；列映射可存为本省格式） */
         post: operations["postLedgerStatements"];
@@ -2430,28 +2431,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 利息、手续费记账申请列表 */
-        get: operations["getLedgerStatementPostings"];
-        put?: never;
-        /** 按对账单行提出利息或手续费记账（待他人复核） */
-        post: operations["postLedgerStatementPostings"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/ledger/statement-postings/{id}/decision": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         get?: never;
         put?: never;
-        /** 复核利息、手续费记账（通过即记账，须非申请人） */
-        post: operations["postLedgerStatementPostingsByIdDecision"];
+        /** 按对账单行提出利息或手续费记账（进入待复核，由另一名财政人员复核后记账） */
+        post: operations["postLedgerStatementPostings"];
         delete?: never;
         options?: never;
         head?: never;
@@ -10347,6 +10330,48 @@ export interface operations {
             };
         };
     };
+    getLedgerStatements: {
+        parameters: {
+            query?: {
+                regionCode?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     postLedgerStatements: {
         parameters: {
             query?: never;
@@ -10630,47 +10655,6 @@ export interface operations {
             };
         };
     };
-    getLedgerStatementPostings: {
-        parameters: {
-            query?: {
-                regionCode?: string;
-                status?: "pending" | "posted" | "rejected";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-            /** @description 服务器或数据库暂时不可用 */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
     postLedgerStatementPostings: {
         parameters: {
             query?: never;
@@ -10684,52 +10668,6 @@ export interface operations {
                     statementLineId: number;
                     /** @enum {string} */
                     kind: "interest" | "bank_fee";
-                };
-            };
-        };
-        responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-            /** @description 服务器或数据库暂时不可用 */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiError"];
-                };
-            };
-        };
-    };
-    postLedgerStatementPostingsByIdDecision: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    isApproved: boolean;
                 };
             };
         };
