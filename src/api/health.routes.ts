@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isMovableClock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
@@ -42,11 +43,19 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
             properties: {
               today: { type: 'string', description: '业务日期（北京时间）YYYY-MM-DD' },
               now: { type: 'string', format: 'date-time' },
+              isTrainingClock: {
+                type: 'boolean',
+                description: '培训环境的业务时钟（系统管理员可经 POST /api/demo/clock 向后推进）',
+              },
             },
           },
         },
       },
     },
-    async () => ({ today: app.clock.today(), now: app.clock.now().toISOString() }),
+    async () => ({
+      today: app.clock.today(),
+      now: app.clock.now().toISOString(),
+      isTrainingClock: app.deps.config.isDemoMode && isMovableClock(app.clock),
+    }),
   );
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
 import { DEMO_PASSWORD, isEmpty, seedDemo } from '../demo/demo.service.ts';
-import { shiftedClock } from '../shared/clock.ts';
+import { DemoClock, shiftedClock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import { buildApp } from './app.ts';
 import { registerControlRoutes } from './control.routes.ts';
@@ -44,7 +44,12 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     );
   }
   const clockStart = config.clockStart ?? (config.isDemoMode ? options.demoClockStart : undefined);
-  const clock = clockStart ? shiftedClock(clockStart) : undefined;
+  // In demo mode the clock is the training clock an administrator moves forward (POST /api/demo/clock).
+  const clock = clockStart
+    ? config.isDemoMode
+      ? new DemoClock(clockStart)
+      : shiftedClock(clockStart)
+    : undefined;
   const app = await buildApp({ config, database, ...(clock ? { clock } : {}) });
   if (clock) log(`业务日期 business date: ${clock.today()} (shifted clock; SKILLFUND_CLOCK_START sets it)`);
   const controlSecret = randomBytes(32).toString('base64url');

@@ -48,3 +48,30 @@ export class ManualClock implements Clock {
     this.#instant = new Date(this.#instant.getTime() + days * 86_400_000);
   }
 }
+
+/**
+ * The training clock of demo mode: like `shiftedClock` it runs at normal speed from 09:00 China
+ * time on `startDate`, and an administrator may move it forward (never back), so a visitor plays
+ * a class from filing to payment without restarting the server.
+ */
+export class DemoClock implements Clock {
+  #offsetMs: number;
+  constructor(startDate: string) {
+    this.#offsetMs = Date.parse(`${startDate}T09:00:00+08:00`) - Date.now();
+  }
+  now(): Date {
+    return new Date(Date.now() + this.#offsetMs);
+  }
+  today(): string {
+    return chinaDateOf(this.now());
+  }
+  /** Moves the clock to 09:00 China time on `date`; the caller checks that it is a later day. */
+  moveTo(date: string): void {
+    this.#offsetMs = Date.parse(`${date}T09:00:00+08:00`) - Date.now();
+  }
+}
+
+/** A clock an administrator may move (demo mode's training clock, or a test's manual clock). */
+export function isMovableClock(clock: Clock): clock is DemoClock {
+  return clock instanceof DemoClock;
+}

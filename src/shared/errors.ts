@@ -64,6 +64,8 @@ export const ERROR_STATUS = {
   PERIOD_CLOSE_REFUSED: 409,
   /** Payments: lines that cannot be paid now (no payee, no registered account, sanction); details name each line. */
   PAYMENT_HELD: 409,
+  /** A training-environment feature (demo accounts, the training clock) asked for outside demo mode. */
+  DEMO_MODE_ONLY: 403,
   /** The database is not reachable. */
   DATABASE_UNAVAILABLE: 503,
   /** A broken invariant: a bug, never a user error. */

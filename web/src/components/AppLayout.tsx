@@ -5,6 +5,7 @@ import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router-d
 import { useAuth } from '../auth.tsx';
 import { useLanguage } from '../i18n.tsx';
 import { PUBLIC_MENU, visibleMenu } from '../menu.tsx';
+import { BusinessDateBanner } from './BusinessDateBanner.tsx';
 
 function HeaderBar({ menuButton }: { menuButton?: ReactNode }) {
   const { t, language, setLanguage } = useLanguage();
@@ -67,6 +68,7 @@ export function PublicLayout() {
   return (
     <Layout className="app-root">
       <HeaderBar />
+      <BusinessDateBanner />
       <Menu mode="horizontal" selectedKeys={[location.pathname]} items={items} className="public-menu" />
       <Layout.Content className="app-content public-content">
         <Outlet />
@@ -123,6 +125,7 @@ export function WorkbenchLayout() {
   return (
     <Layout className="app-root">
       <HeaderBar menuButton={menuButton} />
+      <BusinessDateBanner />
       <Layout>
         <Layout.Sider
           width={208}

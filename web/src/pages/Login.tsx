@@ -1,11 +1,72 @@
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, List, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { ApiError, errorText } from '../api.ts';
+import { ApiError, api, errorText } from '../api.ts';
 import { useAuth } from '../auth.tsx';
+import { BusinessDateBanner } from '../components/BusinessDateBanner.tsx';
 import { showFieldErrors } from '../forms.ts';
+import { useLoad } from '../hooks.ts';
 import { useLanguage } from '../i18n.tsx';
 import { homeOf } from '../menu.tsx';
+
+/** GET /api/demo/accounts: answered only in demo mode (403 elsewhere, so nothing is shown). */
+interface DemoAccounts {
+  password: string;
+  items: {
+    loginName: string;
+    displayName: string;
+    roleLabel: string;
+    hint: string;
+    isRecommended: boolean;
+  }[];
+}
+
+/** The demo accounts, recommended one first; choosing one fills the form. */
+function DemoAccountList({ onChoose }: { onChoose(loginName: string, password: string): void }) {
+  const accounts = useLoad(() => api<DemoAccounts>('/api/demo/accounts'));
+  if (!accounts.data || accounts.data.items.length === 0) return null;
+  const { password, items } = accounts.data;
+  return (
+    <div className="login-hint" data-testid="demo-accounts">
+      <Typography.Paragraph type="secondary">
+        培训环境演示账号（密码均为 <Typography.Text code>{password}</Typography.Text>），点选即可填入：
+      </Typography.Paragraph>
+      <List
+        size="small"
+        dataSource={items}
+        renderItem={(item) => (
+          <List.Item
+            actions={[
+              <Button
+                key="use"
+                size="small"
+                type={item.isRecommended ? 'primary' : 'default'}
+                onClick={() => onChoose(item.loginName, password)}
+                aria-label={`使用账号 ${item.loginName}`}
+              >
+                使用
+              </Button>,
+            ]}
+          >
+            <List.Item.Meta
+              title={
+                <>
+                  <Typography.Text code>{item.loginName}</Typography.Text> {item.roleLabel}
+                  {item.isRecommended && (
+                    <Tag color="green" className="inline-gap">
+                      建议先试
+                    </Tag>
+                  )}
+                </>
+              }
+              description={`${item.displayName}：${item.hint}`}
+            />
+          </List.Item>
+        )}
+      />
+    </div>
+  );
+}
 
 interface LoginValues {
   loginName: string;
@@ -55,6 +116,7 @@ export function LoginPage() {
 
   return (
     <div className="login-page">
+      <BusinessDateBanner />
       <Card className="login-card">
         <Typography.Title level={1} className="page-title">
           {mustChangePassword ? t('changePassword') : t('loginTitle')}
@@ -106,9 +168,9 @@ export function LoginPage() {
             </Button>
           </Form>
         )}
-        <Typography.Paragraph type="secondary" className="login-hint">
-          演示账号：hy_county、hy_city、hy_finance、js_province、auditor，密码 Demo@2026!
-        </Typography.Paragraph>
+        {!mustChangePassword && (
+          <DemoAccountList onChoose={(loginName, password) => form.setFieldsValue({ loginName, password })} />
+        )}
       </Card>
     </div>
   );
