@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { DatabaseHandle } from '../db/database.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
-import { DEMO_PASSWORD, isEmpty, seedDemo } from '../demo/demo.service.ts';
-import { DemoClock, shiftedClock } from '../shared/clock.ts';
+import { DEMO_PASSWORD, isEmpty, seedDemo, trainingClockStart } from '../demo/demo.service.ts';
+import { seedLivingDemo } from '../demo/living-demo.ts';
+import { DemoClock, ManualClock, shiftedClock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import { buildApp } from './app.ts';
 import { registerControlRoutes } from './control.routes.ts';
@@ -17,6 +19,28 @@ export interface ServeOptions {
    * claim of the demo would be refused as POLICY_NOT_IN_FORCE).
    */
   demoClockStart?: string;
+}
+
+/**
+ * The living demo (src/demo/living-demo.ts): a year of 2021 played through the API of an app
+ * built for the purpose on a manual business clock, then closed; the server is built afterwards.
+ */
+async function playLivingDemo(config: Config, database: DatabaseHandle, log: (line: string) => void) {
+  const startedAt = Date.now();
+  const clock = new ManualClock('2021-01-04T00:00:00Z');
+  const seeding = await buildApp({ config: { ...config, logLevel: 'silent' }, database, clock });
+  try {
+    const summary = await seedLivingDemo(seeding, clock);
+    log(
+      `演示数据 living demo: ${summary.classes} classes, ${summary.claims} claims, ${summary.persons} trainees through ${summary.requests} API calls up to ${summary.today} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    );
+  } catch (error) {
+    throw new Error(
+      `the living demo could not be seeded (delete the data directory ${config.dataDir} and start again): ${(error as Error).message}`,
+    );
+  } finally {
+    await seeding.close();
+  }
 }
 
 /** Opens the database, migrates it, optionally seeds it, and starts listening. */
@@ -42,8 +66,14 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     log(
       `演示数据 demo data seeded: ${seeded.regions} regions, ${seeded.users} accounts (password ${DEMO_PASSWORD})`,
     );
+    await playLivingDemo(config, database, log);
   }
-  const clockStart = config.clockStart ?? (config.isDemoMode ? options.demoClockStart : undefined);
+  // A training clock an administrator moved forward resumes from there after a restart.
+  const clockStart =
+    config.clockStart ??
+    (config.isDemoMode && options.demoClockStart
+      ? await trainingClockStart(database.db, options.demoClockStart)
+      : undefined);
   // In demo mode the clock is the training clock an administrator moves forward (POST /api/demo/clock).
   const clock = clockStart
     ? config.isDemoMode

@@ -102,6 +102,23 @@ export interface SeedResult {
   users: number;
 }
 
+/**
+ * Where the training clock starts: `requested` (`serve --demo-clock`), or the date an
+ * administrator last moved it to (the audit log's `demo.clock.advance`), whichever is later, so a
+ * restart never takes the business date backwards.
+ */
+export async function trainingClockStart(db: Db, requested: string): Promise<string> {
+  const last = await db
+    .selectFrom('audit_log')
+    .select('after_state')
+    .where('action', '=', 'demo.clock.advance')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const moved = (last?.after_state as { today?: unknown } | null | undefined)?.today;
+  return typeof moved === 'string' && moved > requested ? moved : requested;
+}
+
 /** True when the database holds no regions yet (a fresh embedded database). */
 export async function isEmpty(db: Db): Promise<boolean> {
   const row = await db.selectFrom('region').select('code').limit(1).executeTakeFirst();
