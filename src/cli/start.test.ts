@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../demo/demo.service.ts';
+import { LIVING_DEMO_TODAY } from '../demo/living-demo.ts';
 
 // Issue 2: "From a clean clone: `npm install && npm start` serves `/healthz` (200) and
 // `/api/docs/json` on the embedded database". `npm start` is
@@ -138,6 +139,8 @@ describe('npm start on a fresh embedded database (serve --seed-if-empty)', () =>
     expect(ready, 'the server never became ready').toBe(true);
     const demoClock = START_ARGS[START_ARGS.indexOf('--demo-clock') + 1];
     expect(demoClock).toMatch(/^20(19|20|21)-/);
+    // The clock starts where the living demo's year ends, so its public notice is running.
+    expect(demoClock).toBe(LIVING_DEMO_TODAY);
     const response = await get(`${baseUrl}/api/clock`);
     expect(response?.status).toBe(200);
     expect(((await response!.json()) as { today: string }).today).toBe(demoClock);
@@ -147,6 +150,7 @@ describe('npm start on a fresh embedded database (serve --seed-if-empty)', () =>
   it('seeded the demo data on first start: a demo login works and the demo allocation is in the ledger', async () => {
     expect(ready, 'the server never became ready').toBe(true);
     expect(output).toMatch(/demo data seeded: \d+ regions/);
+    expect(output).toMatch(/living demo: \d+ classes, \d+ claims/);
     const login = await get(`${baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -51,6 +51,11 @@ export interface Flow {
   name: string;
   /** Step names in order, so the report lists the steps a failure left unreached. */
   steps: string[];
+  /**
+   * Runs on a server of its own seeded with the living demo (what `npm start` shows, issue 21)
+   * on the training clock, instead of the shared server with the demo accounts only.
+   */
+  livingDemo?: boolean;
   run(context: FlowContext): Promise<void>;
 }
 

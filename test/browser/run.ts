@@ -12,7 +12,8 @@ import { buildApp } from '../../src/api/app.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrator.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/demo.service.ts';
-import { chinaDateOf } from '../../src/shared/clock.ts';
+import { LIVING_DEMO_TODAY, seedLivingDemo } from '../../src/demo/living-demo.ts';
+import { type Clock, chinaDateOf, DemoClock, ManualClock } from '../../src/shared/clock.ts';
 import { loadConfig } from '../../src/shared/config.ts';
 import {
   ARTIFACTS_DIR,
@@ -27,7 +28,32 @@ import {
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BUSINESS_START = process.env.BROWSER_CLOCK_START ?? '2021-05-06';
 
-async function startServer() {
+/**
+ * The business clock of a server: the shared server's shifted clock (moved by whole days), or the
+ * living demo's training clock, which the system administrator also moves from the banner.
+ */
+function businessClock(isLiving: boolean): Clock & { advanceDays(days: number): void } {
+  if (isLiving) {
+    const clock = new DemoClock(LIVING_DEMO_TODAY);
+    return Object.assign(clock, {
+      advanceDays(days: number) {
+        const date = new Date(Date.parse(`${clock.today()}T00:00:00Z`) + days * 86_400_000);
+        clock.moveTo(date.toISOString().slice(0, 10));
+      },
+    });
+  }
+  let offsetMs = Date.parse(`${BUSINESS_START}T09:00:00+08:00`) - Date.now();
+  const now = () => new Date(Date.now() + offsetMs);
+  return {
+    now,
+    today: () => chinaDateOf(now()),
+    advanceDays(days: number) {
+      offsetMs += days * 86_400_000;
+    },
+  };
+}
+
+async function startServer(options: { isLiving: boolean } = { isLiving: false }) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skillfund-browser-'));
   const config = loadConfig({
     ...process.env,
@@ -40,12 +66,20 @@ async function startServer() {
   const database = await openDatabase({ databaseUrl: undefined, dataDir });
   await migrate(database);
   await seedDemo(database.db);
+  if (options.isLiving) {
+    // What `npm start` does on a fresh data directory: the year played on a manual clock.
+    const manual = new ManualClock('2021-01-04T00:00:00Z');
+    const seeding = await buildApp({ config, database, clock: manual });
+    await seedLivingDemo(seeding, manual);
+    await seeding.close();
+  }
   // The five documents' policies ended on 2021-12-31 (Hengyang, Jiangsu), so the flows run on
-  // the programme's own dates: a business clock that starts in May 2021 and runs normally.
-  let offsetMs = Date.parse(`${BUSINESS_START}T09:00:00+08:00`) - Date.now();
-  const now = () => new Date(Date.now() + offsetMs);
-  const today = () => chinaDateOf(now());
-  const app = await buildApp({ config, database, clock: { now, today } });
+  // the programme's own dates: a business clock that starts in May 2021 (the living demo: where
+  // its year ends) and runs normally.
+  const clock = businessClock(options.isLiving);
+  const now = () => clock.now();
+  const today = () => clock.today();
+  const app = await buildApp({ config, database, clock });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -56,7 +90,7 @@ async function startServer() {
     today,
     now,
     advanceDays(days) {
-      offsetMs += days * 86_400_000;
+      clock.advanceDays(days);
     },
     async apiAs(loginName, method, url, body) {
       let token = tokens.get(loginName);
@@ -115,7 +149,10 @@ async function main(): Promise<void> {
   // Failure screenshots of an earlier run would be mistaken for this run's.
   for (const name of fs.readdirSync(ARTIFACTS_DIR))
     if (/^failure-\d+\.png$/.test(name)) fs.rmSync(path.join(ARTIFACTS_DIR, name));
+  const flows = await loadFlows();
+  // The shared server for the flows on the demo accounts; the living demo's own, when a flow asks.
   const server = await startServer();
+  let livingServer: Awaited<ReturnType<typeof startServer>> | undefined;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -130,12 +167,14 @@ async function main(): Promise<void> {
   });
   const results: StepResult[] = [];
   try {
-    for (const flow of await loadFlows()) {
+    for (const flow of flows) {
+      if (flow.livingDemo) livingServer ??= await startServer({ isLiving: true });
+      const flowServer = flow.livingDemo ? livingServer! : server;
       const contexts: import('playwright-core').BrowserContext[] = [];
       let stopped = false;
       const done = new Set<string>();
       const context: FlowContext = {
-        server: server.handle,
+        server: flowServer.handle,
         browser,
         async newPage(options = {}) {
           const browserContext = await browser.newContext({
@@ -146,7 +185,7 @@ async function main(): Promise<void> {
           });
           contexts.push(browserContext);
           // The browser's "today" (default dates in forms) follows the server's business clock.
-          await browserContext.clock.setFixedTime(server.handle.now());
+          await browserContext.clock.setFixedTime(flowServer.handle.now());
           const page = await browserContext.newPage();
           page.setDefaultTimeout(15_000);
           return { context: browserContext, page };
@@ -200,6 +239,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
+    await livingServer?.close();
   }
   report(results);
 }
