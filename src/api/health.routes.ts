@@ -40,6 +40,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
         response: {
           200: {
             type: 'object',
+            required: ['today', 'now', 'isTrainingClock'],
             properties: {
               today: { type: 'string', description: '业务日期（北京时间）YYYY-MM-DD' },
               now: { type: 'string', format: 'date-time' },

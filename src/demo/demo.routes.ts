@@ -9,12 +9,13 @@ import { DEMO_ACCOUNT_GUIDE } from './demo-accounts.ts';
 
 function demoModeOnly(): AppError {
   return new AppError('DEMO_MODE_ONLY', '仅培训（演示）环境可用', [
-    { field: 'mode', message: 'available only in demo mode (SKILLFUND_DEMO=true with a demo clock)' },
+    { field: 'mode', message: '仅在演示模式且使用培训时钟时可用' },
   ]);
 }
 
 const clockSchema = {
   type: 'object',
+  required: ['today', 'now'],
   properties: {
     today: { type: 'string', description: '业务日期（北京时间）YYYY-MM-DD' },
     now: { type: 'string', format: 'date-time' },
@@ -39,12 +40,14 @@ export async function demoRoutes(app: FastifyInstance): Promise<void> {
         response: {
           200: {
             type: 'object',
+            required: ['password', 'items'],
             properties: {
               password: { type: 'string' },
               items: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['loginName', 'displayName', 'role', 'roleLabel', 'hint', 'isRecommended'],
                   properties: {
                     loginName: { type: 'string' },
                     displayName: { type: 'string' },
@@ -112,12 +115,12 @@ export async function demoRoutes(app: FastifyInstance): Promise<void> {
       const { date } = request.body;
       if (!isCalendarDate(date))
         throw new AppError('VALIDATION_FAILED', '日期无效', [
-          { field: 'date', message: 'is not a calendar date' },
+          { field: 'date', message: '不是有效的日历日期' },
         ]);
       const before = clock.today();
       if (date <= before) {
         throw new AppError('VALIDATION_FAILED', `业务日期只能向后推进（当前为 ${before}）`, [
-          { field: 'date', message: `must be after the business date ${before}` },
+          { field: 'date', message: `须晚于当前业务日期 ${before}` },
         ]);
       }
       // Audited first: a clock move that left no audit entry must not happen.

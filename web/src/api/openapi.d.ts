@@ -2492,6 +2492,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/demo/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 演示账号列表（仅培训环境；按建议尝试的顺序） */
+        get: operations["getDemoAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demo/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推进业务日期（仅培训环境；系统管理员；只能向后） */
+        post: operations["postDemoClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2579,9 +2613,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description 业务日期（北京时间）YYYY-MM-DD */
-                        today?: string;
+                        today: string;
                         /** Format: date-time */
-                        now?: string;
+                        now: string;
+                        /** @description 培训环境的业务时钟（系统管理员可经 POST /api/demo/clock 向后推进） */
+                        isTrainingClock: boolean;
                     };
                 };
             };
@@ -10805,6 +10841,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getDemoAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        password: string;
+                        items: {
+                            loginName: string;
+                            displayName: string;
+                            role: string;
+                            roleLabel: string;
+                            hint: string;
+                            isRecommended: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postDemoClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 业务日期（北京时间）YYYY-MM-DD */
+                        today: string;
+                        /** Format: date-time */
+                        now: string;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */

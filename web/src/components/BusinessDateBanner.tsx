@@ -2,16 +2,11 @@ import { ClockCircleOutlined } from '@ant-design/icons';
 import { Alert, App, Button, DatePicker, Popconfirm, Space, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api, errorText } from '../api.ts';
+import { call, client } from '../api/client.ts';
+import { errorText } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { setBusinessNow } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-
-interface BusinessClock {
-  today: string;
-  now: string;
-  isTrainingClock?: boolean;
-}
 
 /**
  * The business date on every page (GET /api/clock): a training environment runs on the
@@ -21,7 +16,7 @@ interface BusinessClock {
 export function BusinessDateBanner() {
   const { can } = useAuth();
   const { message } = App.useApp();
-  const clock = useLoad(() => api<BusinessClock>('/api/clock'));
+  const clock = useLoad(() => call(client.GET('/api/clock')));
   const [target, setTarget] = useState<Dayjs | null>(null);
   const [isBusy, setBusy] = useState(false);
   if (!clock.data) return null;
@@ -32,10 +27,9 @@ export function BusinessDateBanner() {
     if (!target) return;
     setBusy(true);
     try {
-      const moved = await api<BusinessClock>('/api/demo/clock', {
-        method: 'POST',
-        body: { date: target.format('YYYY-MM-DD') },
-      });
+      const moved = await call(
+        client.POST('/api/demo/clock', { body: { date: target.format('YYYY-MM-DD') } }),
+      );
       setBusinessNow(moved.now);
       message.success(`业务日期已推进到 ${moved.today}`);
       // Every page re-reads its data on the new date.

@@ -1,7 +1,8 @@
 import { Alert, Button, Card, Form, Input, List, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { ApiError, api, errorText } from '../api.ts';
+import { call, client } from '../api/client.ts';
+import { ApiError, errorText } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { BusinessDateBanner } from '../components/BusinessDateBanner.tsx';
 import { showFieldErrors } from '../forms.ts';
@@ -9,21 +10,10 @@ import { useLoad } from '../hooks.ts';
 import { useLanguage } from '../i18n.tsx';
 import { homeOf } from '../menu.tsx';
 
-/** GET /api/demo/accounts: answered only in demo mode (403 elsewhere, so nothing is shown). */
-interface DemoAccounts {
-  password: string;
-  items: {
-    loginName: string;
-    displayName: string;
-    roleLabel: string;
-    hint: string;
-    isRecommended: boolean;
-  }[];
-}
-
 /** The demo accounts, recommended one first; choosing one fills the form. */
 function DemoAccountList({ onChoose }: { onChoose(loginName: string, password: string): void }) {
-  const accounts = useLoad(() => api<DemoAccounts>('/api/demo/accounts'));
+  // Answered only in demo mode (403 elsewhere, so nothing is shown).
+  const accounts = useLoad(() => call(client.GET('/api/demo/accounts')));
   if (!accounts.data || accounts.data.items.length === 0) return null;
   const { password, items } = accounts.data;
   return (
