@@ -47,6 +47,7 @@ import {
   updatePerson,
 } from './person.service.ts';
 import { listRegionPage, type RegionPageQuery } from './region.service.ts';
+import { REGION_PAGE_SCHEMA } from './registry.schema.ts';
 
 const date = { type: 'string', format: 'date' } as const;
 const regionCode = { type: 'string', pattern: '^[0-9]{6}$' } as const;
@@ -98,6 +99,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
             prefix: { type: 'string', pattern: '^[0-9]{1,6}$' },
           },
         },
+        response: { 200: REGION_PAGE_SCHEMA },
       },
     },
     async (request) => listRegionPage(db(), request.query),

@@ -1,5 +1,4 @@
-import { api, type Page } from './api.ts';
-import type { Region } from './shared-types.ts';
+import { call, client } from './api/client.ts';
 
 let cache: Promise<Map<string, string>> | null = null;
 
@@ -9,7 +8,7 @@ export function regionNames(): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     try {
       for (let page = 1; page <= 20; page += 1) {
-        const result = await api<Page<Region>>('/api/regions', { query: { page, pageSize: 100 } });
+        const result = await call(client.GET('/api/regions', { params: { query: { page, pageSize: 100 } } }));
         for (const region of result.items) names.set(region.code, region.name);
         if (page * result.pageSize >= result.total) break;
       }

@@ -33,7 +33,21 @@ const session: Middleware = {
   },
 };
 
-export const client = createClient<paths>({ baseUrl: '' });
+/**
+ * Query strings as `api()` writes them: empty values (a cleared filter) are left out, arrays
+ * repeat their name.
+ */
+function querySerializer(query: Record<string, unknown>): string {
+  const parameters = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null && item !== '') parameters.append(name, String(item));
+    }
+  }
+  return parameters.toString();
+}
+
+export const client = createClient<paths>({ baseUrl: '', querySerializer });
 client.use(session);
 
 /** The error body every operation documents (4XX/5XX). */

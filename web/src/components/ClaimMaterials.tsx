@@ -1,10 +1,11 @@
 import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, List, Space, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
+import { call, client } from '../api/client.ts';
+import type { MaterialItem } from '../api/types.ts';
 import { api, errorText } from '../api.ts';
 import { dateTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-import type { MaterialItem } from '../shared-types.ts';
 import { CitationTag, LoadState } from './common.tsx';
 
 /** The file types the server accepts for claim materials (pdf, jpeg, png, mp4, xlsx, csv). */
@@ -39,7 +40,10 @@ export function ClaimMaterials({
   onChanged?: () => void;
 }) {
   const { message } = App.useApp();
-  const loaded = useLoad(() => api<{ items: MaterialItem[] }>(`/api/claims/${claimId}/materials`), [claimId]);
+  const loaded = useLoad(
+    () => call(client.GET('/api/claims/{id}/materials', { params: { path: { id: claimId } } })),
+    [claimId],
+  );
   const [uploading, setUploading] = useState<string | null>(null);
 
   const upload = async (item: MaterialItem, file: File) => {
@@ -53,6 +57,7 @@ export function ClaimMaterials({
       const form = new FormData();
       form.append('materialCode', item.code);
       form.append('file', file, file.name);
+      // Multipart: the document declares no JSON body for it, so the untyped api() sends it.
       await api(`/api/claims/${claimId}/attachments`, { method: 'POST', form });
       message.success(`已上传：${item.label}（${file.name}）`);
       loaded.reload();

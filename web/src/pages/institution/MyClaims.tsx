@@ -1,20 +1,20 @@
 import { Card, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
-import { api, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { QueryOf } from '../../api/types.ts';
 import { LoadState } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import type { ClaimSummary } from '../../shared-types.ts';
 import { CLAIM_STATUSES, options } from '../../vocabulary.ts';
 import { ClaimsTable } from '../officer/Claims.tsx';
 
 /** The applicant's claims and their status; a returned claim shows the reason, and opens to resubmit. */
 export function MyClaimsPage() {
   const { language } = useLanguage();
-  const [status, setStatus] = useState<string>();
+  const [status, setStatus] = useState<QueryOf<'/api/claims', 'get'>['status']>();
   const [page, setPage] = useState(1);
   const loaded = useLoad(
-    () => api<Page<ClaimSummary>>('/api/claims', { query: { status, page, pageSize: 20 } }),
+    () => call(client.GET('/api/claims', { params: { query: { status, page, pageSize: 20 } } })),
     [status, page],
   );
   return (

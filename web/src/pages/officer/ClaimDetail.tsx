@@ -14,14 +14,15 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api, download, errorText } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { ClaimDetail, ClaimLine } from '../../api/types.ts';
+import { download, errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ClaimMaterials } from '../../components/ClaimMaterials.tsx';
 import { CitationTag, LoadState, Money, StatusTag } from '../../components/common.tsx';
 import { dateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import type { ClaimDetail, ClaimLine } from '../../shared-types.ts';
 import { CLAIM_STATUSES, DENIAL_CODES, label, PAYEES, ROLES, SUBSIDY_KINDS } from '../../vocabulary.ts';
 
 type Action = 'review' | 'start-notice' | 'approve' | 'return' | 'reject' | 'submit';
@@ -34,6 +35,14 @@ const ACTION_LABELS: Record<Action, string> = {
   return: '退回修改',
   reject: '不予补贴',
 };
+
+const ACTION_PATHS = {
+  review: '/api/claims/{id}/review',
+  'start-notice': '/api/claims/{id}/start-notice',
+  approve: '/api/claims/{id}/approve',
+  return: '/api/claims/{id}/return',
+  reject: '/api/claims/{id}/reject',
+} as const;
 
 /** Which actions the claim's state and the user's permissions allow; the server decides again. */
 function actionsFor(
@@ -91,7 +100,11 @@ export function ClaimDetailPage() {
   const { language } = useLanguage();
   const { can, user } = useAuth();
   const { message } = App.useApp();
-  const loaded = useLoad(() => api<ClaimDetail>(`/api/claims/${id}`), [id]);
+  const claimId = Number(id);
+  const loaded = useLoad(
+    () => call(client.GET('/api/claims/{id}', { params: { path: { id: claimId } } })),
+    [claimId],
+  );
   const [pending, setPending] = useState<Action | null>(null);
   const [form] = Form.useForm<{ reason?: string }>();
   const [isBusy, setBusy] = useState(false);
@@ -99,10 +112,9 @@ export function ClaimDetailPage() {
   const act = async (action: Action, reason?: string) => {
     setBusy(true);
     try {
-      await api(`/api/claims/${id}/${action}`, {
-        method: 'POST',
-        body: action === 'submit' ? undefined : reason ? { reason } : {},
-      });
+      const path = { params: { path: { id: claimId } } };
+      if (action === 'submit') await call(client.POST('/api/claims/{id}/submit', path));
+      else await call(client.POST(ACTION_PATHS[action], { ...path, body: reason ? { reason } : {} }));
       message.success(`${ACTION_LABELS[action]}：已完成`);
       setPending(null);
       loaded.reload();

@@ -1,13 +1,14 @@
 import { App, Button, Card, Input, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, download, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { ClaimSummary, Page, QueryOf } from '../../api/types.ts';
+import { download } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { useBatch } from '../../components/BatchProgress.tsx';
 import { LoadState, Money, StatusTag } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import type { ClaimSummary } from '../../shared-types.ts';
 import { CLAIM_STATUSES, label, options, SUBSIDY_KINDS } from '../../vocabulary.ts';
 
 export function ClaimsTable({
@@ -65,18 +66,26 @@ export function ClaimsTable({
   );
 }
 
+const BATCH_ACTION_PATHS = {
+  review: '/api/claims/{id}/review',
+  'start-notice': '/api/claims/{id}/start-notice',
+  approve: '/api/claims/{id}/approve',
+} as const;
+
 /** The claims review queue: filter, open a claim, or decide several at once with a progress bar. */
 export function ClaimsPage() {
   const { language } = useLanguage();
   const { can } = useAuth();
   const { message, modal } = App.useApp();
-  const [filters, setFilters] = useState<{ status?: string; subsidyKind?: string; regionCode?: string }>({
+  const [filters, setFilters] = useState<
+    Pick<QueryOf<'/api/claims', 'get'>, 'status' | 'subsidyKind' | 'regionCode'>
+  >({
     status: can('claim.review') ? 'submitted' : undefined,
   });
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<number[]>([]);
   const loaded = useLoad(
-    () => api<Page<ClaimSummary>>('/api/claims', { query: { ...filters, page, pageSize: 20 } }),
+    () => call(client.GET('/api/claims', { params: { query: { ...filters, page, pageSize: 20 } } })),
     [JSON.stringify(filters), page],
   );
   const batch = useBatch();
@@ -97,7 +106,8 @@ export function ClaimsPage() {
       title,
       claims,
       (claim) => claim.claimNumber,
-      (claim) => api(`/api/claims/${claim.id}/${action}`, { method: 'POST', body: {} }),
+      (claim) =>
+        call(client.POST(BATCH_ACTION_PATHS[action], { params: { path: { id: claim.id } }, body: {} })),
     );
     if (failures.length === 0) message.success(`${title}完成：${claims.length} 件`);
     setSelected([]);
