@@ -127,24 +127,31 @@ export function validateEvaluateRequest(input: unknown): ValidationResult {
   const value = input as unknown as EvaluateRequest;
   // JSON Schema cannot say "end is not before start", so that check runs after the schema.
   const details = checkDateOrder(value);
-  return details.length === 0 ? { ok: true, value } : { ok: false, details };
+  return details.length === 0 ? { ok: true, value } : { ok: false, details: [...details] };
 }
 
-function checkDateOrder(request: EvaluateRequest): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const pairs: [string, { start?: string; end?: string } | undefined][] = [
-    ['employment', request.employment],
-    ['training', request.training],
-  ];
-  request.history?.forEach((entry, index) => {
-    pairs.push([`history[${index}]`, entry]);
-  });
-  for (const [path, pair] of pairs) {
-    if (pair?.start !== undefined && pair.end !== undefined && pair.end < pair.start) {
-      problems.push({ field: `${path}.end`, message: `${fieldLabel(`${path}.end`)}不能早于开始日期` });
-    }
-  }
-  return problems;
+function checkDateOrder(request: EvaluateRequest): readonly FieldProblem[] {
+  // Runs for every request of a batch: nothing is allocated unless a pair is out of order.
+  let problems: FieldProblem[] | undefined;
+  if (endsBeforeStart(request.employment)) problems = endBeforeStart(problems, 'employment');
+  if (endsBeforeStart(request.training)) problems = endBeforeStart(problems, 'training');
+  const history = request.history;
+  if (history)
+    for (let index = 0; index < history.length; index += 1)
+      if (endsBeforeStart(history[index])) problems = endBeforeStart(problems, `history[${index}]`);
+  return problems ?? NO_PROBLEMS;
+}
+
+const NO_PROBLEMS: readonly FieldProblem[] = Object.freeze([]) as readonly FieldProblem[];
+
+function endsBeforeStart(pair: { start?: string; end?: string } | undefined): boolean {
+  return pair?.start !== undefined && pair.end !== undefined && pair.end < pair.start;
+}
+
+function endBeforeStart(problems: FieldProblem[] | undefined, path: string): FieldProblem[] {
+  const list = problems ?? [];
+  list.push({ field: `${path}.end`, message: `${fieldLabel(`${path}.end`)}不能早于开始日期` });
+  return list;
 }
 
 function describeErrors(errors: ErrorObject[], input: unknown): FieldProblem[] {

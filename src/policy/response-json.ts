@@ -44,7 +44,10 @@ export class ResponseJsonWriter {
 
   private drain(): void {
     if (this.length === 0) return;
-    this.flush(Buffer.from(this.buffer.subarray(0, this.length)));
+    // The filled bytes are handed over as they are (the stream may hold them until written) and
+    // the writer continues in a fresh buffer: no copy.
+    this.flush(this.buffer.subarray(0, this.length));
+    this.buffer = Buffer.allocUnsafe(this.chunkSize * 2);
     this.length = 0;
   }
 

@@ -70,9 +70,21 @@ export function regionAncestors(regionCode: string): string[] {
 
 /** The pack of the nearest jurisdiction up the hierarchy that has one. */
 export function resolvePack(regionCode: string): PolicyPack | undefined {
+  const known = RESOLVED.get(regionCode);
+  if (known !== undefined) return known ?? undefined;
+  let found: PolicyPack | null = null;
   for (const code of regionAncestors(regionCode)) {
     const pack = PACKS_BY_REGION.get(code);
-    if (pack) return pack;
+    if (pack) {
+      found = pack;
+      break;
+    }
   }
-  return undefined;
+  // A batch names a few hundred regions at most; the bound keeps hostile input from growing it.
+  if (RESOLVED.size >= 10_000) RESOLVED.clear();
+  RESOLVED.set(regionCode, found);
+  return found ?? undefined;
 }
+
+/** Region code → its pack (null: none), as resolvePack found it. Packs are fixed at start. */
+const RESOLVED = new Map<string, PolicyPack | null>();
