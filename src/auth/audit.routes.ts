@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { auditWorkbook } from './audit.export.ts';
 import { type AuditQuery, listAuditEntries, verifyAuditChain } from './audit.service.ts';
 
 const entrySchema = {
@@ -9,6 +10,8 @@ const entrySchema = {
     occurredAt: { type: 'string' },
     actorUserId: { type: ['integer', 'null'] },
     actorRole: { type: ['string', 'null'] },
+    actorLoginName: { type: ['string', 'null'] },
+    actorDisplayName: { type: ['string', 'null'] },
     ip: { type: ['string', 'null'] },
     action: { type: 'string' },
     objectType: { type: 'string' },
@@ -20,6 +23,35 @@ const entrySchema = {
     hash: { type: 'string' },
   },
 } as const;
+
+const filterProperties = {
+  action: { type: 'string', maxLength: 64 },
+  actionPrefix: {
+    type: 'string',
+    maxLength: 64,
+    description: '操作代码前缀，如 claim. 表示全部补贴申请操作',
+  },
+  objectType: { type: 'string', maxLength: 64 },
+  objectId: { type: 'string', maxLength: 64 },
+  actorUserId: { type: 'integer', minimum: 1 },
+  actorLoginName: { type: 'string', maxLength: 64, description: '操作人登录名' },
+  outcome: { type: 'string', enum: ['success', 'denied', 'failure'] },
+  from: { type: 'string', format: 'date-time' },
+  to: { type: 'string', format: 'date-time' },
+} as const;
+
+const auditQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    page: { type: 'integer', minimum: 1, default: 1 },
+    pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    ...filterProperties,
+  },
+} as const;
+
+/** At most this many entries go into one export (a narrower filter gets the rest). */
+export const AUDIT_EXPORT_LIMIT = 10_000;
 
 /** The audit trail for auditors and the audit administrator: read-only, paginated, one province. */
 export async function auditRoutes(app: FastifyInstance): Promise<void> {
@@ -38,21 +70,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['audit'],
         summary: '查询本省审计日志（分页，个人信息已脱敏）',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-            action: { type: 'string', maxLength: 64 },
-            objectType: { type: 'string', maxLength: 64 },
-            objectId: { type: 'string', maxLength: 64 },
-            actorUserId: { type: 'integer', minimum: 1 },
-            outcome: { type: 'string', enum: ['success', 'denied', 'failure'] },
-            from: { type: 'string', format: 'date-time' },
-            to: { type: 'string', format: 'date-time' },
-          },
-        },
+        querystring: auditQuerySchema,
         response: {
           200: {
             type: 'object',
@@ -67,6 +85,35 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => listAuditEntries(db, request.principal!, request.query),
+  );
+
+  app.get<{ Querystring: Omit<AuditQuery, 'page' | 'pageSize'> }>(
+    '/api/audit/entries.xlsx',
+    {
+      config: {
+        access: 'audit.read',
+        scopedIds: {
+          'query.objectId': { unscoped: 'a text key within the audit trail the caller may read' },
+          'query.actorUserId': 'user',
+        },
+      },
+      schema: {
+        tags: ['audit'],
+        summary: '导出本省审计日志（按筛选条件，xlsx，个人信息已脱敏）',
+        querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
+      },
+    },
+    async (request, reply) => {
+      const page = await listAuditEntries(db, request.principal!, {
+        ...request.query,
+        page: 1,
+        pageSize: AUDIT_EXPORT_LIMIT,
+      });
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', 'attachment; filename="audit-log.xlsx"')
+        .send(await auditWorkbook(page.items, page.total));
+    },
   );
 
   app.get(

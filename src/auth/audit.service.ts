@@ -246,6 +246,10 @@ export interface AuditQuery {
   objectType?: string;
   objectId?: string;
   actorUserId?: number;
+  /** The actor by login name (what an auditor knows), exact. */
+  actorLoginName?: string;
+  /** Actions starting with this prefix (`claim.` for every claim action). */
+  actionPrefix?: string;
   outcome?: 'success' | 'denied' | 'failure';
   /** Inclusive lower bound (ISO date-time). */
   from?: string;
@@ -259,6 +263,9 @@ export interface AuditEntryView {
   occurredAt: string;
   actorUserId: number | null;
   actorRole: string | null;
+  /** The actor's login and display name, so that a reader sees who, not a number. */
+  actorLoginName: string | null;
+  actorDisplayName: string | null;
   ip: string | null;
   action: string;
   objectType: string;
@@ -284,6 +291,16 @@ export async function listAuditEntries(
   if (query.objectType) base = base.where('object_type', '=', query.objectType);
   if (query.objectId) base = base.where('object_id', '=', query.objectId);
   if (query.actorUserId !== undefined) base = base.where('actor_user_id', '=', query.actorUserId);
+  if (query.actorLoginName) {
+    const loginName = query.actorLoginName;
+    base = base.where('actor_user_id', 'in', (eb) =>
+      eb.selectFrom('app_user').select('id').where('login_name', '=', loginName),
+    );
+  }
+  if (query.actionPrefix) {
+    const pattern = `${query.actionPrefix.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    base = base.where('action', 'like', pattern);
+  }
   if (query.outcome) base = base.where('outcome', '=', query.outcome);
   if (query.from) base = base.where('occurred_at', '>=', new Date(query.from));
   if (query.to) base = base.where('occurred_at', '<', new Date(query.to));
@@ -294,12 +311,29 @@ export async function listAuditEntries(
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize)
     .execute();
+  const actorIds = [
+    ...new Set(rows.flatMap((row) => (row.actor_user_id === null ? [] : [row.actor_user_id]))),
+  ];
+  const actors = new Map(
+    actorIds.length === 0
+      ? []
+      : (
+          await executor
+            .selectFrom('app_user')
+            .select(['id', 'login_name', 'display_name'])
+            .where('id', 'in', actorIds)
+            .execute()
+        ).map((user) => [user.id, user] as const),
+  );
   const items = rows.map((row) => ({
     id: row.id,
     provinceCode: row.province_code,
     occurredAt: row.occurred_at.toISOString(),
     actorUserId: row.actor_user_id,
     actorRole: row.actor_role,
+    actorLoginName: row.actor_user_id === null ? null : (actors.get(row.actor_user_id)?.login_name ?? null),
+    actorDisplayName:
+      row.actor_user_id === null ? null : (actors.get(row.actor_user_id)?.display_name ?? null),
     ip: row.ip,
     action: row.action,
     objectType: row.object_type,

@@ -83,7 +83,7 @@ interface Found {
 
 /**
  * A literal that is a code, not a message: SCREAMING_SNAKE, compared (`=== 'x'`), an argument
- * of a function call (`field('amountFen')`), or the value of a `field`/`code`/`status`/`kind`
+ * of a function call (`field('amountFen')`), or the value of a `field`/`code`/`status`/`kind`/`type`
  * property (also inside a ternary).
  */
 function isCodeLiteral(source: string, index: number, text: string): boolean {
@@ -91,7 +91,7 @@ function isCodeLiteral(source: string, index: number, text: string): boolean {
   const before = source.slice(Math.max(0, index - 200), index);
   if (/(===|!==|\w\()\s*$/.test(before)) return true;
   const property = /[{,[]\s*(\w+)\s*:[^{,[]*$/.exec(before);
-  return property !== null && ['field', 'code', 'status', 'kind', 'line'].includes(property[1]!);
+  return property !== null && ['field', 'code', 'status', 'kind', 'line', 'type', 'format'].includes(property[1]!);
 }
 
 /**

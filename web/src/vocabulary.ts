@@ -226,3 +226,27 @@ export const SANCTION_TARGETS: Labels = {
   institution: ['培训机构', 'Training institution'],
   agency: ['第三方审核机构', 'Review agency'],
 };
+
+/** Report targets (目标任务): the metric and how the figure is read (src/reports/target.service.ts). */
+export const TARGET_METRICS: Labels = {
+  training_person_times: ['补贴性职业技能培训（人次）', 'Subsidised training (person-times)'],
+  new_apprentices: ['企业新型学徒制培训新型学徒（人）', 'New apprentices (persons)'],
+};
+
+export const TARGET_COMPARISONS: Labels = {
+  at_least: ['以上', 'At least'],
+  about: ['左右', 'About'],
+};
+
+/** Other codes policy parameters hold (the source of funds of a subsidy). */
+export const PARAMETER_CODES: Labels = {
+  special_account: ['专账资金', 'Special account'],
+  employment_subsidy_fund: ['就业补助资金', 'Employment subsidy fund'],
+};
+
+export {
+  AUDIT_ACTION_WORDS,
+  AUDIT_OBJECTS,
+  AUDIT_OUTCOMES,
+  auditActionLabel,
+} from '../../src/shared/audit-labels.ts';

@@ -78,7 +78,14 @@ export function SecurityPage() {
           {(status) => (
             <Descriptions size="small" column={{ xs: 1, md: 3 }} data-testid="key-status">
               <Descriptions.Item label="当前密钥编号">{status.currentKeyId}</Descriptions.Item>
-              <Descriptions.Item label="可解密的密钥">{status.keyIds.join('、')}</Descriptions.Item>
+              <Descriptions.Item label="可解密的密钥">
+                {status.keyIds.map((keyId, index) => (
+                  <span key={keyId}>
+                    {index > 0 && '、'}
+                    <code>{keyId}</code>
+                  </span>
+                ))}
+              </Descriptions.Item>
               <Descriptions.Item label="密钥来源">
                 {status.isDemoKeyring ? (
                   <Tag color="orange">演示密钥（不得用于生产）</Tag>

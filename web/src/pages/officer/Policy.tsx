@@ -26,7 +26,17 @@ import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import type { ClaimDetail, ClaimSummary } from '../../shared-types.ts';
-import { label, SUBSIDY_KINDS } from '../../vocabulary.ts';
+import {
+  CERTIFICATE_TYPES,
+  EMPLOYER_FLAGS,
+  EMPLOYER_SIZES,
+  GROUPS,
+  LEVELS,
+  label,
+  PARAMETER_CODES,
+  PAYEES,
+  SUBSIDY_KINDS,
+} from '../../vocabulary.ts';
 
 interface PolicyPack {
   id: string;
@@ -120,17 +130,34 @@ function unitText(unit: string): string {
   return text;
 }
 
+/** A code a parameter holds (a group, subsidy kind, level…) as its Chinese label. */
+function codeLabel(code: string): string {
+  for (const labels of [
+    GROUPS,
+    SUBSIDY_KINDS,
+    LEVELS,
+    CERTIFICATE_TYPES,
+    EMPLOYER_FLAGS,
+    EMPLOYER_SIZES,
+    PAYEES,
+    PARAMETER_CODES,
+  ]) {
+    if (labels[code]) return label(labels, code);
+  }
+  return code;
+}
+
 function isMoney(unit: string): boolean {
   return unit === 'fen' || unit.startsWith('fen/');
 }
 
 function showValue(value: Value, unit: string): string {
   if (value === null) return '（由下级或其他文件规定）';
-  if (Array.isArray(value)) return value.join('、') || '—';
+  if (Array.isArray(value)) return value.map(codeLabel).join('、') || '—';
   if (typeof value === 'boolean') return value ? '是' : '否';
   if (typeof value === 'number' && isMoney(unit)) return `${(value / 100).toFixed(2)} ${unitText(unit)}`;
   if (typeof value === 'number') return `${value} ${unitText(unit)}`;
-  return value;
+  return codeLabel(value);
 }
 
 /** Reads the typed text as the kind of value the parameter holds (fen for money, in 元 here). */
@@ -160,7 +187,7 @@ function ChangeFields({ parameters, withNote }: { parameters: ParameterHistory[]
             optionFilterProp="label"
             options={parameters.map((parameter) => ({
               value: parameter.key,
-              label: `${parameter.description}（${parameter.key}）`,
+              label: parameter.description,
             }))}
           />
         </Form.Item>
@@ -382,7 +409,7 @@ function PublishCard({
     };
     modal.confirm({
       title: '发布参数新版本？',
-      content: `${change.key} 自 ${change.effectiveFrom} 起按新值计算；生效日期早于今天的，将列出须重新核定的申请并再次确认。`,
+      content: `${parameters.find((parameter) => parameter.key === change.key)?.description ?? '该参数'} 自 ${change.effectiveFrom} 起按新值计算；生效日期早于今天的，将列出须重新核定的申请并再次确认。`,
       okText: '确认发布',
       onOk: () => send(false),
     });
@@ -506,7 +533,6 @@ export function PolicyPage() {
                   }}
                   columns={[
                     { title: '参数', dataIndex: 'description' },
-                    { title: '键', dataIndex: 'key', render: (key: string) => <code>{key}</code> },
                     {
                       title: '现行值',
                       render: (_, parameter) => {

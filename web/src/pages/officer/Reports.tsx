@@ -6,7 +6,7 @@ import { api, download, errorText } from '../../api.ts';
 import { CitationTag, LoadState, Money, NoData } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import { LEVELS, label } from '../../vocabulary.ts';
+import { LEVELS, label, TARGET_COMPARISONS, TARGET_METRICS } from '../../vocabulary.ts';
 
 /** A row of a report table: a labelled line with counts and money (…Fen) columns. */
 type ReportRow = { key: string; label: string } & Record<string, unknown>;
@@ -63,6 +63,10 @@ function isRowList(value: unknown): value is ReportRow[] {
 }
 
 function cell(name: string, value: unknown) {
+  if (name === 'metric' && typeof value === 'string') return label(TARGET_METRICS, value);
+  if (name === 'comparison' && typeof value === 'string') return label(TARGET_COMPARISONS, value);
+  // A year is a name, not a quantity: 2019, never "2,019".
+  if (typeof value === 'number' && (name === 'year' || name.endsWith('Year'))) return String(value);
   if (typeof value === 'number') {
     if (name.endsWith('Fen')) return <Money fen={value} />;
     if (name.endsWith('Rate') || name.endsWith('Share')) return `${(value * 100).toFixed(1)}%`;
