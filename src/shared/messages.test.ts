@@ -91,7 +91,9 @@ function isCodeLiteral(source: string, index: number, text: string): boolean {
   const before = source.slice(Math.max(0, index - 200), index);
   if (/(===|!==|\w\()\s*$/.test(before)) return true;
   const property = /[{,[]\s*(\w+)\s*:[^{,[]*$/.exec(before);
-  return property !== null && ['field', 'code', 'status', 'kind', 'line', 'type', 'format'].includes(property[1]!);
+  return (
+    property !== null && ['field', 'code', 'status', 'kind', 'line', 'type', 'format'].includes(property[1]!)
+  );
 }
 
 /**
