@@ -47,7 +47,7 @@ import {
   updatePerson,
 } from './person.service.ts';
 import { listRegionPage, type RegionPageQuery } from './region.service.ts';
-import { REGION_PAGE_SCHEMA } from './registry.schema.ts';
+import { PERSON_PAGE_SCHEMA, PERSON_SCHEMA, REGION_PAGE_SCHEMA } from './registry.schema.ts';
 
 const date = { type: 'string', format: 'date' } as const;
 const regionCode = { type: 'string', pattern: '^[0-9]{6}$' } as const;
@@ -192,6 +192,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
             name: described({ type: 'string', maxLength: 64 }, '姓名（精确匹配）'),
           },
         },
+        response: { 200: PERSON_PAGE_SCHEMA },
       },
     },
     async (request) => {
@@ -204,7 +205,12 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     '/api/persons/:id',
     {
       config: { access: 'registry.read' },
-      schema: { tags: ['registry'], summary: '人员详情（含人员类别）', params: idParams },
+      schema: {
+        tags: ['registry'],
+        summary: '人员详情（含人员类别）',
+        params: idParams,
+        response: { 200: PERSON_SCHEMA },
+      },
     },
     async (request) =>
       presentPerson(await getVisiblePerson(db(), request.principal!, request.params.id), request.principal),

@@ -20,3 +20,63 @@ export const REGION_SCHEMA = {
 } as const;
 
 export const REGION_PAGE_SCHEMA = pageSchemaOf(REGION_SCHEMA);
+
+/** A real-name person with the groups certified for them (`Person`); ID number and phone masked unless the role may unmask. */
+export const PERSON_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'id',
+    'provinceCode',
+    'registeringRegionCode',
+    'idNumber',
+    'name',
+    'sex',
+    'birthDate',
+    'phone',
+    'householdRegionCode',
+    'pensionStatus',
+    'isFullTimeStudent',
+    'createdAt',
+    'groups',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    registeringRegionCode: { type: 'string' },
+    idNumber: { type: 'string', description: '身份证号（无 person.unmask 权限时脱敏）' },
+    name: { type: 'string' },
+    sex: { type: 'string', enum: ['male', 'female'] },
+    birthDate: { type: 'string', format: 'date' },
+    phone: { type: 'string', nullable: true, description: '手机号（无 person.unmask 权限时脱敏）' },
+    householdRegionCode: { type: 'string', nullable: true },
+    pensionStatus: { type: 'string', enum: ['none', 'receiving'] },
+    isFullTimeStudent: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+    groups: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'groupCode',
+          'certifiedByOrganisation',
+          'certifiedByOfficer',
+          'validFrom',
+          'validTo',
+        ],
+        properties: {
+          id: { type: 'integer' },
+          groupCode: { type: 'string' },
+          certifiedByOrganisation: { type: 'string' },
+          certifiedByOfficer: { type: 'string' },
+          validFrom: { type: 'string', format: 'date' },
+          validTo: { type: 'string', format: 'date', nullable: true },
+        },
+      },
+    },
+  },
+} as const;
+
+export const PERSON_PAGE_SCHEMA = pageSchemaOf(PERSON_SCHEMA);

@@ -1,7 +1,7 @@
 /** Shapes of the API answers the workbench reads (see /api/docs/json). */
 
 // Claims: generated from the OpenAPI document (api/types.ts); re-exported for the pages not moved yet.
-export type { ClaimDetail, ClaimLine, ClaimSummary, MaterialItem } from './api/types.ts';
+export type { ClaimDetail, ClaimLine, ClaimSummary, MaterialItem, Person } from './api/types.ts';
 
 export interface TrainingClass {
   id: number;
@@ -31,18 +31,6 @@ export interface TrainingClass {
     topic: string;
     location: string | null;
   }[];
-}
-
-export interface Person {
-  id: number;
-  name: string;
-  idNumber: string;
-  phone: string | null;
-  sex?: string;
-  birthDate?: string;
-  regionCode?: string;
-  registeringRegionCode?: string;
-  groups: { groupCode: string; validFrom: string; validTo: string | null }[];
 }
 
 export interface Account {

@@ -4079,13 +4079,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: {
+                            id: number;
+                            provinceCode: string;
+                            registeringRegionCode: string;
+                            /** @description 身份证号（无 person.unmask 权限时脱敏） */
+                            idNumber: string;
+                            name: string;
+                            /** @enum {string} */
+                            sex: "male" | "female";
+                            /** Format: date */
+                            birthDate: string;
+                            /** @description 手机号（无 person.unmask 权限时脱敏） */
+                            phone: string | null;
+                            householdRegionCode: string | null;
+                            /** @enum {string} */
+                            pensionStatus: "none" | "receiving";
+                            isFullTimeStudent: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            groups: {
+                                id: number;
+                                groupCode: string;
+                                certifiedByOrganisation: string;
+                                certifiedByOfficer: string;
+                                /** Format: date */
+                                validFrom: string;
+                                /** Format: date */
+                                validTo: string | null;
+                            }[];
+                        }[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4180,13 +4214,42 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        registeringRegionCode: string;
+                        /** @description 身份证号（无 person.unmask 权限时脱敏） */
+                        idNumber: string;
+                        name: string;
+                        /** @enum {string} */
+                        sex: "male" | "female";
+                        /** Format: date */
+                        birthDate: string;
+                        /** @description 手机号（无 person.unmask 权限时脱敏） */
+                        phone: string | null;
+                        householdRegionCode: string | null;
+                        /** @enum {string} */
+                        pensionStatus: "none" | "receiving";
+                        isFullTimeStudent: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        groups: {
+                            id: number;
+                            groupCode: string;
+                            certifiedByOrganisation: string;
+                            certifiedByOfficer: string;
+                            /** Format: date */
+                            validFrom: string;
+                            /** Format: date */
+                            validTo: string | null;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */

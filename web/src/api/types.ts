@@ -46,3 +46,6 @@ export type ClaimLine = ClaimDetail['lines'][number];
 export type EngineDecision = ClaimLine['decision'];
 /** One item of a claim's materials checklist (申报材料清单), with what has been uploaded to it. */
 export type MaterialItem = Answer<'/api/claims/{id}/materials', 'get'>['items'][number];
+
+/** A real-name person with their groups; ID number and phone masked unless the role may unmask. */
+export type Person = Answer<'/api/persons/{id}', 'get'>;

@@ -1,11 +1,12 @@
 import { Card, Drawer, Input, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Person } from '../../api/types.ts';
+import { api } from '../../api.ts';
 import { ArchiveView, type PersonArchive } from '../../components/ArchiveView.tsx';
 import { LoadState } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import type { Person } from '../../shared-types.ts';
 import { GROUPS, label } from '../../vocabulary.ts';
 
 /**
@@ -18,7 +19,7 @@ export function PersonsPage() {
   const [page, setPage] = useState(1);
   const [archiveOf, setArchiveOf] = useState<number | null>(null);
   const loaded = useLoad(
-    () => api<Page<Person>>('/api/persons', { query: { name, page, pageSize: 20 } }),
+    () => call(client.GET('/api/persons', { params: { query: { name, page, pageSize: 20 } } })),
     [name, page],
   );
   const archive = useLoad(
