@@ -278,6 +278,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/entries.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出本省审计日志（按筛选条件，xlsx，个人信息已脱敏） */
+        get: operations["getAuditEntriesXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit/verify": {
         parameters: {
             query?: never;
@@ -3415,9 +3432,13 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 action?: string;
+                /** @description 操作代码前缀，如 claim. 表示全部补贴申请操作 */
+                actionPrefix?: string;
                 objectType?: string;
                 objectId?: string;
                 actorUserId?: number;
+                /** @description 操作人登录名 */
+                actorLoginName?: string;
                 outcome?: "success" | "denied" | "failure";
                 from?: string;
                 to?: string;
@@ -3441,6 +3462,8 @@ export interface operations {
                             occurredAt?: string;
                             actorUserId?: number | null;
                             actorRole?: string | null;
+                            actorLoginName?: string | null;
+                            actorDisplayName?: string | null;
                             ip?: string | null;
                             action?: string;
                             objectType?: string;
@@ -3455,6 +3478,56 @@ export interface operations {
                         page?: number;
                         pageSize?: number;
                     };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getAuditEntriesXlsx: {
+        parameters: {
+            query?: {
+                action?: string;
+                /** @description 操作代码前缀，如 claim. 表示全部补贴申请操作 */
+                actionPrefix?: string;
+                objectType?: string;
+                objectId?: string;
+                actorUserId?: number;
+                /** @description 操作人登录名 */
+                actorLoginName?: string;
+                outcome?: "success" | "denied" | "failure";
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
