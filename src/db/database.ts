@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, type KyselyConfig, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
@@ -43,6 +43,16 @@ export interface DatabaseOptions {
   loadDataDir?: Blob | undefined;
   /** Who opens the embedded data dir, named in the lock (default: the command line's words). */
   purpose?: string;
+  /** Called with the SQL text of every statement sent through Kysely (tests of what a path sends). */
+  onQuery?: ((sqlText: string) => void) | undefined;
+}
+
+/** Kysely's `log` option for `onQuery`, or nothing. */
+function queryLog(onQuery: DatabaseOptions['onQuery']): KyselyConfig['log'] | undefined {
+  if (!onQuery) return undefined;
+  return (event) => {
+    onQuery(event.query.sql);
+  };
 }
 
 function commandPurpose(): string {
@@ -73,15 +83,17 @@ const identity = (value: string): string => value;
 
 /** Opens the database chosen by the options: PostgreSQL when a URL is given, otherwise PGlite. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  const log = queryLog(options.onQuery);
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPglite(options.dataDir, options.loadDataDir, options.purpose ?? commandPurpose());
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, log)
+    : openPglite(options.dataDir, options.loadDataDir, options.purpose ?? commandPurpose(), log);
 }
 
 async function openPglite(
   dataDir: string | undefined,
   loadDataDir: Blob | undefined,
   purpose: string,
+  log?: KyselyConfig['log'],
 ): Promise<DatabaseHandle> {
   const isMemory = dataDir === undefined || dataDir.startsWith('memory://');
   // Taken before PGlite touches the directory: a second process must not even start recovery on it.
@@ -100,6 +112,7 @@ async function openPglite(
   }
   const db = new Kysely<Database>({
     dialect: new PgliteDialect(pglite, { [INT8]: parseInt8, [NUMERIC]: identity, [DATE]: identity }),
+    ...(log ? { log } : {}),
   });
   return {
     db,
@@ -129,7 +142,11 @@ async function openPglite(
   };
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<DatabaseHandle> {
+async function openPostgres(
+  databaseUrl: string,
+  poolSize: number,
+  log?: KyselyConfig['log'],
+): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
@@ -145,7 +162,7 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   return {
     db,
     kind: 'postgres',

@@ -16,8 +16,10 @@ export interface TestApp {
 }
 
 /** A built app over a fresh, migrated database with the demo data. */
-export async function createTestApp(options: { seed?: boolean; clock?: Clock } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function createTestApp(
+  options: { seed?: boolean; clock?: Clock; onQuery?: (sqlText: string) => void } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase({ onQuery: options.onQuery });
   if (options.seed !== false) await seedDemo(database.db);
   const config = loadConfig({
     LOG_LEVEL: 'silent',

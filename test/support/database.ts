@@ -12,12 +12,21 @@ import { migrate } from '../../src/db/migrator.ts';
  * suite migrated once (test/support/template.global.ts); `migrate` then finds nothing pending.
  * `{ migrated: false }` gives an empty database (migration tests).
  */
-export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<DatabaseHandle> {
+export async function createTestDatabase(
+  options: { migrated?: boolean; onQuery?: (sqlText: string) => void } = {},
+): Promise<DatabaseHandle> {
   const baseUrl = process.env.DATABASE_URL;
   const migrated = options.migrated !== false;
   const handle = baseUrl
-    ? await openThrowawayPostgres(baseUrl, migrated ? provided('postgresTemplate') : undefined)
-    : await openDatabase(migrated ? { loadDataDir: pgliteTemplate() } : {});
+    ? await openThrowawayPostgres(
+        baseUrl,
+        migrated ? provided('postgresTemplate') : undefined,
+        options.onQuery,
+      )
+    : await openDatabase({
+        ...(migrated ? { loadDataDir: pgliteTemplate() } : {}),
+        onQuery: options.onQuery,
+      });
   if (migrated) await migrate(handle);
   return handle;
 }
@@ -68,9 +77,13 @@ export async function throwawayPostgres(
   };
 }
 
-async function openThrowawayPostgres(baseUrl: string, template: string | undefined): Promise<DatabaseHandle> {
+async function openThrowawayPostgres(
+  baseUrl: string,
+  template: string | undefined,
+  onQuery?: (sqlText: string) => void,
+): Promise<DatabaseHandle> {
   const throwaway = await throwawayPostgres(baseUrl, template);
-  const handle = await openDatabase({ databaseUrl: throwaway.url, poolSize: 20 });
+  const handle = await openDatabase({ databaseUrl: throwaway.url, poolSize: 20, onQuery });
   return {
     ...handle,
     async close() {
