@@ -8,12 +8,18 @@ import { LostIdempotencyRace } from './transfer.service.ts';
 
 /**
  * Maker-checker (双人复核) for the money movements a person starts: a payment order, a manual
- * transfer, a reversal, a change of a payee's bank account. The maker's request is stored here
+ * transfer, a reversal, a change of a payee's bank account, money recorded as come back for a
+ * recovery order. The maker's request is stored here
  * and moves no money; a second user holding the same permission, with scope over the region,
  * approves it (the movement is posted in the same transaction) or rejects it. Fund requests
  * (计提、下拨、调剂) keep their own table (funding.service.ts) and the same rule.
  */
-export type ApprovalKind = 'payment_order' | 'manual_transfer' | 'reversal' | 'payee_account';
+export type ApprovalKind =
+  | 'payment_order'
+  | 'manual_transfer'
+  | 'reversal'
+  | 'payee_account'
+  | 'recovery_receipt';
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
 
 export const APPROVAL_KIND_LABELS: Record<ApprovalKind, string> = {
@@ -21,6 +27,7 @@ export const APPROVAL_KIND_LABELS: Record<ApprovalKind, string> = {
   manual_transfer: '手工记账（利息、手续费）',
   reversal: '冲正',
   payee_account: '收款账户变更',
+  recovery_receipt: '追回到账',
 };
 
 /** The permission maker and checker must both hold, per kind. */
@@ -29,6 +36,7 @@ export const APPROVAL_PERMISSION: Record<ApprovalKind, Permission> = {
   manual_transfer: 'ledger.post',
   reversal: 'ledger.post',
   payee_account: 'payment.order',
+  recovery_receipt: 'ledger.post',
 };
 
 export interface Approval {

@@ -25,10 +25,11 @@ import {
 import { batchRegion, getPaymentBatch, listPaymentBatches, maskedBatch } from './payment.service.ts';
 import {
   createRecoveryOrder,
+  decideRecoveryReceipt,
   getRecoveryOrder,
   listRecoveryOrders,
   type RecoveryOrderInput,
-  recordRecoveryReceipt,
+  requestRecoveryReceipt,
 } from './recovery.service.ts';
 import { accountStatement, executionRate, ledgerTotals, trialBalance } from './report.service.ts';
 import { getAccount, inLedgerTransaction, toAccount } from './transfer.service.ts';
@@ -193,7 +194,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
       config: { access: 'ledger.read' },
       schema: {
         tags,
-        summary: '待复核资金事项（支付指令、手工记账、冲正、收款账户变更）',
+        summary: '待复核资金事项（支付指令、手工记账、冲正、收款账户变更、追回到账）',
         querystring: schema.approvalsQuery,
       },
     },
@@ -216,7 +217,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
       config: { access: 'ledger.post' },
       schema: {
         tags,
-        summary: '复核手工记账、冲正或收款账户变更（须另一人；通过即记账或生效）',
+        summary: '复核手工记账、冲正、收款账户变更或追回到账（须另一人；通过即记账或生效）',
         params: schema.idParams,
         body: schema.approvalDecisionBody,
       },
@@ -238,6 +239,13 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
             return {
               approval: await decidePayeeAccountChange(trx, request.auditContext, { id, ...request.body }),
             };
+          case 'recovery_receipt':
+            return decideRecoveryReceipt(
+              trx,
+              request.auditContext,
+              { id, ...request.body },
+              app.clock.today(),
+            );
           case 'payment_order':
             throw new AppError('INVALID_STATE', '支付指令请在支付复核中处理', [
               { field: 'id', message: '支付指令请在支付复核中处理' },
@@ -424,12 +432,24 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
           'body.statementLineId': 'statementLine',
         },
       },
-      schema: { tags, summary: '追回款到账', params: schema.idParams, body: schema.recoveryReceiptBody },
+      schema: {
+        tags,
+        summary: '追回款到账（提出，待另一人复核后记账）',
+        params: schema.idParams,
+        body: schema.recoveryReceiptBody,
+      },
     },
-    async (request) =>
-      inLedgerTransaction(db(), (trx) =>
-        recordRecoveryReceipt(trx, request.auditContext, { orderId: request.params.id, ...request.body }),
-      ),
+    async (request, reply) => {
+      const approval = await inLedgerTransaction(db(), (trx) =>
+        requestRecoveryReceipt(
+          trx,
+          request.auditContext,
+          { orderId: request.params.id, ...request.body },
+          app.clock.today(),
+        ),
+      );
+      return reply.status(approval.isReplay ? 200 : 202).send(approval);
+    },
   );
 
   // Statements, reconciliations and postings from statement lines are served by bank.routes.ts.

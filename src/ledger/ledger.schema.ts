@@ -155,7 +155,10 @@ export const approvalsQuery = {
   type: 'object',
   properties: {
     status: { type: 'string', enum: ['pending', 'approved', 'rejected'] },
-    kind: { type: 'string', enum: ['payment_order', 'manual_transfer', 'reversal', 'payee_account'] },
+    kind: {
+      type: 'string',
+      enum: ['payment_order', 'manual_transfer', 'reversal', 'payee_account', 'recovery_receipt'],
+    },
     ...pageQuery,
   },
 } as const;

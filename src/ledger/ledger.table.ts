@@ -168,7 +168,7 @@ export interface LedgerApprovalTable {
   id: Generated<number>;
   province_code: string;
   region_code: string;
-  kind: 'payment_order' | 'manual_transfer' | 'reversal' | 'payee_account';
+  kind: 'payment_order' | 'manual_transfer' | 'reversal' | 'payee_account' | 'recovery_receipt';
   idempotency_id: string;
   request_hash: string;
   payload: unknown;

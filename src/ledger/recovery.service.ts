@@ -2,6 +2,8 @@ import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
+import { type Approval, finishApproval, lockPendingApproval, requestApproval } from './approval.service.ts';
+import { assertValueDate } from './controls.service.ts';
 import {
   accountFor,
   isSubAccount,
@@ -250,6 +252,95 @@ export async function recordRecoveryReceipt(
     after,
   });
   return after;
+}
+
+export interface RecoveryReceiptInput {
+  orderId: number;
+  idempotencyId: string;
+  amountFen: number;
+  valueDate: string;
+  statementLineId?: number | null;
+}
+
+/**
+ * The maker's record that money came back for a recovery order (追回到账): nothing is posted until
+ * a second person with `ledger.post` approves it (`decideRecoveryReceipt`), because the posting
+ * puts money back on a sub-account from which it can be paid again. Scope is checked on the
+ * order's region before anything about it is told; the amount may not exceed what is outstanding.
+ */
+export async function requestRecoveryReceipt(
+  executor: Executor,
+  context: AuditContext,
+  input: RecoveryReceiptInput,
+  businessDate: string,
+): Promise<Approval & { isReplay: boolean }> {
+  const row = await executor
+    .selectFrom('recovery_order')
+    .selectAll()
+    .where('id', '=', input.orderId)
+    .executeTakeFirst();
+  if (!row)
+    throw new AppError('NOT_FOUND', `追回单不存在：${input.orderId}`, [
+      { field: 'orderId', message: '不存在' },
+    ]);
+  if (context.actor) assertRegionScope(context.actor, row.region_code);
+  const outstandingFen = row.amount_fen - row.recovered_fen;
+  if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0 || input.amountFen > outstandingFen)
+    throw new AppError('VALIDATION_FAILED', '到账金额应为正整数（分）且不超过待追回金额', [
+      { field: 'amountFen', message: `待追回 ${outstandingFen} 分` },
+    ]);
+  await assertValueDate(executor, {
+    provinceCode: row.province_code,
+    valueDate: input.valueDate,
+    businessDate,
+  });
+  return requestApproval(executor, context, {
+    kind: 'recovery_receipt',
+    regionCode: row.region_code,
+    idempotencyId: input.idempotencyId,
+    payload: {
+      orderId: row.id,
+      amountFen: input.amountFen,
+      valueDate: input.valueDate,
+      statementLineId: input.statementLineId ?? null,
+    },
+    amountFen: input.amountFen,
+    summary: `追回单 #${row.id} 追回到账 ${(input.amountFen / 100).toFixed(2)} 元（申请 #${row.claim_id}）`,
+  });
+}
+
+/** The checker's decision on a recovery receipt; approval posts it now (bank → sub-account). */
+export async function decideRecoveryReceipt(
+  executor: Executor,
+  context: AuditContext,
+  input: { id: number; isApproved: boolean; reason?: string },
+  businessDate: string,
+): Promise<{ approval: Approval; recoveryOrder: RecoveryOrder | null }> {
+  const approval = await lockPendingApproval(executor, context, { id: input.id, kind: 'recovery_receipt' });
+  if (!input.isApproved)
+    return {
+      approval: await finishApproval(executor, context, approval, {
+        isApproved: false,
+        reason: input.reason,
+      }),
+      recoveryOrder: null,
+    };
+  const payload = approval.payload as unknown as Omit<RecoveryReceiptInput, 'idempotencyId'>;
+  await assertValueDate(executor, {
+    provinceCode: approval.provinceCode,
+    valueDate: payload.valueDate,
+    businessDate,
+  });
+  const recoveryOrder = await recordRecoveryReceipt(executor, context, {
+    ...payload,
+    idempotencyId: `approval:${approval.id}`,
+  });
+  const finished = await finishApproval(executor, context, approval, {
+    isApproved: true,
+    reason: input.reason,
+    result: { recoveryOrderId: recoveryOrder.id, recoveredFen: recoveryOrder.recoveredFen },
+  });
+  return { approval: finished, recoveryOrder };
 }
 
 /** One recovery order, after the scope check on its region (nothing is told out of scope). */

@@ -245,11 +245,22 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
       idempotencyId: 'settle-direct',
     });
     expect(direct.statusCode).toBe(409);
+    const trialBalance = () =>
+      harness.database.db
+        .selectFrom('ledger_account')
+        .select(['id', 'balance_fen'])
+        .where('province_code', '=', '320000')
+        .where('balance_fen', '!=', 0)
+        .orderBy('id')
+        .execute();
+    const before = await trialBalance();
     const settled = await call('POST', `/api/claims/${settlementId}/settle`, finance, {
       valueDate: '2021-07-01',
       idempotencyId: 'settle-0001',
     });
     expect(settled.statusCode, settled.body).toBe(202);
+    // The settlement's initiator alone changes no balance (issue 15: maker-checker).
+    expect(await trialBalance()).toEqual(before);
     const decided = await call(
       'POST',
       `/api/claims/payment-orders/${settled.json().approval.id}/decision`,

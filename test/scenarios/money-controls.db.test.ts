@@ -474,6 +474,272 @@ describe('money cannot leak from the special account', () => {
     expect(nanjingList.body).not.toContain('10000');
   });
 
+  it('every route that moves money: its initiator alone changes no balance; the second person posts it', async () => {
+    const db = harness.database.db;
+    const hyFinance2 = await harness.loginAs('hy_finance2');
+    /** Every non-zero balance of the province (the trial balance), by account id. */
+    const balances = async () =>
+      Object.fromEntries(
+        (
+          await db
+            .selectFrom('ledger_account')
+            .select(['id', 'balance_fen'])
+            .where('province_code', '=', '430000')
+            .where('balance_fen', '!=', 0)
+            .orderBy('id')
+            .execute()
+        ).map((row) => [row.id, row.balance_fen]),
+      );
+    const account = async (regionCode: string, kind: Parameters<typeof accountFor>[2]) =>
+      (await accountFor(db, regionCode, kind)).id;
+    type Started = {
+      statusCode: number;
+      id: number;
+      decide(who: Headers): Promise<{ statusCode: number; body: string }>;
+    };
+    const approvalDecision = (id: number) => (who: Headers) =>
+      call('POST', `/api/ledger/approvals/${id}/decision`, who, { isApproved: true });
+    const fundRequest = async (body: Record<string, unknown>): Promise<Started> => {
+      const started = await call('POST', '/api/ledger/fund-requests', city, {
+        valueDate: '2021-06-10',
+        ...body,
+      });
+      const id = started.json().id as number;
+      return {
+        statusCode: started.statusCode,
+        id,
+        decide: (who) => call('POST', `/api/ledger/fund-requests/${id}/decision`, who, { isApproved: true }),
+      };
+    };
+    const viaApproval = async (url: string, body: Record<string, unknown>): Promise<Started> => {
+      const started = await call('POST', url, finance, body);
+      const id = (started.json().approval?.id ?? started.json().id) as number;
+      return { statusCode: started.statusCode, id, decide: approvalDecision(id) };
+    };
+    let allocationJournal = 0;
+    let paidBatch = { id: 0, reference: '' };
+    let recoveryOrderId = 0;
+    let statementLineId = 0;
+    /** Each money-moving route a person starts: who starts it, who alone may not post it, who posts it. */
+    const routes: {
+      route: string;
+      prepare?: () => Promise<void>;
+      start(): Promise<Started>;
+      maker: Headers;
+      checker: Headers;
+      after?(decided: { statusCode: number; body: string }): Promise<void>;
+    }[] = [
+      {
+        route: 'POST /api/ledger/fund-requests (计提 appropriation)',
+        start: () =>
+          fundRequest({
+            kind: 'appropriation',
+            fromRegionCode: '430400',
+            toRegionCode: '430400',
+            amountFen: 500_000,
+            reason: '计提',
+          }),
+        maker: city,
+        checker: finance,
+      },
+      {
+        route: 'POST /api/ledger/fund-requests (下拨 allocation)',
+        start: () =>
+          fundRequest({
+            kind: 'allocation',
+            fromRegionCode: '430400',
+            toRegionCode: '430421',
+            amountFen: 300_000,
+            reason: '下拨',
+          }),
+        maker: city,
+        checker: finance,
+        after: async (decided) => {
+          allocationJournal = JSON.parse(decided.body).journalId as number;
+        },
+      },
+      {
+        route: 'POST /api/ledger/fund-requests (调剂 reallocation)',
+        start: () =>
+          fundRequest({
+            kind: 'reallocation',
+            fromRegionCode: '430421',
+            toRegionCode: '430422',
+            amountFen: 100_000,
+            reason: '调剂',
+          }),
+        maker: city,
+        checker: finance,
+      },
+      {
+        route: 'POST /api/ledger/transfers (interest)',
+        start: async () =>
+          viaApproval('/api/ledger/transfers', {
+            idempotencyId: 'table-interest',
+            debitAccountId: await account('430421', 'bank'),
+            creditAccountId: await account('430421', 'special'),
+            amountFen: 777,
+            code: 'interest',
+            valueDate: '2021-06-10',
+          }),
+        maker: finance,
+        checker,
+      },
+      {
+        route: 'POST /api/ledger/transfers (bank_fee)',
+        start: async () =>
+          viaApproval('/api/ledger/transfers', {
+            idempotencyId: 'table-fee',
+            debitAccountId: await account('430421', 'special'),
+            creditAccountId: await account('430421', 'bank'),
+            amountFen: 55,
+            code: 'bank_fee',
+            valueDate: '2021-06-10',
+          }),
+        maker: finance,
+        checker,
+      },
+      {
+        route: 'POST /api/ledger/transfers/:id/reversal',
+        start: async () => {
+          const transfer = await db
+            .selectFrom('ledger_transfer')
+            .select('id')
+            .where('journal_id', '=', allocationJournal)
+            .executeTakeFirstOrThrow();
+          return viaApproval(`/api/ledger/transfers/${transfer.id}/reversal`, {
+            idempotencyId: 'table-reversal',
+            valueDate: '2021-06-10',
+            reason: '下拨金额有误',
+          });
+        },
+        maker: finance,
+        checker,
+      },
+      {
+        route: 'POST /api/claims/payments',
+        prepare: async () => {
+          const claim = await approvedClaim(
+            await people(['王表'], ['registered_unemployed']),
+            'training',
+            'MCT',
+          );
+          paidBatch = { id: claim.id, reference: '' };
+          clock.set('2021-06-10T01:00:00Z');
+        },
+        start: async () => {
+          const started = await call('POST', '/api/claims/payments', finance, {
+            claimIds: [paidBatch.id],
+            valueDate: '2021-06-10',
+            idempotencyId: 'table-payment',
+          });
+          const id = started.json().approval.id as number;
+          return {
+            statusCode: started.statusCode,
+            id,
+            decide: (who) =>
+              call('POST', `/api/claims/payment-orders/${id}/decision`, who, { isApproved: true }),
+          };
+        },
+        maker: finance,
+        checker,
+        after: async (decided) => {
+          const batch = JSON.parse(decided.body).batch;
+          paidBatch = { id: batch.id, reference: batch.disbursements[0].reference };
+        },
+      },
+      {
+        route: 'POST /api/ledger/recovery-orders/:id/receipts',
+        prepare: async () => {
+          await bankResult(paidBatch.id, [[paidBatch.reference, 'paid']], '2021-06-10');
+          const claimId = (
+            await db
+              .selectFrom('payment_item')
+              .select('claim_id')
+              .where('batch_id', '=', paidBatch.id)
+              .executeTakeFirstOrThrow()
+          ).claim_id;
+          const opened = await call('POST', '/api/ledger/recovery-orders', county, {
+            idempotencyId: 'table-recovery',
+            claimId,
+            regionCode: '430421',
+            subAccount: 'training',
+            amountFen: 20_000,
+            reason: '虚报课时，追回',
+            valueDate: '2021-06-10',
+          });
+          expect(opened.statusCode, opened.body).toBe(201);
+          recoveryOrderId = opened.json().id;
+        },
+        start: () =>
+          viaApproval(`/api/ledger/recovery-orders/${recoveryOrderId}/receipts`, {
+            idempotencyId: 'table-receipt',
+            amountFen: 20_000,
+            valueDate: '2021-06-10',
+          }),
+        maker: finance,
+        checker,
+        after: async () => {
+          const order = await call('GET', `/api/ledger/recovery-orders/${recoveryOrderId}`, county);
+          expect(order.json()).toMatchObject({ recoveredFen: 20_000, status: 'closed' });
+        },
+      },
+      {
+        route: 'POST /api/ledger/statement-postings (interest from a statement line)',
+        prepare: async () => {
+          const csv = [
+            '交易日期,摘要,借方发生额,贷方发生额,余额,对方户名,附言',
+            '20210609,结息,,12.34,12.34,,',
+          ].join('\n');
+          const imported = await call('POST', '/api/ledger/statements', finance, {
+            regionCode: '430421',
+            fileName: '6月对账单.csv',
+            csv,
+          });
+          expect(imported.statusCode, imported.body).toBe(201);
+          statementLineId = (
+            await db
+              .selectFrom('bank_statement_line')
+              .select('id')
+              .where('statement_id', '=', imported.json().statementId)
+              .executeTakeFirstOrThrow()
+          ).id;
+        },
+        start: async () => {
+          const started = await call('POST', '/api/ledger/statement-postings', finance, {
+            statementLineId,
+            kind: 'interest',
+          });
+          const id = started.json().id as number;
+          return {
+            statusCode: started.statusCode,
+            id,
+            decide: (who) =>
+              call('POST', `/api/ledger/statement-postings/${id}/decision`, who, { isApproved: true }),
+          };
+        },
+        maker: finance,
+        checker: hyFinance2,
+      },
+    ];
+    for (const entry of routes) {
+      clock.set('2021-06-10T01:00:00Z');
+      await entry.prepare?.();
+      const before = await balances();
+      const started = await entry.start();
+      expect([201, 202], `${entry.route}: ${started.statusCode}`).toContain(started.statusCode);
+      expect(await balances(), `${entry.route}: the initiator alone`).toEqual(before);
+      const bySelf = await started.decide(entry.maker);
+      expect(bySelf.statusCode, `${entry.route}: approved by its initiator`).toBeGreaterThanOrEqual(400);
+      expect(bySelf.statusCode).toBeLessThan(500);
+      expect(await balances(), `${entry.route}: after the initiator's own approval`).toEqual(before);
+      const decided = await started.decide(entry.checker);
+      expect(decided.statusCode, `${entry.route}: ${decided.body}`).toBe(200);
+      expect(await balances(), `${entry.route}: the second person posts it`).not.toEqual(before);
+      await entry.after?.(decided);
+    }
+  });
+
   it('finding 8: verify fails on a hand-inserted disbursement with no claim line and on an overpaid line', async () => {
     const claim = await approvedClaim(await people(['郑戊'], ['registered_unemployed']), 'training', 'MC8');
     const db = harness.database.db;

@@ -230,7 +230,7 @@ function PayableClaims({ status, onRequested }: { status: string; onRequested():
 
 interface Approval {
   id: number;
-  kind: 'payment_order' | 'manual_transfer' | 'reversal' | 'payee_account';
+  kind: 'payment_order' | 'manual_transfer' | 'reversal' | 'payee_account' | 'recovery_receipt';
   summary: string;
   amountFen: number | null;
   status: string;
@@ -244,6 +244,7 @@ const APPROVAL_KINDS: Record<Approval['kind'], string> = {
   manual_transfer: '手工记账',
   reversal: '冲正',
   payee_account: '收款账户变更',
+  recovery_receipt: '追回到账',
 };
 
 /** 待复核: what another person requested and this one may approve or reject. */
