@@ -5,6 +5,7 @@ import type { Executor } from '../db/database.ts';
 import { assertOccupationExists } from '../registry/occupation.service.ts';
 import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import { getPerson } from '../registry/person.service.ts';
+import { assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import type { CertificateType } from '../shared/vocabulary.ts';
 import { assertApproved, chinaDate, getClass } from './class.service.ts';
@@ -36,6 +37,11 @@ export async function recordExamResult(
   const trainingClass = await getClass(executor, classId);
   if (!trainingClass) throw notFound('培训班', classId);
   assertApproved(trainingClass);
+  // A sanctioned institution records no results while the sanction stands (issue 15).
+  await assertOrganisationInGoodStanding(executor, trainingClass.institutionId, {
+    field: 'classId',
+    action: '登记考核成绩',
+  });
   if (!(await isEnrolled(executor, classId, result.personId))) {
     throw new AppError('VALIDATION_FAILED', '该人员不在本班名单中', [
       { field: 'personId', message: '不在本班名单中' },
@@ -265,6 +271,11 @@ export async function issueCertificate(
     const trainingClass = await getClass(executor, input.classId);
     if (!trainingClass) throw notFound('培训班', input.classId);
     assertApproved(trainingClass);
+    // Nor does it issue certificates for its classes (issue 15: sanctions bite everywhere).
+    await assertOrganisationInGoodStanding(executor, trainingClass.institutionId, {
+      field: 'classId',
+      action: '颁发证书',
+    });
     if (
       context.actor?.role === 'institution_operator' &&
       context.actor.organisationId !== trainingClass.institutionId
@@ -297,6 +308,11 @@ export async function issueCertificate(
     executor,
   );
   const issuerOrganisationId = input.issuerOrganisationId ?? null;
+  if (issuerOrganisationId !== null)
+    await assertOrganisationInGoodStanding(executor, issuerOrganisationId, {
+      field: 'issuerOrganisationId',
+      action: '颁发证书',
+    });
   const duplicate = await executor
     .selectFrom('certificate')
     .select(['id', 'person_id'])

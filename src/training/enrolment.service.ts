@@ -13,6 +13,7 @@ import {
   registerPerson,
 } from '../registry/person.service.ts';
 import { findRegion } from '../registry/region.service.ts';
+import { assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { getClass, type TrainingClass } from './class.service.ts';
 
@@ -105,6 +106,11 @@ export async function enrolPerson(
 ): Promise<Enrolment> {
   const trainingClass = await getClass(executor, classId);
   if (!trainingClass) throw notFound('培训班', classId);
+  // A suspended or blacklisted institution enrols nobody while the sanction stands (issue 15).
+  await assertOrganisationInGoodStanding(executor, trainingClass.institutionId, {
+    field: 'classId',
+    action: '招收学员',
+  });
   assertOpenForEnrolment(trainingClass, rules);
   const person = await getPerson(executor, personId);
   if (!person) throw notFound('人员', personId);
@@ -396,6 +402,10 @@ export async function importRoster(
 ): Promise<RosterReport> {
   const trainingClass = await getClass(executor, classId);
   if (!trainingClass) throw notFound('培训班', classId);
+  await assertOrganisationInGoodStanding(executor, trainingClass.institutionId, {
+    field: 'classId',
+    action: '招收学员',
+  });
   assertOpenForEnrolment(trainingClass, rules);
   const seen = new Map<string, number>();
   const rejected: RosterRejection[] = [];

@@ -421,6 +421,38 @@ describe('money cannot leak from the special account', () => {
       });
       expect(filed.statusCode, filed.body).toBe(409);
       expect(filed.json().error.code).toBe('ORGANISATION_SANCTIONED');
+      // Nor enrol, record results or issue certificates: the sanction bites everywhere.
+      const [newcomer] = await people(['吴新'], ['registered_unemployed']);
+      const enrolled = await call('POST', `/api/classes/${detail.classId}/enrolments`, school, {
+        name: newcomer!.name,
+        idNumber: newcomer!.idNumber,
+      });
+      const personId = detail.lines[0].personId as number;
+      const result = await call('POST', `/api/classes/${detail.classId}/results`, school, {
+        personId,
+        score: 95,
+        isPassed: true,
+        examDate: '2021-05-31',
+      });
+      const certificate = await call('POST', '/api/certificates', school, {
+        personId,
+        classId: detail.classId,
+        certificateType: 'training_qualified',
+        level: 'primary',
+        occupationCode: '4-10-01-05',
+        certificateNumber: 'HY-MC4-SANCTIONED',
+        issuer: '衡阳县人力资源和社会保障局',
+        issuedOn: '2021-05-31',
+      });
+      for (const [what, refused] of [
+        ['enrol', enrolled],
+        ['result', result],
+        ['certificate', certificate],
+      ] as const) {
+        expect(refused.statusCode, `${what}: ${refused.body}`).toBe(409);
+        expect(refused.json().error.code, what).toBe('ORGANISATION_SANCTIONED');
+        expect(refused.json().error.details[0].field, what).toBe('classId');
+      }
     } finally {
       await harness.database.db
         .updateTable('organisation')
