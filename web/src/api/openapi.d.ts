@@ -1082,7 +1082,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 待复核资金事项（支付指令、手工记账、冲正、收款账户变更） */
+        /** 待复核资金事项（支付指令、手工记账、冲正、收款账户变更、追回到账） */
         get: operations["getLedgerApprovals"];
         put?: never;
         post?: never;
@@ -1118,7 +1118,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 复核手工记账、冲正或收款账户变更（须另一人；通过即记账或生效） */
+        /** 复核手工记账、冲正、收款账户变更或追回到账（须另一人；通过即记账或生效） */
         post: operations["postLedgerApprovalsByIdDecision"];
         delete?: never;
         options?: never;
@@ -1273,7 +1273,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 追回款到账 */
+        /** 追回款到账（提出，待另一人复核后记账） */
         post: operations["postLedgerRecoveryOrdersByIdReceipts"];
         delete?: never;
         options?: never;
@@ -6329,7 +6329,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "pending" | "approved" | "rejected";
-                kind?: "payment_order" | "manual_transfer" | "reversal" | "payee_account";
+                kind?: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
                 page?: number;
                 pageSize?: number;
             };
