@@ -6,6 +6,7 @@ import {
   Descriptions,
   Form,
   Input,
+  InputNumber,
   Modal,
   Progress,
   Space,
@@ -14,12 +15,13 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { api, errorText, type Page } from '../../api.ts';
 import { LoadState, Money, pagination, StatusTag } from '../../components/common.tsx';
 import { dateTime, today, yuan } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import type { ClaimSummary } from '../../shared-types.ts';
+import { label, SUB_ACCOUNTS } from '../../vocabulary.ts';
 import { BatchBankFiles } from '../finance/BankFiles.tsx';
 import { ClaimsTable } from './Claims.tsx';
 
@@ -433,6 +435,150 @@ function ClaimList({ status }: { status: string }) {
   return <LoadState loaded={loaded}>{(data) => <ClaimsTable data={data} onPage={setPage} />}</LoadState>;
 }
 
+interface RecoveryOrder {
+  id: number;
+  regionCode: string;
+  claimId: number;
+  subAccount: string;
+  amountFen: number;
+  recoveredFen: number;
+  reason: string;
+  status: 'open' | 'closed';
+}
+
+/**
+ * 追回单: the region's recovery orders; money that came back is recorded by one finance officer
+ * (登记到账) and posted to the sub-account only when another approves it in 待复核.
+ */
+function RecoveryOrders({ version, onRequested }: { version: number; onRequested(): void }) {
+  const { message } = App.useApp();
+  const [page, setPage] = useState(1);
+  const [status, setStatus] = useState<'open' | 'closed' | undefined>('open');
+  const [receiving, setReceiving] = useState<RecoveryOrder | null>(null);
+  const [form] = Form.useForm<{ amountYuan: number }>();
+  const loaded = useLoad(
+    () =>
+      api<Page<RecoveryOrder>>('/api/ledger/recovery-orders', {
+        query: { page, pageSize: 20, ...(status ? { status } : {}) },
+      }),
+    [page, status, version],
+  );
+  const submit = async () => {
+    if (!receiving) return;
+    const { amountYuan } = await form.validateFields();
+    try {
+      const approval = await api<{ id: number }>(`/api/ledger/recovery-orders/${receiving.id}/receipts`, {
+        method: 'POST',
+        body: {
+          amountFen: Math.round(amountYuan * 100),
+          valueDate: today(),
+          idempotencyId: crypto.randomUUID(),
+        },
+      });
+      message.success(`已登记追回到账（复核单 #${approval.id}），待另一人复核后记账`);
+      setReceiving(null);
+      form.resetFields();
+      onRequested();
+    } catch (error) {
+      message.error(errorText(error));
+    }
+  };
+  return (
+    <>
+      <Space className="block-gap" wrap>
+        <Button type={status === 'open' ? 'primary' : 'default'} onClick={() => setStatus('open')}>
+          待追回
+        </Button>
+        <Button type={status === 'closed' ? 'primary' : 'default'} onClick={() => setStatus('closed')}>
+          已结清
+        </Button>
+        <Button type={status === undefined ? 'primary' : 'default'} onClick={() => setStatus(undefined)}>
+          全部
+        </Button>
+      </Space>
+      <LoadState loaded={loaded}>
+        {(data) => (
+          <Table
+            size="small"
+            rowKey="id"
+            data-testid="recovery-order-list"
+            dataSource={data.items}
+            pagination={pagination(data, setPage, '张追回单')}
+            columns={[
+              { title: '追回单', dataIndex: 'id', render: (id: number) => `#${id}` },
+              {
+                title: '申请',
+                dataIndex: 'claimId',
+                render: (id: number) => <Link to={`/app/claims/${id}`}>#{id}</Link>,
+              },
+              { title: '地区', dataIndex: 'regionCode' },
+              {
+                title: '子账户',
+                dataIndex: 'subAccount',
+                render: (value: string) => label(SUB_ACCOUNTS, value),
+              },
+              { title: '原因', dataIndex: 'reason' },
+              {
+                title: '应追回',
+                dataIndex: 'amountFen',
+                align: 'right',
+                render: (fen: number) => <Money fen={fen} />,
+              },
+              {
+                title: '已追回',
+                dataIndex: 'recoveredFen',
+                align: 'right',
+                render: (fen: number) => <Money fen={fen} />,
+              },
+              {
+                title: '状态',
+                dataIndex: 'status',
+                render: (value: RecoveryOrder['status']) => (value === 'open' ? '待追回' : '已结清'),
+              },
+              {
+                title: '操作',
+                render: (_, row) =>
+                  row.status === 'open' ? (
+                    <Button
+                      size="small"
+                      onClick={() => {
+                        form.setFieldsValue({ amountYuan: (row.amountFen - row.recoveredFen) / 100 });
+                        setReceiving(row);
+                      }}
+                    >
+                      登记到账
+                    </Button>
+                  ) : null,
+              },
+            ]}
+          />
+        )}
+      </LoadState>
+      <Modal
+        open={receiving !== null}
+        title={receiving ? `登记追回到账：追回单 #${receiving.id}` : ''}
+        okText="提交复核"
+        cancelText="取消"
+        onOk={() => void submit()}
+        onCancel={() => setReceiving(null)}
+      >
+        <Typography.Paragraph type="secondary">
+          到账金额记入原子账户，须另一人复核通过后才记账。
+        </Typography.Paragraph>
+        <Form form={form} layout="vertical">
+          <Form.Item
+            name="amountYuan"
+            label="到账金额（元）"
+            rules={[{ required: true, message: '请填写到账金额' }]}
+          >
+            <InputNumber min={0.01} precision={2} className="full-width" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
 /**
  * Finance: approved claims → payment order (待复核) → a second finance officer's approval posts
  * the batch; instruction file, bank result, failed payments (account correction, re-order of the
@@ -495,6 +641,11 @@ export function PaymentsPage() {
                     <PayableClaims status="payment_failed" onRequested={refresh} />
                   </Space>
                 ),
+              },
+              {
+                key: 'recovery',
+                label: '追回单',
+                children: <RecoveryOrders version={version} onRequested={refresh} />,
               },
               { key: 'ordered', label: '已下达支付', children: <ClaimList status="payment_ordered" /> },
               { key: 'paid', label: '已支付', children: <ClaimList status="paid" /> },
