@@ -217,16 +217,23 @@ async function approveInQueue(flow: FlowContext, kind: RegExp): Promise<Json> {
   return answer;
 }
 
-/** Uploads a bank result file through the batch's page (导入银行支付结果). */
-async function importBankResult(page: Page, rows: [string, 'paid' | 'failed', string][]): Promise<void> {
-  const csv = `disbursement_id,status,reason\n${rows.map((row) => row.join(',')).join('\n')}\n`;
-  const imported = page.waitForResponse((response) => response.url().endsWith('/bank-result'));
+/**
+ * Uploads a bank result file through the batch's page (上传银行支付结果): the page previews it row
+ * by row, and 确认导入 imports it.
+ */
+async function importBankResult(page: Page, rows: [string, '成功' | '失败', string][]): Promise<void> {
+  const csv = `备注,处理结果,失败原因\n${rows.map((row) => row.join(',')).join('\n')}\n`;
+  const previewed = page.waitForResponse((response) => response.url().endsWith('/bank-result'));
   await page
     .getByTestId('payment-batch')
     .locator('input[type=file]')
     .setInputFiles({ name: 'result.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-  const response = await imported;
-  if (!response.ok()) throw new Error(`bank result: ${response.status()} ${await response.text()}`);
+  const preview = await previewed;
+  if (!preview.ok()) throw new Error(`bank result preview: ${preview.status()} ${await preview.text()}`);
+  await confirmDialog(page, '确认导入', {
+    dialog: page.getByRole('dialog', { name: /预览银行结果/ }),
+    sends: (request) => request.url().endsWith('/bank-result'),
+  });
 }
 
 interface BatchDetail {
@@ -287,7 +294,7 @@ const money: Flow = {
       if (batch.disbursements.length !== 1) throw new Error(`${batch.disbursements.length} disbursements`);
       failedReference = batch.disbursements[0]!.reference;
       await finance.page.goto(`${server.baseUrl}/app/payments?tab=batches&batch=${firstBatchId}`);
-      await importBankResult(finance.page, [[failedReference, 'failed', '账户已销户']]);
+      await importBankResult(finance.page, [[failedReference, '失败', '账户已销户']]);
       await finance.page.getByTestId('payment-batch').getByText('支付失败').first().waitFor();
       const detail = (await api(server, 'hy_county', 'GET', `/api/claims/${claim.id}`)) as { status: string };
       if (detail.status !== 'payment_failed') throw new Error(`the claim is ${detail.status}`);
@@ -338,7 +345,7 @@ const money: Flow = {
       )
         throw new Error(`re-ordered: ${JSON.stringify(batch.disbursements.map((row) => row.payee))}`);
       await finance.page.goto(`${server.baseUrl}/app/payments?tab=batches&batch=${secondBatchId}`);
-      await importBankResult(finance.page, [[disbursement!.reference, 'paid', '']]);
+      await importBankResult(finance.page, [[disbursement!.reference, '成功', '']]);
       await finance.page.getByTestId('payment-batch').getByText('已支付').first().waitFor();
       // Exactly one payment item is paid per line of the claim, across both batches.
       const items = [];

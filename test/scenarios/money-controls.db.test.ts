@@ -737,19 +737,7 @@ describe('money cannot leak from the special account', () => {
               .executeTakeFirstOrThrow()
           ).id;
         },
-        start: async () => {
-          const started = await call('POST', '/api/ledger/statement-postings', finance, {
-            statementLineId,
-            kind: 'interest',
-          });
-          const id = started.json().id as number;
-          return {
-            statusCode: started.statusCode,
-            id,
-            decide: (who) =>
-              call('POST', `/api/ledger/statement-postings/${id}/decision`, who, { isApproved: true }),
-          };
-        },
+        start: () => viaApproval('/api/ledger/statement-postings', { statementLineId, kind: 'interest' }),
         maker: finance,
         checker: hyFinance2,
       },
