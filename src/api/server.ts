@@ -25,7 +25,7 @@ export interface ServeOptions {
  * The living demo (src/demo/living-demo.ts): a year of 2021 played through the API of an app
  * built for the purpose on a manual business clock, then closed; the server is built afterwards.
  */
-async function playLivingDemo(config: Config, database: DatabaseHandle, log: (line: string) => void) {
+export async function playLivingDemo(config: Config, database: DatabaseHandle, log: (line: string) => void) {
   const startedAt = Date.now();
   const clock = new ManualClock('2021-01-04T00:00:00Z');
   const seeding = await buildApp({ config: { ...config, logLevel: 'silent' }, database, clock });

@@ -72,7 +72,12 @@ export function registerCoreCommands(program: Command, loadConfig: ConfigLoader)
     .command('seed')
     .description('载入演示数据 load demo data')
     .requiredOption('--demo', 'load the demo jurisdictions and accounts')
-    .action(async () => {
+    .option(
+      '--living',
+      'then play the living demo (a year of 2021 through the API) unless it was played',
+      false,
+    )
+    .action(async (options: { living: boolean }) => {
       const config = loadConfig();
       if (!config.isDemoMode)
         throw new Error('seed --demo is refused outside demo mode (SKILLFUND_DEMO=false)');
@@ -86,6 +91,12 @@ export function registerCoreCommands(program: Command, loadConfig: ConfigLoader)
         process.stdout.write(
           `demo data: ${result.regions} regions, ${result.users} new accounts (password ${DEMO_PASSWORD})\n`,
         );
+        if (options.living) {
+          const { isLivingDemoPlayed } = await import('../demo/demo.service.ts');
+          const { playLivingDemo } = await import('../api/server.ts');
+          if (await isLivingDemoPlayed(database.db)) process.stdout.write('living demo: already played\n');
+          else await playLivingDemo(config, database, (line) => process.stdout.write(`${line}\n`));
+        }
       } finally {
         await database.close();
       }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { buildApp } from '../api/app.ts';
 import { DemoClock, ManualClock } from '../shared/clock.ts';
+import { isLivingDemoPlayed } from './demo.service.ts';
 
 /** The training clock (POST /api/demo/clock) and the demo accounts list, issue 21. */
 describe('the training clock', () => {
@@ -131,8 +132,10 @@ describe('the demo accounts list', () => {
     });
     const names = body.items.map((item: { loginName: string }) => item.loginName);
     expect(names).toEqual(expect.arrayContaining(['hy_county', 'hy_finance', 'hy_school', 'sysadmin']));
-    // Accounts only the living demo creates are not offered before they exist.
+    // Accounts only the living demo creates are not offered before they exist; tests seed the
+    // base accounts only and do not pay for the year.
     expect(names).not.toContain('hy_worker');
+    expect(await isLivingDemoPlayed(harness.database.db)).toBe(false);
     expect(body.items.filter((item: { isRecommended: boolean }) => item.isRecommended)).toHaveLength(1);
   });
 });

@@ -119,6 +119,16 @@ export async function trainingClockStart(db: Db, requested: string): Promise<str
   return typeof moved === 'string' && moved > requested ? moved : requested;
 }
 
+/** True when the living demo was played to its end (its last step opens the worker's account). */
+export async function isLivingDemoPlayed(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where('login_name', '=', 'hy_worker')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** True when the database holds no regions yet (a fresh embedded database). */
 export async function isEmpty(db: Db): Promise<boolean> {
   const row = await db.selectFrom('region').select('code').limit(1).executeTakeFirst();

@@ -5,6 +5,7 @@ import { ROLES } from '../auth/roles.ts';
 import { CLAIM_STATUSES } from '../claims/claim.workflow.ts';
 import { verifyLedger } from '../ledger/verify.service.ts';
 import { ManualClock } from '../shared/clock.ts';
+import { isLivingDemoPlayed } from './demo.service.ts';
 import { DEMO_ACCOUNT_GUIDE } from './demo-accounts.ts';
 import { LIVING_DEMO_TODAY, type LivingDemoSummary, seedLivingDemo } from './living-demo.ts';
 
@@ -32,11 +33,13 @@ describe('the living demo: a Hengyang year of 2021 played through the platformâ€
   });
   afterAll(async () => harness?.close());
 
-  it('ends on its business date with classes, trainees and claims', () => {
+  it('ends on its business date with classes, trainees and claims', async () => {
     expect(summary).toMatchObject({ today: LIVING_DEMO_TODAY });
     expect(summary.classes).toBeGreaterThanOrEqual(10);
     expect(summary.persons).toBeGreaterThanOrEqual(30);
     expect(clock.today()).toBe(LIVING_DEMO_TODAY);
+    // What `skillfund seed --demo --living` checks before playing it again.
+    expect(await isLivingDemoPlayed(harness.database.db)).toBe(true);
   });
 
   it('has a claim in every workflow state, and classes filed, approved and rejected', async () => {
