@@ -58,7 +58,12 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     '/api/ledger/accounts',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '专账账户列表（本辖区）', querystring: schema.accountsQuery },
+      schema: {
+        tags,
+        summary: '专账账户列表（本辖区）',
+        querystring: schema.accountsQuery,
+        response: { 200: schema.accountPageResponse },
+      },
     },
     async (request) => {
       const { page, pageSize, kind } = request.query;

@@ -1,4 +1,4 @@
-import { DATE_SCHEMA } from '../shared/schemas.ts';
+import { DATE_SCHEMA, pageSchemaOf } from '../shared/schemas.ts';
 import { SUB_ACCOUNTS } from './transfer.service.ts';
 
 /** JSON schemas of the ledger routes (bodies refuse unknown fields). */
@@ -200,3 +200,33 @@ export const recoveryOrdersQuery = {
     ...pageQuery,
   },
 } as const;
+
+/** A special-account ledger account with its posted totals (`Account`, transfer.service.ts). */
+export const accountResponse = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'id',
+    'provinceCode',
+    'regionCode',
+    'kind',
+    'normalSide',
+    'isNonNegative',
+    'balanceFen',
+    'debitsPostedFen',
+    'creditsPostedFen',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    regionCode: { type: 'string' },
+    kind: { type: 'string' },
+    normalSide: { type: 'string', enum: ['debit', 'credit'] },
+    isNonNegative: { type: 'boolean' },
+    balanceFen: { type: 'integer' },
+    debitsPostedFen: { type: 'integer' },
+    creditsPostedFen: { type: 'integer' },
+  },
+} as const;
+
+export const accountPageResponse = pageSchemaOf(accountResponse);

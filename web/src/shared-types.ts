@@ -32,13 +32,3 @@ export interface TrainingClass {
     location: string | null;
   }[];
 }
-
-export interface Account {
-  id: number;
-  provinceCode: string;
-  regionCode: string;
-  kind: string;
-  balanceFen: number;
-  debitsPostedFen: number;
-  creditsPostedFen: number;
-}

@@ -6028,13 +6028,29 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: {
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            kind: string;
+                            /** @enum {string} */
+                            normalSide: "debit" | "credit";
+                            isNonNegative: boolean;
+                            balanceFen: number;
+                            debitsPostedFen: number;
+                            creditsPostedFen: number;
+                        }[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */

@@ -49,3 +49,6 @@ export type MaterialItem = Answer<'/api/claims/{id}/materials', 'get'>['items'][
 
 /** A real-name person with their groups; ID number and phone masked unless the role may unmask. */
 export type Person = Answer<'/api/persons/{id}', 'get'>;
+
+/** A special-account ledger account with its posted totals. */
+export type LedgerAccount = Answer<'/api/ledger/accounts', 'get'>['items'][number];

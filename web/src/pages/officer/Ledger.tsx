@@ -1,10 +1,10 @@
 import { Card, Table, Typography } from 'antd';
-import { api, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { LedgerAccount as Account } from '../../api/types.ts';
 import { LoadState, Money } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { regionNames } from '../../regions.ts';
-import type { Account } from '../../shared-types.ts';
 import { label, SUB_ACCOUNTS } from '../../vocabulary.ts';
 
 const ACCOUNT_LABELS = {
@@ -29,7 +29,9 @@ interface TreeRow {
 async function loadAccounts(): Promise<Account[]> {
   const accounts: Account[] = [];
   for (let page = 1; page <= 50; page += 1) {
-    const result = await api<Page<Account>>('/api/ledger/accounts', { query: { page, pageSize: 100 } });
+    const result = await call(
+      client.GET('/api/ledger/accounts', { params: { query: { page, pageSize: 100 } } }),
+    );
     accounts.push(...result.items);
     if (page * result.pageSize >= result.total) break;
   }
