@@ -95,6 +95,14 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     role: 'finance_officer',
     regionCode: '430000',
   },
+  // The province's second finance officer: the province's own reconciliation (its special account)
+  // is signed off by someone other than the one who prepared it.
+  {
+    loginName: 'hn_finance2',
+    displayName: '湖南省财政厅 吴复核',
+    role: 'finance_officer',
+    regionCode: '430000',
+  },
 ];
 
 export interface SeedResult {

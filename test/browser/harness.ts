@@ -49,6 +49,11 @@ export interface FlowContext {
 
 export interface Flow {
   name: string;
+  /**
+   * A flow whose business clock must start elsewhere (e.g. closing months of the demo books, dated
+   * 2026) runs on a server of its own, started on this date, so the other flows keep theirs.
+   */
+  clockStart?: string;
   /** Step names in order, so the report lists the steps a failure left unreached. */
   steps: string[];
   /**

@@ -32,7 +32,10 @@ const BUSINESS_START = process.env.BROWSER_CLOCK_START ?? '2021-05-06';
  * The business clock of a server: the shared server's shifted clock (moved by whole days), or the
  * living demo's training clock, which the system administrator also moves from the banner.
  */
-function businessClock(isLiving: boolean): Clock & { advanceDays(days: number): void } {
+function businessClock(
+  isLiving: boolean,
+  businessStart: string = BUSINESS_START,
+): Clock & { advanceDays(days: number): void } {
   if (isLiving) {
     const clock = new DemoClock(LIVING_DEMO_TODAY);
     return Object.assign(clock, {
@@ -42,7 +45,7 @@ function businessClock(isLiving: boolean): Clock & { advanceDays(days: number): 
       },
     });
   }
-  let offsetMs = Date.parse(`${BUSINESS_START}T09:00:00+08:00`) - Date.now();
+  let offsetMs = Date.parse(`${businessStart}T09:00:00+08:00`) - Date.now();
   const now = () => new Date(Date.now() + offsetMs);
   return {
     now,
@@ -53,7 +56,7 @@ function businessClock(isLiving: boolean): Clock & { advanceDays(days: number): 
   };
 }
 
-async function startServer(options: { isLiving: boolean } = { isLiving: false }) {
+async function startServer(options: { isLiving: boolean; businessStart?: string } = { isLiving: false }) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skillfund-browser-'));
   const config = loadConfig({
     ...process.env,
@@ -76,7 +79,7 @@ async function startServer(options: { isLiving: boolean } = { isLiving: false })
   // The five documents' policies ended on 2021-12-31 (Hengyang, Jiangsu), so the flows run on
   // the programme's own dates: a business clock that starts in May 2021 (the living demo: where
   // its year ends) and runs normally.
-  const clock = businessClock(options.isLiving);
+  const clock = businessClock(options.isLiving, options.businessStart);
   const now = () => clock.now();
   const today = () => clock.today();
   const app = await buildApp({ config, database, clock });
@@ -169,7 +172,11 @@ async function main(): Promise<void> {
   try {
     for (const flow of flows) {
       if (flow.livingDemo) livingServer ??= await startServer({ isLiving: true });
-      const flowServer = flow.livingDemo ? livingServer! : server;
+      // A flow with a business clock of its own (clockStart) gets a server of its own, closed after it.
+      const own = flow.clockStart
+        ? await startServer({ isLiving: false, businessStart: flow.clockStart })
+        : null;
+      const flowServer = own ?? (flow.livingDemo ? livingServer! : server);
       const contexts: import('playwright-core').BrowserContext[] = [];
       let stopped = false;
       const done = new Set<string>();
@@ -235,6 +242,7 @@ async function main(): Promise<void> {
         if (!done.has(step)) results.push({ flow: flow.name, step, outcome: 'not reached' });
       }
       for (const browserContext of contexts) await browserContext.close();
+      await own?.close();
     }
   } finally {
     await browser.close();
