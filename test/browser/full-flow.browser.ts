@@ -435,7 +435,7 @@ const fullFlow: Flow = {
 
       const worker = await newPage({ width: 375, height: 800 });
       await worker.page.goto(`${server.baseUrl}/login`);
-      await worker.page.getByLabel('账号').fill(loginName);
+      await worker.page.getByLabel('账号', { exact: true }).fill(loginName);
       await worker.page.getByLabel('密码', { exact: true }).fill(initialPassword);
       await worker.page.getByRole('button', { name: '登录' }).last().click();
       await worker.page.getByRole('heading', { name: '修改初始密码' }).waitFor();

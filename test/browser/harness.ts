@@ -102,7 +102,7 @@ export async function loginThroughUi(
   password: string,
 ): Promise<void> {
   await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('账号').fill(loginName);
+  await page.getByLabel('账号', { exact: true }).fill(loginName);
   await page.getByLabel('密码', { exact: true }).fill(password);
   await page.getByRole('button', { name: '登录' }).last().click();
   await page.waitForURL((url) => url.pathname.startsWith('/app') || url.pathname === '/calculator', {
