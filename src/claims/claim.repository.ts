@@ -186,8 +186,18 @@ export async function selectClaimDetail(
     .where('claim_id', '=', claimId)
     .orderBy('id')
     .execute();
+  const trainingClass =
+    row.class_id === null
+      ? undefined
+      : await executor
+          .selectFrom('training_class')
+          .select('name')
+          .where('id', '=', row.class_id)
+          .where('province_code', '=', row.province_code)
+          .executeTakeFirst();
   return {
     ...toSummary(row),
+    className: trainingClass?.name ?? null,
     lines: lines.map(toLine),
     transitions: transitions.map((transition) => ({
       action: transition.action,

@@ -89,9 +89,10 @@ export const CLAIM_LINE_SCHEMA = {
 export const CLAIM_DETAIL_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: [...CLAIM_SUMMARY_REQUIRED, 'lines', 'transitions'],
+  required: [...CLAIM_SUMMARY_REQUIRED, 'className', 'lines', 'transitions'],
   properties: {
     ...CLAIM_SUMMARY_PROPERTIES,
+    className: { ...NULLABLE_STRING, description: '培训班名称（按班级申请时）' },
     lines: { type: 'array', items: CLAIM_LINE_SCHEMA },
     transitions: {
       type: 'array',

@@ -94,6 +94,8 @@ export interface ClaimSummary {
 }
 
 export interface ClaimDetail extends ClaimSummary {
+  /** The class the claim is for, by name (a reader follows the link, not an id). */
+  className: string | null;
   lines: ClaimLine[];
   transitions: {
     action: string;

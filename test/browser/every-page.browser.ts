@@ -181,7 +181,7 @@ const everyPage: Flow = {
         await page.goto(`${server.baseUrl}/login`);
         await page.evaluate('sessionStorage.clear()');
         await page.goto(`${server.baseUrl}/login`);
-        await page.getByLabel('账号').fill(loginName);
+        await page.getByLabel('账号', { exact: true }).fill(loginName);
         await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
         await page.getByRole('button', { name: '登录' }).last().click();
         await page.waitForURL((url) => url.pathname !== '/login', { timeout: 15_000 });

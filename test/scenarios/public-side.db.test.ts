@@ -92,6 +92,9 @@ describe('the public reads catalogs and current notices without logging in', () 
     expect((await anonymous('/api/public/notices')).json().items).toEqual([]);
     const notice = await call('POST', `/api/claims/${claimId}/start-notice`, county, {});
     expect(notice.statusCode, notice.body).toBe(200);
+    // The officer's claim detail names its class (the web links it to roster and attendance).
+    const detail = await call('GET', `/api/claims/${claimId}`, county);
+    expect(detail.json()).toMatchObject({ classId, className: '养老护理员（初级）PUB' });
 
     const listed = await anonymous('/api/public/notices?regionCode=430400');
     expect(listed.statusCode, listed.body).toBe(200);

@@ -82,6 +82,7 @@ export function AppRoutes() {
         <Route path="organisations" element={<OrganisationsPage />} />
         <Route path="my/classes" element={<MyClassesPage />} />
         <Route path="my/classes/:id" element={<ClassDetailPage />} />
+        <Route path="classes/:id" element={<ClassDetailPage />} />
         <Route path="my/claims" element={<MyClaimsPage />} />
         <Route path="my/employment" element={<EmploymentPage />} />
         <Route path="archive" element={<ArchivePage />} />

@@ -7396,6 +7396,8 @@ export interface operations {
                         isRiskBlocked: boolean;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description 培训班名称（按班级申请时） */
+                        className: string | null;
                         lines: {
                             id: number;
                             lineNumber: number;

@@ -16,14 +16,23 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
 import type { ClaimDetail, ClaimLine } from '../../api/types.ts';
-import { download, errorText } from '../../api.ts';
+import { api, download, errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ClaimMaterials } from '../../components/ClaimMaterials.tsx';
 import { CitationTag, LoadState, Money, StatusTag } from '../../components/common.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import { CLAIM_STATUSES, DENIAL_CODES, label, PAYEES, ROLES, SUBSIDY_KINDS } from '../../vocabulary.ts';
+import {
+  ALERT_STATUSES,
+  CLAIM_STATUSES,
+  DENIAL_CODES,
+  label,
+  PAYEES,
+  ROLES,
+  SUBSIDY_KINDS,
+} from '../../vocabulary.ts';
 
 type Action = 'review' | 'start-notice' | 'approve' | 'return' | 'reject' | 'submit';
 
@@ -62,6 +71,73 @@ function actionsFor(
   if (can('claim.approve') && claim.status === 'in_notice' && claim.reviewedByUserId !== userId)
     actions.push('approve');
   return actions;
+}
+
+interface ClaimAlert {
+  id: number;
+  ruleLabel: string;
+  score: number;
+  isBlocking: boolean;
+  status: string;
+  lastDetectedAt: string;
+  caseId: number | null;
+}
+
+/** The risk alerts of a claim (its own, its class's), visible from submission, not only when approval fails. */
+function ClaimAlerts({ claimId }: { claimId: number }) {
+  const { language } = useLanguage();
+  const loaded = useLoad(
+    () => api<{ items: ClaimAlert[] }>(`/api/supervision/claims/${claimId}/alerts`),
+    [claimId],
+  );
+  return (
+    <Card title="风险预警">
+      <LoadState loaded={loaded}>
+        {(data) =>
+          data.items.length === 0 ? (
+            <Typography.Text type="secondary">本申请及其培训班没有风险预警。</Typography.Text>
+          ) : (
+            <Table
+              rowKey="id"
+              size="small"
+              pagination={false}
+              dataSource={data.items}
+              columns={[
+                { title: '预警规则', dataIndex: 'ruleLabel' },
+                {
+                  title: '风险分',
+                  dataIndex: 'score',
+                  align: 'right',
+                  sorter: (a: ClaimAlert, b: ClaimAlert) => a.score - b.score,
+                },
+                {
+                  title: '阻断审批',
+                  dataIndex: 'isBlocking',
+                  render: (isBlocking: boolean) => (isBlocking ? <Tag color="red">是</Tag> : '否'),
+                },
+                {
+                  title: '状态',
+                  dataIndex: 'status',
+                  render: (status: string) => (
+                    <StatusTag status={status} text={label(ALERT_STATUSES, status, language)} />
+                  ),
+                },
+                { title: '最近发现', dataIndex: 'lastDetectedAt', render: dateTime },
+                {
+                  title: '核查',
+                  render: (_, row) => (
+                    <Link to={row.caseId ? '/app/cases' : '/app/alerts'}>
+                      {row.caseId ? `案件 ${row.caseId}` : '去处理'}
+                    </Link>
+                  ),
+                },
+              ]}
+            />
+          )
+        }
+      </LoadState>
+    </Card>
+  );
 }
 
 /** One line's explanation: the engine's computed items with 依据 and 政策条款, and any denials. */
@@ -145,7 +221,9 @@ export function ClaimDetailPage() {
                 <Descriptions.Item label="补贴类型">
                   {label(SUBSIDY_KINDS, claim.subsidyKind, language)}
                 </Descriptions.Item>
-                <Descriptions.Item label="地区">{claim.regionCode}</Descriptions.Item>
+                <Descriptions.Item label="地区">
+                  <RegionName code={claim.regionCode} />
+                </Descriptions.Item>
                 <Descriptions.Item label="申请日期">{claim.applicationDate}</Descriptions.Item>
                 <Descriptions.Item label="核定金额">
                   <Typography.Text strong data-testid="claim-total">
@@ -160,11 +238,16 @@ export function ClaimDetailPage() {
                 </Descriptions.Item>
                 {claim.classId && (
                   <Descriptions.Item label="培训班">
-                    {can('class.file') ? (
-                      <Link to={`/app/my/classes/${claim.classId}`}>#{claim.classId}</Link>
-                    ) : (
-                      `#${claim.classId}`
-                    )}
+                    {/* The class with its roster, attendance and results (read-only for officers). */}
+                    <Link
+                      to={
+                        can('class.file')
+                          ? `/app/my/classes/${claim.classId}`
+                          : `/app/classes/${claim.classId}`
+                      }
+                    >
+                      {claim.className ?? '查看培训班'}
+                    </Link>
                   </Descriptions.Item>
                 )}
                 <Descriptions.Item label="最近意见">{claim.lastReason ?? '—'}</Descriptions.Item>
@@ -205,6 +288,7 @@ export function ClaimDetailPage() {
                 </Button>
               </Space>
             </Card>
+            {can('supervision.read') && <ClaimAlerts claimId={claim.id} />}
             <ClaimMaterials
               claimId={claim.id}
               canUpload={can('claim.create') && (claim.status === 'draft' || claim.status === 'returned')}
