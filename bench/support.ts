@@ -101,6 +101,7 @@ export async function benchContexts(database: DatabaseHandle, region: string): P
     reviewer: await context('reviewer'),
     approver: await context('approver'),
     finance: await context('finance'),
+    financeChecker: await context('financeChecker'),
   };
 }
 

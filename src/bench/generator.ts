@@ -62,6 +62,8 @@ export interface BenchUsers {
   reviewer: BenchUser;
   approver: BenchUser;
   finance: BenchUser;
+  /** The second finance officer, who approves the payment orders (maker-checker). */
+  financeChecker: BenchUser;
 }
 export interface BenchUser {
   userId: number;
@@ -373,6 +375,7 @@ async function ensureBenchUsers(target: BulkTarget, region: string): Promise<Ben
     ['reviewer', region.endsWith('0000') ? 'province_officer' : 'city_officer'],
     ['approver', region.endsWith('0000') ? 'province_officer' : 'city_officer'],
     ['finance', 'finance_officer'],
+    ['financeChecker', 'finance_officer'],
   ];
   const users = {} as BenchUsers;
   for (const [key, role] of wanted) {

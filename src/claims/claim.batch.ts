@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { ROLE_PERMISSIONS } from '../auth/roles.ts';
 import type { Db, Executor } from '../db/database.ts';
+import { finishApproval, lockPendingApproval, requestApproval } from '../ledger/approval.service.ts';
 import { createPaymentBatch, type PayableItem } from '../ledger/payment.service.ts';
 import { inLedgerTransaction } from '../ledger/transfer.service.ts';
 import type {
@@ -99,11 +100,15 @@ export const sessionAttendanceReader: AttendanceReader = async (executor, classI
   );
 };
 
-/** Who acts at each step. The reviewer and the approver must be different users. */
+/**
+ * Who acts at each step. The reviewer and the approver must be different users; so must the
+ * finance officer who orders the payment and the one who approves it (maker-checker, issue 15).
+ */
 export interface BatchContexts {
   reviewer: AuditContext;
   approver: AuditContext;
   finance: AuditContext;
+  financeChecker: AuditContext;
 }
 
 export interface BatchOptions {
@@ -1029,11 +1034,22 @@ export async function adjudicateClassBatch(
       }
       items.push(...byPayee.values());
     }
-    const batch = await createPaymentBatch(executor, finance, {
-      idempotencyId: `${options.idempotencyPrefix}:${classes[0]!.id}-${classes[classes.length - 1]!.id}`,
-      valueDate,
-      items,
+    // The same maker-checker as the interactive path: the finance officer's payment order is a
+    // ledger_approval, posted only under a second finance officer's approval (same transaction).
+    const idempotencyId = `${options.idempotencyPrefix}:${classes[0]!.id}-${classes[classes.length - 1]!.id}`;
+    const checker = options.contexts.financeChecker;
+    const order = await requestApproval(executor, finance, {
+      kind: 'payment_order',
+      regionCode: classes[0]!.region_code,
+      idempotencyId,
+      payload: { claimIds: approvedIndexes.map((index) => claimIds[index]!), valueDate },
+      amountFen: items.reduce((sum, item) => sum + item.amountFen, 0),
+      summary: `批量支付 ${approvedIndexes.length} 件申请：${items.length} 笔`,
     });
+    const locked = order.status === 'pending' ? await lockPendingApproval(executor, checker, order) : null;
+    const batch = await createPaymentBatch(executor, checker, { idempotencyId, valueDate, items });
+    if (locked)
+      await finishApproval(executor, checker, locked, { isApproved: true, result: { batchId: batch.id } });
     paymentBatchId = batch.id;
     count('payment_batch', 1);
     count('payment_disbursement', batch.disbursements.length);

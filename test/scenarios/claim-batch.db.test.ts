@@ -176,6 +176,7 @@ describe('set-based batch adjudication decides exactly as the interactive path',
       reviewer: await contextOf(database, 'hy_county'),
       approver: await contextOf(database, 'hy_city'),
       finance: await contextOf(database, 'hy_finance'),
+      financeChecker: await contextOf(database, 'hy_finance_checker'),
     };
     const decide = await createDecider(database.db);
     const result = await inLedgerTransaction(database.db, (trx) =>
@@ -240,6 +241,18 @@ describe('set-based batch adjudication decides exactly as the interactive path',
       .where('id', '=', claim.payment_batch_id!)
       .executeTakeFirst();
     expect(batchRow).toBeDefined();
+    // The batch path orders payment the two-person way too: a payment order approved by another.
+    const order = await database.db
+      .selectFrom('ledger_approval')
+      .select(['status', 'requested_by', 'decided_by', 'result'])
+      .where('kind', '=', 'payment_order')
+      .where('idempotency_id', 'like', 'payment_order:batch-test:%')
+      .executeTakeFirstOrThrow();
+    expect(order).toMatchObject({
+      status: 'approved',
+      requested_by: (await contextOf(database, 'hy_finance')).actor!.userId,
+      decided_by: (await contextOf(database, 'hy_finance_checker')).actor!.userId,
+    });
   });
 
   it('leaves both ledgers, interactive and batch, verifying (skillfund ledger verify)', async () => {
@@ -303,6 +316,7 @@ describe('the province-year generator', () => {
         reviewer,
         approver: await contextOf(database, 'bench_430400_approver'),
         finance: await contextOf(database, 'bench_430400_finance'),
+        financeChecker: await contextOf(database, 'bench_430400_financeChecker'),
       },
       decide: await createDecider(database.db),
       attendance: benchAttendanceReader,
