@@ -241,6 +241,11 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // API answers carry personal data (masked or, after a reveal, in full) and session state:
+    // no browser or proxy may keep them (issue 18). Static files and the docs stay cacheable.
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) {
+      reply.header('cache-control', 'no-store');
+    }
     request.auditContext = { actor: null, ip: request.ip, requestId: request.id };
     const access = request.routeOptions.config?.access;
     const token = bearerToken(request);

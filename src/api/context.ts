@@ -25,6 +25,11 @@ declare module 'fastify' {
      * checked against the caller's scope before the handler. Required for every such field.
      */
     scopedIds?: ScopedIds;
+    /**
+     * This route answers with personal data in full (an audited reveal, issue 18). Every other
+     * response masks ID numbers, phones and bank accounts; the test suite's PII scan skips only these.
+     */
+    revealsPersonalData?: boolean;
   }
   interface FastifyInstance {
     deps: AppDeps;

@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.ts';
 import { auditKey } from '../shared/audit-key.state.ts';
 import { type AuditKey, auditMac } from '../shared/audit-key.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
-import { maskPiiDeep } from '../shared/crypto.ts';
+import { maskName, maskPiiDeep } from '../shared/crypto.ts';
 import type { Principal } from './scope.ts';
 
 /** Who is acting, from where: carried from the route into every service that writes. */
@@ -277,9 +277,42 @@ export interface AuditEntryView {
   hash: string;
 }
 
+/** Keys whose value names a natural person (a worker, a bank account holder, a contact). */
+const PERSON_NAME_KEYS = new Set([
+  'personName',
+  'payeeName',
+  'accountName',
+  'holderName',
+  'traineeName',
+  'workerName',
+  'contactName',
+]);
+
+/**
+ * A before/after state as audit readers see it: ID numbers and phones masked wherever they stand
+ * (maskPiiDeep), and the names of natural persons masked like `张*丰` — `name` of a person (the
+ * entry's object is a person, or the object beside it carries an ID number) and the keys in
+ * PERSON_NAME_KEYS. Names of organisations, classes and staff accounts stay readable.
+ */
+export function maskAuditState(state: unknown, objectType: string): unknown {
+  const walk = (value: unknown, isPerson: boolean): unknown => {
+    if (Array.isArray(value)) return value.map((item) => walk(item, isPerson));
+    if (value === null || typeof value !== 'object' || value instanceof Date) return maskPiiDeep(value);
+    const record = value as Record<string, unknown>;
+    const describesPerson = isPerson || 'idNumber' in record;
+    return Object.fromEntries(
+      Object.entries(record).map(([key, item]) => {
+        const isName = PERSON_NAME_KEYS.has(key) || (key === 'name' && describesPerson);
+        return [key, isName && typeof item === 'string' ? maskName(item) : walk(item, false)];
+      }),
+    );
+  };
+  return walk(state, objectType === 'person');
+}
+
 /**
  * One page of the audit trail of the caller's province, newest first. Personal data inside the
- * before/after states is masked: audit readers do not hold `person.unmask`.
+ * before/after states is masked (maskAuditState): audit readers do not hold `person.unmask`.
  */
 export async function listAuditEntries(
   executor: Executor,
@@ -339,8 +372,8 @@ export async function listAuditEntries(
     objectType: row.object_type,
     objectId: row.object_id,
     outcome: row.outcome,
-    before: maskPiiDeep(row.before_state),
-    after: maskPiiDeep(row.after_state),
+    before: maskAuditState(row.before_state, row.object_type),
+    after: maskAuditState(row.after_state, row.object_type),
     requestId: row.request_id,
     hash: row.hash,
   }));

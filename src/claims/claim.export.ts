@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Executor } from '../db/database.ts';
-import { maskIdNumber } from '../registry/identifiers.ts';
+import { maskIdNumber } from '../shared/crypto.ts';
 import { personsById } from './claim.facts.ts';
 import { selectClaimDetail } from './claim.repository.ts';
 import type { ClaimSummary } from './claim.types.ts';

@@ -51,19 +51,6 @@ export function parseIdNumber(raw: string): IdNumberFacts {
   };
 }
 
-/** `320102199001011234` → `3201**********1234`: the first and last four characters stay. */
-export function maskIdNumber(idNumber: string): string {
-  if (idNumber.length <= 8) return '*'.repeat(idNumber.length);
-  return `${idNumber.slice(0, 4)}${'*'.repeat(idNumber.length - 8)}${idNumber.slice(-4)}`;
-}
-
-/** `13812345678` → `138****5678`. */
-export function maskPhone(phone: string | null): string | null {
-  if (phone === null) return null;
-  if (phone.length < 7) return '*'.repeat(phone.length);
-  return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
-}
-
 /** Mainland mobile numbers and fixed lines with area code. */
 export function phoneProblem(phone: string): string | null {
   return /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/.test(phone) ? null : '手机号或电话格式不正确';

@@ -1,11 +1,12 @@
 import type { AuditContext } from '../auth/audit.service.ts';
 import { recordAudit } from '../auth/audit.service.ts';
-import { hasPermission } from '../auth/roles.ts';
+import { recordPersonalDataRead } from '../auth/personal-data.service.ts';
 import { type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { maskIdNumber, maskPhone } from '../shared/crypto.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { GROUP_CODES } from '../shared/vocabulary.ts';
-import { idNumberProblem, maskIdNumber, maskPhone, parseIdNumber, phoneProblem } from './identifiers.ts';
+import { idNumberProblem, parseIdNumber, phoneProblem } from './identifiers.ts';
 import { offsetOf, type Page, type PageRequest } from './pagination.ts';
 import {
   insertPerson,
@@ -339,12 +340,12 @@ export async function updatePerson(
     objectId: personId,
     provinceCode: before.provinceCode,
     before: {
-      phone: maskPhone(before.phone),
+      phone: maskOptionalPhone(before.phone),
       pensionStatus: before.pensionStatus,
       isFullTimeStudent: before.isFullTimeStudent,
     },
     after: {
-      phone: maskPhone(after.phone),
+      phone: maskOptionalPhone(after.phone),
       pensionStatus: after.pensionStatus,
       isFullTimeStudent: after.isFullTimeStudent,
     },
@@ -352,13 +353,52 @@ export async function updatePerson(
   return after;
 }
 
-/** True when the caller may see ID numbers and phones in full. */
-export function canUnmask(principal: Principal | null): boolean {
-  return principal !== null && hasPermission(principal.role, 'person.unmask');
+function maskOptionalPhone(phone: string | null): string | null {
+  return phone === null ? null : maskPhone(phone);
 }
 
-/** The person as an API response: ID number and phone masked unless the role has person.unmask. */
-export function presentPerson(person: Person, principal: Principal | null): Person {
-  if (canUnmask(principal)) return person;
-  return { ...person, idNumber: maskIdNumber(person.idNumber), phone: maskPhone(person.phone) };
+/**
+ * The person as an API response: ID number and phone masked for every role (issue 18). A role
+ * holding person.unmask sees one person in full only through `revealPerson`, with a reason.
+ */
+export function presentPerson(person: Person): Person {
+  return { ...person, idNumber: maskIdNumber(person.idNumber), phone: maskOptionalPhone(person.phone) };
+}
+
+/** What a reveal answers: the person's identifying fields in full. */
+export interface RevealedPerson {
+  id: number;
+  name: string;
+  idNumber: string;
+  phone: string | null;
+}
+
+/**
+ * One person's ID number and phone in full, for a caller holding person.unmask who states why
+ * (PIPL art. 51; 等保 个人信息保护). The read is recorded as `personal_data.read` (who, whose,
+ * why) in the caller's transaction before anything is returned: when the entry cannot be
+ * written, nothing is revealed. The caller checks the person is in scope first.
+ */
+export async function revealPerson(
+  executor: Executor,
+  context: AuditContext,
+  personId: number,
+  reason: string | undefined,
+): Promise<RevealedPerson> {
+  const purpose = reason?.trim() ?? '';
+  if (purpose.length < 2) {
+    throw new AppError('VALIDATION_FAILED', '请填写查看完整个人信息的理由（reason）', [
+      { field: 'reason', message: '查看理由为必填项，至少 2 个字' },
+    ]);
+  }
+  const person = await getPerson(executor, personId);
+  if (!person) throw notFound('人员', personId);
+  await recordPersonalDataRead(executor, context, {
+    objectType: 'person',
+    objectId: personId,
+    provinceCode: person.provinceCode,
+    fields: ['idNumber', 'phone'],
+    purpose,
+  });
+  return { id: person.id, name: person.name, idNumber: person.idNumber, phone: person.phone };
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasPermission } from '../auth/roles.ts';
 import { assertRegionScope, isWithinRegion } from '../auth/scope.ts';
 import { AppError } from '../shared/errors.ts';
@@ -44,6 +44,7 @@ import {
   type PersonListQuery,
   presentPerson,
   registerPerson,
+  revealPerson,
   updatePerson,
 } from './person.service.ts';
 import { listRegionPage, type RegionPageQuery } from './region.service.ts';
@@ -158,7 +159,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
       const person = await db()
         .transaction()
         .execute((trx) => registerPerson(trx, request.auditContext, request.body));
-      return reply.status(201).send(presentPerson(person, principal));
+      return reply.status(201).send(presentPerson(person));
     },
   );
 
@@ -197,7 +198,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const page = await listPersons(db(), request.principal!, request.query);
-      return { ...page, items: page.items.map((person) => presentPerson(person, request.principal)) };
+      return { ...page, items: page.items.map((person) => presentPerson(person)) };
     },
   );
 
@@ -212,8 +213,43 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: PERSON_SCHEMA },
       },
     },
-    async (request) =>
-      presentPerson(await getVisiblePerson(db(), request.principal!, request.params.id), request.principal),
+    async (request) => presentPerson(await getVisiblePerson(db(), request.principal!, request.params.id)),
+  );
+
+  app.post<{ Params: { id: number }; Body: { reason?: string } }>(
+    '/api/persons/:id/reveal',
+    {
+      config: {
+        access: 'person.unmask',
+        revealsPersonalData: true,
+        // Per user, so one officer cannot page through the registry in full (issue 18).
+        rateLimit: {
+          max: app.deps.config.personalDataRevealsPerHour ?? 30,
+          timeWindow: 3_600_000,
+          hook: 'preHandler',
+          keyGenerator: (request: FastifyRequest) => `reveal|${request.principal?.userId ?? request.ip}`,
+        },
+      },
+      schema: {
+        tags: ['registry'],
+        summary: '查看人员完整身份证号和电话（须填写理由，记入审计）',
+        description:
+          '列表和详情对所有角色都掩码显示；持有 person.unmask 的角色逐人查看完整信息时必须说明理由（reason，必填），' +
+          '每次查看记入审计（personal_data.read：谁、查看了谁、为何），并按用户限制频率。',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { reason: { type: 'string', maxLength: 200 } },
+        },
+      },
+    },
+    async (request) => {
+      await getVisiblePerson(db(), request.principal!, request.params.id);
+      return db()
+        .transaction()
+        .execute((trx) => revealPerson(trx, request.auditContext, request.params.id, request.body?.reason));
+    },
   );
 
   app.patch<{ Params: { id: number }; Body: PersonChanges }>(
@@ -241,7 +277,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
       const person = await db()
         .transaction()
         .execute((trx) => updatePerson(trx, request.auditContext, request.params.id, request.body));
-      return presentPerson(person, request.principal);
+      return presentPerson(person);
     },
   );
 
@@ -256,7 +292,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
       const person = await db()
         .transaction()
         .execute((trx) => addPersonGroup(trx, request.auditContext, request.params.id, request.body));
-      return reply.status(201).send(presentPerson(person, request.principal));
+      return reply.status(201).send(presentPerson(person));
     },
   );
 

@@ -209,10 +209,12 @@ export function maskBankAccount(account: string): string {
   return maskMiddle(account.replace(/\s/g, ''), 4, 4);
 }
 
-/** `张三丰` → `张**`. */
+/** `张三丰` → `张*丰`, `周敏` → `周*`, `欧阳娜娜` → `欧**娜`: the surname initial and, from three characters, the last stay. */
 export function maskName(name: string): string {
   const characters = [...name.trim()];
-  return characters.length <= 1 ? '*' : `${characters[0]}${'*'.repeat(characters.length - 1)}`;
+  if (characters.length <= 1) return '*';
+  if (characters.length === 2) return `${characters[0]}*`;
+  return `${characters[0]}${'*'.repeat(characters.length - 2)}${characters.at(-1)}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import type { Executor } from '../db/database.ts';
-import { idNumberProblem, maskIdNumber, phoneProblem } from '../registry/identifiers.ts';
+import { idNumberProblem, phoneProblem } from '../registry/identifiers.ts';
 import { chinaDayEnd, chinaDayStart, offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import {
   findPersonByIdNumber,
@@ -14,6 +14,7 @@ import {
 } from '../registry/person.service.ts';
 import { findRegion } from '../registry/region.service.ts';
 import { assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
+import { maskIdNumber } from '../shared/crypto.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { getClass, type TrainingClass } from './class.service.ts';
 

@@ -347,7 +347,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
       const page = await listEnrolments(db(), request.params.id, request.query);
       return {
         ...page,
-        items: page.items.map((item) => ({ ...item, person: presentPerson(item.person, request.principal) })),
+        items: page.items.map((item) => ({ ...item, person: presentPerson(item.person) })),
       };
     },
   );
@@ -726,7 +726,7 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
     async (request) => {
       await getVisiblePerson(db(), request.principal!, request.params.id);
       const archive = await getPersonArchive(db(), request.params.id, ports.subsidyHistory);
-      return { ...archive, person: presentPerson(archive.person, request.principal) };
+      return { ...archive, person: presentPerson(archive.person) };
     },
   );
 
@@ -740,7 +740,7 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
           { field: 'personId', message: '当前账号未关联实名人员' },
         ]);
       const archive = await getPersonArchive(db(), personId, ports.subsidyHistory);
-      return { ...archive, person: presentPerson(archive.person, request.principal) };
+      return { ...archive, person: presentPerson(archive.person) };
     },
   );
 }

@@ -118,9 +118,12 @@ describe('claims end to end: class completes → institution claims → review �
   });
 
   it('the public-notice xlsx shows every ID number masked, whatever the caller may unmask', async () => {
-    // The county officer holds person.unmask and sees full ID numbers in the API; the 公示 list is
-    // published, so it is masked for every caller. The xlsx is zip-compressed: read its cells.
-    const unmasked = await call('GET', `/api/persons/${trainees[0]!.personId}`, county);
+    // The county officer holds person.unmask and sees a full ID number only by revealing it with a
+    // reason; the 公示 list is published, so it is masked for every caller. The xlsx is
+    // zip-compressed: read its cells.
+    const unmasked = await call('POST', `/api/persons/${trainees[0]!.personId}/reveal`, county, {
+      reason: '核对公示名单',
+    });
     expect(unmasked.json().idNumber).toBe(trainees[0]!.idNumber);
     for (const headers of [county, school]) {
       const exported = await call('GET', `/api/claims/${claimId}/notice.xlsx`, headers);

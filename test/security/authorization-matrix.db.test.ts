@@ -77,6 +77,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'PATCH /api/persons/:id': 'person',
   'POST /api/persons/:id/groups': 'person',
   'GET /api/persons/:id/archive': 'person',
+  'POST /api/persons/:id/reveal': 'person',
   'GET /api/organisations/:id': 'organisation',
   'POST /api/organisations/:id/status': 'organisation',
   'POST /api/organisations/:id/operators': 'organisation',
@@ -156,6 +157,7 @@ type ProbeRequest = { payload?: unknown; headers?: Record<string, string>; query
 const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
   'PATCH /api/admin/users/:userId': () => ({ payload: { displayName: 'BOLA probe' } }),
   'PATCH /api/persons/:id': () => ({ payload: { pensionStatus: 'receiving' } }),
+  'POST /api/persons/:id/reveal': () => ({ payload: { reason: '越权探测' } }),
   'POST /api/persons/:id/groups': () => ({
     payload: {
       groupCode: 'rural_migrant_worker',
@@ -1100,14 +1102,14 @@ describe('authorization matrix (every route × every role × own/other scope)', 
     expect(cookies).toEqual([]);
   });
 
-  it('leaked no unmasked ID number or phone to callers without person.unmask, nor in logs or error bodies', () => {
+  it('leaked no unmasked ID number or phone to any caller outside an audited reveal, nor in logs or error bodies', () => {
     expect(t.capture.scannedResponses).toBeGreaterThan(100);
     expect(t.capture.findings).toEqual([]);
   });
 });
 
 describe('the PII capture helper notices a leak', () => {
-  it('flags an unmasked ID number in a response to a role without person.unmask', async () => {
+  it('flags an unmasked ID number in a response other than an audited reveal', async () => {
     const capture = createPiiCapture();
     const request = { principal: null, method: 'GET', routeOptions: { url: '/x' }, url: '/x' } as never;
     capture.buildOptions.onResponse(request, 200, '{"idNumber":"320102199001011234"}');

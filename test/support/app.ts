@@ -17,7 +17,12 @@ export interface TestApp {
 
 /** A built app over a fresh, migrated database with the demo data. */
 export async function createTestApp(
-  options: { seed?: boolean; clock?: Clock; onQuery?: (sqlText: string) => void } = {},
+  options: {
+    seed?: boolean;
+    clock?: Clock;
+    onQuery?: (sqlText: string) => void;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase({ onQuery: options.onQuery });
   if (options.seed !== false) await seedDemo(database.db);
@@ -25,6 +30,7 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     SKILLFUND_DATA_DIR: 'memory://',
     SKILLFUND_UPLOAD_DIR: '/tmp/skillfund-test-uploads',
+    ...options.env,
   });
   // Every test app's logs and non-privileged responses are scanned for unmasked personal data.
   const capture = createPiiCapture();

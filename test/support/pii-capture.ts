@@ -4,12 +4,11 @@ import type { FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { expect, inject } from 'vitest';
 import type { BuildOptions } from '../../src/api/app.ts';
-import { canUnmask } from '../../src/auth/personal-data.service.ts';
 import { findUnmaskedPii } from '../../src/shared/crypto.ts';
 
 /**
- * Collects what the app lets out — log lines, error bodies and responses to callers without
- * `person.unmask` — and scans each for unmasked ID numbers and mobile numbers. createTestApp
+ * Collects what the app lets out — log lines, error bodies and every response except an audited
+ * reveal (routes with `config.revealsPersonalData`) — and scans each for unmasked ID numbers and mobile numbers. createTestApp
  * wires one into every test app, and the vitest globalSetup (test/support/pii-scan.global.ts)
  * fails the run when any test file produced a finding. Use it directly in a test:
  *
@@ -29,7 +28,7 @@ export interface PiiCapture {
   buildOptions: Required<Pick<BuildOptions, 'logStream' | 'onResponse'>>;
   findings: PiiFinding[];
   logLines: string[];
-  /** Responses scanned: non-privileged ones and every error body. */
+  /** Responses scanned: all but successful reveals. */
   scannedResponses: number;
   /** Appends this capture's findings and counts to the run's report (globalSetup). */
   flush(): void;
@@ -65,7 +64,7 @@ export function createPiiCapture(options: { keepLogLines?: boolean } = {}): PiiC
         },
       } satisfies DestinationStream,
       onResponse(request: FastifyRequest, statusCode: number, payload: string) {
-        if (canUnmask(request.principal) && statusCode < 400) return;
+        if (request.routeOptions.config?.revealsPersonalData && statusCode < 400) return;
         capture.scannedResponses += 1;
         const values = findUnmaskedPii(payload);
         if (values.length > 0) {
