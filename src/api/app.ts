@@ -132,11 +132,11 @@ function assertSessionMayCall(request: FastifyRequest, restriction: string | nul
   if (!restriction || RESTRICTED_SESSION_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) return;
   throw new AppError(
     'FORBIDDEN',
-    restriction === 'password_change' ? '请先修改初始密码' : '请先绑定动态口令',
+    restriction === 'password_change' ? '请先修改密码（初始密码或已到期的密码）' : '请先绑定动态口令',
     [
       {
         field: 'authorization',
-        message: restriction === 'password_change' ? '须先修改初始密码' : '须先绑定动态口令',
+        message: restriction === 'password_change' ? '须先修改密码' : '须先绑定动态口令',
       },
     ],
   );

@@ -46,6 +46,7 @@ const sessionSchema = {
     token: { type: 'string' },
     expiresAt: { type: 'string' },
     mustChangePassword: { type: 'boolean' },
+    passwordExpired: { type: 'boolean' },
     totpEnrolmentRequired: { type: 'boolean' },
     user: principalSchema,
   },
@@ -56,6 +57,7 @@ function sessionResponse(result: LoginResult) {
     token: result.token,
     expiresAt: result.expiresAt.toISOString(),
     mustChangePassword: result.mustChangePassword,
+    passwordExpired: result.isPasswordExpired,
     totpEnrolmentRequired: result.totpEnrolmentRequired,
     user: describe(result.principal),
   };

@@ -6,7 +6,13 @@ import { decryptField, encryptField, type Keyring } from '../shared/crypto.ts';
 import { AppError } from '../shared/errors.ts';
 import { type AuditContext, recordAudit } from './audit.service.ts';
 import type { SessionRestriction } from './auth.table.ts';
-import { hashPassword, isPublishedPassword, passwordProblems, verifyPassword } from './password.ts';
+import {
+  hashPassword,
+  isPublishedPassword,
+  PASSWORD_HISTORY_DEPTH,
+  passwordProblems,
+  verifyPassword,
+} from './password.ts';
 import { isRole, ROLES_REQUIRING_TOTP, type Role } from './roles.ts';
 import { type Principal, provinceOf } from './scope.ts';
 import { generateTotpSecret, matchingTotpStep, totpUri } from './totp.ts';
@@ -48,6 +54,8 @@ export interface AuthSettings {
   keyring: Keyring;
   /** Demo mode: the published demo password works and officers may skip TOTP enrolment. */
   isDemoMode: boolean;
+  /** Days after which a password must be changed before anything else (SKILLFUND_PASSWORD_MAX_AGE_DAYS). */
+  passwordMaxAgeDays: number;
 }
 
 /** The settings from configuration, with an optional override of the session policy (tests). */
@@ -59,10 +67,14 @@ export function authSettingsFrom(config: Config, override?: SessionPolicy): Auth
     },
     keyring: config.dataKeyring,
     isDemoMode: config.isDemoMode,
+    passwordMaxAgeDays: config.passwordMaxAgeDays ?? DEFAULT_PASSWORD_MAX_AGE_DAYS,
   };
 }
 
 const nowOf = (policy: SessionPolicy): Date => policy.now?.() ?? new Date();
+
+/** 等保 2.0 periodic password change: 90 days unless configured otherwise. */
+export const DEFAULT_PASSWORD_MAX_AGE_DAYS = 90;
 
 export interface NewUser {
   loginName: string;
@@ -77,7 +89,10 @@ export interface NewUser {
 
 /** Creates a user after checking the password rules; the login name must be unused. */
 export async function createUser(executor: Executor, context: AuditContext, input: NewUser): Promise<number> {
-  const problems = passwordProblems(input.password, input.loginName);
+  const problems = passwordProblems(input.password, {
+    loginName: input.loginName,
+    displayName: input.displayName,
+  });
   if (problems.length > 0) {
     throw new AppError(
       'VALIDATION_FAILED',
@@ -98,12 +113,13 @@ export async function createUser(executor: Executor, context: AuditContext, inpu
   if (existing) {
     throw new AppError('CONFLICT', '登录名已被使用', [{ field: 'loginName', message: '登录名已被使用' }]);
   }
+  const passwordHash = await hashPassword(input.password);
   const { id } = await executor
     .insertInto('app_user')
     .values({
       login_name: input.loginName,
       display_name: input.displayName,
-      password_hash: await hashPassword(input.password),
+      password_hash: passwordHash,
       role: input.role,
       region_code: input.regionCode,
       organisation_id: input.organisationId ?? null,
@@ -114,6 +130,7 @@ export async function createUser(executor: Executor, context: AuditContext, inpu
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await rememberPassword(executor, id, passwordHash);
   await recordAudit(executor, context, {
     action: 'user.create',
     objectType: 'user',
@@ -128,6 +145,8 @@ export interface LoginResult {
   token: string;
   expiresAt: Date;
   mustChangePassword: boolean;
+  /** The password is older than the maximum age: the session may only change it. */
+  isPasswordExpired: boolean;
   /** The role needs TOTP and has none yet: the session may only enrol it. */
   totpEnrolmentRequired: boolean;
   restriction: SessionRestriction | null;
@@ -279,9 +298,61 @@ async function recordCredentialFailure(
   await recordThrottleFailure(db, user.login_name, context.ip, details.now);
 }
 
+/**
+ * True when the user's password is older than the configured maximum age. Its age counts from
+ * its last change, or from the account's creation when it was never changed.
+ */
+export function isPasswordExpired(
+  user: { password_changed_at: Date | null; created_at: Date },
+  settings: AuthSettings,
+  now: Date,
+): boolean {
+  const setAt = user.password_changed_at ?? user.created_at;
+  return now.getTime() - setAt.getTime() > settings.passwordMaxAgeDays * 86_400_000;
+}
+
+/**
+ * Records a newly set password's hash and keeps the newest PASSWORD_HISTORY_DEPTH of the user's:
+ * older hashes serve no rule, and a stored hash is one more thing to crack.
+ */
+async function rememberPassword(executor: Executor, userId: number, passwordHash: string): Promise<void> {
+  await executor
+    .insertInto('password_history')
+    .values({ user_id: userId, password_hash: passwordHash })
+    .execute();
+  const kept = executor
+    .selectFrom('password_history')
+    .select('id')
+    .where('user_id', '=', userId)
+    .orderBy('id', 'desc')
+    .limit(PASSWORD_HISTORY_DEPTH);
+  await executor
+    .deleteFrom('password_history')
+    .where('user_id', '=', userId)
+    .where('id', 'not in', kept)
+    .execute();
+}
+
+/** True when the password is the current one or one of the user's last PASSWORD_HISTORY_DEPTH. */
+async function isRecentPassword(executor: Executor, user: UserRow, password: string): Promise<boolean> {
+  const history = await executor
+    .selectFrom('password_history')
+    .select('password_hash')
+    .where('user_id', '=', user.id)
+    .orderBy('id', 'desc')
+    .limit(PASSWORD_HISTORY_DEPTH)
+    .execute();
+  const hashes = new Set([user.password_hash, ...history.map((row) => row.password_hash)]);
+  for (const passwordHash of hashes) {
+    if (await verifyPassword(passwordHash, password)) return true;
+  }
+  return false;
+}
+
 /** The restriction a new session of this user carries, if any. */
 function sessionRestrictionFor(user: UserRow, settings: AuthSettings): SessionRestriction | null {
   if (user.must_change_password) return 'password_change';
+  if (isPasswordExpired(user, settings, nowOf(settings.session))) return 'password_change';
   const needsTotp = (ROLES_REQUIRING_TOTP as readonly string[]).includes(user.role);
   if (needsTotp && !user.totp_secret && !settings.isDemoMode) return 'totp_enrolment';
   return null;
@@ -316,6 +387,7 @@ async function issueSession(
     token,
     expiresAt,
     mustChangePassword: restriction === 'password_change',
+    isPasswordExpired: restriction === 'password_change' && isPasswordExpired(user, settings, now),
     totpEnrolmentRequired: restriction === 'totp_enrolment',
     restriction,
     principal: toPrincipal(user),
@@ -536,9 +608,14 @@ export async function changePassword(
     });
     throw new AppError('UNAUTHENTICATED', '当前密码错误', [{ field: 'currentPassword', message: '不正确' }]);
   }
-  const problems = passwordProblems(input.newPassword, user.login_name);
+  const problems = passwordProblems(input.newPassword, {
+    loginName: user.login_name,
+    displayName: user.display_name,
+  });
   if (isPublishedPassword(input.newPassword)) problems.push('不得使用公开的演示密码');
   if (input.newPassword === input.currentPassword) problems.push('新密码不得与当前密码相同');
+  else if (await isRecentPassword(db, user, input.newPassword))
+    problems.push(`新密码不得与最近 ${PASSWORD_HISTORY_DEPTH} 次使用过的密码相同`);
   if (problems.length > 0) {
     throw new AppError(
       'VALIDATION_FAILED',
@@ -559,6 +636,7 @@ export async function changePassword(
       .where('id', '=', user.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await rememberPassword(trx, user.id, passwordHash);
     await revokeUserSessions(trx, user.id);
     const result = await issueSession(trx, updated, sessionRestrictionFor(updated, settings), settings);
     await recordAudit(trx, context, {

@@ -68,8 +68,17 @@ export interface LoginThrottleTable {
   next_attempt_at: Date;
 }
 
+/** The hashes of a user's latest passwords (the newest five), so that none is reused. */
+export interface PasswordHistoryTable {
+  id: Generated<number>;
+  user_id: number;
+  password_hash: string;
+  set_at: Generated<Date>;
+}
+
 export interface AuthTables {
   login_throttle: LoginThrottleTable;
+  password_history: PasswordHistoryTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   audit_log: AuditLogTable;

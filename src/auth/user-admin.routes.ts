@@ -106,7 +106,7 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
             regionCode: { type: 'string', pattern: '^[0-9]{6}$' },
             organisationId: optionalId,
             personId: optionalId,
-            initialPassword: { type: 'string', minLength: 8, maxLength: 256 },
+            initialPassword: { type: 'string', minLength: 1, maxLength: 256 },
           },
         },
         response: { 201: userSchema },

@@ -191,7 +191,10 @@ export async function createUserByAdmin(
     ]);
   }
   // Checked here as well as in createUser, so that the error names this request's field.
-  const problems = passwordProblems(input.initialPassword, input.loginName);
+  const problems = passwordProblems(input.initialPassword, {
+    loginName: input.loginName,
+    displayName: input.displayName,
+  });
   if (problems.length > 0) {
     throw new AppError(
       'VALIDATION_FAILED',

@@ -15,6 +15,7 @@ export const REFERENCE_TABLES: readonly string[] = [
   'user_session',
   'occupation',
   'login_throttle',
+  'password_history',
 ];
 
 export interface DistributionProblem {

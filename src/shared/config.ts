@@ -38,6 +38,11 @@ export interface Config {
   /** Requests per minute per client IP to other public routes (SKILLFUND_PUBLIC_RATE_PER_MINUTE, default 300). */
   readonly publicRatePerMinute: number;
   /**
+   * Days after which a password must be changed (SKILLFUND_PASSWORD_MAX_AGE_DAYS, default 90;
+   * 等保 2.0 asks for periodic change). Counted on the system clock: the change is a record time.
+   */
+  readonly passwordMaxAgeDays: number;
+  /**
    * Full reveals of a person's ID number and phone per officer per hour
    * (SKILLFUND_PERSONAL_DATA_REVEALS_PER_HOUR, default 30); each is audited with its reason.
    */
@@ -133,6 +138,7 @@ export function loadConfig(env: Environment = process.env): Config {
     sessionAbsoluteMinutes: readInteger(env, 'SKILLFUND_SESSION_ABSOLUTE_MINUTES', 720, 5, 1440),
     loginRatePerMinute: readInteger(env, 'SKILLFUND_LOGIN_RATE_PER_MINUTE', 10, 1, 10000),
     publicRatePerMinute: readInteger(env, 'SKILLFUND_PUBLIC_RATE_PER_MINUTE', 300, 1, 100000),
+    passwordMaxAgeDays: readInteger(env, 'SKILLFUND_PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
     personalDataRevealsPerHour: readInteger(env, 'SKILLFUND_PERSONAL_DATA_REVEALS_PER_HOUR', 30, 1, 10000),
     attendanceToleranceMinutes: readInteger(env, 'SKILLFUND_ATTENDANCE_TOLERANCE_MINUTES', 30, 0, 240),
     enrolmentCutoffDays: readInteger(env, 'SKILLFUND_ENROLMENT_CUTOFF_DAYS', 3, 0, 60),

@@ -497,20 +497,33 @@ async function visitMenuPages(page: Page, loginName: string): Promise<number> {
 }
 
 const masking: Flow = {
-  name: 'No page shows an unmasked ID number without person.unmask',
+  name: 'No page shows an unmasked ID number unless an officer reveals one with a reason',
   steps: [
-    'control: the county officer (person.unmask) sees full ID numbers',
+    'the county officer (person.unmask) sees masked ID numbers and reveals one with a reason',
     ...MASKED_ROLES.map((role) => `${role.loginName} sees only masked ID numbers`),
   ],
   async run({ server, newPage, step, screenshot }) {
-    await step('control: the county officer (person.unmask) sees full ID numbers', async () => {
-      // Without this, a page that failed to load would pass the masking checks below.
-      const { page, context } = await newPage();
-      await loginThroughUi(page, server.baseUrl, 'hy_county', DEMO_PASSWORD);
-      await page.getByTestId('workbench-menu').getByRole('menuitem', { name: '实名人员' }).click();
-      await page.getByRole('cell', { name: FULL_ID_NUMBER }).first().waitFor();
-      await context.close();
-    });
+    await step(
+      'the county officer (person.unmask) sees masked ID numbers and reveals one with a reason',
+      async () => {
+        // The reveal is also the control: a page that failed to load cannot show a full ID number.
+        const { page, context } = await newPage();
+        await loginThroughUi(page, server.baseUrl, 'hy_county', DEMO_PASSWORD);
+        await page.getByTestId('workbench-menu').getByRole('menuitem', { name: '实名人员' }).click();
+        await page.getByRole('cell', { name: MASKED_ID_NUMBER }).first().waitFor();
+        await settled(page);
+        await assertNoFullIdNumber(page, 'hy_county · 实名人员');
+        await page.getByText('查看完整信息', { exact: true }).first().click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByRole('button', { name: /查\s*看/ }).click();
+        await dialog.getByText('请填写查看理由').waitFor();
+        await dialog.getByLabel('查看理由').fill('核对补贴申请人身份');
+        await dialog.getByRole('button', { name: /查\s*看/ }).click();
+        await dialog.getByText(FULL_ID_NUMBER).waitFor();
+        await screenshot(page, 'county-officer-reveals-one-person');
+        await context.close();
+      },
+    );
     for (const role of MASKED_ROLES) {
       await step(`${role.loginName} sees only masked ID numbers`, async () => {
         const { page, context } = await newPage();

@@ -5,11 +5,33 @@ import { ADMINISTRATOR_ROLES } from '../../src/auth/user-admin.service.ts';
 import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
 
 describe('password rules', () => {
-  it('requires 8 characters of 3 classes, refuses common and login-name passwords', () => {
-    expect(passwordProblems('Quartz#Lantern58', 'zhang')).toEqual([]);
-    expect(passwordProblems('Ab1!', 'zhang')).toContain('密码至少8位');
-    expect(passwordProblems('abcdefgh1', 'zhang').join()).toContain('三类');
-    expect(passwordProblems('Zhang@2026x', 'zhang').join()).toContain('登录名');
+  const zhang = { loginName: 'zhang', displayName: '张伟' };
+  it('requires 10 characters of 3 classes, refuses common and login-name passwords', () => {
+    expect(passwordProblems('Quartz#Lantern58', zhang)).toEqual([]);
+    expect(passwordProblems('Ab1!', zhang)).toContain('密码至少 10 位');
+    expect(passwordProblems('abcdefghij1', zhang).join()).toContain('三类');
+    expect(passwordProblems('Zhang@2026x', zhang).join()).toContain('登录名');
+  });
+
+  // Issue 18, finding 5: each passed the old rule (8 characters of three classes, not on the list).
+  it.each([
+    ['Zhang@123', '至少 10 位'],
+    ['Abcdefg1', '至少 10 位'],
+    ['Aa1!Aa1!', '至少 10 位'],
+    ['Zhang@12345', '强度不足'],
+    ['Abcdefg123!', '强度不足'],
+    ['Aa1!Aa1!Aa1!', '强度不足'],
+    ['Zhangsan@123', '强度不足'],
+    ['Liuyang123!', '强度不足'],
+  ])('refuses the weak password %s (%s)', (password, reason) => {
+    expect(passwordProblems(password, { loginName: 'someone' }).join()).toContain(reason);
+  });
+
+  it("counts the owner's own names as known to an attacker", () => {
+    expect(passwordProblems('Liujingbo#88', { loginName: 'officer7' })).toEqual([]);
+    expect(passwordProblems('Liujingbo#88', { loginName: 'ljb', displayName: 'liujingbo' }).join()).toContain(
+      '强度不足',
+    );
   });
 
   it.each([
@@ -23,12 +45,14 @@ describe('password rules', () => {
     'Skillfund#1',
   ])('refuses the common password %s', (password) => {
     expect(isCommonPassword(password)).toBe(true);
-    expect(passwordProblems(password, 'someone').join()).toContain('弱口令');
+    expect(passwordProblems(password, { loginName: 'someone' }).join()).toContain('弱口令');
   });
 
-  it('keeps the published demo password in step with the demo accounts', () => {
+  it('keeps the published demo password in step with the demo accounts, and it passes the rule', () => {
     expect(isPublishedPassword(DEMO_PASSWORD)).toBe(true);
-    expect(passwordProblems(DEMO_PASSWORD, 'hy_city')).toEqual([]);
+    expect(
+      passwordProblems(DEMO_PASSWORD, { loginName: 'hy_city', displayName: '衡阳市人社局 张科长' }),
+    ).toEqual([]);
   });
 });
 

@@ -19,6 +19,8 @@ export interface Session {
   token: string;
   expiresAt: string;
   mustChangePassword: boolean;
+  /** The password is older than the maximum age (SKILLFUND_PASSWORD_MAX_AGE_DAYS). */
+  passwordExpired: boolean;
   totpEnrolmentRequired: boolean;
   user: User;
 }
@@ -27,8 +29,10 @@ interface AuthState {
   user: User | null;
   /** True while a stored token is being checked at start-up. */
   isLoading: boolean;
-  /** The session is restricted: the user must change the initial password first. */
+  /** The session is restricted: the user must change the initial or an expired password first. */
   mustChangePassword: boolean;
+  /** Why the change is due: the password has expired (otherwise it is the initial one). */
+  isPasswordExpired: boolean;
   login(input: { loginName: string; password: string; totpCode?: string }): Promise<Session>;
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
   logout(): Promise<void>;
@@ -41,6 +45,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [isLoading, setLoading] = useState(() => getToken() !== null);
   const [mustChangePassword, setMustChangePassword] = useState(false);
+  const [isPasswordExpired, setPasswordExpired] = useState(false);
 
   useEffect(() => {
     if (!getToken()) return;
@@ -62,6 +67,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const accept = useCallback((session: Session) => {
     setToken(session.token);
     setMustChangePassword(session.mustChangePassword);
+    setPasswordExpired(session.passwordExpired);
     setUser(session.user);
   }, []);
 
@@ -92,12 +98,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       user,
       isLoading,
       mustChangePassword,
+      isPasswordExpired,
       login,
       changePassword,
       logout,
       can: (permission) => user?.permissions.includes(permission) ?? false,
     }),
-    [user, isLoading, mustChangePassword, login, changePassword, logout],
+    [user, isLoading, mustChangePassword, isPasswordExpired, login, changePassword, logout],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -66,7 +66,7 @@ interface LoginValues {
 
 export function LoginPage() {
   const { t } = useLanguage();
-  const { user, login, mustChangePassword, changePassword } = useAuth();
+  const { user, login, mustChangePassword, isPasswordExpired, changePassword } = useAuth();
   const [form] = Form.useForm<LoginValues>();
   const [passwordForm] = Form.useForm<{ currentPassword: string; newPassword: string }>();
   const [needsTotp, setNeedsTotp] = useState(false);
@@ -112,6 +112,14 @@ export function LoginPage() {
           {mustChangePassword ? t('changePassword') : t('loginTitle')}
         </Typography.Title>
         {message && <Alert type="error" showIcon title={message} className="block-gap" role="alert" />}
+        {mustChangePassword && isPasswordExpired && (
+          <Alert
+            type="warning"
+            showIcon
+            className="block-gap"
+            title="密码已超过规定的使用期限，请修改后继续使用"
+          />
+        )}
         {mustChangePassword ? (
           <Form form={passwordForm} layout="vertical" onFinish={onChangePassword} requiredMark>
             <Form.Item name="currentPassword" label={t('password')} rules={[{ required: true }]}>
@@ -121,6 +129,7 @@ export function LoginPage() {
               name="newPassword"
               label={t('newPassword')}
               rules={[{ required: true }, { min: 10, message: '至少 10 位' }]}
+              extra="至少 10 位，含大写字母、小写字母、数字、符号中的 3 类，不能是姓名、拼音或常见词的简单组合，不能与最近 5 次的密码相同"
             >
               <Input.Password autoComplete="new-password" />
             </Form.Item>

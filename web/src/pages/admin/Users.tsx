@@ -288,7 +288,7 @@ export function UsersPage() {
             name="initialPassword"
             label="初始密码"
             rules={[{ required: true, message: '请填写初始密码' }]}
-            extra="至少 8 位，含大写字母、小写字母、数字、符号中的 3 类；首次登录须修改"
+            extra="至少 10 位，含大写字母、小写字母、数字、符号中的 3 类，且不能是姓名、拼音或常见词的简单组合；首次登录须修改"
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>

@@ -1,20 +1,115 @@
-import { Card, Drawer, Input, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Card,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  Modal,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { call, client } from '../../api/client.ts';
 import type { Person } from '../../api/types.ts';
-import { api } from '../../api.ts';
+import { api, errorText } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
 import { ArchiveView, type PersonArchive } from '../../components/ArchiveView.tsx';
 import { LoadState } from '../../components/common.tsx';
+import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { GROUPS, label } from '../../vocabulary.ts';
 
+/** What POST /api/persons/:id/reveal answers. */
+interface RevealedPerson {
+  id: number;
+  name: string;
+  idNumber: string;
+  phone: string | null;
+}
+
 /**
- * Real-name registry. ID numbers and phones are shown exactly as the API sends them: masked
- * unless the role holds person.unmask. The page never un-masks.
+ * 查看完整信息: the officer states why, the API records the read (personal_data.read) and answers
+ * this one person's ID number and phone in full; they are shown in the dialog only, never kept.
+ */
+function RevealModal({ person, onClose }: { person: Person | null; onClose(): void }) {
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ reason: string }>();
+  const [revealed, setRevealed] = useState<RevealedPerson | null>(null);
+  const [isBusy, setBusy] = useState(false);
+  const close = () => {
+    setRevealed(null);
+    onClose();
+  };
+  const submit = async () => {
+    if (!person) return;
+    const values = await form.validateFields();
+    setBusy(true);
+    try {
+      setRevealed(
+        await api<RevealedPerson>(`/api/persons/${person.id}/reveal`, {
+          method: 'POST',
+          body: { reason: values.reason.trim() },
+        }),
+      );
+    } catch (error) {
+      if (showFieldErrors(form, error, [['reason']])) message.error(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      open={person !== null}
+      title={`查看完整信息：${person?.name ?? ''}`}
+      okText={revealed ? '关闭' : '查看'}
+      cancelButtonProps={revealed ? { style: { display: 'none' } } : {}}
+      confirmLoading={isBusy}
+      onCancel={close}
+      onOk={() => (revealed ? close() : void submit())}
+      destroyOnHidden
+    >
+      {revealed ? (
+        <Descriptions column={1} bordered size="small">
+          <Descriptions.Item label="姓名">{revealed.name}</Descriptions.Item>
+          <Descriptions.Item label="身份证号">
+            <span className="id-number">{revealed.idNumber}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label="电话">{revealed.phone ?? '—'}</Descriptions.Item>
+        </Descriptions>
+      ) : (
+        <Form form={form} layout="vertical" preserve={false}>
+          <Alert
+            type="info"
+            showIcon
+            className="block-gap"
+            title="查看完整身份证号和电话须说明理由，本次查看将记入审计日志（谁、查看了谁、理由）。"
+          />
+          <Form.Item
+            name="reason"
+            label="查看理由"
+            rules={[{ required: true, whitespace: true, min: 2, message: '请填写查看理由（至少 2 个字）' }]}
+          >
+            <Input.TextArea maxLength={200} rows={3} placeholder="如：核对补贴申请人身份" />
+          </Form.Item>
+        </Form>
+      )}
+    </Modal>
+  );
+}
+
+/**
+ * Real-name registry. ID numbers and phones are shown masked, as the API sends them to every
+ * role; an officer holding person.unmask reveals one person with a reason (RevealModal).
  */
 export function PersonsPage() {
   const { language } = useLanguage();
+  const { can } = useAuth();
+  const [revealing, setRevealing] = useState<Person | null>(null);
   const [name, setName] = useState<string>();
   const [page, setPage] = useState(1);
   const [archiveOf, setArchiveOf] = useState<number | null>(null);
@@ -78,7 +173,12 @@ export function PersonsPage() {
                   title: '档案',
                   key: 'archive',
                   render: (_, row) => (
-                    <Typography.Link onClick={() => setArchiveOf(row.id)}>电子培训档案</Typography.Link>
+                    <Space>
+                      <Typography.Link onClick={() => setArchiveOf(row.id)}>电子培训档案</Typography.Link>
+                      {can('person.unmask') && (
+                        <Typography.Link onClick={() => setRevealing(row)}>查看完整信息</Typography.Link>
+                      )}
+                    </Space>
                   ),
                 },
               ]}
@@ -86,6 +186,7 @@ export function PersonsPage() {
           )}
         </LoadState>
       </Card>
+      <RevealModal person={revealing} onClose={() => setRevealing(null)} />
       <Drawer open={archiveOf !== null} onClose={() => setArchiveOf(null)} title="电子培训档案" size="large">
         {archiveOf !== null && (
           <LoadState loaded={archive}>{(data) => (data ? <ArchiveView archive={data} /> : null)}</LoadState>
