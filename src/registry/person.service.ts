@@ -387,7 +387,7 @@ export async function revealPerson(
 ): Promise<RevealedPerson> {
   const purpose = reason?.trim() ?? '';
   if (purpose.length < 2) {
-    throw new AppError('VALIDATION_FAILED', '请填写查看完整个人信息的理由（reason）', [
+    throw new AppError('VALIDATION_FAILED', '请填写查看完整个人信息的理由', [
       { field: 'reason', message: '查看理由为必填项，至少 2 个字' },
     ]);
   }

@@ -242,6 +242,18 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
           additionalProperties: false,
           properties: { reason: { type: 'string', maxLength: 200 } },
         },
+        response: {
+          200: {
+            type: 'object',
+            required: ['id', 'name', 'idNumber', 'phone'],
+            properties: {
+              id: { type: 'integer' },
+              name: { type: 'string' },
+              idNumber: { type: 'string', description: '完整身份证号' },
+              phone: { type: ['string', 'null'], description: '完整电话' },
+            },
+          },
+        },
       },
     },
     async (request) => {

@@ -496,6 +496,26 @@ export interface paths {
         patch: operations["patchPersonsById"];
         trace?: never;
     };
+    "/api/persons/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查看人员完整身份证号和电话（须填写理由，记入审计）
+         * @description 列表和详情对所有角色都掩码显示；持有 person.unmask 的角色逐人查看完整信息时必须说明理由（reason，必填），每次查看记入审计（personal_data.read：谁、查看了谁、为何），并按用户限制频率。
+         */
+        post: operations["postPersonsByIdReveal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/persons/{id}/groups": {
         parameters: {
             query?: never;
@@ -2685,6 +2705,7 @@ export interface operations {
                         token?: string;
                         expiresAt?: string;
                         mustChangePassword?: boolean;
+                        passwordExpired?: boolean;
                         totpEnrolmentRequired?: boolean;
                         user?: {
                             userId?: number;
@@ -2832,6 +2853,7 @@ export interface operations {
                         token?: string;
                         expiresAt?: string;
                         mustChangePassword?: boolean;
+                        passwordExpired?: boolean;
                         totpEnrolmentRequired?: boolean;
                         user?: {
                             userId?: number;
@@ -2939,6 +2961,7 @@ export interface operations {
                         token?: string;
                         expiresAt?: string;
                         mustChangePassword?: boolean;
+                        passwordExpired?: boolean;
                         totpEnrolmentRequired?: boolean;
                         user?: {
                             userId?: number;
@@ -4373,6 +4396,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postPersonsByIdReveal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        /** @description 完整身份证号 */
+                        idNumber: string;
+                        /** @description 完整电话 */
+                        phone: string | null;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
