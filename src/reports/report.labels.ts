@@ -1,5 +1,6 @@
 import type { SubAccount } from '../ledger/transfer.service.ts';
 import type { CertificateType, GroupCode, Level, SubsidyKind } from '../policy/evaluate.types.ts';
+import { GROUP_LABELS as VOCABULARY_GROUP_LABELS } from '../shared/vocabulary.ts';
 
 /**
  * Training types of the statistical tables (培训类型). A claim line's type follows from its
@@ -91,34 +92,11 @@ export const CERTIFICATE_TYPE_LABELS: Record<CertificateType, string> = {
   training_qualified: '培训合格证',
 };
 
-export const GROUP_LABELS: Record<GroupCode, string> = {
-  enterprise_employee: '企业职工',
-  rural_migrant_worker: '农村转移就业劳动者',
-  two_after_student: '两后生',
-  registered_unemployed: '城镇登记失业人员',
-  veteran: '退役军人',
-  employment_difficulty: '就业困难人员',
-  disabled: '残疾人',
-  disabled_severe: '重度残疾人',
-  zero_employment_family: '零就业家庭成员',
-  recent_graduate: '离校两年内高校毕业生',
-  graduating_student: '毕业年度毕业生',
-  poor_labor: '贫困劳动力',
-  poor_family_child: '贫困家庭子女',
-  low_income_family: '城乡低保家庭成员',
-  laid_off: '下岗失业人员',
-  flexible_worker: '灵活就业人员',
-  self_employed_worker: '个体工商户用工',
-  nonprofit_worker: '民办非企业单位用工',
-  platform_worker: '互联网平台企业用工',
-  dispatched_worker: '劳务派遣人员',
-  outsourced_worker: '服务外包人员',
-  rural_resident: '农村户籍',
-  urban_resident: '城镇户籍',
-  entrepreneur: '有创业意愿的劳动者',
-  high_risk_industry_worker: '高危行业从业人员',
-  special_operations_worker: '特种作业人员',
-  soon_released: '即将刑满释放人员',
-  compulsory_rehab: '强制隔离戒毒人员',
-  community_corrections: '社区服刑人员',
-};
+/**
+ * Person groups as the statistical tables name them: the vocabulary's label (src/shared/
+ * vocabulary.ts, the one list) without its explanation in brackets — 两后生, not
+ * 两后生（未继续升学的初高中毕业生）.
+ */
+export const GROUP_LABELS = Object.fromEntries(
+  Object.entries(VOCABULARY_GROUP_LABELS).map(([code, text]) => [code, text.replace(/（[^）]*）$/, '')]),
+) as Record<GroupCode, string>;

@@ -33,6 +33,8 @@ const ALLOWED_WORDS = new Set([
   'TXT',
   'USB',
   'URL',
+  'GBK', // bank files' character encoding, as banks name it
+  'UTF',
 ]);
 
 const PUBLIC_PAGES = ['/', '/calculator', '/catalog', '/verify', '/notices', '/disclosure', '/login'];
@@ -143,7 +145,7 @@ function report(checks: PageCheck[]): string {
 
 const everyPage: Flow = {
   name: 'Every page of every role shows Chinese text, no untranslated code or English sentence, and no console error',
-  steps: ['public pages without login', 'every role: every page of its menu', 'roles without a demo account'],
+  steps: ['public pages without login', 'roles without a demo account', 'every role: every page of its menu'],
   async run({ server, newPage, step }) {
     const { page } = await newPage({ width: 1440, height: 900 });
     const consoleErrors: string[] = [];
@@ -175,6 +177,18 @@ const everyPage: Flow = {
         throw new Error(`untranslated text on public pages: ${failures.split('\n').length} pages`);
     });
 
+    await step('roles without a demo account', async () => {
+      const missing = ROLES.filter((role) => !accounts.has(role));
+      process.stdout.write(
+        `every-page: walking ${[...accounts].map(([role, loginName]) => `${ROLE_LABELS[role]} ${loginName}`).join('、')}\n`,
+      );
+      // Demo accounts for every role are another helper's work; until they land, say which are missing.
+      if (missing.length > 0) {
+        process.stdout.write(
+          `every-page: no demo account for ${missing.map((role) => `${role}（${ROLE_LABELS[role]}）`).join('、')}; their pages were not walked\n`,
+        );
+      }
+    });
     await step('every role: every page of its menu', async () => {
       const checks: PageCheck[] = [];
       for (const [role, loginName] of accounts) {
@@ -212,16 +226,6 @@ const everyPage: Flow = {
       if (failures) process.stdout.write(`every-page, roles:\n${failures}\n`);
       if (failures)
         throw new Error(`untranslated text or console errors on ${failures.split('\n').length} pages`);
-    });
-
-    await step('roles without a demo account', async () => {
-      const missing = ROLES.filter((role) => !accounts.has(role));
-      // Demo accounts for every role are another helper's work; until they land, say which are missing.
-      if (missing.length > 0) {
-        process.stdout.write(
-          `every-page: no demo account for ${missing.map((role) => `${role}（${ROLE_LABELS[role]}）`).join('、')}; their pages were not walked\n`,
-        );
-      }
     });
   },
 };
