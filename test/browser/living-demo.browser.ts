@@ -64,10 +64,13 @@ const newcomer: Flow = {
       const before = server.today();
       const target = new Date(Date.parse(`${before}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
       const picker = banner.getByPlaceholder('新的业务日期');
+      // Pick the day in the calendar (typing and Enter alone was not always taken under load).
       await picker.click();
       await picker.fill(target);
-      await picker.press('Enter');
-      await banner.getByRole('button', { name: '推进业务日期' }).click();
+      await admin.locator(`.ant-picker-dropdown:visible td[title="${target}"]`).click();
+      const move = banner.getByRole('button', { name: '推进业务日期' });
+      if (await move.isDisabled()) throw new Error(`the date picker did not take ${target}`);
+      await move.click();
       const moved = admin.waitForResponse((response) => response.url().endsWith('/api/demo/clock'));
       await admin.getByRole('button', { name: '确认推进' }).click();
       const response = await moved;
