@@ -1,21 +1,19 @@
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
 import { resolvePersonReference } from '../registry/person.service.ts';
+import { DATE_SCHEMA as DATE, ID_PARAMS_SCHEMA } from '../shared/schemas.ts';
 import {
   getVisibleEmployment,
   listEmployment,
-  type NewEmployment,
   recordPayroll,
   registerEmployment,
 } from './employment.service.ts';
 
-const DATE = { type: 'string', format: 'date' } as const;
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
+const idParams = ID_PARAMS_SCHEMA;
 
-export async function employmentRoutes(app: FastifyInstance): Promise<void> {
+export async function employmentRoutes(fastify: FastifyInstance): Promise<void> {
+  // Requests typed from the route schemas (no casts).
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const db = () => app.deps.database.db;
 
   app.post(
@@ -51,14 +49,12 @@ export async function employmentRoutes(app: FastifyInstance): Promise<void> {
       const record = await db()
         .transaction()
         .execute(async (trx) => {
-          const { idNumber, name, personId, ...fields } = request.body as NewEmployment & {
-            idNumber?: string;
-            name?: string;
-          };
+          const { idNumber, name, personId, ...fields } = request.body;
           const person = await resolvePersonReference(
             trx,
             request.principal!,
-            idNumber !== undefined && name !== undefined ? { idNumber, name } : { personId },
+            // The schema's anyOf: without ID number and name, personId is there.
+            idNumber !== undefined && name !== undefined ? { idNumber, name } : { personId: personId! },
           );
           return registerEmployment(trx, request.auditContext, { ...fields, personId: person.id });
         });
@@ -84,7 +80,7 @@ export async function employmentRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (request) => listEmployment(db(), request.principal!, request.query as never),
+    async (request) => listEmployment(db(), request.principal!, request.query),
   );
 
   app.get(
@@ -94,7 +90,7 @@ export async function employmentRoutes(app: FastifyInstance): Promise<void> {
       schema: { tags: ['claims'], summary: '就业记录详情', params: idParams },
     },
     async (request) => {
-      const { id } = request.params as { id: number };
+      const { id } = request.params;
       return getVisibleEmployment(db(), request.principal!, id);
     },
   );
@@ -131,8 +127,8 @@ export async function employmentRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { id } = request.params as { id: number };
-      const { months } = request.body as { months: { month: string; grossPayFen: number }[] };
+      const { id } = request.params;
+      const { months } = request.body;
       return db()
         .transaction()
         .execute((trx) => recordPayroll(trx, request.auditContext, id, months, app.clock.today()));
