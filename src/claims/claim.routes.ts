@@ -236,17 +236,13 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
           type: 'object',
           additionalProperties: false,
           properties: {
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            ...PAGE_QUERY_SCHEMA_PROPERTIES,
             regionCode: { type: 'string', pattern: '^\\d{6}$' },
           },
         },
       },
     },
-    async (request) => {
-      const query = request.query as { page: number; pageSize: number; regionCode?: string };
-      return listPublicNotices(db(), { ...query, today: app.clock.today() });
-    },
+    async (request) => listPublicNotices(db(), { ...request.query, today: app.clock.today() }),
   );
 
   app.get(
