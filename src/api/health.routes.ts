@@ -23,7 +23,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
         await app.deps.database.ping(2000);
       } catch (error) {
         throw new AppError('DATABASE_UNAVAILABLE', '数据库不可用', [
-          { field: 'database', message: (error as Error).message },
+          { field: 'database', message: '无法连接数据库', cause: (error as Error).message },
         ]);
       }
       return { status: 'ok', database: app.deps.database.kind };
