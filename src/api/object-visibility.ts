@@ -48,6 +48,12 @@ const RULES: Record<
     owner: ({ organisationId }) => sql<SqlBool>`(o.issuer_organisation_id = ${organisationId}
         or exists (select 1 from training_class c where c.id = o.class_id and c.institution_id = ${organisationId}))`,
   },
+  assessment: {
+    table: 'assessment',
+    region: ({ like }) =>
+      sql<SqlBool>`exists (select 1 from organisation e where e.id = o.organisation_id and e.region_code like ${like})`,
+    owner: ({ organisationId }) => sql<SqlBool>`o.organisation_id = ${organisationId}`,
+  },
   employmentRecord: {
     table: 'employment_record',
     region: ({ like }) =>

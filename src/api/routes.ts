@@ -12,6 +12,7 @@ import { policyRoutes } from '../policy/policy.routes.ts';
 import { registryRoutes } from '../registry/registry.routes.ts';
 import { reportRoutes } from '../reports/report.routes.ts';
 import { supervisionRoutes } from '../supervision/supervision.routes.ts';
+import { assessmentRoutes } from '../training/assessment.routes.ts';
 import { trainingRoutes } from '../training/training.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { webRoutes } from './web.routes.ts';
@@ -25,6 +26,7 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   registryRoutes,
   // The electronic training archive shows each person's subsidies, read from the claims.
   (app) => trainingRoutes(app, { subsidyHistory: selectSubsidiesOfPerson }),
+  assessmentRoutes,
   ledgerRoutes,
   claimRoutes,
   employmentRoutes,

@@ -18,6 +18,7 @@ export const SCOPED_OBJECT_KINDS = [
   'class',
   'claim',
   'certificate',
+  'assessment',
   'employmentRecord',
   'ledgerAccount',
   'bankStatement',

@@ -373,7 +373,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags: ['training'],
         summary:
-          '发证机构撤销证书（须说明理由，留痕）；以该证书申领、尚未支付的补贴行被剔除，已支付的列出应追回金额',
+          '发证机构撤销证书（须说明理由，留痕）；以该证书申领的补贴行被剔除，已支付的列出应追回金额并生成追回单',
         params: idParams,
         body: {
           type: 'object',
@@ -394,7 +394,11 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
             reason,
             today: app.clock.today(),
           });
-          const held = await holdSubsidiesOfCertificate(trx, request.auditContext, id, reason);
+          const held = await holdSubsidiesOfCertificate(trx, request.auditContext, {
+            certificateId: id,
+            reason,
+            today: app.clock.today(),
+          });
           return { certificate, ...held };
         });
     },

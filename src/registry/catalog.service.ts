@@ -1,9 +1,15 @@
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { hasPermission } from '../auth/roles.ts';
-import { assertRegionScope, type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
+import {
+  assertRegionScope,
+  isWithinRegion,
+  type Principal,
+  provinceOf,
+  regionLikePattern,
+} from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { AppError, notFound } from '../shared/errors.ts';
-import type { Level } from '../shared/vocabulary.ts';
+import { LEVEL_LABELS, type Level } from '../shared/vocabulary.ts';
 import { assertOccupationExists } from './occupation.service.ts';
 import { getOrganisation } from './organisation.service.ts';
 import { offsetOf, type Page, type PageRequest } from './pagination.ts';
@@ -199,6 +205,7 @@ export async function addCatalogEntries(
   context: AuditContext,
   versionId: number,
   entries: readonly NewCatalogEntry[],
+  maximumAmountFen: Readonly<Record<Level, number>>,
 ): Promise<CatalogVersion> {
   const version = await getCatalogVersion(executor, versionId);
   if (!version) throw notFound('目录版本', versionId);
@@ -209,6 +216,13 @@ export async function addCatalogEntries(
     ]);
   for (const [index, entry] of entries.entries()) {
     await assertOccupationExists(executor, entry.occupationCode, `entries[${index}].occupationCode`);
+    const maximum = maximumAmountFen[entry.level];
+    if (entry.standardAmountFen > maximum)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `补贴标准超过${LEVEL_LABELS[entry.level]}的上限（${maximum / 100} 元）`,
+        [{ field: `entries[${index}].standardAmountFen`, message: `不能超过 ${maximum} 分` }],
+      );
     if (
       version.entries.some(
         (existing) => existing.occupationCode === entry.occupationCode && existing.level === entry.level,
@@ -439,8 +453,16 @@ export interface InstitutionCatalogEntry {
   regionCode: string;
   validFrom: string;
   validTo: string | null;
-  status: 'active' | 'withdrawn';
+  /**
+   * `withdrawn` by the admitting authority; `suspended` while the institution itself is not in
+   * good standing (suspended, blacklisted or revoked) — derived, so reinstatement restores it.
+   */
+  status: AdmissionStatus;
+  withdrawnOn: string | null;
+  withdrawalReason: string | null;
 }
+
+export type AdmissionStatus = 'active' | 'suspended' | 'withdrawn';
 
 export interface NewInstitutionCatalogEntry {
   institutionId: number;
@@ -497,7 +519,14 @@ export async function addInstitutionCatalogEntry(
     .onConflict((conflict) =>
       conflict
         .columns(['province_code', 'institution_id', 'occupation_code', 'level', 'region_code'])
-        .doUpdateSet({ valid_from: input.validFrom, valid_to: validTo, status: 'active' }),
+        .doUpdateSet({
+          valid_from: input.validFrom,
+          valid_to: validTo,
+          status: 'active',
+          withdrawn_on: null,
+          withdrawal_reason: null,
+          withdrawn_by_user_id: null,
+        }),
     )
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -508,10 +537,10 @@ export async function addInstitutionCatalogEntry(
     provinceCode: institution.provinceCode,
     after: input,
   });
-  return toInstitutionEntry(row);
+  return toInstitutionEntry({ ...row, institution_status: institution.status });
 }
 
-function toInstitutionEntry(row: {
+type AdmissionRow = {
   id: number;
   institution_id: number;
   occupation_code: string;
@@ -520,7 +549,12 @@ function toInstitutionEntry(row: {
   valid_from: string;
   valid_to: string | null;
   status: 'active' | 'withdrawn';
-}): InstitutionCatalogEntry {
+  withdrawn_on: string | null;
+  withdrawal_reason: string | null;
+  institution_status: string;
+};
+
+function toInstitutionEntry(row: AdmissionRow): InstitutionCatalogEntry {
   return {
     id: row.id,
     institutionId: row.institution_id,
@@ -529,8 +563,105 @@ function toInstitutionEntry(row: {
     regionCode: row.region_code,
     validFrom: row.valid_from,
     validTo: row.valid_to,
-    status: row.status,
+    status: row.status === 'active' && row.institution_status !== 'active' ? 'suspended' : row.status,
+    withdrawnOn: row.withdrawn_on,
+    withdrawalReason: row.withdrawal_reason,
   };
+}
+
+/** An admission with its institution's standing (which suspends it). */
+function admissions(executor: Executor) {
+  return executor
+    .selectFrom('institution_catalog')
+    .innerJoin('organisation', (join) =>
+      join
+        .onRef('organisation.id', '=', 'institution_catalog.institution_id')
+        .onRef('organisation.province_code', '=', 'institution_catalog.province_code'),
+    );
+}
+
+const ADMISSION_COLUMNS = [
+  'institution_catalog.id',
+  'institution_catalog.institution_id',
+  'institution_catalog.occupation_code',
+  'institution_catalog.level',
+  'institution_catalog.region_code',
+  'institution_catalog.valid_from',
+  'institution_catalog.valid_to',
+  'institution_catalog.status',
+  'institution_catalog.withdrawn_on',
+  'institution_catalog.withdrawal_reason',
+  'organisation.status as institution_status',
+] as const;
+
+/**
+ * Withdraws an admission (移出机构目录) with a reason, dated at the business today; audited. Only
+ * within the officer's region (404 otherwise, as for an unknown id); a withdrawn admission is
+ * refused again (409). The institution can then no longer file classes for that occupation and
+ * level; classes already filed keep their filing.
+ */
+export async function withdrawInstitutionCatalogEntry(
+  executor: Executor,
+  context: AuditContext,
+  input: { id: number; reason: string; today: string },
+): Promise<InstitutionCatalogEntry> {
+  const reason = input.reason.trim();
+  if (reason === '')
+    throw new AppError('VALIDATION_FAILED', '须填写移出机构目录的理由', [
+      { field: 'reason', message: '理由不能为空' },
+    ]);
+  const before = await admissions(executor)
+    .select(ADMISSION_COLUMNS)
+    .where('institution_catalog.id', '=', input.id)
+    .executeTakeFirst();
+  if (!before || (context.actor && !isWithinRegion(context.actor.regionCode, before.region_code)))
+    throw notFound('机构目录条目', input.id);
+  if (before.status === 'withdrawn')
+    throw new AppError('INVALID_STATE', `该目录条目已于 ${before.withdrawn_on} 移出`, [
+      { field: 'id', message: '已移出机构目录' },
+    ]);
+  await executor
+    .updateTable('institution_catalog')
+    .set({
+      status: 'withdrawn',
+      withdrawn_on: input.today,
+      withdrawal_reason: reason,
+      withdrawn_by_user_id: context.actor?.userId ?? null,
+    })
+    .where('id', '=', input.id)
+    .execute();
+  const after = toInstitutionEntry({
+    ...before,
+    status: 'withdrawn',
+    withdrawn_on: input.today,
+    withdrawal_reason: reason,
+  });
+  await recordAudit(executor, context, {
+    action: 'catalog.institution.withdraw',
+    objectType: 'institution_catalog',
+    objectId: input.id,
+    provinceCode: provinceOf(before.region_code),
+    before: { status: before.status },
+    after: { status: 'withdrawn', withdrawnOn: input.today, reason },
+  });
+  return after;
+}
+
+/**
+ * Refuses (422 NOT_IN_INSTITUTION_CATALOG, naming `occupationCode`) a class an institution files
+ * for an occupation and level it holds no active admission for in the class's region on the
+ * class's first day (两目录一系统: 培训机构目录).
+ */
+export async function assertInstitutionAdmitted(
+  executor: Executor,
+  query: { institutionId: number; occupationCode: string; level: string; regionCode: string; on: string },
+): Promise<void> {
+  if (await isInstitutionListed(executor, query)) return;
+  throw new AppError(
+    'NOT_IN_INSTITUTION_CATALOG',
+    `该机构未列入 ${query.occupationCode}（${LEVEL_LABELS[query.level as Level] ?? query.level}）的培训机构目录，或目录条目已移出、暂停或不在有效期内，不能开班`,
+    [{ field: 'occupationCode', message: `${query.on} 无有效的机构目录条目` }],
+  );
 }
 
 /** True when the institution is listed for this occupation and level in the region (or an ancestor) on the date. */
@@ -538,20 +669,25 @@ export async function isInstitutionListed(
   executor: Executor,
   query: { institutionId: number; occupationCode: string; level: string; regionCode: string; on: string },
 ): Promise<boolean> {
-  const row = await executor
-    .selectFrom('institution_catalog')
-    .select('id')
-    .where('institution_id', '=', query.institutionId)
-    .where('occupation_code', '=', query.occupationCode)
-    .where('level', '=', query.level)
-    .where('region_code', 'in', [
+  const row = await admissions(executor)
+    .select('institution_catalog.id')
+    .where('institution_catalog.institution_id', '=', query.institutionId)
+    .where('institution_catalog.occupation_code', '=', query.occupationCode)
+    .where('institution_catalog.level', '=', query.level)
+    .where('institution_catalog.region_code', 'in', [
       query.regionCode,
       `${query.regionCode.slice(0, 4)}00`,
       `${query.regionCode.slice(0, 2)}0000`,
     ])
-    .where('status', '=', 'active')
-    .where('valid_from', '<=', query.on)
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', query.on)]))
+    .where('institution_catalog.status', '=', 'active')
+    .where('organisation.status', '=', 'active')
+    .where('institution_catalog.valid_from', '<=', query.on)
+    .where((eb) =>
+      eb.or([
+        eb('institution_catalog.valid_to', 'is', null),
+        eb('institution_catalog.valid_to', '>=', query.on),
+      ]),
+    )
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -560,7 +696,7 @@ export interface InstitutionCatalogListQuery extends PageRequest {
   institutionId?: number;
   regionCode?: string;
   occupationCode?: string;
-  status?: 'active' | 'withdrawn';
+  status?: AdmissionStatus;
   validOn?: string;
 }
 
@@ -568,19 +704,32 @@ export async function listInstitutionCatalog(
   executor: Executor,
   query: InstitutionCatalogListQuery,
 ): Promise<Page<InstitutionCatalogEntry>> {
-  let base = executor.selectFrom('institution_catalog');
-  if (query.institutionId) base = base.where('institution_id', '=', query.institutionId);
-  if (query.regionCode) base = base.where('region_code', 'like', regionLikePattern(query.regionCode));
-  if (query.occupationCode) base = base.where('occupation_code', '=', query.occupationCode);
-  if (query.status) base = base.where('status', '=', query.status);
+  let base = admissions(executor);
+  if (query.institutionId) base = base.where('institution_catalog.institution_id', '=', query.institutionId);
+  if (query.regionCode)
+    base = base.where('institution_catalog.region_code', 'like', regionLikePattern(query.regionCode));
+  if (query.occupationCode)
+    base = base.where('institution_catalog.occupation_code', '=', query.occupationCode);
+  if (query.status === 'withdrawn') base = base.where('institution_catalog.status', '=', 'withdrawn');
+  else if (query.status)
+    base = base
+      .where('institution_catalog.status', '=', 'active')
+      .where('organisation.status', query.status === 'active' ? '=' : '!=', 'active');
   if (query.validOn) {
     const on = query.validOn;
     base = base
-      .where('valid_from', '<=', on)
-      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', on)]));
+      .where('institution_catalog.valid_from', '<=', on)
+      .where((eb) =>
+        eb.or([eb('institution_catalog.valid_to', 'is', null), eb('institution_catalog.valid_to', '>=', on)]),
+      );
   }
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await base.selectAll().orderBy('id').limit(query.pageSize).offset(offsetOf(query)).execute();
+  const rows = await base
+    .select(ADMISSION_COLUMNS)
+    .orderBy('institution_catalog.id')
+    .limit(query.pageSize)
+    .offset(offsetOf(query))
+    .execute();
   return {
     items: rows.map(toInstitutionEntry),
     total: Number(total),

@@ -298,8 +298,9 @@ function visibleTo(eb: ExpressionBuilder<Database, 'person'>, visibility: Person
             .where('training_class.region_code', 'like', visibility.likePattern),
         ),
       ]);
-    // An organisation sees the persons it trains, employs or certified: enrolled in its classes,
-    // named in its employment records, holding a certificate it issued.
+    // An organisation sees the persons it trains, employs, assessed or certified: enrolled in its
+    // classes, named in its employment records, candidates of its assessments, holding a certificate
+    // it issued.
     case 'organisation':
       return eb.or([
         eb.exists(
@@ -327,6 +328,20 @@ function visibleTo(eb: ExpressionBuilder<Database, 'person'>, visibility: Person
             .select(sql`1`.as('one'))
             .whereRef('certificate.person_id', '=', 'person.id')
             .where('certificate.issuer_organisation_id', '=', visibility.organisationId),
+        ),
+        // An evaluation organisation sees the candidates of its assessments (named to it the
+        // real-name way when it recorded their results).
+        eb.exists(
+          eb
+            .selectFrom('assessment_result')
+            .innerJoin('assessment', (join) =>
+              join
+                .onRef('assessment.id', '=', 'assessment_result.assessment_id')
+                .onRef('assessment.province_code', '=', 'assessment_result.province_code'),
+            )
+            .select(sql`1`.as('one'))
+            .whereRef('assessment_result.person_id', '=', 'person.id')
+            .where('assessment.organisation_id', '=', visibility.organisationId),
         ),
       ]);
     case 'self':

@@ -1,5 +1,6 @@
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import type { Executor } from '../db/database.ts';
+import { addInstitutionCatalogEntry } from './catalog.service.ts';
 import { upsertOccupations } from './occupation.service.ts';
 import { OCCUPATION_SEED } from './occupations.data.ts';
 import { createOrganisationOperator, registerOrganisation } from './organisation.service.ts';
@@ -39,6 +40,17 @@ export async function seedRegistryDemo(executor: Executor, password: string): Pr
     ...DEMO_INSTITUTION,
     allowedOccupationCodes: [...DEMO_INSTITUTION.allowedOccupationCodes],
   });
+  // The county admitted it to the institution catalog (机构目录) for its licensed occupations at
+  // the primary and intermediate levels, for the whole city, so its classes may be filed.
+  for (const occupationCode of DEMO_INSTITUTION.allowedOccupationCodes)
+    for (const level of ['primary', 'intermediate'] as const)
+      await addInstitutionCatalogEntry(executor, SYSTEM_CONTEXT, {
+        institutionId: institution.id,
+        occupationCode,
+        level,
+        regionCode: '430400',
+        validFrom: '2019-01-01',
+      });
   const user = await executor
     .selectFrom('app_user')
     .select('id')

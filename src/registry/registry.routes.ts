@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasPermission } from '../auth/roles.ts';
 import { assertRegionScope, isWithinRegion } from '../auth/scope.ts';
+import { DEFAULT_CATALOG_MAXIMUM_YUAN } from '../shared/config.ts';
 import { AppError } from '../shared/errors.ts';
 import {
   addCatalogEntries,
@@ -10,6 +11,7 @@ import {
   getCatalogVersion,
   type InstitutionCatalogListQuery,
   LEVELS,
+  type Level,
   listCatalogVersions,
   listInstitutionCatalog,
   listPublicCatalogEntries,
@@ -18,7 +20,15 @@ import {
   type NewCatalogVersion,
   type NewInstitutionCatalogEntry,
   publishCatalogVersion,
+  withdrawInstitutionCatalogEntry,
 } from './catalog.service.ts';
+import {
+  addEvaluationCatalogEntry,
+  type EvaluationCatalogListQuery,
+  listEvaluationCatalog,
+  type NewEvaluationCatalogEntry,
+  withdrawEvaluationCatalogEntry,
+} from './evaluation-catalog.service.ts';
 import { listOccupationPage } from './occupation.service.ts';
 import {
   changeOrganisationStatus,
@@ -466,6 +476,11 @@ const entrySchema = {
 
 function registerCatalogRoutes(app: FastifyInstance): void {
   const db = () => app.deps.database.db;
+  const catalogMaximum = () =>
+    app.deps.config.catalogMaximumAmountFen ??
+    (Object.fromEntries(
+      Object.entries(DEFAULT_CATALOG_MAXIMUM_YUAN).map(([level, yuan]) => [level, yuan * 100]),
+    ) as Record<Level, number>);
 
   app.post<{ Body: NewCatalogVersion & { entries?: NewCatalogEntry[] } }>(
     '/api/catalog/versions',
@@ -496,7 +511,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
         .execute(async (trx) => {
           const created = await createCatalogVersion(trx, request.auditContext, input);
           return entries && entries.length > 0
-            ? addCatalogEntries(trx, request.auditContext, created.id, entries)
+            ? addCatalogEntries(trx, request.auditContext, created.id, entries, catalogMaximum())
             : created;
         });
       return reply.status(201).send(version);
@@ -523,7 +538,13 @@ function registerCatalogRoutes(app: FastifyInstance): void {
       db()
         .transaction()
         .execute((trx) =>
-          addCatalogEntries(trx, request.auditContext, request.params.id, request.body.entries),
+          addCatalogEntries(
+            trx,
+            request.auditContext,
+            request.params.id,
+            request.body.entries,
+            catalogMaximum(),
+          ),
         ),
   );
 
@@ -677,6 +698,122 @@ function registerCatalogRoutes(app: FastifyInstance): void {
     },
   );
 
+  app.post<{ Params: { id: number }; Body: { reason: string } }>(
+    '/api/catalog/institutions/:id/withdraw',
+    {
+      config: { access: 'catalog.edit' },
+      schema: {
+        tags: ['catalog'],
+        summary: '将培训机构移出机构目录（须说明理由，留痕）',
+        description:
+          '移出后该机构不能再为该职业（工种）和等级申请开班；已备案的班级不受影响。仅限本辖区的目录条目。',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: { reason: described({ type: 'string', minLength: 1, maxLength: 500 }, '移出理由') },
+        },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) =>
+          withdrawInstitutionCatalogEntry(trx, request.auditContext, {
+            id: request.params.id,
+            reason: request.body.reason,
+            today: app.clock.today(),
+          }),
+        ),
+  );
+
+  app.post<{ Body: NewEvaluationCatalogEntry }>(
+    '/api/catalog/evaluation-organisations',
+    {
+      config: { access: 'catalog.edit', scopedIds: { 'body.organisationId': 'organisation' } },
+      schema: {
+        tags: ['catalog'],
+        summary: '将评价机构纳入评价机构目录（可评价的职业、等级和有效期）',
+        body: {
+          type: 'object',
+          required: ['organisationId', 'occupationCode', 'level', 'regionCode', 'validFrom'],
+          additionalProperties: false,
+          properties: {
+            organisationId: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
+            occupationCode: { type: 'string', minLength: 1, maxLength: 20 },
+            level: { type: 'string', enum: [...LEVELS] },
+            regionCode: described(regionCode, '纳入目录的辖区（评价机构所在地或其上级）'),
+            validFrom: date,
+            validTo: { type: ['string', 'null'], format: 'date' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const entry = await db()
+        .transaction()
+        .execute((trx) => addEvaluationCatalogEntry(trx, request.auditContext, request.body));
+      return reply.status(201).send(entry);
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { reason: string } }>(
+    '/api/catalog/evaluation-organisations/:id/withdraw',
+    {
+      config: { access: 'catalog.edit' },
+      schema: {
+        tags: ['catalog'],
+        summary: '将评价机构移出评价机构目录（须说明理由，留痕）',
+        description: '移出后该机构不能再为该职业和等级组织考核或颁发证书；已颁发的证书不受影响。',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: { reason: described({ type: 'string', minLength: 1, maxLength: 500 }, '移出理由') },
+        },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) =>
+          withdrawEvaluationCatalogEntry(trx, request.auditContext, {
+            id: request.params.id,
+            reason: request.body.reason,
+            today: app.clock.today(),
+          }),
+        ),
+  );
+
+  app.get<{ Querystring: EvaluationCatalogListQuery }>(
+    '/api/catalog/evaluation-organisations',
+    {
+      config: { access: 'catalog.read', scopedIds: { 'query.organisationId': 'organisation' } },
+      schema: {
+        tags: ['catalog'],
+        summary: '评价机构目录分页查询（按机构、辖区、职业、状态、有效日期筛选）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            organisationId: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
+            regionCode: described(regionCode, '目录辖区（含下级）'),
+            occupationCode: { type: 'string', maxLength: 20 },
+            status: described(
+              { type: 'string', enum: ['active', 'suspended', 'withdrawn'] },
+              'active 有效，suspended 随机构暂停，withdrawn 已移出',
+            ),
+            validOn: described(date, '在该日期有效'),
+          },
+        },
+      },
+    },
+    async (request) => listEvaluationCatalog(db(), request.query),
+  );
+
   app.get<{ Querystring: InstitutionCatalogListQuery }>(
     '/api/catalog/institutions',
     {
@@ -695,8 +832,8 @@ function registerCatalogRoutes(app: FastifyInstance): void {
             regionCode: described(regionCode, '可承担培训的辖区（含下级）'),
             occupationCode: { type: 'string' },
             status: described(
-              { type: 'string', enum: ['active', 'withdrawn'] },
-              'active 有效，withdrawn 已移出',
+              { type: 'string', enum: ['active', 'suspended', 'withdrawn'] },
+              'active 有效，suspended 随机构暂停（机构被暂停、列入黑名单或撤销资质），withdrawn 已移出',
             ),
             validOn: described(date, '在该日期有效'),
           },

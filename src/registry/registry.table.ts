@@ -133,6 +133,25 @@ export interface InstitutionCatalogTable {
   valid_to: string | null;
   status: Generated<'active' | 'withdrawn'>;
   created_at: Generated<Date>;
+  withdrawn_on: string | null;
+  withdrawal_reason: string | null;
+  withdrawn_by_user_id: number | null;
+}
+
+export interface EvaluationCatalogTable {
+  id: Generated<number>;
+  province_code: string;
+  organisation_id: number;
+  occupation_code: string;
+  level: string;
+  region_code: string;
+  valid_from: string;
+  valid_to: string | null;
+  status: Generated<'active' | 'withdrawn'>;
+  withdrawn_on: string | null;
+  withdrawal_reason: string | null;
+  withdrawn_by_user_id: number | null;
+  created_at: Generated<Date>;
 }
 
 export interface RegistryTables {
@@ -145,4 +164,5 @@ export interface RegistryTables {
   catalog_version: CatalogVersionTable;
   catalog_entry: CatalogEntryTable;
   institution_catalog: InstitutionCatalogTable;
+  evaluation_catalog: EvaluationCatalogTable;
 }

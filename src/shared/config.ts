@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type AuditKey, readAuditKey } from './audit-key.ts';
 import { ConfigError } from './config-error.ts';
 import { type Keyring, readKeyring } from './crypto.ts';
+import { LEVELS, type Level } from './vocabulary.ts';
 
 /** Typed, frozen configuration, read once at start from the environment. */
 export interface Config {
@@ -54,6 +55,12 @@ export interface Config {
   readonly attendanceToleranceMinutes: number;
   /** Days after a class's first session during which trainees may still enrol (SKILLFUND_ENROLMENT_CUTOFF_DAYS, default 3). */
   readonly enrolmentCutoffDays: number;
+  /**
+   * Highest standard amount a training-project catalog entry may carry, per level, in fen
+   * (SKILLFUND_CATALOG_MAX_YUAN, e.g. `primary=3000,advanced=8000`, overriding the defaults of
+   * DEFAULT_CATALOG_MAXIMUM_YUAN; docs/policy-coverage.md gives their source).
+   */
+  readonly catalogMaximumAmountFen: Readonly<Record<Level, number>>;
   /** Start date of a shifted business clock (SKILLFUND_CLOCK_START, training/demo environments); unset = real time. */
   readonly clockStart: string | undefined;
 }
@@ -107,6 +114,38 @@ function readDate(env: Environment, name: string): string | undefined {
   return raw;
 }
 
+/**
+ * Default upper bounds of a catalog entry's standard amount per level, in yuan. The documents
+ * leave the standards to the cities; the highest per-person amount any of them names is Shanxi's
+ * 8,000 yuan for directed advanced-level training (晋人社厅函〔2021〕600号 九（一）), so an advanced
+ * entry may reach it and the lower levels stay well below; a figure beyond is a typing error,
+ * not a standard (99,999,999 fen was once accepted and paid).
+ */
+export const DEFAULT_CATALOG_MAXIMUM_YUAN: Readonly<Record<Level, number>> = Object.freeze({
+  special_ability: 2_000,
+  primary: 3_000,
+  intermediate: 5_000,
+  advanced: 8_000,
+  technician: 10_000,
+  senior_technician: 12_000,
+});
+
+function readCatalogMaximum(env: Environment, name: string): Readonly<Record<Level, number>> {
+  const bounds: Record<Level, number> = { ...DEFAULT_CATALOG_MAXIMUM_YUAN };
+  const raw = env[name]?.trim() ?? '';
+  for (const part of raw === '' ? [] : raw.split(',')) {
+    const [level, yuan] = part.split('=').map((piece) => piece.trim());
+    if (!level || !(LEVELS as readonly string[]).includes(level))
+      throw new ConfigError(name, `names an unknown level "${level}" (one of ${LEVELS.join(', ')})`);
+    if (!yuan || !/^\d+$/.test(yuan) || Number(yuan) < 1 || Number(yuan) > 1_000_000)
+      throw new ConfigError(name, `needs a whole number of yuan 1..1000000 for ${level}, got "${yuan}"`);
+    bounds[level as Level] = Number(yuan);
+  }
+  return Object.freeze(
+    Object.fromEntries(LEVELS.map((level) => [level, bounds[level] * 100])) as Record<Level, number>,
+  );
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Environment = process.env): Config {
   const logLevel = env.LOG_LEVEL ?? 'info';
@@ -142,5 +181,6 @@ export function loadConfig(env: Environment = process.env): Config {
     personalDataRevealsPerHour: readInteger(env, 'SKILLFUND_PERSONAL_DATA_REVEALS_PER_HOUR', 30, 1, 10000),
     attendanceToleranceMinutes: readInteger(env, 'SKILLFUND_ATTENDANCE_TOLERANCE_MINUTES', 30, 0, 240),
     enrolmentCutoffDays: readInteger(env, 'SKILLFUND_ENROLMENT_CUTOFF_DAYS', 3, 0, 60),
+    catalogMaximumAmountFen: readCatalogMaximum(env, 'SKILLFUND_CATALOG_MAX_YUAN'),
   });
 }

@@ -56,6 +56,10 @@ export const ERROR_STATUS = {
   SAME_USER_APPROVAL: 403,
   /** A suspended, blacklisted or revoked organisation may not act (registry standing.service). */
   ORGANISATION_SANCTIONED: 409,
+  /** An institution files a class for an occupation and level it is not admitted to (机构目录). */
+  NOT_IN_INSTITUTION_CATALOG: 422,
+  /** An evaluation organisation assesses or certifies outside its evaluation-catalog admission (评价机构目录). */
+  NOT_IN_EVALUATION_CATALOG: 422,
   /** Ledger: a bank result file in which no row belongs to the batch (details name each row). */
   BANK_FILE_UNMATCHED: 422,
   /** Ledger: the region has no special account (专户) registered at a bank. */

@@ -442,6 +442,30 @@ function lowAttendance(scope: DetectionScope): Sql {
       and coalesce(done.hours, 0) * 100 < ${LOW_ATTENDANCE_PERCENT}::int * sc.hours`;
 }
 
+/**
+ * A trainee of a class who holds a certificate of the class's occupation and level (from any
+ * issuer, with or without the class) dated after the class ended but before the class's
+ * completion exam: the certificate did not follow the assessment the class claims it did.
+ */
+function certificateBeforeExam(scope: DetectionScope): Sql {
+  return sql`
+    select c.province_code, c.region_code, 'certificate_before_exam' as rule_code,
+      'person:' || e.person_id || ':class:' || c.id as subject_key,
+      c.id as class_id, null::bigint as related_class_id, null::bigint as claim_id, c.institution_id,
+      e.person_id, ${RULES.certificate_before_exam.baseScore}::int as score,
+      jsonb_build_object('personId', e.person_id, 'classEndsOn', ${chinaDate(sql`c.ends_at`)},
+        'examDate', r.exam_date, 'earliestIssuedOn', min(cert.issued_on),
+        'certificateIds', to_jsonb((array_agg(cert.id order by cert.id))[1:20])) as evidence
+    from enrolment e
+    join training_class c on c.id = e.class_id and c.province_code = e.province_code
+    join exam_result r on r.class_id = c.id and r.province_code = c.province_code and r.person_id = e.person_id
+    join certificate cert on cert.person_id = e.person_id and cert.person_province_code = e.person_province_code
+      and cert.occupation_code = c.occupation_code and cert.level = c.level and cert.revoked_on is null
+    where e.status = 'enrolled' and c.status ${ACTIVE_CLASS} and ${classInScope(scope, 'c')}
+      and cert.issued_on >= ${chinaDate(sql`c.ends_at`)} and cert.issued_on < r.exam_date
+    group by c.id, c.province_code, c.region_code, c.institution_id, c.ends_at, e.person_id, r.exam_date`;
+}
+
 /** The detector of each rule, as one SQL select of candidate alerts. */
 export const DETECTORS: Record<RuleCode, (scope: DetectionScope) => Sql> = {
   overlapping_classes: overlappingClasses,
@@ -458,6 +482,7 @@ export const DETECTORS: Record<RuleCode, (scope: DetectionScope) => Sql> = {
   single_enterprise_unemployed: singleEnterpriseUnemployed,
   outside_catalog_scope: outsideCatalogScope,
   low_attendance: lowAttendance,
+  certificate_before_exam: certificateBeforeExam,
 };
 
 /**

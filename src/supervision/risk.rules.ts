@@ -20,6 +20,7 @@ export const RULE_CODES = [
   'single_enterprise_unemployed',
   'outside_catalog_scope',
   'low_attendance',
+  'certificate_before_exam',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -138,6 +139,13 @@ export const RULES: Record<RuleCode, RuleDefinition> = {
     baseScore: 60,
     subject: 'person_in_class',
     basis: `${AUDIT}；出勤以实名制签到签退记录计算`,
+  },
+  certificate_before_exam: {
+    code: 'certificate_before_exam',
+    label: '培训结束后、结业考核之前已取得同职业同等级证书',
+    baseScore: 80,
+    subject: 'person_in_class',
+    basis: `${AUDIT}；证书应在考核合格之后颁发`,
   },
   outside_catalog_scope: {
     code: 'outside_catalog_scope',

@@ -68,6 +68,7 @@ const CLASS_FRAUDS = [
   'overlapping_classes',
   'impossible_travel',
   'low_attendance',
+  'certificate_before_exam',
 ] as const satisfies readonly RuleCode[];
 
 function idNumberOf(index: number): string {
@@ -521,6 +522,24 @@ async function plantFrauds(
       executor,
     );
     plant('low_attendance', `班级 ${classId}：一名学员没有任何签到记录`, classId, personId);
+  }
+  for (const classId of classesOf('certificate_before_exam')) {
+    // The exam is held five days after the class; one trainee already holds a skill-level
+    // certificate of the class's occupation and level dated on its last day.
+    await sql`update exam_result r set exam_date = ((c.ends_at at time zone 'UTC') + interval '8 hours')::date + 5
+      from training_class c where c.id = r.class_id and r.class_id = ${classId}`.execute(executor);
+    const { personId } = await sql<{ personId: number }>`
+      select min(person_id) as "personId" from enrolment where class_id = ${classId}`
+      .execute(executor)
+      .then((result) => result.rows[0]!);
+    await sql`delete from certificate where class_id = ${classId}`.execute(executor);
+    await sql`insert into certificate (province_code, person_id, person_province_code, class_id, certificate_type,
+        level, occupation_code, certificate_number, issuer, issued_on)
+      select e.person_province_code, e.person_id, e.person_province_code, null, 'skill_level', c.level,
+        c.occupation_code, 'SYN-BEFORE-EXAM-' || e.id, '合成评价机构', ((c.ends_at at time zone 'UTC') + interval '8 hours')::date
+      from enrolment e join training_class c on c.id = e.class_id
+      where c.id = ${classId} and e.person_id = ${personId}`.execute(executor);
+    plant('certificate_before_exam', `班级 ${classId}：结业考核前已取得证书`, classId, personId);
   }
   for (const classId of classesOf('perfect_exam')) {
     await sql`update exam_result set score = 95, is_passed = true where class_id = ${classId}`.execute(

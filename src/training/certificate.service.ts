@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { assertEvaluationAdmitted } from '../registry/evaluation-catalog.service.ts';
 import { assertOccupationExists } from '../registry/occupation.service.ts';
 import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import { getPerson } from '../registry/person.service.ts';
@@ -157,6 +158,8 @@ export interface Certificate {
   /** Set when the issuer revoked the certificate (with `revocationReason`). */
   revokedOn: string | null;
   revocationReason: string | null;
+  /** The evaluation organisation's assessment the certificate follows (evaluated types). */
+  assessmentId: number | null;
 }
 
 export interface NewCertificate {
@@ -169,6 +172,7 @@ export interface NewCertificate {
   issuer: string;
   issuerOrganisationId?: number | null;
   issuedOn: string;
+  assessmentId?: number | null;
 }
 
 type CertificateRow = {
@@ -185,6 +189,7 @@ type CertificateRow = {
   issued_on: string;
   revoked_on: string | null;
   revoked_reason: string | null;
+  assessment_id: number | null;
 };
 
 /**
@@ -210,7 +215,93 @@ function toCertificate(row: CertificateRow): Certificate {
     issuedOn: row.issued_on,
     revokedOn: row.revoked_on,
     revocationReason: row.revoked_reason,
+    assessmentId: row.assessment_id,
   };
+}
+
+/**
+ * Certificate types an evaluation organisation issues after its assessment (职业技能等级证书,
+ * 专项职业能力证书, 职业资格证书): never a training institution, never with a free-text issuer.
+ */
+export const EVALUATED_CERTIFICATE_TYPES: readonly CertificateType[] = [
+  'skill_level',
+  'special_ability',
+  'vocational_qualification',
+];
+
+function refuse(code: string, field: string, message: string): AppError {
+  return new AppError(code, message, [{ field, message }]);
+}
+
+/**
+ * An evaluated certificate: issued by a catalogued evaluation organisation whose admission covers
+ * the occupation and level on the issue date, to a person with a passing result in one of its
+ * assessments of that occupation and level, dated on or after the assessment. Returns the
+ * issuer's registered name, which replaces any free-text issuer.
+ */
+async function assertEvaluatedIssue(
+  executor: Executor,
+  context: AuditContext,
+  input: NewCertificate,
+): Promise<{ organisationId: number; issuer: string; provinceCode: string }> {
+  const organisationId = input.issuerOrganisationId ?? null;
+  const isEvaluator = context.actor === null || context.actor.role === 'evaluation_org_operator';
+  if (!isEvaluator || organisationId === null)
+    throw refuse(
+      'FORBIDDEN',
+      'certificateType',
+      '职业技能等级证书、专项职业能力证书和职业资格证书由评价机构目录内的评价机构颁发',
+    );
+  if (input.classId)
+    throw refuse('VALIDATION_FAILED', 'classId', '评价类证书依据评价机构的考核颁发，不关联培训班');
+  if (!input.occupationCode) throw refuse('VALIDATION_FAILED', 'occupationCode', '须填写职业（工种）');
+  if (!input.level) throw refuse('VALIDATION_FAILED', 'level', '须填写等级');
+  if ((input.certificateType === 'special_ability') !== (input.level === 'special_ability'))
+    throw refuse(
+      'VALIDATION_FAILED',
+      'level',
+      '专项职业能力证书的等级须为专项职业能力，其他证书不能为专项职业能力',
+    );
+  const organisation = await assertOrganisationInGoodStanding(executor, organisationId, {
+    field: 'issuerOrganisationId',
+    action: '颁发证书',
+  });
+  if (organisation.kind !== 'evaluation_org')
+    throw refuse('FORBIDDEN', 'issuerOrganisationId', '发证机构须为评价机构');
+  await assertEvaluationAdmitted(executor, {
+    organisationId,
+    occupationCode: input.occupationCode,
+    level: input.level,
+    on: input.issuedOn,
+    field: 'occupationCode',
+  });
+  if (!input.assessmentId) throw refuse('VALIDATION_FAILED', 'assessmentId', '须指定该证书依据的考核');
+  const assessment = await executor
+    .selectFrom('assessment')
+    .selectAll()
+    .where('id', '=', input.assessmentId)
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+  if (!assessment) throw notFound('考核', input.assessmentId);
+  if (assessment.occupation_code !== input.occupationCode)
+    throw refuse(
+      'VALIDATION_FAILED',
+      'occupationCode',
+      `证书职业（工种）须与考核一致（${assessment.occupation_code}）`,
+    );
+  if (assessment.level !== input.level)
+    throw refuse('VALIDATION_FAILED', 'level', `证书等级须与考核等级一致（${assessment.level}）`);
+  if (input.issuedOn < assessment.assessed_on)
+    throw refuse('VALIDATION_FAILED', 'issuedOn', `发证日期不能早于考核日期 ${assessment.assessed_on}`);
+  const result = await executor
+    .selectFrom('assessment_result')
+    .select('is_passed')
+    .where('assessment_id', '=', assessment.id)
+    .where('person_id', '=', input.personId)
+    .executeTakeFirst();
+  if (!result?.is_passed)
+    throw refuse('VALIDATION_FAILED', 'personId', '该人员没有本次考核合格的成绩，不能发证');
+  return { organisationId, issuer: organisation.name, provinceCode: organisation.provinceCode };
 }
 
 /**
@@ -267,6 +358,14 @@ export async function issueCertificate(
       ]);
   }
   let provinceCode = person.provinceCode;
+  let issuer = input.issuer.normalize('NFKC').trim();
+  if (EVALUATED_CERTIFICATE_TYPES.includes(input.certificateType)) {
+    const evaluated = await assertEvaluatedIssue(executor, context, input);
+    issuer = evaluated.issuer;
+    provinceCode = evaluated.provinceCode;
+  } else if (input.assessmentId) {
+    throw refuse('VALIDATION_FAILED', 'assessmentId', '只有评价类证书依据评价机构的考核颁发');
+  }
   if (input.classId) {
     const trainingClass = await getClass(executor, input.classId);
     if (!trainingClass) throw notFound('培训班', input.classId);
@@ -302,7 +401,6 @@ export async function issueCertificate(
     throw new AppError('VALIDATION_FAILED', '证书编号不能为空', [
       { field: 'certificateNumber', message: '不能为空' },
     ]);
-  const issuer = input.issuer.normalize('NFKC').trim();
   // One number per issuer, whatever the certificate type: a registered issuer is its organisation.
   await sql`select pg_advisory_xact_lock(hashtext(${`certificate:${input.issuerOrganisationId ?? issuer}:${certificateNumber}`}))`.execute(
     executor,
@@ -346,6 +444,7 @@ export async function issueCertificate(
       issuer,
       issuer_organisation_id: input.issuerOrganisationId ?? null,
       issued_on: input.issuedOn,
+      assessment_id: input.assessmentId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

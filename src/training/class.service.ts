@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import { findCatalogEntry, LEVELS } from '../registry/catalog.service.ts';
+import { assertInstitutionAdmitted, findCatalogEntry, LEVELS } from '../registry/catalog.service.ts';
 import { assertOccupationExists } from '../registry/occupation.service.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { chinaDayEnd, chinaDayStart, offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
@@ -213,6 +213,16 @@ export async function fileClass(
   const startsAt = new Date(Math.min(...spans.map((span) => span.startsAt.getTime())));
   const endsAt = new Date(Math.max(...spans.map((span) => span.endsAt.getTime())));
   const provinceCode = provinceOf(input.regionCode);
+  // Only an admitted institution trains (两目录一系统): an enterprise training its own employees
+  // files without the institution catalog.
+  if (institution.kind === 'institution')
+    await assertInstitutionAdmitted(executor, {
+      institutionId,
+      occupationCode: input.occupationCode,
+      level: input.level,
+      regionCode: input.regionCode,
+      on: chinaDate(startsAt),
+    });
   const catalogEntry = await findCatalogEntry(executor, {
     regionCode: input.regionCode,
     occupationCode: input.occupationCode,

@@ -595,11 +595,16 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
           'body.personId': 'person',
           'body.classId': 'class',
           'body.issuerOrganisationId': 'organisation',
+          'body.assessmentId': 'assessment',
         },
       },
       schema: {
         tags: ['training'],
         summary: '登记证书（编号去除首尾空白、全角转半角后，在同一发证机构内唯一）',
+        description:
+          '职业技能等级证书、专项职业能力证书和职业资格证书只能由评价机构目录内、目录范围覆盖该职业和等级的评价机构颁发，' +
+          '须指定该人员考核合格的本机构考核（assessmentId），发证日期不早于考核日期；发证机构名称取登记名称。' +
+          '培训合格证由培训机构为本机构备案的培训班颁发。',
         body: {
           type: 'object',
           required: ['certificateType', 'certificateNumber', 'issuer', 'issuedOn'],
@@ -618,6 +623,10 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
             issuer: { type: 'string', minLength: 1, maxLength: 200 },
             issuerOrganisationId: { type: ['integer', 'null'], minimum: 1 },
             issuedOn: date,
+            assessmentId: described(
+              { type: ['integer', 'null'], minimum: 1, maximum: 2_147_483_647 },
+              '评价类证书（职业技能等级、专项职业能力、职业资格）依据的本机构考核',
+            ),
           },
         },
       },

@@ -94,6 +94,30 @@ export interface CertificateTable {
   revoked_on: Generated<string | null>;
   revoked_reason: Generated<string | null>;
   revoked_by_user_id: Generated<number | null>;
+  assessment_id: Generated<number | null>;
+}
+
+export interface AssessmentTable {
+  id: Generated<number>;
+  province_code: string;
+  organisation_id: number;
+  occupation_code: string;
+  level: string;
+  assessed_on: string;
+  created_by_user_id: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface AssessmentResultTable {
+  id: Generated<number>;
+  province_code: string;
+  assessment_id: number;
+  person_id: number;
+  person_province_code: string;
+  /** numeric(5,2): read back as text. */
+  score: string | number;
+  is_passed: boolean;
+  recorded_at: Generated<Date>;
 }
 
 export interface TrainingTables {
@@ -103,4 +127,6 @@ export interface TrainingTables {
   attendance: AttendanceTable;
   exam_result: ExamResultTable;
   certificate: CertificateTable;
+  assessment: AssessmentTable;
+  assessment_result: AssessmentResultTable;
 }

@@ -103,10 +103,11 @@ const verification: Flow = {
       const certificate = await server.apiAs('hy_school', 'POST', '/api/certificates', {
         idNumber,
         name: '王核验',
-        certificateType: 'skill_level',
+        // 特种作业操作证 (a free-text issuer); skill-level certificates come from evaluation bodies.
+        certificateType: 'special_operation',
         level: 'primary',
         certificateNumber: number,
-        issuer: '衡阳市职业技能鉴定中心',
+        issuer: '衡阳市应急管理局',
         issuedOn: '2021-01-10',
       });
       if (certificate.status !== 201)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { caller, type Headers } from './claim-support.ts';
+import { caller, type Headers, operatorHeaders } from './claim-support.ts';
 import { creditCode } from './training-helpers.ts';
 
 /** The two catalogs enforced: admissions within the licence; a superseded version ends. */
@@ -81,5 +81,166 @@ describe('the catalogs enforced: institution admissions within the licence, supe
       .where('version_id', '=', first)
       .execute();
     expect(entries.map((entry) => entry.effective_to)).toEqual(['2021-06-30', '2021-06-30']);
+  });
+
+  it('class filing needs an active admission for the occupation and level: refused, nothing written', async () => {
+    const school = await harness.loginAs('hy_school');
+    const classes = async () =>
+      Number(
+        (
+          await harness.database.db
+            .selectFrom('training_class')
+            .select((eb) => eb.fn.countAll<number>().as('count'))
+            .executeTakeFirstOrThrow()
+        ).count,
+      );
+    const before = await classes();
+    // 6-18-02-04 is within the demo school's licence but it was never admitted at the senior level.
+    const filed = await call('POST', '/api/classes', school, {
+      regionCode: '430421',
+      name: '未列入机构目录的班',
+      occupationCode: '6-18-02-04',
+      level: 'advanced',
+      capacity: 30,
+      teachingPlan: { modules: ['实操'] },
+      teachers: [{ name: '钱老师' }],
+      assessmentPlan: { method: '实操', passScore: 60 },
+      sessions: [
+        {
+          startsAt: '2021-05-20T08:00:00+08:00',
+          endsAt: '2021-05-20T12:00:00+08:00',
+          mode: 'offline',
+          topic: '第1讲',
+        },
+      ],
+    });
+    expect(filed.statusCode, filed.body).toBe(422);
+    expect(filed.json().error).toMatchObject({
+      code: 'NOT_IN_INSTITUTION_CATALOG',
+      details: [{ field: 'occupationCode' }],
+    });
+    expect(await classes()).toBe(before);
+  });
+
+  it('an admission is withdrawn with a reason (audited) and is suspended while its institution is; filing then refused', async () => {
+    const institution = await call('POST', '/api/organisations', county, {
+      kind: 'institution',
+      regionCode: '430421',
+      name: '衡阳县目录撤出培训学校',
+      creditCode: creditCode('52430421MJJ00078X'.slice(0, 17)),
+      licenceNumber: '湘人社民培430421078',
+      capacity: 50,
+      allowedOccupationCodes: ['4-10-01-05'],
+    });
+    expect(institution.statusCode, institution.body).toBe(201);
+    const institutionId = institution.json().id as number;
+    const admitted = await call('POST', '/api/catalog/institutions', county, {
+      institutionId,
+      occupationCode: '4-10-01-05',
+      level: 'primary',
+      regionCode: '430421',
+      validFrom: '2021-01-01',
+    });
+    expect(admitted.statusCode, admitted.body).toBe(201);
+    const admissionId = admitted.json().id as number;
+    const statusOf = async () =>
+      (await call('GET', `/api/catalog/institutions?institutionId=${institutionId}`, county)).json().items[0]
+        .status;
+    const sanction = (status: string) =>
+      call('POST', `/api/organisations/${institutionId}/status`, city, {
+        status,
+        effectiveDate: '2021-05-06',
+        reason: '专项检查暂停',
+      });
+    expect((await sanction('suspended')).statusCode).toBe(200);
+    expect(await statusOf()).toBe('suspended');
+    expect(
+      (
+        await call('GET', `/api/catalog/institutions?institutionId=${institutionId}&status=active`, county)
+      ).json().total,
+    ).toBe(0);
+    expect((await sanction('active')).statusCode).toBe(200);
+    expect(await statusOf()).toBe('active');
+
+    // Bad input names the field and changes nothing.
+    const path = `/api/catalog/institutions/${admissionId}/withdraw`;
+    const missing = await call('POST', path, county, {});
+    expect(missing.statusCode).toBe(400);
+    expect(JSON.stringify(missing.json().error.details)).toContain('reason');
+    const blank = await call('POST', path, county, { reason: '   ' });
+    expect(blank.statusCode).toBe(422);
+    expect(blank.json().error.details[0].field).toBe('reason');
+    expect(
+      (await call('POST', '/api/catalog/institutions/999999/withdraw', county, { reason: '不存在' }))
+        .statusCode,
+    ).toBe(404);
+    const foreign = await call('POST', path, await harness.loginAs('nj_county'), { reason: '他省' });
+    expect(foreign.statusCode).toBe(404);
+    expect(await statusOf()).toBe('active');
+
+    const withdrawn = await call('POST', path, county, { reason: '年度评估不合格' });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect(withdrawn.json()).toMatchObject({
+      status: 'withdrawn',
+      withdrawnOn: '2021-05-06',
+      withdrawalReason: '年度评估不合格',
+    });
+    expect((await call('POST', path, county, { reason: '再次' })).statusCode).toBe(409);
+    const audit = await harness.database.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'catalog.institution.withdraw')
+      .execute();
+    expect(audit).toHaveLength(1);
+    const operator = await operatorHeaders(harness, county, institutionId, 'withdrawn_school');
+    const filed = await call('POST', '/api/classes', operator, {
+      regionCode: '430421',
+      name: '移出目录后的班',
+      occupationCode: '4-10-01-05',
+      level: 'primary',
+      capacity: 30,
+      teachingPlan: { modules: ['生活照料'] },
+      teachers: [{ name: '孙老师' }],
+      assessmentPlan: { method: '实操', passScore: 60 },
+      sessions: [
+        {
+          startsAt: '2021-05-20T08:00:00+08:00',
+          endsAt: '2021-05-20T12:00:00+08:00',
+          mode: 'offline',
+          topic: '第1讲',
+        },
+      ],
+    });
+    expect(filed.statusCode, filed.body).toBe(422);
+    expect(filed.json().error.code).toBe('NOT_IN_INSTITUTION_CATALOG');
+  });
+
+  it('catalog entries stay within the configured bounds of their level: 99,999,999 fen is refused naming the entry', async () => {
+    const version = await call('POST', '/api/catalog/versions', city, {
+      regionCode: '430400',
+      title: '超上限目录',
+      effectiveFrom: '2021-09-01',
+      citation: { document: '衡人社发【2019】21号', article: '六（一）' },
+      entries: [
+        {
+          occupationCode: '4-10-01-05',
+          level: 'primary',
+          standardAmountFen: 120_000,
+          standardDays: 15,
+          standardClassHours: 90,
+        },
+        {
+          occupationCode: '4-03-02-01',
+          level: 'primary',
+          standardAmountFen: 99_999_999,
+          standardDays: 15,
+          standardClassHours: 90,
+        },
+      ],
+    });
+    expect(version.statusCode).toBe(422);
+    expect(version.json().error.details[0].field).toBe('entries[1].standardAmountFen');
+    const drafts = await call('GET', '/api/catalog/versions?status=draft', city);
+    expect(drafts.json().items.map((item: { title: string }) => item.title)).not.toContain('超上限目录');
   });
 });

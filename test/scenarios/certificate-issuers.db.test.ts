@@ -46,7 +46,7 @@ describe('certificates from their issuers: one number per issuer, revocation sho
     for (const [certificateNumber, certificateType] of [
       [` ${numberOf(0)} `, 'training_qualified'],
       [fullWidth, 'training_qualified'],
-      [numberOf(0), 'special_ability'],
+      [numberOf(0), 'special_operation'],
     ]) {
       const refused = await call('POST', '/api/certificates', school, {
         personId: trainees[1]!.personId,

@@ -211,7 +211,7 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
           {
             personId,
             classId,
-            certificateType: 'skill_level',
+            certificateType: 'training_qualified',
             level: 'primary',
             occupationCode: '4-10-01-05',
             certificateNumber: `JS2021-${index}`,

@@ -139,7 +139,30 @@ describe('claims of other kinds through the HTTP API', () => {
         registeringRegionCode: '140105',
       });
       expect(person.statusCode, person.body).toBe(201);
+      // Admitted to the evaluation-organisation catalog for the level, it assesses and certifies.
+      const admitted = await call('POST', '/api/catalog/evaluation-organisations', province, {
+        organisationId: org.json().id,
+        occupationCode: '6-18-02-04',
+        level,
+        regionCode: '140000',
+        validFrom: '2021-01-01',
+      });
+      expect(admitted.statusCode, admitted.body).toBe(201);
+      const assessment = await call('POST', '/api/assessments', evaluator, {
+        occupationCode: '6-18-02-04',
+        level,
+        assessedOn: '2021-07-16',
+      });
+      expect(assessment.statusCode, assessment.body).toBe(201);
+      const passed = await call('POST', `/api/assessments/${assessment.json().id}/results`, evaluator, {
+        idNumber: idNumber('140105', '19900505', `06${index + 1}`),
+        name: `孙${index === 0 ? '一' : '二'}`,
+        score: 75,
+        isPassed: true,
+      });
+      expect(passed.statusCode, passed.body).toBe(201);
       const certificate = await call('POST', '/api/certificates', evaluator, {
+        assessmentId: assessment.json().id,
         idNumber: idNumber('140105', '19900505', `06${index + 1}`),
         name: `孙${index === 0 ? '一' : '二'}`,
         certificateType: 'skill_level',

@@ -549,7 +549,8 @@ describe('distinct error codes and paginated lists of the registry and training 
       const issued = await call('POST', '/api/certificates', school, {
         name: '社会化评价学员',
         idNumber: idNumber('430421', '19910303', '071'),
-        certificateType: 'skill_level',
+        // 特种作业操作证: issued by the safety authority, not a registered organisation.
+        certificateType: 'special_operation',
         level: 'primary',
         certificateNumber: 'HY-SOCIAL-1',
         issuer: '衡阳县职业技能鉴定站',
@@ -567,7 +568,7 @@ describe('distinct error codes and paginated lists of the registry and training 
       const otherCounty = await harness.loginAs('zh_county');
       const city = await harness.loginAs('hy_city');
       // The holder registered in 430421: that county and the city see it, the neighbouring county does not.
-      expect(await idsOf('/api/certificates?certificateType=skill_level')).toContain(certificate);
+      expect(await idsOf('/api/certificates?certificateType=special_operation')).toContain(certificate);
       expect(await idsOf('/api/certificates', otherCounty)).not.toContain(certificate);
       await expectFilter('/api/certificates', 'regionCode=430421', 'regionCode=430405', certificate, {
         headers: city,
@@ -585,6 +586,7 @@ describe('distinct error codes and paginated lists of the registry and training 
         idNumber: idNumber('430421', '19910303', '071'),
         certificateType: 'skill_level',
         level: 'intermediate',
+        occupationCode: '4-10-01-05',
         certificateNumber: 'ZH-SOCIAL-1',
         issuer: '珠晖区职业技能鉴定站',
         issuedOn: '2026-12-01',
@@ -598,7 +600,32 @@ describe('distinct error codes and paginated lists of the registry and training 
       expect(named.statusCode).toBe(404);
       expect(named.json().error.details[0].field).toBe('issuerOrganisationId');
       const evaluator = await operatorHeaders(harness, city, station.json().id, 'zh_evaluator');
-      const evaluated = await call('POST', '/api/certificates', evaluator, certificateOfStation);
+      // Admitted to the evaluation-organisation catalog, it assesses the person, who passes.
+      const admitted = await call('POST', '/api/catalog/evaluation-organisations', city, {
+        organisationId: station.json().id,
+        occupationCode: '4-10-01-05',
+        level: 'intermediate',
+        regionCode: '430405',
+        validFrom: '2026-01-01',
+      });
+      expect(admitted.statusCode, admitted.body).toBe(201);
+      const assessment = await call('POST', '/api/assessments', evaluator, {
+        occupationCode: '4-10-01-05',
+        level: 'intermediate',
+        assessedOn: '2026-12-01',
+      });
+      expect(assessment.statusCode, assessment.body).toBe(201);
+      const passed = await call('POST', `/api/assessments/${assessment.json().id}/results`, evaluator, {
+        name: certificateOfStation.name,
+        idNumber: certificateOfStation.idNumber,
+        score: 80,
+        isPassed: true,
+      });
+      expect(passed.statusCode, passed.body).toBe(201);
+      const evaluated = await call('POST', '/api/certificates', evaluator, {
+        ...certificateOfStation,
+        assessmentId: assessment.json().id,
+      });
       expect(evaluated.statusCode, evaluated.body).toBe(201);
       expect(evaluated.json().issuerOrganisationId).toBe(station.json().id);
       expect(await idsOf('/api/certificates', otherCounty)).toContain(evaluated.json().id);

@@ -97,6 +97,10 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'POST /api/classes/:id/results': 'class',
   'POST /api/classes/:id/claim-reopenings': 'class',
   'POST /api/certificates/:id/revoke': 'certificate',
+  'POST /api/catalog/institutions/:id/withdraw': 'admission',
+  'POST /api/catalog/evaluation-organisations/:id/withdraw': 'evaluationAdmission',
+  'POST /api/assessments/:id/results': 'assessment',
+  'GET /api/assessments/:id/results': 'assessment',
   'GET /api/classes/:id/results': 'class',
   'GET /api/ledger/accounts/:id/statement': 'ledgerAccount',
   'POST /api/ledger/transfers/:id/reversal': 'ledgerTransfer',
@@ -224,6 +228,16 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
     },
   }),
   'POST /api/certificates/:id/revoke': () => ({ payload: { reason: 'BOLA probe' } }),
+  'POST /api/catalog/institutions/:id/withdraw': () => ({ payload: { reason: 'BOLA probe' } }),
+  'POST /api/catalog/evaluation-organisations/:id/withdraw': () => ({ payload: { reason: 'BOLA probe' } }),
+  'POST /api/assessments/:id/results': () => ({
+    payload: {
+      name: 'BOLA探针',
+      idNumber: idNumberOf('430421', '19900101', '901'),
+      score: 90,
+      isPassed: true,
+    },
+  }),
   'POST /api/classes/:id/claim-reopenings': (object) => ({
     payload: { personId: object.context.personId, subsidyKind: 'training', reason: 'BOLA probe' },
   }),
@@ -296,6 +310,7 @@ const BODY_ID_OBJECT: Partial<Record<ScopedObjectKind, ObjectKind>> = {
   alert: 'alert',
   reportSnapshot: 'reportSnapshot',
   user: 'user',
+  assessment: 'assessment',
 };
 
 type ForeignIds = Record<ScopedObjectKind, number>;
@@ -321,6 +336,15 @@ const BODY_ID_PROBE: Record<string, (ids: ForeignIds) => object[]> = {
     },
   ],
   'PATCH /api/admin/users/:userId': (ids) => [{ organisationId: ids.organisation }, { personId: ids.person }],
+  'POST /api/catalog/evaluation-organisations': (ids) => [
+    {
+      organisationId: ids.organisation,
+      occupationCode: '4-10-01-05',
+      level: 'primary',
+      regionCode: OWN.county,
+      validFrom: '2021-01-01',
+    },
+  ],
   'POST /api/catalog/institutions': (ids) => [
     {
       institutionId: ids.organisation,
@@ -383,6 +407,12 @@ const BODY_ID_PROBE: Record<string, (ids: ForeignIds) => object[]> = {
         name: '探针',
         idNumber: idNumberOf(OWN.county, '19900101', '955'),
         issuerOrganisationId: ids.organisation,
+      },
+      {
+        ...base,
+        name: '探针',
+        idNumber: idNumberOf(OWN.county, '19900101', '955'),
+        assessmentId: ids.assessment,
       },
     ];
   },

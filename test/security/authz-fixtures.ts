@@ -88,6 +88,9 @@ export const OBJECT_KINDS = [
   'sanction',
   'sanctionAppealed',
   'certificate',
+  'admission',
+  'evaluationAdmission',
+  'assessment',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
@@ -259,6 +262,15 @@ async function setUpActors(s: Seeder, place: Place): Promise<PlaceActors> {
   await seedUsers(s.t.database, [
     { loginName: `${prefix}_checker`, role: 'finance_officer', regionCode: place.cityCode },
   ]);
+  // Admitted to the institution catalog (机构目录), so it may file its classes.
+  const admission = await s.call(county, 'POST', '/api/catalog/institutions', {
+    institutionId: institution.id,
+    occupationCode: '4-10-01-05',
+    level: 'primary',
+    regionCode: place.countyCode,
+    validFrom: '2020-01-01',
+  });
+  s.add(place, 'admission', { id: admission.id });
   s.add(place, 'organisation', { id: institution.id }, { markers: [institution.creditCode] });
   s.add(place, 'institution', { id: institution.id }, { markers: [institution.creditCode] });
   if (place.isFull) {
@@ -676,6 +688,35 @@ async function seedEmployment(s: Seeder, place: Place, actors: PlaceActors, trai
   s.add(place, 'employmentRecord', { id: record.id }, { context: { personId } });
 }
 
+/** An evaluation organisation admitted to the evaluation catalog, its operator and one assessment. */
+async function seedEvaluation(s: Seeder, place: Place, actors: PlaceActors) {
+  const serial = String(s.next()).padStart(5, '0');
+  const station = await s.call(actors.county, 'POST', '/api/organisations', {
+    kind: 'evaluation_org',
+    regionCode: place.countyCode,
+    name: `${place.marker}等级认定中心`,
+    creditCode: creditCodeOf(`52${place.countyCode}MJ${place.sequence}${serial}3`),
+  });
+  const admission = await s.call(actors.county, 'POST', '/api/catalog/evaluation-organisations', {
+    organisationId: station.id,
+    occupationCode: '4-10-01-05',
+    level: 'primary',
+    regionCode: place.countyCode,
+    validFrom: '2021-01-01',
+  });
+  s.add(place, 'evaluationAdmission', { id: admission.id });
+  const loginName = `bola_${place.key.replace(/-/g, '_')}_assessor`;
+  await seedUsers(s.t.database, [
+    { loginName, role: 'evaluation_org_operator', regionCode: place.countyCode, organisationId: station.id },
+  ]);
+  const assessment = await s.call(await s.token(loginName), 'POST', '/api/assessments', {
+    occupationCode: '4-10-01-05',
+    level: 'primary',
+    assessedOn: '2021-05-06',
+  });
+  s.add(place, 'assessment', { id: assessment.id });
+}
+
 async function seedReport(s: Seeder, place: Place, actors: PlaceActors) {
   const snapshot = await s.call(actors.county, 'POST', '/api/reports/finalize', {
     regionCode: place.countyCode,
@@ -710,6 +751,7 @@ export async function seedForeignObjects(
     const classes = await seedClasses(s, place, actors);
     const claims = await seedClaims(s, place, actors, classes);
     await seedEmployment(s, place, actors, classes.trainees[0]!);
+    await seedEvaluation(s, place, actors);
     if (!place.isFull) continue;
     await seedLedger(s, place, actors, claims.paidId!);
     await seedSupervision(s, place, actors, claims.submittedId);

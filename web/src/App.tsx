@@ -9,6 +9,7 @@ import { UsersPage } from './pages/admin/Users.tsx';
 import { EmploymentPage } from './pages/enterprise/Employment.tsx';
 import { PeriodClosePage } from './pages/finance/PeriodClose.tsx';
 import { ReconciliationPage } from './pages/finance/Reconciliation.tsx';
+import { AssessmentsPage } from './pages/evaluation/Assessments.tsx';
 import { ClassDetailPage, MyClassesPage } from './pages/institution/Classes.tsx';
 import { MyClaimsPage } from './pages/institution/MyClaims.tsx';
 import { LoginPage } from './pages/Login.tsx';
@@ -85,6 +86,7 @@ export function AppRoutes() {
         <Route path="classes/:id" element={<ClassDetailPage />} />
         <Route path="my/claims" element={<MyClaimsPage />} />
         <Route path="my/employment" element={<EmploymentPage />} />
+        <Route path="my/assessments" element={<AssessmentsPage />} />
         <Route path="archive" element={<ArchivePage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="users" element={<UsersPage />} />

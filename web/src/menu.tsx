@@ -126,6 +126,13 @@ export const WORKBENCH_MENU: MenuEntry[] = [
     officersOnly: true,
   },
   { path: '/app/my/classes', key: 'menuMyClasses', icon: <SolutionOutlined />, anyOf: ['class.file'] },
+  {
+    path: '/app/my/assessments',
+    key: 'menuAssessments',
+    icon: <SafetyCertificateOutlined />,
+    anyOf: ['certificate.issue'],
+    onlyFor: ['evaluation_org_operator'],
+  },
   { path: '/app/my/claims', key: 'menuMyClaims', icon: <FileSearchOutlined />, anyOf: ['claim.create'] },
   {
     path: '/app/my/employment',

@@ -63,6 +63,10 @@ interface FilingValues {
 }
 
 /** `2026-03-02` + `09:00` in China time → ISO instant. */
+
+/** Certificate types only an evaluation organisation issues (after its assessment). */
+const EVALUATED_TYPES = new Set(['skill_level', 'special_ability', 'vocational_qualification']);
+
 function chinaInstant(day: Dayjs, time: Dayjs): string {
   return `${day.format('YYYY-MM-DD')}T${time.format('HH:mm')}:00+08:00`;
 }
@@ -880,7 +884,7 @@ function ResultsTab({
         form={form}
         layout="vertical"
         name="results"
-        initialValues={{ examDate: dayjs(trainingClass.endsAt), certificateType: 'skill_level' }}
+        initialValues={{ examDate: dayjs(trainingClass.endsAt), certificateType: 'training_qualified' }}
       >
         <Row gutter={12}>
           <Col xs={24} md={6}>
@@ -904,7 +908,13 @@ function ResultsTab({
           </Col>
           <Col xs={24} md={5}>
             <Form.Item name="certificateType" label="证书类型">
-              <Select allowClear options={options(CERTIFICATE_TYPES, language)} />
+              <Select
+                allowClear
+                options={options(CERTIFICATE_TYPES, language).filter(
+                  // Skill-level, special-ability and qualification certificates come from evaluation bodies.
+                  (option) => !EVALUATED_TYPES.has(option.value),
+                )}
+              />
             </Form.Item>
           </Col>
           <Col xs={24} md={5}>

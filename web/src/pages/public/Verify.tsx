@@ -10,6 +10,10 @@ interface Verification {
   certificateType?: string;
   level?: string | null;
   issuer?: string;
+  /** The certificate exists but its issuer revoked it (then `valid` is false). */
+  isRevoked?: boolean;
+  revokedOn?: string;
+  revocationReason?: string;
 }
 
 /** Public certificate check: number + holder's name → valid or not, and nothing else personal. */
@@ -77,6 +81,22 @@ export function VerifyPage() {
                   </Descriptions.Item>
                   <Descriptions.Item label="等级">{label(LEVELS, result.level, language)}</Descriptions.Item>
                   <Descriptions.Item label="发证机构">{result.issuer ?? '—'}</Descriptions.Item>
+                </Descriptions>
+              }
+            />
+          ) : result.isRevoked ? (
+            <Result
+              status="error"
+              title="该证书已被发证机构撤销"
+              data-testid="verify-result"
+              extra={
+                <Descriptions bordered size="small" column={1}>
+                  <Descriptions.Item label="证书类型">
+                    {label(CERTIFICATE_TYPES, result.certificateType, language)}
+                  </Descriptions.Item>
+                  <Descriptions.Item label="发证机构">{result.issuer ?? '—'}</Descriptions.Item>
+                  <Descriptions.Item label="撤销日期">{result.revokedOn ?? '—'}</Descriptions.Item>
+                  <Descriptions.Item label="撤销理由">{result.revocationReason ?? '—'}</Descriptions.Item>
                 </Descriptions>
               }
             />

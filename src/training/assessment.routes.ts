@@ -1,0 +1,161 @@
+import type { FastifyInstance } from 'fastify';
+import { described, PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
+import { resolvePersonReference } from '../registry/person.service.ts';
+import { AppError } from '../shared/errors.ts';
+import { LEVELS, type Level } from '../shared/vocabulary.ts';
+import {
+  type AssessmentListQuery,
+  createAssessment,
+  listAssessmentResults,
+  listAssessments,
+  recordAssessmentResult,
+} from './assessment.service.ts';
+import { listCertificates } from './certificate.service.ts';
+
+const date = { type: 'string', format: 'date' } as const;
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
+} as const;
+
+/**
+ * The evaluation organisation's assessments (考核评价) and their results; a skill-level,
+ * special-ability or qualification certificate names the assessment its holder passed.
+ */
+export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
+  const db = () => app.deps.database.db;
+  const ownOrganisation = (principal: { role: string; organisationId: number | null }) => {
+    if (principal.role !== 'evaluation_org_operator' || principal.organisationId === null)
+      throw new AppError('FORBIDDEN', '考核评价由评价机构组织和记录', [
+        { field: 'organisationId', message: '须为评价机构的经办人' },
+      ]);
+    return principal.organisationId;
+  };
+
+  app.post<{ Body: { occupationCode: string; level: Level; assessedOn: string } }>(
+    '/api/assessments',
+    {
+      config: { access: 'certificate.issue' },
+      schema: {
+        tags: ['training'],
+        summary: '评价机构登记一次考核评价（职业、等级、考核日期；须在评价机构目录范围内）',
+        body: {
+          type: 'object',
+          required: ['occupationCode', 'level', 'assessedOn'],
+          additionalProperties: false,
+          properties: {
+            occupationCode: described({ type: 'string', minLength: 1, maxLength: 20 }, '职业（工种）代码'),
+            level: described({ type: 'string', enum: [...LEVELS] }, '等级'),
+            assessedOn: described(date, '考核日期（不晚于当前业务日期）'),
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const organisationId = ownOrganisation(request.principal!);
+      const assessment = await db()
+        .transaction()
+        .execute((trx) =>
+          createAssessment(trx, request.auditContext, { ...request.body, organisationId }, app.clock.today()),
+        );
+      return reply.status(201).send(assessment);
+    },
+  );
+
+  app.get<{ Querystring: AssessmentListQuery }>(
+    '/api/assessments',
+    {
+      config: { access: 'certificate.issue' },
+      schema: {
+        tags: ['training'],
+        summary: '本评价机构的考核评价（分页，按职业、考核日期筛选）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_PROPERTIES,
+            occupationCode: { type: 'string', maxLength: 20 },
+            assessedFrom: described(date, '考核日期起（含）'),
+            assessedTo: described(date, '考核日期止（含）'),
+          },
+        },
+      },
+    },
+    async (request) => listAssessments(db(), ownOrganisation(request.principal!), request.query),
+  );
+
+  app.post<{
+    Params: { id: number };
+    Body: { name: string; idNumber: string; score: number; isPassed: boolean };
+  }>(
+    '/api/assessments/:id/results',
+    {
+      config: { access: 'certificate.issue' },
+      schema: {
+        tags: ['training'],
+        summary: '记录考生的考核成绩（按身份证号和姓名实名识别考生）',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['name', 'idNumber', 'score', 'isPassed'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 50 },
+            idNumber: { type: 'string', minLength: 15, maxLength: 18 },
+            score: { type: 'number', minimum: 0, maximum: 100 },
+            isPassed: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const organisationId = ownOrganisation(request.principal!);
+      const { name, idNumber, score, isPassed } = request.body;
+      const result = await db()
+        .transaction()
+        .execute(async (trx) => {
+          const person = await resolvePersonReference(trx, request.principal!, { idNumber, name });
+          return recordAssessmentResult(trx, request.auditContext, {
+            organisationId,
+            assessmentId: request.params.id,
+            personId: person.id,
+            score,
+            isPassed,
+          });
+        });
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.get<{ Querystring: { page: number; pageSize: number } }>(
+    '/api/evaluation/certificates',
+    {
+      config: { access: 'certificate.issue' },
+      schema: {
+        tags: ['training'],
+        summary: '本评价机构颁发的证书（分页，含撤销状态）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...PAGE_QUERY_PROPERTIES },
+        },
+      },
+    },
+    async (request) => {
+      ownOrganisation(request.principal!);
+      return listCertificates(db(), request.principal!, request.query);
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/assessments/:id/results',
+    {
+      config: { access: 'certificate.issue' },
+      schema: { tags: ['training'], summary: '一次考核评价的全部成绩', params: idParams },
+    },
+    async (request) => ({
+      items: await listAssessmentResults(db(), ownOrganisation(request.principal!), request.params.id),
+    }),
+  );
+}

@@ -1,0 +1,426 @@
+import {
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Typography,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useRef, useState } from 'react';
+import { api, apiAll, errorText, type Page } from '../../api.ts';
+import { LoadState } from '../../components/common.tsx';
+import { today } from '../../format.ts';
+import { showFieldErrors } from '../../forms.ts';
+import { useLoad } from '../../hooks.ts';
+import { useLanguage } from '../../i18n.tsx';
+import { CERTIFICATE_TYPES, LEVELS, label, options } from '../../vocabulary.ts';
+
+interface Assessment {
+  id: number;
+  occupationCode: string;
+  level: string;
+  assessedOn: string;
+  candidates: number;
+  passed: number;
+}
+
+interface AssessmentResult {
+  assessmentId: number;
+  personId: number;
+  name: string;
+  score: number;
+  isPassed: boolean;
+}
+
+interface Certificate {
+  id: number;
+  personId: number;
+  certificateType: string;
+  level: string | null;
+  occupationCode: string | null;
+  certificateNumber: string;
+  issuedOn: string;
+  assessmentId: number | null;
+  revokedOn: string | null;
+  revocationReason: string | null;
+}
+
+/** What an evaluation organisation issues after its assessment. */
+const EVALUATED_TYPES = new Set(['skill_level', 'special_ability', 'vocational_qualification']);
+
+/**
+ * 考核评价与发证: the evaluation organisation registers its assessments (within its catalog
+ * admission), records each candidate's result by ID number and name, issues certificates to those
+ * who passed, and revokes a certificate with a reason.
+ */
+export function AssessmentsPage() {
+  const [selected, setSelected] = useState<Assessment | null>(null);
+  const assessments = useLoad(() => apiAll<Assessment>('/api/assessments'), []);
+  const certificates = useLoad(() => apiAll<Certificate>('/api/evaluation/certificates'), []);
+  return (
+    <div className="page">
+      <Typography.Title level={1} className="page-title">
+        考核评价与发证
+      </Typography.Title>
+      <NewAssessment onCreated={() => assessments.reload()} />
+      <Card title="考核评价" className="block-gap-top">
+        <LoadState loaded={assessments}>
+          {(data) => (
+            <Table
+              size="small"
+              rowKey="id"
+              pagination={false}
+              dataSource={data.items}
+              rowClassName={(row) => (row.id === selected?.id ? 'ant-table-row-selected' : '')}
+              onRow={(row) => ({ onClick: () => setSelected(row) })}
+              columns={[
+                { title: '考核编号', dataIndex: 'id' },
+                { title: '职业（工种）', dataIndex: 'occupationCode' },
+                { title: '等级', dataIndex: 'level', render: (level: string) => label(LEVELS, level, 'zh') },
+                { title: '考核日期', dataIndex: 'assessedOn' },
+                { title: '考生', dataIndex: 'candidates' },
+                { title: '合格', dataIndex: 'passed' },
+                {
+                  title: '操作',
+                  render: (_, row) => (
+                    <Button size="small" onClick={() => setSelected(row)}>
+                      成绩与发证
+                    </Button>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </LoadState>
+      </Card>
+      {selected && (
+        <AssessmentDetail
+          key={selected.id}
+          assessment={selected}
+          onChanged={() => {
+            assessments.reload();
+            certificates.reload();
+          }}
+        />
+      )}
+      <CertificateList certificates={certificates} />
+    </div>
+  );
+}
+
+function NewAssessment({ onCreated }: { onCreated: () => void }) {
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ occupationCode: string; level: string; assessedOn: Dayjs }>();
+  const save = async () => {
+    const values = await form.validateFields();
+    try {
+      await api('/api/assessments', {
+        method: 'POST',
+        body: {
+          occupationCode: values.occupationCode.trim(),
+          level: values.level,
+          assessedOn: values.assessedOn.format('YYYY-MM-DD'),
+        },
+      });
+      message.success('已登记考核');
+      form.resetFields();
+      onCreated();
+    } catch (error) {
+      if (showFieldErrors(form, error, [['occupationCode'], ['level'], ['assessedOn']]))
+        message.error(errorText(error));
+    }
+  };
+  return (
+    <Card title="登记考核评价（须在本机构的评价机构目录范围内）">
+      <Form form={form} layout="inline" name="assessment">
+        <Form.Item
+          name="occupationCode"
+          label="职业代码"
+          rules={[{ required: true, message: '请填写职业代码' }]}
+        >
+          <Input placeholder="如 4-10-01-05" />
+        </Form.Item>
+        <Form.Item name="level" label="等级" rules={[{ required: true, message: '请选择等级' }]}>
+          <Select className="level-select" options={options(LEVELS, 'zh')} />
+        </Form.Item>
+        <Form.Item name="assessedOn" label="考核日期" rules={[{ required: true, message: '请选择考核日期' }]}>
+          <DatePicker />
+        </Form.Item>
+        <Button type="primary" onClick={() => void save()}>
+          登记考核
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+function AssessmentDetail({ assessment, onChanged }: { assessment: Assessment; onChanged: () => void }) {
+  const { message } = App.useApp();
+  const results = useLoad(
+    () => api<{ items: AssessmentResult[] }>(`/api/assessments/${assessment.id}/results`),
+    [assessment.id],
+  );
+  const [resultForm] = Form.useForm<{ name: string; idNumber: string; score: number; isPassed: boolean }>();
+  const [certificateForm] = Form.useForm<{
+    personId: number;
+    idNumber: string;
+    certificateType: string;
+    certificateNumber: string;
+    issuedOn: Dayjs;
+  }>();
+  const saveResult = async () => {
+    const values = await resultForm.validateFields();
+    try {
+      await api(`/api/assessments/${assessment.id}/results`, {
+        method: 'POST',
+        body: {
+          name: values.name.trim(),
+          idNumber: values.idNumber.trim(),
+          score: values.score,
+          isPassed: values.isPassed ?? values.score >= 60,
+        },
+      });
+      message.success('已记录成绩');
+      resultForm.resetFields();
+      results.reload();
+      onChanged();
+    } catch (error) {
+      if (showFieldErrors(resultForm, error, [['name'], ['idNumber'], ['score']]))
+        message.error(errorText(error));
+    }
+  };
+  const issue = async () => {
+    const values = await certificateForm.validateFields();
+    try {
+      await api('/api/certificates', {
+        method: 'POST',
+        body: {
+          personId: values.personId,
+          certificateType: values.certificateType,
+          level: assessment.level,
+          occupationCode: assessment.occupationCode,
+          certificateNumber: values.certificateNumber.trim(),
+          issuer: '本评价机构',
+          issuedOn: values.issuedOn.format('YYYY-MM-DD'),
+          assessmentId: assessment.id,
+        },
+      });
+      message.success('证书已颁发');
+      certificateForm.resetFields(['personId', 'certificateNumber']);
+      onChanged();
+    } catch (error) {
+      if (
+        showFieldErrors(certificateForm, error, [
+          ['personId'],
+          ['certificateType'],
+          ['certificateNumber'],
+          ['issuedOn'],
+        ])
+      )
+        message.error(errorText(error));
+    }
+  };
+  const levelLabel = label(LEVELS, assessment.level, 'zh');
+  return (
+    <Card
+      title={`考核 ${assessment.id}：${assessment.occupationCode} ${levelLabel}（${assessment.assessedOn}）`}
+      className="block-gap-top"
+    >
+      <Space direction="vertical" className="full-width">
+        <Typography.Title level={2}>记录成绩（按身份证号和姓名实名识别考生）</Typography.Title>
+        <Form form={resultForm} layout="vertical" name="assessmentResult">
+          <Row gutter={12}>
+            <Col xs={24} md={5}>
+              <Form.Item name="name" label="姓名" rules={[{ required: true, message: '请填写姓名' }]}>
+                <Input />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={7}>
+              <Form.Item
+                name="idNumber"
+                label="身份证号"
+                rules={[{ required: true, message: '请填写身份证号' }]}
+              >
+                <Input />
+              </Form.Item>
+            </Col>
+            <Col xs={12} md={4}>
+              <Form.Item name="score" label="成绩" rules={[{ required: true, message: '请填写成绩' }]}>
+                <InputNumber min={0} max={100} className="full-width" />
+              </Form.Item>
+            </Col>
+            <Col xs={12} md={4}>
+              <Form.Item name="isPassed" label="考核合格" valuePropName="checked">
+                <Switch />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Button onClick={() => void saveResult()}>记录成绩</Button>
+        </Form>
+        <LoadState loaded={results}>
+          {(data) => (
+            <Table
+              size="small"
+              rowKey="personId"
+              pagination={false}
+              dataSource={data.items}
+              columns={[
+                { title: '考生', dataIndex: 'name' },
+                { title: '成绩', dataIndex: 'score' },
+                {
+                  title: '结果',
+                  dataIndex: 'isPassed',
+                  render: (isPassed: boolean) => (isPassed ? '合格' : '不合格'),
+                },
+              ]}
+            />
+          )}
+        </LoadState>
+        <Typography.Title level={2}>颁发证书（仅限本次考核合格的考生）</Typography.Title>
+        <Form
+          form={certificateForm}
+          layout="vertical"
+          name="issueCertificate"
+          initialValues={{
+            certificateType: assessment.level === 'special_ability' ? 'special_ability' : 'skill_level',
+          }}
+        >
+          <Row gutter={12}>
+            <Col xs={24} md={5}>
+              <Form.Item name="personId" label="持证人" rules={[{ required: true, message: '请选择持证人' }]}>
+                <Select
+                  options={(results.data?.items ?? [])
+                    .filter((row) => row.isPassed)
+                    .map((row) => ({ value: row.personId, label: row.name }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={6}>
+              <Form.Item name="certificateType" label="证书类型" rules={[{ required: true }]}>
+                <Select
+                  options={options(CERTIFICATE_TYPES, 'zh').filter((option) =>
+                    EVALUATED_TYPES.has(option.value),
+                  )}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={6}>
+              <Form.Item
+                name="certificateNumber"
+                label="证书编号"
+                rules={[{ required: true, message: '请填写证书编号' }]}
+              >
+                <Input />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={5}>
+              <Form.Item
+                name="issuedOn"
+                label="发证日期"
+                rules={[{ required: true, message: '请选择发证日期' }]}
+              >
+                <DatePicker />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Button type="primary" onClick={() => void issue()}>
+            颁发证书
+          </Button>
+        </Form>
+      </Space>
+    </Card>
+  );
+}
+
+function CertificateList({ certificates }: { certificates: ReturnType<typeof useLoad<Page<Certificate>>> }) {
+  const { message, modal } = App.useApp();
+  const { language } = useLanguage();
+  const reasonRef = useRef('');
+  const revoke = (certificate: Certificate) =>
+    modal.confirm({
+      afterClose: () => {
+        reasonRef.current = '';
+      },
+      title: `撤销证书 ${certificate.certificateNumber}`,
+      content: (
+        <Input.TextArea
+          aria-label="撤销理由"
+          placeholder="请填写撤销理由（将在公开核验中显示）"
+          onChange={(event) => {
+            reasonRef.current = event.target.value;
+          }}
+        />
+      ),
+      okText: '确认撤销',
+      cancelText: '取消',
+      onOk: async () => {
+        try {
+          await api(`/api/certificates/${certificate.id}/revoke`, {
+            method: 'POST',
+            body: { reason: reasonRef.current },
+          });
+          message.success('证书已撤销');
+          certificates.reload();
+        } catch (error) {
+          message.error(errorText(error));
+          throw error;
+        }
+      },
+    });
+  return (
+    <Card title="本机构颁发的证书" className="block-gap-top">
+      <LoadState loaded={certificates}>
+        {(data) => (
+          <Table
+            size="small"
+            rowKey="id"
+            pagination={false}
+            scroll={{ x: true }}
+            dataSource={data.items}
+            columns={[
+              { title: '证书编号', dataIndex: 'certificateNumber' },
+              {
+                title: '证书类型',
+                dataIndex: 'certificateType',
+                render: (type: string) => label(CERTIFICATE_TYPES, type, language),
+              },
+              {
+                title: '等级',
+                dataIndex: 'level',
+                render: (level: string | null) => (level ? label(LEVELS, level, language) : '—'),
+              },
+              { title: '职业（工种）', dataIndex: 'occupationCode' },
+              { title: '发证日期', dataIndex: 'issuedOn' },
+              {
+                title: '状态',
+                render: (_, row) =>
+                  row.revokedOn ? `已撤销（${row.revokedOn}：${row.revocationReason}）` : '有效',
+              },
+              {
+                title: '操作',
+                render: (_, row) =>
+                  row.revokedOn ? null : (
+                    <Button size="small" danger onClick={() => revoke(row)}>
+                      撤销
+                    </Button>
+                  ),
+              },
+            ]}
+          />
+        )}
+      </LoadState>
+      <Typography.Paragraph type="secondary" className="block-gap-top">
+        业务日期 {today()}。撤销须说明理由；以该证书申领的补贴将被剔除，已支付的生成追回单。
+      </Typography.Paragraph>
+    </Card>
+  );
+}
