@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { regionLikePattern } from '../auth/scope.ts';
 import { described, PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
 import { resolvePersonReference } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
@@ -6,6 +7,7 @@ import { LEVELS, type Level } from '../shared/vocabulary.ts';
 import {
   type AssessmentListQuery,
   createAssessment,
+  getOwnAssessment,
   listAssessmentResults,
   listAssessments,
   recordAssessmentResult,
@@ -115,6 +117,8 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
       const result = await db()
         .transaction()
         .execute(async (trx) => {
+          // The assessment first: another organisation's answers 404 before anyone is looked up.
+          await getOwnAssessment(trx, organisationId, request.params.id);
           const person = await resolvePersonReference(trx, request.principal!, { idNumber, name });
           return recordAssessmentResult(trx, request.auditContext, {
             organisationId,
@@ -151,11 +155,24 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: number } }>(
     '/api/assessments/:id/results',
     {
-      config: { access: 'certificate.issue' },
-      schema: { tags: ['training'], summary: '一次考核评价的全部成绩', params: idParams },
+      config: { access: 'registry.read' },
+      schema: {
+        tags: ['training'],
+        summary: '一次考核评价的全部成绩（评价机构查本机构的，经办人员查本辖区评价机构的）',
+        params: idParams,
+      },
     },
-    async (request) => ({
-      items: await listAssessmentResults(db(), ownOrganisation(request.principal!), request.params.id),
-    }),
+    async (request) => {
+      const principal = request.principal!;
+      if (principal.organisationId !== null && principal.role !== 'evaluation_org_operator')
+        throw new AppError('FORBIDDEN', '考核成绩仅评价机构和经办人员可查', [
+          { field: 'id', message: '不是评价机构' },
+        ]);
+      const scope =
+        principal.organisationId !== null
+          ? { organisationId: principal.organisationId }
+          : { regionLike: regionLikePattern(principal.regionCode) };
+      return { items: await listAssessmentResults(db(), scope, request.params.id) };
+    },
   );
 }

@@ -86,13 +86,19 @@ export async function createAssessment(
   };
 }
 
-/** The assessment when it belongs to the organisation; 404 otherwise (same as unknown). */
+/**
+ * Whose assessments a caller sees: an evaluation organisation its own, an officer those of the
+ * organisations in his region subtree.
+ */
+export type AssessmentScope = { organisationId: number } | { regionLike: string };
+
+/** The assessment when it is within the scope; 404 otherwise (same as unknown). */
 export async function getOwnAssessment(
   executor: Executor,
-  organisationId: number | null,
+  scope: AssessmentScope | number | null,
   id: number,
 ): Promise<Assessment> {
-  const page = await listAssessments(executor, organisationId, { page: 1, pageSize: 1, id });
+  const page = await listAssessments(executor, scope, { page: 1, pageSize: 1, id });
   const found = page.items[0];
   if (!found) throw notFound('考核', id);
   return found;
@@ -158,11 +164,25 @@ export interface AssessmentListQuery extends PageRequest {
 /** Assessments of one organisation (null: every organisation, for internal callers), newest first. */
 export async function listAssessments(
   executor: Executor,
-  organisationId: number | null,
+  scope: AssessmentScope | number | null,
   query: AssessmentListQuery,
 ): Promise<Page<Assessment>> {
   let base = executor.selectFrom('assessment');
-  if (organisationId !== null) base = base.where('organisation_id', '=', organisationId);
+  if (typeof scope === 'number') base = base.where('organisation_id', '=', scope);
+  else if (scope && 'organisationId' in scope)
+    base = base.where('organisation_id', '=', scope.organisationId);
+  else if (scope) {
+    const like = scope.regionLike;
+    base = base.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('organisation')
+          .select('organisation.id')
+          .whereRef('organisation.id', '=', 'assessment.organisation_id')
+          .where('organisation.region_code', 'like', like),
+      ),
+    );
+  }
   if (query.id) base = base.where('id', '=', query.id);
   if (query.occupationCode) base = base.where('occupation_code', '=', query.occupationCode);
   if (query.assessedFrom) base = base.where('assessed_on', '>=', query.assessedFrom);
@@ -207,10 +227,10 @@ export async function listAssessments(
 /** Every result of an assessment of the organisation, with the candidate's name. */
 export async function listAssessmentResults(
   executor: Executor,
-  organisationId: number | null,
+  scope: AssessmentScope,
   assessmentId: number,
 ): Promise<AssessmentResult[]> {
-  await getOwnAssessment(executor, organisationId, assessmentId);
+  await getOwnAssessment(executor, scope, assessmentId);
   const rows = await executor
     .selectFrom('assessment_result')
     .selectAll()
