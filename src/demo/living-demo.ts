@@ -247,6 +247,7 @@ interface DemoState {
   driver: DemoDriver;
   institutionIds: Record<string, number>;
   agencyId?: number;
+  evaluationId?: number;
   classIds: Record<string, number>;
   claimIds: Record<string, number>;
   persons: Record<string, DemoPerson[]>;
@@ -374,6 +375,7 @@ function openingSteps(app: FastifyInstance, state: DemoState): Step[] {
           name: '衡阳市职业技能鉴定中心',
           creditCode: demoCreditCode('12430400MB000033'.padEnd(17, '0')),
         });
+        state.evaluationId = evaluation.id;
         await operator(driver, evaluation.id, 'hy_eval', '衡阳市职业技能鉴定中心 考务');
         const enterprise = await driver.call<{ id: number }>(CITY_OFFICER, 'POST', '/api/organisations', {
           kind: 'enterprise',
@@ -832,9 +834,30 @@ function yearEndSteps(app: FastifyInstance, state: DemoState): Step[] {
       at: chinaTime('2021-07-20', 10),
       what: '评价机构颁发职业技能等级证书',
       run: async () => {
+        // Only an organisation of the evaluation-organisation catalog certifies, after its own
+        // assessment of the occupation and level (issue 17 finding 3).
+        await driver.call(CITY_OFFICER, 'POST', '/api/catalog/evaluation-organisations', {
+          organisationId: state.evaluationId,
+          occupationCode: '4-03-02-01',
+          level: 'primary',
+          regionCode: CITY,
+          validFrom: '2021-01-01',
+        });
+        const assessment = await driver.call<{ id: number }>('hy_eval', 'POST', '/api/assessments', {
+          occupationCode: '4-03-02-01',
+          level: 'primary',
+          assessedOn: '2021-07-16',
+        });
         for (const [index, person] of state.persons['2106']!.entries()) {
-          // The evaluation organisation names the holder the real-name way (ID number and name).
+          // The evaluation organisation names the candidate the real-name way (ID number and name).
+          await driver.call('hy_eval', 'POST', `/api/assessments/${assessment.id}/results`, {
+            idNumber: person.idNumber,
+            name: person.name,
+            score: 76 + (index % 20),
+            isPassed: true,
+          });
           await driver.call('hy_eval', 'POST', '/api/certificates', {
+            assessmentId: assessment.id,
             idNumber: person.idNumber,
             name: person.name,
             certificateType: 'skill_level',

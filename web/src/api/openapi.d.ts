@@ -735,6 +735,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/catalog/institutions/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将培训机构移出机构目录（须说明理由，留痕）
+         * @description 移出后该机构不能再为该职业（工种）和等级申请开班；已备案的班级不受影响。仅限本辖区的目录条目。
+         */
+        post: operations["postCatalogInstitutionsByIdWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog/evaluation-organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 评价机构目录分页查询（按机构、辖区、职业、状态、有效日期筛选） */
+        get: operations["getCatalogEvaluationOrganisations"];
+        put?: never;
+        /** 将评价机构纳入评价机构目录（可评价的职业、等级和有效期） */
+        post: operations["postCatalogEvaluationOrganisations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog/evaluation-organisations/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将评价机构移出评价机构目录（须说明理由，留痕）
+         * @description 移出后该机构不能再为该职业和等级组织考核或颁发证书；已颁发的证书不受影响。
+         */
+        post: operations["postCatalogEvaluationOrganisationsByIdWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/classes": {
         parameters: {
             query?: never;
@@ -917,7 +975,10 @@ export interface paths {
          */
         get: operations["getCertificates"];
         put?: never;
-        /** 登记证书（编号去除首尾空白、全角转半角后，在同一发证机构内唯一） */
+        /**
+         * 登记证书（编号去除首尾空白、全角转半角后，在同一发证机构内唯一）
+         * @description 职业技能等级证书、专项职业能力证书和职业资格证书只能由评价机构目录内、目录范围覆盖该职业和等级的评价机构颁发，须指定该人员考核合格的本机构考核（assessmentId），发证日期不早于考核日期；发证机构名称取登记名称。培训合格证由培训机构为本机构备案的培训班颁发。
+         */
         post: operations["postCertificates"];
         delete?: never;
         options?: never;
@@ -968,6 +1029,59 @@ export interface paths {
         };
         /** 本人电子培训档案 */
         get: operations["getMeArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本评价机构的考核评价（分页，按职业、考核日期筛选） */
+        get: operations["getAssessments"];
+        put?: never;
+        /** 评价机构登记一次考核评价（职业、等级、考核日期；须在评价机构目录范围内） */
+        post: operations["postAssessments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assessments/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一次考核评价的全部成绩（评价机构查本机构的，经办人员查本辖区评价机构的） */
+        get: operations["getAssessmentsByIdResults"];
+        put?: never;
+        /** 记录考生的考核成绩（按身份证号和姓名实名识别考生） */
+        post: operations["postAssessmentsByIdResults"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本评价机构颁发的证书（分页，含撤销状态） */
+        get: operations["getEvaluationCertificates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1538,7 +1652,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 发证机构撤销证书（须说明理由，留痕）；以该证书申领、尚未支付的补贴行被剔除，已支付的列出应追回金额 */
+        /** 发证机构撤销证书（须说明理由，留痕）；以该证书申领的补贴行被剔除，已支付的列出应追回金额并生成追回单 */
         post: operations["postCertificatesByIdRevoke"];
         delete?: never;
         options?: never;
@@ -5133,8 +5247,8 @@ export interface operations {
                 /** @description 可承担培训的辖区（含下级） */
                 regionCode?: string;
                 occupationCode?: string;
-                /** @description active 有效，withdrawn 已移出 */
-                status?: "active" | "withdrawn";
+                /** @description active 有效，suspended 随机构暂停（机构被暂停、列入黑名单或撤销资质），withdrawn 已移出 */
+                status?: "active" | "suspended" | "withdrawn";
                 /** @description 在该日期有效 */
                 validOn?: string;
             };
@@ -5192,6 +5306,202 @@ export interface operations {
                     validFrom: string;
                     /** Format: date */
                     validTo?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postCatalogInstitutionsByIdWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 移出理由 */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getCatalogEvaluationOrganisations: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                organisationId?: number;
+                /** @description 目录辖区（含下级） */
+                regionCode?: string;
+                occupationCode?: string;
+                /** @description active 有效，suspended 随机构暂停，withdrawn 已移出 */
+                status?: "active" | "suspended" | "withdrawn";
+                /** @description 在该日期有效 */
+                validOn?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postCatalogEvaluationOrganisations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    organisationId: number;
+                    occupationCode: string;
+                    /** @enum {string} */
+                    level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                    /** @description 纳入目录的辖区（评价机构所在地或其上级） */
+                    regionCode: string;
+                    /** Format: date */
+                    validFrom: string;
+                    /** Format: date */
+                    validTo?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postCatalogEvaluationOrganisationsByIdWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 移出理由 */
+                    reason: string;
                 };
             };
         };
@@ -5934,6 +6244,8 @@ export interface operations {
                     issuerOrganisationId?: number | null;
                     /** Format: date */
                     issuedOn: string;
+                    /** @description 评价类证书（职业技能等级、专项职业能力、职业资格）依据的本机构考核 */
+                    assessmentId?: number | null;
                 } | unknown | unknown;
             };
         };
@@ -6055,6 +6367,237 @@ export interface operations {
     getMeArchive: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getAssessments: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                occupationCode?: string;
+                /** @description 考核日期起（含） */
+                assessedFrom?: string;
+                /** @description 考核日期止（含） */
+                assessedTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postAssessments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 职业（工种）代码 */
+                    occupationCode: string;
+                    /**
+                     * @description 等级
+                     * @enum {string}
+                     */
+                    level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                    /**
+                     * Format: date
+                     * @description 考核日期（不晚于当前业务日期）
+                     */
+                    assessedOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getAssessmentsByIdResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postAssessmentsByIdResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    idNumber: string;
+                    score: number;
+                    isPassed: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getEvaluationCertificates: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8996,7 +9539,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 status?: "open" | "cleared" | "in_case" | "confirmed";
-                ruleCode?: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance";
+                ruleCode?: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
                 regionCode?: string;
                 classId?: number;
                 claimId?: number;
