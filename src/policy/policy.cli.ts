@@ -126,11 +126,6 @@ export function evaluateNdjsonLine(
   return { ok: true, output: JSON.stringify(evaluate(result.value, { overrides })) };
 }
 
-/** Writes `text` to stdout, waiting when the pipe is full. */
-async function writeOut(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
-}
-
 /** Writes bytes to stdout, waiting when the pipe is full. */
 async function writeBytes(bytes: Buffer): Promise<void> {
   if (!process.stdout.write(bytes)) await new Promise((resolve) => process.stdout.once('drain', resolve));
