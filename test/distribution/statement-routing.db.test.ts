@@ -14,7 +14,7 @@ import { createTestApp, type TestApp } from '../support/app.ts';
 const PAYEE_ACCOUNT = { bankName: '中国工商银行衡阳县支行', accountNumber: '1904020109000012345' };
 
 /** The tables a statement reads or writes (quoted identifiers after from/join/into/update). */
-export function tablesOf(sqlText: string): string[] {
+function tablesOf(sqlText: string): string[] {
   const tables = new Set<string>();
   for (const match of sqlText.matchAll(/\b(?:from|join|into|update)\s+"([a-z_0-9]+)"/gi))
     tables.add(match[1]!);
@@ -25,7 +25,7 @@ export function tablesOf(sqlText: string): string[] {
  * Whether a statement routes to one shard when tables are distributed by province_code: an
  * insert names the column, every other statement on a distributed table filters on it.
  */
-export function routesToOneShard(sqlText: string): boolean {
+function routesToOneShard(sqlText: string): boolean {
   const distributed = tablesOf(sqlText).filter((table) => !REFERENCE_TABLES.includes(table));
   if (distributed.length === 0) return true;
   if (/^\s*insert\b/i.test(sqlText) && !/\bselect\b/i.test(sqlText)) return /"province_code"/.test(sqlText);
