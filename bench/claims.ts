@@ -109,8 +109,7 @@ async function completedClass(round: number): Promise<number> {
       groups: [
         {
           groupCode: 'registered_unemployed',
-          certifiedByOrganisation: '就业服务中心',
-          certifiedByOfficer: '李经办',
+          certifierCode: 'public_employment_service',
           validFrom: '2021-01-01',
         },
       ],

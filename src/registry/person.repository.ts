@@ -220,16 +220,22 @@ export async function updatePersonRow(
 export interface PersonGroupRecord {
   id: number;
   groupCode: string;
+  /** The certifying body from GROUP_CERTIFIERS (null on rows recorded before the list). */
+  certifierCode: string | null;
   certifiedByOrganisation: string;
   certifiedByOfficer: string;
   validFrom: string;
   validTo: string | null;
+  recordedByUserId: number | null;
+  recordedOn: string | null;
+  revokedOn: string | null;
+  revocationReason: string | null;
 }
 
 export async function insertPersonGroup(
   executor: Executor,
   person: { id: number; provinceCode: string },
-  group: Omit<PersonGroupRecord, 'id'>,
+  group: Omit<PersonGroupRecord, 'id' | 'revokedOn' | 'revocationReason'>,
 ): Promise<number> {
   const { id } = await executor
     .insertInto('person_group')
@@ -237,37 +243,50 @@ export async function insertPersonGroup(
       province_code: person.provinceCode,
       person_id: person.id,
       group_code: group.groupCode,
+      certifier_code: group.certifierCode,
       certified_by_organisation: group.certifiedByOrganisation,
       certified_by_officer: group.certifiedByOfficer,
       valid_from: group.validFrom,
       valid_to: group.validTo,
+      recorded_by_user_id: group.recordedByUserId,
+      recorded_on: group.recordedOn,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
 }
 
+/**
+ * The groups of some persons, by person. A revoked certification is left out unless
+ * `withRevoked` (the certification history): it never counted.
+ */
 export async function selectPersonGroups(
   executor: Executor,
   personIds: readonly number[],
+  options: { withRevoked?: boolean } = {},
 ): Promise<Map<number, PersonGroupRecord[]>> {
   const byPerson = new Map<number, PersonGroupRecord[]>();
   if (personIds.length === 0) return byPerson;
-  const rows = await executor
+  let query = executor
     .selectFrom('person_group')
     .selectAll()
-    .where('person_id', 'in', [...personIds])
-    .orderBy('id')
-    .execute();
+    .where('person_id', 'in', [...personIds]);
+  if (!options.withRevoked) query = query.where('revoked_on', 'is', null);
+  const rows = await query.orderBy('id').execute();
   for (const row of rows) {
     const list = byPerson.get(row.person_id) ?? [];
     list.push({
       id: row.id,
       groupCode: row.group_code,
+      certifierCode: row.certifier_code,
       certifiedByOrganisation: row.certified_by_organisation,
       certifiedByOfficer: row.certified_by_officer,
       validFrom: row.valid_from,
       validTo: row.valid_to,
+      recordedByUserId: row.recorded_by_user_id,
+      recordedOn: row.recorded_on,
+      revokedOn: row.revoked_on,
+      revocationReason: row.revocation_reason,
     });
     byPerson.set(row.person_id, list);
   }

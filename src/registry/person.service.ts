@@ -1,11 +1,17 @@
+import { sql } from 'kysely';
 import type { AuditContext } from '../auth/audit.service.ts';
 import { recordAudit } from '../auth/audit.service.ts';
 import { recordPersonalDataRead } from '../auth/personal-data.service.ts';
-import { type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
+import { isWithinRegion, type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { maskIdNumber, maskPhone } from '../shared/crypto.ts';
 import { AppError, notFound } from '../shared/errors.ts';
-import { GROUP_CODES } from '../shared/vocabulary.ts';
+import {
+  GROUP_CERTIFIER_LABELS,
+  GROUP_CERTIFIERS,
+  GROUP_CODES,
+  type GroupCertifier,
+} from '../shared/vocabulary.ts';
 import { idNumberProblem, parseIdNumber, phoneProblem } from './identifiers.ts';
 import { offsetOf, type Page, type PageRequest } from './pagination.ts';
 import {
@@ -36,10 +42,13 @@ export interface Person extends PersonRecord {
   groups: PersonGroup[];
 }
 
+/**
+ * A group certification (人员类别认定) as an officer records it: the group, the certifying body
+ * from GROUP_CERTIFIERS and the validity. The recording officer and date are the caller's.
+ */
 export interface NewPersonGroup {
   groupCode: string;
-  certifiedByOrganisation: string;
-  certifiedByOfficer: string;
+  certifierCode: string;
   validFrom: string;
   validTo?: string | null;
 }
@@ -63,17 +72,58 @@ export function assertValidIdNumber(idNumber: string, field = 'idNumber'): strin
   return idNumber.trim().toUpperCase();
 }
 
-function assertGroup(group: NewPersonGroup, field: string): void {
+function assertGroup(group: NewPersonGroup, prefix: string): void {
+  const at = (name: string) => (prefix === '' ? name : `${prefix}.${name}`);
   if (!(GROUP_CODES as readonly string[]).includes(group.groupCode)) {
     throw new AppError('VALIDATION_FAILED', `人员类别无效：${group.groupCode}`, [
-      { field, message: `人员类别无效：${group.groupCode}` },
+      { field: at('groupCode'), message: `人员类别无效：${group.groupCode}` },
+    ]);
+  }
+  if (!(GROUP_CERTIFIERS as readonly string[]).includes(group.certifierCode)) {
+    throw new AppError('VALIDATION_FAILED', `认定机构无效：${group.certifierCode}`, [
+      { field: at('certifierCode'), message: '须为认定机构代码表中的机构' },
     ]);
   }
   if (group.validTo && group.validTo < group.validFrom) {
     throw new AppError('VALIDATION_FAILED', '认定有效期止日早于起日', [
-      { field, message: '有效期止日早于起日' },
+      { field: at('validTo'), message: '有效期止日早于起日' },
     ]);
   }
+}
+
+/** Refuses (403) an officer outside the person's registration and household regions. */
+function assertCertifyingRegion(
+  context: AuditContext,
+  person: { registeringRegionCode: string; householdRegionCode: string | null },
+): void {
+  const actor = context.actor;
+  if (
+    actor &&
+    !isWithinRegion(actor.regionCode, person.registeringRegionCode) &&
+    !(person.householdRegionCode && isWithinRegion(actor.regionCode, person.householdRegionCode))
+  )
+    throw new AppError('FORBIDDEN', '人员类别由人员登记地或户籍地的经办机构认定', [
+      { field: 'personId', message: '不在本辖区认定范围内' },
+    ]);
+}
+
+/** Two validity periods share a day. */
+function overlaps(a: { validFrom: string; validTo?: string | null }, b: typeof a): boolean {
+  return a.validFrom <= (b.validTo ?? '9999-12-31') && b.validFrom <= (a.validTo ?? '9999-12-31');
+}
+
+/** The stored row of a certification recorded now by the caller. */
+function certificationOf(group: NewPersonGroup, context: AuditContext) {
+  return {
+    groupCode: group.groupCode,
+    certifierCode: group.certifierCode,
+    certifiedByOrganisation: GROUP_CERTIFIER_LABELS[group.certifierCode as GroupCertifier],
+    certifiedByOfficer: context.actor?.loginName ?? 'system',
+    validFrom: group.validFrom,
+    validTo: group.validTo ?? null,
+    recordedByUserId: context.actor?.userId ?? null,
+    recordedOn: context.businessToday ?? null,
+  };
 }
 
 async function assertRegion(executor: Executor, code: string, field: string): Promise<void> {
@@ -107,6 +157,11 @@ export async function registerPerson(
     await assertRegion(executor, input.householdRegionCode, 'householdRegionCode');
   (input.groups ?? []).forEach((group, index) => {
     assertGroup(group, `groups[${index}]`);
+    const earlier = (input.groups ?? []).slice(0, index);
+    if (earlier.some((other) => other.groupCode === group.groupCode && overlaps(other, group)))
+      throw new AppError('CONFLICT', '同一人员类别的认定有效期重叠', [
+        { field: `groups[${index}].groupCode`, message: '与本次提交的另一条认定重叠' },
+      ]);
   });
   const existing = await selectPersonByIdNumber(executor, idNumber);
   if (existing) {
@@ -132,7 +187,7 @@ export async function registerPerson(
     isFullTimeStudent: input.isFullTimeStudent ?? false,
   });
   for (const group of input.groups ?? []) {
-    await insertPersonGroup(executor, { id, provinceCode }, { ...group, validTo: group.validTo ?? null });
+    await insertPersonGroup(executor, { id, provinceCode }, certificationOf(group, context));
   }
   await recordAudit(executor, context, {
     action: 'person.register',
@@ -289,7 +344,12 @@ export async function listPersons(
   };
 }
 
-/** Adds a certified group (人员类别认定) to a person. */
+/**
+ * Certifies a group (人员类别认定) for a person, recorded by the calling officer on the business
+ * date (audited). Only an officer whose region holds the person's registration or household
+ * region certifies (403 otherwise); a live certification of the same group whose validity
+ * overlaps is refused (409), so one group is never counted twice.
+ */
 export async function addPersonGroup(
   executor: Executor,
   context: AuditContext,
@@ -298,8 +358,16 @@ export async function addPersonGroup(
 ): Promise<Person> {
   const person = await getPerson(executor, personId);
   if (!person) throw notFound('人员', personId);
-  assertGroup(group, 'groupCode');
-  const id = await insertPersonGroup(executor, person, { ...group, validTo: group.validTo ?? null });
+  assertGroup(group, '');
+  assertCertifyingRegion(context, person);
+  await sql`select pg_advisory_xact_lock(hashtext(${`person-group:${personId}`}))`.execute(executor);
+  const live = (await selectPersonGroups(executor, [personId])).get(personId) ?? [];
+  const clash = live.find((other) => other.groupCode === group.groupCode && overlaps(other, group));
+  if (clash)
+    throw new AppError('CONFLICT', `该人员已有有效期重叠的同类认定（${clash.validFrom} 起）`, [
+      { field: 'groupCode', message: '已有同类认定', groupId: clash.id },
+    ]);
+  const id = await insertPersonGroup(executor, person, certificationOf(group, context));
   await recordAudit(executor, context, {
     action: 'person.group.add',
     objectType: 'person',
@@ -308,6 +376,57 @@ export async function addPersonGroup(
     after: { groupId: id, ...group },
   });
   return (await getPerson(executor, personId))!;
+}
+
+/**
+ * Revokes a group certification with a reason, dated at the business today (audited); the group
+ * then no longer counts for any claim decided afterwards. 404 for a certification of another
+ * person; 409 when already revoked.
+ */
+export async function revokePersonGroup(
+  executor: Executor,
+  context: AuditContext,
+  input: { personId: number; groupId: number; reason: string; today: string },
+): Promise<PersonGroup> {
+  const reason = input.reason.trim();
+  if (reason === '')
+    throw new AppError('VALIDATION_FAILED', '须填写撤销认定的理由', [
+      { field: 'reason', message: '理由不能为空' },
+    ]);
+  const all =
+    (await selectPersonGroups(executor, [input.personId], { withRevoked: true })).get(input.personId) ?? [];
+  const before = all.find((group) => group.id === input.groupId);
+  if (!before) throw notFound('人员类别认定', input.groupId);
+  if (before.revokedOn !== null)
+    throw new AppError('INVALID_STATE', `该认定已于 ${before.revokedOn} 撤销`, [
+      { field: 'groupId', message: '已撤销' },
+    ]);
+  const person = (await getPerson(executor, input.personId))!;
+  assertCertifyingRegion(context, person);
+  await executor
+    .updateTable('person_group')
+    .set({
+      revoked_on: input.today,
+      revocation_reason: reason,
+      revoked_by_user_id: context.actor?.userId ?? null,
+    })
+    .where('id', '=', input.groupId)
+    .where('province_code', '=', person.provinceCode)
+    .execute();
+  await recordAudit(executor, context, {
+    action: 'person.group.revoke',
+    objectType: 'person',
+    objectId: input.personId,
+    provinceCode: person.provinceCode,
+    before: { groupId: input.groupId, revokedOn: null },
+    after: { groupId: input.groupId, revokedOn: input.today, reason },
+  });
+  return { ...before, revokedOn: input.today, revocationReason: reason };
+}
+
+/** Every certification of a person, revoked ones included (the certification history). */
+export async function personGroupHistory(executor: Executor, personId: number): Promise<PersonGroup[]> {
+  return (await selectPersonGroups(executor, [personId], { withRevoked: true })).get(personId) ?? [];
 }
 
 export interface PersonChanges {

@@ -3,6 +3,7 @@ import { hasPermission } from '../auth/roles.ts';
 import { assertRegionScope, isWithinRegion } from '../auth/scope.ts';
 import { DEFAULT_CATALOG_MAXIMUM_YUAN } from '../shared/config.ts';
 import { AppError } from '../shared/errors.ts';
+import { GROUP_CERTIFIERS } from '../shared/vocabulary.ts';
 import {
   addCatalogEntries,
   addInstitutionCatalogEntry,
@@ -52,9 +53,11 @@ import {
   type NewPersonGroup,
   type PersonChanges,
   type PersonListQuery,
+  personGroupHistory,
   presentPerson,
   registerPerson,
   revealPerson,
+  revokePersonGroup,
   updatePerson,
 } from './person.service.ts';
 import { listRegionPage, type RegionPageQuery } from './region.service.ts';
@@ -75,14 +78,13 @@ const citation = {
 } as const;
 const groupSchema = {
   type: 'object',
-  required: ['groupCode', 'certifiedByOrganisation', 'certifiedByOfficer', 'validFrom'],
+  required: ['groupCode', 'certifierCode', 'validFrom'],
   additionalProperties: false,
   properties: {
-    groupCode: { type: 'string', enum: [...GROUP_CODES] },
-    certifiedByOrganisation: { type: 'string', minLength: 1 },
-    certifiedByOfficer: { type: 'string', minLength: 1 },
-    validFrom: date,
-    validTo: { type: ['string', 'null'], format: 'date' },
+    groupCode: described({ type: 'string', enum: [...GROUP_CODES] }, '人员类别'),
+    certifierCode: described({ type: 'string', enum: [...GROUP_CERTIFIERS] }, '认定机构（代码表）'),
+    validFrom: described(date, '认定有效期起'),
+    validTo: described({ type: ['string', 'null'], format: 'date' }, '认定有效期止（空为长期）'),
   },
 } as const;
 
@@ -168,7 +170,9 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
       assertRegionScope(principal, request.body.registeringRegionCode);
       const person = await db()
         .transaction()
-        .execute((trx) => registerPerson(trx, request.auditContext, request.body));
+        .execute((trx) =>
+          registerPerson(trx, { ...request.auditContext, businessToday: app.clock.today() }, request.body),
+        );
       return reply.status(201).send(presentPerson(person));
     },
   );
@@ -313,8 +317,69 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
       await getVisiblePerson(db(), request.principal!, request.params.id);
       const person = await db()
         .transaction()
-        .execute((trx) => addPersonGroup(trx, request.auditContext, request.params.id, request.body));
+        .execute((trx) =>
+          addPersonGroup(
+            trx,
+            { ...request.auditContext, businessToday: app.clock.today() },
+            request.params.id,
+            request.body,
+          ),
+        );
       return reply.status(201).send(presentPerson(person));
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/persons/:id/groups',
+    {
+      config: { access: 'registry.read' },
+      schema: {
+        tags: ['registry'],
+        summary: '人员类别认定记录（含已撤销的，及认定机构、登记人和登记日期）',
+        params: idParams,
+      },
+    },
+    async (request) => {
+      await getVisiblePerson(db(), request.principal!, request.params.id);
+      return { items: await personGroupHistory(db(), request.params.id) };
+    },
+  );
+
+  app.post<{ Params: { id: number; groupId: number }; Body: { reason: string } }>(
+    '/api/persons/:id/groups/:groupId/revoke',
+    {
+      config: { access: 'registry.write' },
+      schema: {
+        tags: ['registry'],
+        summary: '撤销人员类别认定（须说明理由，留痕；撤销后不再计入补贴）',
+        params: {
+          type: 'object',
+          required: ['id', 'groupId'],
+          properties: {
+            id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
+            groupId: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
+          },
+        },
+        body: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: { reason: described({ type: 'string', minLength: 1, maxLength: 500 }, '撤销理由') },
+        },
+      },
+    },
+    async (request) => {
+      await getVisiblePerson(db(), request.principal!, request.params.id);
+      return db()
+        .transaction()
+        .execute((trx) =>
+          revokePersonGroup(trx, request.auditContext, {
+            personId: request.params.id,
+            groupId: request.params.groupId,
+            reason: request.body.reason,
+            today: app.clock.today(),
+          }),
+        );
     },
   );
 

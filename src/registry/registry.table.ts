@@ -51,6 +51,12 @@ export interface PersonGroupTable {
   valid_from: string;
   valid_to: string | null;
   created_at: Generated<Date>;
+  certifier_code: string | null;
+  recorded_by_user_id: number | null;
+  recorded_on: string | null;
+  revoked_on: string | null;
+  revocation_reason: string | null;
+  revoked_by_user_id: number | null;
 }
 
 export interface OrganisationTable {

@@ -49,6 +49,38 @@ export const GROUP_CODES = [
 ] as const;
 export type GroupCode = (typeof GROUP_CODES)[number];
 
+/**
+ * The bodies that certify a person group (人员类别认定): each group is certified by the department
+ * that keeps its register (就业困难人员 by the public employment service, 退役军人 by veterans
+ * affairs, 残疾人 by the disabled persons' federation, 脱贫人口 by rural revitalisation, …).
+ */
+export const GROUP_CERTIFIERS = [
+  'public_employment_service',
+  'human_resources_social_security',
+  'civil_affairs',
+  'veterans_affairs',
+  'disabled_persons_federation',
+  'rural_revitalisation',
+  'education',
+  'justice',
+  'agriculture_rural_affairs',
+  'market_regulation',
+] as const;
+export type GroupCertifier = (typeof GROUP_CERTIFIERS)[number];
+
+export const GROUP_CERTIFIER_LABELS: Record<GroupCertifier, string> = {
+  public_employment_service: '公共就业服务机构',
+  human_resources_social_security: '人力资源社会保障部门',
+  civil_affairs: '民政部门',
+  veterans_affairs: '退役军人事务部门',
+  disabled_persons_federation: '残疾人联合会',
+  rural_revitalisation: '乡村振兴部门',
+  education: '教育部门',
+  justice: '司法行政部门',
+  agriculture_rural_affairs: '农业农村部门',
+  market_regulation: '市场监督管理部门',
+};
+
 export const LEVELS = [
   'special_ability',
   'primary',

@@ -210,8 +210,7 @@ const fullFlow: Flow = {
       for (const item of (roster.json as { items: { person: { id: number } }[] }).items) {
         const certified = await server.apiAs('hy_county', 'POST', `/api/persons/${item.person.id}/groups`, {
           groupCode: 'registered_unemployed',
-          certifiedByOrganisation: '衡阳县人力资源和社会保障局',
-          certifiedByOfficer: '李经办',
+          certifierCode: 'public_employment_service',
           validFrom: '2021-01-01',
         });
         if (certified.status !== 201)

@@ -67,8 +67,7 @@ describe('attendance counts: a trainee with 0 of the class hours or a third of t
         groups: [
           {
             groupCode: 'registered_unemployed',
-            certifiedByOrganisation: '衡阳县就业服务中心',
-            certifiedByOfficer: '李经办',
+            certifierCode: 'public_employment_service',
             validFrom: '2021-01-01',
           },
         ],

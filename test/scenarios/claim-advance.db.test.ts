@@ -91,8 +91,7 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
         groups: [
           {
             groupCode: 'enterprise_employee',
-            certifiedByOrganisation: '玄武区人社局',
-            certifiedByOfficer: '周经办',
+            certifierCode: 'public_employment_service',
             validFrom: '2020-01-01',
           },
         ],

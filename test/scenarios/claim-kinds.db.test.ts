@@ -37,8 +37,7 @@ describe('claims of other kinds through the HTTP API', () => {
       groups: [
         {
           groupCode: 'registered_unemployed',
-          certifiedByOrganisation: '东湖区就业局',
-          certifiedByOfficer: '刘经办',
+          certifierCode: 'public_employment_service',
           validFrom: '2020-12-01',
         },
       ],

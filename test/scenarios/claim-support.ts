@@ -152,8 +152,7 @@ export async function completeClass(
         groups: [
           {
             groupCode: 'registered_unemployed',
-            certifiedByOrganisation: '衡阳县就业服务中心',
-            certifiedByOfficer: '李经办',
+            certifierCode: 'public_employment_service',
             validFrom: '2021-01-01',
           },
         ],

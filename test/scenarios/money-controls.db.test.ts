@@ -51,8 +51,7 @@ describe('money cannot leak from the special account', () => {
         registeringRegionCode: '430421',
         groups: groups.map((groupCode) => ({
           groupCode,
-          certifiedByOrganisation: '衡阳县就业服务中心',
-          certifiedByOfficer: '李经办',
+          certifierCode: 'public_employment_service',
           validFrom: '2021-01-01',
         })),
       });

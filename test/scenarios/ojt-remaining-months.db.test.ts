@@ -41,8 +41,7 @@ describe('以工代训 in Jiangxi: a second claim of one employment pays the mon
       groups: [
         {
           groupCode: 'registered_unemployed',
-          certifiedByOrganisation: '东湖区就业局',
-          certifiedByOfficer: '刘经办',
+          certifierCode: 'public_employment_service',
           validFrom: '2020-12-01',
         },
       ],

@@ -207,8 +207,7 @@ describe('quarterly report of 衡阳县 2021 Q2: every cell, the xlsx, 账表相
       registeringRegionCode: '430421',
       groups: groups.map((groupCode) => ({
         groupCode,
-        certifiedByOrganisation: '衡阳县就业服务中心',
-        certifiedByOfficer: '李经办',
+        certifierCode: 'public_employment_service',
         validFrom: '2021-01-01',
       })),
     });

@@ -165,8 +165,7 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
   'POST /api/persons/:id/groups': () => ({
     payload: {
       groupCode: 'rural_migrant_worker',
-      certifiedByOrganisation: '探针',
-      certifiedByOfficer: '探针',
+      certifierCode: 'public_employment_service',
       validFrom: '2021-01-01',
     },
   }),

@@ -368,8 +368,7 @@ async function completeClass(
       groups: [
         {
           groupCode: 'registered_unemployed',
-          certifiedByOrganisation: `${place.marker}就业服务中心`,
-          certifiedByOfficer: '探针经办',
+          certifierCode: 'public_employment_service',
           validFrom: '2021-01-01',
         },
       ],

@@ -23,6 +23,7 @@ import { LedgerPage } from './pages/officer/Ledger.tsx';
 import { NoticesPage } from './pages/officer/Notices.tsx';
 import { OrganisationsPage } from './pages/officer/Organisations.tsx';
 import { PaymentsPage } from './pages/officer/Payments.tsx';
+import { PersonGroupsPage } from './pages/officer/PersonGroups.tsx';
 import { PersonsPage } from './pages/officer/Persons.tsx';
 import { PolicyPage } from './pages/officer/Policy.tsx';
 import { ReportsPage } from './pages/officer/Reports.tsx';
@@ -80,6 +81,7 @@ export function AppRoutes() {
         <Route path="reconciliation" element={<ReconciliationPage />} />
         <Route path="period-close" element={<PeriodClosePage />} />
         <Route path="persons" element={<PersonsPage />} />
+        <Route path="person-groups" element={<PersonGroupsPage />} />
         <Route path="organisations" element={<OrganisationsPage />} />
         <Route path="my/classes" element={<MyClassesPage />} />
         <Route path="my/classes/:id" element={<ClassDetailPage />} />

@@ -96,6 +96,13 @@ export const WORKBENCH_MENU: MenuEntry[] = [
     anyOf: ['registry.read'],
     officersOnly: true,
   },
+  {
+    path: '/app/person-groups',
+    key: 'menuPersonGroups',
+    icon: <TeamOutlined />,
+    anyOf: ['registry.write'],
+    officersOnly: true,
+  },
   { path: '/app/organisations', key: 'menuOrganisations', icon: <ShopOutlined />, anyOf: ['registry.write'] },
   {
     path: '/app/alerts',

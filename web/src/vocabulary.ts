@@ -48,6 +48,20 @@ export const GROUPS: Labels = {
   community_corrections: ['社区服刑人员', 'Community corrections'],
 };
 
+/** Certifying bodies of person groups (src/shared/vocabulary.ts GROUP_CERTIFIERS). */
+export const GROUP_CERTIFIERS: Labels = {
+  public_employment_service: ['公共就业服务机构', 'Public employment service'],
+  human_resources_social_security: ['人力资源社会保障部门', 'Human resources and social security'],
+  civil_affairs: ['民政部门', 'Civil affairs'],
+  veterans_affairs: ['退役军人事务部门', 'Veterans affairs'],
+  disabled_persons_federation: ['残疾人联合会', "Disabled persons' federation"],
+  rural_revitalisation: ['乡村振兴部门', 'Rural revitalisation'],
+  education: ['教育部门', 'Education'],
+  justice: ['司法行政部门', 'Justice'],
+  agriculture_rural_affairs: ['农业农村部门', 'Agriculture and rural affairs'],
+  market_regulation: ['市场监督管理部门', 'Market regulation'],
+};
+
 export const LEVELS: Labels = {
   special_ability: ['专项职业能力', 'Special ability'],
   primary: ['初级工（五级）', 'Primary (5)'],
