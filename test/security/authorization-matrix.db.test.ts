@@ -76,6 +76,8 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'GET /api/persons/:id': 'person',
   'PATCH /api/persons/:id': 'person',
   'POST /api/persons/:id/groups': 'person',
+  'GET /api/persons/:id/groups': 'person',
+  'POST /api/persons/:id/groups/:groupId/revoke': 'personGroup',
   'GET /api/persons/:id/archive': 'person',
   'POST /api/persons/:id/reveal': 'person',
   'GET /api/organisations/:id': 'organisation',
@@ -228,6 +230,7 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
   }),
   'POST /api/certificates/:id/revoke': () => ({ payload: { reason: 'BOLA probe' } }),
   'POST /api/catalog/institutions/:id/withdraw': () => ({ payload: { reason: 'BOLA probe' } }),
+  'POST /api/persons/:id/groups/:groupId/revoke': () => ({ payload: { reason: 'BOLA probe' } }),
   'POST /api/catalog/evaluation-organisations/:id/withdraw': () => ({ payload: { reason: 'BOLA probe' } }),
   'POST /api/assessments/:id/results': () => ({
     payload: {

@@ -91,6 +91,7 @@ export const OBJECT_KINDS = [
   'admission',
   'evaluationAdmission',
   'assessment',
+  'personGroup',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
@@ -465,6 +466,11 @@ async function seedClasses(s: Seeder, place: Place, actors: PlaceActors): Promis
   s.add(place, 'classFiled', { id: filed.id }, { markers: [filed.name] });
   const person = trainees[0]!;
   s.add(place, 'person', { id: person.personId! }, { markers: [person.name] });
+  const groups = await s.call(actors.county, 'GET', `/api/persons/${person.personId}/groups`);
+  s.add(place, 'personGroup', {
+    id: person.personId!,
+    groupId: (groups.items as Array<{ id: number }>)[0]!.id,
+  });
   return { trainees, classes };
 }
 

@@ -523,10 +523,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 人员类别认定记录（含已撤销的，及认定机构、登记人和登记日期） */
+        get: operations["getPersonsByIdGroups"];
         put?: never;
         /** 登记人员类别认定 */
         post: operations["postPersonsByIdGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/persons/{id}/groups/{groupId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销人员类别认定（须说明理由，留痕；撤销后不再计入补贴） */
+        post: operations["postPersonsByIdGroupsByGroupIdRevoke"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4371,13 +4389,25 @@ export interface operations {
                     pensionStatus?: "none" | "receiving";
                     isFullTimeStudent?: boolean;
                     groups?: {
-                        /** @enum {string} */
+                        /**
+                         * @description 人员类别
+                         * @enum {string}
+                         */
                         groupCode: "enterprise_employee" | "rural_migrant_worker" | "two_after_student" | "registered_unemployed" | "veteran" | "employment_difficulty" | "disabled" | "disabled_severe" | "zero_employment_family" | "recent_graduate" | "graduating_student" | "poor_labor" | "poor_family_child" | "low_income_family" | "laid_off" | "flexible_worker" | "self_employed_worker" | "nonprofit_worker" | "platform_worker" | "dispatched_worker" | "outsourced_worker" | "rural_resident" | "urban_resident" | "entrepreneur" | "high_risk_industry_worker" | "special_operations_worker" | "soon_released" | "compulsory_rehab" | "community_corrections";
-                        certifiedByOrganisation: string;
-                        certifiedByOfficer: string;
-                        /** Format: date */
+                        /**
+                         * @description 认定机构（代码表）
+                         * @enum {string}
+                         */
+                        certifierCode: "public_employment_service" | "human_resources_social_security" | "civil_affairs" | "veterans_affairs" | "disabled_persons_federation" | "rural_revitalisation" | "education" | "justice" | "agriculture_rural_affairs" | "market_regulation";
+                        /**
+                         * Format: date
+                         * @description 认定有效期起
+                         */
                         validFrom: string;
-                        /** Format: date */
+                        /**
+                         * Format: date
+                         * @description 认定有效期止（空为长期）
+                         */
                         validTo?: string | null;
                     }[];
                 };
@@ -4585,6 +4615,46 @@ export interface operations {
             };
         };
     };
+    getPersonsByIdGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     postPersonsByIdGroups: {
         parameters: {
             query?: never;
@@ -4597,14 +4667,74 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {string} */
+                    /**
+                     * @description 人员类别
+                     * @enum {string}
+                     */
                     groupCode: "enterprise_employee" | "rural_migrant_worker" | "two_after_student" | "registered_unemployed" | "veteran" | "employment_difficulty" | "disabled" | "disabled_severe" | "zero_employment_family" | "recent_graduate" | "graduating_student" | "poor_labor" | "poor_family_child" | "low_income_family" | "laid_off" | "flexible_worker" | "self_employed_worker" | "nonprofit_worker" | "platform_worker" | "dispatched_worker" | "outsourced_worker" | "rural_resident" | "urban_resident" | "entrepreneur" | "high_risk_industry_worker" | "special_operations_worker" | "soon_released" | "compulsory_rehab" | "community_corrections";
-                    certifiedByOrganisation: string;
-                    certifiedByOfficer: string;
-                    /** Format: date */
+                    /**
+                     * @description 认定机构（代码表）
+                     * @enum {string}
+                     */
+                    certifierCode: "public_employment_service" | "human_resources_social_security" | "civil_affairs" | "veterans_affairs" | "disabled_persons_federation" | "rural_revitalisation" | "education" | "justice" | "agriculture_rural_affairs" | "market_regulation";
+                    /**
+                     * Format: date
+                     * @description 认定有效期起
+                     */
                     validFrom: string;
-                    /** Format: date */
+                    /**
+                     * Format: date
+                     * @description 认定有效期止（空为长期）
+                     */
                     validTo?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postPersonsByIdGroupsByGroupIdRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                groupId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 撤销理由 */
+                    reason: string;
                 };
             };
         };
