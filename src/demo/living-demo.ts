@@ -526,8 +526,7 @@ function classSteps(state: DemoState, plan: ClassPlan): Step[] {
             groups: [
               {
                 groupCode: index % 3 === 2 ? 'rural_migrant_worker' : 'registered_unemployed',
-                certifiedByOrganisation: '衡阳县就业服务中心',
-                certifiedByOfficer: '李经办',
+                certifierCode: 'public_employment_service',
                 validFrom: '2021-01-01',
               },
             ],
