@@ -69,6 +69,7 @@ describe('the lazy command registry', () => {
       'shared/config-error.ts',
       'shared/config.ts',
       'shared/crypto.ts',
+      'shared/vocabulary.ts',
     ]);
   });
 });

@@ -204,6 +204,13 @@ export async function findEnterprise(
   return row ? toOrganisation(row) : undefined;
 }
 
+/** An organisation as an API answer: the contact phone masked like a person's. */
+export function presentOrganisation<T extends Organisation>(organisation: T): T {
+  return organisation.contactPhone === null
+    ? organisation
+    : { ...organisation, contactPhone: maskPhone(organisation.contactPhone) };
+}
+
 /** Refuses (404/403) an organisation outside the caller's region or organisation scope. */
 export async function getVisibleOrganisation(
   executor: Executor,

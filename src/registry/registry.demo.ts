@@ -14,7 +14,14 @@ export const DEMO_INSTITUTION = {
   creditCode: '52430421MJJ0000014',
   licenceNumber: '湘人社民培430421001',
   capacity: 200,
-  allowedOccupationCodes: ['4-10-01-05', '4-03-02-01', '6-18-02-04'],
+  allowedOccupationCodes: [
+    '4-10-01-05',
+    '4-03-02-01',
+    '6-18-02-04',
+    '4-10-01-01',
+    '4-10-01-02',
+    '4-10-01-06',
+  ],
 } as const;
 
 export const DEMO_INSTITUTION_OPERATOR = {

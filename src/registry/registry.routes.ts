@@ -40,6 +40,7 @@ import {
   listOrganisations,
   type NewOrganisation,
   type OrganisationListQuery,
+  presentOrganisation,
   registerOrganisation,
   type StatusChange,
 } from './organisation.service.ts';
@@ -416,7 +417,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
       const organisation = await db()
         .transaction()
         .execute((trx) => registerOrganisation(trx, request.auditContext, request.body));
-      return reply.status(201).send(organisation);
+      return reply.status(201).send(presentOrganisation(organisation));
     },
   );
 
@@ -445,7 +446,10 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (request) => listOrganisations(db(), request.principal!, request.query),
+    async (request) => {
+      const page = await listOrganisations(db(), request.principal!, request.query);
+      return { ...page, items: page.items.map(presentOrganisation) };
+    },
   );
 
   app.get<{ Params: { id: number } }>(
@@ -456,7 +460,10 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const organisation = await getVisibleOrganisation(db(), request.principal!, request.params.id);
-      return { ...organisation, statusHistory: await listOrganisationStatusHistory(db(), organisation.id) };
+      return {
+        ...presentOrganisation(organisation),
+        statusHistory: await listOrganisationStatusHistory(db(), organisation.id),
+      };
     },
   );
 
@@ -481,11 +488,13 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) =>
-      db()
-        .transaction()
-        .execute((trx) =>
-          changeOrganisationStatus(trx, request.auditContext, request.params.id, request.body),
-        ),
+      presentOrganisation(
+        await db()
+          .transaction()
+          .execute((trx) =>
+            changeOrganisationStatus(trx, request.auditContext, request.params.id, request.body),
+          ),
+      ),
   );
 
   app.post<{ Params: { id: number }; Body: { loginName: string; displayName: string; password: string } }>(

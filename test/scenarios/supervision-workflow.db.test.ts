@@ -394,7 +394,7 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
       403,
     );
     const rules = (await call('GET', '/api/supervision/rules', county)).json();
-    expect(rules.items).toHaveLength(14);
+    expect(rules.items).toHaveLength(15);
     expect(rules.blockThreshold).toBe(70);
   });
 
