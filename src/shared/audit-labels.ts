@@ -7,6 +7,9 @@ type Labels = Record<string, readonly [string, string]>;
 
 /** Objects of the audit trail (src/**: recordAudit objectType). */
 export const AUDIT_OBJECTS: Labels = {
+  assessment: ['考核评价', 'Assessment'],
+  business_clock: ['业务日期', 'Business clock'],
+  evaluation_catalog: ['评价机构目录', 'Evaluation catalog'],
   bank_statement: ['银行对账单', 'Bank statement'],
   catalog_version: ['培训项目目录版本', 'Catalog version'],
   certificate: ['证书', 'Certificate'],
@@ -58,6 +61,17 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   login: '登录',
   logout: '退出',
   password_change: '修改密码',
+  assessment: '考核评价',
+  evaluation: '评价机构',
+  withdraw: '移出目录',
+  demo: '演示',
+  clock: '业务日期',
+  advance: '推进',
+  payment_order: '支付指令',
+  manual_transfer: '手工记账',
+  reversal: '冲正',
+  payee_account: '收款账户',
+  recovery_receipt: '追回到账',
   totp_enrol: '绑定动态口令',
   totp_enrol_start: '开始绑定动态口令',
   catalog: '目录',
