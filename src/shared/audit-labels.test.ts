@@ -54,9 +54,8 @@ describe('audit labels', () => {
   });
 
   it('finds an unlabelled code (the check can fail)', () => {
-    const found = recordedCodes(
-      "recordAudit(trx, ctx, { objectType: 'widget', action: `claim.${x}.frobnicate` });",
-    );
+    const template = ['`claim.', '$', '{x}.frobnicate`'].join('');
+    const found = recordedCodes(`recordAudit(trx, ctx, { objectType: 'widget', action: ${template} });`);
     expect(found.objects).toEqual(['widget']);
     expect(found.words).toEqual(['claim', 'frobnicate']);
     expect(AUDIT_OBJECTS.widget).toBeUndefined();
