@@ -3,6 +3,7 @@ import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
+import { regionAncestors } from '../shared/regions.ts';
 import type { FileFormat, TextEncoding } from './bank-file.codec.ts';
 
 /** What an instruction-file column holds. */
@@ -223,7 +224,7 @@ export interface SpecialBankAccount {
 
 /** The region itself, its city and its province: where a special account may be registered. */
 export function regionAndAncestors(regionCode: string): string[] {
-  return [...new Set([regionCode, `${regionCode.slice(0, 4)}00`, provinceOf(regionCode)])];
+  return regionAncestors(regionCode);
 }
 
 type AccountRow = {

@@ -9,6 +9,7 @@ import {
 } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { regionAncestors } from '../shared/regions.ts';
 import { LEVEL_LABELS, type Level } from '../shared/vocabulary.ts';
 import { assertOccupationExists } from './occupation.service.ts';
 import { getOrganisation } from './organisation.service.ts';
@@ -414,11 +415,7 @@ export async function findCatalogEntry(
   executor: Executor,
   query: { regionCode: string; occupationCode: string; level: string; on: string },
 ): Promise<(CatalogEntry & { regionCode: string }) | undefined> {
-  const candidates = [
-    query.regionCode,
-    `${query.regionCode.slice(0, 4)}00`,
-    `${query.regionCode.slice(0, 2)}0000`,
-  ];
+  const candidates = regionAncestors(query.regionCode);
   const rows = await executor
     .selectFrom('catalog_entry')
     .innerJoin('catalog_version', (join) =>
@@ -674,11 +671,7 @@ export async function isInstitutionListed(
     .where('institution_catalog.institution_id', '=', query.institutionId)
     .where('institution_catalog.occupation_code', '=', query.occupationCode)
     .where('institution_catalog.level', '=', query.level)
-    .where('institution_catalog.region_code', 'in', [
-      query.regionCode,
-      `${query.regionCode.slice(0, 4)}00`,
-      `${query.regionCode.slice(0, 2)}0000`,
-    ])
+    .where('institution_catalog.region_code', 'in', regionAncestors(query.regionCode))
     .where('institution_catalog.status', '=', 'active')
     .where('organisation.status', '=', 'active')
     .where('institution_catalog.valid_from', '<=', query.on)
@@ -757,11 +750,7 @@ export async function listPublicCatalogEntries(
   executor: Executor,
   query: { regionCode: string; on: string; search?: string } & PageRequest,
 ): Promise<Page<PublicCatalogEntry>> {
-  const candidates = [
-    query.regionCode,
-    `${query.regionCode.slice(0, 4)}00`,
-    `${query.regionCode.slice(0, 2)}0000`,
-  ];
+  const candidates = regionAncestors(query.regionCode);
   let base = executor
     .selectFrom('catalog_entry as e')
     .innerJoin('catalog_version as v', (join) =>

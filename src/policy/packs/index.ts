@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { regionAncestors } from '../../shared/regions.ts';
 import { loadParameterDirectory, ParameterFileError, versionInForce } from '../parameter.loader.ts';
 import type { ParameterSet } from '../parameter.types.ts';
 import { shanxi2021 } from './cn-140000-2021/pack.ts';
@@ -8,6 +9,8 @@ import { jiangxi2021 } from './cn-360000-2021/pack.ts';
 import { hengyang2019 } from './cn-430400-2019/pack.ts';
 import { chongqing2021 } from './cn-500000-2021/pack.ts';
 import type { PackDefinition } from './pack.types.ts';
+
+export { regionAncestors };
 
 /** A pack's code with its parameters loaded from its data files. */
 export interface PolicyPack extends PackDefinition {
@@ -52,20 +55,6 @@ const PACKS_BY_ID = new Map(POLICY_PACKS.map((pack) => [pack.id, pack]));
 
 export function packById(id: string): PolicyPack | undefined {
   return PACKS_BY_ID.get(id);
-}
-
-/**
- * GB/T 2260 parents of a code, nearest first: county 430421 → city 430400 → province 430000.
- * Municipalities (11, 12, 31, 50) have districts directly under the province code, so 500101
- * also reaches 500000.
- */
-export function regionAncestors(regionCode: string): string[] {
-  const chain = [regionCode];
-  const city = `${regionCode.slice(0, 4)}00`;
-  const province = `${regionCode.slice(0, 2)}0000`;
-  if (city !== regionCode) chain.push(city);
-  if (province !== city) chain.push(province);
-  return chain;
 }
 
 /** The pack of the nearest jurisdiction up the hierarchy that has one. */
