@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
+import { pgliteCopier } from '../db/copy.ts';
 import { type DatabaseHandle, openDatabase, parseInt8 } from '../db/database.ts';
 import { PgliteDialect } from '../db/pglite-dialect.ts';
 import type { Database } from '../db/schema.ts';
@@ -146,6 +147,7 @@ export async function openPgliteWithHandle(
   const database: DatabaseHandle = {
     db,
     kind: 'pglite',
+    copyRows: pgliteCopier(pglite),
     async runScript(_executor, script) {
       await pglite.exec(script);
     },

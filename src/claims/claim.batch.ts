@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { ROLE_PERMISSIONS } from '../auth/roles.ts';
+import { type CopyRows, nextIds } from '../db/copy.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { finishApproval, lockPendingApproval, requestApproval } from '../ledger/approval.service.ts';
 import { createPaymentBatch, type PayableItem } from '../ledger/payment.service.ts';
@@ -30,6 +31,7 @@ import {
   lockClaimNumberPrefixes,
   selectHistory,
 } from './claim.repository.ts';
+import { joinRequest, type Shape, shapeOf } from './claim.stored-form.ts';
 import { CLASS_HOURS_PER_DAY } from './claim.training-sources.ts';
 import type { PayeeAccount } from './claim.types.ts';
 import {
@@ -123,6 +125,19 @@ export interface BatchOptions {
   attendance?: AttendanceReader;
   /** Prefix of the payment batches' idempotency ids (a retry of a batch replays, never pays twice). */
   idempotencyPrefix: string;
+  /**
+   * Bulk writes by COPY (`DatabaseHandle.copyRows`); without it the rows go in through
+   * `json_to_recordset` inserts (same rows, slower).
+   */
+  copy?: CopyRows;
+  /**
+   * 'lean' (default): each line stores its own facts and names its request shape and decision,
+   * stored once (claim.stored-form.ts); 'full': the whole request and decision per line, as the
+   * interactive path stores them.
+   */
+  storage?: 'lean' | 'full';
+  /** Shapes known to be committed (`province|hash`): not written again (the runner keeps this). */
+  knownShapes?: ReadonlySet<string>;
 }
 
 export interface BatchResult {
@@ -137,6 +152,10 @@ export interface BatchResult {
   paymentBatchId: number | null;
   /** Rows written, per table (for the bulk-insert comparison of the benchmark). */
   rows: Record<string, number>;
+  /** Milliseconds per phase: read, decide, write, workflow, pay (where the time goes). */
+  timings: Record<string, number>;
+  /** The shapes this batch wrote (`province|hash`), known once its transaction commits. */
+  newShapes: string[];
 }
 
 interface ClassRow {
@@ -172,6 +191,8 @@ interface PendingLine {
   subject: string;
   payeeIds: { institution: number | null; enterprise: number | null; evaluation_org: number | null };
   request: EvaluateRequest;
+  /** The line's own facts (the request without its class's shape). */
+  facts: Record<string, unknown>;
   decision: EvaluateResponse;
   usage: UsageSubject;
   keys: { province_code: string; kind: string; usage_key: string }[];
@@ -224,7 +245,39 @@ async function insertJson<R>(
   return result.rows;
 }
 
+/**
+ * Writes rows given as arrays in the columns' order: by COPY when the caller gives a copier,
+ * else in one `json_to_recordset` insert (identity ids as given: `overriding system value`).
+ */
+async function writeRows(
+  executor: Executor,
+  copy: CopyRows | undefined,
+  table: string,
+  columns: readonly (readonly [string, string])[],
+  rows: readonly (readonly unknown[])[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (copy) {
+    await copy(
+      executor,
+      table,
+      columns.map(([name]) => name),
+      rows,
+    );
+    return;
+  }
+  const names = columns.map(([name]) => name).join(', ');
+  const definition = columns.map(([name, type]) => `${name} ${type}`).join(', ');
+  const objects = rows.map((row) => Object.fromEntries(columns.map(([name], index) => [name, row[index]])));
+  await sql`insert into ${sql.table(table)} (${sql.raw(names)})
+    ${sql.raw(columns[0]![0] === 'id' ? 'overriding system value' : '')}
+    select ${sql.raw(names)} from json_to_recordset(${JSON.stringify(objects)}::json) as x(${sql.raw(definition)})`.execute(
+    executor,
+  );
+}
+
 const LINE_COLUMNS = [
+  ['id', 'bigint'],
   ['province_code', 'text'],
   ['claim_id', 'bigint'],
   ['line_number', 'int'],
@@ -246,6 +299,8 @@ const LINE_COLUMNS = [
   ['period_end', 'date'],
   ['request', 'jsonb'],
   ['decision', 'jsonb'],
+  ['request_shape', 'text'],
+  ['decision_shape', 'text'],
 ] as const;
 
 const CLAIM_COLUMNS = [
@@ -385,6 +440,13 @@ export async function adjudicateClassBatch(
     rows[table] = (rows[table] ?? 0) + n;
   };
   const ids = [...classIds];
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    timings[name] = (timings[name] ?? 0) + (now - mark);
+    mark = now;
+  };
 
   // --- Reads: a few set-based queries for the whole batch.
   const classes = (
@@ -520,6 +582,7 @@ export async function adjudicateClassBatch(
     history.set(row.person_id, list);
   }
   const catalog = await catalogLookup(executor, classes);
+  phase('read');
 
   // --- Decide every line in-process; lines decided earlier in the batch count as history.
   const lines: PendingLine[] = [];
@@ -530,6 +593,8 @@ export async function adjudicateClassBatch(
     byClass.set(row.class_id, list);
   }
   const applicationDates: string[] = [];
+  const lean = (options.storage ?? 'lean') === 'lean';
+  const requestShapes: (Shape | null)[] = [];
   for (const [classIndex, row] of classes.entries()) {
     const start = chinaDate(row.starts_at);
     const end = chinaDate(row.ends_at);
@@ -556,6 +621,15 @@ export async function adjudicateClassBatch(
       training.catalogStandardFen = entry.standard_amount_fen;
       training.dailyRateFen = Math.round(entry.standard_amount_fen / entry.standard_days);
     }
+    // The request's shape: what every line of the class shares (claim.stored-form.ts).
+    const classShape: Record<string, unknown> = {
+      region: row.region_code,
+      date: applicationDate,
+      subsidy: subsidyKind,
+      training: { ...training, scheduledClassHours: scheduledHours.get(row.id) ?? 0 },
+      mode: 'full',
+    };
+    requestShapes.push(lean ? shapeOf(classShape) : null);
     let lineNumber = 0;
     for (const trainee of byClass.get(row.id) ?? []) {
       lineNumber += 1;
@@ -574,10 +648,7 @@ export async function adjudicateClassBatch(
         (group) => group.group_code === 'recent_graduate' || group.group_code === 'graduating_student',
       );
       if (graduate) person.graduationDate = graduate.valid_from;
-      const request: EvaluateRequest = {
-        region: row.region_code,
-        date: applicationDate,
-        subsidy: subsidyKind,
+      const facts: Record<string, unknown> = {
         person,
         ...(employer
           ? {
@@ -593,11 +664,9 @@ export async function adjudicateClassBatch(
             }
           : {}),
         training: {
-          ...training,
           offlineDays: Math.floor(hours.offlineClassHours / CLASS_HOURS_PER_DAY),
           onlineDays: Math.floor(hours.onlineClassHours / CLASS_HOURS_PER_DAY),
           classHours: hours.offlineClassHours + hours.onlineClassHours,
-          scheduledClassHours: scheduledHours.get(row.id) ?? 0,
         },
         ...(certificate
           ? {
@@ -609,9 +678,9 @@ export async function adjudicateClassBatch(
               },
             }
           : {}),
-        mode: 'full',
         history: [...(history.get(trainee.person_id) ?? [])],
       };
+      const request = joinRequest(classShape, facts);
       const decision = options.decide(request);
       const usage: UsageSubject = {
         subsidyKind,
@@ -639,6 +708,7 @@ export async function adjudicateClassBatch(
           evaluation_org: certificate?.issuer_organisation_id ?? null,
         },
         request,
+        facts,
         decision,
         usage,
         keys: [],
@@ -651,6 +721,8 @@ export async function adjudicateClassBatch(
       lines.push(line);
     }
   }
+
+  phase('decide');
 
   // --- Reservations: entitlements plus the first free yearly slot (committed slots read once).
   const slotKeys = [
@@ -698,6 +770,8 @@ export async function adjudicateClassBatch(
       }
     }
   }
+
+  phase('reserve');
 
   // --- Claims (one per class), with the workflow's dates and actors.
   const prefixes = [
@@ -779,42 +853,64 @@ export async function adjudicateClassBatch(
   const claimIds = classes.map((row) => claimIdOfClass.get(row.id)!);
 
   // --- Lines, then reservations (on conflict do nothing: the guard against racing claims).
-  const lineRows = lines.map((line) => {
-    const payee = payeeOf(line, line.decision);
-    return {
-      province_code: classes[line.classIndex]!.province_code,
-      claim_id: claimIds[line.classIndex]!,
-      line_number: line.lineNumber,
-      person_id: line.personId,
-      person_province_code: line.personProvinceCode,
-      certificate_id: line.certificateId,
-      subject: line.subject,
-      policy_id: line.decision.policy,
-      is_eligible: line.decision.eligible,
-      amount_fen: line.decision.amountFen,
-      payee: line.decision.payee,
-      payee_organisation_id: payee.organisationId,
-      payee_person_id: payee.personId,
-      payee_ids: line.payeeIds,
-      counts_toward_annual_limit: line.decision.countsTowardAnnualLimit,
-      occupation_code: line.usage.occupationCode,
-      level: line.usage.level,
-      period_start: line.usage.periodStart,
-      period_end: line.usage.periodEnd,
-      request: line.request,
-      decision: line.decision,
-    };
+  // Shapes first (the lines' foreign keys name them): each distinct one once, in hash order.
+  const newShapes = new Map<string, { province_code: string; hash: string; body: string }>();
+  const noteShape = (provinceCode: string, shape: Shape) => {
+    const key = `${provinceCode}|${shape.hash}`;
+    if (!options.knownShapes?.has(key) && !newShapes.has(key))
+      newShapes.set(key, { province_code: provinceCode, hash: shape.hash, body: shape.json });
+  };
+  const decisionShapes = lines.map((line) => {
+    if (!lean) return null;
+    const provinceCode = classes[line.classIndex]!.province_code;
+    noteShape(provinceCode, requestShapes[line.classIndex]!);
+    const shape = shapeOf(line.decision);
+    noteShape(provinceCode, shape);
+    return shape.hash;
   });
-  const insertedLines = await insertJson<{ id: number; claim_id: number; line_number: number }>(
-    executor,
-    'claim_line',
-    LINE_COLUMNS,
-    lineRows,
-    'id, claim_id, line_number',
-  );
-  count('claim_line', insertedLines.length);
-  const lineIdOf = new Map(insertedLines.map((row) => [`${row.claim_id}:${row.line_number}`, row.id]));
-  for (const line of lines) line.lineId = lineIdOf.get(`${claimIds[line.classIndex]}:${line.lineNumber}`)!;
+  const shapeRows = [...newShapes.values()].sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  if (shapeRows.length > 0) {
+    const written = await sql<{ hash: string }>`insert into claim_line_shape (province_code, hash, body)
+      select s.province_code, s.hash, s.body::jsonb
+      from unnest(${shapeRows.map((row) => row.province_code)}::text[], ${shapeRows.map((row) => row.hash)}::text[],
+                  ${shapeRows.map((row) => row.body)}::text[]) as s(province_code, hash, body)
+      on conflict (hash, province_code) do nothing returning hash`.execute(executor);
+    count('claim_line_shape', written.rows.length);
+  }
+  const lineIds = await nextIds(executor, 'claim_line', lines.length);
+  const lineRows = lines.map((line, index) => {
+    const payee = payeeOf(line, line.decision);
+    line.lineId = lineIds[index]!;
+    return [
+      line.lineId,
+      classes[line.classIndex]!.province_code,
+      claimIds[line.classIndex]!,
+      line.lineNumber,
+      line.personId,
+      line.personProvinceCode,
+      line.certificateId,
+      line.subject,
+      line.decision.policy,
+      line.decision.eligible,
+      line.decision.amountFen,
+      line.decision.payee,
+      payee.organisationId,
+      payee.personId,
+      line.payeeIds,
+      line.decision.countsTowardAnnualLimit,
+      line.usage.occupationCode,
+      line.usage.level,
+      line.usage.periodStart,
+      line.usage.periodEnd,
+      lean ? line.facts : line.request,
+      lean ? null : line.decision,
+      lean ? requestShapes[line.classIndex]!.hash : null,
+      decisionShapes[index],
+    ];
+  });
+  await writeRows(executor, options.copy, 'claim_line', LINE_COLUMNS, lineRows);
+  count('claim_line', lineRows.length);
+  phase('write');
   const usageRows = lines
     .filter((line) => line.decision.eligible && !needsFallback.has(line))
     .flatMap((line) =>
@@ -879,10 +975,14 @@ export async function adjudicateClassBatch(
           payee_person_id: payee.personId,
           counts_toward_annual_limit: decision.countsTowardAnnualLimit,
           policy_id: decision.policy,
+          // The re-decided line is stored in full (its history differs from the batch's).
           request: JSON.stringify(request),
           decision: JSON.stringify(decision),
+          request_shape: null,
+          decision_shape: null,
         })
         .where('id', '=', line.lineId!)
+        .where('province_code', '=', classes[line.classIndex]!.province_code)
         .execute();
     }
     changedClasses.add(line.classIndex);
@@ -917,11 +1017,12 @@ export async function adjudicateClassBatch(
       .where('id', '=', claimIds[classIndex]!)
       .execute();
   }
+  phase('reserve');
   const approvedIndexes = classes.map((_, index) => index).filter((index) => totals[index]!.amount > 0);
   const rejectedIndexes = classes.map((_, index) => index).filter((index) => totals[index]!.amount <= 0);
 
   // --- Transitions: the workflow of each claim, appended in one statement.
-  const transitions: Record<string, unknown>[] = [];
+  const transitions: unknown[][] = [];
   const step = (
     index: number,
     action: ClaimAction,
@@ -932,19 +1033,18 @@ export async function adjudicateClassBatch(
     reason: string | null = null,
   ) => {
     const row = classes[index]!;
-    transitions.push({
-      province_code: row.province_code,
-      claim_id: claimIds[index]!,
+    transitions.push([
+      row.province_code,
+      claimIds[index]!,
       action,
-      from_status: from,
-      to_status: to,
-      actor_user_id: context?.actor?.userId ?? null,
-      actor_role:
-        context?.actor?.role ??
+      from,
+      to,
+      context?.actor?.userId ?? null,
+      context?.actor?.role ??
         (row.runner_kind === 'enterprise' ? 'enterprise_operator' : 'institution_operator'),
       reason,
-      occurred_at: at.toISOString(),
-    });
+      at.toISOString(),
+    ]);
   };
   let valueDate = '';
   for (const index of approvedIndexes) {
@@ -971,6 +1071,8 @@ export async function adjudicateClassBatch(
     step(index, 'approve', 'in_notice', 'approved', approver, chinaTime(times.approvedOn, 10));
     step(index, 'order_payment', 'approved', 'payment_ordered', finance, chinaTime(valueDate, 14), null);
   }
+
+  phase('workflow');
 
   // --- Payment: one batch (one journal) per batch of classes, one item per claim and payee.
   let paymentBatchId: number | null = null;
@@ -1060,7 +1162,8 @@ export async function adjudicateClassBatch(
         payment_ordered_at = ${chinaTime(valueDate, 14)}, updated_at = now()
       where id = any(${approvedIndexes.map((index) => claimIds[index]!)}::bigint[])`.execute(executor);
   }
-  await insertJson(executor, 'claim_transition', TRANSITION_COLUMNS, transitions);
+  phase('pay');
+  await writeRows(executor, options.copy, 'claim_transition', TRANSITION_COLUMNS, transitions);
   count('claim_transition', transitions.length);
 
   // --- Audit: one entry per step and batch (the payment batch and journal audit themselves).
@@ -1091,6 +1194,7 @@ export async function adjudicateClassBatch(
     });
     count('audit_log', 4);
   }
+  phase('workflow');
   return {
     classes: classes.length,
     claims: claimIds.length,
@@ -1102,6 +1206,8 @@ export async function adjudicateClassBatch(
     raceDenials,
     paymentBatchId,
     rows,
+    timings,
+    newShapes: [...newShapes.keys()],
   };
 }
 
@@ -1175,7 +1281,10 @@ export async function adjudicateCompletedClasses(db: Db, options: RegionRunOptio
     raceDenials: 0,
     paymentBatchId: null,
     rows: {},
+    timings: {},
+    newShapes: [],
   };
+  const knownShapes = new Set<string>(options.knownShapes ?? []);
   const growth = options.analyzeGrowth ?? 1;
   let analyzedAt = 0;
   let analyzing: Promise<void> | null = null;
@@ -1208,7 +1317,13 @@ export async function adjudicateCompletedClasses(db: Db, options: RegionRunOptio
           });
           if (classIds.length === 0) return;
           afterId = classIds[classIds.length - 1]!;
-          const result = await inLedgerTransaction(db, (trx) => adjudicateClassBatch(trx, classIds, options));
+          const result = await inLedgerTransaction(db, (trx) =>
+            adjudicateClassBatch(trx, classIds, { ...options, knownShapes }),
+          );
+          // Committed: later batches need not write these shapes again.
+          for (const key of result.newShapes) knownShapes.add(key);
+          for (const [name, ms] of Object.entries(result.timings))
+            total.timings[name] = (total.timings[name] ?? 0) + ms;
           total.classes += result.classes;
           total.claims += result.claims;
           total.approvedClaims += result.approvedClaims;

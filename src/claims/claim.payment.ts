@@ -28,6 +28,7 @@ import { AppError } from '../shared/errors.ts';
 import { personsById } from './claim.facts.ts';
 import { selectClaimRow } from './claim.repository.ts';
 import { applyTransitionById, lockForTransition, transitionClaim } from './claim.service.ts';
+import { withStoredForms } from './claim.stored-form.ts';
 
 /** The spending sub-account (分账核算) each subsidy kind is charged to: its funding source. */
 export const SUB_ACCOUNT_OF: Record<string, SubAccount> = {
@@ -69,16 +70,19 @@ export async function derivePayableLines(
   executor: Executor,
   claim: ClaimRow,
 ): Promise<{ items: PayableItem[]; held: HeldLine[] }> {
-  const lines = await executor
-    .selectFrom('claim_line')
-    .selectAll()
-    .where('claim_id', '=', claim.id)
-    .where('province_code', '=', claim.province_code)
-    .where('is_eligible', '=', true)
-    .where('status', '=', 'active')
-    .where('amount_fen', '>', 0)
-    .orderBy('line_number')
-    .execute();
+  const lines = await withStoredForms(
+    executor,
+    await executor
+      .selectFrom('claim_line')
+      .selectAll()
+      .where('claim_id', '=', claim.id)
+      .where('province_code', '=', claim.province_code)
+      .where('is_eligible', '=', true)
+      .where('status', '=', 'active')
+      .where('amount_fen', '>', 0)
+      .orderBy('line_number')
+      .execute(),
+  );
   const committed = await committedByLine(
     executor,
     claim.province_code,

@@ -7,6 +7,7 @@ import type {
   Level,
   SubsidyKind,
 } from '../policy/evaluate.types.ts';
+import { withStoredForms } from './claim.stored-form.ts';
 import type { ClaimDetail, ClaimLine, ClaimSummary } from './claim.types.ts';
 import type { ClaimStatus } from './claim.workflow.ts';
 import type { ClaimLineTable, ClaimTable } from './claims.table.ts';
@@ -198,7 +199,7 @@ export async function selectClaimDetail(
   return {
     ...toSummary(row),
     className: trainingClass?.name ?? null,
-    lines: lines.map(toLine),
+    lines: (await withStoredForms(executor, lines)).map(toLine),
     transitions: transitions.map((transition) => ({
       action: transition.action,
       fromStatus: transition.from_status,

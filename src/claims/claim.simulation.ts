@@ -6,6 +6,7 @@ import { evaluate } from '../policy/evaluate.ts';
 import type { EvaluateRequest, Level } from '../policy/evaluate.types.ts';
 import type { ParameterOverride } from '../policy/parameter.types.ts';
 import { LIVE_CLAIM_STATUSES } from './claim.repository.ts';
+import { withStoredForms } from './claim.stored-form.ts';
 import type { ClaimStatus } from './claim.workflow.ts';
 
 /** A proposed catalog standard: every stored line of this occupation and level is re-priced at it. */
@@ -88,7 +89,11 @@ export async function storedLinesPage(
       'c.subsidy_kind',
       'l.is_eligible',
       'l.amount_fen',
+      'l.province_code',
       'l.request',
+      'l.decision',
+      'l.request_shape',
+      'l.decision_shape',
     ])
     .where('c.region_code', 'like', regionLikePattern(input.regionCode))
     .where('c.application_date', '>=', input.from)
@@ -99,7 +104,7 @@ export async function storedLinesPage(
     .orderBy('l.id')
     .limit(limit)
     .execute();
-  return rows
+  return (await withStoredForms(executor, rows))
     .filter((row) => isRequest(row.request))
     .map((row) => ({
       lineId: Number(row.id),

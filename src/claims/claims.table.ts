@@ -86,11 +86,23 @@ export interface ClaimLineTable {
   level: string | null;
   period_start: string | null;
   period_end: string | null;
+  /** The full request, or only the line's own facts when `request_shape` is set (claim.stored-form.ts). */
   request: unknown;
+  /** The full decision, or null when `decision_shape` is set. */
   decision: unknown;
+  request_shape: Generated<string | null>;
+  decision_shape: Generated<string | null>;
   status: Generated<'active' | 'excluded'>;
   excluded_reason: string | null;
   decided_at: Generated<Date>;
+}
+
+/** A distinct request shape or decision, stored once per province (claim.stored-form.ts). */
+export interface ClaimLineShapeTable {
+  province_code: string;
+  hash: string;
+  body: unknown;
+  created_at: Generated<Date>;
 }
 
 export interface ClaimTransitionTable {
@@ -173,6 +185,7 @@ export interface ClaimsTables {
   payroll_record: PayrollRecordTable;
   claim: ClaimTable;
   claim_line: ClaimLineTable;
+  claim_line_shape: ClaimLineShapeTable;
   claim_transition: ClaimTransitionTable;
   claim_objection: ClaimObjectionTable;
   claim_attachment: ClaimAttachmentTable;

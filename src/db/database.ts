@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type KyselyConfig, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { type CopyRows, pgliteCopier, postgresCopier } from './copy.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
@@ -22,6 +23,8 @@ export interface DatabaseHandle {
   /** Checks that the database answers, within the timeout. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
+  /** Bulk writes by COPY on an executor's connection, inside its transaction (src/db/copy.ts). */
+  readonly copyRows: CopyRows;
   /** The embedded database's directory lock (one process per data dir); absent in memory and on PostgreSQL. */
   readonly dataDirLock?: DataDirLock;
   /**
@@ -117,6 +120,7 @@ async function openPglite(
   return {
     db,
     kind: 'pglite',
+    copyRows: pgliteCopier(pglite),
     ...(lock && { dataDirLock: lock }),
     async dumpDataDir(compression = 'none') {
       // Through Kysely's connection: the driver's mutex waits for any open transaction to end.
@@ -162,10 +166,12 @@ async function openPostgres(
   });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  const copyRows = postgresCopier(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   return {
     db,
     kind: 'postgres',
+    copyRows,
     async runScript(executor, script) {
       // Without parameters pg uses the simple query protocol, which accepts many statements.
       await sql.raw(script).execute(executor);

@@ -11,6 +11,7 @@ import {
   type BatchContexts,
 } from '../../src/claims/claim.batch.ts';
 import { createDecider } from '../../src/claims/claim.decide.ts';
+import { withStoredForms } from '../../src/claims/claim.stored-form.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import { distributionProblems } from '../../src/db/distribution.ts';
 import { inLedgerTransaction } from '../../src/ledger/transfer.service.ts';
@@ -112,8 +113,9 @@ async function world() {
 
 type World = Awaited<ReturnType<typeof world>>;
 
+/** A class's lines with their full stored request and decision (lean or full storage alike). */
 async function linesOf(database: DatabaseHandle, classId: number) {
-  return database.db
+  const rows = await database.db
     .selectFrom('claim_line as l')
     .innerJoin('claim as c', 'c.id', 'l.claim_id')
     .select([
@@ -130,10 +132,51 @@ async function linesOf(database: DatabaseHandle, classId: number) {
       'l.counts_toward_annual_limit',
       'l.request',
       'l.decision',
+      'l.province_code',
+      'l.request_shape',
+      'l.decision_shape',
     ])
     .where('c.class_id', '=', classId)
     .orderBy('l.line_number')
     .execute();
+  return (await withStoredForms(database.db, rows)).map(
+    ({ province_code: _p, request_shape: _r, decision_shape: _d, ...line }) => line,
+  );
+}
+
+/** Every line's full request and decision by class and line number: read in the application, and through the view. */
+async function storedForms(database: DatabaseHandle) {
+  const rows = await database.db
+    .selectFrom('claim_line as l')
+    .innerJoin('claim as c', (join) =>
+      join.onRef('c.id', '=', 'l.claim_id').onRef('c.province_code', '=', 'l.province_code'),
+    )
+    .select([
+      'c.class_id',
+      'l.line_number',
+      'l.province_code',
+      'l.request',
+      'l.decision',
+      'l.request_shape',
+      'l.decision_shape',
+    ])
+    .orderBy('c.class_id')
+    .orderBy('l.line_number')
+    .execute();
+  const viewed = await sql<{ class_id: number; line_number: number; request: unknown; decision: unknown }>`
+    select c.class_id, r.line_number, r.request, r.decision from claim_line_record r
+    join claim c on c.id = r.claim_id and c.province_code = r.province_code
+    order by c.class_id, r.line_number`.execute(database.db);
+  return {
+    shaped: rows.filter((row) => row.request_shape !== null && row.decision_shape !== null).length,
+    application: (await withStoredForms(database.db, rows)).map((row) => ({
+      class_id: row.class_id,
+      line_number: row.line_number,
+      request: row.request,
+      decision: row.decision,
+    })),
+    view: viewed.rows,
+  };
 }
 
 async function usageOf(database: DatabaseHandle, claimId: number) {
@@ -186,6 +229,7 @@ describe('set-based batch adjudication decides exactly as the interactive path',
         applicationDateOf: () => '2021-06-21',
         payeeAccountOf: () => PAYEE_ACCOUNT,
         idempotencyPrefix: 'batch-test',
+        copy: database.copyRows,
       }),
     );
     expect(result).toMatchObject({ classes: 1, claims: 1, lines: 2, eligibleLines: 1, raceDenials: 0 });
@@ -321,6 +365,7 @@ describe('the province-year generator', () => {
       decide: await createDecider(database.db),
       attendance: benchAttendanceReader,
       idempotencyPrefix: 'generator-test',
+      copy: database.copyRows,
     });
     expect(result.claims).toBe(classes.rows[0]!.n);
     expect(result.lines).toBe(300);
@@ -356,6 +401,40 @@ describe('the province-year generator', () => {
           .orderBy('id')
           .execute();
       expect(await people(again.database)).toEqual(await people(database));
+      // Lean storage reconstructs exactly what full storage keeps, line by line: the same
+      // city-year adjudicated storing every request and decision in full (as before issue 22).
+      await adjudicateCompletedClasses(again.database.db, {
+        regionCodes: (
+          await sql<{ code: string }>`select distinct region_code as code from training_class`.execute(
+            again.database.db,
+          )
+        ).rows.map((row) => row.code),
+        classesPerBatch: 4,
+        workers: 1,
+        endedBefore: '2022-01-01',
+        contexts: {
+          reviewer: await contextOf(again.database, 'bench_430400_reviewer'),
+          approver: await contextOf(again.database, 'bench_430400_approver'),
+          finance: await contextOf(again.database, 'bench_430400_finance'),
+          financeChecker: await contextOf(again.database, 'bench_430400_financeChecker'),
+        },
+        decide: await createDecider(again.database.db),
+        attendance: benchAttendanceReader,
+        idempotencyPrefix: 'generator-test-full',
+        storage: 'full',
+      });
+      const full = await storedForms(again.database);
+      const lean = await storedForms(database);
+      expect(full.shaped).toBe(0);
+      expect(lean.shaped).toBe(300);
+      expect(full.application).toHaveLength(300);
+      expect(lean.application).toEqual(full.application);
+      expect(lean.view).toEqual(full.application);
+      expect(full.view).toEqual(full.application);
+      const shapes = await sql<{ n: number }>`select count(*)::int as n from claim_line_shape`.execute(
+        database.db,
+      );
+      expect(shapes.rows[0]!.n).toBeLessThan(300);
     } finally {
       await again.database.close();
     }
