@@ -15,6 +15,7 @@
  * JSON line to bench/results/adjudicate.jsonl (or adjudicate-embedded.jsonl).
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { sql } from 'kysely';
@@ -114,6 +115,7 @@ async function adjudicate(
     decide,
     attendance: benchAttendanceReader,
     idempotencyPrefix: `bench-${process.pid}`,
+    copy: database.copyRows,
     onBatch: (batch) => bar?.increment(batch.lines),
   });
   const seconds = (performance.now() - started) / 1000;
@@ -168,10 +170,7 @@ for (const scale of SCALES) {
     const marks = await highWaterMarks(database);
     const { result, seconds, peakMiB } = await adjudicate(database, lines);
     await check(database, result);
-    const baseline = await bulkInsertBaseline(database, {
-      skipIds: marks,
-      ...(pgliteHandle ? { pglite: pgliteHandle.pglite } : {}),
-    });
+    const baseline = await bulkInsertBaseline(database, { skipIds: marks });
     const linesPerSecond = result.lines / seconds;
     const ratio = seconds / baseline.seconds;
     const record = {
@@ -197,6 +196,9 @@ for (const scale of SCALES) {
       seconds: Math.round(seconds * 100) / 100,
       linesPerSecond: Math.round(linesPerSecond),
       peakRssMiB: peakMiB,
+      // milliseconds per phase, summed over the workers (claim.batch.ts `timings`)
+      phaseMs: Object.fromEntries(Object.entries(result.timings).map(([name, ms]) => [name, Math.round(ms)])),
+      loadAverageAfter: os.loadavg().map((value) => Math.round(value * 10) / 10),
       rowsWritten: baseline.rows,
       bulkInsertSeconds: Math.round(baseline.seconds * 100) / 100,
       ratioToBulkInsert: Math.round(ratio * 10) / 10,
@@ -204,7 +206,7 @@ for (const scale of SCALES) {
     appendResult(NAME, record);
     const line = EMBEDDED
       ? `${NAME}: ${REGION} ${fmt(people)} person-times on PGlite: ${fmt(result.lines)} lines (${fmt(result.eligibleLines)} eligible) in ${fmt(seconds, 1)} s = ${fmt(linesPerSecond)} lines/s (target < 30 s), peak RSS ${fmt(peakMiB)} MiB; raw COPY of the ${fmt(baseline.rows)} rows written ${fmt(baseline.seconds, 1)} s, ratio ${fmt(ratio, 1)}× (target ≤ 5×); generate ${fmt(generated.seconds, 1)} s`
-      : `${NAME}: ${REGION} ${fmt(people)} person-times (${Math.round(scale * 100)} %) on PostgreSQL, ${WORKERS} workers: ${fmt(result.lines)} lines (${fmt(result.eligibleLines)} eligible, ${fmt(result.claims)} claims) in ${fmt(seconds, 1)} s = ${fmt(linesPerSecond)} lines/s (target ≥ 30,000), peak RSS ${fmt(peakMiB)} MiB (target < 1024); bulk insert of the ${fmt(baseline.rows)} rows written ${fmt(baseline.seconds, 1)} s, ratio ${fmt(ratio, 1)}× (target ≤ 5×); generate ${fmt(generated.seconds, 1)} s (${fmt(generated.rowsPerSecond)} rows/s)`;
+      : `${NAME}: ${REGION} ${fmt(people)} person-times (${Math.round(scale * 100)} %) on PostgreSQL, ${WORKERS} workers: ${fmt(result.lines)} lines (${fmt(result.eligibleLines)} eligible, ${fmt(result.claims)} claims) in ${fmt(seconds, 1)} s = ${fmt(linesPerSecond)} lines/s (target ≥ 30,000), peak RSS ${fmt(peakMiB)} MiB (target < 1024), load ${os.loadavg()[0]!.toFixed(1)}; raw COPY of the ${fmt(baseline.rows)} rows written ${fmt(baseline.seconds, 1)} s, ratio ${fmt(ratio, 1)}× (target ≤ 5×); generate ${fmt(generated.seconds, 1)} s (${fmt(generated.rowsPerSecond)} rows/s)`;
     summaries.push(line);
     if (SCALES.length > 1) console.log(line);
   } finally {

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { AuditContext } from '../src/auth/audit.service.ts';
@@ -124,6 +123,7 @@ export function memorySampler() {
 /** Tables the adjudication writes, with the keyset each is read back in for the baseline. */
 export const WRITTEN_TABLES: readonly { table: string; order: string }[] = [
   { table: 'claim', order: 'id' },
+  { table: 'claim_line_shape', order: 'hash, province_code' },
   { table: 'claim_line', order: 'id' },
   { table: 'claim_transition', order: 'id' },
   { table: 'subsidy_usage', order: 'claim_line_id, kind, usage_key' },
@@ -137,28 +137,18 @@ export const WRITTEN_TABLES: readonly { table: string; order: string }[] = [
   { table: 'report_fact', order: 'id' },
 ];
 
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text =
-    value instanceof Date
-      ? value.toISOString()
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value);
-  if (text === '' || /[",\n\r]/.test(text)) return `"${text.replace(/"/g, '""')}"`;
-  return text;
-}
-
 /**
- * The raw bulk insert of the rows the adjudication wrote: every written table is cloned
- * (`like … including all`: same columns, defaults, checks and indexes, no triggers or foreign
- * keys), its rows read back page by page (not timed), and written into the clone with the
- * fastest bulk path of the database — `INSERT … SELECT FROM json_to_recordset($1)` on PostgreSQL
- * (no COPY FROM STDIN without pg-copy-streams), `COPY … FROM '/dev/blob'` on PGlite — timed.
+ * The raw COPY of the rows the adjudication wrote — the minimal rows its lines need, since the
+ * lean storage writes each line's own facts and names its shared request shape and decision
+ * (src/claims/claim.stored-form.ts): every written table is cloned (`like … including all`: same
+ * columns, defaults, checks and indexes, no triggers or foreign keys), its rows read back page
+ * by page (not timed), and written into the clone by COPY on one connection
+ * (`DatabaseHandle.copyRows`: pg-copy-streams on PostgreSQL, `COPY … FROM '/dev/blob'` on
+ * PGlite) — timed.
  */
 export async function bulkInsertBaseline(
   database: DatabaseHandle,
-  options: { pglite?: PGlite; pageRows?: number; skipIds?: Record<string, number> } = {},
+  options: { pageRows?: number; skipIds?: Record<string, number> } = {},
 ): Promise<{ seconds: number; rows: number; perTable: Record<string, number> }> {
   const db = database.db;
   const pageRows = options.pageRows ?? 5000;
@@ -177,8 +167,7 @@ export async function bulkInsertBaseline(
         where table_schema = current_schema() and table_name = ${table} and is_generated = 'NEVER'
         order by ordinal_position`.execute(db)
     ).rows;
-    const names = columns.map((column) => column.column_name).join(', ');
-    const definition = columns.map((column) => `${column.column_name} ${column.data_type}`).join(', ');
+    const names = columns.map((column) => column.column_name);
     const hasIdentity = columns.some((column) => column.column_name === 'id');
     const skip = options.skipIds?.[table] ?? 0;
     // Keyset pages: by id, or by (claim_line_id, kind, usage_key) for subsidy_usage.
@@ -186,27 +175,18 @@ export async function bulkInsertBaseline(
     for (;;) {
       const keyset: ReturnType<typeof sql> = hasIdentity
         ? sql`where id > ${after ? (after.id as number) : skip}`
-        : after
-          ? sql`where (claim_line_id, kind, usage_key) > (${after.claim_line_id as number}, ${after.kind as string}, ${after.usage_key as string})`
-          : sql``;
+        : !after
+          ? sql``
+          : table === 'subsidy_usage'
+            ? sql`where (claim_line_id, kind, usage_key) > (${after.claim_line_id as number}, ${after.kind as string}, ${after.usage_key as string})`
+            : sql`where (hash, province_code) > (${after.hash as string}, ${after.province_code as string})`;
       const page = await sql<Record<string, unknown>>`select * from ${sql.table(table)} ${keyset}
         order by ${sql.raw(order)} limit ${pageRows}`.execute(db);
       if (page.rows.length === 0) break;
       after = page.rows[page.rows.length - 1]!;
       const started = performance.now();
-      if (options.pglite) {
-        const text = page.rows
-          .map((row) => columns.map((column) => csvField(row[column.column_name])).join(','))
-          .join('\n');
-        await options.pglite.query(`copy ${clone} (${names}) from '/dev/blob' with (format csv)`, [], {
-          blob: new Blob([`${text}\n`]),
-        });
-      } else {
-        await sql`insert into ${sql.table(clone)} (${sql.raw(names)}) ${sql.raw(hasIdentity ? 'overriding system value' : '')}
-          select ${sql.raw(names)} from json_to_recordset(${JSON.stringify(page.rows)}::json) as x(${sql.raw(definition)})`.execute(
-          db,
-        );
-      }
+      const values = page.rows.map((row) => names.map((name) => row[name]));
+      await db.connection().execute((connection) => database.copyRows(connection, clone, names, values));
       seconds += (performance.now() - started) / 1000;
       rows += page.rows.length;
       perTable[table] = (perTable[table] ?? 0) + page.rows.length;
@@ -220,7 +200,7 @@ export async function bulkInsertBaseline(
 export async function highWaterMarks(database: DatabaseHandle): Promise<Record<string, number>> {
   const marks: Record<string, number> = {};
   for (const { table } of WRITTEN_TABLES) {
-    if (table === 'subsidy_usage') continue;
+    if (table === 'subsidy_usage' || table === 'claim_line_shape') continue;
     const row = await sql
       .raw<{ max: number | null }>(`select max(id) as max from ${table}`)
       .execute(database.db);

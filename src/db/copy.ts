@@ -2,7 +2,6 @@ import { pipeline } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { Executor } from './database.ts';
 
 /**
@@ -65,6 +64,8 @@ export function postgresCopier(pool: pg.Pool): CopyRows {
     const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(executor)).rows[0]!.pid;
     const client = clients.get(pid);
     if (!client) throw new Error(`no pooled client for server process ${pid}`);
+    // Loaded on first use: only bulk writers need it (an install without it still serves the API).
+    const { from: copyFrom } = await import('pg-copy-streams');
     const stream = client.query(copyFrom(statement(table, columns, 'stdin')));
     await pipeline(
       (async function* () {
