@@ -43,6 +43,11 @@ export interface BuildOptions {
   logStream?: DestinationStream;
   /** Called with every response body and the caller, after serialisation. */
   onResponse?: (request: FastifyRequest, statusCode: number, payload: string) => void;
+  /**
+   * Called with every answer the handler returned, before it is serialised through the route's
+   * response schema (the test suite checks each answer against the schema it is declared by).
+   */
+  beforeSerialise?: (request: FastifyRequest, statusCode: number, payload: unknown) => void;
 }
 
 declare module 'fastify' {
@@ -297,6 +302,14 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     const observe = options.onResponse;
     app.addHook('onSend', async (request, reply, payload) => {
       if (typeof payload === 'string') observe(request, reply.statusCode, payload);
+      return payload;
+    });
+  }
+
+  if (options.beforeSerialise) {
+    const observe = options.beforeSerialise;
+    app.addHook('preSerialization', async (request, reply, payload) => {
+      observe(request, reply.statusCode, payload);
       return payload;
     });
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { auditWorkbook } from './audit.export.ts';
-import { type AuditQuery, listAuditEntries, verifyAuditChain } from './audit.service.ts';
+import { listAuditEntries, verifyAuditChain } from './audit.service.ts';
 
 const entrySchema = {
   type: 'object',
@@ -54,10 +55,11 @@ const auditQuerySchema = {
 export const AUDIT_EXPORT_LIMIT = 10_000;
 
 /** The audit trail for auditors and the audit administrator: read-only, paginated, one province. */
-export async function auditRoutes(app: FastifyInstance): Promise<void> {
+export async function auditRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = app.deps.database.db;
 
-  app.get<{ Querystring: AuditQuery }>(
+  app.get(
     '/api/audit/entries',
     {
       config: {
@@ -87,7 +89,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     async (request) => listAuditEntries(db, request.principal!, request.query),
   );
 
-  app.get<{ Querystring: Omit<AuditQuery, 'page' | 'pageSize'> }>(
+  app.get(
     '/api/audit/entries.xlsx',
     {
       config: {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { auditRoutes } from './audit.routes.ts';
 import {
   authSettingsFrom,
@@ -65,10 +66,11 @@ function sessionResponse(result: LoginResult) {
 
 const passwordField = { type: 'string', minLength: 1, maxLength: 256 } as const;
 
-export async function authRoutes(app: FastifyInstance): Promise<void> {
+export async function authRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const settings = authSettingsFrom(app.deps.config, app.deps.sessionPolicy);
 
-  app.post<{ Body: { loginName: string; password: string; totpCode?: string } }>(
+  app.post(
     '/api/auth/login',
     {
       config: { access: 'public' },
@@ -110,7 +112,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     async (request) => describe(request.principal!),
   );
 
-  app.post<{ Body: { currentPassword: string; newPassword: string } }>(
+  app.post(
     '/api/auth/password',
     {
       config: { access: 'authenticated' },
@@ -138,7 +140,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       ),
   );
 
-  app.post<{ Body: { enrolmentCode?: string } | undefined }>(
+  app.post(
     '/api/auth/totp/enrol',
     {
       config: { access: 'authenticated' },
@@ -166,7 +168,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       ),
   );
 
-  app.post<{ Body: { code: string } }>(
+  app.post(
     '/api/auth/totp/confirm',
     {
       config: { access: 'authenticated' },

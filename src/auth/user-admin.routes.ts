@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { ROLES, type Role } from './roles.ts';
+import type { SchemaTypeProvider } from '../shared/type-provider.ts';
+import { ROLES } from './roles.ts';
 import {
   ADMINISTRATOR_ROLES,
-  type AdminNewUser,
   applySecurityAction,
   createUserByAdmin,
   listUsers,
   type SecurityAction,
-  type UserPatch,
   updateUser,
 } from './user-admin.service.ts';
 
@@ -39,10 +38,9 @@ const userIdParams = {
 const NON_ADMIN_ROLES = ROLES.filter((role) => !ADMINISTRATOR_ROLES.includes(role));
 const optionalId = { type: ['integer', 'null'], minimum: 1 } as const;
 
-type UserListQuery = { page: number; pageSize: number; role?: Role; status?: 'active' | 'disabled' };
-
 /** System administrator: accounts. Security administrator: locks, second factors, sessions, keys. */
-export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
+export async function userAdminRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = app.deps.database.db;
 
   // One list for both administrators of accounts: the system administrator manages them, the
@@ -51,7 +49,7 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
     ['/api/admin/users', 'user.admin', '本辖区用户列表（系统管理员）'],
     ['/api/security/users', 'security.admin', '本辖区用户的锁定、动态口令与状态（安全管理员）'],
   ] as const) {
-    app.get<{ Querystring: UserListQuery }>(
+    app.get(
       url,
       {
         config: { access },
@@ -85,7 +83,7 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
     );
   }
 
-  app.post<{ Body: AdminNewUser }>(
+  app.post(
     '/api/admin/users',
     {
       config: {
@@ -120,7 +118,7 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.patch<{ Params: { userId: number }; Body: UserPatch }>(
+  app.patch(
     '/api/admin/users/:userId',
     {
       config: {
@@ -159,7 +157,7 @@ export async function userAdminRoutes(app: FastifyInstance): Promise<void> {
     ['sessions/revoke', 'revoke_sessions', '注销用户全部会话（安全管理员）'],
   ];
   for (const [path, action, summary] of securityActions) {
-    app.post<{ Params: { userId: number } }>(
+    app.post(
       `/api/security/users/:userId/${path}`,
       {
         config: { access: 'security.admin' },

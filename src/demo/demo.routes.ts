@@ -4,6 +4,7 @@ import { ROLE_LABELS, type Role } from '../auth/roles.ts';
 import { isMovableClock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { isCalendarDate } from '../shared/schemas.ts';
+import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { DEMO_PASSWORD } from './demo.service.ts';
 import { DEMO_ACCOUNT_GUIDE } from './demo-accounts.ts';
 
@@ -26,7 +27,8 @@ const clockSchema = {
  * Demo mode only: the list of demo accounts for the login page, and the training clock an
  * administrator moves forward. Outside demo mode both answer 403 DEMO_MODE_ONLY.
  */
-export async function demoRoutes(app: FastifyInstance): Promise<void> {
+export async function demoRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = app.deps.database.db;
   const isDemo = () => app.deps.config.isDemoMode;
 
@@ -93,7 +95,7 @@ export async function demoRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { date: string } }>(
+  app.post(
     '/api/demo/clock',
     {
       config: { access: 'user.admin' },

@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertRegionScope, type Principal, regionLikePattern } from '../auth/scope.ts';
+import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import * as schema from './bank.schema.ts';
-import type { FileFormat, TextEncoding } from './bank-file.codec.ts';
 import { instructionFile, resultTemplate } from './bank-file.service.ts';
 import {
   listProfiles,
   listSpecialAccounts,
-  type SpecialAccountInput,
   saveProfile,
   saveSpecialAccount,
 } from './bank-profile.service.ts';
@@ -20,12 +19,7 @@ import {
 } from './bank-reconciliation.service.ts';
 import { getPaymentBatch } from './payment.service.ts';
 import { assertMayClose, closeMonth, listClosedPeriods, periodChecklist } from './period.service.ts';
-import {
-  getStatement,
-  importStatement,
-  listStatements,
-  type StatementImportInput,
-} from './statement.service.ts';
+import { getStatement, importStatement, listStatements } from './statement.service.ts';
 
 const principalOf = (request: FastifyRequest): Principal => request.principal!;
 
@@ -43,9 +37,10 @@ function attachment(fileName: string): string {
 }
 
 /** Bank profiles, special accounts and the files exchanged with the bank (instruction, result template). */
-export async function bankRoutes(app: FastifyInstance): Promise<void> {
+export async function bankRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
-  const tags = ['ledger'];
+  const tags = ['ledger'] as const;
 
   app.get(
     '/api/ledger/bank-profiles',
@@ -56,7 +51,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     async (request) => ({ items: await listProfiles(db(), principalOf(request).provinceCode) }),
   );
 
-  app.put<{ Body: { profile: unknown } }>(
+  app.put(
     '/api/ledger/bank-profiles',
     {
       config: { access: 'ledger.reconcile' },
@@ -73,7 +68,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
         ),
   );
 
-  app.get<{ Querystring: { regionCode?: string } }>(
+  app.get(
     '/api/ledger/bank-accounts',
     {
       config: { access: 'ledger.read' },
@@ -87,7 +82,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.put<{ Body: SpecialAccountInput }>(
+  app.put(
     '/api/ledger/bank-accounts',
     {
       config: { access: 'ledger.reconcile' },
@@ -99,7 +94,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
         .execute((trx) => saveSpecialAccount(trx, request.auditContext, request.body)),
   );
 
-  app.get<{ Params: { id: number }; Querystring: { format?: FileFormat; encoding?: TextEncoding } }>(
+  app.get(
     '/api/ledger/payment-batches/:id/instruction-file',
     {
       config: { access: 'payment.order' },
@@ -122,7 +117,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: number }; Querystring: { format?: FileFormat; encoding?: TextEncoding } }>(
+  app.get(
     '/api/ledger/payment-batches/:id/result-template',
     {
       config: { access: 'payment.order' },
@@ -145,7 +140,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: Omit<StatementImportInput, 'file'> & { fileBase64?: string } }>(
+  app.post(
     '/api/ledger/statements',
     {
       config: { access: 'ledger.reconcile' },
@@ -170,7 +165,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { regionCode?: string; page: number; pageSize: number } }>(
+  app.get(
     '/api/ledger/statements',
     {
       config: { access: 'ledger.reconcile' },
@@ -184,7 +179,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
       }),
   );
 
-  app.get<{ Params: { id: number }; Querystring: { period?: string; toleranceDays?: number } }>(
+  app.get(
     '/api/ledger/statements/:id/reconciliation',
     {
       config: { access: 'ledger.reconcile' },
@@ -216,7 +211,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { statementId: number; period: string; toleranceDays?: number } }>(
+  app.post(
     '/api/ledger/reconciliations',
     {
       config: { access: 'ledger.reconcile', scopedIds: { 'body.statementId': 'bankStatement' } },
@@ -234,7 +229,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
       ),
   );
 
-  app.get<{ Querystring: { period?: string; regionCode?: string; page: number; pageSize: number } }>(
+  app.get(
     '/api/ledger/reconciliations',
     {
       config: { access: 'ledger.read' },
@@ -249,7 +244,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
       }),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/ledger/reconciliations/:id',
     {
       config: { access: 'ledger.read' },
@@ -262,7 +257,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Params: { id: number } }>(
+  app.post(
     '/api/ledger/reconciliations/:id/sign-off',
     {
       config: { access: 'ledger.reconcile' },
@@ -278,7 +273,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
         .execute((trx) => signOffReconciliation(trx, request.auditContext, { id: request.params.id })),
   );
 
-  app.post<{ Body: { statementLineId: number; kind: 'interest' | 'bank_fee' } }>(
+  app.post(
     '/api/ledger/statement-postings',
     {
       config: { access: 'ledger.post', scopedIds: { 'body.statementLineId': 'statementLine' } },
@@ -306,7 +301,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     return province;
   };
 
-  app.get<{ Querystring: { period: string; provinceCode?: string } }>(
+  app.get(
     '/api/ledger/periods/checklist',
     {
       config: { access: 'ledger.read' },
@@ -324,7 +319,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
       }),
   );
 
-  app.get<{ Querystring: { provinceCode?: string } }>(
+  app.get(
     '/api/ledger/periods',
     {
       config: { access: 'ledger.read' },
@@ -335,7 +330,7 @@ export async function bankRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.post<{ Body: { period: string; provinceCode?: string } }>(
+  app.post(
     '/api/ledger/periods/close',
     {
       config: { access: 'ledger.close_period' },

@@ -48,17 +48,26 @@ export const specialAccountBody = {
   },
 } as const;
 
+/** The headers a statement column may go by (several banks, several spellings). */
+const columnHeaders = {
+  type: 'array',
+  maxItems: 20,
+  items: { type: 'string', minLength: 1, maxLength: 40 },
+} as const;
+
 export const statementColumnsSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: Object.fromEntries(
-    ['date', 'debit', 'credit', 'amount', 'balance', 'reference', 'summary', 'counterpartyName'].map(
-      (name) => [
-        name,
-        { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 40 } },
-      ],
-    ),
-  ),
+  properties: {
+    date: columnHeaders,
+    debit: columnHeaders,
+    credit: columnHeaders,
+    amount: columnHeaders,
+    balance: columnHeaders,
+    reference: columnHeaders,
+    summary: columnHeaders,
+    counterpartyName: columnHeaders,
+  },
 } as const;
 
 export const statementImportBody = {

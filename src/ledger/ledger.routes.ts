@@ -2,33 +2,23 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/scope.ts';
 import { assertRegionScope, regionLikePattern } from '../auth/scope.ts';
 import { AppError } from '../shared/errors.ts';
-import { type ApprovalKind, type ApprovalStatus, getApproval, listApprovals } from './approval.service.ts';
+import type { SchemaTypeProvider } from '../shared/type-provider.ts';
+import { getApproval, listApprovals } from './approval.service.ts';
 import {
   computeAppropriation,
   decideFundRequest,
-  type FundRequestInput,
   listFundRequests,
   requestFundMovement,
 } from './funding.service.ts';
 import * as schema from './ledger.schema.ts';
-import {
-  decideLedgerApproval,
-  type ManualTransferInput,
-  requestManualTransfer,
-  requestReversal,
-} from './manual.service.ts';
-import {
-  decidePayeeAccountChange,
-  type PayeeAccountChange,
-  requestPayeeAccountChange,
-} from './payee-account.service.ts';
+import { decideLedgerApproval, requestManualTransfer, requestReversal } from './manual.service.ts';
+import { decidePayeeAccountChange, requestPayeeAccountChange } from './payee-account.service.ts';
 import { batchRegion, getPaymentBatch, listPaymentBatches, maskedBatch } from './payment.service.ts';
 import {
   createRecoveryOrder,
   decideRecoveryReceipt,
   getRecoveryOrder,
   listRecoveryOrders,
-  type RecoveryOrderInput,
   requestRecoveryReceipt,
 } from './recovery.service.ts';
 import { accountStatement, executionRate, ledgerTotals, trialBalance } from './report.service.ts';
@@ -45,16 +35,17 @@ function scopedRegion(request: FastifyRequest, regionCode: string | undefined): 
 }
 
 /** The special-account ledger: accounts, postings, funding, payments, reconciliation, close. */
-export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
+export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
-  const tags = ['ledger'];
+  const tags = ['ledger'] as const;
   // Postings made here may not be dated after the business date (issue: period close).
   const businessContext = (request: FastifyRequest) => ({
     ...request.auditContext,
     businessToday: app.clock.today(),
   });
 
-  app.get<{ Querystring: { regionCode?: string; kind?: string; page: number; pageSize: number } }>(
+  app.get(
     '/api/ledger/accounts',
     {
       config: { access: 'ledger.read' },
@@ -85,10 +76,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{
-    Params: { id: number };
-    Querystring: { from?: string; to?: string; page: number; pageSize: number };
-  }>(
+  app.get(
     '/api/ledger/accounts/:id/statement',
     {
       config: { access: 'ledger.read' },
@@ -106,7 +94,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { regionCode?: string } }>(
+  app.get(
     '/api/ledger/trial-balance',
     {
       config: { access: 'ledger.read' },
@@ -115,7 +103,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     async (request) => trialBalance(db(), { regionCode: scopedRegion(request, request.query.regionCode) }),
   );
 
-  app.get<{ Querystring: { regionCode?: string } }>(
+  app.get(
     '/api/ledger/execution-rate',
     {
       config: { access: 'ledger.read' },
@@ -126,7 +114,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.get<{ Querystring: { regionCode?: string; from: string; to: string } }>(
+  app.get(
     '/api/ledger/totals',
     {
       config: { access: 'ledger.read' },
@@ -141,7 +129,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.post<{ Body: ManualTransferInput }>(
+  app.post(
     '/api/ledger/transfers',
     {
       config: {
@@ -166,7 +154,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { idempotencyId: string; valueDate: string; reason: string } }>(
+  app.post(
     '/api/ledger/transfers/:id/reversal',
     {
       config: {
@@ -193,7 +181,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { status?: ApprovalStatus; kind?: ApprovalKind; page: number; pageSize: number } }>(
+  app.get(
     '/api/ledger/approvals',
     {
       config: { access: 'ledger.read' },
@@ -207,7 +195,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
       listApprovals(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/ledger/approvals/:id',
     {
       config: { access: 'ledger.read' },
@@ -216,7 +204,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     async (request) => getApproval(db(), request.auditContext, request.params.id),
   );
 
-  app.post<{ Params: { id: number }; Body: { isApproved: boolean; reason?: string } }>(
+  app.post(
     '/api/ledger/approvals/:id/decision',
     {
       config: { access: 'ledger.post' },
@@ -260,7 +248,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: PayeeAccountChange }>(
+  app.post(
     '/api/ledger/payee-accounts',
     {
       config: {
@@ -287,7 +275,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: { provinceCode: string; yearEndBalanceFen: number } }>(
+  app.post(
     '/api/ledger/appropriation/compute',
     {
       config: { access: 'ledger.read' },
@@ -296,7 +284,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     async (request) => computeAppropriation(request.body),
   );
 
-  app.post<{ Body: FundRequestInput }>(
+  app.post(
     '/api/ledger/fund-requests',
     {
       config: { access: 'ledger.post' },
@@ -310,7 +298,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { status?: string; page: number; pageSize: number } }>(
+  app.get(
     '/api/ledger/fund-requests',
     {
       config: { access: 'ledger.read' },
@@ -330,7 +318,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
       listFundRequests(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
   );
 
-  app.post<{ Params: { id: number }; Body: { isApproved: boolean } }>(
+  app.post(
     '/api/ledger/fund-requests/:id/decision',
     {
       config: { access: 'ledger.post' },
@@ -350,7 +338,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
       ),
   );
 
-  app.get<{ Querystring: { status?: string; page: number; pageSize: number } }>(
+  app.get(
     '/api/ledger/payment-batches',
     {
       config: { access: 'ledger.read' },
@@ -360,7 +348,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
       listPaymentBatches(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/ledger/payment-batches/:id',
     {
       config: { access: 'ledger.read' },
@@ -379,7 +367,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
   // are served by the claims domain: POST /api/claims/payments/:batchId/bank-result and
   // POST /api/claims/:id/settle, which call importBankResult and settleAdvance.
 
-  app.post<{ Body: RecoveryOrderInput }>(
+  app.post(
     '/api/ledger/recovery-orders',
     {
       config: {
@@ -401,7 +389,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
         ),
   );
 
-  app.get<{ Querystring: { claimId?: number; status?: 'open' | 'closed'; page: number; pageSize: number } }>(
+  app.get(
     '/api/ledger/recovery-orders',
     {
       config: { access: 'ledger.read', scopedIds: { 'query.claimId': 'claim' } },
@@ -415,7 +403,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
       listRecoveryOrders(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/ledger/recovery-orders/:id',
     {
       config: { access: 'ledger.read' },
@@ -424,10 +412,7 @@ export async function ledgerRoutes(app: FastifyInstance): Promise<void> {
     async (request) => getRecoveryOrder(db(), request.auditContext, request.params.id),
   );
 
-  app.post<{
-    Params: { id: number };
-    Body: { idempotencyId: string; amountFen: number; valueDate: string; statementLineId?: number };
-  }>(
+  app.post(
     '/api/ledger/recovery-orders/:id/receipts',
     {
       config: {

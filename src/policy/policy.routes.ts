@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { assertRegionScope } from '../auth/scope.ts';
 import type * as ClaimSimulation from '../claims/claim.simulation.ts';
-import type { CatalogChange } from '../claims/claim.simulation.ts';
 import type { Executor } from '../db/database.ts';
 import { findCatalogEntry, getCatalogVersion } from '../registry/catalog.service.ts';
 import { AppError } from '../shared/errors.ts';
+import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
 import { evaluateRequestSchema, validateEvaluateRequest } from './evaluate.schema.ts';
 import { evaluate } from './evaluate.ts';
 import type { EvaluateRequest } from './evaluate.types.ts';
@@ -16,8 +16,6 @@ import {
   publishParameterVersion,
   recentPublishedOverrides,
 } from './parameter.service.ts';
-import type { ParameterValue } from './parameter.types.ts';
-import type { ParameterChangeInput } from './parameter.validation.ts';
 import { proposedOverrides, simulate } from './simulate.ts';
 
 const citationSchema = {
@@ -72,11 +70,12 @@ export interface PolicyPorts {
   claimsRepricedFrom: typeof ClaimSimulation.claimsRepricedFrom;
 }
 
-export async function policyRoutes(app: FastifyInstance, ports: PolicyPorts): Promise<void> {
+export async function policyRoutes(fastify: FastifyInstance, ports: PolicyPorts): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
-  const tags = ['policy'];
+  const tags = ['policy'] as const;
 
-  app.post<{ Body: EvaluateRequest }>(
+  app.post(
     '/api/v1/evaluate',
     {
       config: { access: 'public' },
@@ -90,7 +89,7 @@ export async function policyRoutes(app: FastifyInstance, ports: PolicyPorts): Pr
       evaluate(checkedRequest(request.body), { overrides: await recentPublishedOverrides(db()) }),
   );
 
-  app.post<{ Body: EvaluateRequest }>(
+  app.post(
     '/api/public/calculate',
     {
       config: { access: 'public' },
@@ -124,9 +123,9 @@ export async function policyRoutes(app: FastifyInstance, ports: PolicyPorts): Pr
 }
 
 /** Packs and parameter versions: public reading, publishing by permission within the region. */
-async function parameterRoutes(app: FastifyInstance, ports: PolicyPorts): Promise<void> {
+async function parameterRoutes(app: SchemaTypedApp, ports: PolicyPorts): Promise<void> {
   const db = () => app.deps.database.db;
-  const tags = ['policy'];
+  const tags = ['policy'] as const;
 
   app.get(
     '/api/policy/packs',
@@ -144,7 +143,7 @@ async function parameterRoutes(app: FastifyInstance, ports: PolicyPorts): Promis
     }),
   );
 
-  app.get<{ Params: { packId: string }; Querystring: { key?: string } }>(
+  app.get(
     '/api/policy/packs/:packId/parameters',
     {
       config: { access: 'public' },
@@ -171,7 +170,7 @@ async function parameterRoutes(app: FastifyInstance, ports: PolicyPorts): Promis
     }),
   );
 
-  app.post<{ Body: ParameterChangeInput & { note?: string; confirmRetroactive?: boolean } }>(
+  app.post(
     '/api/policy/parameter-versions',
     {
       config: {
@@ -220,7 +219,7 @@ const REPRICED_LISTED = 100;
  * published only with `confirmRetroactive: true`, after a 409 that lists the claims it re-prices.
  */
 async function retroactiveCheck(
-  app: FastifyInstance,
+  app: SchemaTypedApp,
   ports: PolicyPorts,
   pack: { id: string; regionCode: string },
   change: { effectiveFrom: string },
@@ -262,15 +261,6 @@ const catalogChangeSchema = {
   },
 } as const;
 
-interface SimulationBody {
-  requests?: unknown[];
-  changes?: (ParameterChangeInput & { value: ParameterValue })[];
-  regionCode?: string;
-  from?: string;
-  to?: string;
-  catalogChanges?: CatalogChange[];
-}
-
 function invalidSimulation(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', '模拟测算的条件不完整或有误', [{ field, message }]);
 }
@@ -279,11 +269,11 @@ function invalidSimulation(field: string, message: string): AppError {
  * 补贴标准动态评估调整: simulate a proposed parameter or catalog-standard change, either over the
  * stored claim lines of a region and period (`regionCode`, `from`, `to`) or over pasted requests.
  */
-async function simulationRoute(app: FastifyInstance, ports: PolicyPorts): Promise<void> {
+async function simulationRoute(app: SchemaTypedApp, ports: PolicyPorts): Promise<void> {
   const db = () => app.deps.database.db;
-  const tags = ['policy'];
+  const tags = ['policy'] as const;
 
-  app.post<{ Body: SimulationBody }>(
+  app.post(
     '/api/policy/simulate',
     {
       config: {

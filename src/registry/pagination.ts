@@ -17,7 +17,10 @@ export interface PageRequest {
 export const PAGE_QUERY_PROPERTIES = PAGE_QUERY_SCHEMA_PROPERTIES;
 
 /** A query-string filter schema with its meaning, for the OpenAPI document. */
-export function described<T extends object>(schema: T, description: string): T & { description: string } {
+export function described<const T extends object>(
+  schema: T,
+  description: string,
+): T & { description: string } {
   return { ...schema, description };
 }
 

@@ -3,31 +3,25 @@ import { hasPermission } from '../auth/roles.ts';
 import { assertRegionScope, isWithinRegion } from '../auth/scope.ts';
 import { DEFAULT_CATALOG_MAXIMUM_YUAN } from '../shared/config.ts';
 import { AppError } from '../shared/errors.ts';
+import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
 import { GROUP_CERTIFIERS } from '../shared/vocabulary.ts';
 import {
   addCatalogEntries,
   addInstitutionCatalogEntry,
-  type CatalogVersionListQuery,
   createCatalogVersion,
   getCatalogVersion,
-  type InstitutionCatalogListQuery,
   LEVELS,
   type Level,
   listCatalogVersions,
   listInstitutionCatalog,
   listPublicCatalogEntries,
   listPublicInstitutionCatalog,
-  type NewCatalogEntry,
-  type NewCatalogVersion,
-  type NewInstitutionCatalogEntry,
   publishCatalogVersion,
   withdrawInstitutionCatalogEntry,
 } from './catalog.service.ts';
 import {
   addEvaluationCatalogEntry,
-  type EvaluationCatalogListQuery,
   listEvaluationCatalog,
-  type NewEvaluationCatalogEntry,
   withdrawEvaluationCatalogEntry,
 } from './evaluation-catalog.service.ts';
 import { listOccupationPage } from './occupation.service.ts';
@@ -38,11 +32,8 @@ import {
   getVisibleOrganisation,
   listOrganisationStatusHistory,
   listOrganisations,
-  type NewOrganisation,
-  type OrganisationListQuery,
   presentOrganisation,
   registerOrganisation,
-  type StatusChange,
 } from './organisation.service.ts';
 import { described, PAGE_QUERY_PROPERTIES } from './pagination.ts';
 import {
@@ -50,10 +41,6 @@ import {
   GROUP_CODES,
   getVisiblePerson,
   listPersons,
-  type NewPerson,
-  type NewPersonGroup,
-  type PersonChanges,
-  type PersonListQuery,
   personGroupHistory,
   presentPerson,
   registerPerson,
@@ -61,7 +48,7 @@ import {
   revokePersonGroup,
   updatePerson,
 } from './person.service.ts';
-import { listRegionPage, type RegionPageQuery } from './region.service.ts';
+import { listRegionPage } from './region.service.ts';
 import { PERSON_PAGE_SCHEMA, PERSON_SCHEMA, REGION_PAGE_SCHEMA } from './registry.schema.ts';
 
 const date = { type: 'string', format: 'date' } as const;
@@ -90,10 +77,11 @@ const groupSchema = {
 } as const;
 
 /** Real-name registry: regions, occupations, people, organisations and the two catalogs. */
-export async function registryRoutes(app: FastifyInstance): Promise<void> {
+export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
 
-  app.get<{ Querystring: RegionPageQuery }>(
+  app.get(
     '/api/regions',
     {
       // GB/T 2260 reference data: the public pages show regions by name.
@@ -119,7 +107,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     async (request) => listRegionPage(db(), request.query),
   );
 
-  app.get<{ Querystring: { majorCategory?: number; search?: string; page: number; pageSize: number } }>(
+  app.get(
     '/api/occupations',
     {
       // National reference data (职业分类大典), published: readable without login.
@@ -142,7 +130,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     async (request) => listOccupationPage(db(), request.query),
   );
 
-  app.post<{ Body: NewPerson }>(
+  app.post(
     '/api/persons',
     {
       config: { access: 'registry.write' },
@@ -178,7 +166,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: PersonListQuery }>(
+  app.get(
     '/api/persons',
     {
       config: { access: 'registry.read' },
@@ -217,7 +205,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/persons/:id',
     {
       config: { access: 'registry.read' },
@@ -231,7 +219,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     async (request) => presentPerson(await getVisiblePerson(db(), request.principal!, request.params.id)),
   );
 
-  app.post<{ Params: { id: number }; Body: { reason?: string } }>(
+  app.post(
     '/api/persons/:id/reveal',
     {
       config: {
@@ -279,7 +267,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.patch<{ Params: { id: number }; Body: PersonChanges }>(
+  app.patch(
     '/api/persons/:id',
     {
       config: { access: 'registry.write' },
@@ -308,7 +296,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: NewPersonGroup }>(
+  app.post(
     '/api/persons/:id/groups',
     {
       config: { access: 'registry.write' },
@@ -330,7 +318,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/persons/:id/groups',
     {
       config: { access: 'registry.read' },
@@ -346,7 +334,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Params: { id: number; groupId: number }; Body: { reason: string } }>(
+  app.post(
     '/api/persons/:id/groups/:groupId/revoke',
     {
       config: { access: 'registry.write' },
@@ -384,7 +372,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: NewOrganisation }>(
+  app.post(
     '/api/organisations',
     {
       config: { access: 'registry.write' },
@@ -421,7 +409,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: OrganisationListQuery }>(
+  app.get(
     '/api/organisations',
     {
       config: { access: 'registry.read' },
@@ -452,7 +440,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/organisations/:id',
     {
       config: { access: 'registry.read' },
@@ -467,7 +455,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: StatusChange }>(
+  app.post(
     '/api/organisations/:id/status',
     {
       config: { access: 'supervision.sanction' },
@@ -497,7 +485,7 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
       ),
   );
 
-  app.post<{ Params: { id: number }; Body: { loginName: string; displayName: string; password: string } }>(
+  app.post(
     '/api/organisations/:id/operators',
     {
       config: { access: 'registry.write' },
@@ -548,7 +536,7 @@ const entrySchema = {
   },
 } as const;
 
-function registerCatalogRoutes(app: FastifyInstance): void {
+function registerCatalogRoutes(app: SchemaTypedApp): void {
   const db = () => app.deps.database.db;
   const catalogMaximum = () =>
     app.deps.config.catalogMaximumAmountFen ??
@@ -556,7 +544,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
       Object.entries(DEFAULT_CATALOG_MAXIMUM_YUAN).map(([level, yuan]) => [level, yuan * 100]),
     ) as Record<Level, number>);
 
-  app.post<{ Body: NewCatalogVersion & { entries?: NewCatalogEntry[] } }>(
+  app.post(
     '/api/catalog/versions',
     {
       config: { access: 'catalog.edit' },
@@ -592,7 +580,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { entries: NewCatalogEntry[] } }>(
+  app.post(
     '/api/catalog/versions/:id/entries',
     {
       config: { access: 'catalog.edit' },
@@ -622,7 +610,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
         ),
   );
 
-  app.post<{ Params: { id: number } }>(
+  app.post(
     '/api/catalog/versions/:id/publish',
     {
       config: { access: 'catalog.publish' },
@@ -638,7 +626,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
         .execute((trx) => publishCatalogVersion(trx, request.auditContext, request.params.id)),
   );
 
-  app.get<{ Querystring: { regionCode: string; on: string; q?: string; page: number; pageSize: number } }>(
+  app.get(
     '/api/public/catalog-entries',
     {
       config: { access: 'public' },
@@ -670,9 +658,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
       }),
   );
 
-  app.get<{
-    Querystring: { regionCode: string; on: string; occupationCode?: string; page: number; pageSize: number };
-  }>(
+  app.get(
     '/api/public/institution-catalog',
     {
       config: { access: 'public' },
@@ -695,7 +681,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
     async (request) => listPublicInstitutionCatalog(db(), request.query),
   );
 
-  app.get<{ Querystring: CatalogVersionListQuery }>(
+  app.get(
     '/api/catalog/versions',
     {
       config: { access: 'catalog.read' },
@@ -719,7 +705,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
     async (request) => listCatalogVersions(db(), request.principal!, request.query),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/catalog/versions/:id',
     {
       config: { access: 'catalog.read' },
@@ -742,7 +728,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.post<{ Body: NewInstitutionCatalogEntry }>(
+  app.post(
     '/api/catalog/institutions',
     {
       config: { access: 'catalog.edit', scopedIds: { 'body.institutionId': 'organisation' } },
@@ -772,7 +758,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { reason: string } }>(
+  app.post(
     '/api/catalog/institutions/:id/withdraw',
     {
       config: { access: 'catalog.edit' },
@@ -802,7 +788,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
         ),
   );
 
-  app.post<{ Body: NewEvaluationCatalogEntry }>(
+  app.post(
     '/api/catalog/evaluation-organisations',
     {
       config: { access: 'catalog.edit', scopedIds: { 'body.organisationId': 'organisation' } },
@@ -832,7 +818,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { reason: string } }>(
+  app.post(
     '/api/catalog/evaluation-organisations/:id/withdraw',
     {
       config: { access: 'catalog.edit' },
@@ -861,7 +847,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
         ),
   );
 
-  app.get<{ Querystring: EvaluationCatalogListQuery }>(
+  app.get(
     '/api/catalog/evaluation-organisations',
     {
       config: { access: 'catalog.read', scopedIds: { 'query.organisationId': 'organisation' } },
@@ -888,7 +874,7 @@ function registerCatalogRoutes(app: FastifyInstance): void {
     async (request) => listEvaluationCatalog(db(), request.query),
   );
 
-  app.get<{ Querystring: InstitutionCatalogListQuery }>(
+  app.get(
     '/api/catalog/institutions',
     {
       config: { access: 'catalog.read', scopedIds: { 'query.institutionId': 'organisation' } },

@@ -2,15 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertRegionScope, type Principal } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { chinaDateOf } from '../shared/clock.ts';
+import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { disclosureCsv, publicDisclosure } from './disclosure.service.ts';
 import { drilldown } from './drilldown.service.ts';
 import { type ExportMeta, reportCsv, reportWorkbook } from './report.export.ts';
 import { type PeriodInput, type ReportPeriod, resolvePeriod } from './report.period.ts';
-import type { DrilldownDimension } from './report.repository.ts';
 import * as schema from './report.schema.ts';
 import { buildReport, compareWithLedger, type LedgerComparison, type Report } from './report.service.ts';
 import { finalizeReport, getSnapshot, listSnapshots } from './snapshot.service.ts';
-import { listTargets, type TargetInput, targetProgress, upsertTarget } from './target.service.ts';
+import { listTargets, targetProgress, upsertTarget } from './target.service.ts';
 
 type PeriodQuery = PeriodInput & { regionCode?: string };
 
@@ -38,9 +38,10 @@ const fileStem = (report: Report) =>
   `report-${report.regionCode}-${report.period.quarter ? `${report.period.year}Q${report.period.quarter}` : (report.period.year ?? `${report.period.from}_${report.period.to}`)}`;
 
 /** Statistics, statutory reports (季报、年报), 账表相符 finalisation, targets and public disclosure. */
-export async function reportRoutes(app: FastifyInstance): Promise<void> {
+export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
-  const tags = ['reports'];
+  const tags = ['reports'] as const;
 
   /** The report to export: a finalised snapshot, or the live draft of the query's region and period. */
   async function reportForExport(
@@ -76,7 +77,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     };
   }
 
-  app.get<{ Querystring: PeriodQuery }>(
+  app.get(
     '/api/reports',
     {
       config: { access: 'report.read' },
@@ -93,7 +94,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: PeriodQuery }>(
+  app.get(
     '/api/reports/ledger-comparison',
     {
       config: { access: 'report.read' },
@@ -112,9 +113,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{
-    Querystring: PeriodQuery & { dimension: DrilldownDimension; key: string; page: number; pageSize: number };
-  }>(
+  app.get(
     '/api/reports/drilldown',
     {
       config: { access: 'report.read' },
@@ -142,7 +141,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
       .send(await reportWorkbook(report, comparison, meta));
   };
 
-  app.get<{ Querystring: PeriodQuery & { snapshotId?: number } }>(
+  app.get(
     '/api/reports/export.xlsx',
     {
       config: { access: 'report.read', scopedIds: { 'query.snapshotId': 'reportSnapshot' } },
@@ -151,7 +150,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     sendWorkbook,
   );
 
-  app.get<{ Querystring: PeriodQuery & { snapshotId?: number } }>(
+  app.get(
     '/api/reports/export.csv',
     {
       config: { access: 'report.read', scopedIds: { 'query.snapshotId': 'reportSnapshot' } },
@@ -166,7 +165,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Body: PeriodQuery & { regionCode: string; reason?: string } }>(
+  app.post(
     '/api/reports/finalize',
     {
       config: { access: 'report.finalize' },
@@ -189,7 +188,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: PeriodQuery & { page: number; pageSize: number } }>(
+  app.get(
     '/api/reports/snapshots',
     {
       config: { access: 'report.read' },
@@ -208,7 +207,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/reports/snapshots/:id',
     {
       config: { access: 'report.read' },
@@ -217,7 +216,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     async (request) => getSnapshot(db(), principalOf(request), request.params.id),
   );
 
-  app.get<{ Querystring: { regionCode?: string; year?: number; asOf?: string } }>(
+  app.get(
     '/api/reports/targets',
     {
       config: { access: 'report.read' },
@@ -234,7 +233,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.put<{ Body: TargetInput }>(
+  app.put(
     '/api/reports/targets',
     {
       config: { access: 'report.finalize' },
@@ -248,7 +247,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { regionCode: string; year: number } }>(
+  app.get(
     '/api/public/disclosure',
     {
       config: { access: 'public' },
@@ -261,7 +260,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     async (request) => publicDisclosure(db(), request.query),
   );
 
-  app.get<{ Querystring: { regionCode: string; year: number } }>(
+  app.get(
     '/api/public/disclosure.csv',
     {
       config: { access: 'public' },

@@ -3,8 +3,8 @@ import { hasPermission } from '../auth/roles.ts';
 import { assertRegionScope } from '../auth/scope.ts';
 import { PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
 import { AppError } from '../shared/errors.ts';
+import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
 import {
-  type AgencyContract,
   createAgencyContract,
   evaluateAgency,
   listAgencyContracts,
@@ -13,8 +13,6 @@ import {
 import {
   addCaseAttachment,
   addCaseNote,
-  type CaseDecision,
-  type CaseListQuery,
   type ClaimLineExclusion,
   decideCase,
   getVisibleCase,
@@ -26,21 +24,13 @@ import {
   listHighSkillBases,
   listInspections,
   listRatings,
-  type RatingListQuery,
   ratingHistory,
   recomputeRatings,
   recordInspection,
 } from './rating.service.ts';
-import {
-  importReferenceList,
-  LIST_SOURCES,
-  type ListSource,
-  listReferenceLists,
-  type ReferenceListImport,
-} from './reference-list.service.ts';
+import { importReferenceList, LIST_SOURCES, listReferenceLists } from './reference-list.service.ts';
 import { BLOCK_THRESHOLD, RULE_CODES, RULES } from './risk.rules.ts';
 import {
-  type AlertListQuery,
   alertsOfClaim,
   clearAlert,
   getVisibleAlert,
@@ -56,21 +46,19 @@ import {
   listSanctions,
 } from './sanction.service.ts';
 
-const TAGS = ['supervision'];
+const TAGS = ['supervision'] as const;
 const date = { type: 'string', format: 'date' } as const;
 const regionCode = { type: 'string', pattern: '^[0-9]{6}$' } as const;
 const id = { type: 'integer', minimum: 1 } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id } } as const;
 const reason = { type: 'string', minLength: 1, maxLength: 1000 } as const;
 const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const;
-const listQuery = (properties: Record<string, unknown>) =>
+const listQuery = <const Properties extends object>(properties: Properties) =>
   ({
     type: 'object',
     additionalProperties: false,
     properties: { ...PAGE_QUERY_PROPERTIES, ...properties },
   }) as const;
-
-type Page = { page: number; pageSize: number };
 
 /** What the supervision routes need from other domains, handed in by src/api/routes.ts. */
 export interface SupervisionPorts {
@@ -78,7 +66,8 @@ export interface SupervisionPorts {
 }
 
 /** Supervision: risk alerts and sweeps, data-comparison lists, cases, sanctions, ratings, agencies. */
-export async function supervisionRoutes(app: FastifyInstance, ports: SupervisionPorts): Promise<void> {
+export async function supervisionRoutes(fastify: FastifyInstance, ports: SupervisionPorts): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
   const inTransaction = <T>(work: (trx: ReturnType<typeof db>) => Promise<T>) =>
     db()
@@ -94,7 +83,7 @@ export async function supervisionRoutes(app: FastifyInstance, ports: Supervision
     async () => ({ blockThreshold: BLOCK_THRESHOLD, items: RULE_CODES.map((code) => RULES[code]) }),
   );
 
-  app.get<{ Querystring: AlertListQuery }>(
+  app.get(
     '/api/supervision/alerts',
     {
       config: {
@@ -124,7 +113,7 @@ export async function supervisionRoutes(app: FastifyInstance, ports: Supervision
     async (request) => listAlerts(db(), request.principal!, request.query),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/supervision/alerts/:id',
     {
       config: { access: 'supervision.read' },
@@ -133,7 +122,7 @@ export async function supervisionRoutes(app: FastifyInstance, ports: Supervision
     async (request) => getVisibleAlert(db(), request.principal!, request.params.id),
   );
 
-  app.post<{ Params: { id: number }; Body: { reason: string } }>(
+  app.post(
     '/api/supervision/alerts/:id/clear',
     {
       config: { access: 'supervision.case' },
@@ -148,7 +137,7 @@ export async function supervisionRoutes(app: FastifyInstance, ports: Supervision
       inTransaction((trx) => clearAlert(trx, request.auditContext, request.params.id, request.body.reason)),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/supervision/claims/:id/alerts',
     {
       config: { access: 'supervision.read' },
@@ -184,7 +173,7 @@ export async function supervisionRoutes(app: FastifyInstance, ports: Supervision
     },
   );
 
-  app.get<{ Querystring: Page }>(
+  app.get(
     '/api/supervision/sweeps',
     {
       config: { access: 'supervision.read' },
@@ -193,7 +182,7 @@ export async function supervisionRoutes(app: FastifyInstance, ports: Supervision
     async (request) => listSweepRuns(db(), request.principal!, request.query),
   );
 
-  app.post<{ Body: ReferenceListImport }>(
+  app.post(
     '/api/supervision/reference-lists',
     {
       config: { access: 'supervision.case' },
@@ -221,7 +210,7 @@ export async function supervisionRoutes(app: FastifyInstance, ports: Supervision
     },
   );
 
-  app.get<{ Querystring: Page & { source?: ListSource } }>(
+  app.get(
     '/api/supervision/reference-lists',
     {
       config: { access: 'supervision.read' },
@@ -243,12 +232,12 @@ export async function supervisionRoutes(app: FastifyInstance, ports: Supervision
 type InTransaction = <T>(work: (trx: FastifyInstance['deps']['database']['db']) => Promise<T>) => Promise<T>;
 
 function registerCaseRoutes(
-  app: FastifyInstance,
+  app: SchemaTypedApp,
   inTransaction: InTransaction,
   ports: SupervisionPorts,
 ): void {
   const db = () => app.deps.database.db;
-  app.post<{ Body: { alertIds: number[]; title: string; agencyId?: number } }>(
+  app.post(
     '/api/supervision/cases',
     {
       config: {
@@ -277,7 +266,7 @@ function registerCaseRoutes(
     },
   );
 
-  app.get<{ Querystring: CaseListQuery }>(
+  app.get(
     '/api/supervision/cases',
     {
       config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
@@ -296,7 +285,7 @@ function registerCaseRoutes(
     async (request) => listCases(db(), request.principal!, request.query),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/supervision/cases/:id',
     {
       config: { access: 'supervision.read' },
@@ -305,7 +294,7 @@ function registerCaseRoutes(
     async (request) => getVisibleCase(db(), request.principal!, request.params.id),
   );
 
-  app.post<{ Params: { id: number }; Body: { content: string } }>(
+  app.post(
     '/api/supervision/cases/:id/notes',
     {
       config: { access: 'supervision.case' },
@@ -330,10 +319,7 @@ function registerCaseRoutes(
     },
   );
 
-  app.post<{
-    Params: { id: number };
-    Body: { fileName: string; contentType: string; contentBase64: string };
-  }>(
+  app.post(
     '/api/supervision/cases/:id/attachments',
     {
       config: { access: 'supervision.case' },
@@ -368,7 +354,7 @@ function registerCaseRoutes(
     },
   );
 
-  app.post<{ Params: { id: number }; Body: CaseDecision }>(
+  app.post(
     '/api/supervision/cases/:id/decision',
     {
       config: {
@@ -425,16 +411,9 @@ function registerCaseRoutes(
   );
 }
 
-function registerSanctionRoutes(app: FastifyInstance, inTransaction: InTransaction): void {
+function registerSanctionRoutes(app: SchemaTypedApp, inTransaction: InTransaction): void {
   const db = () => app.deps.database.db;
-  app.post<{
-    Body: {
-      organisationId: number;
-      action: 'suspended' | 'blacklisted';
-      effectiveDate: string;
-      reason: string;
-    };
-  }>(
+  app.post(
     '/api/supervision/sanctions',
     {
       config: { access: 'supervision.sanction', scopedIds: { 'body.organisationId': 'organisation' } },
@@ -461,7 +440,7 @@ function registerSanctionRoutes(app: FastifyInstance, inTransaction: InTransacti
     },
   );
 
-  app.get<{ Querystring: Page & { organisationId?: number; action?: 'suspended' | 'blacklisted' } }>(
+  app.get(
     '/api/supervision/sanctions',
     {
       config: { access: 'supervision.read', scopedIds: { 'query.organisationId': 'organisation' } },
@@ -478,13 +457,13 @@ function registerSanctionRoutes(app: FastifyInstance, inTransaction: InTransacti
     async (request) => listSanctions(db(), request.principal!, request.query),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/supervision/sanctions/:id',
     { config: { access: 'supervision.read' }, schema: { tags: TAGS, summary: '处罚详情', params: idParams } },
     async (request) => getVisibleSanction(db(), request.principal!, request.params.id),
   );
 
-  app.post<{ Params: { id: number }; Body: { filedOn: string; grounds: string } }>(
+  app.post(
     '/api/supervision/sanctions/:id/appeal',
     {
       config: { access: 'supervision.sanction' },
@@ -504,10 +483,7 @@ function registerSanctionRoutes(app: FastifyInstance, inTransaction: InTransacti
       inTransaction((trx) => fileAppeal(trx, request.auditContext, request.params.id, request.body)),
   );
 
-  app.post<{
-    Params: { id: number };
-    Body: { isOverturned: boolean; decision: string; effectiveDate: string };
-  }>(
+  app.post(
     '/api/supervision/sanctions/:id/appeal-decision',
     {
       config: { access: 'supervision.sanction' },
@@ -528,16 +504,9 @@ function registerSanctionRoutes(app: FastifyInstance, inTransaction: InTransacti
   );
 }
 
-function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction): void {
+function registerRatingRoutes(app: SchemaTypedApp, inTransaction: InTransaction): void {
   const db = () => app.deps.database.db;
-  app.post<{
-    Body: {
-      institutionId: number;
-      inspectedOn: string;
-      result: 'passed' | 'minor_issues' | 'failed';
-      findings: string;
-    };
-  }>(
+  app.post(
     '/api/supervision/inspections',
     {
       config: { access: 'supervision.case', scopedIds: { 'body.institutionId': 'organisation' } },
@@ -566,7 +535,7 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
     },
   );
 
-  app.get<{ Querystring: Page & { institutionId?: number; result?: 'passed' | 'minor_issues' | 'failed' } }>(
+  app.get(
     '/api/supervision/inspections',
     {
       config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
@@ -582,7 +551,7 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
     async (request) => listInspections(db(), request.principal!, request.query),
   );
 
-  app.post<{ Body: { year: number } }>(
+  app.post(
     '/api/supervision/ratings/recompute',
     {
       config: { access: 'supervision.case' },
@@ -608,7 +577,7 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
       ),
   );
 
-  app.get<{ Querystring: RatingListQuery }>(
+  app.get(
     '/api/supervision/ratings',
     {
       config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
@@ -625,7 +594,7 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
     async (request) => listRatings(db(), request.principal!, request.query),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/supervision/institutions/:id/ratings',
     {
       config: { access: 'supervision.read' },
@@ -634,7 +603,7 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
     async (request) => ({ items: await ratingHistory(db(), request.principal!, request.params.id) }),
   );
 
-  app.post<{ Body: { organisationId: number; baseLevel: 'national' | 'municipal'; designatedOn: string } }>(
+  app.post(
     '/api/supervision/high-skill-bases',
     {
       config: { access: 'supervision.sanction', scopedIds: { 'body.organisationId': 'organisation' } },
@@ -662,7 +631,7 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
     },
   );
 
-  app.get<{ Querystring: Page & { status?: 'active' | 'revoked' } }>(
+  app.get(
     '/api/supervision/high-skill-bases',
     {
       config: { access: 'supervision.read' },
@@ -676,9 +645,9 @@ function registerRatingRoutes(app: FastifyInstance, inTransaction: InTransaction
   );
 }
 
-function registerAgencyRoutes(app: FastifyInstance, inTransaction: InTransaction): void {
+function registerAgencyRoutes(app: SchemaTypedApp, inTransaction: InTransaction): void {
   const db = () => app.deps.database.db;
-  app.post<{ Body: Omit<AgencyContract, 'id' | 'provinceCode' | 'status' | 'terminatedOn'> }>(
+  app.post(
     '/api/supervision/agency-contracts',
     {
       config: { access: 'supervision.sanction', scopedIds: { 'body.agencyId': 'organisation' } },
@@ -708,7 +677,7 @@ function registerAgencyRoutes(app: FastifyInstance, inTransaction: InTransaction
     },
   );
 
-  app.get<{ Querystring: Page & { agencyId?: number; status?: 'active' | 'terminated' } }>(
+  app.get(
     '/api/supervision/agency-contracts',
     {
       config: { access: 'supervision.read', scopedIds: { 'query.agencyId': 'organisation' } },
@@ -721,15 +690,7 @@ function registerAgencyRoutes(app: FastifyInstance, inTransaction: InTransaction
     async (request) => listAgencyContracts(db(), request.principal!, request.query),
   );
 
-  app.post<{
-    Body: {
-      agencyId: number;
-      periodStart: string;
-      periodEnd: string;
-      officerScore: number;
-      comments: string;
-    };
-  }>(
+  app.post(
     '/api/supervision/agency-evaluations',
     {
       config: { access: 'supervision.case', scopedIds: { 'body.agencyId': 'organisation' } },
@@ -759,7 +720,7 @@ function registerAgencyRoutes(app: FastifyInstance, inTransaction: InTransaction
     },
   );
 
-  app.get<{ Querystring: Page & { agencyId?: number } }>(
+  app.get(
     '/api/supervision/agency-evaluations',
     {
       config: { access: 'supervision.read', scopedIds: { 'query.agencyId': 'organisation' } },

@@ -3,9 +3,9 @@ import { regionLikePattern } from '../auth/scope.ts';
 import { described, PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
 import { resolvePersonReference } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
-import { LEVELS, type Level } from '../shared/vocabulary.ts';
+import type { SchemaTypeProvider } from '../shared/type-provider.ts';
+import { LEVELS } from '../shared/vocabulary.ts';
 import {
-  type AssessmentListQuery,
   createAssessment,
   getOwnAssessment,
   listAssessmentResults,
@@ -25,7 +25,8 @@ const idParams = {
  * The evaluation organisation's assessments (考核评价) and their results; a skill-level,
  * special-ability or qualification certificate names the assessment its holder passed.
  */
-export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
+export async function assessmentRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
   const ownOrganisation = (principal: { role: string; organisationId: number | null }) => {
     if (principal.role !== 'evaluation_org_operator' || principal.organisationId === null)
@@ -35,7 +36,7 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     return principal.organisationId;
   };
 
-  app.post<{ Body: { occupationCode: string; level: Level; assessedOn: string } }>(
+  app.post(
     '/api/assessments',
     {
       config: { access: 'certificate.issue' },
@@ -65,7 +66,7 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: AssessmentListQuery }>(
+  app.get(
     '/api/assessments',
     {
       config: { access: 'certificate.issue' },
@@ -87,10 +88,7 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     async (request) => listAssessments(db(), ownOrganisation(request.principal!), request.query),
   );
 
-  app.post<{
-    Params: { id: number };
-    Body: { name: string; idNumber: string; score: number; isPassed: boolean };
-  }>(
+  app.post(
     '/api/assessments/:id/results',
     {
       config: { access: 'certificate.issue' },
@@ -132,7 +130,7 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { page: number; pageSize: number } }>(
+  app.get(
     '/api/evaluation/certificates',
     {
       config: { access: 'certificate.issue' },
@@ -152,7 +150,7 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/assessments/:id/results',
     {
       config: { access: 'registry.read' },

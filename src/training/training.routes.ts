@@ -10,10 +10,10 @@ import {
   resolvePersonReference,
 } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
+import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
 import { getPersonArchive, type SubsidyHistorySource } from './archive.service.ts';
 import {
   ATTENDANCE_METHODS,
-  type AttendanceEvent,
   type AttendanceRules,
   attendanceSummaryPage,
   DEFAULT_ATTENDANCE_TOLERANCE_MINUTES,
@@ -23,28 +23,22 @@ import {
 } from './attendance.service.ts';
 import {
   CERTIFICATE_TYPES,
-  type CertificateListQuery,
-  type ExamResultListQuery,
   issueCertificate,
   listCertificates,
   listExamResultPage,
-  type NewCertificate,
   recordExamResult,
   verifyCertificate,
 } from './certificate.service.ts';
 import {
   approveClass,
   CLASS_PROJECT_KINDS,
-  type ClassListQuery,
   fileClass,
   getVisibleClass,
   listClasses,
-  type NewClass,
   rejectClass,
 } from './class.service.ts';
 import {
   DEFAULT_ENROLMENT_CUTOFF_DAYS,
-  type EnrolmentListQuery,
   type EnrolmentRules,
   enrolPerson,
   importRoster,
@@ -76,7 +70,8 @@ export interface TrainingPorts {
   subsidyHistory: SubsidyHistorySource;
 }
 
-export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts): Promise<void> {
+export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPorts): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
   const db = () => app.deps.database.db;
   const enrolmentRules = (): EnrolmentRules => ({
@@ -88,7 +83,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     toleranceMinutes: app.deps.config.attendanceToleranceMinutes ?? DEFAULT_ATTENDANCE_TOLERANCE_MINUTES,
   });
 
-  app.post<{ Body: NewClass }>(
+  app.post(
     '/api/classes',
     {
       config: { access: 'class.file', scopedIds: { 'body.institutionId': 'organisation' } },
@@ -162,7 +157,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     },
   );
 
-  app.get<{ Querystring: ClassListQuery }>(
+  app.get(
     '/api/classes',
     {
       config: { access: 'class.read', scopedIds: { 'query.institutionId': 'organisation' } },
@@ -191,7 +186,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     async (request) => listClasses(db(), request.principal!, request.query),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/classes/:id',
     {
       config: { access: 'class.read' },
@@ -200,7 +195,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     async (request) => getVisibleClass(db(), request.principal!, request.params.id),
   );
 
-  app.post<{ Params: { id: number }; Body: { note?: string } }>(
+  app.post(
     '/api/classes/:id/approve',
     {
       config: { access: 'class.approve' },
@@ -223,7 +218,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
         ),
   );
 
-  app.post<{ Params: { id: number }; Body: { reason: string } }>(
+  app.post(
     '/api/classes/:id/reject',
     {
       config: { access: 'class.approve' },
@@ -245,16 +240,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
         .execute((trx) => rejectClass(trx, request.auditContext, request.params.id, request.body.reason)),
   );
 
-  app.post<{
-    Params: { id: number };
-    Body: {
-      personId?: number;
-      name?: string;
-      idNumber?: string;
-      phone?: string | null;
-      householdRegionCode?: string | null;
-    };
-  }>(
+  app.post(
     '/api/classes/:id/enrolments',
     {
       config: { access: 'class.file', scopedIds: { 'body.personId': 'person' } },
@@ -320,7 +306,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     },
   );
 
-  app.get<{ Params: { id: number }; Querystring: EnrolmentListQuery }>(
+  app.get(
     '/api/classes/:id/enrolments',
     {
       config: { access: 'class.read' },
@@ -352,7 +338,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     },
   );
 
-  app.post<{ Params: { id: number }; Querystring: { accept?: 'valid' } }>(
+  app.post(
     '/api/classes/:id/roster/import',
     {
       config: { access: 'class.file' },
@@ -393,7 +379,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { records: AttendanceEvent[] } }>(
+  app.post(
     '/api/classes/:id/attendance',
     {
       config: {
@@ -453,7 +439,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     },
   );
 
-  app.post<{ Params: { id: number }; Querystring: { accept?: 'valid' } }>(
+  app.post(
     '/api/classes/:id/attendance/import',
     {
       config: { access: 'attendance.record' },
@@ -493,7 +479,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     },
   );
 
-  app.get<{ Params: { id: number }; Querystring: { page: number; pageSize: number } }>(
+  app.get(
     '/api/classes/:id/attendance',
     {
       config: { access: 'class.read' },
@@ -517,10 +503,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     },
   );
 
-  app.post<{
-    Params: { id: number };
-    Body: { personId: number; score: number; isPassed: boolean; examDate: string };
-  }>(
+  app.post(
     '/api/classes/:id/results',
     {
       config: { access: 'certificate.issue', scopedIds: { 'body.personId': 'person' } },
@@ -551,7 +534,7 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
     },
   );
 
-  app.get<{ Params: { id: number }; Querystring: ExamResultListQuery }>(
+  app.get(
     '/api/classes/:id/results',
     {
       config: { access: 'class.read' },
@@ -583,10 +566,10 @@ export async function trainingRoutes(app: FastifyInstance, ports: TrainingPorts)
   registerCertificateRoutes(app, ports);
 }
 
-function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): void {
+function registerCertificateRoutes(app: SchemaTypedApp, ports: TrainingPorts): void {
   const db = () => app.deps.database.db;
 
-  app.post<{ Body: NewCertificate }>(
+  app.post(
     '/api/certificates',
     {
       config: {
@@ -645,14 +628,12 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
           { field: 'issuerOrganisationId', message: '属于其他单位' },
         ]);
       }
-      const { idNumber, name, ...fields } = request.body as NewCertificate & {
-        idNumber?: string;
-        name?: string;
-      };
+      const { idNumber, name, personId, ...fields } = request.body;
       const holder = await resolvePersonReference(
         db(),
         principal,
-        idNumber !== undefined && name !== undefined ? { idNumber, name } : { personId: fields.personId },
+        // The schema's anyOf: without ID number and name, personId is there.
+        idNumber !== undefined && name !== undefined ? { idNumber, name } : { personId: personId! },
       );
       const input = {
         ...fields,
@@ -669,7 +650,7 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
     },
   );
 
-  app.get<{ Querystring: CertificateListQuery }>(
+  app.get(
     '/api/certificates',
     {
       config: { access: 'class.read', scopedIds: { 'query.classId': 'class', 'query.personId': 'person' } },
@@ -700,7 +681,7 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
     async (request) => listCertificates(db(), request.principal!, request.query),
   );
 
-  app.post<{ Body: { number: string; name: string } }>(
+  app.post(
     '/api/public/certificates/verify',
     {
       config: { access: 'public' },
@@ -722,7 +703,7 @@ function registerCertificateRoutes(app: FastifyInstance, ports: TrainingPorts): 
     async (request) => verifyCertificate(db(), request.body),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/api/persons/:id/archive',
     {
       config: { access: 'registry.read' },

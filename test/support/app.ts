@@ -6,6 +6,7 @@ import type { Clock } from '../../src/shared/clock.ts';
 import { loadConfig } from '../../src/shared/config.ts';
 import { createTestDatabase } from './database.ts';
 import { createPiiCapture } from './pii-capture.ts';
+import { createResponseCheck } from './response-check.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -34,9 +35,11 @@ export async function createTestApp(
   });
   // Every test app's logs and non-privileged responses are scanned for unmasked personal data.
   const capture = createPiiCapture();
+  // Every answer is checked against the response schema its route declares.
+  const responses = createResponseCheck();
   const app = await buildApp(
     { config, database, ...(options.clock ? { clock: options.clock } : {}) },
-    capture.buildOptions,
+    { ...capture.buildOptions, ...responses.buildOptions },
   );
   return {
     app,
@@ -54,6 +57,11 @@ export async function createTestApp(
       capture.flush();
       await app.close();
       await database.close();
+      if (responses.mismatches.length > 0) {
+        throw new Error(
+          `answers that do not fit their route's response schema:\n${[...new Set(responses.mismatches)].join('\n')}`,
+        );
+      }
     },
   };
 }
