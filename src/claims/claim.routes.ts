@@ -1,11 +1,11 @@
 import multipart from '@fastify/multipart';
-import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
 import { maskedBatch } from '../ledger/payment.service.ts';
 import { inLedgerTransaction } from '../ledger/transfer.service.ts';
 import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
 import { AppError } from '../shared/errors.ts';
 import { DATE_SCHEMA as DATE, ID_PARAMS_SCHEMA, PAGE_QUERY_SCHEMA_PROPERTIES } from '../shared/schemas.ts';
+import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { revokeCertificate } from '../training/certificate.service.ts';
 import { getVisibleClass } from '../training/class.service.ts';
 import { holdSubsidiesOfCertificate } from './claim.certificate-hold.ts';
@@ -97,7 +97,7 @@ const transitionBody = {
 
 export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
   // Requests and answers typed from the route schemas (no casts).
-  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
   await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1, fields: 5 } });
 

@@ -1,7 +1,7 @@
-import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
 import { resolvePersonReference } from '../registry/person.service.ts';
 import { DATE_SCHEMA as DATE, ID_PARAMS_SCHEMA } from '../shared/schemas.ts';
+import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import {
   getVisibleEmployment,
   listEmployment,
@@ -13,7 +13,7 @@ const idParams = ID_PARAMS_SCHEMA;
 
 export async function employmentRoutes(fastify: FastifyInstance): Promise<void> {
   // Requests typed from the route schemas (no casts).
-  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
 
   app.post(
