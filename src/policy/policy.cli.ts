@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Command } from 'commander';
 import type { DatabaseHandle } from '../db/database.ts';
@@ -190,6 +191,8 @@ async function streamNdjson(overrides: readonly ParameterOverride[]): Promise<vo
 }
 
 async function readStdin(): Promise<string> {
+  // A file on stdin (`< requests.json`) is read in one piece: no stream, no chunks to join.
+  if (fs.fstatSync(0).isFile()) return fs.readFileSync(0).toString('utf8');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');

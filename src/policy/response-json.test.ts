@@ -36,6 +36,13 @@ describe('ResponseJsonWriter', () => {
       { a: undefined, b: 'quote " backslash \\ newline \n tab \t 中文 \u2028', c: Number.NaN, d: null },
       { nested: [1, -2.5, 1e21, true, false, [], {}], citation: shared, again: shared },
       { when: new Date('2021-05-06T00:00:00Z'), f: () => 1, list: [undefined, () => 1] },
+      {
+        emoji: '证书 😀 ok',
+        lone: 'a\ud800b',
+        del: 'x\u007fy\u0001',
+        big: [12345678901234568, 1234567890123, -0, 0.1, 1e15, 999],
+      },
+      Object.freeze(['frozen', shared]),
     ];
     expect(written(odd)).toBe(JSON.stringify(odd));
   });

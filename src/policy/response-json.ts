@@ -2,17 +2,21 @@ import type { EvaluateResponse } from './evaluate.types.ts';
 
 /**
  * Writes evaluate responses as compact JSON straight into UTF-8 bytes — the same bytes as
- * `JSON.stringify` — for the CLI's big batches. A response's text is mostly repeated: the
- * shared `parameterVersions` entries and citations (the same objects in every decision that
- * used them), policy ids, codes, messages and bases. Their encoded bytes are kept and copied, so
- * 100,000 responses (≈ 120 MB) are not built as one string and then encoded again as UTF-8,
- * which for Chinese text costs more than producing it.
+ * `JSON.stringify` — for the CLI's big batches, without building a string per response (100,000
+ * responses are ≈ 120 MB) or any other object per response:
+ * - the shared `parameterVersions` entries and citations (frozen, the same objects in every
+ *   decision that used them) are encoded once and copied;
+ * - a member name is encoded once with its quotes and colon (`"amountFen":`) and copied;
+ * - a text is copied character by character while it is plain ASCII, and otherwise encoded by
+ *   `Buffer#write` in place (nothing is cached: most texts of a response, its bases and
+ *   messages, are different in every response);
+ * - integers are written digit by digit.
  */
 export class ResponseJsonWriter {
   private buffer: Buffer;
   private length = 0;
-  private readonly objectBytes = new WeakMap<object, Buffer>();
-  private readonly stringBytes = new Map<string, Buffer>();
+  private readonly objectBytes = new WeakMap<object, Uint8Array>();
+  private readonly keyBytes = new Map<string, Uint8Array>();
 
   constructor(
     private readonly flush: (bytes: Buffer) => void,
@@ -21,15 +25,10 @@ export class ResponseJsonWriter {
     this.buffer = Buffer.allocUnsafe(chunkSize * 2);
   }
 
-  /** Appends raw ASCII text (punctuation between responses, numbers). */
+  /** Appends raw ASCII text (punctuation between responses). */
   raw(text: string): void {
     this.reserve(text.length);
     for (let index = 0; index < text.length; index += 1) this.buffer[this.length++] = text.charCodeAt(index);
-  }
-
-  private byte(code: number): void {
-    if (this.length === this.buffer.length) this.reserve(1);
-    this.buffer[this.length++] = code;
   }
 
   response(response: EvaluateResponse): void {
@@ -58,21 +57,83 @@ export class ResponseJsonWriter {
     this.buffer = bigger;
   }
 
-  private bytes(bytes: Buffer): void {
-    this.reserve(bytes.length);
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
+  private byte(code: number): void {
+    if (this.length === this.buffer.length) this.reserve(1);
+    this.buffer[this.length++] = code;
   }
 
-  private string(text: string): void {
-    let bytes = this.stringBytes.get(text);
-    if (bytes === undefined) {
-      bytes = Buffer.from(JSON.stringify(text), 'utf8');
-      // Unique texts (a certificate number in a message) must not grow the cache without bound.
-      if (this.stringBytes.size >= 50_000) this.stringBytes.clear();
-      this.stringBytes.set(text, bytes);
+  private bytes(bytes: Uint8Array): void {
+    const count = bytes.length;
+    this.reserve(count);
+    const buffer = this.buffer;
+    let at = this.length;
+    // A loop beats a native copy for the short pieces (member names, small citations).
+    if (count < 64) for (let index = 0; index < count; index += 1) buffer[at++] = bytes[index]!;
+    else {
+      buffer.set(bytes, at);
+      at += count;
     }
-    this.bytes(bytes);
+    this.length = at;
+  }
+
+  /** A text as a JSON string: quotes, escapes and UTF-8 exactly as `JSON.stringify`. */
+  private string(text: string): void {
+    const count = text.length;
+    // At most 6 bytes per UTF-16 unit (`\u001f`), plus the quotes.
+    this.reserve(count * 6 + 2);
+    const buffer = this.buffer;
+    const start = this.length;
+    let at = start;
+    buffer[at++] = 0x22;
+    for (let index = 0; index < count; index += 1) {
+      const code = text.charCodeAt(index);
+      if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) {
+        this.length = start;
+        this.unusualString(text);
+        return;
+      }
+      buffer[at++] = code;
+    }
+    buffer[at++] = 0x22;
+    this.length = at;
+  }
+
+  /** A text with non-ASCII characters or characters JSON escapes. */
+  private unusualString(text: string): void {
+    const buffer = this.buffer;
+    if (needsEscape(text)) {
+      // JSON.stringify escapes and leaves every character it keeps as it is (lone surrogates
+      // come out as \uXXXX escapes, so the UTF-8 encoding below loses nothing).
+      this.encoded(JSON.stringify(text));
+      return;
+    }
+    buffer[this.length++] = 0x22;
+    this.length += buffer.write(text, this.length, 'utf8');
+    buffer[this.length++] = 0x22;
+  }
+
+  /** Text that is already JSON, encoded as UTF-8. */
+  private encoded(json: string): void {
+    this.reserve(json.length * 3);
+    this.length += this.buffer.write(json, this.length, 'utf8');
+  }
+
+  private number(value: number): void {
+    if (Number.isInteger(value) && value >= 0 && value < 1e15) {
+      this.reserve(16);
+      const buffer = this.buffer;
+      if (value < 10) {
+        buffer[this.length++] = 0x30 + value;
+        return;
+      }
+      let digits = 0;
+      for (let rest = value; rest >= 1; rest = Math.floor(rest / 10)) digits += 1;
+      let at = this.length + digits;
+      this.length = at;
+      for (let rest = value; rest >= 1; rest = Math.floor(rest / 10)) buffer[--at] = 0x30 + (rest % 10);
+      return;
+    }
+    this.raw(Number.isFinite(value) ? String(value) : 'null');
   }
 
   private value(value: unknown): void {
@@ -81,17 +142,17 @@ export class ResponseJsonWriter {
         this.string(value);
         return;
       case 'number':
-        this.raw(Number.isFinite(value) ? String(value) : 'null');
+        this.number(value);
         return;
       case 'boolean':
         this.raw(value ? 'true' : 'false');
         return;
       case 'object':
         if (value === null) this.raw('null');
+        else if (Array.isArray(value)) this.array(value);
         else if (Object.isFrozen(value)) this.frozen(value);
         else if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
-          this.bytes(Buffer.from(JSON.stringify(value) ?? 'null', 'utf8'));
-        else if (Array.isArray(value)) this.array(value);
+          this.encoded(JSON.stringify(value) ?? 'null');
         else this.object(value as Record<string, unknown>);
         return;
       default:
@@ -111,6 +172,10 @@ export class ResponseJsonWriter {
   }
 
   private array(items: readonly unknown[]): void {
+    if (Object.isFrozen(items)) {
+      this.frozen(items);
+      return;
+    }
     this.byte(0x5b); // [
     for (let index = 0; index < items.length; index += 1) {
       if (index > 0) this.byte(0x2c); // ,
@@ -122,15 +187,37 @@ export class ResponseJsonWriter {
   private object(record: Record<string, unknown>): void {
     this.byte(0x7b); // {
     let first = true;
-    for (const key of Object.keys(record)) {
+    // The responses are plain objects: for…in walks their own keys in JSON.stringify's order
+    // without allocating the array Object.keys would.
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
       const item = record[key];
       if (item === undefined || typeof item === 'function') continue;
       if (!first) this.byte(0x2c); // ,
       first = false;
-      this.string(key);
-      this.byte(0x3a); // :
+      this.key(key);
       this.value(item);
     }
     this.byte(0x7d); // }
   }
+
+  /** `"name":`, encoded once per member name. */
+  private key(name: string): void {
+    let bytes = this.keyBytes.get(name);
+    if (bytes === undefined) {
+      bytes = Buffer.from(`${JSON.stringify(name)}:`, 'utf8');
+      // Member names of responses are a fixed set; a stray map key must not grow this without bound.
+      if (this.keyBytes.size < 1_000) this.keyBytes.set(name, bytes);
+    }
+    this.bytes(bytes);
+  }
+}
+
+/** Whether JSON.stringify would escape a character of the text (quote, backslash, control, lone surrogate). */
+function needsEscape(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return true;
+  }
+  return false;
 }
