@@ -134,14 +134,29 @@ export class Decision {
     return this.denials.length > 0;
   }
 
-  /** Builds the response; a denied decision pays nothing and shows no amount lines. */
-  finish(): EvaluateResponse {
+  /** Ends the rules: a decision with neither a line nor a denial is refused (no rule to pay by). */
+  settle(): void {
     if (this.denials.length === 0 && this.lines.length === 0) {
       this.deny('POLICY_NOT_IN_FORCE', '本文件没有可据以计算该项补贴金额的规定');
     }
-    const eligible = this.denials.length === 0;
+  }
+
+  /** The sum of the lines when eligible; a denied decision pays nothing. */
+  get amountFen(): number {
     let amountFen = 0;
-    if (eligible) for (const line of this.lines) amountFen += line.amountFen;
+    if (this.denials.length === 0) for (const line of this.lines) amountFen += line.amountFen;
+    return amountFen;
+  }
+
+  /**
+   * Builds the response; a denied decision pays nothing and shows no amount lines.
+   * ResponseJsonWriter#decided writes the same members in the same order: change both together
+   * (src/policy/response-json.test.ts compares them byte for byte).
+   */
+  finish(): EvaluateResponse {
+    this.settle();
+    const eligible = this.denials.length === 0;
+    const amountFen = this.amountFen;
     return {
       policy: this.packId,
       eligible,
@@ -162,7 +177,8 @@ export class Decision {
 // 100,000 decisions allocates a handful of entries, and responseJson serialises each once.
 const VERSIONS_USED = new WeakMap<ResolvedParameter, ParameterVersionUsed>();
 
-function versionUsed(parameter: ResolvedParameter): ParameterVersionUsed {
+/** The frozen `parameterVersions` entry of a parameter, shared by every decision that used it. */
+export function versionUsed(parameter: ResolvedParameter): ParameterVersionUsed {
   let entry = VERSIONS_USED.get(parameter);
   if (!entry) {
     entry = Object.freeze({

@@ -130,6 +130,11 @@ export function validateEvaluateRequest(input: unknown): ValidationResult {
   return details.length === 0 ? { ok: true, value } : { ok: false, details: [...details] };
 }
 
+/** Whether validateEvaluateRequest would accept the input, without building its result. */
+export function isValidEvaluateRequest(input: unknown): boolean {
+  return validateCompiled(input) && checkDateOrder(input as EvaluateRequest) === NO_PROBLEMS;
+}
+
 function checkDateOrder(request: EvaluateRequest): readonly FieldProblem[] {
   // Runs for every request of a batch: nothing is allocated unless a pair is out of order.
   let problems: FieldProblem[] | undefined;

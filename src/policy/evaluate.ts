@@ -62,6 +62,16 @@ function noPolicy(
  * Pure: no I/O, the same request and overrides always give the same response.
  */
 export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}): EvaluateResponse {
+  const decided = decide(request, options);
+  return decided instanceof Decision ? decided.finish() : decided;
+}
+
+/**
+ * The work of `evaluate` without building the response: the finished Decision when a pack
+ * decided the request (ResponseJsonWriter#decided writes it as JSON without the response object),
+ * or the response when no pack could.
+ */
+export function decide(request: EvaluateRequest, options: EvaluateOptions = {}): Decision | EvaluateResponse {
   const pack = resolvePack(request.region);
   if (!pack) return noPolicy(request, null, `地区 ${request.region} 没有适用的政策文件`);
   if (request.date < pack.inForceFrom || (pack.inForceTo !== null && request.date > pack.inForceTo)) {
@@ -76,7 +86,8 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
   checkAdvanceMode(decision);
   evaluator(decision);
   checkRequestConsistency(decision);
-  return decision.finish();
+  decision.settle();
+  return decision;
 }
 
 /** Evaluates many requests with the same options (the batch path of the CLI and the bench). */

@@ -3,8 +3,8 @@ import readline from 'node:readline';
 import type { Command } from 'commander';
 import type { DatabaseHandle } from '../db/database.ts';
 import type { Config } from '../shared/config.ts';
-import { validateEvaluateRequest } from './evaluate.schema.ts';
-import { evaluate } from './evaluate.ts';
+import { isValidEvaluateRequest, validateEvaluateRequest } from './evaluate.schema.ts';
+import { decide, evaluate } from './evaluate.ts';
 import type { EvaluateRequest, Level } from './evaluate.types.ts';
 import type { ParameterOverride, ParameterValue } from './parameter.types.ts';
 import type { ParameterChangeInput } from './parameter.validation.ts';
@@ -38,17 +38,19 @@ export function parseRequests(text: string): { requests: EvaluateRequest[]; isAr
   }
   const isArray = Array.isArray(input);
   const items: unknown[] = isArray ? (input as unknown[]) : [input];
-  const requests: EvaluateRequest[] = [];
+  // The common case, every request valid, allocates nothing: the parsed array is the answer.
+  let allValid = true;
+  for (let index = 0; index < items.length && allValid; index += 1)
+    allValid = isValidEvaluateRequest(items[index]);
+  if (allValid) return { requests: items as EvaluateRequest[], isArray };
   const details: { field: string; message: string }[] = [];
   items.forEach((item, index) => {
     const result = validateEvaluateRequest(item);
-    if (result.ok) requests.push(result.value);
-    else
+    if (!result.ok)
       for (const detail of result.details)
         details.push({ ...detail, field: isArray ? `[${index}].${detail.field}` : detail.field });
   });
-  if (details.length > 0) return invalid('请求不符合补贴测算接口（第1版）的规定', details);
-  return { requests, isArray };
+  return invalid('请求不符合补贴测算接口（第1版）的规定', details);
 }
 
 /** How `skillfund evaluate` prints: compact JSON by default, indented for people with `--pretty`. */
@@ -146,8 +148,9 @@ async function writeResponses(
   const drain = async () => {
     for (const bytes of ready.splice(0)) await writeBytes(bytes);
   };
+  const options = { overrides };
   if (!parsed.isArray) {
-    writer.response(evaluate(parsed.requests[0]!, { overrides }));
+    writer.decided(decide(parsed.requests[0]!, options));
     writer.raw('\n');
     writer.end();
     return drain();
@@ -155,7 +158,7 @@ async function writeResponses(
   writer.raw('[');
   for (let index = 0; index < parsed.requests.length; index += 1) {
     if (index > 0) writer.raw(',');
-    writer.response(evaluate(parsed.requests[index]!, { overrides }));
+    writer.decided(decide(parsed.requests[index]!, options));
     if (ready.length > 0) await drain();
   }
   writer.raw(']\n');

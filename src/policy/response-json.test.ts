@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvaluateRequest } from './evaluate.schema.ts';
-import { evaluate } from './evaluate.ts';
+import { decide, evaluate } from './evaluate.ts';
 import type { EvaluateResponse } from './evaluate.types.ts';
 import { ResponseJsonWriter } from './response-json.ts';
 import { generateWorkload } from './workload.ts';
@@ -28,6 +28,32 @@ describe('ResponseJsonWriter', () => {
     expect(written(responses, 4096)).toBe(JSON.stringify(responses));
     // the second pass reuses the cached bytes and must still be exact
     expect(written(responses)).toBe(JSON.stringify(responses));
+  });
+
+  it('writes a decision straight from its working state as the response evaluate builds from it', () => {
+    const requests = generateWorkload(3_000).map((request) => {
+      const valid = validateEvaluateRequest(request);
+      if (!valid.ok) throw new Error('the workload is valid');
+      return valid.value;
+    });
+    // Requests no pack decides (no document for the region, a date outside its period) too.
+    requests.push(
+      { ...requests[0]!, region: '110101' },
+      { ...requests[0]!, date: '2015-01-01' },
+      { ...requests[1]!, history: [] },
+    );
+    const chunks: Buffer[] = [];
+    const writer = new ResponseJsonWriter((bytes) => chunks.push(bytes), 4096);
+    writer.raw('[');
+    requests.forEach((request, index) => {
+      if (index > 0) writer.raw(',');
+      writer.decided(decide(request));
+    });
+    writer.raw(']');
+    writer.end();
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(
+      JSON.stringify(requests.map((request) => evaluate(request))),
+    );
   });
 
   it('leaves out undefined members, writes escapes, non-finite numbers and shared frozen objects as JSON does', () => {

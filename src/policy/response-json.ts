@@ -1,4 +1,5 @@
-import type { EvaluateResponse } from './evaluate.types.ts';
+import { Decision, versionUsed } from './decision.ts';
+import { type EvaluateResponse, outcomeOf } from './evaluate.types.ts';
 
 /**
  * Writes evaluate responses as compact JSON straight into UTF-8 bytes — the same bytes as
@@ -34,6 +35,47 @@ export class ResponseJsonWriter {
   response(response: EvaluateResponse): void {
     this.value(response);
     if (this.length >= this.chunkSize) this.drain();
+  }
+
+  /**
+   * What `decide` returned, written as `evaluate` would answer: a Decision straight from its
+   * working state (the members and order of Decision#finish, without building the response).
+   */
+  decided(decided: Decision | EvaluateResponse): void {
+    if (decided instanceof Decision) this.decision(decided);
+    else this.value(decided);
+    if (this.length >= this.chunkSize) this.drain();
+  }
+
+  private decision(decision: Decision): void {
+    decision.settle();
+    const eligible = decision.denials.length === 0;
+    this.bytes(MEMBER.policy);
+    this.string(decision.packId);
+    this.bytes(eligible ? MEMBER.eligibleTrue : MEMBER.eligibleFalse);
+    this.number(decision.amountFen);
+    this.bytes(MEMBER.payee);
+    this.string(decision.payee);
+    this.bytes(decision.countsTowardAnnualLimit ? MEMBER.countsTrue : MEMBER.countsFalse);
+    if (eligible) this.array(decision.lines);
+    else this.raw('[]');
+    this.bytes(MEMBER.denials);
+    this.array(decision.denials);
+    this.bytes(MEMBER.warnings);
+    this.array(decision.warnings);
+    this.bytes(MEMBER.outcome);
+    this.string(outcomeOf(decision.denials));
+    if (decision.payeeCitation) {
+      this.bytes(MEMBER.payeeCitation);
+      this.value(decision.payeeCitation);
+    }
+    this.bytes(MEMBER.parameterVersions);
+    const used = decision.used;
+    for (let index = 0; index < used.length; index += 1) {
+      if (index > 0) this.byte(0x2c); // ,
+      this.frozen(versionUsed(used[index]!));
+    }
+    this.raw(']}');
   }
 
   /** Hands the remaining bytes to `flush`. */
@@ -221,3 +263,18 @@ function needsEscape(text: string): boolean {
   }
   return false;
 }
+
+/** The fixed pieces of a decision's JSON between its values. */
+const MEMBER = {
+  policy: Buffer.from('{"policy":'),
+  eligibleTrue: Buffer.from(',"eligible":true,"amountFen":'),
+  eligibleFalse: Buffer.from(',"eligible":false,"amountFen":'),
+  payee: Buffer.from(',"payee":'),
+  countsTrue: Buffer.from(',"countsTowardAnnualLimit":true,"lines":'),
+  countsFalse: Buffer.from(',"countsTowardAnnualLimit":false,"lines":'),
+  denials: Buffer.from(',"denials":'),
+  warnings: Buffer.from(',"warnings":'),
+  outcome: Buffer.from(',"outcome":'),
+  payeeCitation: Buffer.from(',"payeeCitation":'),
+  parameterVersions: Buffer.from(',"parameterVersions":['),
+} as const;
