@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ConfigLoader } from './commands.ts';
+import type { ConfigLoader } from './command.types.ts';
 
 function embeddedDataDir(loadConfig: ConfigLoader, command: string): string {
   const config = loadConfig();

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import type { Config } from '../shared/config.ts';
-
-export type ConfigLoader = () => Config;
-/** What a command module exports: adds its command(s), in full, to the program. */
-export type RegisterCommands = (program: Command, loadConfig: ConfigLoader) => void;
+import type { ConfigLoader, RegisterCommands } from './command.types.ts';
 
 /**
  * One top-level command: its name and the one-line description `skillfund --help` shows without

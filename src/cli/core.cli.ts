@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ConfigLoader } from './commands.ts';
+import type { ConfigLoader } from './command.types.ts';
 
 /** `serve`, `db migrate` and `seed --demo`; their modules load when the command runs. */
 export function registerCoreCommands(program: Command, loadConfig: ConfigLoader): void {

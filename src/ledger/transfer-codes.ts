@@ -1,4 +1,4 @@
-import type { AccountKind, TransferCode } from './transfer.service.ts';
+import type { AccountKind, TransferCode } from './ledger.vocabulary.ts';
 
 /**
  * Which transfer codes may move money between which account kinds (debit kind → credit kind)
