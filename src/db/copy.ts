@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import type pg from 'pg';
-import type { Executor } from './database.ts';
+import type { Executor } from './executor.types.ts';
 
 /**
  * Bulk writes by `COPY … FROM` on the executor's connection (inside its transaction): on

@@ -1,18 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, type KyselyConfig, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, type KyselyConfig, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type CopyRows, pgliteCopier, postgresCopier } from './copy.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import type { Db, Executor } from './executor.types.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
-export type Db = Kysely<Database>;
-export type Tx = Transaction<Database>;
-/** A query executor: the database or an open transaction. Services take one as first argument. */
-export type Executor = Kysely<Database>;
+export type { Db, Executor, Tx } from './executor.types.ts';
 
 /** The application's database: a Kysely instance plus what Kysely cannot express. */
 export interface DatabaseHandle {
