@@ -8,6 +8,8 @@ import { getOrganisation } from '../registry/organisation.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { assertClaimVisible } from './claim.access.ts';
 import { selectClaimRow } from './claim.repository.ts';
+import { paidMonthKeys } from './claim.usage.ts';
+import { verifiedMonthsOf } from './contribution.service.ts';
 
 /** One item of the materials checklist (申报材料清单) of a claim. */
 export interface MaterialRequirement {
@@ -31,7 +33,7 @@ export interface ChecklistFacts {
   applicantKind: string;
   /** The applicant is a classified (涉密) enterprise. */
   isClassifiedEnterprise: boolean;
-  /** Every employment of a 以工代训 claim is payroll-verified by data comparison. */
+  /** Every month a 以工代训 claim pays is verified by the imported social-insurance contributions. */
   isPayrollVerified: boolean;
   /** An advance (预拨) claimed while the training runs: there are no certificates yet. */
   isAdvance?: boolean;
@@ -114,6 +116,30 @@ export function materialsChecklist(facts: ChecklistFacts): MaterialRequirement[]
   return list;
 }
 
+/**
+ * 大数据比对: every line of a 以工代训 claim pays a period whose every month the imported
+ * social-insurance contribution list verifies (a contribution above zero by the enterprise for
+ * the person). The enterprise's own payroll entries verify nothing.
+ */
+async function isVerifiedBySocialInsurance(executor: Executor, claimId: number): Promise<boolean> {
+  const lines = await executor
+    .selectFrom('claim_line as l')
+    .innerJoin('employment_record as e', 'e.id', 'l.employment_id')
+    .select(['e.person_id', 'e.enterprise_id', 'l.period_start', 'l.period_end', 'l.is_eligible'])
+    .where('l.claim_id', '=', claimId)
+    .execute();
+  if (lines.length === 0) return false;
+  const verified = await verifiedMonthsOf(
+    executor,
+    lines.map((line) => ({ personId: line.person_id, enterpriseId: line.enterprise_id })),
+  );
+  return lines.every((line) => {
+    if (!line.is_eligible || line.period_start === null || line.period_end === null) return false;
+    const months = verified.get(`${line.person_id}:${line.enterprise_id}`) ?? [];
+    return paidMonthKeys(line.period_start, line.period_end).every((month) => months.includes(month));
+  });
+}
+
 /** The checklist of a stored claim, with what has been uploaded against each item. */
 export async function claimChecklist(executor: Executor, claimId: number) {
   const claim = await selectClaimRow(executor, claimId);
@@ -122,16 +148,8 @@ export async function claimChecklist(executor: Executor, claimId: number) {
     claim.applicant_organisation_id === null
       ? undefined
       : await getOrganisation(executor, claim.applicant_organisation_id);
-  let isPayrollVerified = false;
-  if (claim.subsidy_kind === 'on_the_job_training') {
-    const employments = await executor
-      .selectFrom('claim_line as l')
-      .innerJoin('employment_record as e', 'e.id', 'l.employment_id')
-      .select('e.is_payroll_verified')
-      .where('l.claim_id', '=', claimId)
-      .execute();
-    isPayrollVerified = employments.length > 0 && employments.every((row) => row.is_payroll_verified);
-  }
+  const isPayrollVerified =
+    claim.subsidy_kind === 'on_the_job_training' && (await isVerifiedBySocialInsurance(executor, claimId));
   const requirements = materialsChecklist({
     provinceCode: claim.province_code,
     subsidyKind: claim.subsidy_kind,

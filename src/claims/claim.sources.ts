@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors.ts';
 import { enterpriseFacts, personFactsOn, personsById } from './claim.facts.ts';
 import { certificateDraft, classDraft } from './claim.training-sources.ts';
 import type { ClaimDraft, ClaimSource, LineCandidate } from './claim.types.ts';
+import { verifiedMonthsOf } from './contribution.service.ts';
 
 /** 以工代训: one line per employment record, all of one enterprise, paid to it monthly. */
 async function employmentDraft(
@@ -38,6 +39,12 @@ async function employmentDraft(
     executor,
     rows.map((row) => row.person_id),
   );
+  // The months the imported social-insurance contribution list verifies (amount above zero):
+  // only they are paid; the enterprise's own payroll entries verify nothing.
+  const verified = await verifiedMonthsOf(
+    executor,
+    rows.map((row) => ({ personId: row.person_id, enterpriseId: row.enterprise_id })),
+  );
   const candidates: LineCandidate[] = rows.map((row) => {
     const person = persons.get(row.person_id)!;
     return {
@@ -56,6 +63,7 @@ async function employmentDraft(
           contractMonths: row.contract_months,
           start: row.start_date,
           end: row.end_date ?? applicationDate,
+          verifiedMonths: verified.get(`${row.person_id}:${row.enterprise_id}`) ?? [],
         },
       },
       payeeIds: { institution: null, enterprise: enterprise.id, evaluation_org: null },

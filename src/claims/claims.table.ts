@@ -21,6 +21,24 @@ export interface PayrollRecordTable {
   gross_pay_fen: number;
 }
 
+/** A row of the social-insurance contribution list an officer imports (社会保险缴费记录). */
+export interface SocialInsuranceContributionTable {
+  id: Generated<number>;
+  province_code: string;
+  region_code: string;
+  enterprise_id: number;
+  person_id: number;
+  person_province_code: string;
+  /** The contribution month (费款所属期), `YYYY-MM`. */
+  contribution_month: string;
+  amount_fen: number;
+  imported_by_user_id: number;
+  imported_on: string;
+  source_file_name: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface ClaimTable {
   id: Generated<number>;
   province_code: string;
@@ -183,6 +201,7 @@ export interface ClaimReopeningTable {
 export interface ClaimsTables {
   employment_record: EmploymentRecordTable;
   payroll_record: PayrollRecordTable;
+  social_insurance_contribution: SocialInsuranceContributionTable;
   claim: ClaimTable;
   claim_line: ClaimLineTable;
   claim_line_shape: ClaimLineShapeTable;

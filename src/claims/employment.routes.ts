@@ -1,7 +1,17 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
+import { readTableFile } from '../ledger/bank-file.codec.ts';
 import { resolvePersonReference } from '../registry/person.service.ts';
-import { DATE_SCHEMA as DATE, ID_PARAMS_SCHEMA } from '../shared/schemas.ts';
+import { AppError } from '../shared/errors.ts';
+import {
+  DATE_SCHEMA as DATE,
+  ID_PARAMS_SCHEMA,
+  ID_SCHEMA,
+  PAGE_QUERY_SCHEMA_PROPERTIES,
+  pageSchemaOf,
+} from '../shared/schemas.ts';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
+import { contributionRowsFromTable, importContributions, listContributions } from './contribution.service.ts';
 import {
   getVisibleEmployment,
   listEmployment,
@@ -10,11 +20,79 @@ import {
 } from './employment.service.ts';
 
 const idParams = ID_PARAMS_SCHEMA;
+const CONTRIBUTION_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'id',
+    'enterpriseId',
+    'enterpriseName',
+    'creditCode',
+    'personId',
+    'personName',
+    'idNumber',
+    'month',
+    'amountFen',
+    'isVerifying',
+    'importedOn',
+    'sourceFileName',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    enterpriseId: { type: 'integer' },
+    enterpriseName: { type: 'string' },
+    creditCode: { type: 'string' },
+    personId: { type: 'integer' },
+    personName: { type: ['string', 'null'] },
+    idNumber: { type: ['string', 'null'], description: '公民身份号码（脱敏）' },
+    month: { type: 'string', description: '费款所属期 YYYY-MM' },
+    amountFen: { type: 'integer' },
+    isVerifying: { type: 'boolean', description: '缴费金额大于0，可核验该月以工代训' },
+    importedOn: { type: 'string', format: 'date' },
+    sourceFileName: { type: 'string' },
+  },
+} as const;
+
+const CONTRIBUTION_IMPORT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['totalRows', 'validRows', 'rejected', 'isWritten', 'inserted', 'updated'],
+  properties: {
+    totalRows: { type: 'integer' },
+    validRows: { type: 'integer' },
+    rejected: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rowNumber', 'reasons'],
+        properties: {
+          rowNumber: { type: 'integer' },
+          reasons: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['field', 'message'],
+              properties: { field: { type: 'string' }, message: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+    isWritten: { type: 'boolean' },
+    inserted: { type: 'integer' },
+    updated: { type: 'integer' },
+  },
+} as const;
+
+const MONTH = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } as const;
 
 export async function employmentRoutes(fastify: FastifyInstance): Promise<void> {
   // Requests typed from the route schemas (no casts).
   const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
 
   app.post(
     '/api/employment-records',
@@ -101,7 +179,9 @@ export async function employmentRoutes(fastify: FastifyInstance): Promise<void> 
       config: { access: 'claim.create' },
       schema: {
         tags: ['claims'],
-        summary: '登记工资发放月份（大数据比对结果）',
+        summary: '企业填报工资发放月份（企业自报，不作核验依据）',
+        description:
+          '企业自行填报的工资发放情况仅供参考：以工代训月份只以人社部门导入的社会保险缴费记录（缴费金额大于0）核验。',
         params: idParams,
         body: {
           type: 'object',
@@ -131,7 +211,77 @@ export async function employmentRoutes(fastify: FastifyInstance): Promise<void> 
       const { months } = request.body;
       return db()
         .transaction()
-        .execute((trx) => recordPayroll(trx, request.auditContext, id, months, app.clock.today()));
+        .execute((trx) => recordPayroll(trx, request.auditContext, id, months));
     },
+  );
+
+  app.post(
+    '/api/social-insurance-contributions/import',
+    {
+      config: { access: 'registry.write' },
+      schema: {
+        tags: ['claims'],
+        summary:
+          '导入社会保险缴费记录（xlsx/CSV，GBK 或 UTF-8，multipart 字段 file；列：公民身份号码、姓名、统一社会信用代码、费款所属期、缴费金额（元））；先逐行校验，accept=valid 时才写入有效行',
+        description:
+          '以工代训的月份只以这里导入的缴费金额大于0的记录核验（同一人员、企业、月份）。企业仅能为本辖区企业导入；' +
+          '缺少列的文件整体拒绝（422，指明列），逐行问题在 rejected 中列出，未带 accept=valid 时不写入任何数据。',
+        consumes: ['multipart/form-data'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { accept: { type: 'string', enum: ['valid'] } },
+        },
+        response: { 200: CONTRIBUTION_IMPORT_SCHEMA },
+      },
+    },
+    async (request) => {
+      if (!request.isMultipart())
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传缴费记录文件', [
+          { field: 'file', message: '须以 multipart/form-data 上传' },
+        ]);
+      const file = await request.file();
+      if (!file)
+        throw new AppError('INVALID_REQUEST', '缺少缴费记录文件', [{ field: 'file', message: '必填' }]);
+      const table = await readTableFile(await file.toBuffer());
+      const rows = contributionRowsFromTable(table.rows);
+      const accept = request.query.accept;
+      return db()
+        .transaction()
+        .execute((trx) =>
+          importContributions(trx, request.auditContext, rows, {
+            ...(accept ? { accept } : {}),
+            fileName: file.filename,
+            today: app.clock.today(),
+          }),
+        );
+    },
+  );
+
+  app.get(
+    '/api/social-insurance-contributions',
+    {
+      config: {
+        access: 'registry.read',
+        scopedIds: { 'query.enterpriseId': 'organisation', 'query.personId': 'person' },
+      },
+      schema: {
+        tags: ['claims'],
+        summary: '社会保险缴费记录列表（分页；按企业、人员、费款所属期筛选）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...PAGE_QUERY_SCHEMA_PROPERTIES,
+            enterpriseId: ID_SCHEMA,
+            personId: ID_SCHEMA,
+            monthFrom: MONTH,
+            monthTo: MONTH,
+          },
+        },
+        response: { 200: pageSchemaOf(CONTRIBUTION_SCHEMA) },
+      },
+    },
+    async (request) => listContributions(db(), request.principal!, request.query),
   );
 }

@@ -10,6 +10,7 @@ import type { Executor } from '../db/database.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { getPerson } from '../registry/person.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { verifiedMonthsOf } from './contribution.service.ts';
 
 /** A person's continuous work at an enterprise: the basis of 以工代训 claims. */
 export interface EmploymentRecord {
@@ -19,8 +20,10 @@ export interface EmploymentRecord {
   contractMonths: number;
   start: string;
   end: string | null;
-  isPayrollVerified: boolean;
+  /** The payroll months the enterprise declared itself (not a verification). */
   payrollMonths: string[];
+  /** The months the imported social-insurance contribution list verifies (amount above zero). */
+  verifiedMonths: string[];
 }
 
 export interface NewEmployment {
@@ -114,23 +117,25 @@ export async function getEmployment(executor: Executor, id: number): Promise<Emp
     contractMonths: row.contract_months,
     start: row.start_date,
     end: row.end_date,
-    isPayrollVerified: row.is_payroll_verified,
     payrollMonths: months.map((month) => month.pay_month),
+    verifiedMonths:
+      (await verifiedMonthsOf(executor, [{ personId: row.person_id, enterpriseId: row.enterprise_id }])).get(
+        `${row.person_id}:${row.enterprise_id}`,
+      ) ?? [],
   };
 }
 
 /**
- * Records payroll months confirmed by data comparison (大数据比对). When every month of the
- * employment is covered, the record is payroll-verified and the roster and bank statement are
- * waived (赣人社字〔2021〕151号 一（二）; 晋人社厅函〔2021〕600号 二).
+ * Records the payroll months an enterprise declares for its employee. They are the enterprise's
+ * own statement and verify nothing: a 以工代训 month is verified only by the social-insurance
+ * contribution list an officer imports (contribution.service.ts), which also decides whether the
+ * roster and bank statement are waived (赣人社字〔2021〕151号 一（二）; 晋人社厅函〔2021〕600号 二).
  */
 export async function recordPayroll(
   executor: Executor,
   context: AuditContext,
   employmentId: number,
   months: { month: string; grossPayFen: number }[],
-  /** The business date (YYYY-MM-DD): an ongoing employment must be covered up to its month. */
-  today: string,
 ): Promise<EmploymentRecord> {
   const record = await getEmployment(executor, employmentId);
   if (!record) throw notFound('就业记录', employmentId);
@@ -152,22 +157,6 @@ export async function recordPayroll(
       )
       .execute();
   }
-  const covered = await executor
-    .selectFrom('payroll_record')
-    .select(sql<number>`count(*)::int`.as('count'))
-    .where('employment_id', '=', employmentId)
-    .executeTakeFirstOrThrow();
-  const end = record.end ?? today;
-  const expected =
-    (Number(end.slice(0, 4)) - Number(record.start.slice(0, 4))) * 12 +
-    Number(end.slice(5, 7)) -
-    Number(record.start.slice(5, 7)) +
-    1;
-  await executor
-    .updateTable('employment_record')
-    .set({ is_payroll_verified: covered.count >= expected })
-    .where('id', '=', employmentId)
-    .execute();
   await recordAudit(executor, context, {
     action: 'employment.payroll',
     objectType: 'employment_record',

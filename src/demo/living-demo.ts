@@ -891,6 +891,32 @@ function yearEndSteps(app: FastifyInstance, state: DemoState): Step[] {
       },
     },
     {
+      at: chinaTime('2021-11-02', 10),
+      what: '市人社局导入9—10月社会保险缴费记录（以工代训月份的核验依据）',
+      run: async () => {
+        const organisations = await driver.call<{ items: { kind: string; creditCode: string }[] }>(
+          CITY_OFFICER,
+          'GET',
+          '/api/organisations?kind=enterprise&pageSize=100',
+        );
+        const creditCode = organisations.items[0]!.creditCode;
+        const rows = [['公民身份号码', '姓名', '统一社会信用代码', '费款所属期', '缴费金额（元）']];
+        for (const person of state.persons['2101']!.slice(1, 3))
+          for (const month of ['2021-09', '2021-10'])
+            rows.push([person.idNumber, person.name, creditCode, month, '1023.60']);
+        await driver.upload(
+          CITY_OFFICER,
+          '/api/social-insurance-contributions/import?accept=valid',
+          {},
+          {
+            name: 'hengyang-county-contributions-2021-10.csv',
+            contentType: 'text/csv',
+            content: Buffer.from(rows.map((row) => row.join(',')).join('\r\n'), 'utf8'),
+          },
+        );
+      },
+    },
+    {
       at: chinaTime('2021-11-03', 10),
       what: '导入10月银行对账单（待对账）',
       run: async () => {

@@ -68,6 +68,11 @@ export const evaluateRequestSchema = {
         contractMonths: { type: 'integer', minimum: 0, maximum: 1200 },
         start: isoDate,
         end: isoDate,
+        verifiedMonths: {
+          type: 'array',
+          maxItems: 600,
+          items: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' },
+        },
       },
     },
     training: {

@@ -90,6 +90,13 @@ export interface EmploymentFacts {
   start?: string;
   /** Last day of continuous work at this employer (inclusive). */
   end?: string;
+  /**
+   * Added field: the calendar months (`YYYY-MM`) the social-insurance contribution list shows a
+   * contribution above zero by this employer for this person (大数据比对). When given, a whole
+   * month of work is paid only when the calendar month it ends in is listed; the others are
+   * named on the line and not paid. Claims always give it; a bare calculation may leave it out.
+   */
+  verifiedMonths?: string[];
 }
 
 export interface TrainingFacts {

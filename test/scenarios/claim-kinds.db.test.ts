@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { caller, operatorHeaders, uploadRequiredMaterials } from './claim-support.ts';
+import { caller, importContributions, operatorHeaders, uploadRequiredMaterials } from './claim-support.ts';
 import { creditCode, idNumber } from './training-helpers.ts';
 
 const ACCOUNT = { bankName: '中国银行南昌东湖支行', accountNumber: '200012345678' };
@@ -53,6 +53,12 @@ describe('claims of other kinds through the HTTP API', () => {
     });
     expect(employment.statusCode, employment.body).toBe(201);
     const employmentId = employment.json().id as number;
+    // The officer imports the social-insurance contributions: they verify the months (大数据比对).
+    await importContributions(harness, province, {
+      idNumber: idNumber('360102', '19960303', '015'),
+      creditCode: creditCode('91360102MA3900001'),
+      months: ['2021-03', '2021-04', '2021-05'],
+    });
 
     const claim = await call('POST', '/api/claims', operator, {
       applicationDate: '2021-06-01',
@@ -70,18 +76,12 @@ describe('claims of other kinds through the HTTP API', () => {
     expect(line.decision.countsTowardAnnualLimit).toBe(false);
     expect(line.decision.lines[0].citation.doc).toBe('赣人社字〔2021〕151号');
 
-    // Before the payroll comparison the roster and bank statement are required; after it, only the contracts.
+    // Every month verified by the imported contributions: only the contracts are required.
     const required = async () =>
       (await call('GET', `/api/claims/${claim.json().id}/materials`, operator))
         .json()
         .items.filter((item: { isRequired: boolean }) => item.isRequired)
         .map((item: { code: string }) => item.code);
-    expect(await required()).toEqual(['labour_contracts', 'employee_roster', 'payroll_bank_statement']);
-    const payroll = await call('POST', `/api/employment-records/${employmentId}/payroll`, operator, {
-      months: ['2021-03', '2021-04', '2021-05'].map((month) => ({ month, grossPayFen: 350_000 })),
-    });
-    expect(payroll.statusCode, payroll.body).toBe(200);
-    expect(payroll.json().isPayrollVerified).toBe(true);
     expect(await required()).toEqual(['labour_contracts']);
     await uploadRequiredMaterials(harness, claim.json().id, operator);
     const submitted = await call('POST', `/api/claims/${claim.json().id}/submit`, operator);
@@ -98,25 +98,6 @@ describe('claims of other kinds through the HTTP API', () => {
     const other = await harness.loginAs('hy_school');
     expect((await call('GET', `/api/claims/${claim.json().id}`, other)).statusCode).toBe(403);
     expect((await call('GET', `/api/employment-records/${employmentId}`, other)).statusCode).toBe(404);
-
-    // An ongoing employment is payroll-verified when paid up to the business date's month (June 2021).
-    const ongoing = await call('POST', '/api/employment-records', operator, {
-      enterpriseId,
-      personId: person.json().id,
-      contractMonths: 12,
-      start: '2021-06-01',
-    });
-    expect(ongoing.statusCode, ongoing.body).toBe(201);
-    const paidUpToJune = await call(
-      'POST',
-      `/api/employment-records/${ongoing.json().id}/payroll`,
-      operator,
-      {
-        months: [{ month: '2021-06', grossPayFen: 350_000 }],
-      },
-    );
-    expect(paidUpToJune.statusCode, paidUpToJune.body).toBe(200);
-    expect(paidUpToJune.json().isPayrollVerified).toBe(true);
   });
 
   it('取证补贴 in Shanxi: an evaluation organisation claims its certificates, one subsidy per certificate', async () => {

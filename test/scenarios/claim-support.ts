@@ -324,3 +324,36 @@ export async function registerPersonPayees(
     });
   }
 }
+
+/**
+ * An officer imports the social-insurance contribution list (accept=valid) for one person at one
+ * enterprise: a contribution above zero in each month, which is what verifies a 以工代训 month.
+ */
+export async function importContributions(
+  harness: TestApp,
+  officer: Headers,
+  subject: { idNumber: string; creditCode: string; months: string[]; amount?: string },
+): Promise<void> {
+  const csv = [
+    '公民身份号码,统一社会信用代码,费款所属期,缴费金额（元）',
+    ...subject.months.map(
+      (month) => `${subject.idNumber},${subject.creditCode},${month},${subject.amount ?? '412.36'}`,
+    ),
+  ].join('\n');
+  const boundary = `----sf${Math.random().toString(16).slice(2)}`;
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="contributions.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+    ),
+    Buffer.from(csv, 'utf8'),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const response = await harness.app.inject({
+    method: 'POST',
+    url: '/api/social-insurance-contributions/import?accept=valid',
+    headers: { ...officer, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  expect(response.json().rejected, response.body).toEqual([]);
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { caller, operatorHeaders, uploadRequiredMaterials } from './claim-support.ts';
+import { caller, importContributions, operatorHeaders, uploadRequiredMaterials } from './claim-support.ts';
 import { creditCode, idNumber } from './training-helpers.ts';
 
 const ACCOUNT = { bankName: '中国银行南昌东湖支行', accountNumber: '200012345678' };
@@ -57,6 +57,12 @@ describe('以工代训 in Jiangxi: a second claim of one employment pays the mon
     });
     expect(employment.statusCode, employment.body).toBe(201);
     const employmentIds = [employment.json().id as number];
+    // The officer's imported social-insurance contributions verify every month worked.
+    await importContributions(harness, province, {
+      idNumber: idNumber('360102', '19970404', '027'),
+      creditCode: creditCode('91360102MA3900077'),
+      months: ['2021-01', '2021-02', '2021-03'],
+    });
 
     const claimAndSubmit = async (applicationDate: string) => {
       const claim = await call('POST', '/api/claims', operator, {
@@ -75,6 +81,11 @@ describe('以工代训 in Jiangxi: a second claim of one employment pays the mon
     expect(first).toMatchObject({ status: 'submitted', totalAmountFen: 180_000 });
 
     clock.set('2021-09-01T01:00:00Z');
+    await importContributions(harness, province, {
+      idNumber: idNumber('360102', '19970404', '027'),
+      creditCode: creditCode('91360102MA3900077'),
+      months: ['2021-04', '2021-05', '2021-06', '2021-07', '2021-08'],
+    });
     const second = await claimAndSubmit('2021-09-01');
     expect(second).toMatchObject({ status: 'submitted', totalAmountFen: 180_000 });
     const line = second.lines[0];

@@ -19,6 +19,7 @@ import { CatalogVersionsPage } from './pages/officer/CatalogVersions.tsx';
 import { ClaimDetailPage } from './pages/officer/ClaimDetail.tsx';
 import { ClaimsPage } from './pages/officer/Claims.tsx';
 import { ClassFilingsPage } from './pages/officer/ClassFilings.tsx';
+import { ContributionsPage } from './pages/officer/Contributions.tsx';
 import { LedgerPage } from './pages/officer/Ledger.tsx';
 import { NoticesPage } from './pages/officer/Notices.tsx';
 import { OrganisationsPage } from './pages/officer/Organisations.tsx';
@@ -82,6 +83,7 @@ export function AppRoutes() {
         <Route path="period-close" element={<PeriodClosePage />} />
         <Route path="persons" element={<PersonsPage />} />
         <Route path="person-groups" element={<PersonGroupsPage />} />
+        <Route path="social-insurance" element={<ContributionsPage />} />
         <Route path="organisations" element={<OrganisationsPage />} />
         <Route path="my/classes" element={<MyClassesPage />} />
         <Route path="my/classes/:id" element={<ClassDetailPage />} />

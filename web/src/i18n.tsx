@@ -44,6 +44,7 @@ const DICTIONARY = {
   menuMyClasses: ['开班与培训', 'My classes'],
   menuMyClaims: ['补贴申请', 'My claims'],
   menuPersonGroups: ['人员类别认定', 'Person groups'],
+  menuContributions: ['社保缴费核验', 'Social-insurance contributions'],
   menuAssessments: ['考核评价与发证', 'Assessments and certificates'],
   menuArchive: ['我的培训档案', 'My training archive'],
   menuAudit: ['审计日志', 'Audit log'],

@@ -103,6 +103,13 @@ export const WORKBENCH_MENU: MenuEntry[] = [
     anyOf: ['registry.write'],
     officersOnly: true,
   },
+  {
+    path: '/app/social-insurance',
+    key: 'menuContributions',
+    icon: <SafetyCertificateOutlined />,
+    anyOf: ['registry.write'],
+    officersOnly: true,
+  },
   { path: '/app/organisations', key: 'menuOrganisations', icon: <ShopOutlined />, anyOf: ['registry.write'] },
   {
     path: '/app/alerts',

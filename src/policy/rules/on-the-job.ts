@@ -68,18 +68,61 @@ function payMonths(
   },
 ): void {
   const { months, from, alreadyPaid, monthlyAmountFen, maxMonths, remaining } = amounts;
-  const paidMonths = Math.min(months, remaining);
+  const spanMonths = Math.min(months, remaining);
   if (alreadyPaid > 0)
     decision.warn(`本企业已补贴${alreadyPaid}个月，本次自${from}起计算，最多还可补贴${remaining}个月`);
-  if (paidMonths < months)
-    decision.warn(`未补贴的连续工作${months}个月，最长补贴${maxMonths}个月，本次补贴${paidMonths}个月`);
+  if (spanMonths < months)
+    decision.warn(`未补贴的连续工作${months}个月，最长补贴${maxMonths}个月，本次补贴${spanMonths}个月`);
+  const verification = verifyMonths(decision, from, spanMonths);
+  if (verification === null) return;
+  const { paidMonths, periodMonths, unverified } = verification;
+  const unpaid =
+    unverified.length > 0 ? `；未经社会保险缴费核验、不予补贴的月份：${unverified.join('、')}` : '';
   decision.lines.push({
     item: 'on_the_job_training',
     amountFen: paidMonths * monthlyAmountFen,
-    basis: `连续工作每满1个月：${paidMonths}个月 × ${yuan(monthlyAmountFen)}/人/月（最长${maxMonths}个月）`,
+    basis: `连续工作每满1个月：${paidMonths}个月 × ${yuan(monthlyAmountFen)}/人/月（最长${maxMonths}个月）${unpaid}`,
     citation: decision.citation(`${TOPIC}.monthlyAmountFen`),
-    period: { start: from, end: endOfFullMonths(from, paidMonths) },
+    period: { start: from, end: endOfFullMonths(from, periodMonths) },
   });
+}
+
+/**
+ * 大数据比对: with the social-insurance months given, a whole month of work is paid only when the
+ * calendar month it ends in (the month its usage is keyed by) shows a contribution above zero.
+ * Unverified months are named and not paid. The paid period ends with the last verified month,
+ * so months at its end whose contributions are not imported yet stay claimable; an unverified
+ * month before a paid one is inside the period and is not paid later. Null when nothing is verified
+ * (the line is refused, naming the months).
+ */
+function verifyMonths(
+  decision: Decision,
+  from: string,
+  spanMonths: number,
+): { paidMonths: number; periodMonths: number; unverified: string[] } | null {
+  const verified = decision.request.employment?.verifiedMonths;
+  if (verified === undefined) return { paidMonths: spanMonths, periodMonths: spanMonths, unverified: [] };
+  const monthsOfWork = Array.from({ length: spanMonths }, (_, index) =>
+    endOfFullMonths(from, index + 1).slice(0, 7),
+  );
+  const lastVerified = monthsOfWork.findLastIndex((month) => verified.includes(month));
+  const unverified = monthsOfWork.filter((month) => !verified.includes(month));
+  if (lastVerified < 0) {
+    decision.deny(
+      'DURATION_OUT_OF_RANGE',
+      `连续工作月份均无社会保险缴费记录（缴费金额大于0），未经核验不予补贴：${unverified.join('、')}`,
+      decision.citation(`${TOPIC}.monthlyAmountFen`),
+    );
+    return null;
+  }
+  if (unverified.length > 0)
+    decision.warn(`以下月份无社会保险缴费记录（缴费金额大于0），不予补贴：${unverified.join('、')}`);
+  const periodMonths = lastVerified + 1;
+  return {
+    paidMonths: monthsOfWork.slice(0, periodMonths).filter((month) => verified.includes(month)).length,
+    periodMonths,
+    unverified,
+  };
 }
 
 function checkOnTheJobGroupsAndEmployer(decision: Decision): void {

@@ -1841,8 +1841,48 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 登记工资发放月份（大数据比对结果） */
+        /**
+         * 企业填报工资发放月份（企业自报，不作核验依据）
+         * @description 企业自行填报的工资发放情况仅供参考：以工代训月份只以人社部门导入的社会保险缴费记录（缴费金额大于0）核验。
+         */
         post: operations["postEmploymentRecordsByIdPayroll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/social-insurance-contributions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 导入社会保险缴费记录（xlsx/CSV，GBK 或 UTF-8，multipart 字段 file；列：公民身份号码、姓名、统一社会信用代码、费款所属期、缴费金额（元））；先逐行校验，accept=valid 时才写入有效行
+         * @description 以工代训的月份只以这里导入的缴费金额大于0的记录核验（同一人员、企业、月份）。企业仅能为本辖区企业导入；缺少列的文件整体拒绝（422，指明列），逐行问题在 rejected 中列出，未带 accept=valid 时不写入任何数据。
+         */
+        post: operations["postSocialInsuranceContributionsImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/social-insurance-contributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 社会保险缴费记录列表（分页；按企业、人员、费款所属期筛选） */
+        get: operations["getSocialInsuranceContributions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3784,6 +3824,7 @@ export interface operations {
                         start?: string;
                         /** Format: date */
                         end?: string;
+                        verifiedMonths?: string[];
                     };
                     training?: {
                         filed?: boolean;
@@ -3896,6 +3937,7 @@ export interface operations {
                         start?: string;
                         /** Format: date */
                         end?: string;
+                        verifiedMonths?: string[];
                     };
                     training?: {
                         filed?: boolean;
@@ -9061,6 +9103,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postSocialInsuranceContributionsImport: {
+        parameters: {
+            query?: {
+                accept?: "valid";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        totalRows: number;
+                        validRows: number;
+                        rejected: {
+                            rowNumber: number;
+                            reasons: {
+                                field: string;
+                                message: string;
+                            }[];
+                        }[];
+                        isWritten: boolean;
+                        inserted: number;
+                        updated: number;
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getSocialInsuranceContributions: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                enterpriseId?: number;
+                personId?: number;
+                monthFrom?: string;
+                monthTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            enterpriseId: number;
+                            enterpriseName: string;
+                            creditCode: string;
+                            personId: number;
+                            personName: string | null;
+                            /** @description 公民身份号码（脱敏） */
+                            idNumber: string | null;
+                            /** @description 费款所属期 YYYY-MM */
+                            month: string;
+                            amountFen: number;
+                            /** @description 缴费金额大于0，可核验该月以工代训 */
+                            isVerifying: boolean;
+                            /** Format: date */
+                            importedOn: string;
+                            sourceFileName: string;
+                        }[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */

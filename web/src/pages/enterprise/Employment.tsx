@@ -28,8 +28,9 @@ interface EmploymentRecord {
   contractMonths: number;
   start: string;
   end: string | null;
-  isPayrollVerified: boolean;
   payrollMonths: string[];
+  /** Months the social-insurance contributions imported by HRSS verify (amount above zero). */
+  verifiedMonths: string[];
 }
 
 interface NewRecord {
@@ -112,7 +113,7 @@ function RegisterEmployment({ onDone }: { onDone: () => void }) {
   );
 }
 
-/** The enterprise's employees: employment records (以工代训 claims are made from them) and payroll checks. */
+/** The enterprise's employees: employment records (以工代训 claims are made from them) and the months the social-insurance contributions verify. */
 export function EmploymentPage() {
   const [page, setPage] = useState(1);
   const loaded = useLoad(
@@ -128,7 +129,7 @@ export function EmploymentPage() {
         <Space className="block-gap" wrap>
           <RegisterEmployment onDone={loaded.reload} />
           <Typography.Text type="secondary">
-            以工代训补贴按就业记录申请；工资发放经大数据比对覆盖全部月份的，免交花名册和工资流水。
+            以工代训补贴按就业记录申请，只补贴人社部门导入的社会保险缴费记录（缴费金额大于0）核验的月份；所申请月份全部核验的，免交花名册和工资流水。
           </Typography.Text>
         </Space>
         <LoadState loaded={loaded}>
@@ -166,12 +167,14 @@ export function EmploymentPage() {
                 },
                 { title: '终止日期', dataIndex: 'end', render: (end: string | null) => end ?? '—' },
                 {
-                  title: '工资比对',
+                  title: '社保缴费核验',
                   render: (_, row) =>
-                    row.isPayrollVerified ? (
-                      <Tag color="green">已覆盖全部月份</Tag>
+                    row.verifiedMonths.length > 0 ? (
+                      <Tag color="green" title={row.verifiedMonths.join('、')}>
+                        已核验 {row.verifiedMonths.length} 个月
+                      </Tag>
                     ) : (
-                      <Tag>已比对 {row.payrollMonths.length} 个月</Tag>
+                      <Tag>尚无社保缴费记录</Tag>
                     ),
                 },
               ]}
