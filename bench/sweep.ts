@@ -79,7 +79,7 @@ async function overSource(source: string): Promise<void> {
       await database.db.transaction().execute(async (trx: Executor) => {
         const firstLoad = load();
         let started = performance.now();
-        const first = await runSweep(trx, SYSTEM_CONTEXT, { provinceCode: province });
+        const first = await runSweep(trx, SYSTEM_CONTEXT, { provinceCode: province, now: new Date() });
         const firstMs = performance.now() - started;
         const firstLoadAfter = load();
         console.log(
@@ -87,7 +87,11 @@ async function overSource(source: string): Promise<void> {
         );
         printRules(first);
         started = performance.now();
-        const second = await runSweep(trx, SYSTEM_CONTEXT, { provinceCode: province, analyze: false });
+        const second = await runSweep(trx, SYSTEM_CONTEXT, {
+          provinceCode: province,
+          analyze: false,
+          now: new Date(),
+        });
         const secondMs = performance.now() - started;
         const secondLoadAfter = load();
         console.log(`second sweep ${fmt(secondMs)} ms: ${second.found} alerts, ${second.created} new`);
@@ -100,7 +104,7 @@ async function overSource(source: string): Promise<void> {
             limit 1`.execute(trx)
         ).rows[0];
         started = performance.now();
-        if (claim) await screenClaim(trx, SYSTEM_CONTEXT, claim.id);
+        if (claim) await screenClaim(trx, SYSTEM_CONTEXT, claim.id, new Date());
         const screenMs = performance.now() - started;
         figures = {
           firstSweepMs: Math.round(firstMs),
@@ -168,7 +172,7 @@ async function overGenerated(): Promise<void> {
   started = performance.now();
   const first = await database.db
     .transaction()
-    .execute((trx) => runSweep(trx, SYSTEM_CONTEXT, { provinceCode: '430000' }));
+    .execute((trx) => runSweep(trx, SYSTEM_CONTEXT, { provinceCode: '430000', now: new Date() }));
   const firstMs = performance.now() - started;
   console.log(
     `first sweep ${firstMs.toFixed(0)} ms (fingerprints ${first.fingerprintMs} ms): ${first.found} alerts`,
@@ -178,7 +182,9 @@ async function overGenerated(): Promise<void> {
   started = performance.now();
   const second = await database.db
     .transaction()
-    .execute((trx) => runSweep(trx, SYSTEM_CONTEXT, { provinceCode: '430000', analyze: false }));
+    .execute((trx) =>
+      runSweep(trx, SYSTEM_CONTEXT, { provinceCode: '430000', analyze: false, now: new Date() }),
+    );
   const secondMs = performance.now() - started;
   console.log(`second sweep ${secondMs.toFixed(0)} ms: ${second.found} alerts, ${second.created} new`);
 
@@ -188,7 +194,7 @@ async function overGenerated(): Promise<void> {
     .where('class_id', '=', dataset.cleanClassIds[Math.floor(dataset.cleanClassIds.length / 2)]!)
     .executeTakeFirstOrThrow();
   started = performance.now();
-  await database.db.transaction().execute((trx) => screenClaim(trx, SYSTEM_CONTEXT, claim.id));
+  await database.db.transaction().execute((trx) => screenClaim(trx, SYSTEM_CONTEXT, claim.id, new Date()));
   const screenMs = performance.now() - started;
 
   const measure = await measureDetection(database.db, dataset);

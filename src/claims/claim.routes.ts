@@ -330,7 +330,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
       const { id } = request.params;
       return db()
         .transaction()
-        .execute((trx) => submitClaim(trx, request.auditContext, id));
+        .execute((trx) => submitClaim(trx, request.auditContext, id, app.clock));
     },
   );
 

@@ -351,6 +351,8 @@ export async function submitClaim(
   executor: Executor,
   context: AuditContext,
   claimId: number,
+  /** The business clock: the risk rules ask "has the class ended" against its now. */
+  clock: Clock = systemClock,
 ): Promise<ClaimDetail> {
   const claim = await lockForTransition(executor, context, claimId, 'submit', undefined);
   if (claim.applicant_organisation_id !== null)
@@ -409,7 +411,7 @@ export async function submitClaim(
       .execute();
   }
   await refreshTotals(executor, claimId);
-  await screenClaim(executor, context, claimId); // supervision: risk rules, may block approval
+  await screenClaim(executor, context, claimId, clock.now()); // supervision: risk rules, may block approval
   await applyTransition(executor, context, claim, 'submit', undefined, { submitted_at: new Date() });
   return (await selectClaimDetail(executor, claimId))!;
 }

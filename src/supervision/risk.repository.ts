@@ -413,7 +413,7 @@ function outsideCatalogScope(scope: DetectionScope): Sql {
  * sign-out within each session, at most the session's hours) are below LOW_ATTENDANCE_PERCENT of
  * the scheduled hours.
  */
-function lowAttendance(scope: DetectionScope): Sql {
+function lowAttendance(scope: DetectionScope, now: Date): Sql {
   return sql`
     with scheduled as (
       select s.class_id, s.province_code, sum(s.class_hours) as hours
@@ -438,7 +438,7 @@ function lowAttendance(scope: DetectionScope): Sql {
     left join attended done on done.class_id = c.id and done.province_code = c.province_code
       and done.person_id = e.person_id
     where e.status = 'enrolled' and c.status ${ACTIVE_CLASS} and ${classInScope(scope, 'c')}
-      and c.ends_at < now() and sc.hours > 0
+      and c.ends_at < ${now} and sc.hours > 0
       and coalesce(done.hours, 0) * 100 < ${LOW_ATTENDANCE_PERCENT}::int * sc.hours`;
 }
 
@@ -467,7 +467,12 @@ function certificateBeforeExam(scope: DetectionScope): Sql {
 }
 
 /** The detector of each rule, as one SQL select of candidate alerts. */
-export const DETECTORS: Record<RuleCode, (scope: DetectionScope) => Sql> = {
+/**
+ * The detectors, each one statement over the scope. `now` is the business now (`app.clock`), never
+ * the database's or the machine's clock: "has the class ended" is a business question, asked on
+ * the programme's dates in a training environment and in tests.
+ */
+export const DETECTORS: Record<RuleCode, (scope: DetectionScope, now: Date) => Sql> = {
   overlapping_classes: overlappingClasses,
   impossible_travel: impossibleTravel,
   pensioner: (scope) => listMatch(scope, 'pensioner', 60),

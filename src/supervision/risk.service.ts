@@ -145,8 +145,12 @@ export interface DetectionSummary {
   created: number;
 }
 
-/** Runs every detector over the scope and stores the alerts. */
-export async function detect(executor: Executor, scope: DetectionScope): Promise<DetectionSummary> {
+/** Runs every detector over the scope, as of the business now, and stores the alerts. */
+export async function detect(
+  executor: Executor,
+  scope: DetectionScope,
+  now: Date,
+): Promise<DetectionSummary> {
   const fingerprintStart = Date.now();
   const fingerprinted = await refreshPhoneFingerprints(executor, scope);
   const fingerprintMs = Date.now() - fingerprintStart;
@@ -155,7 +159,7 @@ export async function detect(executor: Executor, scope: DetectionScope): Promise
   let created = 0;
   for (const code of RULE_CODES) {
     const startedAt = Date.now();
-    const result = await upsertAlerts(executor, DETECTORS[code](scope));
+    const result = await upsertAlerts(executor, DETECTORS[code](scope, now));
     byRule[code] = { ...result, durationMs: Date.now() - startedAt };
     found += result.found;
     created += result.created;
@@ -178,6 +182,8 @@ export async function screenClaim(
   executor: Executor,
   context: AuditContext,
   claimId: number,
+  /** The business now (`app.clock.now()`). */
+  now: Date,
 ): Promise<ScreeningResult> {
   const claim = await executor
     .selectFrom('claim')
@@ -186,7 +192,7 @@ export async function screenClaim(
     .executeTakeFirst();
   if (!claim) throw notFound('补贴申请', claimId);
   const classIds = claim.class_id === null ? [] : [claim.class_id];
-  await detect(executor, { kind: 'targeted', classIds, claimIds: [claimId] });
+  await detect(executor, { kind: 'targeted', classIds, claimIds: [claimId] }, now);
   await refreshClaimRisk(executor, { claimIds: [claimId] });
   const after = await executor
     .selectFrom('claim')
@@ -248,7 +254,8 @@ export interface SweepResult extends DetectionSummary {
 export async function runSweep(
   executor: Executor,
   context: AuditContext,
-  options: { provinceCode: string | null; analyze?: boolean },
+  /** `now`: the business now (`app.clock.now()`) the rules ask "has it happened yet" against. */
+  options: { provinceCode: string | null; analyze?: boolean; now: Date },
 ): Promise<SweepResult> {
   const startedAt = new Date();
   // Fresh planner statistics for the set-based statements (PGlite runs no autovacuum; on
@@ -257,7 +264,7 @@ export async function runSweep(
   // PostgreSQL's JIT spends seconds compiling these one-off statements and saves nothing
   // (the same finding as the quarterly report); PGlite accepts and ignores the setting.
   await sql`set local jit = off`.execute(executor);
-  const summary = await detect(executor, { kind: 'all', provinceCode: options.provinceCode });
+  const summary = await detect(executor, { kind: 'all', provinceCode: options.provinceCode }, options.now);
   const changed = await refreshClaimRisk(executor, { provinceCode: options.provinceCode });
   const finishedAt = new Date();
   const provinceCode = options.provinceCode ?? '000000';

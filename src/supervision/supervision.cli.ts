@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
+import { shiftedClock, systemClock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import { setDataKeyring } from '../shared/data-keyring.ts';
 import { recomputeRatings } from './rating.service.ts';
@@ -30,6 +31,11 @@ async function withMigratedDatabase<T>(
  * `skillfund supervision import-list <file.csv> --source pension --title … --as-of … --region …`
  * and `skillfund supervision ratings --year 2021 [--region 430000]`.
  */
+/** The business now of a command: SKILLFUND_CLOCK_START's shifted clock, else real time. */
+function businessNow(clockStart: string | undefined): Date {
+  return (clockStart ? shiftedClock(clockStart) : systemClock).now();
+}
+
 export function registerSupervisionCommands(program: Command, loadConfig: () => Config): void {
   const supervision = program.command('supervision').description('监管 risk screening, lists and ratings');
   supervision
@@ -38,9 +44,13 @@ export function registerSupervisionCommands(program: Command, loadConfig: () => 
     .option('--province <code>', 'GB/T 2260 province code, e.g. 430000')
     .action(async (options: { province?: string }) => {
       const result = await withMigratedDatabase(loadConfig, (database) =>
-        database.db
-          .transaction()
-          .execute((trx) => runSweep(trx, SYSTEM_CONTEXT, { provinceCode: options.province ?? null })),
+        database.db.transaction().execute((trx) =>
+          runSweep(trx, SYSTEM_CONTEXT, {
+            provinceCode: options.province ?? null,
+            // The business clock of this installation (SKILLFUND_CLOCK_START), else real time.
+            now: businessNow(loadConfig().clockStart),
+          }),
+        ),
       );
       for (const [rule, counts] of Object.entries(result.byRule))
         process.stdout.write(

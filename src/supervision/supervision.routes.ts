@@ -166,7 +166,10 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
     },
     async (request, reply) => {
       const result = await inTransaction((trx) =>
-        runSweep(trx, request.auditContext, { provinceCode: request.principal!.provinceCode }),
+        runSweep(trx, request.auditContext, {
+          provinceCode: request.principal!.provinceCode,
+          now: app.clock.now(),
+        }),
       );
       reply.code(201);
       return result;

@@ -28,7 +28,7 @@ describe('risk detection over a seeded province: every planted fraud flagged, fa
     dataset = await generateSyntheticProvince(database.db, { cleanClasses: 510, tag: 'T' });
     sweep = await database.db
       .transaction()
-      .execute((trx) => runSweep(trx, SYSTEM_CONTEXT, { provinceCode: '430000' }));
+      .execute((trx) => runSweep(trx, SYSTEM_CONTEXT, { provinceCode: '430000', now: new Date() }));
     measure = await measureDetection(database.db, dataset);
     console.info(
       `[supervision] planted ${measure.planted}, flagged ${measure.flagged}; clean records ${measure.cleanRecords}, ` +
@@ -55,7 +55,9 @@ describe('risk detection over a seeded province: every planted fraud flagged, fa
   it('a second sweep finds the same alerts and creates none', async () => {
     const again = await database.db
       .transaction()
-      .execute((trx) => runSweep(trx, SYSTEM_CONTEXT, { provinceCode: '430000', analyze: false }));
+      .execute((trx) =>
+        runSweep(trx, SYSTEM_CONTEXT, { provinceCode: '430000', analyze: false, now: new Date() }),
+      );
     expect(again.created).toBe(0);
     expect(again.found).toBe(sweep.found);
     // Every trainee's phone was fingerprinted by the first sweep and none changed since.
@@ -67,7 +69,9 @@ describe('risk detection over a seeded province: every planted fraud flagged, fa
     const sweepOnce = () =>
       database.db
         .transaction()
-        .execute((trx) => runSweep(trx, SYSTEM_CONTEXT, { provinceCode: '430000', analyze: false }));
+        .execute((trx) =>
+          runSweep(trx, SYSTEM_CONTEXT, { provinceCode: '430000', analyze: false, now: new Date() }),
+        );
     expect((await sweepOnce()).fingerprinted).toBeGreaterThan(1_000);
     expect((await sweepOnce()).fingerprinted).toBe(0);
   });
@@ -76,7 +80,7 @@ describe('risk detection over a seeded province: every planted fraud flagged, fa
     const fraud = dataset.planted.find((planted) => planted.rule === 'on_the_job_without_payroll')!;
     const result = await database.db
       .transaction()
-      .execute((trx) => screenClaim(trx, SYSTEM_CONTEXT, fraud.claimId!));
+      .execute((trx) => screenClaim(trx, SYSTEM_CONTEXT, fraud.claimId!, new Date()));
     expect(result).toMatchObject({ riskScore: 80, isRiskBlocked: true });
     const clean = await database.db
       .selectFrom('claim')
@@ -85,7 +89,7 @@ describe('risk detection over a seeded province: every planted fraud flagged, fa
       .executeTakeFirstOrThrow();
     const cleanResult = await database.db
       .transaction()
-      .execute((trx) => screenClaim(trx, SYSTEM_CONTEXT, clean.id));
+      .execute((trx) => screenClaim(trx, SYSTEM_CONTEXT, clean.id, new Date()));
     expect(cleanResult).toMatchObject({ riskScore: 0, isRiskBlocked: false, alerts: [] });
   });
 });
