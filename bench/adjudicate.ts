@@ -116,6 +116,7 @@ async function adjudicate(
     attendance: benchAttendanceReader,
     idempotencyPrefix: `bench-${process.pid}`,
     copy: database.copyRows,
+    ...(database.kind === 'postgres' ? { shapeWriter: database.db } : {}),
     onBatch: (batch) => bar?.increment(batch.lines),
   });
   const seconds = (performance.now() - started) / 1000;

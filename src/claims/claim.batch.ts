@@ -138,6 +138,14 @@ export interface BatchOptions {
   storage?: 'lean' | 'full';
   /** Shapes known to be committed (`province|hash`): not written again (the runner keeps this). */
   knownShapes?: ReadonlySet<string>;
+  /**
+   * Where shapes are written, when not in the batch's transaction: the database itself (its own
+   * connection, committed at once). Shapes are content-addressed and never change, so one
+   * committed before its batch is harmless if the batch rolls back; two concurrent batches that
+   * meet on a new shape then never wait for each other's transaction (a unique-key insert waits
+   * for the other's commit). PostgreSQL only: PGlite's one connection is the transaction's.
+   */
+  shapeWriter?: Executor;
 }
 
 export interface BatchResult {
@@ -874,7 +882,7 @@ export async function adjudicateClassBatch(
       select s.province_code, s.hash, s.body::jsonb
       from unnest(${shapeRows.map((row) => row.province_code)}::text[], ${shapeRows.map((row) => row.hash)}::text[],
                   ${shapeRows.map((row) => row.body)}::text[]) as s(province_code, hash, body)
-      on conflict (hash, province_code) do nothing returning hash`.execute(executor);
+      on conflict (hash, province_code) do nothing returning hash`.execute(options.shapeWriter ?? executor);
     count('claim_line_shape', written.rows.length);
   }
   const lineIds = await nextIds(executor, 'claim_line', lines.length);
@@ -1074,6 +1082,12 @@ export async function adjudicateClassBatch(
 
   phase('workflow');
 
+  // Written before the payment: from the payment's first audit entry to the commit, the
+  // province's audit chain is locked (audit.service.ts), so concurrent batches queue there.
+  await writeRows(executor, options.copy, 'claim_transition', TRANSITION_COLUMNS, transitions);
+  count('claim_transition', transitions.length);
+  phase('workflow');
+
   // --- Payment: one batch (one journal) per batch of classes, one item per claim and payee.
   let paymentBatchId: number | null = null;
   if (approvedIndexes.length > 0) {
@@ -1160,11 +1174,10 @@ export async function adjudicateClassBatch(
     count('ledger_journal', 1);
     await sql`update claim set status = 'payment_ordered', payment_batch_id = ${batch.id},
         payment_ordered_at = ${chinaTime(valueDate, 14)}, updated_at = now()
-      where id = any(${approvedIndexes.map((index) => claimIds[index]!)}::bigint[])`.execute(executor);
+      where province_code = ${classes[0]!.province_code}
+        and id = any(${approvedIndexes.map((index) => claimIds[index]!)}::bigint[])`.execute(executor);
   }
   phase('pay');
-  await writeRows(executor, options.copy, 'claim_transition', TRANSITION_COLUMNS, transitions);
-  count('claim_transition', transitions.length);
 
   // --- Audit: one entry per step and batch (the payment batch and journal audit themselves).
   const provinceCode = classes[0]?.province_code;

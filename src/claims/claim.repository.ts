@@ -93,9 +93,17 @@ export function claimNumberPrefix(regionCode: string, applicationDate: string): 
  * and year reads the sequence only after this transaction's claim is visible.
  */
 export async function lockClaimNumberPrefixes(executor: Executor, prefixes: Iterable<string>): Promise<void> {
-  for (const prefix of [...new Set(prefixes)].sort()) {
-    await sql`select pg_advisory_xact_lock(hashtext(${`claim-number:${prefix}`}))`.execute(executor);
+  const keys = [...new Set(prefixes)].sort().map((prefix) => `claim-number:${prefix}`);
+  if (keys.length === 1) {
+    await sql`select pg_advisory_xact_lock(hashtext(${keys[0]}))`.execute(executor);
+    return;
   }
+  // Many prefixes (the batch path): one round trip, taken in the sorted order of the subquery.
+  if (keys.length > 1)
+    await sql`select count(pg_advisory_xact_lock(hashtext(k.key)))
+      from (select key from unnest(${keys}::text[]) with ordinality as u(key, n) order by n) k`.execute(
+      executor,
+    );
 }
 
 /** The next free claim number; the caller must be inside a transaction (the lock lasts until commit). */
