@@ -131,7 +131,6 @@ const REGION_LITERALS_ALLOWED = [
  */
 const NOT_YET_IN_PACKS = [
   'claims/claim.materials.ts', // materials checklists of Jiangxi, Shanxi, Chongqing
-  'ledger/funding.service.ts', // Jiangsu's appropriation ratio
   'registry/catalog.service.ts', // Shanxi's special catalog
   'reports/target.service.ts', // targets of Hengyang and Jiangsu
 ];

@@ -1,6 +1,9 @@
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { appropriationRule } from '../policy/parameter.query.ts';
+import { recentPublishedOverrides } from '../policy/parameter.service.ts';
+import type { ParameterOverride } from '../policy/parameter.types.ts';
 import { AppError } from '../shared/errors.ts';
 import {
   type AccountKind,
@@ -16,20 +19,8 @@ export interface Citation {
   article: string;
 }
 
-/**
- * Appropriation rules stated by the documents. Jiangsu: "以2018年底失业保险基金滚存结余为基数，
- * 按照20%的比例足额计提职业技能提升行动资金" (苏政办发〔2019〕71号 （十二）). The other four
- * documents state no ratio; their appropriation is entered as an amount with its own basis.
- */
-export const APPROPRIATION_RULES: Readonly<
-  Record<string, { ratePercent: number; basisYear: number; citation: Citation }>
-> = {
-  '320000': {
-    ratePercent: 20,
-    basisYear: 2018,
-    citation: { doc: '苏政办发〔2019〕71号', article: '（十二）加大资金支持力度' },
-  },
-};
+/** A date after every parameter version: the latest one is in force. */
+const LATEST = '9999-12-31';
 
 export interface AppropriationBasis {
   provinceCode: string;
@@ -40,12 +31,21 @@ export interface AppropriationBasis {
   citation: Citation;
 }
 
-/** 20 % (Jiangsu) of the stated year-end unemployment-insurance balance, rounded half up to the fen. */
+/**
+ * The appropriation the province's document states (Jiangsu: 20 % of the 2018 year-end
+ * unemployment-insurance balance, 苏政办发〔2019〕71号 （十二）), rounded half up to the fen. The
+ * ratio is a cited parameter of the province's policy pack, in force on `date` (by default its
+ * latest version); the other four documents state none, and their appropriation is entered as an
+ * amount with its own basis.
+ */
 export function computeAppropriation(input: {
   provinceCode: string;
   yearEndBalanceFen: number;
+  date?: string;
+  /** Parameter versions published in the database, over the shipped ones. */
+  overrides?: readonly ParameterOverride[];
 }): AppropriationBasis {
-  const rule = APPROPRIATION_RULES[input.provinceCode];
+  const rule = appropriationRule(input.provinceCode, input.date ?? LATEST, input.overrides);
   if (!rule) {
     throw new AppError('VALIDATION_FAILED', '本省政策文件未规定计提比例，请直接填写计提金额', [
       { field: 'provinceCode', message: `本省（${input.provinceCode}）政策文件未规定计提比例` },
@@ -58,7 +58,14 @@ export function computeAppropriation(input: {
   }
   // Integer arithmetic: (balance * rate + 50) / 100, so no float ever touches money.
   const amountFen = Number((BigInt(input.yearEndBalanceFen) * BigInt(rule.ratePercent) + 50n) / 100n);
-  return { provinceCode: input.provinceCode, yearEndBalanceFen: input.yearEndBalanceFen, ...rule, amountFen };
+  return {
+    provinceCode: input.provinceCode,
+    yearEndBalanceFen: input.yearEndBalanceFen,
+    ratePercent: rule.ratePercent,
+    basisYear: rule.basisYear,
+    citation: rule.citation,
+    amountFen,
+  };
 }
 
 export type FundRequestKind = 'appropriation' | 'allocation' | 'reallocation';
@@ -176,6 +183,8 @@ export async function requestFundMovement(
     const computed = computeAppropriation({
       provinceCode: provinceOf(input.fromRegionCode),
       yearEndBalanceFen: input.yearEndBalanceFen,
+      date: input.valueDate,
+      overrides: await recentPublishedOverrides(executor),
     });
     if (amountFen !== undefined && amountFen !== computed.amountFen)
       throw refuse('amountFen', `the rule gives ${computed.amountFen} fen`);

@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.ts';
+import type { Citation } from './evaluate.types.ts';
 import { resolvePack } from './packs/index.ts';
 import { versionInForce } from './parameter.loader.ts';
 import { recentPublishedOverrides } from './parameter.service.ts';
@@ -51,4 +52,27 @@ export async function publishedParameterInForce(
   key: string,
 ): Promise<ResolvedParameter | undefined> {
   return parameterInForce(regionCode, date, key, await recentPublishedOverrides(executor));
+}
+
+/** How a document has the province appropriate its skills fund: a percentage of a year-end balance. */
+export interface AppropriationRule {
+  ratePercent: number;
+  basisYear: number;
+  citation: Citation;
+}
+
+/**
+ * The appropriation ratio the document of `regionCode` states (Jiangsu: 20 % of the 2018 year-end
+ * unemployment-insurance balance), in force on `date`; undefined when its document states none
+ * (the appropriation is then entered as an amount).
+ */
+export function appropriationRule(
+  regionCode: string,
+  date: string,
+  overrides: readonly ParameterOverride[] = [],
+): AppropriationRule | undefined {
+  const rate = parameterInForce(regionCode, date, 'funding.appropriationRatePercent', overrides);
+  const basis = parameterInForce(regionCode, date, 'funding.appropriationBasisYear', overrides);
+  if (typeof rate?.value !== 'number' || typeof basis?.value !== 'number') return undefined;
+  return { ratePercent: rate.value, basisYear: basis.value, citation: rate.citation };
 }
