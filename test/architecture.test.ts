@@ -161,3 +161,23 @@ describe('region codes outside policy', () => {
     expect(REGION_LITERAL.test("code === '23505'")).toBe(false);
   });
 });
+
+describe('docs/architecture.md', () => {
+  it('the module map names every folder of src/ and every file of src/db, src/api and src/cli', () => {
+    const doc = fs.readFileSync(path.resolve('docs', 'architecture.md'), 'utf8');
+    const map = doc.slice(
+      doc.indexOf('## Module map'),
+      doc.indexOf('\n## ', doc.indexOf('## Module map') + 1),
+    );
+    const folders = fs
+      .readdirSync(SRC, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `${entry.name}/`);
+    const wiring = ['db', 'api', 'cli'].flatMap((folder) =>
+      fs
+        .readdirSync(path.join(SRC, folder))
+        .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts')),
+    );
+    expect([...folders, ...wiring].filter((name) => !map.includes(name))).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { SUBSIDY_KIND_LABELS } from '../shared/vocabulary.ts';
 import { DEFAULT_PAYEE, Decision } from './decision.ts';
 import type { EvaluateRequest, EvaluateResponse } from './evaluate.types.ts';
-import { POLICY_PACKS, type PolicyPack, resolvePack } from './packs/index.ts';
+import { type PackRegistry, type PolicyPack, SHIPPED_PACKS } from './packs/index.ts';
 import { mergeParameterVersions, ParameterTimeline } from './parameter.loader.ts';
 import type { ParameterOverride } from './parameter.types.ts';
 import { checkAdvanceMode } from './rules/catalog-training.ts';
@@ -10,9 +10,12 @@ import { checkRequestConsistency } from './rules/consistency.ts';
 export interface EvaluateOptions {
   /** Parameter versions published in the database; they take precedence over the pack files. */
   overrides?: readonly ParameterOverride[];
+  /** The packs to decide by: the shipped ones unless a test brings its own (test/fixtures/packs). */
+  packs?: PackRegistry;
 }
 
-const BASE_TIMELINES = new Map(POLICY_PACKS.map((pack) => [pack.id, new ParameterTimeline(pack.parameters)]));
+// Each pack's shipped timeline, built on its first evaluation.
+const BASE_TIMELINES = new WeakMap<PolicyPack, ParameterTimeline>();
 // Timelines merged with an overrides array are cached per array, so a batch evaluated with the
 // same published versions resolves each period once.
 const MERGED_TIMELINES = new WeakMap<readonly ParameterOverride[], Map<string, ParameterTimeline>>();
@@ -21,7 +24,11 @@ function timelineFor(
   pack: PolicyPack,
   overrides: readonly ParameterOverride[] | undefined,
 ): ParameterTimeline {
-  const base = BASE_TIMELINES.get(pack.id)!;
+  let base = BASE_TIMELINES.get(pack);
+  if (!base) {
+    base = new ParameterTimeline(pack.parameters);
+    BASE_TIMELINES.set(pack, base);
+  }
   if (!overrides || overrides.length === 0) return base;
   let perPack = MERGED_TIMELINES.get(overrides);
   if (!perPack) {
@@ -72,7 +79,7 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
  * or the response when no pack could.
  */
 export function decide(request: EvaluateRequest, options: EvaluateOptions = {}): Decision | EvaluateResponse {
-  const pack = resolvePack(request.region);
+  const pack = (options.packs ?? SHIPPED_PACKS).resolve(request.region);
   if (!pack) return noPolicy(request, null, `地区 ${request.region} 没有适用的政策文件`);
   if (request.date < pack.inForceFrom || (pack.inForceTo !== null && request.date > pack.inForceTo)) {
     const period = `${pack.inForceFrom}至${pack.inForceTo ?? '今'}`;

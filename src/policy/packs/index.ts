@@ -18,7 +18,13 @@ export interface PolicyPack extends PackDefinition {
 }
 
 const PACKS_DIR = path.dirname(fileURLToPath(import.meta.url));
-const DEFINITIONS: readonly PackDefinition[] = [
+
+/**
+ * The registry of policy documents: one line per document, its pack's code (`<id>/pack.ts`, which
+ * loads its parameters from `<id>/parameters/`). Adding a document is its folder and one line
+ * here (docs/adding-a-document.md).
+ */
+export const PACK_DEFINITIONS: readonly PackDefinition[] = [
   jiangxi2021,
   shanxi2021,
   chongqing2021,
@@ -40,40 +46,66 @@ function checkCoversPeriod(definition: PackDefinition, parameters: ParameterSet)
 
 export function loadPack(
   definition: PackDefinition,
-  directory = path.join(PACKS_DIR, definition.id, 'parameters'),
+  directory = definition.parameterDirectory ?? path.join(PACKS_DIR, definition.id, 'parameters'),
 ): PolicyPack {
   const parameters = loadParameterDirectory(definition.id, directory);
   checkCoversPeriod(definition, parameters);
   return { ...definition, parameters };
 }
 
-/** All packs, loaded once at start. */
-export const POLICY_PACKS: readonly PolicyPack[] = DEFINITIONS.map((definition) => loadPack(definition));
+/**
+ * A set of loaded packs and the lookups the engine needs. The shipped set is SHIPPED_PACKS; a test
+ * builds its own from the shipped definitions plus a fixture pack (test/fixtures/packs).
+ */
+export class PackRegistry {
+  readonly packs: readonly PolicyPack[];
+  private readonly byRegion: Map<string, PolicyPack>;
+  private readonly byId: Map<string, PolicyPack>;
+  /** Region code → its pack (null: none), as resolve found it. Packs are fixed once loaded. */
+  private readonly resolved = new Map<string, PolicyPack | null>();
 
-const PACKS_BY_REGION = new Map(POLICY_PACKS.map((pack) => [pack.regionCode, pack]));
-const PACKS_BY_ID = new Map(POLICY_PACKS.map((pack) => [pack.id, pack]));
+  constructor(packs: readonly PolicyPack[]) {
+    this.packs = packs;
+    this.byRegion = new Map(packs.map((pack) => [pack.regionCode, pack]));
+    this.byId = new Map(packs.map((pack) => [pack.id, pack]));
+    if (this.byId.size !== packs.length) throw new Error('two packs share an id');
+    if (this.byRegion.size !== packs.length) throw new Error('two packs govern one region');
+  }
+
+  packById(id: string): PolicyPack | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The pack of the nearest jurisdiction up the hierarchy that has one. */
+  resolve(regionCode: string): PolicyPack | undefined {
+    const known = this.resolved.get(regionCode);
+    if (known !== undefined) return known ?? undefined;
+    let found: PolicyPack | null = null;
+    for (const code of regionAncestors(regionCode)) {
+      const pack = this.byRegion.get(code);
+      if (pack) {
+        found = pack;
+        break;
+      }
+    }
+    // A batch names a few hundred regions at most; the bound keeps hostile input from growing it.
+    if (this.resolved.size >= 10_000) this.resolved.clear();
+    this.resolved.set(regionCode, found);
+    return found ?? undefined;
+  }
+}
+
+/** The packs shipped with the code, loaded once at start. */
+export const SHIPPED_PACKS = new PackRegistry(PACK_DEFINITIONS.map((definition) => loadPack(definition)));
+
+/** All shipped packs. */
+export const POLICY_PACKS: readonly PolicyPack[] = SHIPPED_PACKS.packs;
 
 export function packById(id: string): PolicyPack | undefined {
-  return PACKS_BY_ID.get(id);
+  return SHIPPED_PACKS.packById(id);
 }
 
-/** The pack of the nearest jurisdiction up the hierarchy that has one. */
+/** The shipped pack of the nearest jurisdiction up the hierarchy that has one. */
 export function resolvePack(regionCode: string): PolicyPack | undefined {
-  const known = RESOLVED.get(regionCode);
-  if (known !== undefined) return known ?? undefined;
-  let found: PolicyPack | null = null;
-  for (const code of regionAncestors(regionCode)) {
-    const pack = PACKS_BY_REGION.get(code);
-    if (pack) {
-      found = pack;
-      break;
-    }
-  }
-  // A batch names a few hundred regions at most; the bound keeps hostile input from growing it.
-  if (RESOLVED.size >= 10_000) RESOLVED.clear();
-  RESOLVED.set(regionCode, found);
-  return found ?? undefined;
+  return SHIPPED_PACKS.resolve(regionCode);
 }
-
-/** Region code → its pack (null: none), as resolvePack found it. Packs are fixed at start. */
-const RESOLVED = new Map<string, PolicyPack | null>();

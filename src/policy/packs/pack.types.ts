@@ -21,4 +21,6 @@ export interface PackDefinition {
   preChecks: readonly Evaluator[];
   /** One formula per subsidy kind the document covers; other kinds are not in force. */
   evaluators: Partial<Record<SubsidyKind, Evaluator>>;
+  /** Where its parameter files are; by default `packs/<id>/parameters/` beside the registry. */
+  parameterDirectory?: string;
 }
