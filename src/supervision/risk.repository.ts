@@ -294,7 +294,11 @@ function sharedPhone(scope: DetectionScope): Sql {
     group by c.id, c.province_code, c.region_code, c.institution_id`;
 }
 
-/** Every calendar month wholly inside a 以工代训 line's period needs a payroll record. */
+/**
+ * Every calendar month wholly inside a 以工代训 line's period needs an imported social-insurance
+ * contribution above zero by the enterprise for the person; the enterprise's own payroll entries
+ * count for nothing.
+ */
 function onTheJobWithoutPayroll(scope: DetectionScope): Sql {
   return sql`
     with lines as (
@@ -312,8 +316,11 @@ function onTheJobWithoutPayroll(scope: DetectionScope): Sql {
       select claim_id, province_code, line_id, person_id, employment_id,
         jsonb_agg(to_char(month_start, 'YYYY-MM') order by month_start) as months, count(*) as k
       from months mo
-      where not exists (select 1 from payroll_record pr where pr.employment_id = mo.employment_id
-        and pr.pay_month = to_char(mo.month_start, 'YYYY-MM'))
+      where not exists (select 1 from employment_record er
+        join social_insurance_contribution sc on sc.person_id = er.person_id
+          and sc.enterprise_id = er.enterprise_id and sc.province_code = er.province_code
+        where er.id = mo.employment_id and er.province_code = mo.province_code
+          and sc.contribution_month = to_char(mo.month_start, 'YYYY-MM') and sc.amount_fen > 0)
       group by claim_id, province_code, line_id, person_id, employment_id
     )
     select c.province_code, c.region_code, 'on_the_job_without_payroll' as rule_code,

@@ -121,10 +121,10 @@ export const RULES: Record<RuleCode, RuleDefinition> = {
   },
   on_the_job_without_payroll: {
     code: 'on_the_job_without_payroll',
-    label: '以工代训申请月份无对应工资发放记录',
+    label: '以工代训申请月份无社会保险缴费记录（缴费金额大于0）',
     baseScore: 80,
     subject: 'claim',
-    basis: '赣人社字〔2021〕151号 二；晋人社厅函〔2021〕600号：通过大数据比对核实企业发放工资',
+    basis: '赣人社字〔2021〕151号 二；晋人社厅函〔2021〕600号：通过大数据比对（社会保险缴费记录）核实',
   },
   single_enterprise_unemployed: {
     code: 'single_enterprise_unemployed',

@@ -379,7 +379,7 @@ const EMPTY_CLAIM = {
   created_by_user_id: null,
 } as const;
 
-/** 以工代训 claims: clean ones with payroll for every whole month (some start mid-month), frauds without. */
+/** 以工代训 claims: clean ones with a contribution for every whole month (some start mid-month), frauds without. */
 async function generateOnTheJob(
   executor: Executor,
   options: { tag: string; enterprises: number[]; clean: number; fraud: number; firstPersonIndex: number },
@@ -408,14 +408,21 @@ async function generateOnTheJob(
     const isFraud = index >= options.clean;
     const months = isFraud ? ['2021-03', '2021-04'] : ['2021-04', '2021-05', '2021-06', '2021-07', '2021-08'];
     if (!isMidMonth && !isFraud) months.unshift('2021-03');
+    // The social-insurance contributions an officer imported (the rule's evidence), not payroll.
     await executor
-      .insertInto('payroll_record')
+      .insertInto('social_insurance_contribution')
       .values(
         months.map((month) => ({
           province_code: PROVINCE,
-          employment_id: employment.id,
-          pay_month: month,
-          gross_pay_fen: 380_000,
+          region_code: COUNTIES[index % COUNTIES.length]!,
+          enterprise_id: enterpriseId,
+          person_id: personIds[index]!,
+          person_province_code: PROVINCE,
+          contribution_month: month,
+          amount_fen: 102_360,
+          imported_by_user_id: 0,
+          imported_on: '2021-10-01',
+          source_file_name: 'synthetic.csv',
         })),
       )
       .execute();
@@ -466,7 +473,7 @@ async function generateOnTheJob(
     if (isFraud)
       planted.push({
         rule: 'on_the_job_without_payroll',
-        description: `以工代训申请 ${claim.id}：2021年5月至8月无工资记录`,
+        description: `以工代训申请 ${claim.id}：2021年5月至8月无社会保险缴费记录`,
         classId: null,
         claimId: claim.id,
         personId: null,
