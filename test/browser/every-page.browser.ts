@@ -8,7 +8,8 @@ import { type Flow, type ServerHandle, visibleText } from './harness.ts';
  * log in through the login page, open every page of its menu and of the public menu, and find in
  * the visible text no untranslated code (snake_case, dotted permission names, SCREAMING_SNAKE),
  * no English word outside a short allow-list, and no console error. The public pages are walked
- * without login too. A role without a demo account is reported as pending, not failed.
+ * without login too. It runs on the living demo, where every role has an account; a role without
+ * one fails the walk.
  */
 
 /** Latin words a Chinese reader reads as such. */
@@ -45,14 +46,18 @@ const KNOWN_ACCOUNTS: Partial<Record<Role, string[]>> = {
   city_officer: ['hy_city'],
   county_officer: ['hy_county'],
   finance_officer: ['hy_finance'],
+  third_party_reviewer: ['hy_reviewer'],
   institution_operator: ['hy_school'],
+  enterprise_operator: ['hy_enterprise'],
+  evaluation_org_operator: ['hy_eval'],
+  worker: ['hy_worker'],
   auditor: ['auditor'],
   system_admin: ['sysadmin'],
   security_admin: ['secadmin'],
   audit_admin: ['auditadmin'],
 };
 
-/** One demo account per role: from the system administrator's list (same region), else a known name. */
+/** One demo account per role: the one the login page recommends, else one from the administrator's list. */
 async function accountsByRole(server: ServerHandle): Promise<Map<Role, string>> {
   const found = new Map<Role, string>();
   for (const role of ROLES) {
@@ -61,7 +66,7 @@ async function accountsByRole(server: ServerHandle): Promise<Map<Role, string>> 
       .catch(() => ({ status: 0, json: null }));
     const items =
       listed.status === 200 ? ((listed.json as { items: { loginName: string }[] }).items ?? []) : [];
-    const candidates = [...items.map((item) => item.loginName), ...(KNOWN_ACCOUNTS[role] ?? [])];
+    const candidates = [...(KNOWN_ACCOUNTS[role] ?? []), ...items.map((item) => item.loginName)];
     for (const loginName of candidates) {
       const login = await fetch(`${server.baseUrl}/api/auth/login`, {
         method: 'POST',
@@ -145,7 +150,14 @@ function report(checks: PageCheck[]): string {
 
 const everyPage: Flow = {
   name: 'Every page of every role shows Chinese text, no untranslated code or English sentence, and no console error',
-  steps: ['public pages without login', 'roles without a demo account', 'every role: every page of its menu'],
+  // The living demo has an account for every role and pages full of data (the shared server's
+  // demo accounts lack the reviewer, enterprise, evaluation organisation and worker).
+  livingDemo: true,
+  steps: [
+    'public pages without login',
+    'every role has a demo account',
+    'every role: every page of its menu',
+  ],
   async run({ server, newPage, step }) {
     const { page } = await newPage({ width: 1440, height: 900 });
     const consoleErrors: string[] = [];
@@ -177,21 +189,22 @@ const everyPage: Flow = {
         throw new Error(`untranslated text on public pages: ${failures.split('\n').length} pages`);
     });
 
-    await step('roles without a demo account', async () => {
+    await step('every role has a demo account', async () => {
       const missing = ROLES.filter((role) => !accounts.has(role));
       process.stdout.write(
         `every-page: walking ${[...accounts].map(([role, loginName]) => `${ROLE_LABELS[role]} ${loginName}`).join('、')}\n`,
       );
-      // Demo accounts for every role are another helper's work; until they land, say which are missing.
-      if (missing.length > 0) {
-        process.stdout.write(
-          `every-page: no demo account for ${missing.map((role) => `${role}（${ROLE_LABELS[role]}）`).join('、')}; their pages were not walked\n`,
+      if (missing.length > 0)
+        throw new Error(
+          `no demo account for ${missing.map((role) => `${role}（${ROLE_LABELS[role]}）`).join('、')}`,
         );
-      }
     });
     await step('every role: every page of its menu', async () => {
       const checks: PageCheck[] = [];
+      // EVERY_PAGE_ROLES=worker,enterprise_operator walks only those roles (a quick local check).
+      const only = process.env.EVERY_PAGE_ROLES?.split(',').filter(Boolean);
       for (const [role, loginName] of accounts) {
+        if (only && !only.includes(role)) continue;
         await page.goto(`${server.baseUrl}/login`);
         await page.evaluate('sessionStorage.clear()');
         await page.goto(`${server.baseUrl}/login`);
