@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, isWithinRegion, type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import { getOrganisation } from '../registry/organisation.service.ts';
+import { getOrganisation, type OrganisationStatus } from '../registry/organisation.service.ts';
 import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 
@@ -285,5 +285,58 @@ export async function listAgencyEvaluations(
     total: Number(total),
     page: query.page,
     pageSize: query.pageSize,
+  };
+}
+
+/** A third-party review agency as its own reviewers see it: status, contracts and evaluations. */
+export interface OwnAgency {
+  agency: { id: number; name: string; regionCode: string; status: OrganisationStatus };
+  contracts: (Omit<AgencyContract, 'provinceCode' | 'agencyId'> & { isInForce: boolean })[];
+  evaluations: Omit<AgencyEvaluation, 'provinceCode' | 'agencyId'>[];
+}
+
+/**
+ * The reviewer's page (issue 21: "the claims under its contracts"): the agency the reviewer works
+ * for, every contract it holds (in force on `onDate` or not) and HRSS's evaluations of its work.
+ * Only a third-party reviewer has an agency; anyone else is told so.
+ */
+export async function getOwnAgency(
+  executor: Executor,
+  principal: Principal,
+  onDate: string,
+): Promise<OwnAgency> {
+  const agency =
+    principal.role === 'third_party_reviewer' && principal.organisationId !== null
+      ? await getOrganisation(executor, principal.organisationId)
+      : undefined;
+  if (agency?.kind !== 'review_agency')
+    throw new AppError('NOT_FOUND', '当前账号不属于第三方审核机构', [
+      { field: 'organisationId', message: '当前账号不属于第三方审核机构' },
+    ]);
+  const contracts = await executor
+    .selectFrom('review_agency_contract')
+    .selectAll()
+    .where('agency_id', '=', agency.id)
+    .where('province_code', '=', agency.provinceCode)
+    .orderBy('starts_on', 'desc')
+    .execute();
+  // Every evaluation of this agency (a handful a year), through the listing's own mapping.
+  const evaluations = await listAgencyEvaluations(
+    executor,
+    { ...principal, regionCode: agency.provinceCode },
+    { agencyId: agency.id, page: 1, pageSize: 100 },
+  );
+  return {
+    agency: { id: agency.id, name: agency.name, regionCode: agency.regionCode, status: agency.status },
+    contracts: contracts.map((row) => {
+      const { provinceCode: _province, agencyId: _agency, ...contract } = toContract(row);
+      return {
+        ...contract,
+        isInForce: contract.status === 'active' && contract.startsOn <= onDate && contract.endsOn >= onDate,
+      };
+    }),
+    evaluations: evaluations.items.map(
+      ({ provinceCode: _province, agencyId: _agency, ...evaluation }) => evaluation,
+    ),
   };
 }

@@ -7,6 +7,7 @@ import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider
 import {
   createAgencyContract,
   evaluateAgency,
+  getOwnAgency,
   listAgencyContracts,
   listAgencyEvaluations,
 } from './agency.service.ts';
@@ -53,6 +54,81 @@ const id = { type: 'integer', minimum: 1 } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id } } as const;
 const reason = { type: 'string', minLength: 1, maxLength: 1000 } as const;
 const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const;
+const OWN_AGENCY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['agency', 'contracts', 'evaluations'],
+  properties: {
+    agency: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'name', 'regionCode', 'status'],
+      properties: {
+        id: { type: 'integer' },
+        name: { type: 'string' },
+        regionCode: { type: 'string' },
+        status: { type: 'string', enum: ['active', 'suspended', 'blacklisted', 'revoked'] },
+      },
+    },
+    contracts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'contractNumber',
+          'regionCodes',
+          'startsOn',
+          'endsOn',
+          'status',
+          'terminatedOn',
+          'isInForce',
+        ],
+        properties: {
+          id: { type: 'integer' },
+          contractNumber: { type: 'string' },
+          regionCodes: { type: 'array', items: { type: 'string' } },
+          startsOn: { type: 'string', format: 'date' },
+          endsOn: { type: 'string', format: 'date' },
+          status: { type: 'string', enum: ['active', 'terminated'] },
+          terminatedOn: { type: 'string', format: 'date', nullable: true },
+          isInForce: { type: 'boolean', description: '今日（业务日期）在合同期内且未终止' },
+        },
+      },
+    },
+    evaluations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'periodStart',
+          'periodEnd',
+          'reviewedClaims',
+          'missedFraudClaims',
+          'officerScore',
+          'overallScore',
+          'conclusion',
+          'comments',
+        ],
+        properties: {
+          id: { type: 'integer' },
+          periodStart: { type: 'string', format: 'date' },
+          periodEnd: { type: 'string', format: 'date' },
+          reviewedClaims: { type: 'integer' },
+          missedFraudClaims: { type: 'integer' },
+          officerScore: { type: 'integer' },
+          overallScore: { type: 'number' },
+          conclusion: { type: 'string', enum: ['excellent', 'qualified', 'unqualified'] },
+          comments: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
 const listQuery = <const Properties extends object>(properties: Properties) =>
   ({
     type: 'object',
@@ -721,6 +797,19 @@ function registerAgencyRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
       reply.code(201);
       return evaluation;
     },
+  );
+
+  app.get(
+    '/api/supervision/my-agency',
+    {
+      config: { access: 'claim.review' },
+      schema: {
+        tags: TAGS,
+        summary: '本机构（第三方审核机构）：状态、审核服务合同（今日是否有效）与工作效果评估',
+        response: { 200: OWN_AGENCY_SCHEMA },
+      },
+    },
+    async (request) => getOwnAgency(db(), request.principal!, app.clock.today()),
   );
 
   app.get(

@@ -365,6 +365,17 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
       conclusion: 'excellent',
     });
 
+    // The reviewer's own page: the agency, its contract in force today, HRSS's evaluation.
+    const own = await call('GET', '/api/supervision/my-agency', reviewer);
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json()).toMatchObject({
+      agency: { id: agencyId, status: 'active' },
+      contracts: [{ contractNumber: 'HY-GM-2021-007', regionCodes: ['430400'], isInForce: true }],
+      evaluations: [{ reviewedClaims: 1, conclusion: 'excellent' }],
+    });
+    // An officer has no agency of its own.
+    expect((await call('GET', '/api/supervision/my-agency', county)).statusCode).toBe(404);
+
     const blacklisted = await call('POST', '/api/supervision/sanctions', city, {
       organisationId: agencyId,
       action: 'blacklisted',
@@ -379,6 +390,10 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
       await call('GET', `/api/supervision/agency-contracts?agencyId=${agencyId}`, city)
     ).json();
     expect(contracts.items[0]).toMatchObject({ status: 'terminated', terminatedOn: '2021-08-10' });
+    expect((await call('GET', '/api/supervision/my-agency', reviewer)).json()).toMatchObject({
+      agency: { status: 'blacklisted' },
+      contracts: [{ status: 'terminated', isInForce: false }],
+    });
     // A county officer still reviews the claim the agency may no longer touch.
     expect((await call('POST', `/api/claims/${claimTwo}/review`, county, {})).statusCode).toBe(200);
   });

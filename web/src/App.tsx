@@ -35,6 +35,7 @@ import { DisclosurePage } from './pages/public/Disclosure.tsx';
 import { HomePage } from './pages/public/Home.tsx';
 import { PublicNoticesPage } from './pages/public/Notices.tsx';
 import { VerifyPage } from './pages/public/Verify.tsx';
+import { MyAgencyPage } from './pages/reviewer/MyAgency.tsx';
 
 // ECharts is large; only the dashboard needs it, so it loads on demand.
 const DashboardPage = lazy(() =>
@@ -91,6 +92,7 @@ export function AppRoutes() {
         <Route path="my/claims" element={<MyClaimsPage />} />
         <Route path="my/employment" element={<EmploymentPage />} />
         <Route path="my/assessments" element={<AssessmentsPage />} />
+        <Route path="my/agency" element={<MyAgencyPage />} />
         <Route path="archive" element={<ArchivePage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="users" element={<UsersPage />} />

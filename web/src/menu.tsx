@@ -60,6 +60,13 @@ export const WORKBENCH_MENU: MenuEntry[] = [
     alsoFor: ['third_party_reviewer'],
   },
   {
+    path: '/app/my/agency',
+    key: 'menuMyAgency',
+    icon: <FileProtectOutlined />,
+    anyOf: ['claim.review'],
+    onlyFor: ['third_party_reviewer'],
+  },
+  {
     path: '/app/notices',
     key: 'menuNotices',
     icon: <NotificationOutlined />,

@@ -866,6 +866,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/classes/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 培训班结业（最后一次课程结束后，由开班单位办理） */
+        post: operations["postClassesByIdComplete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/classes/{id}/reject": {
         parameters: {
             query?: never;
@@ -2470,6 +2487,23 @@ export interface paths {
         put?: never;
         /** 第三方审核机构工作效果评估（审核量、漏审违规、经办评分） */
         post: operations["postSupervisionAgencyEvaluations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/my-agency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本机构（第三方审核机构）：状态、审核服务合同（今日是否有效）与工作效果评估 */
+        get: operations["getSupervisionMyAgency"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5881,6 +5915,50 @@ export interface operations {
                 "application/json": {
                     note?: string;
                 };
+            };
+        };
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postClassesByIdComplete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
             };
         };
         responses: {
@@ -11164,6 +11242,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getSupervisionMyAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agency: {
+                            id: number;
+                            name: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            status: "active" | "suspended" | "blacklisted" | "revoked";
+                        };
+                        contracts: {
+                            id: number;
+                            contractNumber: string;
+                            regionCodes: string[];
+                            /** Format: date */
+                            startsOn: string;
+                            /** Format: date */
+                            endsOn: string;
+                            /** @enum {string} */
+                            status: "active" | "terminated";
+                            /** Format: date */
+                            terminatedOn: string | null;
+                            /** @description 今日（业务日期）在合同期内且未终止 */
+                            isInForce: boolean;
+                        }[];
+                        evaluations: {
+                            id: number;
+                            /** Format: date */
+                            periodStart: string;
+                            /** Format: date */
+                            periodEnd: string;
+                            reviewedClaims: number;
+                            missedFraudClaims: number;
+                            officerScore: number;
+                            overallScore: number;
+                            /** @enum {string} */
+                            conclusion: "excellent" | "qualified" | "unqualified";
+                            comments: string;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */

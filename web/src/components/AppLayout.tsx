@@ -1,10 +1,10 @@
 import { GlobalOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Grid, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
+import { Breadcrumb, Button, Grid, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth.tsx';
 import { useLanguage } from '../i18n.tsx';
-import { PUBLIC_MENU, visibleMenu } from '../menu.tsx';
+import { type MenuEntry, PUBLIC_MENU, visibleMenu } from '../menu.tsx';
 import { BusinessDateBanner } from './BusinessDateBanner.tsx';
 
 function HeaderBar({ menuButton }: { menuButton?: ReactNode }) {
@@ -82,6 +82,24 @@ export function PublicLayout() {
   );
 }
 
+/**
+ * Where a workbench page sits (Ant Design Pro's breadcrumb): 工作台, then the menu page it belongs
+ * to, then 详情 for a page under it (a claim, a class).
+ */
+function WorkbenchBreadcrumb({ entries, selected }: { entries: MenuEntry[]; selected: string }) {
+  const { t } = useLanguage();
+  const location = useLocation();
+  const entry = entries.find((candidate) => candidate.path === selected);
+  const items: { title: ReactNode }[] = [{ title: <Link to="/app">{t('workbench')}</Link> }];
+  if (entry && entry.path !== '/app')
+    items.push({
+      title: location.pathname === entry.path ? t(entry.key) : <Link to={entry.path}>{t(entry.key)}</Link>,
+    });
+  if (location.pathname !== '/app' && location.pathname !== entry?.path)
+    items.push({ title: t('breadcrumbDetail') });
+  return <Breadcrumb className="app-breadcrumb" items={items} data-testid="breadcrumb" />;
+}
+
 /** The workbench: a menu built from the user's permissions; collapses to a drawer-like sider on phones. */
 export function WorkbenchLayout() {
   const { t } = useLanguage();
@@ -147,6 +165,7 @@ export function WorkbenchLayout() {
           </nav>
         </Layout.Sider>
         <Layout.Content className="app-content">
+          <WorkbenchBreadcrumb entries={entries} selected={selected} />
           <Outlet />
         </Layout.Content>
       </Layout>
