@@ -223,20 +223,33 @@ export async function selectClaimDetail(
 /** The subsidies decided for a person (for the electronic training archive): live, eligible lines. */
 export async function selectSubsidiesOfPerson(executor: Executor, personId: number) {
   const rows = await liveLinesOf(executor, [personId])
+    // The business date the payment was ordered on (the batch's value date), not the machine's
+    // instant the bank's answer was recorded at: a worker reads the day the money left.
+    .leftJoin('payment_batch as b', (join) =>
+      join.onRef('b.id', '=', 'c.payment_batch_id').onRef('b.province_code', '=', 'c.province_code'),
+    )
     .select([
       'c.id as claimId',
+      'c.claim_number',
+      'c.status',
       'c.subsidy_kind',
       'l.amount_fen',
       'c.paid_at',
+      'b.value_date',
       'c.class_id',
       'l.certificate_id',
     ])
     .execute();
   return rows.map((row) => ({
     claimId: row.claimId,
+    claimNumber: row.claim_number,
+    status: row.status,
     subsidyKind: row.subsidy_kind,
     amountFen: row.amount_fen,
-    paidOn: row.paid_at ? row.paid_at.toISOString().slice(0, 10) : null,
+    paidOn:
+      row.status !== 'paid'
+        ? null
+        : (row.value_date ?? (row.paid_at ? row.paid_at.toISOString().slice(0, 10) : null)),
     classId: row.class_id,
     certificateId: row.certificate_id,
   }));

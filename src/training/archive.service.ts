@@ -32,8 +32,12 @@ export function creditedOnlineHours(
 /** A subsidy paid to or for the person, as the claims domain reports it. */
 export interface ArchiveSubsidy {
   claimId: number;
+  claimNumber: string;
+  /** The claim's workflow state (submitted, in_notice, paid…): the worker follows it here. */
+  status: string;
   subsidyKind: string;
   amountFen: number;
+  /** The business date the payment was ordered on, once the claim is paid. */
   paidOn: string | null;
   classId: number | null;
   certificateId: number | null;

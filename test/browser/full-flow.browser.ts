@@ -448,7 +448,7 @@ const fullFlow: Flow = {
       await history.getByText(className, { exact: false }).waitFor();
       const certificates = worker.page.locator('.ant-card').filter({ hasText: '证书' }).last();
       await certificates.getByText(/编号 HY-FLOW-\d+-0 · 衡阳市职业技能鉴定中心/).waitFor();
-      const subsidies = worker.page.locator('.ant-card').filter({ hasText: '享受补贴' });
+      const subsidies = worker.page.locator('.ant-card').filter({ hasText: '补贴进度' });
       await subsidies.getByText(yuan(line.amountFen)).waitFor();
       const overflow = await worker.page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

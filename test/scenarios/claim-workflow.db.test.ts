@@ -240,9 +240,12 @@ describe('claims end to end: class completes → institution claims → review �
     expect(archive.json().subsidies).toEqual([
       {
         claimId,
+        claimNumber: expect.any(String),
+        status: 'paid',
         subsidyKind: 'training',
         amountFen: 120_000,
-        paidOn: expect.any(String),
+        // The payment order's business date, not the machine's instant of the bank's answer.
+        paidOn: '2021-05-31',
         classId,
         certificateId: expect.any(Number),
       },

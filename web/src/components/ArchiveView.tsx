@@ -2,7 +2,14 @@ import { Card, Descriptions, List, Space, Statistic, Tag } from 'antd';
 import { date } from '../format.ts';
 import { useLanguage } from '../i18n.tsx';
 import type { Person } from '../shared-types.ts';
-import { CERTIFICATE_TYPES, CLASS_STATUSES, LEVELS, label, SUBSIDY_KINDS } from '../vocabulary.ts';
+import {
+  CERTIFICATE_TYPES,
+  CLAIM_STATUSES,
+  CLASS_STATUSES,
+  LEVELS,
+  label,
+  SUBSIDY_KINDS,
+} from '../vocabulary.ts';
 import { Money } from './common.tsx';
 
 export interface PersonArchive {
@@ -28,13 +35,48 @@ export interface PersonArchive {
     issuer: string;
     issuedOn: string;
   }[];
-  subsidies: { claimId: number; subsidyKind: string; amountFen: number; paidOn: string | null }[];
+  subsidies: {
+    claimId: number;
+    /** Absent in archives read from an older server. */
+    claimNumber?: string;
+    status?: string;
+    subsidyKind: string;
+    amountFen: number;
+    paidOn: string | null;
+  }[];
   credits: {
     offlineClassHours: number;
     onlineClassHours: number;
     creditedOnlineClassHours: number;
     totalCreditedClassHours: number;
   };
+}
+
+const SUBSIDY_STATUS_COLOURS: Record<string, string> = {
+  paid: 'green',
+  payment_failed: 'red',
+  in_notice: 'gold',
+};
+
+/** Where a subsidy stands, in the words a worker reads on a phone. */
+function subsidyProgress(status: string | undefined, paidOn: string | null): string {
+  switch (status) {
+    case 'submitted':
+    case 'reviewed':
+      return '人社部门审核中';
+    case 'in_notice':
+      return '公示中，公示期满无异议后审批';
+    case 'approved':
+      return '已审批，等待财政下达支付';
+    case 'payment_ordered':
+      return '已下达支付，等待银行到账';
+    case 'paid':
+      return paidOn ? `已于 ${paidOn} 支付` : '已支付';
+    case 'payment_failed':
+      return '银行支付未成功，经办机构更正收款账户后重新支付';
+    default:
+      return paidOn ? `已于 ${paidOn} 支付` : '未支付';
+  }
 }
 
 /** A person's electronic training archive; a list layout that works on a phone. */
@@ -84,14 +126,26 @@ export function ArchiveView({ archive }: { archive: PersonArchive }) {
           )}
         />
       </Card>
-      <Card size="small" title="享受补贴">
+      <Card size="small" title="补贴进度" data-testid="archive-subsidies">
         <List
           dataSource={archive.subsidies}
-          locale={{ emptyText: '暂无数据' }}
+          locale={{ emptyText: '暂无补贴申请' }}
           renderItem={(item) => (
-            <List.Item>
-              {label(SUBSIDY_KINDS, item.subsidyKind, language)} · <Money fen={item.amountFen} /> ·{' '}
-              {item.paidOn ?? '未支付'}
+            <List.Item data-testid={`archive-subsidy-${item.claimId}`}>
+              <List.Item.Meta
+                title={
+                  <Space wrap size={4}>
+                    {label(SUBSIDY_KINDS, item.subsidyKind, language)}
+                    <Money fen={item.amountFen} />
+                    {item.status && (
+                      <Tag color={SUBSIDY_STATUS_COLOURS[item.status] ?? 'blue'}>
+                        {label(CLAIM_STATUSES, item.status, language)}
+                      </Tag>
+                    )}
+                  </Space>
+                }
+                description={`${item.claimNumber ? `申请编号 ${item.claimNumber} · ` : ''}${subsidyProgress(item.status, item.paidOn)}`}
+              />
             </List.Item>
           )}
         />
