@@ -18,6 +18,7 @@ import { useAuth } from '../../auth.tsx';
 import { LoadState } from '../../components/common.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
+import { ApplyEmploymentClaim } from './EmploymentClaim.tsx';
 
 interface EmploymentRecord {
   id: number;
@@ -116,6 +117,7 @@ function RegisterEmployment({ onDone }: { onDone: () => void }) {
 /** The enterprise's employees: employment records (以工代训 claims are made from them) and the months the social-insurance contributions verify. */
 export function EmploymentPage() {
   const [page, setPage] = useState(1);
+  const [selected, setSelected] = useState<number[]>([]);
   const loaded = useLoad(
     () => api<Page<EmploymentRecord>>('/api/employment-records', { query: { page, pageSize: 20 } }),
     [page],
@@ -128,6 +130,7 @@ export function EmploymentPage() {
       <Card>
         <Space className="block-gap" wrap>
           <RegisterEmployment onDone={loaded.reload} />
+          <ApplyEmploymentClaim employmentIds={selected} />
           <Typography.Text type="secondary">
             以工代训补贴按就业记录申请，只补贴人社部门导入的社会保险缴费记录（缴费金额大于0）核验的月份；所申请月份全部核验的，免交花名册和工资流水。
           </Typography.Text>
@@ -139,6 +142,10 @@ export function EmploymentPage() {
               size="small"
               scroll={{ x: true }}
               dataSource={data.items}
+              rowSelection={{
+                selectedRowKeys: selected,
+                onChange: (keys) => setSelected(keys.map(Number)),
+              }}
               pagination={{
                 current: data.page,
                 pageSize: data.pageSize,
