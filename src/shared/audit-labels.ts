@@ -98,6 +98,7 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   resolve: '处理',
   reopen_trainee: '重新开放学员',
   class: '培训班',
+  complete: '结业',
   enrol: '报名',
   file: '开班申请',
   reject: '退回',

@@ -25,6 +25,15 @@ export const CLASS_PROJECT_KINDS = [
 ] as const;
 
 export type ClassStatus = 'filed' | 'approved' | 'rejected' | 'completed' | 'cancelled';
+
+/** The states as messages name them. */
+const CLASS_STATUS_LABELS: Record<ClassStatus, string> = {
+  filed: '已申报待审批',
+  approved: '已备案',
+  rejected: '已退回',
+  completed: '已结业',
+  cancelled: '已取消',
+};
 export type SessionMode = 'offline' | 'online';
 
 export interface ClassSession {
@@ -376,6 +385,53 @@ export async function approveClass(
     provinceCode: before.provinceCode,
     before: { status: before.status },
     after: { status: after.status, classCode, approvedAt: now, isFiled: after.isFiled },
+  });
+  return after;
+}
+
+/**
+ * 结业: the institution closes an approved class once its last session has ended (on the business
+ * clock). The class keeps its records; a completed class still takes its results, certificates and
+ * claims, and no longer takes new trainees.
+ */
+export async function completeClass(
+  executor: Executor,
+  context: AuditContext,
+  id: number,
+  now: Date,
+): Promise<TrainingClass> {
+  const before = await getClass(executor, id);
+  if (!before) throw notFound('培训班', id);
+  if (context.actor) {
+    if (context.actor.organisationId !== null) {
+      if (context.actor.organisationId !== before.institutionId) throw notFound('培训班', id);
+    } else assertRegionScope(context.actor, before.regionCode);
+  }
+  if (before.status !== 'approved')
+    throw new AppError(
+      'INVALID_STATE',
+      `培训班状态为“${CLASS_STATUS_LABELS[before.status]}”，只有已备案的班级可以结业`,
+      [{ field: 'status', message: before.status }],
+    );
+  const lastEnd = before.sessions.reduce(
+    (latest, session) => Math.max(latest, new Date(session.endsAt).getTime()),
+    new Date(before.endsAt).getTime(),
+  );
+  if (lastEnd > now.getTime())
+    throw new AppError(
+      'INVALID_STATE',
+      `培训尚未结束（最后一次课程结束于 ${chinaDate(new Date(lastEnd))}），不能结业`,
+      [{ field: 'endsAt', message: '培训尚未结束' }],
+    );
+  await executor.updateTable('training_class').set({ status: 'completed' }).where('id', '=', id).execute();
+  const after = (await getClass(executor, id))!;
+  await recordAudit(executor, context, {
+    action: 'class.complete',
+    objectType: 'training_class',
+    objectId: id,
+    provinceCode: before.provinceCode,
+    before: { status: before.status },
+    after: { status: after.status },
   });
   return after;
 }

@@ -32,6 +32,7 @@ import {
 import {
   approveClass,
   CLASS_PROJECT_KINDS,
+  completeClass,
   fileClass,
   getVisibleClass,
   listClasses,
@@ -216,6 +217,23 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
         .execute((trx) =>
           approveClass(trx, request.auditContext, request.params.id, request.body?.note, app.clock.now()),
         ),
+  );
+
+  app.post(
+    '/api/classes/:id/complete',
+    {
+      config: { access: 'class.file' },
+      schema: {
+        tags: ['training'],
+        summary: '培训班结业（最后一次课程结束后，由开班单位办理）',
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, properties: {} },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => completeClass(trx, request.auditContext, request.params.id, app.clock.now())),
   );
 
   app.post(

@@ -90,6 +90,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'GET /api/classes/:id': 'class',
   'POST /api/classes/:id/approve': 'classFiled',
   'POST /api/classes/:id/reject': 'classFiled',
+  'POST /api/classes/:id/complete': 'class',
   'POST /api/classes/:id/enrolments': 'class',
   'GET /api/classes/:id/enrolments': 'class',
   'POST /api/classes/:id/roster/import': 'class',
@@ -192,6 +193,7 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
   }),
   'POST /api/classes/:id/approve': () => ({ payload: {} }),
   'POST /api/classes/:id/reject': () => ({ payload: { reason: 'BOLA probe' } }),
+  'POST /api/classes/:id/complete': () => ({ payload: {} }),
   'POST /api/classes/:id/enrolments': () => ({
     payload: { name: 'BOLA探针', idNumber: idNumberOf('430421', '19900101', '901') },
   }),

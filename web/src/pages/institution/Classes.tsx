@@ -42,6 +42,7 @@ import {
   options,
   SUBSIDY_KINDS,
 } from '../../vocabulary.ts';
+import { CompleteClassButton } from './CompleteClass.tsx';
 
 interface FilingValues {
   name: string;
@@ -1089,6 +1090,9 @@ export function ClassDetailPage() {
         {(trainingClass) => (
           <Card>
             <Tabs
+              tabBarExtraContent={
+                <CompleteClassButton trainingClass={trainingClass} onDone={loaded.reload} />
+              }
               items={[
                 { key: 'info', label: '开班信息', children: <ClassInfo trainingClass={trainingClass} /> },
                 {
