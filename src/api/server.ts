@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
 import { DEMO_PASSWORD, isEmpty, seedDemo, trainingClockStart } from '../demo/demo.service.ts';
-import { seedLivingDemo } from '../demo/living-demo.ts';
+import { LIVING_DEMO_LEDGER_DATE, seedLivingDemo } from '../demo/living-demo.ts';
 import { DemoClock, ManualClock, shiftedClock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import { buildApp } from './app.ts';
@@ -62,7 +62,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     `数据库 database: ${database.kind}${database.kind === 'pglite' ? ` (${config.dataDir})` : ''}; migrations applied: ${migration.applied.length}`,
   );
   if (options.seedIfEmpty && config.isDemoMode && (await isEmpty(database.db))) {
-    const seeded = await seedDemo(database.db);
+    const seeded = await seedDemo(database.db, { ledgerValueDate: LIVING_DEMO_LEDGER_DATE });
     log(
       `演示数据 demo data seeded: ${seeded.regions} regions, ${seeded.users} accounts (password ${DEMO_PASSWORD})`,
     );

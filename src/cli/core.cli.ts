@@ -87,7 +87,12 @@ export function registerCoreCommands(program: Command, loadConfig: ConfigLoader)
       const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       try {
         await migrate(database);
-        const result = await seedDemo(database.db);
+        // Under the living demo the demo funds are dated in its year (2021), not the machine's.
+        const { LIVING_DEMO_LEDGER_DATE } = await import('../demo/living-demo.ts');
+        const result = await seedDemo(
+          database.db,
+          options.living ? { ledgerValueDate: LIVING_DEMO_LEDGER_DATE } : {},
+        );
         process.stdout.write(
           `demo data: ${result.regions} regions, ${result.users} new accounts (password ${DEMO_PASSWORD})\n`,
         );

@@ -143,8 +143,12 @@ export async function isEmpty(db: Db): Promise<boolean> {
   return row === undefined;
 }
 
-/** Loads the demo jurisdictions and accounts; running it again changes nothing. */
-export async function seedDemo(db: Db): Promise<SeedResult> {
+/**
+ * Loads the demo jurisdictions and accounts; running it again changes nothing. The demo funds
+ * (appropriations and allocations) are dated `ledgerValueDate`: the living demo passes the first
+ * day of its year, so its 2021 payments are paid out of 2021 allocations.
+ */
+export async function seedDemo(db: Db, options: { ledgerValueDate?: string } = {}): Promise<SeedResult> {
   return db.transaction().execute(async (trx) => {
     const regions = await upsertRegions(trx, DEMO_REGIONS);
     await seedRegistryDemo(trx, DEMO_PASSWORD);
@@ -162,6 +166,8 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
     await seedLedgerDemo(
       trx,
       DEMO_REGIONS.map((region) => region.code),
+      SYSTEM_CONTEXT,
+      options.ledgerValueDate,
     );
     await seedTargetsDemo(trx, SYSTEM_CONTEXT);
     return { regions, users };

@@ -5,9 +5,14 @@ import { ROLES } from '../auth/roles.ts';
 import { CLAIM_STATUSES } from '../claims/claim.workflow.ts';
 import { verifyLedger } from '../ledger/verify.service.ts';
 import { ManualClock } from '../shared/clock.ts';
-import { isLivingDemoPlayed } from './demo.service.ts';
+import { isLivingDemoPlayed, seedDemo } from './demo.service.ts';
 import { DEMO_ACCOUNT_GUIDE } from './demo-accounts.ts';
-import { LIVING_DEMO_TODAY, type LivingDemoSummary, seedLivingDemo } from './living-demo.ts';
+import {
+  LIVING_DEMO_LEDGER_DATE,
+  LIVING_DEMO_TODAY,
+  type LivingDemoSummary,
+  seedLivingDemo,
+} from './living-demo.ts';
 
 /**
  * The living demo of issue 21: what `npm start` seeds on a fresh data directory. The year is
@@ -28,7 +33,9 @@ describe('the living demo: a Hengyang year of 2021 played through the platformâ€
   };
 
   beforeAll(async () => {
-    harness = await createTestApp({ clock });
+    // As `npm start` seeds it: the demo funds dated on the first day of the demo's year.
+    harness = await createTestApp({ clock, seed: false });
+    await seedDemo(harness.database.db, { ledgerValueDate: LIVING_DEMO_LEDGER_DATE });
     summary = await seedLivingDemo(harness.app, clock);
   });
   afterAll(async () => harness?.close());
@@ -42,13 +49,14 @@ describe('the living demo: a Hengyang year of 2021 played through the platformâ€
     expect(await isLivingDemoPlayed(harness.database.db)).toBe(true);
   });
 
-  it('has a claim in every workflow state, and classes filed, approved and rejected', async () => {
+  it('has a claim in every workflow state, and classes filed, approved, rejected and completed', async () => {
     const claims = await as('hy_city', '/api/claims?pageSize=100');
     const statuses = new Set(claims.items.map((claim: { status: string }) => claim.status));
     expect([...statuses].sort()).toEqual([...CLAIM_STATUSES].sort());
     const classes = await as('hy_county', '/api/classes?pageSize=100');
     const classStatuses = new Set(classes.items.map((item: { status: string }) => item.status));
-    for (const status of ['filed', 'approved', 'rejected']) expect(classStatuses).toContain(status);
+    for (const status of ['filed', 'approved', 'rejected', 'completed'])
+      expect(classStatuses).toContain(status);
   });
 
   it('has a public notice running on its business date', async () => {
@@ -71,6 +79,23 @@ describe('the living demo: a Hengyang year of 2021 played through the platformâ€
       .where('status', '=', 'signed_off')
       .execute();
     expect(signedOff).toEqual([]);
+  });
+
+  it('2021 money: the funds its payments draw on are dated in 2021, none after its business date', async () => {
+    const dates = await harness.database.db
+      .selectFrom('ledger_transfer')
+      .select('value_date')
+      .where('province_code', '=', '430000')
+      .execute();
+    expect(dates.length).toBeGreaterThan(0);
+    for (const { value_date } of dates) {
+      expect(value_date >= LIVING_DEMO_LEDGER_DATE).toBe(true);
+      expect(value_date <= LIVING_DEMO_TODAY).toBe(true);
+    }
+    // The worker reads the day the payment was ordered, on the business clock.
+    const archive = await as('hy_worker', '/api/me/archive');
+    const paid = archive.subsidies.find((item: { status: string }) => item.status === 'paid');
+    expect(paid.paidOn.startsWith('2021-')).toBe(true);
   });
 
   it('certified trainees with attendance, results and certificates; a worker sees his archive', async () => {

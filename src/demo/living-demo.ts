@@ -13,6 +13,12 @@ import { addDays, chinaTime, DemoDriver, demoCreditCode, demoIdNumber } from './
  * audit entries; nothing is inserted behind the services' back.
  */
 
+/**
+ * The value date of the demo funds under the living demo (`seedDemo(db, { ledgerValueDate })`):
+ * its first business day, so the year's payments draw on that year's allocations.
+ */
+export const LIVING_DEMO_LEDGER_DATE = '2021-01-04';
+
 /** The business date the living demo ends on; `npm start` runs the training clock from here. */
 export const LIVING_DEMO_TODAY = '2021-11-16';
 
@@ -588,6 +594,8 @@ function classSteps(state: DemoState, plan: ClassPlan): Step[] {
           issuedOn: sessionDays[3],
         });
       }
+      // The last session is over: the school closes the class (结业).
+      await driver.call(plan.school, 'POST', `/api/classes/${classId()}/complete`, {});
     },
   });
   if (plan.claimTarget) steps.push(...claimSteps(state, plan, claimId));

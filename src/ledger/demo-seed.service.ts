@@ -11,7 +11,7 @@ import {
   type TransferCode,
 } from './transfer.service.ts';
 
-/** Value date of the demo postings. */
+/** Value date of the demo postings (the living demo dates them in its own year instead). */
 export const DEMO_LEDGER_DATE = '2026-01-05';
 
 interface DemoMovement {
@@ -112,6 +112,7 @@ export async function seedLedgerDemo(
   executor: Executor,
   regionCodes: readonly string[],
   context: AuditContext = SYSTEM_CONTEXT,
+  valueDate: string = DEMO_LEDGER_DATE,
 ): Promise<number> {
   await ensureAccounts(executor, regionCodes);
   let posted = 0;
@@ -129,7 +130,7 @@ export async function seedLedgerDemo(
           creditAccountId: credit.id,
           amountFen: movement.amountFen,
           code: movement.code,
-          valueDate: DEMO_LEDGER_DATE,
+          valueDate,
         },
       ],
     });

@@ -12,7 +12,7 @@ import { buildApp } from '../../src/api/app.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrator.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/demo.service.ts';
-import { LIVING_DEMO_TODAY, seedLivingDemo } from '../../src/demo/living-demo.ts';
+import { LIVING_DEMO_LEDGER_DATE, LIVING_DEMO_TODAY, seedLivingDemo } from '../../src/demo/living-demo.ts';
 import { type Clock, chinaDateOf, DemoClock, ManualClock } from '../../src/shared/clock.ts';
 import { loadConfig } from '../../src/shared/config.ts';
 import {
@@ -68,7 +68,7 @@ async function startServer(options: { isLiving: boolean; businessStart?: string 
   });
   const database = await openDatabase({ databaseUrl: undefined, dataDir });
   await migrate(database);
-  await seedDemo(database.db);
+  await seedDemo(database.db, options.isLiving ? { ledgerValueDate: LIVING_DEMO_LEDGER_DATE } : {});
   if (options.isLiving) {
     // What `npm start` does on a fresh data directory: the year played on a manual clock.
     const manual = new ManualClock('2021-01-04T00:00:00Z');
