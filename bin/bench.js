@@ -20,6 +20,7 @@ const BENCHMARKS = {
   report: ['bench/report.ts', {}, { BENCH_LINES: '2000' }],
   sweep: ['bench/sweep.ts', {}, {}],
   cli: ['bench/cli.ts', {}, {}],
+  'living-demo': ['bench/living-demo.ts', {}, {}],
 };
 
 function run(name) {
