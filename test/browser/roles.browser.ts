@@ -1,0 +1,261 @@
+import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
+import { confirmDialog, type Flow, type FlowContext, loginThroughUi } from './harness.ts';
+
+/**
+ * Issue 21, "a browser test per role walks its daily job on the demo": the roles the other browser
+ * files do not walk — the third-party reviewer, the enterprise, the worker on a phone, the
+ * province officer, the read-only auditor and the audit administrator — each on the living demo
+ * (what `npm start` shows), each step asserting what the person sees. The county and city officers,
+ * finance, the institution, the evaluation organisation, the system and security administrators and
+ * the public are walked by full-flow, money, bank, certificates, workbench, living-demo and public.
+ */
+
+async function openFromMenu(page: Page, item: string, heading = item): Promise<void> {
+  const menu = page.getByTestId('workbench-menu');
+  if (!(await menu.isVisible())) await page.getByRole('button', { name: '菜单 menu' }).click();
+  await menu.getByRole('menuitem', { name: item }).click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+}
+
+async function loggedIn(context: FlowContext, loginName: string, width = 1440) {
+  const opened = await context.newPage({ width, height: width < 600 ? 812 : 900 });
+  await loginThroughUi(opened.page, context.server.baseUrl, loginName, DEMO_PASSWORD);
+  return opened;
+}
+
+/** A number shown in an Ant Design statistic, by its title. */
+async function statistic(page: Page, title: string): Promise<number> {
+  const value = page
+    .locator('.ant-statistic')
+    .filter({ hasText: title })
+    .locator('.ant-statistic-content-value');
+  await value.first().waitFor();
+  return Number((await value.first().innerText()).replace(/[^\d.]/g, ''));
+}
+
+const reviewer: Flow = {
+  name: 'Third-party reviewer: sees the contract it reviews under, and reviews a submitted claim in its region',
+  livingDemo: true,
+  steps: [
+    'the reviewer sees its agency, the contract in force and the regions it may review today',
+    'from there to the claims list, and a submitted claim reviewed',
+  ],
+  async run(context) {
+    const { step, screenshot } = context;
+    const { page } = await loggedIn(context, 'hy_reviewer');
+    await step(
+      'the reviewer sees its agency, the contract in force and the regions it may review today',
+      async () => {
+        await openFromMenu(page, '审核合同与评估');
+        await page.getByTestId('breadcrumb').getByText('审核合同与评估').waitFor();
+        const agency = page.getByTestId('my-agency');
+        await agency.getByText('衡阳众信第三方审核服务有限公司').waitFor();
+        await agency.getByText('正常').waitFor();
+        await agency.getByText(/今日（2021-\d\d-\d\d）可审核：衡阳市/).waitFor();
+        const contract = page.getByRole('row').filter({ hasText: 'HY-GM-2021-007' });
+        await contract.getByText('履行中').waitFor();
+        await contract.getByText('衡阳市').waitFor();
+        await contract.getByText('2021-07-01 至 2021-12-31').waitFor();
+        await screenshot(page, 'reviewer-agency');
+      },
+    );
+    await step('from there to the claims list, and a submitted claim reviewed', async () => {
+      await page.getByRole('button', { name: '去审核补贴申请' }).click();
+      await page.getByRole('heading', { name: '补贴审核', level: 1 }).waitFor();
+      const submitted = page.getByRole('row').filter({ hasText: '已提交待审核' }).first();
+      await submitted.waitFor();
+      await submitted.getByRole('link').first().click();
+      await page.getByTestId('claim-status').getByText('已提交待审核').waitFor();
+      await page.getByRole('button', { name: '审核通过' }).click();
+      await confirmDialog(page, '确定');
+      await page.getByTestId('claim-status').getByText('已审核').waitFor();
+      // Approval stays with HRSS: the reviewer is never offered it.
+      if ((await page.getByRole('button', { name: '审批通过' }).count()) > 0)
+        throw new Error('the reviewer is offered 审批通过');
+      await screenshot(page, 'reviewer-claim-reviewed');
+    });
+  },
+};
+
+const enterprise: Flow = {
+  name: 'Enterprise: its employees and employment records, and a 以工代训 claim from them',
+  livingDemo: true,
+  steps: [
+    'the enterprise sees the employees it took on',
+    'it applies for 以工代训 for two of them and gets a draft with one line each',
+    'the claim is listed among its claims',
+  ],
+  async run(context) {
+    const { step, screenshot } = context;
+    const { page } = await loggedIn(context, 'hy_enterprise');
+    let claimNumber = '';
+    await step('the enterprise sees the employees it took on', async () => {
+      await openFromMenu(page, '职工与就业记录');
+      const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+      await rows.first().waitFor();
+      if ((await rows.count()) < 2) throw new Error(`${await rows.count()} employment records, not 2`);
+      await rows.first().getByText('2021-09-01').waitFor();
+      await rows.first().getByText('24 个月').waitFor();
+    });
+    await step('it applies for 以工代训 for two of them and gets a draft with one line each', async () => {
+      const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+      await rows.nth(0).locator('.ant-checkbox-input').check();
+      await rows.nth(1).locator('.ant-checkbox-input').check();
+      await page.getByRole('button', { name: '申请以工代训补贴（2 人）' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('收款开户银行').fill('中国建设银行衡阳县支行');
+      await dialog.getByLabel('收款账号').fill('43050100123456789012');
+      await confirmDialog(page, '生成申请', { status: 201 });
+      await page.waitForURL(/\/app\/claims\/\d+$/);
+      await page.getByTestId('claim-status').getByText('草稿').waitFor();
+      // The claim's summary is a bordered description table: a label cell, then its value.
+      const cell = (label: string) => page.locator('tr', { hasText: label }).locator('td').first();
+      claimNumber = (await cell('申请编号').innerText()).trim();
+      if (!claimNumber) throw new Error('the draft shows no claim number');
+      await page.locator('tr', { hasText: '补贴类型' }).getByText('以工代训').first().waitFor();
+      // One line per selected employee, each decided by the engine.
+      const persons = await page.locator('tr', { hasText: '符合条件人数' }).innerText();
+      if (!/\/\s*2\b/.test(persons)) throw new Error(`the draft has not two lines: ${persons}`);
+      await screenshot(page, 'enterprise-employment-claim');
+    });
+    await step('the claim is listed among its claims', async () => {
+      await openFromMenu(page, '补贴申请');
+      await page.getByRole('row').filter({ hasText: claimNumber }).getByText('草稿').waitFor();
+    });
+  },
+};
+
+const worker: Flow = {
+  name: 'Worker on a 375 px phone: archive, certificate, subsidy progress on the business clock, calculator',
+  livingDemo: true,
+  steps: [
+    'the worker lands on the archive: the class, the certificate and the paid subsidy, within the phone width',
+    'the calculator is one tap away in the menu',
+  ],
+  async run(context) {
+    const { step, screenshot } = context;
+    const { page } = await loggedIn(context, 'hy_worker', 375);
+    await step(
+      'the worker lands on the archive: the class, the certificate and the paid subsidy, within the phone width',
+      async () => {
+        await page.waitForURL(/\/app\/archive$/);
+        await page.getByRole('heading', { name: '我的培训档案', level: 1 }).waitFor();
+        await page
+          .locator('.ant-card')
+          .filter({ hasText: '培训经历' })
+          .getByText(/养老护理员（初级）2101期/)
+          .waitFor();
+        await page
+          .locator('.ant-card')
+          .filter({ hasText: '证书' })
+          .getByText(/编号 HY2101001/)
+          .waitFor();
+        const subsidies = page.getByTestId('archive-subsidies');
+        await subsidies.getByText('已支付').first().waitFor();
+        // Paid on the business clock of 2021, not the machine's date.
+        await subsidies
+          .getByText(/已于 2021-\d\d-\d\d 支付/)
+          .first()
+          .waitFor();
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        if (overflow > 0) throw new Error(`the archive is ${overflow} px wider than a 375 px phone`);
+        await screenshot(page, 'worker-archive-375');
+      },
+    );
+    await step('the calculator is one tap away in the menu', async () => {
+      await openFromMenu(page, '补贴计算器');
+      await page.getByRole('button', { name: '计算补贴' }).waitFor();
+      const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+      if (width > 400) throw new Error(`the calculator is ${width}px wide on a 375px phone`);
+    });
+  },
+};
+
+const province: Flow = {
+  name: 'Province officer: the province-wide dashboard, cases of its cities, reports and policy parameters',
+  livingDemo: true,
+  steps: [
+    'the dashboard counts the province’s claims',
+    'the confirmed case of Hengyang is in its case list',
+    'reports and the policy parameters open with figures',
+  ],
+  async run(context) {
+    const { step, screenshot } = context;
+    const { page } = await loggedIn(context, 'hn_province');
+    await step('the dashboard counts the province’s claims', async () => {
+      const claims = await statistic(page, '补贴申请（件）');
+      if (!(claims > 0)) throw new Error(`the province dashboard counts ${claims} claims`);
+      await screenshot(page, 'province-dashboard');
+    });
+    await step('the confirmed case of Hengyang is in its case list', async () => {
+      await openFromMenu(page, '核查案件');
+      await page.getByRole('row').filter({ hasText: '冒用退休人员' }).first().waitFor();
+    });
+    await step('reports and the policy parameters open with figures', async () => {
+      await openFromMenu(page, '统计报表');
+      await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+      await openFromMenu(page, '政策参数与模拟');
+      await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+    });
+  },
+};
+
+const auditors: Flow = {
+  name: 'Auditor reads and exports without acting; the audit administrator filters the audit log and exports it',
+  livingDemo: true,
+  steps: [
+    'the auditor opens a claim read-only and exports the claims list',
+    'the audit administrator filters the log by operator and exports the filtered entries',
+  ],
+  async run(context) {
+    const { step } = context;
+    await step('the auditor opens a claim read-only and exports the claims list', async () => {
+      const { page } = await loggedIn(context, 'auditor');
+      await openFromMenu(page, '补贴审核');
+      const paid = page.getByRole('row').filter({ hasText: '已支付' }).first();
+      await paid.getByRole('link').first().click();
+      await page.getByTestId('claim-status').getByText('已支付').waitFor();
+      for (const action of ['审核通过', '审批通过', '退回修改', '不予补贴'])
+        if ((await page.getByRole('button', { name: action }).count()) > 0)
+          throw new Error(`the auditor is offered ${action}`);
+      await openFromMenu(page, '补贴审核');
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: '导出 xlsx' }).click();
+      const file = await download;
+      if (!file.suggestedFilename().endsWith('.xlsx'))
+        throw new Error(`the export is ${file.suggestedFilename()}`);
+    });
+    await step(
+      'the audit administrator filters the log by operator and exports the filtered entries',
+      async () => {
+        const { page } = await loggedIn(context, 'auditadmin');
+        await openFromMenu(page, '审计日志');
+        await page.getByLabel('操作人').fill('hy_school');
+        const filtered = page.waitForResponse(
+          (response) =>
+            response.url().includes('/api/audit/entries?') && response.url().includes('hy_school'),
+        );
+        await page
+          .getByRole('button', { name: '查 询' })
+          .or(page.getByRole('button', { name: '查询' }))
+          .click();
+        if (!(await filtered).ok()) throw new Error('the filtered audit query failed');
+        const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+        await rows.first().waitFor();
+        const operators = await rows.evaluateAll((list) => list.map((row) => row.textContent ?? ''));
+        const foreign = operators.filter((text) => !text.includes('hy_school'));
+        if (foreign.length > 0) throw new Error(`rows of other operators after the filter: ${foreign[0]}`);
+        const download = page.waitForEvent('download');
+        await page.getByRole('button', { name: '导出 xlsx' }).click();
+        const file = await download;
+        if (!file.suggestedFilename().endsWith('.xlsx'))
+          throw new Error(`the export is ${file.suggestedFilename()}`);
+      },
+    );
+  },
+};
+
+export const flows: Flow[] = [reviewer, enterprise, worker, province, auditors];
