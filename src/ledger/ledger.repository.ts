@@ -4,7 +4,12 @@ import type { LedgerTransferTable } from './ledger.table.ts';
 
 /** All SQL touching accounts, journals, transfers and period closes. */
 
-export type TransferRow = Omit<LedgerTransferTable, 'id' | 'created_at'> & { id: number; created_at: Date };
+export type TransferRow = Omit<LedgerTransferTable, 'id' | 'created_at' | 'seal' | 'seal_key_id'> & {
+  id: number;
+  created_at: Date;
+  seal: string | null;
+  seal_key_id: string | null;
+};
 
 export interface AccountDelta {
   accountId: number;
@@ -67,7 +72,7 @@ export async function insertJournal(
  */
 export async function insertTransfers(
   executor: Executor,
-  rows: Omit<LedgerTransferTable, 'id' | 'created_at'>[],
+  rows: Omit<LedgerTransferTable, 'id' | 'created_at' | 'seal' | 'seal_key_id'>[],
 ): Promise<TransferRow[]> {
   if (rows.length === 0) return [];
   return executor

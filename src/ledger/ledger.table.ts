@@ -46,6 +46,9 @@ export interface LedgerTransferTable {
   reverses_transfer_id: number | null;
   created_by: number | null;
   created_at: Generated<Date>;
+  /** Keyed seal (src/ledger/seal.service.ts, migration 20261207020000); null until sealed. */
+  seal: Generated<string | null>;
+  seal_key_id: Generated<string | null>;
 }
 
 export interface LedgerPeriodCloseTable {
@@ -117,6 +120,9 @@ export interface PaymentItemTable {
   amount_fen: number;
   status: Generated<'ordered' | 'paid' | 'returned_to_payable'>;
   transfer_id: number;
+  /** Keyed seal (src/ledger/seal.service.ts, migration 20261207020000); null until sealed. */
+  seal: Generated<string | null>;
+  seal_key_id: Generated<string | null>;
 }
 
 export interface BankStatementTable {

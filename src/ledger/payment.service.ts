@@ -8,6 +8,7 @@ import { AppError } from '../shared/errors.ts';
 import { profileForRegion } from './bank-profile.service.ts';
 import { type ResultRow, readBankResultFile } from './bank-result.service.ts';
 import { createRecoveryOrder, type RecoveryOrder } from './recovery.service.ts';
+import { sealRows } from './seal.service.ts';
 import {
   accountFor,
   accountKey,
@@ -231,7 +232,7 @@ export async function createPaymentBatch(
     description: `支付批次 ${batch.id}`,
     transfers,
   });
-  await executor
+  const items = await executor
     .insertInto('payment_item')
     .values(
       input.items.map((item, index) => ({
@@ -247,7 +248,9 @@ export async function createPaymentBatch(
         transfer_id: posted.transfers[index]!.id,
       })),
     )
+    .returningAll()
     .execute();
+  await sealRows(executor, 'payment_item', items);
   const result = await getPaymentBatch(executor, batch.id);
   await recordAudit(executor, context, {
     action: 'payment.batch.create',

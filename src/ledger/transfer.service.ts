@@ -22,6 +22,7 @@ import {
   TRANSFER_CODES,
   type TransferCode,
 } from './ledger.vocabulary.ts';
+import { sealRows } from './seal.service.ts';
 import { transferCodeRefusal } from './transfer-codes.ts';
 
 export {
@@ -454,6 +455,9 @@ export async function postJournal(
       // A concurrent request committed the same ids first: retry, and the retry replays its result.
       throw new LostIdempotencyRace();
     }
+    // Keyed seal over each new row (issue 18): the balances below are verified against entries
+    // that cannot be edited without the audit key.
+    await sealRows(executor, 'ledger_transfer', inserted);
     for (const delta of deltas) {
       if (!(await applyAccountDelta(executor, input.provinceCode, delta))) {
         const account = accounts.get(delta.accountId)!;

@@ -1,11 +1,15 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { verifySeals } from './seal.service.ts';
 import { TRANSFER_CODE_TABLE } from './transfer-codes.ts';
 
 export interface VerificationCheck {
   name: string;
-  /** `arithmetic`: the books add up; `business`: every movement has its business reason. */
-  category: 'arithmetic' | 'business';
+  /**
+   * `arithmetic`: the books add up; `business`: every movement has its business reason;
+   * `integrity`: every entry is as it was written (keyed seals, src/ledger/seal.service.ts).
+   */
+  category: 'arithmetic' | 'business' | 'integrity';
   isPassed: boolean;
   /** At most 20 examples of what failed. */
   failures: string[];
@@ -47,7 +51,8 @@ function codeTableValues() {
  * `skillfund ledger verify` runs). Arithmetic: balances equal the sums of entries, no fund
  * account below zero, debits equal credits per province, every journal has transfers, nothing
  * posted into a closed period after its close, payment items agree with their transfers.
- * Business (issue 15): see `businessChecks`.
+ * Business (issue 15): see `businessChecks`. Integrity (issue 18): every transfer and payment
+ * item matches its keyed seal, so the sums above are sums of entries as they were written.
  */
 export async function verifyLedger(executor: Executor): Promise<LedgerVerification> {
   const checks = await Promise.all([
@@ -108,6 +113,7 @@ export async function verifyLedger(executor: Executor): Promise<LedgerVerificati
         where t.amount_fen <> i.amount_fen or t.claim_id <> i.claim_id order by i.id`.execute(executor),
     ),
     ...businessChecks(executor),
+    sealCheck(executor),
   ]);
   const counts = await sql<{ accounts: number; transfers: number }>`
     select (select count(*) from ledger_account)::bigint as accounts, (select count(*) from ledger_transfer)::bigint as transfers`.execute(
@@ -118,6 +124,17 @@ export async function verifyLedger(executor: Executor): Promise<LedgerVerificati
     accounts: Number(counts.rows[0]?.accounts ?? 0),
     transfers: Number(counts.rows[0]?.transfers ?? 0),
     checks,
+  };
+}
+
+async function sealCheck(executor: Executor): Promise<VerificationCheck> {
+  const { problems, total } = await verifySeals(executor);
+  const more = total > problems.length ? [`… and ${total - problems.length} more`] : [];
+  return {
+    name: 'every transfer and payment item matches its keyed seal',
+    category: 'integrity',
+    isPassed: total === 0,
+    failures: [...problems, ...more],
   };
 }
 
