@@ -54,16 +54,32 @@ export async function findTransfersByIdempotency(
     .execute();
 }
 
+/**
+ * Inserts a journal and, in the same statement, draws the ids of its `transferCount` transfers
+ * from their sequence: a transfer's keyed seal covers its id, so the id must be known before the
+ * insert (src/ledger/seal.service.ts). Also answers the journal's creation instant, given to its
+ * transfers as theirs.
+ */
 export async function insertJournal(
   executor: Executor,
   row: { province_code: string; code: string; description: string; created_by: number | null },
-): Promise<number> {
-  const { id } = await executor
+  transferCount: number,
+): Promise<{ id: number; createdAt: Date; transferIds: number[] }> {
+  const inserted = await executor
     .insertInto('ledger_journal')
     .values(row)
-    .returning('id')
+    .returning([
+      'id',
+      'created_at',
+      sql<Array<number | string>>`array(select nextval(pg_get_serial_sequence('ledger_transfer', 'id'))
+        from generate_series(1, ${transferCount}))`.as('transfer_ids'),
+    ])
     .executeTakeFirstOrThrow();
-  return id;
+  return {
+    id: inserted.id,
+    createdAt: inserted.created_at,
+    transferIds: inserted.transfer_ids.map(Number),
+  };
 }
 
 /**
@@ -72,7 +88,12 @@ export async function insertJournal(
  */
 export async function insertTransfers(
   executor: Executor,
-  rows: Omit<LedgerTransferTable, 'id' | 'created_at' | 'seal' | 'seal_key_id'>[],
+  rows: (Omit<LedgerTransferTable, 'id' | 'created_at' | 'seal' | 'seal_key_id'> & {
+    id: number;
+    created_at: Date;
+    seal: string;
+    seal_key_id: string;
+  })[],
 ): Promise<TransferRow[]> {
   if (rows.length === 0) return [];
   return executor

@@ -1,6 +1,7 @@
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { auditKey } from '../shared/audit-key.state.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { decryptField, encryptField, maskBankAccount } from '../shared/crypto.ts';
 import { dataKeyring } from '../shared/data-keyring.ts';
@@ -8,7 +9,7 @@ import { AppError } from '../shared/errors.ts';
 import { profileForRegion } from './bank-profile.service.ts';
 import { type ResultRow, readBankResultFile } from './bank-result.service.ts';
 import { createRecoveryOrder, type RecoveryOrder } from './recovery.service.ts';
-import { sealRows } from './seal.service.ts';
+import { withSeal } from './seal.service.ts';
 import {
   accountFor,
   accountKey,
@@ -232,25 +233,31 @@ export async function createPaymentBatch(
     description: `支付批次 ${batch.id}`,
     transfers,
   });
-  const items = await executor
+  // Each item carries its keyed seal (issue 18), bound to its transfer (sealed with its id).
+  const key = auditKey();
+  await executor
     .insertInto('payment_item')
     .values(
-      input.items.map((item, index) => ({
-        province_code: provinceCode,
-        batch_id: batch.id,
-        disbursement_id: disbursementIds[index]!,
-        claim_id: item.claimId,
-        claim_line_id: item.lineId ?? null,
-        region_code: item.regionCode,
-        sub_account: item.subAccount,
-        kind: item.kind ?? 'payment',
-        amount_fen: item.amountFen,
-        transfer_id: posted.transfers[index]!.id,
-      })),
+      input.items.map((item, index) =>
+        withSeal(
+          'payment_item',
+          {
+            province_code: provinceCode,
+            batch_id: batch.id,
+            disbursement_id: disbursementIds[index]!,
+            claim_id: item.claimId,
+            claim_line_id: item.lineId ?? null,
+            region_code: item.regionCode,
+            sub_account: item.subAccount,
+            kind: item.kind ?? 'payment',
+            amount_fen: item.amountFen,
+            transfer_id: posted.transfers[index]!.id,
+          },
+          key,
+        ),
+      ),
     )
-    .returningAll()
     .execute();
-  await sealRows(executor, 'payment_item', items);
   const result = await getPaymentBatch(executor, batch.id);
   await recordAudit(executor, context, {
     action: 'payment.batch.create',

@@ -11,7 +11,8 @@ import { canonicalJson } from '../shared/canonical-json.ts';
  * money fields, written in the transaction that inserts it. Balances are checked against the
  * sealed entries by `verifyLedger`, so someone who can write the database but does not hold the
  * key cannot change an amount, an account or a reference consistently: the edited row no longer
- * matches its seal, and a new seal needs the key.
+ * matches its seal, and a new seal needs the key. A transfer's id is drawn with its journal
+ * (`insertJournal`) so that the seal is written with the row.
  */
 
 /** The sealed tables. A payment item's status changes over its life and is not sealed. */
@@ -39,8 +40,10 @@ const SEALED_FIELDS: Record<SealedTable, { numbers: readonly string[]; texts: re
     ],
     texts: ['province_code', 'idempotency_id', 'request_hash', 'code', 'value_date', 'description'],
   },
+  // Not the id, so that the seal is written with the row: the item is bound to its transfer
+  // (unique per item), whose seal covers the transfer's id.
   payment_item: {
-    numbers: ['id', 'batch_id', 'disbursement_id', 'claim_id', 'claim_line_id', 'amount_fen', 'transfer_id'],
+    numbers: ['batch_id', 'disbursement_id', 'claim_id', 'claim_line_id', 'amount_fen', 'transfer_id'],
     texts: ['province_code', 'region_code', 'sub_account', 'kind'],
   },
 };
@@ -76,13 +79,22 @@ export function sealOf(table: SealedTable, row: SealableRow, key: AuditKey = aud
   return auditMac(key, sealInput(table, row));
 }
 
+/** The row with its seal and key id, to insert. */
+export function withSeal<Row extends SealableRow>(
+  table: SealedTable,
+  row: Row,
+  key: AuditKey = auditKey(),
+): Row & { seal: string; seal_key_id: string } {
+  return { ...row, seal: sealOf(table, row, key), seal_key_id: key.id };
+}
+
 /** Rows per UPDATE statement (three parameters each, far below PostgreSQL's 65,535). */
 const SEAL_CHUNK = 1_000;
 
 /**
- * Seals freshly inserted rows (all columns as the insert returned them) in the caller's
- * transaction. A transfer's append-only trigger lets an unsealed row be sealed once and nothing
- * else (migration 20261207020000).
+ * Seals rows written without a seal (all columns as stored), in the caller's transaction: what
+ * `skillfund ledger seal` does for the rows written before the seals. A transfer's append-only
+ * trigger lets an unsealed row be sealed once and nothing else (migration 20261207020000).
  */
 export async function sealRows(
   executor: Executor,

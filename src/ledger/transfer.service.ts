@@ -2,6 +2,7 @@ import type { AuditContext } from '../auth/audit.service.ts';
 import { recordAudit } from '../auth/audit.service.ts';
 import { provinceOf } from '../auth/scope.ts';
 import type { Db, Executor } from '../db/database.ts';
+import { auditKey } from '../shared/audit-key.state.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { AppError } from '../shared/errors.ts';
 import {
@@ -22,7 +23,7 @@ import {
   TRANSFER_CODES,
   type TransferCode,
 } from './ledger.vocabulary.ts';
-import { sealRows } from './seal.service.ts';
+import { sealOf } from './seal.service.ts';
 import { transferCodeRefusal } from './transfer-codes.ts';
 
 export {
@@ -439,25 +440,35 @@ export async function postJournal(
   const accounts = await checkBeforePosting(executor, input, deltas);
   const actorId = context.actor?.userId ?? null;
   try {
-    const journalId = await insertJournal(executor, {
-      province_code: input.provinceCode,
-      code: input.code,
-      description: input.description,
-      created_by: actorId,
-    });
+    const journal = await insertJournal(
+      executor,
+      {
+        province_code: input.provinceCode,
+        code: input.code,
+        description: input.description,
+        created_by: actorId,
+      },
+      input.transfers.length,
+    );
+    const journalId = journal.id;
+    // Each row carries its keyed seal (issue 18) over its id, drawn with the journal: the balances
+    // below are verified against entries that cannot be edited without the audit key.
+    const key = auditKey();
     const inserted = await insertTransfers(
       executor,
-      input.transfers.map((transfer, index) =>
-        toRow(input.provinceCode, journalId, actorId, transfer, hashes[index]!),
-      ),
+      input.transfers.map((transfer, index) => {
+        const row = {
+          ...toRow(input.provinceCode, journalId, actorId, transfer, hashes[index]!),
+          id: journal.transferIds[index]!,
+          created_at: journal.createdAt,
+        };
+        return { ...row, seal: sealOf('ledger_transfer', row, key), seal_key_id: key.id };
+      }),
     );
     if (inserted.length !== input.transfers.length) {
       // A concurrent request committed the same ids first: retry, and the retry replays its result.
       throw new LostIdempotencyRace();
     }
-    // Keyed seal over each new row (issue 18): the balances below are verified against entries
-    // that cannot be edited without the audit key.
-    await sealRows(executor, 'ledger_transfer', inserted);
     for (const delta of deltas) {
       if (!(await applyAccountDelta(executor, input.provinceCode, delta))) {
         const account = accounts.get(delta.accountId)!;
