@@ -34,6 +34,10 @@ export const LOGIN_THROTTLE = {
 /** A restricted session (password change, TOTP enrolment) lives at most this long. */
 export const RESTRICTED_SESSION_MINUTES = 15;
 /** Column context of the encrypted TOTP secrets (bound as AES-GCM associated data). */
+/**
+ * Context of both TOTP columns (the pending secret becomes the secret unchanged); the ciphertext
+ * is bound to its user's id as well (associated data), so a secret copied to another user fails.
+ */
 const TOTP_SECRET_CONTEXT = 'app_user.totp_secret';
 
 export interface SessionPolicy {
@@ -448,7 +452,7 @@ export async function login(
     if (!input.totpCode) {
       throw new AppError('TOTP_REQUIRED', '请输入动态口令（TOTP）', [{ field: 'totpCode', message: '必填' }]);
     }
-    const secret = decryptField(settings.keyring, TOTP_SECRET_CONTEXT, user.totp_secret);
+    const secret = decryptField(settings.keyring, TOTP_SECRET_CONTEXT, user.totp_secret, String(user.id));
     if (!(await consumeTotpCode(db, user, secret, input.totpCode, now))) {
       await recordCredentialFailure(db, context, user, { action: 'auth.login', reason: 'totp', now });
       throw new AppError('UNAUTHENTICATED', '动态口令错误或已使用', [
@@ -731,7 +735,9 @@ export async function startTotpEnrolment(
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('app_user')
-      .set({ totp_pending_secret: encryptField(settings.keyring, TOTP_SECRET_CONTEXT, secret) })
+      .set({
+        totp_pending_secret: encryptField(settings.keyring, TOTP_SECRET_CONTEXT, secret, String(user.id)),
+      })
       .where('id', '=', user.id)
       .execute();
     await recordAudit(trx, context, {
@@ -758,7 +764,12 @@ export async function confirmTotpEnrolment(
     ]);
   }
   const now = nowOf(settings.session);
-  const secret = decryptField(settings.keyring, TOTP_SECRET_CONTEXT, user.totp_pending_secret);
+  const secret = decryptField(
+    settings.keyring,
+    TOTP_SECRET_CONTEXT,
+    user.totp_pending_secret,
+    String(user.id),
+  );
   const step = matchingTotpStep(secret, code, now.getTime());
   if (step === null) {
     throw new AppError('VALIDATION_FAILED', '动态口令错误', [

@@ -13,11 +13,12 @@ import { type AuditContext, recordAudit } from './audit.service.ts';
 /**
  * Key rotation and the one-off encryption of legacy plaintext (`skillfund security rewrap`).
  * Every encrypted column of the schema is listed here, with the context it is encrypted under
- * (bound as AAD, so it must match what its repository uses) and, where rows written before
+ * and the row key it is bound to (both AAD, so they must match what its repository uses; issue
+ * 18: a ciphertext copied to another row or column fails to decrypt) and, where rows written before
  * migration 20261123150000 may still hold plaintext, the legacy column to empty.
  */
 export interface EncryptedColumn {
-  table: 'person' | 'organisation' | 'claim' | 'app_user' | 'payment_disbursement';
+  table: 'person' | 'organisation' | 'claim' | 'app_user' | 'payment_disbursement' | 'payee_account';
   column: string;
   context: string;
   /** The pre-encryption plaintext column: encrypted into `column`, then set to null. */
@@ -33,6 +34,9 @@ export interface EncryptedColumn {
   rowKeySql?: string;
 }
 
+/** The row key of a table addressed by its id: `rowKeyOf` (src/shared/data-keyring.ts). */
+const ROW_ID = 'id::text';
+
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   {
     table: 'person',
@@ -41,6 +45,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     legacyColumn: 'id_number',
     hashColumn: 'id_number_hash',
     isDistributed: true,
+    rowKeySql: ROW_ID,
   },
   {
     table: 'person',
@@ -48,6 +53,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     context: 'person.phone',
     legacyColumn: 'phone',
     isDistributed: true,
+    rowKeySql: ROW_ID,
   },
   {
     table: 'organisation',
@@ -55,6 +61,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     context: 'organisation.contact_phone',
     legacyColumn: 'contact_phone',
     isDistributed: true,
+    rowKeySql: ROW_ID,
   },
   {
     table: 'claim',
@@ -62,6 +69,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     context: 'claim.payee_bank_account',
     legacyColumn: 'payee_bank_account',
     isDistributed: true,
+    rowKeySql: ROW_ID,
   },
   {
     table: 'payment_disbursement',
@@ -71,12 +79,26 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     // disbursementRowKey (src/ledger/payment.service.ts)
     rowKeySql: "province_code || '|' || batch_id || '|' || payee_type || '|' || payee_id",
   },
-  { table: 'app_user', column: 'totp_secret', context: 'app_user.totp_secret', isDistributed: false },
+  {
+    table: 'payee_account',
+    column: 'account_ciphertext',
+    context: 'payee_account.account_number',
+    isDistributed: true,
+    rowKeySql: ROW_ID,
+  },
+  {
+    table: 'app_user',
+    column: 'totp_secret',
+    context: 'app_user.totp_secret',
+    isDistributed: false,
+    rowKeySql: ROW_ID,
+  },
   {
     table: 'app_user',
     column: 'totp_pending_secret',
     context: 'app_user.totp_secret',
     isDistributed: false,
+    rowKeySql: ROW_ID,
   },
 ];
 

@@ -20,7 +20,7 @@ import type {
   SubsidyKind,
   TrainingFacts,
 } from '../policy/evaluate.types.ts';
-import { encryptOptional } from '../shared/data-keyring.ts';
+import { encryptOptional, rowKeyOf } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
 import { chinaDate } from '../training/class.service.ts';
 import type { Decider } from './claim.decide.ts';
@@ -233,6 +233,25 @@ function inScope(context: AuditContext, regionCode: string): boolean {
   const root = context.actor!.regionCode;
   const prefix = root.endsWith('0000') ? root.slice(0, 2) : root.endsWith('00') ? root.slice(0, 4) : root;
   return regionCode.startsWith(prefix);
+}
+
+/**
+ * Writes each new claim's payee account encrypted and bound to the claim's id (associated data,
+ * issue 18), in one statement: the ids exist only after the insert.
+ */
+async function bindPayeeAccounts(
+  executor: Executor,
+  claims: readonly { id: number; provinceCode: string; accountNumber: string }[],
+): Promise<void> {
+  if (claims.length === 0) return;
+  const rows = claims.map((claim) => ({
+    id: claim.id,
+    province_code: claim.provinceCode,
+    ciphertext: encryptOptional('claim.payee_bank_account', claim.accountNumber, rowKeyOf(claim.id)),
+  }));
+  await sql`update claim c set payee_bank_account_ciphertext = x.ciphertext
+    from json_to_recordset(${JSON.stringify(rows)}::json) as x(id bigint, province_code text, ciphertext text)
+    where c.id = x.id and c.province_code = x.province_code`.execute(executor);
 }
 
 /** Inserts rows through `json_to_recordset` (one statement, one parameter) and returns `returning`. */
@@ -813,6 +832,7 @@ export async function adjudicateClassBatch(
     for (const line of needsFallback) if (line.classIndex === classIndex) return true;
     return false;
   };
+  const payeeAccountNumbers: string[] = [];
   const claimRows = classes.map((row, index) => {
     const prefix = claimNumberPrefix(row.region_code, applicationDates[index]!);
     const next = (lastNumbers.get(prefix) ?? 0) + 1;
@@ -821,6 +841,7 @@ export async function adjudicateClassBatch(
       bankName: '专项资金代发银行',
       accountNumber: `62220${String(row.institution_id).padStart(14, '0')}`,
     };
+    payeeAccountNumbers.push(account.accountNumber);
     const times = timeline[index]!;
     const approved = totals[index]!.amount > 0 || needsFallbackInClass(index);
     return {
@@ -834,7 +855,8 @@ export async function adjudicateClassBatch(
       class_id: row.id,
       application_date: times.applicationDate,
       payee_bank_name: account.bankName,
-      payee_bank_account_ciphertext: encryptOptional('claim.payee_bank_account', account.accountNumber),
+      // Bound to the claim's id once it exists (bindPayeeAccounts below).
+      payee_bank_account_ciphertext: null,
       status: approved ? 'approved' : 'rejected',
       total_amount_fen: totals[index]!.amount,
       eligible_line_count: totals[index]!.eligible,
@@ -859,6 +881,14 @@ export async function adjudicateClassBatch(
   count('claim', insertedClaims.length);
   const claimIdOfClass = new Map(insertedClaims.map((row) => [row.class_id, row.id]));
   const claimIds = classes.map((row) => claimIdOfClass.get(row.id)!);
+  await bindPayeeAccounts(
+    executor,
+    claimRows.map((row, index) => ({
+      id: claimIds[index]!,
+      provinceCode: row.province_code,
+      accountNumber: payeeAccountNumbers[index]!,
+    })),
+  );
 
   // --- Lines, then reservations (on conflict do nothing: the guard against racing claims).
   // Shapes first (the lines' foreign keys name them): each distinct one once, in hash order.

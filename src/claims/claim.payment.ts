@@ -23,7 +23,7 @@ import type { SubAccount } from '../ledger/transfer.service.ts';
 import type { EvaluateRequest } from '../policy/evaluate.types.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { isInGoodStanding } from '../registry/standing.service.ts';
-import { decryptStored } from '../shared/data-keyring.ts';
+import { decryptStored, rowKeyOf } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
 import { personsById } from './claim.facts.ts';
 import { selectClaimRow } from './claim.repository.ts';
@@ -568,6 +568,7 @@ async function isFullyPaid(executor: Executor, claim: ClaimRow): Promise<boolean
 
 /** The claim's payee bank account, decrypted (legacy rows: the plaintext column until rewrap). */
 function payeeBankAccount(claim: {
+  id: number;
   payee_bank_account: string | null;
   payee_bank_account_ciphertext: string | null;
 }): string {
@@ -576,6 +577,7 @@ function payeeBankAccount(claim: {
       'claim.payee_bank_account',
       claim.payee_bank_account_ciphertext,
       claim.payee_bank_account,
+      rowKeyOf(claim.id),
     ) ?? ''
   );
 }

@@ -6,7 +6,7 @@ import type { Executor } from '../db/database.ts';
 import type { Denial, DenialCode, EvaluateRequest, EvaluateResponse } from '../policy/evaluate.types.ts';
 import { assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
-import { encryptOptional } from '../shared/data-keyring.ts';
+import { encryptOptional, rowKeyOf } from '../shared/data-keyring.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { assertAgencyMayReview } from '../supervision/agency.service.ts';
 import { screenClaim } from '../supervision/risk.service.ts';
@@ -195,10 +195,8 @@ export async function createClaim(
       advance_claim_id: advanceClaimId,
       application_date: input.applicationDate,
       payee_bank_name: input.payeeAccount.bankName,
-      payee_bank_account_ciphertext: encryptOptional(
-        'claim.payee_bank_account',
-        input.payeeAccount.accountNumber,
-      ),
+      // Written bound to the claim's id right after the insert (associated data, issue 18).
+      payee_bank_account_ciphertext: null,
       payment_batch_id: null,
       idempotency_key: null,
       request_hash: null,
@@ -220,6 +218,18 @@ export async function createClaim(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await executor
+    .updateTable('claim')
+    .set({
+      payee_bank_account_ciphertext: encryptOptional(
+        'claim.payee_bank_account',
+        input.payeeAccount.accountNumber,
+        rowKeyOf(claimId),
+      ),
+    })
+    .where('id', '=', claimId)
+    .where('province_code', '=', draft.provinceCode)
+    .execute();
   await insertLines(executor, draft.provinceCode, claimId, lines);
   if (draft.classId !== null)
     await consumeReopenings(executor, {

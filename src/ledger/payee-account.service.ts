@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { getPerson } from '../registry/person.service.ts';
 import { blindIndex, decryptField, encryptField, maskBankAccount } from '../shared/crypto.ts';
-import { dataKeyring } from '../shared/data-keyring.ts';
+import { dataKeyring, rowKeyOf } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
 import { type Approval, finishApproval, lockPendingApproval, requestApproval } from './approval.service.ts';
 
@@ -78,7 +78,13 @@ export async function requestPayeeAccountChange(
       payeeId: input.payeeId,
       payeeName: payee.name,
       bankName: input.bankName,
-      accountCiphertext: encryptField(dataKeyring(), PAYEE_ACCOUNT_CONTEXT, accountNumber),
+      // Bound to this request (its stored idempotency id) until approval re-encrypts it for its row.
+      accountCiphertext: encryptField(
+        dataKeyring(),
+        PAYEE_ACCOUNT_CONTEXT,
+        accountNumber,
+        `payee_account:${input.idempotencyId}`,
+      ),
       accountMasked: masked,
       reason: input.reason,
     },
@@ -118,6 +124,12 @@ export async function decidePayeeAccountChange(
     .where('payee_id', '=', payload.payeeId)
     .where('is_current', '=', true)
     .execute();
+  const accountNumber = decryptField(
+    dataKeyring(),
+    PAYEE_ACCOUNT_CONTEXT,
+    payload.accountCiphertext,
+    approval.idempotencyId,
+  );
   const row = await executor
     .insertInto('payee_account')
     .values({
@@ -132,6 +144,16 @@ export async function decidePayeeAccountChange(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // Bound to the new row's id (associated data, issue 18): a ciphertext copied to another payee's
+  // row fails to decrypt.
+  await executor
+    .updateTable('payee_account')
+    .set({
+      account_ciphertext: encryptField(dataKeyring(), PAYEE_ACCOUNT_CONTEXT, accountNumber, rowKeyOf(row.id)),
+    })
+    .where('id', '=', row.id)
+    .where('province_code', '=', approval.provinceCode)
+    .execute();
   return finishApproval(executor, context, approval, {
     isApproved: true,
     reason: input.reason,
@@ -160,6 +182,11 @@ export async function registeredAccount(
     payeeType: row.payee_type,
     payeeId: row.payee_id,
     bankName: row.bank_name,
-    accountNumber: decryptField(dataKeyring(), PAYEE_ACCOUNT_CONTEXT, row.account_ciphertext),
+    accountNumber: decryptField(
+      dataKeyring(),
+      PAYEE_ACCOUNT_CONTEXT,
+      row.account_ciphertext,
+      rowKeyOf(row.id),
+    ),
   };
 }

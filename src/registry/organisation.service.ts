@@ -4,7 +4,7 @@ import type { Role } from '../auth/roles.ts';
 import { assertRegionScope, type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { maskPhone } from '../shared/crypto.ts';
-import { decryptStored, encryptOptional } from '../shared/data-keyring.ts';
+import { decryptStored, encryptOptional, rowKeyOf } from '../shared/data-keyring.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { EMPLOYER_FLAGS } from '../shared/vocabulary.ts';
 import { creditCodeProblem } from './identifiers.ts';
@@ -79,7 +79,12 @@ function toOrganisation(row: OrganisationRow): Organisation {
     allowedOccupationCodes: (row.allowed_occupation_codes as string[] | null) ?? [],
     capacity: row.capacity,
     contactName: row.contact_name,
-    contactPhone: decryptStored(CONTACT_PHONE_CONTEXT, row.contact_phone_ciphertext, row.contact_phone),
+    contactPhone: decryptStored(
+      CONTACT_PHONE_CONTEXT,
+      row.contact_phone_ciphertext,
+      row.contact_phone,
+      rowKeyOf(row.id),
+    ),
     createdAt: row.created_at,
   };
 }
@@ -152,11 +157,20 @@ export async function registerOrganisation(
       allowed_occupation_codes: JSON.stringify(input.allowedOccupationCodes ?? []),
       capacity: input.capacity ?? null,
       contact_name: input.contactName ?? null,
-      contact_phone_ciphertext: encryptOptional(CONTACT_PHONE_CONTEXT, input.contactPhone),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const organisation = toOrganisation(row);
+  // The phone's ciphertext is bound to the generated id (associated data, issue 18).
+  const phoneCiphertext = encryptOptional(CONTACT_PHONE_CONTEXT, input.contactPhone, rowKeyOf(row.id));
+  if (phoneCiphertext !== null) {
+    await executor
+      .updateTable('organisation')
+      .set({ contact_phone_ciphertext: phoneCiphertext })
+      .where('id', '=', row.id)
+      .where('province_code', '=', provinceCode)
+      .execute();
+  }
+  const organisation = toOrganisation({ ...row, contact_phone_ciphertext: phoneCiphertext });
   await recordAudit(executor, context, {
     action: 'organisation.register',
     objectType: 'organisation',

@@ -2,7 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { blindIndex } from '../shared/crypto.ts';
-import { dataKeyring, decryptStored, encryptOptional } from '../shared/data-keyring.ts';
+import { dataKeyring, decryptStored, encryptOptional, rowKeyOf } from '../shared/data-keyring.ts';
 import { chinaDayEnd, chinaDayStart } from './pagination.ts';
 import type { PersonTable } from './registry.table.ts';
 
@@ -50,10 +50,11 @@ export function idNumberHash(idNumber: string): string {
 
 function encodeIdNumber(
   idNumber: string,
+  rowKey?: string,
 ): Pick<PersonTable, 'id_number' | 'id_number_ciphertext' | 'id_number_hash'> {
   return {
     id_number: null,
-    id_number_ciphertext: encryptOptional(ID_NUMBER_CONTEXT, idNumber),
+    id_number_ciphertext: encryptOptional(ID_NUMBER_CONTEXT, idNumber, rowKey),
     id_number_hash: idNumberHash(idNumber),
   };
 }
@@ -66,18 +67,26 @@ function idNumberMatches(eb: ExpressionBuilder<Database, 'person'>, idNumber: st
   ]);
 }
 
-function decodeIdNumber(row: Pick<PersonTable, 'id_number' | 'id_number_ciphertext'>): string {
-  const idNumber = decryptStored(ID_NUMBER_CONTEXT, row.id_number_ciphertext, row.id_number);
+function decodeIdNumber(
+  row: Pick<PersonTable, 'id_number' | 'id_number_ciphertext'> & { id: number },
+): string {
+  const idNumber = decryptStored(
+    ID_NUMBER_CONTEXT,
+    row.id_number_ciphertext,
+    row.id_number,
+    rowKeyOf(row.id),
+  );
   if (idNumber === null) throw new Error('person row holds no ID number');
   return idNumber;
 }
 
-function encodePhone(phone: string | null): Pick<PersonTable, 'phone' | 'phone_ciphertext'> {
-  return { phone: null, phone_ciphertext: encryptOptional(PHONE_CONTEXT, phone) };
+/** The phone's ciphertext, bound to the person's row (issue 18: a copied ciphertext fails). */
+function encodePhone(phone: string | null, rowKey: string): Pick<PersonTable, 'phone' | 'phone_ciphertext'> {
+  return { phone: null, phone_ciphertext: encryptOptional(PHONE_CONTEXT, phone, rowKey) };
 }
 
-function decodePhone(row: Pick<PersonTable, 'phone' | 'phone_ciphertext'>): string | null {
-  return decryptStored(PHONE_CONTEXT, row.phone_ciphertext, row.phone);
+function decodePhone(row: Pick<PersonTable, 'phone' | 'phone_ciphertext'> & { id: number }): string | null {
+  return decryptStored(PHONE_CONTEXT, row.phone_ciphertext, row.phone, rowKeyOf(row.id));
 }
 
 type PersonRow = Omit<
@@ -125,6 +134,11 @@ const PERSON_COLUMNS = [
   'person.created_at',
 ] as const;
 
+/**
+ * Inserts a person. The ciphertexts are bound to the row's id (associated data, issue 18), which
+ * the insert generates: the row is inserted with the blind index alone and its ciphertexts are
+ * written by the update that follows, in the caller's transaction.
+ */
 export async function insertPerson(executor: Executor, person: NewPersonRecord): Promise<number> {
   const { id } = await executor
     .insertInto('person')
@@ -135,13 +149,18 @@ export async function insertPerson(executor: Executor, person: NewPersonRecord):
       name: person.name,
       sex: person.sex,
       birth_date: person.birthDate,
-      ...encodePhone(person.phone),
       household_region_code: person.householdRegionCode,
       pension_status: person.pensionStatus,
       is_full_time_student: person.isFullTimeStudent,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await executor
+    .updateTable('person')
+    .set({ ...encodeIdNumber(person.idNumber, rowKeyOf(id)), ...encodePhone(person.phone, rowKeyOf(id)) })
+    .where('id', '=', id)
+    .where('province_code', '=', person.provinceCode)
+    .execute();
   return id;
 }
 
@@ -205,7 +224,7 @@ export async function updatePersonRow(
     .updateTable('person')
     .set({
       ...(changes.name !== undefined ? { name: changes.name } : {}),
-      ...(changes.phone !== undefined ? encodePhone(changes.phone) : {}),
+      ...(changes.phone !== undefined ? encodePhone(changes.phone, rowKeyOf(id)) : {}),
       ...(changes.householdRegionCode !== undefined
         ? { household_region_code: changes.householdRegionCode }
         : {}),

@@ -8,6 +8,7 @@ import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
 import { countPendingRewrap, ENCRYPTED_COLUMNS, rewrapPersonalData } from '../../src/auth/rewrap.service.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import { seedDemo } from '../../src/demo/demo.service.ts';
+import { registeredAccount } from '../../src/ledger/payee-account.service.ts';
 import { createPaymentBatch, disbursementRowKey } from '../../src/ledger/payment.service.ts';
 import { getOrganisation, registerOrganisation } from '../../src/registry/organisation.service.ts';
 import { findPersonByIdNumber, getPerson, registerPerson } from '../../src/registry/person.service.ts';
@@ -16,7 +17,9 @@ import { loadConfig } from '../../src/shared/config.ts';
 import {
   blindIndex,
   decryptField,
+  encryptField,
   generateKeyText,
+  isRowBound,
   type Keyring,
   readKeyring,
 } from '../../src/shared/crypto.ts';
@@ -26,6 +29,7 @@ import {
   completeClass,
   type Headers,
   publishHengyangCatalog,
+  registerPayeeAccount,
   trainee,
 } from '../scenarios/claim-support.ts';
 import { creditCode, idNumber } from '../scenarios/training-helpers.ts';
@@ -36,7 +40,7 @@ type RawRow = Record<string, unknown>;
 
 async function rawRows(
   database: DatabaseHandle,
-  table: 'person' | 'organisation' | 'claim' | 'payment_disbursement',
+  table: 'person' | 'organisation' | 'claim' | 'payment_disbursement' | 'payee_account' | 'app_user',
 ): Promise<RawRow[]> {
   const { rows } = await sql<RawRow>`select * from ${sql.table(table)} order by id`.execute(database.db);
   return rows;
@@ -101,11 +105,108 @@ describe('personal data is stored encrypted (AES-256-GCM) with a blind index for
             subAccount: 'training',
             regionCode: '430421',
           },
+          {
+            claimId: claim.json().id,
+            payee: {
+              type: 'person',
+              id: trainees[1]!.personId!,
+              name: '何川',
+              bankAccount: '6222020200055556666',
+            },
+            amountFen: 1_000,
+            subAccount: 'training',
+            regionCode: '430421',
+          },
         ],
       }),
     );
+    // Two registered payee accounts (maker-checker), and a second claim row to copy into.
+    const finance = await harness.loginAs('hy_finance');
+    const checker = await harness.loginAs('hy_finance_checker');
+    for (const [index, person] of trainees.entries()) {
+      await registerPayeeAccount(harness, finance, checker, {
+        payeeType: 'person',
+        payeeId: person.personId!,
+        accountNumber: `621700000000000${index}1`,
+      });
+    }
+    await sql`
+      insert into claim (province_code, claim_number, region_code, subsidy_kind, applicant_kind,
+        applicant_organisation_id, application_date, payee_bank_name)
+      select '430000', 'COPY-TARGET', '430421', 'training', 'institution', applicant_organisation_id,
+        '2021-05-24', '中国银行' from claim where id = ${claim.json().id}`.execute(harness.database.db);
+    // TOTP secrets as enrolment writes them: bound to their user's id (an account no test here
+    // logs in with again).
+    const user = await harness.database.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('login_name', '=', 'hy_city')
+      .executeTakeFirstOrThrow();
+    const totp = encryptField(
+      loadConfig({}).dataKeyring,
+      'app_user.totp_secret',
+      'JBSWY3DPEHPK3PXP',
+      String(user.id),
+    );
+    await harness.database.db
+      .updateTable('app_user')
+      .set({ totp_secret: totp, totp_pending_secret: totp })
+      .where('id', '=', user.id)
+      .execute();
   });
   afterAll(async () => harness.close());
+
+  it('refuses, for every encrypted column, a ciphertext copied from one row to another of the column (associated data)', async () => {
+    const keyring = loadConfig({}).dataKeyring;
+    const db = harness.database.db;
+    for (const spec of ENCRYPTED_COLUMNS) {
+      const name = `${spec.table}.${spec.column}`;
+      expect(spec.rowKeySql, `${name} is bound to its row`).toBeDefined();
+      const { rows } = await sql<{ id: number; stored: string | null; row_key: string }>`
+        select id, ${sql.ref(spec.column)} as stored, ${sql.raw(spec.rowKeySql!)} as row_key
+        from ${sql.table(spec.table)} order by id`.execute(db);
+      // A value written bound to its row by the code that writes the column…
+      const source = rows.find((row) => row.stored !== null && isRowBound(row.stored));
+      expect(source, `${name} has a bound value to copy`).toBeDefined();
+      const target = rows.find((row) => row.row_key !== source!.row_key);
+      expect(target, `${name} has a second row`).toBeDefined();
+      // …decrypts with the row key rewrap computes in SQL…
+      expect(decryptField(keyring, spec.context, source!.stored!, source!.row_key)).toEqual(
+        expect.any(String),
+      );
+      // Copied into another row, it no longer decrypts there.
+      expect(() => decryptField(keyring, spec.context, source!.stored!, target!.row_key), name).toThrow();
+    }
+  });
+
+  it('a person or payee account whose ciphertext was copied from another row fails to read', async () => {
+    const db = harness.database.db;
+    const [first, second] = trainees;
+    const saved = await sql<{ id: number; phone_ciphertext: string }>`
+      select id, phone_ciphertext from person where id = ${second!.personId}`.execute(db);
+    const savedAccount = await sql<{ id: number; account_ciphertext: string }>`
+      select id, account_ciphertext from payee_account where payee_id = ${second!.personId} and is_current`.execute(
+      db,
+    );
+    await sql`update person set phone_ciphertext = (select phone_ciphertext from person where id = ${first!.personId})
+      where id = ${second!.personId}`.execute(db);
+    expect((await getPerson(db, first!.personId!))?.phone).toMatch(/^1390000/);
+    await expect(getPerson(db, second!.personId!)).rejects.toThrow();
+    await sql`update payee_account set account_ciphertext = (select account_ciphertext from payee_account
+        where payee_id = ${first!.personId} and is_current) where payee_id = ${second!.personId} and is_current`.execute(
+      db,
+    );
+    expect((await registeredAccount(db, '430000', 'person', first!.personId!))?.accountNumber).toBe(
+      '62170000000000001',
+    );
+    await expect(registeredAccount(db, '430000', 'person', second!.personId!)).rejects.toThrow();
+    // Put back, for the other tests of this file.
+    await sql`update person set phone_ciphertext = ${saved.rows[0]!.phone_ciphertext}
+      where id = ${saved.rows[0]!.id}`.execute(db);
+    await sql`update payee_account set account_ciphertext = ${savedAccount.rows[0]!.account_ciphertext}
+      where id = ${savedAccount.rows[0]!.id}`.execute(db);
+    expect((await getPerson(db, second!.personId!))?.phone).toMatch(/^1390000/);
+  });
 
   it('checks every column of ENCRYPTED_COLUMNS here (a new encrypted column needs a check below)', () => {
     expect(ENCRYPTED_COLUMNS.map((spec) => `${spec.table}.${spec.column}`).sort()).toEqual(
@@ -115,6 +216,7 @@ describe('personal data is stored encrypted (AES-256-GCM) with a blind index for
         'claim.payee_bank_account_ciphertext',
         'organisation.contact_phone_ciphertext',
         'payment_disbursement.payee_bank_account',
+        'payee_account.account_ciphertext',
         'person.id_number_ciphertext',
         'person.phone_ciphertext',
       ].sort(),
@@ -133,25 +235,35 @@ describe('personal data is stored encrypted (AES-256-GCM) with a blind index for
       const row = persons.find((candidate) => candidate.id === person.personId)!;
       expect(row.id_number).toBeNull();
       expect(row.phone).toBeNull();
-      expect(row.id_number_ciphertext).toMatch(/^v1:demo:/);
+      // Bound to its row (issue 18): the row id is part of the associated data.
+      expect(row.id_number_ciphertext).toMatch(/^v2:demo:/);
       expect(row.id_number_hash).toBe(blindIndex(keyring, 'person.id_number', person.idNumber));
-      expect(decryptField(keyring, 'person.phone', String(row.phone_ciphertext))).toMatch(/^1390000/);
+      expect(decryptField(keyring, 'person.phone', String(row.phone_ciphertext), String(row.id))).toMatch(
+        /^1390000/,
+      );
     }
     expect(stored).not.toContain(account.accountNumber);
     expect(stored).not.toContain(contactPhone);
     expect(claims.every((row) => row.payee_bank_account === null)).toBe(true);
+    const claimRow = claims.filter((row) => row.payee_bank_account_ciphertext !== null).at(-1)!;
     expect(
-      decryptField(keyring, 'claim.payee_bank_account', String(claims.at(-1)!.payee_bank_account_ciphertext)),
+      decryptField(
+        keyring,
+        'claim.payee_bank_account',
+        String(claimRow.payee_bank_account_ciphertext),
+        String(claimRow.id),
+      ),
     ).toBe(account.accountNumber);
     const enterprise = organisations.find((row) => row.name === '衡阳县加密测试有限公司')!;
     expect(enterprise.contact_phone).toBeNull();
     expect(await getOrganisation(harness.database.db, Number(enterprise.id))).toMatchObject({ contactPhone });
     const disbursements = await rawRows(harness.database, 'payment_disbursement');
     expect(JSON.stringify(disbursements)).not.toContain(disbursementAccount);
-    const disbursement = String(disbursements.at(-1)!.payee_bank_account);
+    const firstPayee = disbursements.find((row) => Number(row.payee_id) === trainees[0]!.personId)!;
+    const disbursement = String(firstPayee.payee_bank_account);
     // Bound to its row (issue 18): batch and payee are part of the associated data.
     expect(disbursement).toMatch(/^v2:demo:/);
-    const rowKey = disbursementRowKey(disbursements.at(-1) as never);
+    const rowKey = disbursementRowKey(firstPayee as never);
     expect(decryptField(keyring, 'payment_disbursement.payee_bank_account', disbursement, rowKey)).toBe(
       disbursementAccount,
     );
@@ -259,12 +371,17 @@ describe('skillfund security rewrap: legacy plaintext and key rotation', () => {
     expect((await getOrganisation(database.db, organisationId))?.contactPhone).toBe(legacyPhone);
   });
 
-  it('encrypts the legacy plaintext, then leaves nothing pending', async () => {
+  it('encrypts the legacy plaintext and binds older ciphertexts to their rows, then leaves nothing pending', async () => {
     const keyring = keyringOf(first, [], indexKey);
+    // A value as written before the ciphertexts were bound to their rows (v1: column only): it
+    // still reads, and rewrap binds it.
+    const unbound = encryptField(keyring, 'person.phone', '13933334444');
+    await sql`update person set phone_ciphertext = ${unbound} where id = ${newPersonId}`.execute(database.db);
+    expect((await getPerson(database.db, newPersonId))?.phone).toBe('13933334444');
     const counts = await rewrapPersonalData(database.db, SYSTEM_CONTEXT, keyring, { batchSize: 2 });
     const byColumn = Object.fromEntries(counts.map((count) => [`${count.table}.${count.column}`, count]));
     expect(byColumn['person.id_number_ciphertext']).toMatchObject({ encrypted: 1, rewrapped: 0 });
-    expect(byColumn['person.phone_ciphertext']).toMatchObject({ encrypted: 1, rewrapped: 0 });
+    expect(byColumn['person.phone_ciphertext']).toMatchObject({ encrypted: 1, rewrapped: 1 });
     expect(byColumn['organisation.contact_phone_ciphertext']).toMatchObject({ encrypted: 1 });
     expect(byColumn['claim.payee_bank_account_ciphertext']).toMatchObject({ encrypted: 1 });
     const stored = JSON.stringify([
@@ -279,13 +396,16 @@ describe('skillfund security rewrap: legacy plaintext and key rotation', () => {
     expect((await countPendingRewrap(database.db, keyring)).every((item) => item.pending === 0)).toBe(true);
     expect((await findPersonByIdNumber(database.db, legacyIdNumber))?.id).toBe(legacyPersonId);
     expect(await getPerson(database.db, legacyPersonId)).toMatchObject({ phone: legacyPhone });
+    const [rebound] = (await rawRows(database, 'person')).filter((row) => Number(row.id) === newPersonId);
+    expect(String(rebound!.phone_ciphertext)).toMatch(/^v2:k1:/);
+    expect((await getPerson(database.db, newPersonId))?.phone).toBe('13933334444');
   });
 
   it('rotates every ciphertext to the new key, after which the retired key can be removed', async () => {
     const rotating = keyringOf(second, [first], indexKey);
     setDataKeyring(rotating);
     // During rotation old values still decrypt and new writes use the new key.
-    expect((await getPerson(database.db, newPersonId))?.phone).toBe('13922223333');
+    expect((await getPerson(database.db, newPersonId))?.phone).toBe('13933334444');
     const pending = await countPendingRewrap(database.db, rotating);
     expect(pending.reduce((sum, item) => sum + item.pending, 0)).toBeGreaterThanOrEqual(6);
     const counts = await rewrapPersonalData(database.db, SYSTEM_CONTEXT, rotating);
@@ -294,7 +414,7 @@ describe('skillfund security rewrap: legacy plaintext and key rotation', () => {
     );
     const all = await ciphertexts();
     expect(all.length).toBeGreaterThanOrEqual(6);
-    expect(all.every((value) => value.startsWith('v1:k2:'))).toBe(true);
+    expect(all.every((value) => value.startsWith('v2:k2:'))).toBe(true);
 
     setDataKeyring(keyringOf(second, [], indexKey));
     expect(await getPerson(database.db, legacyPersonId)).toMatchObject({
@@ -309,6 +429,7 @@ describe('skillfund security rewrap: legacy plaintext and key rotation', () => {
         keyringOf(second, [], indexKey),
         'claim.payee_bank_account',
         String(claim.payee_bank_account_ciphertext),
+        String(claim.id),
       ),
     ).toBe(legacyAccount);
     // A second run finds nothing to do.

@@ -186,7 +186,7 @@ describe('identity in production mode (lockout, timeouts, sessions, TOTP, first-
       .select('totp_pending_secret')
       .where('login_name', '=', 'officer_new')
       .executeTakeFirstOrThrow();
-    expect(stored.totp_pending_secret).toMatch(/^v1:t1:/);
+    expect(stored.totp_pending_secret).toMatch(/^v2:t1:/);
     expect(stored.totp_pending_secret).not.toContain(secret);
 
     const firstCode = totpCodeAt(secret, t.clock.now().getTime());

@@ -104,10 +104,16 @@ export async function createSecurityApp(options: {
     },
     async enrolTotp(loginName) {
       const secret = generateTotpSecret();
+      const user = await database.db
+        .selectFrom('app_user')
+        .select('id')
+        .where('login_name', '=', loginName)
+        .executeTakeFirstOrThrow();
       await database.db
         .updateTable('app_user')
         .set({
-          totp_secret: encryptField(config.dataKeyring, 'app_user.totp_secret', secret),
+          // Bound to the user's row, as enrolment writes it (associated data, issue 18).
+          totp_secret: encryptField(config.dataKeyring, 'app_user.totp_secret', secret, String(user.id)),
           totp_enrolled_at: new Date(),
         })
         .where('login_name', '=', loginName)
