@@ -3,13 +3,149 @@ import path from 'node:path';
 import { clientTypesOf } from 'skillfund-openapi-typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_TYPES_FILE, openApiDocument } from './openapi.document.ts';
-import { operationIdOf } from './openapi.ts';
+import { operationIdOf, UNDECLARED_SUCCESS } from './openapi.ts';
 
 interface Operation {
   operationId?: string;
   security?: Array<Record<string, string[]>>;
   responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 }
+
+/** Operations that answer a file (xlsx, csv, a bank file, a backup): no JSON to describe. */
+const FILE_ANSWERS = [
+  'get /api/audit/entries.xlsx',
+  'get /api/claims/export.xlsx',
+  'get /api/claims/{id}/notice.xlsx',
+  'get /api/reports/export.xlsx',
+  'get /api/reports/export.csv',
+  'get /api/public/disclosure.csv',
+  'get /api/ledger/payment-batches/{id}/instruction-file',
+  'get /api/ledger/payment-batches/{id}/result-template',
+];
+
+/**
+ * Operations whose JSON answer is not declared yet (documented as an undeclared 2XX, typed
+ * `unknown` in the web client). The list only shrinks: declare the route's `response` schema
+ * (docs/api-client.md) and take it off; the test fails while a listed operation declares one.
+ */
+const NOT_YET_DECLARED = [
+  'post /api/auth/logout',
+  'post /api/v1/evaluate',
+  'post /api/public/calculate',
+  'get /api/policy/packs',
+  'get /api/policy/packs/{packId}/parameters',
+  'post /api/policy/parameter-versions',
+  'post /api/policy/simulate',
+  'post /api/persons',
+  'patch /api/persons/{id}',
+  'post /api/persons/{id}/groups',
+  'get /api/persons/{id}/groups',
+  'post /api/persons/{id}/groups/{groupId}/revoke',
+  'get /api/organisations/{id}',
+  'post /api/organisations/{id}/status',
+  'post /api/catalog/versions/{id}/publish',
+  'get /api/public/catalog-entries',
+  'get /api/public/institution-catalog',
+  'get /api/catalog/versions',
+  'get /api/catalog/versions/{id}',
+  'post /api/catalog/institutions',
+  'post /api/catalog/institutions/{id}/withdraw',
+  'post /api/catalog/evaluation-organisations/{id}/withdraw',
+  'get /api/catalog/evaluation-organisations',
+  'post /api/classes',
+  'get /api/classes',
+  'get /api/classes/{id}',
+  'post /api/classes/{id}/approve',
+  'post /api/classes/{id}/reject',
+  'post /api/public/certificates/verify',
+  'get /api/persons/{id}/archive',
+  'get /api/me/archive',
+  'get /api/assessments',
+  'get /api/evaluation/certificates',
+  'get /api/assessments/{id}/results',
+  'get /api/ledger/accounts/{id}/statement',
+  'get /api/ledger/trial-balance',
+  'get /api/ledger/execution-rate',
+  'post /api/ledger/transfers',
+  'post /api/ledger/transfers/{id}/reversal',
+  'get /api/ledger/approvals',
+  'get /api/ledger/approvals/{id}',
+  'post /api/ledger/approvals/{id}/decision',
+  'post /api/ledger/payee-accounts',
+  'post /api/ledger/appropriation/compute',
+  'get /api/ledger/fund-requests',
+  'post /api/ledger/fund-requests/{id}/decision',
+  'get /api/ledger/payment-batches',
+  'get /api/ledger/payment-batches/{id}',
+  'post /api/ledger/recovery-orders/{id}/receipts',
+  'post /api/claims',
+  'get /api/public/notices',
+  'post /api/claims/{id}/submit',
+  'post /api/claims/{id}/review',
+  'post /api/claims/{id}/return',
+  'post /api/claims/{id}/reject',
+  'post /api/claims/{id}/start-notice',
+  'post /api/claims/{id}/approve',
+  'post /api/certificates/{id}/revoke',
+  'post /api/classes/{id}/claim-reopenings',
+  'post /api/claims/{id}/objections',
+  'post /api/claims/{id}/objections/{objectionId}/resolve',
+  'post /api/claims/payments',
+  'post /api/claims/payment-orders/{id}/decision',
+  'post /api/claims/payments/{batchId}/bank-result',
+  'post /api/claims/{id}/settle',
+  'post /api/employment-records',
+  'get /api/employment-records',
+  'get /api/employment-records/{id}',
+  'post /api/employment-records/{id}/payroll',
+  'get /api/reports',
+  'get /api/reports/drilldown',
+  'post /api/reports/finalize',
+  'get /api/reports/snapshots',
+  'get /api/reports/snapshots/{id}',
+  'get /api/reports/targets',
+  'get /api/supervision/alerts',
+  'get /api/supervision/alerts/{id}',
+  'post /api/supervision/alerts/{id}/clear',
+  'get /api/supervision/claims/{id}/alerts',
+  'post /api/supervision/sweeps',
+  'get /api/supervision/sweeps',
+  'get /api/supervision/reference-lists',
+  'post /api/supervision/cases',
+  'get /api/supervision/cases',
+  'get /api/supervision/cases/{id}',
+  'post /api/supervision/cases/{id}/notes',
+  'post /api/supervision/cases/{id}/attachments',
+  'post /api/supervision/cases/{id}/decision',
+  'get /api/supervision/sanctions',
+  'get /api/supervision/sanctions/{id}',
+  'post /api/supervision/sanctions/{id}/appeal',
+  'post /api/supervision/sanctions/{id}/appeal-decision',
+  'post /api/supervision/inspections',
+  'get /api/supervision/inspections',
+  'post /api/supervision/ratings/recompute',
+  'get /api/supervision/ratings',
+  'get /api/supervision/institutions/{id}/ratings',
+  'post /api/supervision/high-skill-bases',
+  'get /api/supervision/high-skill-bases',
+  'get /api/supervision/agency-contracts',
+  'get /api/supervision/agency-evaluations',
+  'get /api/ledger/bank-profiles',
+  'put /api/ledger/bank-profiles',
+  'get /api/ledger/bank-accounts',
+  'put /api/ledger/bank-accounts',
+  'post /api/ledger/statements',
+  'get /api/ledger/statements',
+  'get /api/ledger/statements/{id}/reconciliation',
+  'post /api/ledger/reconciliations',
+  'get /api/ledger/reconciliations',
+  'get /api/ledger/reconciliations/{id}',
+  'post /api/ledger/reconciliations/{id}/sign-off',
+  'post /api/ledger/statement-postings',
+  'get /api/ledger/periods/checklist',
+  'get /api/ledger/periods',
+  'post /api/ledger/periods/close',
+];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 let document: Record<string, unknown>;
@@ -56,6 +192,20 @@ describe('the OpenAPI document', () => {
         `${method} ${path}`,
       ).toBe(true);
     }
+  });
+
+  it('declares the JSON answer of every operation but the files it serves', () => {
+    const undeclared = operations
+      .filter(({ operation }) =>
+        Object.entries(operation.responses).some(
+          ([status, answer]) =>
+            /^2/.test(status) &&
+            (answer as { description?: string }).description === UNDECLARED_SUCCESS.description,
+        ),
+      )
+      .map(({ method, path }) => `${method} ${path}`)
+      .filter((operation) => !FILE_ANSWERS.includes(operation));
+    expect(undeclared.sort()).toEqual([...NOT_YET_DECLARED].sort());
   });
 
   it('names servers', () => {

@@ -87,7 +87,7 @@ const ERROR_RESPONSE = { $ref: 'ApiError#', description: '请求被拒绝（参�
 const FAILURE_RESPONSE = { $ref: 'ApiError#', description: '服务器或数据库暂时不可用' };
 
 /** A success answer for an operation that declares none yet: any JSON. */
-const UNDECLARED_SUCCESS = { description: '成功（应答结构未逐项声明）' };
+export const UNDECLARED_SUCCESS = { description: '成功（应答结构未逐项声明）' };
 
 function hasSuccessResponse(response: Record<string, unknown>): boolean {
   return Object.keys(response).some((status) => /^(2|3)/.test(status) || status === 'default');

@@ -24,6 +24,7 @@ import { selectClaimDetail, selectClaimRow } from './claim.repository.ts';
 import { CLAIM_DETAIL_SCHEMA, CLAIM_MATERIALS_SCHEMA, CLAIM_PAGE_SCHEMA } from './claim.schema.ts';
 import { assertClaimVisible, submitClaim, transitionClaim } from './claim.service.ts';
 import { CLAIM_STATUSES } from './claim.workflow.ts';
+import { POST_CLAIMS_BY_ID_ATTACHMENTS_ANSWER } from './claim-answers.schema.ts';
 
 const idParams = ID_PARAMS_SCHEMA;
 
@@ -127,6 +128,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'claim.create' },
       schema: {
+        response: { 201: POST_CLAIMS_BY_ID_ATTACHMENTS_ANSWER },
         tags: ['claims'],
         summary: '上传申报材料（multipart：字段 materialCode 在前，file 在后）；文件按 SHA-256 存储',
         consumes: ['multipart/form-data'],

@@ -11,6 +11,12 @@ import {
   requestFundMovement,
 } from './funding.service.ts';
 import * as schema from './ledger.schema.ts';
+import {
+  GET_LEDGER_RECOVERY_ORDERS_ANSWER,
+  GET_LEDGER_TOTALS_ANSWER,
+  POST_LEDGER_FUND_REQUESTS_ANSWER,
+  POST_LEDGER_RECOVERY_ORDERS_ANSWER,
+} from './ledger-answers.schema.ts';
 import { decideLedgerApproval, requestManualTransfer, requestReversal } from './manual.service.ts';
 import { decidePayeeAccountChange, requestPayeeAccountChange } from './payee-account.service.ts';
 import { batchRegion, getPaymentBatch, listPaymentBatches, maskedBatch } from './payment.service.ts';
@@ -118,7 +124,12 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/ledger/totals',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '分期间、分地区账务合计（账表相符）', querystring: schema.totalsQuery },
+      schema: {
+        response: { 200: GET_LEDGER_TOTALS_ANSWER },
+        tags,
+        summary: '分期间、分地区账务合计（账表相符）',
+        querystring: schema.totalsQuery,
+      },
     },
     async (request) => ({
       items: await ledgerTotals(db(), {
@@ -288,7 +299,12 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/ledger/fund-requests',
     {
       config: { access: 'ledger.post' },
-      schema: { tags, summary: '提出计提/下拨/调剂申请（待复核）', body: schema.fundRequestBody },
+      schema: {
+        response: { 201: POST_LEDGER_FUND_REQUESTS_ANSWER },
+        tags,
+        summary: '提出计提/下拨/调剂申请（待复核）',
+        body: schema.fundRequestBody,
+      },
     },
     async (request, reply) => {
       const created = await db()
@@ -377,7 +393,12 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
           'body.claimId': 'claim',
         },
       },
-      schema: { tags, summary: '开具追回单（记应收）', body: schema.recoveryOrderBody },
+      schema: {
+        response: { 201: POST_LEDGER_RECOVERY_ORDERS_ANSWER },
+        tags,
+        summary: '开具追回单（记应收）',
+        body: schema.recoveryOrderBody,
+      },
     },
     async (request, reply) =>
       reply
@@ -394,6 +415,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'ledger.read', scopedIds: { 'query.claimId': 'claim' } },
       schema: {
+        response: { 200: GET_LEDGER_RECOVERY_ORDERS_ANSWER },
         tags,
         summary: '追回单列表（本辖区，可按申请、状态筛选）',
         querystring: schema.recoveryOrdersQuery,
@@ -407,7 +429,12 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/ledger/recovery-orders/:id',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '追回单详情', params: schema.idParams },
+      schema: {
+        response: { 200: POST_LEDGER_RECOVERY_ORDERS_ANSWER },
+        tags,
+        summary: '追回单详情',
+        params: schema.idParams,
+      },
     },
     async (request) => getRecoveryOrder(db(), request.auditContext, request.params.id),
   );

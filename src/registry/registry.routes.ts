@@ -50,6 +50,15 @@ import {
 } from './person.service.ts';
 import { listRegionPage } from './region.service.ts';
 import { PERSON_PAGE_SCHEMA, PERSON_SCHEMA, REGION_PAGE_SCHEMA } from './registry.schema.ts';
+import {
+  GET_CATALOG_INSTITUTIONS_ANSWER,
+  GET_OCCUPATIONS_ANSWER,
+  GET_ORGANISATIONS_ANSWER,
+  POST_CATALOG_EVALUATION_ORGANISATIONS_ANSWER,
+  POST_CATALOG_VERSIONS_ANSWER,
+  POST_ORGANISATIONS_ANSWER,
+  POST_ORGANISATIONS_BY_ID_OPERATORS_ANSWER,
+} from './registry-answers.schema.ts';
 
 const date = { type: 'string', format: 'date' } as const;
 const regionCode = { type: 'string', pattern: '^[0-9]{6}$' } as const;
@@ -113,6 +122,7 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
       // National reference data (职业分类大典), published: readable without login.
       config: { access: 'public' },
       schema: {
+        response: { 200: GET_OCCUPATIONS_ANSWER },
         tags: ['registry'],
         summary: '职业分类大典职业查询',
         description: '全国统一的参考数据：职业没有所属辖区、状态或日期属性，故只按大类和名称/代码检索。',
@@ -377,6 +387,7 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'registry.write' },
       schema: {
+        response: { 201: POST_ORGANISATIONS_ANSWER },
         tags: ['registry'],
         summary: '登记企业、培训机构、评价机构或第三方审核机构（统一社会信用代码按 GB 32100 校验）',
         body: {
@@ -414,6 +425,7 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'registry.read' },
       schema: {
+        response: { 200: GET_ORGANISATIONS_ANSWER },
         tags: ['registry'],
         summary: '单位分页查询（按类型、状态、辖区、登记日期筛选）',
         description: '辖区含下级区划；registeredFrom/registeredTo 为单位登记日期（北京时间，含首尾）。',
@@ -490,6 +502,7 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'registry.write' },
       schema: {
+        response: { 201: POST_ORGANISATIONS_BY_ID_OPERATORS_ANSWER },
         tags: ['registry'],
         summary: '为单位创建经办人员账号',
         params: idParams,
@@ -549,6 +562,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'catalog.edit' },
       schema: {
+        response: { 201: POST_CATALOG_VERSIONS_ANSWER },
         tags: ['catalog'],
         summary: '新建培训项目目录版本（草稿）',
         body: {
@@ -585,6 +599,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'catalog.edit' },
       schema: {
+        response: { 200: POST_CATALOG_VERSIONS_ANSWER },
         tags: ['catalog'],
         summary: '向草稿目录版本添加项目（职业×等级×补贴标准）',
         params: idParams,
@@ -793,6 +808,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'catalog.edit', scopedIds: { 'body.organisationId': 'organisation' } },
       schema: {
+        response: { 201: POST_CATALOG_EVALUATION_ORGANISATIONS_ANSWER },
         tags: ['catalog'],
         summary: '将评价机构纳入评价机构目录（可评价的职业、等级和有效期）',
         body: {
@@ -879,6 +895,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'catalog.read', scopedIds: { 'query.institutionId': 'organisation' } },
       schema: {
+        response: { 200: GET_CATALOG_INSTITUTIONS_ANSWER },
         tags: ['catalog'],
         summary: '机构目录分页查询（按机构、辖区、职业、状态、有效日期筛选）',
         description:

@@ -9,6 +9,11 @@ import { type ExportMeta, reportCsv, reportWorkbook } from './report.export.ts';
 import { type PeriodInput, type ReportPeriod, resolvePeriod } from './report.period.ts';
 import * as schema from './report.schema.ts';
 import { buildReport, compareWithLedger, type LedgerComparison, type Report } from './report.service.ts';
+import {
+  GET_PUBLIC_DISCLOSURE_ANSWER,
+  GET_REPORTS_LEDGER_COMPARISON_ANSWER,
+  PUT_REPORTS_TARGETS_ANSWER,
+} from './report-answers.schema.ts';
 import { finalizeReport, getSnapshot, listSnapshots } from './snapshot.service.ts';
 import { listTargets, targetProgress, upsertTarget } from './target.service.ts';
 
@@ -99,6 +104,7 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'report.read' },
       schema: {
+        response: { 200: GET_REPORTS_LEDGER_COMPARISON_ANSWER },
         tags,
         summary: '账表核对（报表金额与专账记录逐子账户比对）',
         querystring: schema.reportQuery,
@@ -237,7 +243,12 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/reports/targets',
     {
       config: { access: 'report.finalize' },
-      schema: { tags, summary: '设置年度或多年目标任务', body: schema.targetBody },
+      schema: {
+        response: { 200: PUT_REPORTS_TARGETS_ANSWER },
+        tags,
+        summary: '设置年度或多年目标任务',
+        body: schema.targetBody,
+      },
     },
     async (request) => {
       assertRegionScope(principalOf(request), request.body.regionCode);
@@ -252,6 +263,7 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'public' },
       schema: {
+        response: { 200: GET_PUBLIC_DISCLOSURE_ANSWER },
         tags: ['public'],
         summary: '资金使用情况公开（按地区、季度汇总，不含个人信息）',
         querystring: schema.disclosureQuery,

@@ -46,6 +46,13 @@ import {
   imposeSanction,
   listSanctions,
 } from './sanction.service.ts';
+import {
+  GET_SUPERVISION_RULES_ANSWER,
+  POST_SUPERVISION_AGENCY_CONTRACTS_ANSWER,
+  POST_SUPERVISION_AGENCY_EVALUATIONS_ANSWER,
+  POST_SUPERVISION_REFERENCE_LISTS_ANSWER,
+  POST_SUPERVISION_SANCTIONS_ANSWER,
+} from './supervision-answers.schema.ts';
 
 const TAGS = ['supervision'] as const;
 const date = { type: 'string', format: 'date' } as const;
@@ -154,7 +161,11 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
     '/api/supervision/rules',
     {
       config: { access: 'supervision.read' },
-      schema: { tags: TAGS, summary: '风险筛查规则、基础分值与拦截阈值' },
+      schema: {
+        response: { 200: GET_SUPERVISION_RULES_ANSWER },
+        tags: TAGS,
+        summary: '风险筛查规则、基础分值与拦截阈值',
+      },
     },
     async () => ({ blockThreshold: BLOCK_THRESHOLD, items: RULE_CODES.map((code) => RULES[code]) }),
   );
@@ -266,6 +277,7 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
     {
       config: { access: 'supervision.case' },
       schema: {
+        response: { 201: POST_SUPERVISION_REFERENCE_LISTS_ANSWER },
         tags: TAGS,
         summary: '导入大数据比对名单（社保参保、养老金领取、全日制学籍；CSV，身份证号仅存盲索引）',
         body: {
@@ -497,6 +509,7 @@ function registerSanctionRoutes(app: SchemaTypedApp, inTransaction: InTransactio
     {
       config: { access: 'supervision.sanction', scopedIds: { 'body.organisationId': 'organisation' } },
       schema: {
+        response: { 201: POST_SUPERVISION_SANCTIONS_ANSWER },
         tags: TAGS,
         summary: '暂停培训机构或第三方审核机构，或列入黑名单（列入黑名单的审核机构不能再审核）',
         body: {
@@ -731,6 +744,7 @@ function registerAgencyRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     {
       config: { access: 'supervision.sanction', scopedIds: { 'body.agencyId': 'organisation' } },
       schema: {
+        response: { 201: POST_SUPERVISION_AGENCY_CONTRACTS_ANSWER },
         tags: TAGS,
         summary: '登记第三方审核机构的政府购买服务合同（服务地区、期限）',
         body: {
@@ -774,6 +788,7 @@ function registerAgencyRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     {
       config: { access: 'supervision.case', scopedIds: { 'body.agencyId': 'organisation' } },
       schema: {
+        response: { 201: POST_SUPERVISION_AGENCY_EVALUATIONS_ANSWER },
         tags: TAGS,
         summary: '第三方审核机构工作效果评估（审核量、漏审违规、经办评分）',
         body: {

@@ -12,6 +12,10 @@ import {
   listAssessments,
   recordAssessmentResult,
 } from './assessment.service.ts';
+import {
+  POST_ASSESSMENTS_ANSWER,
+  POST_ASSESSMENTS_BY_ID_RESULTS_ANSWER,
+} from './assessment-answers.schema.ts';
 import { listCertificates } from './certificate.service.ts';
 
 const date = { type: 'string', format: 'date' } as const;
@@ -41,6 +45,7 @@ export async function assessmentRoutes(fastify: FastifyInstance): Promise<void> 
     {
       config: { access: 'certificate.issue' },
       schema: {
+        response: { 201: POST_ASSESSMENTS_ANSWER },
         tags: ['training'],
         summary: '评价机构登记一次考核评价（职业、等级、考核日期；须在评价机构目录范围内）',
         body: {
@@ -93,6 +98,7 @@ export async function assessmentRoutes(fastify: FastifyInstance): Promise<void> 
     {
       config: { access: 'certificate.issue' },
       schema: {
+        response: { 201: POST_ASSESSMENTS_BY_ID_RESULTS_ANSWER },
         tags: ['training'],
         summary: '记录考生的考核成绩（按身份证号和姓名实名识别考生）',
         params: idParams,

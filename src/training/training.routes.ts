@@ -47,6 +47,18 @@ import {
   parseRosterFile,
 } from './enrolment.service.ts';
 import { readTableFile } from './table-file.ts';
+import {
+  GET_CERTIFICATES_ANSWER,
+  GET_CLASSES_BY_ID_ATTENDANCE_ANSWER,
+  GET_CLASSES_BY_ID_ENROLMENTS_ANSWER,
+  GET_CLASSES_BY_ID_RESULTS_ANSWER,
+  POST_CERTIFICATES_ANSWER,
+  POST_CLASSES_BY_ID_ATTENDANCE_ANSWER,
+  POST_CLASSES_BY_ID_ATTENDANCE_IMPORT_ANSWER,
+  POST_CLASSES_BY_ID_ENROLMENTS_ANSWER,
+  POST_CLASSES_BY_ID_RESULTS_ANSWER,
+  POST_CLASSES_BY_ID_ROSTER_IMPORT_ANSWER,
+} from './training-answers.schema.ts';
 
 const date = { type: 'string', format: 'date' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
@@ -263,6 +275,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
     {
       config: { access: 'class.file', scopedIds: { 'body.personId': 'person' } },
       schema: {
+        response: { 201: POST_CLASSES_BY_ID_ENROLMENTS_ANSWER },
         tags: ['training'],
         summary: '学员报名（已登记人员或按身份证号实名登记）',
         params: idParams,
@@ -329,6 +342,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
     {
       config: { access: 'class.read' },
       schema: {
+        response: { 200: GET_CLASSES_BY_ID_ENROLMENTS_ANSWER },
         tags: ['training'],
         summary: '培训班学员名单（分页，按报名状态、报名日期筛选）',
         description:
@@ -361,6 +375,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
     {
       config: { access: 'class.file' },
       schema: {
+        response: { 200: POST_CLASSES_BY_ID_ROSTER_IMPORT_ANSWER },
         tags: ['training'],
         summary: '导入学员名单（xlsx/csv，multipart 字段 file）；先全部校验，accept=valid 时才写入有效行',
         consumes: ['multipart/form-data'],
@@ -410,6 +425,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
         },
       },
       schema: {
+        response: { 200: POST_CLASSES_BY_ID_ATTENDANCE_ANSWER },
         tags: ['training'],
         summary: '记录签到、签退（时间、方式、位置）',
         params: idParams,
@@ -462,6 +478,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
     {
       config: { access: 'attendance.record' },
       schema: {
+        response: { 200: POST_CLASSES_BY_ID_ATTENDANCE_IMPORT_ANSWER },
         tags: ['training'],
         summary:
           '导入签到设备导出的签到签退记录（xlsx/csv，multipart 字段 file；列：身份证号、姓名、课次、签到时间、签退时间、签到方式）；先逐行校验，accept=valid 时才写入有效行',
@@ -502,6 +519,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
     {
       config: { access: 'class.read' },
       schema: {
+        response: { 200: GET_CLASSES_BY_ID_ATTENDANCE_ANSWER },
         tags: ['training'],
         summary: '每名学员的出勤学时（线下/线上）与出勤率（分页，按名单顺序）',
         description:
@@ -526,6 +544,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
     {
       config: { access: 'certificate.issue', scopedIds: { 'body.personId': 'person' } },
       schema: {
+        response: { 200: POST_CLASSES_BY_ID_RESULTS_ANSWER },
         tags: ['training'],
         summary: '登记结业考核成绩',
         params: idParams,
@@ -557,6 +576,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
     {
       config: { access: 'class.read' },
       schema: {
+        response: { 200: GET_CLASSES_BY_ID_RESULTS_ANSWER },
         tags: ['training'],
         summary: '结业考核成绩（分页，按是否合格、考核日期筛选）',
         description:
@@ -600,6 +620,7 @@ function registerCertificateRoutes(app: SchemaTypedApp, ports: TrainingPorts): v
         },
       },
       schema: {
+        response: { 201: POST_CERTIFICATES_ANSWER },
         tags: ['training'],
         summary: '登记证书（编号去除首尾空白、全角转半角后，在同一发证机构内唯一）',
         description:
@@ -673,6 +694,7 @@ function registerCertificateRoutes(app: SchemaTypedApp, ports: TrainingPorts): v
     {
       config: { access: 'class.read', scopedIds: { 'query.classId': 'class', 'query.personId': 'person' } },
       schema: {
+        response: { 200: GET_CERTIFICATES_ANSWER },
         tags: ['training'],
         summary: '证书分页查询（按辖区、类型、发证日期筛选）',
         description:

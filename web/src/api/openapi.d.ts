@@ -4322,13 +4322,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            code: string;
+                            name: string;
+                            majorCategory: number;
+                            parentCode: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4418,6 +4430,14 @@ export interface operations {
                                 validFrom: string;
                                 /** Format: date */
                                 validTo: string | null;
+                                /** @description 认定机构（GROUP_CERTIFIERS） */
+                                certifierCode?: string | null;
+                                recordedByUserId?: number | null;
+                                /** Format: date */
+                                recordedOn?: string | null;
+                                /** Format: date */
+                                revokedOn?: string | null;
+                                revocationReason?: string | null;
                             }[];
                         }[];
                         total: number;
@@ -4564,6 +4584,14 @@ export interface operations {
                             validFrom: string;
                             /** Format: date */
                             validTo: string | null;
+                            /** @description 认定机构（GROUP_CERTIFIERS） */
+                            certifierCode?: string | null;
+                            recordedByUserId?: number | null;
+                            /** Format: date */
+                            recordedOn?: string | null;
+                            /** Format: date */
+                            revokedOn?: string | null;
+                            revocationReason?: string | null;
                         }[];
                     };
                 };
@@ -4865,13 +4893,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            kind: string;
+                            name: string;
+                            creditCode: string;
+                            status: string;
+                            statusSince: string;
+                            enterpriseSize: string | null;
+                            employerFlags: string[];
+                            licenceNumber: string | null;
+                            licenceValidTo: unknown;
+                            allowedOccupationCodes: string[];
+                            capacity: number | null;
+                            contactName: unknown;
+                            contactPhone: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4923,13 +4977,34 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        kind: string;
+                        name: string;
+                        creditCode: string;
+                        status: string;
+                        statusSince: string;
+                        enterpriseSize: string | null;
+                        employerFlags: string[];
+                        licenceNumber: unknown;
+                        licenceValidTo: unknown;
+                        allowedOccupationCodes: unknown[];
+                        capacity: unknown;
+                        contactName: unknown;
+                        contactPhone: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5061,13 +5136,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        userId: number;
+                        role: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5179,13 +5259,52 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        versionNumber: number;
+                        title: string;
+                        status: string;
+                        effectiveFrom: string;
+                        effectiveTo: unknown;
+                        citation: {
+                            document: string;
+                            article: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        publishedAt: unknown;
+                        entries: ({
+                            id: number;
+                            versionId: number;
+                            occupationCode: string;
+                            level: string;
+                            standardAmountFen: number;
+                            standardDays: number;
+                            standardClassHours: number;
+                            effectiveFrom: string;
+                            effectiveTo: unknown;
+                            citation: {
+                                document: string;
+                                article: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            isShortage: boolean;
+                            isNewOccupation: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5242,13 +5361,52 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        versionNumber: number;
+                        title: string;
+                        status: string;
+                        effectiveFrom: string;
+                        effectiveTo: unknown;
+                        citation: {
+                            document: string;
+                            article: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        publishedAt: unknown;
+                        entries: ({
+                            id: number;
+                            versionId: number;
+                            occupationCode: string;
+                            level: string;
+                            standardAmountFen: number;
+                            standardDays: number;
+                            standardClassHours: number;
+                            effectiveFrom: string;
+                            effectiveTo: unknown;
+                            citation: {
+                                document: string;
+                                article: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            isShortage: boolean;
+                            isNewOccupation: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5464,13 +5622,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            institutionId: number;
+                            occupationCode: string;
+                            level: string;
+                            regionCode: string;
+                            validFrom: string;
+                            validTo: string | null;
+                            status: string;
+                            withdrawnOn: unknown;
+                            withdrawalReason: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5665,13 +5841,27 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        organisationId: number;
+                        organisationName: string;
+                        occupationCode: string;
+                        level: string;
+                        regionCode: string;
+                        validFrom: string;
+                        validTo: unknown;
+                        status: string;
+                        withdrawnOn: unknown;
+                        withdrawalReason: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6057,13 +6247,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            enrolment: {
+                                id: number;
+                                classId: number;
+                                personId: number;
+                                status: string;
+                                /** Format: date-time */
+                                enrolledAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            person: {
+                                id: number;
+                                provinceCode: string;
+                                registeringRegionCode: string;
+                                idNumber: string;
+                                name: string;
+                                sex: string;
+                                birthDate: string;
+                                phone: unknown;
+                                householdRegionCode: unknown;
+                                pensionStatus: string;
+                                isFullTimeStudent: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                groups: unknown[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6107,13 +6333,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        classId: number;
+                        personId: number;
+                        status: string;
+                        /** Format: date-time */
+                        enrolledAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6149,13 +6384,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        totalRows: number;
+                        validRows: number;
+                        rejected: ({
+                            rowNumber: number;
+                            name: string;
+                            idNumber: string;
+                            reasons: ({
+                                code: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        isWritten: boolean;
+                        enrolled: number;
+                        registered: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6192,13 +6448,28 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            personId: number;
+                            scheduledClassHours: number;
+                            offlineClassHours: number;
+                            onlineClassHours: number;
+                            attendedClassHours: number;
+                            attendanceRate: number;
+                            sessionsAttended: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6249,13 +6520,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        recorded: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6291,13 +6566,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        totalRows: number;
+                        validRows: number;
+                        rejected: ({
+                            rowNumber: number;
+                            reasons: ({
+                                field: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        isWritten: boolean;
+                        recorded: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6340,13 +6633,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            classId: number;
+                            personId: number;
+                            score: number;
+                            isPassed: boolean;
+                            examDate: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6390,13 +6696,21 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        classId: number;
+                        personId: number;
+                        score: number;
+                        isPassed: boolean;
+                        examDate: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6441,13 +6755,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            personId: number;
+                            classId: number | null;
+                            certificateType: string;
+                            level: string | null;
+                            occupationCode: string | null;
+                            certificateNumber: string;
+                            issuer: string;
+                            issuerOrganisationId: number | null;
+                            issuedOn: string;
+                            revokedOn: unknown;
+                            revocationReason: unknown;
+                            assessmentId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6500,13 +6836,30 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        personId: number;
+                        classId: number | null;
+                        certificateType: string;
+                        level: string | null;
+                        occupationCode: string | null;
+                        certificateNumber: string;
+                        issuer: string;
+                        issuerOrganisationId: number | null;
+                        issuedOn: string;
+                        revokedOn: unknown;
+                        revocationReason: unknown;
+                        assessmentId: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6724,13 +7077,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        organisationId: number;
+                        occupationCode: string;
+                        level: string;
+                        assessedOn: string;
+                        candidates: number;
+                        passed: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6813,13 +7176,21 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        assessmentId: number;
+                        personId: number;
+                        name: string;
+                        score: number;
+                        isPassed: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7080,13 +7451,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            regionCode: string;
+                            account: string;
+                            code: string;
+                            debitFen: number;
+                            creditFen: number;
+                            transferCount: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7504,13 +7888,31 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        kind: string;
+                        fromRegionCode: string;
+                        fromKind: string;
+                        toRegionCode: string;
+                        toKind: string;
+                        amountFen: number;
+                        valueDate: string;
+                        basis: unknown;
+                        reason: string;
+                        status: string;
+                        requestedBy: number;
+                        decidedBy: unknown;
+                        journalId: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7675,13 +8077,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            claimId: number;
+                            subAccount: string;
+                            amountFen: number;
+                            recoveredFen: number;
+                            reason: string;
+                            status: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7727,13 +8146,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        claimId: number;
+                        subAccount: string;
+                        amountFen: number;
+                        recoveredFen: number;
+                        reason: string;
+                        status: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7767,13 +8198,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        claimId: number;
+                        subAccount: string;
+                        amountFen: number;
+                        recoveredFen: number;
+                        reason: string;
+                        status: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7917,13 +8360,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        materialCode: string;
+                        sha256: string;
+                        sizeBytes: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -9382,13 +9832,29 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        regionCode: string;
+                        from: string;
+                        to: string;
+                        rows: ({
+                            account: string;
+                            label: string;
+                            reportFen: number;
+                            ledgerFen: number;
+                            differenceFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        isBalanced: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -9754,13 +10220,29 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        regionCode: string;
+                        metric: string;
+                        fromYear: number;
+                        toYear: number;
+                        targetValue: number;
+                        comparison: string;
+                        citation: {
+                            doc: string;
+                            article: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -9795,13 +10277,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        regionCode: string;
+                        regionName: string;
+                        year: number;
+                        unit: string;
+                        minPersons: number;
+                        items: ({
+                            regionCode: string;
+                            regionName: string;
+                            quarter: number;
+                            allocatedFen: number;
+                            personTimes: number | null;
+                            paidFen: number | null;
+                            isSuppressed: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -9874,13 +10375,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        blockThreshold: number;
+                        items: ({
+                            code: string;
+                            label: string;
+                            baseScore: number;
+                            subject: string;
+                            basis: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10225,13 +10739,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        source: string;
+                        title: string;
+                        asOf: string;
+                        rowCount: number;
+                        /** Format: date-time */
+                        importedAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10603,13 +11128,31 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        organisationId: number;
+                        organisationKind: string;
+                        caseId: unknown;
+                        action: string;
+                        effectiveDate: string;
+                        reason: string;
+                        /** Format: date-time */
+                        decidedAt: string;
+                        appealStatus: string;
+                        appealFiledOn: unknown;
+                        appealGrounds: unknown;
+                        appealDecision: unknown;
+                        appealDecidedAt: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11143,13 +11686,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        agencyId: number;
+                        contractNumber: string;
+                        regionCodes: string[];
+                        startsOn: string;
+                        endsOn: string;
+                        status: string;
+                        terminatedOn: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11235,13 +11790,27 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        agencyId: number;
+                        periodStart: string;
+                        periodEnd: string;
+                        reviewedClaims: number;
+                        missedFraudClaims: number;
+                        officerScore: number;
+                        overallScore: number;
+                        conclusion: string;
+                        comments: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
