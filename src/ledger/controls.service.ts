@@ -23,14 +23,14 @@ export async function assertValueDate(
   const field = input.field ?? 'valueDate';
   const refuse = (message: string, detail: string) =>
     new AppError('VALIDATION_FAILED', message, [{ field, message: detail }]);
-  if (!DATE_PATTERN.test(input.valueDate)) throw refuse('记账日期格式应为 YYYY-MM-DD', 'must be YYYY-MM-DD');
+  if (!DATE_PATTERN.test(input.valueDate)) throw refuse('记账日期格式应为 YYYY-MM-DD', '格式应为 YYYY-MM-DD');
   if (input.valueDate > input.businessDate)
     throw refuse(
       `记账日期 ${input.valueDate} 晚于业务日期 ${input.businessDate}`,
-      `after the business date ${input.businessDate}`,
+      `晚于业务日期 ${input.businessDate}`,
     );
   if (input.valueDate < LEDGER_EPOCH)
-    throw refuse(`记账日期 ${input.valueDate} 早于专账设立`, `before ${LEDGER_EPOCH}`);
+    throw refuse(`记账日期 ${input.valueDate} 早于专账设立`, `早于 ${LEDGER_EPOCH}`);
   const closed = await closedPeriods(executor, input.provinceCode, [periodOf(input.valueDate)]);
   if (closed.length > 0) throw periodClosed(input.provinceCode, closed[0]!);
 }

@@ -135,18 +135,18 @@ async function checkShape(
   const from = await region(executor, input.fromRegionCode, 'fromRegionCode');
   const to = await region(executor, input.toRegionCode, 'toRegionCode');
   if (provinceOf(from.code) !== provinceOf(to.code))
-    throw refuse('toRegionCode', 'funds move within one province');
+    throw refuse('toRegionCode', '资金只能在本省内划转');
   switch (input.kind) {
     case 'appropriation':
       if (from.code !== to.code || fromKind !== 'ui_fund_source' || toKind !== 'special') {
-        throw refuse('kind', 'an appropriation moves ui_fund_source → special of the same region');
+        throw refuse('kind', '计提只能从本地区的失业保险基金计提来源记入本地区专账');
       }
       return from.code;
     case 'allocation': {
       const isDown = to.parent_code === from.code && fromKind === 'special' && toKind === 'special';
       const isOwnBudget = to.code === from.code && fromKind === 'special' && isSubAccount(toKind);
       if (!isDown && !isOwnBudget)
-        throw refuse('toRegionCode', 'allocate to a direct child region or to an own sub-account');
+        throw refuse('toRegionCode', '下拨只能拨给直接下级地区，或拨入本地区的子账户');
       return from.code;
     }
     case 'reallocation':
@@ -156,13 +156,13 @@ async function checkShape(
         from.parent_code !== to.parent_code ||
         from.code === to.code
       ) {
-        throw refuse('toRegionCode', 're-allocation moves funds between two counties of the same city');
+        throw refuse('toRegionCode', '调剂只能在同一市的两个县（区）之间进行');
       }
       if (fromKind !== toKind || !(fromKind === 'special' || isSubAccount(fromKind)))
-        throw refuse('toKind', 'same fund account on both sides');
+        throw refuse('toKind', '调剂两端须为同一种资金账户');
       return from.parent_code!;
     default:
-      throw refuse('kind', `unknown kind ${String(input.kind)}`);
+      throw refuse('kind', `未知的划转类型：${String(input.kind)}`);
   }
 }
 
@@ -187,12 +187,12 @@ export async function requestFundMovement(
       overrides: await recentPublishedOverrides(executor),
     });
     if (amountFen !== undefined && amountFen !== computed.amountFen)
-      throw refuse('amountFen', `the rule gives ${computed.amountFen} fen`);
+      throw refuse('amountFen', `按政策规定应为 ${computed.amountFen} 分`);
     amountFen = computed.amountFen;
     basis = computed;
   }
   if (amountFen === undefined || !Number.isSafeInteger(amountFen) || amountFen <= 0)
-    throw refuse('amountFen', 'must be a positive integer (fen)');
+    throw refuse('amountFen', '应为正整数（分）');
   const row = await executor
     .insertInto('ledger_fund_request')
     .values({

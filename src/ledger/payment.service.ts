@@ -137,18 +137,18 @@ const invalid = (field: string, message: string) =>
   new AppError('VALIDATION_FAILED', '支付明细不合规', [{ field, message }]);
 
 function validateItems(context: AuditContext, items: PayableItem[]): string {
-  if (items.length === 0) throw invalid('items', 'a batch needs at least one item');
+  if (items.length === 0) throw invalid('items', '支付批次至少应有一笔明细');
   const provinceCode = provinceOf(items[0]!.regionCode);
   items.forEach((item, index) => {
     const field = (name: string) => `items[${index}].${name}`;
     if (!Number.isSafeInteger(item.amountFen) || item.amountFen <= 0)
-      throw invalid(field('amountFen'), 'must be a positive integer (fen)');
+      throw invalid(field('amountFen'), '应为正整数（分）');
     if (!isSubAccount(item.subAccount) || item.subAccount === 'advance')
-      throw invalid(field('subAccount'), 'must be a spending sub-account');
+      throw invalid(field('subAccount'), '应为支出子账户');
     if (provinceOf(item.regionCode) !== provinceCode)
-      throw invalid(field('regionCode'), 'one batch pays within one province');
+      throw invalid(field('regionCode'), '一个支付批次只能支付本省的款项');
     if (!item.payee?.name || !item.payee.bankAccount)
-      throw invalid(field('payee'), 'payee name and bank account are required');
+      throw invalid(field('payee'), '须有收款人名称和银行账号');
     if (item.kind === 'advance') {
       const basis = item.advanceBasisFen;
       if (basis === undefined || item.amountFen * 100 > basis * ADVANCE_LIMIT_PERCENT) {

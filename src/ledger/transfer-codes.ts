@@ -92,5 +92,36 @@ export function transferCodeRefusal(
   );
   return allowed
     ? null
-    : `code ${code} may not move money from ${debit.regionCode} ${debit.kind} to ${credit.regionCode} ${credit.kind}${options.isManual ? ' by hand' : ''}`;
+    : `业务代码「${TRANSFER_CODE_NAMES[code]}」不允许${options.isManual ? '手工' : ''}从 ${debit.regionCode} ${ACCOUNT_KIND_NAMES[debit.kind]}记入 ${credit.regionCode} ${ACCOUNT_KIND_NAMES[credit.kind]}`;
 }
+
+/** Names of the account kinds in refusals (the web's finance labels say the same). */
+export const ACCOUNT_KIND_NAMES: Record<AccountKind, string> = {
+  ui_fund_source: '失业保险基金结余（计提来源）',
+  special: '专账（未分配）',
+  training: '职业培训补贴子账户',
+  on_the_job_training: '以工代训补贴子账户',
+  living_allowance: '生活费补贴子账户',
+  certificate: '鉴定评价（取证）补贴子账户',
+  apprenticeship: '新型学徒制补贴子账户',
+  advance: '预拨资金',
+  payable: '应付待支付',
+  bank: '银行付出',
+  receivable: '应追回款',
+  recovery_reserve: '待追回款',
+};
+
+/** Names of the business codes in refusals. */
+export const TRANSFER_CODE_NAMES: Record<TransferCode, string> = {
+  appropriation: '计提',
+  allocation: '下拨',
+  reallocation: '调剂',
+  disbursement: '支付',
+  advance: '预拨',
+  settlement: '清算',
+  payment_failure: '支付失败退回',
+  recovery: '追回',
+  interest: '利息',
+  bank_fee: '银行手续费',
+  reversal: '冲正',
+};

@@ -265,15 +265,15 @@ function validateTransfers(input: JournalInput): void {
       throw new AppError('VALIDATION_FAILED', '分录不合规', [{ field: field(name), message }]);
     };
     if (!Number.isSafeInteger(transfer.amountFen) || transfer.amountFen <= 0)
-      refuse('amountFen', 'must be a positive integer (fen)');
+      refuse('amountFen', '应为正整数（分）');
     if (transfer.debitAccountId === transfer.creditAccountId)
-      refuse('creditAccountId', 'must differ from the debit account');
+      refuse('creditAccountId', '贷方账户不能与借方账户相同');
     if (!(TRANSFER_CODES as readonly string[]).includes(transfer.code))
-      refuse('code', `unknown code ${transfer.code}`);
-    if (!DATE_PATTERN.test(transfer.valueDate)) refuse('valueDate', 'must be YYYY-MM-DD');
+      refuse('code', `未知的业务代码：${transfer.code}`);
+    if (!DATE_PATTERN.test(transfer.valueDate)) refuse('valueDate', '格式应为 YYYY-MM-DD');
     if (!transfer.idempotencyId || transfer.idempotencyId.length > 128)
-      refuse('idempotencyId', 'must be 1..128 characters');
-    if (ids.has(transfer.idempotencyId)) refuse('idempotencyId', 'is used twice in one journal');
+      refuse('idempotencyId', '应为 1–128 个字符');
+    if (ids.has(transfer.idempotencyId)) refuse('idempotencyId', '同一凭证中重复使用');
     ids.add(transfer.idempotencyId);
   });
 }
