@@ -134,8 +134,7 @@ async function checkShape(
 ): Promise<string> {
   const from = await region(executor, input.fromRegionCode, 'fromRegionCode');
   const to = await region(executor, input.toRegionCode, 'toRegionCode');
-  if (provinceOf(from.code) !== provinceOf(to.code))
-    throw refuse('toRegionCode', '资金只能在本省内划转');
+  if (provinceOf(from.code) !== provinceOf(to.code)) throw refuse('toRegionCode', '资金只能在本省内划转');
   switch (input.kind) {
     case 'appropriation':
       if (from.code !== to.code || fromKind !== 'ui_fund_source' || toKind !== 'special') {
