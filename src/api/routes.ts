@@ -11,6 +11,8 @@ import { ledgerRoutes } from '../ledger/ledger.routes.ts';
 import { policyRoutes } from '../policy/policy.routes.ts';
 import { registryRoutes } from '../registry/registry.routes.ts';
 import { reportRoutes } from '../reports/report.routes.ts';
+import { reportLedgerDifferences } from '../reports/report.service.ts';
+import { freezeMonthReports } from '../reports/report-freeze.service.ts';
 import { supervisionRoutes } from '../supervision/supervision.routes.ts';
 import { assessmentRoutes } from '../training/assessment.routes.ts';
 import { trainingRoutes } from '../training/training.routes.ts';
@@ -33,6 +35,8 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   reportRoutes,
   // Supervision reaches claims only through the ports handed in here (no import of claims).
   (app) => supervisionRoutes(app, { excludeClaimLines: excludeClaimLinesBySupervision }),
-  bankRoutes,
+  // The period close checks 账表相符 and freezes the month's report figures through the reports
+  // domain's ports (the reports domain imports the ledger, not the other way round).
+  (app) => bankRoutes(app, { reportDifferences: reportLedgerDifferences, freezeReports: freezeMonthReports }),
   demoRoutes,
 ];

@@ -18,7 +18,13 @@ import {
   signOffReconciliation,
 } from './bank-reconciliation.service.ts';
 import { getPaymentBatch } from './payment.service.ts';
-import { assertMayClose, closeMonth, listClosedPeriods, periodChecklist } from './period.service.ts';
+import {
+  assertMayClose,
+  closeMonth,
+  listClosedPeriods,
+  type PeriodClosePorts,
+  periodChecklist,
+} from './period.service.ts';
 import { getStatement, importStatement, listStatements } from './statement.service.ts';
 
 const principalOf = (request: FastifyRequest): Principal => request.principal!;
@@ -37,7 +43,11 @@ function attachment(fileName: string): string {
 }
 
 /** Bank profiles, special accounts and the files exchanged with the bank (instruction, result template). */
-export async function bankRoutes(fastify: FastifyInstance): Promise<void> {
+/**
+ * `ports`: what the reports domain lends the period close (its 账表相符 check and the freezing of
+ * the month's report figures), handed in by src/api/routes.ts.
+ */
+export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePorts = {}): Promise<void> {
   const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
   const tags = ['ledger'] as const;
@@ -312,11 +322,15 @@ export async function bankRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) =>
-      periodChecklist(db(), {
-        provinceCode: provinceOfRequest(request, request.query.provinceCode),
-        period: request.query.period,
-        today: app.clock.today(),
-      }),
+      periodChecklist(
+        db(),
+        {
+          provinceCode: provinceOfRequest(request, request.query.provinceCode),
+          period: request.query.period,
+          today: app.clock.today(),
+        },
+        ports,
+      ),
   );
 
   app.get(
@@ -346,11 +360,12 @@ export async function bankRoutes(fastify: FastifyInstance): Promise<void> {
       return db()
         .transaction()
         .execute((trx) =>
-          closeMonth(trx, request.auditContext, {
-            provinceCode,
-            period: request.body.period,
-            today: app.clock.today(),
-          }),
+          closeMonth(
+            trx,
+            request.auditContext,
+            { provinceCode, period: request.body.period, today: app.clock.today() },
+            ports,
+          ),
         );
     },
   );

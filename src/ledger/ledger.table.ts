@@ -170,6 +170,19 @@ export interface RecoveryOrderTable {
   created_at: Generated<Date>;
 }
 
+/** What an approved recovery receipt took back, per payment item and claim line (append-only). */
+export interface RecoveryReceiptLineTable {
+  id: Generated<number>;
+  province_code: string;
+  recovery_order_id: number;
+  transfer_id: number;
+  claim_id: number;
+  payment_item_id: number;
+  claim_line_id: number | null;
+  amount_fen: number;
+  value_date: string;
+}
+
 export interface LedgerApprovalTable {
   id: Generated<number>;
   province_code: string;
@@ -217,4 +230,5 @@ export interface LedgerTables {
   bank_statement: BankStatementTable;
   bank_statement_line: BankStatementLineTable;
   recovery_order: RecoveryOrderTable;
+  recovery_receipt_line: RecoveryReceiptLineTable;
 }

@@ -107,6 +107,13 @@ describe('period close (月结) and its checklist', () => {
     const closed = await close(provinceFinance, '2026-01');
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     expect(closed.body.period).toBe('2026-01');
+    // The close froze the month's report figures (the reports domain's port, src/api/routes.ts).
+    const frozen = await testApp.database.db
+      .selectFrom('report_period_freeze')
+      .select('period')
+      .where('province_code', '=', '430000')
+      .execute();
+    expect(frozen.map((row) => row.period)).toEqual(['2026-01']);
     const again = await close(provinceFinance, '2026-01');
     expect(again.status).toBe(409);
 

@@ -9,11 +9,12 @@ import { ledgerTotals } from './report.service.ts';
 /**
  * Month-end close of a province's special-account books (月结), with its checklist. Months close
  * in order and only when over; the month's reconciliations are signed off and nothing is in
- * flight; a closed month refuses postings (and so does every earlier one), and its ledger
- * figures are kept as they were at close. See docs/bank-reconciliation.md.
+ * flight; the report agrees with the ledger (when the reports domain lends that check); a closed
+ * month refuses postings (and so does every earlier one), and its ledger figures — and, through
+ * `freezeReports`, its report figures — are kept as they were at close. See docs/bank-reconciliation.md.
  */
 export interface ChecklistItem {
-  code: 'in_order' | 'month_over' | 'reconciled' | 'nothing_in_flight';
+  code: 'in_order' | 'month_over' | 'reconciled' | 'nothing_in_flight' | 'report_matches_ledger';
   label: string;
   isOk: boolean;
   details: { field: string; message: string }[];
@@ -165,10 +166,52 @@ async function inFlightItem(
   return { code: 'nothing_in_flight', label: '无在途支付或待复核记账', isOk: details.length === 0, details };
 }
 
+/**
+ * What the reports domain lends the close (handed in by the composition root, src/api/routes.ts:
+ * the reports domain imports the ledger, so the ledger cannot import it).
+ */
+export interface PeriodClosePorts {
+  /**
+   * 账表相符: the month's report money by region and sub-account against the ledger's payments net
+   * of returns and recoveries; one detail per region and sub-account that differs.
+   */
+  reportDifferences?: (
+    executor: Executor,
+    input: { provinceCode: string; from: string; to: string },
+  ) => Promise<{ field: string; message: string }[]>;
+  /** Freezes the month's report figures (called in the close's transaction). */
+  freezeReports?: (
+    executor: Executor,
+    context: AuditContext,
+    input: { provinceCode: string; period: string },
+  ) => Promise<unknown>;
+}
+
+async function reportItem(
+  executor: Executor,
+  input: { provinceCode: string; period: string },
+  ports: PeriodClosePorts,
+): Promise<ChecklistItem[]> {
+  if (!ports.reportDifferences) return [];
+  const details = await ports.reportDifferences(executor, {
+    provinceCode: input.provinceCode,
+    ...monthRange(input.period),
+  });
+  return [
+    {
+      code: 'report_matches_ledger',
+      label: '账表相符（报表金额与专账收支逐地区、逐子账户一致）',
+      isOk: details.length === 0,
+      details,
+    },
+  ];
+}
+
 /** The close checklist of a month, as of the business date `today`. */
 export async function periodChecklist(
   executor: Executor,
   input: { provinceCode: string; period: string; today: string },
+  ports: PeriodClosePorts = {},
 ): Promise<PeriodChecklist> {
   const lastClosed = await lastClosedPeriod(executor, input.provinceCode);
   const isClosed = lastClosed !== null && input.period <= lastClosed;
@@ -186,6 +229,7 @@ export async function periodChecklist(
     monthOver,
     await reconciledItem(executor, input.provinceCode, input.period),
     await inFlightItem(executor, input.provinceCode, input.period),
+    ...(await reportItem(executor, input, ports)),
   ];
   if (isClosed) for (const item of items) item.isOk = true;
   return {
@@ -216,12 +260,13 @@ export async function closeMonth(
   executor: Executor,
   context: AuditContext,
   input: { provinceCode: string; period: string; today: string },
+  ports: PeriodClosePorts = {},
 ): Promise<ClosedPeriod> {
   if (context.actor) assertMayClose(context.actor, input.provinceCode);
   await sql`select pg_advisory_xact_lock(hashtext(${`period-close:${input.provinceCode}`}))`.execute(
     executor,
   );
-  const checklist = await periodChecklist(executor, input);
+  const checklist = await periodChecklist(executor, input, ports);
   if (checklist.isClosed)
     throw new AppError('INVALID_STATE', `${input.period} 已结账`, [
       { field: 'period', message: '该期间已结账' },
@@ -244,6 +289,7 @@ export async function closeMonth(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await ports.freezeReports?.(executor, context, { provinceCode: input.provinceCode, period: input.period });
   await recordAudit(executor, context, {
     action: 'ledger.close_period',
     objectType: 'ledger_period',

@@ -234,6 +234,9 @@ export async function recordRecoveryReceipt(
       { field: 'amountFen', message: `待追回 ${row.amount_fen - row.recovered_fen} 分` },
     ]);
   }
+  const fundTransfer = posted.transfers.find((transfer) => transfer.idempotencyId.endsWith(':fund'));
+  if (!fundTransfer) throw new Error(`recovery receipt of order ${row.id} posted no fund transfer`);
+  await allocateReceipt(executor, row, { transferId: fundTransfer.id, ...input });
   const recoveredFen = row.recovered_fen + input.amountFen;
   const updated = await executor
     .updateTable('recovery_order')
@@ -252,6 +255,74 @@ export async function recordRecoveryReceipt(
     after,
   });
   return after;
+}
+
+/**
+ * Recovery is a reversal: the receipt's money comes off the claim's paid items of the order's
+ * sub-account (or its advance), lines excluded by supervision first, then in item order, each at
+ * most its amount less what earlier receipts took back (`recovery_receipt_line`; the reports
+ * domain counts them as 'recovered' facts). Money beyond what was paid on that sub-account is
+ * refused.
+ */
+async function allocateReceipt(
+  executor: Executor,
+  order: { id: number; province_code: string; claim_id: number; sub_account: string },
+  input: { transferId: number; amountFen: number; valueDate: string },
+): Promise<void> {
+  const isAdvance = order.sub_account === 'advance';
+  const items = await executor
+    .selectFrom('payment_item as item')
+    .leftJoin('claim_line as line', (join) =>
+      join.onRef('line.id', '=', 'item.claim_line_id').onRef('line.province_code', '=', 'item.province_code'),
+    )
+    .select((eb) => [
+      'item.id',
+      'item.claim_line_id',
+      'item.amount_fen',
+      eb.fn.coalesce('line.status', eb.val('active')).as('line_status'),
+      eb
+        .selectFrom('recovery_receipt_line as taken')
+        .select((inner) =>
+          inner.fn.coalesce(inner.fn.sum<number>('taken.amount_fen'), inner.lit(0)).as('total'),
+        )
+        .whereRef('taken.province_code', '=', 'item.province_code')
+        .whereRef('taken.payment_item_id', '=', 'item.id')
+        .as('recovered_fen'),
+    ])
+    .where('item.province_code', '=', order.province_code)
+    .where('item.claim_id', '=', order.claim_id)
+    .where('item.status', '!=', 'returned_to_payable')
+    .where('item.kind', '=', isAdvance ? 'advance' : 'payment')
+    .$if(!isAdvance, (query) => query.where('item.sub_account', '=', order.sub_account))
+    .orderBy('item.id')
+    .execute();
+  const ordered = [
+    ...items.filter((item) => item.line_status === 'excluded'),
+    ...items.filter((item) => item.line_status !== 'excluded'),
+  ];
+  let remainingFen = input.amountFen;
+  const lines = [];
+  for (const item of ordered) {
+    const openFen = item.amount_fen - Number(item.recovered_fen ?? 0);
+    if (remainingFen === 0 || openFen <= 0) continue;
+    const amountFen = Math.min(openFen, remainingFen);
+    remainingFen -= amountFen;
+    lines.push({
+      province_code: order.province_code,
+      recovery_order_id: order.id,
+      transfer_id: input.transferId,
+      claim_id: order.claim_id,
+      payment_item_id: item.id,
+      claim_line_id: item.claim_line_id,
+      amount_fen: amountFen,
+      value_date: input.valueDate,
+    });
+  }
+  if (remainingFen > 0)
+    throw new AppError('VALIDATION_FAILED', '到账金额超过该申请在此子账户已支付且未追回的金额', [
+      { field: 'amountFen', message: `超出 ${remainingFen} 分` },
+    ]);
+  if (lines.length > 0) await executor.insertInto('recovery_receipt_line').values(lines).execute();
 }
 
 export interface RecoveryReceiptInput {

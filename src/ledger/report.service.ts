@@ -142,6 +142,8 @@ export interface LedgerTotalRow {
   /** The account kind: a sub-account, 'special', 'bank', … */
   account: AccountKind;
   code: TransferCode;
+  /** For a reversal (冲正), the code of the transfer it reverses; otherwise null. */
+  reversesCode: TransferCode | null;
   debitFen: number;
   creditFen: number;
   transferCount: number;
@@ -167,6 +169,7 @@ export async function ledgerTotals(
     region_code: string;
     kind: AccountKind;
     code: TransferCode;
+    reverses_code: TransferCode | null;
     debit_fen: number;
     credit_fen: number;
     transfer_count: number;
@@ -175,7 +178,7 @@ export async function ledgerTotals(
       select id, region_code, kind from ledger_account
       where province_code = ${provinceCode} and region_code like ${regionLikePattern(input.regionCode)}
     )
-    select a.region_code, a.kind, t.code,
+    select a.region_code, a.kind, t.code, o.code as reverses_code,
            coalesce(sum(s.debit_fen), 0)::bigint as debit_fen,
            coalesce(sum(s.credit_fen), 0)::bigint as credit_fen,
            count(*)::bigint as transfer_count
@@ -183,14 +186,17 @@ export async function ledgerTotals(
     cross join lateral (values (t.debit_account_id, t.amount_fen, 0::bigint),
                                (t.credit_account_id, 0::bigint, t.amount_fen)) as s(account_id, debit_fen, credit_fen)
     join account a on a.id = s.account_id
+    left join ledger_transfer o on t.code = 'reversal' and o.id = t.reverses_transfer_id
+      and o.province_code = t.province_code
     where t.province_code = ${provinceCode} and t.value_date between ${input.from} and ${input.to}
       ${accountsOnly}
-    group by a.region_code, a.kind, t.code
-    order by a.region_code, a.kind, t.code`.execute(executor);
+    group by a.region_code, a.kind, t.code, o.code
+    order by a.region_code, a.kind, t.code, o.code nulls first`.execute(executor);
   return result.rows.map((row) => ({
     regionCode: row.region_code,
     account: row.kind,
     code: row.code,
+    reversesCode: row.reverses_code ?? null,
     debitFen: Number(row.debit_fen),
     creditFen: Number(row.credit_fen),
     transferCount: Number(row.transfer_count),

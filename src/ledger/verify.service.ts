@@ -147,8 +147,9 @@ const FUND_KINDS = sql`('special', 'training', 'on_the_job_training', 'living_al
  * approved claim (and its line, when it names one) unless reversed; per line, what is paid or
  * in flight is at most its approved amount; money enters the special account only from an
  * appropriation, a failed or returned payment of its own, a recovery order's receipt, bank
- * interest from a statement line or an approved manual posting, or a reversal; and each
- * recovery order's recovered amount is the sum of its receipts.
+ * interest from a statement line or an approved manual posting, or a reversal; each recovery
+ * receipt (both its legs) was posted by an approved `recovery_receipt` approval of the same order
+ * and amount; and each recovery order's recovered amount is the sum of its receipts.
  */
 function businessChecks(executor: Executor): Promise<VerificationCheck>[] {
   return [
@@ -248,6 +249,25 @@ function businessChecks(executor: Executor): Promise<VerificationCheck>[] {
                   select 1 from ledger_approval a where a.province_code = t.province_code and a.status = 'approved'
                     and a.kind = 'manual_transfer' and t.idempotency_id = 'approval:' || a.id)))
             or (t.code = 'reversal' and t.reverses_transfer_id is not null))
+        order by t.id`.execute(executor),
+      'business',
+    ),
+    check(
+      'each recovery receipt is an approved recovery_receipt approval',
+      sql<{ problem: string }>`
+        select 'recovery transfer ' || t.id || ' (order ' || coalesce(t.recovery_order_id::text, '(none)') || ', '
+               || t.amount_fen || ' fen): '
+               || case when a.id is null then 'no approved recovery_receipt approval'
+                       else 'does not match approval ' || a.id || ' (order ' || (a.payload ->> 'orderId') || ', '
+                            || (a.payload ->> 'amountFen') || ' fen)' end as problem
+        from ledger_transfer t
+        join ledger_account c on c.id = t.credit_account_id and c.province_code = t.province_code
+        left join ledger_approval a on a.province_code = t.province_code and a.kind = 'recovery_receipt'
+          and a.status = 'approved'
+          and a.id = substring(t.idempotency_id from '^recovery-receipt:approval:([0-9]+):(fund|receivable)$')::bigint
+        where t.code = 'recovery' and (c.kind in ${FUND_KINDS} or c.kind = 'receivable')
+          and (a.id is null or (a.payload ->> 'orderId')::bigint is distinct from t.recovery_order_id
+               or (a.payload ->> 'amountFen')::bigint <> t.amount_fen)
         order by t.id`.execute(executor),
       'business',
     ),

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Executor } from '../db/database.ts';
-import { ledgerTotals } from '../ledger/report.service.ts';
+import { type LedgerTotalRow, ledgerTotals } from '../ledger/report.service.ts';
 import { quarterPeriod } from './report.period.ts';
 import { selectDisclosure } from './report.repository.ts';
 import { regionName } from './report.service.ts';
@@ -19,7 +19,7 @@ export interface DisclosureCell {
   allocatedFen: number;
   /** Subsidised person-times; null when suppressed. */
   personTimes: number | null;
-  /** Subsidies paid net of bank returns; null when suppressed. */
+  /** Subsidies paid net of bank returns and recoveries; null when suppressed. */
   paidFen: number | null;
   isSuppressed: boolean;
 }
@@ -67,6 +67,21 @@ export function suppressSmallCells<T extends RawCell>(cells: T[], minPersons: nu
 }
 
 /**
+ * What a ledger total row brought into a region's fund accounts: appropriations and allocations
+ * into its special account, 调剂 into any fund account net of 调剂 out, and the reversal (冲正)
+ * of any of them taken back.
+ */
+function receivedFen(row: LedgerTotalRow): number {
+  const isIntoSpecial = (code: string | null) => code === 'allocation' || code === 'appropriation';
+  if (row.code === 'reallocation') return row.creditFen - row.debitFen;
+  if (row.account === 'special' && isIntoSpecial(row.code)) return row.creditFen;
+  if (row.code !== 'reversal') return 0;
+  if (row.reversesCode === 'reallocation') return row.creditFen - row.debitFen;
+  if (row.account === 'special' && isIntoSpecial(row.reversesCode)) return -row.debitFen;
+  return 0;
+}
+
+/**
  * Fund use of a region by sub-region and quarter of a year (公开资金使用情况): aggregated
  * person-times and money, never a person's data; small cells suppressed.
  */
@@ -94,11 +109,8 @@ export async function publicDisclosure(
       to: period.to,
     });
     for (const row of rows) {
-      const isReceipt =
-        (row.account === 'special' && (row.code === 'allocation' || row.code === 'appropriation')) ||
-        row.code === 'reallocation';
-      if (!isReceipt) continue;
-      const amountFen = row.code === 'reallocation' ? row.creditFen - row.debitFen : row.creditFen;
+      const amountFen = receivedFen(row);
+      if (amountFen === 0) continue;
       const code = row.regionCode === input.regionCode ? input.regionCode : childOf(row.regionCode);
       const key = `${code}:${quarter}`;
       allocations.set(key, (allocations.get(key) ?? 0) + amountFen);
@@ -122,7 +134,7 @@ export async function publicDisclosure(
         quarter,
         personTimes: found?.personTimes ?? 0,
         persons: found?.persons ?? 0,
-        paidFen: (found?.paidFen ?? 0) - (found?.returnedFen ?? 0),
+        paidFen: (found?.paidFen ?? 0) - (found?.returnedFen ?? 0) - (found?.recoveredFen ?? 0),
       };
     }),
   );
@@ -133,7 +145,7 @@ export async function publicDisclosure(
       quarter,
       personTimes: inQuarter.reduce((sum, row) => sum + row.personTimes, 0),
       persons: inQuarter.reduce((sum, row) => sum + row.persons, 0),
-      paidFen: inQuarter.reduce((sum, row) => sum + row.paidFen - row.returnedFen, 0),
+      paidFen: inQuarter.reduce((sum, row) => sum + row.paidFen - row.returnedFen - row.recoveredFen, 0),
     };
   });
   const suppressed = suppressSmallCells(cells, DISCLOSURE_MIN_PERSONS);

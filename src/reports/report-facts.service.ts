@@ -5,7 +5,7 @@ import type { Executor } from '../db/database.ts';
 /** Every column of a fact but its id: what a rebuild must reproduce. */
 const FACT_COLUMNS =
   sql.raw(`event, value_date, region_code, payment_item_id, claim_id, claim_line_id, person_id,
-  certificate_id, cell_id, amount_fen, months, days, is_settlement, is_item_returned, is_counted`);
+  certificate_id, cell_id, amount_fen, months, days, is_settlement, is_item_returned, is_line_excluded, is_counted`);
 
 export interface FactRebuild {
   provinceCode: string;

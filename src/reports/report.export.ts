@@ -140,17 +140,18 @@ function certificateTable(report: Report): ReportTable {
 function moneyTables(report: Report, comparison: LedgerComparison | null): ReportTable[] {
   const kinds = report.subsidyKinds.map((row) => ({
     label: row.label,
-    values: [row.lineCount, row.personTimes, row.paidFen, row.returnedFen, row.netFen],
+    values: [row.lineCount, row.personTimes, row.paidFen, row.returnedFen, row.recoveredFen ?? 0, row.netFen],
     drill: { dimension: 'subsidy_kind', key: row.key },
   }));
   const accounts = report.subAccounts.map((row) => ({
     label: row.label,
-    values: [row.lineCount, row.paidFen, row.returnedFen, row.netFen],
+    values: [row.lineCount, row.paidFen, row.returnedFen, row.recoveredFen ?? 0, row.netFen],
     drill: { dimension: 'sub_account', key: row.key },
   }));
   const moneyColumns = [
     money('支付金额', 'paidFen'),
     money('银行退回', 'returnedFen'),
+    money('追回到账', 'recoveredFen'),
     money('净支付金额', 'netFen'),
   ];
   const tables: ReportTable[] = [
@@ -158,13 +159,13 @@ function moneyTables(report: Report, comparison: LedgerComparison | null): Repor
       code: '表5',
       title: '补贴资金支出（按补贴类别）',
       columns: [count('补贴笔数', 'lineCount'), count('培训人次'), ...moneyColumns],
-      rows: [...kinds, totalsRow('合计', kinds, 5, { dimension: 'total', key: 'all' })],
+      rows: [...kinds, totalsRow('合计', kinds, 6, { dimension: 'total', key: 'all' })],
     },
     {
       code: '表6',
       title: '补贴资金支出（按专账子账户）',
       columns: [count('补贴笔数', 'lineCount'), ...moneyColumns],
-      rows: [...accounts, totalsRow('合计', accounts, 4, { dimension: 'total', key: 'all' })],
+      rows: [...accounts, totalsRow('合计', accounts, 5, { dimension: 'total', key: 'all' })],
     },
   ];
   if (comparison) {
@@ -176,6 +177,15 @@ function moneyTables(report: Report, comparison: LedgerComparison | null): Repor
           ? { dimension: 'returned', key: 'all' }
           : { dimension: 'sub_account', key: row.account },
     }));
+    // The regions and sub-accounts that disagree, each on its own row.
+    for (const row of comparison.regions ?? []) {
+      if (row.differenceFen === 0) continue;
+      rows.push({
+        label: `${row.regionCode} ${row.label}`,
+        values: [row.reportFen, row.ledgerFen, row.differenceFen],
+        drill: { dimension: 'sub_account', key: row.account },
+      });
+    }
     tables.push({
       code: '表7',
       title: `账表核对（${comparison.isBalanced ? '账表相符' : '账表不符'}）`,

@@ -1,12 +1,20 @@
 import { type RawBuilder, sql } from 'kysely';
-import { provinceOf, regionLikePattern } from '../auth/scope.ts';
+import { provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { factSource, frozenRanges } from './report-freeze.service.ts';
 
 /** The region subtree and date range (inclusive) a query covers. */
 export interface FactScope {
   regionCode: string;
   from: string;
   to: string;
+  /** The closed months in the range, read from their frozen copy (`withFrozen`). */
+  frozen?: { from: string; to: string }[];
+}
+
+/** The scope with its frozen (closed) months looked up. */
+export async function withFrozen(executor: Executor, scope: FactScope): Promise<FactScope> {
+  return scope.frozen ? scope : { ...scope, frozen: await frozenRanges(executor, scope) };
 }
 
 /**
@@ -21,16 +29,13 @@ export interface FactScope {
  */
 export function factsCte(scope: FactScope): RawBuilder<unknown> {
   const provinceCode = provinceOf(scope.regionCode);
-  const pattern = regionLikePattern(scope.regionCode);
   return sql`fact as (
       select f.event, f.payment_item_id as item_id, f.value_date, f.claim_id, f.region_code, f.claim_line_id as line_id,
              f.person_id, f.certificate_id, f.amount_fen, f.months, f.days, f.is_counted,
              c.subsidy_kind, c.sub_account, c.training_type, c.occupation_category, c.level,
              c.certificate_type, c.certificate_level, c.groups
-      from report_fact f
-      join report_cell c on c.province_code = f.province_code and c.id = f.cell_id
-      where f.province_code = ${provinceCode} and f.value_date between ${scope.from} and ${scope.to}
-        and f.region_code like ${pattern}
+      from (${factSource(scope, scope.frozen ?? [])}) f
+      join report_cell c on c.province_code = ${provinceCode} and c.id = f.cell_id
     )`;
 }
 
@@ -42,6 +47,8 @@ export interface AggregateRow {
   lineCount: number;
   paidFen: number;
   returnedFen: number;
+  /** Taken back by approved recovery receipts (追回到账) in the period. */
+  recoveredFen: number;
   /** Months (以工代训), days (living allowance), certificates, advanced person-times. */
   quantity: number;
 }
@@ -52,7 +59,8 @@ export interface AggregateRow {
  * groups counts in each of them.
  */
 export async function selectAggregates(executor: Executor, scope: FactScope): Promise<AggregateRow[]> {
-  const result = await withoutJit(executor, (trx) => aggregatesQuery(scope).execute(trx));
+  const frozenScope = await withFrozen(executor, scope);
+  const result = await withoutJit(executor, (trx) => aggregatesQuery(frozenScope).execute(trx));
   return result.rows.map((row) => ({
     dimension: row.dimension,
     key: row.key,
@@ -61,6 +69,7 @@ export async function selectAggregates(executor: Executor, scope: FactScope): Pr
     lineCount: Number(row.line_count),
     paidFen: Number(row.paid_fen),
     returnedFen: Number(row.returned_fen),
+    recoveredFen: Number(row.recovered_fen),
     quantity: Number(row.quantity),
   }));
 }
@@ -103,7 +112,6 @@ const persons = (condition: RawBuilder<unknown>) =>
  */
 export function aggregatesQuery(scope: FactScope) {
   const provinceCode = provinceOf(scope.regionCode);
-  const pattern = regionLikePattern(scope.regionCode);
   const training = sql`is_training`;
   const counted = sql`is_counted`;
   const advanced = sql`is_training and level in ('advanced', 'technician', 'senior_technician')`;
@@ -119,13 +127,12 @@ export function aggregatesQuery(scope: FactScope) {
     line_count: string | number;
     paid_fen: string | number;
     returned_fen: string | number;
+    recovered_fen: string | number;
     quantity: string | number;
   }>`
     with f as (
       select person_id, cell_id, certificate_id, event, is_counted, amount_fen, months, days
-      from report_fact
-      where province_code = ${provinceCode} and value_date between ${scope.from} and ${scope.to}
-        and region_code like ${pattern}
+      from (${factSource(scope, scope.frozen ?? [])}) source
     ), multi as (
       select person_id from f where person_id is not null group by person_id having count(*) > 1
     ), part as (
@@ -153,11 +160,12 @@ export function aggregatesQuery(scope: FactScope) {
            coalesce(sum(line_count) filter (where ${counted}), 0) as line_count,
            coalesce(sum(amount_fen) filter (where event = 'paid'), 0) as paid_fen,
            coalesce(sum(amount_fen) filter (where event = 'returned'), 0) as returned_fen,
+           coalesce(sum(amount_fen) filter (where event = 'recovered'), 0) as recovered_fen,
            coalesce(sum(line_count) filter (where ${advanced}), 0) as quantity
     from cell
     union all
     select 'training_type', training_type, sum(line_count), ${persons(training)}, sum(line_count),
-           coalesce(sum(amount_fen), 0), 0, 0
+           coalesce(sum(amount_fen), 0), 0, 0, 0
     from cell where ${training} group by training_type
     union all
     select 'subsidy_kind', subsidy_kind,
@@ -165,36 +173,38 @@ export function aggregatesQuery(scope: FactScope) {
            ${persons(counted)},
            coalesce(sum(line_count) filter (where ${counted}), 0),
            coalesce(sum(amount_fen) filter (where event = 'paid'), 0),
-           coalesce(sum(amount_fen) filter (where event = 'returned'), 0), 0
+           coalesce(sum(amount_fen) filter (where event = 'returned'), 0),
+           coalesce(sum(amount_fen) filter (where event = 'recovered'), 0), 0
     from cell group by subsidy_kind
     union all
     select 'sub_account', sub_account, 0, 0, coalesce(sum(line_count) filter (where ${counted}), 0),
            coalesce(sum(amount_fen) filter (where event = 'paid'), 0),
-           coalesce(sum(amount_fen) filter (where event = 'returned'), 0), 0
+           coalesce(sum(amount_fen) filter (where event = 'returned'), 0),
+           coalesce(sum(amount_fen) filter (where event = 'recovered'), 0), 0
     from cell group by sub_account
     union all
     select 'occupation_level', occupation_category || ':' || level, sum(line_count), ${persons(occupation)},
-           sum(line_count), coalesce(sum(amount_fen), 0), 0, 0
+           sum(line_count), coalesce(sum(amount_fen), 0), 0, 0, 0
     from cell where ${occupation}
     group by occupation_category, level
     union all
-    select 'group', g.code, sum(line_count), ${persons(training)}, sum(line_count), coalesce(sum(amount_fen), 0), 0, 0
+    select 'group', g.code, sum(line_count), ${persons(training)}, sum(line_count), coalesce(sum(amount_fen), 0), 0, 0, 0
     from cell cross join lateral unnest(groups) as g(code)
     where ${training}
     group by g.code
     union all
     select 'certificate', certificate_type || ':' || coalesce(certificate_level, 'none'), 0, ${persons(certificate)},
-           0, 0, 0,
+           0, 0, 0, 0,
            coalesce(sum(line_count) filter (where is_single), 0) + count(distinct multi_certificate_id)
     from cell where ${certificate}
     group by certificate_type, coalesce(certificate_level, 'none')
     union all
     select 'on_the_job', 'all', coalesce(sum(line_count), 0), ${persons(onTheJob)}, coalesce(sum(line_count), 0),
-           coalesce(sum(amount_fen), 0), 0, coalesce(sum(months), 0)
+           coalesce(sum(amount_fen), 0), 0, 0, coalesce(sum(months), 0)
     from cell where ${onTheJob}
     union all
     select 'living_allowance', 'all', 0, ${persons(living)}, coalesce(sum(line_count), 0), coalesce(sum(amount_fen), 0),
-           0, coalesce(sum(days), 0)
+           0, 0, coalesce(sum(days), 0)
     from cell where ${living}`;
 }
 
@@ -204,11 +214,10 @@ export async function selectPersonTimes(
   scope: FactScope,
 ): Promise<{ training: number; apprenticeship: number }> {
   const provinceCode = provinceOf(scope.regionCode);
+  const frozen = (await withFrozen(executor, scope)).frozen ?? [];
   const result = await sql<{ training: string | number; apprenticeship: string | number }>`
     with f as not materialized (
-      select cell_id, person_id from report_fact
-      where province_code = ${provinceCode} and value_date between ${scope.from} and ${scope.to}
-        and region_code like ${regionLikePattern(scope.regionCode)} and is_counted
+      select cell_id, person_id from (${factSource(scope, frozen)}) source where is_counted
     ), trained as (
       select id, training_type from report_cell where province_code = ${provinceCode} and training_type is not null
     )
@@ -221,7 +230,7 @@ export async function selectPersonTimes(
 
 /** One line behind a cell (drill-down), before personal data is looked up and masked. */
 export interface DrilldownRow {
-  event: 'paid' | 'returned';
+  event: 'paid' | 'returned' | 'recovered';
   valueDate: string;
   claimId: number;
   claimNumber: string;
@@ -300,9 +309,10 @@ export async function selectDrilldown(
   scope: FactScope,
   input: { dimension: DrilldownDimension; key: string; limit: number; offset: number },
 ): Promise<{ rows: DrilldownRow[]; total: number }> {
+  const frozenScope = await withFrozen(executor, scope);
   const condition = drilldownCondition(input.dimension, input.key);
   const result = await sql<{
-    event: 'paid' | 'returned';
+    event: 'paid' | 'returned' | 'recovered';
     value_date: string;
     claim_id: number;
     claim_number: string;
@@ -319,7 +329,7 @@ export async function selectDrilldown(
     is_counted: boolean;
     total: string | number;
   }>`
-    with ${factsCte(scope)}, page as (
+    with ${factsCte(frozenScope)}, page as (
       select event, value_date, claim_id, region_code, subsidy_kind, line_id, person_id, level, training_type,
              sub_account, amount_fen, is_counted, count(*) over () as total
       from fact where ${condition}
@@ -331,7 +341,9 @@ export async function selectDrilldown(
     join claim c on c.id = p.claim_id and c.province_code = ${provinceOf(scope.regionCode)}
     left join claim_line l on l.id = p.line_id and l.province_code = ${provinceOf(scope.regionCode)}
     order by p.value_date, p.claim_id, p.line_id nulls first, p.event`.execute(executor);
-  const total = result.rows[0] ? Number(result.rows[0].total) : await countOnly(executor, scope, condition);
+  const total = result.rows[0]
+    ? Number(result.rows[0].total)
+    : await countOnly(executor, frozenScope, condition);
   return {
     total,
     rows: result.rows.map((row) => ({
@@ -360,6 +372,36 @@ async function countOnly(executor: Executor, scope: FactScope, condition: RawBui
   return Number(result.rows[0]?.total ?? 0);
 }
 
+/** The money of the subtree's facts by paying region and sub-account (the report side of 账表相符). */
+export async function selectMoneyByRegion(
+  executor: Executor,
+  scope: FactScope,
+): Promise<
+  { regionCode: string; subAccount: string; paidFen: number; returnedFen: number; recoveredFen: number }[]
+> {
+  const frozenScope = await withFrozen(executor, scope);
+  const result = await sql<{
+    region_code: string;
+    sub_account: string;
+    paid_fen: string | number;
+    returned_fen: string | number;
+    recovered_fen: string | number;
+  }>`
+    with ${factsCte(frozenScope)}
+    select region_code, sub_account,
+           coalesce(sum(amount_fen) filter (where event = 'paid'), 0) as paid_fen,
+           coalesce(sum(amount_fen) filter (where event = 'returned'), 0) as returned_fen,
+           coalesce(sum(amount_fen) filter (where event = 'recovered'), 0) as recovered_fen
+    from fact group by 1, 2 order by 1, 2`.execute(executor);
+  return result.rows.map((row) => ({
+    regionCode: row.region_code,
+    subAccount: row.sub_account,
+    paidFen: Number(row.paid_fen),
+    returnedFen: Number(row.returned_fen),
+    recoveredFen: Number(row.recovered_fen),
+  }));
+}
+
 /** Public disclosure: person-times and money by sub-region (next level down) and quarter. */
 export async function selectDisclosure(
   executor: Executor,
@@ -372,8 +414,10 @@ export async function selectDisclosure(
     persons: number;
     paidFen: number;
     returnedFen: number;
+    recoveredFen: number;
   }[]
 > {
+  const frozenScope = await withFrozen(executor, scope);
   const result = await sql<{
     region_code: string;
     quarter: number;
@@ -381,14 +425,16 @@ export async function selectDisclosure(
     persons: string | number;
     paid_fen: string | number;
     returned_fen: string | number;
+    recovered_fen: string | number;
   }>`
-    with ${factsCte(scope)}
+    with ${factsCte(frozenScope)}
     select left(region_code, ${scope.childCodeLength}) || ${scope.childSuffix} as region_code,
            extract(quarter from value_date)::int as quarter,
            count(*) filter (where is_counted and training_type is not null) as person_times,
            count(distinct person_id) filter (where is_counted) as persons,
            coalesce(sum(amount_fen) filter (where event = 'paid'), 0) as paid_fen,
-           coalesce(sum(amount_fen) filter (where event = 'returned'), 0) as returned_fen
+           coalesce(sum(amount_fen) filter (where event = 'returned'), 0) as returned_fen,
+           coalesce(sum(amount_fen) filter (where event = 'recovered'), 0) as recovered_fen
     from fact
     group by 1, 2 order by 1, 2`.execute(executor);
   return result.rows.map((row) => ({
@@ -398,5 +444,6 @@ export async function selectDisclosure(
     persons: Number(row.persons),
     paidFen: Number(row.paid_fen),
     returnedFen: Number(row.returned_fen),
+    recoveredFen: Number(row.recovered_fen),
   }));
 }

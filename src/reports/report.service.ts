@@ -26,7 +26,7 @@ import {
   type TrainingType,
 } from './report.labels.ts';
 import type { ReportPeriod } from './report.period.ts';
-import { type AggregateRow, selectAggregates } from './report.repository.ts';
+import { type AggregateRow, selectAggregates, selectMoneyByRegion } from './report.repository.ts';
 import { listTargets, type TargetProgress, targetProgress } from './target.service.ts';
 
 /** A row of person-times (人次) with the distinct persons and the money paid for them. */
@@ -38,14 +38,18 @@ export interface PersonTimesRow<K extends string = string> {
   amountFen: number;
 }
 
-/** A money row: paid (支付) in the period, returned by the bank (退回) in the period, and net. */
+/**
+ * A money row: paid (支付) in the period, returned by the bank (退回) and recovered (追回到账)
+ * in the period, and net (paid − returned − recovered).
+ */
 export interface MoneyRow<K extends string = string> {
   key: K;
   label: string;
-  /** Subsidised claim lines counted in the period (paid and not returned). */
+  /** Subsidised claim lines counted in the period (paid, not returned, not excluded). */
   lineCount: number;
   paidFen: number;
   returnedFen: number;
+  recoveredFen: number;
   netFen: number;
 }
 
@@ -59,7 +63,7 @@ export interface LevelMatrixRow<K extends string = string> {
 export interface FundFigures {
   /** Money received by the subtree from above (下拨/计提) net of re-allocations (调剂). */
   receivedFen: number;
-  /** Paid out to payees (支付, 预拨) net of bank returns and reversals. */
+  /** Paid out to payees (支付, 预拨) net of bank returns, recovery receipts and reversals of payments. */
   spentFen: number;
 }
 
@@ -77,6 +81,7 @@ export interface Report {
     lineCount: number;
     paidFen: number;
     returnedFen: number;
+    recoveredFen: number;
     netFen: number;
   };
   trainingTypes: PersonTimesRow<TrainingType>[];
@@ -145,13 +150,15 @@ export async function buildReport(
     const found = cell(dimension, key);
     const paidFen = found?.paidFen ?? 0;
     const returnedFen = found?.returnedFen ?? 0;
+    const recoveredFen = found?.recoveredFen ?? 0;
     return {
       key,
       label,
       lineCount: found?.lineCount ?? 0,
       paidFen,
       returnedFen,
-      netFen: paidFen - returnedFen,
+      recoveredFen,
+      netFen: paidFen - returnedFen - recoveredFen,
     };
   };
   const onTheJob = cell('on_the_job', 'all');
@@ -166,7 +173,8 @@ export async function buildReport(
       lineCount: total.lineCount,
       paidFen: total.paidFen,
       returnedFen: total.returnedFen,
-      netFen: total.paidFen - total.returnedFen,
+      recoveredFen: total.recoveredFen,
+      netFen: total.paidFen - total.returnedFen - total.recoveredFen,
     },
     trainingTypes: TRAINING_TYPES.map((key) =>
       personTimesRow('training_type', key, TRAINING_TYPE_LABELS[key]),
@@ -230,28 +238,28 @@ const sumOf = (
 ) => rows.filter(predicate).reduce((sum, row) => sum + row[side], 0);
 
 /**
- * What the ledger paid out of one sub-account of the subtree (支付 and 预拨 to the bank) net of
- * reversals back into it — the ledger side of 账表相符 (docs/reports.md).
+ * What the ledger paid out of one sub-account (支付 and 预拨 to the bank) net of the bank's
+ * returns (退回) and recovery receipts (追回到账) back into it — the ledger side of 账表相符
+ * (docs/reports.md). Re-allocations (调剂), allocations, settlements and manual postings move
+ * money between fund accounts and are not spending, and neither are their reversals; a
+ * reversal counts only when it reverses a payment, a return or a recovery.
  */
-export function ledgerPaidFen(rows: LedgerTotalRow[], account: SubAccount): number {
+export function ledgerNetPaidFen(rows: LedgerTotalRow[], account: SubAccount): number {
+  const mine = rows.filter((row) => row.account === account);
+  const isPayment = (code: string | null) => code === 'disbursement' || code === 'advance';
+  const isReturn = (code: string | null) => code === 'payment_failure' || code === 'recovery';
   return (
-    sumOf(
-      rows,
-      (row) => row.account === account && (row.code === 'disbursement' || row.code === 'advance'),
-      'debitFen',
-    ) - sumOf(rows, (row) => row.account === account && row.code === 'reversal', 'creditFen')
+    sumOf(mine, (row) => isPayment(row.code), 'debitFen') -
+    sumOf(mine, (row) => isReturn(row.code), 'creditFen') -
+    // A stray posting reversed by hand (冲正) undoes what it reversed, and nothing else does.
+    sumOf(mine, (row) => row.code === 'reversal' && isPayment(row.reversesCode), 'creditFen') +
+    sumOf(mine, (row) => row.code === 'reversal' && isReturn(row.reversesCode), 'debitFen')
   );
 }
 
-/**
- * What the bank returned in the period (退回): since issue 15 a return goes back to the
- * sub-account it was charged to; older returns sit on the payable clearing account.
- */
+/** What the bank returned in the period (退回) into the fund accounts (legacy: the payable account). */
 export function ledgerReturnedFen(rows: LedgerTotalRow[]): number {
-  return (
-    sumOf(rows, (row) => row.account !== 'bank' && row.code === 'payment_failure', 'creditFen') -
-    sumOf(rows, (row) => row.account === 'payable' && row.code === 'reversal', 'debitFen')
-  );
+  return sumOf(rows, (row) => row.account !== 'bank' && row.code === 'payment_failure', 'creditFen');
 }
 
 function fundOf(rows: LedgerTotalRow[], regionCode: string): FundFigures {
@@ -266,8 +274,14 @@ function fundOf(rows: LedgerTotalRow[], regionCode: string): FundFigures {
     ) +
     sumOf(rows, (row) => row.code === 'reallocation', 'creditFen') -
     sumOf(rows, (row) => row.code === 'reallocation', 'debitFen');
-  const paid = REPORT_SUB_ACCOUNTS.reduce((sum, account) => sum + ledgerPaidFen(rows, account), 0);
-  return { receivedFen: received, spentFen: paid - ledgerReturnedFen(rows) };
+  const spent = REPORT_SUB_ACCOUNTS.reduce((sum, account) => sum + ledgerNetPaidFen(rows, account), 0);
+  // Returns of the legacy clearing account (before issue 15) are not on a sub-account.
+  const legacyReturned = sumOf(
+    rows,
+    (row) => row.account === 'payable' && row.code === 'payment_failure',
+    'creditFen',
+  );
+  return { receivedFen: received, spentFen: spent - legacyReturned };
 }
 
 /** Allocated vs spent for the period and cumulatively up to its end (执行率 = spent / received). */
@@ -290,49 +304,113 @@ async function fundFigures(
 }
 
 export interface LedgerComparisonRow {
-  /** A spending sub-account, or 'payable' for the bank returns. */
+  /** A spending sub-account (or, in snapshots finalised before the net comparison, 'payable'). */
   account: SubAccount | 'payable';
   label: string;
+  /** The report's money net of bank returns and recoveries. */
   reportFen: number;
+  /** The ledger's payments out of the sub-account net of returns and recovery receipts into it. */
   ledgerFen: number;
   /** reportFen − ledgerFen. */
   differenceFen: number;
+}
+
+/** One region and sub-account of the comparison (the region whose accounts paid). */
+export interface RegionComparisonRow extends LedgerComparisonRow {
+  regionCode: string;
 }
 
 export interface LedgerComparison {
   regionCode: string;
   from: string;
   to: string;
+  /** Per sub-account, the whole region subtree. */
   rows: LedgerComparisonRow[];
+  /** Per region of the subtree and sub-account, every pair with money on either side. */
+  regions?: RegionComparisonRow[];
   isBalanced: boolean;
 }
 
 /**
- * 账表相符: the report's money paid per sub-account and returned by the bank against the
- * ledger's postings of the same region subtree and value-date range.
+ * 账表相符 against the ledger's own movements: the report's money by region and sub-account
+ * (paid − returned − recovered, from the report facts) against the ledger's payments out of
+ * that region's sub-account net of the bank's returns and the recovery receipts into it
+ * (`ledgerNetPaidFen`), for the same value-date range.
  */
-export async function compareWithLedger(executor: Executor, report: Report): Promise<LedgerComparison> {
-  const scope = { regionCode: report.regionCode, from: report.period.from, to: report.period.to };
-  const ledger = await ledgerTotals(executor, scope);
-  const rows: LedgerComparisonRow[] = report.subAccounts.map((row) => {
-    const ledgerFen = ledgerPaidFen(ledger, row.key);
+export async function compareMoneyWithLedger(
+  executor: Executor,
+  scope: { regionCode: string; from: string; to: string },
+): Promise<LedgerComparison> {
+  const [facts, ledger] = await Promise.all([
+    selectMoneyByRegion(executor, scope),
+    ledgerTotals(executor, scope),
+  ]);
+  const regionCodes = [
+    ...new Set([...facts.map((row) => row.regionCode), ...ledger.map((row) => row.regionCode)]),
+  ].sort();
+  const regions: RegionComparisonRow[] = [];
+  for (const regionCode of regionCodes) {
+    const ledgerRows = ledger.filter((row) => row.regionCode === regionCode);
+    for (const account of REPORT_SUB_ACCOUNTS) {
+      const fact = facts.find((row) => row.regionCode === regionCode && row.subAccount === account);
+      const reportFen = fact ? fact.paidFen - fact.returnedFen - fact.recoveredFen : 0;
+      const ledgerFen = ledgerNetPaidFen(ledgerRows, account);
+      if (!fact && ledgerFen === 0) continue;
+      regions.push({
+        regionCode,
+        account,
+        label: SUB_ACCOUNT_LABELS[account],
+        reportFen,
+        ledgerFen,
+        differenceFen: reportFen - ledgerFen,
+      });
+    }
+  }
+  const rows: LedgerComparisonRow[] = REPORT_SUB_ACCOUNTS.map((account) => {
+    const mine = regions.filter((row) => row.account === account);
+    const reportFen = mine.reduce((sum, row) => sum + row.reportFen, 0);
+    const ledgerFen = mine.reduce((sum, row) => sum + row.ledgerFen, 0);
     return {
-      account: row.key,
-      label: row.label,
-      reportFen: row.paidFen,
+      account,
+      label: SUB_ACCOUNT_LABELS[account],
+      reportFen,
       ledgerFen,
-      differenceFen: row.paidFen - ledgerFen,
+      differenceFen: reportFen - ledgerFen,
     };
   });
-  const returnedFen = ledgerReturnedFen(ledger);
-  rows.push({
-    account: 'payable',
-    label: '银行退回（应付待支付）',
-    reportFen: report.totals.returnedFen,
-    ledgerFen: returnedFen,
-    differenceFen: report.totals.returnedFen - returnedFen,
+  return { ...scope, rows, regions, isBalanced: regions.every((row) => row.differenceFen === 0) };
+}
+
+/** 账表相符 of a report: its region subtree and period (see `compareMoneyWithLedger`). */
+export async function compareWithLedger(executor: Executor, report: Report): Promise<LedgerComparison> {
+  return compareMoneyWithLedger(executor, {
+    regionCode: report.regionCode,
+    from: report.period.from,
+    to: report.period.to,
   });
-  return { ...scope, rows, isBalanced: rows.every((row) => row.differenceFen === 0) };
+}
+
+/**
+ * The period close's 账表相符 check (handed to the ledger's close by the composition root, so
+ * the ledger never imports reports): every region and sub-account of the province whose
+ * report money differs from the ledger's in the month.
+ */
+export async function reportLedgerDifferences(
+  executor: Executor,
+  input: { provinceCode: string; from: string; to: string },
+): Promise<{ field: string; message: string }[]> {
+  const comparison = await compareMoneyWithLedger(executor, {
+    regionCode: input.provinceCode,
+    from: input.from,
+    to: input.to,
+  });
+  const yuan = (fen: number) => (fen / 100).toFixed(2);
+  return (comparison.regions ?? [])
+    .filter((row) => row.differenceFen !== 0)
+    .map((row) => ({
+      field: `reports.${row.regionCode}.${row.account}`,
+      message: `${row.regionCode} ${row.label}：报表 ${yuan(row.reportFen)} 元，专账 ${yuan(row.ledgerFen)} 元，相差 ${yuan(row.differenceFen)} 元`,
+    }));
 }
 
 /** The province a report belongs to (distribution key of its snapshot). */

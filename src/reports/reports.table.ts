@@ -59,7 +59,7 @@ export interface ReportCellTable {
 export interface ReportFactTable {
   id: Generated<number>;
   province_code: string;
-  event: 'paid' | 'returned';
+  event: 'paid' | 'returned' | 'recovered';
   value_date: string;
   region_code: string;
   payment_item_id: number;
@@ -73,10 +73,42 @@ export interface ReportFactTable {
   days: number;
   is_settlement: boolean;
   is_item_returned: Generated<boolean>;
+  is_line_excluded: Generated<boolean>;
   is_counted: Generated<boolean>;
 }
 
+/** A month whose report facts were frozen by its close (append-only). */
+export interface ReportPeriodFreezeTable {
+  province_code: string;
+  period: string;
+  fact_count: number;
+  frozen_at: Generated<Date>;
+}
+
+/** The report facts of a closed month as counted at its close (append-only). */
+export interface ReportFactClosedTable {
+  province_code: string;
+  period: string;
+  id: number;
+  event: 'paid' | 'returned' | 'recovered';
+  value_date: string;
+  region_code: string;
+  payment_item_id: number;
+  claim_id: number;
+  claim_line_id: number | null;
+  person_id: number | null;
+  certificate_id: number | null;
+  cell_id: number;
+  amount_fen: number;
+  months: number;
+  days: number;
+  is_settlement: boolean;
+  is_counted: boolean;
+}
+
 export interface ReportsTables {
+  report_period_freeze: ReportPeriodFreezeTable;
+  report_fact_closed: ReportFactClosedTable;
   report_target: ReportTargetTable;
   report_snapshot: ReportSnapshotTable;
   report_cell: ReportCellTable;

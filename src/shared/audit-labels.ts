@@ -143,6 +143,8 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   parameter: '参数',
   report: '报表',
   facts: '统计数据',
+  period: '会计期间',
+  freeze: '冻结（结账）',
   rebuild: '重算',
   finalize: '定稿',
   target: '目标任务',
