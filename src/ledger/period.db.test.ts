@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
@@ -6,7 +7,7 @@ import { createUser } from '../auth/auth.service.ts';
 import { DEMO_PASSWORD } from '../demo/demo.service.ts';
 import { ManualClock } from '../shared/clock.ts';
 import { createPaymentBatch } from './payment.service.ts';
-import { accountFor, inLedgerTransaction } from './transfer.service.ts';
+import { accountFor, inLedgerTransaction, postJournal } from './transfer.service.ts';
 
 type Headers = { authorization: string };
 let testApp: TestApp;
@@ -188,6 +189,58 @@ describe('period close (月结) and its checklist', () => {
     expect(after.body.items.find((item: { code: string }) => item.code === 'nothing_in_flight').isOk).toBe(
       true,
     );
+  });
+
+  it('a sign-off is void when money of its month moves through the bank after it', async () => {
+    const db = testApp.database.db;
+    // A signed-off reconciliation of 衡南县 for March (rows as the sign-off leaves them).
+    const statement = await sql<{ id: number }>`
+      insert into bank_statement (province_code, region_code, file_name, file_hash, line_count)
+      values ('430000', '430422', '衡南县专户2026年3月.csv', 'period-stale-sign-off', 0) returning id`.execute(
+      db,
+    );
+    const reviewer = await db
+      .selectFrom('app_user')
+      .select('id')
+      .where('login_name', '=', 'hn_province_reviewer')
+      .executeTakeFirstOrThrow();
+    const preparer = await db
+      .selectFrom('app_user')
+      .select('id')
+      .where('login_name', '=', 'hn_finance')
+      .executeTakeFirstOrThrow();
+    await sql`insert into ledger_reconciliation (province_code, region_code, period, statement_id, worksheet,
+        worksheet_hash, bank_closing_fen, book_balance_fen, is_balanced, problem_count, status, prepared_by,
+        signed_off_by, signed_off_at)
+      values ('430000', '430422', '2026-03', ${statement.rows[0]!.id}, '{}', 'x', 0, 0, true, 0, 'signed_off',
+        ${preparer.id}, ${reviewer.id}, now() - interval '1 hour')`.execute(db);
+    const reconciled = async () =>
+      (await call('GET', '/api/ledger/periods/checklist?period=2026-03', provinceFinance)).body.items.find(
+        (item: { code: string }) => item.code === 'reconciled',
+      ).details as { field: string; message: string }[];
+    expect((await reconciled()).map((detail) => detail.field)).not.toContain('reconciliations.430422');
+    // Interest of March posted after the sign-off.
+    const bank = await accountFor(db, '430422', 'bank');
+    const special = await accountFor(db, '430422', 'special');
+    await inLedgerTransaction(db, (trx) =>
+      postJournal(trx, SYSTEM_CONTEXT, {
+        provinceCode: '430000',
+        code: 'interest',
+        description: '复核后入账的利息',
+        transfers: [
+          {
+            idempotencyId: 'period-after-sign-off',
+            debitAccountId: bank.id,
+            creditAccountId: special.id,
+            amountFen: 321,
+            code: 'interest',
+            valueDate: '2026-03-21',
+          },
+        ],
+      }),
+    );
+    const stale = (await reconciled()).find((detail) => detail.field === 'reconciliations.430422');
+    expect(stale?.message).toContain('复核后又有记账');
   });
 
   it('a posting may not be dated after the business date', async () => {

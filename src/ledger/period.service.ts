@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
-import { isWithinRegion, type Principal } from '../auth/scope.ts';
+import { isWithinRegion, type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
 import { monthRange } from './bank-reconciliation.service.ts';
@@ -94,25 +94,63 @@ async function regionsWithBankMovements(executor: Executor, provinceCode: string
   return rows.rows.map((row) => row.region_code);
 }
 
+/** The first journal posted after a sign-off that moved money of the month through the region's bank. */
+async function postedThroughBankAfter(
+  executor: Executor,
+  provinceCode: string,
+  period: string,
+  reconciliation: { region_code: string; signed_off_at: Date | null },
+): Promise<number | null> {
+  if (!reconciliation.signed_off_at) return null;
+  const { from, to } = monthRange(period);
+  const rows = await sql<{ journal_id: number }>`
+    select min(j.id) as journal_id
+    from ledger_transfer t
+    join ledger_journal j on j.id = t.journal_id and j.province_code = t.province_code
+    join ledger_account a on a.province_code = t.province_code and a.id in (t.debit_account_id, t.credit_account_id)
+    where t.province_code = ${provinceCode} and t.value_date between ${from} and ${to}
+      and j.created_at > ${reconciliation.signed_off_at}
+      and a.kind in ('bank', 'ui_fund_source')
+      and a.region_code like ${regionLikePattern(reconciliation.region_code)}`.execute(executor);
+  const journalId = rows.rows[0]?.journal_id;
+  return journalId === null || journalId === undefined ? null : Number(journalId);
+}
+
 async function reconciledItem(
   executor: Executor,
   provinceCode: string,
   period: string,
 ): Promise<ChecklistItem> {
   const regions = await regionsWithBankMovements(executor, provinceCode, period);
-  const signed = await executor
+  const signedRows = await executor
     .selectFrom('ledger_reconciliation')
-    .select('region_code')
+    .select(['id', 'region_code', 'signed_off_at'])
     .where('province_code', '=', provinceCode)
     .where('period', '=', period)
     .where('status', '=', 'signed_off')
     .execute();
-  const details = regions
-    .filter((region) => !signed.some((row) => isWithinRegion(row.region_code, region)))
-    .map((region) => ({
-      field: `reconciliations.${region}`,
-      message: `${region} ${period} 的银行对账未经复核`,
-    }));
+  // A sign-off covers the books as they were when it was given: a posting into the month through
+  // the region's bank after it (a late payment, a return, interest) voids it.
+  const stale: { region: string; journalId: number }[] = [];
+  const signed: typeof signedRows = [];
+  for (const row of signedRows) {
+    const later = await postedThroughBankAfter(executor, provinceCode, period, row);
+    if (later === null) signed.push(row);
+    else stale.push({ region: row.region_code, journalId: later });
+  }
+  const details = [
+    ...stale.map((entry) => ({
+      field: `reconciliations.${entry.region}`,
+      message: `${entry.region} ${period} 的银行对账复核后又有记账（凭证 ${entry.journalId}），须重新编制并复核`,
+    })),
+    ...regions
+      .filter((region) => !signed.some((row) => isWithinRegion(row.region_code, region)))
+      .filter((region) => !stale.some((entry) => entry.region === region))
+      .map((region) => ({
+        field: `reconciliations.${region}`,
+        message: `${region} ${period} 的银行对账未经复核`,
+      })),
+  ];
   return { code: 'reconciled', label: '本月银行对账均已编制并复核', isOk: details.length === 0, details };
 }
 
