@@ -5,13 +5,14 @@ import { AppError } from '../shared/errors.ts';
 import { type Approval, finishApproval, lockPendingApproval, requestApproval } from './approval.service.ts';
 import { assertValueDate } from './controls.service.ts';
 import {
+  type AccountKind,
   getAccount,
   type PostResult,
   postJournal,
   reverseTransfer,
   type TransferCode,
 } from './transfer.service.ts';
-import { transferCodeRefusal } from './transfer-codes.ts';
+import { ACCOUNT_KIND_NAMES, TRANSFER_CODE_NAMES, transferCodeRefusal } from './transfer-codes.ts';
 
 /**
  * Manual postings and reversals, both maker-checker. A person may post by hand only bank
@@ -37,6 +38,19 @@ async function accountInScope(executor: Executor, context: AuditContext, account
   });
   if (context.actor) assertRegionScope(context.actor, account.regionCode);
   return account;
+}
+
+/** An account as the checker reads it: region name and account kind in words, never raw codes. */
+async function accountName(
+  executor: Executor,
+  account: { regionCode: string; kind: AccountKind },
+): Promise<string> {
+  const region = await executor
+    .selectFrom('region')
+    .select('name')
+    .where('code', '=', account.regionCode)
+    .executeTakeFirst();
+  return `${region?.name ?? account.regionCode}${ACCOUNT_KIND_NAMES[account.kind]}`;
 }
 
 /** The maker's manual posting: checked against the code table and the value-date rules, not posted. */
@@ -74,7 +88,7 @@ export async function requestManualTransfer(
       ...(input.statementLineId === undefined ? {} : { statementLineId: input.statementLineId }),
     },
     amountFen: input.amountFen,
-    summary: `${input.code === 'interest' ? '利息收入' : '银行手续费'} ${debit.regionCode} ${debit.kind}→${credit.kind}${input.description ? `：${input.description}` : ''}`,
+    summary: `${input.code === 'interest' ? '利息收入' : '银行手续费'} ${await accountName(executor, debit)} → ${await accountName(executor, credit)}${input.description ? `：${input.description}` : ''}`,
   });
 }
 
@@ -95,7 +109,7 @@ export async function requestReversal(
       { field: 'transferId', message: '分录不存在' },
     ]);
   const debit = await accountInScope(executor, context, original.debit_account_id, 'transferId');
-  await accountInScope(executor, context, original.credit_account_id, 'transferId');
+  const credit = await accountInScope(executor, context, original.credit_account_id, 'transferId');
   if (original.code === 'reversal')
     throw new AppError('INVALID_STATE', '冲正分录不能再冲正', [
       { field: 'transferId', message: '冲正分录不能再冲正' },
@@ -123,7 +137,7 @@ export async function requestReversal(
     idempotencyId: input.idempotencyId,
     payload: { transferId: input.transferId, valueDate: input.valueDate, reason: input.reason },
     amountFen: original.amount_fen,
-    summary: `冲正分录 #${original.id}（${original.code}）：${input.reason}`,
+    summary: `冲正分录 #${original.id}（${TRANSFER_CODE_NAMES[original.code as TransferCode] ?? original.code}，${await accountName(executor, debit)} → ${await accountName(executor, credit)}）：${input.reason}`,
   });
 }
 

@@ -313,6 +313,10 @@ describe('recovered money and excluded trainees leave the reports', () => {
       reason: '调剂有误，冲正',
     });
     expect(reversal.statusCode, reversal.body).toBe(202);
+    // The checker reads names on 待复核, never raw codes.
+    expect(reversal.json().summary).toContain('调剂');
+    expect(reversal.json().summary).toContain('衡阳县职业培训补贴子账户');
+    expect(reversal.json().summary).not.toMatch(/[a-z_]{4,}/);
     expect(
       (
         await call('POST', `/api/ledger/approvals/${reversal.json().id}/decision`, checker, {
