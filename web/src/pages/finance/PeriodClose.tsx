@@ -103,7 +103,7 @@ function FiguresTable({ figures }: { figures: Figure[] }) {
 }
 
 /**
- * 月结: the month's checklist (in order, over, reconciled and signed off, nothing in flight) and
+ * 月结: the month's checklist (in order, over, reconciled and signed off, nothing in flight, 账表相符) and
  * the close itself, by the province's finance officer; closed months with their frozen figures.
  */
 export function PeriodClosePage() {

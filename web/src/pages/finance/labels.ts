@@ -46,6 +46,7 @@ export const CHECKLIST_ITEMS: Record<string, string> = {
   month_over: '该月已结束',
   reconciled: '银行对账均已复核',
   nothing_in_flight: '无在途支付或待复核事项',
+  report_matches_ledger: '账表相符',
 };
 
 export const FILE_FORMATS: Record<string, string> = {

@@ -41,6 +41,7 @@ const COLUMN_TITLES: Record<string, string> = {
   amountFen: '金额',
   paidFen: '支付',
   returnedFen: '退回',
+  recoveredFen: '追回',
   netFen: '净支出',
   total: '合计',
   metric: '指标',
