@@ -55,6 +55,7 @@ const NOT_YET_DECLARED = [
   'post /api/classes',
   'get /api/classes',
   'get /api/classes/{id}',
+  'post /api/classes/{id}/complete',
   'post /api/classes/{id}/approve',
   'post /api/classes/{id}/reject',
   'post /api/public/certificates/verify',
