@@ -9,6 +9,15 @@ declare module 'autocannon' {
       connections?: number;
       duration?: number;
       overallRate?: number;
+      /** Requests in turn; `setupRequest` may rewrite each before it is sent. */
+      requests?: RequestSpec[];
+    }
+    interface RequestSpec {
+      method?: string;
+      path?: string;
+      body?: string;
+      headers?: Record<string, string>;
+      setupRequest?: (request: RequestSpec) => RequestSpec;
     }
     interface Histogram {
       average: number;
@@ -21,6 +30,7 @@ declare module 'autocannon' {
       non2xx: number;
       errors: number;
       timeouts: number;
+      statusCodeStats?: Record<string, { count: number }>;
     }
   }
   function autocannon(

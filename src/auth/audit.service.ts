@@ -38,27 +38,31 @@ export function auditHashInput(previousHash: string, row: Record<string, unknown
   return `${previousHash}\n${canonicalJson(row)}`;
 }
 
-/**
- * Appends one audit entry in the caller's transaction, chained to the previous entry of the
- * same province. The advisory lock serialises writers of one province so the chain has no forks.
- */
-export async function recordAudit(
-  executor: Executor,
-  context: AuditContext,
-  entry: AuditEntry,
-): Promise<void> {
-  const provinceCode = entry.provinceCode ?? (context.actor ? context.actor.provinceCode : '000000');
-  await sql`select pg_advisory_xact_lock(hashtext(${`audit:${provinceCode}`}))`.execute(executor);
-  const last = await executor
+/** The province whose chain an entry joins: its own, or else the actor's. */
+export function auditProvinceOf(context: AuditContext, entry: AuditEntry): string {
+  return entry.provinceCode ?? (context.actor ? context.actor.provinceCode : '000000');
+}
+
+/** The advisory lock that serialises the writers of one province's chain (held until commit). */
+export function auditLockKey(provinceCode: string): string {
+  return `audit:${provinceCode}`;
+}
+
+/** The newest hash of a province's chain (read under its lock); a subquery or a query of its own. */
+export function lastAuditHashQuery(executor: Executor, provinceCode: string) {
+  return executor
     .selectFrom('audit_log')
     .select('hash')
     .where('province_code', '=', provinceCode)
     .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const previousHash = last?.hash ?? GENESIS_HASH;
+    .limit(1);
+}
+
+/** The row that appends an entry after `previousHash` (null: the chain is empty), hashed with the audit key. */
+export function chainedAuditRow(context: AuditContext, entry: AuditEntry, previousHash: string | null) {
+  const previous = previousHash ?? GENESIS_HASH;
   const row = {
-    province_code: provinceCode,
+    province_code: auditProvinceOf(context, entry),
     occurred_at: new Date(),
     actor_user_id: context.actor?.userId ?? null,
     actor_role: context.actor?.role ?? null,
@@ -73,17 +77,32 @@ export async function recordAudit(
   };
   // Keyed (issue 18): without the key, an edited entry cannot be given a matching hash again.
   const key = auditKey();
-  const hash = auditMac(key, auditHashInput(previousHash, row));
+  const hash = auditMac(key, auditHashInput(previous, row));
+  return {
+    ...row,
+    before_state: row.before_state === null ? null : JSON.stringify(row.before_state),
+    after_state: row.after_state === null ? null : JSON.stringify(row.after_state),
+    previous_hash: previous,
+    hash,
+    hash_key_id: key.id,
+  };
+}
+
+/**
+ * Appends one audit entry in the caller's transaction, chained to the previous entry of the
+ * same province. The advisory lock serialises writers of one province so the chain has no forks.
+ */
+export async function recordAudit(
+  executor: Executor,
+  context: AuditContext,
+  entry: AuditEntry,
+): Promise<void> {
+  const provinceCode = auditProvinceOf(context, entry);
+  await sql`select pg_advisory_xact_lock(hashtext(${auditLockKey(provinceCode)}))`.execute(executor);
+  const last = await lastAuditHashQuery(executor, provinceCode).executeTakeFirst();
   await executor
     .insertInto('audit_log')
-    .values({
-      ...row,
-      before_state: row.before_state === null ? null : JSON.stringify(row.before_state),
-      after_state: row.after_state === null ? null : JSON.stringify(row.after_state),
-      previous_hash: previousHash,
-      hash,
-      hash_key_id: key.id,
-    })
+    .values(chainedAuditRow(context, entry, last?.hash ?? null))
     .execute();
 }
 

@@ -40,6 +40,8 @@ export interface GenerateOptions {
   progress?: boolean;
   /** Rows per bulk statement (default 5000). */
   chunkRows?: number;
+  /** Every class has this many trainees (default: 20 to 60, drawn per class). */
+  classSize?: number;
 }
 
 export interface GenerateSummary {
@@ -444,7 +446,8 @@ export async function generateProvinceYear(
     let remaining = quota;
     const first = plans.length;
     while (remaining > 0) {
-      const size = Math.min(remaining, random.int(20, 60), Math.ceil(quota / TRAININGS_PER_PERSON));
+      const drawn = random.int(20, 60);
+      const size = Math.min(remaining, options.classSize ?? drawn, Math.ceil(quota / TRAININGS_PER_PERSON));
       remaining -= size;
       const level = random.weighted(LEVEL_WEIGHTS);
       const occupation = random.int(0, occupations.length - 1);

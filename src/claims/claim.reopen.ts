@@ -6,39 +6,6 @@ import { getClass } from '../training/class.service.ts';
 import { isEnrolled } from '../training/enrolment.service.ts';
 
 /**
- * One live claim per class and subsidy kind (a rejected claim is not live). A settlement claim
- * names its advance, which is left out. Serialised per class and kind, so two creators cannot
- * both pass.
- */
-export async function assertNoLiveClaim(
-  executor: Executor,
-  draft: { classId: number | null; subsidyKind: string },
-  advanceClaimId: number | null,
-): Promise<void> {
-  if (draft.classId === null) return;
-  await sql`select pg_advisory_xact_lock(hashtext(${`claim-class:${draft.classId}:${draft.subsidyKind}`}))`.execute(
-    executor,
-  );
-  let query = executor
-    .selectFrom('claim')
-    .select(['id', 'claim_number', 'status'])
-    .where('class_id', '=', draft.classId)
-    .where('subsidy_kind', '=', draft.subsidyKind)
-    .where('status', '!=', 'rejected');
-  if (advanceClaimId !== null) query = query.where('id', '!=', advanceClaimId);
-  const live = await query.executeTakeFirst();
-  if (live) {
-    throw new AppError('CLAIM_EXISTS', `本班已有一笔该类补贴申请（${live.claim_number}），不能重复申请`, [
-      {
-        field: 'claim.classId',
-        message: `已有申请 ${live.claim_number}（${live.status}）`,
-        claimId: live.id,
-      },
-    ]);
-  }
-}
-
-/**
  * Trainees of the class not to be claimed again for this kind: their line was in a rejected claim
  * or was excluded (an upheld objection, a confirmed case), and no officer has reopened them since.
  */
@@ -71,15 +38,109 @@ export async function blockedTrainees(
   return new Set(rows.map((row) => row.person_id).filter((id): id is number => id !== null && !open.has(id)));
 }
 
+/**
+ * What a new claim of a class must know about the class's earlier claims, read at once after the
+ * class's lock: refuses a live claim (`assertNoLiveClaim`), and names the trainees blocked
+ * (`blockedTrainees`) and those with an open reopening (which the new claim uses up).
+ */
+export async function classClaimState(
+  executor: Executor,
+  draft: { classId: number; provinceCode: string; subsidyKind: string },
+  advanceClaimId: number | null,
+): Promise<{ blocked: Set<number>; reopened: Set<number> }> {
+  const { classId, provinceCode, subsidyKind } = draft;
+  await sql`select pg_advisory_xact_lock(hashtext(${`claim-class:${classId}:${subsidyKind}`}))`.execute(
+    executor,
+  );
+  let live = executor
+    .selectFrom('claim')
+    .select([
+      sql<string>`'live'`.as('kind'),
+      'claim.id',
+      'claim.claim_number',
+      'claim.status',
+      sql<number | null>`null::bigint`.as('person_id'),
+    ])
+    .where('claim.province_code', '=', provinceCode)
+    .where('claim.class_id', '=', classId)
+    .where('claim.subsidy_kind', '=', subsidyKind)
+    .where('claim.status', '!=', 'rejected');
+  if (advanceClaimId !== null) live = live.where('claim.id', '!=', advanceClaimId);
+  const rows = await live
+    .unionAll(
+      executor
+        .selectFrom('claim_line')
+        .innerJoin('claim', (join) =>
+          join
+            .onRef('claim.id', '=', 'claim_line.claim_id')
+            .onRef('claim.province_code', '=', 'claim_line.province_code'),
+        )
+        .select([
+          sql<string>`'blocked'`.as('kind'),
+          'claim.id',
+          'claim.claim_number',
+          'claim.status',
+          'claim_line.person_id',
+        ])
+        .where('claim.province_code', '=', provinceCode)
+        .where('claim.class_id', '=', classId)
+        .where('claim.subsidy_kind', '=', subsidyKind)
+        .where((eb) =>
+          eb.or([eb('claim.status', '=', 'rejected'), eb('claim_line.status', '=', 'excluded')]),
+        ),
+    )
+    .unionAll(
+      executor
+        .selectFrom('claim_reopening')
+        .select([
+          sql<string>`'reopened'`.as('kind'),
+          'claim_reopening.id',
+          sql<string>`null::text`.as('claim_number'),
+          sql<string>`null::text`.as('status'),
+          'claim_reopening.person_id',
+        ])
+        .where('claim_reopening.province_code', '=', provinceCode)
+        .where('claim_reopening.class_id', '=', classId)
+        .where('claim_reopening.subsidy_kind', '=', subsidyKind)
+        .where('claim_reopening.used_by_claim_id', 'is', null),
+    )
+    .execute();
+  const found = rows.find((row) => row.kind === 'live');
+  if (found) {
+    throw new AppError('CLAIM_EXISTS', `本班已有一笔该类补贴申请（${found.claim_number}），不能重复申请`, [
+      {
+        field: 'claim.classId',
+        message: `已有申请 ${found.claim_number}（${found.status}）`,
+        claimId: found.id,
+      },
+    ]);
+  }
+  const reopened = new Set(rows.filter((row) => row.kind === 'reopened').map((row) => Number(row.person_id)));
+  const blocked = new Set(
+    rows
+      .filter((row) => row.kind === 'blocked' && row.person_id !== null)
+      .map((row) => Number(row.person_id))
+      .filter((id) => !reopened.has(id)),
+  );
+  return { blocked, reopened };
+}
+
 /** The reopenings a new claim of the class used up. */
 export async function consumeReopenings(
   executor: Executor,
-  input: { classId: number; subsidyKind: string; claimId: number; personIds: readonly number[] },
+  input: {
+    classId: number;
+    provinceCode: string;
+    subsidyKind: string;
+    claimId: number;
+    personIds: readonly number[];
+  },
 ): Promise<void> {
   if (input.personIds.length === 0) return;
   await executor
     .updateTable('claim_reopening')
     .set({ used_by_claim_id: input.claimId })
+    .where('province_code', '=', input.provinceCode)
     .where('class_id', '=', input.classId)
     .where('subsidy_kind', '=', input.subsidyKind)
     .where('used_by_claim_id', 'is', null)

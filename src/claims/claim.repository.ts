@@ -1,4 +1,12 @@
 import { type Selectable, sql } from 'kysely';
+import {
+  type AuditContext,
+  type AuditEntry,
+  auditLockKey,
+  auditProvinceOf,
+  chainedAuditRow,
+  lastAuditHashQuery,
+} from '../auth/audit.service.ts';
 import type { Executor } from '../db/database.ts';
 import type {
   EvaluateRequest,
@@ -106,6 +114,21 @@ export async function lockClaimNumberPrefixes(executor: Executor, prefixes: Iter
     );
 }
 
+const claimNumberLockKey = (prefix: string) => `claim-number:${prefix}`;
+
+/** The highest claim number of a prefix (a subquery or a query of its own). */
+function lastClaimNumberQuery(executor: Executor, provinceCode: string, prefix: string) {
+  return executor
+    .selectFrom('claim')
+    .select((eb) => eb.fn.max('claim_number').as('last'))
+    .where('province_code', '=', provinceCode)
+    .where('claim_number', '>=', `${prefix}000000`)
+    .where('claim_number', '<=', `${prefix}999999`);
+}
+
+const followingNumber = (prefix: string, last: string | null | undefined) =>
+  `${prefix}${String((last ? Number(last.slice(prefix.length)) : 0) + 1).padStart(6, '0')}`;
+
 /** The next free claim number; the caller must be inside a transaction (the lock lasts until commit). */
 export async function nextClaimNumber(
   executor: Executor,
@@ -115,15 +138,47 @@ export async function nextClaimNumber(
 ): Promise<string> {
   const prefix = claimNumberPrefix(regionCode, applicationDate);
   await lockClaimNumberPrefixes(executor, [prefix]);
-  const row = await executor
-    .selectFrom('claim')
-    .select((eb) => eb.fn.max('claim_number').as('last'))
-    .where('province_code', '=', provinceCode)
-    .where('claim_number', '>=', `${prefix}000000`)
-    .where('claim_number', '<=', `${prefix}999999`)
-    .executeTakeFirst();
-  const last = row?.last ? Number(row.last.slice(prefix.length)) : 0;
-  return `${prefix}${String(last + 1).padStart(6, '0')}`;
+  const row = await lastClaimNumberQuery(executor, provinceCode, prefix).executeTakeFirst();
+  return followingNumber(prefix, row?.last);
+}
+
+/**
+ * Gives a new claim its number and appends its audit entry in three statements — what
+ * `nextClaimNumber`, an update and `recordAudit` do in seven: both locks at once (the claim
+ * number's, then the audit chain's, the order every path takes them), the last number and the
+ * last hash in one read, the number and the entry in one write. The caller must be inside a
+ * transaction (both locks last until commit).
+ */
+export async function numberClaimAndAudit(
+  executor: Executor,
+  context: AuditContext,
+  claim: { id: number; provinceCode: string; regionCode: string; applicationDate: string },
+  entryOf: (claimNumber: string) => AuditEntry,
+): Promise<string> {
+  const prefix = claimNumberPrefix(claim.regionCode, claim.applicationDate);
+  const probe = entryOf('');
+  const auditProvince = auditProvinceOf(context, probe);
+  await sql`select pg_advisory_xact_lock(hashtext(${claimNumberLockKey(prefix)})),
+    pg_advisory_xact_lock(hashtext(${auditLockKey(auditProvince)}))`.execute(executor);
+  const last = await executor
+    .selectNoFrom(() => [
+      lastClaimNumberQuery(executor, claim.provinceCode, prefix).as('last'),
+      lastAuditHashQuery(executor, auditProvince).as('hash'),
+    ])
+    .executeTakeFirstOrThrow();
+  const claimNumber = followingNumber(prefix, last.last);
+  await executor
+    .with('numbered', (db) =>
+      db
+        .updateTable('claim')
+        .set({ claim_number: claimNumber })
+        .where('id', '=', claim.id)
+        .where('province_code', '=', claim.provinceCode),
+    )
+    .insertInto('audit_log')
+    .values(chainedAuditRow(context, entryOf(claimNumber), last.hash ?? null))
+    .execute();
+  return claimNumber;
 }
 
 export function toSummary(row: Selectable<ClaimTable>): ClaimSummary {

@@ -4,7 +4,7 @@ import { ROLE_PERMISSIONS } from '../auth/roles.ts';
 import { assertOrganisationScope, assertRegionScope } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import type { Denial, DenialCode, EvaluateRequest, EvaluateResponse } from '../policy/evaluate.types.ts';
-import { assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
+import { assertInGoodStanding, assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { encryptOptional, rowKeyOf } from '../shared/data-keyring.ts';
 import { AppError, notFound } from '../shared/errors.ts';
@@ -13,13 +13,15 @@ import { screenClaim } from '../supervision/risk.service.ts';
 import { assertClaimVisible, ORGANISATION_APPLICANT_ROLES } from './claim.access.ts';
 import { createDecider, type Decider } from './claim.decide.ts';
 import { assertMaterialsComplete } from './claim.materials.ts';
-import { assertNoLiveClaim, blockedTrainees, consumeReopenings } from './claim.reopen.ts';
+import { classClaimState, consumeReopenings } from './claim.reopen.ts';
 import {
-  nextClaimNumber,
+  numberClaimAndAudit,
   selectClaimDetail,
   selectClaimRow,
   selectHistories,
   selectHistory,
+  toLine,
+  toSummary,
 } from './claim.repository.ts';
 import { loadClaimDraft } from './claim.sources.ts';
 import type { ClaimDetail, LineCandidate, NewClaim } from './claim.types.ts';
@@ -142,16 +144,21 @@ export async function createClaim(
     assertRegionScope(principal, draft.regionCode);
   }
   // A suspended or blacklisted applicant files nothing while the sanction stands (issue 15).
-  if (draft.applicantOrganisationId !== null)
-    await assertOrganisationInGoodStanding(executor, draft.applicantOrganisationId, {
-      field: 'claim',
-      action: '申请补贴',
-    });
-  await assertNoLiveClaim(executor, draft, advanceClaimId);
+  const standing = { field: 'claim', action: '申请补贴' };
+  if (draft.applicant) assertInGoodStanding(draft.applicant, standing);
+  else if (draft.applicantOrganisationId !== null)
+    await assertOrganisationInGoodStanding(executor, draft.applicantOrganisationId, standing);
+  let reopened = new Set<number>();
   if (draft.classId !== null) {
-    // Rejected or excluded trainees stay out until an officer reopens them.
-    const blocked = await blockedTrainees(executor, draft.classId, draft.subsidyKind);
-    draft.candidates = draft.candidates.filter((candidate) => !blocked.has(candidate.personId));
+    // One live claim per class and kind; rejected or excluded trainees stay out until an officer
+    // reopens them.
+    const state = await classClaimState(
+      executor,
+      { classId: draft.classId, provinceCode: draft.provinceCode, subsidyKind: draft.subsidyKind },
+      advanceClaimId,
+    );
+    reopened = state.reopened;
+    draft.candidates = draft.candidates.filter((candidate) => !state.blocked.has(candidate.personId));
   }
   if (draft.candidates.length === 0) {
     throw new AppError('VALIDATION_FAILED', '没有可申请补贴的人员', [
@@ -179,8 +186,9 @@ export async function createClaim(
   });
   const eligible = lines.filter((line) => line.decision.eligible);
   // The claim number is assigned last, under its per-region lock, so concurrent creators in one
-  // region wait only for each other's final writes, not for each other's line decisions.
-  const { id: claimId } = await executor
+  // region wait only for each other's final writes, not for each other's line decisions. The
+  // inserts return the rows the answer is made of (no read-back).
+  const claimRow = await executor
     .insertInto('claim')
     .values({
       province_code: draft.provinceCode,
@@ -216,8 +224,9 @@ export async function createClaim(
       eligible_line_count: eligible.length,
       total_amount_fen: eligible.reduce((sum, line) => sum + line.decision.amountFen, 0),
     })
-    .returning('id')
+    .returningAll()
     .executeTakeFirstOrThrow();
+  const claimId = claimRow.id;
   await executor
     .updateTable('claim')
     .set({
@@ -230,32 +239,45 @@ export async function createClaim(
     .where('id', '=', claimId)
     .where('province_code', '=', draft.provinceCode)
     .execute();
-  await insertLines(executor, draft.provinceCode, claimId, lines);
-  if (draft.classId !== null)
+  const lineRows = await insertLines(executor, draft.provinceCode, claimId, lines);
+  const reopenedCandidates = draft.candidates.filter((candidate) => reopened.has(candidate.personId));
+  if (draft.classId !== null && reopenedCandidates.length > 0)
     await consumeReopenings(executor, {
       classId: draft.classId,
+      provinceCode: draft.provinceCode,
       subsidyKind: draft.subsidyKind,
       claimId,
-      personIds: draft.candidates.map((candidate) => candidate.personId),
+      personIds: reopenedCandidates.map((candidate) => candidate.personId),
     });
-  // Read back before the two locks below (claim number per region, audit chain per province),
-  // which are held until commit: concurrent creators wait for a number, an update and an audit row.
-  const detail = (await selectClaimDetail(executor, claimId))!;
-  const claimNumber = await nextClaimNumber(
+  const claimNumber = await numberClaimAndAudit(
     executor,
-    draft.provinceCode,
-    draft.regionCode,
-    input.applicationDate,
+    context,
+    {
+      id: claimId,
+      provinceCode: draft.provinceCode,
+      regionCode: draft.regionCode,
+      applicationDate: input.applicationDate,
+    },
+    (number) => ({
+      action: 'claim.create',
+      objectType: 'claim',
+      objectId: claimId,
+      provinceCode: draft.provinceCode,
+      after: {
+        claimNumber: number,
+        subsidyKind: draft.subsidyKind,
+        lines: lines.length,
+        source: input.claim.source,
+      },
+    }),
   );
-  await executor.updateTable('claim').set({ claim_number: claimNumber }).where('id', '=', claimId).execute();
-  await recordAudit(executor, context, {
-    action: 'claim.create',
-    objectType: 'claim',
-    objectId: claimId,
-    provinceCode: draft.provinceCode,
-    after: { claimNumber, subsidyKind: draft.subsidyKind, lines: lines.length, source: input.claim.source },
-  });
-  return { ...detail, claimNumber };
+  return {
+    ...toSummary(claimRow),
+    className: draft.classId === null ? null : (draft.className ?? null),
+    lines: lineRows.sort((a, b) => a.line_number - b.line_number).map(toLine),
+    transitions: [],
+    claimNumber,
+  };
 }
 
 interface DecidedLine {
@@ -270,9 +292,9 @@ async function insertLines(
   provinceCode: string,
   claimId: number,
   lines: readonly DecidedLine[],
-): Promise<void> {
-  if (lines.length === 0) return;
-  await executor
+) {
+  if (lines.length === 0) return [];
+  return executor
     .insertInto('claim_line')
     .values(
       lines.map(({ candidate, request, decision }, index) => {
@@ -305,6 +327,7 @@ async function insertLines(
         };
       }),
     )
+    .returningAll()
     .execute();
 }
 

@@ -77,6 +77,7 @@ async function employmentDraft(
     applicantOrganisationId: enterprise.id,
     classId: null,
     candidates,
+    applicant: enterprise,
   };
 }
 

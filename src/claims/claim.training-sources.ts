@@ -178,6 +178,8 @@ export async function classDraft(
     applicantOrganisationId: runner.id,
     classId,
     candidates,
+    applicant: runner,
+    className: trainingClass.name,
   };
 }
 
@@ -246,5 +248,6 @@ export async function certificateDraft(
     applicantOrganisationId: issuer.id,
     classId: null,
     candidates,
+    applicant: issuer,
   };
 }

@@ -1,4 +1,5 @@
 import type { EvaluateRequest, EvaluateResponse, SubsidyKind } from '../policy/evaluate.types.ts';
+import type { Organisation } from '../registry/organisation.service.ts';
 import type { ClaimStatus } from './claim.workflow.ts';
 
 export type ApplicantKind = 'institution' | 'enterprise' | 'evaluation_org' | 'person';
@@ -48,6 +49,10 @@ export interface ClaimDraft {
   applicantOrganisationId: number | null;
   classId: number | null;
   candidates: LineCandidate[];
+  /** The applicant organisation as the source read it (its standing is checked from it). */
+  applicant?: Organisation;
+  /** The class's name, for a class claim. */
+  className?: string;
 }
 
 export interface ClaimLine {

@@ -29,6 +29,14 @@ export async function assertOrganisationInGoodStanding(
 ): Promise<Organisation> {
   const organisation = await getOrganisation(executor, organisationId);
   if (!organisation) throw notFound('单位', organisationId);
+  return assertInGoodStanding(organisation, options);
+}
+
+/** `assertOrganisationInGoodStanding` for an organisation the caller has read already. */
+export function assertInGoodStanding(
+  organisation: Organisation,
+  options: { field: string; action: string },
+): Organisation {
   if (organisation.status !== 'active') {
     const label = STATUS_LABELS[organisation.status];
     throw new AppError(
