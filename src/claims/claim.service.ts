@@ -24,6 +24,7 @@ import {
   toSummary,
 } from './claim.repository.ts';
 import { loadClaimDraft } from './claim.sources.ts';
+import { withStoredForms } from './claim.stored-form.ts';
 import type { ClaimDetail, LineCandidate, NewClaim } from './claim.types.ts';
 import { releaseClaimUsage, releaseLineUsage, reserveUsage, type UsageSubject } from './claim.usage.ts';
 import {
@@ -274,7 +275,9 @@ export async function createClaim(
   return {
     ...toSummary(claimRow),
     className: draft.classId === null ? null : (draft.className ?? null),
-    lines: lineRows.sort((a, b) => a.line_number - b.line_number).map(toLine),
+    lines: (await withStoredForms(executor, lineRows))
+      .sort((a, b) => a.line_number - b.line_number)
+      .map(toLine),
     transitions: [],
     claimNumber,
   };
@@ -408,10 +411,19 @@ export async function submitClaim(
   // A settlement takes over what its advance reserved: the same training, decided in full now.
   if (claim.advance_claim_id !== null)
     await releaseClaimUsage(executor, claim.advance_claim_id, claim.province_code);
+  // What the lines reserved before (a corrected claim) is released at once, and every line is
+  // decided with the history read at once: the claim itself is left out of it, so no line's
+  // reservation changes another's history. A line that loses a race reads its history again.
+  await releaseClaimUsage(executor, claimId, claim.province_code);
+  const histories = await selectHistories(
+    executor,
+    lines.map((line) => line.person_id!),
+    excluded,
+  );
   for (const line of lines) {
-    await releaseLineUsage(executor, line.id);
     const candidate = candidateFromLine(line);
-    let { request, decision } = await decideCandidate(executor, decide, candidate, excluded);
+    let request: EvaluateRequest = { ...candidate.request, history: histories.get(candidate.personId) ?? [] };
+    let decision = decide(request);
     const owner = { claimId, claimProvinceCode: claim.province_code, claimLineId: line.id };
     const refusal = await reserveUsage(
       executor,

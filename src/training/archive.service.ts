@@ -175,8 +175,8 @@ export async function getClassForClaim(executor: Executor, classId: number): Pro
   const trainingClass = await getClass(executor, classId);
   if (!trainingClass) throw notFound('培训班', classId);
   const attendance = await rosterAttendance(executor, trainingClass);
-  const results = await listExamResults(executor, classId);
-  const certificates = await certificatesOfClass(executor, classId);
+  const results = await listExamResults(executor, classId, trainingClass.provinceCode);
+  const certificates = await certificatesOfClass(executor, classId, trainingClass.provinceCode);
   const persons = new Map(
     (
       await getPersons(

@@ -264,6 +264,7 @@ async function summariesOf(
   let query = executor
     .selectFrom('attendance')
     .select(['person_id', 'session_id', 'sign_in_at', 'sign_out_at'])
+    .where('province_code', '=', trainingClass.provinceCode)
     .where('class_id', '=', trainingClass.id);
   if (!isWholeRoster) query = query.where('person_id', 'in', [...personIds]);
   const rows = await query.execute();
@@ -292,7 +293,12 @@ export async function rosterAttendance(
   executor: Executor,
   trainingClass: TrainingClass,
 ): Promise<TraineeAttendance[]> {
-  return summariesOf(executor, trainingClass, await enrolledPersonIds(executor, trainingClass.id), true);
+  return summariesOf(
+    executor,
+    trainingClass,
+    await enrolledPersonIds(executor, trainingClass.id, trainingClass.provinceCode),
+    true,
+  );
 }
 
 /**

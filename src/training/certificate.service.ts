@@ -106,13 +106,15 @@ function toExamResult(row: ExamResultRow): ExamResult {
   };
 }
 
-export async function listExamResults(executor: Executor, classId: number): Promise<ExamResult[]> {
-  const rows = await executor
-    .selectFrom('exam_result')
-    .selectAll()
-    .where('class_id', '=', classId)
-    .orderBy('person_id')
-    .execute();
+export async function listExamResults(
+  executor: Executor,
+  classId: number,
+  provinceCode?: string,
+): Promise<ExamResult[]> {
+  let query = executor.selectFrom('exam_result').selectAll();
+  // The class's province, when the caller knows it, routes the read to one shard (docs/scaling.md).
+  if (provinceCode !== undefined) query = query.where('province_code', '=', provinceCode);
+  const rows = await query.where('class_id', '=', classId).orderBy('person_id').execute();
   return rows.map(toExamResult);
 }
 
@@ -481,13 +483,15 @@ export async function certificatesByIds(executor: Executor, ids: readonly number
   return rows.map(toCertificate);
 }
 
-export async function certificatesOfClass(executor: Executor, classId: number): Promise<Certificate[]> {
-  const rows = await executor
-    .selectFrom('certificate')
-    .selectAll()
-    .where('class_id', '=', classId)
-    .orderBy('id')
-    .execute();
+export async function certificatesOfClass(
+  executor: Executor,
+  classId: number,
+  provinceCode?: string,
+): Promise<Certificate[]> {
+  let query = executor.selectFrom('certificate').selectAll();
+  // A class's certificates share its province (their foreign key to the class includes it).
+  if (provinceCode !== undefined) query = query.where('province_code', '=', provinceCode);
+  const rows = await query.where('class_id', '=', classId).orderBy('id').execute();
   return rows.map(toCertificate);
 }
 

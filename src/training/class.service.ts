@@ -304,6 +304,7 @@ export async function getClass(executor: Executor, id: number): Promise<Training
   const sessions = await executor
     .selectFrom('class_session')
     .selectAll()
+    .where('province_code', '=', row.province_code)
     .where('class_id', '=', id)
     .orderBy('session_number')
     .execute();

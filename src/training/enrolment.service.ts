@@ -209,10 +209,15 @@ export async function listEnrolments(
 }
 
 /** All enrolled person ids of a class. */
-export async function enrolledPersonIds(executor: Executor, classId: number): Promise<number[]> {
-  const rows = await executor
-    .selectFrom('enrolment')
-    .select('person_id')
+export async function enrolledPersonIds(
+  executor: Executor,
+  classId: number,
+  provinceCode?: string,
+): Promise<number[]> {
+  let query = executor.selectFrom('enrolment').select('person_id');
+  // The class's province, when the caller knows it, routes the read to one shard (docs/scaling.md).
+  if (provinceCode !== undefined) query = query.where('province_code', '=', provinceCode);
+  const rows = await query
     .where('class_id', '=', classId)
     .where('status', '=', 'enrolled')
     .orderBy('id')
