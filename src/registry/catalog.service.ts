@@ -37,6 +37,10 @@ export interface CatalogEntry {
   citation: Citation;
   isShortage: boolean;
   isNewOccupation: boolean;
+  /** `withdrawn` by an officer of the catalog's region: no longer filed against nor public. */
+  status: 'active' | 'withdrawn';
+  withdrawnOn: string | null;
+  withdrawalReason: string | null;
 }
 
 export interface CatalogVersion {
@@ -103,6 +107,9 @@ type EntryRow = {
   citation_article: string;
   is_shortage: boolean;
   is_new_occupation: boolean;
+  status: 'active' | 'withdrawn';
+  withdrawn_on: string | null;
+  withdrawal_reason: string | null;
 };
 
 function toEntry(row: EntryRow): CatalogEntry {
@@ -119,6 +126,9 @@ function toEntry(row: EntryRow): CatalogEntry {
     citation: { document: row.citation_document, article: row.citation_article },
     isShortage: row.is_shortage,
     isNewOccupation: row.is_new_occupation,
+    status: row.status,
+    withdrawnOn: row.withdrawn_on,
+    withdrawalReason: row.withdrawal_reason,
   };
 }
 
@@ -440,6 +450,87 @@ export async function findCatalogEntry(
     if (row) return { ...toEntry(row), regionCode: row.region_code };
   }
   return undefined;
+}
+
+/**
+ * Withdraws an entry of a published (or superseded) training-project catalog version with a
+ * reason, dated at the business today; audited (before/after). Only by an officer of the catalog's
+ * region (404 otherwise, as for an unknown id); a withdrawn entry is refused again (409), as is an
+ * entry of a draft (which is edited instead). Classes can no longer be filed against it and it
+ * leaves the public catalog; classes filed before keep it.
+ */
+export async function withdrawCatalogEntry(
+  executor: Executor,
+  context: AuditContext,
+  input: { id: number; reason: string; today: string },
+): Promise<CatalogEntry & { regionCode: string }> {
+  const reason = input.reason.trim();
+  if (reason === '')
+    throw new AppError('VALIDATION_FAILED', '须填写撤回目录项目的理由（reason）', [
+      { field: 'reason', message: '撤回理由不能为空' },
+    ]);
+  const row = await executor
+    .selectFrom('catalog_entry')
+    .innerJoin('catalog_version', (join) =>
+      join
+        .onRef('catalog_version.id', '=', 'catalog_entry.version_id')
+        .onRef('catalog_version.province_code', '=', 'catalog_entry.province_code'),
+    )
+    .selectAll('catalog_entry')
+    .select(['catalog_version.region_code', 'catalog_version.status as version_status'])
+    .where('catalog_entry.id', '=', input.id)
+    .executeTakeFirst();
+  if (!row || (context.actor && !isWithinRegion(context.actor.regionCode, row.region_code)))
+    throw notFound('目录项目', input.id);
+  if (row.status === 'withdrawn')
+    throw new AppError('INVALID_STATE', `该目录项目已撤回（${row.withdrawn_on}）`, [
+      { field: 'id', message: '已撤回' },
+    ]);
+  if (row.version_status === 'draft')
+    throw new AppError('INVALID_STATE', '草稿目录版本的项目不能撤回，请直接修改草稿', [
+      { field: 'id', message: '目录版本为草稿' },
+    ]);
+  await executor
+    .updateTable('catalog_entry')
+    .set({
+      status: 'withdrawn',
+      withdrawn_on: input.today,
+      withdrawal_reason: reason,
+      withdrawn_by_user_id: context.actor?.userId ?? null,
+    })
+    .where('id', '=', input.id)
+    .where('province_code', '=', row.province_code)
+    .execute();
+  await recordAudit(executor, context, {
+    action: 'catalog.entry.withdraw',
+    objectType: 'catalog_entry',
+    objectId: input.id,
+    provinceCode: row.province_code,
+    before: {
+      status: row.status,
+      versionId: row.version_id,
+      occupationCode: row.occupation_code,
+      level: row.level,
+    },
+    after: { status: 'withdrawn', withdrawnOn: input.today, reason },
+  });
+  return {
+    ...toEntry({ ...row, status: 'withdrawn', withdrawn_on: input.today, withdrawal_reason: reason }),
+    regionCode: row.region_code,
+  };
+}
+
+/**
+ * Refuses (422 CATALOG_ENTRY_WITHDRAWN, naming `occupationCode`) filing a class against a catalog
+ * entry that was withdrawn: the entry in force for the class (`findCatalogEntry`) is withdrawn.
+ */
+export function assertCatalogEntryNotWithdrawn(entry: CatalogEntry | undefined): void {
+  if (entry?.status !== 'withdrawn') return;
+  throw new AppError(
+    'CATALOG_ENTRY_WITHDRAWN',
+    `培训项目目录中 ${entry.occupationCode}（${LEVEL_LABELS[entry.level] ?? entry.level}）已撤回（${entry.withdrawnOn}），不能据此开班`,
+    [{ field: 'occupationCode', message: `目录项目已撤回：${entry.withdrawalReason}` }],
+  );
 }
 
 export interface InstitutionCatalogEntry {
@@ -780,6 +871,7 @@ export async function listPublicCatalogEntries(
       'v.region_code',
       'v.effective_from as version_effective_from',
       'o.name as occupation_name',
+      'e.status',
     ])
     .orderBy('e.occupation_code')
     .orderBy('e.level')
@@ -794,9 +886,11 @@ export async function listPublicCatalogEntries(
       if (row.region_code === code && !chosen.has(key)) chosen.set(key, row);
     }
   }
-  const all = [...chosen.values()].sort(
-    (a, b) => a.occupation_code.localeCompare(b.occupation_code) || a.level.localeCompare(b.level),
-  );
+  // A withdrawn entry is not offered, and does not let a farther jurisdiction's entry stand in for
+  // it (class filing refuses it the same way).
+  const all = [...chosen.values()]
+    .filter((row) => row.status !== 'withdrawn')
+    .sort((a, b) => a.occupation_code.localeCompare(b.occupation_code) || a.level.localeCompare(b.level));
   const start = offsetOf(query);
   return {
     items: all.slice(start, start + query.pageSize).map((row) => ({

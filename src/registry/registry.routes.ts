@@ -17,6 +17,7 @@ import {
   listPublicCatalogEntries,
   listPublicInstitutionCatalog,
   publishCatalogVersion,
+  withdrawCatalogEntry,
   withdrawInstitutionCatalogEntry,
 } from './catalog.service.ts';
 import {
@@ -639,6 +640,36 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
       db()
         .transaction()
         .execute((trx) => publishCatalogVersion(trx, request.auditContext, request.params.id)),
+  );
+
+  app.post(
+    '/api/catalog/entries/:id/withdraw',
+    {
+      config: { access: 'catalog.publish' },
+      schema: {
+        tags: ['catalog'],
+        summary: '撤回已发布的培训项目目录项目（须说明理由，留痕）',
+        description:
+          '撤回后不能再据此项目开班，公开目录不再列出；已备案的班级不受影响。仅限本辖区目录的项目；已撤回的再次撤回返回 409。',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: { reason: described({ type: 'string', minLength: 1, maxLength: 500 }, '撤回理由') },
+        },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) =>
+          withdrawCatalogEntry(trx, request.auditContext, {
+            id: request.params.id,
+            reason: request.body.reason,
+            today: app.clock.today(),
+          }),
+        ),
   );
 
   app.get(

@@ -126,6 +126,10 @@ export interface CatalogEntryTable {
   citation_article: string;
   is_shortage: Generated<boolean>;
   is_new_occupation: Generated<boolean>;
+  status: Generated<'active' | 'withdrawn'>;
+  withdrawn_on: string | null;
+  withdrawal_reason: string | null;
+  withdrawn_by_user_id: number | null;
 }
 
 export interface InstitutionCatalogTable {

@@ -58,6 +58,7 @@ export const ERROR_STATUS = {
   ORGANISATION_SANCTIONED: 409,
   /** An institution files a class for an occupation and level it is not admitted to (机构目录). */
   NOT_IN_INSTITUTION_CATALOG: 422,
+  CATALOG_ENTRY_WITHDRAWN: 422,
   /** An evaluation organisation assesses or certifies outside its evaluation-catalog admission (评价机构目录). */
   NOT_IN_EVALUATION_CATALOG: 422,
   /** Ledger: a bank result file in which no row belongs to the batch (details name each row). */

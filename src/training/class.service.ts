@@ -2,7 +2,12 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import { assertInstitutionAdmitted, findCatalogEntry, LEVELS } from '../registry/catalog.service.ts';
+import {
+  assertCatalogEntryNotWithdrawn,
+  assertInstitutionAdmitted,
+  findCatalogEntry,
+  LEVELS,
+} from '../registry/catalog.service.ts';
 import { assertOccupationExists } from '../registry/occupation.service.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { chinaDayEnd, chinaDayStart, offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
@@ -238,6 +243,7 @@ export async function fileClass(
     level: input.level,
     on: chinaDate(startsAt),
   });
+  assertCatalogEntryNotWithdrawn(catalogEntry);
   const row = await executor
     .insertInto('training_class')
     .values({

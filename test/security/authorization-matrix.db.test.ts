@@ -87,6 +87,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'POST /api/catalog/versions/:id/entries': 'catalogDraft',
   'POST /api/catalog/versions/:id/publish': 'catalogDraft',
   'GET /api/catalog/versions/:id': 'catalogDraft',
+  'POST /api/catalog/entries/:id/withdraw': 'catalogEntry',
   'GET /api/classes/:id': 'class',
   'POST /api/classes/:id/approve': 'classFiled',
   'POST /api/classes/:id/reject': 'classFiled',
@@ -232,6 +233,7 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
   }),
   'POST /api/certificates/:id/revoke': () => ({ payload: { reason: 'BOLA probe' } }),
   'POST /api/catalog/institutions/:id/withdraw': () => ({ payload: { reason: 'BOLA probe' } }),
+  'POST /api/catalog/entries/:id/withdraw': () => ({ payload: { reason: 'BOLA probe' } }),
   'POST /api/persons/:id/groups/:groupId/revoke': () => ({ payload: { reason: 'BOLA probe' } }),
   'POST /api/catalog/evaluation-organisations/:id/withdraw': () => ({ payload: { reason: 'BOLA probe' } }),
   'POST /api/assessments/:id/results': () => ({

@@ -65,6 +65,7 @@ export const OBJECT_KINDS = [
   'organisation',
   'institution',
   'catalogDraft',
+  'catalogEntry',
   'classFiled',
   'class',
   'claimDraft',
@@ -314,6 +315,13 @@ async function seedCatalogs(s: Seeder, place: Place, actors: PlaceActors, isCity
       entries: [entry],
     });
     await s.call(actors.city, 'POST', `/api/catalog/versions/${version.id}/publish`);
+    // A published entry of the city's catalog (withdrawn only by an officer of the city or above).
+    s.add(
+      place,
+      'catalogEntry',
+      { id: version.entries[0].id },
+      { regionCode: place.cityCode, markers: [version.title] },
+    );
   }
   if (!place.isFull) return;
   const draft = await s.call(actors.county, 'POST', '/api/catalog/versions', {

@@ -41,6 +41,75 @@ interface CatalogEntry {
   citation: { document?: string; doc?: string; article?: string } | null;
   isShortage: boolean;
   isNewOccupation: boolean;
+  status?: 'active' | 'withdrawn';
+  withdrawnOn?: string | null;
+  withdrawalReason?: string | null;
+}
+
+const ENTRY_STATUSES = {
+  active: ['有效', 'Active'],
+  withdrawn: ['已撤回', 'Withdrawn'],
+} as const;
+
+/** Withdraws a published catalog entry (撤回) after confirmation, with a required reason. */
+function WithdrawEntryModal({
+  entry,
+  onClose,
+  onWithdrawn,
+}: {
+  entry: CatalogEntry | null;
+  onClose(): void;
+  onWithdrawn(): void;
+}) {
+  const { language } = useLanguage();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ reason: string }>();
+  const [isBusy, setBusy] = useState(false);
+  const submit = async () => {
+    if (!entry) return;
+    const values = await form.validateFields();
+    setBusy(true);
+    try {
+      await api(`/api/catalog/entries/${entry.id}/withdraw`, {
+        method: 'POST',
+        body: { reason: values.reason.trim() },
+      });
+      message.success('目录项目已撤回，不能再据此开班');
+      onWithdrawn();
+    } catch (error) {
+      if (showFieldErrors(form, error, [['reason']])) message.error(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      open={entry !== null}
+      title={`撤回目录项目：${entry?.occupationCode ?? ''} ${entry ? label(LEVELS, entry.level, language) : ''}`}
+      okText="确认撤回"
+      okButtonProps={{ danger: true }}
+      confirmLoading={isBusy}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      destroyOnHidden
+    >
+      <Alert
+        type="warning"
+        showIcon
+        className="block-gap"
+        title="撤回后不能再据此项目开班，公开目录不再列出；已备案的班级不受影响。撤回不可恢复。"
+      />
+      <Form form={form} layout="vertical" preserve={false}>
+        <Form.Item
+          name="reason"
+          label="撤回理由"
+          rules={[{ required: true, whitespace: true, message: '请填写撤回理由' }]}
+        >
+          <Input.TextArea rows={3} maxLength={500} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
 }
 
 interface CatalogVersion {
@@ -281,6 +350,7 @@ function VersionDrawer({
   const { can } = useAuth();
   const { message, modal } = App.useApp();
   const loaded = useLoad(() => api<CatalogVersion>(`/api/catalog/versions/${versionId}`), [versionId]);
+  const [withdrawing, setWithdrawing] = useState<CatalogEntry | null>(null);
   const publish = (version: CatalogVersion) =>
     modal.confirm({
       title: `发布“${version.title}”？`,
@@ -344,7 +414,46 @@ function VersionDrawer({
                       .filter(Boolean)
                       .join('、') || '—',
                 },
+                {
+                  title: '项目状态',
+                  key: 'entryStatus',
+                  render: (_, entry) => {
+                    const status = entry.status ?? 'active';
+                    return (
+                      <Space direction="vertical" size={0}>
+                        <StatusTag status={status} text={label(ENTRY_STATUSES, status, language)} />
+                        {status === 'withdrawn' && (
+                          <Typography.Text type="secondary">
+                            {entry.withdrawnOn} {entry.withdrawalReason}
+                          </Typography.Text>
+                        )}
+                      </Space>
+                    );
+                  },
+                },
+                ...(version.status !== 'draft' && can('catalog.publish')
+                  ? [
+                      {
+                        title: '操作',
+                        key: 'actions',
+                        render: (_: unknown, entry: CatalogEntry) =>
+                          (entry.status ?? 'active') === 'active' && (
+                            <Button size="small" danger onClick={() => setWithdrawing(entry)}>
+                              撤回
+                            </Button>
+                          ),
+                      },
+                    ]
+                  : []),
               ]}
+            />
+            <WithdrawEntryModal
+              entry={withdrawing}
+              onClose={() => setWithdrawing(null)}
+              onWithdrawn={() => {
+                setWithdrawing(null);
+                loaded.reload();
+              }}
             />
             {version.status === 'draft' && can('catalog.edit') && (
               <Card size="small" title="添加项目（职业 × 等级 × 补贴标准）">
