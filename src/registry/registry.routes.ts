@@ -550,6 +550,33 @@ const entrySchema = {
   },
 } as const;
 
+/** A training-project catalog entry with its state, as the withdrawal answers it. */
+const WITHDRAWN_CATALOG_ENTRY = {
+  type: 'object',
+  required: ['id', 'versionId', 'occupationCode', 'level', 'status', 'withdrawnOn', 'withdrawalReason'],
+  properties: {
+    id: { type: 'integer' },
+    versionId: { type: 'integer' },
+    regionCode: described({ type: 'string' }, '目录所属地区'),
+    occupationCode: { type: 'string' },
+    level: { type: 'string' },
+    standardAmountFen: { type: 'integer' },
+    standardDays: { type: 'integer' },
+    standardClassHours: { type: 'integer' },
+    effectiveFrom: { type: 'string', format: 'date' },
+    effectiveTo: { type: ['string', 'null'], format: 'date' },
+    citation: {
+      type: 'object',
+      properties: { document: { type: 'string' }, article: { type: 'string' } },
+    },
+    isShortage: { type: 'boolean' },
+    isNewOccupation: { type: 'boolean' },
+    status: described({ type: 'string', enum: ['active', 'withdrawn'] }, '目录项目状态'),
+    withdrawnOn: { type: ['string', 'null'], format: 'date' },
+    withdrawalReason: { type: ['string', 'null'] },
+  },
+} as const;
+
 function registerCatalogRoutes(app: SchemaTypedApp): void {
   const db = () => app.deps.database.db;
   const catalogMaximum = () =>
@@ -658,6 +685,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
           additionalProperties: false,
           properties: { reason: described({ type: 'string', minLength: 1, maxLength: 500 }, '撤回理由') },
         },
+        response: { 200: WITHDRAWN_CATALOG_ENTRY },
       },
     },
     async (request) =>

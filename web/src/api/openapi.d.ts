@@ -5507,13 +5507,41 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        versionId: number;
+                        /** @description 目录所属地区 */
+                        regionCode?: string;
+                        occupationCode: string;
+                        level: string;
+                        standardAmountFen?: number;
+                        standardDays?: number;
+                        standardClassHours?: number;
+                        /** Format: date */
+                        effectiveFrom?: string;
+                        /** Format: date */
+                        effectiveTo?: string | null;
+                        citation?: {
+                            document?: string;
+                            article?: string;
+                        };
+                        isShortage?: boolean;
+                        isNewOccupation?: boolean;
+                        /**
+                         * @description 目录项目状态
+                         * @enum {string}
+                         */
+                        status: "active" | "withdrawn";
+                        /** Format: date */
+                        withdrawnOn: string | null;
+                        withdrawalReason: string | null;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
