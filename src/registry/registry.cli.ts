@@ -88,5 +88,9 @@ export function registerRegistryCommands(program: Command, loadConfig: () => Con
           `  row ${rejection.rowNumber} ${rejection.name} ${rejection.idNumber}: ${rejection.reasons.map((reason) => reason.message).join('; ')}`,
         );
       }
+      for (const warning of report.warnings)
+        write(
+          `  row ${warning.rowNumber} ${warning.name} ${warning.idNumber} [${warning.column}]: ${warning.message}`,
+        );
     });
 }

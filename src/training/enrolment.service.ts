@@ -14,8 +14,10 @@ import {
 } from '../registry/person.service.ts';
 import { findRegion } from '../registry/region.service.ts';
 import { assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
+import { chinaDateOf } from '../shared/clock.ts';
 import { maskIdNumber } from '../shared/crypto.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { GROUP_CODES, GROUP_LABELS, type GroupCode } from '../shared/vocabulary.ts';
 import { getClass, type TrainingClass } from './class.service.ts';
 
 export interface Enrolment {
@@ -246,20 +248,45 @@ export interface RosterRow {
   idNumber: string;
   phone: string;
   householdRegionCode: string;
+  /**
+   * The optional 人员类别 column as written: group codes or Chinese labels, separated by 、 , ; or
+   * spaces. It certifies nothing (groups are certified by an officer): it is only compared with
+   * the person's current certifications.
+   */
+  groups: string;
 }
+
+/** The column a roster problem is about, as the file's header names it. */
+export const ROSTER_GROUP_COLUMN = '人员类别';
 
 export interface RosterRejection {
   rowNumber: number;
   name: string;
   /** Masked. */
   idNumber: string;
-  reasons: { code: string; message: string }[];
+  reasons: { code: string; message: string; column?: string }[];
+}
+
+/**
+ * A row imported with a remark: its claimed 人员类别 is not among the person's current
+ * certifications (GROUP_NOT_CERTIFIED). The row is enrolled; no group is recorded.
+ */
+export interface RosterWarning {
+  rowNumber: number;
+  name: string;
+  /** Masked. */
+  idNumber: string;
+  column: string;
+  code: string;
+  message: string;
 }
 
 export interface RosterReport {
   totalRows: number;
   validRows: number;
   rejected: RosterRejection[];
+  /** Valid rows whose claimed 人员类别 is not certified for the person (still imported). */
+  warnings: RosterWarning[];
   /** True only when accept=valid was passed and the valid rows were written. */
   isWritten: boolean;
   enrolled: number;
@@ -278,7 +305,40 @@ const HEADER_ALIASES: Record<string, keyof Omit<RosterRow, 'rowNumber'>> = {
   householdregioncode: 'householdRegionCode',
   户籍地区划代码: 'householdRegionCode',
   户籍地: 'householdRegionCode',
+  groups: 'groups',
+  人员类别: 'groups',
+  人员类别代码: 'groups',
 };
+
+/** Group codes and their Chinese labels (the full label, its short form before （, and the text in （）). */
+const GROUP_BY_NAME: ReadonlyMap<string, GroupCode> = (() => {
+  const byName = new Map<string, GroupCode>();
+  for (const code of GROUP_CODES) {
+    const label = GROUP_LABELS[code];
+    byName.set(code.toLowerCase(), code);
+    byName.set(label, code);
+    const parenthesised = /^(.+?)（(.+)）$/.exec(label);
+    if (parenthesised) {
+      byName.set(parenthesised[1]!, code);
+      byName.set(parenthesised[2]!, code);
+    }
+  }
+  return byName;
+})();
+
+/** The claimed groups of a roster cell, and the words that name no group. */
+export function parseRosterGroups(cell: string): { codes: GroupCode[]; unknown: string[] } {
+  const codes: GroupCode[] = [];
+  const unknown: string[] = [];
+  for (const word of cell.split(/[、,，;；/\s]+/)) {
+    const trimmed = word.trim();
+    if (trimmed === '') continue;
+    const code = GROUP_BY_NAME.get(trimmed) ?? GROUP_BY_NAME.get(trimmed.toLowerCase());
+    if (code === undefined) unknown.push(trimmed);
+    else if (!codes.includes(code)) codes.push(code);
+  }
+  return { codes, unknown };
+}
 
 function rowsFromTable(table: string[][]): RosterRow[] {
   const [header, ...data] = table;
@@ -300,6 +360,7 @@ function rowsFromTable(table: string[][]): RosterRow[] {
       idNumber: '',
       phone: '',
       householdRegionCode: '',
+      groups: '',
     };
     columns.forEach((column, columnIndex) => {
       if (column) row[column] = (cells[columnIndex] ?? '').trim();
@@ -360,9 +421,16 @@ async function rowProblems(
   trainingClass: TrainingClass,
   row: RosterRow,
   seen: Map<string, number>,
-): Promise<{ code: string; message: string }[]> {
-  const reasons: { code: string; message: string }[] = [];
+): Promise<RosterRejection['reasons']> {
+  const reasons: RosterRejection['reasons'] = [];
   if (row.name === '') reasons.push({ code: 'VALIDATION_FAILED', message: '姓名为空' });
+  const { unknown } = parseRosterGroups(row.groups);
+  if (unknown.length > 0)
+    reasons.push({
+      code: 'VALIDATION_FAILED',
+      column: ROSTER_GROUP_COLUMN,
+      message: `“${ROSTER_GROUP_COLUMN}”无法识别：${unknown.join('、')}（须为人员类别代码或名称）`,
+    });
   const idProblem = idNumberProblem(row.idNumber);
   if (idProblem) reasons.push({ code: 'INVALID_ID_NUMBER', message: idProblem });
   if (row.phone !== '' && phoneProblem(row.phone))
@@ -391,6 +459,37 @@ async function rowProblems(
     }
   }
   return reasons;
+}
+
+/**
+ * The row's claimed groups that the person does not hold a current certification for (valid on
+ * the business today, not revoked). A person not yet registered holds none. The roster never
+ * certifies: these are reported, and the row is imported without any group.
+ */
+async function groupWarnings(executor: Executor, row: RosterRow, today: string): Promise<RosterWarning[]> {
+  const { codes } = parseRosterGroups(row.groups);
+  if (codes.length === 0) return [];
+  const person = await findPersonByIdNumber(executor, row.idNumber);
+  const certified = new Set(
+    (person?.groups ?? [])
+      .filter(
+        (group) =>
+          group.revokedOn === null &&
+          group.validFrom <= today &&
+          (group.validTo === null || group.validTo >= today),
+      )
+      .map((group) => group.groupCode),
+  );
+  return codes
+    .filter((code) => !certified.has(code))
+    .map((code) => ({
+      rowNumber: row.rowNumber,
+      name: row.name,
+      idNumber: maskIdNumber(row.idNumber),
+      column: ROSTER_GROUP_COLUMN,
+      code: 'GROUP_NOT_CERTIFIED',
+      message: `第 ${row.rowNumber} 行“${ROSTER_GROUP_COLUMN}”：${GROUP_LABELS[code]}未经认定（须由经办机构认定），已导入但不登记该类别`,
+    }));
 }
 
 /**
@@ -427,10 +526,14 @@ export async function importRoster(
       });
     else valid.push(row);
   }
+  const today = chinaDateOf(rules.now);
+  const warnings: RosterWarning[] = [];
+  for (const row of valid) warnings.push(...(await groupWarnings(executor, row, today)));
   const report: RosterReport = {
     totalRows: rows.length,
     validRows: valid.length,
     rejected,
+    warnings,
     isWritten: false,
     enrolled: 0,
     registered: 0,
@@ -461,6 +564,7 @@ export async function importRoster(
       totalRows: report.totalRows,
       enrolled: report.enrolled,
       rejectedRows: rejected.map((row) => row.rowNumber),
+      groupWarningRows: warnings.map((warning) => warning.rowNumber),
     },
   });
   return report;

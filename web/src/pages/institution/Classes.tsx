@@ -396,8 +396,10 @@ interface RosterReport {
     rowNumber: number;
     name: string;
     idNumber: string;
-    reasons: { code: string; message: string }[];
+    reasons: { code: string; message: string; column?: string }[];
   }[];
+  /** Rows imported with a remark: a claimed 人员类别 the person is not certified for. */
+  warnings?: { rowNumber: number; name: string; idNumber: string; column: string; message: string }[];
   isWritten: boolean;
   enrolled: number;
   registered: number;
@@ -454,7 +456,7 @@ function RosterTab({ classId, onChanged }: { classId: number; onChanged(): void 
       <Alert
         type="info"
         showIcon
-        title="名单文件（.xlsx 或 .csv）首行为表头：姓名、身份证号、手机号、户籍地区代码。系统先逐行校验，确认后只导入有效行。"
+        title="名单文件（.xlsx 或 .csv）首行为表头：姓名、身份证号、手机号、户籍地区代码，可选“人员类别”（类别名称或代码，多个用顿号分隔）。系统先逐行校验，确认后只导入有效行。名单中的人员类别不作认定：与已认定的类别不符的行照常导入，并列为提示。"
       />
       <Space wrap>
         <Upload
@@ -515,6 +517,28 @@ function RosterTab({ classId, onChanged }: { classId: number; onChanged(): void 
                   render: (reasons: RosterReport['rejected'][number]['reasons']) =>
                     reasons.map((reason) => reason.message).join('；'),
                 },
+              ]}
+            />
+          )}
+          {(report.warnings ?? []).length > 0 && (
+            <Table
+              data-testid="roster-warnings"
+              size="small"
+              rowKey={(row) => `${row.rowNumber}-${row.message}`}
+              pagination={false}
+              scroll={{ x: true }}
+              title={() => '提示（人员类别未经认定，照常导入，不登记该类别）'}
+              dataSource={report.warnings ?? []}
+              columns={[
+                { title: '行号', dataIndex: 'rowNumber' },
+                { title: '列', dataIndex: 'column' },
+                { title: '姓名', dataIndex: 'name' },
+                {
+                  title: '身份证号',
+                  dataIndex: 'idNumber',
+                  render: (value: string) => <span className="id-number">{value}</span>,
+                },
+                { title: '提示', dataIndex: 'message' },
               ]}
             />
           )}
