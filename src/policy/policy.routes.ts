@@ -354,7 +354,9 @@ async function catalogStandardFor(executor: Executor, request: EvaluateRequest) 
     level,
     on: request.date,
   });
-  if (!entry) return { entry: null, training: { ...training, inCatalog: false } };
+  // A withdrawn entry is no longer offered (nor filed against); classes filed before keep it.
+  if (!entry || entry.status === 'withdrawn')
+    return { entry: null, training: { ...training, inCatalog: false } };
   const version = await getCatalogVersion(executor, entry.versionId);
   return {
     training: { ...training, inCatalog: true, catalogStandardFen: entry.standardAmountFen },

@@ -164,6 +164,22 @@ describe('withdrawing a training-project catalog entry', { timeout: 240_000 }, (
     const codes = await publicCodes();
     expect(codes).not.toContain(occupationCode);
     expect(codes).toContain('4-03-02-01');
+    // The public calculator no longer offers the withdrawn entry's standard either.
+    const calculated = await harness.app.inject({
+      method: 'POST',
+      url: '/api/public/calculate',
+      payload: {
+        region: '430421',
+        date: '2021-05-20',
+        subsidy: 'training',
+        person: { groups: ['registered_unemployed'] },
+        training: { filed: true, occupationCode, level: 'primary' },
+        certificate: { type: 'skill_level' },
+      },
+    });
+    expect(calculated.statusCode, calculated.body).toBe(200);
+    expect(calculated.json().catalog).toBeNull();
+    expect(calculated.json().decision.denials[0].code).toBe('NOT_IN_CATALOG');
     // The class filed before keeps its filing and its catalog entry.
     const kept = await call('GET', `/api/classes/${before.json().id}`, operator);
     expect(kept.statusCode, kept.body).toBe(200);
