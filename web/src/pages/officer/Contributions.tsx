@@ -93,7 +93,12 @@ export function ContributionsPage() {
                       value ? <Tag color="green">可核验该月</Tag> : <Tag color="red">金额为0，不作核验</Tag>,
                   },
                   { title: '导入日期', dataIndex: 'importedOn' },
-                  { title: '来源文件', dataIndex: 'sourceFileName' },
+                  {
+                    title: '来源文件',
+                    dataIndex: 'sourceFileName',
+                    render: (value: string | null) =>
+                      value ? <Typography.Text code>{value}</Typography.Text> : '—',
+                  },
                 ]}
               />
             )}
