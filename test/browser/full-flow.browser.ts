@@ -478,11 +478,17 @@ async function settled(page: Page): Promise<void> {
 /** Opens every menu page of the signed-in user and asserts that none shows a full ID number. */
 async function visitMenuPages(page: Page, loginName: string): Promise<number> {
   const menu = page.getByTestId('workbench-menu');
-  // The public pages at the end of the menu leave the workbench; they show no personal data.
-  const publicPages = new Set(['补贴计算器', '目录查询', '证书核验']);
-  const names = (await menu.getByRole('link').allTextContents())
-    .map((name) => name.trim())
-    .filter((name) => !publicPages.has(name));
+  // The public pages at the end of the menu (outside /app) leave the workbench; they show no
+  // personal data.
+  const links = await menu
+    .getByRole('link')
+    .evaluateAll((anchors) =>
+      anchors.map((anchor) => ({
+        name: (anchor.textContent ?? '').trim(),
+        href: anchor.getAttribute('href') ?? '',
+      })),
+    );
+  const names = links.filter((link) => link.href.startsWith('/app')).map((link) => link.name);
   for (const name of names) {
     const link = menu.getByRole('link', { name, exact: true });
     const href = (await link.getAttribute('href')) ?? '';

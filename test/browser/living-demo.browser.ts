@@ -67,7 +67,14 @@ const newcomer: Flow = {
       // Pick the day in the calendar (typing and Enter alone was not always taken under load).
       await picker.click();
       await picker.fill(target);
-      await admin.locator(`.ant-picker-dropdown:visible td[title="${target}"]`).click();
+      const day = admin.locator(`.ant-picker-dropdown:visible td[title="${target}"]`);
+      // When the calendar has not opened (a click lost on a busy machine), Enter takes the typed day.
+      const calendarShown = await day
+        .waitFor({ timeout: 5_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (calendarShown) await day.click();
+      else await picker.press('Enter');
       const move = banner.getByRole('button', { name: '推进业务日期' });
       if (await move.isDisabled()) throw new Error(`the date picker did not take ${target}`);
       await move.click();
