@@ -102,7 +102,8 @@ async function generate(db: Db, counties: string[]): Promise<void> {
       when 'certificate' then 'certificate' when 'apprenticeship' then 'apprenticeship' else 'training' end
     join ledger_account bank on bank.region_code = c.region_code and bank.kind = 'bank'
     where c.claim_number like 'BENCH%'`.execute(db);
-  // About 1 % of the lines come back from the bank five days later.
+  // About 1 % of the lines come back from the bank five days later, into the sub-account they were
+  // charged to (bank → sub-account, as `importBankResult` posts a failure since issue 15).
   await sql`insert into payment_item (province_code, batch_id, disbursement_id, claim_id, claim_line_id, region_code,
       sub_account, kind, amount_fen, status, transfer_id)
     select ${PROVINCE}, t.payment_batch_id, t.disbursement_id, t.claim_id, t.claim_line_id, c.region_code, a.kind,
@@ -111,12 +112,11 @@ async function generate(db: Db, counties: string[]): Promise<void> {
     where t.idempotency_id like 'bench:line:%'`.execute(db);
   await sql`insert into ledger_transfer (province_code, journal_id, idempotency_id, request_hash, debit_account_id,
       credit_account_id, amount_fen, code, value_date, claim_id, claim_line_id, payment_batch_id, payment_item_id, disbursement_id)
-    select ${PROVINCE}, t.journal_id, 'bench:return:' || i.id, 'bench', t.credit_account_id, payable.id, i.amount_fen,
-           'payment_failure', least(t.value_date + 5, make_date(${YEAR}, 12, 31)), i.claim_id, i.claim_line_id,
-           i.batch_id, i.id, i.disbursement_id
+    select ${PROVINCE}, t.journal_id, 'bench:return:' || i.id, 'bench', t.credit_account_id, t.debit_account_id,
+           i.amount_fen, 'payment_failure', least(t.value_date + 5, make_date(${YEAR}, 12, 31)), i.claim_id,
+           i.claim_line_id, i.batch_id, i.id, i.disbursement_id
     from payment_item i
     join ledger_transfer t on t.id = i.transfer_id
-    join ledger_account payable on payable.region_code = i.region_code and payable.kind = 'payable'
     where i.status = 'returned_to_payable'`.execute(db);
   await sql`analyze`.execute(db);
 }
