@@ -64,18 +64,23 @@ const newcomer: Flow = {
       const before = server.today();
       const target = new Date(Date.parse(`${before}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
       const picker = banner.getByPlaceholder('新的业务日期');
-      // Pick the day in the calendar (typing and Enter alone was not always taken under load).
-      await picker.click();
-      await picker.fill(target);
-      const day = admin.locator(`.ant-picker-dropdown:visible td[title="${target}"]`);
-      // When the calendar has not opened (a click lost on a busy machine), Enter takes the typed day.
-      const calendarShown = await day
-        .waitFor({ timeout: 5_000 })
-        .then(() => true)
-        .catch(() => false);
-      if (calendarShown) await day.click();
-      else await picker.press('Enter');
       const move = banner.getByRole('button', { name: '推进业务日期' });
+      // The landing page must have settled (a redirect re-mounts the banner and drops a picked
+      // day); then pick the day in the calendar, or type it and press Enter when the calendar has
+      // not opened, a few times on a busy machine.
+      await admin.getByRole('heading', { level: 1 }).first().waitFor();
+      await admin.waitForLoadState('networkidle');
+      for (let attempt = 1; attempt <= 3 && (await move.isDisabled()); attempt += 1) {
+        await picker.click();
+        await picker.fill(target);
+        const day = admin.locator(`.ant-picker-dropdown:visible td[title="${target}"]`);
+        const calendarShown = await day
+          .waitFor({ timeout: 5_000 })
+          .then(() => true)
+          .catch(() => false);
+        if (calendarShown) await day.click();
+        else await picker.press('Enter');
+      }
       if (await move.isDisabled()) throw new Error(`the date picker did not take ${target}`);
       await move.click();
       const moved = admin.waitForResponse((response) => response.url().endsWith('/api/demo/clock'));
