@@ -480,14 +480,12 @@ async function visitMenuPages(page: Page, loginName: string): Promise<number> {
   const menu = page.getByTestId('workbench-menu');
   // The public pages at the end of the menu (outside /app) leave the workbench; they show no
   // personal data.
-  const links = await menu
-    .getByRole('link')
-    .evaluateAll((anchors) =>
-      anchors.map((anchor) => ({
-        name: (anchor.textContent ?? '').trim(),
-        href: anchor.getAttribute('href') ?? '',
-      })),
-    );
+  const links = await menu.getByRole('link').evaluateAll((anchors) =>
+    anchors.map((anchor) => ({
+      name: (anchor.textContent ?? '').trim(),
+      href: anchor.getAttribute('href') ?? '',
+    })),
+  );
   const names = links.filter((link) => link.href.startsWith('/app')).map((link) => link.name);
   for (const name of names) {
     const link = menu.getByRole('link', { name, exact: true });
