@@ -1,4 +1,4 @@
-import { Alert, Empty, Select, Skeleton, Tag } from 'antd';
+import { Alert, Empty, Select, Skeleton, Table, type TableColumnsType, Tag } from 'antd';
 import type { ReactNode } from 'react';
 import { errorText, type Page } from '../api.ts';
 import { yuan } from '../format.ts';
@@ -106,4 +106,38 @@ export function pagination(page: Page<unknown>, onChange: (page: number) => void
     onChange,
     showTotal: (total: number) => `共 ${total} ${unit}`,
   };
+}
+
+/** A rejected row of an import report: its row number and why (each reason names its field). */
+interface RejectedRow {
+  rowNumber: number;
+  reasons: readonly { message: string }[];
+}
+
+/** The rejected rows of an import's preview or report: 行号, the caller's columns, then 问题. */
+export function RejectedRows<Row extends RejectedRow>({
+  rows,
+  columns = [],
+}: {
+  rows: Row[];
+  columns?: TableColumnsType<Row>;
+}) {
+  if (rows.length === 0) return null;
+  return (
+    <Table<Row>
+      size="small"
+      rowKey="rowNumber"
+      pagination={false}
+      dataSource={rows}
+      columns={[
+        { title: '行号', dataIndex: 'rowNumber' },
+        ...columns,
+        {
+          title: '问题',
+          dataIndex: 'reasons',
+          render: (reasons: Row['reasons']) => reasons.map((reason) => reason.message).join('；'),
+        },
+      ]}
+    />
+  );
 }

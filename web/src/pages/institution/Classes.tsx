@@ -28,7 +28,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, apiAll, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ClassInfo } from '../../components/ClassInfo.tsx';
-import { LoadState, StatusTag } from '../../components/common.tsx';
+import { LoadState, RejectedRows, StatusTag } from '../../components/common.tsx';
 import { businessNow, dateTime, today } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -651,23 +651,7 @@ function DeviceImport({ classId, onImported }: { classId: number; onImported(): 
             共 {report.totalRows} 行，有效 {report.validRows} 行，有问题 {report.rejected.length} 行
             {report.isWritten ? `；已导入 ${report.recorded} 条` : ''}
           </Typography.Text>
-          {report.rejected.length > 0 && (
-            <Table
-              size="small"
-              rowKey="rowNumber"
-              pagination={false}
-              dataSource={report.rejected}
-              columns={[
-                { title: '行号', dataIndex: 'rowNumber' },
-                {
-                  title: '问题',
-                  dataIndex: 'reasons',
-                  render: (reasons: DeviceReport['rejected'][number]['reasons']) =>
-                    reasons.map((reason) => reason.message).join('；'),
-                },
-              ]}
-            />
-          )}
+          <RejectedRows rows={report.rejected} />
         </>
       )}
     </Space>

@@ -4,22 +4,13 @@ import { useState } from 'react';
 import { call, client } from '../../api/client.ts';
 import type { paths } from '../../api/openapi.d.ts';
 import { api, errorText } from '../../api.ts';
-import { LoadState } from '../../components/common.tsx';
+import { LoadState, RejectedRows } from '../../components/common.tsx';
 import { yuan } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 
 /** The answer of the import, as the route declares it. */
 type ImportReport =
   paths['/api/social-insurance-contributions/import']['post']['responses'][200]['content']['application/json'];
-
-interface ContributionReport {
-  totalRows: number;
-  validRows: number;
-  rejected: { rowNumber: number; reasons: { field: string; message: string }[] }[];
-  isWritten: boolean;
-  inserted: number;
-  updated: number;
-}
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -172,23 +163,7 @@ function ContributionImport({ onImported }: { onImported(): void }) {
             共 {report.totalRows} 行，有效 {report.validRows} 行，有问题 {report.rejected.length} 行
             {report.isWritten ? `；已导入（新增 ${report.inserted} 条，更新 ${report.updated} 条）` : ''}
           </Typography.Text>
-          {report.rejected.length > 0 && (
-            <Table
-              size="small"
-              rowKey="rowNumber"
-              pagination={false}
-              dataSource={report.rejected}
-              columns={[
-                { title: '行号', dataIndex: 'rowNumber' },
-                {
-                  title: '问题',
-                  dataIndex: 'reasons',
-                  render: (reasons: ContributionReport['rejected'][number]['reasons']) =>
-                    reasons.map((reason) => reason.message).join('；'),
-                },
-              ]}
-            />
-          )}
+          <RejectedRows rows={report.rejected} />
         </>
       )}
     </Space>
