@@ -466,7 +466,7 @@ export async function withdrawCatalogEntry(
 ): Promise<CatalogEntry & { regionCode: string }> {
   const reason = input.reason.trim();
   if (reason === '')
-    throw new AppError('VALIDATION_FAILED', '须填写撤回目录项目的理由（reason）', [
+    throw new AppError('VALIDATION_FAILED', '须填写撤回目录项目的理由', [
       { field: 'reason', message: '撤回理由不能为空' },
     ]);
   const row = await executor
