@@ -91,23 +91,26 @@ const evaluation: Flow = {
     });
     const { page } = await loggedIn(context, 'hy_eval');
     const today = server.today();
-    await step('the evaluation organisation registers an assessment within its catalog admission', async () => {
-      await openFromMenu(page, '考核评价与发证');
-      const form = page.locator('form#assessment');
-      await form.getByLabel('职业代码').fill('4-03-02-01');
-      await form.locator('.level-select').click();
-      await page.locator('.ant-select-dropdown:visible').getByTitle('初级工（五级）').click();
-      await pickDate(form, '考核日期', today);
-      const saved = page.waitForResponse(
-        (response) => response.url().endsWith('/api/assessments') && response.request().method() === 'POST',
-      );
-      await page.getByRole('button', { name: '登记考核' }).click();
-      const answer = await saved;
-      if (answer.status() !== 201) throw new Error(`assessment: ${answer.status()} ${await answer.text()}`);
-      const row = page.getByRole('row').filter({ hasText: today }).last();
-      await row.getByRole('button', { name: '成绩与发证' }).click();
-      await page.locator('form#assessmentResult').waitFor();
-    });
+    await step(
+      'the evaluation organisation registers an assessment within its catalog admission',
+      async () => {
+        await openFromMenu(page, '考核评价与发证');
+        const form = page.locator('form#assessment');
+        await form.getByLabel('职业代码').fill('4-03-02-01');
+        await form.locator('.level-select').click();
+        await page.locator('.ant-select-dropdown:visible').getByTitle('初级工（五级）').click();
+        await pickDate(form, '考核日期', today);
+        const saved = page.waitForResponse(
+          (response) => response.url().endsWith('/api/assessments') && response.request().method() === 'POST',
+        );
+        await page.getByRole('button', { name: '登记考核' }).click();
+        const answer = await saved;
+        if (answer.status() !== 201) throw new Error(`assessment: ${answer.status()} ${await answer.text()}`);
+        const row = page.getByRole('row').filter({ hasText: today }).last();
+        await row.getByRole('button', { name: '成绩与发证' }).click();
+        await page.locator('form#assessmentResult').waitFor();
+      },
+    );
     await step('it records a pass and a fail by ID number and name', async () => {
       const form = page.locator('form#assessmentResult');
       for (const [person, score] of [
@@ -215,7 +218,10 @@ const finance: Flow = {
     await step('the second finance officer approves the order from 待复核 and a batch is made', async () => {
       const { page: checker } = await loggedIn(context, 'hy_finance_checker');
       await openPayments(checker, '待复核');
-      const row = checker.getByTestId('approval-queue').getByRole('row', { name: /支付指令/ }).first();
+      const row = checker
+        .getByTestId('approval-queue')
+        .getByRole('row', { name: /支付指令/ })
+        .first();
       await row.getByRole('button', { name: '复核通过' }).click();
       const response = await confirmDialog(checker, '确认通过', {
         sends: (request) => request.url().includes('/decision'),
@@ -247,13 +253,16 @@ const finance: Flow = {
       await page.getByTestId('claim-status').getByText('已支付').waitFor();
       await screenshot(page, 'daily-finance-paid');
     });
-    await step('the failed payment of the year and the October statement wait for the finance officer', async () => {
-      await openPayments(page, '支付失败');
-      await page.getByTestId('failed-batch-list').getByRole('row').nth(1).waitFor();
-      await openFromMenu(page, '银行对账');
-      await page.getByText('衡阳县专账2021年10月对账单.csv').first().waitFor();
-      await screenshot(page, 'daily-finance-statement');
-    });
+    await step(
+      'the failed payment of the year and the October statement wait for the finance officer',
+      async () => {
+        await openPayments(page, '支付失败');
+        await page.getByTestId('failed-batch-list').getByRole('row').nth(1).waitFor();
+        await openFromMenu(page, '银行对账');
+        await page.getByText('衡阳县专账2021年10月对账单.csv').first().waitFor();
+        await screenshot(page, 'daily-finance-statement');
+      },
+    );
   },
 };
 
