@@ -1,7 +1,7 @@
 /**
  * The supervision sweep (issue 9) over a province-year, one of two data sets:
  *
- * - by default, the data generator of src/supervision/synthetic-data.ts writes BENCH_ENROLMENTS
+ * - by default, the data generator of src/bench/synthetic-province.ts writes BENCH_ENROLMENTS
  *   enrolments (default 100,000: 5,000 classes of 20, four sessions each → ~390,000 attendance
  *   rows, results, certificates, claims, 以工代训 claims with payroll, and the planted frauds).
  *   PGlite by default; BENCH_DATABASE=postgres uses a throwaway database next to DATABASE_URL.
@@ -21,10 +21,10 @@
 import os from 'node:os';
 import { sql } from 'kysely';
 import { SYSTEM_CONTEXT } from '../src/auth/audit.service.ts';
+import { generateSyntheticProvince, measureDetection } from '../src/bench/synthetic-province.ts';
 import { type Executor, openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrator.ts';
 import { runSweep, type SweepResult, screenClaim } from '../src/supervision/risk.service.ts';
-import { generateSyntheticProvince, measureDetection } from '../src/supervision/synthetic-data.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { appendResult, fmt, sourceDatabaseUrl } from './support.ts';
 

@@ -1,6 +1,6 @@
 import { regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import { trialBalance } from '../ledger/report.service.ts';
+import { trialBalance } from '../ledger/ledger-report.service.ts';
 import { SUB_ACCOUNTS } from '../ledger/transfer.service.ts';
 import { evaluate } from '../policy/evaluate.ts';
 import type { EvaluateRequest, Level } from '../policy/evaluate.types.ts';

@@ -2,11 +2,11 @@ import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import { createUser } from '../auth/auth.service.ts';
 import type { Role } from '../auth/roles.ts';
 import type { Db } from '../db/database.ts';
-import { seedLedgerDemo } from '../ledger/demo-seed.service.ts';
 import { upsertRegions } from '../registry/region.service.ts';
 import { DEMO_REGIONS } from '../registry/regions.data.ts';
-import { seedRegistryDemo } from '../registry/registry.demo.ts';
 import { seedTargetsDemo } from '../reports/target.service.ts';
+import { seedLedgerDemo } from './ledger-demo.ts';
+import { seedRegistryDemo } from './registry-demo.ts';
 
 /** The password of every demo account; demo mode only (SKILLFUND_DEMO=true). */
 export const DEMO_PASSWORD = 'Demo@2026!';

@@ -3,7 +3,7 @@ import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
 import type { Config } from '../shared/config.ts';
-import { trialBalance } from './report.service.ts';
+import { trialBalance } from './ledger-report.service.ts';
 import { sealUnsealedRows } from './seal.service.ts';
 import { formatVerification, verifyLedger } from './verify.service.ts';
 

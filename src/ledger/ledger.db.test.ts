@@ -7,9 +7,9 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { seedDemo } from '../demo/demo.service.ts';
 import { instructionFile } from './bank-file.service.ts';
 import { computeAppropriation, decideFundRequest, requestFundMovement } from './funding.service.ts';
+import { executionRate, ledgerTotals, trialBalance } from './ledger-report.service.ts';
 import { createPaymentBatch, importBankResult, type PayableItem, settleAdvance } from './payment.service.ts';
 import { recordRecoveryReceipt } from './recovery.service.ts';
-import { executionRate, ledgerTotals, trialBalance } from './report.service.ts';
 import { accountFor, closePeriod, inLedgerTransaction, postTransfers } from './transfer.service.ts';
 import { verifyLedger } from './verify.service.ts';
 

@@ -17,6 +17,7 @@ import {
   POST_LEDGER_FUND_REQUESTS_ANSWER,
   POST_LEDGER_RECOVERY_ORDERS_ANSWER,
 } from './ledger-answers.schema.ts';
+import { accountStatement, executionRate, ledgerTotals, trialBalance } from './ledger-report.service.ts';
 import { decideLedgerApproval, requestManualTransfer, requestReversal } from './manual.service.ts';
 import { decidePayeeAccountChange, requestPayeeAccountChange } from './payee-account.service.ts';
 import { batchRegion, getPaymentBatch, listPaymentBatches, maskedBatch } from './payment.service.ts';
@@ -27,7 +28,6 @@ import {
   listRecoveryOrders,
   requestRecoveryReceipt,
 } from './recovery.service.ts';
-import { accountStatement, executionRate, ledgerTotals, trialBalance } from './report.service.ts';
 import { getAccount, inLedgerTransaction, toAccount } from './transfer.service.ts';
 
 const principalOf = (request: FastifyRequest): Principal => request.principal!;

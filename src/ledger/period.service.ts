@@ -4,7 +4,7 @@ import { isWithinRegion, type Principal, regionLikePattern } from '../auth/scope
 import type { Executor } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
 import { monthRange } from './bank-reconciliation.service.ts';
-import { ledgerTotals } from './report.service.ts';
+import { ledgerTotals } from './ledger-report.service.ts';
 
 /**
  * Month-end close of a province's special-account books (月结), with its checklist. Months close

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Executor } from '../db/database.ts';
-import { type LedgerTotalRow, ledgerTotals } from '../ledger/report.service.ts';
+import { type LedgerTotalRow, ledgerTotals } from '../ledger/ledger-report.service.ts';
 import { quarterPeriod } from './report.period.ts';
 import { selectDisclosure } from './report.repository.ts';
 import { regionName } from './report.service.ts';

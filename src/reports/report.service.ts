@@ -1,6 +1,6 @@
 import { provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import { type LedgerTotalRow, ledgerTotals } from '../ledger/report.service.ts';
+import { type LedgerTotalRow, ledgerTotals } from '../ledger/ledger-report.service.ts';
 import type { SubAccount } from '../ledger/transfer.service.ts';
 import {
   CERTIFICATE_TYPES,

@@ -1,15 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
-import type { DatabaseHandle } from '../../src/db/database.ts';
-import { RULE_CODES } from '../../src/supervision/risk.rules.ts';
-import { runSweep, type SweepResult, screenClaim } from '../../src/supervision/risk.service.ts';
 import {
   type DetectionMeasure,
   generateSyntheticProvince,
   measureDetection,
   type SyntheticDataset,
-} from '../../src/supervision/synthetic-data.ts';
+} from '../../src/bench/synthetic-province.ts';
+import type { DatabaseHandle } from '../../src/db/database.ts';
+import { RULE_CODES } from '../../src/supervision/risk.rules.ts';
+import { runSweep, type SweepResult, screenClaim } from '../../src/supervision/risk.service.ts';
 import { createTestDatabase } from '../support/database.ts';
 
 /**

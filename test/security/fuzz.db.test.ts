@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasPermission, type Permission } from '../../src/auth/roles.ts';
 import { DEMO_ACCOUNTS } from '../../src/demo/demo.service.ts';
-import { DEMO_INSTITUTION_OPERATOR } from '../../src/registry/registry.demo.ts';
+import { DEMO_INSTITUTION_OPERATOR } from '../../src/demo/registry-demo.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 /**

@@ -1,10 +1,10 @@
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import type { Executor } from '../db/database.ts';
-import { addInstitutionCatalogEntry } from './catalog.service.ts';
-import { upsertOccupations } from './occupation.service.ts';
-import { OCCUPATION_SEED } from './occupations.data.ts';
-import { createOrganisationOperator, registerOrganisation } from './organisation.service.ts';
-import { importJurisdictionRegions } from './region.service.ts';
+import { addInstitutionCatalogEntry } from '../registry/catalog.service.ts';
+import { upsertOccupations } from '../registry/occupation.service.ts';
+import { OCCUPATION_SEED } from '../registry/occupations.data.ts';
+import { createOrganisationOperator, registerOrganisation } from '../registry/organisation.service.ts';
+import { importJurisdictionRegions } from '../registry/region.service.ts';
 
 /** The demo training institution in 衡阳县 and its operator account (password: the demo password). */
 export const DEMO_INSTITUTION = {

@@ -1,15 +1,15 @@
 import { type AuditContext, SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import { provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import { saveSpecialAccount } from './bank-profile.service.ts';
-import { computeAppropriation } from './funding.service.ts';
+import { saveSpecialAccount } from '../ledger/bank-profile.service.ts';
+import { computeAppropriation } from '../ledger/funding.service.ts';
 import {
   type AccountKind,
   accountFor,
   ensureAccounts,
   postJournal,
   type TransferCode,
-} from './transfer.service.ts';
+} from '../ledger/transfer.service.ts';
 
 /** Value date of the demo postings (the living demo dates them in its own year instead). */
 export const DEMO_LEDGER_DATE = '2026-01-05';

@@ -8,8 +8,8 @@ import { idNumberHash } from '../registry/person.repository.ts';
 import { upsertRegions } from '../registry/region.service.ts';
 import { DEMO_REGIONS } from '../registry/regions.data.ts';
 import { encryptOptional } from '../shared/data-keyring.ts';
-import { importReferenceList } from './reference-list.service.ts';
-import type { RuleCode } from './risk.rules.ts';
+import { importReferenceList } from '../supervision/reference-list.service.ts';
+import type { RuleCode } from '../supervision/risk.rules.ts';
 
 /**
  * A synthetic province-year of training for the detection scenario and the sweep benchmark:
