@@ -31,9 +31,15 @@ type Closed<Schema> = Schema extends readonly unknown[]
       ? ClosedNode<Schema>
       : Schema;
 
-/** An answer's `date-time` string may be returned as a Date: the serialiser writes it as ISO 8601. */
+/**
+ * An answer's `date-time` string may be returned as a Date: the serialiser writes it as ISO 8601
+ * (a nullable one as null).
+ */
 interface AnswerOptions {
-  deserialize: [{ pattern: { type: 'string'; format: 'date-time' }; output: Date | string }];
+  deserialize: [
+    { pattern: { type: 'string'; format: 'date-time'; nullable?: false }; output: Date | string },
+    { pattern: { type: 'string'; format: 'date-time'; nullable: true }; output: Date | string | null },
+  ];
 }
 
 /**

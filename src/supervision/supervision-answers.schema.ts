@@ -1,7 +1,10 @@
+import { pageSchemaOf } from '../shared/schemas.ts';
+
 /**
- * Response schemas of supervision.routes.ts: what each route answers, written from what its
- * handler returns. Objects allow properties beyond those listed (`additionalProperties: true`):
- * Fastify serialises through these schemas and would otherwise drop a field the handler returns.
+ * Response schemas of supervision.routes.ts: what each route answers, written from the types its
+ * handler returns (nullable where the type says so). Objects allow properties beyond those listed
+ * (`additionalProperties: true`): Fastify serialises through these schemas and would otherwise
+ * drop a field the handler returns.
  */
 
 /** GET /api/supervision/rules → 200 */
@@ -29,15 +32,126 @@ export const GET_SUPERVISION_RULES_ANSWER = {
   },
 } as const;
 
-/** POST /api/supervision/reference-lists → 201 */
-export const POST_SUPERVISION_REFERENCE_LISTS_ANSWER = {
+/** RiskAlert (the service's type of that name). */
+export const RISK_ALERT_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'id',
+    'provinceCode',
+    'regionCode',
+    'ruleCode',
+    'ruleLabel',
+    'subjectKey',
+    'classId',
+    'relatedClassId',
+    'claimId',
+    'institutionId',
+    'personId',
+    'score',
+    'isBlocking',
+    'evidence',
+    'status',
+    'firstDetectedAt',
+    'lastDetectedAt',
+    'clearedAt',
+    'clearReason',
+    'caseId',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    regionCode: { type: 'string' },
+    ruleCode: {
+      type: 'string',
+      enum: [
+        'overlapping_classes',
+        'impossible_travel',
+        'pensioner',
+        'full_time_student',
+        'sign_in_identical',
+        'sign_in_regular',
+        'perfect_exam',
+        'certificate_before_class_end',
+        'over_capacity',
+        'shared_phone',
+        'on_the_job_without_payroll',
+        'single_enterprise_unemployed',
+        'outside_catalog_scope',
+        'low_attendance',
+        'certificate_before_exam',
+      ],
+    },
+    ruleLabel: { type: 'string' },
+    subjectKey: { type: 'string' },
+    classId: { type: 'integer', nullable: true },
+    relatedClassId: { type: 'integer', nullable: true },
+    claimId: { type: 'integer', nullable: true },
+    institutionId: { type: 'integer', nullable: true },
+    personId: { type: 'integer', nullable: true },
+    score: { type: 'number' },
+    isBlocking: { type: 'boolean' },
+    evidence: {},
+    status: { type: 'string', enum: ['open', 'cleared', 'in_case', 'confirmed'] },
+    firstDetectedAt: { type: 'string', format: 'date-time' },
+    lastDetectedAt: { type: 'string', format: 'date-time' },
+    clearedAt: { type: 'string', format: 'date-time', nullable: true },
+    clearReason: { type: 'string', nullable: true },
+    caseId: { type: 'integer', nullable: true },
+  },
+} as const;
+
+/** SweepResult (the service's type of that name). */
+export const SWEEP_RESULT_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'runId',
+    'provinceCode',
+    'claimsNewlyBlocked',
+    'claimsUnblocked',
+    'durationMs',
+    'byRule',
+    'fingerprintMs',
+    'fingerprinted',
+    'found',
+    'created',
+  ],
+  properties: {
+    runId: { type: 'integer' },
+    provinceCode: { type: 'string', nullable: true },
+    claimsNewlyBlocked: { type: 'number' },
+    claimsUnblocked: { type: 'number' },
+    durationMs: { type: 'number' },
+    byRule: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['found', 'created', 'durationMs'],
+        properties: {
+          found: { type: 'number' },
+          created: { type: 'number' },
+          durationMs: { type: 'number' },
+        },
+      },
+    },
+    fingerprintMs: { type: 'number' },
+    fingerprinted: { type: 'number' },
+    found: { type: 'number' },
+    created: { type: 'number' },
+  },
+} as const;
+
+/** ReferenceList (the service's type of that name). */
+export const REFERENCE_LIST_SCHEMA = {
   type: 'object',
   additionalProperties: true,
   required: ['id', 'provinceCode', 'source', 'title', 'asOf', 'rowCount', 'importedAt'],
   properties: {
     id: { type: 'integer' },
     provinceCode: { type: 'string' },
-    source: { type: 'string' },
+    source: { type: 'string', enum: ['social_insurance', 'pension', 'school_enrolment'] },
     title: { type: 'string' },
     asOf: { type: 'string' },
     rowCount: { type: 'integer' },
@@ -45,8 +159,135 @@ export const POST_SUPERVISION_REFERENCE_LISTS_ANSWER = {
   },
 } as const;
 
-/** POST /api/supervision/sanctions → 201 */
-export const POST_SUPERVISION_SANCTIONS_ANSWER = {
+/** CaseDetail (the service's type of that name). */
+export const CASE_DETAIL_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'alerts',
+    'notes',
+    'attachments',
+    'recoveredClaimIds',
+    'id',
+    'provinceCode',
+    'regionCode',
+    'caseNumber',
+    'title',
+    'status',
+    'institutionId',
+    'agencyId',
+    'openedAt',
+    'outcomeReason',
+    'decidedAt',
+  ],
+  properties: {
+    alerts: { type: 'array', items: RISK_ALERT_SCHEMA },
+    notes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['id', 'authorUserId', 'content', 'createdAt'],
+        properties: {
+          id: { type: 'integer' },
+          authorUserId: { type: 'integer', nullable: true },
+          content: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+    attachments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['id', 'fileName', 'contentType', 'sizeBytes', 'sha256'],
+        properties: {
+          id: { type: 'integer' },
+          fileName: { type: 'string' },
+          contentType: { type: 'string' },
+          sizeBytes: { type: 'number' },
+          sha256: { type: 'string' },
+        },
+      },
+    },
+    recoveredClaimIds: { type: 'array', items: { type: 'integer' } },
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    regionCode: { type: 'string' },
+    caseNumber: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'string', enum: ['open', 'cleared', 'confirmed'] },
+    institutionId: { type: 'integer', nullable: true },
+    agencyId: { type: 'integer', nullable: true },
+    openedAt: { type: 'string', format: 'date-time' },
+    outcomeReason: { type: 'string', nullable: true },
+    decidedAt: { type: 'string', format: 'date-time', nullable: true },
+  },
+} as const;
+
+/** SupervisionCase (the service's type of that name). */
+export const SUPERVISION_CASE_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'id',
+    'provinceCode',
+    'regionCode',
+    'caseNumber',
+    'title',
+    'status',
+    'institutionId',
+    'agencyId',
+    'openedAt',
+    'outcomeReason',
+    'decidedAt',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    regionCode: { type: 'string' },
+    caseNumber: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'string', enum: ['open', 'cleared', 'confirmed'] },
+    institutionId: { type: 'integer', nullable: true },
+    agencyId: { type: 'integer', nullable: true },
+    openedAt: { type: 'string', format: 'date-time' },
+    outcomeReason: { type: 'string', nullable: true },
+    decidedAt: { type: 'string', format: 'date-time', nullable: true },
+  },
+} as const;
+
+/** RecoveryOrder (the service's type of that name). */
+export const RECOVERY_ORDER_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'id',
+    'provinceCode',
+    'regionCode',
+    'claimId',
+    'subAccount',
+    'amountFen',
+    'recoveredFen',
+    'reason',
+    'status',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    regionCode: { type: 'string' },
+    claimId: { type: 'integer' },
+    subAccount: { type: 'string' },
+    amountFen: { type: 'integer' },
+    recoveredFen: { type: 'integer' },
+    reason: { type: 'string' },
+    status: { type: 'string', enum: ['open', 'closed'] },
+  },
+} as const;
+
+/** Sanction (the service's type of that name). */
+export const SANCTION_SCHEMA = {
   type: 'object',
   additionalProperties: true,
   required: [
@@ -70,21 +311,126 @@ export const POST_SUPERVISION_SANCTIONS_ANSWER = {
     provinceCode: { type: 'string' },
     organisationId: { type: 'integer' },
     organisationKind: { type: 'string' },
-    caseId: {},
-    action: { type: 'string' },
+    caseId: { type: 'integer', nullable: true },
+    action: { type: 'string', enum: ['suspended', 'blacklisted'] },
     effectiveDate: { type: 'string' },
     reason: { type: 'string' },
     decidedAt: { type: 'string', format: 'date-time' },
-    appealStatus: { type: 'string' },
-    appealFiledOn: {},
-    appealGrounds: {},
-    appealDecision: {},
-    appealDecidedAt: {},
+    appealStatus: { type: 'string', enum: ['none', 'filed', 'upheld', 'overturned'] },
+    appealFiledOn: { type: 'string', nullable: true },
+    appealGrounds: { type: 'string', nullable: true },
+    appealDecision: { type: 'string', nullable: true },
+    appealDecidedAt: { type: 'string', format: 'date-time', nullable: true },
   },
 } as const;
 
-/** POST /api/supervision/agency-contracts → 201 */
-export const POST_SUPERVISION_AGENCY_CONTRACTS_ANSWER = {
+/** CaseOutcome (the service's type of that name). */
+export const CASE_OUTCOME_SCHEMA = {
+  ...CASE_DETAIL_SCHEMA,
+  required: [...CASE_DETAIL_SCHEMA.required, 'excludedLineIds', 'recoveryOrders', 'sanction'],
+  properties: {
+    ...CASE_DETAIL_SCHEMA.properties,
+    excludedLineIds: { type: 'array', items: { type: 'integer' } },
+    recoveryOrders: { type: 'array', items: RECOVERY_ORDER_SCHEMA },
+    sanction: { ...SANCTION_SCHEMA, nullable: true },
+  },
+} as const;
+
+/** Inspection (the service's type of that name). */
+export const INSPECTION_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['id', 'provinceCode', 'institutionId', 'inspectedOn', 'result', 'findings'],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    institutionId: { type: 'integer' },
+    inspectedOn: { type: 'string' },
+    result: { type: 'string', enum: ['passed', 'minor_issues', 'failed'] },
+    findings: { type: 'string' },
+  },
+} as const;
+
+/** InstitutionRating (the service's type of that name). */
+export const INSTITUTION_RATING_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'id',
+    'provinceCode',
+    'institutionId',
+    'year',
+    'grade',
+    'score',
+    'components',
+    'explanation',
+    'computedAt',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    institutionId: { type: 'integer' },
+    year: { type: 'integer' },
+    grade: { type: 'string', enum: ['A', 'B', 'C', 'D'] },
+    score: { type: 'number' },
+    components: {},
+    explanation: { type: 'array', items: { type: 'string' } },
+    computedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+/** RecomputeResult (the service's type of that name). */
+export const RECOMPUTE_RESULT_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['year', 'ratings', 'revokedBases'],
+  properties: {
+    year: { type: 'integer' },
+    ratings: { type: 'array', items: INSTITUTION_RATING_SCHEMA },
+    revokedBases: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['organisationId', 'baseLevel', 'advancedPersonTimes'],
+        properties: {
+          organisationId: { type: 'integer' },
+          baseLevel: { type: 'string' },
+          advancedPersonTimes: { type: 'number' },
+        },
+      },
+    },
+  },
+} as const;
+
+/** HighSkillBase (the service's type of that name). */
+export const HIGH_SKILL_BASE_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'id',
+    'provinceCode',
+    'organisationId',
+    'baseLevel',
+    'designatedOn',
+    'status',
+    'revokedOn',
+    'revokeReason',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    organisationId: { type: 'integer' },
+    baseLevel: { type: 'string', enum: ['national', 'municipal'] },
+    designatedOn: { type: 'string' },
+    status: { type: 'string', enum: ['active', 'revoked'] },
+    revokedOn: { type: 'string', nullable: true },
+    revokeReason: { type: 'string', nullable: true },
+  },
+} as const;
+
+/** AgencyContract (the service's type of that name). */
+export const AGENCY_CONTRACT_SCHEMA = {
   type: 'object',
   additionalProperties: true,
   required: [
@@ -106,13 +452,13 @@ export const POST_SUPERVISION_AGENCY_CONTRACTS_ANSWER = {
     regionCodes: { type: 'array', items: { type: 'string' } },
     startsOn: { type: 'string' },
     endsOn: { type: 'string' },
-    status: { type: 'string' },
-    terminatedOn: {},
+    status: { type: 'string', enum: ['active', 'terminated'] },
+    terminatedOn: { type: 'string', nullable: true },
   },
 } as const;
 
-/** POST /api/supervision/agency-evaluations → 201 */
-export const POST_SUPERVISION_AGENCY_EVALUATIONS_ANSWER = {
+/** AgencyEvaluation (the service's type of that name). */
+export const AGENCY_EVALUATION_SCHEMA = {
   type: 'object',
   additionalProperties: true,
   required: [
@@ -138,7 +484,137 @@ export const POST_SUPERVISION_AGENCY_EVALUATIONS_ANSWER = {
     missedFraudClaims: { type: 'number' },
     officerScore: { type: 'number' },
     overallScore: { type: 'number' },
-    conclusion: { type: 'string' },
+    conclusion: { type: 'string', enum: ['excellent', 'qualified', 'unqualified'] },
     comments: { type: 'string' },
   },
 } as const;
+
+/** GET /api/supervision/alerts → 200 */
+export const GET_SUPERVISION_ALERTS_ANSWER = pageSchemaOf(RISK_ALERT_SCHEMA);
+
+/** GET /api/supervision/alerts/:id → 200 */
+export const GET_SUPERVISION_ALERTS_BY_ID_ANSWER = RISK_ALERT_SCHEMA;
+
+/** POST /api/supervision/alerts/:id/clear → 200 */
+export const POST_SUPERVISION_ALERTS_BY_ID_CLEAR_ANSWER = {
+  ...RISK_ALERT_SCHEMA,
+  required: [...RISK_ALERT_SCHEMA.required, 'unblockedClaimIds'],
+  properties: {
+    ...RISK_ALERT_SCHEMA.properties,
+    unblockedClaimIds: { type: 'array', items: { type: 'integer' } },
+  },
+} as const;
+
+/** GET /api/supervision/claims/:id/alerts → 200 */
+export const GET_SUPERVISION_CLAIMS_BY_ID_ALERTS_ANSWER = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['items'],
+  properties: { items: { type: 'array', items: RISK_ALERT_SCHEMA } },
+} as const;
+
+/** POST /api/supervision/sweeps → 201 */
+export const POST_SUPERVISION_SWEEPS_ANSWER = SWEEP_RESULT_SCHEMA;
+
+/** GET /api/supervision/sweeps → 200 */
+export const GET_SUPERVISION_SWEEPS_ANSWER = pageSchemaOf({
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'id',
+    'provinceCode',
+    'scope',
+    'startedAt',
+    'finishedAt',
+    'alertCount',
+    'newAlertCount',
+    'byRule',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    scope: { type: 'string' },
+    startedAt: { type: 'string', format: 'date-time' },
+    finishedAt: { type: 'string', format: 'date-time' },
+    alertCount: { type: 'integer' },
+    newAlertCount: { type: 'integer' },
+    byRule: {},
+  },
+});
+
+/** GET /api/supervision/reference-lists → 200 */
+export const GET_SUPERVISION_REFERENCE_LISTS_ANSWER = pageSchemaOf(REFERENCE_LIST_SCHEMA);
+
+/** POST /api/supervision/cases → 201 */
+export const POST_SUPERVISION_CASES_ANSWER = CASE_DETAIL_SCHEMA;
+
+/** GET /api/supervision/cases → 200 */
+export const GET_SUPERVISION_CASES_ANSWER = pageSchemaOf(SUPERVISION_CASE_SCHEMA);
+
+/** GET /api/supervision/cases/:id → 200 */
+export const GET_SUPERVISION_CASES_BY_ID_ANSWER = CASE_DETAIL_SCHEMA;
+
+/** POST /api/supervision/cases/:id/notes → 201 */
+export const POST_SUPERVISION_CASES_BY_ID_NOTES_ANSWER = CASE_DETAIL_SCHEMA;
+
+/** POST /api/supervision/cases/:id/attachments → 201 */
+export const POST_SUPERVISION_CASES_BY_ID_ATTACHMENTS_ANSWER = CASE_DETAIL_SCHEMA;
+
+/** POST /api/supervision/cases/:id/decision → 200 */
+export const POST_SUPERVISION_CASES_BY_ID_DECISION_ANSWER = CASE_OUTCOME_SCHEMA;
+
+/** GET /api/supervision/sanctions → 200 */
+export const GET_SUPERVISION_SANCTIONS_ANSWER = pageSchemaOf(SANCTION_SCHEMA);
+
+/** GET /api/supervision/sanctions/:id → 200 */
+export const GET_SUPERVISION_SANCTIONS_BY_ID_ANSWER = SANCTION_SCHEMA;
+
+/** POST /api/supervision/sanctions/:id/appeal → 200 */
+export const POST_SUPERVISION_SANCTIONS_BY_ID_APPEAL_ANSWER = SANCTION_SCHEMA;
+
+/** POST /api/supervision/sanctions/:id/appeal-decision → 200 */
+export const POST_SUPERVISION_SANCTIONS_BY_ID_APPEAL_DECISION_ANSWER = SANCTION_SCHEMA;
+
+/** POST /api/supervision/inspections → 201 */
+export const POST_SUPERVISION_INSPECTIONS_ANSWER = INSPECTION_SCHEMA;
+
+/** GET /api/supervision/inspections → 200 */
+export const GET_SUPERVISION_INSPECTIONS_ANSWER = pageSchemaOf(INSPECTION_SCHEMA);
+
+/** POST /api/supervision/ratings/recompute → 200 */
+export const POST_SUPERVISION_RATINGS_RECOMPUTE_ANSWER = RECOMPUTE_RESULT_SCHEMA;
+
+/** GET /api/supervision/ratings → 200 */
+export const GET_SUPERVISION_RATINGS_ANSWER = pageSchemaOf(INSTITUTION_RATING_SCHEMA);
+
+/** GET /api/supervision/institutions/:id/ratings → 200 */
+export const GET_SUPERVISION_INSTITUTIONS_BY_ID_RATINGS_ANSWER = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['items'],
+  properties: { items: { type: 'array', items: INSTITUTION_RATING_SCHEMA } },
+} as const;
+
+/** POST /api/supervision/high-skill-bases → 201 */
+export const POST_SUPERVISION_HIGH_SKILL_BASES_ANSWER = HIGH_SKILL_BASE_SCHEMA;
+
+/** GET /api/supervision/high-skill-bases → 200 */
+export const GET_SUPERVISION_HIGH_SKILL_BASES_ANSWER = pageSchemaOf(HIGH_SKILL_BASE_SCHEMA);
+
+/** GET /api/supervision/agency-contracts → 200 */
+export const GET_SUPERVISION_AGENCY_CONTRACTS_ANSWER = pageSchemaOf(AGENCY_CONTRACT_SCHEMA);
+
+/** GET /api/supervision/agency-evaluations → 200 */
+export const GET_SUPERVISION_AGENCY_EVALUATIONS_ANSWER = pageSchemaOf(AGENCY_EVALUATION_SCHEMA);
+
+/** POST /api/supervision/reference-lists → 201 */
+export const POST_SUPERVISION_REFERENCE_LISTS_ANSWER = REFERENCE_LIST_SCHEMA;
+
+/** POST /api/supervision/sanctions → 201 */
+export const POST_SUPERVISION_SANCTIONS_ANSWER = SANCTION_SCHEMA;
+
+/** POST /api/supervision/agency-contracts → 201 */
+export const POST_SUPERVISION_AGENCY_CONTRACTS_ANSWER = AGENCY_CONTRACT_SCHEMA;
+
+/** POST /api/supervision/agency-evaluations → 201 */
+export const POST_SUPERVISION_AGENCY_EVALUATIONS_ANSWER = AGENCY_EVALUATION_SCHEMA;

@@ -47,11 +47,37 @@ import {
   listSanctions,
 } from './sanction.service.ts';
 import {
+  GET_SUPERVISION_AGENCY_CONTRACTS_ANSWER,
+  GET_SUPERVISION_AGENCY_EVALUATIONS_ANSWER,
+  GET_SUPERVISION_ALERTS_ANSWER,
+  GET_SUPERVISION_ALERTS_BY_ID_ANSWER,
+  GET_SUPERVISION_CASES_ANSWER,
+  GET_SUPERVISION_CASES_BY_ID_ANSWER,
+  GET_SUPERVISION_CLAIMS_BY_ID_ALERTS_ANSWER,
+  GET_SUPERVISION_HIGH_SKILL_BASES_ANSWER,
+  GET_SUPERVISION_INSPECTIONS_ANSWER,
+  GET_SUPERVISION_INSTITUTIONS_BY_ID_RATINGS_ANSWER,
+  GET_SUPERVISION_RATINGS_ANSWER,
+  GET_SUPERVISION_REFERENCE_LISTS_ANSWER,
   GET_SUPERVISION_RULES_ANSWER,
+  GET_SUPERVISION_SANCTIONS_ANSWER,
+  GET_SUPERVISION_SANCTIONS_BY_ID_ANSWER,
+  GET_SUPERVISION_SWEEPS_ANSWER,
   POST_SUPERVISION_AGENCY_CONTRACTS_ANSWER,
   POST_SUPERVISION_AGENCY_EVALUATIONS_ANSWER,
+  POST_SUPERVISION_ALERTS_BY_ID_CLEAR_ANSWER,
+  POST_SUPERVISION_CASES_ANSWER,
+  POST_SUPERVISION_CASES_BY_ID_ATTACHMENTS_ANSWER,
+  POST_SUPERVISION_CASES_BY_ID_DECISION_ANSWER,
+  POST_SUPERVISION_CASES_BY_ID_NOTES_ANSWER,
+  POST_SUPERVISION_HIGH_SKILL_BASES_ANSWER,
+  POST_SUPERVISION_INSPECTIONS_ANSWER,
+  POST_SUPERVISION_RATINGS_RECOMPUTE_ANSWER,
   POST_SUPERVISION_REFERENCE_LISTS_ANSWER,
   POST_SUPERVISION_SANCTIONS_ANSWER,
+  POST_SUPERVISION_SANCTIONS_BY_ID_APPEAL_ANSWER,
+  POST_SUPERVISION_SANCTIONS_BY_ID_APPEAL_DECISION_ANSWER,
+  POST_SUPERVISION_SWEEPS_ANSWER,
 } from './supervision-answers.schema.ts';
 
 const TAGS = ['supervision'] as const;
@@ -182,6 +208,7 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
         },
       },
       schema: {
+        response: { 200: GET_SUPERVISION_ALERTS_ANSWER },
         tags: TAGS,
         summary: '风险预警分页查询（按状态、规则、辖区、班级、申请、机构、分值、发现日期筛选）',
         querystring: listQuery({
@@ -204,7 +231,12 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
     '/api/supervision/alerts/:id',
     {
       config: { access: 'supervision.read' },
-      schema: { tags: TAGS, summary: '风险预警详情（含证据）', params: idParams },
+      schema: {
+        response: { 200: GET_SUPERVISION_ALERTS_BY_ID_ANSWER },
+        tags: TAGS,
+        summary: '风险预警详情（含证据）',
+        params: idParams,
+      },
     },
     async (request) => getVisibleAlert(db(), request.principal!, request.params.id),
   );
@@ -214,6 +246,7 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
     {
       config: { access: 'supervision.case' },
       schema: {
+        response: { 200: POST_SUPERVISION_ALERTS_BY_ID_CLEAR_ANSWER },
         tags: TAGS,
         summary: '核查后解除预警（须填写理由，留痕）；无其他高风险预警的申请随之解除拦截',
         params: idParams,
@@ -228,7 +261,12 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
     '/api/supervision/claims/:id/alerts',
     {
       config: { access: 'supervision.read' },
-      schema: { tags: TAGS, summary: '某笔补贴申请涉及的风险预警', params: idParams },
+      schema: {
+        response: { 200: GET_SUPERVISION_CLAIMS_BY_ID_ALERTS_ANSWER },
+        tags: TAGS,
+        summary: '某笔补贴申请涉及的风险预警',
+        params: idParams,
+      },
     },
     async (request) => {
       const claim = await db()
@@ -249,7 +287,12 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
     '/api/supervision/sweeps',
     {
       config: { access: 'supervision.case' },
-      schema: { tags: TAGS, summary: '对本省全部数据运行风险筛查（定时任务亦调用此功能）', body: emptyBody },
+      schema: {
+        response: { 201: POST_SUPERVISION_SWEEPS_ANSWER },
+        tags: TAGS,
+        summary: '对本省全部数据运行风险筛查（定时任务亦调用此功能）',
+        body: emptyBody,
+      },
     },
     async (request, reply) => {
       const result = await inTransaction((trx) =>
@@ -267,7 +310,12 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
     '/api/supervision/sweeps',
     {
       config: { access: 'supervision.read' },
-      schema: { tags: TAGS, summary: '风险筛查运行记录', querystring: listQuery({}) },
+      schema: {
+        response: { 200: GET_SUPERVISION_SWEEPS_ANSWER },
+        tags: TAGS,
+        summary: '风险筛查运行记录',
+        querystring: listQuery({}),
+      },
     },
     async (request) => listSweepRuns(db(), request.principal!, request.query),
   );
@@ -306,6 +354,7 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
     {
       config: { access: 'supervision.read' },
       schema: {
+        response: { 200: GET_SUPERVISION_REFERENCE_LISTS_ANSWER },
         tags: TAGS,
         summary: '已导入的比对名单',
         querystring: listQuery({ source: { type: 'string', enum: [...LIST_SOURCES] } }),
@@ -336,6 +385,7 @@ function registerCaseRoutes(
         scopedIds: { 'body.alertIds[]': 'alert', 'body.agencyId': 'organisation' },
       },
       schema: {
+        response: { 201: POST_SUPERVISION_CASES_ANSWER },
         tags: TAGS,
         summary: '由风险预警立案核查',
         body: {
@@ -362,6 +412,7 @@ function registerCaseRoutes(
     {
       config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
       schema: {
+        response: { 200: GET_SUPERVISION_CASES_ANSWER },
         tags: TAGS,
         summary: '核查案件分页查询',
         querystring: listQuery({
@@ -380,7 +431,12 @@ function registerCaseRoutes(
     '/api/supervision/cases/:id',
     {
       config: { access: 'supervision.read' },
-      schema: { tags: TAGS, summary: '核查案件详情', params: idParams },
+      schema: {
+        response: { 200: GET_SUPERVISION_CASES_BY_ID_ANSWER },
+        tags: TAGS,
+        summary: '核查案件详情',
+        params: idParams,
+      },
     },
     async (request) => getVisibleCase(db(), request.principal!, request.params.id),
   );
@@ -390,6 +446,7 @@ function registerCaseRoutes(
     {
       config: { access: 'supervision.case' },
       schema: {
+        response: { 201: POST_SUPERVISION_CASES_BY_ID_NOTES_ANSWER },
         tags: TAGS,
         summary: '添加核查记录（只增不改）',
         params: idParams,
@@ -415,6 +472,7 @@ function registerCaseRoutes(
     {
       config: { access: 'supervision.case' },
       schema: {
+        response: { 201: POST_SUPERVISION_CASES_BY_ID_ATTACHMENTS_ANSWER },
         tags: TAGS,
         summary: '上传核查证据（Base64，按 SHA-256 存储）',
         params: idParams,
@@ -457,6 +515,7 @@ function registerCaseRoutes(
         },
       },
       schema: {
+        response: { 200: POST_SUPERVISION_CASES_BY_ID_DECISION_ANSWER },
         tags: TAGS,
         summary: '案件结论：排除疑点，或认定违规（剔除补贴、追回已付资金、可暂停或列入黑名单）',
         params: idParams,
@@ -537,6 +596,7 @@ function registerSanctionRoutes(app: SchemaTypedApp, inTransaction: InTransactio
     {
       config: { access: 'supervision.read', scopedIds: { 'query.organisationId': 'organisation' } },
       schema: {
+        response: { 200: GET_SUPERVISION_SANCTIONS_ANSWER },
         tags: TAGS,
         summary: '处罚（暂停、黑名单）及申诉记录',
         querystring: listQuery({
@@ -551,7 +611,15 @@ function registerSanctionRoutes(app: SchemaTypedApp, inTransaction: InTransactio
 
   app.get(
     '/api/supervision/sanctions/:id',
-    { config: { access: 'supervision.read' }, schema: { tags: TAGS, summary: '处罚详情', params: idParams } },
+    {
+      config: { access: 'supervision.read' },
+      schema: {
+        response: { 200: GET_SUPERVISION_SANCTIONS_BY_ID_ANSWER },
+        tags: TAGS,
+        summary: '处罚详情',
+        params: idParams,
+      },
+    },
     async (request) => getVisibleSanction(db(), request.principal!, request.params.id),
   );
 
@@ -560,6 +628,7 @@ function registerSanctionRoutes(app: SchemaTypedApp, inTransaction: InTransactio
     {
       config: { access: 'supervision.sanction' },
       schema: {
+        response: { 200: POST_SUPERVISION_SANCTIONS_BY_ID_APPEAL_ANSWER },
         tags: TAGS,
         summary: '登记被处罚单位的书面申诉',
         params: idParams,
@@ -580,6 +649,7 @@ function registerSanctionRoutes(app: SchemaTypedApp, inTransaction: InTransactio
     {
       config: { access: 'supervision.sanction' },
       schema: {
+        response: { 200: POST_SUPERVISION_SANCTIONS_BY_ID_APPEAL_DECISION_ANSWER },
         tags: TAGS,
         summary: '申诉处理结论（撤销处罚则恢复单位状态）',
         params: idParams,
@@ -603,6 +673,7 @@ function registerRatingRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     {
       config: { access: 'supervision.case', scopedIds: { 'body.institutionId': 'organisation' } },
       schema: {
+        response: { 201: POST_SUPERVISION_INSPECTIONS_ANSWER },
         tags: TAGS,
         summary: '登记对培训机构的检查结果',
         body: {
@@ -632,6 +703,7 @@ function registerRatingRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     {
       config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
       schema: {
+        response: { 200: GET_SUPERVISION_INSPECTIONS_ANSWER },
         tags: TAGS,
         summary: '检查记录',
         querystring: listQuery({
@@ -648,6 +720,7 @@ function registerRatingRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     {
       config: { access: 'supervision.case' },
       schema: {
+        response: { 200: POST_SUPERVISION_RATINGS_RECOMPUTE_ANSWER },
         tags: TAGS,
         summary: '重新评定辖区内培训机构的年度信用等级（A/B/C/D，含重庆高技能人才培训基地达标检查）',
         body: {
@@ -674,6 +747,7 @@ function registerRatingRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     {
       config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
       schema: {
+        response: { 200: GET_SUPERVISION_RATINGS_ANSWER },
         tags: TAGS,
         summary: '培训机构信用等级（每个机构每年度最新一次评定，含评定说明）',
         querystring: listQuery({
@@ -690,7 +764,12 @@ function registerRatingRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     '/api/supervision/institutions/:id/ratings',
     {
       config: { access: 'supervision.read' },
-      schema: { tags: TAGS, summary: '某培训机构的信用等级历史及说明', params: idParams },
+      schema: {
+        response: { 200: GET_SUPERVISION_INSTITUTIONS_BY_ID_RATINGS_ANSWER },
+        tags: TAGS,
+        summary: '某培训机构的信用等级历史及说明',
+        params: idParams,
+      },
     },
     async (request) => ({ items: await ratingHistory(db(), request.principal!, request.params.id) }),
   );
@@ -700,6 +779,7 @@ function registerRatingRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     {
       config: { access: 'supervision.sanction', scopedIds: { 'body.organisationId': 'organisation' } },
       schema: {
+        response: { 201: POST_SUPERVISION_HIGH_SKILL_BASES_ANSWER },
         tags: TAGS,
         summary: '登记国家级或市级高技能人才培训基地',
         body: {
@@ -728,6 +808,7 @@ function registerRatingRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     {
       config: { access: 'supervision.read' },
       schema: {
+        response: { 200: GET_SUPERVISION_HIGH_SKILL_BASES_ANSWER },
         tags: TAGS,
         summary: '高技能人才培训基地及其资格状态',
         querystring: listQuery({ status: { type: 'string', enum: ['active', 'revoked'] } }),
@@ -775,6 +856,7 @@ function registerAgencyRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     {
       config: { access: 'supervision.read', scopedIds: { 'query.agencyId': 'organisation' } },
       schema: {
+        response: { 200: GET_SUPERVISION_AGENCY_CONTRACTS_ANSWER },
         tags: TAGS,
         summary: '第三方审核机构合同',
         querystring: listQuery({ agencyId: id, status: { type: 'string', enum: ['active', 'terminated'] } }),
@@ -831,7 +913,12 @@ function registerAgencyRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
     '/api/supervision/agency-evaluations',
     {
       config: { access: 'supervision.read', scopedIds: { 'query.agencyId': 'organisation' } },
-      schema: { tags: TAGS, summary: '第三方审核机构评估记录', querystring: listQuery({ agencyId: id }) },
+      schema: {
+        response: { 200: GET_SUPERVISION_AGENCY_EVALUATIONS_ANSWER },
+        tags: TAGS,
+        summary: '第三方审核机构评估记录',
+        querystring: listQuery({ agencyId: id }),
+      },
     },
     async (request) => listAgencyEvaluations(db(), request.principal!, request.query),
   );

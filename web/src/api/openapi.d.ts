@@ -10533,13 +10533,46 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            ruleCode: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
+                            ruleLabel: string;
+                            subjectKey: string;
+                            classId: number | null;
+                            relatedClassId: number | null;
+                            claimId: number | null;
+                            institutionId: number | null;
+                            personId: number | null;
+                            score: number;
+                            isBlocking: boolean;
+                            evidence: unknown;
+                            /** @enum {string} */
+                            status: "open" | "cleared" | "in_case" | "confirmed";
+                            /** Format: date-time */
+                            firstDetectedAt: string;
+                            /** Format: date-time */
+                            lastDetectedAt: string;
+                            /** Format: date-time */
+                            clearedAt: string | null;
+                            clearReason: string | null;
+                            caseId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10573,13 +10606,41 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        ruleCode: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
+                        ruleLabel: string;
+                        subjectKey: string;
+                        classId: number | null;
+                        relatedClassId: number | null;
+                        claimId: number | null;
+                        institutionId: number | null;
+                        personId: number | null;
+                        score: number;
+                        isBlocking: boolean;
+                        evidence: unknown;
+                        /** @enum {string} */
+                        status: "open" | "cleared" | "in_case" | "confirmed";
+                        /** Format: date-time */
+                        firstDetectedAt: string;
+                        /** Format: date-time */
+                        lastDetectedAt: string;
+                        /** Format: date-time */
+                        clearedAt: string | null;
+                        clearReason: string | null;
+                        caseId: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10619,13 +10680,42 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        ruleCode: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
+                        ruleLabel: string;
+                        subjectKey: string;
+                        classId: number | null;
+                        relatedClassId: number | null;
+                        claimId: number | null;
+                        institutionId: number | null;
+                        personId: number | null;
+                        score: number;
+                        isBlocking: boolean;
+                        evidence: unknown;
+                        /** @enum {string} */
+                        status: "open" | "cleared" | "in_case" | "confirmed";
+                        /** Format: date-time */
+                        firstDetectedAt: string;
+                        /** Format: date-time */
+                        lastDetectedAt: string;
+                        /** Format: date-time */
+                        clearedAt: string | null;
+                        clearReason: string | null;
+                        caseId: number | null;
+                        unblockedClaimIds: number[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10659,13 +10749,45 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            ruleCode: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
+                            ruleLabel: string;
+                            subjectKey: string;
+                            classId: number | null;
+                            relatedClassId: number | null;
+                            claimId: number | null;
+                            institutionId: number | null;
+                            personId: number | null;
+                            score: number;
+                            isBlocking: boolean;
+                            evidence: unknown;
+                            /** @enum {string} */
+                            status: "open" | "cleared" | "in_case" | "confirmed";
+                            /** Format: date-time */
+                            firstDetectedAt: string;
+                            /** Format: date-time */
+                            lastDetectedAt: string;
+                            /** Format: date-time */
+                            clearedAt: string | null;
+                            clearReason: string | null;
+                            caseId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10700,13 +10822,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            scope: string;
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            finishedAt: string;
+                            alertCount: number;
+                            newAlertCount: number;
+                            byRule: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10742,13 +10882,34 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        runId: number;
+                        provinceCode: string | null;
+                        claimsNewlyBlocked: number;
+                        claimsUnblocked: number;
+                        durationMs: number;
+                        byRule: {
+                            [key: string]: {
+                                found: number;
+                                created: number;
+                                durationMs: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        fingerprintMs: number;
+                        fingerprinted: number;
+                        found: number;
+                        created: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10784,13 +10945,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            /** @enum {string} */
+                            source: "social_insurance" | "pension" | "school_enrolment";
+                            title: string;
+                            asOf: string;
+                            rowCount: number;
+                            /** Format: date-time */
+                            importedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10843,7 +11021,8 @@ export interface operations {
                     "application/json": {
                         id: number;
                         provinceCode: string;
-                        source: string;
+                        /** @enum {string} */
+                        source: "social_insurance" | "pension" | "school_enrolment";
                         title: string;
                         asOf: string;
                         rowCount: number;
@@ -10891,13 +11070,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            caseNumber: string;
+                            title: string;
+                            /** @enum {string} */
+                            status: "open" | "cleared" | "confirmed";
+                            institutionId: number | null;
+                            agencyId: number | null;
+                            /** Format: date-time */
+                            openedAt: string;
+                            outcomeReason: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10937,13 +11138,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        alerts: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            ruleCode: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
+                            ruleLabel: string;
+                            subjectKey: string;
+                            classId: number | null;
+                            relatedClassId: number | null;
+                            claimId: number | null;
+                            institutionId: number | null;
+                            personId: number | null;
+                            score: number;
+                            isBlocking: boolean;
+                            evidence: unknown;
+                            /** @enum {string} */
+                            status: "open" | "cleared" | "in_case" | "confirmed";
+                            /** Format: date-time */
+                            firstDetectedAt: string;
+                            /** Format: date-time */
+                            lastDetectedAt: string;
+                            /** Format: date-time */
+                            clearedAt: string | null;
+                            clearReason: string | null;
+                            caseId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        notes: ({
+                            id: number;
+                            authorUserId: number | null;
+                            content: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        attachments: ({
+                            id: number;
+                            fileName: string;
+                            contentType: string;
+                            sizeBytes: number;
+                            sha256: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        recoveredClaimIds: number[];
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        caseNumber: string;
+                        title: string;
+                        /** @enum {string} */
+                        status: "open" | "cleared" | "confirmed";
+                        institutionId: number | null;
+                        agencyId: number | null;
+                        /** Format: date-time */
+                        openedAt: string;
+                        outcomeReason: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10977,13 +11243,78 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        alerts: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            ruleCode: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
+                            ruleLabel: string;
+                            subjectKey: string;
+                            classId: number | null;
+                            relatedClassId: number | null;
+                            claimId: number | null;
+                            institutionId: number | null;
+                            personId: number | null;
+                            score: number;
+                            isBlocking: boolean;
+                            evidence: unknown;
+                            /** @enum {string} */
+                            status: "open" | "cleared" | "in_case" | "confirmed";
+                            /** Format: date-time */
+                            firstDetectedAt: string;
+                            /** Format: date-time */
+                            lastDetectedAt: string;
+                            /** Format: date-time */
+                            clearedAt: string | null;
+                            clearReason: string | null;
+                            caseId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        notes: ({
+                            id: number;
+                            authorUserId: number | null;
+                            content: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        attachments: ({
+                            id: number;
+                            fileName: string;
+                            contentType: string;
+                            sizeBytes: number;
+                            sha256: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        recoveredClaimIds: number[];
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        caseNumber: string;
+                        title: string;
+                        /** @enum {string} */
+                        status: "open" | "cleared" | "confirmed";
+                        institutionId: number | null;
+                        agencyId: number | null;
+                        /** Format: date-time */
+                        openedAt: string;
+                        outcomeReason: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11023,13 +11354,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        alerts: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            ruleCode: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
+                            ruleLabel: string;
+                            subjectKey: string;
+                            classId: number | null;
+                            relatedClassId: number | null;
+                            claimId: number | null;
+                            institutionId: number | null;
+                            personId: number | null;
+                            score: number;
+                            isBlocking: boolean;
+                            evidence: unknown;
+                            /** @enum {string} */
+                            status: "open" | "cleared" | "in_case" | "confirmed";
+                            /** Format: date-time */
+                            firstDetectedAt: string;
+                            /** Format: date-time */
+                            lastDetectedAt: string;
+                            /** Format: date-time */
+                            clearedAt: string | null;
+                            clearReason: string | null;
+                            caseId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        notes: ({
+                            id: number;
+                            authorUserId: number | null;
+                            content: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        attachments: ({
+                            id: number;
+                            fileName: string;
+                            contentType: string;
+                            sizeBytes: number;
+                            sha256: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        recoveredClaimIds: number[];
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        caseNumber: string;
+                        title: string;
+                        /** @enum {string} */
+                        status: "open" | "cleared" | "confirmed";
+                        institutionId: number | null;
+                        agencyId: number | null;
+                        /** Format: date-time */
+                        openedAt: string;
+                        outcomeReason: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11071,13 +11467,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        alerts: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            ruleCode: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
+                            ruleLabel: string;
+                            subjectKey: string;
+                            classId: number | null;
+                            relatedClassId: number | null;
+                            claimId: number | null;
+                            institutionId: number | null;
+                            personId: number | null;
+                            score: number;
+                            isBlocking: boolean;
+                            evidence: unknown;
+                            /** @enum {string} */
+                            status: "open" | "cleared" | "in_case" | "confirmed";
+                            /** Format: date-time */
+                            firstDetectedAt: string;
+                            /** Format: date-time */
+                            lastDetectedAt: string;
+                            /** Format: date-time */
+                            clearedAt: string | null;
+                            clearReason: string | null;
+                            caseId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        notes: ({
+                            id: number;
+                            authorUserId: number | null;
+                            content: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        attachments: ({
+                            id: number;
+                            fileName: string;
+                            contentType: string;
+                            sizeBytes: number;
+                            sha256: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        recoveredClaimIds: number[];
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        caseNumber: string;
+                        title: string;
+                        /** @enum {string} */
+                        status: "open" | "cleared" | "confirmed";
+                        institutionId: number | null;
+                        agencyId: number | null;
+                        /** Format: date-time */
+                        openedAt: string;
+                        outcomeReason: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11130,13 +11591,115 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        alerts: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            ruleCode: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
+                            ruleLabel: string;
+                            subjectKey: string;
+                            classId: number | null;
+                            relatedClassId: number | null;
+                            claimId: number | null;
+                            institutionId: number | null;
+                            personId: number | null;
+                            score: number;
+                            isBlocking: boolean;
+                            evidence: unknown;
+                            /** @enum {string} */
+                            status: "open" | "cleared" | "in_case" | "confirmed";
+                            /** Format: date-time */
+                            firstDetectedAt: string;
+                            /** Format: date-time */
+                            lastDetectedAt: string;
+                            /** Format: date-time */
+                            clearedAt: string | null;
+                            clearReason: string | null;
+                            caseId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        notes: ({
+                            id: number;
+                            authorUserId: number | null;
+                            content: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        attachments: ({
+                            id: number;
+                            fileName: string;
+                            contentType: string;
+                            sizeBytes: number;
+                            sha256: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        recoveredClaimIds: number[];
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        caseNumber: string;
+                        title: string;
+                        /** @enum {string} */
+                        status: "open" | "cleared" | "confirmed";
+                        institutionId: number | null;
+                        agencyId: number | null;
+                        /** Format: date-time */
+                        openedAt: string;
+                        outcomeReason: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        excludedLineIds: number[];
+                        recoveryOrders: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            claimId: number;
+                            subAccount: string;
+                            amountFen: number;
+                            recoveredFen: number;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        sanction: ({
+                            id: number;
+                            provinceCode: string;
+                            organisationId: number;
+                            organisationKind: string;
+                            caseId: number | null;
+                            /** @enum {string} */
+                            action: "suspended" | "blacklisted";
+                            effectiveDate: string;
+                            reason: string;
+                            /** Format: date-time */
+                            decidedAt: string;
+                            /** @enum {string} */
+                            appealStatus: "none" | "filed" | "upheld" | "overturned";
+                            appealFiledOn: string | null;
+                            appealGrounds: string | null;
+                            appealDecision: string | null;
+                            /** Format: date-time */
+                            appealDecidedAt: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11174,13 +11737,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            organisationId: number;
+                            organisationKind: string;
+                            caseId: number | null;
+                            /** @enum {string} */
+                            action: "suspended" | "blacklisted";
+                            effectiveDate: string;
+                            reason: string;
+                            /** Format: date-time */
+                            decidedAt: string;
+                            /** @enum {string} */
+                            appealStatus: "none" | "filed" | "upheld" | "overturned";
+                            appealFiledOn: string | null;
+                            appealGrounds: string | null;
+                            appealDecision: string | null;
+                            /** Format: date-time */
+                            appealDecidedAt: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11234,17 +11823,20 @@ export interface operations {
                         provinceCode: string;
                         organisationId: number;
                         organisationKind: string;
-                        caseId: unknown;
-                        action: string;
+                        caseId: number | null;
+                        /** @enum {string} */
+                        action: "suspended" | "blacklisted";
                         effectiveDate: string;
                         reason: string;
                         /** Format: date-time */
                         decidedAt: string;
-                        appealStatus: string;
-                        appealFiledOn: unknown;
-                        appealGrounds: unknown;
-                        appealDecision: unknown;
-                        appealDecidedAt: unknown;
+                        /** @enum {string} */
+                        appealStatus: "none" | "filed" | "upheld" | "overturned";
+                        appealFiledOn: string | null;
+                        appealGrounds: string | null;
+                        appealDecision: string | null;
+                        /** Format: date-time */
+                        appealDecidedAt: string | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11281,13 +11873,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        organisationId: number;
+                        organisationKind: string;
+                        caseId: number | null;
+                        /** @enum {string} */
+                        action: "suspended" | "blacklisted";
+                        effectiveDate: string;
+                        reason: string;
+                        /** Format: date-time */
+                        decidedAt: string;
+                        /** @enum {string} */
+                        appealStatus: "none" | "filed" | "upheld" | "overturned";
+                        appealFiledOn: string | null;
+                        appealGrounds: string | null;
+                        appealDecision: string | null;
+                        /** Format: date-time */
+                        appealDecidedAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11329,13 +11942,34 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        organisationId: number;
+                        organisationKind: string;
+                        caseId: number | null;
+                        /** @enum {string} */
+                        action: "suspended" | "blacklisted";
+                        effectiveDate: string;
+                        reason: string;
+                        /** Format: date-time */
+                        decidedAt: string;
+                        /** @enum {string} */
+                        appealStatus: "none" | "filed" | "upheld" | "overturned";
+                        appealFiledOn: string | null;
+                        appealGrounds: string | null;
+                        appealDecision: string | null;
+                        /** Format: date-time */
+                        appealDecidedAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11378,13 +12012,34 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        organisationId: number;
+                        organisationKind: string;
+                        caseId: number | null;
+                        /** @enum {string} */
+                        action: "suspended" | "blacklisted";
+                        effectiveDate: string;
+                        reason: string;
+                        /** Format: date-time */
+                        decidedAt: string;
+                        /** @enum {string} */
+                        appealStatus: "none" | "filed" | "upheld" | "overturned";
+                        appealFiledOn: string | null;
+                        appealGrounds: string | null;
+                        appealDecision: string | null;
+                        /** Format: date-time */
+                        appealDecidedAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11421,13 +12076,28 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            institutionId: number;
+                            inspectedOn: string;
+                            /** @enum {string} */
+                            result: "passed" | "minor_issues" | "failed";
+                            findings: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11470,13 +12140,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        institutionId: number;
+                        inspectedOn: string;
+                        /** @enum {string} */
+                        result: "passed" | "minor_issues" | "failed";
+                        findings: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11514,13 +12194,39 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        year: number;
+                        ratings: ({
+                            id: number;
+                            provinceCode: string;
+                            institutionId: number;
+                            year: number;
+                            /** @enum {string} */
+                            grade: "A" | "B" | "C" | "D";
+                            score: number;
+                            components: unknown;
+                            explanation: string[];
+                            /** Format: date-time */
+                            computedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        revokedBases: ({
+                            organisationId: number;
+                            baseLevel: string;
+                            advancedPersonTimes: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11558,13 +12264,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            institutionId: number;
+                            year: number;
+                            /** @enum {string} */
+                            grade: "A" | "B" | "C" | "D";
+                            score: number;
+                            components: unknown;
+                            explanation: string[];
+                            /** Format: date-time */
+                            computedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11598,13 +12323,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            institutionId: number;
+                            year: number;
+                            /** @enum {string} */
+                            grade: "A" | "B" | "C" | "D";
+                            score: number;
+                            components: unknown;
+                            explanation: string[];
+                            /** Format: date-time */
+                            computedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11640,13 +12383,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            organisationId: number;
+                            /** @enum {string} */
+                            baseLevel: "national" | "municipal";
+                            designatedOn: string;
+                            /** @enum {string} */
+                            status: "active" | "revoked";
+                            revokedOn: string | null;
+                            revokeReason: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11688,13 +12449,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        organisationId: number;
+                        /** @enum {string} */
+                        baseLevel: "national" | "municipal";
+                        designatedOn: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked";
+                        revokedOn: string | null;
+                        revokeReason: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11731,13 +12505,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            agencyId: number;
+                            contractNumber: string;
+                            regionCodes: string[];
+                            startsOn: string;
+                            endsOn: string;
+                            /** @enum {string} */
+                            status: "active" | "terminated";
+                            terminatedOn: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11795,8 +12587,9 @@ export interface operations {
                         regionCodes: string[];
                         startsOn: string;
                         endsOn: string;
-                        status: string;
-                        terminatedOn: unknown;
+                        /** @enum {string} */
+                        status: "active" | "terminated";
+                        terminatedOn: string | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11835,13 +12628,33 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            agencyId: number;
+                            periodStart: string;
+                            periodEnd: string;
+                            reviewedClaims: number;
+                            missedFraudClaims: number;
+                            officerScore: number;
+                            overallScore: number;
+                            /** @enum {string} */
+                            conclusion: "excellent" | "qualified" | "unqualified";
+                            comments: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11901,7 +12714,8 @@ export interface operations {
                         missedFraudClaims: number;
                         officerScore: number;
                         overallScore: number;
-                        conclusion: string;
+                        /** @enum {string} */
+                        conclusion: "excellent" | "qualified" | "unqualified";
                         comments: string;
                     } & {
                         [key: string]: unknown;
