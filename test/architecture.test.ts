@@ -117,17 +117,6 @@ describe('import cycles', () => {
 /** Where a literal region code is expected: the policy packs, reference data, demo data and fixtures. */
 const REGION_LITERALS_ALLOWED = [/^policy\//, /\.data\.ts$/, /(^|\/)demo\//, /demo/, /^bench\//];
 
-/**
- * Province rules still outside their pack (issue 16, "packs own their province"): each is to move
- * into its pack as a cited parameter the policy service answers. The list only shrinks: a file
- * that no longer holds a literal must leave it.
- */
-const NOT_YET_IN_PACKS = [
-  'claims/claim.materials.ts', // materials checklists of Jiangxi, Shanxi, Chongqing
-  'registry/catalog.service.ts', // Shanxi's special catalog
-  'reports/target.service.ts', // targets of Hengyang and Jiangsu
-];
-
 /** A six-digit region code written as a string literal ('000000', the "no province" value, aside). */
 const REGION_LITERAL = /'(?!000000')(?!999999')[1-9]\d{5}'/;
 
@@ -141,12 +130,8 @@ describe('region codes outside policy', () => {
     .filter((file) => !REGION_LITERALS_ALLOWED.some((pattern) => pattern.test(file)))
     .filter((file) => REGION_LITERAL.test(stripComments(fs.readFileSync(path.join(SRC, file), 'utf8'))));
 
-  it('no domain but policy decides by a literal region code (beyond the listed debts)', () => {
-    expect(holders.filter((file) => !NOT_YET_IN_PACKS.includes(file))).toEqual([]);
-  });
-
-  it('each listed debt still holds one (a paid debt leaves the list)', () => {
-    expect(NOT_YET_IN_PACKS.filter((file) => !holders.includes(file))).toEqual([]);
+  it('no domain but policy decides by a literal region code', () => {
+    expect(holders).toEqual([]);
   });
 
   it('the check sees a literal in a comparison', () => {

@@ -9,6 +9,7 @@ import { demoRoutes } from '../demo/demo.routes.ts';
 import { bankRoutes } from '../ledger/bank.routes.ts';
 import { ledgerRoutes } from '../ledger/ledger.routes.ts';
 import { policyRoutes } from '../policy/policy.routes.ts';
+import { findCatalogEntry, getCatalogVersion } from '../registry/catalog.service.ts';
 import { registryRoutes } from '../registry/registry.routes.ts';
 import { reportRoutes } from '../reports/report.routes.ts';
 import { reportLedgerDifferences } from '../reports/report.service.ts';
@@ -24,7 +25,8 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   healthRoutes,
   webRoutes,
   authRoutes,
-  (app) => policyRoutes(app, { simulateStoredClaims, claimsRepricedFrom }),
+  (app) =>
+    policyRoutes(app, { simulateStoredClaims, claimsRepricedFrom, findCatalogEntry, getCatalogVersion }),
   registryRoutes,
   // The electronic training archive shows each person's subsidies, read from the claims.
   (app) => trainingRoutes(app, { subsidyHistory: selectSubsidiesOfPerson }),

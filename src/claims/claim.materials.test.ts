@@ -3,6 +3,7 @@ import { type ChecklistFacts, materialsChecklist } from './claim.materials.ts';
 
 const base: ChecklistFacts = {
   provinceCode: '430000',
+  date: '2021-10-01',
   subsidyKind: 'training',
   applicantKind: 'institution',
   isClassifiedEnterprise: false,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import type { Executor } from '../db/database.ts';
 import type { Citation } from '../policy/evaluate.types.ts';
+import { type MaterialsRules, materialsRules, publishedMaterialsRules } from '../policy/parameter.query.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { assertClaimVisible } from './claim.access.ts';
@@ -21,14 +22,10 @@ export interface MaterialRequirement {
   citation: Citation | null;
 }
 
-const JIANGXI: Citation = { doc: '赣人社字〔2021〕151号', article: '三' };
-const JIANGXI_OJT: Citation = { doc: '赣人社字〔2021〕151号', article: '一（二）' };
-const SHANXI_OJT: Citation = { doc: '晋人社厅函〔2021〕600号', article: '二' };
-const CHONGQING_ENTERPRISE: Citation = { doc: '渝人社发〔2021〕12号', article: '四' };
-const CHONGQING_OJT: Citation = { doc: '渝人社发〔2021〕12号', article: '三' };
-
 export interface ChecklistFacts {
   provinceCode: string;
+  /** The claim's application date: the document's rules in force on it apply. */
+  date: string;
   subsidyKind: string;
   applicantKind: string;
   /** The applicant is a classified (涉密) enterprise. */
@@ -39,80 +36,71 @@ export interface ChecklistFacts {
   isAdvance?: boolean;
 }
 
-const need = (
-  code: string,
-  label: string,
-  note = '必备材料',
-  citation: Citation | null = null,
-): MaterialRequirement => ({
+/** The label of each material a checklist may name. */
+const MATERIAL_LABELS: Record<string, string> = {
+  labour_contracts: '劳动合同',
+  employee_roster: '职工花名册',
+  payroll_bank_statement: '工资发放银行对账单',
+  certificate_list: '取证人员及证书清单',
+  roster: '培训学员花名册',
+  certificates: '结业或职业技能证书复印件',
+  training_plan: '培训计划',
+  sign_in_sheets: '学员签到表',
+  training_video: '培训视频类资料',
+  invoice: '培训费发票或行政事业性收费票据',
+};
+const labelOf = (code: string) => MATERIAL_LABELS[code] ?? code;
+
+const need = (code: string, note = '必备材料', citation: Citation | null = null): MaterialRequirement => ({
   code,
-  label,
+  label: labelOf(code),
   isRequired: true,
   note,
   citation,
 });
-const waived = (code: string, label: string, note: string, citation: Citation): MaterialRequirement => ({
+const waived = (code: string, note: string, citation: Citation): MaterialRequirement => ({
   code,
-  label,
+  label: labelOf(code),
   isRequired: false,
   note,
   citation,
 });
 
-function onTheJobChecklist(facts: ChecklistFacts): MaterialRequirement[] {
-  const waiver =
-    facts.provinceCode === '360000' ? JIANGXI_OJT : facts.provinceCode === '140000' ? SHANXI_OJT : null;
-  const list = [need('labour_contracts', '劳动合同')];
-  if (facts.isPayrollVerified && waiver) {
-    list.push(waived('employee_roster', '职工花名册', '已通过大数据比对核实工资发放，无需提供', waiver));
+function onTheJobChecklist(facts: ChecklistFacts, rules: MaterialsRules): MaterialRequirement[] {
+  const list = [need('labour_contracts')];
+  const waiver = facts.isPayrollVerified ? rules.payrollVerifiedWaived : undefined;
+  for (const code of ['employee_roster', 'payroll_bank_statement']) {
     list.push(
-      waived(
-        'payroll_bank_statement',
-        '工资发放银行对账单',
-        '已通过大数据比对核实工资发放，无需提供',
-        waiver,
-      ),
+      waiver?.codes.includes(code)
+        ? waived(code, '已通过大数据比对核实工资发放，无需提供', waiver.citation)
+        : need(code),
     );
-  } else {
-    list.push(need('employee_roster', '职工花名册'), need('payroll_bank_statement', '工资发放银行对账单'));
   }
-  if (facts.provinceCode === '500000') {
-    list.push(waived('training_plan', '培训计划', '以工代训无需提供培训计划和培训合格证书', CHONGQING_OJT));
-  }
+  const never = rules.onTheJobTrainingWaived;
+  for (const code of never?.codes ?? []) list.push(waived(code, never!.note, never!.citation));
   return list;
 }
 
 /**
- * The materials a claim must carry, by jurisdiction, subsidy kind and applicant. Enterprises
- * (except classified ones) claiming directly in Jiangxi and Chongqing give no invoice;
- * Chongqing enterprise training centres give the training plan, sign-in sheets and video.
+ * The materials a claim must carry, by subsidy kind and applicant, and by what the document of its
+ * province says (the policy pack's `materials.*` parameters): e.g. enterprises (except classified
+ * ones) claiming directly in Jiangxi and Chongqing give no invoice; Chongqing enterprise training
+ * centres give the training plan, sign-in sheets and video.
  */
-export function materialsChecklist(facts: ChecklistFacts): MaterialRequirement[] {
-  if (facts.subsidyKind === 'on_the_job_training') return onTheJobChecklist(facts);
-  if (facts.subsidyKind === 'certificate') return [need('certificate_list', '取证人员及证书清单')];
-  if (facts.isAdvance) return [need('roster', '培训学员花名册'), need('training_plan', '培训计划')];
-  const list = [need('roster', '培训学员花名册'), need('certificates', '结业或职业技能证书复印件')];
+export function materialsChecklist(
+  facts: ChecklistFacts,
+  rules: MaterialsRules = materialsRules(facts.provinceCode, facts.date),
+): MaterialRequirement[] {
+  if (facts.subsidyKind === 'on_the_job_training') return onTheJobChecklist(facts, rules);
+  if (facts.subsidyKind === 'certificate') return [need('certificate_list')];
+  if (facts.isAdvance) return [need('roster'), need('training_plan')];
+  const list = [need('roster'), need('certificates')];
   const isDirectEnterprise = facts.applicantKind === 'enterprise' && !facts.isClassifiedEnterprise;
-  if (isDirectEnterprise && facts.provinceCode === '500000') {
-    list.push(
-      need('training_plan', '培训计划', '企业直补须提供', CHONGQING_ENTERPRISE),
-      need('sign_in_sheets', '学员签到表', '企业直补须提供', CHONGQING_ENTERPRISE),
-      need('training_video', '培训视频类资料', '企业直补须提供', CHONGQING_ENTERPRISE),
-      waived(
-        'invoice',
-        '培训费发票或行政事业性收费票据',
-        '企业直补无需开具培训补贴发票',
-        CHONGQING_ENTERPRISE,
-      ),
-    );
-  } else if (isDirectEnterprise && facts.provinceCode === '360000') {
-    list.push(
-      need('sign_in_sheets', '学员签到表'),
-      waived('invoice', '培训费发票或行政事业性收费票据', '企业直补不再要求提供票据', JIANGXI),
-    );
-  } else {
-    list.push(need('sign_in_sheets', '学员签到表'), need('invoice', '培训费发票或行政事业性收费票据'));
-  }
+  const extra = isDirectEnterprise ? rules.directEnterpriseRequired : undefined;
+  for (const code of extra?.codes ?? []) list.push(need(code, extra!.note, extra!.citation));
+  if (!extra?.codes.includes('sign_in_sheets')) list.push(need('sign_in_sheets'));
+  const noInvoice = isDirectEnterprise ? rules.directEnterpriseInvoiceWaived : undefined;
+  list.push(noInvoice ? waived('invoice', noInvoice.note, noInvoice.citation) : need('invoice'));
   return list;
 }
 
@@ -150,14 +138,18 @@ export async function claimChecklist(executor: Executor, claimId: number) {
       : await getOrganisation(executor, claim.applicant_organisation_id);
   const isPayrollVerified =
     claim.subsidy_kind === 'on_the_job_training' && (await isVerifiedBySocialInsurance(executor, claimId));
-  const requirements = materialsChecklist({
-    provinceCode: claim.province_code,
-    subsidyKind: claim.subsidy_kind,
-    applicantKind: claim.applicant_kind,
-    isClassifiedEnterprise: applicant?.employerFlags.includes('classified') ?? false,
-    isPayrollVerified,
-    isAdvance: claim.mode === 'advance',
-  });
+  const requirements = materialsChecklist(
+    {
+      provinceCode: claim.province_code,
+      date: claim.application_date,
+      subsidyKind: claim.subsidy_kind,
+      applicantKind: claim.applicant_kind,
+      isClassifiedEnterprise: applicant?.employerFlags.includes('classified') ?? false,
+      isPayrollVerified,
+      isAdvance: claim.mode === 'advance',
+    },
+    await publishedMaterialsRules(executor, claim.province_code, claim.application_date),
+  );
   const attachments = await executor
     .selectFrom('claim_attachment')
     .select(['id', 'material_code', 'file_name', 'content_type', 'size_bytes', 'sha256', 'uploaded_at'])

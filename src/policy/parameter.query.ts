@@ -1,9 +1,10 @@
 import type { Executor } from '../db/database.ts';
 import type { Citation } from './evaluate.types.ts';
-import { resolvePack } from './packs/index.ts';
+import { POLICY_PACKS, resolvePack } from './packs/index.ts';
 import { versionInForce } from './parameter.loader.ts';
 import { recentPublishedOverrides } from './parameter.service.ts';
 import type { ParameterOverride, ResolvedParameter } from './parameter.types.ts';
+import { isHighSkillBaseOnTarget } from './rules/chongqing.ts';
 
 /**
  * What a document decides, for the other domains: the value of one parameter (`<topic>.<name>`)
@@ -75,4 +76,188 @@ export function appropriationRule(
   const basis = parameterInForce(regionCode, date, 'funding.appropriationBasisYear', overrides);
   if (typeof rate?.value !== 'number' || typeof basis?.value !== 'number') return undefined;
   return { ratePercent: rate.value, basisYear: basis.value, citation: rate.citation };
+}
+
+/** A rule of a materials checklist a document states: the materials it names, why, and where. */
+export interface MaterialsRule {
+  codes: readonly string[];
+  /** The document's words for it (the parameter's description). */
+  note: string;
+  citation: Citation;
+}
+
+/**
+ * What the document of `regionCode` says about a claim's materials (申报材料清单), in force on
+ * `date`. Each is absent when the document says nothing of it:
+ * - `payrollVerifiedWaived`: 以工代训 materials not asked when 大数据比对 verifies the wages paid;
+ * - `onTheJobTrainingWaived`: materials a 以工代训 claim never gives;
+ * - `directEnterpriseRequired`: materials an enterprise (not classified) claiming directly gives;
+ * - `directEnterpriseInvoiceWaived`: that enterprise gives no invoice (`codes` empty).
+ */
+export interface MaterialsRules {
+  payrollVerifiedWaived?: MaterialsRule;
+  onTheJobTrainingWaived?: MaterialsRule;
+  directEnterpriseRequired?: MaterialsRule;
+  directEnterpriseInvoiceWaived?: MaterialsRule;
+}
+
+const MATERIALS_RULE_KEYS = [
+  'payrollVerifiedWaived',
+  'onTheJobTrainingWaived',
+  'directEnterpriseRequired',
+  'directEnterpriseInvoiceWaived',
+] as const;
+
+/** The parameter's description (the document's words), from the pack that governs the region. */
+function describe(regionCode: string, key: string): string {
+  return resolvePack(regionCode)?.parameters.get(key)?.description ?? '';
+}
+
+export function materialsRules(
+  regionCode: string,
+  date: string,
+  overrides: readonly ParameterOverride[] = [],
+): MaterialsRules {
+  const rules: MaterialsRules = {};
+  for (const name of MATERIALS_RULE_KEYS) {
+    const key = `materials.${name}`;
+    const found = parameterInForce(regionCode, date, key, overrides);
+    const codes = Array.isArray(found?.value) ? found.value : found?.value === true ? [] : undefined;
+    if (!found || !codes) continue;
+    rules[name] = { codes, note: describe(regionCode, key), citation: found.citation };
+  }
+  return rules;
+}
+
+/** materialsRules with the versions published in the database. */
+export async function publishedMaterialsRules(
+  executor: Executor,
+  regionCode: string,
+  date: string,
+): Promise<MaterialsRules> {
+  return materialsRules(regionCode, date, await recentPublishedOverrides(executor));
+}
+
+/**
+ * Whether the document of `regionCode` forbids a catalog whose every entry sits at its level's top
+ * standard (Shanxi: 不得全部按顶额标准确定), in force on `date`: the citation when it does.
+ */
+export function allAtTopStandardForbidden(
+  regionCode: string,
+  date: string,
+  overrides: readonly ParameterOverride[] = [],
+): Citation | undefined {
+  const rule = parameterInForce(regionCode, date, 'catalog.allAtTopStandardForbidden', overrides);
+  return rule?.value === true ? rule.citation : undefined;
+}
+
+/** allAtTopStandardForbidden with the versions published in the database. */
+export async function publishedAllAtTopStandardForbidden(
+  executor: Executor,
+  regionCode: string,
+  date: string,
+): Promise<Citation | undefined> {
+  return allAtTopStandardForbidden(regionCode, date, await recentPublishedOverrides(executor));
+}
+
+/** A target (目标任务) a document sets for its region: a metric over a span of years. */
+export interface DocumentTarget {
+  regionCode: string;
+  metric: 'training_person_times' | 'new_apprentices';
+  fromYear: number;
+  toYear: number;
+  targetValue: number;
+  /** 'at_least' for 以上, 'about' for 左右. */
+  comparison: 'at_least' | 'about';
+  citation: Citation;
+}
+
+/**
+ * The target parameters a pack may have (topic `targets`, the years in `targets.fromYear` and
+ * `targets.toYear`): each names its metric and which of the years it spans. A `<key>Comparison`
+ * parameter of value `about` marks a 左右 target; otherwise a target is 以上.
+ */
+const TARGET_KEYS = [
+  { key: 'targets.trainingPersonTimesEachYear', metric: 'training_person_times', span: 'each year' },
+  { key: 'targets.trainingPersonTimesFirstYear', metric: 'training_person_times', span: 'first year' },
+  { key: 'targets.trainingPersonTimesTotal', metric: 'training_person_times', span: 'all years' },
+  { key: 'targets.newApprenticesTotal', metric: 'new_apprentices', span: 'all years' },
+] as const;
+
+/**
+ * The targets every shipped document sets, as its pack states them on its first day (published
+ * versions in `overrides` included).
+ */
+export function documentTargets(overrides: readonly ParameterOverride[] = []): DocumentTarget[] {
+  const targets: DocumentTarget[] = [];
+  for (const pack of POLICY_PACKS) {
+    const at = (key: string) => parameterInForce(pack.regionCode, pack.inForceFrom, key, overrides);
+    const fromYear = at('targets.fromYear')?.value;
+    const toYear = at('targets.toYear')?.value;
+    if (typeof fromYear !== 'number' || typeof toYear !== 'number') continue;
+    for (const { key, metric, span } of TARGET_KEYS) {
+      const target = at(key);
+      if (typeof target?.value !== 'number') continue;
+      const comparison = at(`${key}Comparison`)?.value === 'about' ? 'about' : 'at_least';
+      const spans =
+        span === 'each year'
+          ? Array.from({ length: toYear - fromYear + 1 }, (_, index) => [fromYear + index, fromYear + index])
+          : span === 'first year'
+            ? [[fromYear, fromYear]]
+            : [[fromYear, toYear]];
+      for (const [from, to] of spans)
+        targets.push({
+          regionCode: pack.regionCode,
+          metric,
+          fromYear: from!,
+          toYear: to!,
+          targetValue: target.value,
+          comparison,
+          citation: target.citation,
+        });
+    }
+  }
+  return targets;
+}
+
+/** A high-skill training base's year against the yearly scale its document requires. */
+export interface HighSkillBaseCheck {
+  isOnTarget: boolean;
+  /** Person-times at advanced level or above a year the base must reach. */
+  minimumPerYear: number;
+  citation: Citation;
+}
+
+/**
+ * Whether a high-skill training base (高技能人才培训基地) of `regionCode` trained enough at advanced
+ * level or above in a year ending on `date` (Chongqing, 渝人社发〔2021〕12号 六: 600 national, 300
+ * municipal), through the rule of the pack; undefined when its document sets no such scale.
+ */
+export function highSkillBaseCheck(
+  regionCode: string,
+  date: string,
+  base: { baseLevel: 'national' | 'municipal'; advancedTraineesPerYear: number },
+  overrides: readonly ParameterOverride[] = [],
+): HighSkillBaseCheck | undefined {
+  const key =
+    base.baseLevel === 'national'
+      ? 'high-skill-base.nationalMinAdvancedPerYear'
+      : 'high-skill-base.municipalMinAdvancedPerYear';
+  const minimum = parameterInForce(regionCode, date, key, overrides);
+  if (typeof minimum?.value !== 'number') return undefined;
+  return {
+    isOnTarget: isHighSkillBaseOnTarget(new Map([[key, minimum]]), base),
+    minimumPerYear: minimum.value,
+    citation: minimum.citation,
+  };
+}
+
+/** highSkillBaseCheck with the versions published in the database. */
+export async function publishedHighSkillBaseCheck(
+  executor: Executor,
+  regionCode: string,
+  date: string,
+  base: { baseLevel: 'national' | 'municipal'; advancedTraineesPerYear: number },
+): Promise<HighSkillBaseCheck | undefined> {
+  return highSkillBaseCheck(regionCode, date, base, await recentPublishedOverrides(executor));
 }

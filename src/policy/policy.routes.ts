@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { assertRegionScope } from '../auth/scope.ts';
 import type * as ClaimSimulation from '../claims/claim.simulation.ts';
 import type { Executor } from '../db/database.ts';
-import { findCatalogEntry, getCatalogVersion } from '../registry/catalog.service.ts';
+import type * as Catalog from '../registry/catalog.service.ts';
 import { AppError } from '../shared/errors.ts';
 import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
 import { evaluateRequestSchema, validateEvaluateRequest } from './evaluate.schema.ts';
@@ -63,11 +63,15 @@ function checkedRequest(body: unknown, prefix = ''): EvaluateRequest {
 /**
  * What the policy routes need from other domains, handed in by src/api/routes.ts: the simulation
  * over stored claims and the claims a retroactive version re-prices are the claims domain's
- * (claims/claim.simulation.ts); policy imports only their types.
+ * (claims/claim.simulation.ts), the published catalog is the registry's (registry asks policy what
+ * a document decides of catalogs, so policy must not import it back); policy imports only their
+ * types.
  */
 export interface PolicyPorts {
   simulateStoredClaims: typeof ClaimSimulation.simulateStoredClaims;
   claimsRepricedFrom: typeof ClaimSimulation.claimsRepricedFrom;
+  findCatalogEntry: typeof Catalog.findCatalogEntry;
+  getCatalogVersion: typeof Catalog.getCatalogVersion;
 }
 
 export async function policyRoutes(fastify: FastifyInstance, ports: PolicyPorts): Promise<void> {
@@ -103,7 +107,7 @@ export async function policyRoutes(fastify: FastifyInstance, ports: PolicyPorts)
     },
     async (request) => {
       const evaluateRequest = checkedRequest(request.body);
-      const catalog = await catalogStandardFor(db(), evaluateRequest);
+      const catalog = await catalogStandardFor(db(), evaluateRequest, ports);
       const filled: EvaluateRequest = catalog.training
         ? { ...evaluateRequest, training: catalog.training }
         : evaluateRequest;
@@ -344,7 +348,11 @@ async function simulationRoute(app: SchemaTypedApp, ports: PolicyPorts): Promise
  * catalog in force for the region on the date. A person never types the standard; an occupation
  * missing from the published catalog is not in the catalog.
  */
-async function catalogStandardFor(executor: Executor, request: EvaluateRequest) {
+async function catalogStandardFor(
+  executor: Executor,
+  request: EvaluateRequest,
+  { findCatalogEntry, getCatalogVersion }: Pick<PolicyPorts, 'findCatalogEntry' | 'getCatalogVersion'>,
+) {
   const training = request.training;
   const level = training?.level;
   if (!training?.occupationCode || !level || training.catalogStandardFen !== undefined) return {};

@@ -8,6 +8,7 @@ import {
   regionLikePattern,
 } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { publishedAllAtTopStandardForbidden } from '../policy/parameter.query.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { regionAncestors } from '../shared/regions.ts';
 import { LEVEL_LABELS, type Level } from '../shared/vocabulary.ts';
@@ -277,7 +278,8 @@ export async function addCatalogEntries(
 }
 
 /**
- * Shanxi (晋人社厅函〔2021〕600号 一): "不得全部按顶额标准确定". The top amount of a level is
+ * Shanxi (晋人社厅函〔2021〕600号 一, its pack's `catalog.allAtTopStandardForbidden`):
+ * "不得全部按顶额标准确定". The top amount of a level is
  * the highest standard that level has in the version; the version is refused when every entry
  * sits at its level's top, i.e. the city did not differentiate by occupation or duration at all.
  */
@@ -291,8 +293,6 @@ export function isEveryEntryAtTop(
     entries.length > 0 && entries.every((entry) => entry.standardAmountFen === topByLevel.get(entry.level))
   );
 }
-
-export const SHANXI_PROVINCE_CODE = '140000';
 
 /** Publishes a draft version; the region's previous published version becomes superseded. Audited. */
 export async function publishCatalogVersion(
@@ -311,15 +311,21 @@ export async function publishCatalogVersion(
     throw new AppError('VALIDATION_FAILED', '目录版本没有任何项目', [
       { field: 'entries', message: '不能为空' },
     ]);
-  if (version.provinceCode === SHANXI_PROVINCE_CODE && isEveryEntryAtTop(version.entries)) {
+  // A document may forbid a catalog with every entry at its level's top (Shanxi); its pack says so.
+  const topForbidden = await publishedAllAtTopStandardForbidden(
+    executor,
+    version.provinceCode,
+    version.effectiveFrom,
+  );
+  if (topForbidden && isEveryEntryAtTop(version.entries)) {
     throw new AppError(
       'CATALOG_ALL_AT_TOP_STANDARD',
-      '不得全部按顶额标准确定补贴标准（晋人社厅函〔2021〕600号）',
+      `不得全部按顶额标准确定补贴标准（${topForbidden.doc}）`,
       [
         {
           field: 'entries',
           message: '每个项目都按所在等级的最高标准设置',
-          citation: '晋人社厅函〔2021〕600号 一',
+          citation: `${topForbidden.doc} ${topForbidden.article}`,
         },
       ],
     );

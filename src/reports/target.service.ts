@@ -1,6 +1,7 @@
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { documentTargets } from '../policy/parameter.query.ts';
 import { AppError } from '../shared/errors.ts';
 import { selectPersonTimes } from './report.repository.ts';
 import type { ReportTargetTable } from './reports.table.ts';
@@ -200,50 +201,11 @@ export async function targetProgress(
   );
 }
 
-/** The documents' targets (衡人社发【2019】21号 二; 苏政办发〔2019〕71号 一、二（四）) for the demo. */
-export const DEMO_TARGETS: readonly TargetInput[] = [
-  ...[2019, 2020, 2021].map((year) => ({
-    regionCode: '430400',
-    metric: 'training_person_times' as const,
-    fromYear: year,
-    toYear: year,
-    targetValue: 44_100,
-    citation: { doc: '衡人社发【2019】21号', article: '二（每年4.41万人次以上）' },
-  })),
-  {
-    regionCode: '430400',
-    metric: 'training_person_times',
-    fromYear: 2019,
-    toYear: 2021,
-    targetValue: 132_300,
-    citation: { doc: '衡人社发【2019】21号', article: '二（三年共13.23万人次以上）' },
-  },
-  {
-    regionCode: '320000',
-    metric: 'training_person_times',
-    fromYear: 2019,
-    toYear: 2019,
-    targetValue: 1_950_000,
-    citation: { doc: '苏政办发〔2019〕71号', article: '一（2019年培训195万人次以上）' },
-  },
-  {
-    regionCode: '320000',
-    metric: 'training_person_times',
-    fromYear: 2019,
-    toYear: 2021,
-    targetValue: 4_500_000,
-    citation: { doc: '苏政办发〔2019〕71号', article: '一（2019年至2021年共450万人次以上）' },
-  },
-  {
-    regionCode: '320000',
-    metric: 'new_apprentices',
-    fromYear: 2019,
-    toYear: 2021,
-    targetValue: 66_000,
-    comparison: 'about',
-    citation: { doc: '苏政办发〔2019〕71号', article: '二（四）（三年培训6.6万名左右新型学徒）' },
-  },
-];
+/**
+ * The targets the documents set (衡人社发【2019】21号 二; 苏政办发〔2019〕71号 一、二（四）), as
+ * their policy packs state them (`targets.*` parameters), for the demo.
+ */
+export const DEMO_TARGETS: readonly TargetInput[] = documentTargets();
 
 /** Seeds the demo targets; running it again changes nothing (an existing target is kept). */
 export async function seedTargetsDemo(executor: Executor, context: AuditContext): Promise<void> {

@@ -2,9 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import { resolvePack } from '../policy/packs/index.ts';
-import { ParameterTimeline } from '../policy/parameter.loader.ts';
-import { isHighSkillBaseOnTarget } from '../policy/rules/chongqing.ts';
+import { publishedHighSkillBaseCheck } from '../policy/parameter.query.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
@@ -16,7 +14,7 @@ import { type Grade, type RatingInput, rateInstitution } from './rating.formula.
  * institution of the scope for one year in a few set-based statements, rates each with the
  * pure formula in rating.formula.ts, stores the rating with its explanation, and applies the
  * Chongqing rule that a high-skill training base below its yearly advanced-level volume loses
- * the title (渝人社发〔2021〕12号 六, through the policy engine's isHighSkillBaseOnTarget).
+ * the title (渝人社发〔2021〕12号 六, asked of the policy service: policy/parameter.query.ts highSkillBaseCheck).
  */
 export interface InstitutionRating {
   id: number;
@@ -306,18 +304,13 @@ async function checkHighSkillBases(
   );
   const revoked: RecomputeResult['revokedBases'] = [];
   for (const base of bases.rows) {
-    const pack = resolvePack(base.region_code);
-    if (!pack?.id.startsWith('cn-500000')) continue;
-    const parameters = new ParameterTimeline(pack.parameters).at(yearEnd);
     const advancedPersonTimes = Number(base.advanced);
-    if (
-      isHighSkillBaseOnTarget(parameters, {
-        baseLevel: base.base_level,
-        advancedTraineesPerYear: advancedPersonTimes,
-      })
-    )
-      continue;
-    const reason = `${scope.year}年高级工及以上培训 ${advancedPersonTimes} 人次，未达到渝人社发〔2021〕12号 六规定的年度规模`;
+    const check = await publishedHighSkillBaseCheck(executor, base.region_code, yearEnd, {
+      baseLevel: base.base_level,
+      advancedTraineesPerYear: advancedPersonTimes,
+    });
+    if (!check || check.isOnTarget) continue;
+    const reason = `${scope.year}年高级工及以上培训 ${advancedPersonTimes} 人次，未达到${check.citation.doc} ${check.citation.article}规定的年度规模`;
     await executor
       .updateTable('high_skill_base')
       .set({ status: 'revoked', revoked_on: yearEnd, revoke_reason: reason })
