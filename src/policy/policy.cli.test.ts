@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { evaluateNdjsonLine, runEvaluateCli } from './policy.cli.ts';
+import { validateEvaluateRequest } from './evaluate.schema.ts';
+import { evaluate } from './evaluate.ts';
+import { evaluateNdjsonLine, NdjsonEvaluator, runEvaluateCli } from './policy.cli.ts';
+import { ResponseJsonWriter } from './response-json.ts';
+import { generateWorkload } from './workload.ts';
 
 const request = {
   region: '430400',
@@ -69,6 +73,75 @@ describe('skillfund evaluate output', () => {
       error: { code: 'INVALID_REQUEST', details: [{ field: 'date' }] },
     });
     expect(evaluateNdjsonLine('{nope', 3, []).ok).toBe(false);
+  });
+});
+
+describe('skillfund evaluate --ndjson output', () => {
+  /** What the NDJSON path wrote before the bytes writer: JSON.stringify of each line's answer. */
+  function stringified(lines: string[]): string {
+    return lines
+      .map((line, index) => {
+        if (line.trim() === '') return undefined;
+        let input: unknown;
+        try {
+          input = JSON.parse(line);
+        } catch {
+          return JSON.stringify({
+            line: index + 1,
+            error: {
+              code: 'INVALID_REQUEST',
+              message: '该行不是有效的数据格式',
+              details: [{ field: '(root)', message: '该行无法解析' }],
+            },
+          });
+        }
+        const valid = validateEvaluateRequest(input);
+        return JSON.stringify(
+          valid.ok
+            ? evaluate(valid.value)
+            : {
+                line: index + 1,
+                error: {
+                  code: 'INVALID_REQUEST',
+                  message: '请求不符合补贴测算接口（第1版）的规定',
+                  details: valid.details,
+                },
+              },
+        );
+      })
+      .filter((line) => line !== undefined)
+      .map((line) => `${line}\n`)
+      .join('');
+  }
+
+  function written(text: string, pieceLength: number): { bytes: string; invalid: number } {
+    const chunks: Buffer[] = [];
+    const evaluator = new NdjsonEvaluator(new ResponseJsonWriter((bytes) => chunks.push(bytes), 4096));
+    for (let start = 0; start < text.length; start += pieceLength)
+      evaluator.push(text.slice(start, start + pieceLength));
+    const invalid = evaluator.end();
+    return { bytes: Buffer.concat(chunks).toString('utf8'), invalid };
+  }
+
+  it('writes the bytes JSON.stringify writes, line by line, for a mixed workload with bad and blank lines', () => {
+    const lines = generateWorkload(2_000).map((item) => JSON.stringify(item));
+    // Requests no pack decides, invalid requests, lines that are not JSON, blank lines, and text
+    // with quotes, backslashes and non-ASCII characters in what is echoed back.
+    lines.splice(10, 0, JSON.stringify({ ...request, region: '110101' }));
+    lines.splice(20, 0, JSON.stringify({ ...request, date: '2015-01-01' }));
+    lines.splice(30, 0, JSON.stringify({ ...request, date: '2020-02-30', person: { groups: ['x"\\号'] } }));
+    lines.splice(40, 0, '{nope');
+    lines.splice(50, 0, '');
+    lines.splice(60, 0, '   ');
+    lines.splice(70, 0, '[1,2]');
+    const expected = stringified(lines);
+    for (const pieceLength of [7, 4096, 1 << 20]) {
+      const result = written(lines.join('\n'), pieceLength);
+      expect(result.bytes).toBe(expected);
+      expect(result.invalid).toBe(3);
+    }
+    // \r\n line breaks answer the same lines.
+    expect(written(`${lines.join('\r\n')}\r\n`, 13).bytes).toBe(expected);
   });
 });
 

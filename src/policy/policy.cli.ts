@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import readline from 'node:readline';
 import type { Command } from 'commander';
 import type { DatabaseHandle } from '../db/database.ts';
 import type { Config } from '../shared/config.ts';
@@ -88,45 +87,121 @@ export function runEvaluateCli(
   return evaluateParsed(parsed, overrides, options);
 }
 
+const LINE_NOT_JSON = {
+  code: 'INVALID_REQUEST',
+  message: '该行不是有效的数据格式',
+  details: [{ field: '(root)', message: '该行无法解析' }],
+};
+
 /**
- * One line of `skillfund evaluate --ndjson`: a request → its response, or, for a line that is
- * not a valid request, `{"line":n,"error":{...}}` in its place (so output line n answers input line n).
+ * The answer to one line of `skillfund evaluate --ndjson`: the decision for a valid request, or,
+ * for a line that is not one, `{"line":n,"error":{...}}` in its place (so output line n answers
+ * input line n). The decision is handed over as it is (ResponseJsonWriter#decided writes it).
  */
+function answerNdjsonLine(
+  line: string,
+  lineNumber: number,
+  options: { overrides: readonly ParameterOverride[] },
+): { ok: true; decided: ReturnType<typeof decide> } | { ok: false; error: object } {
+  let input: unknown;
+  try {
+    input = JSON.parse(line);
+  } catch {
+    return { ok: false, error: { line: lineNumber, error: LINE_NOT_JSON } };
+  }
+  // A valid request (the common case) is checked without building a result.
+  if (isValidEvaluateRequest(input)) return { ok: true, decided: decide(input as EvaluateRequest, options) };
+  const result = validateEvaluateRequest(input);
+  if (result.ok) return { ok: true, decided: decide(result.value, options) };
+  return {
+    ok: false,
+    error: {
+      line: lineNumber,
+      error: {
+        code: 'INVALID_REQUEST',
+        message: '请求不符合补贴测算接口（第1版）的规定',
+        details: result.details,
+      },
+    },
+  };
+}
+
+/** One line of `skillfund evaluate --ndjson` as text (the line's answer; see answerNdjsonLine). */
 export function evaluateNdjsonLine(
   line: string,
   lineNumber: number,
   overrides: readonly ParameterOverride[],
 ): { ok: boolean; output: string } {
-  let input: unknown;
-  try {
-    input = JSON.parse(line);
-  } catch {
-    return {
-      ok: false,
-      output: JSON.stringify({
-        line: lineNumber,
-        error: {
-          code: 'INVALID_REQUEST',
-          message: '该行不是有效的数据格式',
-          details: [{ field: '(root)', message: '该行无法解析' }],
-        },
-      }),
-    };
+  const answer = answerNdjsonLine(line, lineNumber, { overrides });
+  const chunks: Buffer[] = [];
+  const writer = new ResponseJsonWriter((bytes) => chunks.push(bytes));
+  if (answer.ok) writer.decided(answer.decided);
+  else writer.json(answer.error);
+  writer.end();
+  return { ok: answer.ok, output: Buffer.concat(chunks).toString('utf8') };
+}
+
+/**
+ * NDJSON in, NDJSON out, compact, through ResponseJsonWriter (the same bytes as
+ * `JSON.stringify` of each answer, one per line): lines are fed as they come (`push` takes text
+ * that may end mid-line), each non-blank line is answered in order; line breaks are `\n`, `\r\n`
+ * or `\r`, as readline counts them. `end` answers a last line without a break and returns how
+ * many lines were invalid.
+ */
+export class NdjsonEvaluator {
+  private rest = '';
+  private lineNumber = 0;
+  private invalid = 0;
+  private readonly options: { overrides: readonly ParameterOverride[] };
+
+  constructor(
+    private readonly writer: ResponseJsonWriter,
+    overrides: readonly ParameterOverride[] = [],
+  ) {
+    this.options = { overrides };
   }
-  const result = validateEvaluateRequest(input);
-  if (!result.ok)
-    return {
-      ok: false,
-      output: JSON.stringify({
-        line: lineNumber,
-        error: {
-          code: 'INVALID_REQUEST',
-          message: '请求不符合补贴测算接口（第1版）的规定',
-          details: result.details,
-        },
-      }),
-    };
-  return { ok: true, output: JSON.stringify(evaluate(result.value, { overrides })) };
+
+  push(text: string): void {
+    const input = this.rest === '' ? text : this.rest + text;
+    let start = 0;
+    for (;;) {
+      const newline = input.indexOf('\n', start);
+      if (newline === -1) break;
+      const end = newline > start && input.charCodeAt(newline - 1) === 0x0d ? newline - 1 : newline;
+      this.line(input.slice(start, end));
+      start = newline + 1;
+    }
+    this.rest = input.slice(start);
+    // A text ending in \r may be followed by \n in the next piece: keep it until then.
+  }
+
+  end(): number {
+    if (this.rest !== '') this.line(this.rest.endsWith('\r') ? this.rest.slice(0, -1) : this.rest);
+    this.rest = '';
+    this.writer.end();
+    return this.invalid;
+  }
+
+  private line(text: string): void {
+    // A lone \r is a line break too (readline's rule); it is rare, so it is looked for only here.
+    if (text.includes('\r')) {
+      for (const part of text.split('\r')) this.answer(part);
+      return;
+    }
+    this.answer(text);
+  }
+
+  private answer(text: string): void {
+    this.lineNumber += 1;
+    if (text.trim() === '') return;
+    const answer = answerNdjsonLine(text, this.lineNumber, this.options);
+    if (answer.ok) this.writer.decided(answer.decided);
+    else {
+      this.invalid += 1;
+      this.writer.json(answer.error);
+    }
+    this.writer.raw('\n');
+  }
 }
 
 /** Writes bytes to stdout, waiting when the pipe is full. */
@@ -168,28 +243,27 @@ async function writeResponses(
 
 /** Streams NDJSON from stdin to stdout, one response per request line; exit 2 if any line was invalid. */
 async function streamNdjson(overrides: readonly ParameterOverride[]): Promise<void> {
-  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
-  let lineNumber = 0;
-  let invalid = 0;
-  let pending: string[] = [];
-  let pendingLength = 0;
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const chunk = `${pending.join('\n')}\n`;
-    pending = [];
-    pendingLength = 0;
-    if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+  const ready: Buffer[] = [];
+  const evaluator = new NdjsonEvaluator(new ResponseJsonWriter((bytes) => ready.push(bytes)), overrides);
+  const drain = async () => {
+    for (const bytes of ready.splice(0)) await writeBytes(bytes);
   };
-  for await (const line of lines) {
-    lineNumber += 1;
-    if (line.trim() === '') continue;
-    const answer = evaluateNdjsonLine(line, lineNumber, overrides);
-    if (!answer.ok) invalid += 1;
-    pending.push(answer.output);
-    pendingLength += answer.output.length;
-    if (pendingLength >= 1 << 16) await flush();
+  if (fs.fstatSync(0).isFile()) {
+    // A file on stdin (`< requests.ndjson`) is read in one piece, answered a slice at a time.
+    const text = fs.readFileSync(0).toString('utf8');
+    for (let start = 0; start < text.length; start += 1 << 20) {
+      evaluator.push(text.slice(start, start + (1 << 20)));
+      if (ready.length > 0) await drain();
+    }
+  } else {
+    process.stdin.setEncoding('utf8');
+    for await (const chunk of process.stdin) {
+      evaluator.push(chunk as string);
+      if (ready.length > 0) await drain();
+    }
   }
-  await flush();
+  const invalid = evaluator.end();
+  await drain();
   if (invalid > 0) process.exitCode = 2;
 }
 

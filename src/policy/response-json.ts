@@ -37,6 +37,12 @@ export class ResponseJsonWriter {
     if (this.length >= this.chunkSize) this.drain();
   }
 
+  /** Any JSON value (an error line of NDJSON), the bytes `JSON.stringify` gives. */
+  json(value: unknown): void {
+    this.value(value);
+    if (this.length >= this.chunkSize) this.drain();
+  }
+
   /**
    * What `decide` returned, written as `evaluate` would answer: a Decision straight from its
    * working state (the members and order of Decision#finish, without building the response).
