@@ -12,7 +12,7 @@ import {
 /**
  * Issue 21, "a browser test per role walks its daily job on the demo end to end", for the roles
  * whose other walks run on the bare demo accounts (certificates, money, full-flow): the evaluation
- * organisation, the finance officers, the county and city officers and the institution, each on
+ * organisation, the finance officers, the institution, the county and city officers, each on
  * the living demo (what `npm start` shows). Each flow sets up what it consumes itself (through the
  * API, marked "set-up") and leaves the seeded claims other flows read alone, so any one of them
  * runs alone or after the others.
@@ -266,4 +266,199 @@ const finance: Flow = {
   },
 };
 
-export const flows: Flow[] = [evaluation, finance];
+/** The living demo's claim of a class, by the class's tag (e.g. 2109 → 中式烹调师（初级）2109期). */
+async function claimOfClass(server: ServerHandle, tag: string) {
+  const claims = (await api(server, 'hy_school', 'GET', '/api/claims?pageSize=100')) as {
+    items: { id: number }[];
+  };
+  for (const item of claims.items) {
+    const claim = (await api(server, 'hy_school', 'GET', `/api/claims/${item.id}`)) as {
+      id: number;
+      claimNumber: string;
+      status: string;
+      className?: string | null;
+    };
+    if (claim.className?.endsWith(`${tag}期`)) return claim;
+  }
+  throw new Error(`the living demo has no claim of class ${tag}`);
+}
+
+const institution: Flow = {
+  name: 'Institution on the living demo: its classes and roster, a draft claim completed with its materials and submitted',
+  livingDemo: true,
+  steps: [
+    'the institution sees its classes in every state and opens a filed class’s roster',
+    'it opens its draft claim, uploads each missing material and submits it',
+    'the claims list shows the submitted claim and the paid ones',
+  ],
+  async run(context) {
+    const { server, step, screenshot } = context;
+    const { page } = await loggedIn(context, 'hy_school');
+    let draft = { id: 0, claimNumber: '', status: '' };
+    await step(
+      'the institution sees its classes in every state and opens a filed class’s roster',
+      async () => {
+        draft = await claimOfClass(server, '2115');
+        await openFromMenu(page, '开班与培训');
+        for (const status of ['已结业', '已备案'])
+          await page.locator('.ant-table-tbody').getByText(status).first().waitFor();
+        await page.getByRole('link', { name: '中式烹调师（初级）2117期' }).click();
+        await page.getByRole('heading', { name: /2117期/, level: 1 }).waitFor();
+        await page.getByRole('tab', { name: '学员名单' }).click();
+        const rows = page.getByRole('tabpanel').locator('.ant-table-tbody tr.ant-table-row');
+        await rows.first().waitFor();
+        if ((await rows.count()) !== 2) throw new Error(`${await rows.count()} trainees, not 2`);
+        await screenshot(page, 'daily-institution-roster');
+      },
+    );
+    await step('it opens its draft claim, uploads each missing material and submits it', async () => {
+      if (draft.status !== 'draft') throw new Error(`the claim of 2115 is ${draft.status}, not a draft`);
+      await openFromMenu(page, '补贴申请');
+      await page.getByRole('row').filter({ hasText: draft.claimNumber }).getByRole('link').first().click();
+      await page.getByTestId('claim-status').getByText('草稿').waitFor();
+      await page.getByTestId('materials-missing').waitFor();
+      const missing = page
+        .getByTestId('claim-materials')
+        .locator('.ant-list-item', { hasText: '必备，未上传' });
+      for (let count = await missing.count(); count > 0; count = await missing.count()) {
+        const item = missing.first();
+        const uploaded = page.waitForResponse((response) => response.url().endsWith('/attachments'));
+        await item
+          .locator('input[type=file]')
+          .setInputFiles({
+            name: '材料.pdf',
+            mimeType: 'application/pdf',
+            buffer: Buffer.from('%PDF-1.4 材料\n'),
+          });
+        const answer = await uploaded;
+        if (answer.status() !== 201) throw new Error(`upload: ${answer.status()} ${await answer.text()}`);
+        await page.waitForFunction(
+          (before) =>
+            document.querySelectorAll('[data-testid="claim-materials"] .ant-tag-orange').length < before,
+          count,
+        );
+      }
+      await page.getByTestId('materials-complete').waitFor();
+      await page.getByRole('button', { name: '提交申请' }).click();
+      await confirmDialog(page, '确定');
+      await page.getByTestId('claim-status').getByText('已提交待审核').waitFor();
+      await screenshot(page, 'daily-institution-submitted');
+    });
+    await step('the claims list shows the submitted claim and the paid ones', async () => {
+      await openFromMenu(page, '补贴申请');
+      await page.getByRole('row').filter({ hasText: draft.claimNumber }).getByText('已提交待审核').waitFor();
+      await page.locator('.ant-table-tbody').getByText('已支付').first().waitFor();
+    });
+  },
+};
+
+const countyOfficer: Flow = {
+  name: 'County officer on the living demo: approves a class filing, reviews a resubmitted claim and starts its notice, reads the open alert',
+  livingDemo: true,
+  steps: [
+    'set-up: the claim returned for a wrong invoice is resubmitted by the school',
+    'the county officer approves the filed class after a confirmation',
+    'it reviews the resubmitted claim and starts its public notice',
+    'the claim is on 公示名单, and the open risk alert is on 监管预警',
+  ],
+  async run(context) {
+    const { server, step, screenshot } = context;
+    let returned = { id: 0, claimNumber: '' };
+    await step('set-up: the claim returned for a wrong invoice is resubmitted by the school', async () => {
+      const claim = await claimOfClass(server, '2109');
+      if (claim.status === 'returned')
+        await api(server, 'hy_school', 'POST', `/api/claims/${claim.id}/submit`);
+      returned = claim;
+    });
+    const { page } = await loggedIn(context, 'hy_county');
+    await step('the county officer approves the filed class after a confirmation', async () => {
+      await openFromMenu(page, '开班备案审批');
+      const row = page.getByRole('row').filter({ hasText: '养老护理员（初级）2116期' });
+      await row.getByRole('button', { name: '通过' }).click();
+      await confirmDialog(page, '确认通过');
+      await page
+        .getByRole('row')
+        .filter({ hasText: '养老护理员（初级）2116期' })
+        .waitFor({ state: 'detached' })
+        .catch(async () => {
+          await page
+            .getByRole('row')
+            .filter({ hasText: '养老护理员（初级）2116期' })
+            .getByText('已备案')
+            .waitFor();
+        });
+    });
+    await step('it reviews the resubmitted claim and starts its public notice', async () => {
+      await openFromMenu(page, '补贴审核');
+      await page.getByRole('row').filter({ hasText: returned.claimNumber }).getByRole('link').first().click();
+      await page.getByTestId('claim-status').getByText('已提交待审核').waitFor();
+      await page.getByRole('button', { name: '审核通过' }).click();
+      await confirmDialog(page, '确定');
+      await page.getByTestId('claim-status').getByText('已审核').waitFor();
+      await page.getByRole('button', { name: '开始公示' }).click();
+      await confirmDialog(page, '确定');
+      await page.getByTestId('claim-status').getByText('公示中').waitFor();
+      await page.getByTestId('notice-running').waitFor();
+      await screenshot(page, 'daily-county-notice');
+    });
+    await step('the claim is on 公示名单, and the open risk alert is on 监管预警', async () => {
+      await openFromMenu(page, '公示名单');
+      await page.getByRole('row').filter({ hasText: returned.claimNumber }).waitFor();
+      await openFromMenu(page, '监管预警');
+      await page.getByTestId('alerts-table').getByRole('button', { name: '解除预警' }).first().waitFor();
+      await screenshot(page, 'daily-county-alerts');
+    });
+  },
+};
+
+const cityOfficer: Flow = {
+  name: 'City officer on the living demo: a claim in notice, the year’s confirmed case and its recovery, the quarter report exported',
+  livingDemo: true,
+  steps: [
+    'the city officer finds the claim in notice and is told when it may be approved',
+    'it opens the confirmed case of the year and reads its outcome',
+    'it reads the third quarter’s report and exports it as xlsx',
+  ],
+  async run(context) {
+    const { server, step, screenshot } = context;
+    const { page } = await loggedIn(context, 'hy_city');
+    await step('the city officer finds the claim in notice and is told when it may be approved', async () => {
+      const inNotice = await claimOfClass(server, '2114');
+      await openFromMenu(page, '补贴审核');
+      await page.getByLabel('状态').click();
+      await page.locator('.ant-select-dropdown:visible').getByTitle('公示中').click();
+      await page.getByRole('row').filter({ hasText: inNotice.claimNumber }).getByRole('link').first().click();
+      await page.getByTestId('claim-status').getByText('公示中').waitFor();
+      await page
+        .getByTestId('notice-running')
+        .getByText(/公示期至 2021-\d\d-\d\d/)
+        .waitFor();
+    });
+    await step('it opens the confirmed case of the year and reads its outcome', async () => {
+      await openFromMenu(page, '核查案件');
+      const row = page.getByRole('row').filter({ hasText: '冒用退休人员参训' });
+      await row.getByText('已查实').waitFor();
+      // The case number opens the case's drawer.
+      await row.locator('a').first().click();
+      const detail = page.getByTestId('case-detail');
+      await detail.getByText('冒用退休人员身份虚报培训人数').waitFor();
+      await detail.getByText('约谈学员').first().waitFor();
+      await screenshot(page, 'daily-city-case');
+      await page.keyboard.press('Escape');
+    });
+    await step('it reads the third quarter’s report and exports it as xlsx', async () => {
+      await openFromMenu(page, '统计报表');
+      await page.getByLabel('季度').click();
+      await page.locator('.ant-select-dropdown:visible').getByTitle('第 3 季度').click();
+      await page.getByTestId('report').waitFor();
+      const downloaded = page.waitForEvent('download');
+      await page.getByRole('button', { name: '导出 xlsx' }).click();
+      const file = await downloaded;
+      if (!file.suggestedFilename().endsWith('.xlsx'))
+        throw new Error(`the export is ${file.suggestedFilename()}`);
+      await screenshot(page, 'daily-city-report');
+    });
+  },
+};
+
+export const flows: Flow[] = [evaluation, finance, institution, countyOfficer, cityOfficer];
