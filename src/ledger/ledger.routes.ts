@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/scope.ts';
 import { assertRegionScope, regionLikePattern } from '../auth/scope.ts';
 import { AppError } from '../shared/errors.ts';
+import { pageSchemaOf } from '../shared/schemas.ts';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { getApproval, listApprovals } from './approval.service.ts';
 import {
@@ -12,10 +13,20 @@ import {
 } from './funding.service.ts';
 import * as schema from './ledger.schema.ts';
 import {
+  ACCOUNT_STATEMENT_SCHEMA,
+  APPROPRIATION_SCHEMA,
+  APPROVAL_DECISION_SCHEMA,
+  APPROVAL_REQUEST_ANSWERS,
+  APPROVAL_SCHEMA,
+  EXECUTION_RATE_SCHEMA,
+  FUND_REQUEST_SCHEMA,
   GET_LEDGER_RECOVERY_ORDERS_ANSWER,
   GET_LEDGER_TOTALS_ANSWER,
+  PAYMENT_BATCH_PAGE_SCHEMA,
+  PAYMENT_BATCH_SCHEMA,
   POST_LEDGER_FUND_REQUESTS_ANSWER,
   POST_LEDGER_RECOVERY_ORDERS_ANSWER,
+  TRIAL_BALANCE_SCHEMA,
 } from './ledger-answers.schema.ts';
 import { accountStatement, executionRate, ledgerTotals, trialBalance } from './ledger-report.service.ts';
 import { decideLedgerApproval, requestManualTransfer, requestReversal } from './manual.service.ts';
@@ -89,6 +100,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: '账户明细账（含余额）',
+        response: { 200: ACCOUNT_STATEMENT_SCHEMA },
         params: schema.idParams,
         querystring: schema.statementQuery,
       },
@@ -104,7 +116,12 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/ledger/trial-balance',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '试算平衡表', querystring: schema.regionQuery },
+      schema: {
+        tags,
+        summary: '试算平衡表',
+        querystring: schema.regionQuery,
+        response: { 200: TRIAL_BALANCE_SCHEMA },
+      },
     },
     async (request) => trialBalance(db(), { regionCode: scopedRegion(request, request.query.regionCode) }),
   );
@@ -113,7 +130,12 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/ledger/execution-rate',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '专账资金执行率（按地区、子账户）', querystring: schema.regionQuery },
+      schema: {
+        tags,
+        summary: '专账资金执行率（按地区、子账户）',
+        querystring: schema.regionQuery,
+        response: { 200: EXECUTION_RATE_SCHEMA },
+      },
     },
     async (request) => ({
       items: await executionRate(db(), { regionCode: scopedRegion(request, request.query.regionCode) }),
@@ -154,6 +176,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: '手工记账申请（利息：银行→本级专账；手续费：本级专账→银行），待另一人复核',
+        response: APPROVAL_REQUEST_ANSWERS,
         body: schema.manualTransferBody,
       },
     },
@@ -175,6 +198,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: '冲正申请（以新分录更正），待另一人复核',
+        response: APPROVAL_REQUEST_ANSWERS,
         params: schema.idParams,
         body: schema.reversalBody,
       },
@@ -199,6 +223,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: '待复核资金事项（支付指令、手工记账、冲正、收款账户变更、追回到账）',
+        response: { 200: pageSchemaOf(APPROVAL_SCHEMA) },
         querystring: schema.approvalsQuery,
       },
     },
@@ -210,7 +235,12 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/ledger/approvals/:id',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '复核事项详情', params: schema.idParams },
+      schema: {
+        tags,
+        summary: '复核事项详情',
+        params: schema.idParams,
+        response: { 200: APPROVAL_SCHEMA },
+      },
     },
     async (request) => getApproval(db(), request.auditContext, request.params.id),
   );
@@ -222,6 +252,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: '复核手工记账、冲正、收款账户变更或追回到账（须另一人；通过即记账或生效）',
+        response: { 200: APPROVAL_DECISION_SCHEMA },
         params: schema.idParams,
         body: schema.approvalDecisionBody,
       },
@@ -275,6 +306,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: '登记或更正收款人银行账户（单位结算账户、个人社会保障卡账户），待另一名财政人员复核',
+        response: APPROVAL_REQUEST_ANSWERS,
         body: schema.payeeAccountBody,
       },
     },
@@ -290,7 +322,12 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/ledger/appropriation/compute',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '按政策比例测算计提金额（江苏 20%）', body: schema.appropriationBody },
+      schema: {
+        tags,
+        summary: '按政策比例测算计提金额（江苏 20%）',
+        body: schema.appropriationBody,
+        response: { 200: APPROPRIATION_SCHEMA },
+      },
     },
     async (request) => computeAppropriation(request.body),
   );
@@ -321,6 +358,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: '资金划转申请列表',
+        response: { 200: pageSchemaOf(FUND_REQUEST_SCHEMA) },
         querystring: {
           type: 'object',
           properties: {
@@ -341,6 +379,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: '复核资金划转申请（通过即记账）',
+        response: { 200: FUND_REQUEST_SCHEMA },
         params: schema.idParams,
         body: schema.decisionBody,
       },
@@ -358,7 +397,12 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/ledger/payment-batches',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '支付批次列表（本辖区）', querystring: schema.batchesQuery },
+      schema: {
+        tags,
+        summary: '支付批次列表（本辖区）',
+        querystring: schema.batchesQuery,
+        response: { 200: PAYMENT_BATCH_PAGE_SCHEMA },
+      },
     },
     async (request) =>
       listPaymentBatches(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
@@ -368,7 +412,12 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/ledger/payment-batches/:id',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '支付批次详情（每笔支付及明细状态）', params: schema.idParams },
+      schema: {
+        tags,
+        summary: '支付批次详情（每笔支付及明细状态）',
+        params: schema.idParams,
+        response: { 200: PAYMENT_BATCH_SCHEMA },
+      },
     },
     async (request) => {
       const region = await batchRegion(db(), request.params.id);
@@ -452,6 +501,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: '追回款到账（提出，待另一人复核后记账）',
+        response: APPROVAL_REQUEST_ANSWERS,
         params: schema.idParams,
         body: schema.recoveryReceiptBody,
       },

@@ -7424,13 +7424,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        account: {
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            kind: string;
+                            /** @enum {string} */
+                            normalSide: "debit" | "credit";
+                            isNonNegative: boolean;
+                            balanceFen: number;
+                            debitsPostedFen: number;
+                            creditsPostedFen: number;
+                        };
+                        openingBalanceFen: number;
+                        items: ({
+                            transfer: {
+                                id: number;
+                                journalId: number;
+                                idempotencyId: string;
+                                debitAccountId: number;
+                                creditAccountId: number;
+                                amountFen: number;
+                                code: string;
+                                valueDate: string;
+                                description: string | null;
+                                claimId: number | null;
+                                claimLineId: number | null;
+                                paymentBatchId: number | null;
+                                paymentItemId: number | null;
+                                disbursementId: number | null;
+                                statementLineId: number | null;
+                                fundRequestId: number | null;
+                                recoveryOrderId: number | null;
+                                reversesTransferId: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            side: "debit" | "credit";
+                            balanceAfterFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7464,13 +7514,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        regionCode: string;
+                        accounts: {
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            kind: string;
+                            /** @enum {string} */
+                            normalSide: "debit" | "credit";
+                            isNonNegative: boolean;
+                            balanceFen: number;
+                            debitsPostedFen: number;
+                            creditsPostedFen: number;
+                        }[];
+                        debitsPostedFen: number;
+                        creditsPostedFen: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7504,13 +7572,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            regionCode: string;
+                            subAccount: string;
+                            receivedFen: number;
+                            usedFen: number;
+                            balanceFen: number;
+                            rate: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7611,13 +7692,76 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7660,13 +7804,76 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7703,13 +7910,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            idempotencyId: string;
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            amountFen: number | null;
+                            summary: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            requestedBy: number;
+                            requestedByName: string | null;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            result: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7743,13 +7981,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7790,13 +8054,86 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        approval: {
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            idempotencyId: string;
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            amountFen: number | null;
+                            summary: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            requestedBy: number;
+                            requestedByName: string | null;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            result: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        posted?: ({
+                            journalId: number;
+                            transfers: ({
+                                id: number;
+                                journalId: number;
+                                idempotencyId: string;
+                                debitAccountId: number;
+                                creditAccountId: number;
+                                amountFen: number;
+                                code: string;
+                                valueDate: string;
+                                description: string | null;
+                                claimId: number | null;
+                                claimLineId: number | null;
+                                paymentBatchId: number | null;
+                                paymentItemId: number | null;
+                                disbursementId: number | null;
+                                statementLineId: number | null;
+                                fundRequestId: number | null;
+                                recoveryOrderId: number | null;
+                                reversesTransferId: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            isReplay: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        recoveryOrder?: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            claimId: number;
+                            subAccount: string;
+                            amountFen: number;
+                            recoveredFen: number;
+                            reason: string;
+                            status: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7840,13 +8177,76 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7885,13 +8285,27 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        provinceCode: string;
+                        yearEndBalanceFen: number;
+                        basisYear: number;
+                        ratePercent: number;
+                        amountFen: number;
+                        citation: {
+                            doc: string;
+                            article: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7927,13 +8341,38 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            /** @enum {string} */
+                            kind: "appropriation" | "allocation" | "reallocation";
+                            fromRegionCode: string;
+                            fromKind: string;
+                            toRegionCode: string;
+                            toKind: string;
+                            amountFen: number;
+                            valueDate: string;
+                            basis: unknown;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "pending" | "posted" | "rejected";
+                            requestedBy: number;
+                            decidedBy: number | null;
+                            journalId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7992,7 +8431,8 @@ export interface operations {
                     "application/json": {
                         id: number;
                         provinceCode: string;
-                        kind: string;
+                        /** @enum {string} */
+                        kind: "appropriation" | "allocation" | "reallocation";
                         fromRegionCode: string;
                         fromKind: string;
                         toRegionCode: string;
@@ -8001,10 +8441,11 @@ export interface operations {
                         valueDate: string;
                         basis: unknown;
                         reason: string;
-                        status: string;
+                        /** @enum {string} */
+                        status: "pending" | "posted" | "rejected";
                         requestedBy: number;
-                        decidedBy: unknown;
-                        journalId: unknown;
+                        decidedBy: number | null;
+                        journalId: number | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -8047,13 +8488,33 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        /** @enum {string} */
+                        kind: "appropriation" | "allocation" | "reallocation";
+                        fromRegionCode: string;
+                        fromKind: string;
+                        toRegionCode: string;
+                        toKind: string;
+                        amountFen: number;
+                        valueDate: string;
+                        basis: unknown;
+                        reason: string;
+                        /** @enum {string} */
+                        status: "pending" | "posted" | "rejected";
+                        requestedBy: number;
+                        decidedBy: number | null;
+                        journalId: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -8089,13 +8550,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            regionCode: string;
+                            valueDate: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            totalFen: number;
+                            disbursementCount: number;
+                            orderedCount: number;
+                            paidCount: number;
+                            failedCount: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -8129,13 +8608,56 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        idempotencyId: string;
+                        valueDate: string;
+                        totalFen: number;
+                        disbursements: ({
+                            id: number;
+                            reference: string;
+                            payee: {
+                                /** @enum {string} */
+                                type: "organisation" | "person";
+                                id: number;
+                                name: string;
+                                bankAccount: string;
+                                bankName?: string | null;
+                                bankCode?: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            amountFen: number;
+                            /** @enum {string} */
+                            status: "ordered" | "paid" | "failed";
+                            failureReason: string | null;
+                            items: ({
+                                id: number;
+                                claimId: number;
+                                lineId: number | null;
+                                amountFen: number;
+                                subAccount: string;
+                                kind: string;
+                                status: string;
+                                transferId: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -8355,13 +8877,76 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
