@@ -3,7 +3,6 @@ import { creditCode, idNumber } from '../../test/scenarios/training-helpers.ts';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import type { DatabaseHandle } from '../db/database.ts';
-import { seedDemo } from '../demo/demo.service.ts';
 import { type Organisation, registerOrganisation } from '../registry/organisation.service.ts';
 import { type Person, registerPerson } from '../registry/person.service.ts';
 import { employersOn } from './claim.training-sources.ts';
@@ -11,8 +10,7 @@ import { employersOn } from './claim.training-sources.ts';
 let database: DatabaseHandle;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemo(database.db);
+  database = await createTestDatabase({ seeded: true });
 });
 
 afterAll(async () => {

@@ -4,7 +4,6 @@ import { createTestDatabase } from '../../test/support/database.ts';
 import { type AuditContext, SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import type { Principal } from '../auth/scope.ts';
 import type { DatabaseHandle } from '../db/database.ts';
-import { seedDemo } from '../demo/demo.service.ts';
 import { instructionFile } from './bank-file.service.ts';
 import { computeAppropriation, decideFundRequest, requestFundMovement } from './funding.service.ts';
 import { executionRate, ledgerTotals, trialBalance } from './ledger-report.service.ts';
@@ -82,8 +81,7 @@ const payee = (id: number) => ({
 });
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemo(database.db);
+  database = await createTestDatabase({ seeded: true });
 });
 afterAll(async () => {
   await database?.close();

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import type { DatabaseHandle } from '../db/database.ts';
-import { seedDemo } from '../demo/demo.service.ts';
 import { AppError } from '../shared/errors.ts';
 import { changeOrganisationStatus } from './organisation.service.ts';
 import { assertOrganisationInGoodStanding } from './standing.service.ts';
@@ -10,8 +9,7 @@ import { assertOrganisationInGoodStanding } from './standing.service.ts';
 describe('assertOrganisationInGoodStanding', () => {
   let database: DatabaseHandle;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await seedDemo(database.db);
+    database = await createTestDatabase({ seeded: true });
   });
   afterAll(async () => database.close());
 

@@ -2,15 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database.ts';
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
 import type { DatabaseHandle } from '../db/database.ts';
-import { seedDemo } from '../demo/demo.service.ts';
 import { accountFor, postTransfers } from '../ledger/transfer.service.ts';
 import { publicDisclosure } from './disclosure.service.ts';
 
 let database: DatabaseHandle;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemo(database.db);
+  database = await createTestDatabase({ seeded: true });
 });
 afterAll(async () => {
   await database?.close();

@@ -5,7 +5,6 @@ import { createUser } from '../../src/auth/auth.service.ts';
 import type { Role } from '../../src/auth/roles.ts';
 import { generateTotpSecret, totpCodeAt } from '../../src/auth/totp.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
-import { seedDemo } from '../../src/demo/demo.service.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { loadConfig } from '../../src/shared/config.ts';
 import { encryptField } from '../../src/shared/crypto.ts';
@@ -63,8 +62,7 @@ export async function createSecurityApp(options: {
   /** The business clock (notices, dates); the system's by default. */
   appClock?: Clock;
 }): Promise<SecurityApp> {
-  const database = await createTestDatabase();
-  await seedDemo(database.db);
+  const database = await createTestDatabase({ seeded: true });
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     SKILLFUND_DATA_DIR: 'memory://',

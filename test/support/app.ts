@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
-import { DEMO_PASSWORD, seedDemo } from '../../src/demo/demo.service.ts';
+import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { loadConfig } from '../../src/shared/config.ts';
 import { createTestDatabase } from './database.ts';
@@ -25,8 +25,8 @@ export async function createTestApp(
     env?: Record<string, string>;
   } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase({ onQuery: options.onQuery });
-  if (options.seed !== false) await seedDemo(database.db);
+  // The demo data comes with the database: a copy of the suite's seeded template.
+  const database = await createTestDatabase({ seeded: options.seed !== false, onQuery: options.onQuery });
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     SKILLFUND_DATA_DIR: 'memory://',
