@@ -50,11 +50,26 @@ import {
   updatePerson,
 } from './person.service.ts';
 import { listRegionPage } from './region.service.ts';
-import { PERSON_PAGE_SCHEMA, PERSON_SCHEMA, REGION_PAGE_SCHEMA } from './registry.schema.ts';
 import {
+  PERSON_GROUP_SCHEMA,
+  PERSON_GROUPS_SCHEMA,
+  PERSON_PAGE_SCHEMA,
+  PERSON_SCHEMA,
+  REGION_PAGE_SCHEMA,
+} from './registry.schema.ts';
+import {
+  CATALOG_VERSION_SCHEMA,
+  EVALUATION_CATALOG_ENTRY_SCHEMA,
+  GET_CATALOG_EVALUATION_ORGANISATIONS_ANSWER,
   GET_CATALOG_INSTITUTIONS_ANSWER,
+  GET_CATALOG_VERSIONS_ANSWER,
   GET_OCCUPATIONS_ANSWER,
   GET_ORGANISATIONS_ANSWER,
+  GET_ORGANISATIONS_BY_ID_ANSWER,
+  GET_PUBLIC_CATALOG_ENTRIES_ANSWER,
+  GET_PUBLIC_INSTITUTION_CATALOG_ANSWER,
+  INSTITUTION_CATALOG_ENTRY_SCHEMA,
+  ORGANISATION_SCHEMA,
   POST_CATALOG_EVALUATION_ORGANISATIONS_ANSWER,
   POST_CATALOG_VERSIONS_ANSWER,
   POST_ORGANISATIONS_ANSWER,
@@ -146,6 +161,7 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'registry.write' },
       schema: {
+        response: { 201: PERSON_SCHEMA },
         tags: ['registry'],
         summary: '实名登记人员（身份证号按 GB 11643 校验）',
         body: {
@@ -283,6 +299,7 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'registry.write' },
       schema: {
+        response: { 200: PERSON_SCHEMA },
         tags: ['registry'],
         summary: '更新人员联系方式、养老金领取和全日制学生状态',
         params: idParams,
@@ -311,7 +328,13 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/persons/:id/groups',
     {
       config: { access: 'registry.write' },
-      schema: { tags: ['registry'], summary: '登记人员类别认定', params: idParams, body: groupSchema },
+      schema: {
+        response: { 201: PERSON_SCHEMA },
+        tags: ['registry'],
+        summary: '登记人员类别认定',
+        params: idParams,
+        body: groupSchema,
+      },
     },
     async (request, reply) => {
       await getVisiblePerson(db(), request.principal!, request.params.id);
@@ -334,6 +357,7 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'registry.read' },
       schema: {
+        response: { 200: PERSON_GROUPS_SCHEMA },
         tags: ['registry'],
         summary: '人员类别认定记录（含已撤销的，及认定机构、登记人和登记日期）',
         params: idParams,
@@ -350,6 +374,7 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'registry.write' },
       schema: {
+        response: { 200: PERSON_GROUP_SCHEMA },
         tags: ['registry'],
         summary: '撤销人员类别认定（须说明理由，留痕；撤销后不再计入补贴）',
         params: {
@@ -457,7 +482,12 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/organisations/:id',
     {
       config: { access: 'registry.read' },
-      schema: { tags: ['registry'], summary: '单位详情（含状态变更记录）', params: idParams },
+      schema: {
+        response: { 200: GET_ORGANISATIONS_BY_ID_ANSWER },
+        tags: ['registry'],
+        summary: '单位详情（含状态变更记录）',
+        params: idParams,
+      },
     },
     async (request) => {
       const organisation = await getVisibleOrganisation(db(), request.principal!, request.params.id);
@@ -473,6 +503,7 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'supervision.sanction' },
       schema: {
+        response: { 200: ORGANISATION_SCHEMA },
         tags: ['registry'],
         summary: '变更单位状态（暂停、列入黑名单、撤销、恢复），留痕',
         params: idParams,
@@ -531,6 +562,40 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
 
   registerCatalogRoutes(app);
 }
+
+/**
+ * Query of the two catalogs of organisations (institutions, evaluation organisations): the
+ * organisation's id, region (with the regions below), occupation, status and a day of validity.
+ */
+const catalogListQuery = <const Organisation extends object>(
+  organisation: Organisation,
+  regionText: string,
+  suspendedText: string,
+) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ...PAGE_QUERY_PROPERTIES,
+      ...organisation,
+      regionCode: described(regionCode, regionText),
+      occupationCode: { type: 'string', maxLength: 20 },
+      status: described(
+        { type: 'string', enum: ['active', 'suspended', 'withdrawn'] },
+        `active 有效，suspended ${suspendedText}，withdrawn 已移出`,
+      ),
+      validOn: described(date, '在该日期有效'),
+    },
+  }) as const;
+
+/** Body of a withdrawal from a catalog: the reason, recorded with the change. */
+const withdrawalBody = (reasonText: string) =>
+  ({
+    type: 'object',
+    required: ['reason'],
+    additionalProperties: false,
+    properties: { reason: described({ type: 'string', minLength: 1, maxLength: 500 }, reasonText) },
+  }) as const;
 
 const entrySchema = {
   type: 'object',
@@ -658,6 +723,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'catalog.publish' },
       schema: {
+        response: { 200: CATALOG_VERSION_SCHEMA },
         tags: ['catalog'],
         summary: '发布目录版本（山西：不得全部按顶额标准确定）',
         params: idParams,
@@ -679,12 +745,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
         description:
           '撤回后不能再据此项目开班，公开目录不再列出；已备案的班级不受影响。仅限本辖区目录的项目；已撤回的再次撤回返回 409。',
         params: idParams,
-        body: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          properties: { reason: described({ type: 'string', minLength: 1, maxLength: 500 }, '撤回理由') },
-        },
+        body: withdrawalBody('撤回理由'),
         response: { 200: WITHDRAWN_CATALOG_ENTRY },
       },
     },
@@ -705,6 +766,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'public' },
       schema: {
+        response: { 200: GET_PUBLIC_CATALOG_ENTRIES_ANSWER },
         tags: ['catalog'],
         summary: '公开的补贴标准目录：某地区某日有效的职业（工种）、等级和补贴标准（无需登录）',
         description:
@@ -737,6 +799,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'public' },
       schema: {
+        response: { 200: GET_PUBLIC_INSTITUTION_CATALOG_ANSWER },
         tags: ['catalog'],
         summary: '公开的培训机构目录：某地区某日可承担补贴性培训的机构、职业和等级（无需登录）',
         querystring: {
@@ -760,6 +823,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'catalog.read' },
       schema: {
+        response: { 200: GET_CATALOG_VERSIONS_ANSWER },
         tags: ['catalog'],
         summary: '培训项目目录版本分页查询（按辖区、状态、生效日期筛选）',
         description:
@@ -783,7 +847,12 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     '/api/catalog/versions/:id',
     {
       config: { access: 'catalog.read' },
-      schema: { tags: ['catalog'], summary: '目录版本详情（含项目）', params: idParams },
+      schema: {
+        response: { 200: CATALOG_VERSION_SCHEMA },
+        tags: ['catalog'],
+        summary: '目录版本详情（含项目）',
+        params: idParams,
+      },
     },
     async (request) => {
       const principal = request.principal!;
@@ -807,6 +876,7 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'catalog.edit', scopedIds: { 'body.institutionId': 'organisation' } },
       schema: {
+        response: { 201: INSTITUTION_CATALOG_ENTRY_SCHEMA },
         tags: ['catalog'],
         summary: '将培训机构纳入机构目录（可承担的项目和地区）',
         body: {
@@ -837,17 +907,13 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'catalog.edit' },
       schema: {
+        response: { 200: INSTITUTION_CATALOG_ENTRY_SCHEMA },
         tags: ['catalog'],
         summary: '将培训机构移出机构目录（须说明理由，留痕）',
         description:
           '移出后该机构不能再为该职业（工种）和等级申请开班；已备案的班级不受影响。仅限本辖区的目录条目。',
         params: idParams,
-        body: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          properties: { reason: described({ type: 'string', minLength: 1, maxLength: 500 }, '移出理由') },
-        },
+        body: withdrawalBody('移出理由'),
       },
     },
     async (request) =>
@@ -898,16 +964,12 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'catalog.edit' },
       schema: {
+        response: { 200: EVALUATION_CATALOG_ENTRY_SCHEMA },
         tags: ['catalog'],
         summary: '将评价机构移出评价机构目录（须说明理由，留痕）',
         description: '移出后该机构不能再为该职业和等级组织考核或颁发证书；已颁发的证书不受影响。',
         params: idParams,
-        body: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          properties: { reason: described({ type: 'string', minLength: 1, maxLength: 500 }, '移出理由') },
-        },
+        body: withdrawalBody('移出理由'),
       },
     },
     async (request) =>
@@ -927,23 +989,14 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
     {
       config: { access: 'catalog.read', scopedIds: { 'query.organisationId': 'organisation' } },
       schema: {
+        response: { 200: GET_CATALOG_EVALUATION_ORGANISATIONS_ANSWER },
         tags: ['catalog'],
         summary: '评价机构目录分页查询（按机构、辖区、职业、状态、有效日期筛选）',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...PAGE_QUERY_PROPERTIES,
-            organisationId: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
-            regionCode: described(regionCode, '目录辖区（含下级）'),
-            occupationCode: { type: 'string', maxLength: 20 },
-            status: described(
-              { type: 'string', enum: ['active', 'suspended', 'withdrawn'] },
-              'active 有效，suspended 随机构暂停，withdrawn 已移出',
-            ),
-            validOn: described(date, '在该日期有效'),
-          },
-        },
+        querystring: catalogListQuery(
+          { organisationId: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
+          '目录辖区（含下级）',
+          '随机构暂停',
+        ),
       },
     },
     async (request) => listEvaluationCatalog(db(), request.query),
@@ -959,21 +1012,11 @@ function registerCatalogRoutes(app: SchemaTypedApp): void {
         summary: '机构目录分页查询（按机构、辖区、职业、状态、有效日期筛选）',
         description:
           '辖区含下级区划；validOn 返回在该日期有效（有效期起 ≤ 该日 ≤ 有效期止或未设）的目录条目。',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...PAGE_QUERY_PROPERTIES,
-            institutionId: { type: 'integer', minimum: 1 },
-            regionCode: described(regionCode, '可承担培训的辖区（含下级）'),
-            occupationCode: { type: 'string' },
-            status: described(
-              { type: 'string', enum: ['active', 'suspended', 'withdrawn'] },
-              'active 有效，suspended 随机构暂停（机构被暂停、列入黑名单或撤销资质），withdrawn 已移出',
-            ),
-            validOn: described(date, '在该日期有效'),
-          },
-        },
+        querystring: catalogListQuery(
+          { institutionId: { type: 'integer', minimum: 1 } },
+          '可承担培训的辖区（含下级）',
+          '随机构暂停（机构被暂停、列入黑名单或撤销资质）',
+        ),
       },
     },
     async (request) => listInstitutionCatalog(db(), request.query),

@@ -21,6 +21,26 @@ export const REGION_SCHEMA = {
 
 export const REGION_PAGE_SCHEMA = pageSchemaOf(REGION_SCHEMA);
 
+/** A group (人员类别) certified for a person, current or revoked (`PersonGroupRecord`). */
+export const PERSON_GROUP_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'groupCode', 'certifiedByOrganisation', 'certifiedByOfficer', 'validFrom', 'validTo'],
+  properties: {
+    id: { type: 'integer' },
+    groupCode: { type: 'string' },
+    certifiedByOrganisation: { type: 'string' },
+    certifiedByOfficer: { type: 'string' },
+    validFrom: { type: 'string', format: 'date' },
+    validTo: { type: 'string', format: 'date', nullable: true },
+    certifierCode: { type: 'string', nullable: true, description: '认定机构（GROUP_CERTIFIERS）' },
+    recordedByUserId: { type: 'integer', nullable: true },
+    recordedOn: { type: 'string', format: 'date', nullable: true },
+    revokedOn: { type: 'string', format: 'date', nullable: true },
+    revocationReason: { type: 'string', nullable: true },
+  },
+} as const;
+
 /** A real-name person with the groups certified for them (`Person`); ID number and phone masked unless the role may unmask. */
 export const PERSON_SCHEMA = {
   type: 'object',
@@ -53,35 +73,16 @@ export const PERSON_SCHEMA = {
     pensionStatus: { type: 'string', enum: ['none', 'receiving'] },
     isFullTimeStudent: { type: 'boolean' },
     createdAt: { type: 'string', format: 'date-time' },
-    groups: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: [
-          'id',
-          'groupCode',
-          'certifiedByOrganisation',
-          'certifiedByOfficer',
-          'validFrom',
-          'validTo',
-        ],
-        properties: {
-          id: { type: 'integer' },
-          groupCode: { type: 'string' },
-          certifiedByOrganisation: { type: 'string' },
-          certifiedByOfficer: { type: 'string' },
-          validFrom: { type: 'string', format: 'date' },
-          validTo: { type: 'string', format: 'date', nullable: true },
-          certifierCode: { type: 'string', nullable: true, description: '认定机构（GROUP_CERTIFIERS）' },
-          recordedByUserId: { type: 'integer', nullable: true },
-          recordedOn: { type: 'string', format: 'date', nullable: true },
-          revokedOn: { type: 'string', format: 'date', nullable: true },
-          revocationReason: { type: 'string', nullable: true },
-        },
-      },
-    },
+    groups: { type: 'array', items: PERSON_GROUP_SCHEMA },
   },
 } as const;
 
 export const PERSON_PAGE_SCHEMA = pageSchemaOf(PERSON_SCHEMA);
+
+/** GET /api/persons/:id/groups → 200: every certification of the person, current and revoked. */
+export const PERSON_GROUPS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items'],
+  properties: { items: { type: 'array', items: PERSON_GROUP_SCHEMA } },
+} as const;

@@ -4530,13 +4530,50 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        registeringRegionCode: string;
+                        /** @description 身份证号（无 person.unmask 权限时脱敏） */
+                        idNumber: string;
+                        name: string;
+                        /** @enum {string} */
+                        sex: "male" | "female";
+                        /** Format: date */
+                        birthDate: string;
+                        /** @description 手机号（无 person.unmask 权限时脱敏） */
+                        phone: string | null;
+                        householdRegionCode: string | null;
+                        /** @enum {string} */
+                        pensionStatus: "none" | "receiving";
+                        isFullTimeStudent: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        groups: {
+                            id: number;
+                            groupCode: string;
+                            certifiedByOrganisation: string;
+                            certifiedByOfficer: string;
+                            /** Format: date */
+                            validFrom: string;
+                            /** Format: date */
+                            validTo: string | null;
+                            /** @description 认定机构（GROUP_CERTIFIERS） */
+                            certifierCode?: string | null;
+                            recordedByUserId?: number | null;
+                            /** Format: date */
+                            recordedOn?: string | null;
+                            /** Format: date */
+                            revokedOn?: string | null;
+                            revocationReason?: string | null;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4657,13 +4694,50 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        registeringRegionCode: string;
+                        /** @description 身份证号（无 person.unmask 权限时脱敏） */
+                        idNumber: string;
+                        name: string;
+                        /** @enum {string} */
+                        sex: "male" | "female";
+                        /** Format: date */
+                        birthDate: string;
+                        /** @description 手机号（无 person.unmask 权限时脱敏） */
+                        phone: string | null;
+                        householdRegionCode: string | null;
+                        /** @enum {string} */
+                        pensionStatus: "none" | "receiving";
+                        isFullTimeStudent: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        groups: {
+                            id: number;
+                            groupCode: string;
+                            certifiedByOrganisation: string;
+                            certifiedByOfficer: string;
+                            /** Format: date */
+                            validFrom: string;
+                            /** Format: date */
+                            validTo: string | null;
+                            /** @description 认定机构（GROUP_CERTIFIERS） */
+                            certifierCode?: string | null;
+                            recordedByUserId?: number | null;
+                            /** Format: date */
+                            recordedOn?: string | null;
+                            /** Format: date */
+                            revokedOn?: string | null;
+                            revocationReason?: string | null;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4750,13 +4824,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: {
+                            id: number;
+                            groupCode: string;
+                            certifiedByOrganisation: string;
+                            certifiedByOfficer: string;
+                            /** Format: date */
+                            validFrom: string;
+                            /** Format: date */
+                            validTo: string | null;
+                            /** @description 认定机构（GROUP_CERTIFIERS） */
+                            certifierCode?: string | null;
+                            recordedByUserId?: number | null;
+                            /** Format: date */
+                            recordedOn?: string | null;
+                            /** Format: date */
+                            revokedOn?: string | null;
+                            revocationReason?: string | null;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4815,13 +4908,50 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        registeringRegionCode: string;
+                        /** @description 身份证号（无 person.unmask 权限时脱敏） */
+                        idNumber: string;
+                        name: string;
+                        /** @enum {string} */
+                        sex: "male" | "female";
+                        /** Format: date */
+                        birthDate: string;
+                        /** @description 手机号（无 person.unmask 权限时脱敏） */
+                        phone: string | null;
+                        householdRegionCode: string | null;
+                        /** @enum {string} */
+                        pensionStatus: "none" | "receiving";
+                        isFullTimeStudent: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        groups: {
+                            id: number;
+                            groupCode: string;
+                            certifiedByOrganisation: string;
+                            certifiedByOfficer: string;
+                            /** Format: date */
+                            validFrom: string;
+                            /** Format: date */
+                            validTo: string | null;
+                            /** @description 认定机构（GROUP_CERTIFIERS） */
+                            certifierCode?: string | null;
+                            recordedByUserId?: number | null;
+                            /** Format: date */
+                            recordedOn?: string | null;
+                            /** Format: date */
+                            revokedOn?: string | null;
+                            revocationReason?: string | null;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4863,13 +4993,30 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        groupCode: string;
+                        certifiedByOrganisation: string;
+                        certifiedByOfficer: string;
+                        /** Format: date */
+                        validFrom: string;
+                        /** Format: date */
+                        validTo: string | null;
+                        /** @description 认定机构（GROUP_CERTIFIERS） */
+                        certifierCode?: string | null;
+                        recordedByUserId?: number | null;
+                        /** Format: date */
+                        recordedOn?: string | null;
+                        /** Format: date */
+                        revokedOn?: string | null;
+                        revocationReason?: string | null;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4924,19 +5071,22 @@ export interface operations {
                             id: number;
                             provinceCode: string;
                             regionCode: string;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "institution" | "enterprise" | "evaluation_org" | "review_agency";
                             name: string;
                             creditCode: string;
-                            status: string;
+                            /** @enum {string} */
+                            status: "suspended" | "blacklisted" | "active" | "revoked";
                             statusSince: string;
-                            enterpriseSize: string | null;
+                            /** @enum {string|null} */
+                            enterpriseSize: "small" | "micro" | "medium" | "large" | null;
                             employerFlags: string[];
                             licenceNumber: string | null;
-                            licenceValidTo: unknown;
+                            licenceValidTo: string | null;
                             allowedOccupationCodes: string[];
                             capacity: number | null;
-                            contactName: unknown;
-                            contactPhone: unknown;
+                            contactName: string | null;
+                            contactPhone: string | null;
                             /** Format: date-time */
                             createdAt: string;
                         } & {
@@ -5007,19 +5157,22 @@ export interface operations {
                         id: number;
                         provinceCode: string;
                         regionCode: string;
-                        kind: string;
+                        /** @enum {string} */
+                        kind: "institution" | "enterprise" | "evaluation_org" | "review_agency";
                         name: string;
                         creditCode: string;
-                        status: string;
+                        /** @enum {string} */
+                        status: "suspended" | "blacklisted" | "active" | "revoked";
                         statusSince: string;
-                        enterpriseSize: string | null;
+                        /** @enum {string|null} */
+                        enterpriseSize: "small" | "micro" | "medium" | "large" | null;
                         employerFlags: string[];
-                        licenceNumber: unknown;
-                        licenceValidTo: unknown;
-                        allowedOccupationCodes: unknown[];
-                        capacity: unknown;
-                        contactName: unknown;
-                        contactPhone: unknown;
+                        licenceNumber: string | null;
+                        licenceValidTo: string | null;
+                        allowedOccupationCodes: string[];
+                        capacity: number | null;
+                        contactName: string | null;
+                        contactPhone: string | null;
                         /** Format: date-time */
                         createdAt: string;
                     } & {
@@ -5058,13 +5211,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "institution" | "enterprise" | "evaluation_org" | "review_agency";
+                        name: string;
+                        creditCode: string;
+                        /** @enum {string} */
+                        status: "suspended" | "blacklisted" | "active" | "revoked";
+                        statusSince: string;
+                        /** @enum {string|null} */
+                        enterpriseSize: "small" | "micro" | "medium" | "large" | null;
+                        employerFlags: string[];
+                        licenceNumber: string | null;
+                        licenceValidTo: string | null;
+                        allowedOccupationCodes: string[];
+                        capacity: number | null;
+                        contactName: string | null;
+                        contactPhone: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        statusHistory: ({
+                            fromStatus: string;
+                            toStatus: string;
+                            effectiveDate: string;
+                            reason: string;
+                            changedByUserId: number | null;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5108,13 +5296,37 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "institution" | "enterprise" | "evaluation_org" | "review_agency";
+                        name: string;
+                        creditCode: string;
+                        /** @enum {string} */
+                        status: "suspended" | "blacklisted" | "active" | "revoked";
+                        statusSince: string;
+                        /** @enum {string|null} */
+                        enterpriseSize: "small" | "micro" | "medium" | "large" | null;
+                        employerFlags: string[];
+                        licenceNumber: string | null;
+                        licenceValidTo: string | null;
+                        allowedOccupationCodes: string[];
+                        capacity: number | null;
+                        contactName: string | null;
+                        contactPhone: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5208,13 +5420,38 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            versionNumber: number;
+                            title: string;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "superseded";
+                            effectiveFrom: string;
+                            effectiveTo: string | null;
+                            citation: {
+                                document: string;
+                                article: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            publishedAt: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5291,26 +5528,29 @@ export interface operations {
                         regionCode: string;
                         versionNumber: number;
                         title: string;
-                        status: string;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "superseded";
                         effectiveFrom: string;
-                        effectiveTo: unknown;
+                        effectiveTo: string | null;
                         citation: {
                             document: string;
                             article: string;
                         } & {
                             [key: string]: unknown;
                         };
-                        publishedAt: unknown;
+                        /** Format: date-time */
+                        publishedAt: string | null;
                         entries: ({
                             id: number;
                             versionId: number;
                             occupationCode: string;
-                            level: string;
+                            /** @enum {string} */
+                            level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
                             standardAmountFen: number;
                             standardDays: number;
                             standardClassHours: number;
                             effectiveFrom: string;
-                            effectiveTo: unknown;
+                            effectiveTo: string | null;
                             citation: {
                                 document: string;
                                 article: string;
@@ -5319,6 +5559,10 @@ export interface operations {
                             };
                             isShortage: boolean;
                             isNewOccupation: boolean;
+                            /** @enum {string} */
+                            status: "active" | "withdrawn";
+                            withdrawnOn: string | null;
+                            withdrawalReason: string | null;
                         } & {
                             [key: string]: unknown;
                         })[];
@@ -5393,26 +5637,29 @@ export interface operations {
                         regionCode: string;
                         versionNumber: number;
                         title: string;
-                        status: string;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "superseded";
                         effectiveFrom: string;
-                        effectiveTo: unknown;
+                        effectiveTo: string | null;
                         citation: {
                             document: string;
                             article: string;
                         } & {
                             [key: string]: unknown;
                         };
-                        publishedAt: unknown;
+                        /** Format: date-time */
+                        publishedAt: string | null;
                         entries: ({
                             id: number;
                             versionId: number;
                             occupationCode: string;
-                            level: string;
+                            /** @enum {string} */
+                            level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
                             standardAmountFen: number;
                             standardDays: number;
                             standardClassHours: number;
                             effectiveFrom: string;
-                            effectiveTo: unknown;
+                            effectiveTo: string | null;
                             citation: {
                                 document: string;
                                 article: string;
@@ -5421,6 +5668,10 @@ export interface operations {
                             };
                             isShortage: boolean;
                             isNewOccupation: boolean;
+                            /** @enum {string} */
+                            status: "active" | "withdrawn";
+                            withdrawnOn: string | null;
+                            withdrawalReason: string | null;
                         } & {
                             [key: string]: unknown;
                         })[];
@@ -5460,13 +5711,59 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        versionNumber: number;
+                        title: string;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "superseded";
+                        effectiveFrom: string;
+                        effectiveTo: string | null;
+                        citation: {
+                            document: string;
+                            article: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** Format: date-time */
+                        publishedAt: string | null;
+                        entries: ({
+                            id: number;
+                            versionId: number;
+                            occupationCode: string;
+                            /** @enum {string} */
+                            level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                            standardAmountFen: number;
+                            standardDays: number;
+                            standardClassHours: number;
+                            effectiveFrom: string;
+                            effectiveTo: string | null;
+                            citation: {
+                                document: string;
+                                article: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            isShortage: boolean;
+                            isNewOccupation: boolean;
+                            /** @enum {string} */
+                            status: "active" | "withdrawn";
+                            withdrawnOn: string | null;
+                            withdrawalReason: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5582,13 +5879,41 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            occupationCode: string;
+                            occupationName: string;
+                            /** @enum {string} */
+                            level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                            standardAmountFen: number;
+                            citation: {
+                                document: string;
+                                article: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            version: {
+                                id: number;
+                                versionNumber: number;
+                                title: string;
+                                regionCode: string;
+                                effectiveFrom: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5628,13 +5953,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            institutionName: string;
+                            occupationCode: string;
+                            occupationName: string | null;
+                            /** @enum {string} */
+                            level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                            regionCode: string;
+                            validFrom: string;
+                            validTo: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5668,13 +6010,59 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        versionNumber: number;
+                        title: string;
+                        /** @enum {string} */
+                        status: "draft" | "published" | "superseded";
+                        effectiveFrom: string;
+                        effectiveTo: string | null;
+                        citation: {
+                            document: string;
+                            article: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** Format: date-time */
+                        publishedAt: string | null;
+                        entries: ({
+                            id: number;
+                            versionId: number;
+                            occupationCode: string;
+                            /** @enum {string} */
+                            level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                            standardAmountFen: number;
+                            standardDays: number;
+                            standardClassHours: number;
+                            effectiveFrom: string;
+                            effectiveTo: string | null;
+                            citation: {
+                                document: string;
+                                article: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            isShortage: boolean;
+                            isNewOccupation: boolean;
+                            /** @enum {string} */
+                            status: "active" | "withdrawn";
+                            withdrawnOn: string | null;
+                            withdrawalReason: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5728,13 +6116,15 @@ export interface operations {
                             id: number;
                             institutionId: number;
                             occupationCode: string;
-                            level: string;
+                            /** @enum {string} */
+                            level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
                             regionCode: string;
                             validFrom: string;
                             validTo: string | null;
-                            status: string;
-                            withdrawnOn: unknown;
-                            withdrawalReason: unknown;
+                            /** @enum {string} */
+                            status: "suspended" | "active" | "withdrawn";
+                            withdrawnOn: string | null;
+                            withdrawalReason: string | null;
                         } & {
                             [key: string]: unknown;
                         })[];
@@ -5787,13 +6177,28 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        institutionId: number;
+                        occupationCode: string;
+                        /** @enum {string} */
+                        level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                        regionCode: string;
+                        validFrom: string;
+                        validTo: string | null;
+                        /** @enum {string} */
+                        status: "suspended" | "active" | "withdrawn";
+                        withdrawnOn: string | null;
+                        withdrawalReason: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5834,13 +6239,28 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        institutionId: number;
+                        occupationCode: string;
+                        /** @enum {string} */
+                        level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                        regionCode: string;
+                        validFrom: string;
+                        validTo: string | null;
+                        /** @enum {string} */
+                        status: "suspended" | "active" | "withdrawn";
+                        withdrawnOn: string | null;
+                        withdrawalReason: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5883,13 +6303,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            organisationId: number;
+                            organisationName: string;
+                            occupationCode: string;
+                            /** @enum {string} */
+                            level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                            regionCode: string;
+                            validFrom: string;
+                            validTo: string | null;
+                            /** @enum {string} */
+                            status: "suspended" | "active" | "withdrawn";
+                            withdrawnOn: string | null;
+                            withdrawalReason: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -5947,13 +6388,15 @@ export interface operations {
                         organisationId: number;
                         organisationName: string;
                         occupationCode: string;
-                        level: string;
+                        /** @enum {string} */
+                        level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
                         regionCode: string;
                         validFrom: string;
-                        validTo: unknown;
-                        status: string;
-                        withdrawnOn: unknown;
-                        withdrawalReason: unknown;
+                        validTo: string | null;
+                        /** @enum {string} */
+                        status: "suspended" | "active" | "withdrawn";
+                        withdrawnOn: string | null;
+                        withdrawalReason: string | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -5997,13 +6440,29 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        organisationId: number;
+                        organisationName: string;
+                        occupationCode: string;
+                        /** @enum {string} */
+                        level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                        regionCode: string;
+                        validFrom: string;
+                        validTo: string | null;
+                        /** @enum {string} */
+                        status: "suspended" | "active" | "withdrawn";
+                        withdrawnOn: string | null;
+                        withdrawalReason: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
