@@ -9,7 +9,8 @@
  * Environment: BENCH_REGION (320000), BENCH_PEOPLE (1,950,000), BENCH_SCALES ("1"; e.g.
  * "0.1,0.3,1" runs each size on a fresh database), BENCH_WORKERS (2), BENCH_CLASSES_PER_BATCH
  * (60), BENCH_SEED (42), BENCH_TINY=1 (400 person-times), BENCH_KEEP_DB=1 (keep the database and print its URL, for
- * `BENCH_SOURCE_DATABASE=<url> npm run bench -- report` and `-- sweep`).
+ * `BENCH_SOURCE_DATABASE=<url> npm run bench -- report` and `-- sweep`), BENCH_GENERATED=1 (start
+ * from a kept copy of the generated data: fromGeneratedTemplate), BENCH_BASELINE=0 (no raw COPY).
  * Targets: ≥ 30,000 claim lines/s, peak memory < 1 GiB, time within 5× of a raw bulk insert of
  * the rows written; embedded: < 30 s. The last line printed is the summary; each run appends a
  * JSON line to bench/results/adjudicate.jsonl (or adjudicate-embedded.jsonl).
@@ -19,14 +20,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { benchAttendanceReader } from '../src/bench/attendance.ts';
 import { openPgliteWithHandle, pgliteTarget } from '../src/bench/bulk.ts';
 import { generateProvinceYear } from '../src/bench/generator.ts';
 import { adjudicateCompletedClasses, type BatchResult } from '../src/claims/claim.batch.ts';
 import { createDecider } from '../src/claims/claim.decide.ts';
 import { type DatabaseHandle, openDatabase } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrator.ts';
 import {
   appendResult,
+  BASE_URL,
   benchContexts,
   bulkInsertBaseline,
   fmt,
@@ -83,6 +87,40 @@ function generateInChild(url: string, people: number): Promise<Generated> {
       resolve(JSON.parse(output.trim().split('\n').pop()!));
     });
   });
+}
+
+/**
+ * BENCH_GENERATED=1: the generated province-year is kept as a template database
+ * (`sf_bench_generated_<region>_<people>_<seed>`, generated on first use) and each run starts from
+ * a copy of it (`create database … template`), so runs of two versions of the code compare on
+ * the same rows without paying the generator each time. The copy is migrated (a version with
+ * a newer migration applies it). Drop the template by hand when the generator changes.
+ */
+async function fromGeneratedTemplate(
+  throwaway: { name: string; url: string },
+  people: number,
+): Promise<Generated> {
+  const template = `sf_bench_generated_${REGION}_${people}_${SEED}`;
+  const admin = new pg.Client({ connectionString: BASE_URL });
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [template]);
+    let generated: Generated = { seconds: 0, totalRows: 0, rowsPerSecond: 0, classes: 0, persons: 0 };
+    if (exists.rowCount === 0) {
+      await admin.query(`create database ${template}`);
+      const url = new URL(BASE_URL);
+      url.pathname = `/${template}`;
+      generated = await generateInChild(url.toString(), people);
+    }
+    await admin.query(`drop database ${throwaway.name}`);
+    await admin.query(`create database ${throwaway.name} template ${template}`);
+    const database = await openDatabase({ databaseUrl: throwaway.url, poolSize: 1 });
+    await migrate(database);
+    await database.close();
+    return generated;
+  } finally {
+    await admin.end();
+  }
 }
 
 async function adjudicate(
@@ -157,7 +195,9 @@ for (const scale of SCALES) {
     cleanup = () => database.close();
   } else {
     const throwaway = await throwawayDatabase('adjudicate');
-    generated = await generateInChild(throwaway.url, people);
+    generated = process.env.BENCH_GENERATED
+      ? await fromGeneratedTemplate(throwaway, people)
+      : await generateInChild(throwaway.url, people);
     database = await openDatabase({ databaseUrl: throwaway.url, poolSize: WORKERS + 2 });
     cleanup = async () => {
       await database.close();
@@ -171,7 +211,11 @@ for (const scale of SCALES) {
     const marks = await highWaterMarks(database);
     const { result, seconds, peakMiB } = await adjudicate(database, lines);
     await check(database, result);
-    const baseline = await bulkInsertBaseline(database, { skipIds: marks });
+    // BENCH_BASELINE=0 skips the raw COPY (side-by-side runs of two versions of the code).
+    const baseline =
+      process.env.BENCH_BASELINE === '0'
+        ? { seconds: Number.NaN, rows: 0, perTable: {} }
+        : await bulkInsertBaseline(database, { skipIds: marks });
     const linesPerSecond = result.lines / seconds;
     const ratio = seconds / baseline.seconds;
     const record = {

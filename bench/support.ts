@@ -49,7 +49,9 @@ export function appendResult(name: string, result: Record<string, unknown>): voi
 }
 
 /** Creates a throwaway database beside the one DATABASE_URL names; returns its URL and a drop function. */
-export async function throwawayDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function throwawayDatabase(
+  label: string,
+): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = `sf_bench_${label}_${process.pid}`;
   const admin = new pg.Client({ connectionString: BASE_URL });
   await admin.connect();
@@ -59,6 +61,7 @@ export async function throwawayDatabase(label: string): Promise<{ url: string; d
   const url = new URL(BASE_URL);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     async drop() {
       if (process.env.BENCH_KEEP_DB === '1') {
