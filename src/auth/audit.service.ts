@@ -97,6 +97,11 @@ export async function recordAudit(
   context: AuditContext,
   entry: AuditEntry,
 ): Promise<void> {
+  const pending = deferredEntries.get(executor);
+  if (pending) {
+    pending.push({ context, entry });
+    return;
+  }
   const provinceCode = auditProvinceOf(context, entry);
   await sql`select pg_advisory_xact_lock(hashtext(${auditLockKey(provinceCode)}))`.execute(executor);
   const last = await lastAuditHashQuery(executor, provinceCode).executeTakeFirst();
@@ -104,6 +109,65 @@ export async function recordAudit(
     .insertInto('audit_log')
     .values(chainedAuditRow(context, entry, last?.hash ?? null))
     .execute();
+}
+
+/** Entries recorded inside `withDeferredAudit`, by the transaction they were recorded in. */
+const deferredEntries = new WeakMap<Executor, Array<{ context: AuditContext; entry: AuditEntry }>>();
+
+/**
+ * Runs `work` in the caller's transaction with its audit entries held back and appended at the
+ * end, in the order they were recorded, as one chained insert per province. `recordAudit` locks a
+ * province's chain from its first entry to the commit, so a long transaction that audits early
+ * (a payment batch: approval request, journal, batch, approval) makes every other writer of the
+ * province wait for the rest of it; deferred, the lock is held from the last statement to the
+ * commit. The entries are the same rows, chained the same way (`verifyAuditChain`); their
+ * `occurred_at` is the time they are appended. Nothing inside `work` may read its own entries back.
+ */
+export async function withDeferredAudit<T>(
+  executor: Executor,
+  work: (executor: Executor) => Promise<T>,
+): Promise<T> {
+  if (deferredEntries.has(executor)) return work(executor);
+  const pending: Array<{ context: AuditContext; entry: AuditEntry }> = [];
+  deferredEntries.set(executor, pending);
+  try {
+    const result = await work(executor);
+    deferredEntries.delete(executor);
+    await appendAuditEntries(executor, pending);
+    return result;
+  } finally {
+    deferredEntries.delete(executor);
+  }
+}
+
+/**
+ * Appends entries in the caller's transaction, chained in the given order: per province (in code
+ * order, the one lock order of every multi-province writer) one statement that takes the chain's
+ * lock and one that reads its head, then one insert of all its entries.
+ */
+export async function appendAuditEntries(
+  executor: Executor,
+  entries: ReadonlyArray<{ context: AuditContext; entry: AuditEntry }>,
+): Promise<void> {
+  const byProvince = new Map<string, Array<{ context: AuditContext; entry: AuditEntry }>>();
+  for (const item of entries) {
+    const province = auditProvinceOf(item.context, item.entry);
+    const list = byProvince.get(province) ?? [];
+    list.push(item);
+    byProvince.set(province, list);
+  }
+  for (const province of [...byProvince.keys()].sort()) {
+    const list = byProvince.get(province)!;
+    await sql`select pg_advisory_xact_lock(hashtext(${auditLockKey(province)}))`.execute(executor);
+    const last = await lastAuditHashQuery(executor, province).executeTakeFirst();
+    let previous = last?.hash ?? null;
+    const rows = list.map(({ context, entry }) => {
+      const row = chainedAuditRow(context, entry, previous);
+      previous = row.hash;
+      return row;
+    });
+    await executor.insertInto('audit_log').values(rows).execute();
+  }
 }
 
 export interface AuditVerification {

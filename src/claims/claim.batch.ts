@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
+import { type AuditContext, recordAudit, withDeferredAudit } from '../auth/audit.service.ts';
 import { ROLE_PERMISSIONS } from '../auth/roles.ts';
 import { type CopyRows, nextIds } from '../db/copy.ts';
 import type { Db, Executor } from '../db/database.ts';
@@ -1360,8 +1360,12 @@ export async function adjudicateCompletedClasses(db: Db, options: RegionRunOptio
           });
           if (classIds.length === 0) return;
           afterId = classIds[classIds.length - 1]!;
+          // Audit entries appended at the end of the batch: the province's chain is locked
+          // from the append to the commit only, not through the payment (withDeferredAudit).
           const result = await inLedgerTransaction(db, (trx) =>
-            adjudicateClassBatch(trx, classIds, { ...options, knownShapes }),
+            withDeferredAudit(trx, (executor) =>
+              adjudicateClassBatch(executor, classIds, { ...options, knownShapes }),
+            ),
           );
           // Committed: later batches need not write these shapes again.
           for (const key of result.newShapes) knownShapes.add(key);

@@ -105,27 +105,41 @@ export async function insertTransfers(
 }
 
 /**
- * Applies one account's share of a journal. For a non-negative account the update only
- * happens when the new balance stays >= 0; the row lock it takes makes the check and the write
- * one step, so concurrent postings cannot both pass. Returns false when refused.
+ * Applies every account's share of a journal in one statement: the accounts are locked in id
+ * order first (the one lock order of every posting, so two journals sharing accounts cannot
+ * deadlock; `for no key update`, the lock an update of the balances takes, which the transfers'
+ * foreign-key checks of other postings do not conflict with), then updated together; a non-negative account is only updated when its new balance
+ * stays >= 0, checked on the locked row. Returns the ids of the accounts updated: a delta whose
+ * account is missing from it was refused (the caller throws, and the transaction rolls back).
  */
-export async function applyAccountDelta(
+export async function applyAccountDeltas(
   executor: Executor,
   provinceCode: string,
-  delta: AccountDelta,
-): Promise<boolean> {
+  deltas: readonly AccountDelta[],
+): Promise<Set<number>> {
+  if (deltas.length === 0) return new Set();
+  const ids = deltas.map((delta) => delta.accountId);
   const result = await sql<{ id: number }>`
-    update ledger_account
-       set debits_posted_fen = debits_posted_fen + ${delta.debitsFen},
-           credits_posted_fen = credits_posted_fen + ${delta.creditsFen},
-           balance_fen = balance_fen + case normal_side when 'debit' then ${delta.debitsFen - delta.creditsFen}::bigint
-                                                        else ${delta.creditsFen - delta.debitsFen}::bigint end
-     where id = ${delta.accountId} and province_code = ${provinceCode}
-       and (not is_non_negative or balance_fen + case normal_side
-             when 'debit' then ${delta.debitsFen - delta.creditsFen}::bigint
-             else ${delta.creditsFen - delta.debitsFen}::bigint end >= 0)
-    returning id`.execute(executor);
-  return result.rows.length === 1;
+    with delta as (
+      select * from unnest(${ids}::bigint[], ${deltas.map((delta) => delta.debitsFen)}::bigint[],
+                           ${deltas.map((delta) => delta.creditsFen)}::bigint[]) as d(id, debits, credits)
+    ), locked as (
+      select a.id from ledger_account a
+       where a.province_code = ${provinceCode} and a.id = any(${ids}::bigint[])
+       order by a.id for no key update
+    )
+    update ledger_account a
+       set debits_posted_fen = a.debits_posted_fen + d.debits,
+           credits_posted_fen = a.credits_posted_fen + d.credits,
+           balance_fen = a.balance_fen + case a.normal_side when 'debit' then d.debits - d.credits
+                                                            else d.credits - d.debits end
+      from delta d
+     where a.id = d.id and a.province_code = ${provinceCode}
+       and a.id in (select id from locked)
+       and (not a.is_non_negative or a.balance_fen + case a.normal_side
+             when 'debit' then d.debits - d.credits else d.credits - d.debits end >= 0)
+    returning a.id`.execute(executor);
+  return new Set(result.rows.map((row) => Number(row.id)));
 }
 
 export async function closedPeriods(

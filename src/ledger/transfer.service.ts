@@ -7,7 +7,7 @@ import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { AppError } from '../shared/errors.ts';
 import {
   type AccountDelta,
-  applyAccountDelta,
+  applyAccountDeltas,
   closedPeriods,
   findTransfersByIdempotency,
   insertAccounts,
@@ -469,8 +469,9 @@ export async function postJournal(
       // A concurrent request committed the same ids first: retry, and the retry replays its result.
       throw new LostIdempotencyRace();
     }
+    const applied = await applyAccountDeltas(executor, input.provinceCode, deltas);
     for (const delta of deltas) {
-      if (!(await applyAccountDelta(executor, input.provinceCode, delta))) {
+      if (!applied.has(delta.accountId)) {
         const account = accounts.get(delta.accountId)!;
         throw insufficientFunds(account, delta.debitsFen - delta.creditsFen);
       }

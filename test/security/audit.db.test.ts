@@ -4,7 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAudit, SYSTEM_CONTEXT, verifyAuditChain } from '../../src/auth/audit.service.ts';
+import {
+  recordAudit,
+  SYSTEM_CONTEXT,
+  verifyAuditChain,
+  withDeferredAudit,
+} from '../../src/auth/audit.service.ts';
 import { recordPersonalDataRead } from '../../src/auth/personal-data.service.ts';
 import type { Principal } from '../../src/auth/scope.ts';
 import { openDatabase } from '../../src/db/database.ts';
@@ -106,6 +111,75 @@ describe('audit trail', () => {
         throw rollback;
       }),
     ).rejects.toBe(rollback);
+  });
+
+  it('appends deferred entries at the end of the work, chained in order; an edit among them is named', async () => {
+    const before = await t.database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirstOrThrow();
+    const seenInside: number[] = [];
+    await t.database.db.transaction().execute((trx) =>
+      withDeferredAudit(trx, async (executor) => {
+        for (const [index, province] of ['430000', '320000', '430000'].entries()) {
+          await recordAudit(executor, SYSTEM_CONTEXT, {
+            action: 'test.deferred',
+            objectType: 'test',
+            objectId: index,
+            provinceCode: province,
+          });
+          const written = await executor
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('action', '=', 'test.deferred')
+            .executeTakeFirstOrThrow();
+          seenInside.push(Number(written.n));
+        }
+      }),
+    );
+    // Nothing was written while the work ran; all three afterwards, each province's in order.
+    expect(seenInside).toEqual([0, 0, 0]);
+    const rows = await t.database.db
+      .selectFrom('audit_log')
+      .select(['id', 'province_code', 'object_id'])
+      .where('action', '=', 'test.deferred')
+      .orderBy('id')
+      .execute();
+    expect(rows.map((row) => [row.province_code, row.object_id])).toEqual([
+      ['320000', '1'],
+      ['430000', '0'],
+      ['430000', '2'],
+    ]);
+    expect(rows[0]!.id).toBeGreaterThan(Number(before.max));
+    expect((await verifyAuditChain(t.database.db)).firstTampered).toBeNull();
+    const rollback = new Error('rollback');
+    await expect(
+      t.database.db.transaction().execute(async (trx) => {
+        await sql`alter table audit_log disable trigger audit_log_append_only`.execute(trx);
+        await sql`update audit_log set object_id = '9' where id = ${rows[1]!.id}`.execute(trx);
+        await sql`alter table audit_log enable trigger audit_log_append_only`.execute(trx);
+        expect((await verifyAuditChain(trx)).firstTampered).toMatchObject({ id: rows[1]!.id });
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+  });
+
+  it('writes no deferred entry when the work fails', async () => {
+    const failure = new Error('work failed');
+    await expect(
+      t.database.db.transaction().execute((trx) =>
+        withDeferredAudit(trx, async (executor) => {
+          await recordAudit(executor, SYSTEM_CONTEXT, { action: 'test.failed', objectType: 'test' });
+          throw failure;
+        }),
+      ),
+    ).rejects.toBe(failure);
+    const rows = await t.database.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'test.failed')
+      .execute();
+    expect(rows).toEqual([]);
   });
 
   it('lists the caller province newest first, paginated, with personal data masked', async () => {
