@@ -323,13 +323,11 @@ const institution: Flow = {
       for (let count = await missing.count(); count > 0; count = await missing.count()) {
         const item = missing.first();
         const uploaded = page.waitForResponse((response) => response.url().endsWith('/attachments'));
-        await item
-          .locator('input[type=file]')
-          .setInputFiles({
-            name: '材料.pdf',
-            mimeType: 'application/pdf',
-            buffer: Buffer.from('%PDF-1.4 材料\n'),
-          });
+        await item.locator('input[type=file]').setInputFiles({
+          name: '材料.pdf',
+          mimeType: 'application/pdf',
+          buffer: Buffer.from('%PDF-1.4 材料\n'),
+        });
         const answer = await uploaded;
         if (answer.status() !== 201) throw new Error(`upload: ${answer.status()} ${await answer.text()}`);
         await page.waitForFunction(
