@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { SYSTEM_CONTEXT } from '../auth/audit.service.ts';
@@ -149,6 +151,26 @@ describe('HTTP', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ policy: 'cn-430400-2019', eligible: true });
+  });
+
+  it('POST /api/v1/evaluate answers byte for byte what the engine returns (every shipped case)', async () => {
+    const casesDir = path.join(import.meta.dirname, 'cases');
+    const files = fs
+      .readdirSync(casesDir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of files) {
+      const { request } = JSON.parse(fs.readFileSync(path.join(casesDir, file), 'utf8')) as {
+        request: EvaluateRequest;
+      };
+      const response = await testApp.app.inject({
+        method: 'POST',
+        url: '/api/v1/evaluate',
+        payload: request,
+      });
+      const overrides = await recentPublishedOverrides(testApp.database.db);
+      expect(response.body, file).toBe(JSON.stringify(evaluate(request, { overrides })));
+    }
   });
 
   it('POST /api/v1/evaluate names every bad field with 400 INVALID_REQUEST', async () => {

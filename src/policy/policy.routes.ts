@@ -5,6 +5,7 @@ import type { Executor } from '../db/database.ts';
 import type * as Catalog from '../registry/catalog.service.ts';
 import { AppError } from '../shared/errors.ts';
 import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
+import { DECISION_SCHEMA } from './decision.schema.ts';
 import { evaluateRequestSchema, validateEvaluateRequest } from './evaluate.schema.ts';
 import { evaluate } from './evaluate.ts';
 import type { EvaluateRequest } from './evaluate.types.ts';
@@ -16,6 +17,13 @@ import {
   publishParameterVersion,
   recentPublishedOverrides,
 } from './parameter.service.ts';
+import {
+  GET_POLICY_PACKS_ANSWER,
+  GET_POLICY_PACKS_BY_PACK_ID_PARAMETERS_ANSWER,
+  POST_POLICY_SIMULATE_ANSWER,
+  POST_PUBLIC_CALCULATE_ANSWER,
+  PUBLISHED_PARAMETER_ROW_SCHEMA,
+} from './policy-answers.schema.ts';
 import { proposedOverrides, simulate } from './simulate.ts';
 
 const citationSchema = {
@@ -87,7 +95,11 @@ export async function policyRoutes(fastify: FastifyInstance, ports: PolicyPorts)
         tags,
         summary: '补贴测算 evaluate a subsidy request (v1 contract)',
         body: evaluateRequestSchema,
+        response: { 200: DECISION_SCHEMA },
       },
+      // The published v1 contract answers exactly what the engine returns, in its order: the
+      // schema documents the answer, JSON.stringify writes it (no field dropped or reordered).
+      serializerCompiler: () => (answer) => JSON.stringify(answer),
     },
     async (request) =>
       evaluate(checkedRequest(request.body), { overrides: await recentPublishedOverrides(db()) }),
@@ -103,6 +115,7 @@ export async function policyRoutes(fastify: FastifyInstance, ports: PolicyPorts)
         description:
           '与 /api/v1/evaluate 的请求相同；填写职业（工种）和等级而不填目录补贴标准时，按该地区该日期有效的已发布目录带出标准，并返回目录版本和依据。',
         body: evaluateRequestSchema,
+        response: { 200: POST_PUBLIC_CALCULATE_ANSWER },
       },
     },
     async (request) => {
@@ -133,7 +146,10 @@ async function parameterRoutes(app: SchemaTypedApp, ports: PolicyPorts): Promise
 
   app.get(
     '/api/policy/packs',
-    { config: { access: 'public' }, schema: { tags, summary: '政策包列表' } },
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: '政策包列表', response: { 200: GET_POLICY_PACKS_ANSWER } },
+    },
     async () => ({
       items: POLICY_PACKS.map((pack) => ({
         id: pack.id,
@@ -152,6 +168,7 @@ async function parameterRoutes(app: SchemaTypedApp, ports: PolicyPorts): Promise
     {
       config: { access: 'public' },
       schema: {
+        response: { 200: GET_POLICY_PACKS_BY_PACK_ID_PARAMETERS_ANSWER },
         tags,
         summary: '政策参数及其版本（文件内置与已发布）',
         params: {
@@ -184,6 +201,7 @@ async function parameterRoutes(app: SchemaTypedApp, ports: PolicyPorts): Promise
         },
       },
       schema: {
+        response: { 201: PUBLISHED_PARAMETER_ROW_SCHEMA },
         tags,
         summary:
           '发布参数新版本（按生效日期，校验文件规定的上下限；生效日期早于今天须确认并列出将重新核定的申请）',
@@ -287,6 +305,7 @@ async function simulationRoute(app: SchemaTypedApp, ports: PolicyPorts): Promise
         },
       },
       schema: {
+        response: { 200: POST_POLICY_SIMULATE_ANSWER },
         tags,
         summary: '补贴标准调整模拟测算：按地区和期间重新核定已存申请明细，或测算粘贴的请求（不改变任何数据）',
         body: {

@@ -11,7 +11,13 @@ import * as schema from './report.schema.ts';
 import { buildReport, compareWithLedger, type LedgerComparison, type Report } from './report.service.ts';
 import {
   GET_PUBLIC_DISCLOSURE_ANSWER,
+  GET_REPORTS_ANSWER,
+  GET_REPORTS_DRILLDOWN_ANSWER,
   GET_REPORTS_LEDGER_COMPARISON_ANSWER,
+  GET_REPORTS_SNAPSHOTS_ANSWER,
+  GET_REPORTS_SNAPSHOTS_BY_ID_ANSWER,
+  GET_REPORTS_TARGETS_ANSWER,
+  POST_REPORTS_FINALIZE_ANSWER,
   PUT_REPORTS_TARGETS_ANSWER,
 } from './report-answers.schema.ts';
 import { finalizeReport, getSnapshot, listSnapshots } from './snapshot.service.ts';
@@ -87,6 +93,7 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'report.read' },
       schema: {
+        response: { 200: GET_REPORTS_ANSWER },
         tags,
         summary: '统计报表（季报、年报、自定义期间；本辖区含下级）',
         querystring: schema.reportQuery,
@@ -124,6 +131,7 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
     {
       config: { access: 'report.read' },
       schema: {
+        response: { 200: GET_REPORTS_DRILLDOWN_ANSWER },
         tags,
         summary: '报表单元格钻取（对应的补贴明细，个人信息脱敏）',
         querystring: schema.drilldownQuery,
@@ -175,7 +183,12 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/reports/finalize',
     {
       config: { access: 'report.finalize' },
-      schema: { tags, summary: '报表定稿（须账表相符；更正生成新版本）', body: schema.finalizeBody },
+      schema: {
+        response: { 200: POST_REPORTS_FINALIZE_ANSWER, 201: POST_REPORTS_FINALIZE_ANSWER },
+        tags,
+        summary: '报表定稿（须账表相符；更正生成新版本）',
+        body: schema.finalizeBody,
+      },
     },
     async (request, reply) => {
       const { regionCode, reason } = request.body;
@@ -198,7 +211,12 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/reports/snapshots',
     {
       config: { access: 'report.read' },
-      schema: { tags, summary: '已定稿报表及版本', querystring: schema.snapshotsQuery },
+      schema: {
+        response: { 200: GET_REPORTS_SNAPSHOTS_ANSWER },
+        tags,
+        summary: '已定稿报表及版本',
+        querystring: schema.snapshotsQuery,
+      },
     },
     async (request) => {
       const { page, pageSize, year, from } = request.query;
@@ -217,7 +235,12 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/reports/snapshots/:id',
     {
       config: { access: 'report.read' },
-      schema: { tags, summary: '定稿报表（含与上一版本的差异）', params: schema.idParams },
+      schema: {
+        response: { 200: GET_REPORTS_SNAPSHOTS_BY_ID_ANSWER },
+        tags,
+        summary: '定稿报表（含与上一版本的差异）',
+        params: schema.idParams,
+      },
     },
     async (request) => getSnapshot(db(), principalOf(request), request.params.id),
   );
@@ -226,7 +249,12 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/reports/targets',
     {
       config: { access: 'report.read' },
-      schema: { tags, summary: '目标任务及完成进度（驾驶舱）', querystring: schema.targetsQuery },
+      schema: {
+        response: { 200: GET_REPORTS_TARGETS_ANSWER },
+        tags,
+        summary: '目标任务及完成进度（驾驶舱）',
+        querystring: schema.targetsQuery,
+      },
     },
     async (request) => {
       const regionCode = scopedRegion(request, request.query.regionCode);

@@ -3929,13 +3929,62 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        policy: string | null;
+                        eligible: boolean;
+                        amountFen: number;
+                        /** @enum {string} */
+                        payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                        countsTowardAnnualLimit: boolean;
+                        lines: {
+                            item: string;
+                            amountFen: number;
+                            basis: string;
+                            citation: {
+                                doc: string;
+                                article: string;
+                            };
+                            period?: {
+                                start: string;
+                                end: string;
+                            };
+                            /** @enum {string} */
+                            fundingSource?: "special_account" | "employment_subsidy_fund";
+                            fundingCitation?: {
+                                doc: string;
+                                article: string;
+                            };
+                        }[];
+                        denials: {
+                            /** @enum {string} */
+                            code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                            message: string;
+                            field?: string;
+                            citation?: {
+                                doc: string;
+                                article: string;
+                            };
+                        }[];
+                        warnings: string[];
+                        parameterVersions: {
+                            id: string;
+                            effectiveFrom: string;
+                            /** @enum {string} */
+                            source: "pack" | "published";
+                        }[];
+                        /** @enum {string} */
+                        outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                        payeeCitation?: {
+                            doc: string;
+                            article: string;
+                        };
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4042,13 +4091,87 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        catalog?: ({
+                            occupationCode: string;
+                            /** @enum {string} */
+                            level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                            standardFen: number;
+                            citation: {
+                                doc: string;
+                                article: string;
+                            };
+                            version: ({
+                                id: number;
+                                versionNumber: number;
+                                title: string;
+                                regionCode: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        decision: {
+                            policy: string | null;
+                            eligible: boolean;
+                            amountFen: number;
+                            /** @enum {string} */
+                            payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                            countsTowardAnnualLimit: boolean;
+                            lines: {
+                                item: string;
+                                amountFen: number;
+                                basis: string;
+                                citation: {
+                                    doc: string;
+                                    article: string;
+                                };
+                                period?: {
+                                    start: string;
+                                    end: string;
+                                };
+                                /** @enum {string} */
+                                fundingSource?: "special_account" | "employment_subsidy_fund";
+                                fundingCitation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            }[];
+                            denials: {
+                                /** @enum {string} */
+                                code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                                message: string;
+                                field?: string;
+                                citation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            }[];
+                            warnings: string[];
+                            parameterVersions: {
+                                id: string;
+                                effectiveFrom: string;
+                                /** @enum {string} */
+                                source: "pack" | "published";
+                            }[];
+                            /** @enum {string} */
+                            outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                            payeeCitation?: {
+                                doc: string;
+                                article: string;
+                            };
+                        };
+                        guidance: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4080,13 +4203,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: string;
+                            regionCode: string;
+                            document: string;
+                            title: string;
+                            inForceFrom: string;
+                            inForceTo: string | null;
+                            subsidies: string[];
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4122,13 +4259,60 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: string;
+                            packId: string;
+                            key: string;
+                            unit: string;
+                            description: string;
+                            bounds: ({
+                                min?: number;
+                                max?: number;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            shipped: ({
+                                effectiveFrom: string;
+                                value: unknown;
+                                citation: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            published: ({
+                                id: number;
+                                provinceCode: string;
+                                packId: string;
+                                key: string;
+                                effectiveFrom: string;
+                                revision: number;
+                                /** @description 参数值（金额、比例、天数、文本、列表或空） */
+                                value: unknown;
+                                citation: {
+                                    doc: string;
+                                    article: string;
+                                };
+                                note: string | null;
+                                publishedBy: number | null;
+                                publishedAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4176,13 +4360,31 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        packId: string;
+                        key: string;
+                        effectiveFrom: string;
+                        revision: number;
+                        /** @description 参数值（金额、比例、天数、文本、列表或空） */
+                        value: unknown;
+                        citation: {
+                            doc: string;
+                            article: string;
+                        };
+                        note: string | null;
+                        publishedBy: number | null;
+                        publishedAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4243,13 +4445,86 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": ({
+                        requestCount: number;
+                        totalBeforeFen: number;
+                        totalAfterFen: number;
+                        differenceFen: number;
+                        changedRequestCount: number;
+                        eligibilityChangedCount: number;
+                        lines: ({
+                            item: string;
+                            beforeFen: number;
+                            afterFen: number;
+                            differenceFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        changedRequests: ({
+                            index: number;
+                            policy: string | null;
+                            beforeFen: number;
+                            afterFen: number;
+                            differenceFen: number;
+                            isEligibleBefore: boolean;
+                            isEligibleAfter: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    }) | ({
+                        lineCount: number;
+                        storedTotalFen: number;
+                        totalBeforeFen: number;
+                        totalAfterFen: number;
+                        differenceFen: number;
+                        changedLineCount: number;
+                        eligibilityChangedCount: number;
+                        personsAffected: number;
+                        byRegion: ({
+                            key: string;
+                            lineCount: number;
+                            beforeFen: number;
+                            afterFen: number;
+                            differenceFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        bySubsidyKind: ({
+                            key: string;
+                            lineCount: number;
+                            beforeFen: number;
+                            afterFen: number;
+                            differenceFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        byGroup: ({
+                            key: string;
+                            lineCount: number;
+                            beforeFen: number;
+                            afterFen: number;
+                            differenceFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        specialAccount: {
+                            balanceFen: number;
+                            balanceAfterChangeFen: number;
+                            isSufficient: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    });
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10927,13 +11202,223 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        regionCode: string;
+                        regionName: string;
+                        period: {
+                            /** @enum {string} */
+                            kind: "year" | "quarter" | "custom";
+                            from: string;
+                            to: string;
+                            year: number | null;
+                            quarter: number | null;
+                            label: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        totals: {
+                            personTimes: number;
+                            persons: number;
+                            lineCount: number;
+                            paidFen: number;
+                            returnedFen: number;
+                            recoveredFen: number;
+                            netFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        trainingTypes: ({
+                            /** @enum {string} */
+                            key: "employment_skills" | "skill_upgrade" | "entrepreneurship" | "on_the_job" | "apprenticeship" | "safety" | "directed";
+                            label: string;
+                            personTimes: number;
+                            persons: number;
+                            amountFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        groups: ({
+                            /** @enum {string} */
+                            key: "enterprise_employee" | "rural_migrant_worker" | "two_after_student" | "registered_unemployed" | "veteran" | "employment_difficulty" | "disabled" | "disabled_severe" | "zero_employment_family" | "recent_graduate" | "graduating_student" | "poor_labor" | "poor_family_child" | "low_income_family" | "laid_off" | "flexible_worker" | "self_employed_worker" | "nonprofit_worker" | "platform_worker" | "dispatched_worker" | "outsourced_worker" | "rural_resident" | "urban_resident" | "entrepreneur" | "high_risk_industry_worker" | "special_operations_worker" | "soon_released" | "compulsory_rehab" | "community_corrections";
+                            label: string;
+                            personTimes: number;
+                            persons: number;
+                            amountFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        occupationLevels: ({
+                            key: string;
+                            label: string;
+                            byLevel: {
+                                special_ability: number;
+                                primary: number;
+                                intermediate: number;
+                                advanced: number;
+                                technician: number;
+                                senior_technician: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            total: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        levelTotals: {
+                            special_ability: number;
+                            primary: number;
+                            intermediate: number;
+                            advanced: number;
+                            technician: number;
+                            senior_technician: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        advanced: {
+                            personTimes: number;
+                            share: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        certificates: ({
+                            label: string;
+                            total: number;
+                            /** @enum {string} */
+                            key: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            byLevel: {
+                                none: number;
+                                special_ability: number;
+                                primary: number;
+                                intermediate: number;
+                                advanced: number;
+                                technician: number;
+                                senior_technician: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        subsidyKinds: ({
+                            /** @enum {string} */
+                            key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "safety_training" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                            label: string;
+                            lineCount: number;
+                            paidFen: number;
+                            returnedFen: number;
+                            recoveredFen: number;
+                            netFen: number;
+                            personTimes: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        subAccounts: ({
+                            /** @enum {string} */
+                            key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance";
+                            label: string;
+                            lineCount: number;
+                            paidFen: number;
+                            returnedFen: number;
+                            recoveredFen: number;
+                            netFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        onTheJob: {
+                            persons: number;
+                            personTimes: number;
+                            months: number;
+                            amountFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        livingAllowance: {
+                            persons: number;
+                            lineCount: number;
+                            days: number;
+                            amountFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        fund: {
+                            period: {
+                                receivedFen: number;
+                                spentFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            cumulative: {
+                                receivedFen: number;
+                                spentFen: number;
+                                executionRate: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        targets: ({
+                            label: string;
+                            asOf: string;
+                            achieved: number;
+                            completionRate: number;
+                            elapsedShare: number;
+                            id: number;
+                            regionCode: string;
+                            /** @enum {string} */
+                            metric: "training_person_times" | "new_apprentices";
+                            fromYear: number;
+                            toYear: number;
+                            targetValue: number;
+                            /** @enum {string} */
+                            comparison: "at_least" | "about";
+                            citation: {
+                                doc: string;
+                                article: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        ledgerComparison: {
+                            regionCode: string;
+                            from: string;
+                            to: string;
+                            rows: ({
+                                /** @enum {string} */
+                                account: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance" | "payable";
+                                label: string;
+                                reportFen: number;
+                                ledgerFen: number;
+                                differenceFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            regions?: ({
+                                /** @enum {string} */
+                                account: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance" | "payable";
+                                label: string;
+                                reportFen: number;
+                                ledgerFen: number;
+                                differenceFen: number;
+                                regionCode: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            isBalanced: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10982,11 +11467,23 @@ export interface operations {
                         from: string;
                         to: string;
                         rows: ({
-                            account: string;
+                            /** @enum {string} */
+                            account: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance" | "payable";
                             label: string;
                             reportFen: number;
                             ledgerFen: number;
                             differenceFen: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        regions?: ({
+                            /** @enum {string} */
+                            account: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance" | "payable";
+                            label: string;
+                            reportFen: number;
+                            ledgerFen: number;
+                            differenceFen: number;
+                            regionCode: string;
                         } & {
                             [key: string]: unknown;
                         })[];
@@ -11035,13 +11532,43 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            person: ({
+                                id: number;
+                                maskedName: string;
+                                maskedIdNumber: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            regionCode: string;
+                            claimId: number;
+                            valueDate: string;
+                            level: string | null;
+                            occupationCode: string | null;
+                            /** @enum {string} */
+                            event: "returned" | "paid" | "recovered";
+                            claimNumber: string;
+                            subsidyKind: string;
+                            lineId: number | null;
+                            lineNumber: number | null;
+                            trainingType: string | null;
+                            subAccount: string;
+                            amountFen: number;
+                            isCounted: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11176,13 +11703,504 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        regionCode: string;
+                        period: {
+                            /** @enum {string} */
+                            kind: "year" | "quarter" | "custom";
+                            from: string;
+                            to: string;
+                            year: number | null;
+                            quarter: number | null;
+                            label: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        version: number;
+                        content: {
+                            regionCode: string;
+                            regionName: string;
+                            period: {
+                                /** @enum {string} */
+                                kind: "year" | "quarter" | "custom";
+                                from: string;
+                                to: string;
+                                year: number | null;
+                                quarter: number | null;
+                                label: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            totals: {
+                                personTimes: number;
+                                persons: number;
+                                lineCount: number;
+                                paidFen: number;
+                                returnedFen: number;
+                                recoveredFen: number;
+                                netFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            trainingTypes: ({
+                                /** @enum {string} */
+                                key: "employment_skills" | "skill_upgrade" | "entrepreneurship" | "on_the_job" | "apprenticeship" | "safety" | "directed";
+                                label: string;
+                                personTimes: number;
+                                persons: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            groups: ({
+                                /** @enum {string} */
+                                key: "enterprise_employee" | "rural_migrant_worker" | "two_after_student" | "registered_unemployed" | "veteran" | "employment_difficulty" | "disabled" | "disabled_severe" | "zero_employment_family" | "recent_graduate" | "graduating_student" | "poor_labor" | "poor_family_child" | "low_income_family" | "laid_off" | "flexible_worker" | "self_employed_worker" | "nonprofit_worker" | "platform_worker" | "dispatched_worker" | "outsourced_worker" | "rural_resident" | "urban_resident" | "entrepreneur" | "high_risk_industry_worker" | "special_operations_worker" | "soon_released" | "compulsory_rehab" | "community_corrections";
+                                label: string;
+                                personTimes: number;
+                                persons: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            occupationLevels: ({
+                                key: string;
+                                label: string;
+                                byLevel: {
+                                    special_ability: number;
+                                    primary: number;
+                                    intermediate: number;
+                                    advanced: number;
+                                    technician: number;
+                                    senior_technician: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                total: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            levelTotals: {
+                                special_ability: number;
+                                primary: number;
+                                intermediate: number;
+                                advanced: number;
+                                technician: number;
+                                senior_technician: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            advanced: {
+                                personTimes: number;
+                                share: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            certificates: ({
+                                label: string;
+                                total: number;
+                                /** @enum {string} */
+                                key: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                                byLevel: {
+                                    none: number;
+                                    special_ability: number;
+                                    primary: number;
+                                    intermediate: number;
+                                    advanced: number;
+                                    technician: number;
+                                    senior_technician: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            subsidyKinds: ({
+                                /** @enum {string} */
+                                key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "safety_training" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                                label: string;
+                                lineCount: number;
+                                paidFen: number;
+                                returnedFen: number;
+                                recoveredFen: number;
+                                netFen: number;
+                                personTimes: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            subAccounts: ({
+                                /** @enum {string} */
+                                key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance";
+                                label: string;
+                                lineCount: number;
+                                paidFen: number;
+                                returnedFen: number;
+                                recoveredFen: number;
+                                netFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            onTheJob: {
+                                persons: number;
+                                personTimes: number;
+                                months: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            livingAllowance: {
+                                persons: number;
+                                lineCount: number;
+                                days: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            fund: {
+                                period: {
+                                    receivedFen: number;
+                                    spentFen: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                cumulative: {
+                                    receivedFen: number;
+                                    spentFen: number;
+                                    executionRate: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            targets: ({
+                                label: string;
+                                asOf: string;
+                                achieved: number;
+                                completionRate: number;
+                                elapsedShare: number;
+                                id: number;
+                                regionCode: string;
+                                /** @enum {string} */
+                                metric: "training_person_times" | "new_apprentices";
+                                fromYear: number;
+                                toYear: number;
+                                targetValue: number;
+                                /** @enum {string} */
+                                comparison: "at_least" | "about";
+                                citation: {
+                                    doc: string;
+                                    article: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        contentHash: string;
+                        ledgerComparison: {
+                            regionCode: string;
+                            from: string;
+                            to: string;
+                            rows: ({
+                                /** @enum {string} */
+                                account: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance" | "payable";
+                                label: string;
+                                reportFen: number;
+                                ledgerFen: number;
+                                differenceFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            regions?: ({
+                                /** @enum {string} */
+                                account: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance" | "payable";
+                                label: string;
+                                reportFen: number;
+                                ledgerFen: number;
+                                differenceFen: number;
+                                regionCode: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            isBalanced: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        differences: ({
+                            path: string;
+                            before: unknown;
+                            after: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        reason: string | null;
+                        finalizedBy: number;
+                        finalizedByName: string;
+                        /** Format: date-time */
+                        finalizedAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        regionCode: string;
+                        period: {
+                            /** @enum {string} */
+                            kind: "year" | "quarter" | "custom";
+                            from: string;
+                            to: string;
+                            year: number | null;
+                            quarter: number | null;
+                            label: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        version: number;
+                        content: {
+                            regionCode: string;
+                            regionName: string;
+                            period: {
+                                /** @enum {string} */
+                                kind: "year" | "quarter" | "custom";
+                                from: string;
+                                to: string;
+                                year: number | null;
+                                quarter: number | null;
+                                label: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            totals: {
+                                personTimes: number;
+                                persons: number;
+                                lineCount: number;
+                                paidFen: number;
+                                returnedFen: number;
+                                recoveredFen: number;
+                                netFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            trainingTypes: ({
+                                /** @enum {string} */
+                                key: "employment_skills" | "skill_upgrade" | "entrepreneurship" | "on_the_job" | "apprenticeship" | "safety" | "directed";
+                                label: string;
+                                personTimes: number;
+                                persons: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            groups: ({
+                                /** @enum {string} */
+                                key: "enterprise_employee" | "rural_migrant_worker" | "two_after_student" | "registered_unemployed" | "veteran" | "employment_difficulty" | "disabled" | "disabled_severe" | "zero_employment_family" | "recent_graduate" | "graduating_student" | "poor_labor" | "poor_family_child" | "low_income_family" | "laid_off" | "flexible_worker" | "self_employed_worker" | "nonprofit_worker" | "platform_worker" | "dispatched_worker" | "outsourced_worker" | "rural_resident" | "urban_resident" | "entrepreneur" | "high_risk_industry_worker" | "special_operations_worker" | "soon_released" | "compulsory_rehab" | "community_corrections";
+                                label: string;
+                                personTimes: number;
+                                persons: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            occupationLevels: ({
+                                key: string;
+                                label: string;
+                                byLevel: {
+                                    special_ability: number;
+                                    primary: number;
+                                    intermediate: number;
+                                    advanced: number;
+                                    technician: number;
+                                    senior_technician: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                total: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            levelTotals: {
+                                special_ability: number;
+                                primary: number;
+                                intermediate: number;
+                                advanced: number;
+                                technician: number;
+                                senior_technician: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            advanced: {
+                                personTimes: number;
+                                share: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            certificates: ({
+                                label: string;
+                                total: number;
+                                /** @enum {string} */
+                                key: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                                byLevel: {
+                                    none: number;
+                                    special_ability: number;
+                                    primary: number;
+                                    intermediate: number;
+                                    advanced: number;
+                                    technician: number;
+                                    senior_technician: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            subsidyKinds: ({
+                                /** @enum {string} */
+                                key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "safety_training" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                                label: string;
+                                lineCount: number;
+                                paidFen: number;
+                                returnedFen: number;
+                                recoveredFen: number;
+                                netFen: number;
+                                personTimes: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            subAccounts: ({
+                                /** @enum {string} */
+                                key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance";
+                                label: string;
+                                lineCount: number;
+                                paidFen: number;
+                                returnedFen: number;
+                                recoveredFen: number;
+                                netFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            onTheJob: {
+                                persons: number;
+                                personTimes: number;
+                                months: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            livingAllowance: {
+                                persons: number;
+                                lineCount: number;
+                                days: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            fund: {
+                                period: {
+                                    receivedFen: number;
+                                    spentFen: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                cumulative: {
+                                    receivedFen: number;
+                                    spentFen: number;
+                                    executionRate: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            targets: ({
+                                label: string;
+                                asOf: string;
+                                achieved: number;
+                                completionRate: number;
+                                elapsedShare: number;
+                                id: number;
+                                regionCode: string;
+                                /** @enum {string} */
+                                metric: "training_person_times" | "new_apprentices";
+                                fromYear: number;
+                                toYear: number;
+                                targetValue: number;
+                                /** @enum {string} */
+                                comparison: "at_least" | "about";
+                                citation: {
+                                    doc: string;
+                                    article: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        contentHash: string;
+                        ledgerComparison: {
+                            regionCode: string;
+                            from: string;
+                            to: string;
+                            rows: ({
+                                /** @enum {string} */
+                                account: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance" | "payable";
+                                label: string;
+                                reportFen: number;
+                                ledgerFen: number;
+                                differenceFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            regions?: ({
+                                /** @enum {string} */
+                                account: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance" | "payable";
+                                label: string;
+                                reportFen: number;
+                                ledgerFen: number;
+                                differenceFen: number;
+                                regionCode: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            isBalanced: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        differences: ({
+                            path: string;
+                            before: unknown;
+                            after: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        reason: string | null;
+                        finalizedBy: number;
+                        finalizedByName: string;
+                        /** Format: date-time */
+                        finalizedAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11222,13 +12240,42 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            regionCode: string;
+                            version: number;
+                            id: number;
+                            reason: string | null;
+                            period: {
+                                /** @enum {string} */
+                                kind: "year" | "quarter" | "custom";
+                                from: string;
+                                to: string;
+                                year: number | null;
+                                quarter: number | null;
+                                label: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            contentHash: string;
+                            finalizedBy: number;
+                            finalizedByName: string;
+                            /** Format: date-time */
+                            finalizedAt: string;
+                            differenceCount: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11262,13 +12309,254 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        regionCode: string;
+                        period: {
+                            /** @enum {string} */
+                            kind: "year" | "quarter" | "custom";
+                            from: string;
+                            to: string;
+                            year: number | null;
+                            quarter: number | null;
+                            label: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        version: number;
+                        content: {
+                            regionCode: string;
+                            regionName: string;
+                            period: {
+                                /** @enum {string} */
+                                kind: "year" | "quarter" | "custom";
+                                from: string;
+                                to: string;
+                                year: number | null;
+                                quarter: number | null;
+                                label: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            totals: {
+                                personTimes: number;
+                                persons: number;
+                                lineCount: number;
+                                paidFen: number;
+                                returnedFen: number;
+                                recoveredFen: number;
+                                netFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            trainingTypes: ({
+                                /** @enum {string} */
+                                key: "employment_skills" | "skill_upgrade" | "entrepreneurship" | "on_the_job" | "apprenticeship" | "safety" | "directed";
+                                label: string;
+                                personTimes: number;
+                                persons: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            groups: ({
+                                /** @enum {string} */
+                                key: "enterprise_employee" | "rural_migrant_worker" | "two_after_student" | "registered_unemployed" | "veteran" | "employment_difficulty" | "disabled" | "disabled_severe" | "zero_employment_family" | "recent_graduate" | "graduating_student" | "poor_labor" | "poor_family_child" | "low_income_family" | "laid_off" | "flexible_worker" | "self_employed_worker" | "nonprofit_worker" | "platform_worker" | "dispatched_worker" | "outsourced_worker" | "rural_resident" | "urban_resident" | "entrepreneur" | "high_risk_industry_worker" | "special_operations_worker" | "soon_released" | "compulsory_rehab" | "community_corrections";
+                                label: string;
+                                personTimes: number;
+                                persons: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            occupationLevels: ({
+                                key: string;
+                                label: string;
+                                byLevel: {
+                                    special_ability: number;
+                                    primary: number;
+                                    intermediate: number;
+                                    advanced: number;
+                                    technician: number;
+                                    senior_technician: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                total: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            levelTotals: {
+                                special_ability: number;
+                                primary: number;
+                                intermediate: number;
+                                advanced: number;
+                                technician: number;
+                                senior_technician: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            advanced: {
+                                personTimes: number;
+                                share: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            certificates: ({
+                                label: string;
+                                total: number;
+                                /** @enum {string} */
+                                key: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                                byLevel: {
+                                    none: number;
+                                    special_ability: number;
+                                    primary: number;
+                                    intermediate: number;
+                                    advanced: number;
+                                    technician: number;
+                                    senior_technician: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            subsidyKinds: ({
+                                /** @enum {string} */
+                                key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "safety_training" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                                label: string;
+                                lineCount: number;
+                                paidFen: number;
+                                returnedFen: number;
+                                recoveredFen: number;
+                                netFen: number;
+                                personTimes: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            subAccounts: ({
+                                /** @enum {string} */
+                                key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance";
+                                label: string;
+                                lineCount: number;
+                                paidFen: number;
+                                returnedFen: number;
+                                recoveredFen: number;
+                                netFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            onTheJob: {
+                                persons: number;
+                                personTimes: number;
+                                months: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            livingAllowance: {
+                                persons: number;
+                                lineCount: number;
+                                days: number;
+                                amountFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            fund: {
+                                period: {
+                                    receivedFen: number;
+                                    spentFen: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                cumulative: {
+                                    receivedFen: number;
+                                    spentFen: number;
+                                    executionRate: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            targets: ({
+                                label: string;
+                                asOf: string;
+                                achieved: number;
+                                completionRate: number;
+                                elapsedShare: number;
+                                id: number;
+                                regionCode: string;
+                                /** @enum {string} */
+                                metric: "training_person_times" | "new_apprentices";
+                                fromYear: number;
+                                toYear: number;
+                                targetValue: number;
+                                /** @enum {string} */
+                                comparison: "at_least" | "about";
+                                citation: {
+                                    doc: string;
+                                    article: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        contentHash: string;
+                        ledgerComparison: {
+                            regionCode: string;
+                            from: string;
+                            to: string;
+                            rows: ({
+                                /** @enum {string} */
+                                account: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance" | "payable";
+                                label: string;
+                                reportFen: number;
+                                ledgerFen: number;
+                                differenceFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            regions?: ({
+                                /** @enum {string} */
+                                account: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "advance" | "payable";
+                                label: string;
+                                reportFen: number;
+                                ledgerFen: number;
+                                differenceFen: number;
+                                regionCode: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            isBalanced: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        differences: ({
+                            path: string;
+                            before: unknown;
+                            after: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        reason: string | null;
+                        finalizedBy: number;
+                        finalizedByName: string;
+                        /** Format: date-time */
+                        finalizedAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11304,13 +12592,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            label: string;
+                            asOf: string;
+                            achieved: number;
+                            completionRate: number;
+                            elapsedShare: number;
+                            id: number;
+                            regionCode: string;
+                            /** @enum {string} */
+                            metric: "training_person_times" | "new_apprentices";
+                            fromYear: number;
+                            toYear: number;
+                            targetValue: number;
+                            /** @enum {string} */
+                            comparison: "at_least" | "about";
+                            citation: {
+                                doc: string;
+                                article: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
