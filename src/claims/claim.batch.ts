@@ -7,18 +7,13 @@ import { finishApproval, lockPendingApproval, requestApproval } from '../ledger/
 import { createPaymentBatch, type PayableItem } from '../ledger/payment.service.ts';
 import { inLedgerTransaction } from '../ledger/transfer.service.ts';
 import type {
-  CertificateType,
   Denial,
   DenialCode,
-  EmployerFlag,
-  EmployerSize,
   EvaluateRequest,
   EvaluateResponse,
   HistoryEntry,
   Level,
-  PersonFacts,
   SubsidyKind,
-  TrainingFacts,
 } from '../policy/evaluate.types.ts';
 import { encryptOptional, rowKeyOf } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
@@ -31,8 +26,15 @@ import {
   lockClaimNumberPrefixes,
   selectHistory,
 } from './claim.repository.ts';
+import {
+  attendanceFacts,
+  certificateFacts,
+  classTrainingFacts,
+  employmentFacts,
+  type GroupCertification,
+  personFacts,
+} from './claim.request.ts';
 import { joinRequest, type Shape, shapeOf } from './claim.stored-form.ts';
-import { CLASS_HOURS_PER_DAY } from './claim.training-sources.ts';
 import type { PayeeAccount } from './claim.types.ts';
 import {
   ANNUAL_SLOTS,
@@ -500,14 +502,14 @@ export async function adjudicateClassBatch(
     )
   ).rows;
   const personIds = [...new Set(trainees.map((row) => row.person_id))];
-  const groups = new Map<number, { group_code: string; valid_from: string; valid_to: string | null }[]>();
+  const groups = new Map<number, GroupCertification[]>();
   for (const row of (
     await sql<{ person_id: number; group_code: string; valid_from: string; valid_to: string | null }>`
       select person_id, group_code, valid_from, valid_to from person_group
       where person_id = any(${personIds}::bigint[]) order by id`.execute(executor)
   ).rows) {
     const list = groups.get(row.person_id) ?? [];
-    list.push(row);
+    list.push({ groupCode: row.group_code, validFrom: row.valid_from, validTo: row.valid_to });
     groups.set(row.person_id, list);
   }
   const attendance = await (options.attendance ?? sessionAttendanceReader)(executor, ids);
@@ -633,21 +635,19 @@ export async function adjudicateClassBatch(
       ]);
     }
     const entry = catalog(row, start);
-    const training: TrainingFacts = {
-      filed: row.approved_at !== null && row.approved_at.getTime() < row.starts_at.getTime(),
+    const training = classTrainingFacts({
+      isFiled: row.approved_at !== null && row.approved_at.getTime() < row.starts_at.getTime(),
       occupationCode: row.occupation_code,
-      inCatalog: entry !== undefined,
-      newOccupation: entry?.is_new_occupation ?? false,
-      level: row.level as Level,
+      level: row.level,
       start,
       end,
-      projectBased: false,
-    };
-    if (row.approved_at) training.approvedOn = chinaDate(row.approved_at);
-    if (entry) {
-      training.catalogStandardFen = entry.standard_amount_fen;
-      training.dailyRateFen = Math.round(entry.standard_amount_fen / entry.standard_days);
-    }
+      approvedOn: row.approved_at ? chinaDate(row.approved_at) : null,
+      catalogEntry: entry && {
+        standardAmountFen: entry.standard_amount_fen,
+        standardDays: entry.standard_days,
+        isNewOccupation: entry.is_new_occupation,
+      },
+    });
     // The request's shape: what every line of the class shares (claim.stored-form.ts).
     const classShape: Record<string, unknown> = {
       region: row.region_code,
@@ -664,45 +664,27 @@ export async function adjudicateClassBatch(
       const hours = attendance.get(key) ?? { offlineClassHours: 0, onlineClassHours: 0 };
       const certificate = certificates.get(key);
       const employer = employers.get(`${trainee.person_id}:${start}`);
-      const personGroups = (groups.get(trainee.person_id) ?? []).filter(
-        (group) => group.valid_from <= start && (group.valid_to === null || group.valid_to >= start),
-      );
-      const person: PersonFacts = {
-        groups: [...new Set(personGroups.map((group) => group.group_code))] as PersonFacts['groups'],
-        receivesPension: trainee.pension_status === 'receiving',
-      };
-      const graduate = (groups.get(trainee.person_id) ?? []).find(
-        (group) => group.group_code === 'recent_graduate' || group.group_code === 'graduating_student',
-      );
-      if (graduate) person.graduationDate = graduate.valid_from;
       const facts: Record<string, unknown> = {
-        person,
+        person: personFacts(groups.get(trainee.person_id) ?? [], trainee.pension_status, start),
         ...(employer
           ? {
-              employment: {
-                ...(employer.enterprise_size
-                  ? { employerSize: employer.enterprise_size as EmployerSize }
-                  : {}),
-                employerFlags: ((employer.employer_flags as string[] | null) ?? []) as EmployerFlag[],
+              employment: employmentFacts({
+                enterpriseSize: employer.enterprise_size,
+                employerFlags: employer.employer_flags as string[] | null,
                 contractMonths: employer.contract_months,
                 start: employer.start_date,
-                ...(employer.end_date ? { end: employer.end_date } : {}),
-              },
+                end: employer.end_date,
+              }),
             }
           : {}),
-        training: {
-          offlineDays: Math.floor(hours.offlineClassHours / CLASS_HOURS_PER_DAY),
-          onlineDays: Math.floor(hours.onlineClassHours / CLASS_HOURS_PER_DAY),
-          classHours: hours.offlineClassHours + hours.onlineClassHours,
-        },
+        training: attendanceFacts(hours),
         ...(certificate
           ? {
-              certificate: {
-                type: certificate.certificate_type as CertificateType,
-                ...(certificate.level ? { level: certificate.level as Level } : {}),
+              certificate: certificateFacts({
+                type: certificate.certificate_type,
+                level: certificate.level,
                 number: certificate.certificate_number,
-                firstIssue: true,
-              },
+              }),
             }
           : {}),
         history: [...(history.get(trainee.person_id) ?? [])],

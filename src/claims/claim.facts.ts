@@ -1,29 +1,15 @@
 import type { Executor } from '../db/database.ts';
-import type { EmployerFlag, EmployerSize, GroupCode, PersonFacts } from '../policy/evaluate.types.ts';
+import type { EmployerFlag, EmployerSize, PersonFacts } from '../policy/evaluate.types.ts';
 import type { Organisation } from '../registry/organisation.service.ts';
 import { getPersons, type Person } from '../registry/person.service.ts';
+import { personFacts } from './claim.request.ts';
 
 // The facts a claim's evaluation request is built from, read from the real-name registry; shared
 // by the employment sources (claim.sources.ts) and the training sources (claim.training-sources.ts).
 
-/**
- * The person's facts on a date, from the real-name record: the groups whose certification is
- * valid that day, the pension status, and the graduation date (the start of a recent-graduate
- * or graduating-student certification, which HRSS records from the diploma).
- */
+/** The person's facts on a date, from the real-name record (claim.request.ts personFacts). */
 export function personFactsOn(person: Person, date: string): PersonFacts {
-  const groups = person.groups.filter(
-    (group) => group.validFrom <= date && (group.validTo === null || group.validTo >= date),
-  );
-  const facts: PersonFacts = {
-    groups: [...new Set(groups.map((group) => group.groupCode as GroupCode))],
-    receivesPension: person.pensionStatus === 'receiving',
-  };
-  const graduate = person.groups.find(
-    (group) => group.groupCode === 'recent_graduate' || group.groupCode === 'graduating_student',
-  );
-  if (graduate) facts.graduationDate = graduate.validFrom;
-  return facts;
+  return personFacts(person.groups, person.pensionStatus, date);
 }
 
 export function enterpriseFacts(enterprise: Organisation) {

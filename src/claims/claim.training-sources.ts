@@ -1,12 +1,6 @@
 import { provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import type {
-  CertificateType,
-  EmploymentFacts,
-  Level,
-  SubsidyKind,
-  TrainingFacts,
-} from '../policy/evaluate.types.ts';
+import type { CertificateType, EmploymentFacts, Level, SubsidyKind } from '../policy/evaluate.types.ts';
 import { findCatalogEntry } from '../registry/catalog.service.ts';
 import { getOrganisation, organisationsByIds } from '../registry/organisation.service.ts';
 import { AppError } from '../shared/errors.ts';
@@ -14,13 +8,11 @@ import { SUBSIDY_KIND_LABELS, type SubsidyKind as VocabularySubsidyKind } from '
 import { getClassForClaim } from '../training/archive.service.ts';
 import { certificatesByIds } from '../training/certificate.service.ts';
 import { chinaDate } from '../training/class.service.ts';
-import { enterpriseFacts, personFactsOn, personsById } from './claim.facts.ts';
+import { personFactsOn, personsById } from './claim.facts.ts';
+import { attendanceFacts, certificateFacts, classTrainingFacts, employmentFacts } from './claim.request.ts';
 import type { ApplicantKind, ClaimDraft, LineCandidate } from './claim.types.ts';
 
 const kindLabel = (kind: string) => SUBSIDY_KIND_LABELS[kind as VocabularySubsidyKind] ?? kind;
-
-/** Class hours per training day for the day-rate formulas (渝人社发〔2021〕12号 二: 6 课时 = 1 天). */
-export const CLASS_HOURS_PER_DAY = 6;
 
 /**
  * The employer of each person on a date, from the employment records, with its facts: the record
@@ -52,12 +44,13 @@ export async function employersOn(
   for (const [personId, row] of current) {
     const enterprise = enterprises.get(row.enterprise_id);
     if (!enterprise) continue;
-    const facts: EmploymentFacts = {
-      ...enterpriseFacts(enterprise),
+    const facts = employmentFacts({
+      enterpriseSize: enterprise.enterpriseSize,
+      employerFlags: enterprise.employerFlags,
       contractMonths: row.contract_months,
       start: row.start_date,
-    };
-    if (row.end_date) facts.end = row.end_date;
+      end: row.end_date,
+    });
     employers.set(personId, { enterpriseId: enterprise.id, facts });
   }
   return employers;
@@ -108,21 +101,15 @@ export async function classDraft(
     level: trainingClass.level,
     on: start,
   });
-  const training: TrainingFacts = {
-    filed: found.isFiled,
+  const training = classTrainingFacts({
+    isFiled: found.isFiled,
     occupationCode: trainingClass.occupationCode,
-    inCatalog: entry !== undefined,
-    newOccupation: entry?.isNewOccupation ?? false,
-    level: trainingClass.level as Level,
+    level: trainingClass.level,
     start,
     end,
-    projectBased: false,
-  };
-  if (found.approvedAt) training.approvedOn = chinaDate(found.approvedAt);
-  if (entry) {
-    training.catalogStandardFen = entry.standardAmountFen;
-    training.dailyRateFen = Math.round(entry.standardAmountFen / entry.standardDays);
-  }
+    approvedOn: found.approvedAt ? chinaDate(found.approvedAt) : null,
+    catalogEntry: entry,
+  });
   const employers = await employersOn(
     executor,
     found.trainees.map((trainee) => trainee.person.id),
@@ -147,19 +134,16 @@ export async function classDraft(
         ...(employer ? { employment: employer.facts } : {}),
         training: {
           ...training,
-          offlineDays: Math.floor(attended.offlineClassHours / CLASS_HOURS_PER_DAY),
-          onlineDays: Math.floor(attended.onlineClassHours / CLASS_HOURS_PER_DAY),
-          classHours: attended.attendedClassHours,
+          ...attendanceFacts(attended),
           scheduledClassHours: attended.scheduledClassHours,
         },
         ...(certificate
           ? {
-              certificate: {
-                type: certificate.certificateType as CertificateType,
-                ...(certificate.level ? { level: certificate.level as Level } : {}),
+              certificate: certificateFacts({
+                type: certificate.certificateType,
+                level: certificate.level,
                 number: certificate.certificateNumber,
-                firstIssue: true,
-              },
+              }),
             }
           : {}),
       },
