@@ -5,6 +5,7 @@ import { claimRoutes } from '../claims/claim.routes.ts';
 import { excludeClaimLinesBySupervision } from '../claims/claim.service.ts';
 import { claimsRepricedFrom, simulateStoredClaims } from '../claims/claim.simulation.ts';
 import { employmentRoutes } from '../claims/employment.routes.ts';
+import { inspectionRoutes } from '../claims/inspection.routes.ts';
 import { demoRoutes } from '../demo/demo.routes.ts';
 import { bankRoutes } from '../ledger/bank.routes.ts';
 import { ledgerRoutes } from '../ledger/ledger.routes.ts';
@@ -33,6 +34,7 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   assessmentRoutes,
   ledgerRoutes,
   claimRoutes,
+  inspectionRoutes,
   employmentRoutes,
   reportRoutes,
   // Supervision reaches claims only through the ports handed in here (no import of claims).

@@ -198,6 +198,26 @@ export interface ClaimReopeningTable {
   used_by_claim_id: number | null;
 }
 
+/** A third-party review agency's on-site inspection (现场核查) of a claim under its contract. */
+export interface ClaimInspectionTable {
+  id: Generated<number>;
+  province_code: string;
+  claim_id: number;
+  class_id: number | null;
+  agency_id: number;
+  contract_id: number;
+  inspected_on: string;
+  result: 'passed' | 'minor_issues' | 'failed';
+  findings: string;
+  attachment_file_name: string | null;
+  attachment_content_type: string | null;
+  attachment_size_bytes: number | string | null;
+  attachment_sha256: string | null;
+  attachment_storage_path: string | null;
+  recorded_by_user_id: number | null;
+  recorded_at: Generated<Date>;
+}
+
 export interface ClaimsTables {
   employment_record: EmploymentRecordTable;
   payroll_record: PayrollRecordTable;
@@ -211,4 +231,5 @@ export interface ClaimsTables {
   subsidy_usage: SubsidyUsageTable;
   idempotency_record: IdempotencyRecordTable;
   claim_reopening: ClaimReopeningTable;
+  claim_inspection: ClaimInspectionTable;
 }

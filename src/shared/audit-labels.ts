@@ -16,6 +16,7 @@ export const AUDIT_OBJECTS: Labels = {
   certificate: ['证书', 'Certificate'],
   claim: ['补贴申请', 'Claim'],
   claim_batch: ['批量申请', 'Claim batch'],
+  claim_inspection: ['现场核查', 'On-site inspection'],
   data_key: ['数据密钥', 'Data key'],
   database: ['数据库', 'Database'],
   employment_record: ['就业记录', 'Employment record'],

@@ -24,7 +24,8 @@ import {
  * - finance officer and checker (hy_finance, hy_finance_checker): finance below; money, bank
  * - institution (hy_school): institution below; full-flow
  * - evaluation organisation (hy_eval): evaluation below; certificates
- * - enterprise (hy_enterprise), third-party reviewer (hy_reviewer), worker (hy_worker),
+ * - third-party reviewer (hy_reviewer): reviewerInspection below (现场核查); roles (claim review)
+ * - enterprise (hy_enterprise), worker (hy_worker),
  *   auditor, audit administrator (auditadmin): roles
  * - system administrator (sysadmin): living-demo (the training clock), workbench (accounts)
  * - security administrator (secadmin): workbench
@@ -459,4 +460,67 @@ const cityOfficer: Flow = {
   },
 };
 
-export const flows: Flow[] = [evaluation, finance, institution, countyOfficer, cityOfficer];
+const reviewerInspection: Flow = {
+  name: 'Third-party reviewer on the living demo: records an on-site inspection of a claim under its contract; the county officer reads it on the claim',
+  livingDemo: true,
+  steps: [
+    'the reviewer opens a claim it reviewed and records an inspection with a file, after a confirmation',
+    'the county officer reads the inspection on the claim, business date and record time apart',
+  ],
+  async run(context) {
+    const { server, step, screenshot } = context;
+    const { page } = await loggedIn(context, 'hy_reviewer');
+    let claim = { id: 0, claimNumber: '' };
+    const findings = `现场抽查学员2人，签到照片与本人相符（${Date.now() % 100_000}）`;
+    await step(
+      'the reviewer opens a claim it reviewed and records an inspection with a file, after a confirmation',
+      async () => {
+        claim = await claimOfClass(server, '2112');
+        await openFromMenu(page, '补贴审核');
+        await page.getByLabel('状态').click();
+        await page.locator('.ant-select-dropdown:visible').getByTitle('已审核', { exact: true }).click();
+        await page.getByRole('row').filter({ hasText: claim.claimNumber }).getByRole('link').first().click();
+        const card = page.getByTestId('claim-inspections');
+        const form = card.locator('form#inspection');
+        await form.getByLabel('核查结果').click();
+        await page.locator('.ant-select-dropdown:visible').getByTitle('未发现问题').click();
+        await form.getByLabel('核查情况与发现的问题').fill(findings);
+        await form.locator('input[type=file]').setInputFiles({
+          name: '现场核查记录.pdf',
+          mimeType: 'application/pdf',
+          buffer: Buffer.from('%PDF-1.4 核查\n'),
+        });
+        await form.getByRole('button', { name: '登记核查' }).click();
+        await confirmDialog(page, '确认登记', { status: 201 });
+        const row = card.getByRole('row').filter({ hasText: findings });
+        await row.getByText('未发现问题').waitFor();
+        await row.getByText('现场核查记录.pdf').waitFor();
+        await screenshot(page, 'daily-reviewer-inspection');
+      },
+    );
+    await step(
+      'the county officer reads the inspection on the claim, business date and record time apart',
+      async () => {
+        const { page: county } = await loggedIn(context, 'hy_county');
+        await county.goto(`${server.baseUrl}/app/claims/${claim.id}`);
+        const card = county.getByTestId('claim-inspections');
+        await card.getByRole('columnheader', { name: '检查日期（业务日期）' }).waitFor();
+        await card.getByRole('columnheader', { name: '记录时间（系统时钟）' }).waitFor();
+        const row = card.getByRole('row').filter({ hasText: findings });
+        await row.getByText(server.today()).waitFor();
+        await row.getByText('衡阳众信第三方审核服务有限公司（HY-GM-2021-007）').waitFor();
+        if ((await card.locator('form#inspection').count()) > 0)
+          throw new Error('the county officer is offered the reviewer’s inspection form');
+      },
+    );
+  },
+};
+
+export const flows: Flow[] = [
+  evaluation,
+  finance,
+  institution,
+  countyOfficer,
+  cityOfficer,
+  reviewerInspection,
+];

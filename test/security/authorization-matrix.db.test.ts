@@ -122,6 +122,8 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'POST /api/ledger/reconciliations/:id/sign-off': 'reconciliation',
   'GET /api/claims/:id/materials': 'claimDraft',
   'POST /api/claims/:id/attachments': 'claimDraft',
+  'GET /api/claims/:id/inspections': 'claimSubmitted',
+  'POST /api/claims/:id/inspections': 'claimSubmitted',
   'GET /api/claims/:id/notice.xlsx': 'claimInNotice',
   'GET /api/claims/:id': 'claimSubmitted',
   'POST /api/claims/:id/submit': 'claimDraft',
@@ -165,6 +167,9 @@ type ProbeRequest = { payload?: unknown; headers?: Record<string, string>; query
 const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
   'PATCH /api/admin/users/:userId': () => ({ payload: { displayName: 'BOLA probe' } }),
   'PATCH /api/persons/:id': () => ({ payload: { pensionStatus: 'receiving' } }),
+  'POST /api/claims/:id/inspections': () => ({
+    payload: { inspectedOn: '2021-05-27', result: 'passed', findings: '越权探测' },
+  }),
   'POST /api/persons/:id/reveal': () => ({ payload: { reason: '越权探测' } }),
   'POST /api/persons/:id/groups': () => ({
     payload: {

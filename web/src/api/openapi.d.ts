@@ -1834,6 +1834,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/claims/{id}/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 申请的现场核查记录 */
+        get: operations["getClaimsByIdInspections"];
+        put?: never;
+        /** 第三方审核机构登记现场核查（合同范围内的申请；检查日期不晚于业务日期） */
+        post: operations["postClaimsByIdInspections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/employment-records": {
         parameters: {
             query?: never;
@@ -10862,6 +10880,164 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getClaimsByIdInspections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            claimId: number;
+                            classId: number | null;
+                            agencyId: number;
+                            agencyName: string;
+                            contractNumber: string;
+                            /**
+                             * Format: date
+                             * @description 检查日期（业务日期）
+                             */
+                            inspectedOn: string;
+                            /**
+                             * @description 核查结果：passed 未发现问题，minor_issues 发现一般问题，failed 发现严重问题
+                             * @enum {string}
+                             */
+                            result: "passed" | "minor_issues" | "failed";
+                            findings: string;
+                            attachment: {
+                                fileName: string;
+                                contentType: string;
+                                sizeBytes: number;
+                                sha256: string;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
+                            recordedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postClaimsByIdInspections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    inspectedOn: string;
+                    /**
+                     * @description 核查结果：passed 未发现问题，minor_issues 发现一般问题，failed 发现严重问题
+                     * @enum {string}
+                     */
+                    result: "passed" | "minor_issues" | "failed";
+                    findings: string;
+                    attachment?: {
+                        fileName: string;
+                        contentType: string;
+                        contentBase64: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        claimId: number;
+                        classId: number | null;
+                        agencyId: number;
+                        agencyName: string;
+                        contractNumber: string;
+                        /**
+                         * Format: date
+                         * @description 检查日期（业务日期）
+                         */
+                        inspectedOn: string;
+                        /**
+                         * @description 核查结果：passed 未发现问题，minor_issues 发现一般问题，failed 发现严重问题
+                         * @enum {string}
+                         */
+                        result: "passed" | "minor_issues" | "failed";
+                        findings: string;
+                        attachment: {
+                            fileName: string;
+                            contentType: string;
+                            sizeBytes: number;
+                            sha256: string;
+                        } | null;
+                        /**
+                         * Format: date-time
+                         * @description 记录时间（系统时钟）
+                         */
+                        recordedAt: string;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */

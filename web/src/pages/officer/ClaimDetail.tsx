@@ -18,6 +18,7 @@ import { call, client } from '../../api/client.ts';
 import type { ClaimDetail, ClaimLine } from '../../api/types.ts';
 import { api, download, errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
+import { ClaimInspections } from '../../components/ClaimInspections.tsx';
 import { ClaimMaterials } from '../../components/ClaimMaterials.tsx';
 import { CitationTag, LoadState, Money, StatusTag } from '../../components/common.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
@@ -289,6 +290,7 @@ export function ClaimDetailPage() {
               </Space>
             </Card>
             {can('supervision.read') && <ClaimAlerts claimId={claim.id} />}
+            <ClaimInspections claimId={claim.id} />
             <ClaimMaterials
               claimId={claim.id}
               canUpload={can('claim.create') && (claim.status === 'draft' || claim.status === 'returned')}
