@@ -442,42 +442,12 @@ async function catalogLookup(executor: Executor, classes: readonly ClassRow[]) {
 }
 
 /**
- * Adjudicates a batch of completed classes in the caller's transaction: claims decided,
- * reserved, reviewed, noticed, approved and ordered for payment (one ledger journal).
+ * The read phase of a batch: the facts of every class, its trainees and what the decision needs
+ * of them (groups, attendance, certificates, employers, earlier subsidies, the catalog), in a few
+ * set-based queries; a class outside any of the three officers' regions is refused.
  */
-export async function adjudicateClassBatch(
-  executor: Executor,
-  classIds: readonly number[],
-  options: BatchOptions,
-): Promise<BatchResult> {
+async function readBatchFacts(executor: Executor, ids: readonly number[], options: BatchOptions) {
   const { reviewer, approver, finance } = options.contexts;
-  assertMay(reviewer, 'review', 'submitted');
-  assertMay(reviewer, 'start_notice', 'reviewed');
-  assertMay(reviewer, 'reject', 'reviewed');
-  assertMay(approver, 'approve', 'in_notice');
-  assertMay(finance, 'order_payment', 'approved');
-  if (reviewer.actor!.userId === approver.actor!.userId) {
-    throw new AppError('FORBIDDEN', '同一人不能既审核又审批同一笔申请', [
-      { field: 'approver', message: '审核人不能审批同一笔申请' },
-    ]);
-  }
-  const subsidyKind = options.subsidyKind ?? 'training';
-  const applicationDateOf = options.applicationDateOf ?? defaultApplicationDate;
-  const noticeDays = options.noticeWorkingDays ?? 5;
-  const rows: Record<string, number> = {};
-  const count = (table: string, n: number) => {
-    rows[table] = (rows[table] ?? 0) + n;
-  };
-  const ids = [...classIds];
-  const timings: Record<string, number> = {};
-  let mark = performance.now();
-  const phase = (name: string) => {
-    const now = performance.now();
-    timings[name] = (timings[name] ?? 0) + (now - mark);
-    mark = now;
-  };
-
-  // --- Reads: a few set-based queries for the whole batch.
   const classes = (
     await sql<ClassRow>`select c.id, c.province_code, c.region_code, c.institution_id, c.name, c.occupation_code, c.level,
         c.starts_at, c.ends_at, c.approved_at, o.kind as runner_kind, o.name as runner_name
@@ -611,9 +581,36 @@ export async function adjudicateClassBatch(
     history.set(row.person_id, list);
   }
   const catalog = await catalogLookup(executor, classes);
-  phase('read');
+  return {
+    classes,
+    trainees,
+    groups,
+    attendance,
+    scheduledHours,
+    certificates,
+    employers,
+    history,
+    catalog,
+  };
+}
 
-  // --- Decide every line in-process; lines decided earlier in the batch count as history.
+type BatchFacts = Awaited<ReturnType<typeof readBatchFacts>>;
+
+/**
+ * The build-and-decide phase: each trainee's request from the batch's facts (claim.request.ts,
+ * the builder the class claim uses too), decided in-process; lines decided earlier in the batch
+ * count as history (`facts.history` grows with them).
+ */
+function decideBatchLines(
+  facts: BatchFacts,
+  options: BatchOptions & {
+    subsidyKind: SubsidyKind;
+    applicationDateOf: (end: string) => string;
+  },
+) {
+  const { classes, trainees, groups, attendance, scheduledHours, certificates, employers, history, catalog } =
+    facts;
+  const { subsidyKind, applicationDateOf } = options;
   const lines: PendingLine[] = [];
   const byClass = new Map<number, TraineeRow[]>();
   for (const row of trainees) {
@@ -731,6 +728,55 @@ export async function adjudicateClassBatch(
     }
   }
 
+  return { lines, applicationDates, lean, requestShapes };
+}
+
+/**
+ * Adjudicates a batch of completed classes in the caller's transaction: claims decided,
+ * reserved, reviewed, noticed, approved and ordered for payment (one ledger journal).
+ */
+export async function adjudicateClassBatch(
+  executor: Executor,
+  classIds: readonly number[],
+  options: BatchOptions,
+): Promise<BatchResult> {
+  const { reviewer, approver, finance } = options.contexts;
+  assertMay(reviewer, 'review', 'submitted');
+  assertMay(reviewer, 'start_notice', 'reviewed');
+  assertMay(reviewer, 'reject', 'reviewed');
+  assertMay(approver, 'approve', 'in_notice');
+  assertMay(finance, 'order_payment', 'approved');
+  if (reviewer.actor!.userId === approver.actor!.userId) {
+    throw new AppError('FORBIDDEN', '同一人不能既审核又审批同一笔申请', [
+      { field: 'approver', message: '审核人不能审批同一笔申请' },
+    ]);
+  }
+  const subsidyKind = options.subsidyKind ?? 'training';
+  const applicationDateOf = options.applicationDateOf ?? defaultApplicationDate;
+  const noticeDays = options.noticeWorkingDays ?? 5;
+  const rows: Record<string, number> = {};
+  const count = (table: string, n: number) => {
+    rows[table] = (rows[table] ?? 0) + n;
+  };
+  const ids = [...classIds];
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    timings[name] = (timings[name] ?? 0) + (now - mark);
+    mark = now;
+  };
+
+  // --- Reads, then build and decide every line: the first two phases (read facts → build
+  // requests → decide → write → workflow → pay).
+  const facts = await readBatchFacts(executor, ids, options);
+  const { classes } = facts;
+  phase('read');
+  const { lines, applicationDates, lean, requestShapes } = decideBatchLines(facts, {
+    ...options,
+    subsidyKind,
+    applicationDateOf,
+  });
   phase('decide');
 
   // --- Reservations: entitlements plus the first free yearly slot (committed slots read once).
