@@ -389,7 +389,12 @@ const countyOfficer: Flow = {
     });
     await step('it reviews the resubmitted claim and starts its public notice', async () => {
       await openFromMenu(page, '补贴审核');
-      await page.getByRole('row').filter({ hasText: returned.claimNumber }).getByRole('link').first().click();
+      // The region by its name, not its six-digit code.
+      const listed = page.getByRole('row').filter({ hasText: returned.claimNumber });
+      await listed.getByText('衡阳县', { exact: true }).waitFor();
+      if ((await listed.getByText('430421', { exact: true }).count()) > 0)
+        throw new Error('the claims list shows the region as a code');
+      await listed.getByRole('link').first().click();
       await page.getByTestId('claim-status').getByText('已提交待审核').waitFor();
       await page.getByRole('button', { name: '审核通过' }).click();
       await confirmDialog(page, '确定');

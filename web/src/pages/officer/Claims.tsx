@@ -7,6 +7,7 @@ import { download } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { useBatch } from '../../components/BatchProgress.tsx';
 import { LoadState, Money, StatusTag } from '../../components/common.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { CLAIM_STATUSES, label, options, SUBSIDY_KINDS } from '../../vocabulary.ts';
@@ -43,7 +44,11 @@ export function ClaimsTable({
           dataIndex: 'subsidyKind',
           render: (kind: string) => label(SUBSIDY_KINDS, kind, language),
         },
-        { title: '地区', dataIndex: 'regionCode' },
+        {
+          title: '地区',
+          dataIndex: 'regionCode',
+          render: (code: string) => <RegionName code={code} />,
+        },
         { title: '申请日期', dataIndex: 'applicationDate' },
         { title: '人数', render: (_, row) => `${row.eligibleLineCount}/${row.lineCount}` },
         {
