@@ -96,10 +96,17 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/api/auth/logout',
-    { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: '注销当前会话' } },
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['auth'],
+        summary: '注销当前会话',
+        response: { 204: { type: 'null', description: '已注销（无内容）' } },
+      },
+    },
     async (request, reply) => {
       await logout(app.deps.database.db, request.auditContext, bearerToken(request)!);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 

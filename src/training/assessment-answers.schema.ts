@@ -1,11 +1,14 @@
+import { pageSchemaOf } from '../shared/schemas.ts';
+
 /**
- * Response schemas of assessment.routes.ts: what each route answers, written from what its
- * handler returns. Objects allow properties beyond those listed (`additionalProperties: true`):
- * Fastify serialises through these schemas and would otherwise drop a field the handler returns.
+ * Response schemas of assessment.routes.ts: what each route answers, written from the types its
+ * handler returns (nullable where the type says so). Objects allow properties beyond those listed
+ * (`additionalProperties: true`): Fastify serialises through these schemas and would otherwise
+ * drop a field the handler returns.
  */
 
-/** POST /api/assessments → 201 */
-export const POST_ASSESSMENTS_ANSWER = {
+/** An assessment (考核) of an evaluation organisation (`Assessment`). */
+export const ASSESSMENT_SCHEMA = {
   type: 'object',
   additionalProperties: true,
   required: ['id', 'organisationId', 'occupationCode', 'level', 'assessedOn', 'candidates', 'passed'],
@@ -13,15 +16,18 @@ export const POST_ASSESSMENTS_ANSWER = {
     id: { type: 'integer' },
     organisationId: { type: 'integer' },
     occupationCode: { type: 'string' },
-    level: { type: 'string' },
+    level: {
+      type: 'string',
+      enum: ['special_ability', 'primary', 'intermediate', 'advanced', 'technician', 'senior_technician'],
+    },
     assessedOn: { type: 'string' },
     candidates: { type: 'number' },
     passed: { type: 'number' },
   },
 } as const;
 
-/** POST /api/assessments/:id/results → 201 */
-export const POST_ASSESSMENTS_BY_ID_RESULTS_ANSWER = {
+/** One candidate's result in an assessment (`AssessmentResult`). */
+export const ASSESSMENT_RESULT_SCHEMA = {
   type: 'object',
   additionalProperties: true,
   required: ['assessmentId', 'personId', 'name', 'score', 'isPassed'],
@@ -33,3 +39,71 @@ export const POST_ASSESSMENTS_BY_ID_RESULTS_ANSWER = {
     isPassed: { type: 'boolean' },
   },
 } as const;
+
+/** A certificate as stored (`Certificate`, certificate.service.ts). */
+export const CERTIFICATE_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'id',
+    'provinceCode',
+    'personId',
+    'classId',
+    'certificateType',
+    'level',
+    'occupationCode',
+    'certificateNumber',
+    'issuer',
+    'issuerOrganisationId',
+    'issuedOn',
+    'revokedOn',
+    'revocationReason',
+    'assessmentId',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    personId: { type: 'integer' },
+    classId: { type: 'integer', nullable: true },
+    certificateType: {
+      type: 'string',
+      enum: [
+        'special_ability',
+        'vocational_qualification',
+        'skill_level',
+        'special_operation',
+        'special_equipment',
+        'training_qualified',
+      ],
+    },
+    level: { type: 'string', nullable: true },
+    occupationCode: { type: 'string', nullable: true },
+    certificateNumber: { type: 'string' },
+    issuer: { type: 'string' },
+    issuerOrganisationId: { type: 'integer', nullable: true },
+    issuedOn: { type: 'string' },
+    revokedOn: { type: 'string', nullable: true },
+    revocationReason: { type: 'string', nullable: true },
+    assessmentId: { type: 'integer', nullable: true },
+  },
+} as const;
+
+/** POST /api/assessments → 201 */
+export const POST_ASSESSMENTS_ANSWER = ASSESSMENT_SCHEMA;
+
+/** GET /api/assessments → 200 */
+export const GET_ASSESSMENTS_ANSWER = pageSchemaOf(ASSESSMENT_SCHEMA);
+
+/** POST /api/assessments/:id/results → 201 */
+export const POST_ASSESSMENTS_BY_ID_RESULTS_ANSWER = ASSESSMENT_RESULT_SCHEMA;
+
+/** GET /api/assessments/:id/results → 200 */
+export const GET_ASSESSMENTS_BY_ID_RESULTS_ANSWER = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['items'],
+  properties: { items: { type: 'array', items: ASSESSMENT_RESULT_SCHEMA } },
+} as const;
+
+/** GET /api/evaluation/certificates → 200 */
+export const GET_EVALUATION_CERTIFICATES_ANSWER = pageSchemaOf(CERTIFICATE_SCHEMA);

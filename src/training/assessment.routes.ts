@@ -13,6 +13,9 @@ import {
   recordAssessmentResult,
 } from './assessment.service.ts';
 import {
+  GET_ASSESSMENTS_ANSWER,
+  GET_ASSESSMENTS_BY_ID_RESULTS_ANSWER,
+  GET_EVALUATION_CERTIFICATES_ANSWER,
   POST_ASSESSMENTS_ANSWER,
   POST_ASSESSMENTS_BY_ID_RESULTS_ANSWER,
 } from './assessment-answers.schema.ts';
@@ -76,6 +79,7 @@ export async function assessmentRoutes(fastify: FastifyInstance): Promise<void> 
     {
       config: { access: 'certificate.issue' },
       schema: {
+        response: { 200: GET_ASSESSMENTS_ANSWER },
         tags: ['training'],
         summary: '本评价机构的考核评价（分页，按职业、考核日期筛选）',
         querystring: {
@@ -141,6 +145,7 @@ export async function assessmentRoutes(fastify: FastifyInstance): Promise<void> 
     {
       config: { access: 'certificate.issue' },
       schema: {
+        response: { 200: GET_EVALUATION_CERTIFICATES_ANSWER },
         tags: ['training'],
         summary: '本评价机构颁发的证书（分页，含撤销状态）',
         querystring: {
@@ -161,6 +166,7 @@ export async function assessmentRoutes(fastify: FastifyInstance): Promise<void> 
     {
       config: { access: 'registry.read' },
       schema: {
+        response: { 200: GET_ASSESSMENTS_BY_ID_RESULTS_ANSWER },
         tags: ['training'],
         summary: '一次考核评价的全部成绩（评价机构查本机构的，经办人员查本辖区评价机构的）',
         params: idParams,

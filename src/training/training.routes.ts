@@ -12,6 +12,7 @@ import {
 import { AppError } from '../shared/errors.ts';
 import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
 import { getPersonArchive, type SubsidyHistorySource } from './archive.service.ts';
+import { ARCHIVE_SCHEMA, CERTIFICATE_VERIFICATION_SCHEMA } from './archive-answers.schema.ts';
 import {
   ATTENDANCE_METHODS,
   type AttendanceRules,
@@ -726,6 +727,7 @@ function registerCertificateRoutes(app: SchemaTypedApp, ports: TrainingPorts): v
     {
       config: { access: 'public' },
       schema: {
+        response: { 200: CERTIFICATE_VERIFICATION_SCHEMA },
         tags: ['public'],
         summary:
           '证书真伪查询（编号+姓名），只返回是否有效及证书类型、等级、发证机构；已撤销的证书返回 isRevoked、撤销日期与理由',
@@ -748,6 +750,7 @@ function registerCertificateRoutes(app: SchemaTypedApp, ports: TrainingPorts): v
     {
       config: { access: 'registry.read' },
       schema: {
+        response: { 200: ARCHIVE_SCHEMA },
         tags: ['training'],
         summary: '个人电子培训档案（培训、出勤、证书、补贴、学时积累）',
         params: idParams,
@@ -762,7 +765,10 @@ function registerCertificateRoutes(app: SchemaTypedApp, ports: TrainingPorts): v
 
   app.get(
     '/api/me/archive',
-    { config: { access: 'archive.self' }, schema: { tags: ['training'], summary: '本人电子培训档案' } },
+    {
+      config: { access: 'archive.self' },
+      schema: { response: { 200: ARCHIVE_SCHEMA }, tags: ['training'], summary: '本人电子培训档案' },
+    },
     async (request) => {
       const personId = request.principal!.personId;
       if (personId === null)

@@ -2994,14 +2994,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description 已注销（无内容） */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
             "4XX": {
@@ -7745,13 +7743,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        valid: boolean;
+                        /** @enum {string} */
+                        certificateType?: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                        level?: string | null;
+                        issuer?: string;
+                        isRevoked?: boolean;
+                        revokedOn?: string;
+                        revocationReason?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7785,13 +7794,130 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        person: {
+                            id: number;
+                            provinceCode: string;
+                            registeringRegionCode: string;
+                            /** @description 身份证号（无 person.unmask 权限时脱敏） */
+                            idNumber: string;
+                            name: string;
+                            /** @enum {string} */
+                            sex: "male" | "female";
+                            /** Format: date */
+                            birthDate: string;
+                            /** @description 手机号（无 person.unmask 权限时脱敏） */
+                            phone: string | null;
+                            householdRegionCode: string | null;
+                            /** @enum {string} */
+                            pensionStatus: "none" | "receiving";
+                            isFullTimeStudent: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            groups: {
+                                id: number;
+                                groupCode: string;
+                                certifiedByOrganisation: string;
+                                certifiedByOfficer: string;
+                                /** Format: date */
+                                validFrom: string;
+                                /** Format: date */
+                                validTo: string | null;
+                                /** @description 认定机构（GROUP_CERTIFIERS） */
+                                certifierCode?: string | null;
+                                recordedByUserId?: number | null;
+                                /** Format: date */
+                                recordedOn?: string | null;
+                                /** Format: date */
+                                revokedOn?: string | null;
+                                revocationReason?: string | null;
+                            }[];
+                        };
+                        classes: ({
+                            classId: number;
+                            classCode: string | null;
+                            name: string;
+                            occupationCode: string;
+                            level: string;
+                            institutionId: number;
+                            institutionName: string | null;
+                            regionCode: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
+                            isFiled: boolean;
+                            attendance: {
+                                scheduledClassHours: number;
+                                offlineClassHours: number;
+                                onlineClassHours: number;
+                                attendedClassHours: number;
+                                attendanceRate: number;
+                                sessionsAttended: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            creditedClassHours: number;
+                            result: ({
+                                score: number;
+                                isPassed: boolean;
+                                examDate: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        certificates: ({
+                            id: number;
+                            provinceCode: string;
+                            personId: number;
+                            classId: number | null;
+                            /** @enum {string} */
+                            certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            level: string | null;
+                            occupationCode: string | null;
+                            certificateNumber: string;
+                            issuer: string;
+                            issuerOrganisationId: number | null;
+                            issuedOn: string;
+                            revokedOn: string | null;
+                            revocationReason: string | null;
+                            assessmentId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        subsidies: ({
+                            claimId: number;
+                            claimNumber: string;
+                            status: string;
+                            subsidyKind: string;
+                            amountFen: number;
+                            paidOn: string | null;
+                            classId: number | null;
+                            certificateId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        credits: {
+                            offlineClassHours: number;
+                            onlineClassHours: number;
+                            creditedOnlineClassHours: number;
+                            totalCreditedClassHours: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7823,13 +7949,130 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        person: {
+                            id: number;
+                            provinceCode: string;
+                            registeringRegionCode: string;
+                            /** @description 身份证号（无 person.unmask 权限时脱敏） */
+                            idNumber: string;
+                            name: string;
+                            /** @enum {string} */
+                            sex: "male" | "female";
+                            /** Format: date */
+                            birthDate: string;
+                            /** @description 手机号（无 person.unmask 权限时脱敏） */
+                            phone: string | null;
+                            householdRegionCode: string | null;
+                            /** @enum {string} */
+                            pensionStatus: "none" | "receiving";
+                            isFullTimeStudent: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            groups: {
+                                id: number;
+                                groupCode: string;
+                                certifiedByOrganisation: string;
+                                certifiedByOfficer: string;
+                                /** Format: date */
+                                validFrom: string;
+                                /** Format: date */
+                                validTo: string | null;
+                                /** @description 认定机构（GROUP_CERTIFIERS） */
+                                certifierCode?: string | null;
+                                recordedByUserId?: number | null;
+                                /** Format: date */
+                                recordedOn?: string | null;
+                                /** Format: date */
+                                revokedOn?: string | null;
+                                revocationReason?: string | null;
+                            }[];
+                        };
+                        classes: ({
+                            classId: number;
+                            classCode: string | null;
+                            name: string;
+                            occupationCode: string;
+                            level: string;
+                            institutionId: number;
+                            institutionName: string | null;
+                            regionCode: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
+                            isFiled: boolean;
+                            attendance: {
+                                scheduledClassHours: number;
+                                offlineClassHours: number;
+                                onlineClassHours: number;
+                                attendedClassHours: number;
+                                attendanceRate: number;
+                                sessionsAttended: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            creditedClassHours: number;
+                            result: ({
+                                score: number;
+                                isPassed: boolean;
+                                examDate: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        certificates: ({
+                            id: number;
+                            provinceCode: string;
+                            personId: number;
+                            classId: number | null;
+                            /** @enum {string} */
+                            certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            level: string | null;
+                            occupationCode: string | null;
+                            certificateNumber: string;
+                            issuer: string;
+                            issuerOrganisationId: number | null;
+                            issuedOn: string;
+                            revokedOn: string | null;
+                            revocationReason: string | null;
+                            assessmentId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        subsidies: ({
+                            claimId: number;
+                            claimNumber: string;
+                            status: string;
+                            subsidyKind: string;
+                            amountFen: number;
+                            paidOn: string | null;
+                            classId: number | null;
+                            certificateId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        credits: {
+                            offlineClassHours: number;
+                            onlineClassHours: number;
+                            creditedOnlineClassHours: number;
+                            totalCreditedClassHours: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7869,13 +8112,29 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            organisationId: number;
+                            occupationCode: string;
+                            /** @enum {string} */
+                            level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                            assessedOn: string;
+                            candidates: number;
+                            passed: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7934,7 +8193,8 @@ export interface operations {
                         id: number;
                         organisationId: number;
                         occupationCode: string;
-                        level: string;
+                        /** @enum {string} */
+                        level: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
                         assessedOn: string;
                         candidates: number;
                         passed: number;
@@ -7974,13 +8234,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            assessmentId: number;
+                            personId: number;
+                            name: string;
+                            score: number;
+                            isPassed: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -8072,13 +8344,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            personId: number;
+                            classId: number | null;
+                            /** @enum {string} */
+                            certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            level: string | null;
+                            occupationCode: string | null;
+                            certificateNumber: string;
+                            issuer: string;
+                            issuerOrganisationId: number | null;
+                            issuedOn: string;
+                            revokedOn: string | null;
+                            revocationReason: string | null;
+                            assessmentId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
