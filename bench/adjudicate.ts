@@ -10,7 +10,8 @@
  * "0.1,0.3,1" runs each size on a fresh database), BENCH_WORKERS (2), BENCH_CLASSES_PER_BATCH
  * (60), BENCH_SEED (42), BENCH_TINY=1 (400 person-times), BENCH_KEEP_DB=1 (keep the database and print its URL, for
  * `BENCH_SOURCE_DATABASE=<url> npm run bench -- report` and `-- sweep`), BENCH_GENERATED=1 (start
- * from a kept copy of the generated data: fromGeneratedTemplate), BENCH_BASELINE=0 (no raw COPY).
+ * from a kept copy of the generated data: fromGeneratedTemplate), BENCH_BASELINE=0 (no raw COPY), BENCH_LOG_STATEMENTS=1 (with BENCH_GENERATED: the server
+ * logs each statement's duration).
  * Targets: ≥ 30,000 claim lines/s, peak memory < 1 GiB, time within 5× of a raw bulk insert of
  * the rows written; embedded: < 30 s. The last line printed is the summary; each run appends a
  * JSON line to bench/results/adjudicate.jsonl (or adjudicate-embedded.jsonl).
@@ -114,6 +115,9 @@ async function fromGeneratedTemplate(
     }
     await admin.query(`drop database ${throwaway.name}`);
     await admin.query(`create database ${throwaway.name} template ${template}`);
+    // BENCH_LOG_STATEMENTS=1: the server logs every statement of the run with its duration.
+    if (process.env.BENCH_LOG_STATEMENTS === '1')
+      await admin.query(`alter database ${throwaway.name} set log_min_duration_statement = 0`);
     const database = await openDatabase({ databaseUrl: throwaway.url, poolSize: 1 });
     await migrate(database);
     await database.close();

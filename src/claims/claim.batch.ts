@@ -796,11 +796,14 @@ export async function adjudicateClassBatch(
   const takenSlots = new Set(
     slotKeys.length === 0
       ? []
-      : (
-          await sql<{ key: string }>`select province_code || '|' || usage_key as key from subsidy_usage
-            where kind = 'annual_slot' and province_code || '|' || usage_key = any(${slotKeys}::text[])`.execute(
-            executor,
-          )
+      : // By the primary key, one lookup per candidate slot (a filter on the concatenated key
+        // scanned every reservation of the table, once per batch: quadratic in the run's size).
+        (
+          await sql<{ key: string }>`select u.province_code || '|' || u.usage_key as key
+            from unnest(${slotKeys.map((key) => key.slice(0, key.indexOf('|')))}::text[],
+                        ${slotKeys.map((key) => key.slice(key.indexOf('|') + 1))}::text[]) as x(province_code, usage_key)
+            join subsidy_usage u on u.province_code = x.province_code and u.kind = 'annual_slot'
+              and u.usage_key = x.usage_key`.execute(executor)
         ).rows.map((row) => row.key),
   );
   const needsFallback = new Set<PendingLine>();
@@ -991,14 +994,21 @@ export async function adjudicateClassBatch(
     .sort((a, b) =>
       a.province_code + a.kind + a.usage_key < b.province_code + b.kind + b.usage_key ? -1 : 1,
     );
-  const reserved = await insertJson<{ claim_line_id: number; kind: string; usage_key: string }>(
-    executor,
-    'subsidy_usage',
-    USAGE_COLUMNS,
-    usageRows,
-    'claim_line_id, kind, usage_key',
-    'on conflict (province_code, kind, usage_key) do nothing',
-  );
+  // One array parameter per column (unnest): no JSON text to build and parse for thousands of rows.
+  const reserved =
+    usageRows.length === 0
+      ? []
+      : (
+          await sql<{ claim_line_id: number; kind: string; usage_key: string }>`insert into subsidy_usage
+              (${sql.raw(USAGE_COLUMNS.map(([name]) => name).join(', '))})
+            select * from unnest(${sql.join(
+              USAGE_COLUMNS.map(
+                ([name, type]) => sql`${usageRows.map((row) => row[name])}::${sql.raw(type)}[]`,
+              ),
+            )})
+            on conflict (province_code, kind, usage_key) do nothing
+            returning claim_line_id, kind, usage_key`.execute(executor)
+        ).rows;
   count('subsidy_usage', reserved.length);
   const reservedBy = new Set(reserved.map((row) => `${row.claim_line_id}|${row.kind}|${row.usage_key}`));
   for (const line of lines) {
