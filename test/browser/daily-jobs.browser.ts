@@ -431,6 +431,14 @@ const cityOfficer: Flow = {
       await openFromMenu(page, '补贴审核');
       await page.getByLabel('状态').click();
       await page.locator('.ant-select-dropdown:visible').getByTitle('公示中').click();
+      // The region picked by its name (typed 衡阳县), not typed as a code.
+      const filtered = page.waitForResponse(
+        (response) => response.url().includes('/api/claims?') && response.url().includes('regionCode=430421'),
+      );
+      await page.getByLabel('地区').click();
+      await page.getByLabel('地区').fill('衡阳县');
+      await page.locator('.ant-select-dropdown:visible').getByTitle('衡阳县（430421）').click();
+      await filtered;
       await page.getByRole('row').filter({ hasText: inNotice.claimNumber }).getByRole('link').first().click();
       await page.getByTestId('claim-status').getByText('公示中').waitFor();
       await page

@@ -1,4 +1,4 @@
-import { App, Button, Card, Input, Select, Space, Table, Typography } from 'antd';
+import { App, Button, Card, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
@@ -8,6 +8,7 @@ import { useAuth } from '../../auth.tsx';
 import { useBatch } from '../../components/BatchProgress.tsx';
 import { LoadState, Money, StatusTag } from '../../components/common.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
+import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { CLAIM_STATUSES, label, options, SUBSIDY_KINDS } from '../../vocabulary.ts';
@@ -150,15 +151,12 @@ export function ClaimsPage() {
             options={options(SUBSIDY_KINDS, language)}
             style={{ minWidth: 200 }}
           />
-          <Input.Search
-            aria-label="地区代码"
-            placeholder="地区代码，如 430421"
-            allowClear
-            onSearch={(regionCode) => {
-              setFilters({ ...filters, regionCode: regionCode || undefined });
+          <RegionPicker
+            value={filters.regionCode}
+            onChange={(regionCode) => {
+              setFilters({ ...filters, regionCode });
               setPage(1);
             }}
-            style={{ width: 220 }}
           />
           <Button onClick={() => void download('/api/claims/export.xlsx', 'claims.xlsx', filters)}>
             导出 xlsx
