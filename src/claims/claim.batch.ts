@@ -1150,8 +1150,8 @@ export async function adjudicateClassBatch(
 
   phase('workflow');
 
-  // Written before the payment: from the payment's first audit entry to the commit, the
-  // province's audit chain is locked (audit.service.ts), so concurrent batches queue there.
+  // Written before the payment. (The batch's audit entries are appended at its end, under
+  // withDeferredAudit, so the province's audit chain is locked only from there to the commit.)
   await writeRows(executor, options.copy, 'claim_transition', TRANSITION_COLUMNS, transitions);
   count('claim_transition', transitions.length);
   phase('workflow');
