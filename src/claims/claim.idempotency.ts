@@ -4,11 +4,12 @@ import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { createClaim } from './claim.service.ts';
-import type { NewClaim } from './claim.types.ts';
+import type { ClaimDetail, NewClaim } from './claim.types.ts';
 
 export interface IdempotentResult {
-  status: number;
-  body: unknown;
+  status: 201;
+  /** The claim created, or on a retry the first answer as stored. */
+  body: ClaimDetail;
   isReplay: boolean;
 }
 
@@ -57,7 +58,8 @@ export async function createClaimIdempotently(
           { field: 'idempotency-key', message: '幂等键已用于内容不同的请求' },
         ]);
       }
-      return { status: first.response_status, body: first.response_body, isReplay: true };
+      // The stored answer is the ClaimDetail written below (response_status 201) when its attempt committed.
+      return { status: 201, body: first.response_body as ClaimDetail, isReplay: true };
     }
     const claim = await createClaim(trx, context, input, options.clock);
     await trx

@@ -24,7 +24,17 @@ import { selectClaimDetail, selectClaimRow } from './claim.repository.ts';
 import { CLAIM_DETAIL_SCHEMA, CLAIM_MATERIALS_SCHEMA, CLAIM_PAGE_SCHEMA } from './claim.schema.ts';
 import { assertClaimVisible, submitClaim, transitionClaim } from './claim.service.ts';
 import { CLAIM_STATUSES } from './claim.workflow.ts';
-import { POST_CLAIMS_BY_ID_ATTACHMENTS_ANSWER } from './claim-answers.schema.ts';
+import {
+  BANK_RESULT_SCHEMA,
+  CERTIFICATE_REVOCATION_SCHEMA,
+  CLAIM_CREATED_ANSWERS,
+  OBJECTION_SCHEMA,
+  PAYMENT_ORDER_ANSWERS,
+  PAYMENT_ORDER_DECISION_SCHEMA,
+  POST_CLAIMS_BY_ID_ATTACHMENTS_ANSWER,
+  PUBLIC_NOTICE_PAGE_SCHEMA,
+  REOPENING_SCHEMA,
+} from './claim-answers.schema.ts';
 
 const idParams = ID_PARAMS_SCHEMA;
 
@@ -189,6 +199,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 128 } },
         },
+        response: CLAIM_CREATED_ANSWERS,
       },
     },
     async (request, reply) => {
@@ -242,6 +253,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
             regionCode: { type: 'string', pattern: '^\\d{6}$' },
           },
         },
+        response: { 200: PUBLIC_NOTICE_PAGE_SCHEMA },
       },
     },
     async (request) => listPublicNotices(db(), { ...request.query, today: app.clock.today() }),
@@ -326,7 +338,12 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/claims/:id/submit',
     {
       config: { access: 'claim.create' },
-      schema: { tags: ['claims'], summary: '提交申请（重新按数据库记录核定并占用资格）', params: idParams },
+      schema: {
+        tags: ['claims'],
+        summary: '提交申请（重新按数据库记录核定并占用资格）',
+        params: idParams,
+        response: { 200: CLAIM_DETAIL_SCHEMA },
+      },
     },
     async (request) => {
       const { id } = request.params;
@@ -346,7 +363,16 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
   for (const [action, access, summary] of transitions) {
     app.post(
       `/api/claims/:id/${action.replace('_', '-')}`,
-      { config: { access }, schema: { tags: ['claims'], summary, params: idParams, body: transitionBody } },
+      {
+        config: { access },
+        schema: {
+          tags: ['claims'],
+          summary,
+          params: idParams,
+          body: transitionBody,
+          response: { 200: CLAIM_DETAIL_SCHEMA },
+        },
+      },
       async (request) => {
         const { id } = request.params;
         const { reason } = request.body ?? {};
@@ -383,6 +409,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
           additionalProperties: false,
           properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
         },
+        response: { 200: CERTIFICATE_REVOCATION_SCHEMA },
       },
     },
     async (request) => {
@@ -424,6 +451,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
             reason: { type: 'string', minLength: 1, maxLength: 500 },
           },
         },
+        response: { 201: REOPENING_SCHEMA },
       },
     },
     async (request, reply) => {
@@ -460,6 +488,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
             lineId: { type: 'integer', minimum: 1 },
           },
         },
+        response: { 201: OBJECTION_SCHEMA },
       },
     },
     async (request, reply) => {
@@ -492,6 +521,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
             isUpheld: { type: 'boolean' },
           },
         },
+        response: { 200: CLAIM_DETAIL_SCHEMA },
       },
     },
     async (request) => {
@@ -525,6 +555,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
             idempotencyId: { type: 'string', minLength: 8, maxLength: 100 },
           },
         },
+        response: PAYMENT_ORDER_ANSWERS,
       },
     },
     async (request, reply) => {
@@ -552,6 +583,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
             reason: { type: 'string', minLength: 1, maxLength: 500 },
           },
         },
+        response: { 200: PAYMENT_ORDER_DECISION_SCHEMA },
       },
     },
     async (request) => {
@@ -599,6 +631,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
           },
           oneOf: [{ required: ['csv'] }, { required: ['fileBase64'] }],
         },
+        response: { 200: BANK_RESULT_SCHEMA },
       },
     },
     async (request) => {
@@ -632,6 +665,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
           additionalProperties: false,
           properties: { valueDate: DATE, idempotencyId: { type: 'string', minLength: 8, maxLength: 100 } },
         },
+        response: PAYMENT_ORDER_ANSWERS,
       },
     },
     async (request, reply) => {

@@ -86,6 +86,45 @@ const CONTRIBUTION_IMPORT_SCHEMA = {
   },
 } as const;
 
+/** An employment record (`EmploymentRecord`): 以工代训's basis, with the months declared and verified. */
+const EMPLOYMENT_RECORD_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'id',
+    'enterpriseId',
+    'personId',
+    'contractMonths',
+    'start',
+    'end',
+    'payrollMonths',
+    'verifiedMonths',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    enterpriseId: { type: 'integer' },
+    personId: { type: 'integer' },
+    contractMonths: { type: 'integer' },
+    start: { type: 'string', format: 'date' },
+    end: { type: 'string', format: 'date', nullable: true },
+    /** The payroll months the enterprise declared itself (not a verification). */
+    payrollMonths: { type: 'array', items: { type: 'string' } },
+    /** The months the imported social-insurance contributions verify (amount above zero). */
+    verifiedMonths: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+/** A listed employment record: the employee and the enterprise by name as well. */
+const EMPLOYMENT_LIST_ITEM_SCHEMA = {
+  ...EMPLOYMENT_RECORD_SCHEMA,
+  required: [...EMPLOYMENT_RECORD_SCHEMA.required, 'personName', 'enterpriseName'],
+  properties: {
+    ...EMPLOYMENT_RECORD_SCHEMA.properties,
+    personName: { type: 'string', nullable: true },
+    enterpriseName: { type: 'string' },
+  },
+} as const;
+
 const MONTH = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } as const;
 
 export async function employmentRoutes(fastify: FastifyInstance): Promise<void> {
@@ -121,6 +160,7 @@ export async function employmentRoutes(fastify: FastifyInstance): Promise<void> 
             end: { anyOf: [DATE, { type: 'null' }] },
           },
         },
+        response: { 201: EMPLOYMENT_RECORD_SCHEMA },
       },
     },
     async (request, reply) => {
@@ -156,6 +196,7 @@ export async function employmentRoutes(fastify: FastifyInstance): Promise<void> 
             enterpriseId: { type: 'integer', minimum: 1 },
           },
         },
+        response: { 200: pageSchemaOf(EMPLOYMENT_LIST_ITEM_SCHEMA) },
       },
     },
     async (request) => listEmployment(db(), request.principal!, request.query),
@@ -165,7 +206,12 @@ export async function employmentRoutes(fastify: FastifyInstance): Promise<void> 
     '/api/employment-records/:id',
     {
       config: { access: 'claim.read' },
-      schema: { tags: ['claims'], summary: '就业记录详情', params: idParams },
+      schema: {
+        tags: ['claims'],
+        summary: '就业记录详情',
+        params: idParams,
+        response: { 200: EMPLOYMENT_RECORD_SCHEMA },
+      },
     },
     async (request) => {
       const { id } = request.params;
@@ -204,6 +250,7 @@ export async function employmentRoutes(fastify: FastifyInstance): Promise<void> 
             },
           },
         },
+        response: { 200: EMPLOYMENT_RECORD_SCHEMA },
       },
     },
     async (request) => {

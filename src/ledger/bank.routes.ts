@@ -2,6 +2,21 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertRegionScope, type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import * as schema from './bank.schema.ts';
+import {
+  BANK_PROFILE_LIST_SCHEMA,
+  BANK_PROFILE_SCHEMA,
+  CLOSED_PERIOD_LIST_SCHEMA,
+  CLOSED_PERIOD_SCHEMA,
+  PERIOD_CHECKLIST_SCHEMA,
+  PREPARED_WORKSHEET_SCHEMA,
+  RECONCILIATION_PAGE_SCHEMA,
+  RECONCILIATION_SCHEMA,
+  SPECIAL_ACCOUNT_LIST_SCHEMA,
+  SPECIAL_ACCOUNT_SCHEMA,
+  STATEMENT_PAGE_SCHEMA,
+  STATEMENT_POSTING_ANSWERS,
+  STATEMENT_SUMMARY_SCHEMA,
+} from './bank-answers.schema.ts';
 import { instructionFile, resultTemplate } from './bank-file.service.ts';
 import {
   listProfiles,
@@ -56,7 +71,11 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
     '/api/ledger/bank-profiles',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '银行文件格式（批量代发指令、结果文件、对账单）' },
+      schema: {
+        tags,
+        summary: '银行文件格式（批量代发指令、结果文件、对账单）',
+        response: { 200: BANK_PROFILE_LIST_SCHEMA },
+      },
     },
     async (request) => ({ items: await listProfiles(db(), principalOf(request).provinceCode) }),
   );
@@ -65,7 +84,12 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
     '/api/ledger/bank-profiles',
     {
       config: { access: 'ledger.reconcile' },
-      schema: { tags, summary: '新增或调整本省的银行文件格式（含对账单列映射）', body: schema.profileBody },
+      schema: {
+        tags,
+        summary: '新增或调整本省的银行文件格式（含对账单列映射）',
+        body: schema.profileBody,
+        response: { 200: BANK_PROFILE_SCHEMA },
+      },
     },
     async (request) =>
       db()
@@ -82,7 +106,12 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
     '/api/ledger/bank-accounts',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '专户（开户行、账号、银行格式）列表', querystring: schema.regionQuery },
+      schema: {
+        tags,
+        summary: '专户（开户行、账号、银行格式）列表',
+        querystring: schema.regionQuery,
+        response: { 200: SPECIAL_ACCOUNT_LIST_SCHEMA },
+      },
     },
     async (request) => ({
       items: await listSpecialAccounts(
@@ -96,7 +125,12 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
     '/api/ledger/bank-accounts',
     {
       config: { access: 'ledger.reconcile' },
-      schema: { tags, summary: '登记或变更地区专户及其银行格式', body: schema.specialAccountBody },
+      schema: {
+        tags,
+        summary: '登记或变更地区专户及其银行格式',
+        body: schema.specialAccountBody,
+        response: { 200: SPECIAL_ACCOUNT_SCHEMA },
+      },
     },
     async (request) =>
       db()
@@ -159,6 +193,7 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
         summary:
           '导入银行对账单（xlsx 或 CSV，GBK 或 UTF-8；借贷两列或一列带符号发生额；列映射可存为本省格式）',
         body: schema.statementImportBody,
+        response: { 200: STATEMENT_SUMMARY_SCHEMA, 201: STATEMENT_SUMMARY_SCHEMA },
       },
     },
     async (request, reply) => {
@@ -179,7 +214,12 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
     '/api/ledger/statements',
     {
       config: { access: 'ledger.reconcile' },
-      schema: { tags, summary: '已导入的银行对账单', querystring: schema.pagedRegionQuery },
+      schema: {
+        tags,
+        summary: '已导入的银行对账单',
+        querystring: schema.pagedRegionQuery,
+        response: { 200: STATEMENT_PAGE_SCHEMA },
+      },
     },
     async (request) =>
       listStatements(db(), {
@@ -198,6 +238,7 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
         summary: '银行对账工作底稿（双向勾对、差异分类、余额调节表；不保存）',
         params: schema.idParams,
         querystring: schema.worksheetQuery,
+        response: { 200: PREPARED_WORKSHEET_SCHEMA },
       },
     },
     async (request) => {
@@ -229,6 +270,7 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
         tags,
         summary: '编制月度银行对账（保存工作底稿，待他人复核）',
         body: schema.reconciliationBody,
+        response: { 201: RECONCILIATION_SCHEMA },
       },
     },
     async (request, reply) =>
@@ -243,7 +285,12 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
     '/api/ledger/reconciliations',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '银行对账记录列表', querystring: schema.reconciliationListQuery },
+      schema: {
+        tags,
+        summary: '银行对账记录列表',
+        querystring: schema.reconciliationListQuery,
+        response: { 200: RECONCILIATION_PAGE_SCHEMA },
+      },
     },
     async (request) =>
       listReconciliations(db(), {
@@ -258,7 +305,12 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
     '/api/ledger/reconciliations/:id',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '银行对账记录（工作底稿与余额调节表）', params: schema.idParams },
+      schema: {
+        tags,
+        summary: '银行对账记录（工作底稿与余额调节表）',
+        params: schema.idParams,
+        response: { 200: RECONCILIATION_SCHEMA },
+      },
     },
     async (request) => {
       const reconciliation = await getReconciliation(db(), request.params.id);
@@ -275,6 +327,7 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
         tags,
         summary: '复核银行对账（须非编制人、调节后余额相等、无未更正差错）',
         params: schema.idParams,
+        response: { 200: RECONCILIATION_SCHEMA },
       },
     },
     async (request) =>
@@ -291,6 +344,7 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
         tags,
         summary: '按对账单行提出利息或手续费记账（进入待复核，由另一名财政人员复核后记账）',
         body: schema.postingBody,
+        response: STATEMENT_POSTING_ANSWERS,
       },
     },
     async (request, reply) => {
@@ -319,6 +373,7 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
         tags,
         summary: '月结检查清单（顺序、已结束、对账已复核、无在途）',
         querystring: schema.periodQuery,
+        response: { 200: PERIOD_CHECKLIST_SCHEMA },
       },
     },
     async (request) =>
@@ -337,7 +392,12 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
     '/api/ledger/periods',
     {
       config: { access: 'ledger.read' },
-      schema: { tags, summary: '已结账月份（含结账时冻结的账务数）', querystring: schema.provinceQuery },
+      schema: {
+        tags,
+        summary: '已结账月份（含结账时冻结的账务数）',
+        querystring: schema.provinceQuery,
+        response: { 200: CLOSED_PERIOD_LIST_SCHEMA },
+      },
     },
     async (request) => ({
       items: await listClosedPeriods(db(), provinceOfRequest(request, request.query.provinceCode)),
@@ -352,6 +412,7 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
         tags,
         summary: '月度结账（省级财政人员；按月顺序、月份已结束、对账已复核、无在途支付）',
         body: schema.periodCloseBody,
+        response: { 200: CLOSED_PERIOD_SCHEMA },
       },
     },
     async (request) => {

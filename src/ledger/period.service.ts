@@ -4,7 +4,7 @@ import { isWithinRegion, type Principal, regionLikePattern } from '../auth/scope
 import type { Executor } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
 import { monthRange } from './bank-reconciliation.service.ts';
-import { ledgerTotals } from './ledger-report.service.ts';
+import { type LedgerTotalRow, ledgerTotals } from './ledger-report.service.ts';
 
 /**
  * Month-end close of a province's special-account books (月结), with its checklist. Months close
@@ -285,8 +285,8 @@ export interface ClosedPeriod {
   period: string;
   closedBy: number | null;
   closedAt: Date;
-  /** The month's ledger figures at close (per region, account and code). */
-  figures: unknown;
+  /** The month's ledger figures at close (per region, account and code); null on a row without. */
+  figures: LedgerTotalRow[] | null;
 }
 
 /**
@@ -294,6 +294,12 @@ export interface ClosedPeriod {
  * check otherwise) and keeps the month's ledger figures. Run in a transaction; the province's
  * close row is locked by the insert, so two closes of one month cannot both pass.
  */
+/** The stored figures (jsonb, written by closeMonth from ledgerTotals). */
+function figuresOf(stored: unknown): LedgerTotalRow[] | null {
+  if (stored === null || stored === undefined) return null;
+  return (typeof stored === 'string' ? JSON.parse(stored) : stored) as LedgerTotalRow[];
+}
+
 export async function closeMonth(
   executor: Executor,
   context: AuditContext,
@@ -340,7 +346,7 @@ export async function closeMonth(
     period: row.period,
     closedBy: row.closed_by,
     closedAt: row.closed_at,
-    figures: row.figures,
+    figures: figuresOf(row.figures),
   };
 }
 
@@ -356,6 +362,6 @@ export async function listClosedPeriods(executor: Executor, provinceCode: string
     period: row.period,
     closedBy: row.closed_by,
     closedAt: row.closed_at,
-    figures: row.figures,
+    figures: figuresOf(row.figures),
   }));
 }

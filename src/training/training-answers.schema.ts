@@ -79,10 +79,27 @@ export const GET_CLASSES_BY_ID_ENROLMENTS_ANSWER = pageSchemaOf({
 export const POST_CLASSES_BY_ID_ROSTER_IMPORT_ANSWER = {
   type: 'object',
   additionalProperties: true,
-  required: ['totalRows', 'validRows', 'rejected', 'isWritten', 'enrolled', 'registered'],
+  required: ['totalRows', 'validRows', 'rejected', 'warnings', 'isWritten', 'enrolled', 'registered'],
   properties: {
-    totalRows: { type: 'number' },
-    validRows: { type: 'number' },
+    totalRows: { type: 'integer' },
+    validRows: { type: 'integer' },
+    /** Valid rows whose claimed 人员类别 is not certified for the person (imported all the same). */
+    warnings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['rowNumber', 'name', 'idNumber', 'column', 'code', 'message'],
+        properties: {
+          rowNumber: { type: 'integer' },
+          name: { type: 'string' },
+          idNumber: { type: 'string' },
+          column: { type: 'string' },
+          code: { type: 'string' },
+          message: { type: 'string' },
+        },
+      },
+    },
     rejected: {
       type: 'array',
       items: {
@@ -99,15 +116,19 @@ export const POST_CLASSES_BY_ID_ROSTER_IMPORT_ANSWER = {
               type: 'object',
               additionalProperties: true,
               required: ['code', 'message'],
-              properties: { code: { type: 'string' }, message: { type: 'string' } },
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                column: { type: 'string' },
+              },
             },
           },
         },
       },
     },
     isWritten: { type: 'boolean' },
-    enrolled: { type: 'number' },
-    registered: { type: 'number' },
+    enrolled: { type: 'integer' },
+    registered: { type: 'integer' },
   },
 } as const;
 
@@ -236,8 +257,8 @@ export const POST_CERTIFICATES_ANSWER = {
     issuer: { type: 'string' },
     issuerOrganisationId: { type: 'integer', nullable: true },
     issuedOn: { type: 'string' },
-    revokedOn: {},
-    revocationReason: {},
+    revokedOn: { type: 'string', nullable: true },
+    revocationReason: { type: 'string', nullable: true },
     assessmentId: { type: 'integer', nullable: true },
   },
 } as const;
@@ -274,8 +295,108 @@ export const GET_CERTIFICATES_ANSWER = pageSchemaOf({
     issuer: { type: 'string' },
     issuerOrganisationId: { type: 'integer', nullable: true },
     issuedOn: { type: 'string' },
-    revokedOn: {},
-    revocationReason: {},
+    revokedOn: { type: 'string', nullable: true },
+    revocationReason: { type: 'string', nullable: true },
     assessmentId: { type: 'integer', nullable: true },
   },
 } as const);
+
+const CLASS_SUMMARY_PROPERTIES = {
+  id: { type: 'integer' },
+  provinceCode: { type: 'string' },
+  regionCode: { type: 'string' },
+  institutionId: { type: 'integer' },
+  /** 班级编码, given on approval. */
+  classCode: { type: 'string', nullable: true },
+  name: { type: 'string' },
+  occupationCode: { type: 'string' },
+  level: { type: 'string' },
+  subsidyKind: { type: 'string' },
+  catalogEntryId: { type: 'integer', nullable: true },
+  capacity: { type: 'integer' },
+  startsAt: { type: 'string', format: 'date-time' },
+  endsAt: { type: 'string', format: 'date-time' },
+  /** The teaching plan as filed (free-form). */
+  teachingPlan: {},
+  teachers: {
+    type: 'array',
+    items: {
+      type: 'object',
+      additionalProperties: true,
+      required: ['name'],
+      properties: {
+        name: { type: 'string' },
+        qualification: { type: 'string' },
+        certificateNumber: { type: 'string' },
+      },
+    },
+  },
+  /** The assessment plan as filed (free-form). */
+  assessmentPlan: {},
+  status: { type: 'string', enum: ['filed', 'approved', 'rejected', 'completed', 'cancelled'] },
+  filedAt: { type: 'string', format: 'date-time' },
+  approvedAt: { type: 'string', format: 'date-time', nullable: true },
+  decisionNote: { type: 'string', nullable: true },
+  /** 开班备案: approved strictly before the class started; only filed classes can be paid. */
+  isFiled: { type: 'boolean' },
+} as const;
+
+const CLASS_SUMMARY_REQUIRED = [
+  'id',
+  'provinceCode',
+  'regionCode',
+  'institutionId',
+  'classCode',
+  'name',
+  'occupationCode',
+  'level',
+  'subsidyKind',
+  'catalogEntryId',
+  'capacity',
+  'startsAt',
+  'endsAt',
+  'teachingPlan',
+  'teachers',
+  'assessmentPlan',
+  'status',
+  'filedAt',
+  'approvedAt',
+  'decisionNote',
+  'isFiled',
+] as const;
+
+/** GET /api/classes → 200: classes without their sessions. */
+export const CLASS_PAGE_SCHEMA = pageSchemaOf({
+  type: 'object',
+  additionalProperties: true,
+  required: CLASS_SUMMARY_REQUIRED,
+  properties: CLASS_SUMMARY_PROPERTIES,
+} as const);
+
+/** A class with its sessions (`TrainingClass` of class.service.ts). */
+export const TRAINING_CLASS_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [...CLASS_SUMMARY_REQUIRED, 'sessions'],
+  properties: {
+    ...CLASS_SUMMARY_PROPERTIES,
+    sessions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['id', 'sessionNumber', 'startsAt', 'endsAt', 'mode', 'classHours', 'topic', 'location'],
+        properties: {
+          id: { type: 'integer' },
+          sessionNumber: { type: 'integer' },
+          startsAt: { type: 'string', format: 'date-time' },
+          endsAt: { type: 'string', format: 'date-time' },
+          mode: { type: 'string', enum: ['offline', 'online'] },
+          classHours: { type: 'number' },
+          topic: { type: 'string' },
+          location: { type: 'string', nullable: true },
+        },
+      },
+    },
+  },
+} as const;

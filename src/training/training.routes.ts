@@ -49,6 +49,7 @@ import {
 } from './enrolment.service.ts';
 import { readTableFile } from './table-file.ts';
 import {
+  CLASS_PAGE_SCHEMA,
   GET_CERTIFICATES_ANSWER,
   GET_CLASSES_BY_ID_ATTENDANCE_ANSWER,
   GET_CLASSES_BY_ID_ENROLMENTS_ANSWER,
@@ -59,6 +60,7 @@ import {
   POST_CLASSES_BY_ID_ENROLMENTS_ANSWER,
   POST_CLASSES_BY_ID_RESULTS_ANSWER,
   POST_CLASSES_BY_ID_ROSTER_IMPORT_ANSWER,
+  TRAINING_CLASS_SCHEMA,
 } from './training-answers.schema.ts';
 
 const date = { type: 'string', format: 'date' } as const;
@@ -126,7 +128,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
             level: { type: 'string', enum: [...LEVELS] },
             subsidyKind: { type: 'string', enum: [...CLASS_PROJECT_KINDS] },
             capacity: { type: 'integer', minimum: 1, maximum: 1000 },
-            teachingPlan: { type: 'object' },
+            teachingPlan: { type: 'object', additionalProperties: true },
             teachers: {
               type: 'array',
               minItems: 1,
@@ -141,7 +143,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
                 },
               },
             },
-            assessmentPlan: { type: 'object' },
+            assessmentPlan: { type: 'object', additionalProperties: true },
             sessions: {
               type: 'array',
               minItems: 1,
@@ -161,6 +163,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
             },
           },
         },
+        response: { 201: TRAINING_CLASS_SCHEMA },
       },
     },
     async (request, reply) => {
@@ -195,6 +198,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
             startsTo: described(date, '开班日期止（含）'),
           },
         },
+        response: { 200: CLASS_PAGE_SCHEMA },
       },
     },
     async (request) => listClasses(db(), request.principal!, request.query),
@@ -204,7 +208,12 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
     '/api/classes/:id',
     {
       config: { access: 'class.read' },
-      schema: { tags: ['training'], summary: '培训班详情（含课程表）', params: idParams },
+      schema: {
+        tags: ['training'],
+        summary: '培训班详情（含课程表）',
+        params: idParams,
+        response: { 200: TRAINING_CLASS_SCHEMA },
+      },
     },
     async (request) => getVisibleClass(db(), request.principal!, request.params.id),
   );
@@ -222,6 +231,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
           additionalProperties: false,
           properties: { note: { type: 'string', maxLength: 500 } },
         },
+        response: { 200: TRAINING_CLASS_SCHEMA },
       },
     },
     async (request) =>
@@ -241,6 +251,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
         summary: '培训班结业（最后一次课程结束后，由开班单位办理）',
         params: idParams,
         body: { type: 'object', additionalProperties: false, properties: {} },
+        response: { 200: TRAINING_CLASS_SCHEMA },
       },
     },
     async (request) =>
@@ -263,6 +274,7 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
           additionalProperties: false,
           properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
         },
+        response: { 200: TRAINING_CLASS_SCHEMA },
       },
     },
     async (request) =>

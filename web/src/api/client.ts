@@ -7,7 +7,7 @@
  *   const claim = await call(client.GET('/api/claims/{id}', { params: { path: { id } } }));
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import { ApiError, apiErrorOf, getToken } from '../api.ts';
+import { ApiError, apiErrorOf, getToken, MAX_PAGE_SIZE } from '../api.ts';
 import type { components, paths } from './openapi.d.ts';
 
 /** Adds the bearer token; refused answers (4xx, 5xx) reject with an ApiError naming the fields. */
@@ -63,4 +63,45 @@ export async function call<Data>(
   const { data, error, response } = await pending;
   if (error !== undefined || !response.ok) throw apiErrorOf(response.status, error, false);
   return data as Data;
+}
+
+/**
+ * The body of a multipart upload (roster, device attendance, claim materials): the document
+ * describes these requests by their answer only (multipart fields are not JSON Schema), so the
+ * FormData goes as it is; openapi-fetch sends it untouched and the browser sets the boundary.
+ *
+ *   const report = await call(client.POST('/api/classes/{id}/roster/import', { params, ...multipart(form) }));
+ */
+export function multipart(form: FormData): { body: never } {
+  return { body: form as never };
+}
+
+interface PageOf<Item> {
+  items: Item[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * Every item of a paged list, for a screen that needs the whole of it (a class's roster,
+ * attendance, results): the first page, then the others at once (as `apiAll` of ../api.ts).
+ *
+ *   callAll((paging) => client.GET('/api/classes/{id}/results', { params: { path: { id }, query: paging } }))
+ */
+export async function callAll<Item>(
+  pageOf: (paging: { page: number; pageSize: number }) => Promise<{
+    data?: PageOf<Item>;
+    error?: unknown;
+    response: Response;
+  }>,
+): Promise<PageOf<Item>> {
+  const first = await call(pageOf({ page: 1, pageSize: MAX_PAGE_SIZE }));
+  const pageCount = Math.ceil(first.total / MAX_PAGE_SIZE);
+  const rest = await Promise.all(
+    Array.from({ length: Math.max(0, pageCount - 1) }, (_, index) =>
+      call(pageOf({ page: index + 2, pageSize: MAX_PAGE_SIZE })),
+    ),
+  );
+  return { ...first, items: first.items.concat(...rest.map((page) => page.items)), pageSize: first.total };
 }

@@ -6798,13 +6798,53 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            institutionId: number;
+                            classCode: string | null;
+                            name: string;
+                            occupationCode: string;
+                            level: string;
+                            subsidyKind: string;
+                            catalogEntryId: number | null;
+                            capacity: number;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            teachingPlan: unknown;
+                            teachers: ({
+                                name: string;
+                                qualification?: string;
+                                certificateNumber?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            assessmentPlan: unknown;
+                            /** @enum {string} */
+                            status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
+                            /** Format: date-time */
+                            filedAt: string;
+                            /** Format: date-time */
+                            approvedAt: string | null;
+                            decisionNote: string | null;
+                            isFiled: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6846,13 +6886,17 @@ export interface operations {
                     /** @enum {string} */
                     subsidyKind?: "training" | "safety_training" | "apprenticeship" | "directed_training" | "technician_training";
                     capacity: number;
-                    teachingPlan: Record<string, never>;
+                    teachingPlan: {
+                        [key: string]: unknown;
+                    };
                     teachers: {
                         name: string;
                         qualification?: string;
                         certificateNumber?: string;
                     }[];
-                    assessmentPlan: Record<string, never>;
+                    assessmentPlan: {
+                        [key: string]: unknown;
+                    };
                     sessions: {
                         /** Format: date-time */
                         startsAt: string;
@@ -6867,13 +6911,63 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        institutionId: number;
+                        classCode: string | null;
+                        name: string;
+                        occupationCode: string;
+                        level: string;
+                        subsidyKind: string;
+                        catalogEntryId: number | null;
+                        capacity: number;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        teachingPlan: unknown;
+                        teachers: ({
+                            name: string;
+                            qualification?: string;
+                            certificateNumber?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        assessmentPlan: unknown;
+                        /** @enum {string} */
+                        status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
+                        /** Format: date-time */
+                        filedAt: string;
+                        /** Format: date-time */
+                        approvedAt: string | null;
+                        decisionNote: string | null;
+                        isFiled: boolean;
+                        sessions: ({
+                            id: number;
+                            sessionNumber: number;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            mode: "offline" | "online";
+                            classHours: number;
+                            topic: string;
+                            location: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6907,13 +7001,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        institutionId: number;
+                        classCode: string | null;
+                        name: string;
+                        occupationCode: string;
+                        level: string;
+                        subsidyKind: string;
+                        catalogEntryId: number | null;
+                        capacity: number;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        teachingPlan: unknown;
+                        teachers: ({
+                            name: string;
+                            qualification?: string;
+                            certificateNumber?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        assessmentPlan: unknown;
+                        /** @enum {string} */
+                        status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
+                        /** Format: date-time */
+                        filedAt: string;
+                        /** Format: date-time */
+                        approvedAt: string | null;
+                        decisionNote: string | null;
+                        isFiled: boolean;
+                        sessions: ({
+                            id: number;
+                            sessionNumber: number;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            mode: "offline" | "online";
+                            classHours: number;
+                            topic: string;
+                            location: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6953,13 +7097,63 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        institutionId: number;
+                        classCode: string | null;
+                        name: string;
+                        occupationCode: string;
+                        level: string;
+                        subsidyKind: string;
+                        catalogEntryId: number | null;
+                        capacity: number;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        teachingPlan: unknown;
+                        teachers: ({
+                            name: string;
+                            qualification?: string;
+                            certificateNumber?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        assessmentPlan: unknown;
+                        /** @enum {string} */
+                        status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
+                        /** Format: date-time */
+                        filedAt: string;
+                        /** Format: date-time */
+                        approvedAt: string | null;
+                        decisionNote: string | null;
+                        isFiled: boolean;
+                        sessions: ({
+                            id: number;
+                            sessionNumber: number;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            mode: "offline" | "online";
+                            classHours: number;
+                            topic: string;
+                            location: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6997,13 +7191,63 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        institutionId: number;
+                        classCode: string | null;
+                        name: string;
+                        occupationCode: string;
+                        level: string;
+                        subsidyKind: string;
+                        catalogEntryId: number | null;
+                        capacity: number;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        teachingPlan: unknown;
+                        teachers: ({
+                            name: string;
+                            qualification?: string;
+                            certificateNumber?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        assessmentPlan: unknown;
+                        /** @enum {string} */
+                        status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
+                        /** Format: date-time */
+                        filedAt: string;
+                        /** Format: date-time */
+                        approvedAt: string | null;
+                        decisionNote: string | null;
+                        isFiled: boolean;
+                        sessions: ({
+                            id: number;
+                            sessionNumber: number;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            mode: "offline" | "online";
+                            classHours: number;
+                            topic: string;
+                            location: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7043,13 +7287,63 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        institutionId: number;
+                        classCode: string | null;
+                        name: string;
+                        occupationCode: string;
+                        level: string;
+                        subsidyKind: string;
+                        catalogEntryId: number | null;
+                        capacity: number;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        teachingPlan: unknown;
+                        teachers: ({
+                            name: string;
+                            qualification?: string;
+                            certificateNumber?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        assessmentPlan: unknown;
+                        /** @enum {string} */
+                        status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
+                        /** Format: date-time */
+                        filedAt: string;
+                        /** Format: date-time */
+                        approvedAt: string | null;
+                        decisionNote: string | null;
+                        isFiled: boolean;
+                        sessions: ({
+                            id: number;
+                            sessionNumber: number;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            mode: "offline" | "online";
+                            classHours: number;
+                            topic: string;
+                            location: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -7238,6 +7532,16 @@ export interface operations {
                     "application/json": {
                         totalRows: number;
                         validRows: number;
+                        warnings: ({
+                            rowNumber: number;
+                            name: string;
+                            idNumber: string;
+                            column: string;
+                            code: string;
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                         rejected: ({
                             rowNumber: number;
                             name: string;
@@ -7245,6 +7549,7 @@ export interface operations {
                             reasons: ({
                                 code: string;
                                 message: string;
+                                column?: string;
                             } & {
                                 [key: string]: unknown;
                             })[];
@@ -7619,8 +7924,8 @@ export interface operations {
                             issuer: string;
                             issuerOrganisationId: number | null;
                             issuedOn: string;
-                            revokedOn: unknown;
-                            revocationReason: unknown;
+                            revokedOn: string | null;
+                            revocationReason: string | null;
                             assessmentId: number | null;
                         } & {
                             [key: string]: unknown;
@@ -7699,8 +8004,8 @@ export interface operations {
                         issuer: string;
                         issuerOrganisationId: number | null;
                         issuedOn: string;
-                        revokedOn: unknown;
-                        revocationReason: unknown;
+                        revokedOn: string | null;
+                        revocationReason: string | null;
                         assessmentId: number | null;
                     } & {
                         [key: string]: unknown;
@@ -10242,13 +10547,120 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        claimNumber: string;
+                        regionCode: string;
+                        /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                        subsidyKind: string;
+                        /** @description full 全额申请 | advance 预拨 */
+                        mode: string;
+                        /** @enum {string} */
+                        applicantKind: "institution" | "enterprise" | "evaluation_org" | "person";
+                        applicantOrganisationId: number | null;
+                        classId: number | null;
+                        /** Format: date */
+                        applicationDate: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                        totalAmountFen: number;
+                        lineCount: number;
+                        eligibleLineCount: number;
+                        noticeStartsOn: string | null;
+                        noticeEndsOn: string | null;
+                        lastReason: string | null;
+                        paymentBatchId: number | null;
+                        reviewedByUserId: number | null;
+                        approvedByUserId: number | null;
+                        isRiskBlocked: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description 培训班名称（按班级申请时） */
+                        className: string | null;
+                        lines: {
+                            id: number;
+                            lineNumber: number;
+                            subject: string;
+                            personId: number | null;
+                            isEligible: boolean;
+                            amountFen: number;
+                            payee: string;
+                            payeeOrganisationId: number | null;
+                            payeePersonId: number | null;
+                            countsTowardAnnualLimit: boolean;
+                            /** @enum {string} */
+                            status: "active" | "excluded";
+                            excludedReason: string | null;
+                            /** @description 交给政策引擎的事实（含历史享受记录），随决定冻结（EvaluateRequest） */
+                            request: unknown;
+                            decision: {
+                                policy: string | null;
+                                eligible: boolean;
+                                amountFen: number;
+                                /** @enum {string} */
+                                payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                                countsTowardAnnualLimit: boolean;
+                                lines: {
+                                    item: string;
+                                    amountFen: number;
+                                    basis: string;
+                                    citation: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                    period?: {
+                                        start: string;
+                                        end: string;
+                                    };
+                                    /** @enum {string} */
+                                    fundingSource?: "special_account" | "employment_subsidy_fund";
+                                    fundingCitation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                denials: {
+                                    /** @enum {string} */
+                                    code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                                    message: string;
+                                    field?: string;
+                                    citation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                warnings: string[];
+                                parameterVersions: {
+                                    id: string;
+                                    effectiveFrom: string;
+                                    /** @enum {string} */
+                                    source: "pack" | "published";
+                                }[];
+                                /** @enum {string} */
+                                outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                                payeeCitation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            };
+                        }[];
+                        transitions: {
+                            action: string;
+                            fromStatus: string;
+                            toStatus: string;
+                            actorUserId: number | null;
+                            actorRole: string | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            occurredAt: string;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10284,13 +10696,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            claimNumber: string;
+                            regionCode: string;
+                            subsidyKind: string;
+                            applicantKind: string;
+                            applicantName: string | null;
+                            className: string | null;
+                            lineCount: number;
+                            totalAmountFen: number;
+                            noticeStartsOn: string;
+                            noticeEndsOn: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10555,13 +10985,120 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        claimNumber: string;
+                        regionCode: string;
+                        /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                        subsidyKind: string;
+                        /** @description full 全额申请 | advance 预拨 */
+                        mode: string;
+                        /** @enum {string} */
+                        applicantKind: "institution" | "enterprise" | "evaluation_org" | "person";
+                        applicantOrganisationId: number | null;
+                        classId: number | null;
+                        /** Format: date */
+                        applicationDate: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                        totalAmountFen: number;
+                        lineCount: number;
+                        eligibleLineCount: number;
+                        noticeStartsOn: string | null;
+                        noticeEndsOn: string | null;
+                        lastReason: string | null;
+                        paymentBatchId: number | null;
+                        reviewedByUserId: number | null;
+                        approvedByUserId: number | null;
+                        isRiskBlocked: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description 培训班名称（按班级申请时） */
+                        className: string | null;
+                        lines: {
+                            id: number;
+                            lineNumber: number;
+                            subject: string;
+                            personId: number | null;
+                            isEligible: boolean;
+                            amountFen: number;
+                            payee: string;
+                            payeeOrganisationId: number | null;
+                            payeePersonId: number | null;
+                            countsTowardAnnualLimit: boolean;
+                            /** @enum {string} */
+                            status: "active" | "excluded";
+                            excludedReason: string | null;
+                            /** @description 交给政策引擎的事实（含历史享受记录），随决定冻结（EvaluateRequest） */
+                            request: unknown;
+                            decision: {
+                                policy: string | null;
+                                eligible: boolean;
+                                amountFen: number;
+                                /** @enum {string} */
+                                payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                                countsTowardAnnualLimit: boolean;
+                                lines: {
+                                    item: string;
+                                    amountFen: number;
+                                    basis: string;
+                                    citation: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                    period?: {
+                                        start: string;
+                                        end: string;
+                                    };
+                                    /** @enum {string} */
+                                    fundingSource?: "special_account" | "employment_subsidy_fund";
+                                    fundingCitation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                denials: {
+                                    /** @enum {string} */
+                                    code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                                    message: string;
+                                    field?: string;
+                                    citation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                warnings: string[];
+                                parameterVersions: {
+                                    id: string;
+                                    effectiveFrom: string;
+                                    /** @enum {string} */
+                                    source: "pack" | "published";
+                                }[];
+                                /** @enum {string} */
+                                outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                                payeeCitation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            };
+                        }[];
+                        transitions: {
+                            action: string;
+                            fromStatus: string;
+                            toStatus: string;
+                            actorUserId: number | null;
+                            actorRole: string | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            occurredAt: string;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10601,13 +11138,120 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        claimNumber: string;
+                        regionCode: string;
+                        /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                        subsidyKind: string;
+                        /** @description full 全额申请 | advance 预拨 */
+                        mode: string;
+                        /** @enum {string} */
+                        applicantKind: "institution" | "enterprise" | "evaluation_org" | "person";
+                        applicantOrganisationId: number | null;
+                        classId: number | null;
+                        /** Format: date */
+                        applicationDate: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                        totalAmountFen: number;
+                        lineCount: number;
+                        eligibleLineCount: number;
+                        noticeStartsOn: string | null;
+                        noticeEndsOn: string | null;
+                        lastReason: string | null;
+                        paymentBatchId: number | null;
+                        reviewedByUserId: number | null;
+                        approvedByUserId: number | null;
+                        isRiskBlocked: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description 培训班名称（按班级申请时） */
+                        className: string | null;
+                        lines: {
+                            id: number;
+                            lineNumber: number;
+                            subject: string;
+                            personId: number | null;
+                            isEligible: boolean;
+                            amountFen: number;
+                            payee: string;
+                            payeeOrganisationId: number | null;
+                            payeePersonId: number | null;
+                            countsTowardAnnualLimit: boolean;
+                            /** @enum {string} */
+                            status: "active" | "excluded";
+                            excludedReason: string | null;
+                            /** @description 交给政策引擎的事实（含历史享受记录），随决定冻结（EvaluateRequest） */
+                            request: unknown;
+                            decision: {
+                                policy: string | null;
+                                eligible: boolean;
+                                amountFen: number;
+                                /** @enum {string} */
+                                payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                                countsTowardAnnualLimit: boolean;
+                                lines: {
+                                    item: string;
+                                    amountFen: number;
+                                    basis: string;
+                                    citation: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                    period?: {
+                                        start: string;
+                                        end: string;
+                                    };
+                                    /** @enum {string} */
+                                    fundingSource?: "special_account" | "employment_subsidy_fund";
+                                    fundingCitation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                denials: {
+                                    /** @enum {string} */
+                                    code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                                    message: string;
+                                    field?: string;
+                                    citation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                warnings: string[];
+                                parameterVersions: {
+                                    id: string;
+                                    effectiveFrom: string;
+                                    /** @enum {string} */
+                                    source: "pack" | "published";
+                                }[];
+                                /** @enum {string} */
+                                outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                                payeeCitation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            };
+                        }[];
+                        transitions: {
+                            action: string;
+                            fromStatus: string;
+                            toStatus: string;
+                            actorUserId: number | null;
+                            actorRole: string | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            occurredAt: string;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10647,13 +11291,120 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        claimNumber: string;
+                        regionCode: string;
+                        /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                        subsidyKind: string;
+                        /** @description full 全额申请 | advance 预拨 */
+                        mode: string;
+                        /** @enum {string} */
+                        applicantKind: "institution" | "enterprise" | "evaluation_org" | "person";
+                        applicantOrganisationId: number | null;
+                        classId: number | null;
+                        /** Format: date */
+                        applicationDate: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                        totalAmountFen: number;
+                        lineCount: number;
+                        eligibleLineCount: number;
+                        noticeStartsOn: string | null;
+                        noticeEndsOn: string | null;
+                        lastReason: string | null;
+                        paymentBatchId: number | null;
+                        reviewedByUserId: number | null;
+                        approvedByUserId: number | null;
+                        isRiskBlocked: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description 培训班名称（按班级申请时） */
+                        className: string | null;
+                        lines: {
+                            id: number;
+                            lineNumber: number;
+                            subject: string;
+                            personId: number | null;
+                            isEligible: boolean;
+                            amountFen: number;
+                            payee: string;
+                            payeeOrganisationId: number | null;
+                            payeePersonId: number | null;
+                            countsTowardAnnualLimit: boolean;
+                            /** @enum {string} */
+                            status: "active" | "excluded";
+                            excludedReason: string | null;
+                            /** @description 交给政策引擎的事实（含历史享受记录），随决定冻结（EvaluateRequest） */
+                            request: unknown;
+                            decision: {
+                                policy: string | null;
+                                eligible: boolean;
+                                amountFen: number;
+                                /** @enum {string} */
+                                payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                                countsTowardAnnualLimit: boolean;
+                                lines: {
+                                    item: string;
+                                    amountFen: number;
+                                    basis: string;
+                                    citation: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                    period?: {
+                                        start: string;
+                                        end: string;
+                                    };
+                                    /** @enum {string} */
+                                    fundingSource?: "special_account" | "employment_subsidy_fund";
+                                    fundingCitation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                denials: {
+                                    /** @enum {string} */
+                                    code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                                    message: string;
+                                    field?: string;
+                                    citation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                warnings: string[];
+                                parameterVersions: {
+                                    id: string;
+                                    effectiveFrom: string;
+                                    /** @enum {string} */
+                                    source: "pack" | "published";
+                                }[];
+                                /** @enum {string} */
+                                outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                                payeeCitation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            };
+                        }[];
+                        transitions: {
+                            action: string;
+                            fromStatus: string;
+                            toStatus: string;
+                            actorUserId: number | null;
+                            actorRole: string | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            occurredAt: string;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10693,13 +11444,120 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        claimNumber: string;
+                        regionCode: string;
+                        /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                        subsidyKind: string;
+                        /** @description full 全额申请 | advance 预拨 */
+                        mode: string;
+                        /** @enum {string} */
+                        applicantKind: "institution" | "enterprise" | "evaluation_org" | "person";
+                        applicantOrganisationId: number | null;
+                        classId: number | null;
+                        /** Format: date */
+                        applicationDate: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                        totalAmountFen: number;
+                        lineCount: number;
+                        eligibleLineCount: number;
+                        noticeStartsOn: string | null;
+                        noticeEndsOn: string | null;
+                        lastReason: string | null;
+                        paymentBatchId: number | null;
+                        reviewedByUserId: number | null;
+                        approvedByUserId: number | null;
+                        isRiskBlocked: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description 培训班名称（按班级申请时） */
+                        className: string | null;
+                        lines: {
+                            id: number;
+                            lineNumber: number;
+                            subject: string;
+                            personId: number | null;
+                            isEligible: boolean;
+                            amountFen: number;
+                            payee: string;
+                            payeeOrganisationId: number | null;
+                            payeePersonId: number | null;
+                            countsTowardAnnualLimit: boolean;
+                            /** @enum {string} */
+                            status: "active" | "excluded";
+                            excludedReason: string | null;
+                            /** @description 交给政策引擎的事实（含历史享受记录），随决定冻结（EvaluateRequest） */
+                            request: unknown;
+                            decision: {
+                                policy: string | null;
+                                eligible: boolean;
+                                amountFen: number;
+                                /** @enum {string} */
+                                payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                                countsTowardAnnualLimit: boolean;
+                                lines: {
+                                    item: string;
+                                    amountFen: number;
+                                    basis: string;
+                                    citation: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                    period?: {
+                                        start: string;
+                                        end: string;
+                                    };
+                                    /** @enum {string} */
+                                    fundingSource?: "special_account" | "employment_subsidy_fund";
+                                    fundingCitation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                denials: {
+                                    /** @enum {string} */
+                                    code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                                    message: string;
+                                    field?: string;
+                                    citation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                warnings: string[];
+                                parameterVersions: {
+                                    id: string;
+                                    effectiveFrom: string;
+                                    /** @enum {string} */
+                                    source: "pack" | "published";
+                                }[];
+                                /** @enum {string} */
+                                outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                                payeeCitation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            };
+                        }[];
+                        transitions: {
+                            action: string;
+                            fromStatus: string;
+                            toStatus: string;
+                            actorUserId: number | null;
+                            actorRole: string | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            occurredAt: string;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10739,13 +11597,120 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        claimNumber: string;
+                        regionCode: string;
+                        /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                        subsidyKind: string;
+                        /** @description full 全额申请 | advance 预拨 */
+                        mode: string;
+                        /** @enum {string} */
+                        applicantKind: "institution" | "enterprise" | "evaluation_org" | "person";
+                        applicantOrganisationId: number | null;
+                        classId: number | null;
+                        /** Format: date */
+                        applicationDate: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                        totalAmountFen: number;
+                        lineCount: number;
+                        eligibleLineCount: number;
+                        noticeStartsOn: string | null;
+                        noticeEndsOn: string | null;
+                        lastReason: string | null;
+                        paymentBatchId: number | null;
+                        reviewedByUserId: number | null;
+                        approvedByUserId: number | null;
+                        isRiskBlocked: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description 培训班名称（按班级申请时） */
+                        className: string | null;
+                        lines: {
+                            id: number;
+                            lineNumber: number;
+                            subject: string;
+                            personId: number | null;
+                            isEligible: boolean;
+                            amountFen: number;
+                            payee: string;
+                            payeeOrganisationId: number | null;
+                            payeePersonId: number | null;
+                            countsTowardAnnualLimit: boolean;
+                            /** @enum {string} */
+                            status: "active" | "excluded";
+                            excludedReason: string | null;
+                            /** @description 交给政策引擎的事实（含历史享受记录），随决定冻结（EvaluateRequest） */
+                            request: unknown;
+                            decision: {
+                                policy: string | null;
+                                eligible: boolean;
+                                amountFen: number;
+                                /** @enum {string} */
+                                payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                                countsTowardAnnualLimit: boolean;
+                                lines: {
+                                    item: string;
+                                    amountFen: number;
+                                    basis: string;
+                                    citation: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                    period?: {
+                                        start: string;
+                                        end: string;
+                                    };
+                                    /** @enum {string} */
+                                    fundingSource?: "special_account" | "employment_subsidy_fund";
+                                    fundingCitation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                denials: {
+                                    /** @enum {string} */
+                                    code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                                    message: string;
+                                    field?: string;
+                                    citation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                warnings: string[];
+                                parameterVersions: {
+                                    id: string;
+                                    effectiveFrom: string;
+                                    /** @enum {string} */
+                                    source: "pack" | "published";
+                                }[];
+                                /** @enum {string} */
+                                outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                                payeeCitation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            };
+                        }[];
+                        transitions: {
+                            action: string;
+                            fromStatus: string;
+                            toStatus: string;
+                            actorUserId: number | null;
+                            actorRole: string | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            occurredAt: string;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10785,13 +11750,120 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        claimNumber: string;
+                        regionCode: string;
+                        /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                        subsidyKind: string;
+                        /** @description full 全额申请 | advance 预拨 */
+                        mode: string;
+                        /** @enum {string} */
+                        applicantKind: "institution" | "enterprise" | "evaluation_org" | "person";
+                        applicantOrganisationId: number | null;
+                        classId: number | null;
+                        /** Format: date */
+                        applicationDate: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                        totalAmountFen: number;
+                        lineCount: number;
+                        eligibleLineCount: number;
+                        noticeStartsOn: string | null;
+                        noticeEndsOn: string | null;
+                        lastReason: string | null;
+                        paymentBatchId: number | null;
+                        reviewedByUserId: number | null;
+                        approvedByUserId: number | null;
+                        isRiskBlocked: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description 培训班名称（按班级申请时） */
+                        className: string | null;
+                        lines: {
+                            id: number;
+                            lineNumber: number;
+                            subject: string;
+                            personId: number | null;
+                            isEligible: boolean;
+                            amountFen: number;
+                            payee: string;
+                            payeeOrganisationId: number | null;
+                            payeePersonId: number | null;
+                            countsTowardAnnualLimit: boolean;
+                            /** @enum {string} */
+                            status: "active" | "excluded";
+                            excludedReason: string | null;
+                            /** @description 交给政策引擎的事实（含历史享受记录），随决定冻结（EvaluateRequest） */
+                            request: unknown;
+                            decision: {
+                                policy: string | null;
+                                eligible: boolean;
+                                amountFen: number;
+                                /** @enum {string} */
+                                payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                                countsTowardAnnualLimit: boolean;
+                                lines: {
+                                    item: string;
+                                    amountFen: number;
+                                    basis: string;
+                                    citation: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                    period?: {
+                                        start: string;
+                                        end: string;
+                                    };
+                                    /** @enum {string} */
+                                    fundingSource?: "special_account" | "employment_subsidy_fund";
+                                    fundingCitation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                denials: {
+                                    /** @enum {string} */
+                                    code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                                    message: string;
+                                    field?: string;
+                                    citation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                warnings: string[];
+                                parameterVersions: {
+                                    id: string;
+                                    effectiveFrom: string;
+                                    /** @enum {string} */
+                                    source: "pack" | "published";
+                                }[];
+                                /** @enum {string} */
+                                outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                                payeeCitation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            };
+                        }[];
+                        transitions: {
+                            action: string;
+                            fromStatus: string;
+                            toStatus: string;
+                            actorUserId: number | null;
+                            actorRole: string | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            occurredAt: string;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10831,13 +11903,50 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        certificate: {
+                            id: number;
+                            provinceCode: string;
+                            personId: number;
+                            classId: number | null;
+                            /** @enum {string} */
+                            certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            level: string | null;
+                            occupationCode: string | null;
+                            certificateNumber: string;
+                            issuer: string;
+                            issuerOrganisationId: number | null;
+                            issuedOn: string;
+                            revokedOn: string | null;
+                            revocationReason: string | null;
+                            assessmentId: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        heldClaimIds: number[];
+                        toRecoverFen: number;
+                        recoveryOrders: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            claimId: number;
+                            subAccount: string;
+                            amountFen: number;
+                            recoveredFen: number;
+                            reason: string;
+                            status: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10880,13 +11989,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        classId: number;
+                        personId: number;
+                        subsidyKind: string;
+                        reason: string;
+                        /** Format: date-time */
+                        reopenedAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10928,13 +12047,21 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        claimId: number;
+                        lineId: number | null;
+                        objector: string;
+                        content: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -10976,13 +12103,120 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        claimNumber: string;
+                        regionCode: string;
+                        /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                        subsidyKind: string;
+                        /** @description full 全额申请 | advance 预拨 */
+                        mode: string;
+                        /** @enum {string} */
+                        applicantKind: "institution" | "enterprise" | "evaluation_org" | "person";
+                        applicantOrganisationId: number | null;
+                        classId: number | null;
+                        /** Format: date */
+                        applicationDate: string;
+                        /** @enum {string} */
+                        status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                        totalAmountFen: number;
+                        lineCount: number;
+                        eligibleLineCount: number;
+                        noticeStartsOn: string | null;
+                        noticeEndsOn: string | null;
+                        lastReason: string | null;
+                        paymentBatchId: number | null;
+                        reviewedByUserId: number | null;
+                        approvedByUserId: number | null;
+                        isRiskBlocked: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description 培训班名称（按班级申请时） */
+                        className: string | null;
+                        lines: {
+                            id: number;
+                            lineNumber: number;
+                            subject: string;
+                            personId: number | null;
+                            isEligible: boolean;
+                            amountFen: number;
+                            payee: string;
+                            payeeOrganisationId: number | null;
+                            payeePersonId: number | null;
+                            countsTowardAnnualLimit: boolean;
+                            /** @enum {string} */
+                            status: "active" | "excluded";
+                            excludedReason: string | null;
+                            /** @description 交给政策引擎的事实（含历史享受记录），随决定冻结（EvaluateRequest） */
+                            request: unknown;
+                            decision: {
+                                policy: string | null;
+                                eligible: boolean;
+                                amountFen: number;
+                                /** @enum {string} */
+                                payee: "person" | "enterprise" | "institution" | "evaluation_org";
+                                countsTowardAnnualLimit: boolean;
+                                lines: {
+                                    item: string;
+                                    amountFen: number;
+                                    basis: string;
+                                    citation: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                    period?: {
+                                        start: string;
+                                        end: string;
+                                    };
+                                    /** @enum {string} */
+                                    fundingSource?: "special_account" | "employment_subsidy_fund";
+                                    fundingCitation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                denials: {
+                                    /** @enum {string} */
+                                    code: "POLICY_NOT_IN_FORCE" | "DEADLINE_PASSED" | "NOT_FILED" | "GROUP_NOT_ELIGIBLE" | "PENSIONER_EXCLUDED" | "EMPLOYER_NOT_ELIGIBLE" | "CONTRACT_TOO_SHORT" | "ANNUAL_LIMIT_REACHED" | "DUPLICATE_OCCUPATION_LEVEL" | "CERTIFICATE_ALREADY_SUBSIDIZED" | "DUPLICATE_SUBSIDY" | "OVERLAPPING_TRAINING" | "REQUIRED_CERTIFICATE_MISSING" | "DURATION_OUT_OF_RANGE" | "RATE_OUT_OF_RANGE" | "NOT_IN_CATALOG" | "MISSING_INPUT" | "ADVANCE_NOT_ALLOWED" | "CERTIFICATE_NOT_ELIGIBLE" | "OTHER_POLICY_APPLIES";
+                                    message: string;
+                                    field?: string;
+                                    citation?: {
+                                        doc: string;
+                                        article: string;
+                                    };
+                                }[];
+                                warnings: string[];
+                                parameterVersions: {
+                                    id: string;
+                                    effectiveFrom: string;
+                                    /** @enum {string} */
+                                    source: "pack" | "published";
+                                }[];
+                                /** @enum {string} */
+                                outcome: "eligible" | "not_eligible" | "missing_input" | "other_policy";
+                                payeeCitation?: {
+                                    doc: string;
+                                    article: string;
+                                };
+                            };
+                        }[];
+                        transitions: {
+                            action: string;
+                            fromStatus: string;
+                            toStatus: string;
+                            actorUserId: number | null;
+                            actorRole: string | null;
+                            reason: string | null;
+                            /** Format: date-time */
+                            occurredAt: string;
+                        }[];
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11023,13 +12257,88 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        approval: {
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            idempotencyId: string;
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            amountFen: number | null;
+                            summary: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            requestedBy: number;
+                            requestedByName: string | null;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            result: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        totalFen: number;
+                        lineCount: number;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approval: {
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            idempotencyId: string;
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            amountFen: number | null;
+                            summary: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            requestedBy: number;
+                            requestedByName: string | null;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            result: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        totalFen: number;
+                        lineCount: number;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11070,13 +12379,151 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        approval: {
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            idempotencyId: string;
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            amountFen: number | null;
+                            summary: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            requestedBy: number;
+                            requestedByName: string | null;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            result: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        batch: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            idempotencyId: string;
+                            valueDate: string;
+                            totalFen: number;
+                            disbursements: ({
+                                id: number;
+                                reference: string;
+                                payee: {
+                                    /** @enum {string} */
+                                    type: "organisation" | "person";
+                                    id: number;
+                                    name: string;
+                                    bankAccount: string;
+                                    bankName?: string | null;
+                                    bankCode?: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                amountFen: number;
+                                /** @enum {string} */
+                                status: "ordered" | "paid" | "failed";
+                                failureReason: string | null;
+                                items: ({
+                                    id: number;
+                                    claimId: number;
+                                    lineId: number | null;
+                                    amountFen: number;
+                                    subAccount: string;
+                                    kind: string;
+                                    status: string;
+                                    transferId: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            isReplay: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        settlement?: {
+                            claimId: number;
+                            advancedFen: number;
+                            finalAmountFen: number;
+                            paymentBatch: ({
+                                id: number;
+                                provinceCode: string;
+                                regionCode: string;
+                                idempotencyId: string;
+                                valueDate: string;
+                                totalFen: number;
+                                disbursements: ({
+                                    id: number;
+                                    reference: string;
+                                    payee: {
+                                        /** @enum {string} */
+                                        type: "organisation" | "person";
+                                        id: number;
+                                        name: string;
+                                        bankAccount: string;
+                                        bankName?: string | null;
+                                        bankCode?: string | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    amountFen: number;
+                                    /** @enum {string} */
+                                    status: "ordered" | "paid" | "failed";
+                                    failureReason: string | null;
+                                    items: ({
+                                        id: number;
+                                        claimId: number;
+                                        lineId: number | null;
+                                        amountFen: number;
+                                        subAccount: string;
+                                        kind: string;
+                                        status: string;
+                                        transferId: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                isReplay: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            recoveryOrder: ({
+                                id: number;
+                                provinceCode: string;
+                                regionCode: string;
+                                claimId: number;
+                                subAccount: string;
+                                amountFen: number;
+                                recoveredFen: number;
+                                reason: string;
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11120,13 +12567,39 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        profileCode: string;
+                        isPreview: boolean;
+                        paid: string[];
+                        failed: string[];
+                        recorded: string[];
+                        ignored: ({
+                            reference: string;
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        rows: ({
+                            rowNumber: number;
+                            reference: string;
+                            /** @enum {string} */
+                            outcome: "paid" | "failed" | "returned" | "recorded" | "unmatched";
+                            reason: string | null;
+                            disbursementId: number | null;
+                            amountFen: number | null;
+                            bankStatus: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11168,13 +12641,88 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        approval: {
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            idempotencyId: string;
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            amountFen: number | null;
+                            summary: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            requestedBy: number;
+                            requestedByName: string | null;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            result: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        totalFen: number;
+                        lineCount: number;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approval: {
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            /** @enum {string} */
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            idempotencyId: string;
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            amountFen: number | null;
+                            summary: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            requestedBy: number;
+                            requestedByName: string | null;
+                            decidedBy: number | null;
+                            decidedByName: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            result: unknown;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        totalFen: number;
+                        lineCount: number;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11368,13 +12916,33 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            enterpriseId: number;
+                            personId: number;
+                            contractMonths: number;
+                            /** Format: date */
+                            start: string;
+                            /** Format: date */
+                            end: string | null;
+                            payrollMonths: string[];
+                            verifiedMonths: string[];
+                            personName: string | null;
+                            enterpriseName: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11420,13 +12988,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        enterpriseId: number;
+                        personId: number;
+                        contractMonths: number;
+                        /** Format: date */
+                        start: string;
+                        /** Format: date */
+                        end: string | null;
+                        payrollMonths: string[];
+                        verifiedMonths: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11460,13 +13041,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        enterpriseId: number;
+                        personId: number;
+                        contractMonths: number;
+                        /** Format: date */
+                        start: string;
+                        /** Format: date */
+                        end: string | null;
+                        payrollMonths: string[];
+                        verifiedMonths: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -11509,13 +13103,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        enterpriseId: number;
+                        personId: number;
+                        contractMonths: number;
+                        /** Format: date */
+                        start: string;
+                        /** Format: date */
+                        end: string | null;
+                        payrollMonths: string[];
+                        verifiedMonths: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -15656,13 +17263,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            code: string;
+                            name: string;
+                            description?: string;
+                            instruction: {
+                                /** @enum {string} */
+                                defaultFormat: "xlsx" | "csv" | "txt";
+                                /** @enum {string} */
+                                encoding: "gbk" | "utf8bom";
+                                sheetName: string;
+                                columns: ({
+                                    header: string;
+                                    field: string;
+                                    width: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            result: {
+                                extraColumns: ({
+                                    header: string;
+                                    width: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                columns: {
+                                    [key: string]: string[];
+                                };
+                                paidValues: string[];
+                                failedValues: string[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            statement: {
+                                columns: {
+                                    [key: string]: string[];
+                                };
+                                isOutflowNegative: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            isBuiltIn: boolean;
+                            isCustomised: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -15700,13 +17358,58 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        description?: string;
+                        instruction: {
+                            /** @enum {string} */
+                            defaultFormat: "xlsx" | "csv" | "txt";
+                            /** @enum {string} */
+                            encoding: "gbk" | "utf8bom";
+                            sheetName: string;
+                            columns: ({
+                                header: string;
+                                field: string;
+                                width: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        result: {
+                            extraColumns: ({
+                                header: string;
+                                width: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            columns: {
+                                [key: string]: string[];
+                            };
+                            paidValues: string[];
+                            failedValues: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        statement: {
+                            columns: {
+                                [key: string]: string[];
+                            };
+                            isOutflowNegative: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -15740,13 +17443,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            provinceCode: string;
+                            regionCode: string;
+                            accountNumber: string;
+                            accountName: string;
+                            bankName: string;
+                            bankCode: string | null;
+                            profileCode: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -15789,13 +17506,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        provinceCode: string;
+                        regionCode: string;
+                        accountNumber: string;
+                        accountName: string;
+                        bankName: string;
+                        bankCode: string | null;
+                        profileCode: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -15917,13 +17644,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            statementId: number;
+                            regionCode: string;
+                            fileName: string;
+                            lineCount: number;
+                            profileCode: string;
+                            from: string | null;
+                            to: string | null;
+                            /** Format: date-time */
+                            importedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -15988,13 +17732,48 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        statementId: number;
+                        lineCount: number;
+                        isReplay: boolean;
+                        profileCode: string;
+                        from: string | null;
+                        to: string | null;
+                        openingBalanceFen: number | null;
+                        closingBalanceFen: number | null;
+                        debitFen: number;
+                        creditFen: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statementId: number;
+                        lineCount: number;
+                        isReplay: boolean;
+                        profileCode: string;
+                        from: string | null;
+                        to: string | null;
+                        openingBalanceFen: number | null;
+                        closingBalanceFen: number | null;
+                        debitFen: number;
+                        creditFen: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -16031,13 +17810,109 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        statementId: number;
+                        regionCode: string;
+                        provinceCode: string;
+                        period: string;
+                        from: string;
+                        to: string;
+                        openingDifferenceFen: number | null;
+                        worksheet: {
+                            toleranceDays: number;
+                            matches: ({
+                                lineNumbers: number[];
+                                lineIds: number[];
+                                movementKeys: string[];
+                                /** @enum {string} */
+                                kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                /** @enum {string} */
+                                direction: "debit" | "credit";
+                                amountFen: number;
+                                reference: string | null;
+                                /** @enum {string} */
+                                matchedBy: "statement_line" | "reference" | "amount_and_date";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            problems: ({
+                                /** @enum {string} */
+                                kind: "unknown_credit" | "unknown_debit" | "amount_mismatch" | "duplicate" | "missing_from_bank" | "date_out_of_tolerance";
+                                lineNumbers: number[];
+                                lineIds: number[];
+                                movementKeys: string[];
+                                reference: string | null;
+                                amountFen: number;
+                                differenceFen?: number;
+                                dayShift?: number;
+                                /** @enum {string} */
+                                suggestion?: "interest" | "bank_fee" | "payment_return";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            notExecuted: string[];
+                            balance: {
+                                bankClosingFen: number;
+                                bookBalanceFen: number;
+                                bankCreditsNotInBooks: ({
+                                    lineNumber: number;
+                                    amountFen: number;
+                                    summary: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bankDebitsNotInBooks: ({
+                                    lineNumber: number;
+                                    amountFen: number;
+                                    summary: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bookCreditsNotInBank: ({
+                                    key: string;
+                                    /** @enum {string} */
+                                    kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                    amountFen: number;
+                                    valueDate: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bookDebitsNotInBank: ({
+                                    key: string;
+                                    /** @enum {string} */
+                                    kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                    amountFen: number;
+                                    valueDate: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                adjustedBankFen: number;
+                                adjustedBookFen: number;
+                                isBalanced: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            totals: {
+                                bankDebitFen: number;
+                                bankCreditFen: number;
+                                bookDebitFen: number;
+                                bookCreditFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        blockingProblems: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -16074,13 +17949,37 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            id: number;
+                            regionCode: string;
+                            period: string;
+                            statementId: number;
+                            /** @enum {string} */
+                            status: "prepared" | "signed_off";
+                            isBalanced: boolean;
+                            problemCount: number;
+                            bankClosingFen: number;
+                            bookBalanceFen: number;
+                            preparedBy: number;
+                            /** Format: date-time */
+                            preparedAt: string;
+                            signedOffBy: number | null;
+                            /** Format: date-time */
+                            signedOffAt: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -16120,13 +18019,118 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        statementId: number;
+                        regionCode: string;
+                        provinceCode: string;
+                        period: string;
+                        from: string;
+                        to: string;
+                        openingDifferenceFen: number | null;
+                        worksheet: {
+                            toleranceDays: number;
+                            matches: ({
+                                lineNumbers: number[];
+                                lineIds: number[];
+                                movementKeys: string[];
+                                /** @enum {string} */
+                                kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                /** @enum {string} */
+                                direction: "debit" | "credit";
+                                amountFen: number;
+                                reference: string | null;
+                                /** @enum {string} */
+                                matchedBy: "statement_line" | "reference" | "amount_and_date";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            problems: ({
+                                /** @enum {string} */
+                                kind: "unknown_credit" | "unknown_debit" | "amount_mismatch" | "duplicate" | "missing_from_bank" | "date_out_of_tolerance";
+                                lineNumbers: number[];
+                                lineIds: number[];
+                                movementKeys: string[];
+                                reference: string | null;
+                                amountFen: number;
+                                differenceFen?: number;
+                                dayShift?: number;
+                                /** @enum {string} */
+                                suggestion?: "interest" | "bank_fee" | "payment_return";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            notExecuted: string[];
+                            balance: {
+                                bankClosingFen: number;
+                                bookBalanceFen: number;
+                                bankCreditsNotInBooks: ({
+                                    lineNumber: number;
+                                    amountFen: number;
+                                    summary: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bankDebitsNotInBooks: ({
+                                    lineNumber: number;
+                                    amountFen: number;
+                                    summary: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bookCreditsNotInBank: ({
+                                    key: string;
+                                    /** @enum {string} */
+                                    kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                    amountFen: number;
+                                    valueDate: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bookDebitsNotInBank: ({
+                                    key: string;
+                                    /** @enum {string} */
+                                    kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                    amountFen: number;
+                                    valueDate: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                adjustedBankFen: number;
+                                adjustedBookFen: number;
+                                isBalanced: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            totals: {
+                                bankDebitFen: number;
+                                bankCreditFen: number;
+                                bookDebitFen: number;
+                                bookCreditFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        blockingProblems: number;
+                        id: number;
+                        /** @enum {string} */
+                        status: "prepared" | "signed_off";
+                        preparedBy: number;
+                        /** Format: date-time */
+                        preparedAt: string;
+                        signedOffBy: number | null;
+                        /** Format: date-time */
+                        signedOffAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -16160,13 +18164,118 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        statementId: number;
+                        regionCode: string;
+                        provinceCode: string;
+                        period: string;
+                        from: string;
+                        to: string;
+                        openingDifferenceFen: number | null;
+                        worksheet: {
+                            toleranceDays: number;
+                            matches: ({
+                                lineNumbers: number[];
+                                lineIds: number[];
+                                movementKeys: string[];
+                                /** @enum {string} */
+                                kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                /** @enum {string} */
+                                direction: "debit" | "credit";
+                                amountFen: number;
+                                reference: string | null;
+                                /** @enum {string} */
+                                matchedBy: "statement_line" | "reference" | "amount_and_date";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            problems: ({
+                                /** @enum {string} */
+                                kind: "unknown_credit" | "unknown_debit" | "amount_mismatch" | "duplicate" | "missing_from_bank" | "date_out_of_tolerance";
+                                lineNumbers: number[];
+                                lineIds: number[];
+                                movementKeys: string[];
+                                reference: string | null;
+                                amountFen: number;
+                                differenceFen?: number;
+                                dayShift?: number;
+                                /** @enum {string} */
+                                suggestion?: "interest" | "bank_fee" | "payment_return";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            notExecuted: string[];
+                            balance: {
+                                bankClosingFen: number;
+                                bookBalanceFen: number;
+                                bankCreditsNotInBooks: ({
+                                    lineNumber: number;
+                                    amountFen: number;
+                                    summary: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bankDebitsNotInBooks: ({
+                                    lineNumber: number;
+                                    amountFen: number;
+                                    summary: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bookCreditsNotInBank: ({
+                                    key: string;
+                                    /** @enum {string} */
+                                    kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                    amountFen: number;
+                                    valueDate: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bookDebitsNotInBank: ({
+                                    key: string;
+                                    /** @enum {string} */
+                                    kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                    amountFen: number;
+                                    valueDate: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                adjustedBankFen: number;
+                                adjustedBookFen: number;
+                                isBalanced: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            totals: {
+                                bankDebitFen: number;
+                                bankCreditFen: number;
+                                bookDebitFen: number;
+                                bookCreditFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        blockingProblems: number;
+                        id: number;
+                        /** @enum {string} */
+                        status: "prepared" | "signed_off";
+                        preparedBy: number;
+                        /** Format: date-time */
+                        preparedAt: string;
+                        signedOffBy: number | null;
+                        /** Format: date-time */
+                        signedOffAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -16200,13 +18309,118 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        statementId: number;
+                        regionCode: string;
+                        provinceCode: string;
+                        period: string;
+                        from: string;
+                        to: string;
+                        openingDifferenceFen: number | null;
+                        worksheet: {
+                            toleranceDays: number;
+                            matches: ({
+                                lineNumbers: number[];
+                                lineIds: number[];
+                                movementKeys: string[];
+                                /** @enum {string} */
+                                kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                /** @enum {string} */
+                                direction: "debit" | "credit";
+                                amountFen: number;
+                                reference: string | null;
+                                /** @enum {string} */
+                                matchedBy: "statement_line" | "reference" | "amount_and_date";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            problems: ({
+                                /** @enum {string} */
+                                kind: "unknown_credit" | "unknown_debit" | "amount_mismatch" | "duplicate" | "missing_from_bank" | "date_out_of_tolerance";
+                                lineNumbers: number[];
+                                lineIds: number[];
+                                movementKeys: string[];
+                                reference: string | null;
+                                amountFen: number;
+                                differenceFen?: number;
+                                dayShift?: number;
+                                /** @enum {string} */
+                                suggestion?: "interest" | "bank_fee" | "payment_return";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            notExecuted: string[];
+                            balance: {
+                                bankClosingFen: number;
+                                bookBalanceFen: number;
+                                bankCreditsNotInBooks: ({
+                                    lineNumber: number;
+                                    amountFen: number;
+                                    summary: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bankDebitsNotInBooks: ({
+                                    lineNumber: number;
+                                    amountFen: number;
+                                    summary: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bookCreditsNotInBank: ({
+                                    key: string;
+                                    /** @enum {string} */
+                                    kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                    amountFen: number;
+                                    valueDate: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                bookDebitsNotInBank: ({
+                                    key: string;
+                                    /** @enum {string} */
+                                    kind: "disbursement" | "payment_return" | "appropriation" | "allocation" | "interest" | "bank_fee" | "refund" | "reversal" | "other";
+                                    amountFen: number;
+                                    valueDate: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                adjustedBankFen: number;
+                                adjustedBookFen: number;
+                                isBalanced: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            totals: {
+                                bankDebitFen: number;
+                                bankCreditFen: number;
+                                bookDebitFen: number;
+                                bookCreditFen: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        blockingProblems: number;
+                        id: number;
+                        /** @enum {string} */
+                        status: "prepared" | "signed_off";
+                        preparedBy: number;
+                        /** Format: date-time */
+                        preparedAt: string;
+                        signedOffBy: number | null;
+                        /** Format: date-time */
+                        signedOffAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -16246,13 +18460,76 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        regionCode: string;
+                        /** @enum {string} */
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        idempotencyId: string;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        amountFen: number | null;
+                        summary: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        requestedBy: number;
+                        requestedByName: string | null;
+                        decidedBy: number | null;
+                        decidedByName: string | null;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decisionReason: string | null;
+                        result: unknown;
+                        /** Format: date-time */
+                        createdAt: string;
+                        isReplay: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -16287,13 +18564,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        provinceCode: string;
+                        period: string;
+                        lastClosed: string | null;
+                        isClosed: boolean;
+                        mayClose: boolean;
+                        items: ({
+                            /** @enum {string} */
+                            code: "in_order" | "month_over" | "reconciled" | "nothing_in_flight" | "report_matches_ledger";
+                            label: string;
+                            isOk: boolean;
+                            details: ({
+                                field: string;
+                                message: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -16327,13 +18626,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: ({
+                            provinceCode: string;
+                            period: string;
+                            closedBy: number | null;
+                            /** Format: date-time */
+                            closedAt: string;
+                            figures: ({
+                                regionCode: string;
+                                account: string;
+                                code: string;
+                                debitFen: number;
+                                creditFen: number;
+                                transferCount: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[] | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -16372,13 +18693,31 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 成功（应答结构未逐项声明） */
-            "2XX": {
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        provinceCode: string;
+                        period: string;
+                        closedBy: number | null;
+                        /** Format: date-time */
+                        closedAt: string;
+                        figures: ({
+                            regionCode: string;
+                            account: string;
+                            code: string;
+                            debitFen: number;
+                            creditFen: number;
+                            transferCount: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */

@@ -52,3 +52,8 @@ export type Person = Answer<'/api/persons/{id}', 'get'>;
 
 /** A special-account ledger account with its posted totals. */
 export type LedgerAccount = Answer<'/api/ledger/accounts', 'get'>['items'][number];
+
+/** A training class without its sessions, as listed. */
+export type ClassSummary = Answer<'/api/classes', 'get'>['items'][number];
+/** A training class with its sessions (课程表). */
+export type TrainingClass = Answer<'/api/classes/{id}', 'get'>;

@@ -1,9 +1,9 @@
 import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, List, Space, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { call, client } from '../api/client.ts';
+import { call, client, multipart } from '../api/client.ts';
 import type { MaterialItem } from '../api/types.ts';
-import { api, errorText } from '../api.ts';
+import { errorText } from '../api.ts';
 import { dateTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { CitationTag, LoadState } from './common.tsx';
@@ -57,8 +57,12 @@ export function ClaimMaterials({
       const form = new FormData();
       form.append('materialCode', item.code);
       form.append('file', file, file.name);
-      // Multipart: the document declares no JSON body for it, so the untyped api() sends it.
-      await api(`/api/claims/${claimId}/attachments`, { method: 'POST', form });
+      await call(
+        client.POST('/api/claims/{id}/attachments', {
+          params: { path: { id: claimId } },
+          ...multipart(form),
+        }),
+      );
       message.success(`已上传：${item.label}（${file.name}）`);
       loaded.reload();
       onChanged?.();

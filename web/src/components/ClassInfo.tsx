@@ -1,12 +1,16 @@
 import { Descriptions, Table } from 'antd';
+import type { ClassSummary, TrainingClass } from '../api/types.ts';
 import { dateTime } from '../format.ts';
 import { useLanguage } from '../i18n.tsx';
-import type { TrainingClass } from '../shared-types.ts';
 import { CLASS_STATUSES, LEVELS, label, SUBSIDY_KINDS } from '../vocabulary.ts';
 import { StatusTag } from './common.tsx';
 
 /** A class filing: what the officer approves (schedule, teachers) and what the institution filed. */
-export function ClassInfo({ trainingClass }: { trainingClass: TrainingClass }) {
+export function ClassInfo({
+  trainingClass,
+}: {
+  trainingClass: ClassSummary & Partial<Pick<TrainingClass, 'sessions'>>;
+}) {
   const { language } = useLanguage();
   return (
     <>
@@ -29,7 +33,7 @@ export function ClassInfo({ trainingClass }: { trainingClass: TrainingClass }) {
         <Descriptions.Item label="开班时间">{dateTime(trainingClass.startsAt)}</Descriptions.Item>
         <Descriptions.Item label="结业时间">{dateTime(trainingClass.endsAt)}</Descriptions.Item>
         <Descriptions.Item label="授课教师">
-          {(trainingClass.teachers ?? []).map((teacher) => teacher.name).join('、') || '—'}
+          {trainingClass.teachers.map((teacher) => teacher.name).join('、') || '—'}
         </Descriptions.Item>
         <Descriptions.Item label="审批意见">{trainingClass.decisionNote ?? '—'}</Descriptions.Item>
       </Descriptions>

@@ -13,26 +13,16 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState } from '../../components/common.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { ApplyEmploymentClaim } from './EmploymentClaim.tsx';
 
-interface EmploymentRecord {
-  id: number;
-  enterpriseId: number;
-  enterpriseName: string;
-  personId: number;
-  personName: string | null;
-  contractMonths: number;
-  start: string;
-  end: string | null;
-  payrollMonths: string[];
-  /** Months the social-insurance contributions imported by HRSS verify (amount above zero). */
-  verifiedMonths: string[];
-}
+type EmploymentRecord = Answer<'/api/employment-records', 'get'>['items'][number];
 
 interface NewRecord {
   name: string;
@@ -52,17 +42,18 @@ function RegisterEmployment({ onDone }: { onDone: () => void }) {
     setBusy(true);
     setMessage(null);
     try {
-      await api('/api/employment-records', {
-        method: 'POST',
-        body: {
-          enterpriseId: user?.organisationId,
-          name: values.name,
-          idNumber: values.idNumber,
-          contractMonths: values.contractMonths,
-          start: values.start.format('YYYY-MM-DD'),
-          end: values.end ? values.end.format('YYYY-MM-DD') : null,
-        },
-      });
+      await call(
+        client.POST('/api/employment-records', {
+          body: {
+            enterpriseId: user?.organisationId ?? 0,
+            name: values.name,
+            idNumber: values.idNumber,
+            contractMonths: values.contractMonths,
+            start: values.start.format('YYYY-MM-DD'),
+            end: values.end ? values.end.format('YYYY-MM-DD') : null,
+          },
+        }),
+      );
       setOpen(false);
       form.resetFields();
       onDone();
@@ -119,7 +110,7 @@ export function EmploymentPage() {
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<number[]>([]);
   const loaded = useLoad(
-    () => api<Page<EmploymentRecord>>('/api/employment-records', { query: { page, pageSize: 20 } }),
+    () => call(client.GET('/api/employment-records', { params: { query: { page, pageSize: 20 } } })),
     [page],
   );
   return (

@@ -27,8 +27,7 @@ export function ApplyEmploymentClaim({ employmentIds }: { employmentIds: number[
     setBusy(true);
     try {
       const applicationDate = values.applicationDate.format('YYYY-MM-DD');
-      // POST /api/claims declares no answer schema yet: its answer is the new claim.
-      const claim = (await call(
+      const claim = await call(
         client.POST('/api/claims', {
           headers: {
             'idempotency-key': `employment-${[...employmentIds].sort((a, b) => a - b).join('-')}-${applicationDate}`,
@@ -42,7 +41,7 @@ export function ApplyEmploymentClaim({ employmentIds }: { employmentIds: number[
             claim: { source: 'employment', employmentIds },
           },
         }),
-      )) as { id: number };
+      );
       message.success('已生成以工代训补贴申请（草稿），请上传材料后提交');
       setOpen(false);
       navigate(`/app/claims/${claim.id}`);

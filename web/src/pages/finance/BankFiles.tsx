@@ -1,26 +1,15 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Modal, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { ApiError, api, download, type ErrorDetail, errorText } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer } from '../../api/types.ts';
+import { ApiError, download, type ErrorDetail, errorText } from '../../api.ts';
 import { Money } from '../../components/common.tsx';
 import { today } from '../../format.ts';
 import { fileToBase64 } from './files.ts';
 
 /** One data row of the bank's result file as the server read it (docs/bank-reconciliation.md). */
-interface ResultRow {
-  rowNumber: number;
-  reference: string;
-  outcome: 'paid' | 'failed' | 'returned' | 'recorded' | 'unmatched';
-  reason: string | null;
-  amountFen: number | null;
-  bankStatus: string;
-}
-
-interface ResultSummary {
-  profileCode: string;
-  isPreview: boolean;
-  rows: ResultRow[];
-}
+type ResultRow = Answer<'/api/claims/payments/{batchId}/bank-result', 'post'>['rows'][number];
 
 const OUTCOMES: Record<ResultRow['outcome'], { text: string; color: string }> = {
   paid: { text: '支付成功', color: 'success' },
@@ -92,10 +81,12 @@ export function BatchBankFiles({ batchId, onChanged }: { batchId: number; onChan
   const url = `/api/ledger/payment-batches/${batchId}`;
 
   const send = (fileBase64: string, isPreview: boolean) =>
-    api<ResultSummary>(`/api/claims/payments/${batchId}/bank-result`, {
-      method: 'POST',
-      body: { fileBase64, valueDate: today(), isPreview },
-    });
+    call(
+      client.POST('/api/claims/payments/{batchId}/bank-result', {
+        params: { path: { batchId } },
+        body: { fileBase64, valueDate: today(), isPreview },
+      }),
+    );
 
   const readFile = async (file: File) => {
     setBusy(true);

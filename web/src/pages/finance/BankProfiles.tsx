@@ -1,40 +1,15 @@
 import { App, Button, Card, Descriptions, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
-import { api, errorText } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, BodyOf } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState } from '../../components/common.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { ENCODINGS, FILE_FORMATS, labelOf } from './labels.ts';
 
-interface BankProfile {
-  code: string;
-  name: string;
-  description?: string;
-  isBuiltIn: boolean;
-  isCustomised: boolean;
-  instruction: {
-    defaultFormat: string;
-    encoding: string;
-    sheetName: string;
-    columns: { header: string; field: string; width: number }[];
-  };
-  result: {
-    extraColumns: { header: string }[];
-    columns: Record<string, string[]>;
-    paidValues: string[];
-    failedValues: string[];
-  };
-  statement: { columns: Record<string, string[]>; isOutflowNegative?: boolean };
-}
-
-interface SpecialAccount {
-  regionCode: string;
-  accountNumber: string;
-  accountName: string;
-  bankName: string;
-  bankCode: string | null;
-  profileCode: string;
-}
+type BankProfile = Answer<'/api/ledger/bank-profiles', 'get'>['items'][number];
+type SpecialAccount = BodyOf<'/api/ledger/bank-accounts', 'put'>;
 
 const RESULT_COLUMNS: Record<string, string> = {
   reference: '支付参考号',
@@ -95,10 +70,11 @@ function SpecialAccountForm({ profiles, onSaved }: { profiles: BankProfile[]; on
       cancelText: '取消',
       onOk: async () => {
         try {
-          await api('/api/ledger/bank-accounts', {
-            method: 'PUT',
-            body: { ...values, bankCode: values.bankCode || undefined },
-          });
+          await call(
+            client.PUT('/api/ledger/bank-accounts', {
+              body: { ...values, bankCode: values.bankCode || undefined },
+            }),
+          );
           message.success('已登记专户');
           onSaved();
         } catch (error) {
@@ -185,8 +161,8 @@ function SpecialAccountForm({ profiles, onSaved }: { profiles: BankProfile[]; on
 
 /** Bank layouts (kept as data; a province may adapt them) and the special accounts that use them. */
 export function BankProfilesPanel() {
-  const profiles = useLoad(() => api<{ items: BankProfile[] }>('/api/ledger/bank-profiles'));
-  const accounts = useLoad(() => api<{ items: SpecialAccount[] }>('/api/ledger/bank-accounts'));
+  const profiles = useLoad(() => call(client.GET('/api/ledger/bank-profiles')));
+  const accounts = useLoad(() => call(client.GET('/api/ledger/bank-accounts')));
   return (
     <Space direction="vertical" className="full-width" size="middle">
       <Card size="small" title="专户">

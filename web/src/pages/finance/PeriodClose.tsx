@@ -2,7 +2,9 @@ import { CheckCircleTwoTone, CloseCircleTwoTone } from '@ant-design/icons';
 import { Alert, App, Button, Card, Input, List, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { api, errorText } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money } from '../../components/common.tsx';
 import { dateTime, today } from '../../format.ts';
@@ -10,36 +12,8 @@ import { useLoad } from '../../hooks.ts';
 import { previousMonth } from './files.ts';
 import { ACCOUNT_KINDS, CHECKLIST_ITEMS, labelOf, TRANSFER_CODES } from './labels.ts';
 
-interface ChecklistItem {
-  code: string;
-  label: string;
-  isOk: boolean;
-  details: { field: string; message: string }[];
-}
-
-interface Checklist {
-  provinceCode: string;
-  period: string;
-  lastClosed: string | null;
-  isClosed: boolean;
-  mayClose: boolean;
-  items: ChecklistItem[];
-}
-
-interface Figure {
-  regionCode: string;
-  account: string;
-  code: string;
-  debitFen: number;
-  creditFen: number;
-  transferCount: number;
-}
-
-interface ClosedPeriod {
-  period: string;
-  closedAt: string;
-  figures: Figure[] | null;
-}
+type Checklist = Answer<'/api/ledger/periods/checklist', 'get'>;
+type Figure = NonNullable<Answer<'/api/ledger/periods', 'get'>['items'][number]['figures']>[number];
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -113,10 +87,10 @@ export function PeriodClosePage() {
   const period = params.get('period') ?? previousMonth(today());
   const [periodInput, setPeriodInput] = useState(period);
   const checklist = useLoad(
-    () => api<Checklist>('/api/ledger/periods/checklist', { query: { period } }),
+    () => call(client.GET('/api/ledger/periods/checklist', { params: { query: { period } } })),
     [period],
   );
-  const closed = useLoad(() => api<{ items: ClosedPeriod[] }>('/api/ledger/periods'));
+  const closed = useLoad(() => call(client.GET('/api/ledger/periods')));
   const isProvinceOfficer = user ? user.regionCode.endsWith('0000') : false;
   const close = (current: Checklist) =>
     modal.confirm({
@@ -127,7 +101,7 @@ export function PeriodClosePage() {
       cancelText: '取消',
       onOk: async () => {
         try {
-          await api('/api/ledger/periods/close', { method: 'POST', body: { period: current.period } });
+          await call(client.POST('/api/ledger/periods/close', { body: { period: current.period } }));
           message.success(`${current.period} 已结账`);
           checklist.reload();
           closed.reload();

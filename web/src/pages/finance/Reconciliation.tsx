@@ -19,7 +19,9 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, pagination } from '../../components/common.tsx';
 import { dateTime, today } from '../../format.ts';
@@ -36,91 +38,15 @@ import {
   SUGGESTIONS,
 } from './labels.ts';
 
-interface StatementItem {
-  statementId: number;
-  regionCode: string;
-  fileName: string;
-  lineCount: number;
-  profileCode: string;
-  from: string | null;
-  to: string | null;
-  importedAt: string;
-}
-
-interface Problem {
-  kind: string;
-  lineNumbers: number[];
-  lineIds: number[];
-  movementKeys: string[];
-  reference: string | null;
-  amountFen: number;
-  differenceFen?: number;
-  suggestion?: string;
-}
-
-interface Match {
-  lineNumbers: number[];
-  kind: string;
-  direction: 'debit' | 'credit';
-  amountFen: number;
-  reference: string | null;
-  matchedBy: string;
-}
-
-interface Balance {
-  bankClosingFen: number;
-  bookBalanceFen: number;
-  bankCreditsNotInBooks: { lineNumber: number; amountFen: number; summary: string | null }[];
-  bankDebitsNotInBooks: { lineNumber: number; amountFen: number; summary: string | null }[];
-  bookCreditsNotInBank: { key: string; kind: string; amountFen: number; valueDate: string }[];
-  bookDebitsNotInBank: { key: string; kind: string; amountFen: number; valueDate: string }[];
-  adjustedBankFen: number;
-  adjustedBookFen: number;
-  isBalanced: boolean;
-}
-
-interface PreparedWorksheet {
-  statementId: number;
-  regionCode: string;
-  period: string;
-  openingDifferenceFen: number | null;
-  blockingProblems: number;
-  worksheet: { matches: Match[]; problems: Problem[]; notExecuted: string[]; balance: Balance };
-}
-
-interface Reconciliation extends PreparedWorksheet {
-  id: number;
-  status: 'prepared' | 'signed_off';
-  preparedBy: number;
-  preparedAt: string;
-  signedOffBy: number | null;
-  signedOffAt: string | null;
-}
-
-interface ReconciliationItem {
-  id: number;
-  regionCode: string;
-  period: string;
-  statementId: number;
-  status: 'prepared' | 'signed_off';
-  isBalanced: boolean;
-  problemCount: number;
-  bankClosingFen: number;
-  bookBalanceFen: number;
-  preparedBy: number;
-  preparedAt: string;
-  signedOffBy: number | null;
-  signedOffAt: string | null;
-}
-
-interface Approval {
-  id: number;
-  regionCode: string;
-  summary: string;
-  amountFen: number | null;
-  requestedBy: number;
-  payload: { statementLineId?: number; code?: string; valueDate?: string };
-}
+type StatementItem = Answer<'/api/ledger/statements', 'get'>['items'][number];
+/** What opening a statement needs (an imported one or a listed one). */
+type StatementRef = Pick<StatementItem, 'statementId' | 'to'>;
+type PreparedWorksheet = Answer<'/api/ledger/statements/{id}/reconciliation', 'get'>;
+type Problem = PreparedWorksheet['worksheet']['problems'][number];
+type Match = PreparedWorksheet['worksheet']['matches'][number];
+type Balance = PreparedWorksheet['worksheet']['balance'];
+type Reconciliation = Answer<'/api/ledger/reconciliations/{id}', 'get'>;
+type Approval = Answer<'/api/ledger/approvals', 'get'>['items'][number];
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -293,14 +219,21 @@ function PendingPostings({ version, onDecided }: { version: number; onDecided():
   const { message } = App.useApp();
   const loaded = useLoad(
     () =>
-      api<Page<Approval>>('/api/ledger/approvals', {
-        query: { status: 'pending', kind: 'manual_transfer', page: 1, pageSize: 50 },
-      }),
+      call(
+        client.GET('/api/ledger/approvals', {
+          params: { query: { status: 'pending', kind: 'manual_transfer', page: 1, pageSize: 50 } },
+        }),
+      ),
     [version],
   );
   const decide = async (approval: Approval, isApproved: boolean) => {
     try {
-      await api(`/api/ledger/approvals/${approval.id}/decision`, { method: 'POST', body: { isApproved } });
+      await call(
+        client.POST('/api/ledger/approvals/{id}/decision', {
+          params: { path: { id: approval.id } },
+          body: { isApproved },
+        }),
+      );
       message.success(isApproved ? '已复核通过并记账' : '已退回（不通过）');
       loaded.reload();
       onDecided();
@@ -366,16 +299,21 @@ function Worksheet({
   const [version, setVersion] = useState(0);
   const loaded = useLoad(
     () =>
-      api<PreparedWorksheet>(`/api/ledger/statements/${statementId}/reconciliation`, { query: { period } }),
+      call(
+        client.GET('/api/ledger/statements/{id}/reconciliation', {
+          params: { path: { id: statementId }, query: { period } },
+        }),
+      ),
     [statementId, period, version],
   );
   const refresh = () => setVersion((value) => value + 1);
   const propose = async (problem: Problem, kind: 'interest' | 'bank_fee') => {
     try {
-      const approval = await api<{ id: number }>('/api/ledger/statement-postings', {
-        method: 'POST',
-        body: { statementLineId: problem.lineIds[0], kind },
-      });
+      const approval = await call(
+        client.POST('/api/ledger/statement-postings', {
+          body: { statementLineId: problem.lineIds[0]!, kind },
+        }),
+      );
       message.success(
         `已提出${kind === 'interest' ? '利息' : '手续费'}记账（复核单 #${approval.id}），待另一名财政人员复核`,
       );
@@ -392,10 +330,9 @@ function Worksheet({
       cancelText: '取消',
       onOk: async () => {
         try {
-          const stored = await api<{ id: number }>('/api/ledger/reconciliations', {
-            method: 'POST',
-            body: { statementId, period },
-          });
+          const stored = await call(
+            client.POST('/api/ledger/reconciliations', { body: { statementId, period } }),
+          );
           message.success(`已编制对账记录 #${stored.id}，待复核`);
           onPrepared(stored.id);
         } catch (error) {
@@ -450,15 +387,13 @@ function Worksheet({
   );
 }
 
-function StatementImport({ onImported }: { onImported(statement: StatementItem): void }) {
+function StatementImport({ onImported }: { onImported(statement: StatementRef): void }) {
   const { message } = App.useApp();
   const { user } = useAuth();
   const [form] = Form.useForm<{ regionCode: string; profileCode?: string }>();
   const [file, setFile] = useState<File | null>(null);
   const [isBusy, setBusy] = useState(false);
-  const profiles = useLoad(() =>
-    api<{ items: { code: string; name: string }[] }>('/api/ledger/bank-profiles'),
-  );
+  const profiles = useLoad(() => call(client.GET('/api/ledger/bank-profiles')));
   const submit = async () => {
     const values = await form.validateFields();
     if (!file) {
@@ -467,24 +402,22 @@ function StatementImport({ onImported }: { onImported(statement: StatementItem):
     }
     setBusy(true);
     try {
-      const imported = await api<StatementItem & { isReplay: boolean; debitFen: number; creditFen: number }>(
-        '/api/ledger/statements',
-        {
-          method: 'POST',
+      const imported = await call(
+        client.POST('/api/ledger/statements', {
           body: {
             regionCode: values.regionCode,
             fileName: file.name,
             fileBase64: await fileToBase64(file),
             ...(values.profileCode ? { profileCode: values.profileCode } : {}),
           },
-        },
+        }),
       );
       message.success(
         imported.isReplay
           ? `该对账单此前已导入（#${imported.statementId}）`
           : `已导入对账单 #${imported.statementId}：${imported.lineCount} 行，支出 ${(imported.debitFen / 100).toFixed(2)} 元，收入 ${(imported.creditFen / 100).toFixed(2)} 元`,
       );
-      onImported({ ...imported, regionCode: values.regionCode, fileName: file.name });
+      onImported(imported);
     } catch (error) {
       message.error(errorText(error));
     } finally {
@@ -542,7 +475,7 @@ function StatementImport({ onImported }: { onImported(statement: StatementItem):
 function StatementList({ version, onOpen }: { version: number; onOpen(statement: StatementItem): void }) {
   const [page, setPage] = useState(1);
   const loaded = useLoad(
-    () => api<Page<StatementItem>>('/api/ledger/statements', { query: { page, pageSize: 20 } }),
+    () => call(client.GET('/api/ledger/statements', { params: { query: { page, pageSize: 20 } } })),
     [page, version],
   );
   return (
@@ -582,7 +515,10 @@ function StatementList({ version, onOpen }: { version: number; onOpen(statement:
 function ReconciliationDetail({ id, onChanged }: { id: number; onChanged(): void }) {
   const { message, modal } = App.useApp();
   const { user } = useAuth();
-  const loaded = useLoad(() => api<Reconciliation>(`/api/ledger/reconciliations/${id}`), [id]);
+  const loaded = useLoad(
+    () => call(client.GET('/api/ledger/reconciliations/{id}', { params: { path: { id } } })),
+    [id],
+  );
   const signOff = (reconciliation: Reconciliation) =>
     modal.confirm({
       title: `复核 ${reconciliation.period} 银行对账`,
@@ -591,7 +527,11 @@ function ReconciliationDetail({ id, onChanged }: { id: number; onChanged(): void
       cancelText: '取消',
       onOk: async () => {
         try {
-          await api(`/api/ledger/reconciliations/${reconciliation.id}/sign-off`, { method: 'POST' });
+          await call(
+            client.POST('/api/ledger/reconciliations/{id}/sign-off', {
+              params: { path: { id: reconciliation.id } },
+            }),
+          );
           message.success('已复核签字');
           loaded.reload();
           onChanged();
@@ -638,7 +578,7 @@ function ReconciliationDetail({ id, onChanged }: { id: number; onChanged(): void
 function ReconciliationList({ version, onOpen }: { version: number; onOpen(id: number): void }) {
   const [page, setPage] = useState(1);
   const loaded = useLoad(
-    () => api<Page<ReconciliationItem>>('/api/ledger/reconciliations', { query: { page, pageSize: 20 } }),
+    () => call(client.GET('/api/ledger/reconciliations', { params: { query: { page, pageSize: 20 } } })),
     [page, version],
   );
   return (
@@ -717,7 +657,7 @@ export function ReconciliationPage() {
       if (value !== null && value !== '') merged[key] = String(value);
     setParams(merged);
   };
-  const openStatement = (statement: StatementItem) => {
+  const openStatement = (statement: StatementRef) => {
     const month = statement.to?.slice(0, 7) ?? period;
     setPeriodInput(month);
     go({ tab: 'worksheet', statement: statement.statementId, period: month });

@@ -25,7 +25,9 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, apiAll, errorText, type Page } from '../../api.ts';
+import { call, callAll, client, multipart } from '../../api/client.ts';
+import type { Answer, BodyOf, TrainingClass } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ClassInfo } from '../../components/ClassInfo.tsx';
 import { LoadState, RejectedRows, StatusTag } from '../../components/common.tsx';
@@ -33,7 +35,6 @@ import { businessNow, dateTime, today } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import type { Person, TrainingClass } from '../../shared-types.ts';
 import {
   CERTIFICATE_TYPES,
   CLASS_STATUSES,
@@ -44,12 +45,15 @@ import {
 } from '../../vocabulary.ts';
 import { CompleteClassButton } from './CompleteClass.tsx';
 
+type Filing = BodyOf<'/api/classes', 'post'>;
+
+/** The filing form's values (days and times picked, turned into the filing's instants on submit). */
 interface FilingValues {
   name: string;
   regionCode: string;
   occupationCode: string;
-  level: string;
-  subsidyKind: string;
+  level: Filing['level'];
+  subsidyKind: Filing['subsidyKind'];
   capacity: number;
   teachingPlanSummary: string;
   assessmentMethod: string;
@@ -90,30 +94,31 @@ function FileClassModal({
     const values = await form.validateFields();
     setBusy(true);
     try {
-      const filed = await api<TrainingClass>('/api/classes', {
-        method: 'POST',
-        body: {
-          name: values.name,
-          regionCode: values.regionCode,
-          occupationCode: values.occupationCode.trim(),
-          level: values.level,
-          subsidyKind: values.subsidyKind,
-          capacity: values.capacity,
-          teachingPlan: { summary: values.teachingPlanSummary },
-          assessmentPlan: { method: values.assessmentMethod },
-          teachers: values.teachers.map((teacher) => ({
-            name: teacher.name,
-            ...(teacher.qualification ? { qualification: teacher.qualification } : {}),
-          })),
-          sessions: values.sessions.map((session) => ({
-            startsAt: chinaInstant(session.day, session.time[0]),
-            endsAt: chinaInstant(session.day, session.time[1]),
-            mode: session.mode,
-            topic: session.topic,
-            location: session.location || null,
-          })),
-        },
-      });
+      const filed = await call(
+        client.POST('/api/classes', {
+          body: {
+            name: values.name,
+            regionCode: values.regionCode,
+            occupationCode: values.occupationCode.trim(),
+            level: values.level,
+            subsidyKind: values.subsidyKind,
+            capacity: values.capacity,
+            teachingPlan: { summary: values.teachingPlanSummary },
+            assessmentPlan: { method: values.assessmentMethod },
+            teachers: values.teachers.map((teacher) => ({
+              name: teacher.name,
+              ...(teacher.qualification ? { qualification: teacher.qualification } : {}),
+            })),
+            sessions: values.sessions.map((session) => ({
+              startsAt: chinaInstant(session.day, session.time[0]),
+              endsAt: chinaInstant(session.day, session.time[1]),
+              mode: session.mode,
+              topic: session.topic,
+              location: session.location || null,
+            })),
+          },
+        }),
+      );
       message.success('开班申请已提交，等待审批');
       onFiled(filed.id);
     } catch (error) {
@@ -325,7 +330,7 @@ export function MyClassesPage() {
   const [page, setPage] = useState(1);
   const [isFiling, setFiling] = useState(false);
   const loaded = useLoad(
-    () => api<Page<TrainingClass>>('/api/classes', { query: { page, pageSize: 20 } }),
+    () => call(client.GET('/api/classes', { params: { query: { page, pageSize: 20 } } })),
     [page],
   );
   return (
@@ -389,26 +394,7 @@ export function MyClassesPage() {
   );
 }
 
-interface RosterReport {
-  totalRows: number;
-  validRows: number;
-  rejected: {
-    rowNumber: number;
-    name: string;
-    idNumber: string;
-    reasons: { code: string; message: string; column?: string }[];
-  }[];
-  /** Rows imported with a remark: a claimed 人员类别 the person is not certified for. */
-  warnings?: { rowNumber: number; name: string; idNumber: string; column: string; message: string }[];
-  isWritten: boolean;
-  enrolled: number;
-  registered: number;
-}
-
-interface Enrolled {
-  enrolment: { id: number; personId: number; status: string };
-  person: Person;
-}
+type RosterReport = Answer<'/api/classes/{id}/roster/import', 'post'>;
 
 function RosterTab({ classId, onChanged }: { classId: number; onChanged(): void }) {
   const { message } = App.useApp();
@@ -417,7 +403,12 @@ function RosterTab({ classId, onChanged }: { classId: number; onChanged(): void 
   const [progress, setProgress] = useState<{ percent: number; text: string } | null>(null);
   const [page, setPage] = useState(1);
   const enrolments = useLoad(
-    () => api<Page<Enrolled>>(`/api/classes/${classId}/enrolments`, { query: { page, pageSize: 50 } }),
+    () =>
+      call(
+        client.GET('/api/classes/{id}/enrolments', {
+          params: { path: { id: classId }, query: { page, pageSize: 50 } },
+        }),
+      ),
     [classId, page],
   );
 
@@ -428,11 +419,12 @@ function RosterTab({ classId, onChanged }: { classId: number; onChanged(): void 
     form.append('file', file, file.name);
     setProgress({ percent: accept ? 60 : 30, text: accept ? '正在写入有效行…' : '正在校验名单…' });
     try {
-      const result = await api<RosterReport>(`/api/classes/${classId}/roster/import`, {
-        method: 'POST',
-        form,
-        query: accept ? { accept: 'valid' } : undefined,
-      });
+      const result = await call(
+        client.POST('/api/classes/{id}/roster/import', {
+          params: { path: { id: classId }, query: accept ? { accept: 'valid' } : {} },
+          ...multipart(form),
+        }),
+      );
       setReport(result);
       setProgress({
         percent: 100,
@@ -574,23 +566,7 @@ function RosterTab({ classId, onChanged }: { classId: number; onChanged(): void 
   );
 }
 
-interface AttendanceRow {
-  personId: number;
-  scheduledClassHours: number;
-  offlineClassHours: number;
-  onlineClassHours: number;
-  attendedClassHours: number;
-  attendanceRate: number;
-  sessionsAttended: number;
-}
-
-interface DeviceReport {
-  totalRows: number;
-  validRows: number;
-  rejected: { rowNumber: number; reasons: { field: string; message: string }[] }[];
-  isWritten: boolean;
-  recorded: number;
-}
+type DeviceReport = Answer<'/api/classes/{id}/attendance/import', 'post'>;
 
 /** Import of a sign-in device's export: checked row by row, only valid rows written on confirmation. */
 function DeviceImport({ classId, onImported }: { classId: number; onImported(): void }) {
@@ -603,11 +579,12 @@ function DeviceImport({ classId, onImported }: { classId: number; onImported(): 
     const form = new FormData();
     form.append('file', file, file.name);
     try {
-      const result = await api<DeviceReport>(`/api/classes/${classId}/attendance/import`, {
-        method: 'POST',
-        form,
-        query: accept ? { accept: 'valid' } : undefined,
-      });
+      const result = await call(
+        client.POST('/api/classes/{id}/attendance/import', {
+          params: { path: { id: classId }, query: accept ? { accept: 'valid' } : {} },
+          ...multipart(form),
+        }),
+      );
       setReport(result);
       if (result.isWritten) {
         message.success(`已导入 ${result.recorded} 条签到签退`);
@@ -671,10 +648,15 @@ function AttendanceTab({
     personIds: number[];
     signIn: Dayjs;
     signOut: Dayjs;
-    method: string;
+    method: BodyOf<'/api/classes/{id}/attendance', 'post'>['records'][number]['method'];
   }>();
   const summary = useLoad(
-    () => apiAll<AttendanceRow>(`/api/classes/${trainingClass.id}/attendance`),
+    () =>
+      callAll((paging) =>
+        client.GET('/api/classes/{id}/attendance', {
+          params: { path: { id: trainingClass.id }, query: paging },
+        }),
+      ),
     [trainingClass.id],
   );
   const [progress, setProgress] = useState<number | null>(null);
@@ -705,7 +687,12 @@ function AttendanceTab({
     ]);
     setProgress(10);
     try {
-      await api(`/api/classes/${trainingClass.id}/attendance`, { method: 'POST', body: { records } });
+      await call(
+        client.POST('/api/classes/{id}/attendance', {
+          params: { path: { id: trainingClass.id } },
+          body: { records },
+        }),
+      );
       setProgress(100);
       message.success(`已记录 ${records.length} 条签到签退`);
       summary.reload();
@@ -829,45 +816,45 @@ function ResultsTab({
   }>();
   const results = useLoad(
     () =>
-      apiAll<{ personId: number; score: number; isPassed: boolean; examDate: string }>(
-        `/api/classes/${trainingClass.id}/results`,
+      callAll((paging) =>
+        client.GET('/api/classes/{id}/results', {
+          params: { path: { id: trainingClass.id }, query: paging },
+        }),
       ),
     [trainingClass.id],
   );
   const certificates = useLoad(
     () =>
-      apiAll<{
-        id: number;
-        personId: number;
-        certificateType: string;
-        certificateNumber: string;
-        issuer: string;
-        issuedOn: string;
-      }>('/api/certificates', { classId: trainingClass.id }),
+      callAll((paging) =>
+        client.GET('/api/certificates', { params: { query: { ...paging, classId: trainingClass.id } } }),
+      ),
     [trainingClass.id],
   );
   const save = async () => {
     const values = await form.validateFields();
     const examDate = values.examDate.format('YYYY-MM-DD');
     try {
-      await api(`/api/classes/${trainingClass.id}/results`, {
-        method: 'POST',
-        body: { personId: values.personId, score: values.score, isPassed: values.score >= 60, examDate },
-      });
+      await call(
+        client.POST('/api/classes/{id}/results', {
+          params: { path: { id: trainingClass.id } },
+          body: { personId: values.personId, score: values.score, isPassed: values.score >= 60, examDate },
+        }),
+      );
       if (values.certificateType && values.certificateNumber) {
-        await api('/api/certificates', {
-          method: 'POST',
-          body: {
-            personId: values.personId,
-            classId: trainingClass.id,
-            certificateType: values.certificateType,
-            level: trainingClass.level,
-            occupationCode: trainingClass.occupationCode,
-            certificateNumber: values.certificateNumber.trim(),
-            issuer: values.issuer?.trim() || '培训机构',
-            issuedOn: examDate,
-          },
-        });
+        await call(
+          client.POST('/api/certificates', {
+            body: {
+              personId: values.personId,
+              classId: trainingClass.id,
+              certificateType: values.certificateType,
+              level: trainingClass.level,
+              occupationCode: trainingClass.occupationCode,
+              certificateNumber: values.certificateNumber.trim(),
+              issuer: values.issuer?.trim() || '培训机构',
+              issuedOn: examDate,
+            },
+          }),
+        );
       }
       message.success('已登记');
       form.resetFields(['personId', 'score', 'certificateNumber']);
@@ -992,7 +979,7 @@ function ClaimTab({ trainingClass }: { trainingClass: TrainingClass }) {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [form] = Form.useForm<{
-    subsidyKind: string;
+    subsidyKind: Extract<BodyOf<'/api/claims', 'post'>['claim'], { source: 'class' }>['subsidyKind'];
     applicationDate: Dayjs;
     payeeAccount: { bankName: string; accountNumber: string };
   }>();
@@ -1002,18 +989,23 @@ function ClaimTab({ trainingClass }: { trainingClass: TrainingClass }) {
     setBusy(true);
     try {
       const applicationDate = values.applicationDate.format('YYYY-MM-DD');
-      const claim = await api<{ id: number }>('/api/claims', {
-        method: 'POST',
-        headers: { 'idempotency-key': `class-${trainingClass.id}-${values.subsidyKind}-${applicationDate}` },
-        body: {
-          applicationDate,
-          payeeAccount: {
-            bankName: values.payeeAccount.bankName.trim(),
-            accountNumber: values.payeeAccount.accountNumber.trim(),
+      const claim = await call(
+        client.POST('/api/claims', {
+          params: {
+            header: {
+              'idempotency-key': `class-${trainingClass.id}-${values.subsidyKind}-${applicationDate}`,
+            },
           },
-          claim: { source: 'class', classId: trainingClass.id, subsidyKind: values.subsidyKind },
-        },
-      });
+          body: {
+            applicationDate,
+            payeeAccount: {
+              bankName: values.payeeAccount.bankName.trim(),
+              accountNumber: values.payeeAccount.accountNumber.trim(),
+            },
+            claim: { source: 'class', classId: trainingClass.id, subsidyKind: values.subsidyKind },
+          },
+        }),
+      );
       message.success('已生成补贴申请（草稿），请核对后提交');
       navigate(`/app/claims/${claim.id}`);
     } catch (error) {
@@ -1086,8 +1078,18 @@ function ClaimTab({ trainingClass }: { trainingClass: TrainingClass }) {
 /** One class: its filing, roster (xlsx import with per-row errors), attendance, results, claim. */
 export function ClassDetailPage() {
   const { id } = useParams();
-  const loaded = useLoad(() => api<TrainingClass>(`/api/classes/${id}`), [id]);
-  const roster = useLoad(() => apiAll<Enrolled>(`/api/classes/${id}/enrolments`), [id]);
+  const classId = Number(id);
+  const loaded = useLoad(
+    () => call(client.GET('/api/classes/{id}', { params: { path: { id: classId } } })),
+    [id],
+  );
+  const roster = useLoad(
+    () =>
+      callAll((paging) =>
+        client.GET('/api/classes/{id}/enrolments', { params: { path: { id: classId }, query: paging } }),
+      ),
+    [id],
+  );
   const people = new Map((roster.data?.items ?? []).map((row) => [row.person.id, row.person.name] as const));
   return (
     <div className="page">

@@ -15,8 +15,8 @@ import {
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
-import type { ClaimDetail, ClaimLine } from '../../api/types.ts';
-import { api, download, errorText } from '../../api.ts';
+import type { Answer, ClaimDetail, ClaimLine } from '../../api/types.ts';
+import { download, errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ClaimInspections } from '../../components/ClaimInspections.tsx';
 import { ClaimMaterials } from '../../components/ClaimMaterials.tsx';
@@ -74,21 +74,13 @@ function actionsFor(
   return actions;
 }
 
-interface ClaimAlert {
-  id: number;
-  ruleLabel: string;
-  score: number;
-  isBlocking: boolean;
-  status: string;
-  lastDetectedAt: string;
-  caseId: number | null;
-}
+type ClaimAlert = Answer<'/api/supervision/claims/{id}/alerts', 'get'>['items'][number];
 
 /** The risk alerts of a claim (its own, its class's), visible from submission, not only when approval fails. */
 function ClaimAlerts({ claimId }: { claimId: number }) {
   const { language } = useLanguage();
   const loaded = useLoad(
-    () => api<{ items: ClaimAlert[] }>(`/api/supervision/claims/${claimId}/alerts`),
+    () => call(client.GET('/api/supervision/claims/{id}/alerts', { params: { path: { id: claimId } } })),
     [claimId],
   );
   return (

@@ -1,43 +1,52 @@
 import { App, Button, Card, Drawer, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { ClassSummary, QueryOf, TrainingClass } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { ClassInfo } from '../../components/ClassInfo.tsx';
 import { LoadState, StatusTag } from '../../components/common.tsx';
 import { dateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import type { TrainingClass } from '../../shared-types.ts';
 import { CLASS_STATUSES, LEVELS, label, options } from '../../vocabulary.ts';
 
 /** 开班备案 queue: the county officer approves a filing (class code issued) or returns it with a reason. */
 export function ClassFilingsPage() {
   const { language } = useLanguage();
   const { message } = App.useApp();
-  const [status, setStatus] = useState<string>('filed');
+  const [status, setStatus] = useState<QueryOf<'/api/classes', 'get'>['status']>('filed');
   const [page, setPage] = useState(1);
   const loaded = useLoad(
-    () => api<Page<TrainingClass>>('/api/classes', { query: { status, page, pageSize: 20 } }),
+    () => call(client.GET('/api/classes', { params: { query: { status, page, pageSize: 20 } } })),
     [status, page],
   );
   const [viewing, setViewing] = useState<TrainingClass | null>(null);
-  const [returning, setReturning] = useState<TrainingClass | null>(null);
-  const [approving, setApproving] = useState<TrainingClass | null>(null);
+  const [returning, setReturning] = useState<ClassSummary | null>(null);
+  const [approving, setApproving] = useState<ClassSummary | null>(null);
   const [reasonForm] = Form.useForm<{ reason: string }>();
   const [noteForm] = Form.useForm<{ note?: string }>();
   const [isBusy, setBusy] = useState(false);
 
-  const open = async (row: TrainingClass) => {
+  const open = async (row: ClassSummary) => {
     try {
-      setViewing(await api<TrainingClass>(`/api/classes/${row.id}`));
+      setViewing(await call(client.GET('/api/classes/{id}', { params: { path: { id: row.id } } })));
     } catch (error) {
       message.error(errorText(error));
     }
   };
 
-  const decide = async (row: TrainingClass, action: 'approve' | 'reject', body: object) => {
+  const decide = async (
+    row: ClassSummary,
+    decision: { action: 'approve'; body: { note?: string } } | { action: 'reject'; body: { reason: string } },
+  ) => {
     setBusy(true);
+    const { action } = decision;
+    const path = { path: { id: row.id } };
     try {
-      const result = await api<TrainingClass>(`/api/classes/${row.id}/${action}`, { method: 'POST', body });
+      const result =
+        decision.action === 'approve'
+          ? await call(client.POST('/api/classes/{id}/approve', { params: path, body: decision.body }))
+          : await call(client.POST('/api/classes/{id}/reject', { params: path, body: decision.body }));
       message.success(action === 'approve' ? `已审批通过，班级编码 ${result.classCode ?? ''}` : '已退回');
       setReturning(null);
       setApproving(null);
@@ -137,7 +146,9 @@ export function ClassFilingsPage() {
         confirmLoading={isBusy}
         onCancel={() => setApproving(null)}
         onOk={() =>
-          noteForm.validateFields().then((values) => approving && decide(approving, 'approve', values))
+          noteForm
+            .validateFields()
+            .then((values) => approving && decide(approving, { action: 'approve', body: values }))
         }
         destroyOnHidden
       >
@@ -155,7 +166,9 @@ export function ClassFilingsPage() {
         confirmLoading={isBusy}
         onCancel={() => setReturning(null)}
         onOk={() =>
-          reasonForm.validateFields().then((values) => returning && decide(returning, 'reject', values))
+          reasonForm
+            .validateFields()
+            .then((values) => returning && decide(returning, { action: 'reject', body: values }))
         }
         destroyOnHidden
       >

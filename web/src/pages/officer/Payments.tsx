@@ -16,30 +16,19 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, QueryOf } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { LoadState, Money, pagination, StatusTag } from '../../components/common.tsx';
 import { dateTime, today, yuan } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
-import type { ClaimSummary } from '../../shared-types.ts';
 import { label, SUB_ACCOUNTS } from '../../vocabulary.ts';
 import { BatchBankFiles } from '../finance/BankFiles.tsx';
 import { ClaimsTable } from './Claims.tsx';
 
-interface PaymentBatch {
-  id: number;
-  regionCode: string;
-  valueDate: string;
-  totalFen: number;
-  isReplay: boolean;
-  disbursements: {
-    id: number;
-    reference: string;
-    payee: { type: string; id: number; name: string; bankAccount: string };
-    amountFen: number;
-    status: string;
-    failureReason: string | null;
-  }[];
-}
+type PaymentBatch = Answer<'/api/ledger/payment-batches/{id}', 'get'>;
+type Payee = PaymentBatch['disbursements'][number]['payee'];
+type ClaimStatus = NonNullable<QueryOf<'/api/claims', 'get'>['status']>;
 
 const DISBURSEMENT_STATUS: Record<string, string> = { ordered: '已下达', paid: '已支付', failed: '支付失败' };
 
@@ -92,7 +81,7 @@ function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch:
       <BatchBankFiles
         batchId={batch.id}
         onChanged={() =>
-          void api<PaymentBatch>(`/api/ledger/payment-batches/${batch.id}`)
+          void call(client.GET('/api/ledger/payment-batches/{id}', { params: { path: { id: batch.id } } }))
             .then(onChanged)
             .catch((error: unknown) => message.error(errorText(error)))
         }
@@ -102,17 +91,18 @@ function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch:
 }
 
 /** A payee's bank account corrected by one finance officer, in force when a second approves it. */
-function CorrectAccount({ payee }: { payee: { type: string; id: number; name: string } }) {
+function CorrectAccount({ payee }: { payee: Payee }) {
   const { message } = App.useApp();
   const [isOpen, setOpen] = useState(false);
   const [form] = Form.useForm<{ bankName: string; accountNumber: string; reason: string }>();
   const submit = async () => {
     const values = await form.validateFields();
     try {
-      const approval = await api<{ id: number }>('/api/ledger/payee-accounts', {
-        method: 'POST',
-        body: { ...values, payeeType: payee.type, payeeId: payee.id, idempotencyId: crypto.randomUUID() },
-      });
+      const approval = await call(
+        client.POST('/api/ledger/payee-accounts', {
+          body: { ...values, payeeType: payee.type, payeeId: payee.id, idempotencyId: crypto.randomUUID() },
+        }),
+      );
       message.success(`已提交账户更正（复核单 #${approval.id}），待另一名财政人员复核`);
       setOpen(false);
       form.resetFields();
@@ -153,7 +143,7 @@ function CorrectAccount({ payee }: { payee: { type: string; id: number; name: st
   );
 }
 
-function PayableClaims({ status, onRequested }: { status: string; onRequested(): void }) {
+function PayableClaims({ status, onRequested }: { status: ClaimStatus; onRequested(): void }) {
   const { message, modal } = App.useApp();
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<number[]>([]);
@@ -161,17 +151,18 @@ function PayableClaims({ status, onRequested }: { status: string; onRequested():
   const [idempotencyId, setIdempotencyId] = useState(() => crypto.randomUUID());
   const [progress, setProgress] = useState<number | null>(null);
   const loaded = useLoad(
-    () => api<Page<ClaimSummary>>('/api/claims', { query: { status, page, pageSize: 50 } }),
+    () => call(client.GET('/api/claims', { params: { query: { status, page, pageSize: 50 } } })),
     [status, page],
   );
 
   const order = async () => {
     setProgress(30);
     try {
-      const order = await api<{ approval: { id: number }; totalFen: number }>('/api/claims/payments', {
-        method: 'POST',
-        body: { claimIds: selected, valueDate: today(), idempotencyId },
-      });
+      const order = await call(
+        client.POST('/api/claims/payments', {
+          body: { claimIds: selected, valueDate: today(), idempotencyId },
+        }),
+      );
       setProgress(100);
       message.success(
         `已提交支付指令（复核单 #${order.approval.id}），合计 ${(order.totalFen / 100).toFixed(2)} 元，待另一名财政人员复核`,
@@ -230,16 +221,7 @@ function PayableClaims({ status, onRequested }: { status: string; onRequested():
   );
 }
 
-interface Approval {
-  id: number;
-  kind: 'payment_order' | 'manual_transfer' | 'reversal' | 'payee_account' | 'recovery_receipt';
-  summary: string;
-  amountFen: number | null;
-  status: string;
-  requestedBy: number;
-  requestedByName: string | null;
-  createdAt: string;
-}
+type Approval = Answer<'/api/ledger/approvals', 'get'>['items'][number];
 
 const APPROVAL_KINDS: Record<Approval['kind'], string> = {
   payment_order: '支付指令',
@@ -254,22 +236,25 @@ function ApprovalQueue({ version, onDecided }: { version: number; onDecided(batc
   const { message, modal } = App.useApp();
   const [page, setPage] = useState(1);
   const loaded = useLoad(
-    () => api<Page<Approval>>('/api/ledger/approvals', { query: { status: 'pending', page, pageSize: 20 } }),
+    () =>
+      call(
+        client.GET('/api/ledger/approvals', { params: { query: { status: 'pending', page, pageSize: 20 } } }),
+      ),
     [page, version],
   );
   const decide = async (approval: Approval, isApproved: boolean) => {
     try {
-      const url =
-        approval.kind === 'payment_order'
-          ? `/api/claims/payment-orders/${approval.id}/decision`
-          : `/api/ledger/approvals/${approval.id}/decision`;
-      const result = await api<{ batch?: { id: number } | null }>(url, {
-        method: 'POST',
-        body: { isApproved },
-      });
+      const request = { params: { path: { id: approval.id } }, body: { isApproved } };
+      let batchId: number | null = null;
+      if (approval.kind === 'payment_order') {
+        const decided = await call(client.POST('/api/claims/payment-orders/{id}/decision', request));
+        batchId = decided.batch?.id ?? null;
+      } else {
+        await call(client.POST('/api/ledger/approvals/{id}/decision', request));
+      }
       message.success(isApproved ? '已复核通过并记账' : '已退回（不通过）');
       loaded.reload();
-      onDecided(result.batch?.id ?? null);
+      onDecided(batchId);
     } catch (error) {
       message.error(errorText(error));
     }
@@ -342,33 +327,24 @@ function ApprovalQueue({ version, onDecided }: { version: number; onDecided(batc
   );
 }
 
-interface BatchSummary {
-  id: number;
-  regionCode: string;
-  valueDate: string;
-  totalFen: number;
-  disbursementCount: number;
-  orderedCount: number;
-  paidCount: number;
-  failedCount: number;
-}
-
 /** The batches kept by the server (they survive a reload); `status=failed` lists those with failed payments. */
 function BatchList({
   status,
   version,
   onOpen,
 }: {
-  status?: string;
+  status?: QueryOf<'/api/ledger/payment-batches', 'get'>['status'];
   version: number;
   onOpen(id: number): void;
 }) {
   const [page, setPage] = useState(1);
   const loaded = useLoad(
     () =>
-      api<Page<BatchSummary>>('/api/ledger/payment-batches', {
-        query: { page, pageSize: 20, ...(status ? { status } : {}) },
-      }),
+      call(
+        client.GET('/api/ledger/payment-batches', {
+          params: { query: { page, pageSize: 20, ...(status ? { status } : {}) } },
+        }),
+      ),
     [page, status, version],
   );
   return (
@@ -410,7 +386,10 @@ function BatchList({
 }
 
 function BatchDetail({ batchId, onChanged }: { batchId: number; onChanged(): void }) {
-  const loaded = useLoad(() => api<PaymentBatch>(`/api/ledger/payment-batches/${batchId}`), [batchId]);
+  const loaded = useLoad(
+    () => call(client.GET('/api/ledger/payment-batches/{id}', { params: { path: { id: batchId } } })),
+    [batchId],
+  );
   return (
     <LoadState loaded={loaded}>
       {(batch) => (
@@ -426,25 +405,16 @@ function BatchDetail({ batchId, onChanged }: { batchId: number; onChanged(): voi
   );
 }
 
-function ClaimList({ status }: { status: string }) {
+function ClaimList({ status }: { status: ClaimStatus }) {
   const [page, setPage] = useState(1);
   const loaded = useLoad(
-    () => api<Page<ClaimSummary>>('/api/claims', { query: { status, page, pageSize: 20 } }),
+    () => call(client.GET('/api/claims', { params: { query: { status, page, pageSize: 20 } } })),
     [status, page],
   );
   return <LoadState loaded={loaded}>{(data) => <ClaimsTable data={data} onPage={setPage} />}</LoadState>;
 }
 
-interface RecoveryOrder {
-  id: number;
-  regionCode: string;
-  claimId: number;
-  subAccount: string;
-  amountFen: number;
-  recoveredFen: number;
-  reason: string;
-  status: 'open' | 'closed';
-}
+type RecoveryOrder = Answer<'/api/ledger/recovery-orders', 'get'>['items'][number];
 
 /**
  * 追回单: the region's recovery orders; money that came back is recorded by one finance officer
@@ -458,23 +428,27 @@ function RecoveryOrders({ version, onRequested }: { version: number; onRequested
   const [form] = Form.useForm<{ amountYuan: number }>();
   const loaded = useLoad(
     () =>
-      api<Page<RecoveryOrder>>('/api/ledger/recovery-orders', {
-        query: { page, pageSize: 20, ...(status ? { status } : {}) },
-      }),
+      call(
+        client.GET('/api/ledger/recovery-orders', {
+          params: { query: { page, pageSize: 20, ...(status ? { status } : {}) } },
+        }),
+      ),
     [page, status, version],
   );
   const submit = async () => {
     if (!receiving) return;
     const { amountYuan } = await form.validateFields();
     try {
-      const approval = await api<{ id: number }>(`/api/ledger/recovery-orders/${receiving.id}/receipts`, {
-        method: 'POST',
-        body: {
-          amountFen: Math.round(amountYuan * 100),
-          valueDate: today(),
-          idempotencyId: crypto.randomUUID(),
-        },
-      });
+      const approval = await call(
+        client.POST('/api/ledger/recovery-orders/{id}/receipts', {
+          params: { path: { id: receiving.id } },
+          body: {
+            amountFen: Math.round(amountYuan * 100),
+            valueDate: today(),
+            idempotencyId: crypto.randomUUID(),
+          },
+        }),
+      );
       message.success(`已登记追回到账（复核单 #${approval.id}），待另一人复核后记账`);
       setReceiving(null);
       form.resetFields();
