@@ -1,7 +1,7 @@
 import { Card, Descriptions, List, Space, Statistic, Tag } from 'antd';
+import type { Answer } from '../api/types.ts';
 import { date } from '../format.ts';
 import { useLanguage } from '../i18n.tsx';
-import type { Person } from '../shared-types.ts';
 import {
   CERTIFICATE_TYPES,
   CLAIM_STATUSES,
@@ -12,45 +12,8 @@ import {
 } from '../vocabulary.ts';
 import { Money } from './common.tsx';
 
-export interface PersonArchive {
-  person: Person;
-  classes: {
-    classId: number;
-    classCode: string | null;
-    name: string;
-    occupationCode: string;
-    level: string;
-    institutionName: string | null;
-    startsAt: string;
-    endsAt: string;
-    status: string;
-    attendance: { attendedClassHours: number; scheduledClassHours: number; attendanceRate: number };
-    creditedClassHours: number;
-  }[];
-  certificates: {
-    id: number;
-    certificateType: string;
-    level: string | null;
-    certificateNumber: string;
-    issuer: string;
-    issuedOn: string;
-  }[];
-  subsidies: {
-    claimId: number;
-    /** Absent in archives read from an older server. */
-    claimNumber?: string;
-    status?: string;
-    subsidyKind: string;
-    amountFen: number;
-    paidOn: string | null;
-  }[];
-  credits: {
-    offlineClassHours: number;
-    onlineClassHours: number;
-    creditedOnlineClassHours: number;
-    totalCreditedClassHours: number;
-  };
-}
+/** A person's electronic training archive (GET /api/persons/{id}/archive, GET /api/me/archive). */
+export type PersonArchive = Answer<'/api/me/archive', 'get'>;
 
 const SUBSIDY_STATUS_COLOURS: Record<string, string> = {
   paid: 'green',

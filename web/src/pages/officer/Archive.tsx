@@ -1,12 +1,12 @@
 import { Typography } from 'antd';
-import { api } from '../../api.ts';
-import { ArchiveView, type PersonArchive } from '../../components/ArchiveView.tsx';
+import { call, client } from '../../api/client.ts';
+import { ArchiveView } from '../../components/ArchiveView.tsx';
 import { LoadState } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
 
 /** The worker's own electronic training archive (phone-friendly). */
 export function ArchivePage() {
-  const loaded = useLoad(() => api<PersonArchive>('/api/me/archive'));
+  const loaded = useLoad(() => call(client.GET('/api/me/archive')));
   return (
     <div className="page narrow-page">
       <Typography.Title level={1} className="page-title">

@@ -1,16 +1,16 @@
 import { Button, Card, Space, Typography } from 'antd';
 import { useState } from 'react';
-import { api, download, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import { download } from '../../api.ts';
 import { LoadState } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
-import type { ClaimSummary } from '../../shared-types.ts';
 import { ClaimsTable } from './Claims.tsx';
 
 /** Claims in public notice (公示), with the list export (ID numbers masked by the server). */
 export function NoticesPage() {
   const [page, setPage] = useState(1);
   const loaded = useLoad(
-    () => api<Page<ClaimSummary>>('/api/claims', { query: { status: 'in_notice', page, pageSize: 20 } }),
+    () => call(client.GET('/api/claims', { params: { query: { status: 'in_notice', page, pageSize: 20 } } })),
     [page],
   );
   return (

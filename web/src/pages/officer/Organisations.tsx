@@ -1,6 +1,8 @@
 import { App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, BodyOf, QueryOf } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, StatusTag } from '../../components/common.tsx';
 import { showFieldErrors } from '../../forms.ts';
@@ -8,25 +10,9 @@ import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { EMPLOYER_SIZES, label, ORGANISATION_KINDS, options } from '../../vocabulary.ts';
 
-interface Organisation {
-  id: number;
-  kind: string;
-  name: string;
-  regionCode: string;
-  creditCode: string;
-  status: string;
-  enterpriseSize: string | null;
-  capacity: number | null;
-}
-
-interface NewOrganisation {
-  kind: string;
-  regionCode: string;
-  name: string;
-  creditCode: string;
-  enterpriseSize?: string;
-  capacity?: number;
-}
+type Organisation = Answer<'/api/organisations', 'get'>['items'][number];
+type OrganisationKind = QueryOf<'/api/organisations', 'get'>['kind'];
+type NewOrganisation = BodyOf<'/api/organisations', 'post'>;
 
 const STATUS_LABELS: Record<string, readonly [string, string]> = {
   active: ['正常', 'Active'],
@@ -40,10 +26,10 @@ export function OrganisationsPage() {
   const { language } = useLanguage();
   const { user } = useAuth();
   const { message } = App.useApp();
-  const [kind, setKind] = useState<string>();
+  const [kind, setKind] = useState<OrganisationKind>();
   const [page, setPage] = useState(1);
   const loaded = useLoad(
-    () => api<Page<Organisation>>('/api/organisations', { query: { kind, page, pageSize: 20 } }),
+    () => call(client.GET('/api/organisations', { params: { query: { kind, page, pageSize: 20 } } })),
     [kind, page],
   );
   const [isCreating, setCreating] = useState(false);
@@ -54,7 +40,7 @@ export function OrganisationsPage() {
   const create = async () => {
     const values = await form.validateFields();
     try {
-      await api('/api/organisations', { method: 'POST', body: values });
+      await call(client.POST('/api/organisations', { body: values }));
       message.success('已登记');
       setCreating(false);
       loaded.reload();
@@ -75,8 +61,14 @@ export function OrganisationsPage() {
 
   const createOperator = async () => {
     const values = await operatorForm.validateFields();
+    if (!operatorFor) return;
     try {
-      await api(`/api/organisations/${operatorFor?.id}/operators`, { method: 'POST', body: values });
+      await call(
+        client.POST('/api/organisations/{id}/operators', {
+          params: { path: { id: operatorFor.id } },
+          body: values,
+        }),
+      );
       message.success('已创建经办账号');
       setOperatorFor(null);
     } catch (error) {

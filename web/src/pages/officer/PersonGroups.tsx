@@ -15,32 +15,18 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useRef, useState } from 'react';
-import { api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, BodyOf } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { LoadState } from '../../components/common.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { GROUP_CERTIFIERS, GROUPS, label, options } from '../../vocabulary.ts';
 
-interface PersonRow {
-  id: number;
-  name: string;
-  idNumber: string;
-  registeringRegionCode: string;
-}
-
-interface GroupRow {
-  id: number;
-  groupCode: string;
-  certifierCode: string | null;
-  certifiedByOrganisation: string;
-  certifiedByOfficer: string;
-  validFrom: string;
-  validTo: string | null;
-  recordedOn: string | null;
-  revokedOn: string | null;
-  revocationReason: string | null;
-}
+type PersonRow = Answer<'/api/persons', 'get'>['items'][number];
+type GroupRow = Answer<'/api/persons/{id}/groups', 'get'>['items'][number];
+type NewGroup = BodyOf<'/api/persons/{id}/groups', 'post'>;
 
 /**
  * 人员类别认定: a county officer finds a person of his region, certifies a group from the list of
@@ -52,7 +38,7 @@ export function PersonGroupsPage() {
   const persons = useLoad(
     () =>
       name
-        ? api<Page<PersonRow>>('/api/persons', { query: { name, pageSize: 20 } })
+        ? call(client.GET('/api/persons', { params: { query: { name, pageSize: 20 } } }))
         : Promise.resolve(undefined),
     [name],
   );
@@ -111,10 +97,13 @@ export function PersonGroupsPage() {
 function PersonGroupsCard({ person }: { person: PersonRow }) {
   const { message, modal } = App.useApp();
   const { language } = useLanguage();
-  const history = useLoad(() => api<{ items: GroupRow[] }>(`/api/persons/${person.id}/groups`), [person.id]);
+  const history = useLoad(
+    () => call(client.GET('/api/persons/{id}/groups', { params: { path: { id: person.id } } })),
+    [person.id],
+  );
   const [form] = Form.useForm<{
-    groupCode: string;
-    certifierCode: string;
+    groupCode: NewGroup['groupCode'];
+    certifierCode: NonNullable<NewGroup['certifierCode']>;
     validFrom: Dayjs;
     validTo?: Dayjs;
   }>();
@@ -122,15 +111,17 @@ function PersonGroupsCard({ person }: { person: PersonRow }) {
   const certify = async () => {
     const values = await form.validateFields();
     try {
-      await api(`/api/persons/${person.id}/groups`, {
-        method: 'POST',
-        body: {
-          groupCode: values.groupCode,
-          certifierCode: values.certifierCode,
-          validFrom: values.validFrom.format('YYYY-MM-DD'),
-          validTo: values.validTo ? values.validTo.format('YYYY-MM-DD') : null,
-        },
-      });
+      await call(
+        client.POST('/api/persons/{id}/groups', {
+          params: { path: { id: person.id } },
+          body: {
+            groupCode: values.groupCode,
+            certifierCode: values.certifierCode,
+            validFrom: values.validFrom.format('YYYY-MM-DD'),
+            validTo: values.validTo ? values.validTo.format('YYYY-MM-DD') : null,
+          },
+        }),
+      );
       message.success('已登记认定');
       form.resetFields();
       history.reload();
@@ -158,10 +149,12 @@ function PersonGroupsCard({ person }: { person: PersonRow }) {
       },
       onOk: async () => {
         try {
-          await api(`/api/persons/${person.id}/groups/${group.id}/revoke`, {
-            method: 'POST',
-            body: { reason: reasonRef.current },
-          });
+          await call(
+            client.POST('/api/persons/{id}/groups/{groupId}/revoke', {
+              params: { path: { id: person.id, groupId: group.id } },
+              body: { reason: reasonRef.current },
+            }),
+          );
           message.success('认定已撤销');
           history.reload();
         } catch (error) {

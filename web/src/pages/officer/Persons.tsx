@@ -14,10 +14,10 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { call, client } from '../../api/client.ts';
-import type { Person } from '../../api/types.ts';
-import { api, errorText } from '../../api.ts';
+import type { Answer, Person } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
-import { ArchiveView, type PersonArchive } from '../../components/ArchiveView.tsx';
+import { ArchiveView } from '../../components/ArchiveView.tsx';
 import { LoadState } from '../../components/common.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -25,12 +25,7 @@ import { useLanguage } from '../../i18n.tsx';
 import { GROUPS, label } from '../../vocabulary.ts';
 
 /** What POST /api/persons/:id/reveal answers. */
-interface RevealedPerson {
-  id: number;
-  name: string;
-  idNumber: string;
-  phone: string | null;
-}
+type RevealedPerson = Answer<'/api/persons/{id}/reveal', 'post'>;
 
 /**
  * 查看完整信息: the officer states why, the API records the read (personal_data.read) and answers
@@ -51,10 +46,12 @@ function RevealModal({ person, onClose }: { person: Person | null; onClose(): vo
     setBusy(true);
     try {
       setRevealed(
-        await api<RevealedPerson>(`/api/persons/${person.id}/reveal`, {
-          method: 'POST',
-          body: { reason: values.reason.trim() },
-        }),
+        await call(
+          client.POST('/api/persons/{id}/reveal', {
+            params: { path: { id: person.id } },
+            body: { reason: values.reason.trim() },
+          }),
+        ),
       );
     } catch (error) {
       if (showFieldErrors(form, error, [['reason']])) message.error(errorText(error));
@@ -121,7 +118,7 @@ export function PersonsPage() {
     () =>
       archiveOf === null
         ? Promise.resolve(undefined)
-        : api<PersonArchive>(`/api/persons/${archiveOf}/archive`),
+        : call(client.GET('/api/persons/{id}/archive', { params: { path: { id: archiveOf } } })),
     [archiveOf],
   );
   return (

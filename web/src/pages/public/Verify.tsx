@@ -1,20 +1,14 @@
 import { Alert, Button, Card, Descriptions, Form, Input, Result, Typography } from 'antd';
 import { useState } from 'react';
-import { api, errorText } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { CERTIFICATE_TYPES, LEVELS, label } from '../../vocabulary.ts';
 
-interface Verification {
-  valid: boolean;
-  certificateType?: string;
-  level?: string | null;
-  issuer?: string;
-  /** The certificate exists but its issuer revoked it (then `valid` is false). */
-  isRevoked?: boolean;
-  revokedOn?: string;
-  revocationReason?: string;
-}
+/** What the public learns of a certificate: valid or not, type, level, issuer, revocation. */
+type Verification = Answer<'/api/public/certificates/verify', 'post'>;
 
 /** Public certificate check: number + holder's name → valid or not, and nothing else personal. */
 export function VerifyPage() {
@@ -28,7 +22,7 @@ export function VerifyPage() {
     setBusy(true);
     setMessage(null);
     try {
-      setResult(await api<Verification>('/api/public/certificates/verify', { method: 'POST', body: values }));
+      setResult(await call(client.POST('/api/public/certificates/verify', { body: values })));
     } catch (error) {
       setResult(null);
       if (showFieldErrors(form, error, [['number'], ['name']])) setMessage(errorText(error));
