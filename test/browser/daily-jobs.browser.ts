@@ -373,6 +373,10 @@ const countyOfficer: Flow = {
     await step('the county officer approves the filed class after a confirmation', async () => {
       await openFromMenu(page, '开班备案审批');
       const row = page.getByRole('row').filter({ hasText: '养老护理员（初级）2116期' });
+      // Region and occupation by name, the code secondary (shown once the name is known).
+      await row.locator('.secondary-code').first().waitFor();
+      if ((await row.getByRole('cell', { name: /^\d{6}$/ }).count()) > 0)
+        throw new Error('开班备案审批 shows a region code without its name');
       await row.getByRole('button', { name: '通过' }).click();
       await confirmDialog(page, '确认通过');
       await page

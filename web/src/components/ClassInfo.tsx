@@ -4,6 +4,7 @@ import { dateTime } from '../format.ts';
 import { useLanguage } from '../i18n.tsx';
 import { CLASS_STATUSES, LEVELS, label, SUBSIDY_KINDS } from '../vocabulary.ts';
 import { StatusTag } from './common.tsx';
+import { OccupationName } from './OccupationName.tsx';
 
 /** A class filing: what the officer approves (schedule, teachers) and what the institution filed. */
 export function ClassInfo({
@@ -24,7 +25,9 @@ export function ClassInfo({
           />
         </Descriptions.Item>
         <Descriptions.Item label="开班前备案">{trainingClass.isFiled ? '是' : '否'}</Descriptions.Item>
-        <Descriptions.Item label="职业（工种）">{trainingClass.occupationCode}</Descriptions.Item>
+        <Descriptions.Item label="职业（工种）">
+          <OccupationName code={trainingClass.occupationCode} />
+        </Descriptions.Item>
         <Descriptions.Item label="等级">{label(LEVELS, trainingClass.level, language)}</Descriptions.Item>
         <Descriptions.Item label="补贴类型">
           {label(SUBSIDY_KINDS, trainingClass.subsidyKind, language)}

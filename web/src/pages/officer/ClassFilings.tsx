@@ -5,6 +5,8 @@ import type { ClassSummary, QueryOf, TrainingClass } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { ClassInfo } from '../../components/ClassInfo.tsx';
 import { LoadState, StatusTag } from '../../components/common.tsx';
+import { OccupationName } from '../../components/OccupationName.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
@@ -93,8 +95,16 @@ export function ClassFilingsPage() {
               columns={[
                 { title: '班级名称', dataIndex: 'name' },
                 { title: '班级编码', dataIndex: 'classCode', render: (code: string | null) => code ?? '—' },
-                { title: '地区', dataIndex: 'regionCode' },
-                { title: '职业', dataIndex: 'occupationCode' },
+                {
+                  title: '地区',
+                  dataIndex: 'regionCode',
+                  render: (code: string) => <RegionName code={code} />,
+                },
+                {
+                  title: '职业',
+                  dataIndex: 'occupationCode',
+                  render: (code: string) => <OccupationName code={code} />,
+                },
                 {
                   title: '等级',
                   dataIndex: 'level',
