@@ -1,5 +1,7 @@
 import { Card, Col, Row, Statistic, Typography } from 'antd';
-import { api, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { ClaimSummary } from '../../api/types.ts';
+import { api } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { Chart } from '../../components/Chart.tsx';
 import { LoadState, NoData } from '../../components/common.tsx';
@@ -7,7 +9,6 @@ import { yuan } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { regionNames } from '../../regions.ts';
-import type { ClaimSummary } from '../../shared-types.ts';
 import { label, SUB_ACCOUNTS, SUBSIDY_KINDS } from '../../vocabulary.ts';
 
 interface ExecutionRow {
@@ -22,7 +23,7 @@ interface ExecutionRow {
 async function allClaims(): Promise<ClaimSummary[]> {
   const claims: ClaimSummary[] = [];
   for (let page = 1; page <= 10; page += 1) {
-    const result = await api<Page<ClaimSummary>>('/api/claims', { query: { page, pageSize: 100 } });
+    const result = await call(client.GET('/api/claims', { params: { query: { page, pageSize: 100 } } }));
     claims.push(...result.items);
     if (page * result.pageSize >= result.total) break;
   }
@@ -53,7 +54,7 @@ export function DashboardPage() {
   );
   const names = useLoad(regionNames);
   const alerts = useLoad(() =>
-    api<Page<unknown>>('/api/supervision/alerts', { query: { status: 'open', pageSize: 1 } }),
+    call(client.GET('/api/supervision/alerts', { params: { query: { status: 'open', pageSize: 1 } } })),
   );
 
   const claimItems = claims.data ?? [];

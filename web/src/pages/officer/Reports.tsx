@@ -2,6 +2,8 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Descriptions, InputNumber, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
+import { call, client } from '../../api/client.ts';
+import type { Answer } from '../../api/types.ts';
 import { api, download, errorText } from '../../api.ts';
 import { CitationTag, LoadState, Money, NoData } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
@@ -19,10 +21,7 @@ interface Report {
   [section: string]: unknown;
 }
 
-interface LedgerComparison {
-  rows: { account: string; label: string; reportFen: number; ledgerFen: number; differenceFen: number }[];
-  isBalanced: boolean;
-}
+type LedgerComparison = Answer<'/api/reports/ledger-comparison', 'get'>;
 
 const SECTION_TITLES: Record<string, string> = {
   subsidyKinds: '按补贴类型',
@@ -128,7 +127,7 @@ export function ReportsPage() {
   const query = { year, quarter };
   const report = useLoad(() => api<Report>('/api/reports', { query }), [year, quarter]);
   const comparison = useLoad(
-    () => api<LedgerComparison>('/api/reports/ledger-comparison', { query }),
+    () => call(client.GET('/api/reports/ledger-comparison', { params: { query } })),
     [year, quarter],
   );
   const exportXlsx = async () => {
