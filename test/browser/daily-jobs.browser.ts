@@ -375,8 +375,13 @@ const countyOfficer: Flow = {
       const row = page.getByRole('row').filter({ hasText: '养老护理员（初级）2116期' });
       // Region and occupation by name, the code secondary (shown once the name is known).
       await row.locator('.secondary-code').first().waitFor();
-      if ((await row.getByRole('cell', { name: /^\d{6}$/ }).count()) > 0)
-        throw new Error('开班备案审批 shows a region code without its name');
+      await row
+        .getByRole('cell', { name: /^\d{6}$/ })
+        .first()
+        .waitFor({ state: 'detached' })
+        .catch(() => {
+          throw new Error('开班备案审批 shows a region code without its name');
+        });
       await row.getByRole('button', { name: '通过' }).click();
       await confirmDialog(page, '确认通过');
       await page
@@ -499,8 +504,14 @@ const reviewerInspection: Flow = {
         await page.getByRole('row').filter({ hasText: claim.claimNumber }).getByRole('link').first().click();
         const card = page.getByTestId('claim-inspections');
         const form = card.locator('form#inspection');
-        await form.getByLabel('核查结果').click();
-        await page.locator('.ant-select-dropdown:visible').getByTitle('未发现问题').click();
+        // The option is chosen again if the click landed while the dropdown was still opening.
+        const chosen = form.getByText('未发现问题', { exact: true }).filter({ visible: true });
+        for (let attempt = 0; attempt < 3 && (await chosen.count()) === 0; attempt += 1) {
+          await form.getByLabel('核查结果').click();
+          await page.locator('.ant-select-dropdown:visible').getByTitle('未发现问题').click();
+          await chosen.waitFor({ timeout: 3_000 }).catch(() => undefined);
+        }
+        await chosen.waitFor();
         await form.getByLabel('核查情况与发现的问题').fill(findings);
         await form.locator('input[type=file]').setInputFiles({
           name: '现场核查记录.pdf',
