@@ -367,6 +367,8 @@ const supervision: Flow = {
     let caseNumber = '';
     await step('officer opens a case from a selected alert', async () => {
       await dismissMessages(page);
+      // The alert's region by its name, not its six-digit code.
+      await alertRow(page, toCase!.id).getByText('衡阳县', { exact: true }).waitFor();
       await alertRow(page, toCase!.id).getByRole('checkbox').check();
       await page.getByRole('button', { name: '立案核查（已选 1 条）' }).click();
       const dialog = page.getByRole('dialog', { name: /立案核查/ });

@@ -23,6 +23,7 @@ import { Link } from 'react-router-dom';
 import { ApiError, api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, NoData, StatusTag } from '../../components/common.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
 import { businessNow, dateTime } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -442,7 +443,11 @@ export function AlertsPage() {
                     dataIndex: 'score',
                     render: (score: number, alert) => scoreTag(score, alert.isBlocking),
                   },
-                  { title: '地区', dataIndex: 'regionCode' },
+                  {
+                    title: '地区',
+                    dataIndex: 'regionCode',
+                    render: (code: string) => <RegionName code={code} />,
+                  },
                   { title: '对象', render: (_, alert) => alertSubject(alert) },
                   {
                     title: '状态',
@@ -826,7 +831,9 @@ function CaseDrawer({ id, onClose, onChanged }: { id: number; onClose(): void; o
               )}
             </Space>
             <Descriptions size="small" column={1}>
-              <Descriptions.Item label="地区">{detail.regionCode}</Descriptions.Item>
+              <Descriptions.Item label="地区">
+                <RegionName code={detail.regionCode} withCode />
+              </Descriptions.Item>
               <Descriptions.Item label="立案时间">{dateTime(detail.openedAt)}</Descriptions.Item>
               {detail.institutionId !== null && (
                 <Descriptions.Item label="涉及机构">#{detail.institutionId}</Descriptions.Item>
@@ -940,7 +947,11 @@ export function CasesPage() {
                     ),
                   },
                   { title: '事由', dataIndex: 'title' },
-                  { title: '地区', dataIndex: 'regionCode' },
+                  {
+                    title: '地区',
+                    dataIndex: 'regionCode',
+                    render: (code: string) => <RegionName code={code} />,
+                  },
                   {
                     title: '状态',
                     dataIndex: 'status',
