@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_LABELS, ROLES } from '../src/auth/roles.ts';
+import { MATERIAL_LABELS } from '../src/claims/claim.materials.ts';
 import { CLAIM_STATUSES } from '../src/claims/claim.workflow.ts';
 import { DENIAL_CODES } from '../src/policy/evaluate.types.ts';
 import {
@@ -34,5 +35,10 @@ describe('the web vocabulary', () => {
     for (const kind of SUBSIDY_KINDS) expect(web.SUBSIDY_KINDS[kind]?.[0]).toBe(SUBSIDY_KIND_LABELS[kind]);
     for (const level of LEVELS) expect(web.LEVELS[level]?.[0]).toBe(LEVEL_LABELS[level]);
     for (const role of ROLES) expect(web.ROLES[role]?.[0]).toBe(ROLE_LABELS[role]);
+  });
+
+  it('labels every material a checklist (and a pack’s materials parameter) may name, as the server does', () => {
+    expect(codes(web.MATERIALS)).toEqual(codes(MATERIAL_LABELS));
+    for (const [code, text] of Object.entries(MATERIAL_LABELS)) expect(web.MATERIALS[code]?.[0]).toBe(text);
   });
 });

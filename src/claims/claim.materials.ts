@@ -37,7 +37,7 @@ export interface ChecklistFacts {
 }
 
 /** The label of each material a checklist may name. */
-const MATERIAL_LABELS: Record<string, string> = {
+export const MATERIAL_LABELS: Record<string, string> = {
   labour_contracts: '劳动合同',
   employee_roster: '职工花名册',
   payroll_bank_statement: '工资发放银行对账单',

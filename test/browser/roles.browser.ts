@@ -31,7 +31,13 @@ async function statistic(page: Page, title: string): Promise<number> {
     .filter({ hasText: title })
     .locator('.ant-statistic-content-value');
   await value.first().waitFor();
-  return Number((await value.first().innerText()).replace(/[^\d.]/g, ''));
+  // '—' while the figure loads: wait for a number (up to 30 s) before reading it.
+  for (let waited = 0; waited < 30_000; waited += 250) {
+    const text = await value.first().innerText();
+    if (/\d/.test(text)) return Number(text.replace(/[^\d.]/g, ''));
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`${title}: no figure after 30 s`);
 }
 
 const reviewer: Flow = {

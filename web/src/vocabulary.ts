@@ -252,6 +252,20 @@ export const TARGET_COMPARISONS: Labels = {
   about: ['左右', 'About'],
 };
 
+/** The materials a claim's checklist (申报材料清单) may name; the packs' `materials.*` parameters hold these codes. */
+export const MATERIALS: Labels = {
+  labour_contracts: ['劳动合同', 'Labour contracts'],
+  employee_roster: ['职工花名册', 'Employee roster'],
+  payroll_bank_statement: ['工资发放银行对账单', 'Payroll bank statement'],
+  certificate_list: ['取证人员及证书清单', 'Certificate list'],
+  roster: ['培训学员花名册', 'Trainee roster'],
+  certificates: ['结业或职业技能证书复印件', 'Certificates'],
+  training_plan: ['培训计划', 'Training plan'],
+  sign_in_sheets: ['学员签到表', 'Sign-in sheets'],
+  training_video: ['培训视频类资料', 'Training video'],
+  invoice: ['培训费发票或行政事业性收费票据', 'Invoice'],
+};
+
 /** Other codes policy parameters hold (the source of funds of a subsidy). */
 export const PARAMETER_CODES: Labels = {
   special_account: ['专账资金', 'Special account'],

@@ -33,6 +33,7 @@ import {
   GROUPS,
   LEVELS,
   label,
+  MATERIALS,
   PARAMETER_CODES,
   PAYEES,
   SUBSIDY_KINDS,
@@ -114,6 +115,7 @@ function currentVersion(parameter: ParameterHistory, on: string): ParameterVersi
 
 const UNIT_WORDS: [RegExp, string][] = [
   [/class hour/g, '课时'],
+  [/person-times/g, '人次'],
   [/person/g, '人'],
   [/day/g, '天'],
   [/year/g, '年'],
@@ -140,6 +142,7 @@ function codeLabel(code: string): string {
     EMPLOYER_FLAGS,
     EMPLOYER_SIZES,
     PAYEES,
+    MATERIALS,
     PARAMETER_CODES,
   ]) {
     if (labels[code]) return label(labels, code);
