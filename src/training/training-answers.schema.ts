@@ -1,4 +1,5 @@
 import { pageSchemaOf } from '../shared/schemas.ts';
+import { CERTIFICATE_SCHEMA } from './assessment-answers.schema.ts';
 
 /**
  * Response schemas of training.routes.ts: what each route answers, written from what its
@@ -225,81 +226,11 @@ export const GET_CLASSES_BY_ID_RESULTS_ANSWER = pageSchemaOf({
   },
 } as const);
 
-/** POST /api/certificates → 201 */
-export const POST_CERTIFICATES_ANSWER = {
-  type: 'object',
-  additionalProperties: true,
-  required: [
-    'id',
-    'provinceCode',
-    'personId',
-    'classId',
-    'certificateType',
-    'level',
-    'occupationCode',
-    'certificateNumber',
-    'issuer',
-    'issuerOrganisationId',
-    'issuedOn',
-    'revokedOn',
-    'revocationReason',
-    'assessmentId',
-  ],
-  properties: {
-    id: { type: 'integer' },
-    provinceCode: { type: 'string' },
-    personId: { type: 'integer' },
-    classId: { type: 'integer', nullable: true },
-    certificateType: { type: 'string' },
-    level: { type: 'string', nullable: true },
-    occupationCode: { type: 'string', nullable: true },
-    certificateNumber: { type: 'string' },
-    issuer: { type: 'string' },
-    issuerOrganisationId: { type: 'integer', nullable: true },
-    issuedOn: { type: 'string' },
-    revokedOn: { type: 'string', nullable: true },
-    revocationReason: { type: 'string', nullable: true },
-    assessmentId: { type: 'integer', nullable: true },
-  },
-} as const;
+/** POST /api/certificates → 201: the certificate as stored. */
+export const POST_CERTIFICATES_ANSWER = CERTIFICATE_SCHEMA;
 
 /** GET /api/certificates → 200 */
-export const GET_CERTIFICATES_ANSWER = pageSchemaOf({
-  type: 'object',
-  additionalProperties: true,
-  required: [
-    'id',
-    'provinceCode',
-    'personId',
-    'classId',
-    'certificateType',
-    'level',
-    'occupationCode',
-    'certificateNumber',
-    'issuer',
-    'issuerOrganisationId',
-    'issuedOn',
-    'revokedOn',
-    'revocationReason',
-    'assessmentId',
-  ],
-  properties: {
-    id: { type: 'integer' },
-    provinceCode: { type: 'string' },
-    personId: { type: 'integer' },
-    classId: { type: 'integer', nullable: true },
-    certificateType: { type: 'string' },
-    level: { type: 'string', nullable: true },
-    occupationCode: { type: 'string', nullable: true },
-    certificateNumber: { type: 'string' },
-    issuer: { type: 'string' },
-    issuerOrganisationId: { type: 'integer', nullable: true },
-    issuedOn: { type: 'string' },
-    revokedOn: { type: 'string', nullable: true },
-    revocationReason: { type: 'string', nullable: true },
-    assessmentId: { type: 'integer', nullable: true },
-  },
-} as const);
+export const GET_CERTIFICATES_ANSWER = pageSchemaOf(CERTIFICATE_SCHEMA);
 
 const CLASS_SUMMARY_PROPERTIES = {
   id: { type: 'integer' },

@@ -7917,7 +7917,8 @@ export interface operations {
                             provinceCode: string;
                             personId: number;
                             classId: number | null;
-                            certificateType: string;
+                            /** @enum {string} */
+                            certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
                             level: string | null;
                             occupationCode: string | null;
                             certificateNumber: string;
@@ -7997,7 +7998,8 @@ export interface operations {
                         provinceCode: string;
                         personId: number;
                         classId: number | null;
-                        certificateType: string;
+                        /** @enum {string} */
+                        certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
                         level: string | null;
                         occupationCode: string | null;
                         certificateNumber: string;
