@@ -99,7 +99,7 @@ describe('period close (月结) and its checklist', () => {
     const unreconciled = await close(provinceFinance, '2026-01');
     expect(unreconciled.status).toBe(409);
     expect(unreconciled.body.error.details).toEqual([
-      { check: 'reconciled', field: 'reconciliations.430000', message: '430000 2026-01 的银行对账未经复核' },
+      { check: 'reconciled', field: 'reconciliations.430000', message: '湖南省 2026-01 的银行对账未经复核' },
     ]);
     const checklist = await call('GET', '/api/ledger/periods/checklist?period=2026-01', provinceFinance);
     expect(checklist.body).toMatchObject({ mayClose: false, isClosed: false });
@@ -170,10 +170,32 @@ describe('period close (月结) and its checklist', () => {
       }),
     );
     const batch = { body: ordered };
+    // A manual posting awaiting its second person keeps the month open too.
+    const bank = await accountFor(testApp.database.db, '430400', 'bank');
+    const special = await accountFor(testApp.database.db, '430400', 'special');
+    const posting = await call('POST', '/api/ledger/transfers', cityFinance, {
+      idempotencyId: 'period-pending-interest',
+      debitAccountId: bank.id,
+      creditAccountId: special.id,
+      amountFen: 100,
+      code: 'interest',
+      valueDate: '2026-02-15',
+    });
+    expect(posting.status, JSON.stringify(posting.body)).toBe(202);
     const before = await call('GET', '/api/ledger/periods/checklist?period=2026-02', provinceFinance);
     const inFlight = before.body.items.find((item: { code: string }) => item.code === 'nothing_in_flight');
     expect(inFlight.isOk).toBe(false);
-    expect(inFlight.details[0].field).toBe(`disbursements.${batch.body.disbursements[0]!.id}`);
+    expect(inFlight.details.map((detail: { field: string }) => detail.field)).toEqual([
+      `approvals.${posting.body.id}`,
+      `disbursements.${batch.body.disbursements[0]!.id}`,
+    ]);
+    // A person reads the checklist: kinds and regions in words, never codes.
+    const messages = before.body.items.flatMap((item: { details: { message: string }[] }) =>
+      item.details.map((detail) => detail.message),
+    );
+    expect(messages).toContain(`复核事项 ${posting.body.id}（手工记账（利息、手续费））待复核`);
+    expect(messages).toContain('衡阳县 2026-02 的银行对账未经复核');
+    for (const message of messages) expect(message).not.toMatch(/[a-z_]{4,}|\b\d{6}\b/);
     const reconciled = before.body.items.find((item: { code: string }) => item.code === 'reconciled');
     expect(reconciled.details.map((detail: { field: string }) => detail.field)).toEqual([
       'reconciliations.430421',
@@ -185,6 +207,15 @@ describe('period close (月结) and its checklist', () => {
       valueDate: '2026-02-11',
     });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
+    const rejected = await call(
+      'POST',
+      `/api/ledger/approvals/${posting.body.id}/decision`,
+      await testApp.loginAs('hy_finance2'),
+      {
+        isApproved: false,
+      },
+    );
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
     const after = await call('GET', '/api/ledger/periods/checklist?period=2026-02', provinceFinance);
     expect(after.body.items.find((item: { code: string }) => item.code === 'nothing_in_flight').isOk).toBe(
       true,
@@ -241,6 +272,67 @@ describe('period close (月结) and its checklist', () => {
     );
     const stale = (await reconciled()).find((detail) => detail.field === 'reconciliations.430422');
     expect(stale?.message).toContain('复核后又有记账');
+  });
+
+  it('a sign-off of the province does not cover a county paid from a special account of its own', async () => {
+    const db = testApp.database.db;
+    // 耒阳市 (430481) registers its own special account; 珠晖区 (430405) is paid from the province's.
+    const registered = await testApp.app.inject({
+      method: 'PUT',
+      url: '/api/ledger/bank-accounts',
+      headers: cityFinance,
+      payload: {
+        regionCode: '430481',
+        accountNumber: '430481000000000001',
+        accountName: '耒阳市职业技能提升行动专账',
+        bankName: '中国建设银行耒阳支行',
+        profileCode: 'generic',
+      },
+    });
+    expect(registered.statusCode, registered.body).toBe(200);
+    // Interest of May through each county's bank, then the province's May reconciliation signed off.
+    for (const region of ['430481', '430405']) {
+      const bank = await accountFor(db, region, 'bank');
+      const special = await accountFor(db, region, 'special');
+      await inLedgerTransaction(db, (trx) =>
+        postJournal(trx, SYSTEM_CONTEXT, {
+          provinceCode: '430000',
+          code: 'interest',
+          description: '五月利息',
+          transfers: [
+            {
+              idempotencyId: `period-own-account-${region}`,
+              debitAccountId: bank.id,
+              creditAccountId: special.id,
+              amountFen: 500,
+              code: 'interest',
+              valueDate: '2026-05-21',
+            },
+          ],
+        }),
+      );
+    }
+    const statement = await sql<{ id: number }>`
+      insert into bank_statement (province_code, region_code, file_name, file_hash, line_count)
+      values ('430000', '430000', '湖南省专户2026年5月.csv', 'period-own-account', 0) returning id`.execute(
+      db,
+    );
+    const users = await db
+      .selectFrom('app_user')
+      .select(['id', 'login_name'])
+      .where('login_name', 'in', ['hn_finance', 'hn_province_reviewer'])
+      .execute();
+    const idOf = (login: string) => users.find((user) => user.login_name === login)!.id;
+    await sql`insert into ledger_reconciliation (province_code, region_code, period, statement_id, worksheet,
+        worksheet_hash, bank_closing_fen, book_balance_fen, is_balanced, problem_count, status, prepared_by,
+        signed_off_by, signed_off_at)
+      values ('430000', '430000', '2026-05', ${statement.rows[0]!.id}, '{}', 'x', 0, 0, true, 0, 'signed_off',
+        ${idOf('hn_finance')}, ${idOf('hn_province_reviewer')}, now() + interval '1 second')`.execute(db);
+    const checklist = await call('GET', '/api/ledger/periods/checklist?period=2026-05', provinceFinance);
+    const reconciled = checklist.body.items.find((item: { code: string }) => item.code === 'reconciled');
+    expect(reconciled.details).toEqual([
+      { field: 'reconciliations.430481', message: '耒阳市 2026-05 的银行对账未经复核' },
+    ]);
   });
 
   it('a posting may not be dated after the business date', async () => {

@@ -3,6 +3,8 @@ import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { isWithinRegion, type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
+import { regionAncestors } from '../shared/regions.ts';
+import { APPROVAL_KIND_LABELS, type ApprovalKind } from './approval.service.ts';
 import { monthRange } from './bank-reconciliation.service.ts';
 import { type LedgerTotalRow, ledgerTotals } from './ledger-report.service.ts';
 
@@ -116,6 +118,28 @@ async function postedThroughBankAfter(
   return journalId === null || journalId === undefined ? null : Number(journalId);
 }
 
+/** Region names for checklist messages (a person reads 衡阳市, not 430400). */
+async function regionNames(executor: Executor, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await executor
+    .selectFrom('region')
+    .select(['code', 'name'])
+    .where('code', 'in', [...new Set(codes)])
+    .execute();
+  return new Map(rows.map((row) => [row.code, row.name]));
+}
+
+/**
+ * Whether a signed-off reconciliation of `reconciledRegion` covers `region`: the region lies in
+ * its subtree and is not paid from a special account registered below it (a county with an
+ * account of its own has its own statement, which the province's statement does not show).
+ */
+function covers(reconciledRegion: string, region: string, registered: ReadonlySet<string>): boolean {
+  if (!isWithinRegion(reconciledRegion, region)) return false;
+  const paying = regionAncestors(region).find((candidate) => registered.has(candidate));
+  return paying === undefined || paying === reconciledRegion || !isWithinRegion(reconciledRegion, paying);
+}
+
 async function reconciledItem(
   executor: Executor,
   provinceCode: string,
@@ -129,6 +153,15 @@ async function reconciledItem(
     .where('period', '=', period)
     .where('status', '=', 'signed_off')
     .execute();
+  const registered = new Set(
+    (
+      await executor
+        .selectFrom('ledger_bank_account')
+        .select('region_code')
+        .where('province_code', '=', provinceCode)
+        .execute()
+    ).map((row) => row.region_code),
+  );
   // A sign-off covers the books as they were when it was given: a posting into the month through
   // the region's bank after it (a late payment, a return, interest) voids it.
   const stale: { region: string; journalId: number }[] = [];
@@ -138,18 +171,20 @@ async function reconciledItem(
     if (later === null) signed.push(row);
     else stale.push({ region: row.region_code, journalId: later });
   }
+  const unsigned = regions
+    .filter((region) => !signed.some((row) => covers(row.region_code, region, registered)))
+    .filter((region) => !stale.some((entry) => entry.region === region));
+  const names = await regionNames(executor, [...stale.map((entry) => entry.region), ...unsigned]);
+  const nameOf = (code: string) => names.get(code) ?? code;
   const details = [
     ...stale.map((entry) => ({
       field: `reconciliations.${entry.region}`,
-      message: `${entry.region} ${period} 的银行对账复核后又有记账（凭证 ${entry.journalId}），须重新编制并复核`,
+      message: `${nameOf(entry.region)} ${period} 的银行对账复核后又有记账（凭证 ${entry.journalId}），须重新编制并复核`,
     })),
-    ...regions
-      .filter((region) => !signed.some((row) => isWithinRegion(row.region_code, region)))
-      .filter((region) => !stale.some((entry) => entry.region === region))
-      .map((region) => ({
-        field: `reconciliations.${region}`,
-        message: `${region} ${period} 的银行对账未经复核`,
-      })),
+    ...unsigned.map((region) => ({
+      field: `reconciliations.${region}`,
+      message: `${nameOf(region)} ${period} 的银行对账未经复核`,
+    })),
   ];
   return { code: 'reconciled', label: '本月银行对账均已编制并复核', isOk: details.length === 0, details };
 }
@@ -193,7 +228,7 @@ async function inFlightItem(
   const details = [
     ...approvals.map((row) => ({
       field: `approvals.${row.id}`,
-      message: `复核事项 ${row.id}（${row.kind}）待复核`,
+      message: `复核事项 ${row.id}（${APPROVAL_KIND_LABELS[row.kind as ApprovalKind] ?? row.kind}）待复核`,
     })),
     ...disbursements.map((row) => ({
       field: `disbursements.${row.id}`,

@@ -337,6 +337,56 @@ describe('statement import and reconciliation both ways (账实相符, 余额调
     ]);
   });
 
+  it('a month with five reconciliation problems open is not closed: the sign-off is refused and the close names the region', async () => {
+    const region = '430422';
+    const rows = await monthWithEveryAnomaly(region, 'five-open');
+    const imported = await call('POST', '/api/ledger/statements', finance, {
+      regionCode: region,
+      fileName: '4月对账单-五处差异.xlsx',
+      fileBase64: (await xlsx(rows)).toString('base64'),
+    });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    const prepared = await call('POST', '/api/ledger/reconciliations', finance, {
+      statementId: imported.body.statementId,
+      period: '2026-04',
+    });
+    expect(prepared.status, JSON.stringify(prepared.body)).toBe(201);
+    // Amount mismatch, duplicate, date out of tolerance, an unknown credit and an unknown debit.
+    const open = new Set(prepared.body.worksheet.problems.map((problem: { kind: string }) => problem.kind));
+    for (const kind of [
+      'amount_mismatch',
+      'duplicate',
+      'date_out_of_tolerance',
+      'unknown_credit',
+      'unknown_debit',
+    ])
+      expect(open).toContain(kind);
+    const refused = await call('POST', `/api/ledger/reconciliations/${prepared.body.id}/sign-off`, reviewer);
+    expect(refused.status).toBe(409);
+
+    const province = await testApp.loginAs('hn_finance');
+    const checklist = await call('GET', '/api/ledger/periods/checklist?period=2026-04', province);
+    expect(checklist.status, JSON.stringify(checklist.body)).toBe(200);
+    expect(checklist.body.mayClose).toBe(false);
+    const reconciled = checklist.body.items.find((item: { code: string }) => item.code === 'reconciled');
+    expect(reconciled.isOk).toBe(false);
+    expect(reconciled.details.map((detail: { field: string }) => detail.field)).toContain(
+      `reconciliations.${region}`,
+    );
+    const close = await call('POST', '/api/ledger/periods/close', province, { period: '2026-04' });
+    expect(close.status).toBe(409);
+    expect(close.body.error.code).toBe('PERIOD_CLOSE_REFUSED');
+    expect(close.body.error.details).toContainEqual(
+      expect.objectContaining({ check: 'reconciled', field: `reconciliations.${region}` }),
+    );
+    const closedRows = await testApp.database.db
+      .selectFrom('ledger_period_close')
+      .select('period')
+      .where('province_code', '=', '430000')
+      .execute();
+    expect(closedRows).toEqual([]);
+  });
+
   it('a statement in one signed column maps its headers, and the mapping is saved for the profile', async () => {
     const region = '430412';
     const csv =

@@ -405,12 +405,22 @@ export async function reportLedgerDifferences(
     to: input.to,
   });
   const yuan = (fen: number) => (fen / 100).toFixed(2);
-  return (comparison.regions ?? [])
-    .filter((row) => row.differenceFen !== 0)
-    .map((row) => ({
-      field: `reports.${row.regionCode}.${row.account}`,
-      message: `${row.regionCode} ${row.label}：报表 ${yuan(row.reportFen)} 元，专账 ${yuan(row.ledgerFen)} 元，相差 ${yuan(row.differenceFen)} 元`,
-    }));
+  const differing = (comparison.regions ?? []).filter((row) => row.differenceFen !== 0);
+  if (differing.length === 0) return [];
+  // The close's checklist is read by a person: regions by name, not by code.
+  const names = new Map(
+    (
+      await executor
+        .selectFrom('region')
+        .select(['code', 'name'])
+        .where('code', 'in', [...new Set(differing.map((row) => row.regionCode))])
+        .execute()
+    ).map((row) => [row.code, row.name]),
+  );
+  return differing.map((row) => ({
+    field: `reports.${row.regionCode}.${row.account}`,
+    message: `${names.get(row.regionCode) ?? row.regionCode} ${row.label}：报表 ${yuan(row.reportFen)} 元，专账 ${yuan(row.ledgerFen)} 元，相差 ${yuan(row.differenceFen)} 元`,
+  }));
 }
 
 /** The province a report belongs to (distribution key of its snapshot). */

@@ -161,7 +161,7 @@ const bank: Flow = {
       await province.page.getByRole('button', { name: '查看检查清单' }).click();
       await province.page
         .getByTestId('check-reconciled')
-        .getByText('430400 2026-02 的银行对账未经复核')
+        .getByText('衡阳市 2026-02 的银行对账未经复核')
         .waitFor();
       if ((await checkOf(province.page, 'reconciled')) !== 'no')
         throw new Error('reconciled shown as passed');

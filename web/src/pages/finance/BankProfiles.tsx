@@ -4,6 +4,7 @@ import type { Answer, BodyOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState } from '../../components/common.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { ENCODINGS, FILE_FORMATS, labelOf } from './labels.ts';
@@ -178,7 +179,11 @@ export function BankProfilesPanel() {
               data-testid="special-accounts"
               dataSource={data.items}
               columns={[
-                { title: '地区', dataIndex: 'regionCode' },
+                {
+                  title: '地区',
+                  dataIndex: 'regionCode',
+                  render: (code: string) => <RegionName code={code} withCode />,
+                },
                 { title: '账号', dataIndex: 'accountNumber' },
                 { title: '户名', dataIndex: 'accountName' },
                 { title: '开户行', dataIndex: 'bankName' },

@@ -7,6 +7,7 @@ import type { Answer } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money } from '../../components/common.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime, today } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { previousMonth } from './files.ts';
@@ -55,7 +56,11 @@ function FiguresTable({ figures }: { figures: Figure[] }) {
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
       dataSource={figures}
       columns={[
-        { title: '地区', dataIndex: 'regionCode' },
+        {
+          title: '地区',
+          dataIndex: 'regionCode',
+          render: (code: string) => <RegionName code={code} withCode />,
+        },
         { title: '账户', dataIndex: 'account', render: (kind: string) => labelOf(ACCOUNT_KINDS, kind) },
         { title: '业务', dataIndex: 'code', render: (code: string) => labelOf(TRANSFER_CODES, code) },
         {

@@ -24,6 +24,7 @@ import type { Answer } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, pagination } from '../../components/common.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime, today } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { BankProfilesPanel } from './BankProfiles.tsx';
@@ -346,7 +347,9 @@ function Worksheet({
         <Space direction="vertical" className="full-width" size="middle" data-testid="worksheet">
           <Descriptions size="small" column={{ xs: 1, md: 4 }}>
             <Descriptions.Item label="对账单">#{prepared.statementId}</Descriptions.Item>
-            <Descriptions.Item label="地区">{prepared.regionCode}</Descriptions.Item>
+            <Descriptions.Item label="地区">
+              <RegionName code={prepared.regionCode} withCode />
+            </Descriptions.Item>
             <Descriptions.Item label="期间">{prepared.period}</Descriptions.Item>
             <Descriptions.Item label="期初差额">
               {prepared.openingDifferenceFen === null ? '—' : <Money fen={prepared.openingDifferenceFen} />}
@@ -489,7 +492,11 @@ function StatementList({ version, onOpen }: { version: number; onOpen(statement:
           pagination={pagination(data, setPage, '份')}
           columns={[
             { title: '对账单', dataIndex: 'statementId', render: (id: number) => `#${id}` },
-            { title: '地区', dataIndex: 'regionCode' },
+            {
+              title: '地区',
+              dataIndex: 'regionCode',
+              render: (code: string) => <RegionName code={code} withCode />,
+            },
             { title: '文件', dataIndex: 'fileName' },
             { title: '行数', dataIndex: 'lineCount' },
             {
@@ -545,7 +552,12 @@ function ReconciliationDetail({ id, onChanged }: { id: number; onChanged(): void
       {(reconciliation) => (
         <Card
           size="small"
-          title={`对账记录 #${reconciliation.id}：${reconciliation.regionCode} ${reconciliation.period}`}
+          title={
+            <>
+              对账记录 #{reconciliation.id}：<RegionName code={reconciliation.regionCode} />{' '}
+              {reconciliation.period}
+            </>
+          }
           data-testid="reconciliation-detail"
         >
           <Space direction="vertical" className="full-width" size="middle">
@@ -592,7 +604,11 @@ function ReconciliationList({ version, onOpen }: { version: number; onOpen(id: n
           pagination={pagination(data, setPage, '份')}
           columns={[
             { title: '对账记录', dataIndex: 'id', render: (id: number) => `#${id}` },
-            { title: '地区', dataIndex: 'regionCode' },
+            {
+              title: '地区',
+              dataIndex: 'regionCode',
+              render: (code: string) => <RegionName code={code} withCode />,
+            },
             { title: '期间', dataIndex: 'period' },
             {
               title: '状态',
