@@ -18,7 +18,10 @@ export interface Sanction {
   id: number;
   provinceCode: string;
   organisationId: number;
+  /** The sanctioned organisation's name and region, for lists people read. */
+  organisationName: string;
   organisationKind: string;
+  regionCode: string;
   caseId: number | null;
   action: SanctionAction;
   effectiveDate: string;
@@ -40,7 +43,7 @@ async function selectSanction(executor: Executor, id: number, forUpdate = false)
       join.onRef('o.id', '=', 's.organisation_id').onRef('o.province_code', '=', 's.province_code'),
     )
     .selectAll('s')
-    .select(['o.kind as organisation_kind', 'o.region_code'])
+    .select(['o.kind as organisation_kind', 'o.name as organisation_name', 'o.region_code'])
     .where('s.id', '=', id);
   if (forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
@@ -51,7 +54,9 @@ function toSanction(row: SanctionRow): Sanction {
     id: row.id,
     provinceCode: row.province_code,
     organisationId: row.organisation_id,
+    organisationName: row.organisation_name,
     organisationKind: row.organisation_kind,
+    regionCode: row.region_code,
     caseId: row.case_id,
     action: row.action,
     effectiveDate: row.effective_date,
@@ -221,7 +226,12 @@ export async function getVisibleSanction(
 export async function listSanctions(
   executor: Executor,
   principal: Principal,
-  query: PageRequest & { organisationId?: number; action?: SanctionAction; appealStatus?: AppealStatus },
+  query: PageRequest & {
+    organisationId?: number;
+    action?: SanctionAction;
+    appealStatus?: AppealStatus;
+    regionCode?: string;
+  },
 ): Promise<Page<Sanction>> {
   let base = executor
     .selectFrom('supervision_sanction as s')
@@ -229,13 +239,14 @@ export async function listSanctions(
       join.onRef('o.id', '=', 's.organisation_id').onRef('o.province_code', '=', 's.province_code'),
     )
     .where('o.region_code', 'like', regionLikePattern(principal.regionCode));
+  if (query.regionCode) base = base.where('o.region_code', 'like', regionLikePattern(query.regionCode));
   if (query.organisationId) base = base.where('s.organisation_id', '=', query.organisationId);
   if (query.action) base = base.where('s.action', '=', query.action);
   if (query.appealStatus) base = base.where('s.appeal_status', '=', query.appealStatus);
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   const rows = await base
     .selectAll('s')
-    .select(['o.kind as organisation_kind', 'o.region_code'])
+    .select(['o.kind as organisation_kind', 'o.name as organisation_name', 'o.region_code'])
     .orderBy('s.id', 'desc')
     .limit(query.pageSize)
     .offset(offsetOf(query))

@@ -598,9 +598,10 @@ function registerSanctionRoutes(app: SchemaTypedApp, inTransaction: InTransactio
       schema: {
         response: { 200: GET_SUPERVISION_SANCTIONS_ANSWER },
         tags: TAGS,
-        summary: '处罚（暂停、黑名单）及申诉记录',
+        summary: '处罚（暂停、黑名单）及申诉记录（按单位、辖区、处罚措施、申诉状态筛选）',
         querystring: listQuery({
           organisationId: id,
+          regionCode,
           action: { type: 'string', enum: ['suspended', 'blacklisted'] },
           appealStatus: { type: 'string', enum: ['none', 'filed', 'upheld', 'overturned'] },
         }),

@@ -425,11 +425,12 @@ const countyOfficer: Flow = {
 };
 
 const cityOfficer: Flow = {
-  name: 'City officer on the living demo: a claim in notice, the year’s confirmed case and its recovery, the quarter report exported',
+  name: 'City officer on the living demo: a claim in notice, the year’s confirmed case and its recovery, the school’s appeal decided, the quarter report exported',
   livingDemo: true,
   steps: [
     'the city officer finds the claim in notice and is told when it may be approved',
     'it opens the confirmed case of the year and reads its outcome',
+    'it finds the school’s appeal under 处罚与申诉 and upholds the suspension after a confirmation',
     'it reads the third quarter’s report and exports it as xlsx',
   ],
   async run(context) {
@@ -464,9 +465,46 @@ const cityOfficer: Flow = {
       const detail = page.getByTestId('case-detail');
       await detail.getByText('冒用退休人员身份虚报培训人数').waitFor();
       await detail.getByText('约谈学员').first().waitFor();
+      // The institution by its name, linked to its sanctions — not by its id.
+      await detail.getByTestId('organisation-link').getByText('衡阳县惠民职业培训学校').waitFor();
       await screenshot(page, 'daily-city-case');
       await page.keyboard.press('Escape');
     });
+    await step(
+      'it finds the school’s appeal under 处罚与申诉 and upholds the suspension after a confirmation',
+      async () => {
+        await openFromMenu(page, '处罚与申诉');
+        const filtered = page.waitForResponse(
+          (response) =>
+            response.url().includes('/api/supervision/sanctions?') &&
+            response.url().includes('appealStatus=filed'),
+        );
+        await page.getByLabel('申诉状态').click();
+        await page.locator('.ant-select-dropdown:visible').getByTitle('申诉待复核').click();
+        await filtered;
+        const row = page
+          .getByTestId('sanctions-table')
+          .getByRole('row')
+          .filter({ hasText: '衡阳县惠民职业培训学校' });
+        await row.getByText('暂停').waitFor();
+        await row.getByText('衡阳县', { exact: true }).waitFor();
+        await row.getByRole('button', { name: '复核申诉' }).click();
+        const detail = page.getByTestId('sanction-detail');
+        await detail.getByText('机构称系招生代理人员所为').waitFor();
+        await detail.getByText('记录时间（系统时钟）').waitFor();
+        const form = page.getByTestId('appeal-decision');
+        await form.getByText('维持处罚（申诉不成立）').click();
+        await form.getByLabel('复核意见').fill('经复核，机构对招生代理人员负有管理责任，维持暂停资格');
+        await form.getByRole('button', { name: '提交复核结论' }).click();
+        await confirmDialog(page, '确认维持', {
+          dialog: page.getByRole('dialog').filter({ hasText: '确认维持处罚？' }),
+          sends: (request) => request.url().endsWith('/appeal-decision'),
+        });
+        await detail.getByTestId('appeal-status').getByText('维持处罚').waitFor();
+        await screenshot(page, 'daily-city-appeal-upheld');
+        await page.keyboard.press('Escape');
+      },
+    );
     await step('it reads the third quarter’s report and exports it as xlsx', async () => {
       await openFromMenu(page, '统计报表');
       await page.getByLabel('季度').click();

@@ -272,6 +272,21 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
       grounds: '机构称系招生代理人员所为，请求从轻处理',
     });
     expect(appeal.json()).toMatchObject({ appealStatus: 'filed', appealFiledOn: '2021-07-12' });
+    // The officers' list of appeals waiting: the organisation by name and region, filtered by region.
+    const waiting = (
+      await call('GET', '/api/supervision/sanctions?appealStatus=filed&regionCode=430421', city)
+    ).json();
+    expect(waiting.items).toEqual([
+      expect.objectContaining({
+        id: outcome.sanction.id,
+        organisationId: institutionId,
+        organisationName: expect.stringMatching(/./),
+        regionCode: '430421',
+        appealGrounds: '机构称系招生代理人员所为，请求从轻处理',
+      }),
+    ]);
+    const elsewhere = await call('GET', '/api/supervision/sanctions?regionCode=430422', city);
+    expect(elsewhere.json().total).toBe(0);
     const upheld = await call(
       'POST',
       `/api/supervision/sanctions/${outcome.sanction.id}/appeal-decision`,

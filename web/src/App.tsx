@@ -28,6 +28,7 @@ import { PersonGroupsPage } from './pages/officer/PersonGroups.tsx';
 import { PersonsPage } from './pages/officer/Persons.tsx';
 import { PolicyPage } from './pages/officer/Policy.tsx';
 import { ReportsPage } from './pages/officer/Reports.tsx';
+import { SanctionsPage } from './pages/officer/Sanctions.tsx';
 import { AlertsPage, CasesPage } from './pages/officer/Supervision.tsx';
 import { CalculatorPage } from './pages/public/Calculator.tsx';
 import { CatalogPage } from './pages/public/Catalog.tsx';
@@ -101,6 +102,7 @@ export function AppRoutes() {
         <Route path="policy" element={<PolicyPage />} />
         <Route path="alerts" element={<AlertsPage />} />
         <Route path="cases" element={<CasesPage />} />
+        <Route path="sanctions" element={<SanctionsPage />} />
         <Route path="reports" element={<ReportsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -55,6 +55,8 @@ const DICTIONARY = {
   menuPolicy: ['政策参数与模拟', 'Policy parameters'],
   menuAlerts: ['监管预警', 'Risk alerts'],
   menuCases: ['核查案件', 'Cases'],
+  menuSanctions: ['处罚与申诉', 'Sanctions and appeals'],
+  menuAdvances: ['预拨与清算', 'Advances'],
   menuReports: ['统计报表', 'Reports'],
   menuPublic: ['公共服务', 'Public services'],
   workbench: ['业务工作台', 'Workbench'],

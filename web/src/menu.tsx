@@ -21,6 +21,7 @@ import {
   SafetyCertificateOutlined,
   ShopOutlined,
   SolutionOutlined,
+  StopOutlined,
   TeamOutlined,
   UserSwitchOutlined,
 } from '@ant-design/icons';
@@ -131,6 +132,13 @@ export const WORKBENCH_MENU: MenuEntry[] = [
     icon: <FileProtectOutlined />,
     anyOf: ['supervision.read'],
     officersOnly: true,
+  },
+  {
+    path: '/app/sanctions',
+    key: 'menuSanctions',
+    icon: <StopOutlined />,
+    anyOf: ['supervision.read'],
+    onlyFor: ['city_officer', 'province_officer', 'auditor'],
   },
   {
     path: '/app/reports',

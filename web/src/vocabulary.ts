@@ -236,6 +236,14 @@ export const SANCTION_ACTIONS: Labels = {
   blacklisted: ['列入黑名单', 'Blacklisted'],
 };
 
+/** A sanction's appeal (申诉) and its outcome. */
+export const APPEAL_STATUSES: Labels = {
+  none: ['未申诉', 'No appeal'],
+  filed: ['申诉待复核', 'Appeal pending'],
+  upheld: ['维持处罚', 'Sanction upheld'],
+  overturned: ['撤销处罚', 'Sanction overturned'],
+};
+
 export const SANCTION_TARGETS: Labels = {
   institution: ['培训机构', 'Training institution'],
   agency: ['第三方审核机构', 'Review agency'],

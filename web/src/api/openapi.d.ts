@@ -2346,7 +2346,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 处罚（暂停、黑名单）及申诉记录 */
+        /** 处罚（暂停、黑名单）及申诉记录（按单位、辖区、处罚措施、申诉状态筛选） */
         get: operations["getSupervisionSanctions"];
         put?: never;
         /** 暂停培训机构或第三方审核机构，或列入黑名单（列入黑名单的审核机构不能再审核） */
@@ -16118,7 +16118,10 @@ export interface operations {
                             id: number;
                             provinceCode: string;
                             organisationId: number;
+                            organisationName: string;
                             organisationKind: string;
+                            /** @description 被处罚单位所在地区 */
+                            regionCode: string;
                             caseId: number | null;
                             /** @enum {string} */
                             action: "suspended" | "blacklisted";
@@ -16167,6 +16170,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 organisationId?: number;
+                regionCode?: string;
                 action?: "suspended" | "blacklisted";
                 appealStatus?: "none" | "filed" | "upheld" | "overturned";
             };
@@ -16187,7 +16191,10 @@ export interface operations {
                             id: number;
                             provinceCode: string;
                             organisationId: number;
+                            organisationName: string;
                             organisationKind: string;
+                            /** @description 被处罚单位所在地区 */
+                            regionCode: string;
                             caseId: number | null;
                             /** @enum {string} */
                             action: "suspended" | "blacklisted";
@@ -16261,7 +16268,10 @@ export interface operations {
                         id: number;
                         provinceCode: string;
                         organisationId: number;
+                        organisationName: string;
                         organisationKind: string;
+                        /** @description 被处罚单位所在地区 */
+                        regionCode: string;
                         caseId: number | null;
                         /** @enum {string} */
                         action: "suspended" | "blacklisted";
@@ -16322,7 +16332,10 @@ export interface operations {
                         id: number;
                         provinceCode: string;
                         organisationId: number;
+                        organisationName: string;
                         organisationKind: string;
+                        /** @description 被处罚单位所在地区 */
+                        regionCode: string;
                         caseId: number | null;
                         /** @enum {string} */
                         action: "suspended" | "blacklisted";
@@ -16391,7 +16404,10 @@ export interface operations {
                         id: number;
                         provinceCode: string;
                         organisationId: number;
+                        organisationName: string;
                         organisationKind: string;
+                        /** @description 被处罚单位所在地区 */
+                        regionCode: string;
                         caseId: number | null;
                         /** @enum {string} */
                         action: "suspended" | "blacklisted";
@@ -16461,7 +16477,10 @@ export interface operations {
                         id: number;
                         provinceCode: string;
                         organisationId: number;
+                        organisationName: string;
                         organisationKind: string;
+                        /** @description 被处罚单位所在地区 */
+                        regionCode: string;
                         caseId: number | null;
                         /** @enum {string} */
                         action: "suspended" | "blacklisted";

@@ -23,6 +23,7 @@ import { Link } from 'react-router-dom';
 import { ApiError, api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, NoData, StatusTag } from '../../components/common.tsx';
+import { OrganisationName } from '../../components/OrganisationName.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { businessNow, dateTime } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
@@ -749,8 +750,8 @@ function DecisionOutcome({ result }: { result: DecisionResult }) {
         )}
         {outcome.sanction && (
           <Descriptions.Item label="处罚">
-            {label(SANCTION_ACTIONS, outcome.sanction.action, language)}（单位 #
-            {outcome.sanction.organisationId}，{outcome.sanction.effectiveDate} 起）
+            {label(SANCTION_ACTIONS, outcome.sanction.action, language)}（
+            <OrganisationName id={outcome.sanction.organisationId} />，{outcome.sanction.effectiveDate} 起）
           </Descriptions.Item>
         )}
         {rating && (
@@ -836,7 +837,14 @@ function CaseDrawer({ id, onClose, onChanged }: { id: number; onClose(): void; o
               </Descriptions.Item>
               <Descriptions.Item label="立案时间">{dateTime(detail.openedAt)}</Descriptions.Item>
               {detail.institutionId !== null && (
-                <Descriptions.Item label="涉及机构">#{detail.institutionId}</Descriptions.Item>
+                <Descriptions.Item label="涉及机构">
+                  <OrganisationName id={detail.institutionId} />
+                </Descriptions.Item>
+              )}
+              {detail.agencyId != null && (
+                <Descriptions.Item label="涉及审核机构">
+                  <OrganisationName id={detail.agencyId} />
+                </Descriptions.Item>
               )}
               {detail.decidedAt && (
                 <Descriptions.Item label="办结时间">{dateTime(detail.decidedAt)}</Descriptions.Item>
