@@ -423,10 +423,16 @@ describe('special-account ledger (services and database)', () => {
           },
         ],
       });
-    await expect(post('2026-01-31', 'late-jan')).rejects.toMatchObject({
-      code: 'PERIOD_CLOSED',
-      statusCode: 409,
-    });
+    // The closed month and every month before it: months close in order (issue 20 finding 3).
+    for (const [valueDate, key] of [
+      ['2026-01-31', 'late-jan'],
+      ['2025-04-30', 'april-before'],
+      ['2019-06-30', 'years-before'],
+    ] as const)
+      await expect(post(valueDate, key)).rejects.toMatchObject({
+        code: 'PERIOD_CLOSED',
+        statusCode: 409,
+      });
     await expect(post('2026-02-01', 'early-feb')).resolves.toMatchObject({ isReplay: false });
     const journal = await database.db
       .selectFrom('ledger_journal')
@@ -436,6 +442,12 @@ describe('special-account ledger (services and database)', () => {
     await expect(
       sql`insert into ledger_transfer (province_code, journal_id, idempotency_id, request_hash, debit_account_id, credit_account_id, amount_fen, code, value_date)
           values ('360000', ${journal.id}, 'bypass', 'x', ${special.id}, ${training.id}, 1, 'allocation', '2026-01-20')`.execute(
+        database.db,
+      ),
+    ).rejects.toThrow(/closed/);
+    await expect(
+      sql`insert into ledger_transfer (province_code, journal_id, idempotency_id, request_hash, debit_account_id, credit_account_id, amount_fen, code, value_date)
+          values ('360000', ${journal.id}, 'bypass-2019', 'x', ${special.id}, ${training.id}, 1, 'allocation', '2019-06-30')`.execute(
         database.db,
       ),
     ).rejects.toThrow(/closed/);
