@@ -148,31 +148,41 @@ export function writeCsv(table: WrittenTable, encoding: TextEncoding): Buffer {
   );
 }
 
+/** The bytes of text in the encoding, without a byte-order mark (fixed-column text counts bytes). */
+const textBytes = (value: string, encoding: TextEncoding): Buffer =>
+  encoding === 'gbk' ? iconv.encode(value, 'gbk') : Buffer.from(value, 'utf8');
+
 function padBytes(text: string, width: number, encoding: TextEncoding, isRight: boolean): Buffer {
-  const encode = (value: string) =>
-    encoding === 'gbk' ? iconv.encode(value, 'gbk') : Buffer.from(value, 'utf8');
+  const encode = (value: string) => textBytes(value, encoding);
   let value = text;
   while (encode(value).length > width) value = value.slice(0, -1);
   const padding = ' '.repeat(width - encode(value).length);
   return encode(isRight ? padding + value : value + padding);
 }
 
-/** Fixed-column text: each cell padded with spaces to its width in bytes (no BOM, CRLF lines). */
+/**
+ * Fixed-column text: each cell of the header and detail rows padded with spaces to its width in
+ * bytes (no BOM, CRLF lines). Lines above the header (the batch summary, "批次号：…") are written
+ * as they are: padded to the first column's width they would lose everything after its few bytes.
+ */
 export function writeFixed(table: WrittenTable, encoding: TextEncoding): Buffer {
   const widths = table.fixedWidths ?? [];
   const amountColumns = new Set(table.amountColumns ?? []);
+  const headerRowIndex = table.headerRowIndex ?? 0;
   const lines = table.rows.map((row, rowIndex) =>
-    Buffer.concat([
-      ...row.map((cell, index) =>
-        padBytes(
-          String(cell),
-          widths[index] ?? String(cell).length,
-          encoding,
-          amountColumns.has(index) && rowIndex > (table.headerRowIndex ?? -1),
-        ),
-      ),
-      Buffer.from('\r\n'),
-    ]),
+    rowIndex < headerRowIndex
+      ? Buffer.concat([textBytes(row.map(String).join(''), encoding), Buffer.from('\r\n')])
+      : Buffer.concat([
+          ...row.map((cell, index) =>
+            padBytes(
+              String(cell),
+              widths[index] ?? String(cell).length,
+              encoding,
+              amountColumns.has(index) && rowIndex > headerRowIndex,
+            ),
+          ),
+          Buffer.from('\r\n'),
+        ]),
   );
   return Buffer.concat(lines);
 }

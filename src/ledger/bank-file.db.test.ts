@@ -227,6 +227,53 @@ describe('instruction files and bank results in the bank profile (批量代发)'
     });
   }
 
+  it('round trip in fixed-column GBK text: every cell padded to its width in bytes; the bank appends 处理结果 and 失败原因 and it imports', async () => {
+    await fundCounty('430481', 5_000_000, 'txt');
+    const batch = await orderBatch('430481', 'txt');
+    const response = await download(batch.id, '?format=txt&encoding=gbk');
+    expect(response.statusCode, response.body).toBe(200);
+    const bytes = response.rawPayload;
+    const lines = iconv
+      .decode(bytes, 'gbk')
+      .split('\r\n')
+      .filter((line) => line !== '');
+    expect(lines[0]!.trim()).toBe(`批次号：SF43B${String(batch.id).padStart(12, '0')}`);
+    expect(lines.map((line) => line.trim())).toEqual(
+      expect.arrayContaining(['总笔数：2', '总金额（元）：12845.72', '付款账号：430100000000430000']),
+    );
+    const headerIndex = lines.findIndex((line) => line.startsWith('序号'));
+    // 序号 6, 收款账号 32, 收款户名 60, 收款行名称 60, 收款行联行号 12, 金额（元） 16, 用途 40, 备注 20.
+    const widths = [6, 32, 60, 60, 12, 16, 40, 20];
+    const rowBytes = widths.reduce((sum, width) => sum + width, 0);
+    const details = lines.slice(headerIndex, headerIndex + 3);
+    for (const line of details) expect(iconv.encode(line, 'gbk').length).toBe(rowBytes);
+    const first = iconv.encode(details[1]!, 'gbk');
+    const cell = (index: number) => {
+      const start = widths.slice(0, index).reduce((sum, width) => sum + width, 0);
+      return iconv.decode(first.subarray(start, start + widths[index]!), 'gbk');
+    };
+    expect(cell(2).trim()).toBe('衡阳市雁峰区职业培训学校');
+    expect(cell(4)).toBe('102554000123');
+    expect(cell(5)).toBe('        12345.67');
+    expect(cell(7).trim()).toBe(batch.disbursements[0]!.reference);
+
+    const pad = (text: string, width: number) => text + ' '.repeat(width - iconv.encode(text, 'gbk').length);
+    const answer = [
+      ...lines.slice(0, headerIndex),
+      details[0] + pad('处理结果', 10) + pad('失败原因', 60),
+      details[1] + pad('成功', 10) + pad('', 60),
+      details[2] + pad('失败', 10) + pad('户名与账号不符', 60),
+    ].join('\r\n');
+    const imported = await postResult(batch.id, iconv.encode(answer, 'gbk'));
+    expect(imported.statusCode, imported.body).toBe(200);
+    expect(imported.json()).toMatchObject({
+      paid: [batch.disbursements[0]!.reference],
+      failed: [batch.disbursements[1]!.reference],
+      ignored: [],
+    });
+    expect(imported.json().rows[1]).toMatchObject({ outcome: 'failed', reason: '户名与账号不符' });
+  });
+
   it('the result template is the xlsx instruction with 处理结果 and 失败原因; filled in, it imports', async () => {
     await fundCounty('430408', 5_000_000, 'template');
     const batch = await orderBatch('430408', 'template');
