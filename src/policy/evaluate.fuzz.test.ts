@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_MONEY_FEN, validateEvaluateRequest } from './evaluate.schema.ts';
-import { evaluate } from './evaluate.ts';
+import { decide, evaluate } from './evaluate.ts';
 import {
   CERTIFICATE_TYPES,
   DENIAL_CODES,
@@ -12,6 +12,7 @@ import {
   MODES,
   SUBSIDY_KINDS,
 } from './evaluate.types.ts';
+import { ResponseJsonWriter } from './response-json.ts';
 
 /** Real calendar dates around the documents' periods, as ISO strings. */
 const isoDate = fc
@@ -155,6 +156,31 @@ describe('fuzzing', () => {
         for (const denial of response.denials) expect(DENIAL_CODES).toContain(denial.code);
       }),
       { numRuns: 5000 },
+    );
+  });
+
+  it('the CLI writes for any valid request the bytes JSON.stringify writes of its response', () => {
+    // One writer for every run, with small caches, so texts and parameterVersions tails cached
+    // for one request are reused (and evicted) by the next ones.
+    let chunks: Buffer[] = [];
+    const writer = new ResponseJsonWriter((bytes) => chunks.push(bytes), 1 << 20, {
+      texts: 64,
+      versions: 16,
+    });
+    fc.assert(
+      fc.property(fc.array(anyRequest, { minLength: 1, maxLength: 8 }), (inputs) => {
+        const requests = inputs.flatMap((input) => {
+          const validation = validateEvaluateRequest(input);
+          return validation.ok ? [validation.value] : [];
+        });
+        chunks = [];
+        for (const request of requests) writer.decided(decide(request));
+        writer.end();
+        expect(Buffer.concat(chunks).toString('utf8')).toBe(
+          requests.map((request) => JSON.stringify(evaluate(request))).join(''),
+        );
+      }),
+      { numRuns: 1500 },
     );
   });
 });

@@ -56,6 +56,31 @@ describe('ResponseJsonWriter', () => {
     );
   });
 
+  it('writes the same bytes when its caches of texts and parameterVersions overflow and start again', () => {
+    const requests = generateWorkload(2_000, 7).map((request) => {
+      const valid = validateEvaluateRequest(request);
+      if (!valid.ok) throw new Error('the workload is valid');
+      return valid.value;
+    });
+    for (const limits of [
+      { texts: 3, versions: 2 },
+      { texts: 0, versions: 0 },
+    ]) {
+      const chunks: Buffer[] = [];
+      const writer = new ResponseJsonWriter((bytes) => chunks.push(bytes), 4096, limits);
+      writer.raw('[');
+      requests.forEach((request, index) => {
+        if (index > 0) writer.raw(',');
+        writer.decided(decide(request));
+      });
+      writer.raw(']');
+      writer.end();
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(
+        JSON.stringify(requests.map((request) => evaluate(request))),
+      );
+    }
+  });
+
   it('leaves out undefined members, writes escapes, non-finite numbers and shared frozen objects as JSON does', () => {
     const shared = Object.freeze({ doc: '衡人社发【2019】21号', article: '六（二）' });
     const odd = [

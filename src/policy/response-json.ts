@@ -1,5 +1,6 @@
 import { Decision, versionUsed } from './decision.ts';
 import { type EvaluateResponse, outcomeOf } from './evaluate.types.ts';
+import type { ResolvedParameter } from './parameter.types.ts';
 
 /**
  * Writes evaluate responses as compact JSON straight into UTF-8 bytes — the same bytes as
@@ -7,21 +8,31 @@ import { type EvaluateResponse, outcomeOf } from './evaluate.types.ts';
  * responses are ≈ 120 MB) or any other object per response:
  * - the shared `parameterVersions` entries and citations (frozen, the same objects in every
  *   decision that used them) are encoded once and copied;
+ * - a decision's whole `parameterVersions` tail is kept per sequence of parameters used (decisions
+ *   of one kind use the same ones in the same order) and copied in one piece;
  * - a member name is encoded once with its quotes and colon (`"amountFen":`) and copied;
- * - a text is copied character by character while it is plain ASCII, and otherwise encoded by
- *   `Buffer#write` in place (nothing is cached: most texts of a response, its bases and
- *   messages, are different in every response);
+ * - a short text (codes, messages, bases: they repeat from answer to answer) is encoded once and
+ *   copied; it is encoded by copying it character by character while it is plain ASCII and by
+ *   `Buffer#write` otherwise;
  * - integers are written digit by digit.
+ * Both caches are bounded, so input with ever new texts cannot grow them.
  */
 export class ResponseJsonWriter {
   private buffer: Buffer;
   private length = 0;
   private readonly objectBytes = new WeakMap<object, Uint8Array>();
   private readonly keyBytes = new Map<string, Uint8Array>();
+  /** Encoded texts (with their quotes), bounded: emptied when it holds cacheLimits.texts of them. */
+  private readonly textBytes = new Map<string, Uint8Array>();
+  /** The encoded `parameterVersions` tails by sequence of parameters used, bounded (see versions). */
+  private readonly versionsRoot: VersionsNode = { bytes: TAIL_EMPTY, next: new Map() };
+  private versionsNodes = 0;
 
   constructor(
     private readonly flush: (bytes: Buffer) => void,
     private readonly chunkSize = 1 << 20,
+    /** How many texts and `parameterVersions` tails are kept (tests make them small). */
+    private readonly cacheLimits: { texts: number; versions: number } = CACHE_LIMITS,
   ) {
     this.buffer = Buffer.allocUnsafe(chunkSize * 2);
   }
@@ -75,8 +86,37 @@ export class ResponseJsonWriter {
       this.bytes(MEMBER.payeeCitation);
       this.value(decision.payeeCitation);
     }
+    this.versions(decision.used);
+  }
+
+  /**
+   * `,"parameterVersions":[…]}`: decisions of one kind use the same parameters in the same
+   * order, so the encoded tail is kept per sequence of (shared, resolved) parameters, in a tree
+   * walked one parameter at a time; the tree is bounded, a sequence beyond it is encoded entry
+   * by entry (the same bytes).
+   */
+  private versions(used: readonly ResolvedParameter[]): void {
+    let node = this.versionsRoot;
+    for (let index = 0; index < used.length; index += 1) {
+      const parameter = used[index]!;
+      let next = node.next.get(parameter);
+      if (next === undefined) {
+        if (this.versionsNodes >= this.cacheLimits.versions) {
+          this.versionsOneByOne(used);
+          return;
+        }
+        const entries = used.slice(0, index + 1).map(versionUsed);
+        next = { bytes: Buffer.from(`,"parameterVersions":${JSON.stringify(entries)}}`), next: new Map() };
+        node.next.set(parameter, next);
+        this.versionsNodes += 1;
+      }
+      node = next;
+    }
+    this.bytes(node.bytes);
+  }
+
+  private versionsOneByOne(used: readonly ResolvedParameter[]): void {
     this.bytes(MEMBER.parameterVersions);
-    const used = decision.used;
     for (let index = 0; index < used.length; index += 1) {
       if (index > 0) this.byte(0x2c); // ,
       this.frozen(versionUsed(used[index]!));
@@ -124,8 +164,30 @@ export class ResponseJsonWriter {
     this.length = at;
   }
 
-  /** A text as a JSON string: quotes, escapes and UTF-8 exactly as `JSON.stringify`. */
+  /**
+   * A text as a JSON string: quotes, escapes and UTF-8 exactly as `JSON.stringify`. The texts of
+   * answers repeat (codes, messages, bases, citations' parts): a short one is encoded once and
+   * copied afterwards; the cache is emptied when full, so odd input cannot grow it.
+   */
   private string(text: string): void {
+    if (text.length > TEXT_CACHE_MAX_LENGTH) {
+      this.freshString(text);
+      return;
+    }
+    const cached = this.textBytes.get(text);
+    if (cached !== undefined) {
+      this.bytes(cached);
+      return;
+    }
+    const start = this.length;
+    this.freshString(text);
+    if (this.textBytes.size >= this.cacheLimits.texts) this.textBytes.clear();
+    // A copy: a view would keep the whole chunk alive.
+    this.textBytes.set(text, Buffer.from(this.buffer.subarray(start, this.length)));
+  }
+
+  /** A text encoded from its characters. */
+  private freshString(text: string): void {
     const count = text.length;
     // At most 6 bytes per UTF-16 unit (`\u001f`), plus the quotes.
     this.reserve(count * 6 + 2);
@@ -260,6 +322,17 @@ export class ResponseJsonWriter {
     this.bytes(bytes);
   }
 }
+
+/** One step of the tree of `parameterVersions` tails: the tail of the sequence so far. */
+interface VersionsNode {
+  bytes: Uint8Array;
+  next: Map<ResolvedParameter, VersionsNode>;
+}
+
+/** Texts longer than this are not cached (they are rarely repeated). */
+const TEXT_CACHE_MAX_LENGTH = 200;
+const CACHE_LIMITS = { texts: 4_096, versions: 4_096 };
+const TAIL_EMPTY = Buffer.from(',"parameterVersions":[]}');
 
 /** Whether JSON.stringify would escape a character of the text (quote, backslash, control, lone surrogate). */
 function needsEscape(text: string): boolean {
