@@ -122,10 +122,32 @@ function gbkCsv(rows: string[][]): Buffer {
   return iconv.encode(rows.map((row) => row.join(',')).join('\r\n'), 'gbk');
 }
 
+/**
+ * The statement as a bank's xlsx export: under the header, dates are date cells and amounts and
+ * balances number cells formatted 0.00 (text cells elsewhere).
+ */
 async function xlsx(rows: string[][]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('对账单');
-  for (const row of rows) sheet.addRow(row);
+  const headerIndex = rows.findIndex((row) => row[0] === '交易日期');
+  rows.forEach((row, index) => {
+    if (index <= headerIndex) {
+      sheet.addRow(row);
+      return;
+    }
+    const [date, summary, debit, credit, balance, ...rest] = row;
+    const number = (text: string | undefined) => (text ? Number(text) : null);
+    const added = sheet.addRow([
+      new Date(`${date!.slice(0, 4)}-${date!.slice(4, 6)}-${date!.slice(6, 8)}T00:00:00Z`),
+      summary,
+      number(debit),
+      number(credit),
+      number(balance),
+      ...rest,
+    ]);
+    added.getCell(1).numFmt = 'yyyy-mm-dd';
+    for (const column of [3, 4, 5]) added.getCell(column).numFmt = '0.00';
+  });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
