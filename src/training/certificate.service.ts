@@ -8,7 +8,7 @@ import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts
 import { getPerson } from '../registry/person.service.ts';
 import { assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
-import type { CertificateType } from '../shared/vocabulary.ts';
+import { type CertificateType, LEVEL_LABELS, type Level } from '../shared/vocabulary.ts';
 import { assertApproved, chinaDate, getClass } from './class.service.ts';
 import { isEnrolled } from './enrolment.service.ts';
 
@@ -335,6 +335,27 @@ async function assertPassedBefore(
 }
 
 /**
+ * A certificate of a class is at the class's occupation and level: one stated otherwise would let
+ * a class of one level pay the amount of another (the claim reads the certificate's level).
+ */
+function assertMatchesClass(
+  input: { level?: string | null; occupationCode?: string | null },
+  trainingClass: { level: string; occupationCode: string },
+): void {
+  if (input.level && input.level !== trainingClass.level)
+    throw new AppError('VALIDATION_FAILED', '证书等级须与培训班的等级一致', [
+      {
+        field: 'level',
+        message: `培训班等级为${LEVEL_LABELS[trainingClass.level as Level] ?? trainingClass.level}`,
+      },
+    ]);
+  if (input.occupationCode && input.occupationCode !== trainingClass.occupationCode)
+    throw new AppError('VALIDATION_FAILED', '证书职业（工种）须与培训班的职业（工种）一致', [
+      { field: 'occupationCode', message: `培训班职业（工种）为 ${trainingClass.occupationCode}` },
+    ]);
+}
+
+/**
  * Issues a certificate to a person, optionally for a class (which must be approved: 409
  * CLASS_NOT_APPROVED, and the person on its roster). The number is unique per issuer and type
  * nationwide (409 DUPLICATE_CERTIFICATE).
@@ -373,7 +394,7 @@ export async function issueCertificate(
     if (!trainingClass) throw notFound('培训班', input.classId);
     assertApproved(trainingClass);
     // Nor does it issue certificates for its classes (issue 15: sanctions bite everywhere).
-    await assertOrganisationInGoodStanding(executor, trainingClass.institutionId, {
+    const institution = await assertOrganisationInGoodStanding(executor, trainingClass.institutionId, {
       field: 'classId',
       action: '颁发证书',
     });
@@ -394,6 +415,10 @@ export async function issueCertificate(
       throw new AppError('VALIDATION_FAILED', '培训班未在开班前备案，不能颁发培训合格证', [
         { field: 'classId', message: '未开班备案' },
       ]);
+    assertMatchesClass(input, trainingClass);
+    // A 培训合格证 is issued by the institution that ran the class, in its registered name: a
+    // free-text issuer would let one number be registered again under another name.
+    if (input.certificateType === 'training_qualified') issuer = institution.name;
     await assertPassedBefore(executor, input.classId, input.personId, input.issuedOn);
     provinceCode = trainingClass.provinceCode;
   }

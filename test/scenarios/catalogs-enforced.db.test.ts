@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { caller, type Headers, operatorHeaders } from './claim-support.ts';
+import { caller, completeClass, type Headers, operatorHeaders, trainee } from './claim-support.ts';
 import { creditCode } from './training-helpers.ts';
 
 /** The two catalogs enforced: admissions within the licence; a superseded version ends. */
@@ -81,6 +81,40 @@ describe('the catalogs enforced: institution admissions within the licence, supe
       .where('version_id', '=', first)
       .execute();
     expect(entries.map((entry) => entry.effective_to)).toEqual(['2021-06-30', '2021-06-30']);
+
+    // Classes from 1 July: the kept occupation pays the new version's standard, the dropped one nothing.
+    const [school, county] = [await harness.loginAs('hy_school'), await harness.loginAs('hy_county')];
+    const paidFen: Record<string, number> = {};
+    clock.set('2021-07-01T01:00:00Z');
+    try {
+      for (const [index, occupationCode] of ['4-10-01-05', '4-03-02-01'].entries()) {
+        clock.set('2021-07-01T01:00:00Z');
+        const classId = await completeClass(harness, {
+          school,
+          county,
+          startDay: '2021-07-05',
+          trainees: [trainee(`目录${index}`, `9${index}1`)],
+          occupationCode,
+          tag: `VER${index}`,
+        });
+        clock.set('2021-07-12T01:00:00Z');
+        const claim = await call('POST', '/api/claims', school, {
+          applicationDate: '2021-07-12',
+          payeeAccount: { bankName: '中国工商银行衡阳县支行', accountNumber: '1904020109000012345' },
+          claim: { source: 'class', classId, subsidyKind: 'training' },
+        });
+        expect(claim.statusCode, claim.body).toBe(201);
+        paidFen[occupationCode] = claim.json().totalAmountFen;
+        if (occupationCode === '4-03-02-01')
+          expect(
+            claim.json().lines[0].decision.eligible,
+            JSON.stringify(claim.json().lines[0].decision),
+          ).toBe(false);
+      }
+    } finally {
+      clock.set('2021-05-06T01:00:00Z');
+    }
+    expect(paidFen).toEqual({ '4-10-01-05': 100_000, '4-03-02-01': 0 });
   });
 
   it('class filing needs an active admission for the occupation and level: refused, nothing written', async () => {

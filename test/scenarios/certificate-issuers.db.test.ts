@@ -53,7 +53,8 @@ describe('certificates from their issuers: one number per issuer, revocation sho
         classId,
         certificateType,
         certificateNumber,
-        issuer: '衡阳县人力资源和社会保障局',
+        // The institution's registered name: the issuer of its 培训合格证.
+        issuer: '衡阳县职业技能培训学校',
         issuedOn: '2021-05-13',
       });
       expect(refused.statusCode, refused.body).toBe(409);
@@ -79,6 +80,44 @@ describe('certificates from their issuers: one number per issuer, revocation sho
     });
     expect(noClass.statusCode).toBe(422);
     expect(noClass.json().error.details[0].field).toBe('classId');
+  });
+
+  it('a training certificate is the institution’s, at its class’s occupation and level: another issuer text does not make a used number new', async () => {
+    const before = await certificates();
+    const [first] = before;
+    // The issuer of a 培训合格证 is the institution that ran the class, by its registered name.
+    expect(first).toMatchObject({ issuer: '衡阳县职业技能培训学校' });
+    const base = {
+      personId: trainees[1]!.personId,
+      classId,
+      certificateType: 'training_qualified',
+      issuedOn: '2021-05-13',
+    };
+    const renamed = await call('POST', '/api/certificates', school, {
+      ...base,
+      certificateNumber: numberOf(0),
+      issuer: '任意机构',
+    });
+    expect(renamed.statusCode, renamed.body).toBe(409);
+    expect(renamed.json().error).toMatchObject({
+      code: 'DUPLICATE_CERTIFICATE',
+      details: [{ field: 'certificateNumber', certificateId: first!.id }],
+    });
+    const refusals: Array<[Record<string, unknown>, string]> = [
+      [{ level: 'intermediate' }, 'level'],
+      [{ occupationCode: '4-03-02-01' }, 'occupationCode'],
+    ];
+    for (const [extra, field] of refusals) {
+      const refused = await call('POST', '/api/certificates', school, {
+        ...base,
+        certificateNumber: `HY-OTHER-${field}`,
+        issuer: '衡阳县职业技能培训学校',
+        ...extra,
+      });
+      expect(refused.statusCode, `${field}: ${refused.body}`).toBe(422);
+      expect(refused.json().error.details[0].field).toBe(field);
+    }
+    expect(await certificates()).toHaveLength(before.length);
   });
 
   it('revocation: bad input names the field and changes nothing; another organisation cannot revoke', async () => {

@@ -158,7 +158,8 @@ describe('claims of other kinds through the HTTP API', () => {
     const claim = await call('POST', '/api/claims', evaluator, {
       applicationDate: '2021-08-02',
       payeeAccount: { bankName: '中国银行太原小店支行', accountNumber: '140012345678' },
-      claim: { source: 'certificates', certificateIds },
+      // One certificate named twice is one line: 每个证书只能领取一次 (晋人社厅函〔2021〕600号 十（一）).
+      claim: { source: 'certificates', certificateIds: [certificateIds[0], ...certificateIds] },
     });
     expect(claim.statusCode, claim.body).toBe(201);
     expect(claim.json().lines.map((line: { amountFen: number }) => line.amountFen)).toEqual([40_000, 60_000]);

@@ -158,4 +158,66 @@ describe('a class is claimed once: rejected and excluded trainees stay out unles
     expect(again.statusCode).toBe(422);
     expect(again.json().error.details[0].field).toBe('claim');
   });
+
+  it('a trainee excluded by an upheld objection on an approved claim is not claimed again: the class has its claim', async () => {
+    clock.set('2021-05-06T01:00:00Z');
+    const pair = [trainee('异议甲', '731'), trainee('异议乙', '743')];
+    const ownClass = await completeClass(harness, {
+      school,
+      county,
+      startDay: '2021-05-10',
+      trainees: pair,
+      tag: 'OBJ',
+    });
+    clock.set('2021-05-17T01:00:00Z');
+    const claimOfClass = () =>
+      call('POST', '/api/claims', school, {
+        applicationDate: clock.today(),
+        payeeAccount: PAYEE_ACCOUNT,
+        claim: { source: 'class', classId: ownClass, subsidyKind: 'training' },
+      });
+    const created = await claimOfClass();
+    expect(created.statusCode, created.body).toBe(201);
+    const claimId = created.json().id as number;
+    await uploadRequiredMaterials(harness, claimId, school);
+    expect((await call('POST', `/api/claims/${claimId}/submit`, school)).statusCode).toBe(200);
+    expect((await call('POST', `/api/claims/${claimId}/review`, county, {})).statusCode).toBe(200);
+    expect((await call('POST', `/api/claims/${claimId}/start-notice`, county, {})).statusCode).toBe(200);
+    const lineOf = (claim: { lines: Array<{ id: number; personId: number }> }) =>
+      claim.lines.find((line) => line.personId === pair[1]!.personId)!;
+    const objection = await call('POST', `/api/claims/${claimId}/objections`, county, {
+      objector: '群众',
+      content: '该学员从未到课',
+      lineId: lineOf(created.json()).id,
+    });
+    expect(objection.statusCode, objection.body).toBe(201);
+    const upheld = await call(
+      'POST',
+      `/api/claims/${claimId}/objections/${objection.json().id}/resolve`,
+      county,
+      { resolution: '核实从未到课', isUpheld: true },
+    );
+    expect(upheld.statusCode, upheld.body).toBe(200);
+    clock.set('2021-05-25T01:00:00Z');
+    const approved = await call('POST', `/api/claims/${claimId}/approve`, city, {});
+    expect(approved.statusCode, approved.body).toBe(200);
+    const detail = (await call('GET', `/api/claims/${claimId}`, county)).json();
+    expect(lineOf(detail)).toMatchObject({ status: 'excluded' });
+    // The next claim of the class does not claim him again: the class has its live claim.
+    const next = await claimOfClass();
+    expect(next.statusCode).toBe(409);
+    expect(next.json().error).toMatchObject({
+      code: 'CLAIM_EXISTS',
+      details: [{ field: 'claim.classId', claimId }],
+    });
+    const lines = await harness.database.db
+      .selectFrom('claim_line')
+      .innerJoin('claim', 'claim.id', 'claim_line.claim_id')
+      .select('claim_line.id')
+      .where('claim.class_id', '=', ownClass)
+      .where('claim_line.person_id', '=', pair[1]!.personId!)
+      .execute();
+    expect(lines).toHaveLength(1);
+    clock.set('2021-05-17T01:00:00Z');
+  });
 });

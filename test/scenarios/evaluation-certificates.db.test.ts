@@ -249,6 +249,74 @@ describe('evaluated certificates: the evaluation-organisation catalog, assessmen
     expect(await certificateCount()).toBe(before);
   });
 
+  it('admission to the evaluation catalog and new assessments refuse bad input naming the field and write nothing', async () => {
+    const count = async (table: 'evaluation_catalog' | 'assessment') =>
+      Number(
+        (
+          await harness.database.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('count'))
+            .executeTakeFirstOrThrow()
+        ).count,
+      );
+    const [entries, assessments] = [await count('evaluation_catalog'), await count('assessment')];
+    const admission = {
+      organisationId: stationId,
+      occupationCode: '4-10-01-05',
+      level: 'intermediate',
+      regionCode: '430400',
+      validFrom: '2021-01-01',
+    };
+    const cases: Array<[Record<string, unknown>, number, string]> = [
+      [{ level: 'grand' }, 400, 'level'],
+      [{ organisationId: undefined }, 400, 'organisationId'],
+      [{ validFrom: '2021-02-30' }, 400, 'validFrom'],
+      [{ occupationCode: '9-99-99-99' }, 422, 'occupationCode'],
+      [{ validTo: '2020-12-31' }, 422, 'validTo'],
+      // The station is in 珠晖区 (430405): 衡阳县's catalog cannot hold it.
+      [{ regionCode: '430421' }, 422, 'regionCode'],
+    ];
+    for (const [change, status, field] of cases) {
+      const refused = await call('POST', '/api/catalog/evaluation-organisations', city, {
+        ...admission,
+        ...change,
+      });
+      expect(refused.statusCode, `${field}: ${refused.body}`).toBe(status);
+      expect(JSON.stringify(refused.json().error.details), field).toContain(field);
+    }
+    const byEvaluator = await call('POST', '/api/catalog/evaluation-organisations', evaluator, admission);
+    expect(byEvaluator.statusCode).toBe(403);
+    const assessmentCases: Array<[Record<string, unknown>, number, string]> = [
+      [{ occupationCode: '' }, 400, 'occupationCode'],
+      [{ assessedOn: 'yesterday' }, 400, 'assessedOn'],
+      [{ extra: 1 }, 400, 'extra'],
+      [{ occupationCode: '4-03-02-01' }, 422, 'occupationCode'],
+    ];
+    for (const [change, status, field] of assessmentCases) {
+      const refused = await call('POST', '/api/assessments', evaluator, {
+        occupationCode: '4-10-01-05',
+        level: 'primary',
+        assessedOn: '2021-05-28',
+        ...change,
+      });
+      expect(refused.statusCode, `${field}: ${refused.body}`).toBe(status);
+      expect(JSON.stringify(refused.json().error.details), field).toContain(field);
+    }
+    const badQueries: Array<[string, string]> = [
+      ['/api/assessments?assessedFrom=soon', 'querystring.assessedFrom'],
+      ['/api/evaluation/certificates?pageSize=101', 'querystring.pageSize'],
+    ];
+    for (const [url, field] of badQueries) {
+      const refused = await call('GET', url, evaluator);
+      expect(refused.statusCode, url).toBe(400);
+      expect(JSON.stringify(refused.json().error.details), url).toContain(field);
+    }
+    const badCatalogQuery = await call('GET', '/api/catalog/evaluation-organisations?status=pending', city);
+    expect(badCatalogQuery.statusCode).toBe(400);
+    expect(JSON.stringify(badCatalogQuery.json().error.details)).toContain('querystring.status');
+    expect([await count('evaluation_catalog'), await count('assessment')]).toEqual([entries, assessments]);
+  });
+
   it('revoking a certificate whose subsidy was paid opens a recovery order for it', async () => {
     await publishHengyangCatalog(harness, city);
     const trainees = [trainee('追回甲', '631'), trainee('追回乙', '643')];

@@ -203,11 +203,19 @@ describe('distinct error codes and paginated lists of the registry and training 
       const duplicate = await call('POST', '/api/certificates', school, certificate);
       expect(duplicate.statusCode).toBe(409);
       expect(duplicate.json().error.code).toBe('DUPLICATE_CERTIFICATE');
+      // A 培训合格证 is the institution's: another issuer text does not make the number new.
       const otherIssuer = await call('POST', '/api/certificates', school, {
         ...certificate,
         issuer: '衡阳市人社局',
       });
-      expect(otherIssuer.statusCode).toBe(201);
+      expect(otherIssuer.statusCode).toBe(409);
+      expect(otherIssuer.json().error.code).toBe('DUPLICATE_CERTIFICATE');
+      // Another number is another certificate (the list test below pages through both).
+      const second = await call('POST', '/api/certificates', school, {
+        ...certificate,
+        certificateNumber: 'HY-DUP-2',
+      });
+      expect(second.statusCode, second.body).toBe(201);
     });
   });
 
@@ -669,6 +677,8 @@ describe('distinct error codes and paginated lists of the registry and training 
         ['/api/certificates?issuedFrom=20261201', 'querystring.issuedFrom'],
         ['/api/catalog/versions?effectiveOn=soon', 'querystring.effectiveOn'],
         ['/api/catalog/institutions?status=pending', 'querystring.status'],
+        ['/api/catalog/evaluation-organisations?validOn=2026-02-30', 'querystring.validOn'],
+        ['/api/social-insurance-contributions?monthFrom=2021-13', 'querystring.monthFrom'],
       ];
       for (const [url, field] of cases) {
         const response = await call('GET', url, county);
