@@ -224,13 +224,12 @@ const fullFlow: Flow = {
       const attendance = school.page.locator('form#attendance');
       await attendance.getByLabel('课次', { exact: true }).click();
       await school.page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
-      await attendance.getByLabel('学员', { exact: true }).click();
-      for (const name of ['赵一', '钱二'])
-        await school.page.locator('.ant-select-dropdown:visible').getByTitle(name).click();
-      await school.page.keyboard.press('Escape');
+      // Each trainee's own times, as each signed in and out (never one time for everyone).
       for (const [label, time] of [
-        ['实际签到时间', '09:05'],
-        ['实际签退时间', '16:50'],
+        ['赵一 实际签到时间', '09:05'],
+        ['赵一 实际签退时间', '16:50'],
+        ['钱二 实际签到时间', '09:12'],
+        ['钱二 实际签退时间', '16:44'],
       ] as const) {
         await attendance.getByLabel(label).click();
         await attendance.getByLabel(label).fill(time);
@@ -245,7 +244,6 @@ const fullFlow: Flow = {
         await school.page.locator('.ant-select-dropdown:visible').getByTitle(name).click();
         await form.getByLabel('成绩', { exact: true }).fill('85');
         await form.getByLabel('证书编号').fill(`HY-FLOW-${Date.now()}-${index}`);
-        await form.getByLabel('发证机构').fill('衡阳市职业技能鉴定中心');
         const saved = school.page.waitForResponse(
           (response) =>
             response.url().endsWith('/api/certificates') && response.request().method() === 'POST',
@@ -447,7 +445,7 @@ const fullFlow: Flow = {
       const history = worker.page.locator('.ant-card').filter({ hasText: '培训经历' });
       await history.getByText(className, { exact: false }).waitFor();
       const certificates = worker.page.locator('.ant-card').filter({ hasText: '证书' }).last();
-      await certificates.getByText(/编号 HY-FLOW-\d+-0 · 衡阳市职业技能鉴定中心/).waitFor();
+      await certificates.getByText(/编号 HY-FLOW-\d+-0 · 衡阳县职业技能培训学校/).waitFor();
       const subsidies = worker.page.locator('.ant-card').filter({ hasText: '补贴进度' });
       await subsidies.getByText(yuan(line.amountFen)).waitFor();
       const overflow = await worker.page.evaluate(

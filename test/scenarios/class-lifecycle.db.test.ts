@@ -308,7 +308,8 @@ describe('class lifecycle through the HTTP API: institution → catalog → clas
       valid: true,
       certificateType: 'training_qualified',
       level: 'primary',
-      issuer: '衡阳县人力资源和社会保障局',
+      // A 培训合格证 is the institution's, in its registered name (not the request's issuer text).
+      issuer: '衡阳县阳光职业培训学校',
     });
     const wrongName = await harness.app.inject({
       method: 'POST',

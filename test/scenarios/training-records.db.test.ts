@@ -484,4 +484,64 @@ describe('training records that cannot be faked: attendance, results, certificat
     expect(refused.statusCode, refused.body).toBe(409);
     expect(refused.json().error).toMatchObject({ code: 'ENROLMENT_CLOSED', details: [{ field: 'classId' }] });
   });
+  it('the enrolment cutoff and the attendance tolerance are the configured ones, not fixed figures', async () => {
+    const ownClock = new ManualClock('2021-05-06T01:00:00Z');
+    const configured = await createTestApp({
+      clock: ownClock,
+      env: { SKILLFUND_ENROLMENT_CUTOFF_DAYS: '7', SKILLFUND_ATTENDANCE_TOLERANCE_MINUTES: '5' },
+    });
+    try {
+      const request = caller(configured);
+      const [ownCounty, ownSchool] = [
+        await configured.loginAs('hy_county'),
+        await configured.loginAs('hy_school'),
+      ];
+      await publishHengyangCatalog(configured, await configured.loginAs('hy_city'));
+      const filed = await request('POST', '/api/classes', ownSchool, {
+        regionCode: '430421',
+        name: '配置的报名截止与考勤容差',
+        occupationCode: '4-10-01-05',
+        level: 'primary',
+        capacity: 30,
+        teachingPlan: {},
+        teachers: [{ name: '赵老师' }],
+        assessmentPlan: {},
+        sessions: [13, 20].map((day) => ({
+          startsAt: `2021-05-${day}T08:00:00+08:00`,
+          endsAt: `2021-05-${day}T12:00:00+08:00`,
+          mode: 'offline',
+          topic: `第${day}日`,
+        })),
+      });
+      expect(filed.statusCode, filed.body).toBe(201);
+      const ownClass = filed.json().id as number;
+      const [second] = filed.json().sessions.slice(1) as Array<{ id: number }>;
+      expect((await request('POST', `/api/classes/${ownClass}/approve`, ownCounty, {})).statusCode).toBe(200);
+      const late = trainee('七日内报名', '559');
+      const registered = await request('POST', '/api/persons', ownCounty, {
+        name: late.name,
+        idNumber: late.idNumber,
+        registeringRegionCode: '430421',
+      });
+      expect(registered.statusCode, registered.body).toBe(201);
+      // Four days after the first session: past the default 3 days, within the configured 7.
+      ownClock.set('2021-05-17T01:00:00Z');
+      const enrolled = await request('POST', `/api/classes/${ownClass}/enrolments`, ownSchool, late);
+      expect(enrolled.statusCode, enrolled.body).toBe(201);
+      ownClock.set('2021-05-20T10:00:00Z');
+      const signIn = (at: string) =>
+        request('POST', `/api/classes/${ownClass}/attendance`, ownSchool, {
+          records: [
+            { sessionId: second!.id, personId: registered.json().id, event: 'sign_in', at, method: 'face' },
+          ],
+        });
+      // Ten minutes early: within the default 30 minutes, outside the configured 5.
+      const early = await signIn('2021-05-20T07:50:00+08:00');
+      expect(early.statusCode).toBe(422);
+      expect(early.json().error.details[0].field).toBe('records[0].at');
+      expect((await signIn('2021-05-20T07:56:00+08:00')).statusCode).toBe(200);
+    } finally {
+      await configured.close();
+    }
+  });
 });

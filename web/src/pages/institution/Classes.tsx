@@ -645,9 +645,8 @@ function AttendanceTab({
   const { message } = App.useApp();
   const [form] = Form.useForm<{
     sessionId: number;
-    personIds: number[];
-    signIn: Dayjs;
-    signOut: Dayjs;
+    /** Each trainee's own times, keyed by person id: never one pair copied to everyone. */
+    times?: Record<string, { signIn?: Dayjs | null; signOut?: Dayjs | null } | undefined>;
     method: BodyOf<'/api/classes/{id}/attendance', 'post'>['records'][number]['method'];
   }>();
   const summary = useLoad(
@@ -662,29 +661,30 @@ function AttendanceTab({
   const [progress, setProgress] = useState<number | null>(null);
   const sessions = trainingClass.sessions ?? [];
 
-  /** Records the times the operator saw (or read off a sign-in sheet) — never the schedule's. */
+  /**
+   * Records the times the operator saw (or read off a sign-in sheet) for each trainee: one row
+   * per trainee, empty until filled — never the schedule's times, never one time for everyone.
+   */
   const record = async () => {
     const values = await form.validateFields();
     const session = sessions.find((candidate) => candidate.id === values.sessionId);
     if (!session) return;
     const day = dayjs(session.startsAt).format('YYYY-MM-DD');
     const at = (time: Dayjs) => dayjs(`${day}T${time.format('HH:mm')}:00+08:00`).toISOString();
-    const records = values.personIds.flatMap((personId) => [
-      {
-        sessionId: session.id,
-        personId,
-        event: 'sign_in' as const,
-        at: at(values.signIn),
-        method: values.method,
-      },
-      {
-        sessionId: session.id,
-        personId,
-        event: 'sign_out' as const,
-        at: at(values.signOut),
-        method: values.method,
-      },
-    ]);
+    const records = [...people.keys()].flatMap((personId) => {
+      const times = values.times?.[String(personId)];
+      const events = [
+        ['sign_in', times?.signIn],
+        ['sign_out', times?.signOut],
+      ] as const;
+      return events.flatMap(([event, time]) =>
+        time ? [{ sessionId: session.id, personId, event, at: at(time), method: values.method }] : [],
+      );
+    });
+    if (records.length === 0) {
+      message.error('请至少为一名学员填写实际签到或签退时间');
+      return;
+    }
     setProgress(10);
     try {
       await call(
@@ -695,6 +695,7 @@ function AttendanceTab({
       );
       setProgress(100);
       message.success(`已记录 ${records.length} 条签到签退`);
+      form.resetFields(['times']);
       summary.reload();
     } catch (error) {
       setProgress(null);
@@ -707,11 +708,11 @@ function AttendanceTab({
       <Alert
         type="info"
         showIcon
-        title="请录入学员实际的签到、签退时间，或导入签到设备导出的记录。签到签退须在课次时间前后允许的范围内，且不能晚于当前时间。"
+        title="请逐一录入每名学员实际的签到、签退时间（未到课的学员不填），或导入签到设备导出的记录。签到签退须在课次时间前后允许的范围内，且不能晚于当前时间。"
       />
-      <Form form={form} layout="vertical" name="attendance" initialValues={{ method: 'face', personIds: [] }}>
+      <Form form={form} layout="vertical" name="attendance" initialValues={{ method: 'face' }}>
         <Row gutter={12}>
-          <Col xs={24} md={8}>
+          <Col xs={24} md={10}>
             <Form.Item name="sessionId" label="课次" rules={[{ required: true, message: '请选择课次' }]}>
               <Select
                 options={sessions.map((session) => ({
@@ -719,33 +720,6 @@ function AttendanceTab({
                   label: `第${session.sessionNumber}次 ${dateTime(session.startsAt)}`,
                 }))}
               />
-            </Form.Item>
-          </Col>
-          <Col xs={24} md={8}>
-            <Form.Item name="personIds" label="学员" rules={[{ required: true, message: '请选择学员' }]}>
-              <Select
-                mode="multiple"
-                options={[...people].map(([value, name]) => ({ value, label: name }))}
-                optionFilterProp="label"
-              />
-            </Form.Item>
-          </Col>
-          <Col xs={12} md={4}>
-            <Form.Item
-              name="signIn"
-              label="实际签到时间"
-              rules={[{ required: true, message: '请填写签到时间' }]}
-            >
-              <TimePicker format="HH:mm" minuteStep={1} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} md={4}>
-            <Form.Item
-              name="signOut"
-              label="实际签退时间"
-              rules={[{ required: true, message: '请填写签退时间' }]}
-            >
-              <TimePicker format="HH:mm" minuteStep={1} />
             </Form.Item>
           </Col>
           <Col xs={24} md={6}>
@@ -763,6 +737,20 @@ function AttendanceTab({
             </Form.Item>
           </Col>
         </Row>
+        {[...people].map(([personId, name]) => (
+          <Row gutter={12} key={personId}>
+            <Col xs={12} md={5}>
+              <Form.Item name={['times', String(personId), 'signIn']} label={`${name} 实际签到时间`}>
+                <TimePicker format="HH:mm" minuteStep={1} />
+              </Form.Item>
+            </Col>
+            <Col xs={12} md={5}>
+              <Form.Item name={['times', String(personId), 'signOut']} label={`${name} 实际签退时间`}>
+                <TimePicker format="HH:mm" minuteStep={1} />
+              </Form.Item>
+            </Col>
+          </Row>
+        ))}
         <Button type="primary" onClick={() => void record()}>
           记录实际签到签退
         </Button>
@@ -850,7 +838,7 @@ function ResultsTab({
               level: trainingClass.level,
               occupationCode: trainingClass.occupationCode,
               certificateNumber: values.certificateNumber.trim(),
-              issuer: values.issuer?.trim() || '培训机构',
+              issuer: values.issuer?.trim() || '本培训机构',
               issuedOn: examDate,
             },
           }),
@@ -918,11 +906,22 @@ function ResultsTab({
               <Input />
             </Form.Item>
           </Col>
-          <Col xs={24} md={8}>
-            <Form.Item name="issuer" label="发证机构">
-              <Input placeholder="如：衡阳市职业技能鉴定中心" />
-            </Form.Item>
-          </Col>
+          <Form.Item
+            noStyle
+            shouldUpdate={(before, after) => before.certificateType !== after.certificateType}
+          >
+            {({ getFieldValue }) =>
+              // A 培训合格证 is issued by this institution in its registered name; only a certificate
+              // of another authority (特种作业操作证…) names its issuer.
+              getFieldValue('certificateType') === 'training_qualified' ? null : (
+                <Col xs={24} md={8}>
+                  <Form.Item name="issuer" label="发证机构">
+                    <Input placeholder="如：衡阳市应急管理局" />
+                  </Form.Item>
+                </Col>
+              )
+            }
+          </Form.Item>
         </Row>
         <Button type="primary" onClick={() => void save()}>
           登记成绩与证书
