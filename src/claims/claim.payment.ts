@@ -22,7 +22,7 @@ import {
 import type { SubAccount } from '../ledger/transfer.service.ts';
 import type { EvaluateRequest } from '../policy/evaluate.types.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
-import { isInGoodStanding } from '../registry/standing.service.ts';
+import { sanctionInWords } from '../registry/standing.service.ts';
 import { decryptStored, rowKeyOf } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
 import { personsById } from './claim.facts.ts';
@@ -157,9 +157,8 @@ async function committedByLine(
 async function applicantHold(executor: Executor, claim: ClaimRow): Promise<string | null> {
   if (claim.applicant_organisation_id === null) return null;
   const applicant = await getOrganisation(executor, claim.applicant_organisation_id);
-  if (applicant && !isInGoodStanding(applicant))
-    return `申请单位 ${applicant.name} 处于 ${applicant.status} 状态（自 ${applicant.statusSince} 起），暂停支付`;
-  return null;
+  const sanction = applicant && sanctionInWords(applicant);
+  return sanction ? `申请单位 ${applicant.name} ${sanction}，暂停支付` : null;
 }
 
 /**
@@ -196,8 +195,8 @@ async function resolvePayee(
     return `明细 ${line.line_number} 应支付给${PAYEE_LABELS[line.payee] ?? line.payee}，但未登记该单位，不能支付`;
   const organisation = await getOrganisation(executor, organisationId);
   if (!organisation) return `明细 ${line.line_number} 的收款单位不存在：${organisationId}`;
-  if (!isInGoodStanding(organisation))
-    return `收款单位 ${organisation.name} 处于 ${organisation.status} 状态（自 ${organisation.statusSince} 起），暂停支付`;
+  const sanction = sanctionInWords(organisation);
+  if (sanction) return `收款单位 ${organisation.name} ${sanction}，暂停支付`;
   return { type: 'organisation', id: organisation.id, name: organisation.name };
 }
 
@@ -417,9 +416,7 @@ export async function requestClaimSettlement(
 ): Promise<PaymentOrderRequest> {
   const claim = await lockForTransition(executor, context, claimId, 'order_payment', undefined);
   assertSettlementClaim(claim);
-  const applicantHeld = await applicantHold(executor, claim);
-  if (applicantHeld)
-    throw new AppError('PAYMENT_HELD', applicantHeld, [{ field: 'id', message: applicantHeld }]);
+  await assertApplicantNotHeld(executor, claim);
   await assertValueDate(executor, {
     provinceCode: claim.province_code,
     valueDate: input.valueDate,
@@ -434,6 +431,12 @@ export async function requestClaimSettlement(
     summary: `预拨清算 ${claim.claim_number}`,
   });
   return { approval, totalFen: claim.total_amount_fen, lineCount: 0, isReplay: approval.isReplay };
+}
+
+/** 409 PAYMENT_HELD while a sanction stands against the claim's applicant. */
+async function assertApplicantNotHeld(executor: Executor, claim: ClaimRow): Promise<void> {
+  const held = await applicantHold(executor, claim);
+  if (held) throw new AppError('PAYMENT_HELD', held, [{ field: 'id', message: held }]);
 }
 
 function assertSettlementClaim(claim: ClaimRow): void {
@@ -460,6 +463,8 @@ async function settleClaim(
 ): Promise<AdvanceSettlement> {
   const claim = await lockForTransition(executor, context, claimId, 'order_payment', undefined);
   assertSettlementClaim(claim);
+  // A sanction that came while the settlement waited for its checker holds it (issue 15).
+  await assertApplicantNotHeld(executor, claim);
   const applicant = (await getOrganisation(executor, claim.applicant_organisation_id!))!;
   const registered = await registeredAccount(executor, claim.province_code, 'organisation', applicant.id);
   const settlement = await settleAdvance(executor, context, {
@@ -499,7 +504,14 @@ async function settleClaim(
 export async function importClaimBankResult(
   executor: Executor,
   context: AuditContext,
-  input: { batchId: number; csv?: string; file?: Buffer; valueDate: string; isPreview?: boolean },
+  input: {
+    batchId: number;
+    csv?: string;
+    file?: Buffer;
+    valueDate: string;
+    isPreview?: boolean;
+    businessDate?: string;
+  },
 ) {
   const summary = await importBankResult(executor, context, input);
   if (summary.isPreview) return summary;

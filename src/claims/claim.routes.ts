@@ -641,6 +641,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
         importClaimBankResult(trx, request.auditContext, {
           batchId,
           ...body,
+          businessDate: app.clock.today(),
           ...(fileBase64 ? { file: Buffer.from(fileBase64, 'base64') } : {}),
         }),
       );

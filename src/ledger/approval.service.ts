@@ -191,7 +191,9 @@ export async function lockPendingApproval(
       { field: 'id', message: `不是该类复核申请` },
     ]);
   if (row.status !== 'pending')
-    throw new AppError('INVALID_STATE', '该申请已复核', [{ field: 'status', message: row.status }]);
+    throw new AppError('INVALID_STATE', '该申请已复核', [
+      { field: 'status', message: row.status === 'approved' ? '已复核通过' : '已复核不通过' },
+    ]);
   if (row.requested_by === actor.userId)
     throw new AppError('SAME_USER_APPROVAL', '经办人不能复核自己提出的申请（双人复核）', [
       { field: 'id', message: '经办人与复核人须为不同人员' },

@@ -201,7 +201,9 @@ export async function signOffReconciliation(
   if (context.actor) assertRegionScope(context.actor, row.region_code);
   if (!context.actor) throw new Error('a reconciliation is signed off by a person');
   if (row.status !== 'prepared')
-    throw new AppError('INVALID_STATE', '该对账已复核', [{ field: 'id', message: row.status }]);
+    throw new AppError('INVALID_STATE', '该对账已复核', [
+      { field: 'id', message: '该对账已复核，不能再次复核' },
+    ]);
   if (row.prepared_by === context.actor.userId)
     throw new AppError('SAME_USER_APPROVAL', '编制人不能复核自己的银行对账（双人复核）', [
       { field: 'id', message: '编制人与复核人须为不同人员' },

@@ -12,6 +12,7 @@ import {
   postJournal,
   type TransferCode,
 } from './transfer.service.ts';
+import { TRANSFER_CODE_NAMES } from './transfer-codes.ts';
 
 /** A citation of the policy document a number comes from. */
 export interface Citation {
@@ -249,7 +250,9 @@ export async function decideFundRequest(
     before.kind === 'reallocation' ? before.fromRegionCode.slice(0, 4).padEnd(6, '0') : before.fromRegionCode,
   );
   if (before.status !== 'pending')
-    throw new AppError('INVALID_STATE', '该请求已处理', [{ field: 'status', message: before.status }]);
+    throw new AppError('INVALID_STATE', '该请求已处理', [
+      { field: 'status', message: before.status === 'posted' ? '已审批通过并记账' : '已审批不通过' },
+    ]);
   if (before.requestedBy === context.actor.userId) {
     throw new AppError('SAME_USER_APPROVAL', '申请人不能审批自己的资金划转（双人复核）', [
       { field: 'requestId', message: '经办人与复核人须为不同人员' },
@@ -262,7 +265,7 @@ export async function decideFundRequest(
     const posted = await postJournal(executor, context, {
       provinceCode: before.provinceCode,
       code: before.kind as TransferCode,
-      description: `${before.kind} ${before.fromRegionCode}→${before.toRegionCode}：${before.reason}`,
+      description: `${TRANSFER_CODE_NAMES[before.kind as TransferCode]} ${before.fromRegionCode}→${before.toRegionCode}：${before.reason}`,
       transfers: [
         {
           idempotencyId: `fund-request:${before.id}`,

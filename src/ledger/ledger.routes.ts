@@ -454,7 +454,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
         .status(201)
         .send(
           await inLedgerTransaction(db(), (trx) =>
-            createRecoveryOrder(trx, request.auditContext, request.body),
+            createRecoveryOrder(trx, businessContext(request), request.body),
           ),
         ),
   );

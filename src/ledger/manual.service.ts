@@ -165,7 +165,7 @@ export async function decideLedgerApproval(
     posted = await postJournal(executor, context, {
       provinceCode: approval.provinceCode,
       code: payload.code,
-      description: payload.description ?? payload.code,
+      description: payload.description ?? TRANSFER_CODE_NAMES[payload.code],
       transfers: [
         {
           idempotencyId: `approval:${approval.id}`,

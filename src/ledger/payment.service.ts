@@ -8,6 +8,7 @@ import { dataKeyring } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
 import { profileForRegion } from './bank-profile.service.ts';
 import { type ResultRow, readBankResultFile } from './bank-result.service.ts';
+import { assertValueDate } from './controls.service.ts';
 import { createRecoveryOrder, type RecoveryOrder } from './recovery.service.ts';
 import { withSeal } from './seal.service.ts';
 import {
@@ -508,10 +509,20 @@ export interface BankResultSummary {
 export async function importBankResult(
   executor: Executor,
   context: AuditContext,
-  input: { batchId: number; csv?: string; file?: Buffer; valueDate: string; isPreview?: boolean },
+  input: {
+    batchId: number;
+    csv?: string;
+    file?: Buffer;
+    valueDate: string;
+    isPreview?: boolean;
+    /** The business date (app.clock): a result posted by a person is not dated after it. */
+    businessDate?: string;
+  },
 ): Promise<BankResultSummary> {
   const batch = await getPaymentBatch(executor, input.batchId);
   if (context.actor) assertRegionScope(context.actor, batch.regionCode);
+  if (input.businessDate !== undefined && input.isPreview !== true)
+    await assertResultDate(executor, batch, input.valueDate, input.businessDate);
   const profile = await profileForRegion(executor, batch.regionCode);
   const content = input.file ?? Buffer.from(input.csv ?? '', 'utf8');
   const rows = await readBankResultFile(
@@ -560,6 +571,25 @@ export async function importBankResult(
     after: audited,
   });
   return summary;
+}
+
+/**
+ * The bank answers an order after it was given: the result's value date lies between the batch's
+ * value date and the business date, in an open month (a failure posts money back on that date).
+ */
+async function assertResultDate(
+  executor: Executor,
+  batch: PaymentBatch,
+  valueDate: string,
+  businessDate: string,
+): Promise<void> {
+  await assertValueDate(executor, { provinceCode: batch.provinceCode, valueDate, businessDate });
+  if (valueDate < batch.valueDate)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `结果日期 ${valueDate} 早于支付批次的记账日期 ${batch.valueDate}`,
+      [{ field: 'valueDate', message: `早于支付批次的记账日期 ${batch.valueDate}` }],
+    );
 }
 
 async function markDisbursement(

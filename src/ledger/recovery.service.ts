@@ -90,6 +90,14 @@ export async function createRecoveryOrder(
     ]);
   if (!isSubAccount(input.subAccount))
     throw new AppError('VALIDATION_FAILED', '子账户无效', [{ field: 'subAccount', message: '子账户无效' }]);
+  // An order a person opens is dated like any posting a person gives: in an open month, not after
+  // the business date (services opening one for a case or a settlement date it themselves).
+  if (context.businessToday)
+    await assertValueDate(executor, {
+      provinceCode: provinceOf(claim.region_code),
+      valueDate: input.valueDate,
+      businessDate: context.businessToday,
+    });
   if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
     throw new AppError('VALIDATION_FAILED', '追回金额应为正整数（分）', [
       { field: 'amountFen', message: '应为正整数（分）' },

@@ -13,6 +13,12 @@ export function isInGoodStanding(organisation: Pick<Organisation, 'status'>): bo
   return organisation.status === 'active';
 }
 
+/** What stands against the organisation, in words ("已被列入黑名单（自 2021-05-31 起）"), or null. */
+export function sanctionInWords(organisation: Pick<Organisation, 'status' | 'statusSince'>): string | null {
+  if (organisation.status === 'active') return null;
+  return `已被${STATUS_LABELS[organisation.status]}（自 ${organisation.statusSince} 起）`;
+}
+
 /**
  * Refuses, with 409 ORGANISATION_SANCTIONED naming `field`, anything a suspended, blacklisted
  * or revoked institution, enterprise, evaluation organisation or review agency would do while

@@ -260,6 +260,37 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
     expect(settled.statusCode, settled.body).toBe(202);
     // The settlement's initiator alone changes no balance (issue 15: maker-checker).
     expect(await trialBalance()).toEqual(before);
+    // Nor by approving it himself.
+    const bySelf = await call(
+      'POST',
+      `/api/claims/payment-orders/${settled.json().approval.id}/decision`,
+      finance,
+      { isApproved: true },
+    );
+    expect(bySelf.statusCode, bySelf.body).toBe(403);
+    expect(await trialBalance()).toEqual(before);
+    // A sanction that comes while the settlement waits holds it: the checker's approval pays nothing.
+    const applicantId = (await call('GET', `/api/claims/${settlementId}`, county)).json()
+      .applicantOrganisationId as number;
+    const province = await harness.loginAs('js_province');
+    const standing = (status: string) =>
+      call('POST', `/api/organisations/${applicantId}/status`, province, {
+        status,
+        effectiveDate: '2021-07-01',
+        reason: status === 'active' ? '整改完成，恢复' : '专项检查暂停',
+      });
+    expect((await standing('suspended')).statusCode).toBe(200);
+    const held = await call(
+      'POST',
+      `/api/claims/payment-orders/${settled.json().approval.id}/decision`,
+      await harness.loginAs('nj_finance_checker'),
+      { isApproved: true },
+    );
+    expect(held.statusCode, held.body).toBe(409);
+    expect(held.json().error.code).toBe('PAYMENT_HELD');
+    expect(held.body).not.toMatch(/suspended/);
+    expect(await trialBalance()).toEqual(before);
+    expect((await standing('active')).statusCode).toBe(200);
     const decided = await call(
       'POST',
       `/api/claims/payment-orders/${settled.json().approval.id}/decision`,

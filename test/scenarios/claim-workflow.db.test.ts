@@ -8,6 +8,7 @@ import {
   caller,
   completeClass,
   type Headers,
+  moveClockTo,
   publishHengyangCatalog,
   trainee,
   uploadRequiredMaterials,
@@ -230,10 +231,13 @@ describe('claims end to end: class completes → institution claims → review �
       'payment_ordered',
     ]);
     const reference = ordered.json().disbursements[0].reference;
+    // The bank answers the next day; nothing is recorded dated after the business date.
+    const restoreClock = moveClockTo(harness, '2021-06-01T01:00:00Z');
     const result = await call('POST', `/api/claims/payments/${ordered.json().id}/bank-result`, finance, {
       csv: `disbursement_id,status,reason\n${reference},paid,\n`,
       valueDate: '2021-06-01',
     });
+    restoreClock();
     expect(result.statusCode, result.body).toBe(200);
     expect((await call('GET', `/api/claims/${claimId}`, county)).json().status).toBe('paid');
     const archive = await call('GET', `/api/persons/${trainees[0]!.personId}/archive`, county);

@@ -354,6 +354,7 @@ describe('evaluated certificates: the evaluation-organisation catalog, assessmen
         idempotencyId: 'recovery-on-revocation-1',
       },
     );
+    clock.set('2021-05-26T01:00:00Z');
     const paid = await call('POST', `/api/claims/payments/${ordered.id}/bank-result`, finance, {
       csv: `disbursement_id,status,reason\n${ordered.disbursements[0]!.reference},paid,\n`,
       valueDate: '2021-05-26',

@@ -18,6 +18,14 @@ import {
 } from './claim-support.ts';
 import { creditCode } from './training-helpers.ts';
 
+/** The parts of a claim's answer these scenarios read. */
+type ClaimAnswer = {
+  id: number;
+  status: string;
+  totalAmountFen: number;
+  lines: { id: number; lineNumber: number; amountFen: number; payeePersonId: number | null }[];
+};
+
 const PAYEE_ACCOUNT = { bankName: '中国工商银行衡阳县支行', accountNumber: '1904020109000099999' };
 
 /**
@@ -62,8 +70,16 @@ describe('money cannot leak from the special account', () => {
     return result;
   };
 
-  /** A completed class of the trainees and its claim of `subsidyKind`, approved on 2021-05-31. */
-  const approvedClaim = async (trainees: Trainee[], subsidyKind: string, tag: string) => {
+  /**
+   * A completed class of the trainees and its claim of `subsidyKind`, approved on 2021-05-31;
+   * `until` stops the walk after that step (the claim is then not approved).
+   */
+  const approvedClaim = async (
+    trainees: Trainee[],
+    subsidyKind: string,
+    tag: string,
+    until?: 'created' | 'submit' | 'review',
+  ) => {
     clock.set('2021-05-06T01:00:00Z');
     const classId = await completeClass(harness, { school, county, startDay: '2021-05-10', trainees, tag });
     clock.set('2021-05-24T01:00:00Z');
@@ -75,6 +91,7 @@ describe('money cannot leak from the special account', () => {
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as number;
     await uploadRequiredMaterials(harness, id, school);
+    if (until === 'created') return (await call('GET', `/api/claims/${id}`, county)).json() as ClaimAnswer;
     for (const [step, who] of [
       ['submit', school],
       ['review', county],
@@ -82,15 +99,12 @@ describe('money cannot leak from the special account', () => {
     ] as const) {
       const moved = await call('POST', `/api/claims/${id}/${step}`, who, step === 'submit' ? undefined : {});
       expect(moved.statusCode, moved.body).toBe(200);
+      if (step === until) return (await call('GET', `/api/claims/${id}`, county)).json() as ClaimAnswer;
     }
     clock.set('2021-05-31T01:00:00Z');
     const approved = await call('POST', `/api/claims/${id}/approve`, city, {});
     expect(approved.statusCode, approved.body).toBe(200);
-    return approved.json() as {
-      id: number;
-      totalAmountFen: number;
-      lines: { id: number; lineNumber: number; amountFen: number; payeePersonId: number | null }[];
-    };
+    return approved.json() as ClaimAnswer;
   };
 
   const bankResult = async (
@@ -191,6 +205,99 @@ describe('money cannot leak from the special account', () => {
     expect(future.statusCode).toBeLessThan(500);
   });
 
+  it('finding 1, as an attacker: an unapproved or unknown claim, typed payees and amounts, an account "fzxx" and a checker without the right are refused; two orders approved at once pay the claim once', async () => {
+    const db = harness.database.db;
+    const order = (claimIds: number[], idempotencyId: string, extra: Record<string, unknown> = {}) =>
+      call('POST', '/api/claims/payments', finance, {
+        claimIds,
+        valueDate: '2021-05-31',
+        idempotencyId,
+        ...extra,
+      });
+    const reviewed = await approvedClaim(
+      await people(['赵审'], ['registered_unemployed']),
+      'training',
+      'MA1',
+      'review',
+    );
+    expect(reviewed.status).not.toBe('approved');
+    const before = await trainingBalance();
+    // An unapproved claim is not ordered.
+    const unapproved = await order([reviewed.id], 'ma1-unapproved');
+    expect(unapproved.statusCode, unapproved.body).toBe(409);
+    expect(unapproved.json().error.code).toBe('INVALID_STATE');
+    // A claim that does not exist: 404, nothing ordered.
+    const unknown = await order([99_999_999], 'ma1-unknown');
+    expect(unknown.statusCode, unknown.body).toBe(404);
+    // Nothing of the payment is typed: a payee (person 999, "张三（任意收款人）"), an amount or an
+    // account in the order is refused, naming the field.
+    for (const extra of [
+      { items: [{ payee: { type: 'person', id: 999, name: '张三（任意收款人）' }, amountFen: 888_800 }] },
+      { amountFen: 49_006_100 },
+      { bankAccount: 'fzxx' },
+    ]) {
+      const typed = await order([reviewed.id], 'ma1-typed-0001', extra);
+      expect(typed.statusCode, typed.body).toBe(400);
+      expect(JSON.stringify(typed.json().error.details)).toContain(Object.keys(extra)[0]!);
+    }
+    // The account "fzxx" is refused where an account is given: the payee register and the claim.
+    const registered = await call('POST', '/api/ledger/payee-accounts', finance, {
+      idempotencyId: 'ma1-fzxx-account',
+      payeeType: 'person',
+      payeeId: reviewed.lines[0]!.payeePersonId ?? 1,
+      bankName: '中国工商银行衡阳县支行',
+      accountNumber: 'fzxx',
+      reason: '登记',
+    });
+    expect(registered.statusCode, registered.body).toBe(400);
+    expect(JSON.stringify(registered.json().error.details)).toContain('accountNumber');
+    const detail = (await call('GET', `/api/claims/${reviewed.id}`, county)).json();
+    const filed = await call('POST', '/api/claims', school, {
+      applicationDate: '2021-05-31',
+      payeeAccount: { bankName: '中国工商银行衡阳县支行', accountNumber: 'fzxx' },
+      claim: { source: 'class', classId: detail.classId, subsidyKind: 'living_allowance' },
+    });
+    expect(filed.statusCode, filed.body).toBe(400);
+    expect(JSON.stringify(filed.json().error.details)).toContain('accountNumber');
+    expect(await trainingBalance()).toBe(before);
+
+    // Two orders of one approved claim, both pending, then approved at the same moment: one pays
+    // the claim, the other pays nothing (the approval derives the payable lines again).
+    const claim = await approvedClaim(
+      await people(['赵双', '赵对'], ['registered_unemployed']),
+      'training',
+      'MA2',
+    );
+    const first = await order([claim.id], 'ma2-order-first');
+    const second = await order([claim.id], 'ma2-order-second');
+    expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+    const decide = (approvalId: number, who: Headers) =>
+      call('POST', `/api/claims/payment-orders/${approvalId}/decision`, who, { isApproved: true });
+    // Neither an HRSS officer (no payment.order) nor another province's finance officer decides it.
+    expect((await decide(first.json().approval.id, county)).statusCode).toBe(403);
+    expect(
+      (await decide(first.json().approval.id, await harness.loginAs('nj_finance_checker'))).statusCode,
+    ).toBe(403);
+    expect(await trainingBalance()).toBe(before);
+    const decided = await Promise.all([
+      decide(first.json().approval.id, checker),
+      decide(second.json().approval.id, checker),
+    ]);
+    expect(decided.map((answer) => answer.statusCode).sort()).toEqual([200, 409]);
+    expect(await trainingBalance()).toBe(before - claim.totalAmountFen);
+    const items = await db
+      .selectFrom('payment_item')
+      .select(['claim_line_id'])
+      .where('claim_id', '=', claim.id)
+      .execute();
+    expect(items.map((item) => item.claim_line_id).sort()).toEqual(
+      claim.lines
+        .filter((line) => line.amountFen > 0)
+        .map((line) => line.id)
+        .sort(),
+    );
+  });
+
   it('finding 2: interest and fees only between the bank and its own special account, by two people, dated sensibly', async () => {
     clock.set('2021-06-10T01:00:00Z');
     const db = harness.database.db;
@@ -264,6 +371,209 @@ describe('money cannot leak from the special account', () => {
     );
     expect(reversedBySelf.statusCode).toBe(403);
     expect((await accountFor(db, '430421', 'special')).balanceFen).toBe(balance);
+  });
+
+  it('finding 2, as an attacker: a county officer posts nothing alone nor in another county; no interest from nothing or into another region, no fee out of a sub-account; payments are not reversed by hand, nothing twice', async () => {
+    const claim = await approvedClaim(await people(['李冲'], ['registered_unemployed']), 'training', 'MA3');
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'ma3-order-0001',
+    });
+    clock.set('2021-06-10T01:00:00Z');
+    const db = harness.database.db;
+    const account = async (regionCode: string, kind: Parameters<typeof accountFor>[2]) =>
+      (await accountFor(db, regionCode, kind)).id;
+    const fundBalances = async () =>
+      (
+        await db
+          .selectFrom('ledger_account')
+          .select(['id', 'balance_fen'])
+          .where('province_code', '=', '430000')
+          .where('balance_fen', '!=', 0)
+          .orderBy('id')
+          .execute()
+      ).map((row) => `${row.id}:${row.balance_fen}`);
+    const before = await fundBalances();
+    let sequenceNumber = 0;
+    const transfer = (who: Headers, payload: Record<string, unknown>) =>
+      call('POST', '/api/ledger/transfers', who, {
+        idempotencyId: `ma3-transfer-${++sequenceNumber}`,
+        amountFen: 1_000_000,
+        code: 'interest',
+        valueDate: '2021-06-10',
+        ...payload,
+      });
+    // The county HRSS officer's own interest request waits for a second person; not by himself.
+    const countyInterest = await transfer(county, {
+      debitAccountId: await account('430421', 'bank'),
+      creditAccountId: await account('430421', 'special'),
+    });
+    expect(countyInterest.statusCode, countyInterest.body).toBe(202);
+    const bySelf = await call('POST', `/api/ledger/approvals/${countyInterest.json().id}/decision`, county, {
+      isApproved: true,
+    });
+    expect(bySelf.statusCode).toBe(403);
+    expect(bySelf.json().error.code).toBe('SAME_USER_APPROVAL');
+    // Another county's accounts are out of the county officer's scope: unknown to him (404).
+    const otherCounty = await transfer(county, {
+      debitAccountId: await account('430422', 'bank'),
+      creditAccountId: await account('430422', 'special'),
+    });
+    expect(otherCounty.statusCode, otherCounty.body).toBe(404);
+    // Interest into another region's special account, from the fund source ("from nothing"), or a
+    // "bank fee" out of a sub-account, are not in the transfer-code table.
+    for (const [what, payload] of [
+      [
+        'interest into another county',
+        {
+          debitAccountId: await account('430421', 'bank'),
+          creditAccountId: await account('430422', 'special'),
+        },
+      ],
+      [
+        'interest from the fund source',
+        {
+          debitAccountId: await account('430400', 'ui_fund_source'),
+          creditAccountId: await account('430400', 'special'),
+        },
+      ],
+      [
+        'a fee out of a sub-account',
+        {
+          code: 'bank_fee',
+          debitAccountId: await account('430421', 'training'),
+          creditAccountId: await account('430421', 'bank'),
+        },
+      ],
+      [
+        'a fee into another county’s bank account',
+        {
+          code: 'bank_fee',
+          debitAccountId: await account('430421', 'special'),
+          creditAccountId: await account('430422', 'bank'),
+        },
+      ],
+      [
+        'a disbursement by hand',
+        {
+          code: 'disbursement',
+          debitAccountId: await account('430421', 'training'),
+          creditAccountId: await account('430421', 'bank'),
+        },
+      ],
+    ] as const) {
+      const refused = await transfer(finance, payload);
+      // A code no person may post is refused by the schema (400), a pair of accounts by the table (422).
+      expect(refused.statusCode, `${what}: ${refused.body}`).toBe(
+        'code' in payload && payload.code === 'disbursement' ? 400 : 422,
+      );
+      expect(refused.json().error.details[0].field, what).toBe('code');
+    }
+    for (const amountFen of [0, -5, 1.5]) {
+      const refused = await transfer(finance, {
+        amountFen,
+        debitAccountId: await account('430421', 'bank'),
+        creditAccountId: await account('430421', 'special'),
+      });
+      expect(refused.statusCode, `amount ${amountFen}`).toBe(400);
+    }
+    // A payment's transfer is corrected by the bank's return or a recovery order, never by hand.
+    const paid = await db
+      .selectFrom('ledger_transfer')
+      .select('id')
+      .where('payment_batch_id', '=', batch.id)
+      .where('code', '=', 'disbursement')
+      .executeTakeFirstOrThrow();
+    const reversePayment = await call('POST', `/api/ledger/transfers/${paid.id}/reversal`, finance, {
+      idempotencyId: 'ma3-reverse-payment',
+      valueDate: '2021-06-10',
+      reason: '改付他人',
+    });
+    expect(reversePayment.statusCode, reversePayment.body).toBe(409);
+    // A reversal is posted once: a second request for the same transfer is refused.
+    const fee = await transfer(finance, {
+      code: 'bank_fee',
+      amountFen: 300,
+      debitAccountId: await account('430421', 'special'),
+      creditAccountId: await account('430421', 'bank'),
+    });
+    expect(fee.statusCode, fee.body).toBe(202);
+    const feePosted = await call('POST', `/api/ledger/approvals/${fee.json().id}/decision`, checker, {
+      isApproved: true,
+    });
+    expect(feePosted.statusCode, feePosted.body).toBe(200);
+    const feeTransferId = feePosted.json().approval.result.transferIds[0] as number;
+    const reversal = (idempotencyId: string) =>
+      call('POST', `/api/ledger/transfers/${feeTransferId}/reversal`, finance, {
+        idempotencyId,
+        valueDate: '2021-06-10',
+        reason: '手续费重复',
+      });
+    const firstReversal = await reversal('ma3-reversal-first');
+    expect(firstReversal.statusCode, firstReversal.body).toBe(202);
+    expect(
+      (
+        await call('POST', `/api/ledger/approvals/${firstReversal.json().id}/decision`, checker, {
+          isApproved: true,
+        })
+      ).statusCode,
+    ).toBe(200);
+    const secondReversal = await reversal('ma3-reversal-second');
+    expect(secondReversal.statusCode, secondReversal.body).toBe(409);
+    // The reversal of the reversal is refused too: money cannot be cycled out of the account.
+    const reversalId = (
+      await db
+        .selectFrom('ledger_transfer')
+        .select('id')
+        .where('reverses_transfer_id', '=', feeTransferId)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const again = await call('POST', `/api/ledger/transfers/${reversalId}/reversal`, finance, {
+      idempotencyId: 'ma3-reversal-of-reversal',
+      valueDate: '2021-06-10',
+      reason: '再冲',
+    });
+    expect(again.statusCode).toBe(409);
+    // Only the fee and its reversal were posted: every balance is as it was.
+    expect(await fundBalances()).toEqual(before);
+  });
+
+  it('value dates of a bank result and of a recovery order lie in an open month, not after the business date', async () => {
+    const claim = await approvedClaim(await people(['钱期'], ['registered_unemployed']), 'training', 'MAD');
+    clock.set('2021-06-01T01:00:00Z');
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-06-01',
+      idempotencyId: 'mad-order-0001',
+    });
+    const before = await trainingBalance();
+    const reference = batch.disbursements[0]!.reference;
+    for (const valueDate of ['2030-01-01', '1999-01-01']) {
+      const result = await call('POST', `/api/claims/payments/${batch.id}/bank-result`, finance, {
+        csv: `disbursement_id,status,reason\n${reference},failed,账户不存在\n`,
+        valueDate,
+      });
+      expect(result.statusCode, `${valueDate}: ${result.body}`).toBe(422);
+      expect(result.json().error.details[0].field).toBe('valueDate');
+    }
+    expect(await trainingBalance()).toBe(before);
+    const paid = await call('POST', `/api/claims/payments/${batch.id}/bank-result`, finance, {
+      csv: `disbursement_id,status,reason\n${reference},paid,\n`,
+      valueDate: '2021-06-01',
+    });
+    expect(paid.statusCode, paid.body).toBe(200);
+    const opened = await call('POST', '/api/ledger/recovery-orders', county, {
+      idempotencyId: 'mad-recovery-future',
+      claimId: claim.id,
+      regionCode: '430421',
+      subAccount: 'training',
+      amountFen: 1_000,
+      reason: '虚报，追回',
+      valueDate: '2030-01-01',
+    });
+    expect(opened.statusCode, opened.body).toBe(422);
+    expect(opened.json().error.details[0].field).toBe('valueDate');
   });
 
   it('findings 3 and 5: per-line status; only the failed line is re-ordered, to its corrected account; a return reopens the line', async () => {
@@ -461,6 +771,51 @@ describe('money cannot leak from the special account', () => {
     }
   });
 
+  it('finding 4, in flight: a payment ordered before a sanction is held at its approval with the reason in words; lifted, it is paid once', async () => {
+    const claim = await approvedClaim(await people(['吴途'], ['registered_unemployed']), 'training', 'MA4');
+    const applicantId = (await call('GET', `/api/claims/${claim.id}`, county)).json()
+      .applicantOrganisationId as number;
+    const standing = (status: string) =>
+      call('POST', `/api/organisations/${applicantId}/status`, city, {
+        status,
+        effectiveDate: '2021-05-31',
+        reason: status === 'active' ? '整改完成，恢复' : '套取补贴，列入黑名单',
+      });
+    const before = await trainingBalance();
+    const ordered = await call('POST', '/api/claims/payments', finance, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'ma4-order-0001',
+    });
+    expect(ordered.statusCode, ordered.body).toBe(202);
+    expect((await standing('blacklisted')).statusCode).toBe(200);
+    try {
+      const held = await call(
+        'POST',
+        `/api/claims/payment-orders/${ordered.json().approval.id}/decision`,
+        checker,
+        { isApproved: true },
+      );
+      expect(held.statusCode, held.body).toBe(409);
+      expect(held.json().error.code).toBe('PAYMENT_HELD');
+      // The reason names the sanction in words, not its code.
+      expect(held.json().error.message).toContain('列入黑名单');
+      expect(held.body).not.toMatch(/blacklisted/);
+      expect(await trainingBalance()).toBe(before);
+      expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('approved');
+    } finally {
+      expect((await standing('active')).statusCode).toBe(200);
+    }
+    const paid = await call(
+      'POST',
+      `/api/claims/payment-orders/${ordered.json().approval.id}/decision`,
+      checker,
+      { isApproved: true },
+    );
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect(await trainingBalance()).toBe(before - claim.totalAmountFen);
+  });
+
   it('finding 6: recovery orders are listed and shown in scope; out of scope nothing is told, not even the amount paid', async () => {
     const claim = await approvedClaim(await people(['冯己'], ['registered_unemployed']), 'training', 'MC6');
     const batch = await orderAndApprovePayment(harness, finance, checker, {
@@ -469,6 +824,7 @@ describe('money cannot leak from the special account', () => {
       idempotencyId: 'mc6-order-0001',
     });
     await bankResult(batch.id, [[batch.disbursements[0]!.reference, 'paid']], '2021-06-01');
+    clock.set('2021-06-02T01:00:00Z');
     const nanjing = await harness.loginAs('nj_county');
     const foreign = await call('POST', '/api/ledger/recovery-orders', nanjing, {
       idempotencyId: 'mc6-foreign',

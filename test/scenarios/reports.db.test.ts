@@ -20,6 +20,7 @@ import {
   caller,
   completeClass,
   type Headers,
+  moveClockTo,
   orderAndApprovePayment,
   publishHengyangCatalog,
   registerPersonPayees,
@@ -262,10 +263,13 @@ describe('quarterly report of 衡阳县 2021 Q2: every cell, the xlsx, 账表相
     const lines = batch.disbursements.map(
       (disbursement) => `${disbursement.reference},${status},${status === 'failed' ? '账户已销户' : ''}`,
     );
+    // The bank answers on its value date; nothing is recorded dated after the business date.
+    const restoreClock = moveClockTo(harness, `${valueDate}T01:00:00Z`);
     const result = await call('POST', `/api/claims/payments/${batch.id}/bank-result`, finance, {
       csv: `disbursement_id,status,reason\n${lines.join('\n')}\n`,
       valueDate,
     });
+    restoreClock();
     expect(result.statusCode, result.body).toBe(200);
   };
 

@@ -152,6 +152,7 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
         idempotencyId: 'sv-pay-0001',
       },
     );
+    clock.set('2021-06-23T01:00:00Z');
     const paid = await call('POST', `/api/claims/payments/${ordered.id}/bank-result`, finance, {
       csv: `disbursement_id,status,reason\n${ordered.disbursements[0]!.reference},paid,\n`,
       valueDate: '2021-06-23',
