@@ -455,6 +455,21 @@ describe('statement import and reconciliation both ways (账实相符, 余额调
       csv: '交易日期,摘要,借方发生额,贷方发生额,余额\r\n2026-04-09,结息,,3.00,3.00\r\n',
     });
     expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    // The same file again is the same import; for another region's account it is refused.
+    const again = await call('POST', '/api/ledger/statements', finance, {
+      regionCode: '430426',
+      fileName: '列表用对账单.csv',
+      csv: '交易日期,摘要,借方发生额,贷方发生额,余额\r\n2026-04-09,结息,,3.00,3.00\r\n',
+    });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ statementId: imported.body.statementId, isReplay: true });
+    const elsewhere = await call('POST', '/api/ledger/statements', finance, {
+      regionCode: '430421',
+      fileName: '列表用对账单.csv',
+      csv: '交易日期,摘要,借方发生额,贷方发生额,余额\r\n2026-04-09,结息,,3.00,3.00\r\n',
+    });
+    expect(elsewhere.status).toBe(409);
+    expect(elsewhere.body.error.details[0].field).toBe('regionCode');
     const listed = await call('GET', '/api/ledger/statements?pageSize=100', finance);
     expect(listed.status).toBe(200);
     expect(listed.body.items[0]).toMatchObject({

@@ -229,10 +229,16 @@ export async function importStatement(
   const fileHash = sha256Hex(content.toString('base64'));
   const existing = await executor
     .selectFrom('bank_statement')
-    .select('id')
+    .select(['id', 'region_code'])
     .where('province_code', '=', provinceCode)
     .where('file_hash', '=', fileHash)
     .executeTakeFirst();
+  // The same file again is the same import; the same file for another region's account is a
+  // mistake, answered without telling which region has it.
+  if (existing && existing.region_code !== input.regionCode)
+    throw new AppError('CONFLICT', '该对账单文件已作为另一地区专户的对账单导入', [
+      { field: 'regionCode', message: '同一文件只能是一个地区专户的对账单' },
+    ]);
   if (existing) return { ...(await statementSummary(executor, existing.id)), isReplay: true };
   const mapping = mappingOf(profile, input);
   const table = await readTableFile(content);
