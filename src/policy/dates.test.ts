@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fullMonthsBetween, inclusiveDays, periodsOverlap } from './dates.ts';
+import {
+  endOfFullMonths,
+  fromDayNumber,
+  fullMonthsBetween,
+  inclusiveDays,
+  nextDay,
+  periodsOverlap,
+  toDayNumber,
+} from './dates.ts';
 
 describe('fullMonthsBetween (每满1个月 counts whole months only)', () => {
   it.each([
@@ -28,5 +36,40 @@ describe('day arithmetic', () => {
   it('treats periods sharing one day as overlapping', () => {
     expect(periodsOverlap('2021-01-01', '2021-01-31', '2021-01-31', '2021-02-10')).toBe(true);
     expect(periodsOverlap('2021-01-01', '2021-01-30', '2021-01-31', '2021-02-10')).toBe(false);
+  });
+});
+
+describe('day numbers to ISO dates without Date', () => {
+  const MS_PER_DAY = 86_400_000;
+  it('writes what Date#toISOString writes, over years 0000–9999 and past both ends', () => {
+    const first = Date.UTC(-1, 0, 1) / MS_PER_DAY - 400;
+    const last = Date.UTC(10_001, 0, 1) / MS_PER_DAY + 400;
+    for (let day = first; day <= last; day += 1)
+      if (fromDayNumber(day) !== new Date(day * MS_PER_DAY).toISOString().slice(0, 10))
+        expect(fromDayNumber(day)).toBe(new Date(day * MS_PER_DAY).toISOString().slice(0, 10));
+  });
+
+  it('counts months and next days as the Date arithmetic did, leap years and years below 100 included', () => {
+    const viaDate = (start: string, months: number) => {
+      const year = Number(start.slice(0, 4));
+      const monthIndex = Number(start.slice(5, 7)) - 1 + months;
+      const day = Number(start.slice(8, 10));
+      const y = year + Math.floor(monthIndex / 12);
+      const m = monthIndex % 12;
+      const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+      const end = day > lastDay ? Date.UTC(y, m, lastDay) / MS_PER_DAY : Date.UTC(y, m, day) / MS_PER_DAY - 1;
+      return new Date(end * MS_PER_DAY).toISOString().slice(0, 10);
+    };
+    for (const year of ['0000', '0004', '0099', '0100', '1900', '2000', '2020', '2021', '2100', '9998'])
+      for (let month = 1; month <= 12; month += 1)
+        for (const day of [1, 15, 28, 29, 30, 31]) {
+          const start = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          if (Number.isNaN(Date.parse(start))) continue;
+          for (const months of [1, 2, 6, 12, 13])
+            expect(endOfFullMonths(start, months)).toBe(viaDate(start, months));
+          expect(nextDay(start)).toBe(
+            new Date((toDayNumber(start) + 1) * MS_PER_DAY).toISOString().slice(0, 10),
+          );
+        }
   });
 });

@@ -28,8 +28,44 @@ export function earlierDate(a: string, b: string): string {
   return a < b ? a : b;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month (monthIndex 0–11), as Date counts them. */
 function daysInMonth(year: number, monthIndex: number): number {
-  return new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
+  // Date.UTC reads the years 0–99 as 1900–1999: kept as it was for them.
+  if (year < 100) return new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
+  if (monthIndex !== 1) return DAYS_IN_MONTH[monthIndex]!;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+/**
+ * The ISO date of a day number, as `new Date(day × 86,400,000).toISOString().slice(0, 10)` writes
+ * it, without the Date object and its string (civil-from-days, H. Hinnant's algorithm); years
+ * outside 0000–9999, which toISOString writes with a sign, go through Date.
+ */
+export function fromDayNumber(day: number): string {
+  const shifted = day + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1_460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthPrime = Math.floor((5 * dayOfYear + 2) / 153);
+  const dayOfMonth = dayOfYear - Math.floor((153 * monthPrime + 2) / 5) + 1;
+  const month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  if (!Number.isInteger(day) || year < 0 || year > 9999)
+    return new Date(day * MILLISECONDS_PER_DAY).toISOString().slice(0, 10);
+  return `${paddedYear(year)}-${month < 10 ? '0' : ''}${month}-${dayOfMonth < 10 ? '0' : ''}${dayOfMonth}`;
+}
+
+function paddedYear(year: number): string {
+  return year >= 1000 ? String(year) : String(year).padStart(4, '0');
 }
 
 /**
@@ -70,7 +106,7 @@ export function periodsOverlap(startA: string, endA: string, startB: string, end
 
 /** The ISO date one day after `isoDate`. */
 export function nextDay(isoDate: string): string {
-  return new Date((toDayNumber(isoDate) + 1) * MILLISECONDS_PER_DAY).toISOString().slice(0, 10);
+  return fromDayNumber(toDayNumber(isoDate) + 1);
 }
 
 /**
@@ -84,5 +120,5 @@ export function endOfFullMonths(start: string, months: number): string {
     Number(start.slice(8, 10)),
     months,
   );
-  return new Date(day * MILLISECONDS_PER_DAY).toISOString().slice(0, 10);
+  return fromDayNumber(day);
 }

@@ -115,9 +115,18 @@ export function checkAcceptanceDeadline(decision: Decision, key: string): void {
  *   severely disabled person as that person for training.
  */
 export function effectiveGroups(decision: Decision): readonly GroupCode[] {
-  const own = decision.request.person?.groups ?? [];
+  const own = decision.request.person?.groups ?? NO_GROUPS;
+  const relatives = relativeGroups(decision, own);
+  // The common case (one group or none, nothing implied, nothing counted as another) builds no set.
+  if (
+    own.length < 2 &&
+    relatives.length === 0 &&
+    (own.length === 0 || (own[0] !== 'disabled_severe' && own[0] !== 'disabled')) &&
+    !decision.has('groups.countedAsEnterpriseEmployees')
+  )
+    return own;
   const groups = new Set<GroupCode>(own);
-  for (const group of relativeGroups(decision, own)) groups.add(group);
+  for (const group of relatives) groups.add(group);
   if (groups.has('disabled_severe')) groups.add('disabled');
   if (groups.has('disabled') && decision.has('groups.disabledAreEmploymentDifficulty'))
     groups.add('employment_difficulty');
@@ -128,8 +137,10 @@ export function effectiveGroups(decision: Decision): readonly GroupCode[] {
   return groups.size === own.length ? own : [...groups];
 }
 
-function relativeGroups(decision: Decision, own: readonly GroupCode[]): GroupCode[] {
-  if (!decision.has('relatives.extendedGroups')) return [];
+const NO_GROUPS: readonly GroupCode[] = Object.freeze([]);
+
+function relativeGroups(decision: Decision, own: readonly GroupCode[]): readonly GroupCode[] {
+  if (!decision.has('relatives.extendedGroups')) return NO_GROUPS;
   const relatives = decision.request.person?.relativeOfGroups ?? [];
   const extended = decision.list('relatives.extendedGroups');
   const added = relatives.filter((group) => extended.includes(group) && !own.includes(group));

@@ -16,7 +16,8 @@ import {
   TRAINING_FAMILY,
 } from './common.ts';
 
-const TOPIC = 'on-the-job-training';
+// Parameter keys are written out whole (not `${topic}.x`): a literal key is hashed once, a built
+// one on every lookup of every request.
 
 /**
  * 以工代训: a monthly subsidy to the employer for each whole month of continuous work of a
@@ -26,24 +27,25 @@ const TOPIC = 'on-the-job-training';
  */
 export function evaluateOnTheJobTraining(decision: Decision): void {
   markAnnualLimitUse(decision);
-  checkAcceptanceDeadline(decision, `${TOPIC}.acceptUntil`);
+  checkAcceptanceDeadline(decision, 'on-the-job-training.acceptUntil');
   checkOnTheJobGroupsAndEmployer(decision);
   checkEmployerSize(decision);
   checkContractLength(decision);
   checkNoTrainingDuringWork(decision);
   const counted = countPaidMonths(decision);
-  const monthlyAmountFen = decision.optionalNumber(`${TOPIC}.monthlyAmountFen`);
-  const maxMonths = decision.optionalNumber(`${TOPIC}.maxMonths`);
+  const monthlyAmountFen = decision.optionalNumber('on-the-job-training.monthlyAmountFen');
+  const maxMonths = decision.optionalNumber('on-the-job-training.maxMonths');
   if (monthlyAmountFen === null)
-    decision.missingLocalParameter(`${TOPIC}.monthlyAmountFen`, '以工代训补贴标准');
-  if (maxMonths === null) decision.missingLocalParameter(`${TOPIC}.maxMonths`, '以工代训最长补贴月数');
-  const citation = decision.citation(`${TOPIC}.monthlyAmountFen`);
+    decision.missingLocalParameter('on-the-job-training.monthlyAmountFen', '以工代训补贴标准');
+  if (maxMonths === null)
+    decision.missingLocalParameter('on-the-job-training.maxMonths', '以工代训最长补贴月数');
+  const citation = decision.citation('on-the-job-training.monthlyAmountFen');
   const remaining = maxMonths === null || counted === undefined ? null : maxMonths - counted.alreadyPaid;
   if (remaining !== null && remaining <= 0) {
     decision.deny(
       'DUPLICATE_SUBSIDY',
       `该人员在本企业本次连续工作期间已享受以工代训补贴${counted!.alreadyPaid}个月，最长不超过${maxMonths}个月`,
-      decision.citation(`${TOPIC}.maxMonths`),
+      decision.citation('on-the-job-training.maxMonths'),
     );
   } else if (counted?.months === 0)
     decision.deny('DURATION_OUT_OF_RANGE', '尚未补贴的连续工作时间不满1个月', citation);
@@ -82,7 +84,7 @@ function payMonths(
     item: 'on_the_job_training',
     amountFen: paidMonths * monthlyAmountFen,
     basis: `连续工作每满1个月：${paidMonths}个月 × ${yuan(monthlyAmountFen)}/人/月（最长${maxMonths}个月）${unpaid}`,
-    citation: decision.citation(`${TOPIC}.monthlyAmountFen`),
+    citation: decision.citation('on-the-job-training.monthlyAmountFen'),
     period: { start: from, end: endOfFullMonths(from, periodMonths) },
   });
 }
@@ -111,7 +113,7 @@ function verifyMonths(
     decision.deny(
       'DURATION_OUT_OF_RANGE',
       `连续工作月份均无社会保险缴费记录（缴费金额大于0），未经核验不予补贴：${unverified.join('、')}`,
-      decision.citation(`${TOPIC}.monthlyAmountFen`),
+      decision.citation('on-the-job-training.monthlyAmountFen'),
     );
     return null;
   }
@@ -126,7 +128,7 @@ function verifyMonths(
 }
 
 function checkOnTheJobGroupsAndEmployer(decision: Decision): void {
-  const groupsParameter = decision.param(`${TOPIC}.eligibleGroups`);
+  const groupsParameter = decision.param('on-the-job-training.eligibleGroups');
   if (groupsParameter.value === null) {
     decision.warn('本文件仅延续原以工代训政策，人员和企业条件按原文件审核');
     return;
@@ -137,14 +139,14 @@ function checkOnTheJobGroupsAndEmployer(decision: Decision): void {
   }
   const groups = effectiveGroups(decision);
   if (qualifyingGroups(decision, groups).length > 0) return;
-  const insuredGroups = decision.list(`${TOPIC}.insuredEmployerGroups`);
+  const insuredGroups = decision.list('on-the-job-training.insuredEmployerGroups');
   if (!groups.some((group) => insuredGroups.includes(group))) {
     decision.deny('GROUP_NOT_ELIGIBLE', '人员类别不属于以工代训补贴对象', groupsParameter.citation);
     return;
   }
   // These groups qualify only when the employer is an insured enterprise (参保企业).
   const flags = decision.request.employment?.employerFlags;
-  const citation = decision.citation(`${TOPIC}.insuredEmployerGroups`);
+  const citation = decision.citation('on-the-job-training.insuredEmployerGroups');
   if (flags === undefined) decision.missing('employment.employerFlags', citation);
   else if (!flags.includes('insured'))
     decision.deny('EMPLOYER_NOT_ELIGIBLE', '吸纳该类人员的须为参保企业', citation);
@@ -152,10 +154,10 @@ function checkOnTheJobGroupsAndEmployer(decision: Decision): void {
 
 /** Groups that qualify with any eligible employer; a recent graduate must have graduated on/after the cut-off and by the application date. */
 function qualifyingGroups(decision: Decision, groups: readonly GroupCode[]): GroupCode[] {
-  const eligible = decision.list(`${TOPIC}.eligibleGroups`);
+  const eligible = decision.list('on-the-job-training.eligibleGroups');
   const qualifying = groups.filter((group) => eligible.includes(group));
   if (!qualifying.includes('recent_graduate')) return qualifying;
-  const since = decision.param(`${TOPIC}.recentGraduateSince`);
+  const since = decision.param('on-the-job-training.recentGraduateSince');
   if (typeof since.value !== 'string') return qualifying;
   const graduationDate = decision.request.person?.graduationDate;
   if (graduationDate === undefined) {
@@ -180,7 +182,7 @@ function qualifyingGroups(decision: Decision, groups: readonly GroupCode[]): Gro
 }
 
 function checkEmployerSize(decision: Decision): void {
-  const sizes = decision.param(`${TOPIC}.employerSizes`);
+  const sizes = decision.param('on-the-job-training.employerSizes');
   if (!Array.isArray(sizes.value)) return;
   const size = decision.request.employment?.employerSize;
   if (size === undefined) decision.missing('employment.employerSize', sizes.citation);
@@ -190,7 +192,7 @@ function checkEmployerSize(decision: Decision): void {
 
 /** "6个月及以上劳动合同" includes a 6-month contract. */
 function checkContractLength(decision: Decision): void {
-  const minimum = decision.param(`${TOPIC}.minContractMonths`);
+  const minimum = decision.param('on-the-job-training.minContractMonths');
   if (typeof minimum.value !== 'number') return;
   const contractMonths = decision.request.employment?.contractMonths;
   if (contractMonths === undefined) decision.missing('employment.contractMonths', minimum.citation);
@@ -205,7 +207,10 @@ function checkContractLength(decision: Decision): void {
 
 /** Chongqing: a worker in 以工代训 cannot attend another subsidised training at the same time. */
 function checkNoTrainingDuringWork(decision: Decision): void {
-  if (decision.request.subsidy !== 'on_the_job_training' || !decision.has(`${TOPIC}.noOtherTrainingDuring`))
+  if (
+    decision.request.subsidy !== 'on_the_job_training' ||
+    !decision.has('on-the-job-training.noOtherTrainingDuring')
+  )
     return;
   const employment = decision.request.employment;
   if (employment?.start === undefined || employment.end === undefined) return;
@@ -219,7 +224,7 @@ function checkNoTrainingDuringWork(decision: Decision): void {
     decision.deny(
       'OVERLAPPING_TRAINING',
       `以工代训期间（${employment.start}至${employment.end}）同时参加了其他补贴性培训（${overlap.start}起）`,
-      decision.citation(`${TOPIC}.noOtherTrainingDuring`),
+      decision.citation('on-the-job-training.noOtherTrainingDuring'),
     );
   }
 }
@@ -235,12 +240,12 @@ function countPaidMonths(
   decision: Decision,
 ): { months: number; from: string; alreadyPaid: number } | undefined {
   const employment = decision.request.employment;
-  const citation = decision.citation(`${TOPIC}.monthlyAmountFen`);
+  const citation = decision.citation('on-the-job-training.monthlyAmountFen');
   if (employment?.start === undefined || employment.end === undefined) {
     decision.missing(employment?.start === undefined ? 'employment.start' : 'employment.end', citation);
     return undefined;
   }
-  const countFrom = decision.param(`${TOPIC}.countFrom`).value;
+  const countFrom = decision.param('on-the-job-training.countFrom').value;
   let start = typeof countFrom === 'string' ? laterDate(employment.start, countFrom) : employment.start;
   if (typeof countFrom === 'string' && employment.start < countFrom) {
     decision.warn(`连续工作时间自${countFrom}算起`);
