@@ -14,6 +14,13 @@ interface Operation {
 /** Operations that answer a file (xlsx, csv, a bank file, a backup): no JSON to describe. */
 const FILE_ANSWERS = [
   'get /api/audit/entries.xlsx',
+  'get /api/persons.xlsx',
+  'get /api/classes.xlsx',
+  'get /api/ledger/payment-batches.xlsx',
+  'get /api/supervision/alerts.xlsx',
+  'get /api/supervision/cases.xlsx',
+  'get /api/admin/users.xlsx',
+  'get /api/security/users.xlsx',
   'get /api/claims/export.xlsx',
   'get /api/claims/{id}/notice.xlsx',
   'get /api/reports/export.xlsx',

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
-import { auditWorkbook } from './audit.export.ts';
+import { AUDIT_EXPORT_COLUMNS } from './audit.export.ts';
 import { listAuditEntries, verifyAuditChain } from './audit.service.ts';
+import { sendListExport } from './list-export.ts';
 
 const entrySchema = {
   type: 'object',
@@ -50,9 +51,6 @@ const auditQuerySchema = {
     ...filterProperties,
   },
 } as const;
-
-/** At most this many entries go into one export (a narrower filter gets the rest). */
-export const AUDIT_EXPORT_LIMIT = 10_000;
 
 /** The audit trail for auditors and the audit administrator: read-only, paginated, one province. */
 export async function auditRoutes(fastify: FastifyInstance): Promise<void> {
@@ -105,17 +103,15 @@ export async function auditRoutes(fastify: FastifyInstance): Promise<void> {
         querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
       },
     },
-    async (request, reply) => {
-      const page = await listAuditEntries(db, request.principal!, {
-        ...request.query,
-        page: 1,
-        pageSize: AUDIT_EXPORT_LIMIT,
-      });
-      return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', 'attachment; filename="audit-log.xlsx"')
-        .send(await auditWorkbook(page.items, page.total));
-    },
+    async (request, reply) =>
+      sendListExport(db, request, reply, {
+        title: '审计日志',
+        asciiFileName: 'audit-log.xlsx',
+        action: 'audit.export',
+        objectType: 'audit_log',
+        columns: AUDIT_EXPORT_COLUMNS,
+        read: (paging) => listAuditEntries(db, request.principal!, { ...request.query, ...paging }),
+      }),
   );
 
   app.get(

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
-import { ROLES } from './roles.ts';
+import { chinaDateTime, type ExportColumn, sendListExport } from './list-export.ts';
+import { ROLE_LABELS, ROLES } from './roles.ts';
 import {
   ADMINISTRATOR_ROLES,
   applySecurityAction,
   createUserByAdmin,
   listUsers,
   type SecurityAction,
+  type UserSummary,
   updateUser,
 } from './user-admin.service.ts';
 
@@ -36,6 +38,29 @@ const userIdParams = {
 } as const;
 
 const NON_ADMIN_ROLES = ROLES.filter((role) => !ADMINISTRATOR_ROLES.includes(role));
+
+/** The filters of the user list, shared by its JSON page and its xlsx export. */
+const userFilters = {
+  role: { type: 'string', enum: [...ROLES] },
+  status: { type: 'string', enum: ['active', 'disabled'] },
+} as const;
+
+/** The user list as a sheet: who, which role and region (by name), and the account's state. */
+const USER_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<UserSummary>> = [
+  { header: '用户编号', value: (user) => user.id },
+  { header: '登录名', width: 18, value: (user) => user.loginName },
+  { header: '姓名', width: 24, value: (user) => user.displayName },
+  { header: '角色', width: 20, value: (user) => ROLE_LABELS[user.role] },
+  { header: '所属地区', width: 14, value: (user, names) => names.region(user.regionCode) },
+  { header: '地区代码', value: (user) => user.regionCode },
+  { header: '所属单位', width: 24, value: (user, names) => names.organisation(user.organisationId) },
+  { header: '关联人员编号', value: (user) => user.personId },
+  { header: '状态', value: (user) => (user.status === 'active' ? '启用' : '停用') },
+  { header: '登录受限', value: (user) => user.isLocked },
+  { header: '已绑定动态口令', value: (user) => user.hasTotp },
+  { header: '须修改密码', value: (user) => user.mustChangePassword },
+  { header: '创建时间（北京时间）', width: 20, value: (user) => chinaDateTime(user.createdAt) },
+];
 const optionalId = { type: ['integer', 'null'], minimum: 1 } as const;
 
 /** System administrator: accounts. Security administrator: locks, second factors, sessions, keys. */
@@ -62,8 +87,7 @@ export async function userAdminRoutes(fastify: FastifyInstance): Promise<void> {
             properties: {
               page: { type: 'integer', minimum: 1, default: 1 },
               pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-              role: { type: 'string', enum: [...ROLES] },
-              status: { type: 'string', enum: ['active', 'disabled'] },
+              ...userFilters,
             },
           },
           response: {
@@ -80,6 +104,28 @@ export async function userAdminRoutes(fastify: FastifyInstance): Promise<void> {
         },
       },
       async (request) => listUsers(db, request.principal!, request.query),
+    );
+
+    app.get(
+      `${url}.xlsx`,
+      {
+        config: { access },
+        schema: {
+          tags: [access === 'user.admin' ? 'admin' : 'security'],
+          summary: `导出${summary.replace('（', '（按与列表相同的筛选条件，xlsx；')}`,
+          querystring: { type: 'object', additionalProperties: false, properties: userFilters },
+        },
+      },
+      async (request, reply) =>
+        sendListExport(db, request, reply, {
+          title: '用户账号',
+          asciiFileName: 'users.xlsx',
+          action: 'user.export',
+          objectType: 'user',
+          columns: USER_EXPORT_COLUMNS,
+          organisationIdsOf: (user) => [user.organisationId],
+          read: (paging) => listUsers(db, request.principal!, { ...request.query, ...paging }),
+        }),
     );
   }
 

@@ -1,12 +1,12 @@
 import ExcelJS from 'exceljs';
+import { type ExportColumn, yuanOf } from '../auth/list-export.ts';
 import type { Executor } from '../db/database.ts';
 import { maskIdNumber } from '../shared/crypto.ts';
+import { SUBSIDY_KIND_LABELS, type SubsidyKind } from '../shared/vocabulary.ts';
 import { personsById } from './claim.facts.ts';
 import { selectClaimDetail } from './claim.repository.ts';
 import type { ClaimSummary } from './claim.types.ts';
 import { CLAIM_STATUS_LABELS } from './claim.workflow.ts';
-
-const yuan = (amountFen: number) => Math.round(amountFen) / 100;
 
 /**
  * The public-notice list (公示名单) of a claim as xlsx: one row per person with the masked ID
@@ -33,7 +33,7 @@ export async function publicNoticeWorkbook(executor: Executor, claimId: number):
       person?.name ?? '',
       person ? maskIdNumber(person.idNumber) : '',
       line.subject.replace(person?.name ?? '', '').trim(),
-      yuan(amount),
+      yuanOf(amount),
       line.status === 'excluded'
         ? '异议成立，已排除'
         : line.isEligible
@@ -41,7 +41,7 @@ export async function publicNoticeWorkbook(executor: Executor, claimId: number):
           : line.decision.denials.map((denial) => denial.message).join('；'),
     ]);
   }
-  sheet.addRow(['合计', '', '', '', yuan(total), '']);
+  sheet.addRow(['合计', '', '', '', yuanOf(total), '']);
   sheet.getColumn(2).width = 12;
   sheet.getColumn(3).width = 22;
   sheet.getColumn(4).width = 40;
@@ -49,31 +49,26 @@ export async function publicNoticeWorkbook(executor: Executor, claimId: number):
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-/** A page of claims as xlsx (no personal data: claims are per organisation). */
-export async function claimListWorkbook(claims: ClaimSummary[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('补贴申请');
-  sheet.addRow([
-    '申请编号',
-    '辖区',
-    '补贴类别',
-    '申请日期',
-    '状态',
-    '明细数',
-    '符合条件人数',
-    '核定金额（元）',
-  ]);
-  for (const claim of claims) {
-    sheet.addRow([
-      claim.claimNumber,
-      claim.regionCode,
-      claim.subsidyKind,
-      claim.applicationDate,
-      CLAIM_STATUS_LABELS[claim.status],
-      claim.lineCount,
-      claim.eligibleLineCount,
-      yuan(claim.totalAmountFen),
-    ]);
-  }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
+/** The claim list as a sheet (no personal data: claims are per organisation or per class). */
+export const CLAIM_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<ClaimSummary>> = [
+  { header: '申请编号', width: 20, value: (claim) => claim.claimNumber },
+  { header: '地区', width: 14, value: (claim, names) => names.region(claim.regionCode) },
+  { header: '地区代码', value: (claim) => claim.regionCode },
+  {
+    header: '申请单位',
+    width: 24,
+    value: (claim, names) => names.organisation(claim.applicantOrganisationId),
+  },
+  {
+    header: '补贴类别',
+    width: 24,
+    value: (claim) => SUBSIDY_KIND_LABELS[claim.subsidyKind as SubsidyKind] ?? claim.subsidyKind,
+  },
+  { header: '申请日期', width: 12, value: (claim) => claim.applicationDate },
+  { header: '状态', width: 12, value: (claim) => CLAIM_STATUS_LABELS[claim.status] },
+  { header: '明细数', value: (claim) => claim.lineCount },
+  { header: '符合条件人数', value: (claim) => claim.eligibleLineCount },
+  { header: '核定金额（元）', width: 14, value: (claim) => yuanOf(claim.totalAmountFen) },
+  { header: '风险预警阻断', value: (claim) => claim.isRiskBlocked },
+  { header: '支付批次编号', value: (claim) => claim.paymentBatchId },
+];

@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
+import { sendListExport } from '../auth/list-export.ts';
 import { maskedBatch } from '../ledger/payment.service.ts';
 import { inLedgerTransaction } from '../ledger/transfer.service.ts';
 import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
@@ -9,7 +10,7 @@ import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { revokeCertificate } from '../training/certificate.service.ts';
 import { getVisibleClass } from '../training/class.service.ts';
 import { holdSubsidiesOfCertificate } from './claim.certificate-hold.ts';
-import { claimListWorkbook, publicNoticeWorkbook } from './claim.export.ts';
+import { CLAIM_EXPORT_COLUMNS, publicNoticeWorkbook } from './claim.export.ts';
 import { createClaimIdempotently } from './claim.idempotency.ts';
 import { attachMaterial, claimChecklist } from './claim.materials.ts';
 import {
@@ -104,6 +105,15 @@ const transitionBody = {
   type: 'object',
   additionalProperties: false,
   properties: { reason: { type: 'string', maxLength: 500 } },
+} as const;
+
+/** The filters of the claim list, shared by its JSON page and its xlsx export. */
+const claimFilters = {
+  regionCode: { type: 'string', pattern: '^\\d{6}$' },
+  status: { type: 'string', enum: [...CLAIM_STATUSES] },
+  subsidyKind: { type: 'string', enum: [...SUBSIDY_KINDS] },
+  from: DATE,
+  to: DATE,
 } as const;
 
 export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
@@ -222,14 +232,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            ...PAGE_QUERY_SCHEMA_PROPERTIES,
-            regionCode: { type: 'string', pattern: '^\\d{6}$' },
-            status: { type: 'string', enum: [...CLAIM_STATUSES] },
-            subsidyKind: { type: 'string', enum: [...SUBSIDY_KINDS] },
-            from: DATE,
-            to: DATE,
-          },
+          properties: { ...PAGE_QUERY_SCHEMA_PROPERTIES, ...claimFilters },
         },
         response: { 200: CLAIM_PAGE_SCHEMA },
       },
@@ -265,31 +268,20 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
       config: { access: 'claim.read' },
       schema: {
         tags: ['claims'],
-        summary: '导出补贴申请列表（xlsx，最多 1000 条）',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            regionCode: { type: 'string', pattern: '^\\d{6}$' },
-            status: { type: 'string', enum: [...CLAIM_STATUSES] },
-            subsidyKind: { type: 'string', enum: [...SUBSIDY_KINDS] },
-            from: DATE,
-            to: DATE,
-          },
-        },
+        summary: '导出补贴申请列表（按与列表相同的筛选条件，xlsx）',
+        querystring: { type: 'object', additionalProperties: false, properties: claimFilters },
       },
     },
-    async (request, reply) => {
-      const page = await listClaims(db(), request.principal!, {
-        ...request.query,
-        page: 1,
-        pageSize: 1000,
-      });
-      return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', 'attachment; filename="claims.xlsx"')
-        .send(await claimListWorkbook(page.items));
-    },
+    async (request, reply) =>
+      sendListExport(db(), request, reply, {
+        title: '补贴申请',
+        asciiFileName: 'claims.xlsx',
+        action: 'claim.export',
+        objectType: 'claim',
+        columns: CLAIM_EXPORT_COLUMNS,
+        organisationIdsOf: (claim) => [claim.applicantOrganisationId],
+        read: (paging) => listClaims(db(), request.principal!, { ...request.query, ...paging }),
+      }),
   );
 
   app.get(

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { chinaDateTime, type ExportColumn, sendListExport, yuanOf } from '../auth/list-export.ts';
 import type { Principal } from '../auth/scope.ts';
 import { assertRegionScope, regionLikePattern } from '../auth/scope.ts';
 import { AppError } from '../shared/errors.ts';
@@ -31,7 +32,13 @@ import {
 import { accountStatement, executionRate, ledgerTotals, trialBalance } from './ledger-report.service.ts';
 import { decideLedgerApproval, requestManualTransfer, requestReversal } from './manual.service.ts';
 import { decidePayeeAccountChange, requestPayeeAccountChange } from './payee-account.service.ts';
-import { batchRegion, getPaymentBatch, listPaymentBatches, maskedBatch } from './payment.service.ts';
+import {
+  batchRegion,
+  getPaymentBatch,
+  listPaymentBatches,
+  maskedBatch,
+  type PaymentBatchSummary,
+} from './payment.service.ts';
 import {
   createRecoveryOrder,
   decideRecoveryReceipt,
@@ -42,6 +49,20 @@ import {
 import { getAccount, inLedgerTransaction, toAccount } from './transfer.service.ts';
 
 const principalOf = (request: FastifyRequest): Principal => request.principal!;
+
+/** The payment-batch list as a sheet: amounts in yuan, each disbursement status counted. */
+const BATCH_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<PaymentBatchSummary>> = [
+  { header: '批次编号', value: (batch) => batch.id },
+  { header: '地区', width: 14, value: (batch, names) => names.region(batch.regionCode) },
+  { header: '地区代码', value: (batch) => batch.regionCode },
+  { header: '起息日', width: 12, value: (batch) => batch.valueDate },
+  { header: '下达时间（北京时间）', width: 20, value: (batch) => chinaDateTime(batch.createdAt) },
+  { header: '金额（元）', width: 14, value: (batch) => yuanOf(batch.totalFen) },
+  { header: '支付笔数', value: (batch) => batch.disbursementCount },
+  { header: '待银行回单', value: (batch) => batch.orderedCount },
+  { header: '已支付', value: (batch) => batch.paidCount },
+  { header: '支付失败', value: (batch) => batch.failedCount },
+];
 
 /** The region a query looks at: the caller's own unless a narrower one inside it is asked for. */
 function scopedRegion(request: FastifyRequest, regionCode: string | undefined): string {
@@ -406,6 +427,32 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request) =>
       listPaymentBatches(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
+  );
+
+  app.get(
+    '/api/ledger/payment-batches.xlsx',
+    {
+      config: { access: 'ledger.read' },
+      schema: {
+        tags,
+        summary: '导出支付批次列表（本辖区，按与列表相同的筛选条件，xlsx）',
+        querystring: schema.batchesExportQuery,
+      },
+    },
+    async (request, reply) =>
+      sendListExport(db(), request, reply, {
+        title: '支付批次',
+        asciiFileName: 'payment-batches.xlsx',
+        action: 'payment.batch.export',
+        objectType: 'payment_batch',
+        columns: BATCH_EXPORT_COLUMNS,
+        read: (paging) =>
+          listPaymentBatches(db(), {
+            scopeRegionCode: principalOf(request).regionCode,
+            ...request.query,
+            ...paging,
+          }),
+      }),
   );
 
   app.get(

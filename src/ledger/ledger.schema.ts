@@ -184,12 +184,21 @@ export const payeeAccountBody = {
   },
 } as const;
 
+/** The filters of the payment-batch list, shared by its JSON page and its xlsx export. */
+export const batchFilters = {
+  status: { type: 'string', enum: ['ordered', 'paid', 'failed'], description: '含该状态支付的批次' },
+} as const;
+
 export const batchesQuery = {
   type: 'object',
-  properties: {
-    status: { type: 'string', enum: ['ordered', 'paid', 'failed'] },
-    ...pageQuery,
-  },
+  additionalProperties: false,
+  properties: { ...batchFilters, ...pageQuery },
+} as const;
+
+export const batchesExportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: batchFilters,
 } as const;
 
 export const recoveryOrdersQuery = {

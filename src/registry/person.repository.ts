@@ -432,6 +432,10 @@ export interface PersonListFilter {
   bornFrom?: string;
   bornTo?: string;
   name?: string;
+  /** Names beginning with this text (a picker's search as one types). */
+  nameStartsWith?: string;
+  /** An exact ID number, matched through its blind index. */
+  idNumber?: string;
   limit: number;
   offset: number;
 }
@@ -450,6 +454,12 @@ export async function selectPersonPage(
   if (filter.bornFrom) base = base.where('person.birth_date', '>=', filter.bornFrom);
   if (filter.bornTo) base = base.where('person.birth_date', '<=', filter.bornTo);
   if (filter.name) base = base.where('person.name', '=', filter.name);
+  if (filter.nameStartsWith)
+    base = base.where('person.name', 'like', `${filter.nameStartsWith.replace(/[\\%_]/g, '\\$&')}%`);
+  if (filter.idNumber) {
+    const idNumber = filter.idNumber;
+    base = base.where((eb) => idNumberMatches(eb, idNumber));
+  }
   if (filter.registeredFrom)
     base = base.where('person.created_at', '>=', chinaDayStart(filter.registeredFrom));
   if (filter.registeredTo) base = base.where('person.created_at', '<', chinaDayEnd(filter.registeredTo));

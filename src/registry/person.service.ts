@@ -308,6 +308,9 @@ export interface PersonListQuery extends PageRequest {
   bornFrom?: string;
   bornTo?: string;
   name?: string;
+  nameStartsWith?: string;
+  /** An exact ID number (18 characters); the answer still masks it. */
+  idNumber?: string;
 }
 
 export async function listPersons(
@@ -329,6 +332,8 @@ export async function listPersons(
     ...(query.bornFrom ? { bornFrom: query.bornFrom } : {}),
     ...(query.bornTo ? { bornTo: query.bornTo } : {}),
     ...(query.name ? { name: query.name } : {}),
+    ...(query.nameStartsWith ? { nameStartsWith: query.nameStartsWith } : {}),
+    ...(query.idNumber ? { idNumber: query.idNumber.toUpperCase() } : {}),
     limit: query.pageSize,
     offset: offsetOf(query),
   });

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { chinaDateTime, type ExportColumn, sendListExport } from '../auth/list-export.ts';
 import { hasPermission } from '../auth/roles.ts';
 import { assertRegionScope, isWithinRegion } from '../auth/scope.ts';
 import { DEFAULT_CATALOG_MAXIMUM_YUAN } from '../shared/config.ts';
 import { AppError } from '../shared/errors.ts';
 import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
-import { GROUP_CERTIFIERS } from '../shared/vocabulary.ts';
+import { GROUP_CERTIFIERS, GROUP_LABELS, type GroupCode } from '../shared/vocabulary.ts';
 import {
   addCatalogEntries,
   addInstitutionCatalogEntry,
@@ -42,6 +43,7 @@ import {
   GROUP_CODES,
   getVisiblePerson,
   listPersons,
+  type Person,
   personGroupHistory,
   presentPerson,
   registerPerson,
@@ -89,6 +91,56 @@ const citation = {
   additionalProperties: false,
   properties: { document: { type: 'string', minLength: 1 }, article: { type: 'string', minLength: 1 } },
 } as const;
+/** The filters of the person list, shared by its JSON page and its xlsx export. */
+const personFilters = {
+  regionCode: described(regionCode, '登记地辖区（含下级）'),
+  householdRegionCode: described(regionCode, '户籍所在地辖区（含下级）'),
+  groupCode: described({ type: 'string', enum: [...GROUP_CODES] }, '持有该人员类别认定'),
+  pensionStatus: described(
+    { type: 'string', enum: ['none', 'receiving'] },
+    '养老金领取状态：none 未领取，receiving 已领取',
+  ),
+  isFullTimeStudent: described({ type: 'boolean' }, '是否全日制在校学生'),
+  registeredFrom: described(date, '实名登记日期起（含）'),
+  registeredTo: described(date, '实名登记日期止（含）'),
+  bornFrom: described(date, '出生日期起（含）'),
+  bornTo: described(date, '出生日期止（含）'),
+  name: described({ type: 'string', maxLength: 64 }, '姓名（精确匹配）'),
+  nameStartsWith: described(
+    { type: 'string', minLength: 1, maxLength: 64 },
+    '姓名以此开头（人员选择框按输入检索）',
+  ),
+  idNumber: described(
+    { type: 'string', pattern: '^[0-9]{17}[0-9Xx]$' },
+    '公民身份号码（18 位，精确匹配；答复中仍脱敏）',
+  ),
+} as const;
+
+/** The person list as a sheet: ID number and phone masked, as the JSON list shows them. */
+const PERSON_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<Person>> = [
+  { header: '人员编号', value: (person) => person.id },
+  { header: '姓名', width: 12, value: (person) => person.name },
+  { header: '公民身份号码（脱敏）', width: 22, value: (person) => person.idNumber },
+  { header: '性别', value: (person) => (person.sex === 'male' ? '男' : '女') },
+  { header: '出生日期', width: 12, value: (person) => person.birthDate },
+  { header: '手机号（脱敏）', width: 16, value: (person) => person.phone },
+  { header: '登记地', width: 14, value: (person, names) => names.region(person.registeringRegionCode) },
+  { header: '登记地代码', value: (person) => person.registeringRegionCode },
+  { header: '户籍地', width: 14, value: (person, names) => names.region(person.householdRegionCode) },
+  {
+    header: '人员类别',
+    width: 30,
+    value: (person) =>
+      person.groups
+        .filter((group) => group.revokedOn === null)
+        .map((group) => GROUP_LABELS[group.groupCode as GroupCode] ?? group.groupCode)
+        .join('、'),
+  },
+  { header: '养老金领取', value: (person) => (person.pensionStatus === 'receiving' ? '已领取' : '未领取') },
+  { header: '全日制在校学生', value: (person) => person.isFullTimeStudent },
+  { header: '实名登记时间（北京时间）', width: 20, value: (person) => chinaDateTime(person.createdAt) },
+];
+
 const groupSchema = {
   type: 'object',
   required: ['groupCode', 'certifierCode', 'validFrom'],
@@ -206,22 +258,7 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            ...PAGE_QUERY_PROPERTIES,
-            regionCode: described(regionCode, '登记地辖区（含下级）'),
-            householdRegionCode: described(regionCode, '户籍所在地辖区（含下级）'),
-            groupCode: described({ type: 'string', enum: [...GROUP_CODES] }, '持有该人员类别认定'),
-            pensionStatus: described(
-              { type: 'string', enum: ['none', 'receiving'] },
-              '养老金领取状态：none 未领取，receiving 已领取',
-            ),
-            isFullTimeStudent: described({ type: 'boolean' }, '是否全日制在校学生'),
-            registeredFrom: described(date, '实名登记日期起（含）'),
-            registeredTo: described(date, '实名登记日期止（含）'),
-            bornFrom: described(date, '出生日期起（含）'),
-            bornTo: described(date, '出生日期止（含）'),
-            name: described({ type: 'string', maxLength: 64 }, '姓名（精确匹配）'),
-          },
+          properties: { ...PAGE_QUERY_PROPERTIES, ...personFilters },
         },
         response: { 200: PERSON_PAGE_SCHEMA },
       },
@@ -230,6 +267,30 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
       const page = await listPersons(db(), request.principal!, request.query);
       return { ...page, items: page.items.map((person) => presentPerson(person)) };
     },
+  );
+
+  app.get(
+    '/api/persons.xlsx',
+    {
+      config: { access: 'registry.read' },
+      schema: {
+        tags: ['registry'],
+        summary: '导出人员列表（按与人员分页查询相同的筛选条件，xlsx，身份证号和手机号已脱敏）',
+        querystring: { type: 'object', additionalProperties: false, properties: personFilters },
+      },
+    },
+    async (request, reply) =>
+      sendListExport(db(), request, reply, {
+        title: '实名人员',
+        asciiFileName: 'persons.xlsx',
+        action: 'person.export',
+        objectType: 'person',
+        columns: PERSON_EXPORT_COLUMNS,
+        read: async (paging) => {
+          const page = await listPersons(db(), request.principal!, { ...request.query, ...paging });
+          return { items: page.items.map((person) => presentPerson(person)), total: page.total };
+        },
+      }),
   );
 
   app.get(

@@ -8,6 +8,7 @@ type Labels = Record<string, readonly [string, string]>;
 /** Objects of the audit trail (src/**: recordAudit objectType). */
 export const AUDIT_OBJECTS: Labels = {
   assessment: ['考核评价', 'Assessment'],
+  audit_log: ['审计日志', 'Audit log'],
   business_clock: ['业务日期', 'Business clock'],
   evaluation_catalog: ['评价机构目录', 'Evaluation catalog'],
   bank_statement: ['银行对账单', 'Bank statement'],
@@ -57,6 +58,8 @@ export const AUDIT_OBJECTS: Labels = {
 /** The words of audit action codes (`domain.object.verb`), each segment in Chinese. */
 export const AUDIT_ACTION_WORDS: Record<string, string> = {
   access: '访问',
+  audit: '审计日志',
+  export: '导出',
   denied: '被拒绝',
   attendance: '考勤',
   import: '导入',

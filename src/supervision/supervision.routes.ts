@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { chinaDateTime, type ExportColumn, sendListExport } from '../auth/list-export.ts';
 import { hasPermission } from '../auth/roles.ts';
 import { assertRegionScope } from '../auth/scope.ts';
 import { PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
@@ -14,11 +15,13 @@ import {
 import {
   addCaseAttachment,
   addCaseNote,
+  type CaseStatus,
   type ClaimLineExclusion,
   decideCase,
   getVisibleCase,
   listCases,
   openCase,
+  type SupervisionCase,
 } from './case.service.ts';
 import {
   designateHighSkillBase,
@@ -32,11 +35,13 @@ import {
 import { importReferenceList, LIST_SOURCES, listReferenceLists } from './reference-list.service.ts';
 import { BLOCK_THRESHOLD, RULE_CODES, RULES } from './risk.rules.ts';
 import {
+  type AlertStatus,
   alertsOfClaim,
   clearAlert,
   getVisibleAlert,
   listAlerts,
   listSweepRuns,
+  type RiskAlert,
   runSweep,
 } from './risk.service.ts';
 import {
@@ -169,6 +174,76 @@ const listQuery = <const Properties extends object>(properties: Properties) =>
     properties: { ...PAGE_QUERY_PROPERTIES, ...properties },
   }) as const;
 
+/** The query of a list's xlsx export: the list's filters without the paging. */
+const exportQuery = <const Properties extends object>(properties: Properties) =>
+  ({ type: 'object', additionalProperties: false, properties }) as const;
+
+/** The filters of the alert list, shared by its JSON page and its xlsx export. */
+const alertFilters = {
+  status: { type: 'string', enum: ['open', 'cleared', 'in_case', 'confirmed'] },
+  ruleCode: { type: 'string', enum: [...RULE_CODES] },
+  regionCode,
+  classId: id,
+  claimId: id,
+  institutionId: id,
+  minScore: { type: 'integer', minimum: 0, maximum: 100 },
+  detectedFrom: date,
+  detectedTo: date,
+} as const;
+
+/** The filters of the case list, shared by its JSON page and its xlsx export. */
+const caseFilters = {
+  status: { type: 'string', enum: ['open', 'cleared', 'confirmed'] },
+  regionCode,
+  institutionId: id,
+  openedFrom: date,
+  openedTo: date,
+} as const;
+
+const ALERT_STATUS_LABELS: Record<AlertStatus, string> = {
+  open: '待处理',
+  cleared: '已排除',
+  in_case: '已立案',
+  confirmed: '已查实',
+};
+
+const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
+  open: '核查中',
+  cleared: '已排除',
+  confirmed: '已查实',
+};
+
+/** The alert list as a sheet: the rule by name, no evidence (it may name persons). */
+const ALERT_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<RiskAlert>> = [
+  { header: '预警编号', value: (alert) => alert.id },
+  { header: '预警规则', width: 28, value: (alert) => alert.ruleLabel },
+  { header: '风险分值', value: (alert) => alert.score },
+  { header: '阻断支付', value: (alert) => alert.isBlocking },
+  { header: '状态', value: (alert) => ALERT_STATUS_LABELS[alert.status] },
+  { header: '地区', width: 14, value: (alert, names) => names.region(alert.regionCode) },
+  { header: '地区代码', value: (alert) => alert.regionCode },
+  { header: '培训机构', width: 24, value: (alert, names) => names.organisation(alert.institutionId) },
+  { header: '培训班编号', value: (alert) => alert.classId },
+  { header: '补贴申请编号', value: (alert) => alert.claimId },
+  { header: '核查案件编号', value: (alert) => alert.caseId },
+  { header: '首次发现（北京时间）', width: 20, value: (alert) => chinaDateTime(alert.firstDetectedAt) },
+  { header: '最近发现（北京时间）', width: 20, value: (alert) => chinaDateTime(alert.lastDetectedAt) },
+  { header: '排除原因', width: 30, value: (alert) => alert.clearReason },
+];
+
+const CASE_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<SupervisionCase>> = [
+  { header: '案件编号', width: 18, value: (item) => item.caseNumber },
+  { header: '案件名称', width: 36, value: (item) => item.title },
+  { header: '状态', value: (item) => CASE_STATUS_LABELS[item.status] },
+  { header: '地区', width: 14, value: (item, names) => names.region(item.regionCode) },
+  { header: '地区代码', value: (item) => item.regionCode },
+  { header: '涉及机构', width: 24, value: (item, names) => names.organisation(item.institutionId) },
+  { header: '第三方审核机构', width: 24, value: (item, names) => names.organisation(item.agencyId) },
+  { header: '立案时间（北京时间）', width: 20, value: (item) => chinaDateTime(item.openedAt) },
+  { header: '结案时间（北京时间）', width: 20, value: (item) => chinaDateTime(item.decidedAt) },
+  { header: '结论', width: 36, value: (item) => item.outcomeReason },
+];
+
 /** What the supervision routes need from other domains, handed in by src/api/routes.ts. */
 export interface SupervisionPorts {
   excludeClaimLines: ClaimLineExclusion;
@@ -211,20 +286,39 @@ export async function supervisionRoutes(fastify: FastifyInstance, ports: Supervi
         response: { 200: GET_SUPERVISION_ALERTS_ANSWER },
         tags: TAGS,
         summary: '风险预警分页查询（按状态、规则、辖区、班级、申请、机构、分值、发现日期筛选）',
-        querystring: listQuery({
-          status: { type: 'string', enum: ['open', 'cleared', 'in_case', 'confirmed'] },
-          ruleCode: { type: 'string', enum: [...RULE_CODES] },
-          regionCode,
-          classId: id,
-          claimId: id,
-          institutionId: id,
-          minScore: { type: 'integer', minimum: 0, maximum: 100 },
-          detectedFrom: date,
-          detectedTo: date,
-        }),
+        querystring: listQuery(alertFilters),
       },
     },
     async (request) => listAlerts(db(), request.principal!, request.query),
+  );
+
+  app.get(
+    '/api/supervision/alerts.xlsx',
+    {
+      config: {
+        access: 'supervision.read',
+        scopedIds: {
+          'query.classId': 'class',
+          'query.claimId': 'claim',
+          'query.institutionId': 'organisation',
+        },
+      },
+      schema: {
+        tags: TAGS,
+        summary: '导出风险预警列表（按与预警分页查询相同的筛选条件，xlsx）',
+        querystring: exportQuery(alertFilters),
+      },
+    },
+    async (request, reply) =>
+      sendListExport(db(), request, reply, {
+        title: '监管预警',
+        asciiFileName: 'risk-alerts.xlsx',
+        action: 'supervision.alert.export',
+        objectType: 'risk_alert',
+        columns: ALERT_EXPORT_COLUMNS,
+        organisationIdsOf: (alert) => [alert.institutionId],
+        read: (paging) => listAlerts(db(), request.principal!, { ...request.query, ...paging }),
+      }),
   );
 
   app.get(
@@ -415,16 +509,32 @@ function registerCaseRoutes(
         response: { 200: GET_SUPERVISION_CASES_ANSWER },
         tags: TAGS,
         summary: '核查案件分页查询',
-        querystring: listQuery({
-          status: { type: 'string', enum: ['open', 'cleared', 'confirmed'] },
-          regionCode,
-          institutionId: id,
-          openedFrom: date,
-          openedTo: date,
-        }),
+        querystring: listQuery(caseFilters),
       },
     },
     async (request) => listCases(db(), request.principal!, request.query),
+  );
+
+  app.get(
+    '/api/supervision/cases.xlsx',
+    {
+      config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
+      schema: {
+        tags: TAGS,
+        summary: '导出核查案件列表（按与案件分页查询相同的筛选条件，xlsx）',
+        querystring: exportQuery(caseFilters),
+      },
+    },
+    async (request, reply) =>
+      sendListExport(db(), request, reply, {
+        title: '核查案件',
+        asciiFileName: 'supervision-cases.xlsx',
+        action: 'supervision.case.export',
+        objectType: 'supervision_case',
+        columns: CASE_EXPORT_COLUMNS,
+        organisationIdsOf: (item) => [item.institutionId, item.agencyId],
+        read: (paging) => listCases(db(), request.principal!, { ...request.query, ...paging }),
+      }),
   );
 
   app.get(

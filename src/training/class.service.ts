@@ -31,8 +31,8 @@ export const CLASS_PROJECT_KINDS = [
 
 export type ClassStatus = 'filed' | 'approved' | 'rejected' | 'completed' | 'cancelled';
 
-/** The states as messages name them. */
-const CLASS_STATUS_LABELS: Record<ClassStatus, string> = {
+/** The states as messages and exports name them. */
+export const CLASS_STATUS_LABELS: Record<ClassStatus, string> = {
   filed: '已申报待审批',
   approved: '已备案',
   rejected: '已退回',

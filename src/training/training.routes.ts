@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
+import { chinaDateTime, type ExportColumn, sendListExport } from '../auth/list-export.ts';
 import { LEVELS } from '../registry/catalog.service.ts';
 import { described, PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
 import {
@@ -11,6 +12,7 @@ import {
 } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
 import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
+import { LEVEL_LABELS, type Level, SUBSIDY_KIND_LABELS, type SubsidyKind } from '../shared/vocabulary.ts';
 import { getPersonArchive, type SubsidyHistorySource } from './archive.service.ts';
 import { ARCHIVE_SCHEMA, CERTIFICATE_VERIFICATION_SCHEMA } from './archive-answers.schema.ts';
 import {
@@ -33,11 +35,13 @@ import {
 import {
   approveClass,
   CLASS_PROJECT_KINDS,
+  CLASS_STATUS_LABELS,
   completeClass,
   fileClass,
   getVisibleClass,
   listClasses,
   rejectClass,
+  type TrainingClass,
 } from './class.service.ts';
 import {
   DEFAULT_ENROLMENT_CUTOFF_DAYS,
@@ -80,12 +84,47 @@ const idParams = {
   properties: { id: { type: 'integer', minimum: 1 } },
 } as const;
 
-/** Classes (开班备案), enrolment and rosters, attendance, results, certificates and archives. */
 /** What the training routes need from other domains, handed in by src/api/routes.ts. */
 export interface TrainingPorts {
   subsidyHistory: SubsidyHistorySource;
 }
 
+/** The filters of the class list, shared by its JSON page and its xlsx export. */
+const classFilters = {
+  regionCode: described(regionCode, '开班辖区（含下级）'),
+  status: described(
+    { type: 'string', enum: ['filed', 'approved', 'rejected', 'completed', 'cancelled'] },
+    '备案状态',
+  ),
+  institutionId: { type: 'integer', minimum: 1 },
+  occupationCode: { type: 'string' },
+  startsFrom: described(date, '开班日期起（含）'),
+  startsTo: described(date, '开班日期止（含）'),
+} as const;
+
+const CLASS_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<Omit<TrainingClass, 'sessions'>>> = [
+  { header: '培训班编号', value: (item) => item.id },
+  { header: '班级编码', width: 16, value: (item) => item.classCode },
+  { header: '班级名称', width: 30, value: (item) => item.name },
+  { header: '培训机构', width: 24, value: (item, names) => names.organisation(item.institutionId) },
+  { header: '开班地区', width: 14, value: (item, names) => names.region(item.regionCode) },
+  { header: '地区代码', value: (item) => item.regionCode },
+  { header: '职业（工种）', width: 20, value: (item, names) => names.occupation(item.occupationCode) },
+  { header: '职业代码', width: 12, value: (item) => item.occupationCode },
+  { header: '等级', width: 14, value: (item) => LEVEL_LABELS[item.level as Level] ?? item.level },
+  {
+    header: '培训项目',
+    width: 22,
+    value: (item) => SUBSIDY_KIND_LABELS[item.subsidyKind as SubsidyKind] ?? item.subsidyKind,
+  },
+  { header: '计划人数', value: (item) => item.capacity },
+  { header: '开班时间（北京时间）', width: 20, value: (item) => chinaDateTime(item.startsAt) },
+  { header: '结业时间（北京时间）', width: 20, value: (item) => chinaDateTime(item.endsAt) },
+  { header: '状态', width: 14, value: (item) => CLASS_STATUS_LABELS[item.status] },
+  { header: '已开班备案', value: (item) => item.isFiled },
+];
+
+/** Classes (开班备案), enrolment and rosters, attendance, results, certificates and archives. */
 export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPorts): Promise<void> {
   const app = fastify.withTypeProvider<SchemaTypeProvider>();
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
@@ -185,23 +224,34 @@ export async function trainingRoutes(fastify: FastifyInstance, ports: TrainingPo
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            ...PAGE_QUERY_PROPERTIES,
-            regionCode: described(regionCode, '开班辖区（含下级）'),
-            status: described(
-              { type: 'string', enum: ['filed', 'approved', 'rejected', 'completed', 'cancelled'] },
-              '备案状态',
-            ),
-            institutionId: { type: 'integer', minimum: 1 },
-            occupationCode: { type: 'string' },
-            startsFrom: described(date, '开班日期起（含）'),
-            startsTo: described(date, '开班日期止（含）'),
-          },
+          properties: { ...PAGE_QUERY_PROPERTIES, ...classFilters },
         },
         response: { 200: CLASS_PAGE_SCHEMA },
       },
     },
     async (request) => listClasses(db(), request.principal!, request.query),
+  );
+
+  app.get(
+    '/api/classes.xlsx',
+    {
+      config: { access: 'class.read', scopedIds: { 'query.institutionId': 'organisation' } },
+      schema: {
+        tags: ['training'],
+        summary: '导出培训班列表（按与培训班分页查询相同的筛选条件，xlsx）',
+        querystring: { type: 'object', additionalProperties: false, properties: classFilters },
+      },
+    },
+    async (request, reply) =>
+      sendListExport(db(), request, reply, {
+        title: '培训班',
+        asciiFileName: 'classes.xlsx',
+        action: 'class.export',
+        objectType: 'training_class',
+        columns: CLASS_EXPORT_COLUMNS,
+        organisationIdsOf: (item) => [item.institutionId],
+        read: (paging) => listClasses(db(), request.principal!, { ...request.query, ...paging }),
+      }),
   );
 
   app.get(

@@ -159,6 +159,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/users.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出本辖区用户列表（按与列表相同的筛选条件，xlsx；系统管理员） */
+        get: operations["getAdminUsersXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/security/users": {
         parameters: {
             query?: never;
@@ -168,6 +185,23 @@ export interface paths {
         };
         /** 本辖区用户的锁定、动态口令与状态（安全管理员） */
         get: operations["getSecurityUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/users.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出本辖区用户的锁定、动态口令与状态（按与列表相同的筛选条件，xlsx；安全管理员） */
+        get: operations["getSecurityUsersXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -472,6 +506,23 @@ export interface paths {
         put?: never;
         /** 实名登记人员（身份证号按 GB 11643 校验） */
         post: operations["postPersons"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/persons.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出人员列表（按与人员分页查询相同的筛选条件，xlsx，身份证号和手机号已脱敏） */
+        get: operations["getPersonsXlsx"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -846,6 +897,23 @@ export interface paths {
         put?: never;
         /** 开班申请（教学计划、师资、考核方案、课程表） */
         post: operations["postClasses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/classes.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出培训班列表（按与培训班分页查询相同的筛选条件，xlsx） */
+        get: operations["getClassesXlsx"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1401,6 +1469,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ledger/payment-batches.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出支付批次列表（本辖区，按与列表相同的筛选条件，xlsx） */
+        get: operations["getLedgerPaymentBatchesXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ledger/payment-batches/{id}": {
         parameters: {
             query?: never;
@@ -1552,7 +1637,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 导出补贴申请列表（xlsx，最多 1000 条） */
+        /** 导出补贴申请列表（按与列表相同的筛选条件，xlsx） */
         get: operations["getClaimsExportXlsx"];
         put?: never;
         post?: never;
@@ -2166,6 +2251,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/supervision/alerts.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出风险预警列表（按与预警分页查询相同的筛选条件，xlsx） */
+        get: operations["getSupervisionAlertsXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/supervision/alerts/{id}": {
         parameters: {
             query?: never;
@@ -2265,6 +2367,23 @@ export interface paths {
         put?: never;
         /** 由风险预警立案核查 */
         post: operations["postSupervisionCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/cases.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出核查案件列表（按与案件分页查询相同的筛选条件，xlsx） */
+        get: operations["getSupervisionCasesXlsx"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3364,6 +3483,47 @@ export interface operations {
             };
         };
     };
+    getAdminUsersXlsx: {
+        parameters: {
+            query?: {
+                role?: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                status?: "active" | "disabled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     getSecurityUsers: {
         parameters: {
             query?: {
@@ -3403,6 +3563,47 @@ export interface operations {
                         page?: number;
                         pageSize?: number;
                     };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getSecurityUsersXlsx: {
+        parameters: {
+            query?: {
+                role?: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                status?: "active" | "disabled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -4699,6 +4900,10 @@ export interface operations {
                 bornTo?: string;
                 /** @description 姓名（精确匹配） */
                 name?: string;
+                /** @description 姓名以此开头（人员选择框按输入检索） */
+                nameStartsWith?: string;
+                /** @description 公民身份号码（18 位，精确匹配；答复中仍脱敏） */
+                idNumber?: string;
             };
             header?: never;
             path?: never;
@@ -4865,6 +5070,69 @@ export interface operations {
                             revocationReason?: string | null;
                         }[];
                     };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getPersonsXlsx: {
+        parameters: {
+            query?: {
+                /** @description 登记地辖区（含下级） */
+                regionCode?: string;
+                /** @description 户籍所在地辖区（含下级） */
+                householdRegionCode?: string;
+                /** @description 持有该人员类别认定 */
+                groupCode?: "enterprise_employee" | "rural_migrant_worker" | "two_after_student" | "registered_unemployed" | "veteran" | "employment_difficulty" | "disabled" | "disabled_severe" | "zero_employment_family" | "recent_graduate" | "graduating_student" | "poor_labor" | "poor_family_child" | "low_income_family" | "laid_off" | "flexible_worker" | "self_employed_worker" | "nonprofit_worker" | "platform_worker" | "dispatched_worker" | "outsourced_worker" | "rural_resident" | "urban_resident" | "entrepreneur" | "high_risk_industry_worker" | "special_operations_worker" | "soon_released" | "compulsory_rehab" | "community_corrections";
+                /** @description 养老金领取状态：none 未领取，receiving 已领取 */
+                pensionStatus?: "none" | "receiving";
+                /** @description 是否全日制在校学生 */
+                isFullTimeStudent?: boolean;
+                /** @description 实名登记日期起（含） */
+                registeredFrom?: string;
+                /** @description 实名登记日期止（含） */
+                registeredTo?: string;
+                /** @description 出生日期起（含） */
+                bornFrom?: string;
+                /** @description 出生日期止（含） */
+                bornTo?: string;
+                /** @description 姓名（精确匹配） */
+                name?: string;
+                /** @description 姓名以此开头（人员选择框按输入检索） */
+                nameStartsWith?: string;
+                /** @description 公民身份号码（18 位，精确匹配；答复中仍脱敏） */
+                idNumber?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -6968,6 +7236,55 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getClassesXlsx: {
+        parameters: {
+            query?: {
+                /** @description 开班辖区（含下级） */
+                regionCode?: string;
+                /** @description 备案状态 */
+                status?: "filed" | "approved" | "rejected" | "completed" | "cancelled";
+                institutionId?: number;
+                occupationCode?: string;
+                /** @description 开班日期起（含） */
+                startsFrom?: string;
+                /** @description 开班日期止（含） */
+                startsTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -9894,6 +10211,7 @@ export interface operations {
     getLedgerPaymentBatches: {
         parameters: {
             query?: {
+                /** @description 含该状态支付的批次 */
                 status?: "ordered" | "paid" | "failed";
                 page?: number;
                 pageSize?: number;
@@ -9929,6 +10247,47 @@ export interface operations {
                         page: number;
                         pageSize: number;
                     };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getLedgerPaymentBatchesXlsx: {
+        parameters: {
+            query?: {
+                /** @description 含该状态支付的批次 */
+                status?: "ordered" | "paid" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -15034,6 +15393,54 @@ export interface operations {
             };
         };
     };
+    getSupervisionAlertsXlsx: {
+        parameters: {
+            query?: {
+                status?: "open" | "cleared" | "in_case" | "confirmed";
+                ruleCode?: "overlapping_classes" | "impossible_travel" | "pensioner" | "full_time_student" | "sign_in_identical" | "sign_in_regular" | "perfect_exam" | "certificate_before_class_end" | "over_capacity" | "shared_phone" | "on_the_job_without_payroll" | "single_enterprise_unemployed" | "outside_catalog_scope" | "low_attendance" | "certificate_before_exam";
+                regionCode?: string;
+                classId?: number;
+                claimId?: number;
+                institutionId?: number;
+                minScore?: number;
+                detectedFrom?: string;
+                detectedTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     getSupervisionAlertsById: {
         parameters: {
             query?: never;
@@ -15649,6 +16056,50 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getSupervisionCasesXlsx: {
+        parameters: {
+            query?: {
+                status?: "open" | "cleared" | "confirmed";
+                regionCode?: string;
+                institutionId?: number;
+                openedFrom?: string;
+                openedTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
