@@ -105,3 +105,40 @@ export async function callAll<Item>(
   );
   return { ...first, items: first.items.concat(...rest.map((page) => page.items)), pageSize: first.total };
 }
+
+/** The file name a `content-disposition` header gives: `filename*` (UTF-8, RFC 5987) first, else `filename`. */
+function fileNameOf(disposition: string | null): string | undefined {
+  if (!disposition) return undefined;
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (encoded) {
+    try {
+      return decodeURIComponent(encoded);
+    } catch {
+      // A malformed name: fall back to the plain one.
+    }
+  }
+  return /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+}
+
+/**
+ * Hands a file the API answers (an xlsx export of a filtered list) to the browser under the name
+ * the server gives it, else `fallbackName`. The request is typed like any other:
+ *
+ *   await saveFile(client.GET('/api/persons.xlsx', { params: { query }, parseAs: 'blob' }), '实名人员.xlsx');
+ */
+export async function saveFile(
+  pending: Promise<{ data?: unknown; error?: unknown; response: Response }>,
+  fallbackName: string,
+): Promise<void> {
+  const { data, error, response } = await pending;
+  if (error !== undefined || !response.ok || !(data instanceof Blob))
+    throw apiErrorOf(response.status, error, false);
+  const url = URL.createObjectURL(data);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileNameOf(response.headers.get('content-disposition')) ?? fallbackName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

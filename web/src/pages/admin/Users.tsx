@@ -13,9 +13,12 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
+import { client } from '../../api/client.ts';
+import type { QueryOf } from '../../api/types.ts';
 import { api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { FilterSelect, LoadState, pagination, StatusTag } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { dateTime } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -158,6 +161,20 @@ export function UsersPage() {
             }}
             options={options(USER_STATUSES, language)}
             minWidth={120}
+          />
+          <ExportButton
+            fileName="用户账号.xlsx"
+            request={() =>
+              client.GET('/api/admin/users.xlsx', {
+                params: {
+                  query: {
+                    role: role as QueryOf<'/api/admin/users.xlsx', 'get'>['role'],
+                    status: status as QueryOf<'/api/admin/users.xlsx', 'get'>['status'],
+                  },
+                },
+                parseAs: 'blob',
+              })
+            }
           />
           <Button type="primary" onClick={() => setCreating(true)}>
             新建账号

@@ -5,6 +5,7 @@ import type { ClassSummary, QueryOf, TrainingClass } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { ClassInfo } from '../../components/ClassInfo.tsx';
 import { LoadState, StatusTag } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { OccupationName } from '../../components/OccupationName.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime } from '../../format.ts';
@@ -77,6 +78,12 @@ export function ClassFilingsPage() {
             }}
             options={options(CLASS_STATUSES, language)}
             style={{ minWidth: 160 }}
+          />
+          <ExportButton
+            fileName="培训班.xlsx"
+            request={() =>
+              client.GET('/api/classes.xlsx', { params: { query: { status } }, parseAs: 'blob' })
+            }
           />
         </Space>
         <LoadState loaded={loaded}>

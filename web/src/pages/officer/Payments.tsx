@@ -20,6 +20,8 @@ import { call, client } from '../../api/client.ts';
 import type { Answer, QueryOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { LoadState, Money, pagination, StatusTag } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime, today, yuan } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { label, SUB_ACCOUNTS } from '../../vocabulary.ts';
@@ -353,12 +355,23 @@ function BatchList({
         <Table
           size="small"
           rowKey="id"
+          title={() => (
+            <ExportButton
+              fileName={status === 'failed' ? '支付失败批次.xlsx' : '支付批次.xlsx'}
+              request={() =>
+                client.GET('/api/ledger/payment-batches.xlsx', {
+                  params: { query: status ? { status } : {} },
+                  parseAs: 'blob',
+                })
+              }
+            />
+          )}
           data-testid={status === 'failed' ? 'failed-batch-list' : 'batch-list'}
           dataSource={data.items}
           pagination={pagination(data, setPage, '个批次')}
           columns={[
             { title: '批次', dataIndex: 'id', render: (id: number) => `#${id}` },
-            { title: '地区', dataIndex: 'regionCode' },
+            { title: '地区', dataIndex: 'regionCode', render: (code: string) => <RegionName code={code} /> },
             { title: '记账日期', dataIndex: 'valueDate' },
             {
               title: '合计',

@@ -19,6 +19,7 @@ import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ArchiveView } from '../../components/ArchiveView.tsx';
 import { LoadState } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
@@ -136,6 +137,10 @@ export function PersonsPage() {
               setName(value || undefined);
               setPage(1);
             }}
+          />
+          <ExportButton
+            fileName="实名人员.xlsx"
+            request={() => client.GET('/api/persons.xlsx', { params: { query: { name } }, parseAs: 'blob' })}
           />
         </Space>
         <LoadState loaded={loaded}>

@@ -20,9 +20,12 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { client } from '../../api/client.ts';
+import type { QueryOf } from '../../api/types.ts';
 import { ApiError, api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, NoData, StatusTag } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { OrganisationName } from '../../components/OrganisationName.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { businessNow, dateTime } from '../../format.ts';
@@ -365,6 +368,17 @@ export function AlertsPage() {
             }}
             options={options(ALERT_STATUSES, language)}
             style={{ minWidth: 140 }}
+          />
+          <ExportButton
+            fileName="监管预警.xlsx"
+            request={() =>
+              client.GET('/api/supervision/alerts.xlsx', {
+                params: {
+                  query: { status: status as QueryOf<'/api/supervision/alerts.xlsx', 'get'>['status'] },
+                },
+                parseAs: 'blob',
+              })
+            }
           />
           {canAct && (
             <>
@@ -927,6 +941,17 @@ export function CasesPage() {
             }}
             options={options(CASE_STATUSES, language)}
             style={{ minWidth: 140 }}
+          />
+          <ExportButton
+            fileName="核查案件.xlsx"
+            request={() =>
+              client.GET('/api/supervision/cases.xlsx', {
+                params: {
+                  query: { status: status as QueryOf<'/api/supervision/cases.xlsx', 'get'>['status'] },
+                },
+                parseAs: 'blob',
+              })
+            }
           />
         </Space>
         <LoadState loaded={loaded}>
