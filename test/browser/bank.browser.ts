@@ -85,7 +85,10 @@ const bank: Flow = {
       await loginThroughUi(maker.page, server.baseUrl, 'hy_finance', DEMO_PASSWORD);
       await openMenu(maker.page, '银行对账');
       const form = maker.page.locator('form#statement-import');
-      await form.getByLabel('专户所属地区').fill('430400');
+      // The account's region is picked by its name, not typed as a code.
+      await form.getByLabel('专户所属地区').click();
+      await form.getByLabel('专户所属地区').fill('衡阳市');
+      await maker.page.locator('.ant-select-dropdown:visible').getByTitle('衡阳市（430400）').click();
       await form.locator('input[type=file]').setInputFiles({
         name: '衡阳市专户2026年2月.csv',
         mimeType: 'text/csv',

@@ -97,7 +97,10 @@ const evaluation: Flow = {
       async () => {
         await openFromMenu(page, '考核评价与发证');
         const form = page.locator('form#assessment');
-        await form.getByLabel('职业代码').fill('4-03-02-01');
+        // The occupation picked by its name (typed 中式烹调), not typed as a code.
+        await form.getByLabel('职业（工种）').click();
+        await form.getByLabel('职业（工种）').fill('中式烹调');
+        await page.locator('.ant-select-dropdown:visible').getByTitle('中式烹调师（4-03-02-01）').click();
         await form.locator('.level-select').click();
         await page.locator('.ant-select-dropdown:visible').getByTitle('初级工（五级）').click();
         await pickDate(form, '考核日期', today);
@@ -359,6 +362,7 @@ const countyOfficer: Flow = {
     'the county officer approves the filed class after a confirmation',
     'it reviews the resubmitted claim and starts its public notice',
     'the claim is on 公示名单, and the open risk alert is on 监管预警',
+    'it exports the open alerts as xlsx, and finds a person of the county with the person picker',
   ],
   async run(context) {
     const { server, step, screenshot } = context;
@@ -421,6 +425,44 @@ const countyOfficer: Flow = {
       await page.getByTestId('alerts-table').getByRole('button', { name: '解除预警' }).first().waitFor();
       await screenshot(page, 'daily-county-alerts');
     });
+    await step(
+      'it exports the open alerts as xlsx, and finds a person of the county with the person picker',
+      async () => {
+        // 监管预警 is still open, filtered by 待处理: the export is of what is filtered.
+        const exported = page.waitForResponse((response) =>
+          response.url().includes('/api/supervision/alerts.xlsx?status=open'),
+        );
+        const downloaded = page.waitForEvent('download');
+        await page.getByRole('button', { name: '导出 xlsx' }).click();
+        const answer = await exported;
+        if (answer.status() !== 200)
+          throw new Error(`alerts export: ${answer.status()} ${await answer.text()}`);
+        const file = await downloaded;
+        if (file.suggestedFilename() !== '监管预警.xlsx')
+          throw new Error(`the alerts export is named ${file.suggestedFilename()}`);
+        // A trainee of the year, found by the beginning of the name (the demo's persons).
+        const persons = (await api(
+          server,
+          'hy_county',
+          'GET',
+          '/api/persons?regionCode=430421&pageSize=1',
+        )) as {
+          items: { name: string; idNumber: string }[];
+        };
+        const person = persons.items[0]!;
+        await openFromMenu(page, '人员类别认定');
+        const picker = page.getByLabel('按姓名或身份证号查找人员');
+        await picker.click();
+        await picker.fill(person.name);
+        const option = page
+          .locator('.ant-select-dropdown:visible .ant-select-item-option')
+          .filter({ hasText: `${person.name}（${person.idNumber}，衡阳县）` })
+          .first();
+        await option.click();
+        await page.getByText(`${person.name} 的人员类别认定`).waitFor();
+        await screenshot(page, 'daily-county-person-picker');
+      },
+    );
   },
 };
 

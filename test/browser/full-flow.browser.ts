@@ -142,7 +142,10 @@ const fullFlow: Flow = {
       await dialog.getByRole('button', { name: '新建草稿' }).click();
       const version = city.page.getByTestId('catalog-version');
       await version.waitFor();
-      await version.getByLabel('职业（工种）代码').fill('4-10-01-05');
+      // The occupation is picked by its code or name from the 职业分类大典, not typed free.
+      await version.getByLabel('职业（工种）').click();
+      await version.getByLabel('职业（工种）').fill('4-10-01-05');
+      await city.page.locator('.ant-select-dropdown:visible').getByTitle('养老护理员（4-10-01-05）').click();
       await version.getByLabel('补贴标准（元）').fill('1200');
       await version.getByRole('button', { name: '添加项目' }).click();
       await version.getByRole('cell', { name: '4-10-01-05' }).waitFor();
@@ -158,7 +161,12 @@ const fullFlow: Flow = {
       await school.page.getByRole('button', { name: '开班申请' }).click();
       const dialog = school.page.getByRole('dialog');
       await dialog.getByLabel('班级名称').fill(className);
-      await dialog.getByLabel('职业（工种）代码').fill('4-10-01-05');
+      await dialog.getByLabel('职业（工种）').click();
+      await dialog.getByLabel('职业（工种）').fill('养老护理');
+      await school.page
+        .locator('.ant-select-dropdown:visible')
+        .getByTitle('养老护理员（4-10-01-05）')
+        .click();
       await dialog.getByLabel('考核方案').fill('理论+实操考核');
       await dialog.getByLabel('教学计划').fill('安全规范、实操训练');
       await dialog.getByLabel('教师 1 姓名').fill('周老师');

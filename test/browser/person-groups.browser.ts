@@ -34,13 +34,17 @@ const personGroups: Flow = {
       await loginThroughUi(page, server.baseUrl, 'hy_county', DEMO_PASSWORD);
       await page.getByTestId('workbench-menu').getByRole('menuitem', { name: '人员类别认定' }).click();
       await page.getByRole('heading', { name: '人员类别认定' }).waitFor();
-      await page.getByLabel('按姓名查询').fill(person.name);
-      await page.getByRole('button', { name: '查询' }).click();
-      await page
-        .getByRole('row')
-        .filter({ hasText: person.name })
-        .getByRole('button', { name: '认定与撤销' })
-        .click();
+      // The person picker: the beginning of the name, then the person (masked ID number, region).
+      const picker = page.getByLabel('按姓名或身份证号查找人员');
+      await picker.click();
+      await picker.fill(person.name.slice(0, 2));
+      const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', {
+        hasText: person.name,
+      });
+      await option.getByText('衡阳县', { exact: false }).waitFor();
+      if (await option.getByText(person.idNumber).count())
+        throw new Error('the person picker shows the full ID number');
+      await option.click();
       await page.getByText(`${person.name} 的人员类别认定`).waitFor();
     });
     await step('certify 城镇登记失业人员 by 公共就业服务机构 from the business today', async () => {

@@ -15,12 +15,15 @@ function subtreePrefix(code: string): string {
  * search by name or code. The value is the six-digit code the API takes.
  */
 export function RegionPicker({
+  id,
   value,
   onChange,
   placeholder = '地区',
   ariaLabel = '地区',
   style,
 }: {
+  /** Set by a Form.Item, so that its label names the picker. */
+  id?: string;
   value?: string;
   onChange?: (code: string | undefined) => void;
   placeholder?: string;
@@ -40,6 +43,7 @@ export function RegionPicker({
   );
   return (
     <Select
+      id={id}
       showSearch
       allowClear
       aria-label={ariaLabel}

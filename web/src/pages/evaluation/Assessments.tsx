@@ -18,6 +18,8 @@ import type { Dayjs } from 'dayjs';
 import { useRef, useState } from 'react';
 import { api, apiAll, errorText, type Page } from '../../api.ts';
 import { LoadState } from '../../components/common.tsx';
+import { OccupationName } from '../../components/OccupationName.tsx';
+import { OccupationPicker } from '../../components/OccupationPicker.tsx';
 import { today } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -84,7 +86,11 @@ export function AssessmentsPage() {
               onRow={(row) => ({ onClick: () => setSelected(row) })}
               columns={[
                 { title: '考核编号', dataIndex: 'id' },
-                { title: '职业（工种）', dataIndex: 'occupationCode' },
+                {
+                  title: '职业（工种）',
+                  dataIndex: 'occupationCode',
+                  render: (code: string | null) => <OccupationName code={code} />,
+                },
                 { title: '等级', dataIndex: 'level', render: (level: string) => label(LEVELS, level, 'zh') },
                 { title: '考核日期', dataIndex: 'assessedOn' },
                 { title: '考生', dataIndex: 'candidates' },
@@ -144,10 +150,10 @@ function NewAssessment({ onCreated }: { onCreated: () => void }) {
       <Form form={form} layout="inline" name="assessment">
         <Form.Item
           name="occupationCode"
-          label="职业代码"
-          rules={[{ required: true, message: '请填写职业代码' }]}
+          label="职业（工种）"
+          rules={[{ required: true, message: '请选择职业（工种）' }]}
         >
-          <Input placeholder="如 4-10-01-05" />
+          <OccupationPicker />
         </Form.Item>
         <Form.Item name="level" label="等级" rules={[{ required: true, message: '请选择等级' }]}>
           <Select className="level-select" options={options(LEVELS, 'zh')} />
@@ -232,7 +238,12 @@ function AssessmentDetail({ assessment, onChanged }: { assessment: Assessment; o
   const levelLabel = label(LEVELS, assessment.level, 'zh');
   return (
     <Card
-      title={`考核 ${assessment.id}：${assessment.occupationCode} ${levelLabel}（${assessment.assessedOn}）`}
+      title={
+        <>
+          考核 {assessment.id}：<OccupationName code={assessment.occupationCode} /> {levelLabel}（
+          {assessment.assessedOn}）
+        </>
+      }
       className="block-gap-top"
     >
       <Space direction="vertical" className="full-width">
@@ -398,7 +409,11 @@ function CertificateList({ certificates }: { certificates: ReturnType<typeof use
                 dataIndex: 'level',
                 render: (level: string | null) => (level ? label(LEVELS, level, language) : '—'),
               },
-              { title: '职业（工种）', dataIndex: 'occupationCode' },
+              {
+                title: '职业（工种）',
+                dataIndex: 'occupationCode',
+                render: (code: string | null) => <OccupationName code={code} />,
+              },
               { title: '发证日期', dataIndex: 'issuedOn' },
               {
                 title: '状态',

@@ -25,6 +25,7 @@ import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, pagination } from '../../components/common.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
+import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { dateTime, today } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { BankProfilesPanel } from './BankProfiles.tsx';
@@ -438,9 +439,9 @@ function StatementImport({ onImported }: { onImported(statement: StatementRef): 
       <Form.Item
         name="regionCode"
         label="专户所属地区"
-        rules={[{ required: true, pattern: /^\d{6}$/, message: '请填写 6 位地区代码' }]}
+        rules={[{ required: true, message: '请选择专户所属地区' }]}
       >
-        <Input style={{ width: 110 }} />
+        <RegionPicker ariaLabel="专户所属地区" />
       </Form.Item>
       <Form.Item name="profileCode" label="银行格式">
         <Select

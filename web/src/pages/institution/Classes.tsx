@@ -31,6 +31,10 @@ import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ClassInfo } from '../../components/ClassInfo.tsx';
 import { LoadState, RejectedRows, StatusTag } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
+import { OccupationName } from '../../components/OccupationName.tsx';
+import { OccupationPicker } from '../../components/OccupationPicker.tsx';
+import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { businessNow, dateTime, today } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -184,19 +188,19 @@ function FileClassModal({
           <Col xs={24} md={12}>
             <Form.Item
               name="regionCode"
-              label="开班地区代码"
-              rules={[{ required: true, pattern: /^\d{6}$/, message: '6 位行政区划代码' }]}
+              label="开班地区"
+              rules={[{ required: true, message: '请选择开班地区' }]}
             >
-              <Input maxLength={6} />
+              <RegionPicker ariaLabel="开班地区" />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
             <Form.Item
               name="occupationCode"
-              label="职业（工种）代码"
-              rules={[{ required: true, message: '如 4-07-05-01' }]}
+              label="职业（工种）"
+              rules={[{ required: true, message: '请选择职业（工种）' }]}
             >
-              <Input placeholder="4-07-05-01" />
+              <OccupationPicker />
             </Form.Item>
           </Col>
           <Col xs={12} md={8}>
@@ -339,9 +343,15 @@ export function MyClassesPage() {
         开班与培训
       </Typography.Title>
       <Card>
-        <Button type="primary" className="block-gap" onClick={() => setFiling(true)}>
-          开班申请
-        </Button>
+        <Space wrap className="block-gap">
+          <Button type="primary" onClick={() => setFiling(true)}>
+            开班申请
+          </Button>
+          <ExportButton
+            fileName="培训班.xlsx"
+            request={() => client.GET('/api/classes.xlsx', { params: { query: {} }, parseAs: 'blob' })}
+          />
+        </Space>
         <LoadState loaded={loaded}>
           {(data) => (
             <Table
@@ -361,7 +371,11 @@ export function MyClassesPage() {
                   render: (name: string, row) => <Link to={`/app/my/classes/${row.id}`}>{name}</Link>,
                 },
                 { title: '班级编码', dataIndex: 'classCode', render: (code: string | null) => code ?? '—' },
-                { title: '职业', dataIndex: 'occupationCode' },
+                {
+                  title: '职业',
+                  dataIndex: 'occupationCode',
+                  render: (code: string) => <OccupationName code={code} />,
+                },
                 {
                   title: '等级',
                   dataIndex: 'level',

@@ -23,6 +23,10 @@ import { useState } from 'react';
 import { api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { CitationTag, LoadState, Money, StatusTag } from '../../components/common.tsx';
+import { OccupationName } from '../../components/OccupationName.tsx';
+import { OccupationPicker } from '../../components/OccupationPicker.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
+import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { businessNow, date } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -210,12 +214,8 @@ function NewVersionModal({
           effectiveFrom: dayjs(`${dayjs(businessNow()).year()}-01-01`),
         }}
       >
-        <Form.Item
-          name="regionCode"
-          label="地区代码"
-          rules={[{ required: true, pattern: /^\d{6}$/, message: '6 位行政区划代码' }]}
-        >
-          <Input inputMode="numeric" maxLength={6} />
+        <Form.Item name="regionCode" label="地区" rules={[{ required: true, message: '请选择目录所属地区' }]}>
+          <RegionPicker ariaLabel="地区" />
         </Form.Item>
         <Form.Item name="title" label="目录名称" rules={[{ required: true, whitespace: true }]}>
           <Input maxLength={200} />
@@ -293,10 +293,10 @@ function EntryForm({ versionId, onAdded }: { versionId: number; onAdded(): void 
         <Col xs={24} md={8}>
           <Form.Item
             name="occupationCode"
-            label="职业（工种）代码"
-            rules={[{ required: true, whitespace: true, message: '如 4-10-01-05' }]}
+            label="职业（工种）"
+            rules={[{ required: true, message: '请选择职业（工种）' }]}
           >
-            <Input placeholder="4-10-01-05" />
+            <OccupationPicker />
           </Form.Item>
         </Col>
         <Col xs={24} md={8}>
@@ -377,7 +377,9 @@ function VersionDrawer({
               <Descriptions.Item label="状态">
                 <StatusTag status={version.status} text={label(VERSION_STATUSES, version.status, language)} />
               </Descriptions.Item>
-              <Descriptions.Item label="地区">{version.regionCode}</Descriptions.Item>
+              <Descriptions.Item label="地区">
+                <RegionName code={version.regionCode} withCode />
+              </Descriptions.Item>
               <Descriptions.Item label="版本号">{version.versionNumber}</Descriptions.Item>
               <Descriptions.Item label="生效">
                 {version.effectiveFrom} 至 {version.effectiveTo ?? '长期'}
@@ -393,7 +395,11 @@ function VersionDrawer({
               dataSource={version.entries ?? []}
               pagination={{ pageSize: 20, hideOnSinglePage: true }}
               columns={[
-                { title: '职业代码', dataIndex: 'occupationCode' },
+                {
+                  title: '职业（工种）',
+                  dataIndex: 'occupationCode',
+                  render: (code: string) => <OccupationName code={code} />,
+                },
                 {
                   title: '等级',
                   dataIndex: 'level',
@@ -543,7 +549,11 @@ export function CatalogVersionsPage() {
                     </Button>
                   ),
                 },
-                { title: '地区', dataIndex: 'regionCode' },
+                {
+                  title: '地区',
+                  dataIndex: 'regionCode',
+                  render: (code: string) => <RegionName code={code} />,
+                },
                 { title: '版本', dataIndex: 'versionNumber' },
                 {
                   title: '状态',

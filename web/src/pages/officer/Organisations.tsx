@@ -5,6 +5,8 @@ import type { Answer, BodyOf, QueryOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, StatusTag } from '../../components/common.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
+import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
@@ -120,7 +122,11 @@ export function OrganisationsPage() {
                   render: (value: string) => label(ORGANISATION_KINDS, value, language),
                 },
                 { title: '统一社会信用代码', dataIndex: 'creditCode' },
-                { title: '地区', dataIndex: 'regionCode' },
+                {
+                  title: '地区',
+                  dataIndex: 'regionCode',
+                  render: (code: string) => <RegionName code={code} />,
+                },
                 {
                   title: '状态',
                   dataIndex: 'status',
@@ -170,10 +176,10 @@ export function OrganisationsPage() {
           </Form.Item>
           <Form.Item
             name="regionCode"
-            label="所在地区代码"
-            rules={[{ required: true, pattern: /^\d{6}$/, message: '6 位行政区划代码' }]}
+            label="所在地区"
+            rules={[{ required: true, message: '请选择所在地区' }]}
           >
-            <Input maxLength={6} />
+            <RegionPicker ariaLabel="所在地区" />
           </Form.Item>
           <Form.Item name="enterpriseSize" label="企业规模">
             <Select allowClear options={options(EMPLOYER_SIZES, language)} />

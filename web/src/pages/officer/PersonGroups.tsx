@@ -19,12 +19,12 @@ import { call, client } from '../../api/client.ts';
 import type { Answer, BodyOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { LoadState } from '../../components/common.tsx';
+import { PersonPicker, type PickedPerson } from '../../components/PersonPicker.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { GROUP_CERTIFIERS, GROUPS, label, options } from '../../vocabulary.ts';
 
-type PersonRow = Answer<'/api/persons', 'get'>['items'][number];
 type GroupRow = Answer<'/api/persons/{id}/groups', 'get'>['items'][number];
 type NewGroup = BodyOf<'/api/persons/{id}/groups', 'post'>;
 
@@ -33,68 +33,33 @@ type NewGroup = BodyOf<'/api/persons/{id}/groups', 'post'>;
  * certifying bodies with its validity, and revokes a certification with a reason.
  */
 export function PersonGroupsPage() {
-  const [name, setName] = useState<string>();
-  const [selected, setSelected] = useState<PersonRow | null>(null);
-  const persons = useLoad(
-    () =>
-      name
-        ? call(client.GET('/api/persons', { params: { query: { name, pageSize: 20 } } }))
-        : Promise.resolve(undefined),
-    [name],
-  );
+  const [selected, setSelected] = useState<PickedPerson | null>(null);
   return (
     <div className="page">
       <Typography.Title level={1} className="page-title">
         人员类别认定
       </Typography.Title>
       <Card title="查找人员（本辖区登记的人员）">
-        <Input.Search
-          placeholder="按姓名查询"
-          aria-label="按姓名查询"
-          allowClear
-          enterButton="查询"
-          onSearch={(value) => {
-            setName(value.trim() || undefined);
-            setSelected(null);
-          }}
-        />
-        {name && (
-          <LoadState loaded={persons}>
-            {(data) => (
-              <Table
-                className="block-gap-top"
-                size="small"
-                rowKey="id"
-                pagination={false}
-                dataSource={data?.items ?? []}
-                columns={[
-                  { title: '姓名', dataIndex: 'name' },
-                  {
-                    title: '身份证号',
-                    dataIndex: 'idNumber',
-                    render: (value: string) => <span className="id-number">{value}</span>,
-                  },
-                  { title: '登记地', dataIndex: 'registeringRegionCode' },
-                  {
-                    title: '操作',
-                    render: (_, row) => (
-                      <Button size="small" onClick={() => setSelected(row)}>
-                        认定与撤销
-                      </Button>
-                    ),
-                  },
-                ]}
-              />
-            )}
-          </LoadState>
-        )}
+        <Space wrap>
+          <label htmlFor="person-picker">人员</label>
+          <PersonPicker
+            id="person-picker"
+            ariaLabel="按姓名或身份证号查找人员"
+            value={selected?.id}
+            onChange={(_, person) => setSelected(person ?? null)}
+            style={{ minWidth: 360 }}
+          />
+        </Space>
+        <Typography.Paragraph type="secondary" className="block-gap-top">
+          输入姓名的开头（如“张”）或完整的身份证号，从本辖区登记的人员中选择；身份证号只显示脱敏后的部分。
+        </Typography.Paragraph>
       </Card>
       {selected && <PersonGroupsCard key={selected.id} person={selected} />}
     </div>
   );
 }
 
-function PersonGroupsCard({ person }: { person: PersonRow }) {
+function PersonGroupsCard({ person }: { person: PickedPerson }) {
   const { message, modal } = App.useApp();
   const { language } = useLanguage();
   const history = useLoad(
