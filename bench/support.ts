@@ -20,9 +20,24 @@ export const ROOT_DIR = path.dirname(BENCH_DIR);
 export const IS_TINY = process.env.BENCH_TINY === '1';
 export const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/**
+ * HEAD's short commit, with `-dirty` when the worktree has uncommitted changes (`git status
+ * --porcelain`, new files included), so a result measured on edited code is never filed under the
+ * commit it started from.
+ */
 export function commit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT_DIR, encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT_DIR,
+      encoding: 'utf8',
+    }).trim();
+    // The results files themselves are left out: an earlier run's appended line is not a change
+    // of the code measured.
+    const status = execFileSync('git', ['status', '--porcelain', '--', '.', ':(exclude)bench/results'], {
+      cwd: ROOT_DIR,
+      encoding: 'utf8',
+    });
+    return status.trim() === '' ? head : `${head}-dirty`;
   } catch {
     return 'unknown';
   }
