@@ -52,6 +52,28 @@ const CLASSES_PER_BATCH = Number(process.env.BENCH_CLASSES_PER_BATCH ?? 60);
 const SEED = Number(process.env.BENCH_SEED ?? 42);
 const YEAR = 2021;
 
+// Every statement the run's pooled clients send (BEGIN and COMMIT included; COPY counts once).
+let statementsSent = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
+  statementsSent += 1;
+  return (query as (...rest: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
+/**
+ * Rows inserted and updated per table since the statistics were last read (PostgreSQL's
+ * cumulative statistics, flushed by each backend within a second of its commit): what a line
+ * costs in rows, the triggers' rows included.
+ */
+async function rowsTouched(database: DatabaseHandle): Promise<Record<string, number>> {
+  if (database.kind !== 'postgres') return {};
+  await sql`select pg_sleep(1.5)`.execute(database.db);
+  await sql`select pg_stat_clear_snapshot()`.execute(database.db);
+  const rows = await sql<{ relname: string; n: string }>`select relname, (n_tup_ins + n_tup_upd)::text as n
+    from pg_stat_user_tables where n_tup_ins + n_tup_upd > 0`.execute(database.db);
+  return Object.fromEntries(rows.rows.map((row) => [row.relname, Number(row.n)]));
+}
+
 interface Generated {
   seconds: number;
   totalRows: number;
@@ -213,7 +235,17 @@ for (const scale of SCALES) {
     const lines = (await sql<{ n: number }>`select count(*)::int as n from enrolment`.execute(database.db))
       .rows[0]!.n;
     const marks = await highWaterMarks(database);
+    const touchedBefore = await rowsTouched(database);
+    const statementsBefore = statementsSent;
     const { result, seconds, peakMiB } = await adjudicate(database, lines);
+    const statements = statementsSent - statementsBefore;
+    const touchedAfter = await rowsTouched(database);
+    const rowsByTable = Object.fromEntries(
+      Object.entries(touchedAfter)
+        .map(([table, n]) => [table, n - (touchedBefore[table] ?? 0)] as const)
+        .filter(([, n]) => n > 0),
+    );
+    const rowsTouchedInAll = Object.values(rowsByTable).reduce((sum, n) => sum + n, 0);
     await check(database, result);
     // BENCH_BASELINE=0 skips the raw COPY (side-by-side runs of two versions of the code).
     const baseline =
@@ -245,6 +277,12 @@ for (const scale of SCALES) {
       seconds: Math.round(seconds * 100) / 100,
       linesPerSecond: Math.round(linesPerSecond),
       peakRssMiB: peakMiB,
+      // statements sent by the run (all workers and the ANALYZEs), and rows inserted or updated per
+      // table (PostgreSQL's statistics, triggers included), per claim line
+      statements,
+      statementsPerLine: Math.round((statements / result.lines) * 1000) / 1000,
+      rowsByTable,
+      rowsPerLine: Math.round((rowsTouchedInAll / result.lines) * 100) / 100,
       // milliseconds per phase, summed over the workers (claim.batch.ts `timings`)
       phaseMs: Object.fromEntries(Object.entries(result.timings).map(([name, ms]) => [name, Math.round(ms)])),
       loadAverageAfter: os.loadavg().map((value) => Math.round(value * 10) / 10),
@@ -255,7 +293,7 @@ for (const scale of SCALES) {
     appendResult(NAME, record);
     const line = EMBEDDED
       ? `${NAME}: ${REGION} ${fmt(people)} person-times on PGlite: ${fmt(result.lines)} lines (${fmt(result.eligibleLines)} eligible) in ${fmt(seconds, 1)} s = ${fmt(linesPerSecond)} lines/s (target < 30 s), peak RSS ${fmt(peakMiB)} MiB; raw COPY of the ${fmt(baseline.rows)} rows written ${fmt(baseline.seconds, 1)} s, ratio ${fmt(ratio, 1)}× (target ≤ 5×); generate ${fmt(generated.seconds, 1)} s`
-      : `${NAME}: ${REGION} ${fmt(people)} person-times (${Math.round(scale * 100)} %) on PostgreSQL, ${WORKERS} workers: ${fmt(result.lines)} lines (${fmt(result.eligibleLines)} eligible, ${fmt(result.claims)} claims) in ${fmt(seconds, 1)} s = ${fmt(linesPerSecond)} lines/s (target ≥ 30,000), peak RSS ${fmt(peakMiB)} MiB (target < 1024), load ${os.loadavg()[0]!.toFixed(1)}; raw COPY of the ${fmt(baseline.rows)} rows written ${fmt(baseline.seconds, 1)} s, ratio ${fmt(ratio, 1)}× (target ≤ 5×); generate ${fmt(generated.seconds, 1)} s (${fmt(generated.rowsPerSecond)} rows/s)`;
+      : `${NAME}: ${REGION} ${fmt(people)} person-times (${Math.round(scale * 100)} %) on PostgreSQL, ${WORKERS} workers: ${fmt(result.lines)} lines (${fmt(result.eligibleLines)} eligible, ${fmt(result.claims)} claims) in ${fmt(seconds, 1)} s = ${fmt(linesPerSecond)} lines/s (target ≥ 30,000), ${fmt(statements / result.lines, 3)} statements and ${fmt(rowsTouchedInAll / result.lines, 2)} rows written per line, peak RSS ${fmt(peakMiB)} MiB (target < 1024), load ${os.loadavg()[0]!.toFixed(1)}; raw COPY of the ${fmt(baseline.rows)} rows written ${fmt(baseline.seconds, 1)} s, ratio ${fmt(ratio, 1)}× (target ≤ 5×); generate ${fmt(generated.seconds, 1)} s (${fmt(generated.rowsPerSecond)} rows/s)`;
     summaries.push(line);
     if (SCALES.length > 1) console.log(line);
   } finally {
