@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { type AuditContext, recordAudit, withDeferredAudit } from '../auth/audit.service.ts';
 import { ROLE_PERMISSIONS } from '../auth/roles.ts';
-import { type CopyRows, nextIds } from '../db/copy.ts';
+import { type CopyRows, nextIds, writeRows } from '../db/copy.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { finishApproval, lockPendingApproval, requestApproval } from '../ledger/approval.service.ts';
 import { createPaymentBatch, type PayableItem } from '../ledger/payment.service.ts';
@@ -15,6 +15,7 @@ import type {
   Level,
   SubsidyKind,
 } from '../policy/evaluate.types.ts';
+import { type PaidLine, withPaidFactsWrittenByCaller } from '../reports/report-facts.service.ts';
 import { encryptOptional, rowKeyOf } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
 import { chinaDate } from '../training/class.service.ts';
@@ -207,6 +208,10 @@ interface PendingLine {
   usage: UsageSubject;
   keys: { province_code: string; kind: string; usage_key: string }[];
   lineId?: number;
+  /** The certificate's type and level (what the report projection counts the line under). */
+  certificate: { type: string; level: string | null } | null;
+  /** Re-decided after a lost race: stored with its whole request and decision. */
+  isStoredInFull?: boolean;
 }
 
 const defaultApplicationDate = (end: string) => {
@@ -272,37 +277,6 @@ async function insertJson<R>(
     select ${sql.raw(names)} from json_to_recordset(${JSON.stringify(rows)}::json) as x(${sql.raw(definition)})
     ${sql.raw(onConflict ?? '')} ${sql.raw(returning ? `returning ${returning}` : '')}`.execute(executor);
   return result.rows;
-}
-
-/**
- * Writes rows given as arrays in the columns' order: by COPY when the caller gives a copier,
- * else in one `json_to_recordset` insert (identity ids as given: `overriding system value`).
- */
-async function writeRows(
-  executor: Executor,
-  copy: CopyRows | undefined,
-  table: string,
-  columns: readonly (readonly [string, string])[],
-  rows: readonly (readonly unknown[])[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  if (copy) {
-    await copy(
-      executor,
-      table,
-      columns.map(([name]) => name),
-      rows,
-    );
-    return;
-  }
-  const names = columns.map(([name]) => name).join(', ');
-  const definition = columns.map(([name, type]) => `${name} ${type}`).join(', ');
-  const objects = rows.map((row) => Object.fromEntries(columns.map(([name], index) => [name, row[index]])));
-  await sql`insert into ${sql.table(table)} (${sql.raw(names)})
-    ${sql.raw(columns[0]![0] === 'id' ? 'overriding system value' : '')}
-    select ${sql.raw(names)} from json_to_recordset(${JSON.stringify(objects)}::json) as x(${sql.raw(definition)})`.execute(
-    executor,
-  );
 }
 
 const LINE_COLUMNS = [
@@ -383,6 +357,30 @@ function payeeOf(line: Pick<PendingLine, 'personId' | 'payeeIds'>, decision: Eva
   return decision.payee === 'person'
     ? { organisationId: null, personId: line.personId }
     : { organisationId: line.payeeIds[decision.payee], personId: null };
+}
+
+/** A written line as the report projection reads it (its stored request, lean or whole). */
+function paidLineOf(line: PendingLine, claimId: number, lean: boolean): PaidLine {
+  const payee = payeeOf(line, line.decision);
+  return {
+    id: line.lineId!,
+    claimId,
+    personId: line.personId,
+    certificateId: line.certificateId,
+    isEligible: line.decision.eligible,
+    isActive: true,
+    amountFen: line.decision.amountFen,
+    payeeOrganisationId: payee.organisationId,
+    payeePersonId: payee.personId,
+    occupationCode: line.usage.occupationCode,
+    level: line.usage.level,
+    periodStart: line.usage.periodStart,
+    periodEnd: line.usage.periodEnd,
+    storedRequest:
+      lean && !line.isStoredInFull ? line.facts : (line.request as unknown as Record<string, unknown>),
+    decision: line.decision,
+    certificate: line.certificate,
+  };
 }
 
 function deniedByRace(decision: EvaluateResponse, code: DenialCode): EvaluateResponse {
@@ -718,6 +716,7 @@ function decideBatchLines(
         decision,
         usage,
         keys: [],
+        certificate: certificate ? { type: certificate.certificate_type, level: certificate.level } : null,
       };
       if (decision.eligible) {
         const list = history.get(trainee.person_id) ?? [];
@@ -1039,6 +1038,7 @@ export async function adjudicateClassBatch(
       if (decision.eligible) decision = deniedByRace(decision, refusal);
       line.request = request;
       line.decision = decision;
+      line.isStoredInFull = true;
       raceDenials += 1;
       const payee = payeeOf(line, decision);
       await executor
@@ -1231,7 +1231,32 @@ export async function adjudicateClassBatch(
       summary: `批量支付 ${approvedIndexes.length} 件申请：${items.length} 笔`,
     });
     const locked = order.status === 'pending' ? await lockPendingApproval(executor, checker, order) : null;
-    const batch = await createPaymentBatch(executor, checker, { idempotencyId, valueDate, items });
+    // The report facts of the batch's lines are written here by COPY from the lines in hand,
+    // not by the payment_item trigger joining each line back (reports/report-facts.service.ts).
+    const provinceOfBatch = classes[0]!.province_code;
+    const { inserted: batch, facts } = await withPaidFactsWrittenByCaller(
+      executor,
+      options.copy,
+      () => createPaymentBatch(executor, checker, { idempotencyId, valueDate, items }),
+      (created) =>
+        created.isReplay
+          ? null
+          : {
+              batch: {
+                provinceCode: provinceOfBatch,
+                valueDate,
+                claims: new Map(
+                  approvedIndexes.map((index) => [
+                    claimIds[index]!,
+                    { subsidyKind, isSettlement: false, regionCode: classes[index]!.region_code },
+                  ]),
+                ),
+                disbursements: created.disbursements,
+              },
+              lines: lines.map((line) => paidLineOf(line, claimIds[line.classIndex]!, lean)),
+            },
+    );
+    count('report_fact', facts);
     if (locked)
       await finishApproval(executor, checker, locked, { isApproved: true, result: { batchId: batch.id } });
     paymentBatchId = batch.id;

@@ -95,3 +95,34 @@ export async function nextIds(executor: Executor, table: string, count: number):
     from generate_series(1, ${count})`.execute(executor);
   return result.rows.map((row) => Number(row.id));
 }
+
+/**
+ * Writes rows given as arrays in the columns' order: by COPY when the caller gives a copier,
+ * else in one `json_to_recordset` insert (identity ids as given: `overriding system value`).
+ */
+export async function writeRows(
+  executor: Executor,
+  copy: CopyRows | undefined,
+  table: string,
+  columns: readonly (readonly [string, string])[],
+  rows: readonly (readonly unknown[])[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (copy) {
+    await copy(
+      executor,
+      table,
+      columns.map(([name]) => name),
+      rows,
+    );
+    return;
+  }
+  const names = columns.map(([name]) => name).join(', ');
+  const definition = columns.map(([name, type]) => `${name} ${type}`).join(', ');
+  const objects = rows.map((row) => Object.fromEntries(columns.map(([name], index) => [name, row[index]])));
+  await sql`insert into ${sql.table(table)} (${sql.raw(names)})
+    ${sql.raw(columns[0]![0] === 'id' ? 'overriding system value' : '')}
+    select ${sql.raw(names)} from json_to_recordset(${JSON.stringify(objects)}::json) as x(${sql.raw(definition)})`.execute(
+    executor,
+  );
+}
