@@ -64,12 +64,24 @@ export function paidMonthKeys(start: string, end: string): string[] {
  * The limited entitlements an eligible line uses, besides the yearly slot (which is chosen at
  * reservation time). Their keys are unique in subsidy_usage, so two racing claims cannot both
  * take one.
+ *
+ * A training line's certificate is not reserved on its own when the line reserves its person's
+ * occupation and level: the certificate of a training claim is always its class's own (the class
+ * claim and the batch read `certificate.class_id`), and a certificate belongs to one person and
+ * one class, whose occupation and level are fixed, so any two training lines naming one
+ * certificate also share the `person:occupation:level` key — the certificate's row would only
+ * repeat it (one row in three of the batch path's reservations, issue 22). A certificate subsidy
+ * (取证补贴) keeps its own key.
  */
 export function entitlementsOf(subject: UsageSubject, decision: EvaluateResponse): UsageClaim[] {
   if (!decision.eligible) return [];
   const claims: UsageClaim[] = [];
   const isTraining = TRAINING_KINDS.includes(subject.subsidyKind);
-  if (subject.certificateId !== null && (isTraining || subject.subsidyKind === 'certificate')) {
+  const reservesOccupationLevel = isTraining && Boolean(subject.occupationCode && subject.level);
+  if (
+    subject.certificateId !== null &&
+    ((isTraining && !reservesOccupationLevel) || subject.subsidyKind === 'certificate')
+  ) {
     claims.push({
       kind: 'certificate',
       // Keyed in the holder's province, like the other entitlements of that person.
@@ -78,11 +90,11 @@ export function entitlementsOf(subject: UsageSubject, decision: EvaluateResponse
       denial: 'CERTIFICATE_ALREADY_SUBSIDIZED',
     });
   }
-  if (isTraining && subject.occupationCode && subject.level) {
+  if (reservesOccupationLevel) {
     claims.push({
       kind: 'occupation_level',
       provinceCode: subject.personProvinceCode,
-      usageKey: `${subject.personId}:${subject.occupationCode}:${subject.level}`,
+      usageKey: `${subject.personId}:${subject.occupationCode!}:${subject.level!}`,
       denial: 'DUPLICATE_OCCUPATION_LEVEL',
     });
   }

@@ -273,7 +273,8 @@ describe('claims under concurrency and retries', () => {
   it('a certificate’s subsidy is claimed once: a second claim for its class is refused', async () => {
     await prepareLaterRaces();
     // A second claim for the same completed class (same trainee, same certificate) is refused
-    // outright; the one claim reserves the certificate once.
+    // outright; the one claim reserves the certificate once — through the trainee's occupation
+    // and level, which a training line's certificate (its class's own) always shares.
     const claimId = await draftFor(certificateClass);
     const second = await createFor(certificateClass, undefined, '2021-06-01');
     expect(second.json().error.code).toBe('CLAIM_EXISTS');
@@ -287,11 +288,14 @@ describe('claims under concurrency and retries', () => {
       .executeTakeFirstOrThrow();
     const usage = await harness.database.db
       .selectFrom('subsidy_usage')
-      .select('claim_id')
-      .where('kind', '=', 'certificate')
-      .where('usage_key', 'like', `${certificate.id}:%`)
+      .select(['claim_id', 'kind', 'usage_key'])
+      .where('claim_line_id', 'in', (query) =>
+        query.selectFrom('claim_line').select('id').where('certificate_id', '=', certificate.id),
+      )
+      .where('kind', '!=', 'annual_slot')
       .execute();
     expect(usage).toHaveLength(1);
+    expect(usage[0]).toMatchObject({ kind: 'occupation_level' });
     expect(claims).toContain(usage[0]!.claim_id);
   });
 
