@@ -128,12 +128,23 @@ async function isVerifiedBySocialInsurance(executor: Executor, claimId: number):
   });
 }
 
-/** The checklist of a stored claim, with what has been uploaded against each item. */
-export async function claimChecklist(executor: Executor, claimId: number) {
-  const claim = await selectClaimRow(executor, claimId);
+type ClaimRow = NonNullable<Awaited<ReturnType<typeof selectClaimRow>>>;
+type Organisation = NonNullable<Awaited<ReturnType<typeof getOrganisation>>>;
+
+/**
+ * The checklist of a stored claim, with what has been uploaded against each item. A caller that
+ * has read the claim (and its applicant) already passes them (`known`), saving both reads.
+ */
+export async function claimChecklist(
+  executor: Executor,
+  claimId: number,
+  known?: { claim: ClaimRow; applicant: Organisation | undefined },
+) {
+  const claim = known?.claim ?? (await selectClaimRow(executor, claimId));
   if (!claim) throw notFound('补贴申请', claimId);
-  const applicant =
-    claim.applicant_organisation_id === null
+  const applicant = known
+    ? known.applicant
+    : claim.applicant_organisation_id === null
       ? undefined
       : await getOrganisation(executor, claim.applicant_organisation_id);
   const isPayrollVerified =
@@ -172,8 +183,12 @@ export async function claimChecklist(executor: Executor, claimId: number) {
 }
 
 /** Refuses to submit a claim whose required materials are not all uploaded. */
-export async function assertMaterialsComplete(executor: Executor, claimId: number): Promise<void> {
-  const checklist = await claimChecklist(executor, claimId);
+export async function assertMaterialsComplete(
+  executor: Executor,
+  claimId: number,
+  known?: { claim: ClaimRow; applicant: Organisation | undefined },
+): Promise<void> {
+  const checklist = await claimChecklist(executor, claimId, known);
   const missing = checklist.filter((item) => item.isRequired && item.attachments.length === 0);
   if (missing.length > 0) {
     throw new AppError(

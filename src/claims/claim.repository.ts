@@ -309,3 +309,60 @@ export async function selectSubsidiesOfPerson(executor: Executor, personId: numb
     certificateId: row.certificate_id,
   }));
 }
+
+/** A line's decision as submission stores it. */
+export interface LineDecisionUpdate {
+  id: number;
+  periodStart: string | null;
+  periodEnd: string | null;
+  isEligible: boolean;
+  amountFen: number;
+  payee: string;
+  payeeOrganisationId: number | null;
+  payeePersonId: number | null;
+  countsTowardAnnualLimit: boolean;
+  policyId: string | null;
+  request: EvaluateRequest;
+  decision: EvaluateResponse;
+}
+
+/**
+ * Stores every line's decision and the claim's totals in one statement (a data-modifying `with`):
+ * one round trip where an update per line, a count and the claim's update were sent before.
+ */
+export async function updateDecidedLines(
+  executor: Executor,
+  claim: { id: number; provinceCode: string },
+  lines: readonly LineDecisionUpdate[],
+  totals: { lines: number; eligible: number; amountFen: number },
+): Promise<void> {
+  const now = new Date();
+  const rows = lines.map((line) => ({
+    id: line.id,
+    period_start: line.periodStart,
+    period_end: line.periodEnd,
+    is_eligible: line.isEligible,
+    amount_fen: line.amountFen,
+    payee: line.payee,
+    payee_organisation_id: line.payeeOrganisationId,
+    payee_person_id: line.payeePersonId,
+    counts_toward_annual_limit: line.countsTowardAnnualLimit,
+    policy_id: line.policyId,
+    request: line.request,
+    decision: line.decision,
+  }));
+  await sql`with decided as (
+      update "claim_line" as "l" set period_start = x.period_start, period_end = x.period_end,
+        is_eligible = x.is_eligible, amount_fen = x.amount_fen, payee = x.payee,
+        payee_organisation_id = x.payee_organisation_id, payee_person_id = x.payee_person_id,
+        counts_toward_annual_limit = x.counts_toward_annual_limit, policy_id = x.policy_id,
+        request = x.request, decision = x.decision, decided_at = ${now}
+      from json_to_recordset(${JSON.stringify(rows)}::json) as x(id bigint, period_start date, period_end date,
+        is_eligible boolean, amount_fen bigint, payee text, payee_organisation_id bigint, payee_person_id bigint,
+        counts_toward_annual_limit boolean, policy_id text, request jsonb, decision jsonb)
+      where "l"."province_code" = ${claim.provinceCode} and "l"."claim_id" = ${claim.id} and "l"."id" = x.id
+      returning "l"."id")
+    update "claim" set line_count = ${totals.lines}, eligible_line_count = ${totals.eligible},
+      total_amount_fen = ${totals.amountFen}, updated_at = ${now}
+    where "province_code" = ${claim.provinceCode} and "id" = ${claim.id}`.execute(executor);
+}

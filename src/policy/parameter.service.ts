@@ -37,6 +37,8 @@ export async function publishParameterVersion(
     );
   const pack = packById(input.packId)!;
   const provinceCode = `${pack.regionCode.slice(0, 2)}0000`;
+  // A set read earlier in this transaction no longer stands (transactionOverrides below).
+  transactionOverrides.delete(executor);
   const row = await insertParameterVersion(executor, {
     provinceCode,
     packId: input.packId,
@@ -103,8 +105,31 @@ export async function listParameterVersions(
 let lastSignature = '';
 let lastOverrides: ParameterOverride[] = [];
 
-/** The latest revision of every published version, as overrides for the engine. */
+/**
+ * The published set read in a transaction, by transaction: every reader in one transaction (the
+ * submission's materials checklist and its decisions) is served by its first read, one statement
+ * instead of one per reader, and all of them see the same versions. A publication in the
+ * transaction forgets it; the next transaction reads again.
+ */
+const transactionOverrides = new WeakMap<Executor, Promise<ParameterOverride[]>>();
+
+/**
+ * The latest revision of every published version, as overrides for the engine: read in the
+ * caller's transaction (once per transaction), or from the database handle each time.
+ */
 export async function loadPublishedOverrides(executor: Executor): Promise<ParameterOverride[]> {
+  if (!executor.isTransaction) return readPublishedOverrides(executor);
+  let overrides = transactionOverrides.get(executor);
+  if (!overrides) {
+    overrides = readPublishedOverrides(executor);
+    transactionOverrides.set(executor, overrides);
+    // A failed read is not kept: the caller's next read tries again.
+    overrides.catch(() => transactionOverrides.delete(executor));
+  }
+  return overrides;
+}
+
+async function readPublishedOverrides(executor: Executor): Promise<ParameterOverride[]> {
   const rows = await selectParameterVersions(executor, { isLatestOnly: true });
   const signature = JSON.stringify(
     rows.map((row) => [row.packId, row.key, row.effectiveFrom, row.value, row.citation]),
@@ -148,6 +173,9 @@ export async function recentPublishedOverrides(
   db: Executor,
   now: () => number = performance.now.bind(performance),
 ): Promise<ParameterOverride[]> {
+  // In a transaction (a claim's materials checklist at submission): the transaction's own read,
+  // shared with its decisions (loadPublishedOverrides), never a set older than the transaction.
+  if (db.isTransaction) return loadPublishedOverrides(db);
   const cached = recentOverrides.get(db);
   if (
     cached &&
