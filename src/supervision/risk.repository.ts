@@ -525,6 +525,30 @@ export async function upsertAlerts(
   return { found: result.rows.length, created: result.rows.filter((row) => row.is_new).length };
 }
 
+/**
+ * `upsertAlerts` of several detectors in one statement (their candidates put together with
+ * `union all`, each cast to the alert's columns): the screening of one claim at submission sends
+ * one statement instead of one per rule. Rules differ, so no alert is proposed twice.
+ */
+export async function upsertAlertsTogether(
+  executor: Executor,
+  detectors: readonly Sql[],
+): Promise<{ found: number; created: number }> {
+  if (detectors.length === 0) return { found: 0, created: 0 };
+  const candidates = sql.join(
+    detectors.map(
+      (detector) => sql`select d.province_code::text as province_code, d.region_code::text as region_code,
+        d.rule_code::text as rule_code, d.subject_key::text as subject_key, d.class_id::bigint as class_id,
+        d.related_class_id::bigint as related_class_id, d.claim_id::bigint as claim_id,
+        d.institution_id::bigint as institution_id, d.person_id::bigint as person_id, d.score::int as score,
+        d.evidence::jsonb as evidence
+        from (${detector}) as d`,
+    ),
+    sql` union all `,
+  );
+  return upsertAlerts(executor, candidates);
+}
+
 /** Trainees of the given classes (a claim's, when it is screened at submission). */
 export async function selectTraineesOfClasses(
   executor: Executor,

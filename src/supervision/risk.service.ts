@@ -16,6 +16,7 @@ import {
   selectStaleFingerprints,
   selectTraineesOfClasses,
   upsertAlerts,
+  upsertAlertsTogether,
 } from './risk.repository.ts';
 import { BLOCK_THRESHOLD, RULE_CODES, RULES, type RuleCode } from './risk.rules.ts';
 
@@ -192,14 +193,17 @@ export async function screenClaim(
     .executeTakeFirst();
   if (!claim) throw notFound('补贴申请', claimId);
   const classIds = claim.class_id === null ? [] : [claim.class_id];
-  await detect(executor, { kind: 'targeted', classIds, claimIds: [claimId] }, now);
-  await refreshClaimRisk(executor, { claimIds: [claimId] });
-  const after = await executor
-    .selectFrom('claim')
-    .select(['risk_score', 'is_risk_blocked'])
-    .where('id', '=', claimId)
-    .executeTakeFirstOrThrow();
-  const alerts = await alertsOfClaim(executor, claimId);
+  // Every rule over the claim and its class in one statement (a sweep runs them one by one, timed).
+  const scope: DetectionScope = { kind: 'targeted', classIds, claimIds: [claimId] };
+  await refreshPhoneFingerprints(executor, scope);
+  await upsertAlertsTogether(
+    executor,
+    RULE_CODES.map((code) => DETECTORS[code](scope, now)),
+  );
+  // The refresh returns the claim only when its risk changed.
+  const after =
+    (await refreshClaimRisk(executor, { claimIds: [claimId] })).find((row) => row.id === claimId) ?? claim;
+  const alerts = await alertsOfClaim(executor, claimId, { classId: claim.class_id });
   await recordAudit(executor, context, {
     action: 'supervision.claim.screen',
     objectType: 'claim',
@@ -216,14 +220,21 @@ export async function screenClaim(
 }
 
 /** Every alert on a claim: on itself, on its class, or naming its class as the related one. */
-export async function alertsOfClaim(executor: Executor, claimId: number): Promise<RiskAlert[]> {
-  const claim = await executor
-    .selectFrom('claim')
-    .select('class_id')
-    .where('id', '=', claimId)
-    .executeTakeFirst();
+export async function alertsOfClaim(
+  executor: Executor,
+  claimId: number,
+  /** The claim's class, when the caller has read the claim already. */
+  known?: { classId: number | null },
+): Promise<RiskAlert[]> {
+  const claim =
+    known ??
+    (await executor
+      .selectFrom('claim')
+      .select('class_id as classId')
+      .where('id', '=', claimId)
+      .executeTakeFirst());
   if (!claim) return [];
-  const classId = claim.class_id;
+  const classId = claim.classId;
   const rows = await executor
     .selectFrom('risk_alert')
     .selectAll()
