@@ -509,7 +509,9 @@ async function readBatchFacts(executor: Executor, ids: readonly number[], option
       issuer_organisation_id: number | null;
     }>`
       select id, class_id, person_id, certificate_type, level, certificate_number, issuer_organisation_id
-      from certificate where class_id = any(${ids}::bigint[]) order by id`.execute(executor)
+      from certificate where class_id = any(${ids}::bigint[]) and revoked_on is null order by id`.execute(
+      executor,
+    )
   ).rows) {
     const key = `${row.class_id}:${row.person_id}`;
     if (!certificates.has(key)) certificates.set(key, row);

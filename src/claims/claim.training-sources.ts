@@ -185,6 +185,19 @@ export async function certificateDraft(
       missing.map((id) => ({ field: 'claim.certificateIds', message: `证书不存在：${id}` })),
     );
   }
+  // A revoked certificate earns nothing (its issuer withdrew it); the claim names it.
+  const revoked = certificates.filter((certificate) => certificate.revokedOn !== null);
+  if (revoked.length > 0) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      '证书已撤销，不能申请取证补贴',
+      revoked.map((certificate) => ({
+        field: 'claim.certificateIds',
+        message: `证书 ${certificate.certificateNumber} 已于 ${certificate.revokedOn} 撤销`,
+        certificateId: certificate.id,
+      })),
+    );
+  }
   const issuers = new Set(certificates.map((certificate) => certificate.issuerOrganisationId));
   const issuerId = certificates[0]!.issuerOrganisationId;
   if (issuers.size !== 1 || issuerId === null) {

@@ -176,7 +176,10 @@ export async function getClassForClaim(executor: Executor, classId: number): Pro
   if (!trainingClass) throw notFound('培训班', classId);
   const attendance = await rosterAttendance(executor, trainingClass);
   const results = await listExamResults(executor, classId, trainingClass.provinceCode);
-  const certificates = await certificatesOfClass(executor, classId, trainingClass.provinceCode);
+  // A revoked certificate is no certificate for a claim (its line would be held again at once).
+  const certificates = (await certificatesOfClass(executor, classId, trainingClass.provinceCode)).filter(
+    (certificate) => certificate.revokedOn === null,
+  );
   const persons = new Map(
     (
       await getPersons(

@@ -177,4 +177,43 @@ describe('certificates from their issuers: one number per issuer, revocation sho
       .execute();
     expect(audit).toHaveLength(1);
   });
+  it('a certificate revoked before the claim is no certificate: its holder’s line is not paid on it', async () => {
+    clock.set('2021-05-06T01:00:00Z');
+    const pair = [trainee('撤证在先甲', '835'), trainee('撤证在先乙', '847')];
+    const ownClass = await completeClass(harness, {
+      school,
+      county,
+      startDay: '2021-05-10',
+      trainees: pair,
+      tag: 'REVOKED-FIRST',
+    });
+    clock.set('2021-05-17T01:00:00Z');
+    const issued = (await call('GET', `/api/certificates?classId=${ownClass}`, school)).json()
+      .items as Array<{
+      id: number;
+      personId: number;
+    }>;
+    const revokedOne = issued.find((certificate) => certificate.personId === pair[0]!.personId)!;
+    const revoked = await call('POST', `/api/certificates/${revokedOne.id}/revoke`, school, {
+      reason: '考核作弊',
+    });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    const created = await call('POST', '/api/claims', school, {
+      applicationDate: '2021-05-17',
+      payeeAccount: PAYEE_ACCOUNT,
+      claim: { source: 'class', classId: ownClass, subsidyKind: 'training' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const lines = created.json().lines as Array<{
+      personId: number;
+      amountFen: number;
+      request: { certificate?: unknown };
+      decision: { eligible: boolean };
+    }>;
+    const lineOf = (person: { personId?: number }) =>
+      lines.find((line) => line.personId === person.personId)!;
+    expect(lineOf(pair[0]!)).toMatchObject({ amountFen: 0, decision: { eligible: false } });
+    expect(lineOf(pair[0]!).request.certificate).toBeUndefined();
+    expect(lineOf(pair[1]!)).toMatchObject({ amountFen: 120_000, decision: { eligible: true } });
+  });
 });

@@ -99,7 +99,7 @@ async function world() {
     idempotencyId: 'pay-batch-test-1',
   });
   clock.set('2021-06-01T01:00:00Z');
-  const second: Trainee[] = [first[0]!, trainee('钱多', '055')];
+  const second: Trainee[] = [first[0]!, trainee('钱多', '055'), trainee('孙撤', '067')];
   const class2 = await completeClass(harness, {
     school,
     county,
@@ -108,6 +108,17 @@ async function world() {
     tag: 'B2',
   });
   clock.set('2021-06-21T01:00:00Z');
+  // The third trainee's certificate is revoked before the claim: neither path pays on it.
+  const certificates = (await call('GET', `/api/certificates?classId=${class2}`, school)).json()
+    .items as Array<{
+    id: number;
+    personId: number;
+  }>;
+  const revokedOne = certificates.find((certificate) => certificate.personId === second[2]!.personId)!;
+  const revoked = await call('POST', `/api/certificates/${revokedOne.id}/revoke`, school, {
+    reason: '考核作弊',
+  });
+  expect(revoked.statusCode, revoked.body).toBe(200);
   return { harness, call, county, city, finance, school, class2 };
 }
 
@@ -232,11 +243,11 @@ describe('set-based batch adjudication decides exactly as the interactive path',
         copy: database.copyRows,
       }),
     );
-    expect(result).toMatchObject({ classes: 1, claims: 1, lines: 2, eligibleLines: 1, raceDenials: 0 });
+    expect(result).toMatchObject({ classes: 1, claims: 1, lines: 3, eligibleLines: 1, raceDenials: 0 });
 
     const expected = await linesOf(interactive.harness.database, interactive.class2);
     const actual = await linesOf(database, batch.class2);
-    expect(actual).toHaveLength(2);
+    expect(actual).toHaveLength(3);
     expect(actual).toEqual(expected);
     // The repeated trainee is denied by history read from the database; the new one is paid.
     expect(actual[0]!.is_eligible).toBe(false);
@@ -244,6 +255,9 @@ describe('set-based batch adjudication decides exactly as the interactive path',
       (actual[0]!.decision as { denials: { code: string }[] }).denials.map((denial) => denial.code),
     ).toContain('DUPLICATE_OCCUPATION_LEVEL');
     expect(actual[1]!.amount_fen).toBe(120_000);
+    // The trainee whose certificate was revoked: no certificate in the request, nothing paid.
+    expect(actual[2]).toMatchObject({ is_eligible: false, amount_fen: 0 });
+    expect((actual[2]!.request as { certificate?: unknown }).certificate).toBeUndefined();
     expect(result.amountFen).toBe(120_000);
     expect(await usageOf(database, actual[0]!.claimId)).toEqual(
       await usageOf(interactive.harness.database, expected[0]!.claimId),

@@ -177,5 +177,49 @@ describe('claims of other kinds through the HTTP API', () => {
     });
     expect(again.json().lines[0].isEligible).toBe(false);
     expect(again.json().lines[0].decision.denials[0].code).toBe('CERTIFICATE_ALREADY_SUBSIDIZED');
+
+    // A revoked certificate earns nothing: a claim naming it is refused, naming the field.
+    const person = { name: '孙三', idNumber: idNumber('140105', '19900505', '063') };
+    expect(
+      (await call('POST', '/api/persons', province, { ...person, registeringRegionCode: '140105' }))
+        .statusCode,
+    ).toBe(201);
+    const assessment = await call('POST', '/api/assessments', evaluator, {
+      occupationCode: '6-18-02-04',
+      level: 'primary',
+      assessedOn: '2021-07-16',
+    });
+    expect(assessment.statusCode, assessment.body).toBe(201);
+    expect(
+      (
+        await call('POST', `/api/assessments/${assessment.json().id}/results`, evaluator, {
+          ...person,
+          score: 75,
+          isPassed: true,
+        })
+      ).statusCode,
+    ).toBe(201);
+    const third = await call('POST', '/api/certificates', evaluator, {
+      ...person,
+      assessmentId: assessment.json().id,
+      certificateType: 'skill_level',
+      level: 'primary',
+      occupationCode: '6-18-02-04',
+      certificateNumber: 'SX20212',
+      issuer: '太原市小店区职业技能等级认定中心',
+      issuedOn: '2021-07-20',
+    });
+    expect(third.statusCode, third.body).toBe(201);
+    const revoked = await call('POST', `/api/certificates/${third.json().id}/revoke`, evaluator, {
+      reason: '替考',
+    });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    const onRevoked = await call('POST', '/api/claims', evaluator, {
+      applicationDate: '2021-08-02',
+      payeeAccount: { bankName: '中国银行太原小店支行', accountNumber: '140012345678' },
+      claim: { source: 'certificates', certificateIds: [third.json().id] },
+    });
+    expect(onRevoked.statusCode, onRevoked.body).toBe(422);
+    expect(onRevoked.json().error.details[0].field).toBe('claim.certificateIds');
   });
 });
