@@ -2,29 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { AUDIT_EXPORT_COLUMNS } from './audit.export.ts';
 import { listAuditEntries, verifyAuditChain } from './audit.service.ts';
+import { GET_AUDIT_ENTRIES_ANSWER } from './audit-answers.schema.ts';
 import { sendListExport } from './list-export.ts';
-
-const entrySchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    provinceCode: { type: 'string' },
-    occurredAt: { type: 'string' },
-    actorUserId: { type: ['integer', 'null'] },
-    actorRole: { type: ['string', 'null'] },
-    actorLoginName: { type: ['string', 'null'] },
-    actorDisplayName: { type: ['string', 'null'] },
-    ip: { type: ['string', 'null'] },
-    action: { type: 'string' },
-    objectType: { type: 'string' },
-    objectId: { type: ['string', 'null'] },
-    outcome: { type: 'string' },
-    before: {},
-    after: {},
-    requestId: { type: ['string', 'null'] },
-    hash: { type: 'string' },
-  },
-} as const;
 
 const filterProperties = {
   action: { type: 'string', maxLength: 64 },
@@ -71,17 +50,7 @@ export async function auditRoutes(fastify: FastifyInstance): Promise<void> {
         tags: ['audit'],
         summary: '查询本省审计日志（分页，个人信息已脱敏）',
         querystring: auditQuerySchema,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: { type: 'array', items: entrySchema },
-              total: { type: 'integer' },
-              page: { type: 'integer' },
-              pageSize: { type: 'integer' },
-            },
-          },
-        },
+        response: { 200: GET_AUDIT_ENTRIES_ANSWER },
       },
     },
     async (request) => listAuditEntries(db, request.principal!, request.query),

@@ -3922,27 +3922,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
-                            id?: number;
-                            provinceCode?: string;
-                            occurredAt?: string;
-                            actorUserId?: number | null;
-                            actorRole?: string | null;
-                            actorLoginName?: string | null;
-                            actorDisplayName?: string | null;
-                            ip?: string | null;
-                            action?: string;
-                            objectType?: string;
-                            objectId?: string | null;
-                            outcome?: string;
-                            before?: unknown;
-                            after?: unknown;
-                            requestId?: string | null;
-                            hash?: string;
+                        items: {
+                            id: number;
+                            provinceCode: string;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            actorUserId: number | null;
+                            actorRole: string | null;
+                            actorLoginName: string | null;
+                            actorDisplayName: string | null;
+                            ip: string | null;
+                            action: string;
+                            objectType: string;
+                            objectId: string | null;
+                            /** @enum {string} */
+                            outcome: "success" | "denied" | "failure";
+                            before: unknown;
+                            after: unknown;
+                            requestId: string | null;
+                            hash: string;
                         }[];
-                        total?: number;
-                        page?: number;
-                        pageSize?: number;
+                        total: number;
+                        page: number;
+                        pageSize: number;
                     };
                 };
             };

@@ -1,30 +1,21 @@
 import { Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api, download, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, QueryOf } from '../../api/types.ts';
 import { LoadState } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { dateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { AUDIT_OBJECTS, AUDIT_OUTCOMES, auditActionLabel, label, ROLES } from '../../vocabulary.ts';
 
-interface AuditEntry {
-  id: number;
-  occurredAt: string;
-  action: string;
-  objectType: string;
-  objectId: string | null;
-  outcome: string;
-  actorUserId: number | null;
-  actorRole: string | null;
-  actorLoginName: string | null;
-  actorDisplayName: string | null;
-}
+type AuditEntry = Answer<'/api/audit/entries', 'get'>['items'][number];
 
 interface Filters {
   actorLoginName?: string;
   actionPrefix?: string;
-  outcome?: string;
+  outcome?: QueryOf<'/api/audit/entries', 'get'>['outcome'];
   range?: [Dayjs | null, Dayjs | null] | null;
 }
 
@@ -71,7 +62,7 @@ export function AuditPage() {
     ...rangeQuery(filters.range),
   };
   const loaded = useLoad(
-    () => api<Page<AuditEntry>>('/api/audit/entries', { query: { ...query, page, pageSize: 50 } }),
+    () => call(client.GET('/api/audit/entries', { params: { query: { ...query, page, pageSize: 50 } } })),
     [JSON.stringify(query), page],
   );
   return (
@@ -124,9 +115,10 @@ export function AuditPage() {
             >
               重置
             </Button>
-            <Button onClick={() => void download('/api/audit/entries.xlsx', '审计日志.xlsx', query)}>
-              导出 xlsx
-            </Button>
+            <ExportButton
+              fileName="审计日志.xlsx"
+              request={() => client.GET('/api/audit/entries.xlsx', { params: { query }, parseAs: 'blob' })}
+            />
           </Space>
         </Form>
         <LoadState loaded={loaded}>

@@ -1,7 +1,6 @@
 import { Card, Col, Row, Statistic, Typography } from 'antd';
 import { call, client } from '../../api/client.ts';
-import type { ClaimSummary } from '../../api/types.ts';
-import { api } from '../../api.ts';
+import type { Answer, ClaimSummary } from '../../api/types.ts';
 import { useAuth } from '../../auth.tsx';
 import { Chart } from '../../components/Chart.tsx';
 import { LoadState, NoData } from '../../components/common.tsx';
@@ -11,14 +10,7 @@ import { useLanguage } from '../../i18n.tsx';
 import { regionNames } from '../../regions.ts';
 import { label, SUB_ACCOUNTS, SUBSIDY_KINDS } from '../../vocabulary.ts';
 
-interface ExecutionRow {
-  regionCode: string;
-  subAccount: string;
-  receivedFen: number;
-  usedFen: number;
-  balanceFen: number;
-  rate: number;
-}
+type ExecutionRow = Answer<'/api/ledger/execution-rate', 'get'>['items'][number];
 
 async function allClaims(): Promise<ClaimSummary[]> {
   const claims: ClaimSummary[] = [];
@@ -49,8 +41,9 @@ export function DashboardPage() {
   const { language } = useLanguage();
   const { can } = useAuth();
   const claims = useLoad(allClaims);
-  const execution = useLoad(async () =>
-    can('ledger.read') ? api<ExecutionRow[] | { items: ExecutionRow[] }>('/api/ledger/execution-rate') : [],
+  const execution = useLoad(
+    async (): Promise<ExecutionRow[]> =>
+      can('ledger.read') ? (await call(client.GET('/api/ledger/execution-rate'))).items : [],
   );
   const names = useLoad(regionNames);
   const alerts = useLoad(() =>
@@ -65,7 +58,7 @@ export function DashboardPage() {
     byKind.set(claim.subsidyKind, (byKind.get(claim.subsidyKind) ?? 0) + claim.totalAmountFen);
     byRegion.set(claim.regionCode, (byRegion.get(claim.regionCode) ?? 0) + claim.totalAmountFen);
   }
-  const executionRows = Array.isArray(execution.data) ? execution.data : (execution.data?.items ?? []);
+  const executionRows = execution.data ?? [];
   const balanceBySubAccount = new Map<string, number>();
   for (const row of executionRows)
     balanceBySubAccount.set(row.subAccount, (balanceBySubAccount.get(row.subAccount) ?? 0) + row.balanceFen);

@@ -1,35 +1,21 @@
-import { Button, Card, Form, InputNumber, Select, Space, Table, Typography } from 'antd';
+import { Card, Form, InputNumber, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { api, download } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer } from '../../api/types.ts';
 import { LoadState, Money } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { today } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { JURISDICTIONS } from '../../vocabulary.ts';
 
-interface DisclosureCell {
-  regionCode: string;
-  regionName: string;
-  quarter: number;
-  allocatedFen: number;
-  personTimes: number | null;
-  paidFen: number | null;
-  isSuppressed: boolean;
-}
-
-interface Disclosure {
-  regionCode: string;
-  regionName: string;
-  year: number;
-  minPersons: number;
-  items: DisclosureCell[];
-}
+type DisclosureCell = Answer<'/api/public/disclosure', 'get'>['items'][number];
 
 /** 资金使用情况公开: allocations, person-times and payments by sub-region and quarter (no person). */
 export function DisclosurePage() {
   const [regionCode, setRegionCode] = useState('430400');
   const [year, setYear] = useState(() => Number(today().slice(0, 4)));
   const loaded = useLoad(
-    () => api<Disclosure>('/api/public/disclosure', { query: { regionCode, year } }),
+    () => call(client.GET('/api/public/disclosure', { params: { query: { regionCode, year } } })),
     [regionCode, year],
   );
   return (
@@ -58,16 +44,16 @@ export function DisclosurePage() {
               />
             </Form.Item>
           </Form>
-          <Button
-            onClick={() =>
-              void download('/api/public/disclosure.csv', `资金使用公开-${regionCode}-${year}.csv`, {
-                regionCode,
-                year,
+          <ExportButton
+            label="下载 CSV"
+            fileName={`资金使用公开-${regionCode}-${year}.csv`}
+            request={() =>
+              client.GET('/api/public/disclosure.csv', {
+                params: { query: { regionCode, year } },
+                parseAs: 'blob',
               })
             }
-          >
-            下载 CSV
-          </Button>
+          />
         </Space>
         <LoadState loaded={loaded}>
           {(data) => (

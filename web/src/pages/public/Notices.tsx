@@ -1,24 +1,14 @@
 import { Alert, Card, Form, Select, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { api, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer } from '../../api/types.ts';
 import { LoadState, Money } from '../../components/common.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { JURISDICTIONS, label, SUBSIDY_KINDS } from '../../vocabulary.ts';
 
-interface PublicNotice {
-  claimNumber: string;
-  regionCode: string;
-  subsidyKind: string;
-  applicantKind: string;
-  applicantName: string | null;
-  className: string | null;
-  lineCount: number;
-  totalAmountFen: number;
-  noticeStartsOn: string;
-  noticeEndsOn: string;
-}
+type PublicNotice = Answer<'/api/public/notices', 'get'>['items'][number];
 
 /** 公示: the claims whose public notice runs today, readable by anyone (no person is named). */
 export function PublicNoticesPage() {
@@ -26,7 +16,7 @@ export function PublicNoticesPage() {
   const [regionCode, setRegionCode] = useState<string | undefined>(undefined);
   const [page, setPage] = useState(1);
   const loaded = useLoad(
-    () => api<Page<PublicNotice>>('/api/public/notices', { query: { regionCode, page, pageSize: 20 } }),
+    () => call(client.GET('/api/public/notices', { params: { query: { regionCode, page, pageSize: 20 } } })),
     [regionCode, page],
   );
   return (
