@@ -251,7 +251,12 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) {
       reply.header('cache-control', 'no-store');
     }
-    request.auditContext = { actor: null, ip: request.ip, requestId: request.id };
+    request.auditContext = {
+      actor: null,
+      ip: request.ip,
+      requestId: request.id,
+      businessDate: app.clock.today(),
+    };
     const access = request.routeOptions.config?.access;
     const token = bearerToken(request);
     if (access === undefined || access === 'public') {

@@ -16,6 +16,12 @@ export interface AuditContext {
    * then refuses a value date after it (nothing recorded about the world is dated in its future).
    */
   businessToday?: string;
+  /**
+   * The business date the request ran on (app.clock.today(), every API request): records that keep
+   * a business date beside their system record time (a claim's workflow step, a class filing, a
+   * case) take it from here. Unlike businessToday, it refuses nothing.
+   */
+  businessDate?: string;
 }
 
 export const SYSTEM_CONTEXT: AuditContext = { actor: null, ip: null, requestId: null };

@@ -342,6 +342,7 @@ const TRANSITION_COLUMNS = [
   ['actor_role', 'text'],
   ['reason', 'text'],
   ['occurred_at', 'timestamptz'],
+  ['business_date', 'date'],
 ] as const;
 
 const USAGE_COLUMNS = [
@@ -1122,6 +1123,8 @@ export async function adjudicateClassBatch(
         (row.runner_kind === 'enterprise' ? 'enterprise_operator' : 'institution_operator'),
       reason,
       at.toISOString(),
+      // The step's business date: the batch dates its steps on the business clock.
+      chinaDate(at),
     ]);
   };
   let valueDate = '';

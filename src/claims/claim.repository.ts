@@ -271,6 +271,7 @@ export async function selectClaimDetail(
       actorRole: transition.actor_role,
       reason: transition.reason,
       occurredAt: transition.occurred_at.toISOString(),
+      businessDate: transition.business_date,
     })),
   };
 }

@@ -9,6 +9,7 @@ import { DATE_SCHEMA as DATE, ID_PARAMS_SCHEMA, PAGE_QUERY_SCHEMA_PROPERTIES } f
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { revokeCertificate } from '../training/certificate.service.ts';
 import { getVisibleClass } from '../training/class.service.ts';
+import { listAdvances } from './claim.advances.ts';
 import { holdSubsidiesOfCertificate } from './claim.certificate-hold.ts';
 import { CLAIM_EXPORT_COLUMNS, publicNoticeWorkbook } from './claim.export.ts';
 import { createClaimIdempotently } from './claim.idempotency.ts';
@@ -22,7 +23,12 @@ import {
 import { listClaims, listPublicNotices, recordObjection, resolveObjection } from './claim.query.ts';
 import { reopenTrainee } from './claim.reopen.ts';
 import { selectClaimDetail, selectClaimRow } from './claim.repository.ts';
-import { CLAIM_DETAIL_SCHEMA, CLAIM_MATERIALS_SCHEMA, CLAIM_PAGE_SCHEMA } from './claim.schema.ts';
+import {
+  ADVANCE_PAGE_SCHEMA,
+  CLAIM_DETAIL_SCHEMA,
+  CLAIM_MATERIALS_SCHEMA,
+  CLAIM_PAGE_SCHEMA,
+} from './claim.schema.ts';
 import { assertClaimVisible, submitClaim, transitionClaim } from './claim.service.ts';
 import { CLAIM_STATUSES } from './claim.workflow.ts';
 import {
@@ -238,6 +244,24 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => listClaims(db(), request.principal!, request.query),
+  );
+
+  app.get(
+    '/api/claims/advances',
+    {
+      config: { access: 'claim.read' },
+      schema: {
+        tags: ['claims'],
+        summary: '预拨与清算：本地区政策是否允许预拨、可申请预拨的培训班、预拨申请及其清算（分页）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...PAGE_QUERY_SCHEMA_PROPERTIES },
+        },
+        response: { 200: ADVANCE_PAGE_SCHEMA },
+      },
+    },
+    async (request) => listAdvances(db(), request.principal!, { ...request.query, today: app.clock.today() }),
   );
 
   app.get(

@@ -99,7 +99,16 @@ export const CLAIM_DETAIL_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['action', 'fromStatus', 'toStatus', 'actorUserId', 'actorRole', 'reason', 'occurredAt'],
+        required: [
+          'action',
+          'fromStatus',
+          'toStatus',
+          'actorUserId',
+          'actorRole',
+          'reason',
+          'occurredAt',
+          'businessDate',
+        ],
         properties: {
           action: { type: 'string' },
           fromStatus: { type: 'string' },
@@ -107,7 +116,11 @@ export const CLAIM_DETAIL_SCHEMA = {
           actorUserId: NULLABLE_INTEGER,
           actorRole: NULLABLE_STRING,
           reason: NULLABLE_STRING,
-          occurredAt: { type: 'string', format: 'date-time' },
+          occurredAt: { type: 'string', format: 'date-time', description: '记录时间（系统时钟）' },
+          businessDate: {
+            ...NULLABLE_STRING,
+            description: '业务日期（业务时钟）；早于该字段启用的记录为 null',
+          },
         },
       },
     },
@@ -150,6 +163,100 @@ export const CLAIM_MATERIALS_SCHEMA = {
           note: { type: 'string' },
           citation: { ...CITATION_SCHEMA, nullable: true },
           attachments: { type: 'array', items: ATTACHMENT_SCHEMA },
+        },
+      },
+    },
+  },
+} as const;
+
+const CLAIM_BRIEF_PROPERTIES = {
+  id: { type: 'integer' },
+  claimNumber: { type: 'string' },
+  status: { type: 'string', enum: [...CLAIM_STATUSES] },
+  applicationDate: { type: 'string', format: 'date' },
+  totalAmountFen: { type: 'integer' },
+} as const;
+const CLAIM_BRIEF_REQUIRED = Object.keys(CLAIM_BRIEF_PROPERTIES) as Array<
+  keyof typeof CLAIM_BRIEF_PROPERTIES
+>;
+
+/** GET /api/claims/advances: the advance policy, the classes an advance may be asked for, advances and settlements. */
+export const ADVANCE_PAGE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items', 'total', 'page', 'pageSize', 'policy', 'classes'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['advance', 'settlement'],
+        properties: {
+          advance: {
+            type: 'object',
+            additionalProperties: false,
+            required: [...CLAIM_BRIEF_REQUIRED, 'classId', 'className', 'subsidyKind'],
+            properties: {
+              ...CLAIM_BRIEF_PROPERTIES,
+              classId: NULLABLE_INTEGER,
+              className: NULLABLE_STRING,
+              subsidyKind: { type: 'string', description: `补贴类别：${SUBSIDY_KINDS.join(' | ')}` },
+            },
+          },
+          settlement: {
+            type: 'object',
+            nullable: true,
+            additionalProperties: false,
+            required: CLAIM_BRIEF_REQUIRED,
+            properties: CLAIM_BRIEF_PROPERTIES,
+            description: '清算申请（按核定金额与已预拨金额结算）；尚未提出时为 null',
+          },
+        },
+      },
+    },
+    total: { type: 'integer' },
+    page: { type: 'integer' },
+    pageSize: { type: 'integer' },
+    policy: {
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'regionCode',
+        'document',
+        'title',
+        'isProvided',
+        'maxSharePercent',
+        'allowedKinds',
+        'citation',
+        'explanation',
+      ],
+      properties: {
+        regionCode: { type: 'string' },
+        document: { ...NULLABLE_STRING, description: '本地区适用的政策文件文号' },
+        title: NULLABLE_STRING,
+        isProvided: { type: 'boolean', description: '该文件是否规定先行拨付（预拨）' },
+        maxSharePercent: { type: 'number', nullable: true, description: '预拨比例上限（%）' },
+        allowedKinds: { type: 'array', items: { type: 'string' }, description: '可预拨的补贴类别' },
+        citation: { ...CITATION_SCHEMA, nullable: true },
+        explanation: { type: 'string', description: '可否申请预拨及其依据' },
+      },
+    },
+    classes: {
+      type: 'array',
+      description: '可申请预拨的培训班（已备案、未结业）',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name', 'regionCode', 'subsidyKind', 'startsAt', 'endsAt', 'advanceClaimId'],
+        properties: {
+          id: { type: 'integer' },
+          name: { type: 'string' },
+          regionCode: { type: 'string' },
+          subsidyKind: { type: 'string', description: `补贴类别：${SUBSIDY_KINDS.join(' | ')}` },
+          startsAt: { type: 'string', format: 'date-time' },
+          endsAt: { type: 'string', format: 'date-time' },
+          advanceClaimId: { ...NULLABLE_INTEGER, description: '已提出的预拨申请' },
         },
       },
     },

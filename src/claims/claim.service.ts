@@ -556,6 +556,7 @@ async function applyTransition(
       actor_user_id: context.actor?.userId ?? null,
       actor_role: context.actor?.role ?? null,
       reason: reason ?? null,
+      business_date: context.businessDate ?? null,
     })
     .execute();
   await recordAudit(executor, context, {

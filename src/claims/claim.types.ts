@@ -110,5 +110,7 @@ export interface ClaimDetail extends ClaimSummary {
     actorRole: string | null;
     reason: string | null;
     occurredAt: string;
+    /** The business date of the step; occurredAt is the system's record time. */
+    businessDate: string | null;
   }[];
 }

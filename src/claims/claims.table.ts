@@ -134,6 +134,8 @@ export interface ClaimTransitionTable {
   actor_role: string | null;
   reason: string | null;
   occurred_at: Generated<Date>;
+  /** The business date of the step (business clock); null for rows recorded before it was kept. */
+  business_date: string | null;
 }
 
 export interface ClaimObjectionTable {

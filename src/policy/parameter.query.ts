@@ -261,3 +261,42 @@ export async function publishedHighSkillBaseCheck(
 ): Promise<HighSkillBaseCheck | undefined> {
   return highSkillBaseCheck(regionCode, date, base, await recentPublishedOverrides(executor));
 }
+
+/** What a document says about advance payment (预拨): the share and the subsidy kinds it may be asked for. */
+export interface AdvanceRule {
+  maxSharePercent: number;
+  allowedKinds: readonly string[];
+  /** What the document allows it for, in its words (the parameter's description). */
+  note: string;
+  citation: Citation;
+}
+
+/**
+ * The advance payment the document of `regionCode` allows on `date` (Jiangsu: 企业开展培训或培训机构
+ * 开展项目制培训的，可先行拨付不高于50%); undefined when its document provides none, and then the
+ * engine refuses every advance (POLICY_NOT_IN_FORCE).
+ */
+export function advanceRule(
+  regionCode: string,
+  date: string,
+  overrides: readonly ParameterOverride[] = [],
+): AdvanceRule | undefined {
+  const share = parameterInForce(regionCode, date, 'advance.maxSharePercent', overrides);
+  if (typeof share?.value !== 'number') return undefined;
+  const kinds = parameterInForce(regionCode, date, 'advance.allowedKinds', overrides);
+  return {
+    maxSharePercent: share.value,
+    allowedKinds: Array.isArray(kinds?.value) ? kinds.value.map(String) : [],
+    note: describe(regionCode, 'advance.allowedKinds'),
+    citation: share.citation,
+  };
+}
+
+/** advanceRule with the versions published in the database. */
+export async function publishedAdvanceRule(
+  executor: Executor,
+  regionCode: string,
+  date: string,
+): Promise<AdvanceRule | undefined> {
+  return advanceRule(regionCode, date, await recentPublishedOverrides(executor));
+}

@@ -31,9 +31,12 @@ export interface SupervisionCase {
   status: CaseStatus;
   institutionId: number | null;
   agencyId: number | null;
+  /** Record time (system clock); openedOn is the business date the case was opened on. */
   openedAt: Date;
+  openedOn: string | null;
   outcomeReason: string | null;
   decidedAt: Date | null;
+  decidedOn: string | null;
 }
 
 export interface CaseDetail extends SupervisionCase {
@@ -68,8 +71,10 @@ function toCase(row: CaseRow): SupervisionCase {
     institutionId: row.institution_id,
     agencyId: row.agency_id,
     openedAt: row.opened_at,
+    openedOn: row.opened_on,
     outcomeReason: row.outcome_reason,
     decidedAt: row.decided_at,
+    decidedOn: row.decided_on,
   };
 }
 
@@ -127,6 +132,7 @@ export async function openCase(
       institution_id: alerts.find((alert) => alert.institution_id !== null)?.institution_id ?? null,
       agency_id: input.agencyId ?? null,
       opened_by_user_id: context.actor?.userId ?? null,
+      opened_on: context.businessDate ?? null,
       outcome_reason: null,
       decided_by_user_id: null,
       decided_at: null,
@@ -430,6 +436,7 @@ export async function decideCase(
       outcome_reason: decision.reason,
       decided_by_user_id: context.actor?.userId ?? null,
       decided_at: new Date(),
+      decided_on: context.businessDate ?? null,
       recovered_claim_ids: JSON.stringify(recoveryOrders.map((order) => order.claimId)),
     })
     .where('id', '=', caseId)

@@ -177,8 +177,10 @@ export const CASE_DETAIL_SCHEMA = {
     'institutionId',
     'agencyId',
     'openedAt',
+    'openedOn',
     'outcomeReason',
     'decidedAt',
+    'decidedOn',
   ],
   properties: {
     alerts: { type: 'array', items: RISK_ALERT_SCHEMA },
@@ -220,9 +222,16 @@ export const CASE_DETAIL_SCHEMA = {
     status: { type: 'string', enum: ['open', 'cleared', 'confirmed'] },
     institutionId: { type: 'integer', nullable: true },
     agencyId: { type: 'integer', nullable: true },
-    openedAt: { type: 'string', format: 'date-time' },
+    openedAt: { type: 'string', format: 'date-time', description: '立案记录时间（系统时钟）' },
+    openedOn: { type: 'string', nullable: true, description: '立案日期（业务日期）' },
     outcomeReason: { type: 'string', nullable: true },
-    decidedAt: { type: 'string', format: 'date-time', nullable: true },
+    decidedAt: {
+      type: 'string',
+      format: 'date-time',
+      nullable: true,
+      description: '办结记录时间（系统时钟）',
+    },
+    decidedOn: { type: 'string', nullable: true, description: '办结日期（业务日期）' },
   },
 } as const;
 
@@ -240,8 +249,10 @@ export const SUPERVISION_CASE_SCHEMA = {
     'institutionId',
     'agencyId',
     'openedAt',
+    'openedOn',
     'outcomeReason',
     'decidedAt',
+    'decidedOn',
   ],
   properties: {
     id: { type: 'integer' },
@@ -252,9 +263,16 @@ export const SUPERVISION_CASE_SCHEMA = {
     status: { type: 'string', enum: ['open', 'cleared', 'confirmed'] },
     institutionId: { type: 'integer', nullable: true },
     agencyId: { type: 'integer', nullable: true },
-    openedAt: { type: 'string', format: 'date-time' },
+    openedAt: { type: 'string', format: 'date-time', description: '立案记录时间（系统时钟）' },
+    openedOn: { type: 'string', nullable: true, description: '立案日期（业务日期）' },
     outcomeReason: { type: 'string', nullable: true },
-    decidedAt: { type: 'string', format: 'date-time', nullable: true },
+    decidedAt: {
+      type: 'string',
+      format: 'date-time',
+      nullable: true,
+      description: '办结记录时间（系统时钟）',
+    },
+    decidedOn: { type: 'string', nullable: true, description: '办结日期（业务日期）' },
   },
 } as const;
 

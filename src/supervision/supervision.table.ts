@@ -77,6 +77,9 @@ export interface SupervisionCaseTable {
   agency_id: number | null;
   opened_by_user_id: number | null;
   opened_at: Generated<Date>;
+  /** Business dates (business clock) of the opening and the conclusion; the *_at are record times. */
+  opened_on: string | null;
+  decided_on: string | null;
   outcome_reason: string | null;
   decided_by_user_id: number | null;
   decided_at: Date | null;

@@ -77,6 +77,8 @@ export interface TrainingClass {
   assessmentPlan: unknown;
   status: ClassStatus;
   filedAt: Date;
+  /** The business date of the filing; filedAt is when the system recorded it. */
+  filedOn: string | null;
   approvedAt: Date | null;
   decisionNote: string | null;
   /** 开班备案: approved strictly before the class started. Only filed classes can ever be paid. */
@@ -131,6 +133,7 @@ type ClassRow = {
   assessment_plan: unknown;
   status: ClassStatus;
   filed_at: Date;
+  filed_on: string | null;
   approved_at: Date | null;
   decision_note: string | null;
 };
@@ -155,6 +158,7 @@ function toClass(row: ClassRow, sessions: ClassSession[]): TrainingClass {
     assessmentPlan: row.assessment_plan,
     status: row.status,
     filedAt: row.filed_at,
+    filedOn: row.filed_on,
     approvedAt: row.approved_at,
     decisionNote: row.decision_note,
     isFiled: row.approved_at !== null && row.approved_at.getTime() < row.starts_at.getTime(),
@@ -263,6 +267,7 @@ export async function fileClass(
       teachers: JSON.stringify(input.teachers),
       assessment_plan: JSON.stringify(input.assessmentPlan),
       filed_by_user_id: context.actor?.userId ?? null,
+      filed_on: context.businessDate ?? null,
       approved_at: null,
       approved_by_user_id: null,
       decision_note: null,

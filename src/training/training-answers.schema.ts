@@ -265,7 +265,12 @@ const CLASS_SUMMARY_PROPERTIES = {
   /** The assessment plan as filed (free-form). */
   assessmentPlan: {},
   status: { type: 'string', enum: ['filed', 'approved', 'rejected', 'completed', 'cancelled'] },
-  filedAt: { type: 'string', format: 'date-time' },
+  filedAt: { type: 'string', format: 'date-time', description: '记录时间（系统时钟）' },
+  filedOn: {
+    type: 'string',
+    nullable: true,
+    description: '备案申请日期（业务日期）；早于该字段启用的记录为 null',
+  },
   approvedAt: { type: 'string', format: 'date-time', nullable: true },
   decisionNote: { type: 'string', nullable: true },
   /** 开班备案: approved strictly before the class started; only filed classes can be paid. */
@@ -291,6 +296,7 @@ const CLASS_SUMMARY_REQUIRED = [
   'assessmentPlan',
   'status',
   'filedAt',
+  'filedOn',
   'approvedAt',
   'decisionNote',
   'isFiled',

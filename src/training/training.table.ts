@@ -19,6 +19,8 @@ export interface TrainingClassTable {
   assessment_plan: unknown;
   status: Generated<'filed' | 'approved' | 'rejected' | 'completed' | 'cancelled'>;
   filed_at: Generated<Date>;
+  /** The business date of the filing (business clock); filed_at is the system's record time. */
+  filed_on: string | null;
   filed_by_user_id: number | null;
   approved_at: Date | null;
   approved_by_user_id: number | null;

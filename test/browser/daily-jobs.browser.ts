@@ -377,6 +377,13 @@ const countyOfficer: Flow = {
     await step('the county officer approves the filed class after a confirmation', async () => {
       await openFromMenu(page, '开班备案审批');
       const row = page.getByRole('row').filter({ hasText: '养老护理员（初级）2116期' });
+      // The filing's business date (2021) apart from the system's record time.
+      await page.getByRole('columnheader', { name: '申请日期（业务日期）' }).waitFor();
+      await page.getByRole('columnheader', { name: '记录时间（系统时钟）' }).waitFor();
+      await row
+        .getByText(/^2021-\d\d-\d\d$/)
+        .first()
+        .waitFor();
       // Region and occupation by name, the code secondary (shown once the name is known).
       await row.locator('.secondary-code').first().waitFor();
       await row
@@ -416,6 +423,11 @@ const countyOfficer: Flow = {
       await confirmDialog(page, '确定');
       await page.getByTestId('claim-status').getByText('公示中').waitFor();
       await page.getByTestId('notice-running').waitFor();
+      // 办理记录: each step's business date apart from the system's record time.
+      const history = page.getByTestId('claim-history');
+      await history.getByRole('columnheader', { name: '业务日期' }).waitFor();
+      await history.getByRole('columnheader', { name: '记录时间（系统时钟）' }).waitFor();
+      await history.getByRole('row').filter({ hasText: '公示中' }).getByText(server.today()).waitFor();
       await screenshot(page, 'daily-county-notice');
     });
     await step('the claim is on 公示名单, and the open risk alert is on 监管预警', async () => {
@@ -509,6 +521,10 @@ const cityOfficer: Flow = {
       await detail.getByText('约谈学员').first().waitFor();
       // The institution by its name, linked to its sanctions — not by its id.
       await detail.getByTestId('organisation-link').getByText('衡阳县惠民职业培训学校').waitFor();
+      // Opened and decided on the business dates of 2021, the record times labelled apart.
+      await detail.locator('tr', { hasText: '立案日期（业务日期）' }).getByText('2021-06-29').waitFor();
+      await detail.locator('tr', { hasText: '办结日期（业务日期）' }).getByText('2021-07-05').waitFor();
+      await detail.getByText('立案记录时间（系统时钟）').waitFor();
       await screenshot(page, 'daily-city-case');
       await page.keyboard.press('Escape');
     });

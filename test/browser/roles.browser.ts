@@ -91,6 +91,7 @@ const enterprise: Flow = {
     'the enterprise sees the employees it took on',
     'it applies for 以工代训 for two of them and gets a draft with one line each',
     'the claim is listed among its claims',
+    'its advances page says why no advance applies in Hengyang',
   ],
   async run(context) {
     const { step, screenshot } = context;
@@ -128,6 +129,17 @@ const enterprise: Flow = {
     await step('the claim is listed among its claims', async () => {
       await openFromMenu(page, '补贴申请');
       await page.getByRole('row').filter({ hasText: claimNumber }).getByText('草稿').waitFor();
+    });
+    await step('its advances page says why no advance applies in Hengyang', async () => {
+      await openFromMenu(page, '预拨与清算');
+      const policy = page.getByTestId('advance-policy');
+      await policy.getByText('本地区不适用预拨').waitFor();
+      await policy.getByText(/未规定先行拨付（预拨）培训补贴/).waitFor();
+      await policy.getByText('衡阳县', { exact: false }).first().waitFor();
+      await page.getByText('尚无预拨申请：本地区政策未规定预拨').waitFor();
+      if ((await page.getByRole('button', { name: '申请预拨' }).count()) > 0)
+        throw new Error('an advance is offered where the document provides none');
+      await screenshot(page, 'enterprise-advances');
     });
   },
 };

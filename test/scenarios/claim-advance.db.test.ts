@@ -158,6 +158,20 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
 
   it('the enterprise claims an advance while its training runs: 50 % of the standard per trainee', async () => {
     clock.set('2021-06-07T01:00:00Z');
+    // 预拨与清算: Jiangsu's document allows it, and the running class may be advanced.
+    const before = await call('GET', '/api/claims/advances', factory);
+    expect(before.statusCode, before.body).toBe(200);
+    expect(before.json().policy).toMatchObject({
+      regionCode: '320102',
+      document: '苏政办发〔2019〕71号',
+      isProvided: true,
+      maxSharePercent: 50,
+      citation: { doc: '苏政办发〔2019〕71号', article: '（十四）' },
+    });
+    expect(before.json().policy.allowedKinds).toContain('training');
+    expect(before.json().policy.explanation).toContain('不高于50%');
+    expect(before.json().classes).toEqual([expect.objectContaining({ id: classId, advanceClaimId: null })]);
+    expect(before.json()).toMatchObject({ items: [], total: 0 });
     const created = await call('POST', '/api/claims', factory, {
       applicationDate: '2021-06-07',
       mode: 'advance',
@@ -183,6 +197,17 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
       idempotencyId: 'advance-0001',
     });
     expect(paid.totalFen).toBe(100_000);
+    // Each step of the history keeps its business date beside the system's record time.
+    const history = (await call('GET', `/api/claims/${advanceClaimId}`, county)).json().transitions as {
+      action: string;
+      businessDate: string | null;
+      occurredAt: string;
+    }[];
+    expect(history.find((step) => step.action === 'submit')?.businessDate).toBe('2021-06-07');
+    expect(history.find((step) => step.action === 'approve')?.businessDate).toBe('2021-06-15');
+    expect(history.every((step) => !Number.isNaN(Date.parse(step.occurredAt)))).toBe(true);
+    // The class's filing too: filed on the business date 2021-06-01.
+    expect((await call('GET', `/api/classes/${classId}`, factory)).json().filedOn).toBe('2021-06-01');
   });
 
   it('after the training, the settlement claim is decided in full and only the difference is paid', async () => {
@@ -305,6 +330,37 @@ describe('advance payment (预拨 ≤ 50 %) and its settlement against the final
     });
     expect(decided.json().settlement.paymentBatch.totalFen).toBe(100_000);
     expect((await call('GET', `/api/claims/${settlementId}`, county)).json().status).toBe('payment_ordered');
+    // The applicant follows its advance and the settlement that closes it; so does the county.
+    for (const who of [factory, county]) {
+      const advances = (await call('GET', '/api/claims/advances', who)).json();
+      expect(advances.total).toBe(1);
+      expect(advances.items[0]).toMatchObject({
+        advance: { id: advanceClaimId, status: 'payment_ordered', totalAmountFen: 100_000, classId },
+        settlement: { id: settlementId, status: 'payment_ordered', totalAmountFen: 200_000 },
+      });
+    }
+    // The class, advanced already, offers no second advance.
+    const classes = (await call('GET', '/api/claims/advances', factory)).json().classes;
+    expect(classes.filter((item: { id: number }) => item.id === classId)).toEqual(
+      classes.length === 0 ? [] : [expect.objectContaining({ advanceClaimId })],
+    );
+  });
+
+  it('in Hengyang, whose document provides no advance, the page says why and lists none', async () => {
+    const school = await harness.loginAs('hy_school');
+    const answer = await call('GET', '/api/claims/advances?page=1&pageSize=5', school);
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json()).toMatchObject({
+      items: [],
+      total: 0,
+      page: 1,
+      pageSize: 5,
+      policy: { isProvided: false, maxSharePercent: null, allowedKinds: [], citation: null },
+    });
+    expect(answer.json().policy.explanation).toMatch(/未规定先行拨付（预拨）/);
+    const refused = await call('GET', '/api/claims/advances?pageSize=0', school);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details[0].field).toMatch(/pageSize/);
   });
 
   it('leaves a ledger whose every balance and invariant verifies (skillfund ledger verify)', async () => {

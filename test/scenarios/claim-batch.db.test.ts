@@ -276,7 +276,7 @@ describe('set-based batch adjudication decides exactly as the interactive path',
     expect(claim.reviewed_by_user_id).not.toBe(claim.approved_by_user_id);
     const transitions = await database.db
       .selectFrom('claim_transition')
-      .select(['action', 'from_status', 'to_status'])
+      .select(['action', 'from_status', 'to_status', 'business_date'])
       .where('claim_id', '=', claim.id)
       .orderBy('id')
       .execute();
@@ -287,6 +287,9 @@ describe('set-based batch adjudication decides exactly as the interactive path',
       'approve',
       'order_payment',
     ]);
+    // Each step keeps its business date (the application's, the approval's), not the machine's.
+    expect(transitions[0]!.business_date).toBe(claim.application_date);
+    expect(transitions.every((row) => /^2021-\d\d-\d\d$/.test(String(row.business_date)))).toBe(true);
     const transfers = await database.db
       .selectFrom('ledger_transfer')
       .select(['amount_fen', 'code'])

@@ -196,7 +196,12 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
     });
     expect(opened.statusCode, opened.body).toBe(201);
     const caseId = opened.json().id;
-    expect(opened.json()).toMatchObject({ status: 'open', institutionId });
+    expect(opened.json()).toMatchObject({
+      status: 'open',
+      institutionId,
+      openedOn: '2021-06-22',
+      decidedOn: null,
+    });
     await call('POST', `/api/supervision/cases/${caseId}/notes`, county, {
       content: '约谈学员甲：本人2016年退休，未参加培训，身份证被机构借用',
     });
@@ -301,6 +306,11 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
     expect(upheld.json().appealStatus).toBe('upheld');
     const cases = (await call('GET', '/api/supervision/cases?status=confirmed', county)).json();
     expect(cases.items.map((item: { id: number }) => item.id)).toContain(caseId);
+    // Opened and decided on business dates; the record times (system clock) are kept apart.
+    expect(cases.items.find((item: { id: number }) => item.id === caseId)).toMatchObject({
+      openedOn: '2021-06-22',
+      decidedOn: '2021-07-05',
+    });
   });
 
   it('a third-party agency reviews only under a contract, and loses the review path when blacklisted', async () => {

@@ -6,6 +6,7 @@ import { PublicLayout, WorkbenchLayout } from './components/AppLayout.tsx';
 import { homeOf } from './menu.tsx';
 import { SecurityPage } from './pages/admin/Security.tsx';
 import { UsersPage } from './pages/admin/Users.tsx';
+import { AdvancesPage } from './pages/enterprise/Advances.tsx';
 import { EmploymentPage } from './pages/enterprise/Employment.tsx';
 import { AssessmentsPage } from './pages/evaluation/Assessments.tsx';
 import { PeriodClosePage } from './pages/finance/PeriodClose.tsx';
@@ -92,6 +93,7 @@ export function AppRoutes() {
         <Route path="classes/:id" element={<ClassDetailPage />} />
         <Route path="my/claims" element={<MyClaimsPage />} />
         <Route path="my/employment" element={<EmploymentPage />} />
+        <Route path="my/advances" element={<AdvancesPage />} />
         <Route path="my/assessments" element={<AssessmentsPage />} />
         <Route path="my/agency" element={<MyAgencyPage />} />
         <Route path="archive" element={<ArchivePage />} />

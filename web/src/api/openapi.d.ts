@@ -1610,6 +1610,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/claims/advances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预拨与清算：本地区政策是否允许预拨、可申请预拨的培训班、预拨申请及其清算（分页） */
+        get: operations["getClaimsAdvances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/notices": {
         parameters: {
             query?: never;
@@ -7102,8 +7119,13 @@ export interface operations {
                             assessmentPlan: unknown;
                             /** @enum {string} */
                             status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
                             filedAt: string;
+                            /** @description 备案申请日期（业务日期）；早于该字段启用的记录为 null */
+                            filedOn: string | null;
                             /** Format: date-time */
                             approvedAt: string | null;
                             decisionNote: string | null;
@@ -7214,8 +7236,13 @@ export interface operations {
                         assessmentPlan: unknown;
                         /** @enum {string} */
                         status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 记录时间（系统时钟）
+                         */
                         filedAt: string;
+                        /** @description 备案申请日期（业务日期）；早于该字段启用的记录为 null */
+                        filedOn: string | null;
                         /** Format: date-time */
                         approvedAt: string | null;
                         decisionNote: string | null;
@@ -7353,8 +7380,13 @@ export interface operations {
                         assessmentPlan: unknown;
                         /** @enum {string} */
                         status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 记录时间（系统时钟）
+                         */
                         filedAt: string;
+                        /** @description 备案申请日期（业务日期）；早于该字段启用的记录为 null */
+                        filedOn: string | null;
                         /** Format: date-time */
                         approvedAt: string | null;
                         decisionNote: string | null;
@@ -7449,8 +7481,13 @@ export interface operations {
                         assessmentPlan: unknown;
                         /** @enum {string} */
                         status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 记录时间（系统时钟）
+                         */
                         filedAt: string;
+                        /** @description 备案申请日期（业务日期）；早于该字段启用的记录为 null */
+                        filedOn: string | null;
                         /** Format: date-time */
                         approvedAt: string | null;
                         decisionNote: string | null;
@@ -7543,8 +7580,13 @@ export interface operations {
                         assessmentPlan: unknown;
                         /** @enum {string} */
                         status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 记录时间（系统时钟）
+                         */
                         filedAt: string;
+                        /** @description 备案申请日期（业务日期）；早于该字段启用的记录为 null */
+                        filedOn: string | null;
                         /** Format: date-time */
                         approvedAt: string | null;
                         decisionNote: string | null;
@@ -7639,8 +7681,13 @@ export interface operations {
                         assessmentPlan: unknown;
                         /** @enum {string} */
                         status: "filed" | "approved" | "rejected" | "completed" | "cancelled";
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 记录时间（系统时钟）
+                         */
                         filedAt: string;
+                        /** @description 备案申请日期（业务日期）；早于该字段启用的记录为 null */
+                        filedOn: string | null;
                         /** Format: date-time */
                         approvedAt: string | null;
                         decisionNote: string | null;
@@ -11020,8 +11067,115 @@ export interface operations {
                             actorUserId: number | null;
                             actorRole: string | null;
                             reason: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
                             occurredAt: string;
+                            /** @description 业务日期（业务时钟）；早于该字段启用的记录为 null */
+                            businessDate: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getClaimsAdvances: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            advance: {
+                                id: number;
+                                claimNumber: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                                /** Format: date */
+                                applicationDate: string;
+                                totalAmountFen: number;
+                                classId: number | null;
+                                className: string | null;
+                                /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                                subsidyKind: string;
+                            };
+                            /** @description 清算申请（按核定金额与已预拨金额结算）；尚未提出时为 null */
+                            settlement: {
+                                id: number;
+                                claimNumber: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                                /** Format: date */
+                                applicationDate: string;
+                                totalAmountFen: number;
+                            } | null;
+                        }[];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                        policy: {
+                            regionCode: string;
+                            /** @description 本地区适用的政策文件文号 */
+                            document: string | null;
+                            title: string | null;
+                            /** @description 该文件是否规定先行拨付（预拨） */
+                            isProvided: boolean;
+                            /** @description 预拨比例上限（%） */
+                            maxSharePercent: number | null;
+                            /** @description 可预拨的补贴类别 */
+                            allowedKinds: string[];
+                            citation: {
+                                doc: string;
+                                article: string;
+                            } | null;
+                            /** @description 可否申请预拨及其依据 */
+                            explanation: string;
+                        };
+                        /** @description 可申请预拨的培训班（已备案、未结业） */
+                        classes: {
+                            id: number;
+                            name: string;
+                            regionCode: string;
+                            /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                            subsidyKind: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @description 已提出的预拨申请 */
+                            advanceClaimId: number | null;
                         }[];
                     };
                 };
@@ -11311,8 +11465,13 @@ export interface operations {
                             actorUserId: number | null;
                             actorRole: string | null;
                             reason: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
                             occurredAt: string;
+                            /** @description 业务日期（业务时钟）；早于该字段启用的记录为 null */
+                            businessDate: string | null;
                         }[];
                     };
                 };
@@ -11458,8 +11617,13 @@ export interface operations {
                             actorUserId: number | null;
                             actorRole: string | null;
                             reason: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
                             occurredAt: string;
+                            /** @description 业务日期（业务时钟）；早于该字段启用的记录为 null */
+                            businessDate: string | null;
                         }[];
                     };
                 };
@@ -11611,8 +11775,13 @@ export interface operations {
                             actorUserId: number | null;
                             actorRole: string | null;
                             reason: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
                             occurredAt: string;
+                            /** @description 业务日期（业务时钟）；早于该字段启用的记录为 null */
+                            businessDate: string | null;
                         }[];
                     };
                 };
@@ -11764,8 +11933,13 @@ export interface operations {
                             actorUserId: number | null;
                             actorRole: string | null;
                             reason: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
                             occurredAt: string;
+                            /** @description 业务日期（业务时钟）；早于该字段启用的记录为 null */
+                            businessDate: string | null;
                         }[];
                     };
                 };
@@ -11917,8 +12091,13 @@ export interface operations {
                             actorUserId: number | null;
                             actorRole: string | null;
                             reason: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
                             occurredAt: string;
+                            /** @description 业务日期（业务时钟）；早于该字段启用的记录为 null */
+                            businessDate: string | null;
                         }[];
                     };
                 };
@@ -12070,8 +12249,13 @@ export interface operations {
                             actorUserId: number | null;
                             actorRole: string | null;
                             reason: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
                             occurredAt: string;
+                            /** @description 业务日期（业务时钟）；早于该字段启用的记录为 null */
+                            businessDate: string | null;
                         }[];
                     };
                 };
@@ -12223,8 +12407,13 @@ export interface operations {
                             actorUserId: number | null;
                             actorRole: string | null;
                             reason: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
                             occurredAt: string;
+                            /** @description 业务日期（业务时钟）；早于该字段启用的记录为 null */
+                            businessDate: string | null;
                         }[];
                     };
                 };
@@ -12576,8 +12765,13 @@ export interface operations {
                             actorUserId: number | null;
                             actorRole: string | null;
                             reason: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 记录时间（系统时钟）
+                             */
                             occurredAt: string;
+                            /** @description 业务日期（业务时钟）；早于该字段启用的记录为 null */
+                            businessDate: string | null;
                         }[];
                     };
                 };
@@ -15935,11 +16129,21 @@ export interface operations {
                             status: "open" | "cleared" | "confirmed";
                             institutionId: number | null;
                             agencyId: number | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 立案记录时间（系统时钟）
+                             */
                             openedAt: string;
+                            /** @description 立案日期（业务日期） */
+                            openedOn: string | null;
                             outcomeReason: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description 办结记录时间（系统时钟）
+                             */
                             decidedAt: string | null;
+                            /** @description 办结日期（业务日期） */
+                            decidedOn: string | null;
                         } & {
                             [key: string]: unknown;
                         })[];
@@ -16050,11 +16254,21 @@ export interface operations {
                         status: "open" | "cleared" | "confirmed";
                         institutionId: number | null;
                         agencyId: number | null;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 立案记录时间（系统时钟）
+                         */
                         openedAt: string;
+                        /** @description 立案日期（业务日期） */
+                        openedOn: string | null;
                         outcomeReason: string | null;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 办结记录时间（系统时钟）
+                         */
                         decidedAt: string | null;
+                        /** @description 办结日期（业务日期） */
+                        decidedOn: string | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -16199,11 +16413,21 @@ export interface operations {
                         status: "open" | "cleared" | "confirmed";
                         institutionId: number | null;
                         agencyId: number | null;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 立案记录时间（系统时钟）
+                         */
                         openedAt: string;
+                        /** @description 立案日期（业务日期） */
+                        openedOn: string | null;
                         outcomeReason: string | null;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 办结记录时间（系统时钟）
+                         */
                         decidedAt: string | null;
+                        /** @description 办结日期（业务日期） */
+                        decidedOn: string | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -16310,11 +16534,21 @@ export interface operations {
                         status: "open" | "cleared" | "confirmed";
                         institutionId: number | null;
                         agencyId: number | null;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 立案记录时间（系统时钟）
+                         */
                         openedAt: string;
+                        /** @description 立案日期（业务日期） */
+                        openedOn: string | null;
                         outcomeReason: string | null;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 办结记录时间（系统时钟）
+                         */
                         decidedAt: string | null;
+                        /** @description 办结日期（业务日期） */
+                        decidedOn: string | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -16423,11 +16657,21 @@ export interface operations {
                         status: "open" | "cleared" | "confirmed";
                         institutionId: number | null;
                         agencyId: number | null;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 立案记录时间（系统时钟）
+                         */
                         openedAt: string;
+                        /** @description 立案日期（业务日期） */
+                        openedOn: string | null;
                         outcomeReason: string | null;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 办结记录时间（系统时钟）
+                         */
                         decidedAt: string | null;
+                        /** @description 办结日期（业务日期） */
+                        decidedOn: string | null;
                     } & {
                         [key: string]: unknown;
                     };
@@ -16547,11 +16791,21 @@ export interface operations {
                         status: "open" | "cleared" | "confirmed";
                         institutionId: number | null;
                         agencyId: number | null;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 立案记录时间（系统时钟）
+                         */
                         openedAt: string;
+                        /** @description 立案日期（业务日期） */
+                        openedOn: string | null;
                         outcomeReason: string | null;
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description 办结记录时间（系统时钟）
+                         */
                         decidedAt: string | null;
+                        /** @description 办结日期（业务日期） */
+                        decidedOn: string | null;
                         excludedLineIds: number[];
                         recoveryOrders: ({
                             id: number;

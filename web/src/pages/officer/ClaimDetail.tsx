@@ -1,17 +1,4 @@
-import {
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Form,
-  Input,
-  Modal,
-  Space,
-  Table,
-  Tag,
-  Timeline,
-  Typography,
-} from 'antd';
+import { App, Button, Card, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
@@ -327,18 +314,37 @@ export function ClaimDetailPage() {
               />
             </Card>
             <Card title="办理记录">
-              <Timeline
-                items={claim.transitions.map((transition) => ({
-                  children: (
-                    <span>
-                      {dateTime(transition.occurredAt)} ·{' '}
-                      {transition.actorRole ? label(ROLES, transition.actorRole, language) : '系统'} ·{' '}
-                      {label(CLAIM_STATUSES, transition.fromStatus, language)} →{' '}
-                      {label(CLAIM_STATUSES, transition.toStatus, language)}
-                      {transition.reason ? `（${transition.reason}）` : ''}
-                    </span>
-                  ),
-                }))}
+              <Table
+                rowKey={(_, index) => String(index)}
+                size="small"
+                scroll={{ x: true }}
+                pagination={false}
+                data-testid="claim-history"
+                dataSource={claim.transitions}
+                columns={[
+                  {
+                    title: '业务日期',
+                    dataIndex: 'businessDate',
+                    render: (value: string | null) => value ?? '—',
+                  },
+                  { title: '记录时间（系统时钟）', dataIndex: 'occurredAt', render: dateTime },
+                  {
+                    title: '经办',
+                    dataIndex: 'actorRole',
+                    render: (role: string | null) => (role ? label(ROLES, role, language) : '系统'),
+                  },
+                  {
+                    title: '状态变化',
+                    key: 'change',
+                    render: (_, transition) =>
+                      `${label(CLAIM_STATUSES, transition.fromStatus, language)} → ${label(CLAIM_STATUSES, transition.toStatus, language)}`,
+                  },
+                  {
+                    title: '说明',
+                    dataIndex: 'reason',
+                    render: (reason: string | null) => reason ?? '—',
+                  },
+                ]}
               />
             </Card>
           </Space>

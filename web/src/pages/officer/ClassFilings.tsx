@@ -119,7 +119,12 @@ export function ClassFilingsPage() {
                 },
                 { title: '人数', dataIndex: 'capacity' },
                 { title: '开班时间', dataIndex: 'startsAt', render: dateTime },
-                { title: '申请时间', dataIndex: 'filedAt', render: dateTime },
+                {
+                  title: '申请日期（业务日期）',
+                  dataIndex: 'filedOn',
+                  render: (value: string | null) => value ?? '—',
+                },
+                { title: '记录时间（系统时钟）', dataIndex: 'filedAt', render: dateTime },
                 {
                   title: '状态',
                   dataIndex: 'status',

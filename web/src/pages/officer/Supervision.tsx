@@ -21,7 +21,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { client } from '../../api/client.ts';
-import type { QueryOf } from '../../api/types.ts';
+import type { Answer, QueryOf } from '../../api/types.ts';
 import { ApiError, api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, NoData, StatusTag } from '../../components/common.tsx';
@@ -73,18 +73,8 @@ interface RiskAlert {
   caseId: number | null;
 }
 
-interface SupervisionCase {
-  id: number;
-  regionCode: string;
-  caseNumber: string;
-  title: string;
-  status: string;
-  institutionId: number | null;
-  agencyId?: number | null;
-  openedAt: string;
-  outcomeReason: string | null;
-  decidedAt: string | null;
-}
+/** A case as listed (generated from the API's answer): record times and business dates apart. */
+type SupervisionCase = Answer<'/api/supervision/cases', 'get'>['items'][number];
 
 interface CaseDetail extends SupervisionCase {
   alerts?: RiskAlert[];
@@ -849,7 +839,10 @@ function CaseDrawer({ id, onClose, onChanged }: { id: number; onClose(): void; o
               <Descriptions.Item label="地区">
                 <RegionName code={detail.regionCode} withCode />
               </Descriptions.Item>
-              <Descriptions.Item label="立案时间">{dateTime(detail.openedAt)}</Descriptions.Item>
+              <Descriptions.Item label="立案日期（业务日期）">{detail.openedOn ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label="立案记录时间（系统时钟）">
+                {dateTime(detail.openedAt)}
+              </Descriptions.Item>
               {detail.institutionId !== null && (
                 <Descriptions.Item label="涉及机构">
                   <OrganisationName id={detail.institutionId} />
@@ -861,7 +854,14 @@ function CaseDrawer({ id, onClose, onChanged }: { id: number; onClose(): void; o
                 </Descriptions.Item>
               )}
               {detail.decidedAt && (
-                <Descriptions.Item label="办结时间">{dateTime(detail.decidedAt)}</Descriptions.Item>
+                <>
+                  <Descriptions.Item label="办结日期（业务日期）">
+                    {detail.decidedOn ?? '—'}
+                  </Descriptions.Item>
+                  <Descriptions.Item label="办结记录时间（系统时钟）">
+                    {dateTime(detail.decidedAt)}
+                  </Descriptions.Item>
+                </>
               )}
               {detail.outcomeReason && (
                 <Descriptions.Item label="结论理由">{detail.outcomeReason}</Descriptions.Item>
@@ -992,11 +992,20 @@ export function CasesPage() {
                       <StatusTag status={value} text={label(CASE_STATUSES, value, language)} />
                     ),
                   },
-                  { title: '立案时间', dataIndex: 'openedAt', render: (value: string) => dateTime(value) },
                   {
-                    title: '办结时间',
-                    dataIndex: 'decidedAt',
-                    render: (value: string | null) => dateTime(value),
+                    title: '立案日期（业务日期）',
+                    dataIndex: 'openedOn',
+                    render: (value: string | null) => value ?? '—',
+                  },
+                  {
+                    title: '办结日期（业务日期）',
+                    dataIndex: 'decidedOn',
+                    render: (value: string | null) => value ?? '—',
+                  },
+                  {
+                    title: '立案记录时间（系统时钟）',
+                    dataIndex: 'openedAt',
+                    render: (value: string) => dateTime(value),
                   },
                 ]}
               />
