@@ -239,8 +239,10 @@ const CASE_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<SupervisionCase>> = [
   { header: '地区代码', value: (item) => item.regionCode },
   { header: '涉及机构', width: 24, value: (item, names) => names.organisation(item.institutionId) },
   { header: '第三方审核机构', width: 24, value: (item, names) => names.organisation(item.agencyId) },
-  { header: '立案时间（北京时间）', width: 20, value: (item) => chinaDateTime(item.openedAt) },
-  { header: '结案时间（北京时间）', width: 20, value: (item) => chinaDateTime(item.decidedAt) },
+  { header: '立案日期（业务日期）', width: 14, value: (item) => item.openedOn },
+  { header: '结案日期（业务日期）', width: 14, value: (item) => item.decidedOn },
+  { header: '立案记录时间（系统时钟）', width: 20, value: (item) => chinaDateTime(item.openedAt) },
+  { header: '结案记录时间（系统时钟）', width: 20, value: (item) => chinaDateTime(item.decidedAt) },
   { header: '结论', width: 36, value: (item) => item.outcomeReason },
 ];
 

@@ -122,6 +122,8 @@ const CLASS_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<Omit<TrainingClass, 'sess
   { header: '结业时间（北京时间）', width: 20, value: (item) => chinaDateTime(item.endsAt) },
   { header: '状态', width: 14, value: (item) => CLASS_STATUS_LABELS[item.status] },
   { header: '已开班备案', value: (item) => item.isFiled },
+  { header: '备案申请日期（业务日期）', width: 14, value: (item) => item.filedOn },
+  { header: '备案记录时间（系统时钟）', width: 20, value: (item) => chinaDateTime(item.filedAt) },
 ];
 
 /** Classes (开班备案), enrolment and rosters, attendance, results, certificates and archives. */

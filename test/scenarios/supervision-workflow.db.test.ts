@@ -199,7 +199,7 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
     expect(opened.json()).toMatchObject({
       status: 'open',
       institutionId,
-      openedOn: '2021-06-22',
+      openedOn: '2021-06-23',
       decidedOn: null,
     });
     await call('POST', `/api/supervision/cases/${caseId}/notes`, county, {
@@ -308,7 +308,7 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
     expect(cases.items.map((item: { id: number }) => item.id)).toContain(caseId);
     // Opened and decided on business dates; the record times (system clock) are kept apart.
     expect(cases.items.find((item: { id: number }) => item.id === caseId)).toMatchObject({
-      openedOn: '2021-06-22',
+      openedOn: '2021-06-23',
       decidedOn: '2021-07-05',
     });
   });
