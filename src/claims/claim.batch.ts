@@ -733,55 +733,34 @@ function decideBatchLines(
   return { lines, applicationDates, lean, requestShapes };
 }
 
+/** What the phases after the decisions share: the batch's classes, its decided lines and how to count rows. */
+interface BatchWork {
+  executor: Executor;
+  options: BatchOptions;
+  subsidyKind: SubsidyKind;
+  classes: readonly ClassRow[];
+  lines: PendingLine[];
+  applicationDates: readonly string[];
+  lean: boolean;
+  requestShapes: readonly (Shape | null)[];
+  count: (table: string, n: number) => void;
+}
+
+/** Per class: its lines, eligible lines and amount. */
+type ClassTotals = { lines: number; eligible: number; amount: number }[];
+
+/** The workflow's dates of each class's claim. */
+type Timeline = { applicationDate: string; noticeStarts: string; noticeEnds: string; approvedOn: string }[];
+
 /**
- * Adjudicates a batch of completed classes in the caller's transaction: claims decided,
- * reserved, reviewed, noticed, approved and ordered for payment (one ledger journal).
+ * The reservation plan: each eligible line's entitlements plus the first free yearly slot, the
+ * committed slots read once by primary key. A line with no free slot falls back to the interactive
+ * path's rules after the write (returned).
  */
-export async function adjudicateClassBatch(
+async function planReservations(
   executor: Executor,
-  classIds: readonly number[],
-  options: BatchOptions,
-): Promise<BatchResult> {
-  const { reviewer, approver, finance } = options.contexts;
-  assertMay(reviewer, 'review', 'submitted');
-  assertMay(reviewer, 'start_notice', 'reviewed');
-  assertMay(reviewer, 'reject', 'reviewed');
-  assertMay(approver, 'approve', 'in_notice');
-  assertMay(finance, 'order_payment', 'approved');
-  if (reviewer.actor!.userId === approver.actor!.userId) {
-    throw new AppError('FORBIDDEN', '同一人不能既审核又审批同一笔申请', [
-      { field: 'approver', message: '审核人不能审批同一笔申请' },
-    ]);
-  }
-  const subsidyKind = options.subsidyKind ?? 'training';
-  const applicationDateOf = options.applicationDateOf ?? defaultApplicationDate;
-  const noticeDays = options.noticeWorkingDays ?? 5;
-  const rows: Record<string, number> = {};
-  const count = (table: string, n: number) => {
-    rows[table] = (rows[table] ?? 0) + n;
-  };
-  const ids = [...classIds];
-  const timings: Record<string, number> = {};
-  let mark = performance.now();
-  const phase = (name: string) => {
-    const now = performance.now();
-    timings[name] = (timings[name] ?? 0) + (now - mark);
-    mark = now;
-  };
-
-  // --- Reads, then build and decide every line: the first two phases (read facts → build
-  // requests → decide → write → workflow → pay).
-  const facts = await readBatchFacts(executor, ids, options);
-  const { classes } = facts;
-  phase('read');
-  const { lines, applicationDates, lean, requestShapes } = decideBatchLines(facts, {
-    ...options,
-    subsidyKind,
-    applicationDateOf,
-  });
-  phase('decide');
-
-  // --- Reservations: entitlements plus the first free yearly slot (committed slots read once).
+  lines: readonly PendingLine[],
+): Promise<Set<PendingLine>> {
   const slotKeys = [
     ...new Set(
       lines
@@ -831,9 +810,17 @@ export async function adjudicateClassBatch(
     }
   }
 
-  phase('reserve');
+  return needsFallback;
+}
 
-  // --- Claims (one per class), with the workflow's dates and actors.
+/**
+ * The write phase, its claims: one per class, numbered under the prefixes' locks, with the
+ * workflow's dates and actors, its payee account bound to its id.
+ */
+async function writeBatchClaims(work: BatchWork, needsFallback: ReadonlySet<PendingLine>) {
+  const { executor, options, subsidyKind, classes, lines, applicationDates, count } = work;
+  const { reviewer, approver } = options.contexts;
+  const noticeDays = options.noticeWorkingDays ?? 5;
   const prefixes = [
     ...new Set(classes.map((row, index) => claimNumberPrefix(row.region_code, applicationDates[index]!))),
   ];
@@ -922,8 +909,15 @@ export async function adjudicateClassBatch(
       accountNumber: payeeAccountNumbers[index]!,
     })),
   );
+  return { claimIds, totals, timeline };
+}
 
-  // --- Lines, then reservations (on conflict do nothing: the guard against racing claims).
+/**
+ * The write phase, its lines: the new shapes (on their own connection when one is given), then
+ * every line by COPY with its id taken from the sequence. Returns the shapes written.
+ */
+async function writeBatchLines(work: BatchWork, claimIds: readonly number[]): Promise<string[]> {
+  const { executor, options, classes, lines, lean, requestShapes, count } = work;
   // Shapes first (the lines' foreign keys name them): each distinct one once, in hash order.
   const newShapes = new Map<string, { province_code: string; hash: string; body: string }>();
   const noteShape = (provinceCode: string, shape: Shape) => {
@@ -981,7 +975,21 @@ export async function adjudicateClassBatch(
   });
   await writeRows(executor, options.copy, 'claim_line', LINE_COLUMNS, lineRows);
   count('claim_line', lineRows.length);
-  phase('write');
+  return [...newShapes.keys()];
+}
+
+/**
+ * The reservations of the written lines (`on conflict do nothing`: the guard against racing
+ * claims), and the rare line whose entitlement another claim holds re-decided by the interactive
+ * path's rules; its class's totals (and, with nothing left, its claim's status) follow.
+ */
+async function reserveBatchUsage(
+  work: BatchWork,
+  written: { claimIds: readonly number[]; totals: ClassTotals },
+  needsFallback: Set<PendingLine>,
+): Promise<number> {
+  const { executor, options, classes, lines, count } = work;
+  const { claimIds, totals } = written;
   const usageRows = lines
     .filter((line) => line.decision.eligible && !needsFallback.has(line))
     .flatMap((line) =>
@@ -1096,11 +1104,22 @@ export async function adjudicateClassBatch(
       .where('id', '=', claimIds[classIndex]!)
       .execute();
   }
-  phase('reserve');
-  const approvedIndexes = classes.map((_, index) => index).filter((index) => totals[index]!.amount > 0);
-  const rejectedIndexes = classes.map((_, index) => index).filter((index) => totals[index]!.amount <= 0);
+  return raceDenials;
+}
 
-  // --- Transitions: the workflow of each claim, appended in one statement.
+/**
+ * The workflow phase: each claim's transitions (submitted, then reviewed, noticed, approved and
+ * ordered for payment, or rejected), appended in one statement before the payment. The batch's
+ * value date is the latest approval day.
+ */
+async function advanceBatchWorkflow(
+  work: BatchWork,
+  written: { claimIds: readonly number[]; totals: ClassTotals; timeline: Timeline },
+  approvedIndexes: readonly number[],
+): Promise<string> {
+  const { executor, options, classes, count } = work;
+  const { reviewer, approver, finance } = options.contexts;
+  const { claimIds, totals, timeline } = written;
   const transitions: unknown[][] = [];
   const step = (
     index: number,
@@ -1153,14 +1172,27 @@ export async function adjudicateClassBatch(
     step(index, 'order_payment', 'approved', 'payment_ordered', finance, chinaTime(valueDate, 14), null);
   }
 
-  phase('workflow');
-
   // Written before the payment. (The batch's audit entries are appended at its end, under
   // withDeferredAudit, so the province's audit chain is locked only from there to the commit.)
   await writeRows(executor, options.copy, 'claim_transition', TRANSITION_COLUMNS, transitions);
   count('claim_transition', transitions.length);
-  phase('workflow');
+  return valueDate;
+}
 
+/**
+ * The payment phase: one payment batch (one ledger journal) for the approved claims, one item per
+ * claim and payee, ordered by the finance officer and approved by the second one; the batch's
+ * report facts written from its lines; the claims marked payment_ordered.
+ */
+async function payBatch(
+  work: BatchWork,
+  written: { claimIds: readonly number[] },
+  approvedIndexes: readonly number[],
+  valueDate: string,
+): Promise<number | null> {
+  const { executor, options, subsidyKind, classes, lines, lean, count } = work;
+  const { finance } = options.contexts;
+  const { claimIds } = written;
   // --- Payment: one batch (one journal) per batch of classes, one item per claim and payee.
   let paymentBatchId: number | null = null;
   if (approvedIndexes.length > 0) {
@@ -1275,9 +1307,23 @@ export async function adjudicateClassBatch(
       where province_code = ${classes[0]!.province_code}
         and id = any(${approvedIndexes.map((index) => claimIds[index]!)}::bigint[])`.execute(executor);
   }
-  phase('pay');
+  return paymentBatchId;
+}
 
-  // --- Audit: one entry per step and batch (the payment batch and journal audit themselves).
+/** One audit entry per step and batch (the payment batch and journal audit themselves). */
+async function auditBatch(
+  work: BatchWork,
+  outcome: {
+    claimIds: readonly number[];
+    totals: ClassTotals;
+    approvedIndexes: readonly number[];
+    rejectedIndexes: readonly number[];
+    paymentBatchId: number | null;
+  },
+): Promise<void> {
+  const { executor, options, classes, lines, count } = work;
+  const { reviewer, approver } = options.contexts;
+  const { claimIds, totals, approvedIndexes, rejectedIndexes, paymentBatchId } = outcome;
   const provinceCode = classes[0]?.province_code;
   if (provinceCode) {
     const summary = {
@@ -1305,6 +1351,65 @@ export async function adjudicateClassBatch(
     });
     count('audit_log', 4);
   }
+}
+
+/**
+ * Adjudicates a batch of completed classes in the caller's transaction: claims decided,
+ * reserved, reviewed, noticed, approved and ordered for payment (one ledger journal), in phases
+ * (docs/architecture.md): read facts → build requests and decide → write → workflow → pay.
+ */
+export async function adjudicateClassBatch(
+  executor: Executor,
+  classIds: readonly number[],
+  options: BatchOptions,
+): Promise<BatchResult> {
+  const { reviewer, approver, finance } = options.contexts;
+  assertMay(reviewer, 'review', 'submitted');
+  assertMay(reviewer, 'start_notice', 'reviewed');
+  assertMay(reviewer, 'reject', 'reviewed');
+  assertMay(approver, 'approve', 'in_notice');
+  assertMay(finance, 'order_payment', 'approved');
+  if (reviewer.actor!.userId === approver.actor!.userId) {
+    throw new AppError('FORBIDDEN', '同一人不能既审核又审批同一笔申请', [
+      { field: 'approver', message: '审核人不能审批同一笔申请' },
+    ]);
+  }
+  const subsidyKind = options.subsidyKind ?? 'training';
+  const applicationDateOf = options.applicationDateOf ?? defaultApplicationDate;
+  const rows: Record<string, number> = {};
+  const count = (table: string, n: number) => {
+    rows[table] = (rows[table] ?? 0) + n;
+  };
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    timings[name] = (timings[name] ?? 0) + (now - mark);
+    mark = now;
+  };
+
+  const facts = await readBatchFacts(executor, [...classIds], options);
+  const { classes } = facts;
+  phase('read');
+  const decided = decideBatchLines(facts, { ...options, subsidyKind, applicationDateOf });
+  const { lines } = decided;
+  phase('decide');
+  const work: BatchWork = { executor, options, subsidyKind, classes, ...decided, count };
+  const needsFallback = await planReservations(executor, lines);
+  phase('reserve');
+  const claims = await writeBatchClaims(work, needsFallback);
+  const written = { ...claims, newShapes: await writeBatchLines(work, claims.claimIds) };
+  phase('write');
+  const raceDenials = await reserveBatchUsage(work, written, needsFallback);
+  phase('reserve');
+  const { claimIds, totals } = written;
+  const approvedIndexes = classes.map((_, index) => index).filter((index) => totals[index]!.amount > 0);
+  const rejectedIndexes = classes.map((_, index) => index).filter((index) => totals[index]!.amount <= 0);
+  const valueDate = await advanceBatchWorkflow(work, written, approvedIndexes);
+  phase('workflow');
+  const paymentBatchId = await payBatch(work, written, approvedIndexes, valueDate);
+  phase('pay');
+  await auditBatch(work, { claimIds, totals, approvedIndexes, rejectedIndexes, paymentBatchId });
   phase('workflow');
   return {
     classes: classes.length,
@@ -1318,7 +1423,7 @@ export async function adjudicateClassBatch(
     paymentBatchId,
     rows,
     timings,
-    newShapes: [...newShapes.keys()],
+    newShapes: written.newShapes,
   };
 }
 

@@ -59,9 +59,15 @@ export function postgresCopier(pool: pg.Pool): CopyRows {
     clients.set(pid, client);
     client.on('end', () => clients.delete(pid));
   });
+  // A transaction stays on its connection: its server process is asked once, not once per COPY.
+  const pidOfTransaction = new WeakMap<Executor, number>();
   return async (executor, table, columns, rows) => {
     if (rows.length === 0) return;
-    const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(executor)).rows[0]!.pid;
+    let pid = executor.isTransaction ? pidOfTransaction.get(executor) : undefined;
+    if (pid === undefined) {
+      pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(executor)).rows[0]!.pid;
+      if (executor.isTransaction) pidOfTransaction.set(executor, pid);
+    }
     const client = clients.get(pid);
     if (!client) throw new Error(`no pooled client for server process ${pid}`);
     // Loaded on first use: only bulk writers need it (an install without it still serves the API).
