@@ -1,16 +1,15 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { App, Button, Card, Input, Space, Table, Tag, Typography, Upload, type UploadFile } from 'antd';
 import { useState } from 'react';
-import { call, client } from '../../api/client.ts';
-import type { paths } from '../../api/openapi.d.ts';
-import { api, errorText } from '../../api.ts';
+import { call, client, multipart } from '../../api/client.ts';
+import type { Answer } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { LoadState, RejectedRows } from '../../components/common.tsx';
 import { yuan } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 
 /** The answer of the import, as the route declares it. */
-type ImportReport =
-  paths['/api/social-insurance-contributions/import']['post']['responses'][200]['content']['application/json'];
+type ImportReport = Answer<'/api/social-insurance-contributions/import', 'post'>;
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -111,12 +110,12 @@ function ContributionImport({ onImported }: { onImported(): void }) {
     const form = new FormData();
     form.append('file', file, file.name);
     try {
-      // Multipart: the document declares no JSON body for it, so the untyped api() sends it.
-      const result = await api<ImportReport>('/api/social-insurance-contributions/import', {
-        method: 'POST',
-        form,
-        query: accept ? { accept: 'valid' } : undefined,
-      });
+      const result = await call(
+        client.POST('/api/social-insurance-contributions/import', {
+          params: { query: accept ? { accept: 'valid' } : {} },
+          ...multipart(form),
+        }),
+      );
       setReport(result);
       if (result.isWritten) {
         message.success(`已导入：新增 ${result.inserted} 条，更新 ${result.updated} 条`);

@@ -2,36 +2,29 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Descriptions, InputNumber, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
-import { call, client } from '../../api/client.ts';
+import { call, client, saveFile } from '../../api/client.ts';
 import type { Answer } from '../../api/types.ts';
-import { api, download, errorText } from '../../api.ts';
+import { errorText } from '../../api.ts';
 import { CitationTag, LoadState, Money, NoData } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { LEVELS, label, TARGET_COMPARISONS, TARGET_METRICS } from '../../vocabulary.ts';
 
 /** A row of a report table: a labelled line with counts and money (…Fen) columns. */
-type ReportRow = { key: string; label: string } & Record<string, unknown>;
+type ReportRow = { label: string } & Record<string, unknown>;
 
-interface Report {
-  regionCode: string;
-  regionName: string;
-  period: { from: string; to: string; label?: string };
-  totals: Record<string, number>;
-  [section: string]: unknown;
-}
+type Report = Answer<'/api/reports', 'get'>;
 
-type LedgerComparison = Answer<'/api/reports/ledger-comparison', 'get'>;
-
-const SECTION_TITLES: Record<string, string> = {
-  subsidyKinds: '按补贴类型',
-  trainingTypes: '按培训类型',
-  groups: '按人员类别',
-  occupationLevels: '按职业大类与等级（人次）',
-  certificates: '取证情况',
-  subAccounts: '按专账子账户',
-  targets: '目标任务完成情况',
-};
+/** The tables of a report, read by their key in the answer, in the order they are shown. */
+const SECTIONS = [
+  ['subsidyKinds', '按补贴类型'],
+  ['trainingTypes', '按培训类型'],
+  ['groups', '按人员类别'],
+  ['occupationLevels', '按职业大类与等级（人次）'],
+  ['certificates', '取证情况'],
+  ['subAccounts', '按专账子账户'],
+  ['targets', '目标任务完成情况'],
+] as const satisfies ReadonlyArray<readonly [keyof Report, string]>;
 
 const COLUMN_TITLES: Record<string, string> = {
   personTimes: '人次',
@@ -57,10 +50,6 @@ const COLUMN_TITLES: Record<string, string> = {
 
 /** Columns that identify a row rather than describe it. */
 const HIDDEN_COLUMNS = new Set(['key', 'label', 'id', 'regionCode']);
-
-function isRowList(value: unknown): value is ReportRow[] {
-  return Array.isArray(value) && value.every((row) => row && typeof row === 'object' && 'label' in row);
-}
 
 function cell(name: string, value: unknown) {
   if (name === 'metric' && typeof value === 'string') return label(TARGET_METRICS, value);
@@ -125,7 +114,7 @@ export function ReportsPage() {
   const [quarter, setQuarter] = useState<number | undefined>();
   const [isExporting, setExporting] = useState(false);
   const query = { year, quarter };
-  const report = useLoad(() => api<Report>('/api/reports', { query }), [year, quarter]);
+  const report = useLoad(() => call(client.GET('/api/reports', { params: { query } })), [year, quarter]);
   const comparison = useLoad(
     () => call(client.GET('/api/reports/ledger-comparison', { params: { query } })),
     [year, quarter],
@@ -133,10 +122,9 @@ export function ReportsPage() {
   const exportXlsx = async () => {
     setExporting(true);
     try {
-      await download(
-        '/api/reports/export.xlsx',
+      await saveFile(
+        client.GET('/api/reports/export.xlsx', { params: { query }, parseAs: 'blob' }),
         `report-${year}${quarter ? `-Q${quarter}` : ''}.xlsx`,
-        query,
       );
     } catch (error) {
       message.error(errorText(error));
@@ -182,28 +170,23 @@ export function ReportsPage() {
         <LoadState loaded={report}>
           {(data) => (
             <Space direction="vertical" className="full-width" size="middle" data-testid="report">
-              <Card
-                title={`${data.regionName ?? data.regionCode} · ${data.period.from} 至 ${data.period.to}`}
-              >
+              <Card title={`${data.regionName} · ${data.period.from} 至 ${data.period.to}`}>
                 <Descriptions bordered size="small" column={{ xs: 1, md: 3 }}>
-                  {Object.entries(data.totals ?? {}).map(([name, value]) => (
+                  {Object.entries(data.totals).map(([name, value]) => (
                     <Descriptions.Item key={name} label={COLUMN_TITLES[name] ?? name}>
                       {cell(name, value)}
                     </Descriptions.Item>
                   ))}
                 </Descriptions>
               </Card>
-              {Object.entries(data)
-                .filter(([, value]) => isRowList(value))
-                .map(([name, value]) => (
-                  <Card key={name} title={SECTION_TITLES[name] ?? name} size="small">
-                    {(value as ReportRow[]).length === 0 ? (
-                      <NoData />
-                    ) : (
-                      <SectionTable rows={value as ReportRow[]} />
-                    )}
+              {SECTIONS.map(([name, title]) => {
+                const rows: ReportRow[] = data[name];
+                return (
+                  <Card key={name} title={title} size="small">
+                    {rows.length === 0 ? <NoData /> : <SectionTable rows={rows} />}
                   </Card>
-                ))}
+                );
+              })}
             </Space>
           )}
         </LoadState>

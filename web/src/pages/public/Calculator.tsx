@@ -20,7 +20,9 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import { api, errorText } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, BodyOf } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { CitationTag, Money } from '../../components/common.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLanguage } from '../../i18n.tsx';
@@ -38,43 +40,15 @@ import {
   SUBSIDY_KINDS,
 } from '../../vocabulary.ts';
 
-interface Citation {
-  doc: string;
-  article: string;
-}
-
-export interface EvaluateResponse {
-  policy: string | null;
-  eligible: boolean;
-  amountFen: number;
-  payee: string;
-  countsTowardAnnualLimit: boolean;
-  lines: { item: string; amountFen: number; basis: string; citation: Citation }[];
-  denials: { code: string; message: string; field?: string; citation?: Citation }[];
-  warnings: string[];
-  /** Added in v1: eligible | not_eligible | missing_input | other_policy. */
-  outcome?: string;
-}
-
+/** The answer of 补贴计算器 (POST /api/public/calculate): the decision, the catalog standard used, guidance. */
+type CalculateResponse = Answer<'/api/public/calculate', 'post'>;
+/** The policy engine's decision, with its lines and denials, each citing its document and article. */
+export type EvaluateResponse = CalculateResponse['decision'];
+type Citation = EvaluateResponse['lines'][number]['citation'];
 /** A published catalog entry the person picks from (GET /api/public/catalog-entries). */
-interface PublicCatalogEntry {
-  occupationCode: string;
-  occupationName: string;
-  level: string;
-  standardAmountFen: number;
-  citation: { document: string; article: string };
-  version: { id: number; versionNumber: number; title: string; regionCode: string };
-}
-
-interface CalculateResponse {
-  catalog?: {
-    standardFen: number;
-    citation: Citation;
-    version: { id: number; versionNumber: number; title: string; regionCode: string } | null;
-  } | null;
-  decision: EvaluateResponse;
-  guidance: string[];
-}
+type PublicCatalogEntry = Answer<'/api/public/catalog-entries', 'get'>['items'][number];
+/** What the calculator sends: the facts given, nothing else. */
+type CalculateRequest = BodyOf<'/api/public/calculate', 'post'>;
 
 type Day = Dayjs | null | undefined;
 
@@ -153,9 +127,11 @@ function compact<T>(value: T): T | undefined {
   return value;
 }
 
-export function toEvaluateRequest(values: CalculatorValues) {
+export function toEvaluateRequest(values: CalculatorValues): CalculateRequest {
   const training = values.training ?? {};
   const employment = values.employment ?? {};
+  // The selects hold the API's own codes (subsidy kinds, groups, levels); the server validates every
+  // field and names a bad one, which the form shows beside it.
   return compact({
     region: values.region,
     date: isoDay(values.date),
@@ -189,7 +165,7 @@ export function toEvaluateRequest(values: CalculatorValues) {
       onlineDailyRateFen: fenOf(training.onlineDailyRateYuan),
     },
     certificate: values.certificate,
-  });
+  }) as CalculateRequest;
 }
 
 export function DecisionView({ decision }: { decision: EvaluateResponse }) {
@@ -290,9 +266,11 @@ function useCatalog(region: string | undefined, date: Dayjs | undefined, search:
   useEffect(() => {
     if (!region || !on) return;
     let isCurrent = true;
-    const query = new URLSearchParams({ regionCode: region, on, pageSize: '100' });
-    if (search) query.set('q', search);
-    api<{ items: PublicCatalogEntry[] }>(`/api/public/catalog-entries?${query}`)
+    call(
+      client.GET('/api/public/catalog-entries', {
+        params: { query: { regionCode: region, on, pageSize: 100, q: search || undefined } },
+      }),
+    )
       .then((page) => {
         if (isCurrent) setEntries(page.items);
       })
@@ -326,10 +304,7 @@ export function CalculatorPage() {
     setBusy(true);
     setMessage(null);
     try {
-      const answer = await api<CalculateResponse>('/api/public/calculate', {
-        method: 'POST',
-        body: toEvaluateRequest(values),
-      });
+      const answer = await call(client.POST('/api/public/calculate', { body: toEvaluateRequest(values) }));
       setDecision(answer.decision);
       setCatalog(answer.catalog);
       setGuidance(answer.guidance);

@@ -1,17 +1,15 @@
 import { Alert, Button, Card, Form, Input, Select, Space, Table, Tabs, Typography } from 'antd';
 import { useState } from 'react';
-import { api, errorText, type Page } from '../../api.ts';
+import { call, callAll, client } from '../../api/client.ts';
+import type { Answer } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { Money } from '../../components/common.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { today } from '../../format.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { JURISDICTIONS, LEVELS, label } from '../../vocabulary.ts';
 
-interface Occupation {
-  code: string;
-  name: string;
-  majorCategory?: number;
-}
+type Occupation = Answer<'/api/occupations', 'get'>['items'][number];
 
 function useSearch<T>() {
   const [rows, setRows] = useState<T[] | null>(null);
@@ -48,9 +46,11 @@ function OccupationSearch() {
           search.run(
             async () =>
               (
-                await api<Page<Occupation>>('/api/occupations', {
-                  query: { search: values.search, pageSize: 50 },
-                })
+                await call(
+                  client.GET('/api/occupations', {
+                    params: { query: { search: values.search, pageSize: 50 } },
+                  }),
+                )
               ).items,
           )
         }
@@ -79,36 +79,10 @@ function OccupationSearch() {
   );
 }
 
-interface PublicEntry {
-  occupationCode: string;
-  occupationName: string;
-  level: string;
-  standardAmountFen: number;
-  citation: { doc: string; article: string };
-  version: { id: number; versionNumber: number; title: string; regionCode: string; effectiveFrom: string };
-}
-
-interface PublicInstitutionEntry {
-  id: number;
-  institutionName: string;
-  occupationCode: string;
-  occupationName: string | null;
-  level: string;
-  regionCode: string;
-  validFrom: string;
-  validTo: string | null;
-}
-
-/** All pages of a public list (the catalogs are short; 100 a page). */
-async function allPages<T>(path: string, query: Record<string, string | undefined>): Promise<T[]> {
-  const rows: T[] = [];
-  for (let page = 1; page <= 20; page += 1) {
-    const result = await api<Page<T>>(path, { query: { ...query, page, pageSize: 100 } });
-    rows.push(...result.items);
-    if (page * result.pageSize >= result.total) break;
-  }
-  return rows;
-}
+/** A standard of a published training-project catalog (培训项目目录), as the public reads it. */
+type PublicEntry = Answer<'/api/public/catalog-entries', 'get'>['items'][number];
+/** An institution listed in the training-institution catalog (培训机构目录). */
+type PublicInstitutionEntry = Answer<'/api/public/institution-catalog', 'get'>['items'][number];
 
 function StandardSearch() {
   const { language } = useLanguage();
@@ -120,11 +94,11 @@ function StandardSearch() {
         name="standards"
         onFinish={(values: { regionCode: string; q?: string }) =>
           search.run(() =>
-            allPages<PublicEntry>('/api/public/catalog-entries', {
-              regionCode: values.regionCode,
-              on: today(),
-              q: values.q,
-            }),
+            callAll((paging) =>
+              client.GET('/api/public/catalog-entries', {
+                params: { query: { regionCode: values.regionCode, on: today(), q: values.q, ...paging } },
+              }),
+            ).then((all) => all.items),
           )
         }
       >
@@ -166,7 +140,7 @@ function StandardSearch() {
             {
               title: '依据',
               dataIndex: 'citation',
-              render: (citation: PublicEntry['citation']) => `${citation.doc} ${citation.article}`,
+              render: (citation: PublicEntry['citation']) => `${citation.document} ${citation.article}`,
             },
           ]}
         />
@@ -185,11 +159,18 @@ function InstitutionSearch() {
         name="institutions"
         onFinish={(values: { regionCode: string; occupationCode?: string }) =>
           search.run(() =>
-            allPages<PublicInstitutionEntry>('/api/public/institution-catalog', {
-              regionCode: values.regionCode,
-              on: today(),
-              occupationCode: values.occupationCode || undefined,
-            }),
+            callAll((paging) =>
+              client.GET('/api/public/institution-catalog', {
+                params: {
+                  query: {
+                    regionCode: values.regionCode,
+                    on: today(),
+                    occupationCode: values.occupationCode || undefined,
+                    ...paging,
+                  },
+                },
+              }),
+            ).then((all) => all.items),
           )
         }
       >
