@@ -305,6 +305,7 @@ describe('evaluated certificates: the evaluation-organisation catalog, assessmen
     const badQueries: Array<[string, string]> = [
       ['/api/assessments?assessedFrom=soon', 'querystring.assessedFrom'],
       ['/api/evaluation/certificates?pageSize=101', 'querystring.pageSize'],
+      ['/api/assessments/abc/results', 'params.id'],
     ];
     for (const [url, field] of badQueries) {
       const refused = await call('GET', url, evaluator);
