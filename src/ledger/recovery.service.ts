@@ -435,6 +435,25 @@ export async function getRecoveryOrder(
 }
 
 /** Recovery orders of the caller's region subtree, newest first; by claim and status. */
+/**
+ * The recovery orders another domain opened under one key (its idempotency prefix, e.g. a
+ * supervision case's `supervision-case:12:`), as they stand now: the case shows them.
+ */
+export async function recoveryOrdersOpenedUnder(
+  executor: Executor,
+  provinceCode: string,
+  keyPrefix: string,
+): Promise<RecoveryOrder[]> {
+  const rows = await executor
+    .selectFrom('recovery_order')
+    .selectAll()
+    .where('province_code', '=', provinceCode)
+    .where('idempotency_id', 'like', `${keyPrefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`)
+    .orderBy('id')
+    .execute();
+  return rows.map(toOrder);
+}
+
 export async function listRecoveryOrders(
   executor: Executor,
   input: {

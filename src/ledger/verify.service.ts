@@ -146,8 +146,9 @@ const FUND_KINDS = sql`('special', 'training', 'on_the_job_training', 'living_al
  * reversal mirrors its original); every disbursement or advance traces to a payment item of an
  * approved claim (and its line, when it names one) unless reversed; per line, what is paid or
  * in flight is at most its approved amount; money enters the special account only from an
- * appropriation, a failed or returned payment of its own, a recovery order's receipt, bank
- * interest from a statement line or an approved manual posting, or a reversal; each recovery
+ * appropriation, a failed or returned payment of its own (once, its whole amount), a recovery
+ * order's receipt, bank interest as an approved manual posting of that amount (a statement line's
+ * posting is one), or a reversal; each recovery
  * receipt (both its legs) was posted by an approved `recovery_receipt` approval of the same order
  * and amount; and each recovery order's recovered amount is the sum of its receipts.
  */
@@ -233,7 +234,7 @@ function businessChecks(executor: Executor): Promise<VerificationCheck>[] {
                || d.region_code || ' ' || d.kind || ' into ' || c.region_code || ' ' || c.kind
                || ' without ' || case t.code when 'payment_failure' then 'a payment item charged to it'
                                               when 'recovery' then 'a recovery order'
-                                              when 'interest' then 'a statement line or an approved posting'
+                                              when 'interest' then 'an approved posting of that amount'
                                               else 'a reason' end as problem
         from ledger_transfer t
         join ledger_account d on d.id = t.debit_account_id and d.province_code = t.province_code
@@ -241,13 +242,23 @@ function businessChecks(executor: Executor): Promise<VerificationCheck>[] {
         where c.kind in ${FUND_KINDS} and d.kind not in ${FUND_KINDS}
           and not (
             (t.code = 'appropriation' and d.kind = 'ui_fund_source' and d.region_code = c.region_code)
+            -- a failed or returned payment comes back once, whole, to the account it was charged to
             or (t.code = 'payment_failure' and exists (
                   select 1 from payment_item i join ledger_transfer o on o.id = i.transfer_id and o.province_code = i.province_code
-                  where i.id = t.payment_item_id and i.province_code = t.province_code and o.debit_account_id = t.credit_account_id))
+                  where i.id = t.payment_item_id and i.province_code = t.province_code and o.debit_account_id = t.credit_account_id
+                    and i.amount_fen = t.amount_fen)
+                and not exists (
+                  select 1 from ledger_transfer p where p.province_code = t.province_code and p.code = 'payment_failure'
+                    and p.payment_item_id = t.payment_item_id and p.id < t.id))
             or (t.code = 'recovery' and t.recovery_order_id is not null)
-            or (t.code = 'interest' and (t.statement_line_id is not null or exists (
+            -- interest only as an approved manual posting of that amount (a statement line's posting is
+            -- one: its approval names the line; postings moved from the old statement-posting table too)
+            or (t.code = 'interest' and exists (
                   select 1 from ledger_approval a where a.province_code = t.province_code and a.status = 'approved'
-                    and a.kind = 'manual_transfer' and t.idempotency_id = 'approval:' || a.id)))
+                    and a.kind = 'manual_transfer' and (a.payload ->> 'amountFen')::bigint = t.amount_fen
+                    and (t.idempotency_id = 'approval:' || a.id
+                         or (t.statement_line_id is not null
+                             and (a.payload ->> 'statementLineId')::bigint = t.statement_line_id))))
             or (t.code = 'reversal' and t.reverses_transfer_id is not null))
         order by t.id`.execute(executor),
       'business',

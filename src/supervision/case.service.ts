@@ -5,7 +5,11 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import { createRecoveryOrder, type RecoveryOrder } from '../ledger/recovery.service.ts';
+import {
+  createRecoveryOrder,
+  type RecoveryOrder,
+  recoveryOrdersOpenedUnder,
+} from '../ledger/recovery.service.ts';
 import type { SubAccount } from '../ledger/transfer.service.ts';
 import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
@@ -50,6 +54,8 @@ export interface CaseDetail extends SupervisionCase {
     sha256: string;
   }>;
   recoveredClaimIds: number[];
+  /** The recovery orders the decision opened, as they stand now (recovered so far, open or closed). */
+  recoveryOrders: RecoveryOrder[];
 }
 
 type CaseRow = NonNullable<Awaited<ReturnType<typeof selectCaseRow>>>;
@@ -203,7 +209,13 @@ export async function getCaseDetail(executor: Executor, id: number): Promise<Cas
       sha256: file.sha256,
     })),
     recoveredClaimIds: (row.recovered_claim_ids as number[] | null) ?? [],
+    recoveryOrders: await recoveryOrdersOpenedUnder(executor, row.province_code, recoveryKeyOf(row.id)),
   };
+}
+
+/** The key prefix of the recovery orders a case's decision opens (one per paid claim). */
+function recoveryKeyOf(caseId: number): string {
+  return `supervision-case:${caseId}:`;
 }
 
 export async function getVisibleCase(
@@ -484,7 +496,7 @@ async function recover(
     .executeTakeFirst();
   if (!paid) throw new Error(`claim ${input.claimId} is ${'paid'} but has no payment item`);
   return createRecoveryOrder(executor, context, {
-    idempotencyId: `supervision-case:${input.caseRow.id}:claim:${input.claimId}`,
+    idempotencyId: `${recoveryKeyOf(input.caseRow.id)}claim:${input.claimId}`,
     claimId: input.claimId,
     regionCode: paid.region_code ?? claim.region_code,
     subAccount: paid.sub_account as SubAccount,

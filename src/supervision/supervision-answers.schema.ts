@@ -159,6 +159,34 @@ export const REFERENCE_LIST_SCHEMA = {
   },
 } as const;
 
+/** RecoveryOrder (the service's type of that name). */
+export const RECOVERY_ORDER_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'id',
+    'provinceCode',
+    'regionCode',
+    'claimId',
+    'subAccount',
+    'amountFen',
+    'recoveredFen',
+    'reason',
+    'status',
+  ],
+  properties: {
+    id: { type: 'integer' },
+    provinceCode: { type: 'string' },
+    regionCode: { type: 'string' },
+    claimId: { type: 'integer' },
+    subAccount: { type: 'string' },
+    amountFen: { type: 'integer' },
+    recoveredFen: { type: 'integer' },
+    reason: { type: 'string' },
+    status: { type: 'string', enum: ['open', 'closed'] },
+  },
+} as const;
+
 /** CaseDetail (the service's type of that name). */
 export const CASE_DETAIL_SCHEMA = {
   type: 'object',
@@ -168,6 +196,7 @@ export const CASE_DETAIL_SCHEMA = {
     'notes',
     'attachments',
     'recoveredClaimIds',
+    'recoveryOrders',
     'id',
     'provinceCode',
     'regionCode',
@@ -214,6 +243,7 @@ export const CASE_DETAIL_SCHEMA = {
       },
     },
     recoveredClaimIds: { type: 'array', items: { type: 'integer' } },
+    recoveryOrders: { type: 'array', items: RECOVERY_ORDER_SCHEMA },
     id: { type: 'integer' },
     provinceCode: { type: 'string' },
     regionCode: { type: 'string' },
@@ -276,34 +306,6 @@ export const SUPERVISION_CASE_SCHEMA = {
   },
 } as const;
 
-/** RecoveryOrder (the service's type of that name). */
-export const RECOVERY_ORDER_SCHEMA = {
-  type: 'object',
-  additionalProperties: true,
-  required: [
-    'id',
-    'provinceCode',
-    'regionCode',
-    'claimId',
-    'subAccount',
-    'amountFen',
-    'recoveredFen',
-    'reason',
-    'status',
-  ],
-  properties: {
-    id: { type: 'integer' },
-    provinceCode: { type: 'string' },
-    regionCode: { type: 'string' },
-    claimId: { type: 'integer' },
-    subAccount: { type: 'string' },
-    amountFen: { type: 'integer' },
-    recoveredFen: { type: 'integer' },
-    reason: { type: 'string' },
-    status: { type: 'string', enum: ['open', 'closed'] },
-  },
-} as const;
-
 /** Sanction (the service's type of that name). */
 export const SANCTION_SCHEMA = {
   type: 'object',
@@ -349,7 +351,7 @@ export const SANCTION_SCHEMA = {
 /** CaseOutcome (the service's type of that name). */
 export const CASE_OUTCOME_SCHEMA = {
   ...CASE_DETAIL_SCHEMA,
-  required: [...CASE_DETAIL_SCHEMA.required, 'excludedLineIds', 'recoveryOrders', 'sanction'],
+  required: [...CASE_DETAIL_SCHEMA.required, 'excludedLineIds', 'sanction'],
   properties: {
     ...CASE_DETAIL_SCHEMA.properties,
     excludedLineIds: { type: 'array', items: { type: 'integer' } },

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
+import { createUser } from '../../src/auth/auth.service.ts';
+import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
+import { registeredAccount } from '../../src/ledger/payee-account.service.ts';
 import { createPaymentBatch } from '../../src/ledger/payment.service.ts';
 import { accountFor, inLedgerTransaction, postJournal } from '../../src/ledger/transfer.service.ts';
 import { verifyLedger } from '../../src/ledger/verify.service.ts';
@@ -859,6 +862,38 @@ describe('money cannot leak from the special account', () => {
     // A claim id out of scope in the query is refused like an unknown one (404), telling nothing.
     expect(nanjingList.statusCode).toBe(404);
     expect(nanjingList.body).not.toContain('10000');
+    // A county officer of another county of the same province (衡南县) fares no better.
+    await createUser(harness.database.db, SYSTEM_CONTEXT, {
+      loginName: 'hn_county_mc6',
+      displayName: '衡南县人社局 覃科员',
+      password: DEMO_PASSWORD,
+      role: 'county_officer',
+      regionCode: '430422',
+    });
+    const neighbour = await harness.loginAs('hn_county_mc6');
+    const neighbourOrder = await call('POST', '/api/ledger/recovery-orders', neighbour, {
+      idempotencyId: 'mc6-neighbour',
+      claimId: claim.id,
+      regionCode: '430422',
+      subAccount: 'training',
+      amountFen: 5_000,
+      reason: '越权追回',
+      valueDate: '2021-06-02',
+    });
+    expect(neighbourOrder.statusCode, neighbourOrder.body).toBe(404);
+    expect(neighbourOrder.body).not.toContain(String(claim.totalAmountFen));
+    expect((await call('GET', `/api/ledger/recovery-orders/${opened.json().id}`, neighbour)).statusCode).toBe(
+      403,
+    );
+    const neighbourReceipt = await call(
+      'POST',
+      `/api/ledger/recovery-orders/${opened.json().id}/receipts`,
+      neighbour,
+      { idempotencyId: 'mc6-neighbour-receipt', amountFen: 1_000, valueDate: '2021-06-02' },
+    );
+    expect([403, 404]).toContain(neighbourReceipt.statusCode);
+    const neighbourList = await call('GET', '/api/ledger/recovery-orders', neighbour);
+    expect(neighbourList.json().items).toEqual([]);
   });
 
   it('every route that moves money: its initiator alone changes no balance; the second person posts it', async () => {
@@ -903,6 +938,7 @@ describe('money cannot leak from the special account', () => {
       const id = (started.json().approval?.id ?? started.json().id) as number;
       return { statusCode: started.statusCode, id, decide: approvalDecision(id) };
     };
+    let payeePersonId = 0;
     let allocationJournal = 0;
     let paidBatch = { id: 0, reference: '' };
     let recoveryOrderId = 0;
@@ -915,6 +951,8 @@ describe('money cannot leak from the special account', () => {
       maker: Headers;
       checker: Headers;
       after?(decided: { statusCode: number; body: string }): Promise<void>;
+      /** What the route changes when posted; the province's balances unless it moves no money itself. */
+      observe?(): Promise<unknown>;
     }[] = [
       {
         route: 'POST /api/ledger/fund-requests (计提 appropriation)',
@@ -1096,21 +1134,42 @@ describe('money cannot leak from the special account', () => {
         maker: finance,
         checker: hyFinance2,
       },
+      {
+        route: 'POST /api/ledger/payee-accounts (moves no money; decides where it goes)',
+        prepare: async () => {
+          // A trainee of its own, so no other scenario's payee changes account.
+          payeePersonId = (await people(['王账'], ['registered_unemployed']))[0]!.personId!;
+        },
+        start: () =>
+          viaApproval('/api/ledger/payee-accounts', {
+            idempotencyId: 'table-payee-account',
+            payeeType: 'person',
+            payeeId: payeePersonId,
+            bankName: '中国建设银行衡阳分行',
+            accountNumber: '6217000000009876543',
+            reason: '社会保障卡银行账户登记',
+          }),
+        maker: finance,
+        checker,
+        observe: async () =>
+          (await registeredAccount(db, '430000', 'person', payeePersonId))?.accountNumber ?? null,
+      },
     ];
     for (const entry of routes) {
       clock.set('2021-06-10T01:00:00Z');
       await entry.prepare?.();
-      const before = await balances();
+      const observe = entry.observe ?? balances;
+      const before = await observe();
       const started = await entry.start();
       expect([201, 202], `${entry.route}: ${started.statusCode}`).toContain(started.statusCode);
-      expect(await balances(), `${entry.route}: the initiator alone`).toEqual(before);
+      expect(await observe(), `${entry.route}: the initiator alone`).toEqual(before);
       const bySelf = await started.decide(entry.maker);
       expect(bySelf.statusCode, `${entry.route}: approved by its initiator`).toBeGreaterThanOrEqual(400);
       expect(bySelf.statusCode).toBeLessThan(500);
-      expect(await balances(), `${entry.route}: after the initiator's own approval`).toEqual(before);
+      expect(await observe(), `${entry.route}: after the initiator's own approval`).toEqual(before);
       const decided = await started.decide(entry.checker);
       expect(decided.statusCode, `${entry.route}: ${decided.body}`).toBe(200);
-      expect(await balances(), `${entry.route}: the second person posts it`).not.toEqual(before);
+      expect(await observe(), `${entry.route}: the second person posts it`).not.toEqual(before);
       await entry.after?.(decided);
     }
   });
@@ -1160,6 +1219,103 @@ describe('money cannot leak from the special account', () => {
       }),
     );
     expect(await failing()).toContain('per claim line, paid and in flight is at most the approved amount');
+  });
+
+  it('finding 8, as an attacker: verify fails on interest posted by hand that names a statement line', async () => {
+    const db = harness.database.db;
+    const enters = 'money enters the special account only for a recorded reason';
+    /** What the check says of one transfer (the shared ledger may hold other tests' hand-made rows). */
+    const saysOf = async (transferId: number) =>
+      (await verifyLedger(db)).checks
+        .find((check) => check.name === enters)!
+        .failures.filter((failure) => failure.startsWith(`transfer ${transferId} `));
+    clock.set('2021-06-10T01:00:00Z');
+    const csv = ['交易日期,摘要,借方发生额,贷方发生额,余额,对方户名,附言', '20210609,结息,,1.00,1.00,,'].join(
+      '\n',
+    );
+    const imported = await call('POST', '/api/ledger/statements', finance, {
+      regionCode: '430421',
+      fileName: '6月对账单（结息）.csv',
+      csv,
+    });
+    expect(imported.statusCode, imported.body).toBe(201);
+    const line = await db
+      .selectFrom('bank_statement_line')
+      .select('id')
+      .where('statement_id', '=', imported.json().statementId)
+      .executeTakeFirstOrThrow();
+    const bank = await accountFor(db, '430421', 'bank');
+    const special = await accountFor(db, '430421', 'special');
+    // 9,000 yuan of "interest" naming a real statement line of 1 yuan, posted with no approval.
+    const posted = await inLedgerTransaction(db, (trx) =>
+      postJournal(trx, SYSTEM_CONTEXT, {
+        provinceCode: '430000',
+        code: 'interest',
+        description: '手工利息',
+        transfers: [
+          {
+            idempotencyId: 'ma8-interest-by-hand',
+            debitAccountId: bank.id,
+            creditAccountId: special.id,
+            amountFen: 900_000,
+            code: 'interest',
+            valueDate: '2021-06-09',
+            statementLineId: line.id,
+          },
+        ],
+      }),
+    );
+    expect(await saysOf(posted.transfers[0]!.id)).toHaveLength(1);
+  });
+
+  it('finding 8, as an attacker: verify fails on a failed payment returned a second time by hand', async () => {
+    const db = harness.database.db;
+    const enters = 'money enters the special account only for a recorded reason';
+    const saysOf = async (transferId: number) =>
+      (await verifyLedger(db)).checks
+        .find((check) => check.name === enters)!
+        .failures.filter((failure) => failure.startsWith(`transfer ${transferId} `));
+    const claim = await approvedClaim(await people(['郑退'], ['registered_unemployed']), 'training', 'MA9');
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'ma9-order-0001',
+    });
+    const disbursement = batch.disbursements[0]!;
+    await bankResult(batch.id, [[disbursement.reference, 'failed', '账户已销户']], '2021-06-01');
+    const item = disbursement.items[0]!;
+    // The bank's own return passes the check.
+    const returned = await db
+      .selectFrom('ledger_transfer')
+      .select('id')
+      .where('payment_item_id', '=', item.id)
+      .where('code', '=', 'payment_failure')
+      .executeTakeFirstOrThrow();
+    expect(await saysOf(returned.id)).toEqual([]);
+    const bank = await accountFor(db, '430421', 'bank');
+    const training = await accountFor(db, '430421', 'training');
+    const again = await inLedgerTransaction(db, (trx) =>
+      postJournal(trx, SYSTEM_CONTEXT, {
+        provinceCode: '430000',
+        code: 'payment_failure',
+        description: '再次退回',
+        transfers: [
+          {
+            idempotencyId: 'ma9-returned-again',
+            debitAccountId: bank.id,
+            creditAccountId: training.id,
+            amountFen: item.amountFen,
+            code: 'payment_failure',
+            valueDate: '2021-06-01',
+            claimId: claim.id,
+            paymentItemId: item.id,
+            paymentBatchId: batch.id,
+            disbursementId: disbursement.id,
+          },
+        ],
+      }),
+    );
+    expect(await saysOf(again.transfers[0]!.id)).toHaveLength(1);
   });
 
   it('issue 20: the payee bank (开户行) the claim names is printed on the instruction file', async () => {

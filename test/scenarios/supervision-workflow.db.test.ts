@@ -262,6 +262,32 @@ describe('supervision end to end: screening at submission, clearing, a confirmed
       },
     ]);
 
+    // The case shows its recovery orders as they stand: after a receipt approved by a second
+    // person, reopening the case shows what came back (issue 15 finding 6).
+    const receipt = await call(
+      'POST',
+      `/api/ledger/recovery-orders/${outcome.recoveryOrders[0].id}/receipts`,
+      finance,
+      { idempotencyId: 'sv-receipt-0001', amountFen: 20_000, valueDate: '2021-07-05' },
+    );
+    expect(receipt.statusCode, receipt.body).toBe(202);
+    const receiptApproved = await call(
+      'POST',
+      `/api/ledger/approvals/${receipt.json().id}/decision`,
+      await harness.loginAs('hy_finance_checker'),
+      { isApproved: true },
+    );
+    expect(receiptApproved.statusCode, receiptApproved.body).toBe(200);
+    const reopened = (await call('GET', `/api/supervision/cases/${caseId}`, county)).json();
+    expect(reopened.recoveryOrders).toEqual([
+      expect.objectContaining({
+        id: outcome.recoveryOrders[0].id,
+        claimId,
+        amountFen: 120_000,
+        recoveredFen: 20_000,
+      }),
+    ]);
+
     // The rating was recomputed by the decision: the confirmed case and the blacklist make it D.
     const history = (
       await call('GET', `/api/supervision/institutions/${institutionId}/ratings`, county)

@@ -16245,6 +16245,20 @@ export interface operations {
                             [key: string]: unknown;
                         })[];
                         recoveredClaimIds: number[];
+                        recoveryOrders: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            claimId: number;
+                            subAccount: string;
+                            amountFen: number;
+                            recoveredFen: number;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                         id: number;
                         provinceCode: string;
                         regionCode: string;
@@ -16404,6 +16418,20 @@ export interface operations {
                             [key: string]: unknown;
                         })[];
                         recoveredClaimIds: number[];
+                        recoveryOrders: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            claimId: number;
+                            subAccount: string;
+                            amountFen: number;
+                            recoveredFen: number;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                         id: number;
                         provinceCode: string;
                         regionCode: string;
@@ -16525,6 +16553,20 @@ export interface operations {
                             [key: string]: unknown;
                         })[];
                         recoveredClaimIds: number[];
+                        recoveryOrders: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            claimId: number;
+                            subAccount: string;
+                            amountFen: number;
+                            recoveredFen: number;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                         id: number;
                         provinceCode: string;
                         regionCode: string;
@@ -16648,6 +16690,20 @@ export interface operations {
                             [key: string]: unknown;
                         })[];
                         recoveredClaimIds: number[];
+                        recoveryOrders: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            claimId: number;
+                            subAccount: string;
+                            amountFen: number;
+                            recoveredFen: number;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                         id: number;
                         provinceCode: string;
                         regionCode: string;
@@ -16782,6 +16838,20 @@ export interface operations {
                             [key: string]: unknown;
                         })[];
                         recoveredClaimIds: number[];
+                        recoveryOrders: ({
+                            id: number;
+                            provinceCode: string;
+                            regionCode: string;
+                            claimId: number;
+                            subAccount: string;
+                            amountFen: number;
+                            recoveredFen: number;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                         id: number;
                         provinceCode: string;
                         regionCode: string;
@@ -16807,20 +16877,6 @@ export interface operations {
                         /** @description 办结日期（业务日期） */
                         decidedOn: string | null;
                         excludedLineIds: number[];
-                        recoveryOrders: ({
-                            id: number;
-                            provinceCode: string;
-                            regionCode: string;
-                            claimId: number;
-                            subAccount: string;
-                            amountFen: number;
-                            recoveredFen: number;
-                            reason: string;
-                            /** @enum {string} */
-                            status: "open" | "closed";
-                        } & {
-                            [key: string]: unknown;
-                        })[];
                         sanction: ({
                             id: number;
                             provinceCode: string;

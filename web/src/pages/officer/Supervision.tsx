@@ -81,6 +81,8 @@ interface CaseDetail extends SupervisionCase {
   notes?: { id: number; content: string; createdAt: string }[];
   attachments?: { id: number; fileName: string; sizeBytes: number }[];
   recoveredClaimIds?: number[];
+  /** The recovery orders the decision opened, as they stand now. */
+  recoveryOrders?: RecoveryOrder[];
 }
 
 interface SweepResult {
@@ -779,35 +781,43 @@ function DecisionOutcome({ result }: { result: DecisionResult }) {
         (outcome.recoveryOrders.length === 0 ? (
           <Typography.Text type="secondary">无需追回资金（涉及的申请尚未支付）。</Typography.Text>
         ) : (
-          <Table
-            rowKey="id"
-            size="small"
-            pagination={false}
-            data-testid="recovery-orders"
-            dataSource={outcome.recoveryOrders}
-            columns={[
-              { title: '追回单', dataIndex: 'id', render: (id: number) => `#${id}` },
-              {
-                title: '申请',
-                dataIndex: 'claimId',
-                render: (id: number) => <Link to={`/app/claims/${id}`}>#{id}</Link>,
-              },
-              {
-                title: '子账户',
-                dataIndex: 'subAccount',
-                render: (value: string) => label(SUB_ACCOUNTS, value, language),
-              },
-              { title: '应追回', dataIndex: 'amountFen', render: (fen: number) => <Money fen={fen} /> },
-              { title: '已追回', dataIndex: 'recoveredFen', render: (fen: number) => <Money fen={fen} /> },
-              {
-                title: '状态',
-                dataIndex: 'status',
-                render: (value: string) => (value === 'open' ? '待追回' : '已结清'),
-              },
-            ]}
-          />
+          <RecoveryOrdersTable orders={outcome.recoveryOrders} />
         ))}
     </Card>
+  );
+}
+
+/** A case's recovery orders: what is owed, what came back, open or settled. */
+function RecoveryOrdersTable({ orders }: { orders: RecoveryOrder[] }) {
+  const { language } = useLanguage();
+  return (
+    <Table
+      rowKey="id"
+      size="small"
+      pagination={false}
+      data-testid="recovery-orders"
+      dataSource={orders}
+      columns={[
+        { title: '追回单', dataIndex: 'id', render: (id: number) => `#${id}` },
+        {
+          title: '申请',
+          dataIndex: 'claimId',
+          render: (id: number) => <Link to={`/app/claims/${id}`}>#{id}</Link>,
+        },
+        {
+          title: '子账户',
+          dataIndex: 'subAccount',
+          render: (value: string) => label(SUB_ACCOUNTS, value, language),
+        },
+        { title: '应追回', dataIndex: 'amountFen', render: (fen: number) => <Money fen={fen} /> },
+        { title: '已追回', dataIndex: 'recoveredFen', render: (fen: number) => <Money fen={fen} /> },
+        {
+          title: '状态',
+          dataIndex: 'status',
+          render: (value: string) => (value === 'open' ? '待追回' : '已结清'),
+        },
+      ]}
+    />
   );
 }
 
@@ -866,13 +876,14 @@ function CaseDrawer({ id, onClose, onChanged }: { id: number; onClose(): void; o
               {detail.outcomeReason && (
                 <Descriptions.Item label="结论理由">{detail.outcomeReason}</Descriptions.Item>
               )}
-              {(detail.recoveredClaimIds ?? []).length > 0 && (
-                <Descriptions.Item label="已追回的申请">
-                  {(detail.recoveredClaimIds ?? []).map((claimId) => `#${claimId}`).join('、')}
-                </Descriptions.Item>
-              )}
             </Descriptions>
             {result && <DecisionOutcome result={result} />}
+            {!result && (detail.recoveryOrders ?? []).length > 0 && (
+              <>
+                <Typography.Text strong>追回单</Typography.Text>
+                <RecoveryOrdersTable orders={detail.recoveryOrders ?? []} />
+              </>
+            )}
             <Typography.Text strong>关联预警</Typography.Text>
             <ul>
               {(detail.alerts ?? []).map((alert) => (
