@@ -560,6 +560,9 @@ const cityOfficer: Flow = {
         });
         await detail.getByTestId('appeal-status').getByText('维持处罚').waitFor();
         await screenshot(page, 'daily-city-appeal-upheld');
+        // The sanction links to the case it came from: its drawer opens on 核查案件.
+        await detail.getByTestId('sanction-case-link').click();
+        await page.getByTestId('case-detail').getByText('冒用退休人员身份虚报培训人数').waitFor();
         await page.keyboard.press('Escape');
       },
     );

@@ -17,7 +17,7 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
 import type { Answer, QueryOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
@@ -260,6 +260,13 @@ function SanctionDrawer({ id, onClose, onChanged }: { id: number; onClose(): voi
               </Descriptions.Item>
               <Descriptions.Item label="生效日期（业务日期）">{sanction.effectiveDate}</Descriptions.Item>
               <Descriptions.Item label="处罚理由">{sanction.reason}</Descriptions.Item>
+              {sanction.caseId !== null && (
+                <Descriptions.Item label="核查案件">
+                  <Link to={`/app/cases?case=${sanction.caseId}`} data-testid="sanction-case-link">
+                    查看案件
+                  </Link>
+                </Descriptions.Item>
+              )}
               <Descriptions.Item label="记录时间（系统时钟）">
                 {dateTime(sanction.decidedAt)}
               </Descriptions.Item>
@@ -416,6 +423,12 @@ export function SanctionsPage() {
                     sorter: (a, b) => a.effectiveDate.localeCompare(b.effectiveDate),
                   },
                   { title: '处罚理由', dataIndex: 'reason', ellipsis: true },
+                  {
+                    title: '核查案件',
+                    dataIndex: 'caseId',
+                    render: (caseId: number | null) =>
+                      caseId === null ? '—' : <Link to={`/app/cases?case=${caseId}`}>查看案件</Link>,
+                  },
                   {
                     title: '申诉',
                     dataIndex: 'appealStatus',

@@ -19,7 +19,7 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { client } from '../../api/client.ts';
 import type { Answer, QueryOf } from '../../api/types.ts';
 import { ApiError, api, errorText, type Page } from '../../api.ts';
@@ -929,7 +929,9 @@ export function CasesPage() {
   const { language } = useLanguage();
   const [status, setStatus] = useState<string>();
   const [page, setPage] = useState(1);
-  const [openId, setOpenId] = useState<number | null>(null);
+  // A link from elsewhere (a sanction's case) opens the case's drawer: /app/cases?case=12.
+  const [params] = useSearchParams();
+  const [openId, setOpenId] = useState<number | null>(Number(params.get('case')) || null);
   const loaded = useLoad(
     () => api<Page<SupervisionCase>>(CASES_PATH, { query: { status, page, pageSize: 20 } }),
     [status, page],
