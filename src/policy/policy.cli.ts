@@ -328,15 +328,43 @@ export function registerPolicyCommands(program: Command, loadConfig: () => Confi
     )
     .option('--pretty', 'indent the JSON for people (default: compact)', false)
     .option('--ndjson', 'stream: one request per stdin line → one response per stdout line', false)
+    .option(
+      '--threads <n>',
+      `worker threads for a big array (at least ${PARALLEL_MIN_REQUESTS_TEXT} requests): auto = the available cores, 2 to 4; 1 = one thread`,
+      'auto',
+    )
     .action(
-      async (options: { published: boolean; shippedOnly: boolean; pretty: boolean; ndjson: boolean }) => {
+      async (options: {
+        published: boolean;
+        shippedOnly: boolean;
+        pretty: boolean;
+        ndjson: boolean;
+        threads: string;
+      }) => {
         const usePublished = options.published && !options.shippedOnly;
+        const threads = parseThreads(options.threads);
+        if (threads === undefined)
+          return emit(
+            invalid('线程数应为 1 至 16 之间的整数（缺省时自动）', [
+              { field: '--threads', message: '取值无效' },
+            ]),
+          );
         if (options.ndjson) {
           const overrides = usePublished ? await publishedOverrides(loadConfig) : [];
           announceParameters(overrides, usePublished);
           return streamNdjson(overrides);
         }
-        const parsed = parseRequests(await readStdin());
+        const text = await readStdin();
+        if (threads !== 1 && !options.pretty && text.length >= PARALLEL_MIN_TEXT_LENGTH) {
+          const answered = await evaluateInParallel(
+            text,
+            threads,
+            () => (usePublished ? publishedOverrides(loadConfig) : Promise.resolve([])),
+            (overrides) => announceParameters(overrides, usePublished),
+          );
+          if (answered) return;
+        }
+        const parsed = parseRequests(text);
         if ('exitCode' in parsed) return emit(parsed);
         const overrides = usePublished ? await publishedOverrides(loadConfig) : [];
         announceParameters(overrides, usePublished);
@@ -345,6 +373,64 @@ export function registerPolicyCommands(program: Command, loadConfig: () => Confi
       },
     );
   registerParameterCommands(program, loadConfig);
+}
+
+/** Mirrors PARALLEL_MIN_REQUESTS for the help text (the parallel module loads only when used). */
+const PARALLEL_MIN_REQUESTS_TEXT = '5,000';
+/** Inputs shorter than this are never split (mirrors evaluate.parallel.ts, loaded only when used). */
+const PARALLEL_MIN_TEXT_LENGTH = 1_000_000;
+
+/** `--threads`: 'auto' → 0, or 1–16; undefined when it is neither. */
+function parseThreads(text: string): number | undefined {
+  if (text === 'auto') return 0;
+  if (!/^[0-9]+$/.test(text)) return undefined;
+  const count = Number(text);
+  return count >= 1 && count <= 16 ? count : undefined;
+}
+
+/**
+ * A big array answered by worker threads (evaluate.parallel.ts): false when the text is not one
+ * array of at least PARALLEL_MIN_REQUESTS requests (the caller answers it on this thread), true
+ * when answered or refused exactly as one thread would (same stdout, stderr and exit code).
+ */
+async function evaluateInParallel(
+  text: string,
+  threads: number,
+  loadOverrides: () => Promise<ParameterOverride[]>,
+  announce: (overrides: readonly ParameterOverride[]) => void,
+): Promise<boolean> {
+  const parallel = await import('./evaluate.parallel.ts');
+  const count = threads === 0 ? parallel.autoThreadCount() : threads;
+  const split = parallel.splitArrayText(text, count);
+  if (!split || split.count < parallel.PARALLEL_MIN_REQUESTS) return false;
+  const run = parallel.startParallelEvaluation(split.slices);
+  let checked: Awaited<typeof run.check>;
+  try {
+    checked = await run.check;
+  } catch (error) {
+    await run.stop();
+    throw error;
+  }
+  if (checked.kind !== 'valid') {
+    await run.stop();
+    emit(
+      checked.kind === 'not-json'
+        ? invalid('标准输入不是有效的数据格式', [{ field: '(root)', message: '无法解析' }])
+        : invalid('请求不符合补贴测算接口（第1版）的规定', checked.details),
+    );
+    return true;
+  }
+  let overrides: ParameterOverride[];
+  try {
+    overrides = await loadOverrides();
+  } catch (error) {
+    await run.stop();
+    throw error;
+  }
+  announce(overrides);
+  process.stderr.write(`evaluate: 并行 threads = ${split.slices.length}（--threads 1 单线程）\n`);
+  await run.decide(overrides, writeBytes);
+  return true;
 }
 
 /** Says on stderr which parameter set answered (stdout stays pure JSON). */
