@@ -3,7 +3,9 @@
  * `node -e 0`, and `skillfund evaluate` on the mixed workload of bench/evaluate.ts (100,000
  * requests by default, BENCH_N) against the floor: a script that reads the same file, parses it
  * and prints one small object per request. Also `evaluate --ndjson` on the same requests, one
- * per line. Rounds are interleaved (BENCH_ROUNDS, default 5) so a busy machine weighs on all
+ * per line, and `evaluate --threads 1` (one thread; by default a big array is answered by worker
+ * threads, so its wall time falls and its CPU time rises). Both ratios are reported: wall (what
+ * the person waiting on the command sees) and CPU (what the machine spends). Rounds are interleaved (BENCH_ROUNDS, default 5) so a busy machine weighs on all
  * alike; CPU is user + system time of each child (from /proc/self/stat), the medians are
  * reported with the load average. Builds dist/ first when it is stale: the bin runs dist/.
  * `npm run bench -- cli`; a JSON line is appended to bench/results/cli.jsonl.
@@ -72,6 +74,7 @@ try {
     { name: 'skillfund --help', args: [BIN, '--help'] },
     { name: 'floor (parse and print)', args: [floorFile], input: jsonFile },
     { name: 'skillfund evaluate', args: [BIN, 'evaluate'], input: jsonFile },
+    { name: 'skillfund evaluate --threads 1', args: [BIN, 'evaluate', '--threads', '1'], input: jsonFile },
     { name: 'skillfund evaluate --ndjson', args: [BIN, 'evaluate', '--ndjson'], input: ndjsonFile },
   ];
   const samples = new Map(cases.map((item) => [item.name, [] as { cpu: number; wall: number }[]]));
@@ -92,8 +95,11 @@ try {
   const ratio = (a: string, b: string, key: 'cpu' | 'wall') => summary[a]![key] / summary[b]![key];
   const ratios = {
     helpCpuVsNode: ratio('skillfund --help', 'node -e 0', 'cpu'),
-    evaluateCpuVsFloor: ratio('skillfund evaluate', 'floor (parse and print)', 'cpu'),
     evaluateWallVsFloor: ratio('skillfund evaluate', 'floor (parse and print)', 'wall'),
+    evaluateCpuVsFloor: ratio('skillfund evaluate', 'floor (parse and print)', 'cpu'),
+    evaluateOneThreadWallVsFloor: ratio('skillfund evaluate --threads 1', 'floor (parse and print)', 'wall'),
+    evaluateOneThreadCpuVsFloor: ratio('skillfund evaluate --threads 1', 'floor (parse and print)', 'cpu'),
+    ndjsonWallVsFloor: ratio('skillfund evaluate --ndjson', 'floor (parse and print)', 'wall'),
     ndjsonCpuVsFloor: ratio('skillfund evaluate --ndjson', 'floor (parse and print)', 'cpu'),
   };
   const load = { before: loadBefore.map((v) => v.toFixed(2)), after: loadAfter.map((v) => v.toFixed(2)) };
@@ -105,8 +111,9 @@ try {
       `${name.padEnd(30)} cpu ${value.cpu.toFixed(2)} s   wall ${value.wall.toFixed(2)} s (medians)`,
     );
   appendResult('cli', { requests: REQUEST_COUNT, rounds: ROUNDS, summary, ratios, load });
+  const pair = (wall: number, cpu: number) => `wall ${wall.toFixed(2)}×, cpu ${cpu.toFixed(2)}×`;
   console.log(
-    `cli: --help ${ratios.helpCpuVsNode.toFixed(1)}× node -e 0 (cpu); evaluate ${ratios.evaluateCpuVsFloor.toFixed(2)}× floor (cpu), ${ratios.evaluateWallVsFloor.toFixed(2)}× (wall); --ndjson ${ratios.ndjsonCpuVsFloor.toFixed(2)}× (cpu)`,
+    `cli: --help ${ratios.helpCpuVsNode.toFixed(1)}× node -e 0 (cpu); vs the floor: evaluate ${pair(ratios.evaluateWallVsFloor, ratios.evaluateCpuVsFloor)}; evaluate --threads 1 ${pair(ratios.evaluateOneThreadWallVsFloor, ratios.evaluateOneThreadCpuVsFloor)}; --ndjson ${pair(ratios.ndjsonWallVsFloor, ratios.ndjsonCpuVsFloor)}`,
   );
 } finally {
   fs.rmSync(workDir, { recursive: true, force: true });
