@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { regionLikePattern } from '../auth/scope.ts';
 import { described, PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
-import { resolvePersonReference } from '../registry/person.service.ts';
+import { type PersonReference, resolvePersonReference } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { LEVELS } from '../shared/vocabulary.ts';
@@ -27,6 +27,26 @@ const idParams = {
   required: ['id'],
   properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
 } as const;
+
+/** The candidate of a result: a person the organisation may see, or a name and ID number (实名). */
+function candidateReference(
+  personId: number | undefined,
+  name: string | undefined,
+  idNumber: string | undefined,
+): PersonReference {
+  if (personId !== undefined) {
+    if (name !== undefined || idNumber !== undefined)
+      throw new AppError('INVALID_REQUEST', '选择了考生时不再填写姓名和身份证号', [
+        { field: 'personId', message: '选择考生，或填写姓名和身份证号，二者择一' },
+      ]);
+    return { personId };
+  }
+  if (name !== undefined && idNumber !== undefined) return { idNumber, name };
+  throw new AppError('INVALID_REQUEST', '请选择考生，或填写考生的姓名和身份证号', [
+    ...(name === undefined ? [{ field: 'name', message: '请填写姓名（或选择考生）' }] : []),
+    ...(idNumber === undefined ? [{ field: 'idNumber', message: '请填写身份证号（或选择考生）' }] : []),
+  ]);
+}
 
 /**
  * The evaluation organisation's assessments (考核评价) and their results; a skill-level,
@@ -100,17 +120,20 @@ export async function assessmentRoutes(fastify: FastifyInstance): Promise<void> 
   app.post(
     '/api/assessments/:id/results',
     {
-      config: { access: 'certificate.issue' },
+      config: { access: 'certificate.issue', scopedIds: { 'body.personId': 'person' } },
       schema: {
         response: { 201: POST_ASSESSMENTS_BY_ID_RESULTS_ANSWER },
         tags: ['training'],
-        summary: '记录考生的考核成绩（按身份证号和姓名实名识别考生）',
+        summary: '记录考生的考核成绩（按身份证号和姓名实名识别考生，或选择本机构可见的人员）',
+        description:
+          '考生由 personId（本机构可见的人员，如以前参加过本机构考核的考生）指明，或由 name 和 idNumber 实名识别（任何地区登记的人员）。',
         params: idParams,
         body: {
           type: 'object',
-          required: ['name', 'idNumber', 'score', 'isPassed'],
+          required: ['score', 'isPassed'],
           additionalProperties: false,
           properties: {
+            personId: { type: 'integer', minimum: 1 },
             name: { type: 'string', minLength: 1, maxLength: 50 },
             idNumber: { type: 'string', minLength: 15, maxLength: 18 },
             score: { type: 'number', minimum: 0, maximum: 100 },
@@ -121,13 +144,14 @@ export async function assessmentRoutes(fastify: FastifyInstance): Promise<void> 
     },
     async (request, reply) => {
       const organisationId = ownOrganisation(request.principal!);
-      const { name, idNumber, score, isPassed } = request.body;
+      const { personId, name, idNumber, score, isPassed } = request.body;
+      const reference = candidateReference(personId, name, idNumber);
       const result = await db()
         .transaction()
         .execute(async (trx) => {
           // The assessment first: another organisation's answers 404 before anyone is looked up.
           await getOwnAssessment(trx, organisationId, request.params.id);
-          const person = await resolvePersonReference(trx, request.principal!, { idNumber, name });
+          const person = await resolvePersonReference(trx, request.principal!, reference);
           return recordAssessmentResult(trx, request.auditContext, {
             organisationId,
             assessmentId: request.params.id,

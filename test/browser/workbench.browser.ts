@@ -561,7 +561,10 @@ const users: Flow = {
         const dialog = page.getByRole('dialog', { name: '新建账号' });
         await dialog.getByLabel('账号').fill(loginName);
         await dialog.getByLabel('姓名').fill('衡阳县新经办');
-        await dialog.getByLabel('辖区（行政区划代码）').fill('430421');
+        // The account's region picked by its name, not typed as a code.
+        await dialog.getByLabel('辖区').click();
+        await dialog.getByLabel('辖区').fill('衡阳县');
+        await page.locator('.ant-select-dropdown:visible').getByTitle('衡阳县（430421）').click();
         await dialog.getByLabel('初始密码').fill('weakpassword');
         const refused = page.waitForResponse(
           (response) => response.url().endsWith('/api/admin/users') && response.request().method() === 'POST',

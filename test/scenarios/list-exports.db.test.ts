@@ -210,6 +210,69 @@ describe('xlsx export of filtered lists', () => {
     expect((await list('nj_county', `/api/persons?idNumber=${idNumber}`)).total).toBe(0);
   });
 
+  it('an assessment result names its candidate by a picked person or by name and ID number, never both or neither', async () => {
+    const post = async (url: string, payload: Record<string, unknown>) =>
+      harness.app.inject({ method: 'POST', url, headers: await as('hy_eval'), payload });
+    const candidate = trainee('复考测试', '941');
+    const registered = await harness.app.inject({
+      method: 'POST',
+      url: '/api/persons',
+      headers: await as('hy_county'),
+      payload: { ...candidate, registeringRegionCode: '430421' },
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const assessment = async () => {
+      const created = await post('/api/assessments', {
+        occupationCode: '4-03-02-01',
+        level: 'primary',
+        assessedOn: clock.today(),
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      return created.json().id as number;
+    };
+    const first = await assessment();
+    const byName = await post(`/api/assessments/${first}/results`, {
+      ...candidate,
+      score: 41,
+      isPassed: false,
+    });
+    expect(byName.statusCode, byName.body).toBe(201);
+    // Now a candidate of the organisation: the picker finds the person, and the re-sit names it by id.
+    const found = (await list('hy_eval', `/api/persons?nameStartsWith=${encodeURIComponent('复考')}`)).items;
+    expect(found.map((person) => person.id)).toEqual([registered.json().id]);
+    const second = await assessment();
+    const byId = await post(`/api/assessments/${second}/results`, {
+      personId: registered.json().id,
+      score: 82,
+      isPassed: true,
+    });
+    expect(byId.statusCode, byId.body).toBe(201);
+    const fields = (response: { json(): unknown }) =>
+      (response.json() as { error: { details: Array<{ field: string }> } }).error.details.map(
+        (detail) => detail.field,
+      );
+    const neither = await post(`/api/assessments/${second}/results`, { score: 60, isPassed: true });
+    expect(neither.statusCode).toBe(400);
+    expect(fields(neither)).toEqual(['name', 'idNumber']);
+    const both = await post(`/api/assessments/${second}/results`, {
+      personId: registered.json().id,
+      name: candidate.name,
+      score: 60,
+      isPassed: true,
+    });
+    expect(both.statusCode).toBe(400);
+    expect(fields(both)).toContain('personId');
+    // A person the organisation never assessed is not picked by id.
+    const stranger = (await list('hy_county', '/api/persons?pageSize=1')).items[0]!;
+    const unseen = await post(`/api/assessments/${second}/results`, {
+      personId: stranger.id,
+      score: 60,
+      isPassed: true,
+    });
+    expect([403, 404]).toContain(unseen.statusCode);
+    expect(unseen.body).toContain('personId');
+  });
+
   it('refuses a bad filter naming the field, and an export the role may not read', async () => {
     const cases: Array<[string, string, string]> = [
       ['hy_county', '/api/persons.xlsx?regionCode=43', 'regionCode'],

@@ -1188,7 +1188,10 @@ export interface paths {
         /** 一次考核评价的全部成绩（评价机构查本机构的，经办人员查本辖区评价机构的） */
         get: operations["getAssessmentsByIdResults"];
         put?: never;
-        /** 记录考生的考核成绩（按身份证号和姓名实名识别考生） */
+        /**
+         * 记录考生的考核成绩（按身份证号和姓名实名识别考生，或选择本机构可见的人员）
+         * @description 考生由 personId（本机构可见的人员，如以前参加过本机构考核的考生）指明，或由 name 和 idNumber 实名识别（任何地区登记的人员）。
+         */
         post: operations["postAssessmentsByIdResults"];
         delete?: never;
         options?: never;
@@ -8960,8 +8963,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name: string;
-                    idNumber: string;
+                    personId?: number;
+                    name?: string;
+                    idNumber?: string;
                     score: number;
                     isPassed: boolean;
                 };

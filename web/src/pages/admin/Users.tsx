@@ -19,6 +19,7 @@ import { api, errorText, type Page } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { FilterSelect, LoadState, pagination, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
+import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { dateTime } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -274,12 +275,8 @@ export function UsersPage() {
           <Form.Item name="role" label="角色" rules={[{ required: true, message: '请选择角色' }]}>
             <Select options={roleOptions} />
           </Form.Item>
-          <Form.Item
-            name="regionCode"
-            label="辖区（行政区划代码）"
-            rules={[{ required: true, pattern: /^\d{6}$/, message: '6 位行政区划代码' }]}
-          >
-            <Input maxLength={6} />
+          <Form.Item name="regionCode" label="辖区" rules={[{ required: true, message: '请选择辖区' }]}>
+            <RegionPicker ariaLabel="辖区" />
           </Form.Item>
           {chosenRole !== undefined && ORGANISATION_ROLES.has(chosenRole) && (
             <Form.Item

@@ -16,10 +16,12 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useRef, useState } from 'react';
+import { call, client } from '../../api/client.ts';
 import { api, apiAll, errorText, type Page } from '../../api.ts';
 import { LoadState } from '../../components/common.tsx';
 import { OccupationName } from '../../components/OccupationName.tsx';
 import { OccupationPicker } from '../../components/OccupationPicker.tsx';
+import { PersonPicker } from '../../components/PersonPicker.tsx';
 import { today } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -175,7 +177,14 @@ function AssessmentDetail({ assessment, onChanged }: { assessment: Assessment; o
     () => api<{ items: AssessmentResult[] }>(`/api/assessments/${assessment.id}/results`),
     [assessment.id],
   );
-  const [resultForm] = Form.useForm<{ name: string; idNumber: string; score: number; isPassed: boolean }>();
+  const [resultForm] = Form.useForm<{
+    personId?: number;
+    name?: string;
+    idNumber?: string;
+    score: number;
+    isPassed: boolean;
+  }>();
+  const pickedCandidate = Form.useWatch('personId', resultForm);
   const [certificateForm] = Form.useForm<{
     personId: number;
     idNumber: string;
@@ -186,21 +195,23 @@ function AssessmentDetail({ assessment, onChanged }: { assessment: Assessment; o
   const saveResult = async () => {
     const values = await resultForm.validateFields();
     try {
-      await api(`/api/assessments/${assessment.id}/results`, {
-        method: 'POST',
-        body: {
-          name: values.name.trim(),
-          idNumber: values.idNumber.trim(),
-          score: values.score,
-          isPassed: values.isPassed ?? values.score >= 60,
-        },
-      });
+      // A candidate picked among the persons this organisation may see, or named by ID number and name.
+      const candidate =
+        values.personId !== undefined
+          ? { personId: values.personId }
+          : { name: (values.name ?? '').trim(), idNumber: (values.idNumber ?? '').trim() };
+      await call(
+        client.POST('/api/assessments/{id}/results', {
+          params: { path: { id: assessment.id } },
+          body: { ...candidate, score: values.score, isPassed: values.isPassed ?? values.score >= 60 },
+        }),
+      );
       message.success('已记录成绩');
       resultForm.resetFields();
       results.reload();
       onChanged();
     } catch (error) {
-      if (showFieldErrors(resultForm, error, [['name'], ['idNumber'], ['score']]))
+      if (showFieldErrors(resultForm, error, [['personId'], ['name'], ['idNumber'], ['score']]))
         message.error(errorText(error));
     }
   };
@@ -250,26 +261,39 @@ function AssessmentDetail({ assessment, onChanged }: { assessment: Assessment; o
         <Typography.Title level={2}>记录成绩（按身份证号和姓名实名识别考生）</Typography.Title>
         <Form form={resultForm} layout="vertical" name="assessmentResult">
           <Row gutter={12}>
-            <Col xs={24} md={5}>
-              <Form.Item name="name" label="姓名" rules={[{ required: true, message: '请填写姓名' }]}>
-                <Input />
+            <Col xs={24} md={8}>
+              <Form.Item
+                name="personId"
+                label="已登记的考生"
+                tooltip="本机构以前考核过或发过证的人员；新考生请填写姓名和身份证号"
+              >
+                <PersonPicker ariaLabel="已登记的考生" />
               </Form.Item>
             </Col>
-            <Col xs={24} md={7}>
+            <Col xs={24} md={4}>
+              <Form.Item
+                name="name"
+                label="姓名"
+                rules={[{ required: pickedCandidate === undefined, message: '请填写姓名' }]}
+              >
+                <Input disabled={pickedCandidate !== undefined} />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={6}>
               <Form.Item
                 name="idNumber"
                 label="身份证号"
-                rules={[{ required: true, message: '请填写身份证号' }]}
+                rules={[{ required: pickedCandidate === undefined, message: '请填写身份证号' }]}
               >
-                <Input />
+                <Input disabled={pickedCandidate !== undefined} />
               </Form.Item>
             </Col>
-            <Col xs={12} md={4}>
+            <Col xs={12} md={3}>
               <Form.Item name="score" label="成绩" rules={[{ required: true, message: '请填写成绩' }]}>
                 <InputNumber min={0} max={100} className="full-width" />
               </Form.Item>
             </Col>
-            <Col xs={12} md={4}>
+            <Col xs={12} md={3}>
               <Form.Item name="isPassed" label="考核合格" valuePropName="checked">
                 <Switch />
               </Form.Item>

@@ -4,6 +4,7 @@ import { call, callAll, client } from '../../api/client.ts';
 import type { Answer } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { Money } from '../../components/common.tsx';
+import { OccupationPicker } from '../../components/OccupationPicker.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { today } from '../../format.ts';
 import { useLanguage } from '../../i18n.tsx';
@@ -177,12 +178,8 @@ function InstitutionSearch() {
         <Form.Item name="regionCode" label="地区" rules={[{ required: true }]} initialValue="430421">
           <Select options={regionOptions} className="region-select" />
         </Form.Item>
-        <Form.Item
-          name="occupationCode"
-          label="职业代码"
-          rules={[{ pattern: /^\d-\d{2}-\d{2}-\d{2}$/, message: '职业代码形如 4-10-01-05' }]}
-        >
-          <Input allowClear />
+        <Form.Item name="occupationCode" label="职业（工种）">
+          <OccupationPicker />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={search.isBusy}>
           查询
