@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { AUDIT_EXPORT_COLUMNS } from './audit.export.ts';
 import { listAuditEntries, verifyAuditChain } from './audit.service.ts';
-import { GET_AUDIT_ENTRIES_ANSWER } from './audit-answers.schema.ts';
+import { GET_AUDIT_ENTRIES_ANSWER } from './auth-answers.schema.ts';
 import { sendListExport } from './list-export.ts';
 
 const filterProperties = {

@@ -10,6 +10,7 @@ import {
   logout,
   startTotpEnrolment,
 } from './auth.service.ts';
+import { PRINCIPAL_SCHEMA, SESSION_SCHEMA } from './auth-answers.schema.ts';
 import { bearerToken } from './bearer.ts';
 import { ROLE_LABELS, ROLE_PERMISSIONS } from './roles.ts';
 import { userAdminRoutes } from './user-admin.routes.ts';
@@ -25,33 +26,6 @@ export const RESTRICTED_SESSION_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/auth/totp/enrol',
   'POST /api/auth/totp/confirm',
 ]);
-
-const principalSchema = {
-  type: 'object',
-  properties: {
-    userId: { type: 'integer' },
-    loginName: { type: 'string' },
-    role: { type: 'string' },
-    roleLabel: { type: 'string' },
-    regionCode: { type: 'string' },
-    provinceCode: { type: 'string' },
-    organisationId: { type: ['integer', 'null'] },
-    personId: { type: ['integer', 'null'] },
-    permissions: { type: 'array', items: { type: 'string' } },
-  },
-} as const;
-
-const sessionSchema = {
-  type: 'object',
-  properties: {
-    token: { type: 'string' },
-    expiresAt: { type: 'string' },
-    mustChangePassword: { type: 'boolean' },
-    passwordExpired: { type: 'boolean' },
-    totpEnrolmentRequired: { type: 'boolean' },
-    user: principalSchema,
-  },
-} as const;
 
 function sessionResponse(result: LoginResult) {
   return {
@@ -87,7 +61,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
             totpCode: { type: 'string', pattern: '^[0-9]{6}$' },
           },
         },
-        response: { 200: sessionSchema },
+        response: { 200: SESSION_SCHEMA },
       },
     },
     async (request) =>
@@ -114,7 +88,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/auth/me',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: '当前用户及其权限', response: { 200: principalSchema } },
+      schema: { tags: ['auth'], summary: '当前用户及其权限', response: { 200: PRINCIPAL_SCHEMA } },
     },
     async (request) => describe(request.principal!),
   );
@@ -132,7 +106,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
           additionalProperties: false,
           properties: { currentPassword: passwordField, newPassword: passwordField },
         },
-        response: { 200: sessionSchema },
+        response: { 200: SESSION_SCHEMA },
       },
     },
     async (request) =>
@@ -188,7 +162,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
           additionalProperties: false,
           properties: { code: { type: 'string', pattern: '^[0-9]{6}$' } },
         },
-        response: { 200: sessionSchema },
+        response: { 200: SESSION_SCHEMA },
       },
     },
     async (request) =>

@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
+import {
+  SECURITY_KEYS_ANSWER,
+  USER_ACCOUNT_SCHEMA,
+  USER_ACCOUNT_WITH_ENROLMENT_SCHEMA,
+  USER_PAGE_ANSWER,
+} from './auth-answers.schema.ts';
 import { chinaDateTime, type ExportColumn, sendListExport } from './list-export.ts';
 import { ROLE_LABELS, ROLES } from './roles.ts';
 import {
@@ -11,24 +17,6 @@ import {
   type UserSummary,
   updateUser,
 } from './user-admin.service.ts';
-
-const userSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    loginName: { type: 'string' },
-    displayName: { type: 'string' },
-    role: { type: 'string' },
-    regionCode: { type: 'string' },
-    organisationId: { type: ['integer', 'null'] },
-    personId: { type: ['integer', 'null'] },
-    status: { type: 'string' },
-    isLocked: { type: 'boolean' },
-    hasTotp: { type: 'boolean' },
-    mustChangePassword: { type: 'boolean' },
-    createdAt: { type: 'string' },
-  },
-} as const;
 
 const userIdParams = {
   type: 'object',
@@ -90,17 +78,7 @@ export async function userAdminRoutes(fastify: FastifyInstance): Promise<void> {
               ...userFilters,
             },
           },
-          response: {
-            200: {
-              type: 'object',
-              properties: {
-                items: { type: 'array', items: userSchema },
-                total: { type: 'integer' },
-                page: { type: 'integer' },
-                pageSize: { type: 'integer' },
-              },
-            },
-          },
+          response: { 200: USER_PAGE_ANSWER },
         },
       },
       async (request) => listUsers(db, request.principal!, request.query),
@@ -153,7 +131,7 @@ export async function userAdminRoutes(fastify: FastifyInstance): Promise<void> {
             initialPassword: { type: 'string', minLength: 1, maxLength: 256 },
           },
         },
-        response: { 201: userSchema },
+        response: { 201: USER_ACCOUNT_SCHEMA },
       },
     },
     async (request, reply) => {
@@ -186,7 +164,7 @@ export async function userAdminRoutes(fastify: FastifyInstance): Promise<void> {
             personId: optionalId,
           },
         },
-        response: { 200: userSchema },
+        response: { 200: USER_ACCOUNT_SCHEMA },
       },
     },
     async (request) =>
@@ -212,19 +190,7 @@ export async function userAdminRoutes(fastify: FastifyInstance): Promise<void> {
           summary,
           params: userIdParams,
           response: {
-            200:
-              action === 'reset_totp'
-                ? {
-                    ...userSchema,
-                    properties: {
-                      ...userSchema.properties,
-                      enrolmentCode: {
-                        type: 'string',
-                        description: '一次性绑定码：仅显示一次，由安全管理员线下交付本人，72 小时内有效',
-                      },
-                    },
-                  }
-                : userSchema,
+            200: action === 'reset_totp' ? USER_ACCOUNT_WITH_ENROLMENT_SCHEMA : USER_ACCOUNT_SCHEMA,
           },
         },
       },
@@ -244,16 +210,7 @@ export async function userAdminRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags: ['security'],
         summary: '个人信息加密密钥状态（仅密钥编号，不含密钥）',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              currentKeyId: { type: 'string' },
-              keyIds: { type: 'array', items: { type: 'string' } },
-              isDemoKeyring: { type: 'boolean' },
-            },
-          },
-        },
+        response: { 200: SECURITY_KEYS_ANSWER },
       },
     },
     async () => {

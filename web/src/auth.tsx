@@ -1,29 +1,13 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, getToken, onUnauthenticated, setToken } from './api.ts';
+import { call, client } from './api/client.ts';
+import type { Answer, BodyOf } from './api/types.ts';
+import { getToken, onUnauthenticated, setToken } from './api.ts';
 
 /** The signed-in user as `/api/auth/me` and the login answer describe it. */
-export interface User {
-  userId: number;
-  loginName: string;
-  displayName?: string;
-  role: string;
-  roleLabel: string;
-  regionCode: string;
-  provinceCode: string;
-  organisationId: number | null;
-  personId: number | null;
-  permissions: string[];
-}
+export type User = Answer<'/api/auth/me', 'get'>;
 
-export interface Session {
-  token: string;
-  expiresAt: string;
-  mustChangePassword: boolean;
-  /** The password is older than the maximum age (SKILLFUND_PASSWORD_MAX_AGE_DAYS). */
-  passwordExpired: boolean;
-  totpEnrolmentRequired: boolean;
-  user: User;
-}
+/** A login's or a password change's answer: the bearer token and what the session must do first. */
+export type Session = Answer<'/api/auth/login', 'post'>;
 
 interface AuthState {
   user: User | null;
@@ -33,8 +17,8 @@ interface AuthState {
   mustChangePassword: boolean;
   /** Why the change is due: the password has expired (otherwise it is the initial one). */
   isPasswordExpired: boolean;
-  login(input: { loginName: string; password: string; totpCode?: string }): Promise<Session>;
-  changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
+  login(input: BodyOf<'/api/auth/login', 'post'>): Promise<Session>;
+  changePassword(input: BodyOf<'/api/auth/password', 'post'>): Promise<void>;
   logout(): Promise<void>;
   can(permission: string): boolean;
 }
@@ -49,7 +33,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     if (!getToken()) return;
-    api<User>('/api/auth/me')
+    call(client.GET('/api/auth/me'))
       .then(setUser)
       .catch(() => setToken(null))
       .finally(() => setLoading(false));
@@ -72,8 +56,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(
-    async (input: { loginName: string; password: string; totpCode?: string }) => {
-      const session = await api<Session>('/api/auth/login', { method: 'POST', body: input });
+    async (input: BodyOf<'/api/auth/login', 'post'>) => {
+      const session = await call(client.POST('/api/auth/login', { body: input }));
       accept(session);
       return session;
     },
@@ -81,14 +65,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const changePassword = useCallback(
-    async (input: { currentPassword: string; newPassword: string }) => {
-      accept(await api<Session>('/api/auth/password', { method: 'POST', body: input }));
+    async (input: BodyOf<'/api/auth/password', 'post'>) => {
+      accept(await call(client.POST('/api/auth/password', { body: input })));
     },
     [accept],
   );
 
   const logout = useCallback(async () => {
-    await api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+    await call(client.POST('/api/auth/logout')).catch(() => undefined);
     setToken(null);
     setUser(null);
   }, []);

@@ -3085,21 +3085,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        token?: string;
-                        expiresAt?: string;
-                        mustChangePassword?: boolean;
-                        passwordExpired?: boolean;
-                        totpEnrolmentRequired?: boolean;
-                        user?: {
-                            userId?: number;
-                            loginName?: string;
-                            role?: string;
-                            roleLabel?: string;
-                            regionCode?: string;
-                            provinceCode?: string;
-                            organisationId?: number | null;
-                            personId?: number | null;
-                            permissions?: string[];
+                        token: string;
+                        expiresAt: string;
+                        mustChangePassword: boolean;
+                        passwordExpired: boolean;
+                        totpEnrolmentRequired: boolean;
+                        user: {
+                            userId: number;
+                            loginName: string;
+                            /** @enum {string} */
+                            role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                            roleLabel: string;
+                            regionCode: string;
+                            provinceCode: string;
+                            organisationId: number | null;
+                            personId: number | null;
+                            permissions: string[];
                         };
                     };
                 };
@@ -3176,15 +3177,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        userId?: number;
-                        loginName?: string;
-                        role?: string;
-                        roleLabel?: string;
-                        regionCode?: string;
-                        provinceCode?: string;
-                        organisationId?: number | null;
-                        personId?: number | null;
-                        permissions?: string[];
+                        userId: number;
+                        loginName: string;
+                        /** @enum {string} */
+                        role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                        roleLabel: string;
+                        regionCode: string;
+                        provinceCode: string;
+                        organisationId: number | null;
+                        personId: number | null;
+                        permissions: string[];
                     };
                 };
             };
@@ -3231,21 +3233,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        token?: string;
-                        expiresAt?: string;
-                        mustChangePassword?: boolean;
-                        passwordExpired?: boolean;
-                        totpEnrolmentRequired?: boolean;
-                        user?: {
-                            userId?: number;
-                            loginName?: string;
-                            role?: string;
-                            roleLabel?: string;
-                            regionCode?: string;
-                            provinceCode?: string;
-                            organisationId?: number | null;
-                            personId?: number | null;
-                            permissions?: string[];
+                        token: string;
+                        expiresAt: string;
+                        mustChangePassword: boolean;
+                        passwordExpired: boolean;
+                        totpEnrolmentRequired: boolean;
+                        user: {
+                            userId: number;
+                            loginName: string;
+                            /** @enum {string} */
+                            role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                            roleLabel: string;
+                            regionCode: string;
+                            provinceCode: string;
+                            organisationId: number | null;
+                            personId: number | null;
+                            permissions: string[];
                         };
                     };
                 };
@@ -3339,21 +3342,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        token?: string;
-                        expiresAt?: string;
-                        mustChangePassword?: boolean;
-                        passwordExpired?: boolean;
-                        totpEnrolmentRequired?: boolean;
-                        user?: {
-                            userId?: number;
-                            loginName?: string;
-                            role?: string;
-                            roleLabel?: string;
-                            regionCode?: string;
-                            provinceCode?: string;
-                            organisationId?: number | null;
-                            personId?: number | null;
-                            permissions?: string[];
+                        token: string;
+                        expiresAt: string;
+                        mustChangePassword: boolean;
+                        passwordExpired: boolean;
+                        totpEnrolmentRequired: boolean;
+                        user: {
+                            userId: number;
+                            loginName: string;
+                            /** @enum {string} */
+                            role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                            roleLabel: string;
+                            regionCode: string;
+                            provinceCode: string;
+                            organisationId: number | null;
+                            personId: number | null;
+                            permissions: string[];
                         };
                     };
                 };
@@ -3399,23 +3403,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
-                            id?: number;
-                            loginName?: string;
-                            displayName?: string;
-                            role?: string;
-                            regionCode?: string;
-                            organisationId?: number | null;
-                            personId?: number | null;
-                            status?: string;
-                            isLocked?: boolean;
-                            hasTotp?: boolean;
-                            mustChangePassword?: boolean;
-                            createdAt?: string;
+                        items: {
+                            id: number;
+                            loginName: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                            regionCode: string;
+                            organisationId: number | null;
+                            personId: number | null;
+                            /** @enum {string} */
+                            status: "active" | "disabled";
+                            isLocked: boolean;
+                            hasTotp: boolean;
+                            mustChangePassword: boolean;
+                            createdAt: string;
                         }[];
-                        total?: number;
-                        page?: number;
-                        pageSize?: number;
+                        total: number;
+                        page: number;
+                        pageSize: number;
                     };
                 };
             };
@@ -3468,18 +3474,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id?: number;
-                        loginName?: string;
-                        displayName?: string;
-                        role?: string;
-                        regionCode?: string;
-                        organisationId?: number | null;
-                        personId?: number | null;
-                        status?: string;
-                        isLocked?: boolean;
-                        hasTotp?: boolean;
-                        mustChangePassword?: boolean;
-                        createdAt?: string;
+                        id: number;
+                        loginName: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                        regionCode: string;
+                        organisationId: number | null;
+                        personId: number | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled";
+                        isLocked: boolean;
+                        hasTotp: boolean;
+                        mustChangePassword: boolean;
+                        createdAt: string;
                     };
                 };
             };
@@ -3565,23 +3573,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items?: {
-                            id?: number;
-                            loginName?: string;
-                            displayName?: string;
-                            role?: string;
-                            regionCode?: string;
-                            organisationId?: number | null;
-                            personId?: number | null;
-                            status?: string;
-                            isLocked?: boolean;
-                            hasTotp?: boolean;
-                            mustChangePassword?: boolean;
-                            createdAt?: string;
+                        items: {
+                            id: number;
+                            loginName: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                            regionCode: string;
+                            organisationId: number | null;
+                            personId: number | null;
+                            /** @enum {string} */
+                            status: "active" | "disabled";
+                            isLocked: boolean;
+                            hasTotp: boolean;
+                            mustChangePassword: boolean;
+                            createdAt: string;
                         }[];
-                        total?: number;
-                        page?: number;
-                        pageSize?: number;
+                        total: number;
+                        page: number;
+                        pageSize: number;
                     };
                 };
             };
@@ -3674,18 +3684,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id?: number;
-                        loginName?: string;
-                        displayName?: string;
-                        role?: string;
-                        regionCode?: string;
-                        organisationId?: number | null;
-                        personId?: number | null;
-                        status?: string;
-                        isLocked?: boolean;
-                        hasTotp?: boolean;
-                        mustChangePassword?: boolean;
-                        createdAt?: string;
+                        id: number;
+                        loginName: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                        regionCode: string;
+                        organisationId: number | null;
+                        personId: number | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled";
+                        isLocked: boolean;
+                        hasTotp: boolean;
+                        mustChangePassword: boolean;
+                        createdAt: string;
                     };
                 };
             };
@@ -3727,18 +3739,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id?: number;
-                        loginName?: string;
-                        displayName?: string;
-                        role?: string;
-                        regionCode?: string;
-                        organisationId?: number | null;
-                        personId?: number | null;
-                        status?: string;
-                        isLocked?: boolean;
-                        hasTotp?: boolean;
-                        mustChangePassword?: boolean;
-                        createdAt?: string;
+                        id: number;
+                        loginName: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                        regionCode: string;
+                        organisationId: number | null;
+                        personId: number | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled";
+                        isLocked: boolean;
+                        hasTotp: boolean;
+                        mustChangePassword: boolean;
+                        createdAt: string;
                     };
                 };
             };
@@ -3780,18 +3794,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id?: number;
-                        loginName?: string;
-                        displayName?: string;
-                        role?: string;
-                        regionCode?: string;
-                        organisationId?: number | null;
-                        personId?: number | null;
-                        status?: string;
-                        isLocked?: boolean;
-                        hasTotp?: boolean;
-                        mustChangePassword?: boolean;
-                        createdAt?: string;
+                        id: number;
+                        loginName: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                        regionCode: string;
+                        organisationId: number | null;
+                        personId: number | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled";
+                        isLocked: boolean;
+                        hasTotp: boolean;
+                        mustChangePassword: boolean;
+                        createdAt: string;
                         /** @description 一次性绑定码：仅显示一次，由安全管理员线下交付本人，72 小时内有效 */
                         enrolmentCode?: string;
                     };
@@ -3835,18 +3851,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        id?: number;
-                        loginName?: string;
-                        displayName?: string;
-                        role?: string;
-                        regionCode?: string;
-                        organisationId?: number | null;
-                        personId?: number | null;
-                        status?: string;
-                        isLocked?: boolean;
-                        hasTotp?: boolean;
-                        mustChangePassword?: boolean;
-                        createdAt?: string;
+                        id: number;
+                        loginName: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "province_officer" | "city_officer" | "county_officer" | "finance_officer" | "third_party_reviewer" | "institution_operator" | "enterprise_operator" | "evaluation_org_operator" | "worker" | "auditor" | "system_admin" | "security_admin" | "audit_admin";
+                        regionCode: string;
+                        organisationId: number | null;
+                        personId: number | null;
+                        /** @enum {string} */
+                        status: "active" | "disabled";
+                        isLocked: boolean;
+                        hasTotp: boolean;
+                        mustChangePassword: boolean;
+                        createdAt: string;
                     };
                 };
             };
@@ -3886,9 +3904,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        currentKeyId?: string;
-                        keyIds?: string[];
-                        isDemoKeyring?: boolean;
+                        currentKeyId: string;
+                        keyIds: string[];
+                        isDemoKeyring: boolean;
                     };
                 };
             };

@@ -1,6 +1,7 @@
 import { App, Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, pagination, StatusTag } from '../../components/common.tsx';
 import { useLoad } from '../../hooks.ts';
@@ -8,30 +9,24 @@ import { useLanguage } from '../../i18n.tsx';
 import { label } from '../../vocabulary.ts';
 import { ADMINISTRATOR_ROLES, accountColumns, USER_STATUSES, type UserSummary } from './Users.tsx';
 
-interface KeyStatus {
-  currentKeyId: string;
-  keyIds: string[];
-  isDemoKeyring: boolean;
-}
-
 /** The security administrator's actions on one account (src/auth/user-admin.routes.ts). */
 const ACTIONS = [
   {
-    path: 'unlock',
+    path: '/api/security/users/{userId}/unlock',
     label: '解除登录限制',
     confirm: '清除该账号因多次登录失败而产生的登录延迟？',
     done: '已解除登录限制',
     applies: (row: UserSummary) => row.isLocked,
   },
   {
-    path: 'totp-reset',
+    path: '/api/security/users/{userId}/totp-reset',
     label: '重置动态口令',
     confirm: '重置后该账号须重新绑定动态口令，其全部会话立即注销。',
     done: '已重置动态口令',
     applies: (row: UserSummary) => row.hasTotp,
   },
   {
-    path: 'sessions/revoke',
+    path: '/api/security/users/{userId}/sessions/revoke',
     label: '注销会话',
     confirm: '注销该账号当前的全部登录会话？',
     done: '已注销全部会话',
@@ -46,10 +41,10 @@ export function SecurityPage() {
   const { message, modal } = App.useApp();
   const [page, setPage] = useState(1);
   const loaded = useLoad(
-    () => api<Page<UserSummary>>('/api/security/users', { query: { page, pageSize: 20 } }),
+    () => call(client.GET('/api/security/users', { params: { query: { page, pageSize: 20 } } })),
     [page],
   );
-  const keys = useLoad(() => api<KeyStatus>('/api/security/keys'));
+  const keys = useLoad(() => call(client.GET('/api/security/keys')));
 
   const act = (row: UserSummary, action: (typeof ACTIONS)[number]) =>
     modal.confirm({
@@ -59,7 +54,7 @@ export function SecurityPage() {
       cancelText: '取消',
       onOk: async () => {
         try {
-          await api(`/api/security/users/${row.id}/${action.path}`, { method: 'POST' });
+          await call(client.POST(action.path, { params: { path: { userId: row.id } } }));
           message.success(`${action.done}：${row.loginName}`);
           loaded.reload();
         } catch (error) {

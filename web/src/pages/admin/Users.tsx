@@ -13,9 +13,9 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { client } from '../../api/client.ts';
-import type { QueryOf } from '../../api/types.ts';
-import { api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, BodyOf, QueryOf } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { FilterSelect, LoadState, pagination, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
@@ -26,30 +26,10 @@ import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { label, options, ROLES } from '../../vocabulary.ts';
 
-export interface UserSummary {
-  id: number;
-  loginName: string;
-  displayName: string;
-  role: string;
-  regionCode: string;
-  organisationId: number | null;
-  personId: number | null;
-  status: 'active' | 'disabled';
-  isLocked: boolean;
-  hasTotp: boolean;
-  mustChangePassword: boolean;
-  createdAt: string;
-}
-
-interface NewUser {
-  loginName: string;
-  displayName: string;
-  role: string;
-  regionCode: string;
-  organisationId?: number;
-  personId?: number;
-  initialPassword: string;
-}
+/** An account as the administrators see it. */
+export type UserSummary = Answer<'/api/admin/users', 'get'>['items'][number];
+type UserQuery = QueryOf<'/api/admin/users', 'get'>;
+type NewUser = BodyOf<'/api/admin/users', 'post'>;
 
 export const USER_STATUSES = {
   active: ['启用', 'Active'],
@@ -83,8 +63,10 @@ export function UsersPage() {
   const [role, setRole] = useState<string>();
   const [status, setStatus] = useState<string>();
   const [page, setPage] = useState(1);
+  // The filters offer only the vocabulary's role and status codes; the server refuses any other (400).
+  const filters = { role, status } as Pick<UserQuery, 'role' | 'status'>;
   const loaded = useLoad(
-    () => api<Page<UserSummary>>('/api/admin/users', { query: { role, status, page, pageSize: 20 } }),
+    () => call(client.GET('/api/admin/users', { params: { query: { ...filters, page, pageSize: 20 } } })),
     [role, status, page],
   );
   const [isCreating, setCreating] = useState(false);
@@ -97,7 +79,7 @@ export function UsersPage() {
     const values = await form.validateFields();
     setSaving(true);
     try {
-      const created = await api<UserSummary>('/api/admin/users', { method: 'POST', body: values });
+      const created = await call(client.POST('/api/admin/users', { body: values }));
       message.success(`已创建账号 ${created.loginName}，首次登录须修改初始密码`);
       setCreating(false);
       loaded.reload();
@@ -127,7 +109,12 @@ export function UsersPage() {
       cancelText: '取消',
       onOk: async () => {
         try {
-          await api(`/api/admin/users/${row.id}`, { method: 'PATCH', body: { status: next } });
+          await call(
+            client.PATCH('/api/admin/users/{userId}', {
+              params: { path: { userId: row.id } },
+              body: { status: next },
+            }),
+          );
           message.success(next === 'disabled' ? `已停用 ${row.loginName}` : `已启用 ${row.loginName}`);
           loaded.reload();
         } catch (error) {
@@ -168,10 +155,7 @@ export function UsersPage() {
             request={() =>
               client.GET('/api/admin/users.xlsx', {
                 params: {
-                  query: {
-                    role: role as QueryOf<'/api/admin/users.xlsx', 'get'>['role'],
-                    status: status as QueryOf<'/api/admin/users.xlsx', 'get'>['status'],
-                  },
+                  query: filters,
                 },
                 parseAs: 'blob',
               })
