@@ -20,7 +20,9 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, QueryOf } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { CitationTag, LoadState, Money, StatusTag } from '../../components/common.tsx';
 import { OccupationName } from '../../components/OccupationName.tsx';
@@ -33,22 +35,12 @@ import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { LEVELS, label, options } from '../../vocabulary.ts';
 
-interface CatalogEntry {
-  id: number;
-  occupationCode: string;
-  level: string;
-  standardAmountFen: number;
-  standardDays: number;
-  standardClassHours: number;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  citation: { document?: string; doc?: string; article?: string } | null;
-  isShortage: boolean;
-  isNewOccupation: boolean;
-  status?: 'active' | 'withdrawn';
-  withdrawnOn?: string | null;
-  withdrawalReason?: string | null;
-}
+/** A catalog version with its entries (项目), as GET /api/catalog/versions/:id answers it. */
+type CatalogVersion = Answer<'/api/catalog/versions/{id}', 'get'>;
+/** A version as listed (without its entries). */
+type CatalogVersionSummary = Answer<'/api/catalog/versions', 'get'>['items'][number];
+type CatalogEntry = CatalogVersion['entries'][number];
+type Level = CatalogEntry['level'];
 
 const ENTRY_STATUSES = {
   active: ['有效', 'Active'],
@@ -74,10 +66,12 @@ function WithdrawEntryModal({
     const values = await form.validateFields();
     setBusy(true);
     try {
-      await api(`/api/catalog/entries/${entry.id}/withdraw`, {
-        method: 'POST',
-        body: { reason: values.reason.trim() },
-      });
+      await call(
+        client.POST('/api/catalog/entries/{id}/withdraw', {
+          params: { path: { id: entry.id } },
+          body: { reason: values.reason.trim() },
+        }),
+      );
       message.success('目录项目已撤回，不能再据此开班');
       onWithdrawn();
     } catch (error) {
@@ -116,19 +110,6 @@ function WithdrawEntryModal({
   );
 }
 
-interface CatalogVersion {
-  id: number;
-  regionCode: string;
-  versionNumber: number;
-  title: string;
-  status: 'draft' | 'published' | 'superseded';
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  citation: { document?: string; doc?: string; article?: string } | null;
-  publishedAt: string | null;
-  entries?: CatalogEntry[];
-}
-
 const VERSION_STATUSES = {
   draft: ['草稿', 'Draft'],
   published: ['已发布', 'Published'],
@@ -144,7 +125,7 @@ interface NewVersionValues {
 
 interface NewEntryValues {
   occupationCode: string;
-  level: string;
+  level: Level;
   standardAmountYuan: number;
   standardDays: number;
   standardClassHours: number;
@@ -169,15 +150,16 @@ function NewVersionModal({
     const values = await form.validateFields();
     setBusy(true);
     try {
-      const created = await api<{ id: number }>('/api/catalog/versions', {
-        method: 'POST',
-        body: {
-          regionCode: values.regionCode.trim(),
-          title: values.title.trim(),
-          effectiveFrom: values.effectiveFrom.format('YYYY-MM-DD'),
-          citation: { document: values.citation.document.trim(), article: values.citation.article.trim() },
-        },
-      });
+      const created = await call(
+        client.POST('/api/catalog/versions', {
+          body: {
+            regionCode: values.regionCode.trim(),
+            title: values.title.trim(),
+            effectiveFrom: values.effectiveFrom.format('YYYY-MM-DD'),
+            citation: { document: values.citation.document.trim(), article: values.citation.article.trim() },
+          },
+        }),
+      );
       message.success('已新建目录草稿，请添加项目后发布');
       onCreated(created.id);
     } catch (error) {
@@ -257,22 +239,24 @@ function EntryForm({ versionId, onAdded }: { versionId: number; onAdded(): void 
     const values = await form.validateFields();
     setBusy(true);
     try {
-      await api(`/api/catalog/versions/${versionId}/entries`, {
-        method: 'POST',
-        body: {
-          entries: [
-            {
-              occupationCode: values.occupationCode.trim(),
-              level: values.level,
-              standardAmountFen: Math.round(values.standardAmountYuan * 100),
-              standardDays: values.standardDays,
-              standardClassHours: values.standardClassHours,
-              isShortage: values.isShortage ?? false,
-              isNewOccupation: values.isNewOccupation ?? false,
-            },
-          ],
-        },
-      });
+      await call(
+        client.POST('/api/catalog/versions/{id}/entries', {
+          params: { path: { id: versionId } },
+          body: {
+            entries: [
+              {
+                occupationCode: values.occupationCode.trim(),
+                level: values.level,
+                standardAmountFen: Math.round(values.standardAmountYuan * 100),
+                standardDays: values.standardDays,
+                standardClassHours: values.standardClassHours,
+                isShortage: values.isShortage ?? false,
+                isNewOccupation: values.isNewOccupation ?? false,
+              },
+            ],
+          },
+        }),
+      );
       message.success('已添加项目');
       form.resetFields(['occupationCode']);
       onAdded();
@@ -349,7 +333,10 @@ function VersionDrawer({
   const { language } = useLanguage();
   const { can } = useAuth();
   const { message, modal } = App.useApp();
-  const loaded = useLoad(() => api<CatalogVersion>(`/api/catalog/versions/${versionId}`), [versionId]);
+  const loaded = useLoad(
+    () => call(client.GET('/api/catalog/versions/{id}', { params: { path: { id: versionId } } })),
+    [versionId],
+  );
   const [withdrawing, setWithdrawing] = useState<CatalogEntry | null>(null);
   const publish = (version: CatalogVersion) =>
     modal.confirm({
@@ -358,7 +345,9 @@ function VersionDrawer({
       okText: '确认发布',
       onOk: async () => {
         try {
-          await api(`/api/catalog/versions/${version.id}/publish`, { method: 'POST' });
+          await call(
+            client.POST('/api/catalog/versions/{id}/publish', { params: { path: { id: version.id } } }),
+          );
           message.success('目录已发布');
           loaded.reload();
           onChanged();
@@ -491,7 +480,19 @@ export function CatalogVersionsPage() {
   const [isCreating, setCreating] = useState(false);
   const [openId, setOpenId] = useState<number | null>(null);
   const loaded = useLoad(
-    () => api<Page<CatalogVersion>>('/api/catalog/versions', { query: { status, page, pageSize: 20 } }),
+    () =>
+      call(
+        client.GET('/api/catalog/versions', {
+          // The filter offers only the vocabulary's version statuses; the server refuses any other (400).
+          params: {
+            query: {
+              status: status as QueryOf<'/api/catalog/versions', 'get'>['status'],
+              page,
+              pageSize: 20,
+            },
+          },
+        }),
+      ),
     [status, page],
   );
   return (
@@ -571,7 +572,9 @@ export function CatalogVersionsPage() {
                 {
                   title: '依据',
                   dataIndex: 'citation',
-                  render: (citation: CatalogVersion['citation']) => <CitationTag citation={citation} />,
+                  render: (citation: CatalogVersionSummary['citation']) => (
+                    <CitationTag citation={citation} />
+                  ),
                 },
               ]}
             />
