@@ -18,14 +18,15 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
-import { ApiError, api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, BodyOf } from '../../api/types.ts';
+import { ApiError, errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { CitationTag, LoadState, Money, NoData } from '../../components/common.tsx';
 import { today as businessToday } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import type { ClaimDetail, ClaimSummary } from '../../shared-types.ts';
 import {
   CERTIFICATE_TYPES,
   EMPLOYER_FLAGS,
@@ -39,56 +40,22 @@ import {
   SUBSIDY_KINDS,
 } from '../../vocabulary.ts';
 
-interface PolicyPack {
-  id: string;
-  regionCode: string;
-  document: string;
-  title: string;
-  inForceFrom: string;
-  inForceTo: string | null;
-  subsidies: string[];
+/** A parameter with its shipped (pack) and published versions. */
+type ParameterHistory = Answer<'/api/policy/packs/{packId}/parameters', 'get'>['items'][number];
+/** A value an officer may publish for a parameter: a number (fen for money), a code, a flag or a list of codes. */
+type Value = BodyOf<'/api/policy/parameter-versions', 'post'>['value'];
+/** A version of a parameter on its timeline, shipped with the pack or published since. */
+type ParameterVersion = (ParameterHistory['shipped'][number] | ParameterHistory['published'][number]) & {
+  source: 'pack' | 'published';
+};
+/** The answer of a simulation over requests (the other form of the answer simulates stored claims). */
+type SimulationResult = Extract<Answer<'/api/policy/simulate', 'post'>, { requestCount: number }>;
+/** True for the answer of a simulation over requests (it counts requests, not stored lines). */
+function isRequestSimulation(answer: Answer<'/api/policy/simulate', 'post'>): answer is SimulationResult {
+  return 'requestCount' in answer;
 }
-
-type Value = number | string | boolean | string[] | null;
-
-interface ParameterVersion {
-  effectiveFrom: string;
-  value: Value;
-  citation: { doc: string; article: string };
-  source?: 'pack' | 'published';
-  revision?: number;
-  note?: string | null;
-}
-
-interface ParameterHistory {
-  id: string;
-  packId: string;
-  key: string;
-  unit: string;
-  description: string;
-  bounds: { min?: number; max?: number } | null;
-  shipped: ParameterVersion[];
-  published: ParameterVersion[];
-}
-
-interface SimulationResult {
-  requestCount: number;
-  totalBeforeFen: number;
-  totalAfterFen: number;
-  differenceFen: number;
-  changedRequestCount: number;
-  eligibilityChangedCount: number;
-  lines: { item: string; beforeFen: number; afterFen: number; differenceFen: number }[];
-  changedRequests: {
-    index: number;
-    policy: string | null;
-    beforeFen: number;
-    afterFen: number;
-    differenceFen: number;
-    isEligibleBefore: boolean;
-    isEligibleAfter: boolean;
-  }[];
-}
+/** The requests a simulation runs over: the engine requests of stored claim lines. */
+type SimulationRequests = NonNullable<BodyOf<'/api/policy/simulate', 'post'>['requests']>;
 
 interface ChangeValues {
   key: string;
@@ -154,17 +121,17 @@ function isMoney(unit: string): boolean {
   return unit === 'fen' || unit.startsWith('fen/');
 }
 
-function showValue(value: Value, unit: string): string {
+function showValue(value: unknown, unit: string): string {
   if (value === null) return '（由下级或其他文件规定）';
-  if (Array.isArray(value)) return value.map(codeLabel).join('、') || '—';
+  if (Array.isArray(value)) return value.map((item) => codeLabel(String(item))).join('、') || '—';
   if (typeof value === 'boolean') return value ? '是' : '否';
   if (typeof value === 'number' && isMoney(unit)) return `${(value / 100).toFixed(2)} ${unitText(unit)}`;
   if (typeof value === 'number') return `${value} ${unitText(unit)}`;
-  return codeLabel(value);
+  return codeLabel(String(value));
 }
 
 /** Reads the typed text as the kind of value the parameter holds (fen for money, in 元 here). */
-function parseValue(text: string, like: Value, unit: string): Value {
+function parseValue(text: string, like: unknown, unit: string): Value {
   const trimmed = text.trim();
   if (typeof like === 'number') {
     const number = Number(trimmed.replace(/,/g, ''));
@@ -253,12 +220,14 @@ function toChange(
 }
 
 /** Requests of recent claims in the user's region, to simulate a change over real cases. */
-async function recentRequests(limit: number): Promise<unknown[]> {
-  const claims = await api<Page<ClaimSummary>>('/api/claims', { query: { page: 1, pageSize: limit } });
-  const requests: unknown[] = [];
+async function recentRequests(limit: number): Promise<SimulationRequests> {
+  const claims = await call(client.GET('/api/claims', { params: { query: { page: 1, pageSize: limit } } }));
+  const requests: SimulationRequests = [];
   for (const claim of claims.items) {
-    const detail = await api<ClaimDetail>(`/api/claims/${claim.id}`);
-    for (const line of detail.lines) if (line.request) requests.push(line.request);
+    const detail = await call(client.GET('/api/claims/{id}', { params: { path: { id: claim.id } } }));
+    // A request is an open JSON object; openapi-typescript writes such an array item as Record<string, never>.
+    for (const line of detail.lines)
+      if (line.request) requests.push(line.request as SimulationRequests[number]);
   }
   return requests;
 }
@@ -279,10 +248,9 @@ function SimulationCard({ packId, parameters }: { packId: string; parameters: Pa
       const requests = await recentRequests(20);
       setRequestCount(requests.length);
       setResult(
-        await api<SimulationResult>('/api/policy/simulate', {
-          method: 'POST',
-          body: { requests, changes: [change] },
-        }),
+        await call(client.POST('/api/policy/simulate', { body: { requests, changes: [change] } })).then(
+          (answer) => (isRequestSimulation(answer) ? answer : null),
+        ),
       );
     } catch (error) {
       if (showFieldErrors(form, error, CHANGE_FIELDS)) message.error(errorText(error));
@@ -378,10 +346,11 @@ function PublishCard({
     const body = { ...change, ...(values.note?.trim() ? { note: values.note.trim() } : {}) };
     const send = async (confirmRetroactive: boolean) => {
       try {
-        await api('/api/policy/parameter-versions', {
-          method: 'POST',
-          body: confirmRetroactive ? { ...body, confirmRetroactive: true } : body,
-        });
+        await call(
+          client.POST('/api/policy/parameter-versions', {
+            body: confirmRetroactive ? { ...body, confirmRetroactive: true } : body,
+          }),
+        );
         message.success('参数新版本已发布');
         form.resetFields();
         onPublished();
@@ -432,7 +401,7 @@ function PublishCard({
 /** Policy packs, their cited parameters with every dated version, publishing and simulation. */
 export function PolicyPage() {
   const { user, can } = useAuth();
-  const packs = useLoad(() => api<{ items: PolicyPack[] }>('/api/policy/packs'));
+  const packs = useLoad(() => call(client.GET('/api/policy/packs')));
   const defaultPack = useMemo(() => {
     const items = packs.data?.items ?? [];
     const region = user?.regionCode ?? '';
@@ -448,8 +417,8 @@ export function PolicyPage() {
   const parameters = useLoad(
     () =>
       packId
-        ? api<{ items: ParameterHistory[] }>(`/api/policy/packs/${packId}/parameters`)
-        : Promise.resolve({ items: [] }),
+        ? call(client.GET('/api/policy/packs/{packId}/parameters', { params: { path: { packId } } }))
+        : Promise.resolve({ items: [] as ParameterHistory[] }),
     [packId],
   );
   const pack = packs.data?.items.find((item) => item.id === packId);
@@ -514,7 +483,7 @@ export function PolicyPage() {
                           {
                             title: '值',
                             dataIndex: 'value',
-                            render: (value: Value) => showValue(value, parameter.unit),
+                            render: (value: unknown) => showValue(value, parameter.unit),
                           },
                           {
                             title: '来源',
