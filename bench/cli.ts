@@ -3,8 +3,8 @@
  * `node -e 0`, and `skillfund evaluate` on the mixed workload of bench/evaluate.ts (100,000
  * requests by default, BENCH_N) against the floor: a script that reads the same file, parses it
  * and prints one small object per request. Also `evaluate --ndjson` on the same requests, one
- * per line, and `evaluate --threads 1` (one thread; by default a big array is answered by worker
- * threads, so its wall time falls and its CPU time rises). Both ratios are reported: wall (what
+ * per line, and `evaluate --threads 1` and `--threads 2` (by default, `--threads auto`, a big array is
+ * answered by worker threads when the machine has idle cores: wall time falls, CPU time rises). Both ratios are reported: wall (what
  * the person waiting on the command sees) and CPU (what the machine spends). Rounds are interleaved (BENCH_ROUNDS, default 5) so a busy machine weighs on all
  * alike; CPU is user + system time of each child (from /proc/self/stat), the medians are
  * reported with the load average. Builds dist/ first when it is stale: the bin runs dist/.
@@ -75,6 +75,7 @@ try {
     { name: 'floor (parse and print)', args: [floorFile], input: jsonFile },
     { name: 'skillfund evaluate', args: [BIN, 'evaluate'], input: jsonFile },
     { name: 'skillfund evaluate --threads 1', args: [BIN, 'evaluate', '--threads', '1'], input: jsonFile },
+    { name: 'skillfund evaluate --threads 2', args: [BIN, 'evaluate', '--threads', '2'], input: jsonFile },
     { name: 'skillfund evaluate --ndjson', args: [BIN, 'evaluate', '--ndjson'], input: ndjsonFile },
   ];
   const samples = new Map(cases.map((item) => [item.name, [] as { cpu: number; wall: number }[]]));
@@ -99,6 +100,8 @@ try {
     evaluateCpuVsFloor: ratio('skillfund evaluate', 'floor (parse and print)', 'cpu'),
     evaluateOneThreadWallVsFloor: ratio('skillfund evaluate --threads 1', 'floor (parse and print)', 'wall'),
     evaluateOneThreadCpuVsFloor: ratio('skillfund evaluate --threads 1', 'floor (parse and print)', 'cpu'),
+    evaluateTwoThreadsWallVsFloor: ratio('skillfund evaluate --threads 2', 'floor (parse and print)', 'wall'),
+    evaluateTwoThreadsCpuVsFloor: ratio('skillfund evaluate --threads 2', 'floor (parse and print)', 'cpu'),
     ndjsonWallVsFloor: ratio('skillfund evaluate --ndjson', 'floor (parse and print)', 'wall'),
     ndjsonCpuVsFloor: ratio('skillfund evaluate --ndjson', 'floor (parse and print)', 'cpu'),
   };
@@ -113,7 +116,7 @@ try {
   appendResult('cli', { requests: REQUEST_COUNT, rounds: ROUNDS, summary, ratios, load });
   const pair = (wall: number, cpu: number) => `wall ${wall.toFixed(2)}×, cpu ${cpu.toFixed(2)}×`;
   console.log(
-    `cli: --help ${ratios.helpCpuVsNode.toFixed(1)}× node -e 0 (cpu); vs the floor: evaluate ${pair(ratios.evaluateWallVsFloor, ratios.evaluateCpuVsFloor)}; evaluate --threads 1 ${pair(ratios.evaluateOneThreadWallVsFloor, ratios.evaluateOneThreadCpuVsFloor)}; --ndjson ${pair(ratios.ndjsonWallVsFloor, ratios.ndjsonCpuVsFloor)}`,
+    `cli: --help ${ratios.helpCpuVsNode.toFixed(1)}× node -e 0 (cpu); vs the floor: evaluate ${pair(ratios.evaluateWallVsFloor, ratios.evaluateCpuVsFloor)}; evaluate --threads 1 ${pair(ratios.evaluateOneThreadWallVsFloor, ratios.evaluateOneThreadCpuVsFloor)}; evaluate --threads 2 ${pair(ratios.evaluateTwoThreadsWallVsFloor, ratios.evaluateTwoThreadsCpuVsFloor)}; --ndjson ${pair(ratios.ndjsonWallVsFloor, ratios.ndjsonCpuVsFloor)}`,
   );
 } finally {
   fs.rmSync(workDir, { recursive: true, force: true });

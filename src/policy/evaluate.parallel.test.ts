@@ -100,12 +100,19 @@ describe('skillfund evaluate on a big array, in worker threads', () => {
     const text = JSON.stringify(requests);
     const middle = text.indexOf('"region"', Math.floor(text.length / 2));
     const input = `${text.slice(0, middle)}region${text.slice(middle + '"region"'.length)}`;
-    const parallel = run([], input);
+    const parallel = run(['--threads', '2'], input);
     const single = run(['--threads', '1'], input);
     expect(parallel.status).toBe(2);
     expect(parallel.stdout.length).toBe(0);
     expect(parallel.stderr.toString()).toBe(single.stderr.toString());
     expect(parallel.stderr.toString()).toContain('标准输入不是有效的数据格式');
+  });
+
+  it('answers with --threads auto the same bytes, in threads or on one when the machine is busy', () => {
+    const input = JSON.stringify(requests.slice(0, PARALLEL_MIN_REQUESTS));
+    const auto = run([], input);
+    expect(auto.status, auto.stderr.toString()).toBe(0);
+    expect(auto.stdout.equals(run(['--threads', '1'], input).stdout)).toBe(true);
   });
 
   it('with --published loads the published versions once the input is valid, and answers the same bytes', () => {

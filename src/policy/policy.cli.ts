@@ -330,7 +330,7 @@ export function registerPolicyCommands(program: Command, loadConfig: () => Confi
     .option('--ndjson', 'stream: one request per stdin line → one response per stdout line', false)
     .option(
       '--threads <n>',
-      `worker threads for a big array (at least ${PARALLEL_MIN_REQUESTS_TEXT} requests): auto = the available cores, 2 to 4; 1 = one thread`,
+      `worker threads for a big array (at least ${PARALLEL_MIN_REQUESTS_TEXT} requests): auto = the available cores, 2 to 4, or 1 when the load average is at or above them; 1 = one thread`,
       'auto',
     )
     .action(
@@ -401,6 +401,7 @@ async function evaluateInParallel(
 ): Promise<boolean> {
   const parallel = await import('./evaluate.parallel.ts');
   const count = threads === 0 ? parallel.autoThreadCount() : threads;
+  if (count === 1) return false;
   const split = parallel.splitArrayText(text, count);
   if (!split || split.count < parallel.PARALLEL_MIN_REQUESTS) return false;
   const run = parallel.startParallelEvaluation(split.slices);
