@@ -152,7 +152,14 @@ export async function nextClaimNumber(
 export async function numberClaimAndAudit(
   executor: Executor,
   context: AuditContext,
-  claim: { id: number; provinceCode: string; regionCode: string; applicationDate: string },
+  claim: {
+    id: number;
+    provinceCode: string;
+    regionCode: string;
+    applicationDate: string;
+    /** The payee account's ciphertext, bound to the claim's id: written with the number, not by an update of its own. */
+    payeeAccountCiphertext?: string | null;
+  },
   entryOf: (claimNumber: string) => AuditEntry,
 ): Promise<string> {
   const prefix = claimNumberPrefix(claim.regionCode, claim.applicationDate);
@@ -171,7 +178,12 @@ export async function numberClaimAndAudit(
     .with('numbered', (db) =>
       db
         .updateTable('claim')
-        .set({ claim_number: claimNumber })
+        .set({
+          claim_number: claimNumber,
+          ...(claim.payeeAccountCiphertext === undefined
+            ? {}
+            : { payee_bank_account_ciphertext: claim.payeeAccountCiphertext }),
+        })
         .where('id', '=', claim.id)
         .where('province_code', '=', claim.provinceCode),
     )

@@ -206,7 +206,7 @@ export async function createClaim(
       advance_claim_id: advanceClaimId,
       application_date: input.applicationDate,
       payee_bank_name: input.payeeAccount.bankName,
-      // Written bound to the claim's id right after the insert (associated data, issue 18).
+      // Written bound to the claim's id with its number (numberClaimAndAudit; associated data, issue 18).
       payee_bank_account_ciphertext: null,
       payment_batch_id: null,
       idempotency_key: null,
@@ -230,18 +230,6 @@ export async function createClaim(
     .returningAll()
     .executeTakeFirstOrThrow();
   const claimId = claimRow.id;
-  await executor
-    .updateTable('claim')
-    .set({
-      payee_bank_account_ciphertext: encryptOptional(
-        'claim.payee_bank_account',
-        input.payeeAccount.accountNumber,
-        rowKeyOf(claimId),
-      ),
-    })
-    .where('id', '=', claimId)
-    .where('province_code', '=', draft.provinceCode)
-    .execute();
   const lineRows = await insertLines(executor, draft.provinceCode, claimId, lines);
   const reopenedCandidates = draft.candidates.filter((candidate) => reopened.has(candidate.personId));
   if (draft.classId !== null && reopenedCandidates.length > 0)
@@ -260,6 +248,11 @@ export async function createClaim(
       provinceCode: draft.provinceCode,
       regionCode: draft.regionCode,
       applicationDate: input.applicationDate,
+      payeeAccountCiphertext: encryptOptional(
+        'claim.payee_bank_account',
+        input.payeeAccount.accountNumber,
+        rowKeyOf(claimId),
+      ),
     },
     (number) => ({
       action: 'claim.create',
