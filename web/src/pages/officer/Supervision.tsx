@@ -20,9 +20,9 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { client } from '../../api/client.ts';
-import type { Answer, QueryOf } from '../../api/types.ts';
-import { ApiError, api, errorText, type Page } from '../../api.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, ClaimDetail, QueryOf } from '../../api/types.ts';
+import { ApiError, errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, NoData, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
@@ -32,7 +32,6 @@ import { businessNow, dateTime } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
-import type { ClaimDetail } from '../../shared-types.ts';
 import {
   ALERT_STATUSES,
   CASE_OUTCOMES,
@@ -50,83 +49,23 @@ import {
  * `supervision.read` sees the same lists read-only. Until the API is served these pages say
  * 暂无数据（该功能的接口尚未开放）instead of an error.
  */
-const ALERTS_PATH = '/api/supervision/alerts';
-const CASES_PATH = '/api/supervision/cases';
-
-interface RiskAlert {
-  id: number;
-  regionCode: string;
-  ruleCode: string;
-  ruleLabel: string;
-  subjectKey: string;
-  classId: number | null;
-  claimId: number | null;
-  institutionId: number | null;
-  personId?: number | null;
-  score: number;
-  isBlocking: boolean;
-  evidence: unknown;
-  status: string;
-  firstDetectedAt: string;
-  lastDetectedAt: string;
-  clearReason: string | null;
-  caseId: number | null;
-}
+/** A risk alert as listed. */
+type RiskAlert = Answer<'/api/supervision/alerts', 'get'>['items'][number];
 
 /** A case as listed (generated from the API's answer): record times and business dates apart. */
 type SupervisionCase = Answer<'/api/supervision/cases', 'get'>['items'][number];
 
-interface CaseDetail extends SupervisionCase {
-  alerts?: RiskAlert[];
-  notes?: { id: number; content: string; createdAt: string }[];
-  attachments?: { id: number; fileName: string; sizeBytes: number }[];
-  recoveredClaimIds?: number[];
-  /** The recovery orders the decision opened, as they stand now. */
-  recoveryOrders?: RecoveryOrder[];
-}
+/** A case with its alerts, notes, attachments and the recovery orders its decision opened. */
+type CaseDetail = Answer<'/api/supervision/cases/{id}', 'get'>;
 
-interface SweepResult {
-  runId: number;
-  found: number;
-  created: number;
-  claimsNewlyBlocked: number;
-  claimsUnblocked: number;
-  durationMs: number;
-}
+type SweepResult = Answer<'/api/supervision/sweeps', 'post'>;
 
-interface RecoveryOrder {
-  id: number;
-  claimId: number;
-  regionCode: string;
-  subAccount: string;
-  amountFen: number;
-  recoveredFen: number;
-  status: 'open' | 'closed';
-}
+type RecoveryOrder = CaseDetail['recoveryOrders'][number];
 
-interface Sanction {
-  id: number;
-  organisationId: number;
-  organisationKind: string;
-  action: string;
-  effectiveDate: string;
-}
+/** A decided case: the lines excluded, the recovery orders opened and the sanction imposed, if any. */
+type CaseOutcome = Answer<'/api/supervision/cases/{id}/decision', 'post'>;
 
-interface CaseOutcome extends CaseDetail {
-  excludedLineIds: number[];
-  recoveryOrders: RecoveryOrder[];
-  sanction: Sanction | null;
-}
-
-interface InstitutionRating {
-  id: number;
-  institutionId: number;
-  year: number;
-  grade: string;
-  score: number;
-  explanation: string[];
-  computedAt: string;
-}
+type InstitutionRating = Answer<'/api/supervision/institutions/{id}/ratings', 'get'>['items'][number];
 
 /** What the page shows after a decision: the API's answer and the institution's new rating. */
 interface DecisionResult {
@@ -197,10 +136,11 @@ function OpenCaseModal({
     setBusy(true);
     setFailure(null);
     try {
-      const detail = await api<CaseDetail>(CASES_PATH, {
-        method: 'POST',
-        body: { alertIds: alerts.map((alert) => alert.id), title: values.title.trim() },
-      });
+      const detail = await call(
+        client.POST('/api/supervision/cases', {
+          body: { alertIds: alerts.map((alert) => alert.id), title: values.title.trim() },
+        }),
+      );
       message.success(`已立案：${detail.caseNumber}，可在“核查案件”中继续核查`);
       onOpened(detail);
     } catch (error) {
@@ -262,9 +202,11 @@ function ClearAlertModal({
     const values = await form.validateFields();
     setBusy(true);
     try {
-      const cleared = await api<RiskAlert & { unblockedClaimIds: number[] }>(
-        `${ALERTS_PATH}/${alert.id}/clear`,
-        { method: 'POST', body: { reason: values.reason.trim() } },
+      const cleared = await call(
+        client.POST('/api/supervision/alerts/{id}/clear', {
+          params: { path: { id: alert.id } },
+          body: { reason: values.reason.trim() },
+        }),
       );
       message.success(
         cleared.unblockedClaimIds.length > 0
@@ -323,14 +265,26 @@ export function AlertsPage() {
   const [isSweeping, setSweeping] = useState(false);
   const [sweep, setSweep] = useState<SweepResult | null>(null);
   const loaded = useLoad(
-    () => api<Page<RiskAlert>>(ALERTS_PATH, { query: { status, page, pageSize: 20 } }),
+    () =>
+      call(
+        client.GET('/api/supervision/alerts', {
+          // The filter offers only the vocabulary's alert statuses; the server refuses any other (400).
+          params: {
+            query: {
+              status: status as QueryOf<'/api/supervision/alerts', 'get'>['status'],
+              page,
+              pageSize: 20,
+            },
+          },
+        }),
+      ),
     [status, page],
   );
 
   const runSweep = async () => {
     setSweeping(true);
     try {
-      const result = await api<SweepResult>('/api/supervision/sweeps', { method: 'POST', body: {} });
+      const result = await call(client.POST('/api/supervision/sweeps', { body: {} }));
       setSweep(result);
       message.success(sweepSummary(result));
       loaded.reload();
@@ -543,8 +497,10 @@ function useCaseClaimLines(detail: CaseDetail, isEnabled: boolean) {
   return useLoad(
     async () =>
       isEnabled && claimIds.length > 0
-        ? Promise.all(claimIds.map((id) => api<ClaimDetail>(`/api/claims/${id}`)))
-        : [],
+        ? Promise.all(
+            claimIds.map((id) => call(client.GET('/api/claims/{id}', { params: { path: { id } } }))),
+          )
+        : ([] as ClaimDetail[]),
     [isEnabled, claimIds.join(',')],
   );
 }
@@ -599,15 +555,16 @@ function DecisionModal({
             }
           : {}),
       };
-      const result = await api<CaseOutcome>(`${CASES_PATH}/${detail.id}/decision`, {
-        method: 'POST',
-        body,
-      });
+      const result = await call(
+        client.POST('/api/supervision/cases/{id}/decision', { params: { path: { id: detail.id } }, body }),
+      );
       let rating: DecisionResult['rating'] = null;
       if (result.status === 'confirmed' && result.institutionId !== null) {
         // The decision recomputes the institution's rating; the answer does not carry it.
-        const history = await api<{ items: InstitutionRating[] }>(
-          `/api/supervision/institutions/${result.institutionId}/ratings`,
+        const history = await call(
+          client.GET('/api/supervision/institutions/{id}/ratings', {
+            params: { path: { id: result.institutionId } },
+          }),
         ).catch(() => null);
         const current = history?.items[0];
         if (current)
@@ -824,7 +781,10 @@ function RecoveryOrdersTable({ orders }: { orders: RecoveryOrder[] }) {
 function CaseDrawer({ id, onClose, onChanged }: { id: number; onClose(): void; onChanged(): void }) {
   const { language } = useLanguage();
   const { can } = useAuth();
-  const loaded = useLoad(() => api<CaseDetail>(`${CASES_PATH}/${id}`), [id]);
+  const loaded = useLoad(
+    () => call(client.GET('/api/supervision/cases/{id}', { params: { path: { id } } })),
+    [id],
+  );
   const [isDeciding, setDeciding] = useState(false);
   const [result, setResult] = useState<DecisionResult | null>(null);
   return (
@@ -933,7 +893,19 @@ export function CasesPage() {
   const [params] = useSearchParams();
   const [openId, setOpenId] = useState<number | null>(Number(params.get('case')) || null);
   const loaded = useLoad(
-    () => api<Page<SupervisionCase>>(CASES_PATH, { query: { status, page, pageSize: 20 } }),
+    () =>
+      call(
+        client.GET('/api/supervision/cases', {
+          // The filter offers only the vocabulary's case statuses; the server refuses any other (400).
+          params: {
+            query: {
+              status: status as QueryOf<'/api/supervision/cases', 'get'>['status'],
+              page,
+              pageSize: 20,
+            },
+          },
+        }),
+      ),
     [status, page],
   );
   return (
