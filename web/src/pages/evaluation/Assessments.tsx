@@ -16,8 +16,9 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useRef, useState } from 'react';
-import { call, client } from '../../api/client.ts';
-import { api, apiAll, errorText, type Page } from '../../api.ts';
+import { call, callAll, client } from '../../api/client.ts';
+import type { Answer, BodyOf, Page } from '../../api/types.ts';
+import { errorText } from '../../api.ts';
 import { LoadState } from '../../components/common.tsx';
 import { OccupationName } from '../../components/OccupationName.tsx';
 import { OccupationPicker } from '../../components/OccupationPicker.tsx';
@@ -28,35 +29,11 @@ import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { CERTIFICATE_TYPES, LEVELS, label, options } from '../../vocabulary.ts';
 
-interface Assessment {
-  id: number;
-  occupationCode: string;
-  level: string;
-  assessedOn: string;
-  candidates: number;
-  passed: number;
-}
-
-interface AssessmentResult {
-  assessmentId: number;
-  personId: number;
-  name: string;
-  score: number;
-  isPassed: boolean;
-}
-
-interface Certificate {
-  id: number;
-  personId: number;
-  certificateType: string;
-  level: string | null;
-  occupationCode: string | null;
-  certificateNumber: string;
-  issuedOn: string;
-  assessmentId: number | null;
-  revokedOn: string | null;
-  revocationReason: string | null;
-}
+/** An assessment the organisation registered, with its candidate and pass counts. */
+type Assessment = Answer<'/api/assessments', 'get'>['items'][number];
+/** A certificate the organisation issued (revoked ones included). */
+type Certificate = Answer<'/api/evaluation/certificates', 'get'>['items'][number];
+type Level = BodyOf<'/api/assessments', 'post'>['level'];
 
 /** What an evaluation organisation issues after its assessment. */
 const EVALUATED_TYPES = new Set(['skill_level', 'special_ability', 'vocational_qualification']);
@@ -68,8 +45,14 @@ const EVALUATED_TYPES = new Set(['skill_level', 'special_ability', 'vocational_q
  */
 export function AssessmentsPage() {
   const [selected, setSelected] = useState<Assessment | null>(null);
-  const assessments = useLoad(() => apiAll<Assessment>('/api/assessments'), []);
-  const certificates = useLoad(() => apiAll<Certificate>('/api/evaluation/certificates'), []);
+  const assessments = useLoad(
+    () => callAll((paging) => client.GET('/api/assessments', { params: { query: paging } })),
+    [],
+  );
+  const certificates = useLoad(
+    () => callAll((paging) => client.GET('/api/evaluation/certificates', { params: { query: paging } })),
+    [],
+  );
   return (
     <div className="page">
       <Typography.Title level={1} className="page-title">
@@ -127,18 +110,19 @@ export function AssessmentsPage() {
 
 function NewAssessment({ onCreated }: { onCreated: () => void }) {
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ occupationCode: string; level: string; assessedOn: Dayjs }>();
+  const [form] = Form.useForm<{ occupationCode: string; level: Level; assessedOn: Dayjs }>();
   const save = async () => {
     const values = await form.validateFields();
     try {
-      await api('/api/assessments', {
-        method: 'POST',
-        body: {
-          occupationCode: values.occupationCode.trim(),
-          level: values.level,
-          assessedOn: values.assessedOn.format('YYYY-MM-DD'),
-        },
-      });
+      await call(
+        client.POST('/api/assessments', {
+          body: {
+            occupationCode: values.occupationCode.trim(),
+            level: values.level,
+            assessedOn: values.assessedOn.format('YYYY-MM-DD'),
+          },
+        }),
+      );
       message.success('已登记考核');
       form.resetFields();
       onCreated();
@@ -174,7 +158,7 @@ function NewAssessment({ onCreated }: { onCreated: () => void }) {
 function AssessmentDetail({ assessment, onChanged }: { assessment: Assessment; onChanged: () => void }) {
   const { message } = App.useApp();
   const results = useLoad(
-    () => api<{ items: AssessmentResult[] }>(`/api/assessments/${assessment.id}/results`),
+    () => call(client.GET('/api/assessments/{id}/results', { params: { path: { id: assessment.id } } })),
     [assessment.id],
   );
   const [resultForm] = Form.useForm<{
@@ -218,19 +202,20 @@ function AssessmentDetail({ assessment, onChanged }: { assessment: Assessment; o
   const issue = async () => {
     const values = await certificateForm.validateFields();
     try {
-      await api('/api/certificates', {
-        method: 'POST',
-        body: {
-          personId: values.personId,
-          certificateType: values.certificateType,
-          level: assessment.level,
-          occupationCode: assessment.occupationCode,
-          certificateNumber: values.certificateNumber.trim(),
-          issuer: '本评价机构',
-          issuedOn: values.issuedOn.format('YYYY-MM-DD'),
-          assessmentId: assessment.id,
-        },
-      });
+      await call(
+        client.POST('/api/certificates', {
+          body: {
+            personId: values.personId,
+            certificateType: values.certificateType,
+            level: assessment.level,
+            occupationCode: assessment.occupationCode,
+            certificateNumber: values.certificateNumber.trim(),
+            issuer: '本评价机构',
+            issuedOn: values.issuedOn.format('YYYY-MM-DD'),
+            assessmentId: assessment.id,
+          },
+        }),
+      );
       message.success('证书已颁发');
       certificateForm.resetFields(['personId', 'certificateNumber']);
       onChanged();
@@ -399,10 +384,12 @@ function CertificateList({ certificates }: { certificates: ReturnType<typeof use
       cancelText: '取消',
       onOk: async () => {
         try {
-          await api(`/api/certificates/${certificate.id}/revoke`, {
-            method: 'POST',
-            body: { reason: reasonRef.current },
-          });
+          await call(
+            client.POST('/api/certificates/{id}/revoke', {
+              params: { path: { id: certificate.id } },
+              body: { reason: reasonRef.current },
+            }),
+          );
           message.success('证书已撤销');
           certificates.reload();
         } catch (error) {
