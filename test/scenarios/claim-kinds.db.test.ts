@@ -100,6 +100,41 @@ describe('claims of other kinds through the HTTP API', () => {
     expect((await call('GET', `/api/employment-records/${employmentId}`, other)).statusCode).toBe(404);
   });
 
+  it('a worker registered in Jiangsu: a Jiangxi enterprise naming his person id gets 404 and learns nothing; by ID number and name he is employed', async () => {
+    const province = await harness.loginAs('jx_province');
+    const enterprise = await call('POST', '/api/organisations', province, {
+      kind: 'enterprise',
+      regionCode: '360102',
+      name: '南昌东湖外来务工企业',
+      creditCode: creditCode('91360102MA3900003'),
+      enterpriseSize: 'small',
+      employerFlags: ['insured'],
+    });
+    expect(enterprise.statusCode, enterprise.body).toBe(201);
+    const enterpriseId = enterprise.json().id as number;
+    const operator = await operatorHeaders(harness, province, enterpriseId, 'dh_migrant_hr');
+    const migrant = { name: '苏籍务工', idNumber: idNumber('320102', '19910404', '033') };
+    const registered = await call('POST', '/api/persons', await harness.loginAs('nj_county'), {
+      ...migrant,
+      registeringRegionCode: '320102',
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const hire = { enterpriseId, contractMonths: 12, start: '2021-03-01' };
+    // Issue 18, finding 1: a person of another province by id is refused as unknown.
+    const byId = await call('POST', '/api/employment-records', operator, {
+      ...hire,
+      personId: registered.json().id,
+    });
+    expect(byId.statusCode, byId.body).toBe(404);
+    expect(byId.json().error.details[0].field).toBe('personId');
+    expect(byId.body).not.toContain(migrant.name);
+    // Never refused for where he is registered (渝人社发〔2021〕12号 八): the real-name way works.
+    const realName = await call('POST', '/api/employment-records', operator, { ...hire, ...migrant });
+    expect(realName.statusCode, realName.body).toBe(201);
+    expect(realName.json().personId).toBe(registered.json().id);
+    expect(realName.body).not.toContain(migrant.idNumber);
+  });
+
   it('取证补贴 in Shanxi: an evaluation organisation claims its certificates, one subsidy per certificate', async () => {
     clock.set('2021-08-02T01:00:00Z');
     const province = await harness.loginAs('sx_province');

@@ -745,6 +745,37 @@ describe('authorization matrix (every route × every role × own/other scope)', 
         async () => ({}),
       ),
     ).toThrow(/additionalProperties: false/);
+    // An id in a body or query string that the route does not declare: no route escapes the
+    // central object-scope check (and so the body-id matrix below).
+    const closedBody = (properties: object) => ({
+      type: 'object',
+      additionalProperties: false,
+      properties,
+    });
+    expect(() =>
+      app.post(
+        '/api/undeclared-body-id',
+        {
+          config: { access: 'registry.write' },
+          schema: {
+            body: closedBody({
+              items: { type: 'array', items: closedBody({ personId: { type: 'integer' } }) },
+            }),
+          },
+        },
+        async () => ({}),
+      ),
+    ).toThrow(/declare config\.scopedIds for body\.items\[\]\.personId/);
+    expect(() =>
+      app.get(
+        '/api/undeclared-query-id',
+        {
+          config: { access: 'registry.read' },
+          schema: { querystring: closedBody({ classId: { type: 'integer' } }) },
+        },
+        async () => ({}),
+      ),
+    ).toThrow(/declare config\.scopedIds for query\.classId/);
     await app.close();
   });
 

@@ -37,10 +37,11 @@ function environment(port: number): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs one CLI command to its end. */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs one CLI command to its end, with `input` on its stdin. */
+function run(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: environment(0) });
+    child.stdin.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -101,6 +102,25 @@ describe('one process per embedded data dir; backup and restore', () => {
     const cliWrite = await run(['seed', '--demo']);
     expect(cliWrite.code).toBe(1);
     expect(cliWrite.stderr).toContain(`pid ${pid}`);
+    // `skillfund user create` beside the server (the finding: an account the server never saw).
+    const userCreate = await run(
+      [
+        'user',
+        'create',
+        '--login',
+        'beside_server',
+        '--name',
+        '旁路账号',
+        '--role',
+        'auditor',
+        '--region',
+        '430400',
+      ],
+      'Quartz#Lantern58\n',
+    );
+    expect(userCreate.code).toBe(1);
+    expect(userCreate.stderr).toContain(`pid ${pid}`);
+    expect(userCreate.stdout).not.toContain('created');
 
     // The backup goes through the running server: consistent, and the server keeps serving.
     const backupFile = path.join(tempDir, 'backup.tar.gz');
@@ -129,5 +149,23 @@ describe('one process per embedded data dir; backup and restore', () => {
     expect(restored.code, restored.stderr).toBe(0);
     expect(restored.stdout).toContain('before-restore');
     expect(await auditEntries()).toBe(entriesAtBackup);
+    // The account refused beside the server does not exist: creating it now succeeds.
+    const created = await run(
+      [
+        'user',
+        'create',
+        '--login',
+        'beside_server',
+        '--name',
+        '旁路账号',
+        '--role',
+        'auditor',
+        '--region',
+        '430400',
+      ],
+      'Quartz#Lantern58\n',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('beside_server created');
   });
 });

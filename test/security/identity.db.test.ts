@@ -62,6 +62,29 @@ describe('identity in production mode (lockout, timeouts, sessions, TOTP, first-
     expect(audit.length).toBeGreaterThanOrEqual(4);
   });
 
+  it('never locks an administrator out: a stranger who keeps failing costs the owner at most the 5-minute cap, not 30 minutes', async () => {
+    await seedUsers(t.database, [{ loginName: 'slow_admin', role: 'system_admin', regionCode: '430400' }]);
+    await t.enrolTotp('slow_admin');
+    // A stranger tries twelve times, one a minute (refused attempts while delayed count nothing).
+    for (let index = 0; index < 12; index += 1) {
+      if (index > 0) t.clock.advanceSeconds(60);
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '10.4.4.4',
+        payload: { loginName: 'slow_admin', password: 'Wrong#Password1' },
+      });
+      expect([401, 429]).toContain(response.statusCode);
+      expect(response.json().error.code).not.toBe('ACCOUNT_LOCKED');
+    }
+    // The owner, the longest per-name delay after the stranger's last try, gets in.
+    t.clock.advanceSeconds(5 * 60 + 1);
+    const owner = await t.login('slow_admin');
+    expect(owner.statusCode, owner.body).toBe(200);
+    expect(owner.json().totpEnrolmentRequired).toBe(false);
+    t.clock.advanceMinutes(16);
+  });
+
   it('throttles one address trying many names (password spraying)', async () => {
     const statuses: number[] = [];
     for (let index = 0; index < 30; index += 1) {
