@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { recordPersonalDataRead } from '../auth/personal-data.service.ts';
 import { assertRegionScope, type Principal, regionLikePattern } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import * as schema from './bank.schema.ts';
 import {
@@ -43,6 +45,28 @@ import {
 import { getStatement, importStatement, listStatements } from './statement.service.ts';
 
 const principalOf = (request: FastifyRequest): Principal => request.principal!;
+
+/**
+ * The instruction file and the result template carry every payee's bank account in full (the
+ * bank needs them): each download is a `personal_data.read` of the batch's accounts (issue 18,
+ * finding 4), written in the transaction that reads them.
+ */
+async function recordBankAccountsRead(
+  executor: Executor,
+  request: FastifyRequest,
+  batch: { id: number; provinceCode: string; disbursements: readonly unknown[] },
+  purpose: string,
+): Promise<void> {
+  await recordPersonalDataRead(executor, request.auditContext, {
+    objectType: 'payment_batch',
+    objectId: batch.id,
+    provinceCode: batch.provinceCode,
+    fields: ['bankAccount'],
+    purpose,
+    permission: 'payment.order',
+    subject: { payees: batch.disbursements.length },
+  });
+}
 
 /** The region a query looks at: the caller's own unless a narrower one inside it is asked for. */
 function scopedRegion(request: FastifyRequest, regionCode: string | undefined): string {
@@ -152,7 +176,13 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
     async (request, reply) => {
       const batch = await getPaymentBatch(db(), request.params.id);
       assertRegionScope(principalOf(request), batch.regionCode);
-      const file = await instructionFile(db(), { batchId: batch.id, ...request.query });
+      const file = await db()
+        .transaction()
+        .execute(async (trx) => {
+          const made = await instructionFile(trx, { batchId: batch.id, ...request.query });
+          await recordBankAccountsRead(trx, request, batch, '下载支付指令文件');
+          return made;
+        });
       return reply
         .header('content-type', file.contentType)
         .header('content-disposition', attachment(file.fileName))
@@ -175,7 +205,13 @@ export async function bankRoutes(fastify: FastifyInstance, ports: PeriodClosePor
     async (request, reply) => {
       const batch = await getPaymentBatch(db(), request.params.id);
       assertRegionScope(principalOf(request), batch.regionCode);
-      const file = await resultTemplate(db(), { batchId: batch.id, ...request.query });
+      const file = await db()
+        .transaction()
+        .execute(async (trx) => {
+          const made = await resultTemplate(trx, { batchId: batch.id, ...request.query });
+          await recordBankAccountsRead(trx, request, batch, '下载银行支付结果文件模板');
+          return made;
+        });
       return reply
         .header('content-type', file.contentType)
         .header('content-disposition', attachment(file.fileName))

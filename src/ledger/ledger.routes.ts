@@ -31,7 +31,11 @@ import {
 } from './ledger-answers.schema.ts';
 import { accountStatement, executionRate, ledgerTotals, trialBalance } from './ledger-report.service.ts';
 import { decideLedgerApproval, requestManualTransfer, requestReversal } from './manual.service.ts';
-import { decidePayeeAccountChange, requestPayeeAccountChange } from './payee-account.service.ts';
+import {
+  decidePayeeAccountChange,
+  requestPayeeAccountChange,
+  revealPayeeAccount,
+} from './payee-account.service.ts';
 import {
   batchRegion,
   getPaymentBatch,
@@ -309,6 +313,43 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
         }
       });
     },
+  );
+
+  app.post(
+    '/api/ledger/payee-accounts/reveal',
+    {
+      config: {
+        access: 'payment.order',
+        revealsPersonalData: true,
+        scopedIds: {
+          'body.payeeId': {
+            unscoped:
+              'an organisation or a person by payeeType; a payee outside the caller’s region is answered as unknown',
+          },
+        },
+        // Per user, like the person reveal, so one officer cannot page through every account.
+        rateLimit: {
+          max: app.deps.config.personalDataRevealsPerHour ?? 30,
+          timeWindow: 3_600_000,
+          hook: 'preHandler',
+          keyGenerator: (request: FastifyRequest) =>
+            `reveal-payee|${request.principal?.userId ?? request.ip}`,
+        },
+      },
+      schema: {
+        tags,
+        summary: '查看收款人完整银行账号（须填写理由，记入审计）',
+        description:
+          '收款账户在各处答复中掩码显示；财政人员逐个查看完整账号时必须说明理由（reason，必填），' +
+          '每次查看记入审计（personal_data.read：谁、查看了谁、为何），并按用户限制频率。',
+        body: schema.payeeAccountRevealBody,
+        response: { 200: schema.payeeAccountRevealAnswer },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => revealPayeeAccount(trx, request.auditContext, request.body)),
   );
 
   app.post(

@@ -184,6 +184,32 @@ export const payeeAccountBody = {
   },
 } as const;
 
+/** One payee's registered account in full (finance, with a reason; audited personal_data.read). */
+export const payeeAccountRevealBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['payeeType', 'payeeId'],
+  properties: {
+    payeeType: { type: 'string', enum: ['organisation', 'person'] },
+    payeeId: id,
+    // Required in substance: the service answers 422 naming it when missing or blank.
+    reason: { type: 'string', maxLength: 200 },
+  },
+} as const;
+
+export const payeeAccountRevealAnswer = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['payeeType', 'payeeId', 'payeeName', 'bankName', 'accountNumber'],
+  properties: {
+    payeeType: { type: 'string', enum: ['organisation', 'person'] },
+    payeeId: { type: 'integer' },
+    payeeName: { type: 'string' },
+    bankName: { type: 'string' },
+    accountNumber: { type: 'string', description: '完整银行账号' },
+  },
+} as const;
+
 /** The filters of the payment-batch list, shared by its JSON page and its xlsx export. */
 export const batchFilters = {
   status: { type: 'string', enum: ['ordered', 'paid', 'failed'], description: '含该状态支付的批次' },

@@ -1,4 +1,6 @@
 import type { AuditContext } from '../auth/audit.service.ts';
+import { recordPersonalDataRead } from '../auth/personal-data.service.ts';
+import { isWithinRegion, type Principal, provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
 import { getPerson } from '../registry/person.service.ts';
@@ -38,22 +40,32 @@ export interface RegisteredAccount {
 
 const ACCOUNT_PATTERN = /^\d{8,32}$/;
 
-/** The payee's name and region (the scope an officer needs over it), or 404 naming the field. */
+const unknownPayee = (payeeId: number) =>
+  new AppError('NOT_FOUND', `收款人不存在：${payeeId}`, [
+    { field: 'payeeId', message: `收款人不存在：${payeeId}` },
+  ]);
+
+/**
+ * The payee's name and region, or 404 naming the field. Given the acting officer, a payee outside
+ * his region is answered as an unknown one (issue 18: a body id tells nothing of an object the
+ * caller may not see, not even that it exists).
+ */
 export async function payeeOf(
   executor: Executor,
   payeeType: PayeeType,
   payeeId: number,
+  actor?: Principal | null,
 ): Promise<{ name: string; regionCode: string }> {
+  let payee: { name: string; regionCode: string } | undefined;
   if (payeeType === 'organisation') {
     const organisation = await getOrganisation(executor, payeeId);
-    if (organisation) return { name: organisation.name, regionCode: organisation.regionCode };
+    if (organisation) payee = { name: organisation.name, regionCode: organisation.regionCode };
   } else {
     const person = await getPerson(executor, payeeId);
-    if (person) return { name: person.name, regionCode: person.registeringRegionCode };
+    if (person) payee = { name: person.name, regionCode: person.registeringRegionCode };
   }
-  throw new AppError('NOT_FOUND', `收款人不存在：${payeeId}`, [
-    { field: 'payeeId', message: `收款人不存在：${payeeId}` },
-  ]);
+  if (!payee || (actor && !isWithinRegion(actor.regionCode, payee.regionCode))) throw unknownPayee(payeeId);
+  return payee;
 }
 
 /** The maker records a new or corrected account; nothing changes until a second person approves. */
@@ -67,7 +79,7 @@ export async function requestPayeeAccountChange(
     throw new AppError('VALIDATION_FAILED', '银行账号应为8至32位数字', [
       { field: 'accountNumber', message: '应为8至32位数字' },
     ]);
-  const payee = await payeeOf(executor, input.payeeType, input.payeeId);
+  const payee = await payeeOf(executor, input.payeeType, input.payeeId, context.actor);
   const masked = maskBankAccount(accountNumber);
   return requestApproval(executor, context, {
     kind: 'payee_account',
@@ -188,5 +200,58 @@ export async function registeredAccount(
       row.account_ciphertext,
       rowKeyOf(row.id),
     ),
+  };
+}
+
+export interface RevealedPayeeAccount {
+  payeeType: PayeeType;
+  payeeId: number;
+  payeeName: string;
+  bankName: string;
+  accountNumber: string;
+}
+
+/**
+ * One payee's account in force, in full, for a finance officer who states why (PIPL art. 51,
+ * 等保 个人信息保护): answers mask it everywhere else. Recorded as `personal_data.read` (who,
+ * whose, why) in the caller's transaction before anything is returned. A payee outside the
+ * caller's region, or one without a registered account, is a 404 naming `payeeId`.
+ */
+export async function revealPayeeAccount(
+  executor: Executor,
+  context: AuditContext,
+  input: { payeeType: PayeeType; payeeId: number; reason?: string },
+): Promise<RevealedPayeeAccount> {
+  const purpose = input.reason?.trim() ?? '';
+  if (purpose.length < 2)
+    throw new AppError('VALIDATION_FAILED', '请填写查看完整银行账号的理由', [
+      { field: 'reason', message: '查看理由为必填项，至少 2 个字' },
+    ]);
+  const payee = await payeeOf(executor, input.payeeType, input.payeeId, context.actor);
+  const account = await registeredAccount(
+    executor,
+    provinceOf(payee.regionCode),
+    input.payeeType,
+    input.payeeId,
+  );
+  if (!account)
+    throw new AppError('NOT_FOUND', '该收款人尚无登记的银行账户', [
+      { field: 'payeeId', message: '该收款人尚无登记的银行账户' },
+    ]);
+  await recordPersonalDataRead(executor, context, {
+    objectType: 'payee_account',
+    objectId: account.id,
+    provinceCode: provinceOf(payee.regionCode),
+    fields: ['bankAccount'],
+    purpose,
+    permission: 'payment.order',
+    subject: { payeeType: input.payeeType, payeeId: input.payeeId },
+  });
+  return {
+    payeeType: input.payeeType,
+    payeeId: input.payeeId,
+    payeeName: payee.name,
+    bankName: account.bankName,
+    accountNumber: account.accountNumber,
   };
 }

@@ -35,6 +35,7 @@ export const AUDIT_OBJECTS: Labels = {
   ledger_reconciliation: ['银行对账', 'Reconciliation'],
   ledger_statement_posting: ['对账单记账', 'Statement posting'],
   organisation: ['单位', 'Organisation'],
+  payee_account: ['收款账户', 'Payee account'],
   payment_batch: ['支付批次', 'Payment batch'],
   person: ['实名人员', 'Person'],
   policy_parameter_version: ['政策参数版本', 'Parameter version'],

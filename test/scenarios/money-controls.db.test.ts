@@ -1336,4 +1336,43 @@ describe('money cannot leak from the special account', () => {
     expect(row).toContain(PAYEE_ACCOUNT.bankName);
     expect(row).toContain(PAYEE_ACCOUNT.accountNumber);
   });
+
+  it('issue 18: the batch answers show every bank account masked; the bank file has them whole, and each download is audited as a personal-data read', async () => {
+    const claim = await approvedClaim(await people(['掩码甲'], ['registered_unemployed']), 'training', 'MK1');
+    clock.set('2021-06-01T01:00:00Z');
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-06-01',
+      idempotencyId: 'mk1-order-0001',
+    });
+    const masked = `${PAYEE_ACCOUNT.accountNumber.slice(0, 4)}${'*'.repeat(PAYEE_ACCOUNT.accountNumber.length - 8)}${PAYEE_ACCOUNT.accountNumber.slice(-4)}`;
+    expect(batch.disbursements.map((disbursement) => disbursement.payee.bankAccount)).toEqual([masked]);
+    const detail = await call('GET', `/api/ledger/payment-batches/${batch.id}`, finance);
+    expect(detail.statusCode, detail.body).toBe(200);
+    expect(detail.json().disbursements[0].payee.bankAccount).toBe(masked);
+    expect(detail.body).not.toContain(PAYEE_ACCOUNT.accountNumber);
+    const reads = async () =>
+      harness.database.db
+        .selectFrom('audit_log')
+        .select(['after_state', 'object_id'])
+        .where('action', '=', 'personal_data.read')
+        .where('object_type', '=', 'payment_batch')
+        .where('object_id', '=', String(batch.id))
+        .orderBy('id')
+        .execute();
+    expect(await reads()).toEqual([]);
+    for (const kind of ['instruction-file', 'result-template']) {
+      const file = await call(
+        'GET',
+        `/api/ledger/payment-batches/${batch.id}/${kind}?format=csv&encoding=utf8bom`,
+        finance,
+      );
+      expect(file.statusCode, file.body).toBe(200);
+      expect(file.body).toContain(PAYEE_ACCOUNT.accountNumber);
+    }
+    expect((await reads()).map((entry) => entry.after_state)).toEqual([
+      { fields: ['bankAccount'], purpose: '下载支付指令文件', payees: 1 },
+      { fields: ['bankAccount'], purpose: '下载银行支付结果文件模板', payees: 1 },
+    ]);
+  });
 });

@@ -1386,6 +1386,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ledger/payee-accounts/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查看收款人完整银行账号（须填写理由，记入审计）
+         * @description 收款账户在各处答复中掩码显示；财政人员逐个查看完整账号时必须说明理由（reason，必填），每次查看记入审计（personal_data.read：谁、查看了谁、为何），并按用户限制频率。
+         */
+        post: operations["postLedgerPayeeAccountsReveal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ledger/payee-accounts": {
         parameters: {
             query?: never;
@@ -9875,6 +9895,61 @@ export interface operations {
                         }) | null;
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postLedgerPayeeAccountsReveal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    payeeType: "organisation" | "person";
+                    payeeId: number;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        payeeType: "organisation" | "person";
+                        payeeId: number;
+                        payeeName: string;
+                        bankName: string;
+                        /** @description 完整银行账号 */
+                        accountNumber: string;
                     };
                 };
             };
