@@ -545,6 +545,9 @@ async function seedClaims(s: Seeder, place: Place, actors: PlaceActors, seeded: 
   const waiting = await requestPayment(toOrder.id, 'waiting');
   s.add(place, 'paymentOrder', { id: waiting.approval.id }, { markers: [waiting.approval.summary] });
   const paidBatch = await batchOf(toPay.id, 'paid');
+  // The bank's result (26 May) and the recovery order (27 May) are dated no later than the
+  // business date (issue 15): the clock moves on to the 27th once the payments are ordered.
+  s.t.appClock.set('2021-05-27T01:00:00Z');
   await s.call(actors.finance, 'POST', `/api/claims/payments/${paidBatch.id}/bank-result`, {
     csv: `disbursement_id,status,reason\n${paidBatch.disbursements[0].reference},paid,\n`,
     valueDate: '2021-05-26',
