@@ -387,6 +387,7 @@ const BODY_ID_PROBE: Record<string, (ids: ForeignIds) => object[]> = {
     },
   ],
   'POST /api/classes/:id/enrolments': (ids) => [{ personId: ids.person }],
+  'POST /api/assessments/:id/results': (ids) => [{ personId: ids.person, score: 90, isPassed: true }],
   'POST /api/classes/:id/attendance': (ids) => [
     {
       records: [
