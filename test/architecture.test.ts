@@ -159,3 +159,49 @@ describe('docs/architecture.md', () => {
     expect([...folders, ...wiring].filter((name) => !map.includes(name))).toEqual([]);
   });
 });
+
+/**
+ * One source of types for the web app (issues 16 and 21): every request goes through the client
+ * generated from the OpenAPI document (web/src/api/client.ts), so no page keeps a hand-written
+ * request function, a hand-kept answer type file, or a bare fetch beside it.
+ */
+describe('the web client', () => {
+  const WEB = path.resolve('web', 'src');
+  const webFiles = (directory = WEB): string[] =>
+    fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(directory, entry.name);
+      if (entry.isDirectory()) return webFiles(full);
+      return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
+    });
+  /** A call of the hand-written helpers `api(…)`, `api<T>(…)`, `apiAll(…)` or `download(…)`. */
+  const HAND_WRITTEN_CALL = /(?<![\w$.])(?:api|apiAll|download)\s*(?:<[^()]*>)?\s*\(/;
+  /** A bare fetch: only the generated client's module may send a request. */
+  const BARE_FETCH = /(?<![\w$.])fetch\s*\(/;
+  const CLIENT = path.join(WEB, 'api', 'client.ts');
+  const code = (file: string) => stripComments(fs.readFileSync(file, 'utf8'));
+
+  it('no file of web/src calls the hand-written api() (or apiAll, download): pages use call(client…)', () => {
+    const callers = webFiles().filter((file) => HAND_WRITTEN_CALL.test(code(file)));
+    expect(callers.map((file) => path.relative(WEB, file))).toEqual([]);
+  });
+
+  it('no file of web/src but the generated client sends a request with a bare fetch()', () => {
+    const senders = webFiles().filter((file) => file !== CLIENT && BARE_FETCH.test(code(file)));
+    expect(senders.map((file) => path.relative(WEB, file))).toEqual([]);
+  });
+
+  it('the hand-kept answer types are gone (types come from web/src/api/openapi.d.ts)', () => {
+    expect(fs.existsSync(path.join(WEB, 'shared-types.ts'))).toBe(false);
+  });
+
+  it('the checks see a hand-written call and a bare fetch, and pass the typed client', () => {
+    expect(HAND_WRITTEN_CALL.test("const user = await api<User>('/api/auth/me');")).toBe(true);
+    expect(HAND_WRITTEN_CALL.test("await api('/api/auth/logout', { method: 'POST' })")).toBe(true);
+    expect(HAND_WRITTEN_CALL.test("apiAll<Assessment>('/api/assessments')")).toBe(true);
+    expect(HAND_WRITTEN_CALL.test("void download('/api/claims/export.xlsx', 'claims.xlsx')")).toBe(true);
+    expect(HAND_WRITTEN_CALL.test("await call(client.GET('/api/auth/me'))")).toBe(false);
+    expect(HAND_WRITTEN_CALL.test('link.download = name;')).toBe(false);
+    expect(BARE_FETCH.test("const response = await fetch('/api/clock');")).toBe(true);
+    expect(BARE_FETCH.test('window.fetch = stub;')).toBe(false);
+  });
+});

@@ -1,7 +1,11 @@
 /**
- * The one HTTP client of the web app. Every error the server sends is `{error:{code,message,details}}`;
- * it arrives here as an ApiError whose details name the fields, so forms can show each message
- * beside its field.
+ * The session token, the ApiError every refused request becomes, and the helpers that turn its
+ * details into form messages. Requests themselves go through the typed client generated from the
+ * OpenAPI document (./api/client.ts: `call(client.GET(...))`, `saveFile(...)` for files); there is
+ * no hand-written request function (test/architecture.test.ts fails on one).
+ *
+ * Every error the server sends is `{error:{code,message,details}}`; it arrives as an ApiError whose
+ * details name the fields, so forms can show each message beside its field.
  */
 
 const TOKEN_KEY = 'skillfund.token';
@@ -47,66 +51,11 @@ export function setToken(token: string | null): void {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
-type Query = Record<string, string | number | boolean | undefined | null>;
-
-function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const parameters = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') parameters.set(key, String(value));
-  }
-  const text = parameters.toString();
-  return text ? `${path}?${text}` : path;
-}
-
 /** Listeners told when the server says the session is gone (401), so the app can go to the login page. */
 const unauthenticatedListeners = new Set<() => void>();
 export function onUnauthenticated(listener: () => void): () => void {
   unauthenticatedListeners.add(listener);
   return () => unauthenticatedListeners.delete(listener);
-}
-
-export interface RequestOptions {
-  method?: string;
-  query?: Query;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** A FormData body is sent as multipart (file uploads). */
-  form?: FormData;
-}
-
-async function send(path: string, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  let body: BodyInit | undefined;
-  if (options.form) body = options.form;
-  else if (options.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.body);
-  }
-  let response: Response;
-  try {
-    response = await fetch(withQuery(path, options.query), {
-      method: options.method ?? 'GET',
-      headers,
-      body,
-    });
-  } catch {
-    throw new ApiError(0, 'NETWORK_ERROR', '无法连接服务器，请检查网络');
-  }
-  if (!response.ok) throw await toApiError(response, Boolean(token));
-  return response;
-}
-
-async function toApiError(response: Response, hadToken: boolean): Promise<ApiError> {
-  let payload: unknown = null;
-  try {
-    payload = await response.json();
-  } catch {
-    // Not JSON (a proxy or a crash page): fall through to a generic message.
-  }
-  return apiErrorOf(response.status, payload, hadToken);
 }
 
 /**
@@ -128,46 +77,8 @@ export function apiErrorOf(status: number, payload: unknown, hadToken: boolean):
   );
 }
 
-/** JSON request; resolves to the parsed body (undefined for 204). */
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const response = await send(path, options);
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
-}
-
 /** The API's largest page (`pageSize` maximum of every list route). */
 export const MAX_PAGE_SIZE = 100;
-
-/**
- * Every item of a paged list, for a screen that needs the whole of it (a class's roster,
- * attendance, results): the first page, then the others at once. A class holds at most 1,000
- * trainees, so at most ten requests.
- */
-export async function apiAll<T>(path: string, query: Query = {}): Promise<Page<T>> {
-  const pageOf = (page: number) => api<Page<T>>(path, { query: { ...query, page, pageSize: MAX_PAGE_SIZE } });
-  const first = await pageOf(1);
-  const pageCount = Math.ceil(first.total / MAX_PAGE_SIZE);
-  const rest = await Promise.all(
-    Array.from({ length: Math.max(0, pageCount - 1) }, (_, index) => pageOf(index + 2)),
-  );
-  return { ...first, items: first.items.concat(...rest.map((page) => page.items)), pageSize: first.total };
-}
-
-/** Downloads a file (xlsx, csv) with the session's token and hands it to the browser. */
-export async function download(path: string, fileName: string, query?: Query): Promise<void> {
-  const response = await send(path, { query, headers: { accept: '*/*' } });
-  const blob = await response.blob();
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const named = /filename="?([^";]+)"?/.exec(disposition)?.[1];
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = named ?? fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * Turns an ApiError's details into antd Form field errors. `details[].field` is a path such as

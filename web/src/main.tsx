@@ -7,6 +7,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { AppRoutes } from './App.tsx';
+import { call, client } from './api/client.ts';
 import { AuthProvider } from './auth.tsx';
 import { setBusinessNow } from './format.ts';
 import { LanguageProvider, useLanguage } from './i18n.tsx';
@@ -35,10 +36,9 @@ function Themed() {
 /** The pages' default dates follow the server's business clock (a training environment may run on 2021). */
 async function adoptBusinessClock(): Promise<void> {
   try {
-    const response = await fetch('/api/clock');
-    if (response.ok) setBusinessNow(((await response.json()) as { now: string }).now);
+    setBusinessNow((await call(client.GET('/api/clock'))).now);
   } catch {
-    // Offline or an older server: the browser's own clock stands in.
+    // Offline or refused: the browser's own clock stands in.
   }
 }
 

@@ -2,7 +2,7 @@
  * The typed HTTP client of the web app: openapi-fetch over the types generated from the server's
  * OpenAPI document (openapi.d.ts, `npm run gen:client`), so a path, its parameters, its body and
  * its answer are checked against what the routes declare. It sends the session's bearer token
- * and turns every refusal into an ApiError, like `api()` in ../api.ts.
+ * and turns every refusal into an ApiError (../api.ts).
  *
  *   const claim = await call(client.GET('/api/claims/{id}', { params: { path: { id } } }));
  */
@@ -34,7 +34,7 @@ const session: Middleware = {
 };
 
 /**
- * Query strings as `api()` writes them: empty values (a cleared filter) are left out, arrays
+ * Query strings as the server reads them: empty values (a cleared filter) are left out, arrays
  * repeat their name.
  */
 function querySerializer(query: Record<string, unknown>): string {
@@ -85,7 +85,8 @@ interface PageOf<Item> {
 
 /**
  * Every item of a paged list, for a screen that needs the whole of it (a class's roster,
- * attendance, results): the first page, then the others at once (as `apiAll` of ../api.ts).
+ * attendance, results): the first page, then the others at once. A class holds at most 1,000
+ * trainees, so at most ten requests.
  *
  *   callAll((paging) => client.GET('/api/classes/{id}/results', { params: { path: { id }, query: paging } }))
  */

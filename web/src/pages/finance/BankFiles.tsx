@@ -1,9 +1,9 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Modal, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { call, client } from '../../api/client.ts';
-import type { Answer } from '../../api/types.ts';
-import { ApiError, download, type ErrorDetail, errorText } from '../../api.ts';
+import { call, client, saveFile } from '../../api/client.ts';
+import type { Answer, QueryOf } from '../../api/types.ts';
+import { ApiError, type ErrorDetail, errorText } from '../../api.ts';
 import { Money } from '../../components/common.tsx';
 import { today } from '../../format.ts';
 import { fileToBase64 } from './files.ts';
@@ -77,8 +77,12 @@ export function BatchBankFiles({ batchId, onChanged }: { batchId: number; onChan
   );
   const [refusal, setRefusal] = useState<{ message: string; details: ErrorDetail[] } | null>(null);
   const [isBusy, setBusy] = useState(false);
-  const query = { format: format || undefined, encoding: encoding || undefined };
-  const url = `/api/ledger/payment-batches/${batchId}`;
+  // The selects offer only the formats and encodings the bank files come in; the server refuses any other (400).
+  const query = { format: format || undefined, encoding: encoding || undefined } as QueryOf<
+    '/api/ledger/payment-batches/{id}/instruction-file',
+    'get'
+  >;
+  const file = { params: { path: { id: batchId }, query }, parseAs: 'blob' } as const;
 
   const send = (fileBase64: string, isPreview: boolean) =>
     call(
@@ -150,9 +154,10 @@ export function BatchBankFiles({ batchId, onChanged }: { batchId: number; onChan
         <Button
           icon={<DownloadOutlined />}
           onClick={() =>
-            void download(`${url}/instruction-file`, `支付指令-${batchId}`, query).catch((error: unknown) =>
-              message.error(errorText(error)),
-            )
+            void saveFile(
+              client.GET('/api/ledger/payment-batches/{id}/instruction-file', file),
+              `支付指令-${batchId}`,
+            ).catch((error: unknown) => message.error(errorText(error)))
           }
         >
           下载支付指令文件
@@ -160,9 +165,10 @@ export function BatchBankFiles({ batchId, onChanged }: { batchId: number; onChan
         <Button
           icon={<DownloadOutlined />}
           onClick={() =>
-            void download(`${url}/result-template`, `银行结果模板-${batchId}`, query).catch(
-              (error: unknown) => message.error(errorText(error)),
-            )
+            void saveFile(
+              client.GET('/api/ledger/payment-batches/{id}/result-template', file),
+              `银行结果模板-${batchId}`,
+            ).catch((error: unknown) => message.error(errorText(error)))
           }
         >
           下载银行结果文件模板

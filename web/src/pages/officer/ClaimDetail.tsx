@@ -1,9 +1,9 @@
 import { App, Button, Card, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { call, client } from '../../api/client.ts';
+import { call, client, saveFile } from '../../api/client.ts';
 import type { Answer, ClaimDetail, ClaimLine } from '../../api/types.ts';
-import { download, errorText } from '../../api.ts';
+import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ClaimInspections } from '../../components/ClaimInspections.tsx';
 import { ClaimMaterials } from '../../components/ClaimMaterials.tsx';
@@ -261,7 +261,13 @@ export function ClaimDetailPage() {
                 )}
                 <Button
                   onClick={() =>
-                    void download(`/api/claims/${claim.id}/notice.xlsx`, `notice-${claim.claimNumber}.xlsx`)
+                    void saveFile(
+                      client.GET('/api/claims/{id}/notice.xlsx', {
+                        params: { path: { id: claim.id } },
+                        parseAs: 'blob',
+                      }),
+                      `notice-${claim.claimNumber}.xlsx`,
+                    ).catch((error: unknown) => message.error(errorText(error)))
                   }
                 >
                   导出公示名单

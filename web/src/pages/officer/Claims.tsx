@@ -3,10 +3,10 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
 import type { ClaimSummary, Page, QueryOf } from '../../api/types.ts';
-import { download } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { useBatch } from '../../components/BatchProgress.tsx';
 import { LoadState, Money, StatusTag } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { useLoad } from '../../hooks.ts';
@@ -158,9 +158,12 @@ export function ClaimsPage() {
               setPage(1);
             }}
           />
-          <Button onClick={() => void download('/api/claims/export.xlsx', 'claims.xlsx', filters)}>
-            导出 xlsx
-          </Button>
+          <ExportButton
+            fileName="claims.xlsx"
+            request={() =>
+              client.GET('/api/claims/export.xlsx', { params: { query: filters }, parseAs: 'blob' })
+            }
+          />
         </Space>
         <Space wrap className="block-gap">
           <Typography.Text>已选 {selected.length} 件：</Typography.Text>

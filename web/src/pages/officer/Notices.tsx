@@ -1,8 +1,8 @@
-import { Button, Card, Space, Typography } from 'antd';
+import { Card, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { call, client } from '../../api/client.ts';
-import { download } from '../../api.ts';
 import { LoadState } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { useLoad } from '../../hooks.ts';
 import { ClaimsTable } from './Claims.tsx';
 
@@ -23,13 +23,16 @@ export function NoticesPage() {
           <Typography.Text type="secondary">
             公示期满且异议处理完毕后方可审批。单件申请的公示名单请在详情页导出。
           </Typography.Text>
-          <Button
-            onClick={() =>
-              void download('/api/claims/export.xlsx', 'notice-claims.xlsx', { status: 'in_notice' })
+          <ExportButton
+            label="导出公示中申请（xlsx）"
+            fileName="notice-claims.xlsx"
+            request={() =>
+              client.GET('/api/claims/export.xlsx', {
+                params: { query: { status: 'in_notice' } },
+                parseAs: 'blob',
+              })
             }
-          >
-            导出公示中申请（xlsx）
-          </Button>
+          />
         </Space>
         <LoadState loaded={loaded}>{(data) => <ClaimsTable data={data} onPage={setPage} />}</LoadState>
       </Card>

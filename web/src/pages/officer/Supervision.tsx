@@ -52,9 +52,6 @@ import {
 /** A risk alert as listed. */
 type RiskAlert = Answer<'/api/supervision/alerts', 'get'>['items'][number];
 
-/** A case as listed (generated from the API's answer): record times and business dates apart. */
-type SupervisionCase = Answer<'/api/supervision/cases', 'get'>['items'][number];
-
 /** A case with its alerts, notes, attachments and the recovery orders its decision opened. */
 type CaseDetail = Answer<'/api/supervision/cases/{id}', 'get'>;
 
