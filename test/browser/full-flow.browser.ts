@@ -296,7 +296,11 @@ const fullFlow: Flow = {
       if ((await moneyFen(county.page.getByTestId('claim-total'))) <= 0)
         throw new Error('the claim was decided at 0 yuan');
       // Every line carries the engine's explanation with at least one policy citation.
-      const lineCount = await county.page.locator('.ant-table-row-level-0').count();
+      // The lines' table only (the page has other tables: risk alerts, 办理记录).
+      const lineCount = await county.page
+        .locator('.ant-card', { hasText: '逐人核定明细' })
+        .locator('.ant-table-row-level-0')
+        .count();
       const explanations = county.page.getByTestId('line-explanation');
       if ((await explanations.count()) !== lineCount)
         throw new Error(`${await explanations.count()} explanations for ${lineCount} lines`);
