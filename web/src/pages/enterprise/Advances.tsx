@@ -6,7 +6,6 @@ import {
   DatePicker,
   Descriptions,
   Form,
-  Input,
   Modal,
   Space,
   Table,
@@ -20,6 +19,7 @@ import { call, client } from '../../api/client.ts';
 import type { Answer } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { CitationTag, LoadState, Money, NoData, pagination, StatusTag } from '../../components/common.tsx';
+import { PayeeAccountFields } from '../../components/PayeeAccountFields.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { date, today } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
@@ -133,20 +133,7 @@ function ClaimRequestModal({ request, onClose }: { request: Request; onClose(): 
         >
           <DatePicker className="full-width" />
         </Form.Item>
-        <Form.Item
-          name={['payeeAccount', 'bankName']}
-          label="收款开户银行"
-          rules={[{ required: true, min: 2, message: '请填写开户银行' }]}
-        >
-          <Input />
-        </Form.Item>
-        <Form.Item
-          name={['payeeAccount', 'accountNumber']}
-          label="收款账号"
-          rules={[{ required: true, pattern: /^\d{8,32}$/, message: '8–32 位数字' }]}
-        >
-          <Input inputMode="numeric" autoComplete="off" />
-        </Form.Item>
+        <PayeeAccountFields />
       </Form>
     </Modal>
   );

@@ -1,9 +1,10 @@
-import { App, Button, DatePicker, Form, Input, Modal, Typography } from 'antd';
+import { App, Button, DatePicker, Form, Modal, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
 import { errorText } from '../../api.ts';
+import { PayeeAccountFields } from '../../components/PayeeAccountFields.tsx';
 import { today } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 
@@ -91,20 +92,7 @@ export function ApplyEmploymentClaim({ employmentIds }: { employmentIds: number[
           >
             <DatePicker className="full-width" />
           </Form.Item>
-          <Form.Item
-            name={['payeeAccount', 'bankName']}
-            label="收款开户银行"
-            rules={[{ required: true, min: 2, message: '请填写开户银行' }]}
-          >
-            <Input />
-          </Form.Item>
-          <Form.Item
-            name={['payeeAccount', 'accountNumber']}
-            label="收款账号"
-            rules={[{ required: true, pattern: /^\d{8,32}$/, message: '8–32 位数字' }]}
-          >
-            <Input inputMode="numeric" autoComplete="off" />
-          </Form.Item>
+          <PayeeAccountFields />
         </Form>
       </Modal>
     </>

@@ -34,6 +34,7 @@ import { LoadState, RejectedRows, StatusTag } from '../../components/common.tsx'
 import { ExportButton } from '../../components/ExportButton.tsx';
 import { OccupationName } from '../../components/OccupationName.tsx';
 import { OccupationPicker } from '../../components/OccupationPicker.tsx';
+import { PayeeAccountFields } from '../../components/PayeeAccountFields.tsx';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { businessNow, dateTime, today } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
@@ -1062,24 +1063,7 @@ function ClaimTab({ trainingClass }: { trainingClass: TrainingClass }) {
             <DatePicker className="full-width" />
           </Form.Item>
         </Col>
-        <Col xs={24} md={12}>
-          <Form.Item
-            name={['payeeAccount', 'bankName']}
-            label="收款开户银行"
-            rules={[{ required: true, min: 2, message: '请填写开户银行' }]}
-          >
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col xs={24} md={12}>
-          <Form.Item
-            name={['payeeAccount', 'accountNumber']}
-            label="收款账号"
-            rules={[{ required: true, pattern: /^\d{8,32}$/, message: '8–32 位数字' }]}
-          >
-            <Input inputMode="numeric" autoComplete="off" />
-          </Form.Item>
-        </Col>
+        <PayeeAccountFields inColumns />
       </Row>
       <Button type="primary" loading={isBusy} onClick={() => void create()}>
         生成补贴申请
