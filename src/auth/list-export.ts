@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Executor } from '../db/database.ts';
+import { maskPiiDeep } from '../shared/crypto.ts';
 import { recordAudit } from './audit.service.ts';
 
 /**
@@ -63,7 +64,8 @@ export async function sendListExport<Item>(
     .filter((id): id is number => id !== null);
   const names = await exportNames(executor, [...new Set(organisationIds)]);
   const workbook = listWorkbook(spec, items, total, names);
-  const filters = { ...(request.query as Record<string, unknown>) };
+  // A filter may be a full ID number or phone (the persons list searches by them): kept masked.
+  const filters = maskPiiDeep({ ...(request.query as Record<string, unknown>) });
   await recordAudit(executor, request.auditContext, {
     action: spec.action,
     objectType: spec.objectType,

@@ -208,6 +208,17 @@ describe('xlsx export of filtered lists', () => {
     // A wildcard is a character, not a pattern; another province finds nobody.
     expect((await list('hy_county', '/api/persons?nameStartsWith=%25')).total).toBe(0);
     expect((await list('nj_county', `/api/persons?idNumber=${idNumber}`)).total).toBe(0);
+    // Exported by the full ID number: the audit entry keeps the filter masked, also as stored.
+    expect((await get('hy_county', `/api/persons.xlsx?idNumber=${idNumber}`)).statusCode).toBe(200);
+    const stored = await harness.database.db
+      .selectFrom('audit_log')
+      .select('after_state')
+      .where('action', '=', 'person.export')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const storedText = JSON.stringify(stored.after_state);
+    expect(storedText).toContain('idNumber');
+    expect(storedText).not.toContain(idNumber);
   });
 
   it('an assessment result names its candidate by a picked person or by name and ID number, never both or neither', async () => {
