@@ -3,7 +3,7 @@ import {
   PAYMENT_BATCH_SCHEMA,
   RECOVERY_ORDER_SCHEMA,
 } from '../ledger/ledger-answers.schema.ts';
-import { pageSchemaOf } from '../shared/schemas.ts';
+import { NULLABLE_INTEGER, NULLABLE_STRING, pageSchemaOf } from '../shared/schemas.ts';
 import { CERTIFICATE_SCHEMA } from '../training/assessment-answers.schema.ts';
 import { CLAIM_DETAIL_SCHEMA } from './claim.schema.ts';
 
@@ -25,9 +25,6 @@ export const POST_CLAIMS_BY_ID_ATTACHMENTS_ANSWER = {
     sizeBytes: { type: 'number' },
   },
 } as const;
-
-const NULLABLE_INTEGER = { type: 'integer', nullable: true } as const;
-const NULLABLE_STRING = { type: 'string', nullable: true } as const;
 
 /** POST /api/claims → 201: the claim created (a retry with the same Idempotency-Key: the first one). */
 export const CLAIM_CREATED_ANSWERS = { 201: CLAIM_DETAIL_SCHEMA } as const;

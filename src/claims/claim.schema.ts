@@ -1,15 +1,12 @@
 import { CITATION_SCHEMA, DECISION_SCHEMA } from '../policy/decision.schema.ts';
 import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
-import { pageSchemaOf } from '../shared/schemas.ts';
+import { NULLABLE_INTEGER, NULLABLE_STRING, pageSchemaOf } from '../shared/schemas.ts';
 import { CLAIM_STATUSES } from './claim.workflow.ts';
 
 /**
  * JSON schemas of the claims API's answers (claim.types.ts): they serialise the answers and
  * describe them in the OpenAPI document, from which the web client's types are generated.
  */
-
-const NULLABLE_INTEGER = { type: 'integer', nullable: true } as const;
-const NULLABLE_STRING = { type: 'string', nullable: true } as const;
 
 const CLAIM_SUMMARY_PROPERTIES = {
   id: { type: 'integer' },

@@ -1,4 +1,10 @@
-import { pageSchemaOf } from '../shared/schemas.ts';
+import {
+  DATE_TIME,
+  listSchemaOf,
+  NULLABLE_INTEGER,
+  NULLABLE_STRING,
+  pageSchemaOf,
+} from '../shared/schemas.ts';
 import { APPROVAL_REQUEST_SCHEMA, GET_LEDGER_TOTALS_ANSWER } from './ledger-answers.schema.ts';
 
 /**
@@ -8,9 +14,6 @@ import { APPROVAL_REQUEST_SCHEMA, GET_LEDGER_TOTALS_ANSWER } from './ledger-answ
  * through these schemas and would otherwise drop a field the handler returns.
  */
 
-const NULLABLE_INTEGER = { type: 'integer', nullable: true } as const;
-const NULLABLE_STRING = { type: 'string', nullable: true } as const;
-const DATE_TIME = { type: 'string', format: 'date-time' } as const;
 const STRINGS = { type: 'array', items: { type: 'string' } } as const;
 const INTEGERS = { type: 'array', items: { type: 'integer' } } as const;
 /** Header names by column (`Record<column, string[]>`). */
@@ -133,12 +136,7 @@ export const SPECIAL_ACCOUNT_SCHEMA = {
 } as const;
 
 /** GET /api/ledger/bank-accounts → 200. */
-export const SPECIAL_ACCOUNT_LIST_SCHEMA = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['items'],
-  properties: { items: { type: 'array', items: SPECIAL_ACCOUNT_SCHEMA } },
-} as const;
+export const SPECIAL_ACCOUNT_LIST_SCHEMA = listSchemaOf(SPECIAL_ACCOUNT_SCHEMA);
 
 /** An imported bank statement (`StatementSummary`): 201 imported now, 200 the same file again. */
 export const STATEMENT_SUMMARY_SCHEMA = {
@@ -459,9 +457,4 @@ export const CLOSED_PERIOD_SCHEMA = {
 } as const;
 
 /** GET /api/ledger/periods → 200. */
-export const CLOSED_PERIOD_LIST_SCHEMA = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['items'],
-  properties: { items: { type: 'array', items: CLOSED_PERIOD_SCHEMA } },
-} as const;
+export const CLOSED_PERIOD_LIST_SCHEMA = listSchemaOf(CLOSED_PERIOD_SCHEMA);

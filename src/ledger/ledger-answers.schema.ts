@@ -1,4 +1,4 @@
-import { pageSchemaOf } from '../shared/schemas.ts';
+import { DATE_TIME, NULLABLE_INTEGER, NULLABLE_STRING, pageSchemaOf } from '../shared/schemas.ts';
 import { accountResponse } from './ledger.schema.ts';
 
 /**
@@ -128,10 +128,6 @@ export const GET_LEDGER_RECOVERY_ORDERS_ANSWER = pageSchemaOf({
     status: { type: 'string' },
   },
 } as const);
-
-const NULLABLE_INTEGER = { type: 'integer', nullable: true } as const;
-const NULLABLE_STRING = { type: 'string', nullable: true } as const;
-const DATE_TIME = { type: 'string', format: 'date-time' } as const;
 
 /** A special-account ledger account with its posted totals (`Account`, transfer.service.ts). */
 export const ACCOUNT_SCHEMA = accountResponse;

@@ -1,3 +1,4 @@
+import { LEVEL_SCHEMA, listSchemaOf } from '../shared/schemas.ts';
 import { CITATION_SCHEMA, DECISION_SCHEMA } from './decision.schema.ts';
 
 /**
@@ -206,10 +207,7 @@ export const POST_PUBLIC_CALCULATE_ANSWER = {
       required: ['occupationCode', 'level', 'standardFen', 'citation', 'version'],
       properties: {
         occupationCode: { type: 'string' },
-        level: {
-          type: 'string',
-          enum: ['special_ability', 'primary', 'intermediate', 'advanced', 'technician', 'senior_technician'],
-        },
+        level: LEVEL_SCHEMA,
         standardFen: { type: 'integer' },
         citation: CITATION_SCHEMA,
         version: {
@@ -259,12 +257,7 @@ export const GET_POLICY_PACKS_ANSWER = {
 } as const;
 
 /** GET /api/policy/packs/:packId/parameters → 200 */
-export const GET_POLICY_PACKS_BY_PACK_ID_PARAMETERS_ANSWER = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['items'],
-  properties: { items: { type: 'array', items: PARAMETER_HISTORY_SCHEMA } },
-} as const;
+export const GET_POLICY_PACKS_BY_PACK_ID_PARAMETERS_ANSWER = listSchemaOf(PARAMETER_HISTORY_SCHEMA);
 
 /** POST /api/policy/simulate → 200: over pasted requests, or over the stored claims of a region. */
 export const POST_POLICY_SIMULATE_ANSWER = {

@@ -1,4 +1,4 @@
-import { pageSchemaOf } from '../shared/schemas.ts';
+import { LEVEL_SCHEMA, pageSchemaOf } from '../shared/schemas.ts';
 
 /**
  * Response schemas of registry.routes.ts: what each route answers, written from the types its
@@ -139,10 +139,7 @@ export const CATALOG_ENTRY_SCHEMA = {
     id: { type: 'integer' },
     versionId: { type: 'integer' },
     occupationCode: { type: 'string' },
-    level: {
-      type: 'string',
-      enum: ['special_ability', 'primary', 'intermediate', 'advanced', 'technician', 'senior_technician'],
-    },
+    level: LEVEL_SCHEMA,
     standardAmountFen: { type: 'integer' },
     standardDays: { type: 'integer' },
     standardClassHours: { type: 'integer' },
@@ -205,10 +202,7 @@ export const PUBLIC_CATALOG_ENTRY_SCHEMA = {
   properties: {
     occupationCode: { type: 'string' },
     occupationName: { type: 'string' },
-    level: {
-      type: 'string',
-      enum: ['special_ability', 'primary', 'intermediate', 'advanced', 'technician', 'senior_technician'],
-    },
+    level: LEVEL_SCHEMA,
     standardAmountFen: { type: 'integer' },
     citation: CITATION_SCHEMA,
     version: {
@@ -245,10 +239,7 @@ export const PUBLIC_INSTITUTION_CATALOG_ENTRY_SCHEMA = {
     institutionName: { type: 'string' },
     occupationCode: { type: 'string' },
     occupationName: { type: 'string', nullable: true },
-    level: {
-      type: 'string',
-      enum: ['special_ability', 'primary', 'intermediate', 'advanced', 'technician', 'senior_technician'],
-    },
+    level: LEVEL_SCHEMA,
     regionCode: { type: 'string' },
     validFrom: { type: 'string' },
     validTo: { type: 'string', nullable: true },
@@ -275,10 +266,7 @@ export const INSTITUTION_CATALOG_ENTRY_SCHEMA = {
     id: { type: 'integer' },
     institutionId: { type: 'integer' },
     occupationCode: { type: 'string' },
-    level: {
-      type: 'string',
-      enum: ['special_ability', 'primary', 'intermediate', 'advanced', 'technician', 'senior_technician'],
-    },
+    level: LEVEL_SCHEMA,
     regionCode: { type: 'string' },
     validFrom: { type: 'string' },
     validTo: { type: 'string', nullable: true },
@@ -310,10 +298,7 @@ export const EVALUATION_CATALOG_ENTRY_SCHEMA = {
     organisationId: { type: 'integer' },
     organisationName: { type: 'string' },
     occupationCode: { type: 'string' },
-    level: {
-      type: 'string',
-      enum: ['special_ability', 'primary', 'intermediate', 'advanced', 'technician', 'senior_technician'],
-    },
+    level: LEVEL_SCHEMA,
     regionCode: { type: 'string' },
     validFrom: { type: 'string' },
     validTo: { type: 'string', nullable: true },

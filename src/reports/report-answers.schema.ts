@@ -1,10 +1,81 @@
-import { pageSchemaOf } from '../shared/schemas.ts';
+import {
+  CERTIFICATE_TYPE_SCHEMA,
+  CITATION_SCHEMA,
+  DATE_TIME,
+  GROUP_CODE_SCHEMA,
+  listSchemaOf,
+  pageSchemaOf,
+  SUBSIDY_KIND_SCHEMA,
+} from '../shared/schemas.ts';
+import { LEVELS } from '../shared/vocabulary.ts';
+import { TRAINING_TYPES } from './report.labels.ts';
 
 /**
  * Response schemas of report.routes.ts: what each route answers, written from what its
  * handler returns (the types, nullable where they are). Objects allow properties beyond those listed (`additionalProperties: true`):
  * Fastify serialises through these schemas and would otherwise drop a field the handler returns.
  */
+
+/** A count of persons or person-times (whole, but typed as the service's `number`). */
+const COUNT = { type: 'number' } as const;
+
+/** Counts by key (`Record<Key, number>`): person-times by level, certificates by level. */
+function countsSchemaOf<const Keys extends readonly string[]>(keys: Keys) {
+  const properties = Object.fromEntries(keys.map((key) => [key, COUNT])) as {
+    [Key in Keys[number]]: typeof COUNT;
+  };
+  return { type: 'object', additionalProperties: true, required: keys, properties } as const;
+}
+
+/** Person-times by skill level (`Record<Level, number>`). */
+const LEVEL_COUNTS_SCHEMA = countsSchemaOf(LEVELS);
+
+/** The money columns of a report row (`MoneyRow`): lines, paid, returned, recovered and net fen. */
+const MONEY_FIGURES_REQUIRED = ['lineCount', 'paidFen', 'returnedFen', 'recoveredFen', 'netFen'] as const;
+const MONEY_FIGURES_PROPERTIES = {
+  lineCount: { type: 'integer' },
+  paidFen: { type: 'integer' },
+  returnedFen: { type: 'integer' },
+  recoveredFen: { type: 'integer' },
+  netFen: { type: 'integer' },
+} as const;
+
+/** A row of money by key (`MoneyRow<Key>`): by subsidy kind, by sub-account. */
+function moneyRowOf<const Key extends object>(key: Key) {
+  return {
+    type: 'object',
+    additionalProperties: true,
+    required: ['key', 'label', ...MONEY_FIGURES_REQUIRED],
+    properties: { key, label: { type: 'string' }, ...MONEY_FIGURES_PROPERTIES },
+  } as const;
+}
+
+const SUBSIDY_KIND_ROW = moneyRowOf(SUBSIDY_KIND_SCHEMA);
+
+/** A row of person-times by key (`PersonTimesRow<Key>`): by training type, by person group. */
+function personTimesRowOf<const Key extends object>(key: Key) {
+  return {
+    type: 'object',
+    additionalProperties: true,
+    required: ['key', 'label', 'personTimes', 'persons', 'amountFen'],
+    properties: {
+      key,
+      label: { type: 'string' },
+      personTimes: COUNT,
+      persons: COUNT,
+      amountFen: { type: 'integer' },
+    },
+  } as const;
+}
+
+/** A training type of the report (report.labels.ts `TRAINING_TYPES`). */
+const TRAINING_TYPE_SCHEMA = { type: 'string', enum: [...TRAINING_TYPES] } as const;
+
+/** A sub-account the report sums (report.labels.ts `REPORT_SUB_ACCOUNTS`). */
+const SUB_ACCOUNT_KEY_SCHEMA = {
+  type: 'string',
+  enum: ['certificate', 'apprenticeship', 'training', 'on_the_job_training', 'living_allowance', 'advance'],
+} as const;
 
 /** `LedgerComparisonRow` (report.service.ts and its helpers). */
 export const LEDGER_COMPARISON_ROW_SCHEMA = {
@@ -111,12 +182,7 @@ export const TARGET_PROGRESS_SCHEMA = {
     toYear: { type: 'integer' },
     targetValue: { type: 'number' },
     comparison: { type: 'string', enum: ['at_least', 'about'] },
-    citation: {
-      type: 'object',
-      additionalProperties: true,
-      required: ['doc', 'article'],
-      properties: { doc: { type: 'string' }, article: { type: 'string' } },
-    },
+    citation: CITATION_SCHEMA,
   },
 } as const;
 
@@ -195,7 +261,7 @@ export const SNAPSHOT_SUMMARY_SCHEMA = {
     contentHash: { type: 'string' },
     finalizedBy: { type: 'number' },
     finalizedByName: { type: 'string' },
-    finalizedAt: { type: 'string', format: 'date-time' },
+    finalizedAt: DATE_TIME,
     differenceCount: { type: 'integer' },
   },
 } as const;
@@ -229,91 +295,11 @@ export const REPORT_SCHEMA = {
     totals: {
       type: 'object',
       additionalProperties: true,
-      required: ['personTimes', 'persons', 'lineCount', 'paidFen', 'returnedFen', 'recoveredFen', 'netFen'],
-      properties: {
-        personTimes: { type: 'number' },
-        persons: { type: 'number' },
-        lineCount: { type: 'integer' },
-        paidFen: { type: 'integer' },
-        returnedFen: { type: 'integer' },
-        recoveredFen: { type: 'integer' },
-        netFen: { type: 'integer' },
-      },
+      required: ['personTimes', 'persons', ...MONEY_FIGURES_REQUIRED],
+      properties: { personTimes: COUNT, persons: COUNT, ...MONEY_FIGURES_PROPERTIES },
     },
-    trainingTypes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        required: ['key', 'label', 'personTimes', 'persons', 'amountFen'],
-        properties: {
-          key: {
-            type: 'string',
-            enum: [
-              'employment_skills',
-              'skill_upgrade',
-              'entrepreneurship',
-              'on_the_job',
-              'apprenticeship',
-              'safety',
-              'directed',
-            ],
-          },
-          label: { type: 'string' },
-          personTimes: { type: 'number' },
-          persons: { type: 'number' },
-          amountFen: { type: 'integer' },
-        },
-      },
-    },
-    groups: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        required: ['key', 'label', 'personTimes', 'persons', 'amountFen'],
-        properties: {
-          key: {
-            type: 'string',
-            enum: [
-              'enterprise_employee',
-              'rural_migrant_worker',
-              'two_after_student',
-              'registered_unemployed',
-              'veteran',
-              'employment_difficulty',
-              'disabled',
-              'disabled_severe',
-              'zero_employment_family',
-              'recent_graduate',
-              'graduating_student',
-              'poor_labor',
-              'poor_family_child',
-              'low_income_family',
-              'laid_off',
-              'flexible_worker',
-              'self_employed_worker',
-              'nonprofit_worker',
-              'platform_worker',
-              'dispatched_worker',
-              'outsourced_worker',
-              'rural_resident',
-              'urban_resident',
-              'entrepreneur',
-              'high_risk_industry_worker',
-              'special_operations_worker',
-              'soon_released',
-              'compulsory_rehab',
-              'community_corrections',
-            ],
-          },
-          label: { type: 'string' },
-          personTimes: { type: 'number' },
-          persons: { type: 'number' },
-          amountFen: { type: 'integer' },
-        },
-      },
-    },
+    trainingTypes: { type: 'array', items: personTimesRowOf(TRAINING_TYPE_SCHEMA) },
+    groups: { type: 'array', items: personTimesRowOf(GROUP_CODE_SCHEMA) },
     occupationLevels: {
       type: 'array',
       items: {
@@ -323,48 +309,17 @@ export const REPORT_SCHEMA = {
         properties: {
           key: { type: 'string' },
           label: { type: 'string' },
-          byLevel: {
-            type: 'object',
-            additionalProperties: true,
-            required: [
-              'special_ability',
-              'primary',
-              'intermediate',
-              'advanced',
-              'technician',
-              'senior_technician',
-            ],
-            properties: {
-              special_ability: { type: 'number' },
-              primary: { type: 'number' },
-              intermediate: { type: 'number' },
-              advanced: { type: 'number' },
-              technician: { type: 'number' },
-              senior_technician: { type: 'number' },
-            },
-          },
+          byLevel: LEVEL_COUNTS_SCHEMA,
           total: { type: 'integer' },
         },
       },
     },
-    levelTotals: {
-      type: 'object',
-      additionalProperties: true,
-      required: ['special_ability', 'primary', 'intermediate', 'advanced', 'technician', 'senior_technician'],
-      properties: {
-        special_ability: { type: 'number' },
-        primary: { type: 'number' },
-        intermediate: { type: 'number' },
-        advanced: { type: 'number' },
-        technician: { type: 'number' },
-        senior_technician: { type: 'number' },
-      },
-    },
+    levelTotals: LEVEL_COUNTS_SCHEMA,
     advanced: {
       type: 'object',
       additionalProperties: true,
       required: ['personTimes', 'share'],
-      properties: { personTimes: { type: 'number' }, share: { type: 'number' } },
+      properties: { personTimes: COUNT, share: { type: 'number' } },
     },
     certificates: {
       type: 'array',
@@ -375,109 +330,20 @@ export const REPORT_SCHEMA = {
         properties: {
           label: { type: 'string' },
           total: { type: 'integer' },
-          key: {
-            type: 'string',
-            enum: [
-              'special_ability',
-              'vocational_qualification',
-              'skill_level',
-              'special_operation',
-              'special_equipment',
-              'training_qualified',
-            ],
-          },
-          byLevel: {
-            type: 'object',
-            additionalProperties: true,
-            required: [
-              'none',
-              'special_ability',
-              'primary',
-              'intermediate',
-              'advanced',
-              'technician',
-              'senior_technician',
-            ],
-            properties: {
-              none: { type: 'number' },
-              special_ability: { type: 'number' },
-              primary: { type: 'number' },
-              intermediate: { type: 'number' },
-              advanced: { type: 'number' },
-              technician: { type: 'number' },
-              senior_technician: { type: 'number' },
-            },
-          },
+          key: CERTIFICATE_TYPE_SCHEMA,
+          byLevel: countsSchemaOf(['none', ...LEVELS]),
         },
       },
     },
     subsidyKinds: {
       type: 'array',
       items: {
-        type: 'object',
-        additionalProperties: true,
-        required: [
-          'key',
-          'label',
-          'lineCount',
-          'paidFen',
-          'returnedFen',
-          'recoveredFen',
-          'netFen',
-          'personTimes',
-        ],
-        properties: {
-          key: {
-            type: 'string',
-            enum: [
-              'certificate',
-              'apprenticeship',
-              'training',
-              'on_the_job_training',
-              'living_allowance',
-              'safety_training',
-              'directed_training',
-              'technician_training',
-              'insured_skill_upgrade',
-            ],
-          },
-          label: { type: 'string' },
-          lineCount: { type: 'integer' },
-          paidFen: { type: 'integer' },
-          returnedFen: { type: 'integer' },
-          recoveredFen: { type: 'integer' },
-          netFen: { type: 'integer' },
-          personTimes: { type: 'number' },
-        },
+        ...SUBSIDY_KIND_ROW,
+        required: [...SUBSIDY_KIND_ROW.required, 'personTimes'],
+        properties: { ...SUBSIDY_KIND_ROW.properties, personTimes: COUNT },
       },
     },
-    subAccounts: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        required: ['key', 'label', 'lineCount', 'paidFen', 'returnedFen', 'recoveredFen', 'netFen'],
-        properties: {
-          key: {
-            type: 'string',
-            enum: [
-              'certificate',
-              'apprenticeship',
-              'training',
-              'on_the_job_training',
-              'living_allowance',
-              'advance',
-            ],
-          },
-          label: { type: 'string' },
-          lineCount: { type: 'integer' },
-          paidFen: { type: 'integer' },
-          returnedFen: { type: 'integer' },
-          recoveredFen: { type: 'integer' },
-          netFen: { type: 'integer' },
-        },
-      },
-    },
+    subAccounts: { type: 'array', items: moneyRowOf(SUB_ACCOUNT_KEY_SCHEMA) },
     onTheJob: {
       type: 'object',
       additionalProperties: true,
@@ -558,7 +424,7 @@ export const REPORT_SNAPSHOT_SCHEMA = {
     reason: { type: 'string', nullable: true },
     finalizedBy: { type: 'number' },
     finalizedByName: { type: 'string' },
-    finalizedAt: { type: 'string', format: 'date-time' },
+    finalizedAt: DATE_TIME,
   },
 } as const;
 
@@ -582,12 +448,7 @@ export const GET_REPORTS_SNAPSHOTS_ANSWER = pageSchemaOf(SNAPSHOT_SUMMARY_SCHEMA
 export const GET_REPORTS_SNAPSHOTS_BY_ID_ANSWER = REPORT_SNAPSHOT_SCHEMA;
 
 /** GET /api/reports/targets → 200 */
-export const GET_REPORTS_TARGETS_ANSWER = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['items'],
-  properties: { items: { type: 'array', items: TARGET_PROGRESS_SCHEMA } },
-} as const;
+export const GET_REPORTS_TARGETS_ANSWER = listSchemaOf(TARGET_PROGRESS_SCHEMA);
 
 /** GET /api/reports/ledger-comparison → 200 */
 export const GET_REPORTS_LEDGER_COMPARISON_ANSWER = LEDGER_COMPARISON_SCHEMA;
@@ -608,12 +469,7 @@ export const PUT_REPORTS_TARGETS_ANSWER = {
     toYear: { type: 'number' },
     targetValue: { type: 'number' },
     comparison: { type: 'string' },
-    citation: {
-      type: 'object',
-      additionalProperties: true,
-      required: ['doc', 'article'],
-      properties: { doc: { type: 'string' }, article: { type: 'string' } },
-    },
+    citation: CITATION_SCHEMA,
   },
 } as const;
 

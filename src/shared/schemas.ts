@@ -1,8 +1,12 @@
 /**
  * JSON-schema pieces every route shares (issue 18): ids, money, dates and paging, each bounded
  * so that no value a schema accepts can overflow the database's types. `hardenRouteSchema`
- * (src/api/schema-hardening.ts) applies the same bounds to any route that forgot them.
+ * (src/api/schema-hardening.ts) applies the same bounds to any route that forgot them. The
+ * response fragments below are the shapes the answer schemas (`*-answers.schema.ts`) share, and
+ * the vocabulary's codes as enums, so each is written once.
  */
+
+import { CERTIFICATE_TYPES, GROUP_CODES, LEVELS, SUBSIDY_KINDS } from './vocabulary.ts';
 
 /** The largest id or integer a request may name: ids are `bigint` and read back as safe JS numbers. */
 export const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
@@ -54,6 +58,45 @@ export function pageSchemaOf<const Item extends object>(item: Item) {
       page: { type: 'integer' },
       pageSize: { type: 'integer' },
     },
+  } as const;
+}
+
+/** An answer's integer that may be null (an id not yet set, an amount not yet known). */
+export const NULLABLE_INTEGER = { type: 'integer', nullable: true } as const;
+
+/** An answer's text that may be null. */
+export const NULLABLE_STRING = { type: 'string', nullable: true } as const;
+
+/** A moment in an answer (ISO 8601 with the time zone). */
+export const DATE_TIME = { type: 'string', format: 'date-time' } as const;
+
+/** Where a figure comes from: the policy document and its article (`Citation`). */
+export const CITATION_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['doc', 'article'],
+  properties: { doc: { type: 'string' }, article: { type: 'string' } },
+} as const;
+
+/** A skill level (src/shared/vocabulary.ts `LEVELS`). */
+export const LEVEL_SCHEMA = { type: 'string', enum: [...LEVELS] } as const;
+
+/** A certificate type (src/shared/vocabulary.ts `CERTIFICATE_TYPES`). */
+export const CERTIFICATE_TYPE_SCHEMA = { type: 'string', enum: [...CERTIFICATE_TYPES] } as const;
+
+/** A person group (src/shared/vocabulary.ts `GROUP_CODES`). */
+export const GROUP_CODE_SCHEMA = { type: 'string', enum: [...GROUP_CODES] } as const;
+
+/** A subsidy kind (src/shared/vocabulary.ts `SUBSIDY_KINDS`). */
+export const SUBSIDY_KIND_SCHEMA = { type: 'string', enum: [...SUBSIDY_KINDS] } as const;
+
+/** The answer of a short list that is not paged: `{ items }`. */
+export function listSchemaOf<const Item extends object>(item: Item) {
+  return {
+    type: 'object',
+    additionalProperties: true,
+    required: ['items'],
+    properties: { items: { type: 'array', items: item } },
   } as const;
 }
 

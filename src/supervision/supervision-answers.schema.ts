@@ -1,4 +1,4 @@
-import { pageSchemaOf } from '../shared/schemas.ts';
+import { listSchemaOf, pageSchemaOf } from '../shared/schemas.ts';
 
 /**
  * Response schemas of supervision.routes.ts: what each route answers, written from the types its
@@ -530,12 +530,7 @@ export const POST_SUPERVISION_ALERTS_BY_ID_CLEAR_ANSWER = {
 } as const;
 
 /** GET /api/supervision/claims/:id/alerts → 200 */
-export const GET_SUPERVISION_CLAIMS_BY_ID_ALERTS_ANSWER = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['items'],
-  properties: { items: { type: 'array', items: RISK_ALERT_SCHEMA } },
-} as const;
+export const GET_SUPERVISION_CLAIMS_BY_ID_ALERTS_ANSWER = listSchemaOf(RISK_ALERT_SCHEMA);
 
 /** POST /api/supervision/sweeps → 201 */
 export const POST_SUPERVISION_SWEEPS_ANSWER = SWEEP_RESULT_SCHEMA;
@@ -612,12 +607,7 @@ export const POST_SUPERVISION_RATINGS_RECOMPUTE_ANSWER = RECOMPUTE_RESULT_SCHEMA
 export const GET_SUPERVISION_RATINGS_ANSWER = pageSchemaOf(INSTITUTION_RATING_SCHEMA);
 
 /** GET /api/supervision/institutions/:id/ratings → 200 */
-export const GET_SUPERVISION_INSTITUTIONS_BY_ID_RATINGS_ANSWER = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['items'],
-  properties: { items: { type: 'array', items: INSTITUTION_RATING_SCHEMA } },
-} as const;
+export const GET_SUPERVISION_INSTITUTIONS_BY_ID_RATINGS_ANSWER = listSchemaOf(INSTITUTION_RATING_SCHEMA);
 
 /** POST /api/supervision/high-skill-bases → 201 */
 export const POST_SUPERVISION_HIGH_SKILL_BASES_ANSWER = HIGH_SKILL_BASE_SCHEMA;

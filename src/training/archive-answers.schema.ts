@@ -1,4 +1,5 @@
 import { PERSON_SCHEMA } from '../registry/registry.schema.ts';
+import { CERTIFICATE_TYPE_SCHEMA } from '../shared/schemas.ts';
 import { CERTIFICATE_SCHEMA } from './assessment-answers.schema.ts';
 
 /**
@@ -15,17 +16,7 @@ export const CERTIFICATE_VERIFICATION_SCHEMA = {
   required: ['valid'],
   properties: {
     valid: { type: 'boolean' },
-    certificateType: {
-      type: 'string',
-      enum: [
-        'special_ability',
-        'vocational_qualification',
-        'skill_level',
-        'special_operation',
-        'special_equipment',
-        'training_qualified',
-      ],
-    },
+    certificateType: CERTIFICATE_TYPE_SCHEMA,
     level: { type: 'string', nullable: true },
     issuer: { type: 'string' },
     isRevoked: { type: 'boolean' },

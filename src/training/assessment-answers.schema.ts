@@ -1,4 +1,4 @@
-import { pageSchemaOf } from '../shared/schemas.ts';
+import { CERTIFICATE_TYPE_SCHEMA, LEVEL_SCHEMA, listSchemaOf, pageSchemaOf } from '../shared/schemas.ts';
 
 /**
  * Response schemas of assessment.routes.ts: what each route answers, written from the types its
@@ -16,10 +16,7 @@ export const ASSESSMENT_SCHEMA = {
     id: { type: 'integer' },
     organisationId: { type: 'integer' },
     occupationCode: { type: 'string' },
-    level: {
-      type: 'string',
-      enum: ['special_ability', 'primary', 'intermediate', 'advanced', 'technician', 'senior_technician'],
-    },
+    level: LEVEL_SCHEMA,
     assessedOn: { type: 'string' },
     candidates: { type: 'number' },
     passed: { type: 'number' },
@@ -65,17 +62,7 @@ export const CERTIFICATE_SCHEMA = {
     provinceCode: { type: 'string' },
     personId: { type: 'integer' },
     classId: { type: 'integer', nullable: true },
-    certificateType: {
-      type: 'string',
-      enum: [
-        'special_ability',
-        'vocational_qualification',
-        'skill_level',
-        'special_operation',
-        'special_equipment',
-        'training_qualified',
-      ],
-    },
+    certificateType: CERTIFICATE_TYPE_SCHEMA,
     level: { type: 'string', nullable: true },
     occupationCode: { type: 'string', nullable: true },
     certificateNumber: { type: 'string' },
@@ -98,12 +85,7 @@ export const GET_ASSESSMENTS_ANSWER = pageSchemaOf(ASSESSMENT_SCHEMA);
 export const POST_ASSESSMENTS_BY_ID_RESULTS_ANSWER = ASSESSMENT_RESULT_SCHEMA;
 
 /** GET /api/assessments/:id/results → 200 */
-export const GET_ASSESSMENTS_BY_ID_RESULTS_ANSWER = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['items'],
-  properties: { items: { type: 'array', items: ASSESSMENT_RESULT_SCHEMA } },
-} as const;
+export const GET_ASSESSMENTS_BY_ID_RESULTS_ANSWER = listSchemaOf(ASSESSMENT_RESULT_SCHEMA);
 
 /** GET /api/evaluation/certificates → 200 */
 export const GET_EVALUATION_CERTIFICATES_ANSWER = pageSchemaOf(CERTIFICATE_SCHEMA);

@@ -8325,7 +8325,7 @@ export interface operations {
                             personId: number;
                             classId: number | null;
                             /** @enum {string} */
-                            certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            certificateType: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                             level: string | null;
                             occupationCode: string | null;
                             certificateNumber: string;
@@ -8406,7 +8406,7 @@ export interface operations {
                         personId: number;
                         classId: number | null;
                         /** @enum {string} */
-                        certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                        certificateType: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                         level: string | null;
                         occupationCode: string | null;
                         certificateNumber: string;
@@ -8466,7 +8466,7 @@ export interface operations {
                     "application/json": {
                         valid: boolean;
                         /** @enum {string} */
-                        certificateType?: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                        certificateType?: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                         level?: string | null;
                         issuer?: string;
                         isRevoked?: boolean;
@@ -8596,7 +8596,7 @@ export interface operations {
                             personId: number;
                             classId: number | null;
                             /** @enum {string} */
-                            certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            certificateType: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                             level: string | null;
                             occupationCode: string | null;
                             certificateNumber: string;
@@ -8751,7 +8751,7 @@ export interface operations {
                             personId: number;
                             classId: number | null;
                             /** @enum {string} */
-                            certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            certificateType: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                             level: string | null;
                             occupationCode: string | null;
                             certificateNumber: string;
@@ -9072,7 +9072,7 @@ export interface operations {
                             personId: number;
                             classId: number | null;
                             /** @enum {string} */
-                            certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            certificateType: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                             level: string | null;
                             occupationCode: string | null;
                             certificateNumber: string;
@@ -12565,7 +12565,7 @@ export interface operations {
                             personId: number;
                             classId: number | null;
                             /** @enum {string} */
-                            certificateType: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            certificateType: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                             level: string | null;
                             occupationCode: string | null;
                             certificateNumber: string;
@@ -14022,7 +14022,7 @@ export interface operations {
                             label: string;
                             total: number;
                             /** @enum {string} */
-                            key: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                            key: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                             byLevel: {
                                 none: number;
                                 special_ability: number;
@@ -14039,7 +14039,7 @@ export interface operations {
                         })[];
                         subsidyKinds: ({
                             /** @enum {string} */
-                            key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "safety_training" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                            key: "training" | "on_the_job_training" | "certificate" | "living_allowance" | "safety_training" | "apprenticeship" | "directed_training" | "technician_training" | "insured_skill_upgrade";
                             label: string;
                             lineCount: number;
                             paidFen: number;
@@ -14538,7 +14538,7 @@ export interface operations {
                                 label: string;
                                 total: number;
                                 /** @enum {string} */
-                                key: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                                key: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                                 byLevel: {
                                     none: number;
                                     special_ability: number;
@@ -14555,7 +14555,7 @@ export interface operations {
                             })[];
                             subsidyKinds: ({
                                 /** @enum {string} */
-                                key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "safety_training" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                                key: "training" | "on_the_job_training" | "certificate" | "living_allowance" | "safety_training" | "apprenticeship" | "directed_training" | "technician_training" | "insured_skill_upgrade";
                                 label: string;
                                 lineCount: number;
                                 paidFen: number;
@@ -14788,7 +14788,7 @@ export interface operations {
                                 label: string;
                                 total: number;
                                 /** @enum {string} */
-                                key: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                                key: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                                 byLevel: {
                                     none: number;
                                     special_ability: number;
@@ -14805,7 +14805,7 @@ export interface operations {
                             })[];
                             subsidyKinds: ({
                                 /** @enum {string} */
-                                key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "safety_training" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                                key: "training" | "on_the_job_training" | "certificate" | "living_allowance" | "safety_training" | "apprenticeship" | "directed_training" | "technician_training" | "insured_skill_upgrade";
                                 label: string;
                                 lineCount: number;
                                 paidFen: number;
@@ -15144,7 +15144,7 @@ export interface operations {
                                 label: string;
                                 total: number;
                                 /** @enum {string} */
-                                key: "special_ability" | "vocational_qualification" | "skill_level" | "special_operation" | "special_equipment" | "training_qualified";
+                                key: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
                                 byLevel: {
                                     none: number;
                                     special_ability: number;
@@ -15161,7 +15161,7 @@ export interface operations {
                             })[];
                             subsidyKinds: ({
                                 /** @enum {string} */
-                                key: "certificate" | "apprenticeship" | "training" | "on_the_job_training" | "living_allowance" | "safety_training" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                                key: "training" | "on_the_job_training" | "certificate" | "living_allowance" | "safety_training" | "apprenticeship" | "directed_training" | "technician_training" | "insured_skill_upgrade";
                                 label: string;
                                 lineCount: number;
                                 paidFen: number;
