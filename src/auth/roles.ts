@@ -62,6 +62,8 @@ export const PERMISSIONS = [
   'supervision.read',
   'supervision.case',
   'supervision.sanction',
+  /** An organisation reads its own rating and sanctions and appeals its own sanction. */
+  'supervision.self',
   'report.read',
   'report.finalize',
   'archive.self',
@@ -122,6 +124,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'certificate.issue',
     'claim.read',
     'claim.create',
+    'supervision.self',
   ],
   enterprise_operator: [
     'registry.read',
@@ -131,6 +134,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'attendance.record',
     'claim.read',
     'claim.create',
+    'supervision.self',
   ],
   evaluation_org_operator: [
     'registry.read',
@@ -138,6 +142,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'certificate.issue',
     'claim.read',
     'claim.create',
+    'supervision.self',
   ],
   worker: ['archive.self', 'catalog.read'],
   auditor: [...OFFICER_READ, 'audit.read'],

@@ -486,3 +486,25 @@ export async function ratingHistory(
     .execute();
   return rows.map(toRating);
 }
+
+/**
+ * An institution's current rating of each year (the newest computation of the year), newest
+ * year first: what the institution itself reads on 我的评级与处理. The caller names its own
+ * institution; no scope check here.
+ */
+export async function currentRatingsOf(
+  executor: Executor,
+  institution: { id: number; provinceCode: string },
+): Promise<InstitutionRating[]> {
+  const rows = await executor
+    .selectFrom('institution_rating')
+    .selectAll()
+    .where('province_code', '=', institution.provinceCode)
+    .where('institution_id', '=', institution.id)
+    .orderBy('rating_year', 'desc')
+    .orderBy('id', 'desc')
+    .limit(200)
+    .execute();
+  const seen = new Set<number>();
+  return rows.filter((row) => !seen.has(row.rating_year) && seen.add(row.rating_year)).map(toRating);
+}

@@ -141,7 +141,7 @@ async function lockSanction(executor: Executor, context: AuditContext, id: numbe
   return row;
 }
 
-/** Records the organisation's written appeal (申诉) against a sanction. */
+/** Records the organisation's written appeal (申诉) against a sanction, as an officer registers it. */
 export async function fileAppeal(
   executor: Executor,
   context: AuditContext,
@@ -149,25 +149,113 @@ export async function fileAppeal(
   input: { filedOn: string; grounds: string },
 ): Promise<Sanction> {
   const row = await lockSanction(executor, context, id);
+  return writeAppeal(executor, context, row, input, 'officer');
+}
+
+/**
+ * The sanctioned organisation appeals its own sanction from its workbench (我的评级与处理), on the
+ * business date. Another organisation's sanction is not found (its existence is not disclosed);
+ * an appeal is filed once, and only while the sanction stands: the organisation still carries
+ * the status the sanction imposed and no later sanction replaced it.
+ */
+export async function fileOwnAppeal(
+  executor: Executor,
+  context: AuditContext,
+  principal: Principal,
+  id: number,
+  input: { filedOn: string; grounds: string },
+): Promise<OwnSanction> {
+  const row = await selectSanction(executor, id, true);
+  if (!row || principal.organisationId === null || row.organisation_id !== principal.organisationId)
+    throw notFound('处罚记录', id);
+  const stands = await standingSanctionIds(executor, row.province_code, row.organisation_id);
+  if (row.appeal_status === 'none' && !stands.has(id))
+    throw new AppError('INVALID_STATE', '该处罚已不再执行（单位资格已恢复或已被新的处罚取代），无需申诉', [
+      { field: 'sanctionId', message: '处罚已不再执行' },
+    ]);
+  const sanction = await writeAppeal(executor, context, row, input, 'organisation');
+  return { ...sanction, isAppealable: false };
+}
+
+async function writeAppeal(
+  executor: Executor,
+  context: AuditContext,
+  row: SanctionRow,
+  input: { filedOn: string; grounds: string },
+  filedBy: 'officer' | 'organisation',
+): Promise<Sanction> {
   if (row.appeal_status !== 'none')
-    throw new AppError('INVALID_STATE', '该处罚已有申诉记录', [
+    throw new AppError('INVALID_STATE', '该处罚已有申诉记录，每项处罚只能申诉一次', [
       { field: 'appealStatus', message: row.appeal_status },
     ]);
   await executor
     .updateTable('supervision_sanction')
     .set({ appeal_status: 'filed', appeal_filed_on: input.filedOn, appeal_grounds: input.grounds })
-    .where('id', '=', id)
+    .where('id', '=', row.id)
     .where('province_code', '=', row.province_code)
     .execute();
   await recordAudit(executor, context, {
     action: 'supervision.sanction.appeal',
     objectType: 'supervision_sanction',
-    objectId: id,
+    objectId: row.id,
     provinceCode: row.province_code,
     before: { appealStatus: row.appeal_status },
-    after: { appealStatus: 'filed', ...input },
+    after: { appealStatus: 'filed', filedBy, ...input },
   });
-  return toSanction((await selectSanction(executor, id))!);
+  return toSanction((await selectSanction(executor, row.id))!);
+}
+
+/** A sanction as its organisation reads it: whether it may still be appealed. */
+export interface OwnSanction extends Sanction {
+  isAppealable: boolean;
+}
+
+/**
+ * The sanctions that stand: the organisation's newest sanction, while the organisation still
+ * carries the status it imposed (an overturned appeal or a reinstatement ends it).
+ */
+async function standingSanctionIds(
+  executor: Executor,
+  provinceCode: string,
+  organisationId: number,
+): Promise<Set<number>> {
+  const newest = await executor
+    .selectFrom('supervision_sanction as s')
+    .innerJoin('organisation as o', (join) =>
+      join.onRef('o.id', '=', 's.organisation_id').onRef('o.province_code', '=', 's.province_code'),
+    )
+    .select(['s.id', 's.action', 's.appeal_status', 'o.status'])
+    .where('s.province_code', '=', provinceCode)
+    .where('s.organisation_id', '=', organisationId)
+    .orderBy('s.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const stands = newest && newest.status === newest.action && newest.appeal_status !== 'overturned';
+  return new Set(stands ? [newest.id] : []);
+}
+
+/** Every sanction of the caller's own organisation, newest first (a handful in its life). */
+export async function listOwnSanctions(
+  executor: Executor,
+  organisation: { id: number; provinceCode: string },
+): Promise<OwnSanction[]> {
+  const rows = await executor
+    .selectFrom('supervision_sanction as s')
+    .innerJoin('organisation as o', (join) =>
+      join.onRef('o.id', '=', 's.organisation_id').onRef('o.province_code', '=', 's.province_code'),
+    )
+    .selectAll('s')
+    .select(['o.kind as organisation_kind', 'o.name as organisation_name', 'o.region_code'])
+    .where('s.province_code', '=', organisation.provinceCode)
+    .where('s.organisation_id', '=', organisation.id)
+    .orderBy('s.id', 'desc')
+    .limit(100)
+    .execute();
+  const stands = await standingSanctionIds(executor, organisation.provinceCode, organisation.id);
+  return rows.map((row) => ({
+    ...toSanction(row),
+    isAppealable: row.appeal_status === 'none' && stands.has(row.id),
+  }));
 }
 
 /** Decides an appeal: upheld keeps the sanction; overturned reinstates the organisation. */

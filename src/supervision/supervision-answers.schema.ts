@@ -632,3 +632,44 @@ export const POST_SUPERVISION_AGENCY_CONTRACTS_ANSWER = AGENCY_CONTRACT_SCHEMA;
 
 /** POST /api/supervision/agency-evaluations → 201 */
 export const POST_SUPERVISION_AGENCY_EVALUATIONS_ANSWER = AGENCY_EVALUATION_SCHEMA;
+
+/** A sanction as its own organisation reads it (OwnSanction): whether it may still be appealed. */
+export const OWN_SANCTION_SCHEMA = {
+  ...SANCTION_SCHEMA,
+  required: [...SANCTION_SCHEMA.required, 'isAppealable'],
+  properties: {
+    ...SANCTION_SCHEMA.properties,
+    isAppealable: { type: 'boolean', description: '未申诉且处罚仍在执行，本单位可以申诉' },
+  },
+} as const;
+
+/** GET /api/supervision/my-organisation → 200 (OwnSupervisionRecord) */
+export const GET_SUPERVISION_MY_ORGANISATION_ANSWER = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['organisation', 'ratings', 'sanctions'],
+  properties: {
+    organisation: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'name', 'kind', 'regionCode', 'status', 'statusSince'],
+      properties: {
+        id: { type: 'integer' },
+        name: { type: 'string' },
+        kind: { type: 'string', enum: ['institution', 'enterprise', 'evaluation_org', 'review_agency'] },
+        regionCode: { type: 'string' },
+        status: { type: 'string', enum: ['active', 'suspended', 'blacklisted', 'revoked'] },
+        statusSince: { type: 'string', format: 'date', description: '当前状态的生效日期（业务日期）' },
+      },
+    },
+    ratings: {
+      type: 'array',
+      description: '各年度现行信用等级（培训机构），新年度在前',
+      items: INSTITUTION_RATING_SCHEMA,
+    },
+    sanctions: { type: 'array', description: '本单位受到的处罚及申诉，新的在前', items: OWN_SANCTION_SCHEMA },
+  },
+} as const;
+
+/** POST /api/supervision/my-organisation/sanctions/:id/appeal → 200 */
+export const POST_SUPERVISION_MY_ORGANISATION_SANCTIONS_BY_ID_APPEAL_ANSWER = OWN_SANCTION_SCHEMA;

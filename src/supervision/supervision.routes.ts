@@ -23,6 +23,7 @@ import {
   openCase,
   type SupervisionCase,
 } from './case.service.ts';
+import { getOwnSupervisionRecord } from './own-record.service.ts';
 import {
   designateHighSkillBase,
   listHighSkillBases,
@@ -47,6 +48,7 @@ import {
 import {
   decideAppeal,
   fileAppeal,
+  fileOwnAppeal,
   getVisibleSanction,
   imposeSanction,
   listSanctions,
@@ -62,6 +64,7 @@ import {
   GET_SUPERVISION_HIGH_SKILL_BASES_ANSWER,
   GET_SUPERVISION_INSPECTIONS_ANSWER,
   GET_SUPERVISION_INSTITUTIONS_BY_ID_RATINGS_ANSWER,
+  GET_SUPERVISION_MY_ORGANISATION_ANSWER,
   GET_SUPERVISION_RATINGS_ANSWER,
   GET_SUPERVISION_REFERENCE_LISTS_ANSWER,
   GET_SUPERVISION_RULES_ANSWER,
@@ -77,6 +80,7 @@ import {
   POST_SUPERVISION_CASES_BY_ID_NOTES_ANSWER,
   POST_SUPERVISION_HIGH_SKILL_BASES_ANSWER,
   POST_SUPERVISION_INSPECTIONS_ANSWER,
+  POST_SUPERVISION_MY_ORGANISATION_SANCTIONS_BY_ID_APPEAL_ANSWER,
   POST_SUPERVISION_RATINGS_RECOMPUTE_ANSWER,
   POST_SUPERVISION_REFERENCE_LISTS_ANSWER,
   POST_SUPERVISION_SANCTIONS_ANSWER,
@@ -755,6 +759,45 @@ function registerSanctionRoutes(app: SchemaTypedApp, inTransaction: InTransactio
     },
     async (request) =>
       inTransaction((trx) => fileAppeal(trx, request.auditContext, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/supervision/my-organisation',
+    {
+      config: { access: 'supervision.self' },
+      schema: {
+        response: { 200: GET_SUPERVISION_MY_ORGANISATION_ANSWER },
+        tags: TAGS,
+        summary: '本单位（培训机构、企业、评价机构）：状态、年度信用等级、受到的处罚及申诉',
+      },
+    },
+    async (request) => getOwnSupervisionRecord(db(), request.principal!),
+  );
+
+  app.post(
+    '/api/supervision/my-organisation/sanctions/:id/appeal',
+    {
+      config: { access: 'supervision.self' },
+      schema: {
+        response: { 200: POST_SUPERVISION_MY_ORGANISATION_SANCTIONS_BY_ID_APPEAL_ANSWER },
+        tags: TAGS,
+        summary: '本单位对自己受到的、仍在执行的处罚提出申诉（每项处罚一次，申诉日期为业务日期）',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['grounds'],
+          additionalProperties: false,
+          properties: { grounds: reason },
+        },
+      },
+    },
+    async (request) =>
+      inTransaction((trx) =>
+        fileOwnAppeal(trx, request.auditContext, request.principal!, request.params.id, {
+          filedOn: app.clock.today(),
+          grounds: request.body.grounds.trim(),
+        }),
+      ),
   );
 
   app.post(

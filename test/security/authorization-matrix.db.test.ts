@@ -152,6 +152,8 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'GET /api/supervision/sanctions/:id': 'sanction',
   'POST /api/supervision/sanctions/:id/appeal': 'sanction',
   'POST /api/supervision/sanctions/:id/appeal-decision': 'sanctionAppealed',
+  // An organisation appeals only its own sanction: every seeded one is another organisation's.
+  'POST /api/supervision/my-organisation/sanctions/:id/appeal': 'sanction',
   'GET /api/supervision/institutions/:id/ratings': 'institution',
 };
 
@@ -306,6 +308,9 @@ const PROBE_REQUEST: Record<string, (object: SeededObject) => ProbeRequest> = {
   }),
   'POST /api/supervision/sanctions/:id/appeal-decision': () => ({
     payload: { isOverturned: true, decision: 'BOLA probe', effectiveDate: '2021-05-28' },
+  }),
+  'POST /api/supervision/my-organisation/sanctions/:id/appeal': () => ({
+    payload: { grounds: 'BOLA probe' },
   }),
 };
 

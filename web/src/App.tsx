@@ -13,6 +13,7 @@ import { PeriodClosePage } from './pages/finance/PeriodClose.tsx';
 import { ReconciliationPage } from './pages/finance/Reconciliation.tsx';
 import { ClassDetailPage, MyClassesPage } from './pages/institution/Classes.tsx';
 import { MyClaimsPage } from './pages/institution/MyClaims.tsx';
+import { MySupervisionPage } from './pages/institution/MySupervision.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { ArchivePage } from './pages/officer/Archive.tsx';
 import { AuditPage } from './pages/officer/Audit.tsx';
@@ -96,6 +97,7 @@ export function AppRoutes() {
         <Route path="my/advances" element={<AdvancesPage />} />
         <Route path="my/assessments" element={<AssessmentsPage />} />
         <Route path="my/agency" element={<MyAgencyPage />} />
+        <Route path="my/supervision" element={<MySupervisionPage />} />
         <Route path="archive" element={<ArchivePage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="users" element={<UsersPage />} />

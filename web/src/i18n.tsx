@@ -32,6 +32,7 @@ const DICTIONARY = {
   menuDisclosure: ['资金使用公开', 'Fund disclosure'],
   menuEmployment: ['职工与就业记录', 'Employees'],
   menuMyAgency: ['审核合同与评估', 'Review contracts'],
+  menuMySupervision: ['我的评级与处理', 'Our rating and sanctions'],
   menuDashboard: ['工作台', 'Dashboard'],
   menuClassQueue: ['开班备案审批', 'Class filings'],
   menuClaimsReview: ['补贴审核', 'Claims review'],

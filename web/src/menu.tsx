@@ -178,6 +178,12 @@ export const WORKBENCH_MENU: MenuEntry[] = [
     anyOf: ['claim.create'],
     onlyFor: ['enterprise_operator'],
   },
+  {
+    path: '/app/my/supervision',
+    key: 'menuMySupervision',
+    icon: <StopOutlined />,
+    anyOf: ['supervision.self'],
+  },
   { path: '/app/archive', key: 'menuArchive', icon: <IdcardOutlined />, anyOf: ['archive.self'] },
   { path: '/app/audit', key: 'menuAudit', icon: <ReadOutlined />, anyOf: ['audit.read'] },
   { path: '/app/users', key: 'menuUsers', icon: <UserSwitchOutlined />, anyOf: ['user.admin'] },

@@ -2550,6 +2550,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/supervision/my-organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本单位（培训机构、企业、评价机构）：状态、年度信用等级、受到的处罚及申诉 */
+        get: operations["getSupervisionMyOrganisation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/my-organisation/sanctions/{id}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 本单位对自己受到的、仍在执行的处罚提出申诉（每项处罚一次，申诉日期为业务日期） */
+        post: operations["postSupervisionMyOrganisationSanctionsByIdAppeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/supervision/sanctions/{id}/appeal-decision": {
         parameters: {
             query?: never;
@@ -17282,6 +17316,175 @@ export interface operations {
                         appealDecision: string | null;
                         /** Format: date-time */
                         appealDecidedAt: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getSupervisionMyOrganisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        organisation: {
+                            id: number;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "institution" | "enterprise" | "evaluation_org" | "review_agency";
+                            regionCode: string;
+                            /** @enum {string} */
+                            status: "active" | "suspended" | "blacklisted" | "revoked";
+                            /**
+                             * Format: date
+                             * @description 当前状态的生效日期（业务日期）
+                             */
+                            statusSince: string;
+                        };
+                        /** @description 各年度现行信用等级（培训机构），新年度在前 */
+                        ratings: ({
+                            id: number;
+                            provinceCode: string;
+                            institutionId: number;
+                            year: number;
+                            /** @enum {string} */
+                            grade: "A" | "B" | "C" | "D";
+                            score: number;
+                            components: unknown;
+                            explanation: string[];
+                            /** Format: date-time */
+                            computedAt: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description 本单位受到的处罚及申诉，新的在前 */
+                        sanctions: ({
+                            id: number;
+                            provinceCode: string;
+                            organisationId: number;
+                            organisationName: string;
+                            organisationKind: string;
+                            /** @description 被处罚单位所在地区 */
+                            regionCode: string;
+                            caseId: number | null;
+                            /** @enum {string} */
+                            action: "suspended" | "blacklisted";
+                            effectiveDate: string;
+                            reason: string;
+                            /** Format: date-time */
+                            decidedAt: string;
+                            /** @enum {string} */
+                            appealStatus: "none" | "filed" | "upheld" | "overturned";
+                            appealFiledOn: string | null;
+                            appealGrounds: string | null;
+                            appealDecision: string | null;
+                            /** Format: date-time */
+                            appealDecidedAt: string | null;
+                            /** @description 未申诉且处罚仍在执行，本单位可以申诉 */
+                            isAppealable: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    postSupervisionMyOrganisationSanctionsByIdAppeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    grounds: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        provinceCode: string;
+                        organisationId: number;
+                        organisationName: string;
+                        organisationKind: string;
+                        /** @description 被处罚单位所在地区 */
+                        regionCode: string;
+                        caseId: number | null;
+                        /** @enum {string} */
+                        action: "suspended" | "blacklisted";
+                        effectiveDate: string;
+                        reason: string;
+                        /** Format: date-time */
+                        decidedAt: string;
+                        /** @enum {string} */
+                        appealStatus: "none" | "filed" | "upheld" | "overturned";
+                        appealFiledOn: string | null;
+                        appealGrounds: string | null;
+                        appealDecision: string | null;
+                        /** Format: date-time */
+                        appealDecidedAt: string | null;
+                        /** @description 未申诉且处罚仍在执行，本单位可以申诉 */
+                        isAppealable: boolean;
                     } & {
                         [key: string]: unknown;
                     };
