@@ -35,13 +35,6 @@ export class ApiError extends Error {
   }
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
 export function getToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }

@@ -9,6 +9,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { ApiError, apiErrorOf, getToken, MAX_PAGE_SIZE } from '../api.ts';
 import type { components, paths } from './openapi.d.ts';
+import type { Page } from './types.ts';
 
 /** Adds the bearer token; refused answers (4xx, 5xx) reject with an ApiError naming the fields. */
 const session: Middleware = {
@@ -76,13 +77,6 @@ export function multipart(form: FormData): { body: never } {
   return { body: form as never };
 }
 
-interface PageOf<Item> {
-  items: Item[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
 /**
  * Every item of a paged list, for a screen that needs the whole of it (a class's roster,
  * attendance, results): the first page, then the others at once. A class holds at most 1,000
@@ -92,11 +86,11 @@ interface PageOf<Item> {
  */
 export async function callAll<Item>(
   pageOf: (paging: { page: number; pageSize: number }) => Promise<{
-    data?: PageOf<Item>;
+    data?: Page<Item>;
     error?: unknown;
     response: Response;
   }>,
-): Promise<PageOf<Item>> {
+): Promise<Page<Item>> {
   const first = await call(pageOf({ page: 1, pageSize: MAX_PAGE_SIZE }));
   const pageCount = Math.ceil(first.total / MAX_PAGE_SIZE);
   const rest = await Promise.all(

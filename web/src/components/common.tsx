@@ -1,6 +1,7 @@
 import { Alert, Empty, Select, Skeleton, Table, type TableColumnsType, Tag } from 'antd';
 import type { ReactNode } from 'react';
-import { errorText, type Page } from '../api.ts';
+import type { Page } from '../api/types.ts';
+import { errorText } from '../api.ts';
 import { yuan } from '../format.ts';
 import type { Loaded } from '../hooks.ts';
 import { useLanguage } from '../i18n.tsx';
