@@ -98,6 +98,18 @@ describe('the OpenAPI document', () => {
     expect(undeclared.sort()).toEqual([...NOT_YET_DECLARED].sort());
   });
 
+  it('describes the requests a policy simulation runs over as v1 evaluate requests', () => {
+    const paths = document.paths as Record<string, Record<string, { requestBody?: unknown }>>;
+    const jsonBody = (path: string) =>
+      (
+        paths[path]!.post!.requestBody as {
+          content: { 'application/json': { schema: { properties: Record<string, unknown> } } };
+        }
+      ).content['application/json'].schema;
+    const simulation = jsonBody('/api/policy/simulate').properties.requests as { items: unknown };
+    expect(simulation.items).toEqual(jsonBody('/api/v1/evaluate'));
+  });
+
   it('names servers', () => {
     expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
   });

@@ -312,7 +312,7 @@ async function simulationRoute(app: SchemaTypedApp, ports: PolicyPorts): Promise
           type: 'object',
           additionalProperties: false,
           properties: {
-            requests: { type: 'array', maxItems: 10000, items: { type: 'object' } },
+            requests: { type: 'array', maxItems: 10000, items: evaluateRequestSchema },
             changes: { type: 'array', maxItems: 20, items: changeSchema },
             regionCode: { type: 'string', pattern: '^[0-9]{6}$' },
             from: { type: 'string', format: 'date' },

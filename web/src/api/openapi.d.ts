@@ -4728,7 +4728,78 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    requests?: Record<string, never>[];
+                    requests?: {
+                        region: string;
+                        /** Format: date */
+                        date: string;
+                        /** @enum {unknown} */
+                        subsidy: "training" | "on_the_job_training" | "certificate" | "living_allowance" | "safety_training" | "apprenticeship" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                        /** @enum {unknown} */
+                        mode?: "full" | "advance";
+                        person?: {
+                            groups?: ("enterprise_employee" | "rural_migrant_worker" | "two_after_student" | "registered_unemployed" | "veteran" | "employment_difficulty" | "disabled" | "disabled_severe" | "zero_employment_family" | "recent_graduate" | "graduating_student" | "poor_labor" | "poor_family_child" | "low_income_family" | "laid_off" | "flexible_worker" | "self_employed_worker" | "nonprofit_worker" | "platform_worker" | "dispatched_worker" | "outsourced_worker" | "rural_resident" | "urban_resident" | "entrepreneur" | "high_risk_industry_worker" | "special_operations_worker" | "soon_released" | "compulsory_rehab" | "community_corrections")[];
+                            /** Format: date */
+                            graduationDate?: string;
+                            receivesPension?: boolean;
+                            relativeOfGroups?: ("enterprise_employee" | "rural_migrant_worker" | "two_after_student" | "registered_unemployed" | "veteran" | "employment_difficulty" | "disabled" | "disabled_severe" | "zero_employment_family" | "recent_graduate" | "graduating_student" | "poor_labor" | "poor_family_child" | "low_income_family" | "laid_off" | "flexible_worker" | "self_employed_worker" | "nonprofit_worker" | "platform_worker" | "dispatched_worker" | "outsourced_worker" | "rural_resident" | "urban_resident" | "entrepreneur" | "high_risk_industry_worker" | "special_operations_worker" | "soon_released" | "compulsory_rehab" | "community_corrections")[];
+                        };
+                        employment?: {
+                            /** @enum {unknown} */
+                            employerSize?: "micro" | "small" | "medium" | "large";
+                            employerFlags?: ("difficult" | "industrial_transfer" | "poverty_county_park" | "classified" | "insured" | "cooperative" | "poverty_workshop")[];
+                            contractMonths?: number;
+                            /** Format: date */
+                            start?: string;
+                            /** Format: date */
+                            end?: string;
+                            verifiedMonths?: string[];
+                        };
+                        training?: {
+                            filed?: boolean;
+                            /** Format: date */
+                            approvedOn?: string;
+                            occupationCode?: string;
+                            newOccupation?: boolean;
+                            inCatalog?: boolean;
+                            /** @enum {unknown} */
+                            level?: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                            /** Format: date */
+                            start?: string;
+                            /** Format: date */
+                            end?: string;
+                            offlineDays?: number;
+                            onlineDays?: number;
+                            classHours?: number;
+                            scheduledClassHours?: number;
+                            months?: number;
+                            dailyRateFen?: number;
+                            onlineDailyRateFen?: number;
+                            catalogStandardFen?: number;
+                            projectBased?: boolean;
+                        };
+                        certificate?: {
+                            /** @enum {unknown} */
+                            type?: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
+                            /** @enum {unknown} */
+                            level?: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                            number?: string;
+                            firstIssue?: boolean;
+                        };
+                        history?: {
+                            /** Format: date */
+                            date: string;
+                            /** @enum {unknown} */
+                            subsidy: "training" | "on_the_job_training" | "certificate" | "living_allowance" | "safety_training" | "apprenticeship" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                            occupationCode?: string;
+                            /** @enum {unknown} */
+                            level?: "special_ability" | "primary" | "intermediate" | "advanced" | "technician" | "senior_technician";
+                            certificateNumber?: string;
+                            /** Format: date */
+                            start?: string;
+                            /** Format: date */
+                            end?: string;
+                        }[];
+                    }[];
                     changes?: {
                         packId: string;
                         key: string;

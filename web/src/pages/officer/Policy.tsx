@@ -225,7 +225,8 @@ async function recentRequests(limit: number): Promise<SimulationRequests> {
   const requests: SimulationRequests = [];
   for (const claim of claims.items) {
     const detail = await call(client.GET('/api/claims/{id}', { params: { path: { id: claim.id } } }));
-    // A request is an open JSON object; openapi-typescript writes such an array item as Record<string, never>.
+    // A claim line's stored request is documented as an open object; it was a v1 evaluate request
+    // when the line was decided, which is what the simulation takes.
     for (const line of detail.lines)
       if (line.request) requests.push(line.request as SimulationRequests[number]);
   }
