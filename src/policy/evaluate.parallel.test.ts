@@ -3,13 +3,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARALLEL_MIN_REQUESTS, scanArrayText, splitArrayText } from './evaluate.parallel.ts';
+import { type ArrayRun, PARALLEL_MIN_BYTES, runJson, splitArrayBytes } from './evaluate.parallel.ts';
 import { evaluate } from './evaluate.ts';
 import type { EvaluateRequest } from './evaluate.types.ts';
 import { generateWorkload } from './workload.ts';
 
-describe('splitting the text of a JSON array without parsing it', () => {
-  it('cuts at top-level commas only: commas, brackets, quotes and backslashes inside strings are text', () => {
+/** Each run's elements, or undefined when a run does not parse or is empty (as the threads check). */
+function parsedRuns(input: Buffer, runs: readonly ArrayRun[]): unknown[][] | undefined {
+  const parsed: unknown[][] = [];
+  for (const [index, run] of runs.entries()) {
+    let items: unknown;
+    try {
+      items = JSON.parse(runJson(input, run, index === runs.length - 1));
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(items) || items.length === 0) return undefined;
+    parsed.push(items);
+  }
+  return parsed;
+}
+
+describe('cutting the bytes of a JSON array without parsing it', () => {
+  it('cuts at top-level commas only: commas, brackets, quotes, backslashes and multi-byte characters inside strings are text', () => {
     const items = [
       { a: 'x,y', b: [1, 2, { c: '],}' }] },
       'quote " and \\ backslash \\" ,[{',
@@ -18,35 +34,83 @@ describe('splitting the text of a JSON array without parsing it', () => {
       42,
       null,
       { 'k,"]': '\u2028中文,' },
+      '职业技能，提升",行动',
     ];
-    const text = ` \n${JSON.stringify(items, null, 2)}\r\n`;
-    expect(scanArrayText(text)?.commas).toHaveLength(items.length - 1);
-    for (let parts = 1; parts <= 9; parts += 1) {
-      const split = splitArrayText(text, parts)!;
-      expect(split.count).toBe(items.length);
-      expect(split.slices).toHaveLength(Math.min(parts, items.length));
-      const parsed = split.slices.map((slice) => JSON.parse(`[${slice.text}]`) as unknown[]);
+    const input = Buffer.from(` \n${JSON.stringify(items, null, 2)}\r\n`);
+    expect(splitArrayBytes(input, 1)).toBeUndefined();
+    for (let parts = 2; parts <= 9; parts += 1) {
+      const runs = splitArrayBytes(input, parts)!;
+      expect(runs.length).toBeGreaterThanOrEqual(2);
+      expect(runs.length).toBeLessThanOrEqual(parts);
+      expect(runs[0]!.start).toBe(0);
+      expect(runs.at(-1)!.end).toBe(input.length);
+      for (let index = 1; index < runs.length; index += 1)
+        expect(runs[index]!.start).toBe(runs[index - 1]!.end + 1);
+      const parsed = parsedRuns(input, runs)!;
       expect(parsed.flat(1)).toEqual(items);
-      expect(split.slices.map((slice) => slice.first)).toEqual(
+      expect(runs.map((run) => run.first)).toEqual(
         parsed.map((_, index) => parsed.slice(0, index).reduce((sum, part) => sum + part.length, 0)),
       );
     }
   });
 
-  it('declines what is not one array, so the one-thread path reports it', () => {
-    for (const text of ['{"a":1}', '"[1,2]"', '[1,2', '[1,2] x', '[1,"2]', '\uFEFF[1,2]', ''])
-      expect(scanArrayText(text), text).toBeUndefined();
+  it('cuts a big array into runs of about equal size', () => {
+    const input = Buffer.from(JSON.stringify(generateWorkload(3_000)));
+    const runs = splitArrayBytes(input, 3)!;
+    expect(runs).toHaveLength(3);
+    for (const run of runs) expect(Math.abs(run.end - run.start - input.length / 3)).toBeLessThan(1_000);
   });
 
-  it('leaves a missing element to the parse of its slice: an empty slice parses to no element', () => {
-    const split = splitArrayText('[1,,2,3]', 3)!;
-    expect(split.slices.map((slice) => slice.text)).toEqual(['1', '', '2,3']);
+  it('cuts a text only where every run parses exactly when the whole text does', () => {
+    const texts = [
+      '[1,2,3,4]',
+      '{"a":1,"b":2}',
+      '"[1,2]"',
+      '[1,2',
+      '[1,2] x',
+      '[1,2]]',
+      '[1,"2]',
+      '[1,,2,3]',
+      '[,1,2]',
+      '[1,2,]',
+      '\uFEFF[1,2]',
+      '',
+      '[[1,2],[3,4]]',
+      '[{"a":"},{"},{"b":"\\"},3]',
+      '[1,2,3,"\\"]',
+      '[1,2,3,"\\",]',
+      '[1 2,3]',
+    ];
+    for (const text of texts) {
+      let whole: unknown;
+      try {
+        whole = JSON.parse(text);
+      } catch {
+        whole = undefined;
+      }
+      for (let parts = 2; parts <= 4; parts += 1) {
+        const input = Buffer.from(text);
+        const runs = splitArrayBytes(input, parts);
+        if (runs === undefined) continue; // declined: one thread parses it
+        const parsed = parsedRuns(input, runs);
+        expect(parsed?.flat(1), `${text} in ${parts}`).toEqual(whole);
+      }
+    }
+  });
+
+  it('reads a missing element as not parsing, wherever the cut falls', () => {
+    for (const text of ['[1,,2,3]', '[1,2,,3]', '[11,,2]', '[1,22,,]'])
+      for (let parts = 2; parts <= 4; parts += 1) {
+        const input = Buffer.from(text);
+        expect(parsedRuns(input, splitArrayBytes(input, parts)!), `${text} in ${parts}`).toBeUndefined();
+      }
   });
 });
 
 describe('skillfund evaluate on a big array, in worker threads', () => {
   const BIN = path.resolve('bin/skillfund.js');
-  const COUNT = PARALLEL_MIN_REQUESTS + 500;
+  // Requests of the mixed workload are about 340 bytes each: this many make an input above the minimum.
+  const COUNT = Math.ceil(PARALLEL_MIN_BYTES / 300);
   let cwd = '';
   let requests: EvaluateRequest[] = [];
   beforeAll(() => {
@@ -79,6 +143,32 @@ describe('skillfund evaluate on a big array, in worker threads', () => {
     expect(fs.readdirSync(cwd)).toEqual([]); // no ./data
   });
 
+  it('starts the workers before reading a file on stdin, and writes the same bytes', () => {
+    const file = path.join(os.tmpdir(), `skillfund-evaluate-parallel-${process.pid}.json`);
+    fs.writeFileSync(file, JSON.stringify(requests));
+    try {
+      const fromFile = (threads: string) => {
+        const input = fs.openSync(file, 'r');
+        try {
+          return spawnSync(process.execPath, [BIN, 'evaluate', '--threads', threads], {
+            cwd,
+            stdio: [input, 'pipe', 'pipe'],
+            maxBuffer: 1 << 30,
+            env: { PATH: process.env.PATH ?? '', HOME: cwd },
+          });
+        } finally {
+          fs.closeSync(input);
+        }
+      };
+      const parallel = fromFile('3');
+      expect(parallel.status, parallel.stderr.toString()).toBe(0);
+      expect(parallel.stderr.toString()).toContain('并行 threads = 3');
+      expect(parallel.stdout.equals(fromFile('1').stdout)).toBe(true);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it('answers an invalid request in the middle as one thread does: same error naming each field, exit 2, nothing on stdout', () => {
     const broken = requests.map((request) => ({ ...request })) as Record<string, unknown>[];
     broken[Math.floor(COUNT / 2)]!.date = '2020-02-30';
@@ -109,7 +199,7 @@ describe('skillfund evaluate on a big array, in worker threads', () => {
   });
 
   it('answers with --threads auto the same bytes, in threads or on one when the machine is busy', () => {
-    const input = JSON.stringify(requests.slice(0, PARALLEL_MIN_REQUESTS));
+    const input = JSON.stringify(requests);
     const auto = run([], input);
     expect(auto.status, auto.stderr.toString()).toBe(0);
     expect(auto.stdout.equals(run(['--threads', '1'], input).stdout)).toBe(true);

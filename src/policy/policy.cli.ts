@@ -210,13 +210,14 @@ async function writeBytes(bytes: Buffer): Promise<void> {
 }
 
 /**
- * The compact answer to parsed requests, written in chunks of about 1 MB as they are evaluated:
- * the same bytes as evaluateParsed, encoded by ResponseJsonWriter without building a 100 MB
- * string (and its UTF-8 copy) for a big batch.
+ * The compact answers to requests, `opening` and then the answers separated by commas, written
+ * in chunks of about 1 MB as they are evaluated: encoded by ResponseJsonWriter without building a
+ * 100 MB string (and its UTF-8 copy) for a big batch.
  */
-async function writeResponses(
-  parsed: { requests: EvaluateRequest[]; isArray: boolean },
+async function writeAnswers(
+  requests: readonly EvaluateRequest[],
   overrides: readonly ParameterOverride[],
+  opening: string,
 ): Promise<void> {
   const ready: Buffer[] = [];
   const writer = new ResponseJsonWriter((bytes) => ready.push(bytes));
@@ -224,21 +225,32 @@ async function writeResponses(
     for (const bytes of ready.splice(0)) await writeBytes(bytes);
   };
   const options = { overrides };
-  if (!parsed.isArray) {
-    writer.decided(decide(parsed.requests[0]!, options));
-    writer.raw('\n');
-    writer.end();
-    return drain();
-  }
-  writer.raw('[');
-  for (let index = 0; index < parsed.requests.length; index += 1) {
+  writer.raw(opening);
+  for (let index = 0; index < requests.length; index += 1) {
     if (index > 0) writer.raw(',');
-    writer.decided(decide(parsed.requests[index]!, options));
+    writer.decided(decide(requests[index]!, options));
     if (ready.length > 0) await drain();
   }
-  writer.raw(']\n');
   writer.end();
   await drain();
+}
+
+/** The compact answer to parsed requests: the same bytes as evaluateParsed, written in chunks. */
+async function writeResponses(
+  parsed: { requests: EvaluateRequest[]; isArray: boolean },
+  overrides: readonly ParameterOverride[],
+): Promise<void> {
+  if (!parsed.isArray) {
+    const chunks: Buffer[] = [];
+    const writer = new ResponseJsonWriter((bytes) => chunks.push(bytes));
+    writer.decided(decide(parsed.requests[0]!, { overrides }));
+    writer.raw('\n');
+    writer.end();
+    for (const bytes of chunks) await writeBytes(bytes);
+    return;
+  }
+  await writeAnswers(parsed.requests, overrides, '[');
+  await writeBytes(CLOSE);
 }
 
 /** Streams NDJSON from stdin to stdout, one response per request line; exit 2 if any line was invalid. */
@@ -330,7 +342,7 @@ export function registerPolicyCommands(program: Command, loadConfig: () => Confi
     .option('--ndjson', 'stream: one request per stdin line → one response per stdout line', false)
     .option(
       '--threads <n>',
-      `worker threads for a big array (at least ${PARALLEL_MIN_REQUESTS_TEXT} requests): auto = the available cores, 2 to 4, or 1 when the load average is at or above them; 1 = one thread`,
+      `threads for a big array (at least ${PARALLEL_MIN_TEXT}): auto = the available cores, 2 to 4, or 1 when the load average is at or above them; 1 = one thread`,
       'auto',
     )
     .action(
@@ -354,16 +366,16 @@ export function registerPolicyCommands(program: Command, loadConfig: () => Confi
           announceParameters(overrides, usePublished);
           return streamNdjson(overrides);
         }
-        const text = await readStdin();
-        if (threads !== 1 && !options.pretty && text.length >= PARALLEL_MIN_TEXT_LENGTH) {
-          const answered = await evaluateInParallel(
-            text,
+        let text: string;
+        if (threads !== 1 && !options.pretty) {
+          const outcome = await evaluateInParallel(
             threads,
             () => (usePublished ? publishedOverrides(loadConfig) : Promise.resolve([])),
             (overrides) => announceParameters(overrides, usePublished),
           );
-          if (answered) return;
-        }
+          if (outcome.answered) return;
+          text = outcome.text;
+        } else text = await readStdin();
         const parsed = parseRequests(text);
         if ('exitCode' in parsed) return emit(parsed);
         const overrides = usePublished ? await publishedOverrides(loadConfig) : [];
@@ -375,10 +387,8 @@ export function registerPolicyCommands(program: Command, loadConfig: () => Confi
   registerParameterCommands(program, loadConfig);
 }
 
-/** Mirrors PARALLEL_MIN_REQUESTS for the help text (the parallel module loads only when used). */
-const PARALLEL_MIN_REQUESTS_TEXT = '5,000';
-/** Inputs shorter than this are never split (mirrors evaluate.parallel.ts, loaded only when used). */
-const PARALLEL_MIN_TEXT_LENGTH = 1_000_000;
+/** Mirrors PARALLEL_MIN_BYTES for the help text (the parallel module loads only when used). */
+const PARALLEL_MIN_TEXT = '1 MB';
 
 /** `--threads`: 'auto' → 0, or 1–16; undefined when it is neither. */
 function parseThreads(text: string): number | undefined {
@@ -389,50 +399,68 @@ function parseThreads(text: string): number | undefined {
 }
 
 /**
- * A big array answered by worker threads (evaluate.parallel.ts): false when the text is not one
- * array of at least PARALLEL_MIN_REQUESTS requests (the caller answers it on this thread), true
- * when answered or refused exactly as one thread would (same stdout, stderr and exit code).
+ * A big array answered on several threads (evaluate.parallel.ts): `{ answered: false, text }`
+ * when one thread is to answer (one thread chosen, the input small or not one array: the text
+ * read is handed back), `{ answered: true }` when answered or refused exactly as one thread would
+ * (same stdout, stderr and exit code).
  */
 async function evaluateInParallel(
-  text: string,
   threads: number,
   loadOverrides: () => Promise<ParameterOverride[]>,
   announce: (overrides: readonly ParameterOverride[]) => void,
-): Promise<boolean> {
+): Promise<{ answered: true } | { answered: false; text: string }> {
   const parallel = await import('./evaluate.parallel.ts');
   const count = threads === 0 ? parallel.autoThreadCount() : threads;
-  if (count === 1) return false;
-  const split = parallel.splitArrayText(text, count);
-  if (!split || split.count < parallel.PARALLEL_MIN_REQUESTS) return false;
-  const run = parallel.startParallelEvaluation(split.slices);
-  let checked: Awaited<typeof run.check>;
+  if (count === 1) return { answered: false, text: await readStdin() };
+  // A big file on stdin: the workers start now and load the engine while the input is read.
+  const stat = fs.fstatSync(0);
+  let pool =
+    stat.isFile() && stat.size >= parallel.PARALLEL_MIN_BYTES
+      ? new parallel.WorkerPool(count - 1)
+      : undefined;
+  const input = await parallel.readStdinShared();
+  const runs =
+    input.length >= parallel.PARALLEL_MIN_BYTES ? parallel.splitArrayBytes(input, count) : undefined;
+  if (!runs) {
+    if (pool) await pool.stop();
+    return { answered: false, text: input.toString('utf8') };
+  }
+  pool ??= new parallel.WorkerPool(count - 1);
+  const workers = pool.give(input, runs.slice(1), runs.length - 2);
   try {
-    checked = await run.check;
-  } catch (error) {
-    await run.stop();
-    throw error;
+    const own = parallel.parseRun(input, runs[0]!, false);
+    const checks = await Promise.all(workers.map((worker) => worker.check));
+    const checked = parallel.joinChecks([own.kind === 'parsed' ? { kind: 'valid' } : own, ...checks]);
+    if (own.kind !== 'parsed' || checked.kind !== 'valid') {
+      emit(
+        checked.kind === 'not-json'
+          ? invalid('标准输入不是有效的数据格式', [{ field: '(root)', message: '无法解析' }])
+          : invalid(
+              '请求不符合补贴测算接口（第1版）的规定',
+              checked.kind === 'invalid' ? checked.details : [],
+            ),
+      );
+      return { answered: true };
+    }
+    const overrides = await loadOverrides();
+    announce(overrides);
+    process.stderr.write(`evaluate: 并行 threads = ${runs.length}（--threads 1 单线程）\n`);
+    // Every worker goes on now; this thread answers the first run meanwhile, then writes theirs.
+    const answers = workers.map((worker) => worker.answers(overrides));
+    await writeAnswers(own.requests, overrides, '[');
+    for (const worker of answers) {
+      await writeBytes(COMMA);
+      for await (const bytes of worker) await writeBytes(bytes);
+    }
+    await writeBytes(CLOSE);
+    return { answered: true };
+  } finally {
+    await pool.stop();
   }
-  if (checked.kind !== 'valid') {
-    await run.stop();
-    emit(
-      checked.kind === 'not-json'
-        ? invalid('标准输入不是有效的数据格式', [{ field: '(root)', message: '无法解析' }])
-        : invalid('请求不符合补贴测算接口（第1版）的规定', checked.details),
-    );
-    return true;
-  }
-  let overrides: ParameterOverride[];
-  try {
-    overrides = await loadOverrides();
-  } catch (error) {
-    await run.stop();
-    throw error;
-  }
-  announce(overrides);
-  process.stderr.write(`evaluate: 并行 threads = ${split.slices.length}（--threads 1 单线程）\n`);
-  await run.decide(overrides, writeBytes);
-  return true;
 }
+
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']\n');
 
 /** Says on stderr which parameter set answered (stdout stays pure JSON). */
 function announceParameters(overrides: readonly ParameterOverride[], published: boolean): void {
