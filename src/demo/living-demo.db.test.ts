@@ -140,6 +140,19 @@ describe('the living demo: a Hengyang year of 2021 played through the platform�
     expect(finance.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('a Jiangsu enterprise may ask for an advance for its training running on the business date', async () => {
+    // Hengyang's documents provide no advance; 苏政办发〔2019〕71号（十四） does (up to 50 %).
+    const advances = await as('nj_enterprise', '/api/claims/advances');
+    expect(advances.policy).toMatchObject({ regionCode: '320102', isProvided: true, maxSharePercent: 50 });
+    const running = advances.classes.filter(
+      (item: { startsAt: string; endsAt: string; advanceClaimId: number | null }) =>
+        item.startsAt.slice(0, 10) <= LIVING_DEMO_TODAY &&
+        LIVING_DEMO_TODAY <= item.endsAt.slice(0, 10) &&
+        item.advanceClaimId === null,
+    );
+    expect(running).toHaveLength(1);
+  });
+
   it('leaves a ledger and an audit chain that verify (skillfund ledger verify, audit verify)', async () => {
     const ledger = await verifyLedger(harness.database.db);
     expect(ledger.isPassed, JSON.stringify(ledger)).toBe(true);

@@ -289,6 +289,7 @@ export async function seedLivingDemo(app: FastifyInstance, clock: ManualClock): 
     ...CLASS_PLANS.flatMap((plan) => classSteps(state, plan)),
     ...supervisionSteps(state),
     ...yearEndSteps(app, state),
+    ...jiangsuSteps(state),
   ];
   // Stable: steps at the same instant keep the order they were planned in.
   const ordered = steps
@@ -1000,6 +1001,117 @@ function yearEndSteps(app: FastifyInstance, state: DemoState): Step[] {
             password: DEMO_PASSWORD,
           });
         });
+      },
+    },
+  ];
+}
+
+/** The Jiangsu enterprise of the advance path: 南京市玄武区 (320102). */
+const JS_COUNTY = '320102';
+const JS_CLASS_DAYS = ['2021-11-15', '2021-11-16', '2021-11-17', '2021-11-18'];
+
+/**
+ * An advance (预拨) where a document allows one: 苏政办发〔2019〕71号（十四） lets an enterprise
+ * ask for up to half the training subsidy while its training runs (Hengyang's documents provide
+ * none). A Nanjing catalog, an enterprise of 玄武区 with its operator `nj_enterprise`, two
+ * employees and a class of theirs that runs on {@link LIVING_DEMO_TODAY}: the visitor applies for
+ * the advance from 预拨与清算.
+ */
+function jiangsuSteps(state: DemoState): Step[] {
+  const { driver } = state;
+  const employees = [
+    { name: '孔明远', idNumber: demoIdNumber(JS_COUNTY, '19870707', 71) },
+    { name: '孟云霞', idNumber: demoIdNumber(JS_COUNTY, '19880808', 72) },
+  ];
+  let enterpriseId = 0;
+  let classId = 0;
+  return [
+    {
+      at: chinaTime('2021-11-01', 9),
+      what: '江苏：南京市培训补贴目录发布，玄武区企业开户并登记职工',
+      run: async () => {
+        const catalog = await driver.call<{ id: number }>('js_province', 'POST', '/api/catalog/versions', {
+          regionCode: '320100',
+          title: '南京市2021年职业技能培训补贴目录',
+          effectiveFrom: '2021-01-01',
+          citation: { document: '苏政办发〔2019〕71号', article: '（十四）' },
+          entries: [
+            {
+              occupationCode: '4-10-01-05',
+              level: 'primary',
+              standardAmountFen: 100_000,
+              standardDays: 10,
+              standardClassHours: 60,
+            },
+          ],
+        });
+        await driver.call('js_province', 'POST', `/api/catalog/versions/${catalog.id}/publish`);
+        const enterprise = await driver.call<{ id: number }>('nj_county', 'POST', '/api/organisations', {
+          kind: 'enterprise',
+          regionCode: JS_COUNTY,
+          name: '南京玄武康养服务有限公司',
+          creditCode: demoCreditCode('91320102MA1X00066'),
+          enterpriseSize: 'medium',
+          employerFlags: ['insured'],
+        });
+        enterpriseId = enterprise.id;
+        await driver.call('nj_county', 'POST', `/api/organisations/${enterpriseId}/operators`, {
+          loginName: 'nj_enterprise',
+          displayName: '南京玄武康养服务有限公司 人事',
+          password: DEMO_PASSWORD,
+        });
+        for (const employee of employees) {
+          await driver.call('nj_county', 'POST', '/api/persons', {
+            ...employee,
+            registeringRegionCode: JS_COUNTY,
+            groups: [
+              {
+                groupCode: 'enterprise_employee',
+                certifierCode: 'public_employment_service',
+                validFrom: '2020-01-01',
+              },
+            ],
+          });
+          await driver.call('nj_enterprise', 'POST', '/api/employment-records', {
+            enterpriseId,
+            ...employee,
+            contractMonths: 36,
+            start: '2020-01-01',
+          });
+        }
+      },
+    },
+    {
+      at: chinaTime('2021-11-05', 10),
+      what: '江苏：企业职工培训班开班备案',
+      run: async () => {
+        const filed = await driver.call<{ id: number }>('nj_enterprise', 'POST', '/api/classes', {
+          regionCode: JS_COUNTY,
+          name: '养老护理员（初级）企业职工班2111期',
+          occupationCode: '4-10-01-05',
+          level: 'primary',
+          capacity: 30,
+          teachingPlan: { modules: ['生活照料', '基础护理'] },
+          teachers: [{ name: '钱玉兰', qualification: '养老护理员高级技师' }],
+          assessmentPlan: { method: '理论+实操', passScore: 60 },
+          sessions: JS_CLASS_DAYS.map((day, index) => ({
+            startsAt: chinaTime(day, 8),
+            endsAt: chinaTime(day, 12),
+            mode: 'offline',
+            topic: `第${index + 1}讲`,
+            location: '南京玄武康养服务有限公司培训中心',
+          })),
+        });
+        classId = filed.id;
+      },
+    },
+    {
+      at: chinaTime('2021-11-08', 10),
+      what: '江苏：玄武区备案审批，企业职工报名（培训于11月15日开始，可申请预拨）',
+      run: async () => {
+        await driver.call('nj_county', 'POST', `/api/classes/${classId}/approve`, {});
+        for (const employee of employees)
+          await driver.call('nj_enterprise', 'POST', `/api/classes/${classId}/enrolments`, employee);
       },
     },
   ];

@@ -148,8 +148,9 @@ const jiangsuEnterprise: Flow = {
         await page.getByTestId('claim-status').getByText('草稿').waitFor();
         const cell = (label: string) => page.locator('tr', { hasText: label }).locator('td').first();
         claimNumber = (await cell('申请编号').innerText()).trim();
-        // Two trainees, each at 50 % of the catalog's ¥1,000.00 for the level.
-        await page.getByText('¥1,000.00').first().waitFor();
+        await page.getByTestId('claim-mode').getByText(/预拨/).waitFor();
+        // Two trainees, each at 50 % of the catalog's 1,000.00 元 for the level.
+        await page.getByTestId('claim-total').getByText('1,000.00 元').waitFor();
         await page
           .getByText(/苏政办发〔2019〕71号/)
           .first()
@@ -260,6 +261,4 @@ const publicPhone: Flow = {
   },
 };
 
-export const flows: Flow[] = [publicPhone];
-void evaluationClaims;
-void jiangsuEnterprise;
+export const flows: Flow[] = [evaluationClaims, jiangsuEnterprise, publicPhone];

@@ -179,6 +179,13 @@ export const ORGANISATION_KINDS: Labels = {
   review_agency: ['第三方审核机构', 'Review agency'],
 };
 
+/** How a claim asks (claim.mode): in full after the training, an advance while it runs, or the settlement of an advance. */
+export const CLAIM_MODES: Labels = {
+  full: ['全额申请', 'Full claim'],
+  advance: ['预拨（培训进行中先行拨付）', 'Advance while the training runs'],
+  settlement: ['清算（按核定金额多退少补）', 'Settlement of an advance'],
+};
+
 export const SUB_ACCOUNTS: Labels = {
   special: ['专账', 'Special account'],
   training: ['职业培训补贴', 'Training'],

@@ -14,6 +14,7 @@ import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import {
   ALERT_STATUSES,
+  CLAIM_MODES,
   CLAIM_STATUSES,
   DENIAL_CODES,
   label,
@@ -201,6 +202,11 @@ export function ClaimDetailPage() {
                 <Descriptions.Item label="补贴类型">
                   {label(SUBSIDY_KINDS, claim.subsidyKind, language)}
                 </Descriptions.Item>
+                {claim.mode !== 'full' && (
+                  <Descriptions.Item label="申请方式">
+                    <span data-testid="claim-mode">{label(CLAIM_MODES, claim.mode, language)}</span>
+                  </Descriptions.Item>
+                )}
                 <Descriptions.Item label="地区">
                   <RegionName code={claim.regionCode} />
                 </Descriptions.Item>
