@@ -2,7 +2,19 @@
  * The codes of shared/domain/vocabulary.md with the Chinese term the UI shows (and a short
  * English one for the language switch). The API speaks codes; people read these labels.
  */
-type Labels = Record<string, readonly [string, string]>;
+import type { QueryOf } from './api/types.ts';
+
+type Labels<Code extends string = string> = Record<Code, readonly [string, string]>;
+
+/**
+ * The codes a list filters by, as the generated client types its query parameter: a labels record
+ * typed by one must name exactly the codes the API accepts, and its options carry that type.
+ */
+type AlertStatus = NonNullable<QueryOf<'/api/supervision/alerts', 'get'>['status']>;
+type CaseStatus = NonNullable<QueryOf<'/api/supervision/cases', 'get'>['status']>;
+type SanctionAction = NonNullable<QueryOf<'/api/supervision/sanctions', 'get'>['action']>;
+type AppealStatus = NonNullable<QueryOf<'/api/supervision/sanctions', 'get'>['appealStatus']>;
+type Role = NonNullable<QueryOf<'/api/admin/users', 'get'>['role']>;
 
 export const SUBSIDY_KINDS: Labels = {
   training: ['职业培训补贴', 'Vocational training'],
@@ -148,7 +160,7 @@ export const CLAIM_STATUSES: Labels = {
 };
 
 /** Roles of src/auth/roles.ts (ROLE_LABELS), as shown in histories and user lists. */
-export const ROLES: Labels = {
+export const ROLES: Labels<Role> = {
   province_officer: ['省级人社经办人员', 'Province officer'],
   city_officer: ['市级人社经办人员', 'City officer'],
   county_officer: ['县级人社经办人员', 'County officer'],
@@ -215,19 +227,25 @@ export function label(labels: Labels, code: string | null | undefined, language:
   return pair ? pair[language === 'zh' ? 0 : 1] : code;
 }
 
-export function options(labels: Labels, language: 'zh' | 'en' = 'zh') {
-  return Object.entries(labels).map(([value, pair]) => ({ value, label: pair[language === 'zh' ? 0 : 1] }));
+/** A select's options from a labels record, each value typed as the record's codes. */
+export function options<Code extends string>(
+  labels: Labels<Code>,
+  language: 'zh' | 'en' = 'zh',
+): { value: Code; label: string }[] {
+  // Object.entries widens the keys to string; they are the record's codes.
+  const entries = Object.entries(labels) as [Code, readonly [string, string]][];
+  return entries.map(([value, pair]) => ({ value, label: pair[language === 'zh' ? 0 : 1] }));
 }
 
 /** Supervision (监管): alert and case statuses, case outcomes, sanctions (src/supervision). */
-export const ALERT_STATUSES: Labels = {
+export const ALERT_STATUSES: Labels<AlertStatus> = {
   open: ['待处理', 'Open'],
   cleared: ['已排除', 'Cleared'],
   in_case: ['已立案', 'In a case'],
   confirmed: ['已查实', 'Confirmed'],
 };
 
-export const CASE_STATUSES: Labels = {
+export const CASE_STATUSES: Labels<CaseStatus> = {
   open: ['核查中', 'Open'],
   cleared: ['已排除', 'Cleared'],
   confirmed: ['已查实', 'Confirmed'],
@@ -238,13 +256,13 @@ export const CASE_OUTCOMES: Labels = {
   confirmed: ['认定违规', 'Violation confirmed'],
 };
 
-export const SANCTION_ACTIONS: Labels = {
+export const SANCTION_ACTIONS: Labels<SanctionAction> = {
   suspended: ['暂停', 'Suspended'],
   blacklisted: ['列入黑名单', 'Blacklisted'],
 };
 
 /** A sanction's appeal (申诉) and its outcome. */
-export const APPEAL_STATUSES: Labels = {
+export const APPEAL_STATUSES: Labels<AppealStatus> = {
   none: ['未申诉', 'No appeal'],
   filed: ['申诉待复核', 'Appeal pending'],
   upheld: ['维持处罚', 'Sanction upheld'],

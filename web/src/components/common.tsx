@@ -72,7 +72,7 @@ export function CitationTag({
 }
 
 /** A list filter: a clearable select whose change also sends the list back to its first page. */
-export function FilterSelect({
+export function FilterSelect<Code extends string>({
   label: name,
   value,
   options,
@@ -80,9 +80,9 @@ export function FilterSelect({
   minWidth = 140,
 }: {
   label: string;
-  value: string | undefined;
-  options: { value: string; label: string }[];
-  onChange(value: string | undefined): void;
+  value: Code | undefined;
+  options: { value: Code; label: string }[];
+  onChange(value: Code | undefined): void;
   minWidth?: number;
 }) {
   return (

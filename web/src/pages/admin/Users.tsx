@@ -60,11 +60,10 @@ export function UsersPage() {
   const { language } = useLanguage();
   const { user } = useAuth();
   const { message, modal } = App.useApp();
-  const [role, setRole] = useState<string>();
-  const [status, setStatus] = useState<string>();
+  const [role, setRole] = useState<UserQuery['role']>();
+  const [status, setStatus] = useState<UserQuery['status']>();
   const [page, setPage] = useState(1);
-  // The filters offer only the vocabulary's role and status codes; the server refuses any other (400).
-  const filters = { role, status } as Pick<UserQuery, 'role' | 'status'>;
+  const filters = { role, status };
   const loaded = useLoad(
     () => call(client.GET('/api/admin/users', { params: { query: { ...filters, page, pageSize: 20 } } })),
     [role, status, page],

@@ -19,13 +19,16 @@ const OUTCOMES: Record<ResultRow['outcome'], { text: string; color: string }> = 
   unmatched: { text: '未匹配', color: 'orange' },
 };
 
-const FORMATS = [
+type BankFileQuery = QueryOf<'/api/ledger/payment-batches/{id}/instruction-file', 'get'>;
+
+/** The file formats and encodings a bank file comes in; '' leaves it to the special account's bank. */
+const FORMATS: { value: NonNullable<BankFileQuery['format']> | ''; label: string }[] = [
   { value: '', label: '按专户银行格式' },
   { value: 'xlsx', label: 'Excel（xlsx）' },
   { value: 'csv', label: 'CSV 文本' },
   { value: 'txt', label: '定长文本' },
 ];
-const ENCODINGS = [
+const ENCODINGS: { value: NonNullable<BankFileQuery['encoding']> | ''; label: string }[] = [
   { value: '', label: '按专户银行格式' },
   { value: 'gbk', label: 'GBK' },
   { value: 'utf8bom', label: 'UTF-8（带 BOM）' },
@@ -70,18 +73,14 @@ function ResultRowsTable({ rows }: { rows: ResultRow[] }) {
  */
 export function BatchBankFiles({ batchId, onChanged }: { batchId: number; onChanged(): void }) {
   const { message } = App.useApp();
-  const [format, setFormat] = useState('');
-  const [encoding, setEncoding] = useState('');
+  const [format, setFormat] = useState<(typeof FORMATS)[number]['value']>('');
+  const [encoding, setEncoding] = useState<(typeof ENCODINGS)[number]['value']>('');
   const [preview, setPreview] = useState<{ fileBase64: string; fileName: string; rows: ResultRow[] } | null>(
     null,
   );
   const [refusal, setRefusal] = useState<{ message: string; details: ErrorDetail[] } | null>(null);
   const [isBusy, setBusy] = useState(false);
-  // The selects offer only the formats and encodings the bank files come in; the server refuses any other (400).
-  const query = { format: format || undefined, encoding: encoding || undefined } as QueryOf<
-    '/api/ledger/payment-batches/{id}/instruction-file',
-    'get'
-  >;
+  const query: BankFileQuery = { format: format || undefined, encoding: encoding || undefined };
   const file = { params: { path: { id: batchId }, query }, parseAs: 'blob' } as const;
 
   const send = (fileBase64: string, isPreview: boolean) =>

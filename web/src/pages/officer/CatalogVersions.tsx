@@ -475,7 +475,7 @@ function VersionDrawer({
 export function CatalogVersionsPage() {
   const { language } = useLanguage();
   const { can } = useAuth();
-  const [status, setStatus] = useState<string>();
+  const [status, setStatus] = useState<QueryOf<'/api/catalog/versions', 'get'>['status']>();
   const [page, setPage] = useState(1);
   const [isCreating, setCreating] = useState(false);
   const [openId, setOpenId] = useState<number | null>(null);
@@ -483,14 +483,7 @@ export function CatalogVersionsPage() {
     () =>
       call(
         client.GET('/api/catalog/versions', {
-          // The filter offers only the vocabulary's version statuses; the server refuses any other (400).
-          params: {
-            query: {
-              status: status as QueryOf<'/api/catalog/versions', 'get'>['status'],
-              page,
-              pageSize: 20,
-            },
-          },
+          params: { query: { status, page, pageSize: 20 } },
         }),
       ),
     [status, page],

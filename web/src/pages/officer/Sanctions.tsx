@@ -343,7 +343,7 @@ export function SanctionsPage() {
             value={action}
             options={options(SANCTION_ACTIONS, language)}
             onChange={(value) => {
-              setAction(value as SanctionQuery['action']);
+              setAction(value);
               setPage(1);
             }}
           />
@@ -352,7 +352,7 @@ export function SanctionsPage() {
             value={appealStatus}
             options={options(APPEAL_STATUSES, language)}
             onChange={(value) => {
-              setAppealStatus(value as SanctionQuery['appealStatus']);
+              setAppealStatus(value);
               setPage(1);
             }}
           />

@@ -254,7 +254,7 @@ export function AlertsPage() {
   const { can } = useAuth();
   const { message } = App.useApp();
   const canAct = can('supervision.case');
-  const [status, setStatus] = useState<string | undefined>('open');
+  const [status, setStatus] = useState<QueryOf<'/api/supervision/alerts', 'get'>['status']>('open');
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<RiskAlert[]>([]);
   const [isOpening, setOpening] = useState(false);
@@ -265,14 +265,7 @@ export function AlertsPage() {
     () =>
       call(
         client.GET('/api/supervision/alerts', {
-          // The filter offers only the vocabulary's alert statuses; the server refuses any other (400).
-          params: {
-            query: {
-              status: status as QueryOf<'/api/supervision/alerts', 'get'>['status'],
-              page,
-              pageSize: 20,
-            },
-          },
+          params: { query: { status, page, pageSize: 20 } },
         }),
       ),
     [status, page],
@@ -317,7 +310,7 @@ export function AlertsPage() {
             request={() =>
               client.GET('/api/supervision/alerts.xlsx', {
                 params: {
-                  query: { status: status as QueryOf<'/api/supervision/alerts.xlsx', 'get'>['status'] },
+                  query: { status },
                 },
                 parseAs: 'blob',
               })
@@ -884,7 +877,7 @@ function CaseDrawer({ id, onClose, onChanged }: { id: number; onClose(): void; o
 /** Investigation cases (立案核查) in the user's region. */
 export function CasesPage() {
   const { language } = useLanguage();
-  const [status, setStatus] = useState<string>();
+  const [status, setStatus] = useState<QueryOf<'/api/supervision/cases', 'get'>['status']>();
   const [page, setPage] = useState(1);
   // A link from elsewhere (a sanction's case) opens the case's drawer: /app/cases?case=12.
   const [params] = useSearchParams();
@@ -893,14 +886,7 @@ export function CasesPage() {
     () =>
       call(
         client.GET('/api/supervision/cases', {
-          // The filter offers only the vocabulary's case statuses; the server refuses any other (400).
-          params: {
-            query: {
-              status: status as QueryOf<'/api/supervision/cases', 'get'>['status'],
-              page,
-              pageSize: 20,
-            },
-          },
+          params: { query: { status, page, pageSize: 20 } },
         }),
       ),
     [status, page],
@@ -929,7 +915,7 @@ export function CasesPage() {
             request={() =>
               client.GET('/api/supervision/cases.xlsx', {
                 params: {
-                  query: { status: status as QueryOf<'/api/supervision/cases.xlsx', 'get'>['status'] },
+                  query: { status },
                 },
                 parseAs: 'blob',
               })
