@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { authRoutes } from '../auth/auth.routes.ts';
+import { advanceClaimsAfterBankResult } from '../claims/claim.payment.ts';
 import { selectSubsidiesOfPerson } from '../claims/claim.repository.ts';
 import { claimRoutes } from '../claims/claim.routes.ts';
 import { excludeClaimLinesBySupervision } from '../claims/claim.service.ts';
@@ -32,7 +33,8 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   // The electronic training archive shows each person's subsidies, read from the claims.
   (app) => trainingRoutes(app, { subsidyHistory: selectSubsidiesOfPerson }),
   assessmentRoutes,
-  ledgerRoutes,
+  // A failure the bank reported moves its claims on once a second person approved it.
+  (app) => ledgerRoutes(app, { advanceClaimsAfterBankResult }),
   claimRoutes,
   inspectionRoutes,
   employmentRoutes,

@@ -148,9 +148,23 @@ export const PAYMENT_ORDER_DECISION_SCHEMA = {
 export const BANK_RESULT_SCHEMA = {
   type: 'object',
   additionalProperties: true,
-  required: ['profileCode', 'isPreview', 'paid', 'failed', 'recorded', 'ignored', 'rows'],
+  required: ['profileCode', 'isPreview', 'paid', 'failed', 'recorded', 'ignored', 'rows', 'pendingApprovals'],
   properties: {
     profileCode: { type: 'string' },
+    /** Each failure or 退回 of this import, waiting for a second finance officer (待复核): nothing posted yet. */
+    pendingApprovals: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['reference', 'approvalId', 'reason'],
+        properties: {
+          reference: { type: 'string' },
+          approvalId: { type: 'integer' },
+          reason: { type: 'string' },
+        },
+      },
+    },
     isPreview: { type: 'boolean' },
     paid: { type: 'array', items: { type: 'string' } },
     failed: { type: 'array', items: { type: 'string' } },

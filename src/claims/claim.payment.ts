@@ -498,8 +498,9 @@ async function settleClaim(
 
 /**
  * Imports the bank's result file for a batch and moves each claim on, line by line: paid when
- * every payable line of the claim is paid in full; payment failed when one of its lines failed
- * or was returned (the money is back on its sub-account, and re-ordering pays only those lines).
+ * every payable line of the claim is paid in full. A failed or returned line waits for the
+ * second finance officer (待复核) and moves nothing; `advanceClaimsAfterBankResult` marks its
+ * claim payment failed once that approval posted it (re-ordering then pays only those lines).
  */
 export async function importClaimBankResult(
   executor: Executor,
@@ -515,11 +516,28 @@ export async function importClaimBankResult(
 ) {
   const summary = await importBankResult(executor, context, input);
   if (summary.isPreview) return summary;
-  const batch = await getPaymentBatch(executor, input.batchId);
+  await advanceClaimsAfterBankResult(executor, context, input.batchId);
+  return summary;
+}
+
+/**
+ * Moves the claims of a batch on after the bank's answer took effect (a result imported, or a
+ * failure approved by the second person): paid when every payable line is paid in full; payment
+ * failed when one of its disbursements failed or was returned. `onlyClaimIds` limits it to the
+ * claims of one decided disbursement.
+ */
+export async function advanceClaimsAfterBankResult(
+  executor: Executor,
+  context: AuditContext,
+  batchId: number,
+  onlyClaimIds?: readonly number[],
+): Promise<void> {
+  const batch = await getPaymentBatch(executor, batchId);
   const claimIds = new Set<number>();
   const failedClaims = new Set<number>();
   for (const disbursement of batch.disbursements) {
     for (const item of disbursement.items) {
+      if (onlyClaimIds && !onlyClaimIds.includes(item.claimId)) continue;
       claimIds.add(item.claimId);
       if (disbursement.status === 'failed') failedClaims.add(item.claimId);
     }
@@ -532,13 +550,14 @@ export async function importClaimBankResult(
       if (wasReturned && !(await hasReturnedItem(executor, claim))) continue;
       await transitionClaim(executor, context, claimId, {
         action: 'mark_failed',
-        reason: wasReturned ? '支付成功后被银行退回，见支付结果文件' : '银行退回，见支付结果文件',
+        reason: wasReturned
+          ? '支付成功后被银行退回（经另一名财政人员复核），见支付结果文件'
+          : '银行支付失败（经另一名财政人员复核），见支付结果文件',
       });
     } else if (claim.status === 'payment_ordered' && (await isFullyPaid(executor, claim))) {
       await transitionClaim(executor, context, claimId, { action: 'mark_paid' });
     }
   }
-  return summary;
 }
 
 async function hasReturnedItem(executor: Executor, claim: ClaimRow): Promise<boolean> {

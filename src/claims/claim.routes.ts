@@ -624,7 +624,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags: ['claims'],
         summary:
-          '导入银行支付结果文件（专户银行格式：xlsx/CSV/定长文本，GBK 或 UTF-8；isPreview 只预览不导入），更新申请为已支付或支付失败',
+          '导入银行支付结果文件（专户银行格式：xlsx/CSV/定长文本，GBK 或 UTF-8；isPreview 只预览不导入）：成功的记为已支付；失败与退回不记账，待另一名财政人员复核（待复核）通过后才退回原子账户',
         params: {
           type: 'object',
           required: ['batchId'],

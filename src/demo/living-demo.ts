@@ -713,15 +713,22 @@ function claimSteps(state: DemoState, plan: ClassPlan, claimId: () => number): S
   const bankDay = addDays(start, 23);
   steps.push({
     at: chinaTime(bankDay, 16),
-    what: `${plan.tag} 银行回盘`,
+    what: `${plan.tag} 银行回盘${target === 'payment_failed' ? '（失败经另一名财政人员复核后退回）' : ''}`,
     run: async () => {
       const rows = batch!.disbursements.map((item) =>
         target === 'payment_failed' ? `${item.reference},failed,收款账户户名不符` : `${item.reference},paid,`,
       );
-      await driver.call(FINANCE, 'POST', `/api/claims/payments/${batch!.id}/bank-result`, {
-        csv: `disbursement_id,status,reason\n${rows.join('\n')}\n`,
-        valueDate: bankDay,
-      });
+      const imported = await driver.call<{ pendingApprovals: { approvalId: number }[] }>(
+        FINANCE,
+        'POST',
+        `/api/claims/payments/${batch!.id}/bank-result`,
+        { csv: `disbursement_id,status,reason\n${rows.join('\n')}\n`, valueDate: bankDay },
+      );
+      // A failure moves its money back only when the second finance officer approves it (待复核).
+      for (const { approvalId } of imported.pendingApprovals)
+        await driver.call(CHECKER, 'POST', `/api/ledger/approvals/${approvalId}/decision`, {
+          isApproved: true,
+        });
     },
   });
   return steps;

@@ -9,7 +9,7 @@ import { LostIdempotencyRace } from './transfer.service.ts';
 /**
  * Maker-checker (双人复核) for the money movements a person starts: a payment order, a manual
  * transfer, a reversal, a change of a payee's bank account, money recorded as come back for a
- * recovery order. The maker's request is stored here
+ * recovery order, a failure or 退回 a bank result reports for a disbursement. The maker's request is stored here
  * and moves no money; a second user holding the same permission, with scope over the region,
  * approves it (the movement is posted in the same transaction) or rejects it. Fund requests
  * (计提、下拨、调剂) keep their own table (funding.service.ts) and the same rule.
@@ -19,7 +19,8 @@ export type ApprovalKind =
   | 'manual_transfer'
   | 'reversal'
   | 'payee_account'
-  | 'recovery_receipt';
+  | 'recovery_receipt'
+  | 'payment_failure';
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
 
 export const APPROVAL_KIND_LABELS: Record<ApprovalKind, string> = {
@@ -28,6 +29,7 @@ export const APPROVAL_KIND_LABELS: Record<ApprovalKind, string> = {
   reversal: '冲正',
   payee_account: '收款账户变更',
   recovery_receipt: '追回到账',
+  payment_failure: '支付失败退回',
 };
 
 /** The permission maker and checker must both hold, per kind. */
@@ -37,6 +39,9 @@ export const APPROVAL_PERMISSION: Record<ApprovalKind, Permission> = {
   reversal: 'ledger.post',
   payee_account: 'payment.order',
   recovery_receipt: 'ledger.post',
+  // A bank's failure or 退回 is checked by another finance officer (payment.order), not by an
+  // HRSS officer who may post ledger entries but orders no payments.
+  payment_failure: 'payment.order',
 };
 
 export interface Approval {

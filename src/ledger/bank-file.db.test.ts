@@ -213,6 +213,16 @@ describe('instruction files and bank results in the bank profile (批量代发)'
         ignored: [],
       });
       expect(imported.json().rows[1]).toMatchObject({ outcome: 'failed', reason: '收款账户已销户' });
+      // One finance officer's import moves nothing back; a second one's approval does (待复核).
+      expect((await accountFor(testApp.database.db, region, 'training')).balanceFen).toBe(balanceBefore);
+      expect(imported.json().pendingApprovals).toHaveLength(1);
+      const approved = await testApp.app.inject({
+        method: 'POST',
+        url: `/api/ledger/approvals/${imported.json().pendingApprovals[0].approvalId}/decision`,
+        headers: await testApp.loginAs('hy_finance_checker'),
+        payload: { isApproved: true },
+      });
+      expect(approved.statusCode, approved.body).toBe(200);
       expect((await accountFor(testApp.database.db, region, 'training')).balanceFen).toBe(
         balanceBefore + 50_005,
       );

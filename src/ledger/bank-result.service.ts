@@ -9,6 +9,8 @@ export interface ResultTarget {
   disbursementId: number;
   amountFen: number;
   status: 'ordered' | 'paid' | 'failed';
+  /** A failure or 退回 of it already waits for the second person (失败待复核). */
+  hasPendingFailure?: boolean;
 }
 
 /**
@@ -109,7 +111,13 @@ export function classifyResultRows(
     else if (outcome === null) line.reason = `无法识别的处理结果“${bankStatus}”`;
     else if (amountText && amountFen !== target.amountFen)
       line.reason = `金额不符：文件 ${amountText} 元，指令 ${(target.amountFen / 100).toFixed(2)} 元`;
-    else if (target.status === outcome) line.outcome = 'recorded';
+    else if (target.hasPendingFailure) {
+      // The file imported again while its failure waits for the second person: nothing new.
+      if (outcome === 'failed') {
+        line.outcome = 'recorded';
+        line.reason = '失败待复核（已提交，不重复提交）';
+      } else line.reason = '该笔失败待复核：复核不通过后才能登记为成功';
+    } else if (target.status === outcome) line.outcome = 'recorded';
     else if (target.status === 'paid' && outcome === 'failed') {
       // 退回 after success: the payee's bank sent the money back (issue 15).
       line.outcome = 'returned';

@@ -221,7 +221,14 @@ export const APPROVAL_SCHEMA = {
     regionCode: { type: 'string' },
     kind: {
       type: 'string',
-      enum: ['payment_order', 'manual_transfer', 'reversal', 'payee_account', 'recovery_receipt'],
+      enum: [
+        'payment_order',
+        'manual_transfer',
+        'reversal',
+        'payee_account',
+        'recovery_receipt',
+        'payment_failure',
+      ],
     },
     idempotencyId: { type: 'string' },
     /** What the maker asked for, by kind (account numbers masked). */
@@ -315,7 +322,16 @@ export const PAYMENT_BATCH_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: true,
-        required: ['id', 'reference', 'payee', 'amountFen', 'status', 'failureReason', 'items'],
+        required: [
+          'id',
+          'reference',
+          'payee',
+          'amountFen',
+          'status',
+          'failureReason',
+          'pendingFailure',
+          'items',
+        ],
         properties: {
           id: { type: 'integer' },
           reference: { type: 'string' },
@@ -323,6 +339,14 @@ export const PAYMENT_BATCH_SCHEMA = {
           amountFen: { type: 'integer' },
           status: { type: 'string', enum: ['ordered', 'paid', 'failed'] },
           failureReason: NULLABLE_STRING,
+          /** A failure or 退回 the bank reported, waiting for the second finance officer (失败待复核). */
+          pendingFailure: {
+            type: 'object',
+            nullable: true,
+            additionalProperties: false,
+            required: ['approvalId', 'reason'],
+            properties: { approvalId: { type: 'integer' }, reason: { type: 'string' } },
+          },
           items: {
             type: 'array',
             items: {

@@ -7,7 +7,13 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { instructionFile } from './bank-file.service.ts';
 import { computeAppropriation, decideFundRequest, requestFundMovement } from './funding.service.ts';
 import { executionRate, ledgerTotals, trialBalance } from './ledger-report.service.ts';
-import { createPaymentBatch, importBankResult, type PayableItem, settleAdvance } from './payment.service.ts';
+import {
+  createPaymentBatch,
+  decidePaymentFailure,
+  importBankResult,
+  type PayableItem,
+  settleAdvance,
+} from './payment.service.ts';
 import { recordRecoveryReceipt } from './recovery.service.ts';
 import { accountFor, closePeriod, inLedgerTransaction, postTransfers } from './transfer.service.ts';
 import { verifyLedger } from './verify.service.ts';
@@ -26,6 +32,10 @@ const actor = (userId: number, regionCode: string): AuditContext => ({
   } satisfies Principal,
   ip: null,
   requestId: null,
+});
+const financeOfficer = (userId: number, regionCode: string): AuditContext => ({
+  ...actor(userId, regionCode),
+  actor: { ...actor(userId, regionCode).actor!, role: 'finance_officer' },
 });
 
 async function fund(
@@ -272,14 +282,26 @@ describe('special-account ledger (services and database)', () => {
       `1,62220000001,培训机构1,,,150.00,职业技能提升补贴,${batch.disbursements[0]!.reference}`,
     );
     const [first, second] = batch.disbursements;
+    const maker = financeOfficer(900_011, '430400');
     const result = await inLedgerTransaction(database.db, (trx) =>
-      importBankResult(trx, SYSTEM_CONTEXT, {
+      importBankResult(trx, maker, {
         batchId: batch.id,
         valueDate: '2026-02-11',
         csv: `disbursement_id,status,reason\n${first!.reference},paid,\n${second!.reference},failed,账号不存在\n`,
       }),
     );
     expect(result).toMatchObject({ paid: [first!.reference], failed: [second!.reference] });
+    // The failure waits for a second finance officer: nothing is back on the sub-account yet.
+    expect((await accountFor(database.db, '430406', 'training')).balanceFen).toBe(65_000);
+    expect(result.pendingApprovals).toHaveLength(1);
+    await inLedgerTransaction(database.db, (trx) =>
+      decidePaymentFailure(
+        trx,
+        financeOfficer(900_012, '430400'),
+        { id: result.pendingApprovals[0]!.approvalId, isApproved: true },
+        '2026-02-11',
+      ),
+    );
     // The failed 20,000 fen is back on the training sub-account, not parked on payable.
     expect((await accountFor(database.db, '430406', 'payable')).balanceFen).toBe(0);
     expect((await accountFor(database.db, '430406', 'training')).balanceFen).toBe(85_000);

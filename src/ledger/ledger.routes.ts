@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditContext } from '../auth/audit.service.ts';
 import { chinaDateTime, type ExportColumn, sendListExport, yuanOf } from '../auth/list-export.ts';
 import type { Principal } from '../auth/scope.ts';
 import { assertRegionScope, regionLikePattern } from '../auth/scope.ts';
+import type { Executor } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
 import { pageSchemaOf } from '../shared/schemas.ts';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
@@ -38,6 +40,7 @@ import {
 } from './payee-account.service.ts';
 import {
   batchRegion,
+  decidePaymentFailure,
   getPaymentBatch,
   listPaymentBatches,
   maskedBatch,
@@ -76,8 +79,21 @@ function scopedRegion(request: FastifyRequest, regionCode: string | undefined): 
   return regionCode;
 }
 
+/**
+ * What the ledger's routes borrow from the claims domain (which imports the ledger, not the
+ * other way round): moving a batch's claims on once a failure the bank reported is approved.
+ */
+export interface LedgerRoutePorts {
+  advanceClaimsAfterBankResult(
+    executor: Executor,
+    context: AuditContext,
+    batchId: number,
+    onlyClaimIds: readonly number[],
+  ): Promise<void>;
+}
+
 /** The special-account ledger: accounts, postings, funding, payments, reconciliation, close. */
-export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
+export async function ledgerRoutes(fastify: FastifyInstance, ports: LedgerRoutePorts): Promise<void> {
   const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const db = () => app.deps.database.db;
   const tags = ['ledger'] as const;
@@ -276,7 +292,7 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
       config: { access: 'ledger.post' },
       schema: {
         tags,
-        summary: '复核手工记账、冲正、收款账户变更或追回到账（须另一人；通过即记账或生效）',
+        summary: '复核手工记账、冲正、收款账户变更、追回到账或银行支付失败退回（须另一人；通过即记账或生效）',
         response: { 200: APPROVAL_DECISION_SCHEMA },
         params: schema.idParams,
         body: schema.approvalDecisionBody,
@@ -306,6 +322,22 @@ export async function ledgerRoutes(fastify: FastifyInstance): Promise<void> {
               { id, ...request.body },
               app.clock.today(),
             );
+          case 'payment_failure': {
+            const decided = await decidePaymentFailure(
+              trx,
+              request.auditContext,
+              { id, ...request.body },
+              app.clock.today(),
+            );
+            if (decided.posted)
+              await ports.advanceClaimsAfterBankResult(
+                trx,
+                request.auditContext,
+                decided.batchId,
+                decided.claimIds,
+              );
+            return { approval: decided.approval, posted: decided.posted };
+          }
           case 'payment_order':
             throw new AppError('INVALID_STATE', '支付指令请在支付复核中处理', [
               { field: 'id', message: '支付指令请在支付复核中处理' },

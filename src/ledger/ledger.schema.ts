@@ -157,7 +157,14 @@ export const approvalsQuery = {
     status: { type: 'string', enum: ['pending', 'approved', 'rejected'] },
     kind: {
       type: 'string',
-      enum: ['payment_order', 'manual_transfer', 'reversal', 'payee_account', 'recovery_receipt'],
+      enum: [
+        'payment_order',
+        'manual_transfer',
+        'reversal',
+        'payee_account',
+        'recovery_receipt',
+        'payment_failure',
+      ],
     },
     ...pageQuery,
   },

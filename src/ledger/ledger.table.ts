@@ -187,7 +187,13 @@ export interface LedgerApprovalTable {
   id: Generated<number>;
   province_code: string;
   region_code: string;
-  kind: 'payment_order' | 'manual_transfer' | 'reversal' | 'payee_account' | 'recovery_receipt';
+  kind:
+    | 'payment_order'
+    | 'manual_transfer'
+    | 'reversal'
+    | 'payee_account'
+    | 'recovery_receipt'
+    | 'payment_failure';
   idempotency_id: string;
   request_hash: string;
   payload: unknown;

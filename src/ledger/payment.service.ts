@@ -6,6 +6,7 @@ import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { decryptField, encryptField, maskBankAccount } from '../shared/crypto.ts';
 import { dataKeyring } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
+import { type Approval, finishApproval, lockPendingApproval, requestApproval } from './approval.service.ts';
 import { profileForRegion } from './bank-profile.service.ts';
 import { type ResultRow, readBankResultFile } from './bank-result.service.ts';
 import { assertValueDate } from './controls.service.ts';
@@ -17,6 +18,7 @@ import {
   accountsFor,
   isSubAccount,
   LostIdempotencyRace,
+  type PostResult,
   postJournal,
   type SubAccount,
   type TransferInput,
@@ -66,6 +68,11 @@ export interface Disbursement {
   amountFen: number;
   status: 'ordered' | 'paid' | 'failed';
   failureReason: string | null;
+  /**
+   * A failure or 退回 the bank reported that waits for the second finance officer (失败待复核):
+   * the money has not moved and the line stays in flight until it is approved.
+   */
+  pendingFailure: { approvalId: number; reason: string } | null;
   items: {
     id: number;
     claimId: number;
@@ -350,6 +357,7 @@ export async function getPaymentBatch(executor: Executor, batchId: number): Prom
     .where('batch_id', '=', batchId)
     .orderBy('id')
     .execute();
+  const pending = await pendingFailures(executor, batch.province_code, batchId);
   return {
     id: batch.id,
     provinceCode: batch.province_code,
@@ -377,6 +385,7 @@ export async function getPaymentBatch(executor: Executor, batchId: number): Prom
       amountFen: row.amount_fen,
       status: row.status,
       failureReason: row.failure_reason,
+      pendingFailure: pending.get(row.id) ?? null,
       items: items
         .filter((item) => item.disbursement_id === row.id)
         .map((item) => ({
@@ -391,6 +400,43 @@ export async function getPaymentBatch(executor: Executor, batchId: number): Prom
         })),
     })),
   };
+}
+
+/** The failures of a batch's disbursements waiting for the second person, by disbursement id. */
+async function pendingFailures(
+  executor: Executor,
+  provinceCode: string,
+  batchId: number,
+): Promise<Map<number, { approvalId: number; reason: string }>> {
+  const rows = await executor
+    .selectFrom('ledger_approval')
+    .select(['id', 'payload'])
+    .where('province_code', '=', provinceCode)
+    .where('kind', '=', 'payment_failure')
+    .where('status', '=', 'pending')
+    .execute();
+  const result = new Map<number, { approvalId: number; reason: string }>();
+  for (const row of rows) {
+    const payload = failurePayloadOf(row.payload);
+    if (payload.batchId === batchId)
+      result.set(payload.disbursementId, { approvalId: row.id, reason: payload.reason });
+  }
+  return result;
+}
+
+/** What a `payment_failure` approval holds: the bank's answer for one disbursement. */
+interface PaymentFailurePayload {
+  batchId: number;
+  disbursementId: number;
+  reference: string;
+  /** `failed`: the bank did not pay; `returned`: 退回 after the disbursement was paid. */
+  outcome: 'failed' | 'returned';
+  reason: string;
+  valueDate: string;
+}
+
+function failurePayloadOf(payload: unknown): PaymentFailurePayload {
+  return (typeof payload === 'string' ? JSON.parse(payload) : payload) as PaymentFailurePayload;
 }
 
 /** The region of a batch (for the scope check before anything about it is read), or 404. */
@@ -496,15 +542,23 @@ export interface BankResultSummary {
   ignored: { reference: string; reason: string }[];
   /** Every data row of the file with its outcome. */
   rows: ResultRow[];
+  /**
+   * The failures and returns of this import, each waiting in 待复核 for a second finance officer
+   * (`POST /api/ledger/approvals/:id/decision`): nothing is posted until then.
+   */
+  pendingApprovals: { reference: string; approvalId: number; reason: string }[];
 }
 
 /**
  * Imports the bank's result file for a batch in the layout of the paying account's bank profile
- * (xlsx, CSV or fixed-column text; GBK or UTF-8): paid rows mark the disbursement paid; failed
- * rows, and returned rows (退回 after success), post `payment_failure` (bank → the item's
- * sub-account) per item, so the money is back where it was charged, with the bank's reason. Every row is accounted for; a file of which no row
- * belongs to the batch is refused with 422 BANK_FILE_UNMATCHED naming the rows. `isPreview`
- * classifies the rows and writes nothing.
+ * (xlsx, CSV or fixed-column text; GBK or UTF-8): paid rows mark the disbursement paid (they move
+ * no money: it left at the two-person payment order). Failed rows, and returned rows (退回 after
+ * success), move money back (bank → the item's sub-account), so on one person's word they post
+ * nothing: each becomes a `payment_failure` approval with the bank's reason, posted when a second
+ * finance officer approves it (`decidePaymentFailure`). A retry of the same file finds the
+ * waiting approval (`recorded`) and asks for no second one. Every row is accounted for; a file of
+ * which no row belongs to the batch is refused with 422 BANK_FILE_UNMATCHED naming the rows.
+ * `isPreview` classifies the rows and writes nothing.
  */
 export async function importBankResult(
   executor: Executor,
@@ -533,6 +587,7 @@ export async function importBankResult(
       disbursementId: disbursement.id,
       amountFen: disbursement.amountFen,
       status: disbursement.status,
+      hasPendingFailure: disbursement.pendingFailure !== null,
     })),
   );
   const summary: BankResultSummary = {
@@ -547,6 +602,7 @@ export async function importBankResult(
       .filter((row) => row.outcome === 'unmatched')
       .map((row) => ({ reference: row.reference, reason: row.reason ?? '' })),
     rows,
+    pendingApprovals: [],
   };
   if (summary.isPreview) return summary;
   const byId = new Map(batch.disbursements.map((disbursement) => [disbursement.id, disbursement]));
@@ -555,11 +611,19 @@ export async function importBankResult(
     if (!disbursement) continue;
     if (row.outcome === 'paid')
       await markDisbursement(executor, batch.provinceCode, disbursement.id, 'paid', null);
-    // A failure — or a 退回 of a disbursement already paid — puts the money back on the
-    // sub-accounts it was charged to; the items' lines can then be ordered again (only those).
+    // A failure — or a 退回 of a disbursement already paid — would put the money back on the
+    // sub-accounts it was charged to: a second person approves that before it is posted.
     if (row.outcome === 'failed' || row.outcome === 'returned') {
-      await postPaymentFailure(executor, context, batch, disbursement, input.valueDate);
-      await markDisbursement(executor, batch.provinceCode, disbursement.id, 'failed', row.reason);
+      const approval = await requestPaymentFailure(executor, context, batch, disbursement, {
+        outcome: row.outcome,
+        reason: row.reason ?? '银行未说明原因',
+        valueDate: input.valueDate,
+      });
+      summary.pendingApprovals.push({
+        reference: disbursement.reference,
+        approvalId: approval.id,
+        reason: row.reason ?? '银行未说明原因',
+      });
     }
   }
   const { rows: _rows, ...audited } = summary;
@@ -592,6 +656,113 @@ async function assertResultDate(
     );
 }
 
+/**
+ * The maker's side of a failure or 退回: a `payment_failure` approval for the disbursement, moving
+ * no money. Its idempotency id names the disbursement and the attempt (one more than the
+ * rejected ones), so a retry of the same file, or two imports at once, ask only once.
+ */
+async function requestPaymentFailure(
+  executor: Executor,
+  context: AuditContext,
+  batch: PaymentBatch,
+  disbursement: Disbursement,
+  input: { outcome: 'failed' | 'returned'; reason: string; valueDate: string },
+): Promise<Approval> {
+  const prefix = `payment_failure:disbursement:${disbursement.id}:`;
+  const rejected = await executor
+    .selectFrom('ledger_approval')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('province_code', '=', batch.provinceCode)
+    .where('kind', '=', 'payment_failure')
+    .where('status', '=', 'rejected')
+    .where('idempotency_id', 'like', `${prefix}%`)
+    .executeTakeFirstOrThrow();
+  const attempt = Number(rejected.count) + 1;
+  const payload: PaymentFailurePayload = {
+    batchId: batch.id,
+    disbursementId: disbursement.id,
+    reference: disbursement.reference,
+    ...input,
+  };
+  const what = input.outcome === 'returned' ? '支付成功后退回' : '支付失败';
+  return requestApproval(executor, context, {
+    kind: 'payment_failure',
+    regionCode: batch.regionCode,
+    idempotencyId: `disbursement:${disbursement.id}:${attempt}`,
+    payload: payload as unknown as Record<string, unknown>,
+    hashBasis: { disbursementId: disbursement.id, outcome: input.outcome, attempt },
+    amountFen: disbursement.amountFen,
+    summary: `${what} ${disbursement.reference}（${disbursement.payee.name}，批次 ${batch.id}）：${input.reason}`,
+  });
+}
+
+/**
+ * The checker's decision on a failure or 退回 (another finance officer with scope: see
+ * `lockPendingApproval`). Approved, the disbursement — still as the bank left it when the file was
+ * imported, locked — posts `payment_failure` back to its sub-accounts and is marked failed with
+ * the bank's reason; its lines can then be ordered again. Rejected, nothing changes (audited).
+ * The claims domain moves the claim on afterwards (the route's port).
+ */
+export async function decidePaymentFailure(
+  executor: Executor,
+  context: AuditContext,
+  input: { id: number; isApproved: boolean; reason?: string },
+  businessDate: string,
+): Promise<{ approval: Approval; posted: PostResult | null; batchId: number; claimIds: number[] }> {
+  const approval = await lockPendingApproval(executor, context, { id: input.id, kind: 'payment_failure' });
+  const payload = failurePayloadOf(approval.payload);
+  if (!input.isApproved) {
+    const rejected = await finishApproval(executor, context, approval, {
+      isApproved: false,
+      reason: input.reason,
+    });
+    return { approval: rejected, posted: null, batchId: payload.batchId, claimIds: [] };
+  }
+  await assertValueDate(executor, {
+    provinceCode: approval.provinceCode,
+    valueDate: payload.valueDate,
+    businessDate,
+  });
+  const locked = await executor
+    .selectFrom('payment_disbursement')
+    .select('status')
+    .where('id', '=', payload.disbursementId)
+    .where('province_code', '=', approval.provinceCode)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const expected = payload.outcome === 'returned' ? 'paid' : 'ordered';
+  if (locked.status !== expected)
+    throw new AppError(
+      'INVALID_STATE',
+      `${payload.reference} 已不是${expected === 'paid' ? '已支付' : '已下达'}状态，不能按该结果退回`,
+      [
+        {
+          field: 'id',
+          message: `该笔现为${locked.status === 'failed' ? '支付失败' : locked.status === 'paid' ? '已支付' : '已下达'}，请不通过`,
+        },
+      ],
+    );
+  const batch = await getPaymentBatch(executor, payload.batchId);
+  const disbursement = batch.disbursements.find((entry) => entry.id === payload.disbursementId)!;
+  const posted = await postPaymentFailure(executor, context, batch, disbursement, payload.valueDate);
+  await markDisbursement(executor, batch.provinceCode, disbursement.id, 'failed', payload.reason);
+  const finished = await finishApproval(executor, context, approval, {
+    isApproved: true,
+    reason: input.reason,
+    result: {
+      journalId: posted.journalId,
+      transferIds: posted.transfers.map((transfer) => transfer.id),
+      disbursementId: disbursement.id,
+    },
+  });
+  return {
+    approval: finished,
+    posted,
+    batchId: batch.id,
+    claimIds: [...new Set(disbursement.items.map((item) => item.claimId))],
+  };
+}
+
 async function markDisbursement(
   executor: Executor,
   provinceCode: string,
@@ -619,7 +790,7 @@ async function postPaymentFailure(
   batch: PaymentBatch,
   disbursement: Disbursement,
   valueDate: string,
-) {
+): Promise<PostResult> {
   const transfers: TransferInput[] = [];
   for (const item of disbursement.items) {
     const region = (
@@ -651,7 +822,7 @@ async function postPaymentFailure(
       disbursementId: disbursement.id,
     });
   }
-  await postJournal(executor, context, {
+  return postJournal(executor, context, {
     provinceCode: batch.provinceCode,
     code: 'payment_failure',
     description: `退回 ${disbursement.reference}`,

@@ -85,6 +85,14 @@ async function failPayments(batchId: number, refs: string[]) {
     valueDate: '2026-04-03',
   });
   expect(result.status, JSON.stringify(result.body)).toBe(200);
+  // A failure posts its money back only when a second finance officer approves it (待复核).
+  for (const { approvalId } of (result.body as { pendingApprovals: { approvalId: number }[] })
+    .pendingApprovals) {
+    const decided = await call('POST', `/api/ledger/approvals/${approvalId}/decision`, reviewer, {
+      isApproved: true,
+    });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+  }
 }
 
 interface Line {

@@ -80,6 +80,7 @@ export const AUDIT_ACTION_WORDS: Record<string, string> = {
   reversal: '冲正',
   payee_account: '收款账户',
   recovery_receipt: '追回到账',
+  payment_failure: '支付失败退回',
   totp_enrol: '绑定动态口令',
   totp_enrol_start: '开始绑定动态口令',
   catalog: '目录',

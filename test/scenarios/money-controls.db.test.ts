@@ -125,6 +125,30 @@ describe('money cannot leak from the special account', () => {
     return result.json();
   };
 
+  /** Every non-zero balance of the province (the trial balance), by account id. */
+  const provinceBalances = async () =>
+    Object.fromEntries(
+      (
+        await harness.database.db
+          .selectFrom('ledger_account')
+          .select(['id', 'balance_fen'])
+          .where('province_code', '=', '430000')
+          .where('balance_fen', '!=', 0)
+          .orderBy('id')
+          .execute()
+      ).map((row) => [row.id, row.balance_fen]),
+    );
+
+  /** The second finance officer approves every failure or 退回 a bank result left waiting (待复核). */
+  const approveFailures = async (imported: { pendingApprovals: { approvalId: number }[] }) => {
+    for (const { approvalId } of imported.pendingApprovals) {
+      const decided = await call('POST', `/api/ledger/approvals/${approvalId}/decision`, checker, {
+        isApproved: true,
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+    }
+  };
+
   beforeAll(async () => {
     harness = await createTestApp({ clock });
     call = caller(harness);
@@ -611,7 +635,7 @@ describe('money cannot leak from the special account', () => {
       expect(disbursement.payee.bankAccount.endsWith('9999')).toBe(false);
     }
     const [first, second] = batch.disbursements;
-    await bankResult(
+    const imported = await bankResult(
       batch.id,
       [
         [first!.reference, 'paid'],
@@ -619,6 +643,8 @@ describe('money cannot leak from the special account', () => {
       ],
       '2021-06-01',
     );
+    // The failure waits for the second finance officer (待复核); approved, it posts.
+    await approveFailures(imported);
     expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('payment_failed');
     // The failed money is back on the sub-account.
     expect(await livingBalance()).toBe(before - first!.amountFen);
@@ -650,13 +676,204 @@ describe('money cannot leak from the special account', () => {
     expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('paid');
     // 退回 after success: the disbursement is reversed and its line is payable again.
     const paidBalance = await livingBalance();
-    await bankResult(reordered.id, [[reordered.disbursements[0]!.reference, 'failed', '退回']], '2021-06-05');
+    await approveFailures(
+      await bankResult(
+        reordered.id,
+        [[reordered.disbursements[0]!.reference, 'failed', '退回']],
+        '2021-06-05',
+      ),
+    );
     expect(await livingBalance()).toBe(paidBalance + second!.amountFen);
     expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('payment_failed');
     const verification = await verifyLedger(harness.database.db);
     expect(verification.checks.filter((check) => check.category === 'business' && !check.isPassed)).toEqual(
       [],
     );
+  });
+
+  it('a failure in a bank result moves no money on one finance officer’s word: it waits in 待复核 with the bank’s reason, cannot be re-ordered, and only a second finance officer of the province posts it, once', async () => {
+    const db = harness.database.db;
+    const claim = await approvedClaim(await people(['冯失'], ['registered_unemployed']), 'training', 'MBF');
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'mbf-order-0001',
+    });
+    const disbursement = batch.disbursements[0]!;
+    const before = await provinceBalances();
+    const trainingBefore = await trainingBalance();
+    const imported = await bankResult(
+      batch.id,
+      [[disbursement.reference, 'failed', '账户已销户']],
+      '2021-06-01',
+    );
+    // The maker's import posts nothing: every balance of the province is as it was.
+    expect(await provinceBalances()).toEqual(before);
+    expect(imported.pendingApprovals).toHaveLength(1);
+    const approvalId = imported.pendingApprovals[0].approvalId as number;
+    expect(imported.pendingApprovals[0]).toMatchObject({
+      reference: disbursement.reference,
+      reason: '账户已销户',
+    });
+    const queue = await call('GET', '/api/ledger/approvals?status=pending&kind=payment_failure', checker);
+    expect(queue.statusCode, queue.body).toBe(200);
+    const waiting = queue.json().items.find((item: { id: number }) => item.id === approvalId);
+    expect(waiting).toMatchObject({
+      kind: 'payment_failure',
+      status: 'pending',
+      amountFen: disbursement.amountFen,
+      requestedByName: '衡阳市财政局 王会计',
+    });
+    expect(waiting.summary).toContain('账户已销户');
+    // The same file imported again (a retry) asks for no second approval.
+    const retried = await bankResult(
+      batch.id,
+      [[disbursement.reference, 'failed', '账户已销户']],
+      '2021-06-01',
+    );
+    expect(retried.pendingApprovals).toEqual([]);
+    expect(retried.rows[0].outcome).toBe('recorded');
+    const approvals = await db
+      .selectFrom('ledger_approval')
+      .select('id')
+      .where('kind', '=', 'payment_failure' as never)
+      .where('idempotency_id', 'like', `%disbursement:${disbursement.id}:%`)
+      .execute();
+    expect(approvals).toHaveLength(1);
+    // Until approved the disbursement shows 失败待复核 and the line cannot be ordered again.
+    const shown = await call('GET', `/api/ledger/payment-batches/${batch.id}`, finance);
+    expect(shown.json().disbursements[0]).toMatchObject({
+      status: 'ordered',
+      pendingFailure: { approvalId, reason: '账户已销户' },
+    });
+    expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('payment_ordered');
+    const reordered = await call('POST', '/api/claims/payments', finance, {
+      claimIds: [claim.id],
+      valueDate: '2021-06-01',
+      idempotencyId: 'mbf-order-0002',
+    });
+    expect(reordered.statusCode).toBeGreaterThanOrEqual(400);
+    expect(reordered.statusCode).toBeLessThan(500);
+    // Nobody but a second finance officer of the province posts it, by no route.
+    const decide = (who: Headers) =>
+      call('POST', `/api/ledger/approvals/${approvalId}/decision`, who, { isApproved: true });
+    const bySelf = await decide(finance);
+    expect(bySelf.statusCode).toBe(403);
+    expect(bySelf.json().error.code).toBe('SAME_USER_APPROVAL');
+    expect((await decide(county)).statusCode).toBe(403);
+    expect((await decide(city)).statusCode).toBe(403);
+    expect((await decide(await harness.loginAs('nj_finance_checker'))).statusCode).toBe(403);
+    const viaPaymentOrders = await call(
+      'POST',
+      `/api/claims/payment-orders/${approvalId}/decision`,
+      checker,
+      {
+        isApproved: true,
+      },
+    );
+    expect(viaPaymentOrders.statusCode).toBeGreaterThanOrEqual(400);
+    expect(viaPaymentOrders.statusCode).toBeLessThan(500);
+    expect(await provinceBalances()).toEqual(before);
+    // Two checkers at once: one posts it, the other is told it is decided.
+    const hyFinance2 = await harness.loginAs('hy_finance2');
+    const both = await Promise.all([decide(checker), decide(hyFinance2)]);
+    expect(both.map((answer) => answer.statusCode).sort()).toEqual([200, 409]);
+    expect(await trainingBalance()).toBe(trainingBefore + disbursement.amountFen);
+    const returns = await db
+      .selectFrom('ledger_transfer')
+      .select('id')
+      .where('payment_item_id', '=', disbursement.items[0]!.id)
+      .where('code', '=', 'payment_failure')
+      .execute();
+    expect(returns).toHaveLength(1);
+    const after = await call('GET', `/api/ledger/payment-batches/${batch.id}`, finance);
+    expect(after.json().disbursements[0]).toMatchObject({
+      status: 'failed',
+      failureReason: '账户已销户',
+      pendingFailure: null,
+    });
+    expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('payment_failed');
+    // Failed now, the line is ordered again, once.
+    const again = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-06-01',
+      idempotencyId: 'mbf-order-0003',
+    });
+    expect(again.totalFen).toBe(disbursement.amountFen);
+  });
+
+  it('a rejected bank failure leaves everything as it was, audited; a 退回 after success waits for the second person before it reverses the payment and reopens the line', async () => {
+    const db = harness.database.db;
+    const claim = await approvedClaim(await people(['冯退'], ['registered_unemployed']), 'training', 'MBR');
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-05-31',
+      idempotencyId: 'mbr-order-0001',
+    });
+    const disbursement = batch.disbursements[0]!;
+    const before = await provinceBalances();
+    const imported = await bankResult(
+      batch.id,
+      [[disbursement.reference, 'failed', '户名不符']],
+      '2021-06-01',
+    );
+    const approvalId = imported.pendingApprovals[0].approvalId as number;
+    const rejected = await call('POST', `/api/ledger/approvals/${approvalId}/decision`, checker, {
+      isApproved: false,
+      reason: '银行来电更正：该笔已成功',
+    });
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect(rejected.json().approval).toMatchObject({
+      status: 'rejected',
+      decisionReason: '银行来电更正：该笔已成功',
+    });
+    expect(await provinceBalances()).toEqual(before);
+    const shown = (await call('GET', `/api/ledger/payment-batches/${batch.id}`, finance)).json();
+    expect(shown.disbursements[0]).toMatchObject({
+      status: 'ordered',
+      failureReason: null,
+      pendingFailure: null,
+    });
+    expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('payment_ordered');
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('object_type', '=', 'ledger_approval')
+      .where('object_id', '=', String(approvalId))
+      .execute();
+    expect(audit.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining([
+        'ledger.approval.request.payment_failure',
+        'ledger.approval.reject.payment_failure',
+      ]),
+    );
+    // The bank's corrected answer: paid.
+    await bankResult(batch.id, [[disbursement.reference, 'paid']], '2021-06-02');
+    expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('paid');
+    const paidBalances = await provinceBalances();
+    const paidTraining = await trainingBalance();
+    // 退回 after success: nothing moves and the line stays paid until a second person approves.
+    const returned = await bankResult(batch.id, [[disbursement.reference, 'failed', '退回']], '2021-06-03');
+    expect(returned.rows[0].outcome).toBe('returned');
+    expect(returned.pendingApprovals).toHaveLength(1);
+    expect(await provinceBalances()).toEqual(paidBalances);
+    expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('paid');
+    const early = await call('POST', '/api/claims/payments', finance, {
+      claimIds: [claim.id],
+      valueDate: '2021-06-03',
+      idempotencyId: 'mbr-order-0002',
+    });
+    expect(early.statusCode).toBeGreaterThanOrEqual(400);
+    expect(early.statusCode).toBeLessThan(500);
+    await approveFailures(returned);
+    expect(await trainingBalance()).toBe(paidTraining + disbursement.amountFen);
+    expect((await call('GET', `/api/claims/${claim.id}`, county)).json().status).toBe('payment_failed');
+    const again = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claim.id],
+      valueDate: '2021-06-03',
+      idempotencyId: 'mbr-order-0003',
+    });
+    expect(again.totalFen).toBe(disbursement.amountFen);
   });
 
   it('finding 7: a line whose payee is an enterprise never answers 500; a known enterprise is paid at its registered account', async () => {
@@ -941,6 +1158,7 @@ describe('money cannot leak from the special account', () => {
     let payeePersonId = 0;
     let allocationJournal = 0;
     let paidBatch = { id: 0, reference: '' };
+    let failedBatch = { id: 0, reference: '' };
     let recoveryOrderId = 0;
     let statementLineId = 0;
     /** Each money-moving route a person starts: who starts it, who alone may not post it, who posts it. */
@@ -1074,6 +1292,33 @@ describe('money cannot leak from the special account', () => {
         },
       },
       {
+        route: 'POST /api/claims/payments/:batchId/bank-result (a failure or 退回 of a disbursement)',
+        prepare: async () => {
+          const claim = await approvedClaim(
+            await people(['王败'], ['registered_unemployed']),
+            'training',
+            'MCF',
+          );
+          clock.set('2021-06-10T01:00:00Z');
+          const batch = await orderAndApprovePayment(harness, finance, checker, {
+            claimIds: [claim.id],
+            valueDate: '2021-06-10',
+            idempotencyId: 'table-failed-payment',
+          });
+          failedBatch = { id: batch.id, reference: batch.disbursements[0]!.reference };
+        },
+        start: async () => {
+          const started = await call('POST', `/api/claims/payments/${failedBatch.id}/bank-result`, finance, {
+            csv: `disbursement_id,status,reason\n${failedBatch.reference},failed,账户已冻结\n`,
+            valueDate: '2021-06-10',
+          });
+          const id = (started.json().pendingApprovals?.[0]?.approvalId ?? 0) as number;
+          return { statusCode: started.statusCode, id, decide: approvalDecision(id) };
+        },
+        maker: finance,
+        checker,
+      },
+      {
         route: 'POST /api/ledger/recovery-orders/:id/receipts',
         prepare: async () => {
           await bankResult(paidBatch.id, [[paidBatch.reference, 'paid']], '2021-06-10');
@@ -1161,7 +1406,8 @@ describe('money cannot leak from the special account', () => {
       const observe = entry.observe ?? balances;
       const before = await observe();
       const started = await entry.start();
-      expect([201, 202], `${entry.route}: ${started.statusCode}`).toContain(started.statusCode);
+      // 201/202: a request recorded; 200: a bank result imported (its failures wait in 待复核).
+      expect([200, 201, 202], `${entry.route}: ${started.statusCode}`).toContain(started.statusCode);
       expect(await observe(), `${entry.route}: the initiator alone`).toEqual(before);
       const bySelf = await started.decide(entry.maker);
       expect(bySelf.statusCode, `${entry.route}: approved by its initiator`).toBeGreaterThanOrEqual(400);
@@ -1282,7 +1528,9 @@ describe('money cannot leak from the special account', () => {
       idempotencyId: 'ma9-order-0001',
     });
     const disbursement = batch.disbursements[0]!;
-    await bankResult(batch.id, [[disbursement.reference, 'failed', '账户已销户']], '2021-06-01');
+    await approveFailures(
+      await bankResult(batch.id, [[disbursement.reference, 'failed', '账户已销户']], '2021-06-01'),
+    );
     const item = disbursement.items[0]!;
     // The bank's own return passes the check.
     const returned = await db

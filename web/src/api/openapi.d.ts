@@ -1378,7 +1378,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 复核手工记账、冲正、收款账户变更或追回到账（须另一人；通过即记账或生效） */
+        /** 复核手工记账、冲正、收款账户变更、追回到账或银行支付失败退回（须另一人；通过即记账或生效） */
         post: operations["postLedgerApprovalsByIdDecision"];
         delete?: never;
         options?: never;
@@ -1934,7 +1934,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 导入银行支付结果文件（专户银行格式：xlsx/CSV/定长文本，GBK 或 UTF-8；isPreview 只预览不导入），更新申请为已支付或支付失败 */
+        /** 导入银行支付结果文件（专户银行格式：xlsx/CSV/定长文本，GBK 或 UTF-8；isPreview 只预览不导入）：成功的记为已支付；失败与退回不记账，待另一名财政人员复核（待复核）通过后才退回原子账户 */
         post: operations["postClaimsPaymentsByBatchIdBankResult"];
         delete?: never;
         options?: never;
@@ -9570,7 +9570,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;
@@ -9606,7 +9606,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;
@@ -9682,7 +9682,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;
@@ -9718,7 +9718,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;
@@ -9767,7 +9767,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "pending" | "approved" | "rejected";
-                kind?: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                kind?: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                 page?: number;
                 pageSize?: number;
             };
@@ -9789,7 +9789,7 @@ export interface operations {
                             provinceCode: string;
                             regionCode: string;
                             /** @enum {string} */
-                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                             idempotencyId: string;
                             payload: {
                                 [key: string]: unknown;
@@ -9859,7 +9859,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;
@@ -9933,7 +9933,7 @@ export interface operations {
                             provinceCode: string;
                             regionCode: string;
                             /** @enum {string} */
-                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                             idempotencyId: string;
                             payload: {
                                 [key: string]: unknown;
@@ -10110,7 +10110,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;
@@ -10146,7 +10146,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;
@@ -10603,6 +10603,10 @@ export interface operations {
                             /** @enum {string} */
                             status: "ordered" | "paid" | "failed";
                             failureReason: string | null;
+                            pendingFailure: {
+                                approvalId: number;
+                                reason: string;
+                            } | null;
                             items: ({
                                 id: number;
                                 claimId: number;
@@ -10852,7 +10856,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;
@@ -10888,7 +10892,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;
@@ -13028,7 +13032,7 @@ export interface operations {
                             provinceCode: string;
                             regionCode: string;
                             /** @enum {string} */
-                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                             idempotencyId: string;
                             payload: {
                                 [key: string]: unknown;
@@ -13070,7 +13074,7 @@ export interface operations {
                             provinceCode: string;
                             regionCode: string;
                             /** @enum {string} */
-                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                             idempotencyId: string;
                             payload: {
                                 [key: string]: unknown;
@@ -13150,7 +13154,7 @@ export interface operations {
                             provinceCode: string;
                             regionCode: string;
                             /** @enum {string} */
-                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                             idempotencyId: string;
                             payload: {
                                 [key: string]: unknown;
@@ -13197,6 +13201,10 @@ export interface operations {
                                 /** @enum {string} */
                                 status: "ordered" | "paid" | "failed";
                                 failureReason: string | null;
+                                pendingFailure: {
+                                    approvalId: number;
+                                    reason: string;
+                                } | null;
                                 items: ({
                                     id: number;
                                     claimId: number;
@@ -13245,6 +13253,10 @@ export interface operations {
                                     /** @enum {string} */
                                     status: "ordered" | "paid" | "failed";
                                     failureReason: string | null;
+                                    pendingFailure: {
+                                        approvalId: number;
+                                        reason: string;
+                                    } | null;
                                     items: ({
                                         id: number;
                                         claimId: number;
@@ -13334,6 +13346,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         profileCode: string;
+                        pendingApprovals: ({
+                            reference: string;
+                            approvalId: number;
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                         isPreview: boolean;
                         paid: string[];
                         failed: string[];
@@ -13412,7 +13431,7 @@ export interface operations {
                             provinceCode: string;
                             regionCode: string;
                             /** @enum {string} */
-                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                             idempotencyId: string;
                             payload: {
                                 [key: string]: unknown;
@@ -13454,7 +13473,7 @@ export interface operations {
                             provinceCode: string;
                             regionCode: string;
                             /** @enum {string} */
-                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                            kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                             idempotencyId: string;
                             payload: {
                                 [key: string]: unknown;
@@ -19626,7 +19645,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;
@@ -19662,7 +19681,7 @@ export interface operations {
                         provinceCode: string;
                         regionCode: string;
                         /** @enum {string} */
-                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt";
+                        kind: "payment_order" | "manual_transfer" | "reversal" | "payee_account" | "recovery_receipt" | "payment_failure";
                         idempotencyId: string;
                         payload: {
                             [key: string]: unknown;

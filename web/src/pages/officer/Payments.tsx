@@ -231,6 +231,7 @@ const APPROVAL_KINDS: Record<Approval['kind'], string> = {
   reversal: '冲正',
   payee_account: '收款账户变更',
   recovery_receipt: '追回到账',
+  payment_failure: '支付失败退回',
 };
 
 /** 待复核: what another person requested and this one may approve or reject. */
