@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { createUser } from '../auth/auth.service.ts';
 import type { Role } from '../auth/roles.ts';
@@ -247,6 +248,8 @@ export interface OrganisationListQuery extends PageRequest {
   regionCode?: string;
   registeredFrom?: string;
   registeredTo?: string;
+  /** Part of the name (a picker's search text); `%` and `_` are matched as characters. */
+  nameContains?: string;
 }
 
 export async function listOrganisations(
@@ -262,6 +265,7 @@ export async function listOrganisations(
   if (query.regionCode) base = base.where('region_code', 'like', regionLikePattern(query.regionCode));
   if (query.registeredFrom) base = base.where('created_at', '>=', chinaDayStart(query.registeredFrom));
   if (query.registeredTo) base = base.where('created_at', '<', chinaDayEnd(query.registeredTo));
+  if (query.nameContains) base = base.where(sql<boolean>`strpos(name, ${query.nameContains}) > 0`);
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy('id').limit(query.pageSize).offset(offsetOf(query)).execute();
   return {

@@ -328,3 +328,49 @@ export const GET_PUBLIC_CATALOG_ENTRIES_ANSWER = pageSchemaOf(PUBLIC_CATALOG_ENT
 
 /** GET /api/public/institution-catalog → 200 */
 export const GET_PUBLIC_INSTITUTION_CATALOG_ANSWER = pageSchemaOf(PUBLIC_INSTITUTION_CATALOG_ENTRY_SCHEMA);
+
+/** GET /api/admin/organisation-choices → 200: organisations to bind an account to, by name. */
+export const ORGANISATION_CHOICES_ANSWER = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name', 'kind', 'regionCode'],
+        properties: {
+          id: { type: 'integer' },
+          name: { type: 'string' },
+          kind: { type: 'string', enum: ['enterprise', 'institution', 'evaluation_org', 'review_agency'] },
+          regionCode: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+/** GET /api/admin/person-choices → 200: persons to bind a worker's account to (ID number masked). */
+export const PERSON_CHOICES_ANSWER = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name', 'idNumber', 'registeringRegionCode'],
+        properties: {
+          id: { type: 'integer' },
+          name: { type: 'string' },
+          idNumber: { type: 'string', description: '脱敏的公民身份号码' },
+          registeringRegionCode: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;

@@ -71,7 +71,9 @@ import {
   GET_PUBLIC_CATALOG_ENTRIES_ANSWER,
   GET_PUBLIC_INSTITUTION_CATALOG_ANSWER,
   INSTITUTION_CATALOG_ENTRY_SCHEMA,
+  ORGANISATION_CHOICES_ANSWER,
   ORGANISATION_SCHEMA,
+  PERSON_CHOICES_ANSWER,
   POST_CATALOG_EVALUATION_ORGANISATIONS_ANSWER,
   POST_CATALOG_VERSIONS_ANSWER,
   POST_ORGANISATIONS_ANSWER,
@@ -536,6 +538,83 @@ export async function registryRoutes(fastify: FastifyInstance): Promise<void> {
     async (request) => {
       const page = await listOrganisations(db(), request.principal!, request.query);
       return { ...page, items: page.items.map(presentOrganisation) };
+    },
+  );
+
+  // 用户管理's pickers: the system administrator binds an account to an organisation or a person
+  // of its region by name, without the registry permissions it does not hold (三员分立).
+  app.get(
+    '/api/admin/organisation-choices',
+    {
+      config: { access: 'user.admin' },
+      schema: {
+        response: { 200: ORGANISATION_CHOICES_ANSWER },
+        tags: ['admin'],
+        summary: '绑定账号时选择单位：按名称检索本辖区的单位（最多 20 个）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['search'],
+          properties: {
+            search: described({ type: 'string', minLength: 1, maxLength: 64 }, '单位名称的一部分'),
+            kind: { type: 'string', enum: ['enterprise', 'institution', 'evaluation_org', 'review_agency'] },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { search, kind } = request.query;
+      const page = await listOrganisations(db(), request.principal!, {
+        nameContains: search.trim(),
+        ...(kind ? { kind } : {}),
+        page: 1,
+        pageSize: 20,
+      });
+      return {
+        items: page.items.map(({ id, name, kind: organisationKind, regionCode: region }) => ({
+          id,
+          name,
+          kind: organisationKind,
+          regionCode: region,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/admin/person-choices',
+    {
+      config: { access: 'user.admin' },
+      schema: {
+        response: { 200: PERSON_CHOICES_ANSWER },
+        tags: ['admin'],
+        summary: '绑定劳动者账号时选择实名人员：按姓名开头或完整身份证号检索本辖区人员（脱敏，最多 20 人）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['search'],
+          properties: {
+            search: described({ type: 'string', minLength: 1, maxLength: 64 }, '姓名开头或完整身份证号'),
+          },
+        },
+      },
+    },
+    async (request) => {
+      const search = request.query.search.trim();
+      const isIdNumber = /^[0-9]{17}[0-9Xx]$/.test(search);
+      const page = await listPersons(db(), request.principal!, {
+        ...(isIdNumber ? { idNumber: search.toUpperCase() } : { nameStartsWith: search }),
+        page: 1,
+        pageSize: 20,
+      });
+      return {
+        items: page.items.map(presentPerson).map(({ id, name, idNumber, registeringRegionCode }) => ({
+          id,
+          name,
+          idNumber,
+          registeringRegionCode,
+        })),
+      };
     },
   );
 

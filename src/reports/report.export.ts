@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { LEVELS } from '../policy/evaluate.types.ts';
-import { LEVEL_LABELS } from './report.labels.ts';
+import { DRILLDOWN_DIMENSION_LABELS, drilldownKeyLabel, LEVEL_LABELS } from './report.labels.ts';
 import type { LedgerComparison, Report } from './report.service.ts';
 
 /** How a column's numbers are written: counts, money in yuan, or a rate shown as a percentage. */
@@ -112,7 +112,7 @@ function trainingTables(report: Report): ReportTable[] {
           drill: { dimension: 'advanced', key: 'all' },
         },
       ],
-      note: '职业大类按职业分类大典编码首位；钻取键为 大类:等级，如 4:primary',
+      note: '职业大类按职业分类大典编码首位',
     },
   ];
 }
@@ -371,9 +371,16 @@ const yuanText = (fen: number) => {
   return `${sign}${Math.trunc(absolute / 100)}.${String(absolute % 100).padStart(2, '0')}`;
 };
 
+/** A cell's drill-down (dimension, key) as people read it; empty where the cell has none. */
+function drillInWords(dimension: string | undefined, key: string | undefined): [string, string] {
+  if (!dimension) return ['', ''];
+  return [DRILLDOWN_DIMENSION_LABELS[dimension] ?? dimension, key ? drilldownKeyLabel(dimension, key) : ''];
+}
+
 /**
- * The report as CSV, one cell per line (table, item, measure, value), with the drill-down
- * dimension and key of each cell; money in yuan with two decimals.
+ * The report as CSV, one cell per line (table, item, measure, value), with the drill-down of
+ * each cell in words (dimension and item, e.g. 专账子账户 / 职业培训补贴); money in yuan with two
+ * decimals.
  */
 export function reportCsv(report: Report, comparison: LedgerComparison | null): string {
   const records: string[][] = [];
@@ -399,8 +406,7 @@ export function reportCsv(report: Report, comparison: LedgerComparison | null): 
           column.title,
           column.kind === 'money' ? '元' : column.kind === 'rate' ? '比率' : '',
           text,
-          row.drill?.dimension ?? '',
-          row.cellKeys?.[index] ?? row.drill?.key ?? '',
+          ...drillInWords(row.drill?.dimension, row.cellKeys?.[index] ?? row.drill?.key),
         ]);
       });
     }
@@ -417,7 +423,7 @@ export function reportCsv(report: Report, comparison: LedgerComparison | null): 
     '单位',
     '数值',
     '下钻维度',
-    '下钻键',
+    '下钻项目',
   ];
   return `\ufeff${stringify(records, { header: true, columns: header })}`;
 }

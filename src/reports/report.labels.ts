@@ -100,3 +100,54 @@ export const CERTIFICATE_TYPE_LABELS: Record<CertificateType, string> = {
 export const GROUP_LABELS = Object.fromEntries(
   Object.entries(VOCABULARY_GROUP_LABELS).map(([code, text]) => [code, text.replace(/（[^）]*）$/, '')]),
 ) as Record<GroupCode, string>;
+
+/** The drill-down dimensions of the report's cells (`GET /api/reports/drilldown?dimension`), in words. */
+export const DRILLDOWN_DIMENSION_LABELS: Record<string, string> = {
+  total: '全部支出',
+  person_times: '补贴人次',
+  advanced: '高级工及以上人次',
+  training_type: '培训类型',
+  group: '人员类别',
+  occupation_level: '职业大类和技能等级',
+  subsidy_kind: '补贴类型',
+  sub_account: '专账子账户',
+  certificate: '证书类型和等级',
+  on_the_job: '以工代训',
+  living_allowance: '生活费（含交通费）补贴',
+  returned: '退回资金',
+};
+
+/** A level of a drill-down key (`*` = every level, `none` = no level), in words. */
+function levelPart(level: string | undefined): string {
+  if (level === undefined || level === '*') return '各等级合计';
+  if (level === 'none') return '无等级';
+  return LEVEL_LABELS[level as Level] ?? level;
+}
+
+/**
+ * A drill-down key in words, for what people read (the report CSV): `training` of the
+ * sub-account dimension → 职业培训补贴, `4:primary` of occupation and level →
+ * 4 社会生产服务和生活服务人员 · 初级工（五级）, `all` → 全部.
+ */
+export function drilldownKeyLabel(dimension: string, key: string): string {
+  if (key === 'all') return '全部';
+  const [first = '', level] = key.split(':');
+  switch (dimension) {
+    case 'training_type':
+      return TRAINING_TYPE_LABELS[key as TrainingType] ?? key;
+    case 'group':
+      return GROUP_LABELS[key as GroupCode] ?? key;
+    case 'subsidy_kind':
+      return SUBSIDY_KIND_LABELS[key as SubsidyKind] ?? key;
+    case 'sub_account':
+      return SUB_ACCOUNT_LABELS[key as SubAccount] ?? key;
+    case 'occupation_level': {
+      const category = OCCUPATION_CATEGORY_LABELS[first];
+      return `${category ? `${first} ${category}` : first} · ${levelPart(level)}`;
+    }
+    case 'certificate':
+      return `${CERTIFICATE_TYPE_LABELS[first as CertificateType] ?? first} · ${levelPart(level)}`;
+    default:
+      return key;
+  }
+}

@@ -535,6 +535,7 @@ const users: Flow = {
     'the administrator lands on the accounts of his region',
     'a weak initial password is refused at its field; a strong one creates the account',
     'the administrator disables the new account',
+    'an institution operator’s account is bound to the school picked by its name, not typed as an id',
   ],
   async run({ server, newPage, step, screenshot }) {
     const { page, context } = await newPage();
@@ -605,6 +606,40 @@ const users: Flow = {
       await animationsDone(page);
       await screenshot(page, 'admin-user-disabled');
     });
+    await step(
+      'an institution operator’s account is bound to the school picked by its name, not typed as an id',
+      async () => {
+        await dismissMessages(page);
+        await page.getByRole('button', { name: '新建账号' }).click();
+        const dialog = page.getByRole('dialog', { name: '新建账号' });
+        await dialog.getByLabel('账号').fill(`${loginName}_school`);
+        await dialog.getByLabel('姓名').fill('衡阳县职业技能培训学校 新教务');
+        await dialog.getByLabel('角色').click();
+        await page.locator('.ant-select-dropdown:visible').getByTitle('培训机构经办人员').click();
+        await dialog.getByLabel('所属单位').click();
+        await dialog.getByLabel('所属单位').fill('职业技能培训');
+        await page
+          .locator('.ant-select-dropdown:visible')
+          .getByTitle('衡阳县职业技能培训学校（培训机构，衡阳县）')
+          .click();
+        await dialog.getByLabel('初始密码').fill('Hengyang#School58');
+        const created = page.waitForResponse(
+          (response) => response.url().endsWith('/api/admin/users') && response.request().method() === 'POST',
+        );
+        await dialog.getByRole('button', { name: '创建' }).click();
+        const response = await created;
+        if (response.status() !== 201)
+          throw new Error(`create: ${response.status()} ${await response.text()}`);
+        const account = (await response.json()) as { organisationId: number | null };
+        if (account.organisationId === null) throw new Error('the account is bound to no organisation');
+        await dialog.waitFor({ state: 'detached' });
+        await page
+          .getByRole('row', { name: new RegExp(`${loginName}_school`) })
+          .getByText('培训机构经办人员')
+          .waitFor();
+        await screenshot(page, 'admin-user-bound-to-school');
+      },
+    );
   },
 };
 

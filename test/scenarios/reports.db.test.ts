@@ -630,13 +630,17 @@ describe('quarterly report of 衡阳县 2021 Q2: every cell, the xlsx, 账表相
     ]);
     const csv = await call('GET', `/api/reports/export.csv?${Q2}`, county);
     expect(csv.statusCode).toBe(200);
-    expect(csv.body.startsWith('\ufeff地区代码,期间起,期间止,表号,表名,项目,指标,单位,数值,')).toBe(true);
+    expect(
+      csv.body.startsWith('\ufeff地区代码,期间起,期间止,表号,表名,项目,指标,单位,数值,下钻维度,下钻项目\n'),
+    ).toBe(true);
+    // The drill-down of each cell in words, not the API's dimension and key codes.
     expect(csv.body).toContain(
-      '430421,2021-04-01,2021-06-30,表6,补贴资金支出（按专账子账户）,职业培训补贴,支付金额,元,5600.00,sub_account,training',
+      '430421,2021-04-01,2021-06-30,表6,补贴资金支出（按专账子账户）,职业培训补贴,支付金额,元,5600.00,专账子账户,职业培训补贴',
     );
     expect(csv.body).toContain(
-      ',表3,补贴性职业技能培训人次（按职业大类和技能等级）,4 社会生产服务和生活服务人员,初级工（五级）,,3,occupation_level,4:primary',
+      ',表3,补贴性职业技能培训人次（按职业大类和技能等级）,4 社会生产服务和生活服务人员,初级工（五级）,,3,职业大类和技能等级,4 社会生产服务和生活服务人员 · 初级工（五级）',
     );
+    expect(csv.body).not.toMatch(/,(sub_account|occupation_level|person_times|training_type),/);
   });
 
   it('finalises version 1 when the report agrees with the ledger; the snapshot is immutable', async () => {

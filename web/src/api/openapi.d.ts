@@ -623,6 +623,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/organisation-choices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 绑定账号时选择单位：按名称检索本辖区的单位（最多 20 个） */
+        get: operations["getAdminOrganisationChoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/person-choices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 绑定劳动者账号时选择实名人员：按姓名开头或完整身份证号检索本辖区人员（脱敏，最多 20 人） */
+        get: operations["getAdminPersonChoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organisations/{id}": {
         parameters: {
             query?: never;
@@ -2144,7 +2178,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 导出统计报表（CSV，逐单元格，含钻取键） */
+        /** 导出统计报表（CSV，逐单元格，含下钻维度与下钻项目的中文名称） */
         get: operations["getReportsExportCsv"];
         put?: never;
         post?: never;
@@ -5901,6 +5935,105 @@ export interface operations {
                         createdAt: string;
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getAdminOrganisationChoices: {
+        parameters: {
+            query: {
+                /** @description 单位名称的一部分 */
+                search: string;
+                kind?: "enterprise" | "institution" | "evaluation_org" | "review_agency";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "enterprise" | "institution" | "evaluation_org" | "review_agency";
+                            regionCode: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getAdminPersonChoices: {
+        parameters: {
+            query: {
+                /** @description 姓名开头或完整身份证号 */
+                search: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            /** @description 脱敏的公民身份号码 */
+                            idNumber: string;
+                            registeringRegionCode: string;
+                        }[];
                     };
                 };
             };

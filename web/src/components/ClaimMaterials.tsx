@@ -114,7 +114,7 @@ export function ClaimMaterials({
                         {item.attachments.map((attachment) => (
                           <li key={attachment.id}>
                             <PaperClipOutlined /> {attachment.fileName} · {fileSize(attachment.sizeBytes)} ·{' '}
-                            {dateTime(attachment.uploadedAt)} ·{' '}
+                            上传记录时间（系统时钟）{dateTime(attachment.uploadedAt)} ·{' '}
                             <Typography.Text type="secondary" title={attachment.sha256}>
                               SHA-256 {attachment.sha256.slice(0, 12)}…
                             </Typography.Text>

@@ -38,6 +38,9 @@ export function ClassInfo({
         <Descriptions.Item label="授课教师">
           {trainingClass.teachers.map((teacher) => teacher.name).join('、') || '—'}
         </Descriptions.Item>
+        <Descriptions.Item label="备案审批时间（业务时间）">
+          {trainingClass.approvedAt ? dateTime(trainingClass.approvedAt) : '—'}
+        </Descriptions.Item>
         <Descriptions.Item label="审批意见">{trainingClass.decisionNote ?? '—'}</Descriptions.Item>
       </Descriptions>
       {trainingClass.sessions && (

@@ -4,7 +4,10 @@ import { call, client } from '../api/client.ts';
 import type { Answer } from '../api/types.ts';
 import { useRegionNames } from './RegionName.tsx';
 
-export type PickedPerson = Answer<'/api/persons', 'get'>['items'][number];
+export type PickedPerson = Pick<
+  Answer<'/api/persons', 'get'>['items'][number],
+  'id' | 'name' | 'idNumber' | 'registeringRegionCode'
+>;
 
 /** A full ID number (18 characters): searched exactly; anything else is the beginning of a name. */
 const ID_NUMBER = /^\d{17}[\dXx]$/;
@@ -13,6 +16,8 @@ const ID_NUMBER = /^\d{17}[\dXx]$/;
  * A real-name person of the caller's scope, found by the beginning of the name (张) or by the full
  * ID number as typed; each choice shows the name, the masked ID number and the registering region.
  * The value is the person's id; `onChange` also hands over the person as the list answered it.
+ * `source="admin"` searches through 用户管理's own lookup (the system administrator reads no
+ * registry: /api/admin/person-choices, same answer, masked).
  */
 export function PersonPicker({
   id,
@@ -21,6 +26,7 @@ export function PersonPicker({
   placeholder = '输入姓名或身份证号',
   ariaLabel,
   style,
+  source = 'registry',
 }: {
   id?: string;
   value?: number;
@@ -28,6 +34,7 @@ export function PersonPicker({
   placeholder?: string;
   ariaLabel?: string;
   style?: React.CSSProperties;
+  source?: 'registry' | 'admin';
 }) {
   // Two namesakes are told apart by the masked ID number and where they are registered.
   const regionNames = useRegionNames();
@@ -50,7 +57,11 @@ export function PersonPicker({
       const query = ID_NUMBER.test(search)
         ? { idNumber: search.toUpperCase(), pageSize: 20 }
         : { nameStartsWith: search, pageSize: 20 };
-      call(client.GET('/api/persons', { params: { query } }))
+      const answer: Promise<{ items: PickedPerson[] }> =
+        source === 'admin'
+          ? call(client.GET('/api/admin/person-choices', { params: { query: { search } } }))
+          : call(client.GET('/api/persons', { params: { query } }));
+      answer
         .then((page) => {
           if (latest.current === ticket) setFound(page.items);
         })
@@ -62,7 +73,7 @@ export function PersonPicker({
         });
     }, 250);
     return () => clearTimeout(timer);
-  }, [text]);
+  }, [text, source]);
   const describe = (person: PickedPerson) =>
     `${person.name}（${person.idNumber}，${regionNames.get(person.registeringRegionCode) ?? person.registeringRegionCode}）`;
   return (

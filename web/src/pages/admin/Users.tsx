@@ -1,17 +1,4 @@
-import {
-  App,
-  Button,
-  Card,
-  Form,
-  Input,
-  InputNumber,
-  Modal,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { call, client } from '../../api/client.ts';
 import type { Answer, BodyOf, QueryOf } from '../../api/types.ts';
@@ -19,6 +6,8 @@ import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { FilterSelect, LoadState, pagination, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
+import { OrganisationPicker } from '../../components/OrganisationPicker.tsx';
+import { PersonPicker } from '../../components/PersonPicker.tsx';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { dateTime } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
@@ -38,12 +27,17 @@ export const USER_STATUSES = {
 
 /** Accounts of these roles are created on the server only (三员分立), never here. */
 export const ADMINISTRATOR_ROLES = new Set(['system_admin', 'security_admin', 'audit_admin']);
-const ORGANISATION_ROLES = new Set([
-  'institution_operator',
-  'enterprise_operator',
-  'evaluation_org_operator',
-  'third_party_reviewer',
-]);
+/** The kind of organisation an account of each organisation role is bound to. */
+const ORGANISATION_KIND_OF_ROLE: Record<
+  string,
+  'institution' | 'enterprise' | 'evaluation_org' | 'review_agency'
+> = {
+  institution_operator: 'institution',
+  enterprise_operator: 'enterprise',
+  evaluation_org_operator: 'evaluation_org',
+  third_party_reviewer: 'review_agency',
+};
+const ORGANISATION_ROLES = new Set(Object.keys(ORGANISATION_KIND_OF_ROLE));
 
 /** The columns every account list starts with. */
 export function accountColumns(language: 'zh' | 'en') {
@@ -198,7 +192,11 @@ export function UsersPage() {
                     </Space>
                   ),
                 },
-                { title: '创建时间', dataIndex: 'createdAt', render: (value: string) => dateTime(value) },
+                {
+                  title: '创建记录时间（系统时钟）',
+                  dataIndex: 'createdAt',
+                  render: (value: string) => dateTime(value),
+                },
                 {
                   title: '操作',
                   key: 'actions',
@@ -264,21 +262,21 @@ export function UsersPage() {
           {chosenRole !== undefined && ORGANISATION_ROLES.has(chosenRole) && (
             <Form.Item
               name="organisationId"
-              label="所属单位编号"
+              label="所属单位"
               rules={[{ required: true, message: '该角色须绑定单位' }]}
-              extra="单位管理中单位的编号"
+              extra="按单位名称检索本辖区已登记的单位"
             >
-              <InputNumber min={1} className="full-width" />
+              <OrganisationPicker ariaLabel="所属单位" kind={ORGANISATION_KIND_OF_ROLE[chosenRole]} />
             </Form.Item>
           )}
           {chosenRole === 'worker' && (
             <Form.Item
               name="personId"
-              label="人员编号"
+              label="实名人员"
               rules={[{ required: true, message: '劳动者账号须绑定实名人员' }]}
-              extra="实名制人员的编号"
+              extra="按姓名开头或完整身份证号检索本辖区的实名人员"
             >
-              <InputNumber min={1} className="full-width" />
+              <PersonPicker ariaLabel="实名人员" source="admin" />
             </Form.Item>
           )}
           <Form.Item

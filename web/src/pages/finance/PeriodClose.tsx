@@ -198,7 +198,11 @@ export function PeriodClosePage() {
                     title: '状态',
                     render: () => <Tag color="success">已结账</Tag>,
                   },
-                  { title: '结账时间', dataIndex: 'closedAt', render: (value: string) => dateTime(value) },
+                  {
+                    title: '结账记录时间（系统时钟）',
+                    dataIndex: 'closedAt',
+                    render: (value: string) => dateTime(value),
+                  },
                 ]}
               />
             )}

@@ -504,7 +504,11 @@ function StatementList({ version, onOpen }: { version: number; onOpen(statement:
               title: '交易日期',
               render: (_, row) => (row.from ? `${row.from} 至 ${row.to}` : '—'),
             },
-            { title: '导入时间', dataIndex: 'importedAt', render: (value: string) => dateTime(value) },
+            {
+              title: '导入记录时间（系统时钟）',
+              dataIndex: 'importedAt',
+              render: (value: string) => dateTime(value),
+            },
             {
               title: '操作',
               render: (_, row) => (
@@ -568,8 +572,12 @@ function ReconciliationDetail({ id, onChanged }: { id: number; onChanged(): void
                   {labelOf(RECONCILIATION_STATUS, reconciliation.status)}
                 </Tag>
               </Descriptions.Item>
-              <Descriptions.Item label="编制">{dateTime(reconciliation.preparedAt)}</Descriptions.Item>
-              <Descriptions.Item label="复核">{dateTime(reconciliation.signedOffAt)}</Descriptions.Item>
+              <Descriptions.Item label="编制记录时间（系统时钟）">
+                {dateTime(reconciliation.preparedAt)}
+              </Descriptions.Item>
+              <Descriptions.Item label="复核记录时间（系统时钟）">
+                {dateTime(reconciliation.signedOffAt)}
+              </Descriptions.Item>
             </Descriptions>
             <BalanceTable balance={reconciliation.worksheet.balance} />
             <ProblemsTable problems={reconciliation.worksheet.problems} />

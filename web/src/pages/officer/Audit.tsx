@@ -137,7 +137,7 @@ export function AuditPage() {
               }}
               columns={[
                 {
-                  title: '时间',
+                  title: '记录时间（系统时钟）',
                   dataIndex: 'occurredAt',
                   render: dateTime,
                   sorter: (a: AuditEntry, b: AuditEntry) => a.occurredAt.localeCompare(b.occurredAt),

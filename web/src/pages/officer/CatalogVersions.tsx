@@ -556,9 +556,9 @@ export function CatalogVersionsPage() {
                     <StatusTag status={value} text={label(VERSION_STATUSES, value, language)} />
                   ),
                 },
-                { title: '生效日期', dataIndex: 'effectiveFrom' },
+                { title: '生效日期（业务日期）', dataIndex: 'effectiveFrom' },
                 {
-                  title: '发布时间',
+                  title: '发布记录日期（系统时钟）',
                   dataIndex: 'publishedAt',
                   render: (value: string | null) => date(value),
                 },

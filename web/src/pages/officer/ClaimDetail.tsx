@@ -103,7 +103,7 @@ function ClaimAlerts({ claimId }: { claimId: number }) {
                     <StatusTag status={status} text={label(ALERT_STATUSES, status, language)} />
                   ),
                 },
-                { title: '最近发现', dataIndex: 'lastDetectedAt', render: dateTime },
+                { title: '最近发现记录时间（系统时钟）', dataIndex: 'lastDetectedAt', render: dateTime },
                 {
                   title: '核查',
                   render: (_, row) => (

@@ -280,7 +280,11 @@ function ApprovalQueue({ version, onDecided }: { version: number; onDecided(batc
               dataIndex: 'requestedByName',
               render: (name: string | null) => name ?? '—',
             },
-            { title: '提出时间', dataIndex: 'createdAt', render: (at: string) => dateTime(at) },
+            {
+              title: '提出记录时间（系统时钟）',
+              dataIndex: 'createdAt',
+              render: (at: string) => dateTime(at),
+            },
             {
               title: '金额',
               dataIndex: 'amountFen',

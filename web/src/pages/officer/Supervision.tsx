@@ -408,7 +408,7 @@ export function AlertsPage() {
                     ),
                   },
                   {
-                    title: '最近发现',
+                    title: '最近发现记录时间（系统时钟）',
                     dataIndex: 'lastDetectedAt',
                     render: (value: string) => dateTime(value),
                   },
@@ -850,7 +850,10 @@ function CaseDrawer({ id, onClose, onChanged }: { id: number; onClose(): void; o
               <ul>
                 {(detail.notes ?? []).map((note) => (
                   <li key={note.id}>
-                    {dateTime(note.createdAt)}：{note.content}
+                    <Typography.Text type="secondary">
+                      记录时间（系统时钟）{dateTime(note.createdAt)}
+                    </Typography.Text>
+                    ：{note.content}
                   </li>
                 ))}
               </ul>
