@@ -168,7 +168,11 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
     '/api/reports/export.csv',
     {
       config: { access: 'report.read', scopedIds: { 'query.snapshotId': 'reportSnapshot' } },
-      schema: { tags, summary: '导出统计报表（CSV，逐单元格，含下钻维度与下钻项目的中文名称）', querystring: schema.exportQuery },
+      schema: {
+        tags,
+        summary: '导出统计报表（CSV，逐单元格，含下钻维度与下钻项目的中文名称）',
+        querystring: schema.exportQuery,
+      },
     },
     async (request, reply) => {
       const { report, comparison } = await reportForExport(request);
