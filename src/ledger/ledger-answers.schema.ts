@@ -102,32 +102,7 @@ export const POST_LEDGER_RECOVERY_ORDERS_ANSWER = {
 } as const;
 
 /** GET /api/ledger/recovery-orders → 200 */
-export const GET_LEDGER_RECOVERY_ORDERS_ANSWER = pageSchemaOf({
-  type: 'object',
-  additionalProperties: true,
-  required: [
-    'id',
-    'provinceCode',
-    'regionCode',
-    'claimId',
-    'subAccount',
-    'amountFen',
-    'recoveredFen',
-    'reason',
-    'status',
-  ],
-  properties: {
-    id: { type: 'integer' },
-    provinceCode: { type: 'string' },
-    regionCode: { type: 'string' },
-    claimId: { type: 'integer' },
-    subAccount: { type: 'string' },
-    amountFen: { type: 'integer' },
-    recoveredFen: { type: 'integer' },
-    reason: { type: 'string' },
-    status: { type: 'string' },
-  },
-} as const);
+export const GET_LEDGER_RECOVERY_ORDERS_ANSWER = pageSchemaOf(POST_LEDGER_RECOVERY_ORDERS_ANSWER);
 
 /** A special-account ledger account with its posted totals (`Account`, transfer.service.ts). */
 export const ACCOUNT_SCHEMA = accountResponse;

@@ -1,4 +1,6 @@
+import { RECOVERY_ORDER_SCHEMA as LEDGER_RECOVERY_ORDER_SCHEMA } from '../ledger/ledger-answers.schema.ts';
 import { listSchemaOf, pageSchemaOf } from '../shared/schemas.ts';
+import { RULE_CODES } from './risk.rules.ts';
 
 /**
  * Response schemas of supervision.routes.ts: what each route answers, written from the types its
@@ -62,26 +64,7 @@ export const RISK_ALERT_SCHEMA = {
     id: { type: 'integer' },
     provinceCode: { type: 'string' },
     regionCode: { type: 'string' },
-    ruleCode: {
-      type: 'string',
-      enum: [
-        'overlapping_classes',
-        'impossible_travel',
-        'pensioner',
-        'full_time_student',
-        'sign_in_identical',
-        'sign_in_regular',
-        'perfect_exam',
-        'certificate_before_class_end',
-        'over_capacity',
-        'shared_phone',
-        'on_the_job_without_payroll',
-        'single_enterprise_unemployed',
-        'outside_catalog_scope',
-        'low_attendance',
-        'certificate_before_exam',
-      ],
-    },
+    ruleCode: { type: 'string', enum: [...RULE_CODES] },
     ruleLabel: { type: 'string' },
     subjectKey: { type: 'string' },
     classId: { type: 'integer', nullable: true },
@@ -159,109 +142,15 @@ export const REFERENCE_LIST_SCHEMA = {
   },
 } as const;
 
-/** RecoveryOrder (the service's type of that name). */
+/**
+ * RecoveryOrder (the service's type of that name): the ledger's recovery order, its status named
+ * (the ledger's answers leave it a string).
+ */
 export const RECOVERY_ORDER_SCHEMA = {
-  type: 'object',
-  additionalProperties: true,
-  required: [
-    'id',
-    'provinceCode',
-    'regionCode',
-    'claimId',
-    'subAccount',
-    'amountFen',
-    'recoveredFen',
-    'reason',
-    'status',
-  ],
+  ...LEDGER_RECOVERY_ORDER_SCHEMA,
   properties: {
-    id: { type: 'integer' },
-    provinceCode: { type: 'string' },
-    regionCode: { type: 'string' },
-    claimId: { type: 'integer' },
-    subAccount: { type: 'string' },
-    amountFen: { type: 'integer' },
-    recoveredFen: { type: 'integer' },
-    reason: { type: 'string' },
+    ...LEDGER_RECOVERY_ORDER_SCHEMA.properties,
     status: { type: 'string', enum: ['open', 'closed'] },
-  },
-} as const;
-
-/** CaseDetail (the service's type of that name). */
-export const CASE_DETAIL_SCHEMA = {
-  type: 'object',
-  additionalProperties: true,
-  required: [
-    'alerts',
-    'notes',
-    'attachments',
-    'recoveredClaimIds',
-    'recoveryOrders',
-    'id',
-    'provinceCode',
-    'regionCode',
-    'caseNumber',
-    'title',
-    'status',
-    'institutionId',
-    'agencyId',
-    'openedAt',
-    'openedOn',
-    'outcomeReason',
-    'decidedAt',
-    'decidedOn',
-  ],
-  properties: {
-    alerts: { type: 'array', items: RISK_ALERT_SCHEMA },
-    notes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        required: ['id', 'authorUserId', 'content', 'createdAt'],
-        properties: {
-          id: { type: 'integer' },
-          authorUserId: { type: 'integer', nullable: true },
-          content: { type: 'string' },
-          createdAt: { type: 'string', format: 'date-time' },
-        },
-      },
-    },
-    attachments: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        required: ['id', 'fileName', 'contentType', 'sizeBytes', 'sha256'],
-        properties: {
-          id: { type: 'integer' },
-          fileName: { type: 'string' },
-          contentType: { type: 'string' },
-          sizeBytes: { type: 'number' },
-          sha256: { type: 'string' },
-        },
-      },
-    },
-    recoveredClaimIds: { type: 'array', items: { type: 'integer' } },
-    recoveryOrders: { type: 'array', items: RECOVERY_ORDER_SCHEMA },
-    id: { type: 'integer' },
-    provinceCode: { type: 'string' },
-    regionCode: { type: 'string' },
-    caseNumber: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'string', enum: ['open', 'cleared', 'confirmed'] },
-    institutionId: { type: 'integer', nullable: true },
-    agencyId: { type: 'integer', nullable: true },
-    openedAt: { type: 'string', format: 'date-time', description: '立案记录时间（系统时钟）' },
-    openedOn: { type: 'string', nullable: true, description: '立案日期（业务日期）' },
-    outcomeReason: { type: 'string', nullable: true },
-    decidedAt: {
-      type: 'string',
-      format: 'date-time',
-      nullable: true,
-      description: '办结记录时间（系统时钟）',
-    },
-    decidedOn: { type: 'string', nullable: true, description: '办结日期（业务日期）' },
   },
 } as const;
 
@@ -303,6 +192,55 @@ export const SUPERVISION_CASE_SCHEMA = {
       description: '办结记录时间（系统时钟）',
     },
     decidedOn: { type: 'string', nullable: true, description: '办结日期（业务日期）' },
+  },
+} as const;
+
+/** CaseDetail (the service's type of that name). */
+export const CASE_DETAIL_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  required: [
+    'alerts',
+    'notes',
+    'attachments',
+    'recoveredClaimIds',
+    'recoveryOrders',
+    ...SUPERVISION_CASE_SCHEMA.required,
+  ],
+  properties: {
+    alerts: { type: 'array', items: RISK_ALERT_SCHEMA },
+    notes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['id', 'authorUserId', 'content', 'createdAt'],
+        properties: {
+          id: { type: 'integer' },
+          authorUserId: { type: 'integer', nullable: true },
+          content: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+    attachments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['id', 'fileName', 'contentType', 'sizeBytes', 'sha256'],
+        properties: {
+          id: { type: 'integer' },
+          fileName: { type: 'string' },
+          contentType: { type: 'string' },
+          sizeBytes: { type: 'number' },
+          sha256: { type: 'string' },
+        },
+      },
+    },
+    recoveredClaimIds: { type: 'array', items: { type: 'integer' } },
+    recoveryOrders: { type: 'array', items: RECOVERY_ORDER_SCHEMA },
+    ...SUPERVISION_CASE_SCHEMA.properties,
   },
 } as const;
 
