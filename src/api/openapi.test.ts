@@ -17,6 +17,7 @@ const FILE_ANSWERS = [
   'get /api/persons.xlsx',
   'get /api/classes.xlsx',
   'get /api/ledger/payment-batches.xlsx',
+  'get /api/ledger/fund-requests.xlsx',
   'get /api/supervision/alerts.xlsx',
   'get /api/supervision/cases.xlsx',
   'get /api/admin/users.xlsx',

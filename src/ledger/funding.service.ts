@@ -305,10 +305,16 @@ export async function decideFundRequest(
   return after;
 }
 
+/** A listed request with the names of who asked and who decided (the maker and the checker). */
+export interface ListedFundRequest extends FundRequest {
+  requestedByName: string;
+  decidedByName: string | null;
+}
+
 export async function listFundRequests(
   executor: Executor,
-  input: { scopeRegionCode: string; status?: string; page: number; pageSize: number },
-): Promise<{ items: FundRequest[]; total: number; page: number; pageSize: number }> {
+  input: { scopeRegionCode: string; status?: string; kind?: string; page: number; pageSize: number },
+): Promise<{ items: ListedFundRequest[]; total: number; page: number; pageSize: number }> {
   const prefix = input.scopeRegionCode.endsWith('0000')
     ? input.scopeRegionCode.slice(0, 2)
     : input.scopeRegionCode.endsWith('00')
@@ -320,6 +326,7 @@ export async function listFundRequests(
       eb.or([eb('from_region_code', 'like', `${prefix}%`), eb('to_region_code', 'like', `${prefix}%`)]),
     );
   if (input.status) query = query.where('status', '=', input.status as FundRequest['status']);
+  if (input.kind) query = query.where('kind', '=', input.kind as FundRequestKind);
   const { total } = await query
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow();
@@ -329,7 +336,30 @@ export async function listFundRequests(
     .limit(input.pageSize)
     .offset((input.page - 1) * input.pageSize)
     .execute();
-  return { items: rows.map(toFundRequest), total: Number(total), page: input.page, pageSize: input.pageSize };
+  const userIds = [
+    ...new Set(rows.flatMap((row) => [row.requested_by, row.decided_by]).filter((id) => id !== null)),
+  ];
+  const users =
+    userIds.length === 0
+      ? []
+      : await executor
+          .selectFrom('app_user')
+          .select(['id', 'display_name', 'login_name'])
+          .where('id', 'in', userIds)
+          .execute();
+  const nameOf = (id: number) => {
+    const user = users.find((row) => row.id === id);
+    return user ? `${user.display_name}（${user.login_name}）` : `用户 ${id}`;
+  };
+  const items = rows.map((row) => {
+    const request = toFundRequest(row);
+    return {
+      ...request,
+      requestedByName: nameOf(request.requestedBy),
+      decidedByName: request.decidedBy === null ? null : nameOf(request.decidedBy),
+    };
+  });
+  return { items, total: Number(total), page: input.page, pageSize: input.pageSize };
 }
 
 function toFundRequest(row: {

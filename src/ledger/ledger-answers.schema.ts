@@ -387,6 +387,17 @@ export const PAYMENT_BATCH_PAGE_SCHEMA = pageSchemaOf({
 /** A fund request (计提、下拨、调剂, `FundRequest` of funding.service.ts). */
 export const FUND_REQUEST_SCHEMA = POST_LEDGER_FUND_REQUESTS_ANSWER;
 
+/** A fund request in the list: also who asked and who decided, by name (经办人, 复核人). */
+export const LISTED_FUND_REQUEST_SCHEMA = {
+  ...POST_LEDGER_FUND_REQUESTS_ANSWER,
+  required: [...POST_LEDGER_FUND_REQUESTS_ANSWER.required, 'requestedByName', 'decidedByName'],
+  properties: {
+    ...POST_LEDGER_FUND_REQUESTS_ANSWER.properties,
+    requestedByName: { type: 'string' },
+    decidedByName: { type: 'string', nullable: true },
+  },
+} as const;
+
 /** A citation of the policy document a number comes from. */
 const CITATION_SCHEMA = {
   type: 'object',

@@ -11,10 +11,12 @@ import { getApproval, listApprovals } from './approval.service.ts';
 import {
   computeAppropriation,
   decideFundRequest,
+  type ListedFundRequest,
   listFundRequests,
   requestFundMovement,
 } from './funding.service.ts';
 import * as schema from './ledger.schema.ts';
+import type { AccountKind } from './ledger.vocabulary.ts';
 import {
   ACCOUNT_STATEMENT_SCHEMA,
   APPROPRIATION_SCHEMA,
@@ -25,6 +27,7 @@ import {
   FUND_REQUEST_SCHEMA,
   GET_LEDGER_RECOVERY_ORDERS_ANSWER,
   GET_LEDGER_TOTALS_ANSWER,
+  LISTED_FUND_REQUEST_SCHEMA,
   PAYMENT_BATCH_PAGE_SCHEMA,
   PAYMENT_BATCH_SCHEMA,
   POST_LEDGER_FUND_REQUESTS_ANSWER,
@@ -54,6 +57,7 @@ import {
   requestRecoveryReceipt,
 } from './recovery.service.ts';
 import { getAccount, inLedgerTransaction, toAccount } from './transfer.service.ts';
+import { ACCOUNT_KIND_NAMES } from './transfer-codes.ts';
 
 const principalOf = (request: FastifyRequest): Principal => request.principal!;
 
@@ -69,6 +73,40 @@ const BATCH_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<PaymentBatchSummary>> = [
   { header: '待银行回单', value: (batch) => batch.orderedCount },
   { header: '已支付', value: (batch) => batch.paidCount },
   { header: '支付失败', value: (batch) => batch.failedCount },
+];
+
+const FUND_REQUEST_KIND_NAMES: Record<string, string> = {
+  appropriation: '计提',
+  allocation: '下拨',
+  reallocation: '调剂',
+};
+const FUND_REQUEST_STATUS_NAMES: Record<string, string> = {
+  pending: '待复核',
+  posted: '已记账',
+  rejected: '已退回',
+};
+
+const FUND_REQUEST_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<ListedFundRequest>> = [
+  { header: '申请编号', value: (request) => request.id },
+  { header: '类型', value: (request) => FUND_REQUEST_KIND_NAMES[request.kind] ?? request.kind },
+  { header: '拨出地区', width: 14, value: (request, names) => names.region(request.fromRegionCode) },
+  {
+    header: '拨出账户',
+    width: 22,
+    value: (request) => ACCOUNT_KIND_NAMES[request.fromKind as AccountKind] ?? request.fromKind,
+  },
+  { header: '拨入地区', width: 14, value: (request, names) => names.region(request.toRegionCode) },
+  {
+    header: '拨入账户',
+    width: 22,
+    value: (request) => ACCOUNT_KIND_NAMES[request.toKind as AccountKind] ?? request.toKind,
+  },
+  { header: '金额（元）', width: 14, value: (request) => yuanOf(request.amountFen) },
+  { header: '记账日期', width: 12, value: (request) => request.valueDate },
+  { header: '事由', width: 30, value: (request) => request.reason },
+  { header: '状态', value: (request) => FUND_REQUEST_STATUS_NAMES[request.status] ?? request.status },
+  { header: '经办人', width: 20, value: (request) => request.requestedByName },
+  { header: '复核人', width: 20, value: (request) => request.decidedByName ?? '' },
 ];
 
 /** The region a query looks at: the caller's own unless a narrower one inside it is asked for. */
@@ -451,19 +489,39 @@ export async function ledgerRoutes(fastify: FastifyInstance, ports: LedgerRouteP
       config: { access: 'ledger.read' },
       schema: {
         tags,
-        summary: '资金划转申请列表',
-        response: { 200: pageSchemaOf(FUND_REQUEST_SCHEMA) },
-        querystring: {
-          type: 'object',
-          properties: {
-            status: { type: 'string', enum: ['pending', 'posted', 'rejected'] },
-            ...schema.pageQuery,
-          },
-        },
+        summary: '资金划转申请列表（计提、下拨、调剂；可按状态、类型筛选）',
+        response: { 200: pageSchemaOf(LISTED_FUND_REQUEST_SCHEMA) },
+        querystring: schema.fundRequestsQuery,
       },
     },
     async (request) =>
       listFundRequests(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
+  );
+
+  app.get(
+    '/api/ledger/fund-requests.xlsx',
+    {
+      config: { access: 'ledger.read' },
+      schema: {
+        tags,
+        summary: '导出资金划转申请列表（本辖区，按与列表相同的筛选条件，xlsx）',
+        querystring: schema.fundRequestsExportQuery,
+      },
+    },
+    async (request, reply) =>
+      sendListExport(db(), request, reply, {
+        title: '资金划转申请',
+        asciiFileName: 'fund-requests.xlsx',
+        action: 'ledger.fund_request.export',
+        objectType: 'ledger_fund_request',
+        columns: FUND_REQUEST_EXPORT_COLUMNS,
+        read: (paging) =>
+          listFundRequests(db(), {
+            scopeRegionCode: principalOf(request).regionCode,
+            ...request.query,
+            ...paging,
+          }),
+      }),
   );
 
   app.post(

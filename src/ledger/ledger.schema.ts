@@ -234,6 +234,23 @@ export const batchesExportQuery = {
   properties: batchFilters,
 } as const;
 
+const fundRequestFilters = {
+  status: { type: 'string', enum: ['pending', 'posted', 'rejected'] },
+  kind: { type: 'string', enum: ['appropriation', 'allocation', 'reallocation'] },
+} as const;
+
+export const fundRequestsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...fundRequestFilters, ...pageQuery },
+} as const;
+
+export const fundRequestsExportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: fundRequestFilters,
+} as const;
+
 export const recoveryOrdersQuery = {
   type: 'object',
   properties: {

@@ -9,6 +9,7 @@ import { UsersPage } from './pages/admin/Users.tsx';
 import { AdvancesPage } from './pages/enterprise/Advances.tsx';
 import { EmploymentPage } from './pages/enterprise/Employment.tsx';
 import { AssessmentsPage } from './pages/evaluation/Assessments.tsx';
+import { FundRequestsPage } from './pages/finance/FundRequests.tsx';
 import { PeriodClosePage } from './pages/finance/PeriodClose.tsx';
 import { ReconciliationPage } from './pages/finance/Reconciliation.tsx';
 import { ClassDetailPage, MyClassesPage } from './pages/institution/Classes.tsx';
@@ -82,6 +83,7 @@ export function AppRoutes() {
         <Route path="claims/:id" element={<ClaimDetailPage />} />
         <Route path="notices" element={<NoticesPage />} />
         <Route path="ledger" element={<LedgerPage />} />
+        <Route path="fund-requests" element={<FundRequestsPage />} />
         <Route path="payments" element={<PaymentsPage />} />
         <Route path="reconciliation" element={<ReconciliationPage />} />
         <Route path="period-close" element={<PeriodClosePage />} />

@@ -23,6 +23,7 @@ import {
   ShopOutlined,
   SolutionOutlined,
   StopOutlined,
+  SwapOutlined,
   TeamOutlined,
   UserSwitchOutlined,
 } from '@ant-design/icons';
@@ -83,6 +84,13 @@ export const WORKBENCH_MENU: MenuEntry[] = [
     officersOnly: true,
   },
   { path: '/app/ledger', key: 'menuLedger', icon: <AccountBookOutlined />, anyOf: ['ledger.read'] },
+  {
+    path: '/app/fund-requests',
+    key: 'menuFundRequests',
+    icon: <SwapOutlined />,
+    anyOf: ['ledger.read'],
+    officersOnly: true,
+  },
   { path: '/app/payments', key: 'menuPayments', icon: <BankOutlined />, anyOf: ['payment.order'] },
   {
     path: '/app/reconciliation',

@@ -1481,11 +1481,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 资金划转申请列表 */
+        /** 资金划转申请列表（计提、下拨、调剂；可按状态、类型筛选） */
         get: operations["getLedgerFundRequests"];
         put?: never;
         /** 提出计提/下拨/调剂申请（待复核） */
         post: operations["postLedgerFundRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/fund-requests.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出资金划转申请列表（本辖区，按与列表相同的筛选条件，xlsx） */
+        get: operations["getLedgerFundRequestsXlsx"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10387,6 +10404,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "pending" | "posted" | "rejected";
+                kind?: "appropriation" | "allocation" | "reallocation";
                 page?: number;
                 pageSize?: number;
             };
@@ -10421,6 +10439,8 @@ export interface operations {
                             requestedBy: number;
                             decidedBy: number | null;
                             journalId: number | null;
+                            requestedByName: string;
+                            decidedByName: string | null;
                         } & {
                             [key: string]: unknown;
                         })[];
@@ -10504,6 +10524,47 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getLedgerFundRequestsXlsx: {
+        parameters: {
+            query?: {
+                status?: "pending" | "posted" | "rejected";
+                kind?: "appropriation" | "allocation" | "reallocation";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */

@@ -1,11 +1,18 @@
-import { Card, Table, Typography } from 'antd';
+import { Button, Card, Descriptions, Drawer, Space, Table, Tabs, Typography } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
-import type { LedgerAccount as Account } from '../../api/types.ts';
-import { LoadState, Money } from '../../components/common.tsx';
+import type { LedgerAccount as Account, Answer } from '../../api/types.ts';
+import { LoadState, Money, pagination } from '../../components/common.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
+import { dateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { regionNames } from '../../regions.ts';
 import { label, SUB_ACCOUNTS } from '../../vocabulary.ts';
+import { labelOf, TRANSFER_CODES } from '../finance/labels.ts';
+
+type StatementEntry = Answer<'/api/ledger/accounts/{id}/statement', 'get'>['items'][number];
 
 const ACCOUNT_LABELS = {
   ...SUB_ACCOUNTS,
@@ -23,6 +30,7 @@ interface TreeRow {
   balanceFen: number;
   children?: TreeRow[];
   kind?: string;
+  accountId?: number;
   regionCode: string;
 }
 
@@ -56,6 +64,7 @@ function toTree(accounts: Account[], names: Map<string, string>, language: 'zh' 
         key: `account-${account.id}`,
         name: label(ACCOUNT_LABELS, account.kind, language),
         kind: account.kind,
+        accountId: account.id,
         regionCode: code,
         balanceFen: account.balanceFen,
       })),
@@ -86,51 +95,236 @@ function toTree(accounts: Account[], names: Map<string, string>, language: 'zh' 
   return roots;
 }
 
-/** Balances tree by region and sub-account (专账分账核算). */
+/** What an entry refers to, linked where a page shows it (the claim, the payment batch). */
+function EntrySource({ entry }: { entry: StatementEntry }) {
+  const { transfer } = entry;
+  if (transfer.claimId !== null)
+    return <Link to={`/app/claims/${transfer.claimId}`}>补贴申请 {transfer.claimId}</Link>;
+  if (transfer.paymentBatchId !== null)
+    return (
+      <Link to={`/app/payments?tab=batches&batch=${transfer.paymentBatchId}`}>支付批次 {transfer.paymentBatchId}</Link>
+    );
+  if (transfer.fundRequestId !== null)
+    return <Link to="/app/fund-requests">资金划转申请 {transfer.fundRequestId}</Link>;
+  if (transfer.recoveryOrderId !== null) return <>追回单 {transfer.recoveryOrderId}</>;
+  if (transfer.reversesTransferId !== null) return <>冲正分录 {transfer.reversesTransferId}</>;
+  return <>—</>;
+}
+
+/** 明细账: an account's entries in value-date order with the running balance. */
+function AccountStatement({ account, onClose }: { account: TreeRow; onClose(): void }) {
+  const [page, setPage] = useState(1);
+  const loaded = useLoad(
+    () =>
+      call(
+        client.GET('/api/ledger/accounts/{id}/statement', {
+          params: { path: { id: account.accountId! }, query: { page, pageSize: 20 } },
+        }),
+      ),
+    [account.accountId, page],
+  );
+  return (
+    <Drawer
+      open
+      width={960}
+      title={
+        <>
+          明细账：
+          <RegionName code={account.regionCode} /> {account.name}
+        </>
+      }
+      onClose={onClose}
+    >
+      <LoadState loaded={loaded}>
+        {(data) => (
+          <Space direction="vertical" className="full-width">
+            <Descriptions size="small" column={3}>
+              <Descriptions.Item label="期初余额">
+                <Money fen={data.openingBalanceFen} />
+              </Descriptions.Item>
+              <Descriptions.Item label="当前余额">
+                <Money fen={data.account.balanceFen} />
+              </Descriptions.Item>
+              <Descriptions.Item label="分录数">{data.total}</Descriptions.Item>
+            </Descriptions>
+            <Table<StatementEntry>
+              rowKey={(entry) => entry.transfer.id}
+              size="small"
+              data-testid="account-statement"
+              dataSource={data.items}
+              pagination={pagination(data, setPage, '笔分录')}
+              columns={[
+                { title: '记账日期（业务日期）', render: (_, entry) => entry.transfer.valueDate },
+                { title: '业务', render: (_, entry) => labelOf(TRANSFER_CODES, entry.transfer.code) },
+                { title: '摘要', render: (_, entry) => entry.transfer.description ?? '—' },
+                { title: '来源', render: (_, entry) => <EntrySource entry={entry} /> },
+                {
+                  title: '借方',
+                  align: 'right',
+                  render: (_, entry) =>
+                    entry.side === 'debit' ? <Money fen={entry.transfer.amountFen} /> : null,
+                },
+                {
+                  title: '贷方',
+                  align: 'right',
+                  render: (_, entry) =>
+                    entry.side === 'credit' ? <Money fen={entry.transfer.amountFen} /> : null,
+                },
+                {
+                  title: '余额',
+                  dataIndex: 'balanceAfterFen',
+                  align: 'right',
+                  render: (fen: number) => <Money fen={fen} />,
+                },
+                { title: '记录时间（系统时钟）', render: (_, entry) => dateTime(entry.transfer.createdAt) },
+              ]}
+            />
+          </Space>
+        )}
+      </LoadState>
+    </Drawer>
+  );
+}
+
+/**
+ * 试算平衡表: every account of the user's region and the regions below it, with the debits and
+ * credits posted; within the subtree every transfer counts on both sides, so the difference of the
+ * totals is what crossed its boundary (a province's allocation into a city, for instance).
+ */
+function TrialBalance() {
+  const { language } = useLanguage();
+  const loaded = useLoad(() => call(client.GET('/api/ledger/trial-balance')), []);
+  return (
+    <LoadState loaded={loaded}>
+      {(data) => (
+        <Space direction="vertical" className="full-width" data-testid="trial-balance">
+          <Descriptions size="small" column={3} bordered>
+            <Descriptions.Item label="借方发生额合计">
+              <Money fen={data.debitsPostedFen} />
+            </Descriptions.Item>
+            <Descriptions.Item label="贷方发生额合计">
+              <Money fen={data.creditsPostedFen} />
+            </Descriptions.Item>
+            <Descriptions.Item label="差额（与辖区外往来）">
+              <Money fen={data.creditsPostedFen - data.debitsPostedFen} />
+            </Descriptions.Item>
+          </Descriptions>
+          <Typography.Text type="secondary">
+            辖区内的每笔分录借贷同时计入，差额为与辖区外账户之间的往来（如上级下拨）；全省试算时借贷相等。
+          </Typography.Text>
+          <Table
+            rowKey="id"
+            size="small"
+            dataSource={data.accounts.filter(
+              (account) => account.debitsPostedFen !== 0 || account.creditsPostedFen !== 0,
+            )}
+            pagination={{ pageSize: 50, hideOnSinglePage: true }}
+            columns={[
+              {
+                title: '地区',
+                dataIndex: 'regionCode',
+                sorter: (a, b) => a.regionCode.localeCompare(b.regionCode),
+                render: (code: string) => <RegionName code={code} withCode />,
+              },
+              {
+                title: '账户',
+                dataIndex: 'kind',
+                render: (kind: string) => label(ACCOUNT_LABELS, kind, language),
+              },
+              {
+                title: '借方发生额',
+                dataIndex: 'debitsPostedFen',
+                align: 'right',
+                sorter: (a, b) => a.debitsPostedFen - b.debitsPostedFen,
+                render: (fen: number) => <Money fen={fen} />,
+              },
+              {
+                title: '贷方发生额',
+                dataIndex: 'creditsPostedFen',
+                align: 'right',
+                sorter: (a, b) => a.creditsPostedFen - b.creditsPostedFen,
+                render: (fen: number) => <Money fen={fen} />,
+              },
+              {
+                title: '余额',
+                dataIndex: 'balanceFen',
+                align: 'right',
+                sorter: (a, b) => a.balanceFen - b.balanceFen,
+                render: (fen: number) => <Money fen={fen} />,
+              },
+            ]}
+          />
+        </Space>
+      )}
+    </LoadState>
+  );
+}
+
+/** Balances tree by region and sub-account (专账分账核算), the trial balance, each account's statement. */
 export function LedgerPage() {
   const { language } = useLanguage();
+  const [opened, setOpened] = useState<TreeRow | null>(null);
   const loaded = useLoad(async () => toTree(await loadAccounts(), await regionNames(), language), [language]);
+  const balances = (
+    <>
+      <Typography.Paragraph type="secondary">
+        地区行的金额为其下专账及各补贴子账户的可用余额合计；点「明细账」查看一个账户的每笔分录与余额。
+      </Typography.Paragraph>
+      <LoadState loaded={loaded}>
+        {(rows) => (
+          <Table
+            rowKey="key"
+            size="small"
+            pagination={false}
+            dataSource={rows}
+            expandable={{ defaultExpandAllRows: true }}
+            data-testid="ledger-tree"
+            columns={[
+              { title: '地区 / 账户', dataIndex: 'name' },
+              {
+                title: '余额',
+                dataIndex: 'balanceFen',
+                align: 'right',
+                render: (fen: number, row) => (
+                  <span
+                    data-testid={
+                      row.kind ? `balance-${row.regionCode}-${row.kind}` : `region-balance-${row.regionCode}`
+                    }
+                  >
+                    <Money fen={fen} />
+                  </span>
+                ),
+              },
+              {
+                title: '操作',
+                key: 'actions',
+                render: (_, row) =>
+                  row.accountId === undefined ? null : (
+                    <Button size="small" type="link" onClick={() => setOpened(row)}>
+                      明细账
+                    </Button>
+                  ),
+              },
+            ]}
+          />
+        )}
+      </LoadState>
+    </>
+  );
   return (
     <div className="page">
       <Typography.Title level={1} className="page-title">
         专账余额
       </Typography.Title>
       <Card>
-        <Typography.Paragraph type="secondary">
-          地区行的金额为其下专账及各补贴子账户的可用余额合计。
-        </Typography.Paragraph>
-        <LoadState loaded={loaded}>
-          {(rows) => (
-            <Table
-              rowKey="key"
-              size="small"
-              pagination={false}
-              dataSource={rows}
-              expandable={{ defaultExpandAllRows: true }}
-              data-testid="ledger-tree"
-              columns={[
-                { title: '地区 / 账户', dataIndex: 'name' },
-                {
-                  title: '余额',
-                  dataIndex: 'balanceFen',
-                  align: 'right',
-                  render: (fen: number, row) => (
-                    <span
-                      data-testid={
-                        row.kind
-                          ? `balance-${row.regionCode}-${row.kind}`
-                          : `region-balance-${row.regionCode}`
-                      }
-                    >
-                      <Money fen={fen} />
-                    </span>
-                  ),
-                },
-              ]}
-            />
-          )}
-        </LoadState>
+        <Tabs
+          items={[
+            { key: 'balances', label: '账户余额', children: balances },
+            { key: 'trial', label: '试算平衡表', children: <TrialBalance /> },
+          ]}
+        />
       </Card>
+      {opened && <AccountStatement account={opened} onClose={() => setOpened(null)} />}
     </div>
   );
 }

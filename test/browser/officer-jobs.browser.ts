@@ -1,0 +1,194 @@
+import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
+import { confirmDialog, type Flow, type FlowContext, loginThroughUi, type ServerHandle } from './harness.ts';
+
+/**
+ * Issue 21, the officers' jobs that daily-jobs.browser.ts does not walk: the finance officer's
+ * ledger work (下拨 and 调剂 requested by one finance officer and decided by another, the trial
+ * balance, an account's statement), on the living demo (what `npm start` shows).
+ * Each flow sets up nothing the others read and leaves the seeded claims alone.
+ */
+
+type Json = Record<string, unknown>;
+
+async function api(server: ServerHandle, who: string, method: string, url: string, body?: unknown) {
+  const answer = await server.apiAs(who, method, url, body);
+  if (answer.status >= 300)
+    throw new Error(`${method} ${url} as ${who}: ${answer.status} ${JSON.stringify(answer.json)}`);
+  return answer.json as Json;
+}
+
+async function openFromMenu(page: Page, item: string, heading = item): Promise<void> {
+  await page.getByTestId('workbench-menu').getByRole('menuitem', { name: item }).click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+}
+
+async function loggedIn(context: FlowContext, loginName: string) {
+  const opened = await context.newPage({ width: 1440, height: 900 });
+  await loginThroughUi(opened.page, context.server.baseUrl, loginName, DEMO_PASSWORD);
+  return opened;
+}
+
+/** An option of the select labelled `label` inside `scope`, picked by typing part of its text. */
+async function pick(
+  page: Page,
+  scope: ReturnType<Page['locator']>,
+  label: string,
+  typed: string,
+  title: string,
+) {
+  const input = scope.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(typed);
+  await page.locator('.ant-select-dropdown:visible').getByTitle(title, { exact: true }).click();
+}
+
+async function balanceOf(server: ServerHandle, regionCode: string, kind: string): Promise<number> {
+  const accounts = (await api(
+    server,
+    'hy_finance',
+    'GET',
+    `/api/ledger/accounts?regionCode=${regionCode}&kind=${kind}&pageSize=100`,
+  )) as unknown as { items: { regionCode: string; kind: string; balanceFen: number }[] };
+  return accounts.items.find((account) => account.regionCode === regionCode)?.balanceFen ?? 0;
+}
+
+const finance: Flow = {
+  name: 'Finance officers on the living demo: 下拨 and 调剂 requested by one and decided by another, exported; the trial balance and an account’s statement',
+  livingDemo: true,
+  steps: [
+    'the finance officer requests a 下拨 from the city to 衡阳县 on 资金调度, after a confirmation',
+    'the second finance officer posts it after a confirmation, and 衡阳县’s special account grows by the amount',
+    'a 调剂 between two counties is requested, and the second finance officer returns it after a confirmation',
+    'the list filtered to 调剂 is exported as xlsx',
+    'the ledger page shows the trial balance, and 衡阳县’s special account statement lists the allocation with its running balance',
+  ],
+  async run(context) {
+    const { server, step, screenshot } = context;
+    const stamp = String(Date.now() % 1_000_000).padStart(6, '0');
+    const allocationReason = `第四季度培训资金下拨 ${stamp}`;
+    const reallocationReason = `县区间调剂 ${stamp}`;
+    const maker = await loggedIn(context, 'hy_finance');
+    await step(
+      'the finance officer requests a 下拨 from the city to 衡阳县 on 资金调度, after a confirmation',
+      async () => {
+        const { page } = maker;
+        await openFromMenu(page, '资金调度');
+        await page.getByRole('button', { name: '新建划转申请' }).click();
+        const form = page.getByRole('dialog', { name: '新建资金划转申请' });
+        await form.getByText('下拨', { exact: true }).click();
+        await pick(page, form, '拨出地区', '衡阳市', '衡阳市（430400）');
+        await pick(page, form, '拨入地区', '衡阳县', '衡阳县（430421）');
+        await form.getByLabel('金额（元）').fill('12345.67');
+        await form.getByLabel('事由').fill(allocationReason);
+        await form.getByRole('button', { name: '提交申请' }).click();
+        const answer = await confirmDialog(page, '确认提交', {
+          dialog: page.getByRole('dialog', { name: '提交资金划转申请' }),
+        });
+        if (answer.status() !== 201) throw new Error(`fund request: ${answer.status()}`);
+        const row = page.getByTestId('fund-requests').getByRole('row').filter({ hasText: allocationReason });
+        await row.getByText('待复核', { exact: true }).waitFor();
+        await row.getByText('12,345.67').waitFor();
+        await row.getByText('衡阳县').waitFor();
+        // The maker may not decide his own request: no decision buttons on his row.
+        if ((await row.getByRole('button', { name: '复核通过' }).count()) > 0)
+          throw new Error('the maker is offered to approve his own request');
+      },
+    );
+    const checker = await loggedIn(context, 'hy_finance_checker');
+    await step(
+      'the second finance officer posts it after a confirmation, and 衡阳县’s special account grows by the amount',
+      async () => {
+        const { page } = checker;
+        const before = await balanceOf(server, '430421', 'special');
+        await openFromMenu(page, '资金调度');
+        const row = page.getByTestId('fund-requests').getByRole('row').filter({ hasText: allocationReason });
+        await row.getByRole('button', { name: '复核通过' }).click();
+        await confirmDialog(page, '确认记账', { dialog: page.getByRole('dialog', { name: /复核通过/ }) });
+        await row.getByText('已记账', { exact: true }).waitFor();
+        await row.getByText('衡阳市财政局 孙复核（hy_finance_checker）').waitFor();
+        const after = await balanceOf(server, '430421', 'special');
+        if (after - before !== 1_234_567)
+          throw new Error(`衡阳县 special account moved by ${after - before} fen, expected 1234567`);
+      },
+    );
+    await step(
+      'a 调剂 between two counties is requested, and the second finance officer returns it after a confirmation',
+      async () => {
+        const { page } = maker;
+        await page.getByRole('button', { name: '新建划转申请' }).click();
+        const form = page.getByRole('dialog', { name: '新建资金划转申请' });
+        await form.getByText('调剂', { exact: true }).click();
+        await pick(page, form, '拨出地区', '衡阳县', '衡阳县（430421）');
+        await pick(page, form, '拨入地区', '珠晖', '珠晖区（430405）');
+        await form.getByLabel('金额（元）').fill('500');
+        await form.getByLabel('事由').fill(reallocationReason);
+        await form.getByRole('button', { name: '提交申请' }).click();
+        await confirmDialog(page, '确认提交', {
+          dialog: page.getByRole('dialog', { name: '提交资金划转申请' }),
+        });
+        await page
+          .getByTestId('fund-requests')
+          .getByRole('row')
+          .filter({ hasText: reallocationReason })
+          .getByText('待复核', { exact: true })
+          .waitFor();
+        await checker.page.reload();
+        await checker.page.getByRole('heading', { name: '资金调度', level: 1 }).waitFor();
+        const row = checker.page
+          .getByTestId('fund-requests')
+          .getByRole('row')
+          .filter({ hasText: reallocationReason });
+        await row.getByRole('button', { name: '退回' }).click();
+        await confirmDialog(checker.page, '确认退回', {
+          dialog: checker.page.getByRole('dialog', { name: /退回/ }),
+        });
+        await row.getByText('已退回', { exact: true }).waitFor();
+      },
+    );
+    await step('the list filtered to 调剂 is exported as xlsx', async () => {
+      const { page } = maker;
+      await page.reload();
+      await page.getByRole('heading', { name: '资金调度', level: 1 }).waitFor();
+      await page.getByLabel('类型', { exact: true }).click();
+      await page.locator('.ant-select-dropdown:visible').getByTitle('调剂', { exact: true }).click();
+      const table = page.getByTestId('fund-requests');
+      await table.getByRole('row').filter({ hasText: reallocationReason }).waitFor();
+      if ((await table.getByRole('row').filter({ hasText: allocationReason }).count()) > 0)
+        throw new Error('the 下拨 is still listed under 调剂');
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: '导出 xlsx' }).click();
+      const file = await download;
+      if (!file.suggestedFilename().endsWith('.xlsx'))
+        throw new Error(`export file name: ${file.suggestedFilename()}`);
+      await screenshot(page, 'officer-jobs-fund-requests');
+    });
+    await step(
+      'the ledger page shows the trial balance, and 衡阳县’s special account statement lists the allocation with its running balance',
+      async () => {
+        const { page } = maker;
+        await openFromMenu(page, '专账余额');
+        await page.getByRole('tab', { name: '试算平衡表' }).click();
+        const trial = page.getByTestId('trial-balance');
+        await trial.getByText('借方发生额合计').waitFor();
+        await trial.getByRole('cell', { name: '衡阳县（430421）' }).first().waitFor();
+        await page.getByRole('tab', { name: '账户余额' }).click();
+        await page.getByTestId('balance-430421-special').waitFor();
+        await page
+          .getByTestId('ledger-tree')
+          .getByRole('row')
+          .filter({ has: page.getByTestId('balance-430421-special') })
+          .getByRole('button', { name: '明细账' })
+          .click();
+        const drawer = page.getByRole('dialog', { name: /明细账/ });
+        const entry = drawer.getByRole('row').filter({ hasText: '12,345.67' });
+        await entry.getByRole('cell', { name: '下拨', exact: true }).waitFor();
+        await entry.getByRole('link', { name: /资金划转申请/ }).waitFor();
+        await drawer.getByRole('columnheader', { name: '余额' }).waitFor();
+        await screenshot(page, 'officer-jobs-account-statement');
+      },
+    );
+  },
+};
+
+export const flows: Flow[] = [finance];
