@@ -43,6 +43,48 @@ export const OBJECTION_SCHEMA = {
   },
 } as const;
 
+/** GET /api/claims/:id/objections → 200: the notice's objections, resolved or not. */
+export const OBJECTION_LIST_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'claimId',
+          'lineId',
+          'objector',
+          'content',
+          'recordedAt',
+          'recordedByName',
+          'resolution',
+          'isUpheld',
+          'resolvedAt',
+          'resolvedByName',
+        ],
+        properties: {
+          id: { type: 'integer' },
+          claimId: { type: 'integer' },
+          lineId: NULLABLE_INTEGER,
+          objector: { type: 'string' },
+          content: { type: 'string' },
+          recordedAt: { type: 'string', format: 'date-time' },
+          recordedByName: NULLABLE_STRING,
+          resolution: NULLABLE_STRING,
+          isUpheld: { type: 'boolean', nullable: true },
+          resolvedAt: { type: 'string', format: 'date-time', nullable: true },
+          resolvedByName: NULLABLE_STRING,
+        },
+      },
+    },
+  },
+} as const;
+
 /** POST /api/classes/:id/claim-reopenings → 201 (`Reopening`). */
 export const REOPENING_SCHEMA = {
   type: 'object',

@@ -46,6 +46,68 @@ export async function listClaims(executor: Executor, principal: Principal, query
   return { items, total: total.count, page: query.page, pageSize: query.pageSize };
 }
 
+/** An objection of a claim's public notice, with who recorded and who resolved it by name. */
+export interface ListedObjection {
+  id: number;
+  claimId: number;
+  lineId: number | null;
+  objector: string;
+  content: string;
+  recordedAt: string;
+  recordedByName: string | null;
+  resolution: string | null;
+  isUpheld: boolean | null;
+  resolvedAt: string | null;
+  resolvedByName: string | null;
+}
+
+/** The objections raised against a claim's public notice (公示), oldest first. */
+export async function listObjections(
+  executor: Executor,
+  principal: Principal,
+  claimId: number,
+): Promise<ListedObjection[]> {
+  const claim = await selectClaimRow(executor, claimId);
+  if (!claim) throw notFound('补贴申请', claimId);
+  assertClaimVisible(principal, claim);
+  const rows = await executor
+    .selectFrom('claim_objection as o')
+    .leftJoin('app_user as recorder', 'recorder.id', 'o.recorded_by_user_id')
+    .leftJoin('app_user as resolver', 'resolver.id', 'o.resolved_by_user_id')
+    .select([
+      'o.id',
+      'o.claim_id',
+      'o.claim_line_id',
+      'o.objector',
+      'o.content',
+      'o.recorded_at',
+      'o.resolution',
+      'o.is_upheld',
+      'o.resolved_at',
+      'recorder.display_name as recorder_name',
+      'resolver.display_name as resolver_name',
+    ])
+    .where('o.claim_id', '=', claimId)
+    .where('o.province_code', '=', claim.province_code)
+    .orderBy('o.id')
+    .execute();
+  const iso = (value: Date | string | null) =>
+    value === null ? null : value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+  return rows.map((row) => ({
+    id: Number(row.id),
+    claimId: Number(row.claim_id),
+    lineId: row.claim_line_id === null ? null : Number(row.claim_line_id),
+    objector: row.objector,
+    content: row.content,
+    recordedAt: iso(row.recorded_at)!,
+    recordedByName: row.recorder_name ?? null,
+    resolution: row.resolution,
+    isUpheld: row.is_upheld,
+    resolvedAt: iso(row.resolved_at),
+    resolvedByName: row.resolver_name ?? null,
+  }));
+}
+
 /** Records an objection raised during the public notice (公示). */
 export async function recordObjection(
   executor: Executor,

@@ -20,7 +20,13 @@ import {
   requestClaimPayments,
   requestClaimSettlement,
 } from './claim.payment.ts';
-import { listClaims, listPublicNotices, recordObjection, resolveObjection } from './claim.query.ts';
+import {
+  listClaims,
+  listObjections,
+  listPublicNotices,
+  recordObjection,
+  resolveObjection,
+} from './claim.query.ts';
 import { reopenTrainee } from './claim.reopen.ts';
 import { selectClaimDetail, selectClaimRow } from './claim.repository.ts';
 import {
@@ -35,6 +41,7 @@ import {
   BANK_RESULT_SCHEMA,
   CERTIFICATE_REVOCATION_SCHEMA,
   CLAIM_CREATED_ANSWERS,
+  OBJECTION_LIST_SCHEMA,
   OBJECTION_SCHEMA,
   PAYMENT_ORDER_ANSWERS,
   PAYMENT_ORDER_DECISION_SCHEMA,
@@ -514,6 +521,20 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
         .execute((trx) => recordObjection(trx, request.auditContext, id, request.body));
       return reply.status(201).send(objection);
     },
+  );
+
+  app.get(
+    '/api/claims/:id/objections',
+    {
+      config: { access: 'claim.read' },
+      schema: {
+        tags: ['claims'],
+        summary: '申请的公示期异议（含处理结果）',
+        params: idParams,
+        response: { 200: OBJECTION_LIST_SCHEMA },
+      },
+    },
+    async (request) => ({ items: await listObjections(db(), request.principal!, request.params.id) }),
   );
 
   app.post(

@@ -191,4 +191,60 @@ const finance: Flow = {
   },
 };
 
-export const flows: Flow[] = [finance];
+const objections: Flow = {
+  name: 'County officer on the living demo: records an objection to the running 公示 and resolves it, after a confirmation',
+  livingDemo: true,
+  steps: [
+    'the county officer opens the claim in notice from 公示名单 and records an objection against one trainee',
+    'it resolves the objection as unfounded after a confirmation; the claim still reads its full amount',
+  ],
+  async run(context) {
+    const { step, screenshot } = context;
+    const stamp = String(Date.now() % 1_000_000).padStart(6, '0');
+    const objector = `匿名群众${stamp}`;
+    const { page } = await loggedIn(context, 'hy_county');
+    await step(
+      'the county officer opens the claim in notice from 公示名单 and records an objection against one trainee',
+      async () => {
+        await openFromMenu(page, '公示名单');
+        await page.getByRole('link', { name: 'BT4304212021000012' }).click();
+        await page.getByRole('heading', { name: '补贴申请详情', level: 1 }).waitFor();
+        const card = page.getByTestId('claim-objections');
+        await card.getByRole('button', { name: '登记异议' }).click();
+        const dialog = page.getByRole('dialog', { name: '登记公示期异议' });
+        await dialog.getByLabel('异议人').fill(objector);
+        await dialog.getByLabel('异议内容').fill('反映该学员培训期间未实际到课');
+        await dialog.getByLabel('涉及人员').click();
+        await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+        const saved = page.waitForResponse(
+          (response) => response.url().endsWith('/objections') && response.request().method() === 'POST',
+        );
+        await dialog.getByRole('button', { name: '登记' }).click();
+        const answer = await saved;
+        if (answer.status() !== 201) throw new Error(`objection: ${answer.status()} ${await answer.text()}`);
+        const row = card.getByRole('row').filter({ hasText: objector });
+        await row.getByText('待处理', { exact: true }).waitFor();
+        await row.getByText(/^第 \d+ 人/).waitFor();
+      },
+    );
+    await step(
+      'it resolves the objection as unfounded after a confirmation; the claim still reads its full amount',
+      async () => {
+        const card = page.getByTestId('claim-objections');
+        const row = card.getByRole('row').filter({ hasText: objector });
+        await row.getByRole('button', { name: '处理' }).click();
+        const dialog = page.getByRole('dialog', { name: '处理异议' });
+        await dialog.getByText('不成立', { exact: true }).click();
+        await dialog.getByLabel('处理意见').fill('经核对考勤与签到照片，该学员到课属实');
+        await dialog.getByRole('button', { name: '提交' }).click();
+        await confirmDialog(page, '确认处理', { dialog: page.getByRole('dialog', { name: /确认处理异议/ }) });
+        await row.getByText('不成立', { exact: true }).waitFor();
+        await row.getByText('经核对考勤与签到照片，该学员到课属实').waitFor();
+        await page.getByText('3,600.00').first().waitFor();
+        await screenshot(page, 'officer-jobs-objection');
+      },
+    );
+  },
+};
+
+export const flows: Flow[] = [finance, objections];

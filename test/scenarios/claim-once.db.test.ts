@@ -149,6 +149,20 @@ describe('a class is claimed once: rejected and excluded trainees stay out unles
       },
     );
     expect(upheld.statusCode, upheld.body).toBe(200);
+    // The claim page lists the objection with its conclusion and who recorded and resolved it.
+    const listed = await call('GET', `/api/claims/${claim}/objections`, county);
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({
+        id: objection.json().id,
+        lineId: detail.lines[0].id,
+        objector: '群众',
+        isUpheld: true,
+        resolution: '核实未参训',
+        recordedByName: expect.any(String),
+        resolvedByName: expect.any(String),
+      }),
+    ]);
     expect(
       (await call('POST', `/api/claims/${claim}/reject`, county, { reason: '剔除后无可补贴人员' }))
         .statusCode,

@@ -135,6 +135,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   // The seeded notice has ended but carries an open objection: the scope check comes first.
   'POST /api/claims/:id/approve': 'claimInNotice',
   'POST /api/claims/:id/objections': 'claimInNotice',
+  'GET /api/claims/:id/objections': 'claimInNotice',
   'POST /api/claims/:id/objections/:objectionId/resolve': 'objection',
   'POST /api/claims/payments/:batchId/bank-result': 'paymentBatch',
   // No advance-settlement claim is seeded; settleClaim checks scope before the claim's mode.

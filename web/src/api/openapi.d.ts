@@ -1915,7 +1915,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 申请的公示期异议（含处理结果） */
+        get: operations["getClaimsByIdObjections"];
         put?: never;
         /** 登记公示期异议 */
         post: operations["postClaimsByIdObjections"];
@@ -12957,6 +12958,62 @@ export interface operations {
                         reopenedAt: string;
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getClaimsByIdObjections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            claimId: number;
+                            lineId: number | null;
+                            objector: string;
+                            content: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                            recordedByName: string | null;
+                            resolution: string | null;
+                            isUpheld: boolean | null;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            resolvedByName: string | null;
+                        }[];
                     };
                 };
             };

@@ -7,6 +7,7 @@ import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { ClaimInspections } from '../../components/ClaimInspections.tsx';
 import { ClaimMaterials } from '../../components/ClaimMaterials.tsx';
+import { ClaimObjections } from '../../components/ClaimObjections.tsx';
 import { CitationTag, LoadState, Money, StatusTag } from '../../components/common.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime } from '../../format.ts';
@@ -281,6 +282,7 @@ export function ClaimDetailPage() {
               </Space>
             </Card>
             {can('supervision.read') && <ClaimAlerts claimId={claim.id} />}
+            {claim.noticeStartsOn && <ClaimObjections claim={claim} onChanged={loaded.reload} />}
             <ClaimInspections claimId={claim.id} />
             <ClaimMaterials
               claimId={claim.id}

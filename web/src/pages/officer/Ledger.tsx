@@ -102,7 +102,9 @@ function EntrySource({ entry }: { entry: StatementEntry }) {
     return <Link to={`/app/claims/${transfer.claimId}`}>补贴申请 {transfer.claimId}</Link>;
   if (transfer.paymentBatchId !== null)
     return (
-      <Link to={`/app/payments?tab=batches&batch=${transfer.paymentBatchId}`}>支付批次 {transfer.paymentBatchId}</Link>
+      <Link to={`/app/payments?tab=batches&batch=${transfer.paymentBatchId}`}>
+        支付批次 {transfer.paymentBatchId}
+      </Link>
     );
   if (transfer.fundRequestId !== null)
     return <Link to="/app/fund-requests">资金划转申请 {transfer.fundRequestId}</Link>;
