@@ -50,7 +50,9 @@ describe('fund requests list (资金调度)', () => {
       url: '/api/ledger/fund-requests?kind=reallocation',
       headers: maker,
     });
-    expect(onlyReallocations.json().items.map((item: { kind: string }) => item.kind)).toEqual(['reallocation']);
+    expect(onlyReallocations.json().items.map((item: { kind: string }) => item.kind)).toEqual([
+      'reallocation',
+    ]);
 
     const exported = await testApp.app.inject({
       method: 'GET',
