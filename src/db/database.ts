@@ -8,6 +8,7 @@ import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { Db, Executor } from './executor.types.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
+import { isTogether } from './together.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type { Db, Executor, Tx } from './executor.types.ts';
@@ -144,6 +145,29 @@ async function openPglite(
   };
 }
 
+/**
+ * The pool's client: a list of statements sent together (src/db/together.ts) goes as one
+ * simple-protocol query, and its results come back as one row per statement, `{ rows }`.
+ */
+class TogetherClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; all but one pass through.
+  override query(...args: any[]): any {
+    const [text, values] = args;
+    if (typeof text === 'string' && isTogether(text) && (values === undefined || values.length === 0)) {
+      return (super.query(text) as unknown as Promise<pg.QueryResult | pg.QueryResult[]>).then((result) => {
+        const results = Array.isArray(result) ? result : [result];
+        return {
+          command: 'SELECT',
+          rowCount: results.length,
+          rows: results.map((each) => ({ rows: each.rows })),
+        };
+      });
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: as above.
+    return (super.query as (...rest: any[]) => any)(...args);
+  }
+}
+
 async function openPostgres(
   databaseUrl: string,
   poolSize: number,
@@ -152,6 +176,7 @@ async function openPostgres(
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
+    Client: TogetherClient,
     // Under load a request may queue for a connection; waiting is better than failing it.
     connectionTimeoutMillis: 30_000,
     types: {

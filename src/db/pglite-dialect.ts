@@ -14,6 +14,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { isTogether } from './together.ts';
 
 /**
  * Kysely dialect for PGlite (in-process PostgreSQL). Kysely 0.28 (the last release that runs
@@ -47,6 +48,11 @@ class PgliteConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    // Statements sent together (src/db/together.ts): one row per statement, `{ rows }`.
+    if (isTogether(compiledQuery.sql) && compiledQuery.parameters.length === 0) {
+      const results = await this.pglite.exec(compiledQuery.sql, { rowMode: 'object', parsers: this.parsers });
+      return { rows: results.map((each) => ({ rows: each.rows })) as R[] };
+    }
     const result = await this.pglite.query<R>(compiledQuery.sql, compiledQuery.parameters as unknown[], {
       rowMode: 'object',
       parsers: this.parsers,
