@@ -14,8 +14,12 @@
  *    time the duplicate refusal instead, so the bench generates more classes than it can claim.
  *    Statements sent to PostgreSQL per claim are counted (every `pg` query, BEGIN and COMMIT too).
  *
- * BENCH_DURATION (10 s each), BENCH_CONNECTIONS (20), BENCH_TINY=1 (2 s each).
+ * BENCH_DURATION (10 s each), BENCH_CONNECTIONS (20), BENCH_TINY=1 (2 s each). BENCH_CPU_PROFILE=<file>
+ * writes a CPU profile of the process (server and autocannon) over the unthrottled claim run alone,
+ * in the .cpuprofile format of `node --cpu-prof` (which would profile the data generation too).
  */
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import autocannon from 'autocannon';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -182,7 +186,18 @@ try {
   // Ten connections at the same rate: concurrent submissions (the target figure).
   const concurrent = await claimLoad(10, CLAIM_RATE);
   // Ten connections as fast as the server answers: the capacity.
+  const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const saturated = await claimLoad(10);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   if (next > queue.length)
     throw new Error(`${next} claim requests for ${queue.length} classes: raise CLASSES in bench/api.ts`);
   const failures = (result: autocannon.Result) => result.non2xx + result.errors + result.timeouts;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { sendTogether } from '../db/together.ts';
 import { auditKey } from '../shared/audit-key.state.ts';
 import { type AuditKey, auditMac } from '../shared/audit-key.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
@@ -108,13 +109,24 @@ export async function recordAudit(
     pending.push({ context, entry });
     return;
   }
-  const provinceCode = auditProvinceOf(context, entry);
-  await sql`select pg_advisory_xact_lock(hashtext(${auditLockKey(provinceCode)}))`.execute(executor);
-  const last = await lastAuditHashQuery(executor, provinceCode).executeTakeFirst();
+  const previous = await lockAuditChain(executor, auditProvinceOf(context, entry));
   await executor
     .insertInto('audit_log')
-    .values(chainedAuditRow(context, entry, last?.hash ?? null))
+    .values(chainedAuditRow(context, entry, previous))
     .execute();
+}
+
+/**
+ * Takes a province's chain lock (until commit) and reads its head once the lock is held: one
+ * round trip of two statements (src/db/together.ts; the read has a snapshot of its own, taken
+ * after the lock).
+ */
+async function lockAuditChain(executor: Executor, provinceCode: string): Promise<string | null> {
+  const [, last] = await sendTogether(executor, [
+    sql`select pg_advisory_xact_lock(hashtext(${auditLockKey(provinceCode)}))`.compile(executor),
+    lastAuditHashQuery(executor, provinceCode),
+  ]);
+  return last[0]?.hash ?? null;
 }
 
 /** Entries recorded inside `withDeferredAudit`, by the transaction they were recorded in. */
@@ -148,8 +160,8 @@ export async function withDeferredAudit<T>(
 
 /**
  * Appends entries in the caller's transaction, chained in the given order: per province (in code
- * order, the one lock order of every multi-province writer) one statement that takes the chain's
- * lock and one that reads its head, then one insert of all its entries.
+ * order, the one lock order of every multi-province writer) the chain's lock and its head in one
+ * round trip, then one insert of all its entries.
  */
 export async function appendAuditEntries(
   executor: Executor,
@@ -164,9 +176,7 @@ export async function appendAuditEntries(
   }
   for (const province of [...byProvince.keys()].sort()) {
     const list = byProvince.get(province)!;
-    await sql`select pg_advisory_xact_lock(hashtext(${auditLockKey(province)}))`.execute(executor);
-    const last = await lastAuditHashQuery(executor, province).executeTakeFirst();
-    let previous = last?.hash ?? null;
+    let previous = await lockAuditChain(executor, province);
     const rows = list.map(({ context, entry }) => {
       const row = chainedAuditRow(context, entry, previous);
       previous = row.hash;

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type InferResult, sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import type { Executor } from '../db/database.ts';
 import { AppError, notFound } from '../shared/errors.ts';
@@ -48,10 +48,25 @@ export async function classClaimState(
   draft: { classId: number; provinceCode: string; subsidyKind: string },
   advanceClaimId: number | null,
 ): Promise<{ blocked: Set<number>; reopened: Set<number> }> {
+  await classClaimLock(draft).execute(executor);
+  return classClaimStateFrom(await classClaimStateQuery(executor, draft, advanceClaimId).execute());
+}
+
+/** The class's claim lock (per class and kind, held until commit). */
+export function classClaimLock(draft: { classId: number; subsidyKind: string }) {
+  return sql`select pg_advisory_xact_lock(hashtext(${`claim-class:${draft.classId}:${draft.subsidyKind}`}))`;
+}
+
+/**
+ * The statement of `classClaimState` after the lock (to send with it: src/db/together.ts, where
+ * it runs after the lock is held, with a snapshot of its own).
+ */
+export function classClaimStateQuery(
+  executor: Executor,
+  draft: { classId: number; provinceCode: string; subsidyKind: string },
+  advanceClaimId: number | null,
+) {
   const { classId, provinceCode, subsidyKind } = draft;
-  await sql`select pg_advisory_xact_lock(hashtext(${`claim-class:${classId}:${subsidyKind}`}))`.execute(
-    executor,
-  );
   let live = executor
     .selectFrom('claim')
     .select([
@@ -66,7 +81,7 @@ export async function classClaimState(
     .where('claim.subsidy_kind', '=', subsidyKind)
     .where('claim.status', '!=', 'rejected');
   if (advanceClaimId !== null) live = live.where('claim.id', '!=', advanceClaimId);
-  const rows = await live
+  return live
     .unionAll(
       executor
         .selectFrom('claim_line')
@@ -103,8 +118,13 @@ export async function classClaimState(
         .where('claim_reopening.class_id', '=', classId)
         .where('claim_reopening.subsidy_kind', '=', subsidyKind)
         .where('claim_reopening.used_by_claim_id', 'is', null),
-    )
-    .execute();
+    );
+}
+
+/** Refuses a live claim; the trainees blocked and reopened, from the rows of `classClaimStateQuery`. */
+export function classClaimStateFrom(
+  rows: readonly InferResult<ReturnType<typeof classClaimStateQuery>>[number][],
+): { blocked: Set<number>; reopened: Set<number> } {
   const found = rows.find((row) => row.kind === 'live');
   if (found) {
     throw new AppError('CLAIM_EXISTS', `本班已有一笔该类补贴申请（${found.claim_number}），不能重复申请`, [

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type InferResult, type Selectable, sql } from 'kysely';
 import {
   type AuditContext,
   type AuditEntry,
@@ -8,6 +8,7 @@ import {
   lastAuditHashQuery,
 } from '../auth/audit.service.ts';
 import type { Executor } from '../db/database.ts';
+import { sendTogether } from '../db/together.ts';
 import type {
   EvaluateRequest,
   EvaluateResponse,
@@ -55,9 +56,17 @@ export async function selectHistories(
   personIds: readonly number[],
   excludeClaimIds: readonly number[],
 ): Promise<Map<number, HistoryEntry[]>> {
-  const histories = new Map<number, HistoryEntry[]>(personIds.map((personId) => [personId, []]));
-  if (personIds.length === 0) return histories;
-  let query = liveLinesOf(executor, [...histories.keys()]).select([
+  if (personIds.length === 0) return new Map();
+  return historiesFrom(personIds, await historiesQuery(executor, personIds, excludeClaimIds).execute());
+}
+
+/** The statement of `selectHistories` (at least one person; to send with others: src/db/together.ts). */
+export function historiesQuery(
+  executor: Executor,
+  personIds: readonly number[],
+  excludeClaimIds: readonly number[],
+) {
+  let query = liveLinesOf(executor, [...new Set(personIds)]).select([
     'l.person_id',
     'c.application_date',
     'c.subsidy_kind',
@@ -68,7 +77,16 @@ export async function selectHistories(
     'l.request',
   ]);
   if (excludeClaimIds.length > 0) query = query.where('c.id', 'not in', [...excludeClaimIds]);
-  for (const row of await query.execute()) {
+  return query;
+}
+
+/** Each person's history from the rows of `historiesQuery`; every person asked for has an entry. */
+export function historiesFrom(
+  personIds: readonly number[],
+  rows: readonly InferResult<ReturnType<typeof historiesQuery>>[number][],
+): Map<number, HistoryEntry[]> {
+  const histories = new Map<number, HistoryEntry[]>(personIds.map((personId) => [personId, []]));
+  for (const row of rows) {
     const entry: HistoryEntry = { date: row.application_date, subsidy: row.subsidy_kind as SubsidyKind };
     if (row.occupation_code) entry.occupationCode = row.occupation_code;
     if (row.level) entry.level = row.level as Level;
@@ -162,17 +180,51 @@ export async function numberClaimAndAudit(
   },
   entryOf: (claimNumber: string) => AuditEntry,
 ): Promise<string> {
+  const [, [last]] = await sendTogether(
+    executor,
+    claimNumberAndAuditReads(executor, context, claim, entryOf),
+  );
+  return writeClaimNumberAndAudit(executor, context, claim, last!, entryOf);
+}
+
+/**
+ * The first two statements of `numberClaimAndAudit`: both locks, then (with a snapshot taken once
+ * they are held) the last number and the last hash. To send together (src/db/together.ts), after
+ * other statements of the caller's.
+ */
+export function claimNumberAndAuditReads(
+  executor: Executor,
+  context: AuditContext,
+  claim: { provinceCode: string; regionCode: string; applicationDate: string },
+  entryOf: (claimNumber: string) => AuditEntry,
+) {
   const prefix = claimNumberPrefix(claim.regionCode, claim.applicationDate);
-  const probe = entryOf('');
-  const auditProvince = auditProvinceOf(context, probe);
-  await sql`select pg_advisory_xact_lock(hashtext(${claimNumberLockKey(prefix)})),
-    pg_advisory_xact_lock(hashtext(${auditLockKey(auditProvince)}))`.execute(executor);
-  const last = await executor
-    .selectNoFrom(() => [
+  const auditProvince = auditProvinceOf(context, entryOf(''));
+  return [
+    sql`select pg_advisory_xact_lock(hashtext(${claimNumberLockKey(prefix)})),
+    pg_advisory_xact_lock(hashtext(${auditLockKey(auditProvince)}))`.compile(executor),
+    executor.selectNoFrom(() => [
       lastClaimNumberQuery(executor, claim.provinceCode, prefix).as('last'),
       lastAuditHashQuery(executor, auditProvince).as('hash'),
-    ])
-    .executeTakeFirstOrThrow();
+    ]),
+  ] as const;
+}
+
+/** The last statement of `numberClaimAndAudit`: the number (and ciphertext) and the audit entry. */
+export async function writeClaimNumberAndAudit(
+  executor: Executor,
+  context: AuditContext,
+  claim: {
+    id: number;
+    provinceCode: string;
+    regionCode: string;
+    applicationDate: string;
+    payeeAccountCiphertext?: string | null;
+  },
+  last: { last: string | null; hash: string | null },
+  entryOf: (claimNumber: string) => AuditEntry,
+): Promise<string> {
+  const prefix = claimNumberPrefix(claim.regionCode, claim.applicationDate);
   const claimNumber = followingNumber(prefix, last.last);
   await executor
     .with('numbered', (db) =>

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type { Expression } from 'kysely';
 import { type AuditContext, recordAudit, withDeferredAudit } from '../auth/audit.service.ts';
 import { ROLE_PERMISSIONS } from '../auth/roles.ts';
 import { assertOrganisationScope, assertRegionScope } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import type { Denial, DenialCode, EvaluateRequest, EvaluateResponse } from '../policy/evaluate.types.ts';
+import { sendTogether } from '../db/together.ts';
+import type {
+  Denial,
+  DenialCode,
+  EvaluateRequest,
+  EvaluateResponse,
+  HistoryEntry,
+} from '../policy/evaluate.types.ts';
+import { keepPublishedOverrides, publishedOverridesQuery } from '../policy/parameter.service.ts';
 import { assertInGoodStanding, assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { encryptOptional, rowKeyOf } from '../shared/data-keyring.ts';
@@ -11,12 +20,20 @@ import { AppError, notFound } from '../shared/errors.ts';
 import { assertAgencyMayReview } from '../supervision/agency.service.ts';
 import { screenClaim } from '../supervision/risk.service.ts';
 import { assertClaimVisible, ORGANISATION_APPLICANT_ROLES } from './claim.access.ts';
-import { createDecider, type Decider } from './claim.decide.ts';
+import { createDecider, type Decider, deciderWith } from './claim.decide.ts';
 import { assertMaterialsComplete } from './claim.materials.ts';
-import { classClaimState, consumeReopenings } from './claim.reopen.ts';
 import {
+  classClaimLock,
+  classClaimState,
+  classClaimStateFrom,
+  classClaimStateQuery,
+  consumeReopenings,
+} from './claim.reopen.ts';
+import {
+  claimNumberAndAuditReads,
+  historiesFrom,
+  historiesQuery,
   type LineDecisionUpdate,
-  numberClaimAndAudit,
   selectClaimDetail,
   selectClaimRow,
   selectHistories,
@@ -24,6 +41,7 @@ import {
   toLine,
   toSummary,
   updateDecidedLines,
+  writeClaimNumberAndAudit,
 } from './claim.repository.ts';
 import { loadClaimDraft } from './claim.sources.ts';
 import { withStoredForms } from './claim.stored-form.ts';
@@ -152,30 +170,59 @@ export async function createClaim(
   else if (draft.applicantOrganisationId !== null)
     await assertOrganisationInGoodStanding(executor, draft.applicantOrganisationId, standing);
   let reopened = new Set<number>();
-  if (draft.classId !== null) {
+  // A new claim has no lines yet, so only the advance it settles is left out of the history:
+  // every trainee's history is read at once and the lines are written in one statement. The
+  // class's lock, its earlier claims, the published parameters and the histories are one round
+  // trip (src/db/together.ts: each statement still runs after the one before, with its own snapshot).
+  const personIds = draft.candidates.map((candidate) => candidate.personId);
+  const excluded = advanceClaimId === null ? [] : [advanceClaimId];
+  let decide: Decider;
+  let histories: Map<number, HistoryEntry[]>;
+  if (draft.classId !== null && personIds.length > 0) {
+    const classDraft = {
+      classId: draft.classId,
+      provinceCode: draft.provinceCode,
+      subsidyKind: draft.subsidyKind,
+    };
+    const [, stateRows, parameterRows, historyRows] = await sendTogether(executor, [
+      classClaimLock(classDraft).compile(executor),
+      classClaimStateQuery(executor, classDraft, advanceClaimId),
+      publishedOverridesQuery().compile(executor),
+      historiesQuery(executor, personIds, excluded),
+    ]);
     // One live claim per class and kind; rejected or excluded trainees stay out until an officer
     // reopens them.
-    const state = await classClaimState(
-      executor,
-      { classId: draft.classId, provinceCode: draft.provinceCode, subsidyKind: draft.subsidyKind },
-      advanceClaimId,
-    );
+    const state = classClaimStateFrom(stateRows);
     reopened = state.reopened;
     draft.candidates = draft.candidates.filter((candidate) => !state.blocked.has(candidate.personId));
+    decide = deciderWith(keepPublishedOverrides(executor, parameterRows));
+    histories = historiesFrom(personIds, historyRows);
+  } else {
+    if (draft.classId !== null) {
+      const state = await classClaimState(
+        executor,
+        { classId: draft.classId, provinceCode: draft.provinceCode, subsidyKind: draft.subsidyKind },
+        advanceClaimId,
+      );
+      reopened = state.reopened;
+    }
+    if (draft.candidates.length > 0) {
+      const [parameterRows, historyRows] = await sendTogether(executor, [
+        publishedOverridesQuery().compile(executor),
+        historiesQuery(executor, personIds, excluded),
+      ]);
+      decide = deciderWith(keepPublishedOverrides(executor, parameterRows));
+      histories = historiesFrom(personIds, historyRows);
+    } else {
+      decide = await createDecider(executor);
+      histories = new Map();
+    }
   }
   if (draft.candidates.length === 0) {
     throw new AppError('VALIDATION_FAILED', '没有可申请补贴的人员', [
       { field: 'claim', message: '没有可申请补贴的人员' },
     ]);
   }
-  const decide = await createDecider(executor);
-  // A new claim has no lines yet, so only the advance it settles is left out of the history:
-  // every trainee's history is read at once and the lines are written in one statement.
-  const histories = await selectHistories(
-    executor,
-    draft.candidates.map((candidate) => candidate.personId),
-    advanceClaimId === null ? [] : [advanceClaimId],
-  );
   const lines = draft.candidates.map((candidate): DecidedLine => {
     const withMode: LineCandidate = {
       ...candidate,
@@ -191,11 +238,12 @@ export async function createClaim(
   // The claim number is assigned last, under its per-region lock, so concurrent creators in one
   // region wait only for each other's final writes, not for each other's line decisions. The
   // inserts return the rows the answer is made of (no read-back).
-  const claimRow = await executor
+  const pendingNumber = `PENDING-${randomUUID()}`;
+  const insertClaim = executor
     .insertInto('claim')
     .values({
       province_code: draft.provinceCode,
-      claim_number: `PENDING-${randomUUID()}`,
+      claim_number: pendingNumber,
       region_code: draft.regionCode,
       subsidy_kind: draft.subsidyKind,
       mode: advanceClaimId === null ? (input.mode ?? 'full') : 'settlement',
@@ -227,10 +275,43 @@ export async function createClaim(
       eligible_line_count: eligible.length,
       total_amount_fen: eligible.reduce((sum, line) => sum + line.decision.amountFen, 0),
     })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const claimId = claimRow.id;
-  const lineRows = await insertLines(executor, draft.provinceCode, claimId, lines);
+    .returningAll();
+  // The claim, its lines (naming the claim by its pending number: its id is not known before),
+  // then the claim number's and the audit chain's locks and the last number and hash: one round
+  // trip (src/db/together.ts), each statement after the one before.
+  const auditEntryOf = (number: string, claimId: number) => ({
+    action: 'claim.create',
+    objectType: 'claim',
+    objectId: claimId,
+    provinceCode: draft.provinceCode,
+    after: {
+      claimNumber: number,
+      subsidyKind: draft.subsidyKind,
+      lines: lines.length,
+      source: input.claim.source,
+    },
+  });
+  const numbering = {
+    provinceCode: draft.provinceCode,
+    regionCode: draft.regionCode,
+    applicationDate: input.applicationDate,
+  };
+  const [[claimRow], lineRows, , [last]] = await sendTogether(executor, [
+    insertClaim,
+    insertLines(
+      executor,
+      draft.provinceCode,
+      executor
+        .selectFrom('claim')
+        .select('id')
+        .where('province_code', '=', draft.provinceCode)
+        .where('claim_number', '=', pendingNumber)
+        .$asScalar(),
+      lines,
+    ),
+    ...claimNumberAndAuditReads(executor, context, numbering, (number) => auditEntryOf(number, 0)),
+  ]);
+  const claimId = claimRow!.id;
   const reopenedCandidates = draft.candidates.filter((candidate) => reopened.has(candidate.personId));
   if (draft.classId !== null && reopenedCandidates.length > 0)
     await consumeReopenings(executor, {
@@ -240,35 +321,23 @@ export async function createClaim(
       claimId,
       personIds: reopenedCandidates.map((candidate) => candidate.personId),
     });
-  const claimNumber = await numberClaimAndAudit(
+  const claimNumber = await writeClaimNumberAndAudit(
     executor,
     context,
     {
       id: claimId,
-      provinceCode: draft.provinceCode,
-      regionCode: draft.regionCode,
-      applicationDate: input.applicationDate,
+      ...numbering,
       payeeAccountCiphertext: encryptOptional(
         'claim.payee_bank_account',
         input.payeeAccount.accountNumber,
         rowKeyOf(claimId),
       ),
     },
-    (number) => ({
-      action: 'claim.create',
-      objectType: 'claim',
-      objectId: claimId,
-      provinceCode: draft.provinceCode,
-      after: {
-        claimNumber: number,
-        subsidyKind: draft.subsidyKind,
-        lines: lines.length,
-        source: input.claim.source,
-      },
-    }),
+    last!,
+    (number) => auditEntryOf(number, claimId),
   );
   return {
-    ...toSummary(claimRow),
+    ...toSummary(claimRow!),
     className: draft.classId === null ? null : (draft.className ?? null),
     lines: (await withStoredForms(executor, lineRows))
       .sort((a, b) => a.line_number - b.line_number)
@@ -284,14 +353,13 @@ interface DecidedLine {
   decision: EvaluateResponse;
 }
 
-/** Writes a claim's decided lines, numbered from 1 in the order given, in one statement. */
-async function insertLines(
+/** Writes a claim's decided lines (at least one), numbered from 1 in the order given, in one statement. */
+function insertLines(
   executor: Executor,
   provinceCode: string,
-  claimId: number,
+  claimId: Expression<number>,
   lines: readonly DecidedLine[],
 ) {
-  if (lines.length === 0) return [];
   return executor
     .insertInto('claim_line')
     .values(
@@ -325,8 +393,7 @@ async function insertLines(
         };
       }),
     )
-    .returningAll()
-    .execute();
+    .returningAll();
 }
 
 async function refreshTotals(executor: Executor, claimId: number): Promise<void> {

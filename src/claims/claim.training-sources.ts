@@ -1,8 +1,15 @@
+import type { InferResult } from 'kysely';
 import { provinceOf } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import type { CertificateType, EmploymentFacts, Level, SubsidyKind } from '../policy/evaluate.types.ts';
-import { findCatalogEntry } from '../registry/catalog.service.ts';
-import { getOrganisation, organisationsByIds } from '../registry/organisation.service.ts';
+import { catalogEntryFrom, catalogEntryQuery } from '../registry/catalog.service.ts';
+import {
+  getOrganisation,
+  type Organisation,
+  organisationQuery,
+  organisationsByIds,
+  toOrganisation,
+} from '../registry/organisation.service.ts';
 import { AppError } from '../shared/errors.ts';
 import { SUBSIDY_KIND_LABELS, type SubsidyKind as VocabularySubsidyKind } from '../shared/vocabulary.ts';
 import { getClassForClaim } from '../training/archive.service.ts';
@@ -24,7 +31,17 @@ export async function employersOn(
   date: string,
 ): Promise<Map<number, { enterpriseId: number; facts: EmploymentFacts }>> {
   if (personIds.length === 0) return new Map();
-  const rows = await executor
+  const rows = await employmentOnQuery(executor, personIds, date).execute();
+  const enterprises = await organisationsByIds(
+    executor,
+    [...currentEmployment(rows).values()].map((row) => row.enterprise_id),
+  );
+  return employersFrom(rows, enterprises);
+}
+
+/** The employment records running on a date (to send with others: src/db/together.ts). */
+function employmentOnQuery(executor: Executor, personIds: readonly number[], date: string) {
+  return executor
     .selectFrom('employment_record')
     .selectAll()
     .where('person_id', 'in', [...new Set(personIds)])
@@ -32,14 +49,37 @@ export async function employersOn(
     .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', date)]))
     .orderBy('person_id')
     .orderBy('start_date', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  const current = new Map<number, (typeof rows)[number]>();
+    .orderBy('id', 'desc');
+}
+
+type EmploymentRow = InferResult<ReturnType<typeof employmentOnQuery>>[number];
+
+/**
+ * `employersOn`'s two reads as statements for one round trip: the records, and every
+ * organisation that employs one of the people on the date (a superset of the current employers).
+ */
+function employersOnQueries(executor: Executor, personIds: readonly number[], date: string) {
+  return [
+    employmentOnQuery(executor, personIds, date),
+    executor
+      .selectFrom('organisation')
+      .selectAll()
+      .where('id', 'in', employmentOnQuery(executor, personIds, date).clearSelect().select('enterprise_id')),
+  ] as const;
+}
+
+/** Each person's record that started last among those running (ties: the newest record). */
+function currentEmployment(rows: readonly EmploymentRow[]): Map<number, EmploymentRow> {
+  const current = new Map<number, EmploymentRow>();
   for (const row of rows) if (!current.has(row.person_id)) current.set(row.person_id, row);
-  const enterprises = await organisationsByIds(
-    executor,
-    [...current.values()].map((row) => row.enterprise_id),
-  );
+  return current;
+}
+
+function employersFrom(
+  rows: readonly EmploymentRow[],
+  enterprises: ReadonlyMap<number, Organisation>,
+): Map<number, { enterpriseId: number; facts: EmploymentFacts }> {
+  const current = currentEmployment(rows);
   const employers = new Map<number, { enterpriseId: number; facts: EmploymentFacts }>();
   for (const [personId, row] of current) {
     const enterprise = enterprises.get(row.enterprise_id);
@@ -67,8 +107,22 @@ export async function classDraft(
   applicationDate: string,
   options: { isAdvance: boolean } = { isAdvance: false },
 ): Promise<ClaimDraft> {
-  const found = await getClassForClaim(executor, classId);
+  // The class's runner and catalog entry come with its sessions and roster, the trainees'
+  // employment with the trainees (three round trips in all).
+  const found = await getClassForClaim(executor, classId, {
+    withClass: (row) => [
+      organisationQuery(executor, row.institution_id),
+      catalogEntryQuery(executor, {
+        regionCode: row.region_code,
+        occupationCode: row.occupation_code,
+        level: row.level,
+        on: chinaDate(row.starts_at),
+      }),
+    ],
+    withTrainees: (row, personIds) => employersOnQueries(executor, personIds, chinaDate(row.starts_at)),
+  });
   const trainingClass = found.trainingClass;
+  const [runnerRows, catalogRows] = found.withClass;
   // The subsidy kind follows from the class's project type (fixed when it was filed), not from the
   // applicant's choice; a living allowance is paid beside the training of the same class.
   if (subsidyKind !== trainingClass.subsidyKind && subsidyKind !== 'living_allowance') {
@@ -91,16 +145,11 @@ export async function classDraft(
       { field: 'applicationDate', message: '申请日期时培训班尚未结业' },
     ]);
   }
-  const runner = await getOrganisation(executor, trainingClass.institutionId);
+  const runner = runnerRows[0] ? toOrganisation(runnerRows[0]) : undefined;
   if (!runner)
     throw new Error(`class ${classId} refers to missing organisation ${trainingClass.institutionId}`);
   const applicantKind: ApplicantKind = runner.kind === 'enterprise' ? 'enterprise' : 'institution';
-  const entry = await findCatalogEntry(executor, {
-    regionCode: trainingClass.regionCode,
-    occupationCode: trainingClass.occupationCode,
-    level: trainingClass.level,
-    on: start,
-  });
+  const entry = catalogEntryFrom({ regionCode: trainingClass.regionCode }, catalogRows);
   const training = classTrainingFacts({
     isFiled: found.isFiled,
     occupationCode: trainingClass.occupationCode,
@@ -110,10 +159,10 @@ export async function classDraft(
     approvedOn: found.approvedAt ? chinaDate(found.approvedAt) : null,
     catalogEntry: entry,
   });
-  const employers = await employersOn(
-    executor,
-    found.trainees.map((trainee) => trainee.person.id),
-    start,
+  const [employmentRows, enterpriseRows] = found.withTrainees ?? [[], []];
+  const employers = employersFrom(
+    employmentRows,
+    new Map(enterpriseRows.map((row) => [row.id, toOrganisation(row)])),
   );
   const candidates: LineCandidate[] = [];
   for (const trainee of found.trainees) {

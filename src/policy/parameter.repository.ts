@@ -18,7 +18,7 @@ export interface PublishedParameterRow {
   publishedAt: string;
 }
 
-interface RawRow {
+export interface RawRow {
   id: number | string;
   province_code: string;
   pack_id: string;
@@ -109,10 +109,20 @@ export async function selectParameterVersions(
   executor: Executor,
   filter: ParameterVersionFilter = {},
 ): Promise<PublishedParameterRow[]> {
+  return parameterRowsFrom((await parameterVersionsQuery(filter).execute(executor)).rows);
+}
+
+/** The rows of `parameterVersionsQuery` as published versions. */
+export function parameterRowsFrom(rows: readonly RawRow[]): PublishedParameterRow[] {
+  return rows.map(toRow);
+}
+
+/** The statement of `selectParameterVersions` (to send with others: src/db/together.ts). */
+export function parameterVersionsQuery(filter: ParameterVersionFilter = {}) {
   const packId = filter.packId ?? null;
   const key = filter.key ?? null;
   const latest = filter.isLatestOnly === true;
-  const result = await sql<RawRow>`
+  return sql<RawRow>`
     select ${COLUMNS} from policy_parameter_version v
     where (${packId}::text is null or pack_id = ${packId}::text)
       and (${key}::text is null or parameter_key = ${key}::text)
@@ -120,6 +130,5 @@ export async function selectParameterVersions(
         select max(revision) from policy_parameter_version w
         where w.province_code = v.province_code and w.pack_id = v.pack_id
           and w.parameter_key = v.parameter_key and w.effective_from = v.effective_from))
-    order by pack_id, parameter_key, effective_from, revision`.execute(executor);
-  return result.rows.map(toRow);
+    order by pack_id, parameter_key, effective_from, revision`;
 }

@@ -7,6 +7,9 @@ import { packById } from './packs/index.ts';
 import {
   insertParameterVersion,
   type PublishedParameterRow,
+  parameterRowsFrom,
+  parameterVersionsQuery,
+  type RawRow,
   selectParameterVersions,
 } from './parameter.repository.ts';
 import type { ParameterOverride } from './parameter.types.ts';
@@ -130,7 +133,23 @@ export async function loadPublishedOverrides(executor: Executor): Promise<Parame
 }
 
 async function readPublishedOverrides(executor: Executor): Promise<ParameterOverride[]> {
-  const rows = await selectParameterVersions(executor, { isLatestOnly: true });
+  return overridesOf(await selectParameterVersions(executor, { isLatestOnly: true }));
+}
+
+/** The statement that reads the published set (to send with others: src/db/together.ts). */
+export const publishedOverridesQuery = () => parameterVersionsQuery({ isLatestOnly: true });
+
+/**
+ * The published set from the rows of `publishedOverridesQuery`, read by the caller in its
+ * transaction: kept as the transaction's read (`loadPublishedOverrides` serves it from now on).
+ */
+export function keepPublishedOverrides(executor: Executor, rows: readonly RawRow[]): ParameterOverride[] {
+  const overrides = overridesOf(parameterRowsFrom(rows));
+  if (executor.isTransaction) transactionOverrides.set(executor, Promise.resolve(overrides));
+  return overrides;
+}
+
+function overridesOf(rows: readonly PublishedParameterRow[]): ParameterOverride[] {
   const signature = JSON.stringify(
     rows.map((row) => [row.packId, row.key, row.effectiveFrom, row.value, row.citation]),
   );

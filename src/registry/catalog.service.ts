@@ -1,3 +1,4 @@
+import type { InferResult } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { hasPermission } from '../auth/roles.ts';
 import {
@@ -431,8 +432,16 @@ export async function findCatalogEntry(
   executor: Executor,
   query: { regionCode: string; occupationCode: string; level: string; on: string },
 ): Promise<(CatalogEntry & { regionCode: string }) | undefined> {
+  return catalogEntryFrom(query, await catalogEntryQuery(executor, query).execute());
+}
+
+/** The statement of `findCatalogEntry` (to send with others: src/db/together.ts). */
+export function catalogEntryQuery(
+  executor: Executor,
+  query: { regionCode: string; occupationCode: string; level: string; on: string },
+) {
   const candidates = regionAncestors(query.regionCode);
-  const rows = await executor
+  return executor
     .selectFrom('catalog_entry')
     .innerJoin('catalog_version', (join) =>
       join
@@ -449,8 +458,15 @@ export async function findCatalogEntry(
     .where((eb) =>
       eb.or([eb('catalog_entry.effective_to', 'is', null), eb('catalog_entry.effective_to', '>=', query.on)]),
     )
-    .orderBy('catalog_version.version_number', 'desc')
-    .execute();
+    .orderBy('catalog_version.version_number', 'desc');
+}
+
+/** The entry of the nearest region from the rows of `catalogEntryQuery`. */
+export function catalogEntryFrom(
+  query: { regionCode: string },
+  rows: readonly InferResult<ReturnType<typeof catalogEntryQuery>>[number][],
+): (CatalogEntry & { regionCode: string }) | undefined {
+  const candidates = regionAncestors(query.regionCode);
   for (const code of candidates) {
     const row = rows.find((candidate) => candidate.region_code === code);
     if (row) return { ...toEntry(row), regionCode: row.region_code };

@@ -63,7 +63,7 @@ type OrganisationRow = {
 /** Encryption context of `organisation.contact_phone_ciphertext` (the legacy column is plaintext). */
 const CONTACT_PHONE_CONTEXT = 'organisation.contact_phone';
 
-function toOrganisation(row: OrganisationRow): Organisation {
+export function toOrganisation(row: OrganisationRow): Organisation {
   return {
     id: row.id,
     provinceCode: row.province_code,
@@ -187,8 +187,13 @@ export async function registerOrganisation(
 }
 
 export async function getOrganisation(executor: Executor, id: number): Promise<Organisation | undefined> {
-  const row = await executor.selectFrom('organisation').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await organisationQuery(executor, id).executeTakeFirst();
   return row ? toOrganisation(row) : undefined;
+}
+
+/** The statement of `getOrganisation`; its row becomes the organisation by `toOrganisation`. */
+export function organisationQuery(executor: Executor, id: number) {
+  return executor.selectFrom('organisation').selectAll().where('id', '=', id);
 }
 
 /** Organisations by id, in one read; ids that do not exist are absent from the map. */

@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type InferResult, sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { blindIndex } from '../shared/crypto.ts';
@@ -99,7 +99,7 @@ type PersonRow = Omit<
   created_at: Date;
 };
 
-function toRecord(row: PersonRow): PersonRecord {
+export function toRecord(row: PersonRow): PersonRecord {
   return {
     id: row.id,
     provinceCode: row.province_code,
@@ -191,12 +191,15 @@ export async function selectPersonsByIds(
   ids: readonly number[],
 ): Promise<PersonRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await executor
+  return (await personsByIdsQuery(executor, ids).execute()).map(toRecord);
+}
+
+/** The statement of `selectPersonsByIds` (at least one id); its rows become records by `toRecord`. */
+export function personsByIdsQuery(executor: Executor, ids: readonly number[]) {
+  return executor
     .selectFrom('person')
     .select(PERSON_COLUMNS)
-    .where('person.id', 'in', [...ids])
-    .execute();
-  return rows.map(toRecord);
+    .where('person.id', 'in', [...ids]);
 }
 
 /** The phones of some persons, decrypted (and nothing else decrypted), keyed by person id. */
@@ -284,14 +287,29 @@ export async function selectPersonGroups(
   personIds: readonly number[],
   options: { withRevoked?: boolean } = {},
 ): Promise<Map<number, PersonGroupRecord[]>> {
-  const byPerson = new Map<number, PersonGroupRecord[]>();
-  if (personIds.length === 0) return byPerson;
+  if (personIds.length === 0) return new Map();
+  return personGroupsFrom(await personGroupsQuery(executor, personIds, options).execute());
+}
+
+/** The statement of `selectPersonGroups` (at least one person). */
+export function personGroupsQuery(
+  executor: Executor,
+  personIds: readonly number[],
+  options: { withRevoked?: boolean } = {},
+) {
   let query = executor
     .selectFrom('person_group')
     .selectAll()
     .where('person_id', 'in', [...personIds]);
   if (!options.withRevoked) query = query.where('revoked_on', 'is', null);
-  const rows = await query.orderBy('id').execute();
+  return query.orderBy('id');
+}
+
+/** Each person's groups from the rows of `personGroupsQuery`. */
+export function personGroupsFrom(
+  rows: readonly InferResult<ReturnType<typeof personGroupsQuery>>[number][],
+): Map<number, PersonGroupRecord[]> {
+  const byPerson = new Map<number, PersonGroupRecord[]>();
   for (const row of rows) {
     const list = byPerson.get(row.person_id) ?? [];
     list.push({

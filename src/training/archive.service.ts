@@ -1,17 +1,40 @@
 import type { Executor } from '../db/database.ts';
+import { type RowsOf, type Statement, sendTogether } from '../db/together.ts';
 import { publishedParameterInForce } from '../policy/parameter.query.ts';
 import { getOrganisation } from '../registry/organisation.service.ts';
-import { getPerson, getPersons, type Person } from '../registry/person.service.ts';
+import {
+  personGroupsFrom,
+  personGroupsQuery,
+  personsByIdsQuery,
+  toRecord,
+} from '../registry/person.repository.ts';
+import { getPerson, type Person } from '../registry/person.service.ts';
 import { notFound } from '../shared/errors.ts';
-import { rosterAttendance, type TraineeAttendance, traineeAttendance } from './attendance.service.ts';
+import {
+  rosterAttendanceFrom,
+  rosterAttendanceQueries,
+  type TraineeAttendance,
+  traineeAttendance,
+} from './attendance.service.ts';
 import {
   type Certificate,
-  certificatesOfClass,
+  certificatesOfClassQuery,
   certificatesOfPerson,
   type ExamResult,
+  examResultsQuery,
   listExamResults,
+  toCertificate,
+  toExamResult,
 } from './certificate.service.ts';
-import { chinaDate, getClass, type TrainingClass } from './class.service.ts';
+import {
+  type ClassRow,
+  chinaDate,
+  classRowQuery,
+  classSessionsQuery,
+  classWithSessions,
+  getClass,
+  type TrainingClass,
+} from './class.service.ts';
 
 /**
  * Online hours credited for a class: at most `maxSharePercent` of (offline + credited online);
@@ -171,24 +194,61 @@ export interface ClassForClaim {
   trainees: ClaimTrainee[];
 }
 
-export async function getClassForClaim(executor: Executor, classId: number): Promise<ClassForClaim> {
-  const trainingClass = await getClass(executor, classId);
-  if (!trainingClass) throw notFound('培训班', classId);
-  const attendance = await rosterAttendance(executor, trainingClass);
-  const results = await listExamResults(executor, classId, trainingClass.provinceCode);
+/**
+ * Reads a class for a claim in three round trips (src/db/together.ts): the class's row; its
+ * sessions, roster, attendance, results and certificates with the caller's `withClass` statements
+ * (which may use the row); the trainees with their groups and the caller's `withTrainees`
+ * statements (given the trainees' ids; sent only when there are trainees, else their rows are
+ * empty). The rows of the caller's statements come back beside the class.
+ */
+export async function getClassForClaim<
+  const C extends readonly Statement[] = [],
+  const T extends readonly Statement[] = [],
+>(
+  executor: Executor,
+  classId: number,
+  also: {
+    withClass?: (row: ClassRow) => C;
+    withTrainees?: (row: ClassRow, personIds: readonly number[]) => T;
+  } = {},
+): Promise<ClassForClaim & { withClass: RowsOf<C>; withTrainees: RowsOf<T> | undefined }> {
+  const row = await classRowQuery(executor, classId).executeTakeFirst();
+  if (!row) throw notFound('培训班', classId);
+  const [sessionRows, rosterRows, attendanceRows, resultRows, certificateRows, ...withClass] =
+    await sendTogether(executor, [
+      classSessionsQuery(executor, row),
+      ...rosterAttendanceQueries(executor, row),
+      examResultsQuery(executor, classId, row.province_code),
+      certificatesOfClassQuery(executor, classId, row.province_code),
+      ...(also.withClass?.(row) ?? []),
+    ]);
+  const trainingClass = classWithSessions(row, sessionRows);
+  const attendance = rosterAttendanceFrom(trainingClass, rosterRows, attendanceRows);
+  const results = resultRows.map(toExamResult);
   // A revoked certificate is no certificate for a claim (its line would be held again at once).
-  const certificates = (await certificatesOfClass(executor, classId, trainingClass.provinceCode)).filter(
-    (certificate) => certificate.revokedOn === null,
-  );
-  const persons = new Map(
-    (
-      await getPersons(
-        executor,
-        attendance.map((entry) => entry.personId),
-      )
-    ).map((person) => [person.id, person]),
-  );
+  const certificates = certificateRows
+    .map(toCertificate)
+    .filter((certificate) => certificate.revokedOn === null);
+  const personIds = attendance.map((entry) => entry.personId);
+  let persons = new Map<number, Person>();
+  let withTrainees: unknown[][] | undefined;
+  if (personIds.length > 0) {
+    const [personRows, groupRows, ...rest] = await sendTogether(executor, [
+      personsByIdsQuery(executor, personIds),
+      personGroupsQuery(executor, personIds),
+      ...(also.withTrainees?.(row, personIds) ?? []),
+    ]);
+    const groups = personGroupsFrom(groupRows);
+    persons = new Map(
+      personRows
+        .map(toRecord)
+        .map((record) => [record.id, { ...record, groups: groups.get(record.id) ?? [] }]),
+    );
+    withTrainees = rest;
+  }
   return {
+    withClass: withClass as RowsOf<C>,
+    withTrainees: withTrainees as RowsOf<T> | undefined,
     trainingClass,
     regionCode: trainingClass.regionCode,
     provinceCode: trainingClass.provinceCode,

@@ -4,7 +4,7 @@ import type { Executor } from '../db/database.ts';
 import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { assertApproved, CLASS_HOUR_MINUTES, getClass, type TrainingClass } from './class.service.ts';
-import { enrolledPersonIds, isEnrolled } from './enrolment.service.ts';
+import { enrolledPersonIds, enrolledPersonIdsQuery, isEnrolled } from './enrolment.service.ts';
 import type { AttendanceTable } from './training.table.ts';
 
 export const ATTENDANCE_METHODS = [
@@ -270,6 +270,31 @@ async function summariesOf(
   const rows = await query.execute();
   const scheduled = trainingClass.sessions.reduce((sum, session) => sum + session.classHours, 0);
   return personIds.map((personId) => summarise(trainingClass, personId, rows, scheduled));
+}
+
+/**
+ * The statements of `rosterAttendance` for a class whose row was read: the roster and the class's
+ * attendance rows (to send with others: src/db/together.ts).
+ */
+export function rosterAttendanceQueries(executor: Executor, row: { id: number; province_code: string }) {
+  return [
+    enrolledPersonIdsQuery(executor, row.id, row.province_code),
+    executor
+      .selectFrom('attendance')
+      .select(['person_id', 'session_id', 'sign_in_at', 'sign_out_at'])
+      .where('province_code', '=', row.province_code)
+      .where('class_id', '=', row.id),
+  ] as const;
+}
+
+/** `rosterAttendance` from the rows of `rosterAttendanceQueries`. */
+export function rosterAttendanceFrom(
+  trainingClass: TrainingClass,
+  roster: readonly { person_id: number }[],
+  rows: readonly AttendanceRow[],
+): TraineeAttendance[] {
+  const scheduled = trainingClass.sessions.reduce((sum, session) => sum + session.classHours, 0);
+  return roster.map(({ person_id }) => summarise(trainingClass, person_id, rows, scheduled));
 }
 
 /** Attended class hours (offline/online) and attendance rate of every trainee on the roster. */

@@ -96,7 +96,7 @@ type ExamResultRow = {
   exam_date: string;
 };
 
-function toExamResult(row: ExamResultRow): ExamResult {
+export function toExamResult(row: ExamResultRow): ExamResult {
   return {
     classId: row.class_id,
     personId: row.person_id,
@@ -111,11 +111,15 @@ export async function listExamResults(
   classId: number,
   provinceCode?: string,
 ): Promise<ExamResult[]> {
+  return (await examResultsQuery(executor, classId, provinceCode).execute()).map(toExamResult);
+}
+
+/** The statement of `listExamResults`; its rows become results by `toExamResult`. */
+export function examResultsQuery(executor: Executor, classId: number, provinceCode?: string) {
   let query = executor.selectFrom('exam_result').selectAll();
   // The class's province, when the caller knows it, routes the read to one shard (docs/scaling.md).
   if (provinceCode !== undefined) query = query.where('province_code', '=', provinceCode);
-  const rows = await query.where('class_id', '=', classId).orderBy('person_id').execute();
-  return rows.map(toExamResult);
+  return query.where('class_id', '=', classId).orderBy('person_id');
 }
 
 export interface ExamResultListQuery extends PageRequest {
@@ -202,7 +206,7 @@ export function normaliseCertificateNumber(value: string): string {
   return value.normalize('NFKC').trim();
 }
 
-function toCertificate(row: CertificateRow): Certificate {
+export function toCertificate(row: CertificateRow): Certificate {
   return {
     id: row.id,
     provinceCode: row.province_code,
@@ -513,11 +517,15 @@ export async function certificatesOfClass(
   classId: number,
   provinceCode?: string,
 ): Promise<Certificate[]> {
+  return (await certificatesOfClassQuery(executor, classId, provinceCode).execute()).map(toCertificate);
+}
+
+/** The statement of `certificatesOfClass`; its rows become certificates by `toCertificate`. */
+export function certificatesOfClassQuery(executor: Executor, classId: number, provinceCode?: string) {
   let query = executor.selectFrom('certificate').selectAll();
   // A class's certificates share its province (their foreign key to the class includes it).
   if (provinceCode !== undefined) query = query.where('province_code', '=', provinceCode);
-  const rows = await query.where('class_id', '=', classId).orderBy('id').execute();
-  return rows.map(toCertificate);
+  return query.where('class_id', '=', classId).orderBy('id');
 }
 
 export interface CertificateListQuery extends PageRequest {

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type InferResult, sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
@@ -114,7 +114,7 @@ export function classHoursBetween(startsAt: Date, endsAt: Date): number {
   return Math.max(0, Math.floor((endsAt.getTime() - startsAt.getTime()) / 60_000 / CLASS_HOUR_MINUTES));
 }
 
-type ClassRow = {
+export type ClassRow = {
   id: number;
   province_code: string;
   region_code: string;
@@ -310,15 +310,31 @@ export function chinaDate(instant: Date): string {
 }
 
 export async function getClass(executor: Executor, id: number): Promise<TrainingClass | undefined> {
-  const row = await executor.selectFrom('training_class').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await classRowQuery(executor, id).executeTakeFirst();
   if (!row) return undefined;
-  const sessions = await executor
+  return classWithSessions(row, await classSessionsQuery(executor, row).execute());
+}
+
+/** The class's own row (the first read of `getClass`). */
+export function classRowQuery(executor: Executor, id: number) {
+  return executor.selectFrom('training_class').selectAll().where('id', '=', id);
+}
+
+/** The sessions of a class whose row was read (to send with others: src/db/together.ts). */
+export function classSessionsQuery(executor: Executor, row: { id: number; province_code: string }) {
+  return executor
     .selectFrom('class_session')
     .selectAll()
     .where('province_code', '=', row.province_code)
-    .where('class_id', '=', id)
-    .orderBy('session_number')
-    .execute();
+    .where('class_id', '=', row.id)
+    .orderBy('session_number');
+}
+
+/** The class from its row and the rows of `classSessionsQuery`. */
+export function classWithSessions(
+  row: ClassRow,
+  sessions: readonly InferResult<ReturnType<typeof classSessionsQuery>>[number][],
+): TrainingClass {
   return toClass(
     row,
     sessions.map((session) => ({

@@ -216,15 +216,16 @@ export async function enrolledPersonIds(
   classId: number,
   provinceCode?: string,
 ): Promise<number[]> {
+  const rows = await enrolledPersonIdsQuery(executor, classId, provinceCode).execute();
+  return rows.map((row) => row.person_id);
+}
+
+/** The statement of `enrolledPersonIds` (rows of `person_id`, in roster order). */
+export function enrolledPersonIdsQuery(executor: Executor, classId: number, provinceCode?: string) {
   let query = executor.selectFrom('enrolment').select('person_id');
   // The class's province, when the caller knows it, routes the read to one shard (docs/scaling.md).
   if (provinceCode !== undefined) query = query.where('province_code', '=', provinceCode);
-  const rows = await query
-    .where('class_id', '=', classId)
-    .where('status', '=', 'enrolled')
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => row.person_id);
+  return query.where('class_id', '=', classId).where('status', '=', 'enrolled').orderBy('id');
 }
 
 export async function isEnrolled(executor: Executor, classId: number, personId: number): Promise<boolean> {
