@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import type { Executor } from '../db/database.ts';
@@ -19,6 +18,7 @@ import { maskIdNumber } from '../shared/crypto.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { GROUP_CODES, GROUP_LABELS, type GroupCode } from '../shared/vocabulary.ts';
 import { getClass, type TrainingClass } from './class.service.ts';
+import { readFirstSheet } from './table-file.ts';
 
 export interface Enrolment {
   id: number;
@@ -371,39 +371,9 @@ function rowsFromTable(table: string[][]): RosterRow[] {
   return rows;
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') {
-    if ('text' in value && typeof value.text === 'string') return value.text;
-    if ('result' in value) return String(value.result ?? '');
-    if ('richText' in value) return value.richText.map((part) => part.text).join('');
-    if (value instanceof Date) return value.toISOString().slice(0, 10);
-  }
-  return String(value);
-}
-
 /** Reads a roster file; the format follows the file name (.xlsx or .csv). */
 export async function parseRosterFile(content: Buffer, fileName: string): Promise<RosterRow[]> {
-  if (/\.xlsx$/i.test(fileName)) {
-    const workbook = new ExcelJS.Workbook();
-    try {
-      await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
-    } catch {
-      throw new AppError('VALIDATION_FAILED', '无法读取 xlsx 文件', [
-        { field: 'file', message: '无法读取的 xlsx 文件' },
-      ]);
-    }
-    const sheet = workbook.worksheets[0];
-    if (!sheet) return [];
-    const table: string[][] = [];
-    sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-      const cells: string[] = [];
-      for (let column = 1; column <= sheet.columnCount; column += 1)
-        cells.push(cellText(row.getCell(column).value));
-      table[rowNumber - 1] = cells;
-    });
-    return rowsFromTable(Array.from(table, (cells) => cells ?? []));
-  }
+  if (/\.xlsx$/i.test(fileName)) return rowsFromTable(await readFirstSheet(content, 'date'));
   if (/\.csv$/i.test(fileName)) {
     const table = parse(content, {
       bom: true,
