@@ -5,6 +5,7 @@ import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState } from '../../components/common.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
+import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { ENCODINGS, FILE_FORMATS, labelOf } from './labels.ts';
@@ -109,10 +110,10 @@ function SpecialAccountForm({ profiles, onSaved }: { profiles: BankProfile[]; on
       <Space wrap align="start">
         <Form.Item
           name="regionCode"
-          label="地区代码"
-          rules={[{ required: true, pattern: /^\d{6}$/, message: '请填写 6 位地区代码' }]}
+          label="专户所属地区"
+          rules={[{ required: true, message: '请选择专户所属地区' }]}
         >
-          <Input style={{ width: 110 }} />
+          <RegionPicker ariaLabel="专户所属地区" />
         </Form.Item>
         <Form.Item
           name="accountNumber"
