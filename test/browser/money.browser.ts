@@ -19,7 +19,7 @@ import {
 const STEPS = [
   'set-up: an approved training claim of one trainee',
   'finance orders payment (confirmed) and a second finance officer approves it',
-  'the bank result marks the disbursement failed',
+  'the bank result leaves the failure in 待复核 (失败待复核, nothing moved); the second finance officer approves it and the disbursement is failed',
   'the payee account is corrected and approved by the second officer',
   'only the failed line is ordered again, to the corrected account, and paid once',
   'the batch list survives a reload',
@@ -294,6 +294,17 @@ const money: Flow = {
       failedReference = batch.disbursements[0]!.reference;
       await finance.page.goto(`${server.baseUrl}/app/payments?tab=batches&batch=${firstBatchId}`);
       await importBankResult(finance.page, [[failedReference, '失败', '账户已销户']]);
+      // One finance officer's import moves no money: the failure waits for the second one.
+      await finance.page.getByTestId('payment-batch').getByText('失败待复核').first().waitFor();
+      await finance.page.getByTestId('payment-batch').getByText('账户已销户').first().waitFor();
+      const waiting = (await api(server, 'hy_county', 'GET', `/api/claims/${claim.id}`)) as {
+        status: string;
+      };
+      if (waiting.status !== 'payment_ordered')
+        throw new Error(`before review the claim is ${waiting.status}`);
+      await screenshot(finance.page, 'finance-payment-failure-pending');
+      await approveInQueue(flow, /支付失败退回/);
+      await finance.page.reload();
       await finance.page.getByTestId('payment-batch').getByText('支付失败').first().waitFor();
       const detail = (await api(server, 'hy_county', 'GET', `/api/claims/${claim.id}`)) as { status: string };
       if (detail.status !== 'payment_failed') throw new Error(`the claim is ${detail.status}`);

@@ -1329,6 +1329,21 @@ describe('money cannot leak from the special account', () => {
               .where('batch_id', '=', paidBatch.id)
               .executeTakeFirstOrThrow()
           ).claim_id;
+          // Opening a recovery order books what is owed (receivable ↔ recovery_reserve) and moves
+          // no fund account: special, sub-accounts, advance and bank stay as they were.
+          const fundAccounts = async () =>
+            Object.fromEntries(
+              (
+                await db
+                  .selectFrom('ledger_account')
+                  .select(['id', 'balance_fen'])
+                  .where('province_code', '=', '430000')
+                  .where('kind', 'not in', ['receivable', 'recovery_reserve'])
+                  .where('balance_fen', '!=', 0)
+                  .execute()
+              ).map((row) => [row.id, row.balance_fen]),
+            );
+          const fundsBefore = await fundAccounts();
           const opened = await call('POST', '/api/ledger/recovery-orders', county, {
             idempotencyId: 'table-recovery',
             claimId,
@@ -1339,6 +1354,7 @@ describe('money cannot leak from the special account', () => {
             valueDate: '2021-06-10',
           });
           expect(opened.statusCode, opened.body).toBe(201);
+          expect(await fundAccounts(), 'POST /api/ledger/recovery-orders').toEqual(fundsBefore);
           recoveryOrderId = opened.json().id;
         },
         start: () =>

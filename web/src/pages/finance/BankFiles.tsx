@@ -113,7 +113,7 @@ export function BatchBankFiles({ batchId, onChanged }: { batchId: number; onChan
       const count = (outcome: ResultRow['outcome']) =>
         summary.rows.filter((row) => row.outcome === outcome).length;
       message.success(
-        `已导入银行结果：成功 ${count('paid')} 笔，失败 ${count('failed')} 笔，退回 ${count('returned')} 笔，未匹配 ${count('unmatched')} 行`,
+        `已导入银行结果：成功 ${count('paid')} 笔，失败 ${count('failed')} 笔，退回 ${count('returned')} 笔，未匹配 ${count('unmatched')} 行${summary.pendingApprovals.length > 0 ? `；失败与退回 ${summary.pendingApprovals.length} 笔待另一名财政人员复核后退回原子账户` : ''}`,
       );
       setPreview(null);
       onChanged();
@@ -220,7 +220,7 @@ export function BatchBankFiles({ batchId, onChanged }: { batchId: number; onChan
         <Space direction="vertical" className="full-width">
           <Typography.Text>
             共 {preview?.rows.length ?? 0} 行：{counts.map(([text, count]) => `${text} ${count}`).join('，')}
-            。确认导入后，成功的支付记为已支付，失败与退回的资金回到原子账户，不可撤销。
+            。确认导入后，成功的支付记为已支付；失败与退回进入待复核，经另一名财政人员复核通过后资金才回到原子账户。
           </Typography.Text>
           {preview && <ResultRowsTable rows={preview.rows} />}
         </Space>

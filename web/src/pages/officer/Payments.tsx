@@ -64,16 +64,28 @@ function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch:
           {
             title: '状态',
             dataIndex: 'status',
-            render: (status: string) => (
-              <StatusTag
-                status={
-                  status === 'ordered' ? 'payment_ordered' : status === 'failed' ? 'payment_failed' : status
-                }
-                text={DISBURSEMENT_STATUS[status] ?? status}
-              />
-            ),
+            render: (status: string, row) =>
+              row.pendingFailure ? (
+                // The bank reported a failure or 退回: nothing moves until a second finance officer
+                // approves it in 待复核, and the line cannot be ordered again meanwhile.
+                <StatusTag
+                  status="payment_ordered"
+                  text={`失败待复核（复核单 #${row.pendingFailure.approvalId}）`}
+                />
+              ) : (
+                <StatusTag
+                  status={
+                    status === 'ordered' ? 'payment_ordered' : status === 'failed' ? 'payment_failed' : status
+                  }
+                  text={DISBURSEMENT_STATUS[status] ?? status}
+                />
+              ),
           },
-          { title: '失败原因', dataIndex: 'failureReason', render: (reason: string | null) => reason ?? '—' },
+          {
+            title: '失败原因',
+            dataIndex: 'failureReason',
+            render: (reason: string | null, row) => reason ?? row.pendingFailure?.reason ?? '—',
+          },
           {
             title: '操作',
             render: (_, row) => (row.status === 'failed' ? <CorrectAccount payee={row.payee} /> : null),
