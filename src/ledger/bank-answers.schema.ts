@@ -91,25 +91,15 @@ export const BANK_PROFILE_SCHEMA = {
 } as const;
 
 /** GET /api/ledger/bank-profiles → 200: the province's profiles, built-in or its own. */
-export const BANK_PROFILE_LIST_SCHEMA = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['items'],
+export const BANK_PROFILE_LIST_SCHEMA = listSchemaOf({
+  ...BANK_PROFILE_SCHEMA,
+  required: [...BANK_PROFILE_SCHEMA.required, 'isBuiltIn', 'isCustomised'],
   properties: {
-    items: {
-      type: 'array',
-      items: {
-        ...BANK_PROFILE_SCHEMA,
-        required: [...BANK_PROFILE_SCHEMA.required, 'isBuiltIn', 'isCustomised'],
-        properties: {
-          ...BANK_PROFILE_SCHEMA.properties,
-          isBuiltIn: { type: 'boolean' },
-          isCustomised: { type: 'boolean' },
-        },
-      },
-    },
+    ...BANK_PROFILE_SCHEMA.properties,
+    isBuiltIn: { type: 'boolean' },
+    isCustomised: { type: 'boolean' },
   },
-} as const;
+});
 
 /** A region's special account (专户, `SpecialBankAccount`) and the bank format it uses. */
 export const SPECIAL_ACCOUNT_SCHEMA = {

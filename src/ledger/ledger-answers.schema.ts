@@ -1,4 +1,11 @@
-import { DATE_TIME, NULLABLE_INTEGER, NULLABLE_STRING, pageSchemaOf } from '../shared/schemas.ts';
+import {
+  CITATION_SCHEMA,
+  DATE_TIME,
+  listSchemaOf,
+  NULLABLE_INTEGER,
+  NULLABLE_STRING,
+  pageSchemaOf,
+} from '../shared/schemas.ts';
 import { accountResponse } from './ledger.schema.ts';
 
 /**
@@ -8,29 +15,19 @@ import { accountResponse } from './ledger.schema.ts';
  */
 
 /** GET /api/ledger/totals → 200 */
-export const GET_LEDGER_TOTALS_ANSWER = {
+export const GET_LEDGER_TOTALS_ANSWER = listSchemaOf({
   type: 'object',
   additionalProperties: true,
-  required: ['items'],
+  required: ['regionCode', 'account', 'code', 'debitFen', 'creditFen', 'transferCount'],
   properties: {
-    items: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        required: ['regionCode', 'account', 'code', 'debitFen', 'creditFen', 'transferCount'],
-        properties: {
-          regionCode: { type: 'string' },
-          account: { type: 'string' },
-          code: { type: 'string' },
-          debitFen: { type: 'integer' },
-          creditFen: { type: 'integer' },
-          transferCount: { type: 'integer' },
-        },
-      },
-    },
+    regionCode: { type: 'string' },
+    account: { type: 'string' },
+    code: { type: 'string' },
+    debitFen: { type: 'integer' },
+    creditFen: { type: 'integer' },
+    transferCount: { type: 'integer' },
   },
-} as const;
+} as const);
 
 /** POST /api/ledger/fund-requests → 201 */
 export const POST_LEDGER_FUND_REQUESTS_ANSWER = {
@@ -398,14 +395,6 @@ export const LISTED_FUND_REQUEST_SCHEMA = {
   },
 } as const;
 
-/** A citation of the policy document a number comes from. */
-const CITATION_SCHEMA = {
-  type: 'object',
-  additionalProperties: true,
-  required: ['doc', 'article'],
-  properties: { doc: { type: 'string' }, article: { type: 'string' } },
-} as const;
-
 /** POST /api/ledger/appropriation/compute → 200 (`AppropriationBasis`). */
 export const APPROPRIATION_SCHEMA = {
   type: 'object',
@@ -462,26 +451,16 @@ export const ACCOUNT_STATEMENT_SCHEMA = {
 } as const;
 
 /** GET /api/ledger/execution-rate → 200 (`ExecutionRateRow` per region and sub-account). */
-export const EXECUTION_RATE_SCHEMA = {
+export const EXECUTION_RATE_SCHEMA = listSchemaOf({
   type: 'object',
   additionalProperties: true,
-  required: ['items'],
+  required: ['regionCode', 'subAccount', 'receivedFen', 'usedFen', 'balanceFen', 'rate'],
   properties: {
-    items: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        required: ['regionCode', 'subAccount', 'receivedFen', 'usedFen', 'balanceFen', 'rate'],
-        properties: {
-          regionCode: { type: 'string' },
-          subAccount: { type: 'string' },
-          receivedFen: { type: 'integer' },
-          usedFen: { type: 'integer' },
-          balanceFen: { type: 'integer' },
-          rate: { type: 'number' },
-        },
-      },
-    },
+    regionCode: { type: 'string' },
+    subAccount: { type: 'string' },
+    receivedFen: { type: 'integer' },
+    usedFen: { type: 'integer' },
+    balanceFen: { type: 'integer' },
+    rate: { type: 'number' },
   },
-} as const;
+} as const);
