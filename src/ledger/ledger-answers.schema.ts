@@ -65,8 +65,8 @@ export const POST_LEDGER_FUND_REQUESTS_ANSWER = {
     reason: { type: 'string' },
     status: { type: 'string', enum: ['pending', 'posted', 'rejected'] },
     requestedBy: { type: 'integer' },
-    decidedBy: { type: 'integer', nullable: true },
-    journalId: { type: 'integer', nullable: true },
+    decidedBy: NULLABLE_INTEGER,
+    journalId: NULLABLE_INTEGER,
   },
 } as const;
 
@@ -391,7 +391,7 @@ export const LISTED_FUND_REQUEST_SCHEMA = {
   properties: {
     ...POST_LEDGER_FUND_REQUESTS_ANSWER.properties,
     requestedByName: { type: 'string' },
-    decidedByName: { type: 'string', nullable: true },
+    decidedByName: NULLABLE_STRING,
   },
 } as const;
 

@@ -1,5 +1,5 @@
 import { PERSON_SCHEMA } from '../registry/registry.schema.ts';
-import { CERTIFICATE_TYPE_SCHEMA } from '../shared/schemas.ts';
+import { CERTIFICATE_TYPE_SCHEMA, DATE_TIME, NULLABLE_INTEGER, NULLABLE_STRING } from '../shared/schemas.ts';
 import { CERTIFICATE_SCHEMA } from './assessment-answers.schema.ts';
 
 /**
@@ -17,7 +17,7 @@ export const CERTIFICATE_VERIFICATION_SCHEMA = {
   properties: {
     valid: { type: 'boolean' },
     certificateType: CERTIFICATE_TYPE_SCHEMA,
-    level: { type: 'string', nullable: true },
+    level: NULLABLE_STRING,
     issuer: { type: 'string' },
     isRevoked: { type: 'boolean' },
     revokedOn: { type: 'string' },
@@ -48,15 +48,15 @@ export const ARCHIVE_CLASS_SCHEMA = {
   ],
   properties: {
     classId: { type: 'integer' },
-    classCode: { type: 'string', nullable: true },
+    classCode: NULLABLE_STRING,
     name: { type: 'string' },
     occupationCode: { type: 'string' },
     level: { type: 'string' },
     institutionId: { type: 'integer' },
-    institutionName: { type: 'string', nullable: true },
+    institutionName: NULLABLE_STRING,
     regionCode: { type: 'string' },
-    startsAt: { type: 'string', format: 'date-time' },
-    endsAt: { type: 'string', format: 'date-time' },
+    startsAt: DATE_TIME,
+    endsAt: DATE_TIME,
     status: { type: 'string', enum: ['filed', 'approved', 'rejected', 'completed', 'cancelled'] },
     isFiled: { type: 'boolean' },
     attendance: {
@@ -114,9 +114,9 @@ export const ARCHIVE_SUBSIDY_SCHEMA = {
     status: { type: 'string' },
     subsidyKind: { type: 'string' },
     amountFen: { type: 'integer' },
-    paidOn: { type: 'string', nullable: true },
-    classId: { type: 'integer', nullable: true },
-    certificateId: { type: 'integer', nullable: true },
+    paidOn: NULLABLE_STRING,
+    classId: NULLABLE_INTEGER,
+    certificateId: NULLABLE_INTEGER,
   },
 } as const;
 

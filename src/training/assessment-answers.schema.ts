@@ -1,4 +1,11 @@
-import { CERTIFICATE_TYPE_SCHEMA, LEVEL_SCHEMA, listSchemaOf, pageSchemaOf } from '../shared/schemas.ts';
+import {
+  CERTIFICATE_TYPE_SCHEMA,
+  LEVEL_SCHEMA,
+  listSchemaOf,
+  NULLABLE_INTEGER,
+  NULLABLE_STRING,
+  pageSchemaOf,
+} from '../shared/schemas.ts';
 
 /**
  * Response schemas of assessment.routes.ts: what each route answers, written from the types its
@@ -61,17 +68,17 @@ export const CERTIFICATE_SCHEMA = {
     id: { type: 'integer' },
     provinceCode: { type: 'string' },
     personId: { type: 'integer' },
-    classId: { type: 'integer', nullable: true },
+    classId: NULLABLE_INTEGER,
     certificateType: CERTIFICATE_TYPE_SCHEMA,
-    level: { type: 'string', nullable: true },
-    occupationCode: { type: 'string', nullable: true },
+    level: NULLABLE_STRING,
+    occupationCode: NULLABLE_STRING,
     certificateNumber: { type: 'string' },
     issuer: { type: 'string' },
-    issuerOrganisationId: { type: 'integer', nullable: true },
+    issuerOrganisationId: NULLABLE_INTEGER,
     issuedOn: { type: 'string' },
-    revokedOn: { type: 'string', nullable: true },
-    revocationReason: { type: 'string', nullable: true },
-    assessmentId: { type: 'integer', nullable: true },
+    revokedOn: NULLABLE_STRING,
+    revocationReason: NULLABLE_STRING,
+    assessmentId: NULLABLE_INTEGER,
   },
 } as const;
 

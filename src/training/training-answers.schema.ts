@@ -1,4 +1,4 @@
-import { pageSchemaOf } from '../shared/schemas.ts';
+import { DATE_TIME, NULLABLE_INTEGER, NULLABLE_STRING, pageSchemaOf } from '../shared/schemas.ts';
 import { CERTIFICATE_SCHEMA } from './assessment-answers.schema.ts';
 
 /**
@@ -17,7 +17,7 @@ export const POST_CLASSES_BY_ID_ENROLMENTS_ANSWER = {
     classId: { type: 'integer' },
     personId: { type: 'integer' },
     status: { type: 'string' },
-    enrolledAt: { type: 'string', format: 'date-time' },
+    enrolledAt: DATE_TIME,
   },
 } as const;
 
@@ -36,7 +36,7 @@ export const GET_CLASSES_BY_ID_ENROLMENTS_ANSWER = pageSchemaOf({
         classId: { type: 'integer' },
         personId: { type: 'integer' },
         status: { type: 'string' },
-        enrolledAt: { type: 'string', format: 'date-time' },
+        enrolledAt: DATE_TIME,
       },
     },
     person: {
@@ -69,7 +69,7 @@ export const GET_CLASSES_BY_ID_ENROLMENTS_ANSWER = pageSchemaOf({
         householdRegionCode: {},
         pensionStatus: { type: 'string' },
         isFullTimeStudent: { type: 'boolean' },
-        createdAt: { type: 'string', format: 'date-time' },
+        createdAt: DATE_TIME,
         groups: { type: 'array', items: {} },
       },
     },
@@ -238,15 +238,15 @@ const CLASS_SUMMARY_PROPERTIES = {
   regionCode: { type: 'string' },
   institutionId: { type: 'integer' },
   /** 班级编码, given on approval. */
-  classCode: { type: 'string', nullable: true },
+  classCode: NULLABLE_STRING,
   name: { type: 'string' },
   occupationCode: { type: 'string' },
   level: { type: 'string' },
   subsidyKind: { type: 'string' },
-  catalogEntryId: { type: 'integer', nullable: true },
+  catalogEntryId: NULLABLE_INTEGER,
   capacity: { type: 'integer' },
-  startsAt: { type: 'string', format: 'date-time' },
-  endsAt: { type: 'string', format: 'date-time' },
+  startsAt: DATE_TIME,
+  endsAt: DATE_TIME,
   /** The teaching plan as filed (free-form). */
   teachingPlan: {},
   teachers: {
@@ -272,7 +272,7 @@ const CLASS_SUMMARY_PROPERTIES = {
     description: '备案申请日期（业务日期）；早于该字段启用的记录为 null',
   },
   approvedAt: { type: 'string', format: 'date-time', nullable: true },
-  decisionNote: { type: 'string', nullable: true },
+  decisionNote: NULLABLE_STRING,
   /** 开班备案: approved strictly before the class started; only filed classes can be paid. */
   isFiled: { type: 'boolean' },
 } as const;
@@ -326,12 +326,12 @@ export const TRAINING_CLASS_SCHEMA = {
         properties: {
           id: { type: 'integer' },
           sessionNumber: { type: 'integer' },
-          startsAt: { type: 'string', format: 'date-time' },
-          endsAt: { type: 'string', format: 'date-time' },
+          startsAt: DATE_TIME,
+          endsAt: DATE_TIME,
           mode: { type: 'string', enum: ['offline', 'online'] },
           classHours: { type: 'number' },
           topic: { type: 'string' },
-          location: { type: 'string', nullable: true },
+          location: NULLABLE_STRING,
         },
       },
     },
