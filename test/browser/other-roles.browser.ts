@@ -110,6 +110,7 @@ const jiangsuEnterprise: Flow = {
     'the advances page cites the Jiangsu document: up to 50 % while the training runs, for its running class',
     'it applies for the advance after a confirmation and gets a draft at half the standard per trainee',
     'the advance is listed on the advances page and among its claims',
+    'its class opens from 开班与培训 with its two employees on the roster',
   ],
   async run(context) {
     const { step, screenshot } = context;
@@ -170,6 +171,16 @@ const jiangsuEnterprise: Flow = {
       await openFromMenu(page, '补贴申请');
       await page.getByRole('row').filter({ hasText: claimNumber }).getByText('草稿').waitFor();
     });
+    await step('its class opens from 开班与培训 with its two employees on the roster', async () => {
+      await openFromMenu(page, '开班与培训');
+      await page.getByRole('link', { name: className }).click();
+      await page.getByRole('heading', { name: className, level: 1 }).waitFor();
+      await page.getByRole('tab', { name: '学员名单' }).click();
+      const rows = page.getByRole('tabpanel').locator('.ant-table-tbody tr.ant-table-row');
+      await rows.filter({ hasText: '孔明远' }).waitFor();
+      await rows.filter({ hasText: '孟云霞' }).waitFor();
+      if ((await rows.count()) !== 2) throw new Error(`${await rows.count()} trainees, not 2`);
+    });
   },
 };
 
@@ -181,6 +192,7 @@ const publicPhone: Flow = {
     'fund disclosure shows Hengyang’s 2021 quarters, hides small cells, and downloads as CSV',
     'the catalogs show Hengyang’s projects and institutions without login',
     'a certificate of the demo is verified by its number and holder',
+    'the calculator names the document an amount rests on, not the policy pack’s code',
   ],
   async run(context) {
     const { server, step, screenshot } = context;
@@ -258,6 +270,32 @@ const publicPhone: Flow = {
       await assertPhoneWidth(page, 'the verification page');
       await screenshot(page, 'public-verify-375');
     });
+    await step(
+      'the calculator names the document an amount rests on, not the policy pack’s code',
+      async () => {
+        await page.goto(`${server.baseUrl}/calculator`);
+        await page.getByRole('heading', { name: '补贴计算器' }).waitFor();
+        const choice = page.getByLabel('职业（工种）和等级（当地已公布的补贴标准目录）');
+        await choice.click();
+        await choice.fill('4-10-01-05');
+        await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+        await page.getByRole('button', { name: '证书情况' }).click();
+        await page.getByLabel('证书类型').click();
+        await page
+          .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '职业技能等级证书' })
+          .first()
+          .click();
+        const answer = page.waitForResponse((response) => response.url().endsWith('/api/public/calculate'));
+        await page.getByRole('button', { name: '计算补贴' }).click();
+        if (!(await answer).ok()) throw new Error('the calculator’s request failed');
+        const policy = page.getByTestId('decision').locator('tr', { hasText: '适用政策' });
+        await policy.getByText('衡人社发【2019】21号').waitFor();
+        const shown = await page.getByTestId('decision').innerText();
+        if (/cn-\d{6}/.test(shown)) throw new Error(`the decision shows a policy pack's code: ${shown}`);
+        await assertPhoneWidth(page, 'the calculator');
+        await screenshot(page, 'public-calculator-decision-375');
+      },
+    );
   },
 };
 

@@ -9,6 +9,7 @@ import { ClaimInspections } from '../../components/ClaimInspections.tsx';
 import { ClaimMaterials } from '../../components/ClaimMaterials.tsx';
 import { ClaimObjections } from '../../components/ClaimObjections.tsx';
 import { CitationTag, LoadState, Money, StatusTag } from '../../components/common.tsx';
+import { PolicyPackName } from '../../components/PolicyPackName.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
@@ -148,7 +149,10 @@ export function LineExplanation({ line }: { line: ClaimLine }) {
           {warning}
         </Typography.Text>
       ))}
-      <Typography.Text type="secondary">政策包：{decision.policy ?? '—'}</Typography.Text>
+      <Typography.Text type="secondary">
+        适用政策：
+        <PolicyPackName id={decision.policy} />
+      </Typography.Text>
     </Space>
   );
 }

@@ -24,6 +24,7 @@ import { call, client } from '../../api/client.ts';
 import type { Answer, BodyOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { CitationTag, Money } from '../../components/common.tsx';
+import { PolicyPackName } from '../../components/PolicyPackName.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLanguage } from '../../i18n.tsx';
 import {
@@ -190,7 +191,9 @@ export function DecisionView({ decision }: { decision: EvaluateResponse }) {
           </Typography.Text>
         </Descriptions.Item>
         <Descriptions.Item label="补贴对象">{label(PAYEES, decision.payee, language)}</Descriptions.Item>
-        <Descriptions.Item label="适用政策">{decision.policy ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label="适用政策">
+          <PolicyPackName id={decision.policy} />
+        </Descriptions.Item>
         <Descriptions.Item label="计入年度补贴次数">
           {decision.countsTowardAnnualLimit ? '是' : '否'}
         </Descriptions.Item>
