@@ -736,7 +736,7 @@ function claimSteps(state: DemoState, plan: ClassPlan, claimId: () => number): S
 
 /** Uploads a small PDF for every required item of the claim's materials checklist. */
 async function uploadMaterials(driver: DemoDriver, school: string, claimId: number): Promise<void> {
-  const checklist = await driver.call<{ items: { code: string; name?: string; isRequired: boolean }[] }>(
+  const checklist = await driver.call<{ items: { code: string; label: string; isRequired: boolean }[] }>(
     school,
     'GET',
     `/api/claims/${claimId}/materials`,
@@ -747,7 +747,8 @@ async function uploadMaterials(driver: DemoDriver, school: string, claimId: numb
       `/api/claims/${claimId}/attachments`,
       { materialCode: item.code },
       {
-        name: `${item.code}.pdf`,
+        // Named as a school names its scans (培训学员花名册.pdf), not by the checklist's code.
+        name: `${item.label}.pdf`,
         contentType: 'application/pdf',
         content: Buffer.from(`%PDF-1.4 演示材料 ${item.code} ${claimId}\n`),
       },

@@ -5,7 +5,8 @@ import { type Flow, type ServerHandle, visibleText } from './harness.ts';
 
 /**
  * Every page of every role, in Chinese (issue 21, "Done when"): for each role with a demo account,
- * log in through the login page, open every page of its menu and of the public menu, and find in
+ * log in through the login page, open every page of its menu and of the public menu, and one page
+ * of each kind of detail those pages link to (a claim, a class, a person…), and find in
  * the visible text no untranslated code (snake_case, dotted permission names, SCREAMING_SNAKE),
  * no English word outside a short allow-list, and no console error. The public pages are walked
  * without login too. It runs on the living demo, where every role has an account; a role without
@@ -30,6 +31,9 @@ const ALLOWED_WORDS = new Set([
   'Excel',
   'PNG',
   'JPEG',
+  'JPG',
+  'pdf', // a file name's extension (培训学员花名册.pdf): data a person uploaded
+  'MB', // a file size's unit
   'MP4',
   'TXT',
   'USB',
@@ -56,6 +60,17 @@ const KNOWN_ACCOUNTS: Partial<Record<Role, string[]>> = {
   security_admin: ['secadmin'],
   audit_admin: ['auditadmin'],
 };
+
+/**
+ * Accounts walked besides the one per role, where a role's pages read differently in another
+ * region: the Jiangsu enterprise is offered advances (预拨) that Hengyang's documents do not provide.
+ */
+const EXTRA_ACCOUNTS: [Role, string][] = [['enterprise_operator', 'nj_enterprise']];
+
+/** A detail page's path with its id as `:id` (/app/claims/12 → /app/claims/:id). */
+function detailPattern(path: string): string | null {
+  return /^\/app\/[a-z/-]+\/\d+$/.test(path) ? path.replace(/\/\d+$/, '/:id') : null;
+}
 
 /** One demo account per role: the one the login page recommends, else one from the administrator's list. */
 async function accountsByRole(server: ServerHandle): Promise<Map<Role, string>> {
@@ -172,6 +187,7 @@ const everyPage: Flow = {
     const loginNames = new Set([
       ...accounts.values(),
       ...Object.values(KNOWN_ACCOUNTS).flat(),
+      ...EXTRA_ACCOUNTS.map(([, loginName]) => loginName),
       ...(await allLoginNames(server)),
       'Demo',
     ]);
@@ -203,7 +219,7 @@ const everyPage: Flow = {
       const checks: PageCheck[] = [];
       // EVERY_PAGE_ROLES=worker,enterprise_operator walks only those roles (a quick local check).
       const only = process.env.EVERY_PAGE_ROLES?.split(',').filter(Boolean);
-      for (const [role, loginName] of accounts) {
+      for (const [role, loginName] of [...accounts, ...EXTRA_ACCOUNTS]) {
         if (only && !only.includes(role)) continue;
         await page.goto(`${server.baseUrl}/login`);
         await page.evaluate('sessionStorage.clear()');
@@ -230,7 +246,20 @@ const everyPage: Flow = {
         const workbench = paths.filter((path) => path.startsWith('/app'));
         if (workbench.length === 0 && role !== 'worker')
           checks.push({ path: `${role} (${loginName})`, problems: ['an empty workbench menu'] });
+        // Each menu page, then one page of each kind of detail its links open (a claim, a class…).
+        const details = new Map<string, string>();
         for (const path of [...new Set(paths)]) {
+          const problems = await checkPage(page, `${server.baseUrl}${path}`, loginNames, consoleErrors);
+          checks.push({ path: `${ROLE_LABELS[role]} ${loginName} ${path}`, problems });
+          const links = await page
+            .locator('.app-content a[href^="/app/"]')
+            .evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href') ?? ''));
+          for (const link of links) {
+            const pattern = detailPattern(link);
+            if (pattern && !details.has(pattern)) details.set(pattern, link);
+          }
+        }
+        for (const path of details.values()) {
           const problems = await checkPage(page, `${server.baseUrl}${path}`, loginNames, consoleErrors);
           checks.push({ path: `${ROLE_LABELS[role]} ${loginName} ${path}`, problems });
         }

@@ -48,7 +48,7 @@ export function ClaimMaterials({
 
   const upload = async (item: MaterialItem, file: File) => {
     if (file.type && !ACCEPTED_TYPES.has(file.type)) {
-      message.error(`不支持的文件类型：${file.name}（可上传 pdf、jpg、png、mp4、xlsx、csv）`);
+      message.error(`不支持的文件类型：${file.name}（可上传 PDF、JPG、PNG、MP4、xlsx、CSV）`);
       return;
     }
     setUploading(item.code);
@@ -115,7 +115,7 @@ export function ClaimMaterials({
                           <li key={attachment.id}>
                             <PaperClipOutlined /> {attachment.fileName} · {fileSize(attachment.sizeBytes)} ·{' '}
                             上传记录时间（系统时钟）{dateTime(attachment.uploadedAt)} ·{' '}
-                            <Typography.Text type="secondary" title={attachment.sha256}>
+                            <Typography.Text type="secondary" code title={attachment.sha256}>
                               SHA-256 {attachment.sha256.slice(0, 12)}…
                             </Typography.Text>
                           </li>
@@ -145,7 +145,7 @@ export function ClaimMaterials({
               />
               {canUpload && (
                 <Typography.Text type="secondary">
-                  可上传 pdf、jpg、png、mp4、xlsx、csv 文件，单个不超过 50 MB；文件按 SHA-256
+                  可上传 PDF、JPG、PNG、MP4、xlsx、CSV 文件，单个不超过 50 MB；文件按 SHA-256
                   存档，提交后不能更改。
                 </Typography.Text>
               )}
