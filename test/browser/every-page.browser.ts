@@ -110,10 +110,13 @@ async function allLoginNames(server: ServerHandle): Promise<string[]> {
   return names;
 }
 
+/** A run of Latin letters (with digits, `_`, `.`, `-`, `'` inside) as the visible text is read. */
+const LATIN_TOKEN = /[A-Za-z][A-Za-z0-9_.\-']*[A-Za-z0-9]|[A-Za-z]/g;
+
 /** What in a page's visible text is an untranslated code or an English word. */
 export function untranslated(text: string, allowedTokens: ReadonlySet<string>): string[] {
   const problems = new Set<string>();
-  for (const match of text.matchAll(/[A-Za-z][A-Za-z0-9_.\-']*[A-Za-z0-9]|[A-Za-z]/g)) {
+  for (const match of text.matchAll(LATIN_TOKEN)) {
     const token = match[0];
     if (allowedTokens.has(token) || ALLOWED_WORDS.has(token)) continue;
     // An occupation, certificate or claim number (4-10-01-05, HY-2021-0001, CL2021…) is data.
@@ -148,9 +151,11 @@ async function checkPage(
     .catch(() => undefined);
   const text = await visibleText(page);
   // A <code> element shows an identifier on purpose (a key id, a file name); its words are data.
-  const codes = (await page.locator('code').allInnerTexts()).flatMap((code) =>
-    code.split(/[^A-Za-z0-9_.-]+/),
-  );
+  // Read the way the text is read too: a hash excerpt 12fbfd63… is read from its first letter.
+  const codes = (await page.locator('code').allInnerTexts()).flatMap((code) => [
+    ...code.split(/[^A-Za-z0-9_.-]+/),
+    ...[...code.matchAll(LATIN_TOKEN)].map((match) => match[0]),
+  ]);
   const problems = untranslated(text, new Set([...allowedTokens, ...codes]));
   for (const error of consoleErrors) problems.push(`console error: ${error.slice(0, 200)}`);
   return problems;
