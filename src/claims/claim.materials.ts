@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { InferResult } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import type { Executor } from '../db/database.ts';
 import type { Citation } from '../policy/evaluate.types.ts';
@@ -129,6 +130,17 @@ async function isVerifiedBySocialInsurance(executor: Executor, claimId: number):
 }
 
 type ClaimRow = NonNullable<Awaited<ReturnType<typeof selectClaimRow>>>;
+
+/** The files uploaded against a claim's checklist (to send with others: src/db/together.ts). */
+export function claimAttachmentsQuery(executor: Executor, claimId: number) {
+  return executor
+    .selectFrom('claim_attachment')
+    .select(['id', 'material_code', 'file_name', 'content_type', 'size_bytes', 'sha256', 'uploaded_at'])
+    .where('claim_id', '=', claimId)
+    .orderBy('id');
+}
+
+type AttachmentRow = InferResult<ReturnType<typeof claimAttachmentsQuery>>[number];
 type Organisation = NonNullable<Awaited<ReturnType<typeof getOrganisation>>>;
 
 /**
@@ -138,7 +150,12 @@ type Organisation = NonNullable<Awaited<ReturnType<typeof getOrganisation>>>;
 export async function claimChecklist(
   executor: Executor,
   claimId: number,
-  known?: { claim: ClaimRow; applicant: Organisation | undefined },
+  known?: {
+    claim: ClaimRow;
+    applicant: Organisation | undefined;
+    /** The rows of `claimAttachmentsQuery`, read by the caller. */
+    attachments?: readonly AttachmentRow[];
+  },
 ) {
   const claim = known?.claim ?? (await selectClaimRow(executor, claimId));
   if (!claim) throw notFound('补贴申请', claimId);
@@ -161,12 +178,7 @@ export async function claimChecklist(
     },
     await publishedMaterialsRules(executor, claim.province_code, claim.application_date),
   );
-  const attachments = await executor
-    .selectFrom('claim_attachment')
-    .select(['id', 'material_code', 'file_name', 'content_type', 'size_bytes', 'sha256', 'uploaded_at'])
-    .where('claim_id', '=', claimId)
-    .orderBy('id')
-    .execute();
+  const attachments = known?.attachments ?? (await claimAttachmentsQuery(executor, claimId).execute());
   return requirements.map((requirement) => ({
     ...requirement,
     attachments: attachments
@@ -186,7 +198,7 @@ export async function claimChecklist(
 export async function assertMaterialsComplete(
   executor: Executor,
   claimId: number,
-  known?: { claim: ClaimRow; applicant: Organisation | undefined },
+  known?: Parameters<typeof claimChecklist>[2],
 ): Promise<void> {
   const checklist = await claimChecklist(executor, claimId, known);
   const missing = checklist.filter((item) => item.isRequired && item.attachments.length === 0);

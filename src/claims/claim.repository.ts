@@ -8,7 +8,7 @@ import {
   lastAuditHashQuery,
 } from '../auth/audit.service.ts';
 import type { Executor } from '../db/database.ts';
-import { sendTogether } from '../db/together.ts';
+import { type RowsOf, sendTogether } from '../db/together.ts';
 import type {
   EvaluateRequest,
   EvaluateResponse,
@@ -302,30 +302,42 @@ export async function selectClaimDetail(
 ): Promise<ClaimDetail | undefined> {
   const row = await selectClaimRow(executor, claimId);
   if (!row) return undefined;
-  const lines = await executor
-    .selectFrom('claim_line')
-    .selectAll()
-    .where('claim_id', '=', claimId)
-    .orderBy('line_number')
-    .execute();
-  const transitions = await executor
-    .selectFrom('claim_transition')
-    .selectAll()
-    .where('claim_id', '=', claimId)
-    .orderBy('id')
-    .execute();
-  const trainingClass =
-    row.class_id === null
-      ? undefined
-      : await executor
-          .selectFrom('training_class')
-          .select('name')
-          .where('id', '=', row.class_id)
-          .where('province_code', '=', row.province_code)
-          .executeTakeFirst();
+  // The claim first (its class names the third read), then the rest in one round trip.
+  const [, lines, transitions, className] = claimDetailQueries(executor, claimId, row);
+  const [lineRows, transitionRows, classRows] = await sendTogether(executor, [lines, transitions, className]);
+  return claimDetailFrom(executor, [[row], lineRows, transitionRows, classRows]);
+}
+
+/**
+ * The reads of a claim's detail, for a claim whose class and province the caller knows (to send
+ * with others: src/db/together.ts): the claim, its lines, its transitions, its class's name.
+ */
+export function claimDetailQueries(
+  executor: Executor,
+  claimId: number,
+  claim: { class_id: number | null; province_code: string },
+) {
+  return [
+    executor.selectFrom('claim').selectAll().where('id', '=', claimId),
+    executor.selectFrom('claim_line').selectAll().where('claim_id', '=', claimId).orderBy('line_number'),
+    executor.selectFrom('claim_transition').selectAll().where('claim_id', '=', claimId).orderBy('id'),
+    executor
+      .selectFrom('training_class')
+      .select('name')
+      .where('id', '=', claim.class_id ?? -1)
+      .where('province_code', '=', claim.province_code),
+  ] as const;
+}
+
+/** The detail from the rows of `claimDetailQueries`. */
+export async function claimDetailFrom(
+  executor: Executor,
+  [[row], lines, transitions, classNames]: RowsOf<ReturnType<typeof claimDetailQueries>>,
+): Promise<ClaimDetail> {
+  if (!row) throw new Error('the claim of a detail is missing');
   return {
     ...toSummary(row),
-    className: trainingClass?.name ?? null,
+    className: row.class_id === null ? null : (classNames[0]?.name ?? null),
     lines: (await withStoredForms(executor, lines)).map(toLine),
     transitions: transitions.map((transition) => ({
       action: transition.action,

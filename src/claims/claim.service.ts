@@ -4,7 +4,7 @@ import { type AuditContext, recordAudit, withDeferredAudit } from '../auth/audit
 import { ROLE_PERMISSIONS } from '../auth/roles.ts';
 import { assertOrganisationScope, assertRegionScope } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
-import { sendTogether } from '../db/together.ts';
+import { type RowsOf, sendTogether } from '../db/together.ts';
 import type {
   Denial,
   DenialCode,
@@ -13,6 +13,7 @@ import type {
   HistoryEntry,
 } from '../policy/evaluate.types.ts';
 import { keepPublishedOverrides, publishedOverridesQuery } from '../policy/parameter.service.ts';
+import { type Organisation, organisationQuery, toOrganisation } from '../registry/organisation.service.ts';
 import { assertInGoodStanding, assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { encryptOptional, rowKeyOf } from '../shared/data-keyring.ts';
@@ -21,7 +22,7 @@ import { assertAgencyMayReview } from '../supervision/agency.service.ts';
 import { screenClaim } from '../supervision/risk.service.ts';
 import { assertClaimVisible, ORGANISATION_APPLICANT_ROLES } from './claim.access.ts';
 import { createDecider, type Decider, deciderWith } from './claim.decide.ts';
-import { assertMaterialsComplete } from './claim.materials.ts';
+import { assertMaterialsComplete, claimAttachmentsQuery } from './claim.materials.ts';
 import {
   classClaimLock,
   classClaimState,
@@ -30,11 +31,12 @@ import {
   consumeReopenings,
 } from './claim.reopen.ts';
 import {
+  claimDetailFrom,
+  claimDetailQueries,
   claimNumberAndAuditReads,
   historiesFrom,
   historiesQuery,
   type LineDecisionUpdate,
-  selectClaimDetail,
   selectClaimRow,
   selectHistories,
   selectHistory,
@@ -46,7 +48,13 @@ import {
 import { loadClaimDraft } from './claim.sources.ts';
 import { withStoredForms } from './claim.stored-form.ts';
 import type { ClaimDetail, LineCandidate, NewClaim } from './claim.types.ts';
-import { releaseClaimUsage, releaseLineUsage, reserveUsage, type UsageSubject } from './claim.usage.ts';
+import {
+  releaseClaimUsage,
+  releaseClaimUsageQuery,
+  releaseLineUsage,
+  reserveUsage,
+  type UsageSubject,
+} from './claim.usage.ts';
 import {
   type ClaimAction,
   type ClaimStatus,
@@ -464,33 +472,40 @@ async function submitClaimWork(
   clock: Clock,
 ): Promise<ClaimDetail> {
   const claim = await lockForTransition(executor, context, claimId, 'submit', undefined);
-  const applicant =
-    claim.applicant_organisation_id === null
-      ? undefined
-      : await assertOrganisationInGoodStanding(executor, claim.applicant_organisation_id, {
-          field: 'id',
-          action: '提交补贴申请',
-        });
-  // The claim locked above and its applicant are the checklist's facts: not read again.
-  await assertMaterialsComplete(executor, claimId, { claim, applicant });
-  // Lines are reserved in person order, so two claims sharing people take their usage rows in
-  // the same order and cannot deadlock.
-  const lines = await executor
-    .selectFrom('claim_line')
-    .selectAll()
-    .where('claim_id', '=', claimId)
-    .orderBy('person_id')
-    .orderBy('line_number')
-    .execute();
-  const decide = await createDecider(executor);
-  const excluded = claim.advance_claim_id === null ? [claimId] : [claimId, claim.advance_claim_id];
+  // After the lock, one round trip (src/db/together.ts): the applicant, the published parameters,
+  // the checklist's files, the lines, and the release of what the claim (and, for a settlement,
+  // its advance) reserved before. Lines are reserved in person order, so two claims sharing people
+  // take their usage rows in the same order and cannot deadlock.
+  const [applicantRows, parameterRows, attachmentRows, lines] = await sendTogether(executor, [
+    organisationQuery(executor, claim.applicant_organisation_id ?? -1),
+    publishedOverridesQuery().compile(executor),
+    claimAttachmentsQuery(executor, claimId),
+    executor
+      .selectFrom('claim_line')
+      .selectAll()
+      .where('claim_id', '=', claimId)
+      .orderBy('person_id')
+      .orderBy('line_number'),
+    // What the lines reserved before (a corrected claim) is released at once, and every line is
+    // decided with the history read at once: the claim itself is left out of it, so no line's
+    // reservation changes another's history. A line that loses a race reads its history again.
+    releaseClaimUsageQuery(executor, claimId, claim.province_code),
+  ]);
+  let applicant: Organisation | undefined;
+  if (claim.applicant_organisation_id !== null) {
+    if (!applicantRows[0]) throw notFound('单位', claim.applicant_organisation_id);
+    applicant = assertInGoodStanding(toOrganisation(applicantRows[0]), {
+      field: 'id',
+      action: '提交补贴申请',
+    });
+  }
   // A settlement takes over what its advance reserved: the same training, decided in full now.
   if (claim.advance_claim_id !== null)
     await releaseClaimUsage(executor, claim.advance_claim_id, claim.province_code);
-  // What the lines reserved before (a corrected claim) is released at once, and every line is
-  // decided with the history read at once: the claim itself is left out of it, so no line's
-  // reservation changes another's history. A line that loses a race reads its history again.
-  await releaseClaimUsage(executor, claimId, claim.province_code);
+  const decide = deciderWith(keepPublishedOverrides(executor, parameterRows));
+  // The claim locked above, its applicant and its files are the checklist's facts: not read again.
+  await assertMaterialsComplete(executor, claimId, { claim, applicant, attachments: attachmentRows });
+  const excluded = claim.advance_claim_id === null ? [claimId] : [claimId, claim.advance_claim_id];
   const histories = await selectHistories(
     executor,
     lines.map((line) => line.person_id!),
@@ -536,8 +551,9 @@ async function submitClaimWork(
   // The lines' decisions and the claim's totals (refreshTotals' sums, from the lines in hand).
   await updateDecidedLines(executor, { id: claimId, provinceCode: claim.province_code }, decided, totals);
   await screenClaim(executor, context, claimId, clock.now()); // supervision: risk rules, may block approval
-  await applyTransition(executor, context, claim, 'submit', undefined, { submitted_at: new Date() });
-  return (await selectClaimDetail(executor, claimId))!;
+  return (await applyTransition(executor, context, claim, 'submit', undefined, {
+    submitted_at: new Date(),
+  }))!;
 }
 
 function candidateFromLine(line: {
@@ -598,16 +614,17 @@ async function applyTransition(
   action: ClaimAction,
   reason: string | undefined,
   changes: Record<string, unknown>,
-): Promise<void> {
+  /** Read the claim's detail back in the same round trip (the answer of submit and the transitions). */
+  withDetail = true,
+): Promise<ClaimDetail | undefined> {
   const to = TRANSITIONS[action].to;
-  await executor
-    .updateTable('claim')
-    .set({ ...changes, status: to, last_reason: reason ?? claim.last_reason, updated_at: new Date() })
-    .where('id', '=', claim.id)
-    .execute();
-  await executor
-    .insertInto('claim_transition')
-    .values({
+  // The change, its transition and the claim's detail as it now stands: one round trip.
+  const [, , ...detail] = await sendTogether(executor, [
+    executor
+      .updateTable('claim')
+      .set({ ...changes, status: to, last_reason: reason ?? claim.last_reason, updated_at: new Date() })
+      .where('id', '=', claim.id),
+    executor.insertInto('claim_transition').values({
       province_code: claim.province_code,
       claim_id: claim.id,
       action,
@@ -617,8 +634,9 @@ async function applyTransition(
       actor_role: context.actor?.role ?? null,
       reason: reason ?? null,
       business_date: context.businessDate ?? null,
-    })
-    .execute();
+    }),
+    ...(withDetail ? claimDetailQueries(executor, claim.id, claim) : []),
+  ]);
   await recordAudit(executor, context, {
     action: `claim.${action}`,
     objectType: 'claim',
@@ -627,6 +645,9 @@ async function applyTransition(
     before: { status: claim.status },
     after: { status: to, reason: reason ?? null, ...changes },
   });
+  return withDetail
+    ? claimDetailFrom(executor, detail as RowsOf<ReturnType<typeof claimDetailQueries>>)
+    : undefined;
 }
 
 /** Applies an already-authorised transition by claim id (used by payment ordering). */
@@ -640,7 +661,7 @@ export async function applyTransitionById(
 ): Promise<void> {
   const claim = await selectClaimRow(executor, claimId, true);
   if (!claim) throw notFound('补贴申请', claimId);
-  await applyTransition(executor, context, claim, action, reason, changes);
+  await applyTransition(executor, context, claim, action, reason, changes, false);
 }
 
 export interface TransitionInput {
@@ -694,8 +715,7 @@ export async function transitionClaim(
     case 'mark_failed':
       break;
   }
-  await applyTransition(executor, context, claim, input.action, input.reason, changes);
-  return (await selectClaimDetail(executor, claimId))!;
+  return (await applyTransition(executor, context, claim, input.action, input.reason, changes))!;
 }
 
 async function assertApprovable(

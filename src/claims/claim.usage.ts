@@ -179,9 +179,13 @@ export async function releaseClaimUsage(
   claimId: number,
   claimProvinceCode: string,
 ): Promise<void> {
-  await executor
+  await releaseClaimUsageQuery(executor, claimId, claimProvinceCode).execute();
+}
+
+/** The statement of `releaseClaimUsage` (to send with others: src/db/together.ts). */
+export function releaseClaimUsageQuery(executor: Executor, claimId: number, claimProvinceCode: string) {
+  return executor
     .deleteFrom('subsidy_usage')
     .where('claim_id', '=', claimId)
-    .where('claim_province_code', '=', claimProvinceCode)
-    .execute();
+    .where('claim_province_code', '=', claimProvinceCode);
 }
