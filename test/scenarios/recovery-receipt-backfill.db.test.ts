@@ -1,0 +1,245 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
+import { excludeClaimLinesBySupervision } from '../../src/claims/claim.service.ts';
+import { MIGRATIONS_DIR } from '../../src/db/migrator.ts';
+import { accountFor, inLedgerTransaction, postJournal } from '../../src/ledger/transfer.service.ts';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import {
+  caller,
+  completeClass,
+  type Headers,
+  orderAndApprovePayment,
+  publishHengyangCatalog,
+  type Trainee,
+  trainee,
+  uploadRequiredMaterials,
+} from './claim-support.ts';
+
+const BACKFILL = '20261211070000_backfill_recovery_receipt_lines.sql';
+const PAYEE_ACCOUNT = { bankName: '中国工商银行衡阳县支行', accountNumber: '1904020109000088888' };
+
+/**
+ * Recovery receipts posted before migration 20261207010000 have no recovery_receipt_line, so the
+ * reports counted their money as paid. The schema is today's up to the backfill; the receipts are
+ * written the way the old recordRecoveryReceipt wrote them (two transfers, the order's recovered
+ * amount, no allocation), then the backfill migration runs. On PGlite and PostgreSQL.
+ */
+describe('legacy recovery receipts are allocated to the claim lines (migration 20261211070000)', () => {
+  const clock = new ManualClock('2021-05-06T01:00:00Z');
+  let harness: TestApp;
+  let call: ReturnType<typeof caller>;
+
+  beforeAll(async () => {
+    harness = await createTestApp({ clock });
+    call = caller(harness);
+  }, 300_000);
+  afterAll(async () => harness.close());
+
+  it('allocates each unallocated receipt in transfer order, excluded lines first, and the report shows net money; a second run adds nothing', async () => {
+    const db = harness.database.db;
+    const county: Headers = await harness.loginAs('hy_county');
+    const city = await harness.loginAs('hy_city');
+    const finance = await harness.loginAs('hy_finance');
+    const checker = await harness.loginAs('hy_finance_checker');
+    const school = await harness.loginAs('hy_school');
+    await publishHengyangCatalog(harness, city);
+    const trainees: Trainee[] = await Promise.all(
+      ['补甲', '补乙', '补丙'].map(async (name, index) => {
+        const person = trainee(name, String(820 + index * 2).padStart(3, '0'));
+        const registered = await call('POST', '/api/persons', county, {
+          name: person.name,
+          idNumber: person.idNumber,
+          registeringRegionCode: '430421',
+          groups: [
+            {
+              groupCode: 'registered_unemployed',
+              certifierCode: 'public_employment_service',
+              validFrom: '2021-01-01',
+            },
+          ],
+        });
+        expect(registered.statusCode, registered.body).toBe(201);
+        person.personId = registered.json().id;
+        return person;
+      }),
+    );
+    const classId = await completeClass(harness, {
+      school,
+      county,
+      startDay: '2021-05-10',
+      trainees,
+      tag: 'BF1',
+    });
+    clock.set('2021-05-24T01:00:00Z');
+    const created = await call('POST', '/api/claims', school, {
+      applicationDate: '2021-05-24',
+      payeeAccount: PAYEE_ACCOUNT,
+      claim: { source: 'class', classId, subsidyKind: 'training' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const claimId = created.json().id as number;
+    await uploadRequiredMaterials(harness, claimId, school);
+    for (const [step, who] of [
+      ['submit', school],
+      ['review', county],
+      ['start-notice', county],
+    ] as const) {
+      const moved = await call(
+        'POST',
+        `/api/claims/${claimId}/${step}`,
+        who,
+        step === 'submit' ? undefined : {},
+      );
+      expect(moved.statusCode, moved.body).toBe(200);
+    }
+    clock.set('2021-05-31T01:00:00Z');
+    const approved = await call('POST', `/api/claims/${claimId}/approve`, city, {});
+    expect(approved.statusCode, approved.body).toBe(200);
+    const batch = await orderAndApprovePayment(harness, finance, checker, {
+      claimIds: [claimId],
+      valueDate: '2021-05-31',
+      idempotencyId: 'bf-order-0001',
+    });
+    clock.set('2021-06-01T01:00:00Z');
+    const result = await call('POST', `/api/claims/payments/${batch.id}/bank-result`, finance, {
+      csv: `disbursement_id,status,reason\n${batch.disbursements.map((d) => `${d.reference},paid,`).join('\n')}\n`,
+      valueDate: '2021-06-01',
+    });
+    expect(result.statusCode, result.body).toBe(200);
+
+    const report = async () => {
+      const answer = await call('GET', '/api/reports?regionCode=430421&year=2021&quarter=2', county);
+      expect(answer.statusCode, answer.body).toBe(200);
+      return answer.json() as { totals: { netFen: number; recoveredFen: number } };
+    };
+    const paid = await report();
+
+    // The last line (by item id) is excluded; a recovery order covers it and 100 fen more.
+    const items = await db
+      .selectFrom('payment_item')
+      .select(['id', 'claim_line_id', 'amount_fen'])
+      .where('claim_id', '=', claimId)
+      .where('kind', '=', 'payment')
+      .orderBy('id')
+      .execute();
+    expect(items.length).toBe(3);
+    const excludedItem = items[2]!;
+    const firstItem = items[0]!;
+    const excludedFen = Number(excludedItem.amount_fen);
+    clock.set('2021-06-02T01:00:00Z');
+    await db.transaction().execute((trx) =>
+      excludeClaimLinesBySupervision(trx, SYSTEM_CONTEXT, {
+        claimId,
+        lineIds: [Number(excludedItem.claim_line_id)],
+        reason: '冒名参训',
+      }),
+    );
+    const opened = await call('POST', '/api/ledger/recovery-orders', county, {
+      idempotencyId: 'bf-recovery-1',
+      claimId,
+      regionCode: '430421',
+      subAccount: 'training',
+      amountFen: excludedFen + 100,
+      reason: '冒名参训，追回',
+      valueDate: '2021-06-02',
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const orderId = opened.json().id as number;
+
+    // Two receipts as the code before 20261207010000 wrote them: no recovery_receipt_line.
+    const legacyReceipt = (tag: string, amountFen: number) =>
+      inLedgerTransaction(db, async (trx) => {
+        const order = await trx
+          .selectFrom('recovery_order')
+          .selectAll()
+          .where('id', '=', orderId)
+          .executeTakeFirstOrThrow();
+        const leg = async (
+          suffix: string,
+          debit: 'bank' | 'recovery_reserve',
+          credit: 'training' | 'receivable',
+        ) => ({
+          idempotencyId: `recovery-receipt:${tag}:${suffix}`,
+          debitAccountId: (await accountFor(trx, order.region_code, debit)).id,
+          creditAccountId: (await accountFor(trx, order.region_code, credit)).id,
+          amountFen,
+          code: 'recovery' as const,
+          valueDate: '2021-06-03',
+          claimId,
+          recoveryOrderId: orderId,
+          statementLineId: null,
+        });
+        await postJournal(trx, SYSTEM_CONTEXT, {
+          provinceCode: order.province_code,
+          code: 'recovery',
+          description: `追回到账 追回单${orderId}`,
+          transfers: [
+            await leg('fund', 'bank', 'training'),
+            await leg('receivable', 'recovery_reserve', 'receivable'),
+          ],
+        });
+        const recovered = Number(order.recovered_fen) + amountFen;
+        await trx
+          .updateTable('recovery_order')
+          .set({
+            recovered_fen: recovered,
+            status: recovered === Number(order.amount_fen) ? 'closed' : 'open',
+          })
+          .where('id', '=', orderId)
+          .execute();
+      });
+    clock.set('2021-06-03T01:00:00Z');
+    await legacyReceipt('legacy-a', 100);
+    await legacyReceipt('legacy-b', excludedFen);
+    // The bug: the recovered money still counts as paid.
+    expect((await report()).totals.netFen).toBe(paid.totals.netFen);
+
+    const script = fs.readFileSync(path.join(MIGRATIONS_DIR, BACKFILL), 'utf8');
+    await harness.database.runScript(db, script);
+
+    const lines = async () =>
+      (
+        await db
+          .selectFrom('recovery_receipt_line as line')
+          .innerJoin('ledger_transfer as t', 't.id', 'line.transfer_id')
+          .select([
+            't.idempotency_id',
+            'line.payment_item_id',
+            'line.claim_line_id',
+            'line.amount_fen',
+            'line.value_date',
+          ])
+          .where('line.recovery_order_id', '=', orderId)
+          .orderBy('line.id')
+          .execute()
+      ).map((row) => [
+        row.idempotency_id,
+        Number(row.payment_item_id),
+        Number(row.claim_line_id),
+        Number(row.amount_fen),
+      ]);
+    // Receipt A takes 100 from the excluded line; receipt B takes what is left of it, then the first item.
+    const expected = [
+      ['recovery-receipt:legacy-a:fund', Number(excludedItem.id), Number(excludedItem.claim_line_id), 100],
+      [
+        'recovery-receipt:legacy-b:fund',
+        Number(excludedItem.id),
+        Number(excludedItem.claim_line_id),
+        excludedFen - 100,
+      ],
+      ['recovery-receipt:legacy-b:fund', Number(firstItem.id), Number(firstItem.claim_line_id), 100],
+    ];
+    expect(await lines()).toEqual(expected);
+    const backfilled = await report();
+    expect(paid.totals.netFen - backfilled.totals.netFen).toBe(excludedFen + 100);
+    expect(backfilled.totals.recoveredFen - paid.totals.recoveredFen).toBe(excludedFen + 100);
+
+    // Idempotent: a second run allocates nothing more.
+    await harness.database.runScript(db, script);
+    expect(await lines()).toEqual(expected);
+    expect((await report()).totals.netFen).toBe(backfilled.totals.netFen);
+  }, 300_000);
+});
