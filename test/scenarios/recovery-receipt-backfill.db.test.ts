@@ -1,10 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
 import { excludeClaimLinesBySupervision } from '../../src/claims/claim.service.ts';
-import { MIGRATIONS_DIR } from '../../src/db/migrator.ts';
+import { migrate } from '../../src/db/migrator.ts';
 import { accountFor, inLedgerTransaction, postJournal } from '../../src/ledger/transfer.service.ts';
+import { rebuildReportFacts } from '../../src/reports/report-facts.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import {
@@ -18,7 +18,7 @@ import {
   uploadRequiredMaterials,
 } from './claim-support.ts';
 
-const BACKFILL = '20261211070000_backfill_recovery_receipt_lines.sql';
+const BACKFILL = '20261211070000';
 const PAYEE_ACCOUNT = { bankName: '中国工商银行衡阳县支行', accountNumber: '1904020109000088888' };
 
 /**
@@ -197,8 +197,12 @@ describe('legacy recovery receipts are allocated to the claim lines (migration 2
     // The bug: the recovered money still counts as paid.
     expect((await report()).totals.netFen).toBe(paid.totals.netFen);
 
-    const script = fs.readFileSync(path.join(MIGRATIONS_DIR, BACKFILL), 'utf8');
-    await harness.database.runScript(db, script);
+    // The database as it was before the backfill: the migrator applies it, as on an upgrade.
+    const upgrade = async () => {
+      await sql`delete from schema_migrations where version = ${BACKFILL}`.execute(db);
+      expect((await migrate(harness.database)).applied).toEqual([BACKFILL]);
+    };
+    await upgrade();
 
     const lines = async () =>
       (
@@ -237,8 +241,16 @@ describe('legacy recovery receipts are allocated to the claim lines (migration 2
     expect(paid.totals.netFen - backfilled.totals.netFen).toBe(excludedFen + 100);
     expect(backfilled.totals.recoveredFen - paid.totals.recoveredFen).toBe(excludedFen + 100);
 
+    // A rebuild of the facts from their sources now gives the same facts.
+    expect(
+      await db.transaction().execute((trx) => rebuildReportFacts(trx, SYSTEM_CONTEXT, '430000')),
+    ).toMatchObject({
+      removed: 0,
+      added: 0,
+    });
+
     // Idempotent: a second run allocates nothing more.
-    await harness.database.runScript(db, script);
+    await upgrade();
     expect(await lines()).toEqual(expected);
     expect((await report()).totals.netFen).toBe(backfilled.totals.netFen);
   }, 300_000);
