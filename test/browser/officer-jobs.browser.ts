@@ -247,4 +247,47 @@ const objections: Flow = {
   },
 };
 
-export const flows: Flow[] = [finance, objections];
+const ratings: Flow = {
+  name: 'City officer on the living demo: the institutions’ yearly credit ratings with their reasons, recomputed after a confirmation',
+  livingDemo: true,
+  steps: [
+    'the city officer opens 信用评级 and reads each institution’s 2021 grade with its reasons, sorted by score',
+    'it recomputes the 2021 ratings after a confirmation',
+  ],
+  async run(context) {
+    const { step, screenshot } = context;
+    const { page } = await loggedIn(context, 'hy_city');
+    await step(
+      'the city officer opens 信用评级 and reads each institution’s 2021 grade with its reasons, sorted by score',
+      async () => {
+        await openFromMenu(page, '信用评级');
+        const table = page.getByTestId('ratings');
+        await table.getByText('衡阳县职业技能培训学校').first().waitFor();
+        await table
+          .getByText(/综合得分 \d+\.\d\d，按分数为 [ABCD] 级/)
+          .first()
+          .waitFor();
+        await table.getByRole('columnheader', { name: '得分' }).click();
+        const scores = (await table.locator('td.rating-score').allInnerTexts()).map(Number);
+        if (scores.length < 2) throw new Error(`only ${scores.length} ratings listed`);
+        if (scores.some((score, index) => index > 0 && score < scores[index - 1]!))
+          throw new Error(`not sorted by score: ${scores.join(', ')}`);
+        await page.getByRole('combobox', { name: '等级', exact: true }).click();
+        await page.locator('.ant-select-dropdown:visible').getByTitle('D 级', { exact: true }).click();
+        await table.getByText('D 级', { exact: true }).first().waitFor();
+        if ((await table.getByText('B 级', { exact: true }).count()) > 0)
+          throw new Error('a B rating under D');
+      },
+    );
+    await step('it recomputes the 2021 ratings after a confirmation', async () => {
+      await page.getByRole('button', { name: '重新评定' }).click();
+      await confirmDialog(page, '确认重新评定', {
+        dialog: page.getByRole('dialog', { name: /重新评定 2021 年度/ }),
+      });
+      await page.getByText(/已重新评定 \d+ 家培训机构/).waitFor();
+      await screenshot(page, 'officer-jobs-ratings');
+    });
+  },
+};
+
+export const flows: Flow[] = [finance, objections, ratings];

@@ -30,6 +30,7 @@ import { PaymentsPage } from './pages/officer/Payments.tsx';
 import { PersonGroupsPage } from './pages/officer/PersonGroups.tsx';
 import { PersonsPage } from './pages/officer/Persons.tsx';
 import { PolicyPage } from './pages/officer/Policy.tsx';
+import { RatingsPage } from './pages/officer/Ratings.tsx';
 import { ReportsPage } from './pages/officer/Reports.tsx';
 import { SanctionsPage } from './pages/officer/Sanctions.tsx';
 import { AlertsPage, CasesPage } from './pages/officer/Supervision.tsx';
@@ -109,6 +110,7 @@ export function AppRoutes() {
         <Route path="alerts" element={<AlertsPage />} />
         <Route path="cases" element={<CasesPage />} />
         <Route path="sanctions" element={<SanctionsPage />} />
+        <Route path="ratings" element={<RatingsPage />} />
         <Route path="reports" element={<ReportsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>

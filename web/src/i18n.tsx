@@ -40,6 +40,7 @@ const DICTIONARY = {
   menuLedger: ['专账余额', 'Ledger balances'],
   menuPayments: ['支付批次', 'Payment batches'],
   menuFundRequests: ['资金调度', 'Fund movements'],
+  menuRatings: ['信用评级', 'Credit ratings'],
   menuReconciliation: ['银行对账', 'Bank reconciliation'],
   menuPeriodClose: ['月结', 'Month-end close'],
   menuPersons: ['实名人员', 'People'],

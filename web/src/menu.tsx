@@ -25,6 +25,7 @@ import {
   StopOutlined,
   SwapOutlined,
   TeamOutlined,
+  TrophyOutlined,
   UserSwitchOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
@@ -146,6 +147,13 @@ export const WORKBENCH_MENU: MenuEntry[] = [
     path: '/app/sanctions',
     key: 'menuSanctions',
     icon: <StopOutlined />,
+    anyOf: ['supervision.read'],
+    onlyFor: ['city_officer', 'province_officer', 'auditor'],
+  },
+  {
+    path: '/app/ratings',
+    key: 'menuRatings',
+    icon: <TrophyOutlined />,
     anyOf: ['supervision.read'],
     onlyFor: ['city_officer', 'province_officer', 'auditor'],
   },
