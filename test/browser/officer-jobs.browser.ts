@@ -290,4 +290,57 @@ const ratings: Flow = {
   },
 };
 
-export const flows: Flow[] = [finance, objections, ratings];
+const recovery: Flow = {
+  name: 'Finance officers on the living demo: part of the case’s recovery order comes back, registered by one and posted by the other',
+  livingDemo: true,
+  steps: [
+    'the finance officer registers 500 yuan received against the year’s open recovery order, named by its region',
+    'the second finance officer posts it from 待复核 after a confirmation, and the order reads 500 recovered',
+  ],
+  async run(context) {
+    const { step, screenshot } = context;
+    const maker = await loggedIn(context, 'hy_finance');
+    await step(
+      'the finance officer registers 500 yuan received against the year’s open recovery order, named by its region',
+      async () => {
+        const { page } = maker;
+        await openFromMenu(page, '支付批次');
+        await page.getByRole('tab', { name: '追回单' }).click();
+        const row = page
+          .getByTestId('recovery-order-list')
+          .getByRole('row')
+          .filter({ hasText: '冒用退休人员身份虚报培训人数' });
+        await row.getByText('衡阳县').waitFor();
+        await row.getByRole('button', { name: '登记到账' }).click();
+        const dialog = page.getByRole('dialog', { name: /登记追回到账/ });
+        await dialog.getByLabel('到账金额（元）').fill('500');
+        await confirmDialog(page, '提交复核', { dialog });
+      },
+    );
+    const checker = await loggedIn(context, 'hy_finance_checker');
+    await step(
+      'the second finance officer posts it from 待复核 after a confirmation, and the order reads 500 recovered',
+      async () => {
+        const { page } = checker;
+        await openFromMenu(page, '支付批次');
+        await page.getByRole('tab', { name: '待复核' }).click();
+        const row = page
+          .getByTestId('approval-queue')
+          .getByRole('row')
+          .filter({ hasText: '追回到账' })
+          .filter({ hasText: '500.00' });
+        await row.getByRole('button', { name: '复核通过' }).click();
+        await confirmDialog(page, '确认通过', { dialog: page.getByRole('dialog', { name: /复核通过/ }) });
+        await page.getByRole('tab', { name: '追回单' }).click();
+        const order = page
+          .getByTestId('recovery-order-list')
+          .getByRole('row')
+          .filter({ hasText: '冒用退休人员身份虚报培训人数' });
+        await order.getByText('500.00').waitFor();
+        await screenshot(page, 'officer-jobs-recovery');
+      },
+    );
+  },
+};
+
+export const flows: Flow[] = [finance, objections, ratings, recovery];

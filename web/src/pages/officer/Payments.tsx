@@ -515,7 +515,11 @@ function RecoveryOrders({ version, onRequested }: { version: number; onRequested
                 dataIndex: 'claimId',
                 render: (id: number) => <Link to={`/app/claims/${id}`}>#{id}</Link>,
               },
-              { title: '地区', dataIndex: 'regionCode' },
+              {
+                title: '地区',
+                dataIndex: 'regionCode',
+                render: (code: string) => <RegionName code={code} withCode />,
+              },
               {
                 title: '子账户',
                 dataIndex: 'subAccount',
