@@ -343,4 +343,49 @@ const recovery: Flow = {
   },
 };
 
-export const flows: Flow[] = [finance, objections, ratings, recovery];
+const links: Flow = {
+  name: 'City officer on the living demo: a claim links to its payment batch and to the case its alert opened; a class filing links to the class',
+  livingDemo: true,
+  steps: [
+    'a paid claim links to its payment batch',
+    'the claim of the year’s case links from its alert to the case itself',
+    'a class filing links the county officer to the class with its roster',
+  ],
+  async run(context) {
+    const { server, step } = context;
+    const { page } = await loggedIn(context, 'hy_city');
+    await step('a paid claim links to its payment batch', async () => {
+      const paid = (await api(server, 'hy_city', 'GET', '/api/claims?status=paid&pageSize=1')) as unknown as {
+        items: { id: number; paymentBatchId: number }[];
+      };
+      const claim = paid.items[0]!;
+      await page.goto(`${server.baseUrl}/app/claims/${claim.id}`);
+      await page.getByRole('heading', { name: '补贴申请详情', level: 1 }).waitFor();
+      await page.getByRole('link', { name: `支付批次 ${claim.paymentBatchId}` }).click();
+      await page.getByRole('heading', { name: '支付批次', level: 1 }).waitFor();
+      await page.getByTestId('payment-batch').waitFor();
+    });
+    await step('the claim of the year’s case links from its alert to the case itself', async () => {
+      const orders = (await api(server, 'hy_city', 'GET', '/api/ledger/recovery-orders')) as unknown as {
+        items: { claimId: number; reason: string }[];
+      };
+      const order = orders.items.find((item) => item.reason.includes('JG-430421-000001'))!;
+      await page.goto(`${server.baseUrl}/app/claims/${order.claimId}`);
+      await page.getByRole('heading', { name: '补贴申请详情', level: 1 }).waitFor();
+      await page
+        .getByRole('link', { name: /^案件 \d+$/ })
+        .first()
+        .click();
+      await page.getByRole('heading', { name: '核查案件', level: 1 }).waitFor();
+      await page.getByRole('dialog').getByText('JG-430421-000001').first().waitFor();
+    });
+    await step('a class filing links the county officer to the class with its roster', async () => {
+      const county = (await loggedIn(context, 'hy_county')).page;
+      await openFromMenu(county, '开班备案审批');
+      await county.getByRole('table').getByRole('link').first().click();
+      await county.getByRole('tab', { name: '学员名单' }).waitFor();
+    });
+  },
+};
+
+export const flows: Flow[] = [finance, objections, ratings, recovery, links];

@@ -109,7 +109,7 @@ function ClaimAlerts({ claimId }: { claimId: number }) {
                 {
                   title: '核查',
                   render: (_, row) => (
-                    <Link to={row.caseId ? '/app/cases' : '/app/alerts'}>
+                    <Link to={row.caseId ? `/app/cases?case=${row.caseId}` : '/app/alerts'}>
                       {row.caseId ? `案件 ${row.caseId}` : '去处理'}
                     </Link>
                   ),
@@ -227,6 +227,13 @@ export function ClaimDetailPage() {
                 <Descriptions.Item label="公示期">
                   {claim.noticeStartsOn ? `${claim.noticeStartsOn} 至 ${claim.noticeEndsOn}` : '—'}
                 </Descriptions.Item>
+                {claim.paymentBatchId !== null && can('ledger.read') && (
+                  <Descriptions.Item label="支付批次">
+                    <Link to={`/app/payments?tab=batches&batch=${claim.paymentBatchId}`}>
+                      支付批次 {claim.paymentBatchId}
+                    </Link>
+                  </Descriptions.Item>
+                )}
                 {claim.classId && (
                   <Descriptions.Item label="培训班">
                     {/* The class with its roster, attendance and results (read-only for officers). */}

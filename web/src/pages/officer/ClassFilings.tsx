@@ -1,5 +1,6 @@
 import { App, Button, Card, Drawer, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
 import type { ClassSummary, QueryOf, TrainingClass } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
@@ -100,7 +101,11 @@ export function ClassFilingsPage() {
                 onChange: setPage,
               }}
               columns={[
-                { title: '班级名称', dataIndex: 'name' },
+                {
+                  title: '班级名称',
+                  dataIndex: 'name',
+                  render: (name: string, row) => <Link to={`/app/classes/${row.id}`}>{name}</Link>,
+                },
                 { title: '班级编码', dataIndex: 'classCode', render: (code: string | null) => code ?? '—' },
                 {
                   title: '地区',
