@@ -216,11 +216,15 @@ const objections: Flow = {
         await dialog.getByLabel('异议内容').fill('反映该学员培训期间未实际到课');
         await dialog.getByLabel('涉及人员').click();
         await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
-        const saved = page.waitForResponse(
-          (response) => response.url().endsWith('/objections') && response.request().method() === 'POST',
-        );
-        await dialog.getByRole('button', { name: '登记' }).click();
-        const answer = await saved;
+        // The option list closes before 登记 is pressed (it may lie over the dialog's buttons).
+        await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+        await dialog.getByText(/^第 \d+ 人/).waitFor();
+        const [answer] = await Promise.all([
+          page.waitForResponse(
+            (response) => response.url().endsWith('/objections') && response.request().method() === 'POST',
+          ),
+          dialog.getByRole('button', { name: '登记' }).click(),
+        ]);
         if (answer.status() !== 201) throw new Error(`objection: ${answer.status()} ${await answer.text()}`);
         const row = card.getByRole('row').filter({ hasText: objector });
         await row.getByText('待处理', { exact: true }).waitFor();
