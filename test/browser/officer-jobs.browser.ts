@@ -218,7 +218,6 @@ const objections: Flow = {
         await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
         // The option list closes before 登记 is pressed (it may lie over the dialog's buttons).
         await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
-        await dialog.getByText(/^第 \d+ 人/).waitFor();
         const [answer] = await Promise.all([
           page.waitForResponse(
             (response) => response.url().endsWith('/objections') && response.request().method() === 'POST',
