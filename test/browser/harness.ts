@@ -134,9 +134,10 @@ export async function confirmDialog(
   const confirm = dialog.getByRole('button', { name: button });
   await confirm.waitFor();
   for (let attempt = 1; ; attempt += 1) {
-    const sent = page.waitForRequest(options.sends ?? isApiWrite, { timeout: 5_000 });
+    // Handled at once: if the click itself fails, a waiter rejected later must not crash the runner.
+    const sent = page.waitForRequest(options.sends ?? isApiWrite, { timeout: 5_000 }).catch(() => null);
     await confirm.click();
-    const request = await sent.catch(() => null);
+    const request = await sent;
     if (!request) {
       const isOpen = await dialog.isVisible();
       const toasts = (await page.locator('.ant-message-notice').allInnerTexts()).join(' | ') || 'none';
