@@ -124,9 +124,9 @@ const bank: Flow = {
       // Both wait for a second person; the maker sees them but approving her own is refused.
       const pending = maker.page.getByTestId('pending-postings');
       await pending.getByText('利息收入').waitFor();
-      const refused = maker.page.waitForResponse((response) => response.url().includes('/decision'));
       await pending.getByRole('button', { name: '复核通过' }).first().click();
-      if ((await refused).status() !== 403) throw new Error('the maker approved her own posting');
+      await confirmDialog(maker.page, '确认记账', { status: 403 });
+      await maker.page.getByRole('dialog').waitFor({ state: 'hidden' });
     });
 
     const checker = await newPage();
@@ -135,10 +135,9 @@ const bank: Flow = {
       await openWorksheet(checker.page);
       const pending = checker.page.getByTestId('pending-postings');
       for (let index = 0; index < 2; index += 1) {
-        const decided = checker.page.waitForResponse((response) => response.url().includes('/decision'));
         await pending.getByRole('button', { name: '复核通过' }).first().click();
-        const response = await decided;
-        if (!response.ok()) throw new Error(`approve: ${response.status()} ${await response.text()}`);
+        await confirmDialog(checker.page, '确认记账');
+        await checker.page.getByRole('dialog').waitFor({ state: 'hidden' });
       }
       await checker.page.getByTestId('worksheet-problems').getByText('无差异').waitFor();
       await checker.page.getByText('调节后余额相等（账实相符）').waitFor();

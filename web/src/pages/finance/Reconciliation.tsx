@@ -26,7 +26,7 @@ import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, pagination } from '../../components/common.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
-import { dateTime, today } from '../../format.ts';
+import { dateTime, today, yuan } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { BankProfilesPanel } from './BankProfiles.tsx';
 import { fileToBase64, previousMonth } from './files.ts';
@@ -218,7 +218,7 @@ function MatchesTable({ matches }: { matches: Match[] }) {
 
 /** Interest and fees proposed from statement lines, awaiting a second finance officer (待复核). */
 function PendingPostings({ version, onDecided }: { version: number; onDecided(): void }) {
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const loaded = useLoad(
     () =>
       call(
@@ -228,21 +228,31 @@ function PendingPostings({ version, onDecided }: { version: number; onDecided():
       ),
     [version],
   );
-  const decide = async (approval: Approval, isApproved: boolean) => {
-    try {
-      await call(
-        client.POST('/api/ledger/approvals/{id}/decision', {
-          params: { path: { id: approval.id } },
-          body: { isApproved },
-        }),
-      );
-      message.success(isApproved ? '已复核通过并记账' : '已退回（不通过）');
-      loaded.reload();
-      onDecided();
-    } catch (error) {
-      message.error(errorText(error));
-    }
-  };
+  // Approving posts money to the ledger, which cannot be undone but by a reversal: confirm first.
+  const decide = (approval: Approval, isApproved: boolean) =>
+    modal.confirm({
+      title: isApproved ? `复核通过并记账（复核单 #${approval.id}）` : `不通过（复核单 #${approval.id}）`,
+      content: isApproved
+        ? `${approval.summary}，金额 ${yuan(approval.amountFen)} 元。通过后即记入专账，只能以冲正更正。`
+        : `${approval.summary}。不通过则不记账，退回提出人。`,
+      okText: isApproved ? '确认记账' : '确认不通过',
+      cancelText: '取消',
+      onOk: async () => {
+        try {
+          await call(
+            client.POST('/api/ledger/approvals/{id}/decision', {
+              params: { path: { id: approval.id } },
+              body: { isApproved },
+            }),
+          );
+          message.success(isApproved ? '已复核通过并记账' : '已退回（不通过）');
+          loaded.reload();
+          onDecided();
+        } catch (error) {
+          message.error(errorText(error));
+        }
+      },
+    });
   return (
     <LoadState loaded={loaded}>
       {(data) =>
@@ -270,10 +280,10 @@ function PendingPostings({ version, onDecided }: { version: number; onDecided():
                   title: '操作',
                   render: (_, row) => (
                     <Space>
-                      <Button size="small" type="primary" onClick={() => void decide(row, true)}>
+                      <Button size="small" type="primary" onClick={() => decide(row, true)}>
                         复核通过
                       </Button>
-                      <Button size="small" danger onClick={() => void decide(row, false)}>
+                      <Button size="small" danger onClick={() => decide(row, false)}>
                         不通过
                       </Button>
                     </Space>
