@@ -1,4 +1,5 @@
 import { type Compilable, CompiledQuery, type InferResult } from 'kysely';
+import pg from 'pg';
 import type { Executor } from './executor.types.ts';
 
 /**
@@ -56,11 +57,14 @@ export async function sendTogether<const Q extends readonly Statement[]>(
   return result.rows.map((entry) => entry.rows) as RowsOf<Q>;
 }
 
-/** A string as a standard SQL literal; with backslashes, as an escape string (E'…'). */
+/**
+ * A string as a SQL literal, by node-postgres's own `escapeLiteral` (quotes doubled; with
+ * backslashes, an escape string E'…' with them doubled), so it reads the same whatever
+ * `standard_conforming_strings` says.
+ */
 function stringLiteral(text: string): string {
   if (text.includes('\0')) throw new Error('a NUL character cannot be sent in a statement');
-  const quoted = text.replaceAll("'", "''");
-  return text.includes('\\') ? `E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
+  return pg.escapeLiteral(text).trimStart();
 }
 
 function arrayElement(value: unknown): string {
