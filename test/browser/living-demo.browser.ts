@@ -45,7 +45,9 @@ const newcomer: Flow = {
         (await claims.locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''),
       );
       if (!(count > 0)) throw new Error(`the dashboard counts ${count} claims`);
+      // A figure still loading shows no value (the statistic's skeleton): wait for the answer.
       const alerts = page.locator('.ant-statistic').filter({ hasText: '未处理预警' });
+      await alerts.locator('.ant-statistic-content-value').waitFor();
       const open = Number(
         (await alerts.locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''),
       );

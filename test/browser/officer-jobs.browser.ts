@@ -385,6 +385,11 @@ const links: Flow = {
     await step('a class filing links the county officer to the class with its roster', async () => {
       const county = (await loggedIn(context, 'hy_county')).page;
       await openFromMenu(county, '开班备案审批');
+      // The filings waiting for approval may all be decided by earlier walks: the completed classes stay.
+      await county.locator('#class-status').click();
+      await county
+        .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '已结业' })
+        .click();
       await county.getByRole('table').getByRole('link').first().click();
       await county.getByRole('tab', { name: '学员名单' }).waitFor();
     });

@@ -130,10 +130,11 @@ async function startServer(options: { isLiving: boolean; businessStart?: string 
 }
 
 async function loadFlows(): Promise<Flow[]> {
-  const only = process.argv[2];
+  // `run.ts money` runs the files whose names contain "money"; `run.ts daily,living` several.
+  const only = process.argv[2]?.split(',').filter(Boolean);
   const files = fs
     .readdirSync(import.meta.dirname)
-    .filter((name) => name.endsWith('.browser.ts') && (!only || name.includes(only)))
+    .filter((name) => name.endsWith('.browser.ts') && (!only || only.some((part) => name.includes(part))))
     .sort();
   const flows: Flow[] = [];
   for (const file of files) {

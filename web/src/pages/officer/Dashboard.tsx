@@ -74,25 +74,38 @@ export function DashboardPage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} sm={12} lg={6}>
           <Card>
-            <Statistic title="补贴申请（件）" value={claims.data ? claimItems.length : '—'} />
+            <Statistic
+              title="补贴申请（件）"
+              loading={claims.isLoading}
+              value={claims.data ? claimItems.length : '—'}
+            />
           </Card>
         </Col>
         <Col xs={24} sm={12} lg={6}>
           <Card>
             <Statistic
               title="待审核"
+              loading={claims.isLoading}
               value={claims.data ? claimItems.filter((claim) => claim.status === 'submitted').length : '—'}
             />
           </Card>
         </Col>
         <Col xs={24} sm={12} lg={6}>
           <Card>
-            <Statistic title="专账可用余额" value={execution.data ? yuan(totalBalance) : '暂无数据'} />
+            <Statistic
+              title="专账可用余额"
+              loading={execution.isLoading}
+              value={execution.data ? yuan(totalBalance) : '暂无数据'}
+            />
           </Card>
         </Col>
         <Col xs={24} sm={12} lg={6}>
           <Card>
-            <Statistic title="未处理预警" value={alerts.data ? alerts.data.total : '暂无数据'} />
+            <Statistic
+              title="未处理预警"
+              loading={alerts.isLoading}
+              value={alerts.data ? alerts.data.total : '暂无数据'}
+            />
           </Card>
         </Col>
         <Col xs={24} lg={12}>
