@@ -61,6 +61,11 @@ export interface Flow {
    * on the training clock, instead of the shared server with the demo accounts only.
    */
   livingDemo?: boolean;
+  /**
+   * The flow moves the shared server's business clock forward (the training clock): it runs after
+   * every other flow, whose classes, notices and advances depend on the demo's date.
+   */
+  movesClock?: boolean;
   run(context: FlowContext): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import type { Flow } from './harness.ts';
 const newcomer: Flow = {
   name: 'The living demo: the recommended account sees a year of figures; the administrator moves the clock',
   livingDemo: true,
+  movesClock: true,
   steps: [
     'the login page lists the demo accounts, the recommended one first',
     'the recommended account sees non-empty dashboard figures and the business date',
