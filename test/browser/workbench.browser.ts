@@ -318,6 +318,9 @@ const supervision: Flow = {
       const row = alertRow(page, toClear!.id);
       await row.getByRole('button', { name: '解除预警' }).click();
       const dialog = page.getByRole('dialog', { name: `解除预警 #${toClear!.id}` });
+      // A click while the dialog still zooms in can miss its button on a loaded machine.
+      await dialog.waitFor();
+      await animationsDone(page);
       await dialog.getByRole('button', { name: '确认解除' }).click();
       await dialog.getByText('请填写解除理由').waitFor();
       const reason = '经电话核实，三名学员为同一家庭成员';
