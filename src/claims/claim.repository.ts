@@ -1,4 +1,4 @@
-import { type InferResult, type Selectable, sql } from 'kysely';
+import { type CompiledQuery, type InferResult, type Selectable, sql } from 'kysely';
 import {
   type AuditContext,
   type AuditEntry,
@@ -404,15 +404,16 @@ export interface LineDecisionUpdate {
 }
 
 /**
- * Stores every line's decision and the claim's totals in one statement (a data-modifying `with`):
- * one round trip where an update per line, a count and the claim's update were sent before.
+ * The statement that stores every line's decision and the claim's totals (a data-modifying
+ * `with`): one statement where an update per line, a count and the claim's update were sent
+ * before; the caller sends it with others (src/db/together.ts).
  */
-export async function updateDecidedLines(
+export function updateDecidedLinesQuery(
   executor: Executor,
   claim: { id: number; provinceCode: string },
   lines: readonly LineDecisionUpdate[],
   totals: { lines: number; eligible: number; amountFen: number },
-): Promise<void> {
+): CompiledQuery {
   const now = new Date();
   const rows = lines.map((line) => ({
     id: line.id,
@@ -428,7 +429,7 @@ export async function updateDecidedLines(
     request: line.request,
     decision: line.decision,
   }));
-  await sql`with decided as (
+  return sql`with decided as (
       update "claim_line" as "l" set period_start = x.period_start, period_end = x.period_end,
         is_eligible = x.is_eligible, amount_fen = x.amount_fen, payee = x.payee,
         payee_organisation_id = x.payee_organisation_id, payee_person_id = x.payee_person_id,
@@ -441,5 +442,5 @@ export async function updateDecidedLines(
       returning "l"."id")
     update "claim" set line_count = ${totals.lines}, eligible_line_count = ${totals.eligible},
       total_amount_fen = ${totals.amountFen}, updated_at = ${now}
-    where "province_code" = ${claim.provinceCode} and "id" = ${claim.id}`.execute(executor);
+    where "province_code" = ${claim.provinceCode} and "id" = ${claim.id}`.compile(executor);
 }

@@ -42,16 +42,18 @@ import {
   selectHistory,
   toLine,
   toSummary,
-  updateDecidedLines,
+  updateDecidedLinesQuery,
   writeClaimNumberAndAudit,
 } from './claim.repository.ts';
 import { loadClaimDraft } from './claim.sources.ts';
 import { withStoredForms } from './claim.stored-form.ts';
 import type { ClaimDetail, LineCandidate, NewClaim } from './claim.types.ts';
 import {
+  RELEASE_RESERVATIONS,
   releaseClaimUsage,
   releaseClaimUsageQuery,
   releaseLineUsage,
+  reserveLinesTogether,
   reserveUsage,
   type UsageSubject,
 } from './claim.usage.ts';
@@ -511,19 +513,34 @@ async function submitClaimWork(
     lines.map((line) => line.person_id!),
     excluded,
   );
-  const decided: LineDecisionUpdate[] = [];
-  const totals = { lines: lines.length, eligible: 0, amountFen: 0 };
-  for (const line of lines) {
+  // Every line decided first, then what they use reserved in one statement; when a line loses a
+  // race (or the rows are not those the line-by-line path would take), they are reserved line
+  // after line as before, and the line that lost is decided again and denied.
+  const planned = lines.map((line) => {
     const candidate = candidateFromLine(line);
-    let request: EvaluateRequest = { ...candidate.request, history: histories.get(candidate.personId) ?? [] };
-    let decision = decide(request);
+    const request: EvaluateRequest = {
+      ...candidate.request,
+      history: histories.get(candidate.personId) ?? [],
+    };
+    const decision = decide(request);
     const owner = { claimId, claimProvinceCode: claim.province_code, claimLineId: line.id };
-    const refusal = await reserveUsage(
-      executor,
-      usageSubject(candidate, request.date, decision),
+    return {
+      line,
+      candidate,
+      request,
       decision,
       owner,
-    );
+      subject: usageSubject(candidate, request.date, decision),
+    };
+  });
+  const reservation = await reserveLinesTogether(executor, planned);
+  const decided: LineDecisionUpdate[] = [];
+  const totals = { lines: lines.length, eligible: 0, amountFen: 0 };
+  for (const { line, candidate, owner, subject: planSubject, ...plan } of planned) {
+    let { request, decision } = plan;
+    const refusal = reservation.isReserved
+      ? null
+      : await reserveUsage(executor, planSubject, decision, owner);
     if (refusal) {
       ({ request, decision } = await decideCandidate(executor, decide, candidate, excluded));
       if (decision.eligible) decision = deniedByRace(decision, refusal);
@@ -549,7 +566,11 @@ async function submitClaimWork(
     }
   }
   // The lines' decisions and the claim's totals (refreshTotals' sums, from the lines in hand).
-  await updateDecidedLines(executor, { id: claimId, provinceCode: claim.province_code }, decided, totals);
+  // The reservations' savepoint ends with it.
+  await sendTogether(executor, [
+    ...(reservation.isSavepointOpen ? [RELEASE_RESERVATIONS] : []),
+    updateDecidedLinesQuery(executor, { id: claimId, provinceCode: claim.province_code }, decided, totals),
+  ]);
   await screenClaim(executor, context, claimId, clock.now()); // supervision: risk rules, may block approval
   return (await applyTransition(executor, context, claim, 'submit', undefined, {
     submitted_at: new Date(),

@@ -1,4 +1,6 @@
+import { CompiledQuery } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { sendTogether } from '../db/together.ts';
 import type { DenialCode, EvaluateResponse, SubsidyKind } from '../policy/evaluate.types.ts';
 import type { SubsidyUsageTable } from './claims.table.ts';
 
@@ -113,7 +115,7 @@ export function entitlementsOf(subject: UsageSubject, decision: EvaluateResponse
 
 export const ANNUAL_SLOTS = 3;
 
-interface Owner {
+export interface Owner {
   claimId: number;
   claimProvinceCode: string;
   claimLineId: number;
@@ -168,6 +170,98 @@ export async function reserveUsage(
     return 'ANNUAL_LIMIT_REACHED';
   }
   return null;
+}
+
+/** One line's part of `reserveLinesTogether`: what `reserveUsage` would be given for it. */
+export interface LineReservation {
+  subject: UsageSubject;
+  decision: EvaluateResponse;
+  owner: Owner;
+}
+
+/**
+ * The savepoint `reserveLinesTogether` opens before its insert. Whoever reserved together ends it
+ * with `RELEASE_RESERVATIONS`, sent with its next statement (the savepoint costs no round trip).
+ */
+const RESERVATIONS_SAVEPOINT = 'claim_reservations';
+export const RELEASE_RESERVATIONS = CompiledQuery.raw(`release savepoint ${RESERVATIONS_SAVEPOINT}`);
+
+/** How `reserveLinesTogether` went. */
+export interface TogetherReservation {
+  /** Every line holds what `reserveUsage`, line after line, would have given it. */
+  isReserved: boolean;
+  /** A savepoint was opened: end it with `RELEASE_RESERVATIONS`. */
+  isSavepointOpen: boolean;
+}
+
+/**
+ * Reserves what every line of a claim uses in one statement (issue 22: a five-trainee claim sent
+ * ten inserts, one round trip each): a multi-row `insert … on conflict do nothing returning`, in
+ * the order `reserveUsage` takes them line after line (lines in person order; a line's
+ * entitlements, then its yearly slot), each line taking the slot `reserveUsage` would reach first
+ * when nothing else holds the person's slots: 1, or 2 for the person's second counted line.
+ *
+ * When every row is inserted, each line holds exactly what `reserveUsage` would have given it.
+ * When one is not (another claim holds it, the slot `reserveUsage` would reach is another, or two
+ * lines of the claim share a key), the statement is undone by rolling back to the savepoint taken
+ * before it — which also wakes a racing claim waiting on one of its rows, so that no order of
+ * waits arises that the sequential path could not produce — and the caller reserves line after
+ * line with `reserveUsage`: the line that lost the race is denied as before, with the same reason.
+ */
+export async function reserveLinesTogether(
+  executor: Executor,
+  lines: readonly LineReservation[],
+): Promise<TogetherReservation> {
+  const rows: Array<{
+    province_code: string;
+    kind: SubsidyUsageTable['kind'];
+    usage_key: string;
+    claim_id: number;
+    claim_province_code: string;
+    claim_line_id: number;
+  }> = [];
+  const slotsTaken = new Map<string, number>();
+  for (const { subject, decision, owner } of lines) {
+    if (!decision.eligible) continue;
+    const ownedBy = {
+      claim_id: owner.claimId,
+      claim_province_code: owner.claimProvinceCode,
+      claim_line_id: owner.claimLineId,
+    };
+    for (const usage of entitlementsOf(subject, decision))
+      rows.push({
+        province_code: usage.provinceCode,
+        kind: usage.kind,
+        usage_key: usage.usageKey,
+        ...ownedBy,
+      });
+    if (decision.countsTowardAnnualLimit) {
+      const year = subject.applicationDate.slice(0, 4);
+      const person = `${subject.personProvinceCode}:${subject.personId}:${year}`;
+      const slot = (slotsTaken.get(person) ?? 0) + 1;
+      // A fourth counted line of one person in one year: only the sequential path says why not.
+      if (slot > ANNUAL_SLOTS) return { isReserved: false, isSavepointOpen: false };
+      slotsTaken.set(person, slot);
+      rows.push({
+        province_code: subject.personProvinceCode,
+        kind: 'annual_slot',
+        usage_key: `${subject.personId}:${year}:${slot}`,
+        ...ownedBy,
+      });
+    }
+  }
+  if (rows.length === 0) return { isReserved: true, isSavepointOpen: false };
+  const [, inserted] = await sendTogether(executor, [
+    CompiledQuery.raw(`savepoint ${RESERVATIONS_SAVEPOINT}`),
+    executor
+      .insertInto('subsidy_usage')
+      .values(rows)
+      .onConflict((conflict) => conflict.columns(['province_code', 'kind', 'usage_key']).doNothing())
+      .returning('usage_key'),
+  ]);
+  if (inserted.length === rows.length) return { isReserved: true, isSavepointOpen: true };
+  await executor.executeQuery(CompiledQuery.raw(`rollback to savepoint ${RESERVATIONS_SAVEPOINT}`));
+  return { isReserved: false, isSavepointOpen: true };
 }
 
 export async function releaseLineUsage(executor: Executor, claimLineId: number): Promise<void> {
