@@ -1,7 +1,14 @@
 import iconv from 'iconv-lite';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
-import { confirmDialog, type Flow, loginThroughUi, type ServerHandle } from './harness.ts';
+import {
+  api,
+  confirmDialog,
+  type Flow,
+  loginThroughUi,
+  openMenuAndSettle,
+  type ServerHandle,
+} from './harness.ts';
 
 /**
  * Issue 20's finance pages: Hengyang's finance officer imports February's bank statement, proposes
@@ -21,15 +28,6 @@ const STEPS = [
   'hy_finance2 signs the reconciliation off (confirmed)',
   'hn_finance closes February (confirmed); a posting dated in February is refused',
 ] as const;
-
-type Json = Record<string, unknown>;
-
-async function api(server: ServerHandle, who: string, method: string, url: string, body?: unknown) {
-  const answer = await server.apiAs(who, method, url, body);
-  if (answer.status >= 300)
-    throw new Error(`${method} ${url} as ${who}: ${answer.status} ${JSON.stringify(answer.json)}`);
-  return answer.json as Json;
-}
 
 const gbkBase64 = (text: string) => iconv.encode(text, 'gbk').toString('base64');
 
@@ -57,14 +55,9 @@ const FEBRUARY_STATEMENT = [
   '2026-02-25,手续费,20.00,,8001214.56,网银手续费',
 ].join('\r\n');
 
-async function openMenu(page: Page, name: string): Promise<void> {
-  await page.getByTestId('workbench-menu').getByRole('menuitem', { name }).click();
-  await page.waitForLoadState('networkidle');
-}
-
 /** Opens 银行对账 → the statement list → 对账 on the newest statement (the worksheet of its month). */
 async function openWorksheet(page: Page): Promise<void> {
-  await openMenu(page, '银行对账');
+  await openMenuAndSettle(page, '银行对账');
   await page.getByTestId('statement-list').getByRole('button', { name: '对账' }).first().click();
   await page.getByTestId('balance-reconciliation').waitFor();
 }
@@ -83,7 +76,7 @@ const bank: Flow = {
     const maker = await newPage();
     await step(STEPS[1], async () => {
       await loginThroughUi(maker.page, server.baseUrl, 'hy_finance', DEMO_PASSWORD);
-      await openMenu(maker.page, '银行对账');
+      await openMenuAndSettle(maker.page, '银行对账');
       const form = maker.page.locator('form#statement-import');
       // The account's region is picked by its name, not typed as a code.
       await form.getByLabel('专户所属地区').click();
@@ -158,7 +151,7 @@ const bank: Flow = {
     const province = await newPage();
     await step(STEPS[5], async () => {
       await loginThroughUi(province.page, server.baseUrl, 'hn_finance', DEMO_PASSWORD);
-      await openMenu(province.page, '月结');
+      await openMenuAndSettle(province.page, '月结');
       await province.page.getByLabel('结账月份').fill('2026-02');
       await province.page.getByRole('button', { name: '查看检查清单' }).click();
       await province.page
@@ -173,7 +166,7 @@ const bank: Flow = {
     });
 
     await step(STEPS[6], async () => {
-      await openMenu(checker.page, '银行对账');
+      await openMenuAndSettle(checker.page, '银行对账');
       await checker.page.getByRole('tab', { name: '对账记录与复核' }).click();
       await checker.page
         .getByTestId('reconciliation-list')

@@ -1,11 +1,11 @@
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
 import {
+  api,
   confirmDialog,
   type Flow,
-  type FlowContext,
   idNumberWithCheckDigit,
-  loginThroughUi,
+  loggedIn,
+  openFromMenu,
   type ServerHandle,
 } from './harness.ts';
 
@@ -31,26 +31,6 @@ import {
  * - security administrator (secadmin): workbench
  * - the public: public, certificates (verification)
  */
-
-type Json = Record<string, unknown>;
-
-async function api(server: ServerHandle, who: string, method: string, url: string, body?: unknown) {
-  const answer = await server.apiAs(who, method, url, body);
-  if (answer.status >= 300)
-    throw new Error(`${method} ${url} as ${who}: ${answer.status} ${JSON.stringify(answer.json)}`);
-  return answer.json as Json;
-}
-
-async function openFromMenu(page: Page, item: string, heading = item): Promise<void> {
-  await page.getByTestId('workbench-menu').getByRole('menuitem', { name: item }).click();
-  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-}
-
-async function loggedIn(context: FlowContext, loginName: string) {
-  const opened = await context.newPage({ width: 1440, height: 900 });
-  await loginThroughUi(opened.page, context.server.baseUrl, loginName, DEMO_PASSWORD);
-  return opened;
-}
 
 /** A date picker set by typing, as a user who knows the date does. */
 async function pickDate(scope: Page | ReturnType<Page['locator']>, labelText: string, date: string) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page, Request, Response } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
 
 /** Where every flow writes its screenshots. */
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-artifacts');
@@ -97,6 +98,53 @@ export function idNumberWithCheckDigit(first17: string): string {
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = [...first17].reduce((total, digit, index) => total + Number(digit) * weights[index]!, 0);
   return first17 + '10X98765432'[sum % 11];
+}
+
+/** A JSON object answered by the API, read field by field by the flows' set-up. */
+export type Json = Record<string, unknown>;
+
+/**
+ * A set-up call as a demo account that must succeed: an answer other than 2xx fails the step with
+ * the method, address, account and the API's answer.
+ */
+export async function api(
+  server: ServerHandle,
+  who: string,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<Json> {
+  const answer = await server.apiAs(who, method, url, body);
+  if (answer.status >= 300)
+    throw new Error(`${method} ${url} as ${who}: ${answer.status} ${JSON.stringify(answer.json)}`);
+  return answer.json as Json;
+}
+
+/**
+ * Opens a workbench page from the menu (first unfolding the menu where a phone's layout folds it)
+ * and waits for the page's heading, which is the menu item's name unless `heading` says otherwise.
+ */
+export async function openFromMenu(page: Page, item: string, heading = item): Promise<void> {
+  const menu = page.getByTestId('workbench-menu');
+  if (!(await menu.isVisible())) await page.getByRole('button', { name: '菜单 menu' }).click();
+  await menu.getByRole('menuitem', { name: item }).click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+}
+
+/**
+ * Opens a workbench page from the menu and waits until the network is quiet, for pages whose
+ * heading is not the menu item's name or whose data the step reads at once.
+ */
+export async function openMenuAndSettle(page: Page, name: string): Promise<void> {
+  await page.getByTestId('workbench-menu').getByRole('menuitem', { name }).click();
+  await page.waitForLoadState('networkidle');
+}
+
+/** A fresh page logged in as a demo account through the login page; a phone's height below 600 px width. */
+export async function loggedIn(context: FlowContext, loginName: string, width = 1440) {
+  const opened = await context.newPage({ width, height: width < 600 ? 812 : 900 });
+  await loginThroughUi(opened.page, context.server.baseUrl, loginName, DEMO_PASSWORD);
+  return opened;
 }
 
 /** Logs in through the login page and waits for the workbench. */

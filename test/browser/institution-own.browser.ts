@@ -1,6 +1,4 @@
-import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
-import { confirmDialog, type Flow, loginThroughUi, type ServerHandle } from './harness.ts';
+import { api, confirmDialog, type Flow, loggedIn, openFromMenu } from './harness.ts';
 
 /**
  * Issue 21: the institution's own rating and sanctions with appeal (我的评级与处理), on the living
@@ -9,20 +7,6 @@ import { confirmDialog, type Flow, loginThroughUi, type ServerHandle } from './h
  * sanction and appeals it after a confirmation. The city then overturns the appeal (set-up again)
  * so the school is active for the flows that follow on the same living demo.
  */
-
-type Json = Record<string, unknown>;
-
-async function api(server: ServerHandle, who: string, method: string, url: string, body?: unknown) {
-  const answer = await server.apiAs(who, method, url, body);
-  if (answer.status >= 300)
-    throw new Error(`${method} ${url} as ${who}: ${answer.status} ${JSON.stringify(answer.json)}`);
-  return answer.json as Json;
-}
-
-async function openFromMenu(page: Page, item: string): Promise<void> {
-  await page.getByTestId('workbench-menu').getByRole('menuitem', { name: item }).click();
-  await page.getByRole('heading', { name: item, level: 1 }).waitFor();
-}
 
 const institutionOwn: Flow = {
   name: 'Institution on the living demo: its own rating and sanction on 我的评级与处理, and its appeal after a confirmation',
@@ -50,8 +34,7 @@ const institutionOwn: Flow = {
       });
       sanctionId = sanction.id as number;
     });
-    const { page } = await context.newPage({ width: 1440, height: 900 });
-    await loginThroughUi(page, server.baseUrl, 'hy_school', DEMO_PASSWORD);
+    const { page } = await loggedIn(context, 'hy_school');
     await step(
       'the school opens 我的评级与处理 from its menu and reads its rating with the reasons',
       async () => {

@@ -1,10 +1,12 @@
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
 import {
+  api,
   confirmDialog,
   type Flow,
   type FlowContext,
   idNumberWithCheckDigit,
+  type Json,
   loginThroughUi,
   type ServerHandle,
 } from './harness.ts';
@@ -27,15 +29,6 @@ const STEPS = [
 
 const OLD_ACCOUNT = '6222021901000012345';
 const NEW_ACCOUNT = '6217003300005558888';
-
-type Json = Record<string, unknown>;
-
-async function api(server: ServerHandle, who: string, method: string, url: string, body?: unknown) {
-  const answer = await server.apiAs(who, method, url, body);
-  if (answer.status >= 300)
-    throw new Error(`${method} ${url} as ${who}: ${answer.status} ${JSON.stringify(answer.json)}`);
-  return answer.json as Json;
-}
 
 /** `today` + `days` at `hour` o'clock China time, as an ISO instant with offset. */
 function at(today: string, days: number, hour: number): string {

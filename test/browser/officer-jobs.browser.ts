@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
-import { confirmDialog, type Flow, type FlowContext, loginThroughUi, type ServerHandle } from './harness.ts';
+import { api, confirmDialog, type Flow, loggedIn, openFromMenu, type ServerHandle } from './harness.ts';
 
 /**
  * Issue 21, the officers' jobs that daily-jobs.browser.ts does not walk: the finance officer's
@@ -8,26 +7,6 @@ import { confirmDialog, type Flow, type FlowContext, loginThroughUi, type Server
  * balance, an account's statement), on the living demo (what `npm start` shows).
  * Each flow sets up nothing the others read and leaves the seeded claims alone.
  */
-
-type Json = Record<string, unknown>;
-
-async function api(server: ServerHandle, who: string, method: string, url: string, body?: unknown) {
-  const answer = await server.apiAs(who, method, url, body);
-  if (answer.status >= 300)
-    throw new Error(`${method} ${url} as ${who}: ${answer.status} ${JSON.stringify(answer.json)}`);
-  return answer.json as Json;
-}
-
-async function openFromMenu(page: Page, item: string, heading = item): Promise<void> {
-  await page.getByTestId('workbench-menu').getByRole('menuitem', { name: item }).click();
-  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-}
-
-async function loggedIn(context: FlowContext, loginName: string) {
-  const opened = await context.newPage({ width: 1440, height: 900 });
-  await loginThroughUi(opened.page, context.server.baseUrl, loginName, DEMO_PASSWORD);
-  return opened;
-}
 
 /** An option of the select labelled `label` inside `scope`, picked by typing part of its text. */
 async function pick(

@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
-import { confirmDialog, type Flow, type FlowContext, loginThroughUi, type ServerHandle } from './harness.ts';
+import { api, confirmDialog, type Flow, loggedIn, openFromMenu } from './harness.ts';
 
 /**
  * Issue 21, "every role's job in its pages", for the jobs the other walks leave out (audit of
@@ -10,28 +9,6 @@ import { confirmDialog, type Flow, type FlowContext, loginThroughUi, type Server
  * 375 px phone — each on the living demo (what `npm start` shows), each step asserting what the
  * person sees.
  */
-
-type Json = Record<string, unknown>;
-
-async function api(server: ServerHandle, who: string, method: string, url: string, body?: unknown) {
-  const answer = await server.apiAs(who, method, url, body);
-  if (answer.status >= 300)
-    throw new Error(`${method} ${url} as ${who}: ${answer.status} ${JSON.stringify(answer.json)}`);
-  return answer.json as Json;
-}
-
-async function openFromMenu(page: Page, item: string, heading = item): Promise<void> {
-  const menu = page.getByTestId('workbench-menu');
-  if (!(await menu.isVisible())) await page.getByRole('button', { name: '菜单 menu' }).click();
-  await menu.getByRole('menuitem', { name: item }).click();
-  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-}
-
-async function loggedIn(context: FlowContext, loginName: string, width = 1440) {
-  const opened = await context.newPage({ width, height: width < 600 ? 812 : 900 });
-  await loginThroughUi(opened.page, context.server.baseUrl, loginName, DEMO_PASSWORD);
-  return opened;
-}
 
 async function assertPhoneWidth(page: Page, what: string): Promise<void> {
   const overflow = await page.evaluate(

@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
-import { confirmDialog, type Flow, type FlowContext, loginThroughUi } from './harness.ts';
+import { confirmDialog, type Flow, loggedIn, openFromMenu } from './harness.ts';
 
 /**
  * Issue 21, "a browser test per role walks its daily job on the demo": the roles the other browser
@@ -10,19 +9,6 @@ import { confirmDialog, type Flow, type FlowContext, loginThroughUi } from './ha
  * finance, the institution, the evaluation organisation, the system and security administrators and
  * the public are walked by full-flow, money, bank, certificates, workbench, living-demo and public.
  */
-
-async function openFromMenu(page: Page, item: string, heading = item): Promise<void> {
-  const menu = page.getByTestId('workbench-menu');
-  if (!(await menu.isVisible())) await page.getByRole('button', { name: '菜单 menu' }).click();
-  await menu.getByRole('menuitem', { name: item }).click();
-  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-}
-
-async function loggedIn(context: FlowContext, loginName: string, width = 1440) {
-  const opened = await context.newPage({ width, height: width < 600 ? 812 : 900 });
-  await loginThroughUi(opened.page, context.server.baseUrl, loginName, DEMO_PASSWORD);
-  return opened;
-}
 
 /** A number shown in an Ant Design statistic, by its title. */
 async function statistic(page: Page, title: string): Promise<number> {

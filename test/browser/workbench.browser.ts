@@ -6,6 +6,7 @@ import {
   type FlowContext,
   idNumberWithCheckDigit,
   loginThroughUi,
+  openMenuAndSettle,
   Pending,
 } from './harness.ts';
 
@@ -14,11 +15,6 @@ import {
  * claims it made are there to simulate over. Pages whose API another team is still building
  * must say 暂无数据; the step is then reported as pending, not failed.
  */
-
-async function openMenu(page: Page, name: string): Promise<void> {
-  await page.getByTestId('workbench-menu').getByRole('menuitem', { name }).click();
-  await page.waitForLoadState('networkidle');
-}
 
 /** True when the page shows its data; false (and 暂无数据 is on the page) when the API is absent. */
 async function hasApi(page: Page, path: string): Promise<boolean> {
@@ -35,7 +31,7 @@ const policy: Flow = {
     const { page } = await newPage();
     await step('parameters with citations', async () => {
       await loginThroughUi(page, server.baseUrl, 'hy_city', DEMO_PASSWORD);
-      await openMenu(page, '政策参数与模拟');
+      await openMenuAndSettle(page, '政策参数与模拟');
       const table = page.getByTestId('policy-parameters');
       await table.getByText('免费职业技能培训对象').waitFor();
       if ((await table.locator('.citation').count()) === 0) throw new Error('no citation in the parameters');
@@ -256,14 +252,14 @@ const supervision: Flow = {
     const dismissMessages = messageDismisser(context, server);
     await step('alerts page', async () => {
       await loginThroughUi(page, server.baseUrl, 'hy_county', DEMO_PASSWORD);
-      await openMenu(page, '监管预警');
+      await openMenuAndSettle(page, '监管预警');
       await page.getByRole('heading', { name: '监管预警' }).waitFor();
       await animationsDone(page);
       await screenshot(page, 'officer-alerts');
       await hasApi(page, 'GET /api/supervision/alerts');
     });
     await step('cases page', async () => {
-      await openMenu(page, '核查案件');
+      await openMenuAndSettle(page, '核查案件');
       await page.getByRole('heading', { name: '核查案件' }).waitFor();
       await animationsDone(page);
       await screenshot(page, 'officer-cases');
@@ -276,7 +272,7 @@ const supervision: Flow = {
     // Five alerts, one per class: cleared, refused (stale), case → 排除疑点, case → 认定违规, open case.
     let alerts: AlertRow[] = [];
     await step('officer runs a risk sweep; the button is disabled while it runs', async () => {
-      await openMenu(page, '监管预警');
+      await openMenuAndSettle(page, '监管预警');
       const button = page.getByRole('button', { name: /运行风险筛查/ });
       // Hold the server's answer until the page has been seen in its running state.
       let release = () => {};
@@ -482,7 +478,7 @@ const supervision: Flow = {
       const openCase = await openCaseByApi(server, leftOpen!.id, '待核查案件');
       const auditor = await newPage();
       await loginThroughUi(auditor.page, server.baseUrl, 'auditor', DEMO_PASSWORD);
-      await openMenu(auditor.page, '监管预警');
+      await openMenuAndSettle(auditor.page, '监管预警');
       await auditor.page.getByLabel('状态').click();
       await auditor.page.locator('.ant-select-dropdown:visible').getByTitle('已排除').click();
       await auditor.page.locator('.ant-select-dropdown').waitFor({ state: 'hidden' });
@@ -516,7 +512,7 @@ const reports: Flow = {
     const { page } = await newPage();
     await step('report of 2021', async () => {
       await loginThroughUi(page, server.baseUrl, 'hy_city', DEMO_PASSWORD);
-      await openMenu(page, '统计报表');
+      await openMenuAndSettle(page, '统计报表');
       await page.getByRole('heading', { name: '统计报表' }).waitFor();
       await screenshot(page, 'officer-reports');
       await hasApi(page, 'GET /api/reports');
