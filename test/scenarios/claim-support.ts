@@ -1,4 +1,8 @@
 import { expect } from 'vitest';
+import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
+import type { Executor } from '../../src/db/database.ts';
+import type { AccountKind, TransferCode } from '../../src/ledger/ledger.vocabulary.ts';
+import { accountFor, postJournal, type TransferReferences } from '../../src/ledger/transfer.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import type { TestApp } from '../support/app.ts';
 import { idNumber } from './training-helpers.ts';
@@ -374,4 +378,155 @@ export async function importContributions(
   });
   expect(response.statusCode, response.body).toBe(200);
   expect(response.json().rejected, response.body).toEqual([]);
+}
+
+/**
+ * Registers each name as a person of 衡阳县, registered unemployed since 2021-01-01, with ID
+ * numbers whose sequence starts at `firstSequence` and steps by two; returns them with their ids.
+ */
+export async function registerTrainees(
+  harness: TestApp,
+  county: Headers,
+  names: string[],
+  firstSequence: number,
+): Promise<Trainee[]> {
+  const call = caller(harness);
+  return Promise.all(
+    names.map(async (name, index) => {
+      const person = trainee(name, String(firstSequence + index * 2).padStart(3, '0'));
+      const registered = await call('POST', '/api/persons', county, {
+        name: person.name,
+        idNumber: person.idNumber,
+        registeringRegionCode: '430421',
+        groups: [
+          {
+            groupCode: 'registered_unemployed',
+            certifierCode: 'public_employment_service',
+            validFrom: '2021-01-01',
+          },
+        ],
+      });
+      expect(registered.statusCode, registered.body).toBe(201);
+      person.personId = registered.json().id;
+      return person;
+    }),
+  );
+}
+
+/**
+ * A completed class of the trainees (from 2021-05-10) and its training-subsidy claim: filed by the
+ * school on 2021-05-24 with its materials, reviewed and put on notice by the county, approved by
+ * the city on 2021-05-31. Moves the manual clock along; returns the approval's answer.
+ */
+export async function approvedTrainingClaim(
+  harness: TestApp,
+  clock: ManualClock,
+  options: { school: Headers; county: Headers; city: Headers; trainees: Trainee[]; tag: string },
+) {
+  const call = caller(harness);
+  const { school, county, city } = options;
+  clock.set('2021-05-06T01:00:00Z');
+  const classId = await completeClass(harness, {
+    school,
+    county,
+    startDay: '2021-05-10',
+    trainees: options.trainees,
+    tag: options.tag,
+  });
+  clock.set('2021-05-24T01:00:00Z');
+  const created = await call('POST', '/api/claims', school, {
+    applicationDate: '2021-05-24',
+    payeeAccount: { bankName: '中国工商银行衡阳县支行', accountNumber: '1904020109000088888' },
+    claim: { source: 'class', classId, subsidyKind: 'training' },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const id = created.json().id as number;
+  await uploadRequiredMaterials(harness, id, school);
+  for (const [step, who] of [
+    ['submit', school],
+    ['review', county],
+    ['start-notice', county],
+  ] as const) {
+    const moved = await call('POST', `/api/claims/${id}/${step}`, who, step === 'submit' ? undefined : {});
+    expect(moved.statusCode, moved.body).toBe(200);
+  }
+  clock.set('2021-05-31T01:00:00Z');
+  const approved = await call('POST', `/api/claims/${id}/approve`, city, {});
+  expect(approved.statusCode, approved.body).toBe(200);
+  return approved.json() as {
+    id: number;
+    totalAmountFen: number;
+    lines: { id: number; amountFen: number; personId: number }[];
+  };
+}
+
+/**
+ * Pays approved claims: the payment is ordered the two-person way on `orderedOn`, and the bank's
+ * result, read on `paidOn`, pays every disbursement. Moves the manual clock; returns the batch.
+ */
+export async function payThroughBank(
+  harness: TestApp,
+  clock: ManualClock,
+  options: {
+    finance: Headers;
+    checker: Headers;
+    claimIds: number[];
+    orderedOn: string;
+    paidOn: string;
+    idempotencyId: string;
+  },
+) {
+  clock.set(`${options.orderedOn}T01:00:00Z`);
+  const batch = await orderAndApprovePayment(harness, options.finance, options.checker, {
+    claimIds: options.claimIds,
+    valueDate: options.orderedOn,
+    idempotencyId: options.idempotencyId,
+  });
+  clock.set(`${options.paidOn}T01:00:00Z`);
+  const result = await caller(harness)(
+    'POST',
+    `/api/claims/payments/${batch.id}/bank-result`,
+    options.finance,
+    {
+      csv: `disbursement_id,status,reason\n${batch.disbursements.map((d) => `${d.reference},paid,`).join('\n')}\n`,
+      valueDate: options.paidOn,
+    },
+  );
+  expect(result.statusCode, result.body).toBe(200);
+  return batch;
+}
+
+/** One transfer of a journal posted by hand, its accounts named by region and kind. */
+export interface LegByHand extends TransferReferences {
+  idempotencyId: string;
+  regionCode: string;
+  debit: AccountKind;
+  credit: AccountKind;
+  amountFen: number;
+  valueDate: string;
+}
+
+/**
+ * Posts a journal straight to the ledger (sealed and audited as every posting is) past the
+ * services' rules: what a test uses to write what older code or a stray writer left in the
+ * books. Every transfer carries the journal's code. Run it inside `inLedgerTransaction`.
+ */
+export async function postJournalByHand(
+  trx: Executor,
+  journal: { provinceCode: string; code: TransferCode; description: string; legs: LegByHand[] },
+) {
+  const transfers = [];
+  for (const { regionCode, debit, credit, ...transfer } of journal.legs)
+    transfers.push({
+      ...transfer,
+      debitAccountId: (await accountFor(trx, regionCode, debit)).id,
+      creditAccountId: (await accountFor(trx, regionCode, credit)).id,
+      code: journal.code,
+    });
+  return postJournal(trx, SYSTEM_CONTEXT, {
+    provinceCode: journal.provinceCode,
+    code: journal.code,
+    description: journal.description,
+    transfers,
+  });
 }

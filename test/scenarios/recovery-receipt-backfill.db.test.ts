@@ -3,23 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
 import { excludeClaimLinesBySupervision } from '../../src/claims/claim.service.ts';
 import { migrate } from '../../src/db/migrator.ts';
-import { accountFor, inLedgerTransaction, postJournal } from '../../src/ledger/transfer.service.ts';
+import { inLedgerTransaction } from '../../src/ledger/transfer.service.ts';
 import { rebuildReportFacts } from '../../src/reports/report-facts.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import {
+  approvedTrainingClaim,
   caller,
-  completeClass,
   type Headers,
-  orderAndApprovePayment,
+  payThroughBank,
+  postJournalByHand,
   publishHengyangCatalog,
-  type Trainee,
-  trainee,
-  uploadRequiredMaterials,
+  registerTrainees,
 } from './claim-support.ts';
 
 const BACKFILL = '20261211070000';
-const PAYEE_ACCOUNT = { bankName: '中国工商银行衡阳县支行', accountNumber: '1904020109000088888' };
 
 /**
  * Recovery receipts posted before migration 20261207010000 have no recovery_receipt_line, so the
@@ -46,69 +44,22 @@ describe('legacy recovery receipts are allocated to the claim lines (migration 2
     const checker = await harness.loginAs('hy_finance_checker');
     const school = await harness.loginAs('hy_school');
     await publishHengyangCatalog(harness, city);
-    const trainees: Trainee[] = await Promise.all(
-      ['补甲', '补乙', '补丙'].map(async (name, index) => {
-        const person = trainee(name, String(820 + index * 2).padStart(3, '0'));
-        const registered = await call('POST', '/api/persons', county, {
-          name: person.name,
-          idNumber: person.idNumber,
-          registeringRegionCode: '430421',
-          groups: [
-            {
-              groupCode: 'registered_unemployed',
-              certifierCode: 'public_employment_service',
-              validFrom: '2021-01-01',
-            },
-          ],
-        });
-        expect(registered.statusCode, registered.body).toBe(201);
-        person.personId = registered.json().id;
-        return person;
-      }),
-    );
-    const classId = await completeClass(harness, {
+    const trainees = await registerTrainees(harness, county, ['补甲', '补乙', '补丙'], 820);
+    const { id: claimId } = await approvedTrainingClaim(harness, clock, {
       school,
       county,
-      startDay: '2021-05-10',
+      city,
       trainees,
       tag: 'BF1',
     });
-    clock.set('2021-05-24T01:00:00Z');
-    const created = await call('POST', '/api/claims', school, {
-      applicationDate: '2021-05-24',
-      payeeAccount: PAYEE_ACCOUNT,
-      claim: { source: 'class', classId, subsidyKind: 'training' },
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const claimId = created.json().id as number;
-    await uploadRequiredMaterials(harness, claimId, school);
-    for (const [step, who] of [
-      ['submit', school],
-      ['review', county],
-      ['start-notice', county],
-    ] as const) {
-      const moved = await call(
-        'POST',
-        `/api/claims/${claimId}/${step}`,
-        who,
-        step === 'submit' ? undefined : {},
-      );
-      expect(moved.statusCode, moved.body).toBe(200);
-    }
-    clock.set('2021-05-31T01:00:00Z');
-    const approved = await call('POST', `/api/claims/${claimId}/approve`, city, {});
-    expect(approved.statusCode, approved.body).toBe(200);
-    const batch = await orderAndApprovePayment(harness, finance, checker, {
+    await payThroughBank(harness, clock, {
+      finance,
+      checker,
       claimIds: [claimId],
-      valueDate: '2021-05-31',
+      orderedOn: '2021-05-31',
+      paidOn: '2021-06-01',
       idempotencyId: 'bf-order-0001',
     });
-    clock.set('2021-06-01T01:00:00Z');
-    const result = await call('POST', `/api/claims/payments/${batch.id}/bank-result`, finance, {
-      csv: `disbursement_id,status,reason\n${batch.disbursements.map((d) => `${d.reference},paid,`).join('\n')}\n`,
-      valueDate: '2021-06-01',
-    });
-    expect(result.statusCode, result.body).toBe(200);
 
     const report = async () => {
       const answer = await call('GET', '/api/reports?regionCode=430421&year=2021&quarter=2', county);
@@ -157,29 +108,26 @@ describe('legacy recovery receipts are allocated to the claim lines (migration 2
           .selectAll()
           .where('id', '=', orderId)
           .executeTakeFirstOrThrow();
-        const leg = async (
+        const leg = (
           suffix: string,
           debit: 'bank' | 'recovery_reserve',
           credit: 'training' | 'receivable',
         ) => ({
           idempotencyId: `recovery-receipt:${tag}:${suffix}`,
-          debitAccountId: (await accountFor(trx, order.region_code, debit)).id,
-          creditAccountId: (await accountFor(trx, order.region_code, credit)).id,
+          regionCode: order.region_code,
+          debit,
+          credit,
           amountFen,
-          code: 'recovery' as const,
           valueDate: '2021-06-03',
           claimId,
           recoveryOrderId: orderId,
           statementLineId: null,
         });
-        await postJournal(trx, SYSTEM_CONTEXT, {
+        await postJournalByHand(trx, {
           provinceCode: order.province_code,
           code: 'recovery',
           description: `追回到账 追回单${orderId}`,
-          transfers: [
-            await leg('fund', 'bank', 'training'),
-            await leg('receivable', 'recovery_reserve', 'receivable'),
-          ],
+          legs: [leg('fund', 'bank', 'training'), leg('receivable', 'recovery_reserve', 'receivable')],
         });
         const recovered = Number(order.recovered_fen) + amountFen;
         await trx

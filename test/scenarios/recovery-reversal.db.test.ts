@@ -2,24 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CONTEXT } from '../../src/auth/audit.service.ts';
 import { excludeClaimLinesBySupervision } from '../../src/claims/claim.service.ts';
 import { recordRecoveryReceipt } from '../../src/ledger/recovery.service.ts';
-import { accountFor, inLedgerTransaction, postJournal } from '../../src/ledger/transfer.service.ts';
+import { inLedgerTransaction } from '../../src/ledger/transfer.service.ts';
 import { verifyLedger } from '../../src/ledger/verify.service.ts';
 import { rebuildReportFacts } from '../../src/reports/report-facts.service.ts';
 import { freezeMonthReports } from '../../src/reports/report-freeze.service.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import {
+  approvedTrainingClaim,
   caller,
-  completeClass,
   type Headers,
-  orderAndApprovePayment,
+  payThroughBank,
+  postJournalByHand,
   publishHengyangCatalog,
+  registerTrainees,
   type Trainee,
-  trainee,
-  uploadRequiredMaterials,
 } from './claim-support.ts';
-
-const PAYEE_ACCOUNT = { bankName: '中国工商银行衡阳县支行', accountNumber: '1904020109000088888' };
 
 /**
  * Recovery is a reversal (issue 15 finding 6): money recovered for a paid claim comes off the
@@ -48,64 +46,9 @@ describe('recovered money and excluded trainees leave the reports', () => {
   }, 300_000);
   afterAll(async () => harness.close());
 
-  const people = async (names: string[], first = 700): Promise<Trainee[]> =>
-    Promise.all(
-      names.map(async (name, index) => {
-        const person = trainee(name, String(first + index * 2).padStart(3, '0'));
-        const registered = await call('POST', '/api/persons', county, {
-          name: person.name,
-          idNumber: person.idNumber,
-          registeringRegionCode: '430421',
-          groups: [
-            {
-              groupCode: 'registered_unemployed',
-              certifierCode: 'public_employment_service',
-              validFrom: '2021-01-01',
-            },
-          ],
-        });
-        expect(registered.statusCode, registered.body).toBe(201);
-        person.personId = registered.json().id;
-        return person;
-      }),
-    );
-
-  /** A completed class of the trainees and its training-subsidy claim, approved on 2021-05-31. */
-  const approvedClaim = async (trainees: Trainee[], tag = 'RR1') => {
-    clock.set('2021-05-06T01:00:00Z');
-    const classId = await completeClass(harness, {
-      school,
-      county,
-      startDay: '2021-05-10',
-      trainees,
-      tag,
-    });
-    clock.set('2021-05-24T01:00:00Z');
-    const created = await call('POST', '/api/claims', school, {
-      applicationDate: '2021-05-24',
-      payeeAccount: PAYEE_ACCOUNT,
-      claim: { source: 'class', classId, subsidyKind: 'training' },
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().id as number;
-    await uploadRequiredMaterials(harness, id, school);
-    for (const [step, who] of [
-      ['submit', school],
-      ['review', county],
-      ['start-notice', county],
-    ] as const) {
-      const moved = await call('POST', `/api/claims/${id}/${step}`, who, step === 'submit' ? undefined : {});
-      expect(moved.statusCode, moved.body).toBe(200);
-    }
-    clock.set('2021-05-31T01:00:00Z');
-    const approved = await call('POST', `/api/claims/${id}/approve`, city, {});
-    expect(approved.statusCode, approved.body).toBe(200);
-    return approved.json() as {
-      id: number;
-      totalAmountFen: number;
-      lines: { id: number; amountFen: number; personId: number }[];
-    };
-  };
+  const people = (names: string[], first = 700) => registerTrainees(harness, county, names, first);
+  const approvedClaim = (trainees: Trainee[], tag = 'RR1') =>
+    approvedTrainingClaim(harness, clock, { school, county, city, trainees, tag });
 
   const countyReport = async () => {
     const answer = await call('GET', '/api/reports?regionCode=430421&year=2021&quarter=2', county);
@@ -132,17 +75,14 @@ describe('recovered money and excluded trainees leave the reports', () => {
     const before = await countyReport();
     const disclosedBefore = await countyDisclosure();
     const claim = await approvedClaim(trainees);
-    const batch = await orderAndApprovePayment(harness, finance, checker, {
+    await payThroughBank(harness, clock, {
+      finance,
+      checker,
       claimIds: [claim.id],
-      valueDate: '2021-05-31',
+      orderedOn: '2021-05-31',
+      paidOn: '2021-06-01',
       idempotencyId: 'rr-order-0001',
     });
-    clock.set('2021-06-01T01:00:00Z');
-    const result = await call('POST', `/api/claims/payments/${batch.id}/bank-result`, finance, {
-      csv: `disbursement_id,status,reason\n${batch.disbursements.map((d) => `${d.reference},paid,`).join('\n')}\n`,
-      valueDate: '2021-06-01',
-    });
-    expect(result.statusCode, result.body).toBe(200);
     const paid = await countyReport();
     expect(paid.totals.netFen - before.totals.netFen).toBe(claim.totalAmountFen);
     expect(paid.totals.personTimes - before.totals.personTimes).toBe(4);
@@ -249,18 +189,14 @@ describe('recovered money and excluded trainees leave the reports', () => {
     const db = harness.database.db;
     const trainees = await people(['账甲', '账乙', '账丙', '账丁'], 760);
     const claim = await approvedClaim(trainees, 'RR2');
-    clock.set('2021-06-05T01:00:00Z');
-    const batch = await orderAndApprovePayment(harness, finance, checker, {
+    await payThroughBank(harness, clock, {
+      finance,
+      checker,
       claimIds: [claim.id],
-      valueDate: '2021-06-05',
+      orderedOn: '2021-06-05',
+      paidOn: '2021-06-06',
       idempotencyId: 'rr-order-0002',
     });
-    clock.set('2021-06-06T01:00:00Z');
-    const result = await call('POST', `/api/claims/payments/${batch.id}/bank-result`, finance, {
-      csv: `disbursement_id,status,reason\n${batch.disbursements.map((d) => `${d.reference},paid,`).join('\n')}\n`,
-      valueDate: '2021-06-06',
-    });
-    expect(result.statusCode, result.body).toBe(200);
     // A recovery of the first line, received and approved.
     clock.set('2021-06-07T01:00:00Z');
     const line = claim.lines[0]!;
@@ -390,18 +326,18 @@ describe('recovered money and excluded trainees leave the reports', () => {
     expect(frozenAfter.subAccounts).toEqual(frozenBefore.subAccounts);
 
     // A stray payment in July makes the July check fail, naming the region and sub-account.
-    await inLedgerTransaction(db, async (trx) =>
-      postJournal(trx, SYSTEM_CONTEXT, {
+    await inLedgerTransaction(db, (trx) =>
+      postJournalByHand(trx, {
         provinceCode: '430000',
         code: 'disbursement',
         description: '没有补贴明细的支付',
-        transfers: [
+        legs: [
           {
             idempotencyId: 'rr-stray',
-            debitAccountId: (await accountFor(trx, '430421', 'training')).id,
-            creditAccountId: (await accountFor(trx, '430421', 'bank')).id,
+            regionCode: '430421',
+            debit: 'training',
+            credit: 'bank',
             amountFen: 12_300,
-            code: 'disbursement',
             valueDate: '2021-07-02',
           },
         ],
