@@ -4,6 +4,7 @@ import {
   documentTargets,
   highSkillBaseCheck,
   materialsRules,
+  subsidyCoverage,
 } from './parameter.query.ts';
 import type { ParameterOverride } from './parameter.types.ts';
 
@@ -122,5 +123,26 @@ describe('what a document decides, asked by other domains', () => {
     expect(
       highSkillBaseCheck('360000', '2021-12-31', { baseLevel: 'national', advancedTraineesPerYear: 0 }),
     ).toBeUndefined();
+  });
+});
+
+describe('which subsidies a region’s document funds', () => {
+  it('Hengyang’s document has no 以工代训: refused up front with its number and title', () => {
+    const coverage = subsidyCoverage('430421', '2021-11-16', 'on_the_job_training');
+    expect(coverage).toMatchObject({ isProvided: false, packId: 'cn-430400-2019' });
+    expect(coverage.explanation).toBe(
+      '本地区适用的衡人社发【2019】21号《衡阳市职业技能提升行动实施方案（2019-2021年）》未规定以工代训职业培训补贴，本地区不予补贴，不能申请。',
+    );
+  });
+
+  it('Jiangsu, Jiangxi, Shanxi and Chongqing fund it; outside a document’s period or region nothing is funded', () => {
+    for (const region of ['320102', '360100', '140100', '500101'])
+      expect(subsidyCoverage(region, '2021-08-01', 'on_the_job_training').isProvided).toBe(true);
+    expect(subsidyCoverage('430421', '2022-01-01', 'training')).toMatchObject({ isProvided: false });
+    expect(subsidyCoverage('430421', '2022-01-01', 'training').explanation).toContain('不在其内');
+    expect(subsidyCoverage('110101', '2021-06-01', 'training')).toMatchObject({
+      isProvided: false,
+      packId: null,
+    });
   });
 });

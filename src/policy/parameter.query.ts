@@ -1,5 +1,6 @@
 import type { Executor } from '../db/database.ts';
-import type { Citation } from './evaluate.types.ts';
+import { SUBSIDY_KIND_LABELS } from '../shared/vocabulary.ts';
+import type { Citation, SubsidyKind } from './evaluate.types.ts';
 import { POLICY_PACKS, resolvePack } from './packs/index.ts';
 import { versionInForce } from './parameter.loader.ts';
 import { recentPublishedOverrides } from './parameter.service.ts';
@@ -299,4 +300,59 @@ export async function publishedAdvanceRule(
   date: string,
 ): Promise<AdvanceRule | undefined> {
   return advanceRule(regionCode, date, await recentPublishedOverrides(executor));
+}
+
+/** Whether the document that governs a region pays one kind of subsidy on a date, and why not. */
+export interface SubsidyCoverage {
+  regionCode: string;
+  subsidyKind: SubsidyKind;
+  date: string;
+  isProvided: boolean;
+  /** The pack (document) that governs the region, whatever it decides of this kind. */
+  packId: string | null;
+  document: string | null;
+  title: string | null;
+  /** In Chinese, naming the document: what an applicant reads before filling anything. */
+  explanation: string;
+}
+
+/**
+ * What the document of `regionCode` decides of `subsidyKind` on `date`: paid when its pack has a
+ * formula for the kind and is in force then (the engine refuses it otherwise, POLICY_NOT_IN_FORCE).
+ * Pages ask this to tell an applicant up front, e.g. that Hengyang's document funds no 以工代训.
+ */
+export function subsidyCoverage(regionCode: string, date: string, subsidyKind: SubsidyKind): SubsidyCoverage {
+  const pack = resolvePack(regionCode);
+  const kind = SUBSIDY_KIND_LABELS[subsidyKind];
+  const base = { regionCode, subsidyKind, date };
+  if (!pack)
+    return {
+      ...base,
+      isProvided: false,
+      packId: null,
+      document: null,
+      title: null,
+      explanation: `本地区没有适用的政策文件，不能申请${kind}。`,
+    };
+  const named = { packId: pack.id, document: pack.document, title: pack.title };
+  if (date < pack.inForceFrom || (pack.inForceTo !== null && date > pack.inForceTo))
+    return {
+      ...base,
+      ...named,
+      isProvided: false,
+      explanation: `本地区适用的${pack.document}《${pack.title}》施行期间为${pack.inForceFrom}至${pack.inForceTo ?? '今'}，${date}不在其内，不能申请${kind}。`,
+    };
+  if (!pack.evaluators[subsidyKind])
+    return {
+      ...base,
+      ...named,
+      isProvided: false,
+      explanation: `本地区适用的${pack.document}《${pack.title}》未规定${kind}，本地区不予补贴，不能申请。`,
+    };
+  return {
+    ...base,
+    ...named,
+    isProvided: true,
+    explanation: `本地区适用的${pack.document}《${pack.title}》规定了${kind}。`,
+  };
 }

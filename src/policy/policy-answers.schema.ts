@@ -256,6 +256,23 @@ export const GET_POLICY_PACKS_ANSWER = {
   },
 } as const;
 
+/** GET /api/policy/coverage → 200 (`SubsidyCoverage`, parameter.query.ts) */
+export const GET_POLICY_COVERAGE_ANSWER = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['regionCode', 'subsidyKind', 'date', 'isProvided', 'packId', 'document', 'title', 'explanation'],
+  properties: {
+    regionCode: { type: 'string' },
+    subsidyKind: { type: 'string' },
+    date: { type: 'string', format: 'date' },
+    isProvided: { type: 'boolean' },
+    packId: { type: 'string', nullable: true },
+    document: { type: 'string', nullable: true },
+    title: { type: 'string', nullable: true },
+    explanation: { type: 'string' },
+  },
+} as const;
+
 /** GET /api/policy/packs/:packId/parameters → 200 */
 export const GET_POLICY_PACKS_BY_PACK_ID_PARAMETERS_ANSWER = listSchemaOf(PARAMETER_HISTORY_SCHEMA);
 

@@ -203,6 +203,29 @@ describe('HTTP', () => {
     ]);
   });
 
+  it('GET /api/policy/coverage tells up front that Hengyang funds no 以工代训 and Chongqing does, naming the document', async () => {
+    const ask = (query: string) =>
+      testApp.app.inject({ method: 'GET', url: `/api/policy/coverage?${query}` });
+    const hengyang = await ask('regionCode=430421&subsidyKind=on_the_job_training&date=2021-11-16');
+    expect(hengyang.statusCode).toBe(200);
+    expect(hengyang.json()).toMatchObject({
+      regionCode: '430421',
+      isProvided: false,
+      packId: 'cn-430400-2019',
+      document: '衡人社发【2019】21号',
+    });
+    expect(hengyang.json().explanation).toContain('衡人社发【2019】21号');
+    expect(hengyang.json().explanation).toContain('未规定以工代训职业培训补贴');
+    // The same document funds its enterprise employees' training.
+    const training = await ask('regionCode=430421&subsidyKind=training&date=2021-11-16');
+    expect(training.json()).toMatchObject({ isProvided: true, packId: 'cn-430400-2019' });
+    const chongqing = await ask('regionCode=500101&subsidyKind=on_the_job_training&date=2021-06-01');
+    expect(chongqing.json()).toMatchObject({ isProvided: true, packId: 'cn-500000-2021' });
+    const bad = await ask('regionCode=43&subsidyKind=on_the_job_training');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].field).toContain('regionCode');
+  });
+
   it('publishing needs the permission and the region', async () => {
     const anonymous = await testApp.app.inject({
       method: 'POST',

@@ -9,8 +9,9 @@ import { DECISION_SCHEMA } from './decision.schema.ts';
 import { evaluateRequestSchema, validateEvaluateRequest } from './evaluate.schema.ts';
 import { evaluate } from './evaluate.ts';
 import type { EvaluateRequest } from './evaluate.types.ts';
-import { LEVELS } from './evaluate.types.ts';
+import { LEVELS, SUBSIDY_KINDS } from './evaluate.types.ts';
 import { POLICY_PACKS, packById } from './packs/index.ts';
+import { subsidyCoverage } from './parameter.query.ts';
 import {
   forgetPublishedOverrides,
   listParameterVersions,
@@ -18,6 +19,7 @@ import {
   recentPublishedOverrides,
 } from './parameter.service.ts';
 import {
+  GET_POLICY_COVERAGE_ANSWER,
   GET_POLICY_PACKS_ANSWER,
   GET_POLICY_PACKS_BY_PACK_ID_PARAMETERS_ANSWER,
   POST_POLICY_SIMULATE_ANSWER,
@@ -161,6 +163,34 @@ async function parameterRoutes(app: SchemaTypedApp, ports: PolicyPorts): Promise
         subsidies: Object.keys(pack.evaluators),
       })),
     }),
+  );
+
+  app.get(
+    '/api/policy/coverage',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: '某地区适用的政策文件是否规定某类补贴（申请前告知，不必等提交时才被拒）',
+        querystring: {
+          type: 'object',
+          required: ['regionCode', 'subsidyKind'],
+          additionalProperties: false,
+          properties: {
+            regionCode: { type: 'string', pattern: '^[0-9]{6}$' },
+            subsidyKind: { type: 'string', enum: [...SUBSIDY_KINDS] },
+            date: { type: 'string', format: 'date', description: '默认为业务日期' },
+          },
+        },
+        response: { 200: GET_POLICY_COVERAGE_ANSWER },
+      },
+    },
+    async (request) =>
+      subsidyCoverage(
+        request.query.regionCode,
+        request.query.date ?? app.clock.today(),
+        request.query.subsidyKind,
+      ),
   );
 
   app.get(

@@ -20,13 +20,13 @@ import {
  * Which test walks each of the demo's roles:
  * - city officer (hy_city): cityOfficer below; living-demo (the year's figures)
  * - county officer (hy_county): countyOfficer below; full-flow, person-groups
- * - province officer (hn_province): roles (province)
+ * - province officer (hn_province): roles (province); policy-enterprise (a parameter version published)
  * - finance officer and checker (hy_finance, hy_finance_checker): finance below; money, bank
  * - institution (hy_school): institution below; full-flow
  * - evaluation organisation (hy_eval): evaluation below; certificates
  * - third-party reviewer (hy_reviewer): reviewerInspection below (现场核查); roles (claim review)
- * - enterprise (hy_enterprise), worker (hy_worker),
- *   auditor, audit administrator (auditadmin): roles
+ * - enterprise (hy_enterprise): roles; policy-enterprise (its training claim, the 以工代训 notice)
+ * - worker (hy_worker), auditor, audit administrator (auditadmin): roles
  * - system administrator (sysadmin): living-demo (the training clock), workbench (accounts)
  * - security administrator (secadmin): workbench
  * - the public: public, certificates (verification)

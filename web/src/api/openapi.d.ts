@@ -400,6 +400,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/policy/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某地区适用的政策文件是否规定某类补贴（申请前告知，不必等提交时才被拒） */
+        get: operations["getPolicyCoverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policy/packs/{packId}/parameters": {
         parameters: {
             query?: never;
@@ -4584,6 +4601,61 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getPolicyCoverage: {
+        parameters: {
+            query: {
+                regionCode: string;
+                subsidyKind: "training" | "on_the_job_training" | "certificate" | "living_allowance" | "safety_training" | "apprenticeship" | "directed_training" | "technician_training" | "insured_skill_upgrade";
+                /** @description 默认为业务日期 */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        regionCode: string;
+                        subsidyKind: string;
+                        /** Format: date */
+                        date: string;
+                        isProvided: boolean;
+                        packId: string | null;
+                        document: string | null;
+                        title: string | null;
+                        explanation: string;
                     } & {
                         [key: string]: unknown;
                     };

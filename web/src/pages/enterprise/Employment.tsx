@@ -1,4 +1,5 @@
 import {
+  Alert,
   Button,
   Card,
   DatePicker,
@@ -105,26 +106,59 @@ function RegisterEmployment({ onDone }: { onDone: () => void }) {
   );
 }
 
+type Coverage = Answer<'/api/policy/coverage', 'get'>;
+
+/**
+ * Whether the document of the enterprise's region funds 以工代训, asked of the policy engine's
+ * packs (a document without a 以工代训 formula funds none): told before anything is filled.
+ */
+function OnTheJobPolicy({ coverage }: { coverage: Coverage }) {
+  return (
+    <Alert
+      data-testid="on-the-job-policy"
+      type={coverage.isProvided ? 'success' : 'warning'}
+      showIcon
+      className="block-gap"
+      title={coverage.isProvided ? '本地区政策规定了以工代训补贴' : '本地区政策不补贴以工代训'}
+      description={
+        coverage.isProvided
+          ? `${coverage.explanation}以工代训补贴按就业记录申请，只补贴人社部门导入的社会保险缴费记录（缴费金额大于0）核验的月份；所申请月份全部核验的，免交花名册和工资流水。`
+          : `${coverage.explanation}职工仍可登记就业记录，作为企业职工培训等其他补贴的依据。`
+      }
+    />
+  );
+}
+
 /** The enterprise's employees: employment records (以工代训 claims are made from them) and the months the social-insurance contributions verify. */
 export function EmploymentPage() {
+  const { user } = useAuth();
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<number[]>([]);
   const loaded = useLoad(
     () => call(client.GET('/api/employment-records', { params: { query: { page, pageSize: 20 } } })),
     [page],
   );
+  const regionCode = user?.regionCode ?? '';
+  const coverage = useLoad(
+    () =>
+      call(
+        client.GET('/api/policy/coverage', {
+          params: { query: { regionCode, subsidyKind: 'on_the_job_training' } },
+        }),
+      ),
+    [regionCode],
+  );
+  const isFunded = coverage.data?.isProvided === true;
   return (
     <div className="page">
       <Typography.Title level={1} className="page-title">
         职工与就业记录
       </Typography.Title>
       <Card>
+        {coverage.data && <OnTheJobPolicy coverage={coverage.data} />}
         <Space className="block-gap" wrap>
           <RegisterEmployment onDone={loaded.reload} />
-          <ApplyEmploymentClaim employmentIds={selected} />
-          <Typography.Text type="secondary">
-            以工代训补贴按就业记录申请，只补贴人社部门导入的社会保险缴费记录（缴费金额大于0）核验的月份；所申请月份全部核验的，免交花名册和工资流水。
-          </Typography.Text>
+          {isFunded && <ApplyEmploymentClaim employmentIds={selected} />}
         </Space>
         <LoadState loaded={loaded}>
           {(data) => (
@@ -133,10 +167,11 @@ export function EmploymentPage() {
               size="small"
               scroll={{ x: true }}
               dataSource={data.items}
-              rowSelection={{
-                selectedRowKeys: selected,
-                onChange: (keys) => setSelected(keys.map(Number)),
-              }}
+              rowSelection={
+                isFunded
+                  ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(Number)) }
+                  : undefined
+              }
               pagination={{
                 current: data.page,
                 pageSize: data.pageSize,
