@@ -23,6 +23,7 @@ import type { Answer, BodyOf } from '../../api/types.ts';
 import { ApiError, errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { CitationTag, LoadState, Money, NoData } from '../../components/common.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
 import { today as businessToday } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
@@ -163,22 +164,38 @@ function ChangeFields({ parameters, withNote }: { parameters: ParameterHistory[]
         </Form.Item>
       </Col>
       <Col xs={24} md={6}>
-        <Form.Item name="value" label="新值（金额按元）" rules={[{ required: true, whitespace: true }]}>
+        <Form.Item
+          name="value"
+          label="新值（金额按元）"
+          rules={[{ required: true, whitespace: true, message: '请填写新值（金额按元）' }]}
+        >
           <Input />
         </Form.Item>
       </Col>
       <Col xs={24} md={6}>
-        <Form.Item name="effectiveFrom" label="生效日期" rules={[{ required: true }]}>
+        <Form.Item
+          name="effectiveFrom"
+          label="生效日期"
+          rules={[{ required: true, message: '请选择生效日期' }]}
+        >
           <DatePicker className="full-width" />
         </Form.Item>
       </Col>
       <Col xs={24} md={12}>
-        <Form.Item name={['citation', 'doc']} label="依据文件" rules={[{ required: true, whitespace: true }]}>
+        <Form.Item
+          name={['citation', 'doc']}
+          label="依据文件"
+          rules={[{ required: true, whitespace: true, message: '请填写依据文件（文号）' }]}
+        >
           <Input />
         </Form.Item>
       </Col>
       <Col xs={24} md={12}>
-        <Form.Item name={['citation', 'article']} label="条款" rules={[{ required: true, whitespace: true }]}>
+        <Form.Item
+          name={['citation', 'article']}
+          label="条款"
+          rules={[{ required: true, whitespace: true, message: '请填写依据条款' }]}
+        >
           <Input />
         </Form.Item>
       </Col>
@@ -380,10 +397,30 @@ function PublishCard({
         if (showFieldErrors(form, error, CHANGE_FIELDS)) message.error(errorText(error));
       }
     };
+    const parameter = parameters.find((candidate) => candidate.key === change.key);
+    const before = parameter && currentVersion(parameter, change.effectiveFrom);
     modal.confirm({
       title: '发布参数新版本？',
-      content: `${parameters.find((parameter) => parameter.key === change.key)?.description ?? '该参数'} 自 ${change.effectiveFrom} 起按新值计算；生效日期早于今天的，将列出须重新核定的申请并再次确认。`,
+      content: (
+        <Descriptions size="small" column={1} data-testid="publish-confirmation">
+          <Descriptions.Item label="参数">{parameter?.description ?? '该参数'}</Descriptions.Item>
+          <Descriptions.Item label="原值">
+            {before && parameter ? showValue(before.value, parameter.unit) : '—'}
+          </Descriptions.Item>
+          <Descriptions.Item label="新值">
+            {parameter ? showValue(change.value, parameter.unit) : String(change.value)}
+          </Descriptions.Item>
+          <Descriptions.Item label="生效日期">
+            {change.effectiveFrom}
+            （此日及以后申请的补贴按新值计算；早于今天的，将列出须重新核定的申请并再次确认）
+          </Descriptions.Item>
+          <Descriptions.Item label="依据">
+            <CitationTag citation={change.citation} />
+          </Descriptions.Item>
+        </Descriptions>
+      ),
       okText: '确认发布',
+      cancelText: '取消',
       onOk: () => send(false),
     });
   };
@@ -447,7 +484,9 @@ export function PolicyPage() {
                 {pack && (
                   <Descriptions size="small" column={{ xs: 1, md: 3 }}>
                     <Descriptions.Item label="文件">{pack.document}</Descriptions.Item>
-                    <Descriptions.Item label="地区">{pack.regionCode}</Descriptions.Item>
+                    <Descriptions.Item label="地区">
+                      <RegionName code={pack.regionCode} withCode />
+                    </Descriptions.Item>
                     <Descriptions.Item label="施行期间">
                       {pack.inForceFrom} 至 {pack.inForceTo ?? '—'}
                     </Descriptions.Item>
