@@ -17,6 +17,17 @@
  * BENCH_DURATION (10 s each), BENCH_CONNECTIONS (20), BENCH_TINY=1 (2 s each). BENCH_CPU_PROFILE=<file>
  * writes a CPU profile of the process (server and autocannon) over the unthrottled claim run alone,
  * in the .cpuprofile format of `node --cpu-prof` (which would profile the data generation too).
+ *
+ * BENCH_CLAIM_CPU=<claims> measures CPU per created claim instead (the HTTP runs are skipped):
+ * that many classes are claimed through `app.inject` (the app's routes, hooks and serialisation,
+ * no socket), 10 at a time (BENCH_CONNECTIONS_CPU), after a warm-up of 50; it reads the Node
+ * process's CPU time (`process.cpuUsage`, every thread) and the CPU time of the PostgreSQL backends
+ * serving the run (utime + stime of /proc/<pid>/stat, the server on this machine) per claim. CPU
+ * time depends far less on the machine's load than claims per second do. BENCH_CPU_PROFILE then
+ * profiles the measured claims. BENCH_SERVER_STATS=<PostgreSQL's log file> (superuser, a server on
+ * this machine) also turns on `log_parser_stats`, `log_planner_stats` and `log_executor_stats` for
+ * the bench's database and sums the logged CPU time (user + system) of each statement's parsing,
+ * planning and execution per claim: the statements that cost the server most.
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -30,6 +41,7 @@ import { createUser } from '../src/auth/auth.service.ts';
 import { postgresTarget } from '../src/bench/bulk.ts';
 import { generateProvinceYear } from '../src/bench/generator.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { statementsOf } from '../src/db/together.ts';
 import { ManualClock } from '../src/shared/clock.ts';
 import { loadConfig } from '../src/shared/config.ts';
 import { appendResult, fmt, IS_TINY, throwawayDatabase } from './support.ts';
@@ -39,8 +51,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const CLAIM_RATE = 200;
 const REGION = '430421';
 const CLASS_SIZE = 5;
+const CPU_CLAIMS = Number(process.env.BENCH_CLAIM_CPU ?? 0);
+const CPU_WARMUP = 50;
 /** Classes to claim: the two runs at 200/s and an unthrottled one, with room to spare. */
-const CLASSES = DURATION * 1_200;
+const CLASSES = CPU_CLAIMS > 0 ? CPU_CLAIMS + CPU_WARMUP + 10 : DURATION * 1_200;
 const APPLICATION_DATE = '2021-12-31';
 const OPERATOR_PASSWORD = 'Bench@Operator!x9Q';
 
@@ -111,139 +125,400 @@ function load(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-try {
-  const queue = await operatorsOfClasses();
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+/** User and system CPU time (ms) of a process, from /proc/<pid>/stat; undefined once it has exited. */
+function processCpuMs(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
+}
 
-  const evaluateBody = JSON.stringify({
-    region: REGION,
-    date: '2021-06-21',
-    subsidy: 'training',
-    person: { groups: ['registered_unemployed'], receivesPension: false },
-    training: {
-      filed: true,
-      occupationCode: '4-10-01-05',
-      inCatalog: true,
-      level: 'primary',
-      start: '2021-05-10',
-      end: '2021-05-13',
-      offlineDays: 4,
-      classHours: 16,
-      catalogStandardFen: 120_000,
-      dailyRateFen: 8_000,
+/**
+ * The CPU time of PostgreSQL's backends serving the bench's database over a stretch of time. The
+ * pool opens and closes connections as it goes, so the backends are looked up every 200 ms (on a
+ * connection of its own, left out): a backend's time counts from the first look (from its start
+ * when it appeared since) to its last.
+ */
+async function backendCpuMeter() {
+  const monitor = new pg.Client({ connectionString: throwaway.url });
+  await monitor.connect();
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const look = async (initial: boolean) => {
+    const { rows } = await monitor.query<{ pid: number }>(`select pid from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid()`);
+    for (const { pid } of rows) {
+      const ms = processCpuMs(pid);
+      if (ms === undefined) continue;
+      if (!first.has(pid)) first.set(pid, initial ? ms : 0);
+      last.set(pid, ms);
+    }
+  };
+  await look(true);
+  if (first.size > 0 && processCpuMs([...first.keys()][0]!) === undefined)
+    throw new Error('BENCH_CLAIM_CPU reads /proc/<pid>/stat: the PostgreSQL server must run on this machine');
+  let looking = Promise.resolve();
+  const timer = setInterval(() => {
+    looking = looking.then(() => look(false));
+  }, 200);
+  return {
+    async stop(): Promise<{ ms: number; pids: Set<number> }> {
+      clearInterval(timer);
+      await looking;
+      await look(false);
+      await monitor.end();
+      let ms = 0;
+      for (const [pid, end] of last) ms += end - (first.get(pid) ?? 0);
+      return { ms, pids: new Set(last.keys()) };
     },
-    certificate: { type: 'training_qualified', level: 'primary', number: 'X-1', firstIssue: true },
-    history: [],
-  });
-  // Warm-up, then the measured run.
-  await load({
-    url: `${base}/api/v1/evaluate`,
-    method: 'POST',
-    body: evaluateBody,
-    headers: { 'content-type': 'application/json' },
-    connections: CONNECTIONS,
-    duration: 1,
-  });
-  const evaluation = await load({
-    url: `${base}/api/v1/evaluate`,
-    method: 'POST',
-    body: evaluateBody,
-    headers: { 'content-type': 'application/json' },
-    connections: CONNECTIONS,
-    duration: DURATION,
-  });
-  // Each request claims the next unclaimed class, as an operator of its institution.
-  let next = 0;
-  const claimRequest = (request: autocannon.RequestSpec): autocannon.RequestSpec => {
-    const entry = queue[next % queue.length]!;
-    next += 1;
-    return {
-      ...request,
-      body: JSON.stringify({
-        applicationDate: APPLICATION_DATE,
-        payeeAccount: { bankName: '工商银行衡阳县支行', accountNumber: '1904020109000012345' },
-        claim: { source: 'class', classId: entry.classId, subsidyKind: 'training' },
-      }),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${entry.token}` },
-    };
   };
-  const claimLoad = async (connections: number, overallRate?: number) => {
-    const before = statementsSent;
-    const result = await load({
-      url: base,
-      requests: [{ method: 'POST', path: '/api/claims', setupRequest: claimRequest }],
-      connections,
-      ...(overallRate ? { overallRate } : {}),
-      duration: DURATION,
-    });
-    const created = result.statusCodeStats?.['201']?.count ?? 0;
-    return { result, created, statementsPerClaim: created ? (statementsSent - before) / created : 0 };
+}
+
+/** Claims `count` classes of the queue through `app.inject`, `connections` at a time. */
+async function injectClaims(
+  queue: readonly { classId: number; token: string }[],
+  from: number,
+  count: number,
+) {
+  const connections = Number(process.env.BENCH_CONNECTIONS_CPU ?? 10);
+  let next = from;
+  const worker = async () => {
+    while (next < from + count) {
+      const entry = queue[next]!;
+      next += 1;
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/claims',
+        headers: { authorization: `Bearer ${entry.token}` },
+        payload: {
+          applicationDate: APPLICATION_DATE,
+          payeeAccount: { bankName: '工商银行衡阳县支行', accountNumber: '1904020109000012345' },
+          claim: { source: 'class', classId: entry.classId, subsidyKind: 'training' },
+        },
+      });
+      if (response.statusCode !== 201) throw new Error(`claim ${entry.classId}: ${response.body}`);
+    }
   };
-  // One connection: the submissions of one institution, one after another.
-  const single = await claimLoad(1, CLAIM_RATE);
-  // Ten connections at the same rate: concurrent submissions (the target figure).
-  const concurrent = await claimLoad(10, CLAIM_RATE);
-  // Ten connections as fast as the server answers: the capacity.
+  await Promise.all(Array.from({ length: connections }, worker));
+}
+
+/**
+ * Turns on the server's per-statement CPU statistics for the bench's database: new sessions only,
+ * so the pool's idle connections are ended (the pool drops them quietly and opens new ones).
+ */
+async function startServerStats(): Promise<void> {
+  const admin = new pg.Client({ connectionString: throwaway.url });
+  await admin.connect();
+  for (const setting of ['log_parser_stats', 'log_planner_stats', 'log_executor_stats'])
+    await admin.query(`alter database ${throwaway.name} set ${setting} = on`);
+  // Every pooled connection (this one is not the pool's).
+  await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity
+    where datname = current_database() and pid <> pg_backend_pid()`);
+  await admin.end();
+}
+
+/**
+ * The server's CPU per claim by statement from the log written since `offset`: each statement's
+ * parse analysis, planning and execution (a list sent together: its statements in order), and the
+ * raw parsing of each query text. Literals are folded, so each kind of statement is one row.
+ */
+function serverStatsSince(offset: number, pids: ReadonlySet<number>, claims: number) {
+  const file = process.env.BENCH_SERVER_STATS!;
+  const text = fs.readFileSync(file).subarray(offset).toString('utf8');
+  const entries: { pid: number; kind: string; ms: number; statement: string }[] = [];
+  let current: { pid: number; kind: string; ms: number; statement: string } | undefined;
+  let field: 'detail' | 'statement' | undefined;
+  for (const line of text.split('\n')) {
+    const header = /^\S+ \S+ \S+ \[(\d+)\] \S* ?(LOG|DETAIL|STATEMENT): {2}(.*)$/.exec(line);
+    if (header) {
+      const pid = Number(header[1]);
+      if (header[2] === 'LOG') {
+        const kind = /^(PARSER|PARSE ANALYSIS|REWRITER|PLANNER|EXECUTOR) STATISTICS$/.exec(header[3]!)?.[1];
+        current = kind && pids.has(pid) ? { pid, kind, ms: 0, statement: '' } : undefined;
+        if (current) entries.push(current);
+        field = undefined;
+      } else if (current && current.pid === pid) {
+        field = header[2] === 'DETAIL' ? 'detail' : 'statement';
+        if (field === 'statement') current.statement = header[3]!;
+      } else field = undefined;
+    } else if (current && field === 'statement' && line.startsWith('\t')) {
+      current.statement += `\n${line.slice(1)}`;
+    } else if (current && field === 'detail') {
+      const usage = /([\d.]+) s user, ([\d.]+) s system, [\d.]+ s elapsed/.exec(line);
+      if (usage) current.ms = (Number(usage[1]) + Number(usage[2])) * 1000;
+    }
+  }
+  // Per backend: a PARSER entry starts a query text; its n-th statement is parsed, rewritten,
+  // planned and executed in turn (parse analysis starts the next one). A statement that returns
+  // rows from a write logs its execution twice, the second time including the first: the larger
+  // counts.
+  const totals = new Map<string, { parse: number; plan: number; execute: number; count: number }>();
+  const fold = (statement: string) =>
+    statement
+      .replace(/'(?:[^']|'')*'/g, '?')
+      .replace(/\$\d+/g, '?')
+      .replace(/\b\d+\b/g, '?')
+      .replace(/\s+/g, ' ')
+      .replace(/(\?, )+\?/g, '?…')
+      .slice(0, 140);
+  const total = (key: string) => {
+    const found = totals.get(key) ?? { parse: 0, plan: 0, execute: 0, count: 0 };
+    totals.set(key, found);
+    return found;
+  };
+  const seen = new Map<number, { index: number; execute?: { key: string; ms: number } }>();
+  const settle = (state: { execute?: { key: string; ms: number } }) => {
+    if (!state.execute) return;
+    const t = total(state.execute.key);
+    t.execute += state.execute.ms;
+    t.count += 1;
+    state.execute = undefined;
+  };
+  for (const entry of entries) {
+    const parts = statementsOf(entry.statement);
+    let state = seen.get(entry.pid);
+    if (!state) {
+      state = { index: -1 };
+      seen.set(entry.pid, state);
+    }
+    if (entry.kind !== 'EXECUTOR') settle(state);
+    if (entry.kind === 'PARSER') {
+      state.index = -1;
+      total(`(raw parsing) ${fold(parts[0]!)}`).parse += entry.ms;
+      continue;
+    }
+    if (entry.kind === 'PARSE ANALYSIS') state.index += 1;
+    const key = fold(parts[Math.max(0, state.index)] ?? `(statement ${state.index + 1} of) ${parts[0]}`);
+    if (entry.kind === 'EXECUTOR') {
+      if (state.execute?.key === key) state.execute.ms = Math.max(state.execute.ms, entry.ms);
+      else {
+        settle(state);
+        state.execute = { key, ms: entry.ms };
+      }
+    } else if (entry.kind === 'PLANNER') total(key).plan += entry.ms;
+    else total(key).parse += entry.ms;
+  }
+  for (const state of seen.values()) settle(state);
+  const perClaim = (ms: number) => Math.round((ms / claims) * 1000) / 1000;
+  const rows = [...totals.entries()]
+    .map(([statement, t]) => ({
+      statement,
+      perClaim: t.count / claims,
+      parseMs: perClaim(t.parse),
+      planMs: perClaim(t.plan),
+      executeMs: perClaim(t.execute),
+      totalMs: perClaim(t.parse + t.plan + t.execute),
+    }))
+    .sort((a, b) => b.totalMs - a.totalMs);
+  const sum = (pick: (row: (typeof rows)[number]) => number) =>
+    Math.round(rows.reduce((total, row) => total + pick(row), 0) * 1000) / 1000;
+  return {
+    parseMs: sum((row) => row.parseMs),
+    planMs: sum((row) => row.planMs),
+    executeMs: sum((row) => row.executeMs),
+    statements: rows,
+  };
+}
+
+async function claimCpu(queue: readonly { classId: number; token: string }[]) {
+  if (process.env.BENCH_SERVER_STATS) await startServerStats();
+  await injectClaims(queue, 0, CPU_WARMUP);
+  const statsOffset = process.env.BENCH_SERVER_STATS ? fs.statSync(process.env.BENCH_SERVER_STATS).size : 0;
   const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
   if (profiler) {
     profiler.connect();
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
-  const saturated = await claimLoad(10);
+  const statementsBefore = statementsSent;
+  const meter = await backendCpuMeter();
+  const nodeBefore = process.cpuUsage();
+  const started = performance.now();
+  await injectClaims(queue, CPU_WARMUP, CPU_CLAIMS);
+  const seconds = (performance.now() - started) / 1000;
+  const node = process.cpuUsage(nodeBefore);
+  const { ms: serverMs, pids: backends } = await meter.stop();
+  const statements = statementsSent - statementsBefore;
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     fs.writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
     profiler.disconnect();
   }
-  if (next > queue.length)
-    throw new Error(`${next} claim requests for ${queue.length} classes: raise CLASSES in bench/api.ts`);
-  const failures = (result: autocannon.Result) => result.non2xx + result.errors + result.timeouts;
-  const claimFigures = (run: Awaited<ReturnType<typeof claimLoad>>, connections: number) => ({
-    connections,
-    requestsPerSecond: Math.round(run.result.requests.average),
-    created: run.created,
-    p50Ms: run.result.latency.p50,
-    p99Ms: run.result.latency.p99,
-    failures: failures(run.result),
-    statementsPerClaim: Math.round(run.statementsPerClaim * 10) / 10,
-  });
-  const eligible = await sql<{ lines: number; eligible: number }>`select count(*)::int as lines,
-    count(*) filter (where is_eligible)::int as eligible from claim_line`.execute(database.db);
+  const round = (value: number) => Math.round(value * 100) / 100;
+  const nodeMs = (node.user + node.system) / 1000 / CPU_CLAIMS;
+  const perClaimServer = serverMs / CPU_CLAIMS;
   const figures = {
-    durationSeconds: DURATION,
-    generated: {
-      classes: generated.classes,
-      rows: generated.totalRows,
-      seconds: Math.round(generated.seconds),
+    claimCpu: {
+      claims: CPU_CLAIMS,
+      connections: Number(process.env.BENCH_CONNECTIONS_CPU ?? 10),
+      seconds: round(seconds),
+      claimsPerSecond: round(CPU_CLAIMS / seconds),
+      nodeMsPerClaim: round(nodeMs),
+      nodeUserMsPerClaim: round(node.user / 1000 / CPU_CLAIMS),
+      serverMsPerClaim: round(perClaimServer),
+      statementsPerClaim: round(statements / CPU_CLAIMS),
+      // Two cores shared by Node and PostgreSQL: the most claims per second the CPU time allows.
+      ceilingPerSecond: Math.round((2 * 1000) / (nodeMs + perClaimServer)),
     },
-    evaluate: {
-      connections: CONNECTIONS,
-      requestsPerSecond: Math.round(evaluation.requests.average),
-      p50Ms: evaluation.latency.p50,
-      p99Ms: evaluation.latency.p99,
-      failures: failures(evaluation),
-    },
-    claimSubmission: { targetRate: CLAIM_RATE, ...claimFigures(single, 1) },
-    concurrentClaimSubmission: { targetRate: CLAIM_RATE, ...claimFigures(concurrent, 10) },
-    saturatedClaimSubmission: claimFigures(saturated, 10),
-    claimLines: eligible.rows[0],
   };
   appendResult('api', figures);
-  const claimRuns = [
-    figures.claimSubmission,
-    figures.concurrentClaimSubmission,
-    figures.saturatedClaimSubmission,
-  ];
-  const failed = failures(evaluation) + claimRuns.reduce((sum, run) => sum + run.failures, 0);
-  if (failed > 0) throw new Error(`${failed} requests failed: ${JSON.stringify(figures)}`);
-  const claimText = (run: (typeof claimRuns)[number]) =>
-    `${fmt(run.requestsPerSecond)} claims/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, ${run.statementsPerClaim} statements/claim`;
+  if (process.env.BENCH_SERVER_STATS) {
+    const stats = serverStatsSince(statsOffset, backends, CPU_CLAIMS);
+    console.log(
+      `server CPU per claim from the statistics logged: parse ${stats.parseMs} ms, plan ${stats.planMs} ms, execute ${stats.executeMs} ms (COMMIT and other utility statements not logged)`,
+    );
+    for (const row of stats.statements.slice(0, Number(process.env.BENCH_SERVER_STATS_TOP ?? 30)))
+      console.log(
+        `${String(row.totalMs.toFixed(3)).padStart(7)} ms (parse ${row.parseMs.toFixed(3)}, plan ${row.planMs.toFixed(3)}, execute ${row.executeMs.toFixed(3)}) ×${row.perClaim.toFixed(2)}  ${row.statement}`,
+      );
+  }
   console.log(
-    `api: POST /api/v1/evaluate ${fmt(figures.evaluate.requestsPerSecond)} req/s, p50 ${figures.evaluate.p50Ms} ms, p99 ${figures.evaluate.p99Ms} ms (target ≥ 3,000/s, p99 < 50 ms); POST /api/claims, a new 5-trainee class each (${figures.claimLines?.eligible} of ${figures.claimLines?.lines} lines eligible), offered ${CLAIM_RATE}/s: 1 connection ${claimText(figures.claimSubmission)}; 10 connections ${claimText(figures.concurrentClaimSubmission)} (target ≥ 200/s, p99 < 100 ms); 10 connections unthrottled ${claimText(figures.saturatedClaimSubmission)}; ${DURATION} s each`,
+    `api (CPU per claim): ${CPU_CLAIMS} claims through app.inject at ${figures.claimCpu.connections} concurrent in ${fmt(seconds, 1)} s; Node ${fmt(nodeMs, 2)} ms/claim (user ${fmt(figures.claimCpu.nodeUserMsPerClaim, 2)}), PostgreSQL backends ${fmt(perClaimServer, 2)} ms/claim, ${figures.claimCpu.statementsPerClaim} statements/claim; 2 cores allow at most ${figures.claimCpu.ceilingPerSecond} claims/s`,
   );
+}
+
+try {
+  const queue = await operatorsOfClasses();
+  if (CPU_CLAIMS > 0) {
+    await claimCpu(queue);
+    process.exitCode = 0;
+  } else {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+    const evaluateBody = JSON.stringify({
+      region: REGION,
+      date: '2021-06-21',
+      subsidy: 'training',
+      person: { groups: ['registered_unemployed'], receivesPension: false },
+      training: {
+        filed: true,
+        occupationCode: '4-10-01-05',
+        inCatalog: true,
+        level: 'primary',
+        start: '2021-05-10',
+        end: '2021-05-13',
+        offlineDays: 4,
+        classHours: 16,
+        catalogStandardFen: 120_000,
+        dailyRateFen: 8_000,
+      },
+      certificate: { type: 'training_qualified', level: 'primary', number: 'X-1', firstIssue: true },
+      history: [],
+    });
+    // Warm-up, then the measured run.
+    await load({
+      url: `${base}/api/v1/evaluate`,
+      method: 'POST',
+      body: evaluateBody,
+      headers: { 'content-type': 'application/json' },
+      connections: CONNECTIONS,
+      duration: 1,
+    });
+    const evaluation = await load({
+      url: `${base}/api/v1/evaluate`,
+      method: 'POST',
+      body: evaluateBody,
+      headers: { 'content-type': 'application/json' },
+      connections: CONNECTIONS,
+      duration: DURATION,
+    });
+    // Each request claims the next unclaimed class, as an operator of its institution.
+    let next = 0;
+    const claimRequest = (request: autocannon.RequestSpec): autocannon.RequestSpec => {
+      const entry = queue[next % queue.length]!;
+      next += 1;
+      return {
+        ...request,
+        body: JSON.stringify({
+          applicationDate: APPLICATION_DATE,
+          payeeAccount: { bankName: '工商银行衡阳县支行', accountNumber: '1904020109000012345' },
+          claim: { source: 'class', classId: entry.classId, subsidyKind: 'training' },
+        }),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${entry.token}` },
+      };
+    };
+    const claimLoad = async (connections: number, overallRate?: number) => {
+      const before = statementsSent;
+      const result = await load({
+        url: base,
+        requests: [{ method: 'POST', path: '/api/claims', setupRequest: claimRequest }],
+        connections,
+        ...(overallRate ? { overallRate } : {}),
+        duration: DURATION,
+      });
+      const created = result.statusCodeStats?.['201']?.count ?? 0;
+      return { result, created, statementsPerClaim: created ? (statementsSent - before) / created : 0 };
+    };
+    // One connection: the submissions of one institution, one after another.
+    const single = await claimLoad(1, CLAIM_RATE);
+    // Ten connections at the same rate: concurrent submissions (the target figure).
+    const concurrent = await claimLoad(10, CLAIM_RATE);
+    // Ten connections as fast as the server answers: the capacity.
+    const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const saturated = await claimLoad(10);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      fs.writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
+    if (next > queue.length)
+      throw new Error(`${next} claim requests for ${queue.length} classes: raise CLASSES in bench/api.ts`);
+    const failures = (result: autocannon.Result) => result.non2xx + result.errors + result.timeouts;
+    const claimFigures = (run: Awaited<ReturnType<typeof claimLoad>>, connections: number) => ({
+      connections,
+      requestsPerSecond: Math.round(run.result.requests.average),
+      created: run.created,
+      p50Ms: run.result.latency.p50,
+      p99Ms: run.result.latency.p99,
+      failures: failures(run.result),
+      statementsPerClaim: Math.round(run.statementsPerClaim * 10) / 10,
+    });
+    const eligible = await sql<{ lines: number; eligible: number }>`select count(*)::int as lines,
+    count(*) filter (where is_eligible)::int as eligible from claim_line`.execute(database.db);
+    const figures = {
+      durationSeconds: DURATION,
+      generated: {
+        classes: generated.classes,
+        rows: generated.totalRows,
+        seconds: Math.round(generated.seconds),
+      },
+      evaluate: {
+        connections: CONNECTIONS,
+        requestsPerSecond: Math.round(evaluation.requests.average),
+        p50Ms: evaluation.latency.p50,
+        p99Ms: evaluation.latency.p99,
+        failures: failures(evaluation),
+      },
+      claimSubmission: { targetRate: CLAIM_RATE, ...claimFigures(single, 1) },
+      concurrentClaimSubmission: { targetRate: CLAIM_RATE, ...claimFigures(concurrent, 10) },
+      saturatedClaimSubmission: claimFigures(saturated, 10),
+      claimLines: eligible.rows[0],
+    };
+    appendResult('api', figures);
+    const claimRuns = [
+      figures.claimSubmission,
+      figures.concurrentClaimSubmission,
+      figures.saturatedClaimSubmission,
+    ];
+    const failed = failures(evaluation) + claimRuns.reduce((sum, run) => sum + run.failures, 0);
+    if (failed > 0) throw new Error(`${failed} requests failed: ${JSON.stringify(figures)}`);
+    const claimText = (run: (typeof claimRuns)[number]) =>
+      `${fmt(run.requestsPerSecond)} claims/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, ${run.statementsPerClaim} statements/claim`;
+    console.log(
+      `api: POST /api/v1/evaluate ${fmt(figures.evaluate.requestsPerSecond)} req/s, p50 ${figures.evaluate.p50Ms} ms, p99 ${figures.evaluate.p99Ms} ms (target ≥ 3,000/s, p99 < 50 ms); POST /api/claims, a new 5-trainee class each (${figures.claimLines?.eligible} of ${figures.claimLines?.lines} lines eligible), offered ${CLAIM_RATE}/s: 1 connection ${claimText(figures.claimSubmission)}; 10 connections ${claimText(figures.concurrentClaimSubmission)} (target ≥ 200/s, p99 < 100 ms); 10 connections unthrottled ${claimText(figures.saturatedClaimSubmission)}; ${DURATION} s each`,
+    );
+  }
 } finally {
   await app.close();
   await database.close();
