@@ -3,9 +3,11 @@ import {
   PAYMENT_BATCH_SCHEMA,
   RECOVERY_ORDER_SCHEMA,
 } from '../ledger/ledger-answers.schema.ts';
+import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
 import { NULLABLE_INTEGER, NULLABLE_STRING, pageSchemaOf } from '../shared/schemas.ts';
 import { CERTIFICATE_SCHEMA } from '../training/assessment-answers.schema.ts';
 import { CLAIM_DETAIL_SCHEMA } from './claim.schema.ts';
+import { CLAIM_STATUSES } from './claim.workflow.ts';
 
 /**
  * Response schemas of claim.routes.ts: what each route answers, written from what its
@@ -242,6 +244,52 @@ export const BANK_RESULT_SCHEMA = {
           disbursementId: NULLABLE_INTEGER,
           amountFen: NULLABLE_INTEGER,
           bankStatus: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+/** GET /api/persons/:id/claim-lines → 200: the person's lines on the claims the caller may see. */
+export const PERSON_CLAIM_LINES_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'claimId',
+          'claimNumber',
+          'subsidyKind',
+          'claimStatus',
+          'applicationDate',
+          'regionCode',
+          'classId',
+          'lineId',
+          'lineNumber',
+          'amountFen',
+          'isEligible',
+          'lineStatus',
+          'excludedReason',
+        ],
+        properties: {
+          claimId: { type: 'integer' },
+          claimNumber: { type: 'string' },
+          subsidyKind: { type: 'string', description: `补贴类别：${SUBSIDY_KINDS.join(' | ')}` },
+          claimStatus: { type: 'string', enum: [...CLAIM_STATUSES] },
+          applicationDate: { type: 'string', format: 'date' },
+          regionCode: { type: 'string' },
+          classId: NULLABLE_INTEGER,
+          lineId: { type: 'integer' },
+          lineNumber: { type: 'integer' },
+          amountFen: { type: 'integer', description: '本行核定金额（分）' },
+          isEligible: { type: 'boolean' },
+          lineStatus: { type: 'string', enum: ['active', 'excluded'] },
+          excludedReason: NULLABLE_STRING,
         },
       },
     },

@@ -282,3 +282,77 @@ export async function listPublicNotices(
   }));
   return { items, total: Number(total.total), page: query.page, pageSize: query.pageSize };
 }
+
+/** One line of a person's, on a claim the caller may see (the person's record lists them). */
+export interface PersonClaimLine {
+  claimId: number;
+  claimNumber: string;
+  subsidyKind: string;
+  claimStatus: ClaimStatus;
+  applicationDate: string;
+  regionCode: string;
+  classId: number | null;
+  lineId: number;
+  lineNumber: number;
+  amountFen: number;
+  isEligible: boolean;
+  lineStatus: 'active' | 'excluded';
+  excludedReason: string | null;
+}
+
+/**
+ * Every line naming the person on the claims the caller may see (the same scope as the claim
+ * list: the region subtree, or the caller's own organisation's claims), newest claim first; drafts,
+ * refusals and excluded lines too, so an officer reads the whole story of the person's claims.
+ * The caller must be allowed to see the person (the route checks it first).
+ */
+export async function listPersonClaimLines(
+  executor: Executor,
+  principal: Principal,
+  personId: number,
+): Promise<PersonClaimLine[]> {
+  let query = executor
+    .selectFrom('claim_line as l')
+    .innerJoin('claim as c', (join) =>
+      join.onRef('c.id', '=', 'l.claim_id').onRef('c.province_code', '=', 'l.province_code'),
+    )
+    .where('l.person_id', '=', personId);
+  query = ORGANISATION_ROLES.includes(principal.role)
+    ? query.where('c.applicant_organisation_id', '=', principal.organisationId ?? -1)
+    : query.where('c.region_code', 'like', regionLikePattern(principal.regionCode));
+  const rows = await query
+    .select([
+      'c.id as claim_id',
+      'c.claim_number',
+      'c.subsidy_kind',
+      'c.status as claim_status',
+      'c.application_date',
+      'c.region_code',
+      'c.class_id',
+      'l.id as line_id',
+      'l.line_number',
+      'l.amount_fen',
+      'l.is_eligible',
+      'l.status as line_status',
+      'l.excluded_reason',
+    ])
+    .orderBy('c.application_date', 'desc')
+    .orderBy('c.id', 'desc')
+    .orderBy('l.line_number')
+    .execute();
+  return rows.map((row) => ({
+    claimId: Number(row.claim_id),
+    claimNumber: row.claim_number,
+    subsidyKind: row.subsidy_kind,
+    claimStatus: row.claim_status as ClaimStatus,
+    applicationDate: row.application_date,
+    regionCode: row.region_code,
+    classId: row.class_id === null ? null : Number(row.class_id),
+    lineId: Number(row.line_id),
+    lineNumber: row.line_number,
+    amountFen: Number(row.amount_fen),
+    isEligible: row.is_eligible,
+    lineStatus: row.line_status,
+    excludedReason: row.excluded_reason,
+  }));
+}

@@ -4,6 +4,7 @@ import { sendListExport } from '../auth/list-export.ts';
 import { maskedBatch } from '../ledger/payment.service.ts';
 import { inLedgerTransaction } from '../ledger/transfer.service.ts';
 import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
+import { getVisiblePerson } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
 import { DATE_SCHEMA as DATE, ID_PARAMS_SCHEMA, PAGE_QUERY_SCHEMA_PROPERTIES } from '../shared/schemas.ts';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
@@ -23,6 +24,7 @@ import {
 import {
   listClaims,
   listObjections,
+  listPersonClaimLines,
   listPublicNotices,
   recordObjection,
   resolveObjection,
@@ -45,6 +47,7 @@ import {
   OBJECTION_SCHEMA,
   PAYMENT_ORDER_ANSWERS,
   PAYMENT_ORDER_DECISION_SCHEMA,
+  PERSON_CLAIM_LINES_SCHEMA,
   POST_CLAIMS_BY_ID_ATTACHMENTS_ANSWER,
   PUBLIC_NOTICE_PAGE_SCHEMA,
   REOPENING_SCHEMA,
@@ -354,6 +357,25 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
       const detail = await selectClaimDetail(db(), id);
       if (!detail) throw new Error(`claim ${id} vanished while it was read`);
       return detail;
+    },
+  );
+
+  app.get(
+    '/api/persons/:id/claim-lines',
+    {
+      config: { access: 'claim.read' },
+      schema: {
+        tags: ['claims'],
+        summary:
+          '某人的补贴申请明细（本人在调用者可见的申请中的每一行：申请编号、补贴类型、金额、状态；人员不在可见范围时 404）',
+        params: idParams,
+        response: { 200: PERSON_CLAIM_LINES_SCHEMA },
+      },
+    },
+    async (request) => {
+      // The person first, with the registry's scope (404 outside it, so existence does not leak).
+      await getVisiblePerson(db(), request.principal!, request.params.id);
+      return { items: await listPersonClaimLines(db(), request.principal!, request.params.id) };
     },
   );
 

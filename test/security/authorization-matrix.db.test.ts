@@ -79,6 +79,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'GET /api/persons/:id/groups': 'person',
   'POST /api/persons/:id/groups/:groupId/revoke': 'personGroup',
   'GET /api/persons/:id/archive': 'person',
+  'GET /api/persons/:id/claim-lines': 'person',
   'POST /api/persons/:id/reveal': 'person',
   'GET /api/organisations/:id': 'organisation',
   'POST /api/organisations/:id/status': 'organisation',

@@ -27,6 +27,7 @@ import { LedgerPage } from './pages/officer/Ledger.tsx';
 import { NoticesPage } from './pages/officer/Notices.tsx';
 import { OrganisationsPage } from './pages/officer/Organisations.tsx';
 import { PaymentsPage } from './pages/officer/Payments.tsx';
+import { PersonDetailPage } from './pages/officer/PersonDetail.tsx';
 import { PersonGroupsPage } from './pages/officer/PersonGroups.tsx';
 import { PersonsPage } from './pages/officer/Persons.tsx';
 import { PolicyPage } from './pages/officer/Policy.tsx';
@@ -89,6 +90,7 @@ export function AppRoutes() {
         <Route path="reconciliation" element={<ReconciliationPage />} />
         <Route path="period-close" element={<PeriodClosePage />} />
         <Route path="persons" element={<PersonsPage />} />
+        <Route path="persons/:id" element={<PersonDetailPage />} />
         <Route path="person-groups" element={<PersonGroupsPage />} />
         <Route path="social-insurance" element={<ContributionsPage />} />
         <Route path="organisations" element={<OrganisationsPage />} />

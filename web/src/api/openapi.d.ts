@@ -1789,6 +1789,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/persons/{id}/claim-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某人的补贴申请明细（本人在调用者可见的申请中的每一行：申请编号、补贴类型、金额、状态；人员不在可见范围时 404） */
+        get: operations["getPersonsByIdClaimLines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/claims/{id}/submit": {
         parameters: {
             query?: never;
@@ -11945,6 +11962,67 @@ export interface operations {
                             occurredAt: string;
                             /** @description 业务日期（业务时钟）；早于该字段启用的记录为 null */
                             businessDate: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getPersonsByIdClaimLines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            claimId: number;
+                            claimNumber: string;
+                            /** @description 补贴类别：training | on_the_job_training | certificate | living_allowance | safety_training | apprenticeship | directed_training | technician_training | insured_skill_upgrade */
+                            subsidyKind: string;
+                            /** @enum {string} */
+                            claimStatus: "draft" | "submitted" | "reviewed" | "in_notice" | "approved" | "payment_ordered" | "paid" | "payment_failed" | "returned" | "rejected";
+                            /** Format: date */
+                            applicationDate: string;
+                            regionCode: string;
+                            classId: number | null;
+                            lineId: number;
+                            lineNumber: number;
+                            /** @description 本行核定金额（分） */
+                            amountFen: number;
+                            isEligible: boolean;
+                            /** @enum {string} */
+                            lineStatus: "active" | "excluded";
+                            excludedReason: string | null;
                         }[];
                     };
                 };

@@ -42,17 +42,28 @@ function subsidyProgress(status: string | undefined, paidOn: string | null): str
   }
 }
 
-/** A person's electronic training archive; a list layout that works on a phone. */
-export function ArchiveView({ archive }: { archive: PersonArchive }) {
+/**
+ * A person's electronic training archive; a list layout that works on a phone. `showsPerson`
+ * false leaves out the name and ID number where the page around it already shows them.
+ */
+export function ArchiveView({
+  archive,
+  showsPerson = true,
+}: {
+  archive: PersonArchive;
+  showsPerson?: boolean;
+}) {
   const { language } = useLanguage();
   return (
     <Space direction="vertical" className="full-width" size="middle">
-      <Descriptions bordered size="small" column={1}>
-        <Descriptions.Item label="姓名">{archive.person.name}</Descriptions.Item>
-        <Descriptions.Item label="身份证号">
-          <span className="id-number">{archive.person.idNumber}</span>
-        </Descriptions.Item>
-      </Descriptions>
+      {showsPerson && (
+        <Descriptions bordered size="small" column={1}>
+          <Descriptions.Item label="姓名">{archive.person.name}</Descriptions.Item>
+          <Descriptions.Item label="身份证号">
+            <span className="id-number">{archive.person.idNumber}</span>
+          </Descriptions.Item>
+        </Descriptions>
+      )}
       <Card size="small" title="累计学时">
         <Space wrap size="large">
           <Statistic title="线下学时" value={archive.credits.offlineClassHours} />

@@ -14,6 +14,7 @@ import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
+import { visibleMenu } from '../../menu.tsx';
 import {
   ALERT_STATUSES,
   CLAIM_MODES,
@@ -187,6 +188,7 @@ export function ClaimDetailPage() {
     }
   };
   const needsReason = pending === 'return' || pending === 'reject';
+  const canOpenPersons = user !== null && visibleMenu(user).some((entry) => entry.path === '/app/persons');
 
   return (
     <div className="page">
@@ -311,7 +313,19 @@ export function ClaimDetailPage() {
                 }}
                 columns={[
                   { title: '序号', dataIndex: 'lineNumber' },
-                  { title: '对象', dataIndex: 'subject' },
+                  {
+                    title: '对象',
+                    dataIndex: 'subject',
+                    // The trainee's record (person, claim lines, archive), for the roles with that page.
+                    render: (subject: string, line: ClaimLine) =>
+                      line.personId !== null && canOpenPersons ? (
+                        <Link to={`/app/persons/${line.personId}`} data-testid="line-person">
+                          {subject}
+                        </Link>
+                      ) : (
+                        subject
+                      ),
+                  },
                   {
                     title: '结论',
                     dataIndex: 'isEligible',

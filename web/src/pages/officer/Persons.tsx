@@ -13,13 +13,14 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
 import type { Answer, Person } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
-import { ArchiveView } from '../../components/ArchiveView.tsx';
 import { LoadState } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
+import { PersonRecord } from '../../components/PersonRecord.tsx';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
@@ -115,13 +116,6 @@ export function PersonsPage() {
     () => call(client.GET('/api/persons', { params: { query: { name, page, pageSize: 20 } } })),
     [name, page],
   );
-  const archive = useLoad(
-    () =>
-      archiveOf === null
-        ? Promise.resolve(undefined)
-        : call(client.GET('/api/persons/{id}/archive', { params: { path: { id: archiveOf } } })),
-    [archiveOf],
-  );
   return (
     <div className="page">
       <Typography.Title level={1} className="page-title">
@@ -156,7 +150,11 @@ export function PersonsPage() {
                 onChange: setPage,
               }}
               columns={[
-                { title: '姓名', dataIndex: 'name' },
+                {
+                  title: '姓名',
+                  dataIndex: 'name',
+                  render: (value: string, row) => <Link to={`/app/persons/${row.id}`}>{value}</Link>,
+                },
                 {
                   title: '身份证号',
                   dataIndex: 'idNumber',
@@ -189,10 +187,14 @@ export function PersonsPage() {
         </LoadState>
       </Card>
       <RevealModal person={revealing} onClose={() => setRevealing(null)} />
-      <Drawer open={archiveOf !== null} onClose={() => setArchiveOf(null)} title="电子培训档案" size="large">
-        {archiveOf !== null && (
-          <LoadState loaded={archive}>{(data) => (data ? <ArchiveView archive={data} /> : null)}</LoadState>
-        )}
+      <Drawer
+        open={archiveOf !== null}
+        onClose={() => setArchiveOf(null)}
+        title="人员档案"
+        size="large"
+        extra={archiveOf !== null && <Link to={`/app/persons/${archiveOf}`}>打开详情页</Link>}
+      >
+        {archiveOf !== null && <PersonRecord personId={archiveOf} />}
       </Drawer>
     </div>
   );
