@@ -18,12 +18,13 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
 import type { Answer, ClaimDetail, QueryOf } from '../../api/types.ts';
 import { ApiError, errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
+import { AlertEvidence } from '../../components/AlertEvidence.tsx';
 import { LoadState, Money, NoData, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
 import { OrganisationName } from '../../components/OrganisationName.tsx';
@@ -92,17 +93,33 @@ function scoreTag(score: number, isBlocking: boolean) {
   );
 }
 
+/** What an alert is about, each part a link to its page (the claim, the class, the person). */
 function alertSubject(alert: RiskAlert) {
-  const person = alert.personId ? ` · 人员 #${alert.personId}` : '';
+  const parts: ReactNode[] = [];
   if (alert.claimId)
-    return (
-      <>
-        <Link to={`/app/claims/${alert.claimId}`}>申请 #{alert.claimId}</Link>
-        {person}
-      </>
+    parts.push(
+      <Link key="claim" to={`/app/claims/${alert.claimId}`}>
+        申请 #{alert.claimId}
+      </Link>,
     );
-  if (alert.classId) return `班级 #${alert.classId}${person}`;
-  return alert.subjectKey;
+  else if (alert.classId)
+    parts.push(
+      <Link key="class" to={`/app/classes/${alert.classId}`}>
+        班级 #{alert.classId}
+      </Link>,
+    );
+  if (alert.personId)
+    parts.push(
+      <Link key="person" to={`/app/persons/${alert.personId}`}>
+        人员 #{alert.personId}
+      </Link>,
+    );
+  if (parts.length === 0) return alert.subjectKey;
+  return (
+    <Space size={4} separator="·">
+      {parts}
+    </Space>
+  );
 }
 
 function sweepSummary(result: SweepResult): string {
@@ -382,9 +399,7 @@ export function AlertsPage() {
                     : undefined
                 }
                 expandable={{
-                  expandedRowRender: (alert) => (
-                    <pre className="evidence">{JSON.stringify(alert.evidence, null, 2)}</pre>
-                  ),
+                  expandedRowRender: (alert) => <AlertEvidence evidence={alert.evidence} />,
                 }}
                 columns={[
                   { title: '编号', dataIndex: 'id' },
@@ -415,7 +430,8 @@ export function AlertsPage() {
                   {
                     title: '案件',
                     dataIndex: 'caseId',
-                    render: (caseId: number | null) => (caseId ? `#${caseId}` : '—'),
+                    render: (caseId: number | null) =>
+                      caseId ? <Link to={`/app/cases?case=${caseId}`}>案件 #{caseId}</Link> : '—',
                   },
                   ...(canAct
                     ? [
