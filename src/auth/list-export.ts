@@ -49,6 +49,11 @@ export interface ListExport<Item> {
   organisationIdsOf?: (item: Item) => ReadonlyArray<number | null>;
   /** The list as the JSON route reads it: one page of at most `pageSize` items and the total. */
   read(paging: { page: number; pageSize: number }): Promise<{ items: Item[]; total: number }>;
+  /**
+   * Lines written below the rows, after an empty row (an account statement's account and opening
+   * and closing balances); asked after `read`, so they may say what it read.
+   */
+  notes?(names: ExportNames): string[];
 }
 
 /** Reads the list, writes the workbook, records the export and sends the file. */
@@ -98,9 +103,12 @@ function listWorkbook<Item>(
   for (const item of items) {
     sheet.addRow(spec.columns.map((column) => cellOf(column.value(item, names))));
   }
-  if (total > items.length) {
+  const notes = spec.notes?.(names) ?? [];
+  if (total > items.length)
+    notes.push(`共 ${total} 条，本文件只含前 ${items.length} 条；请缩小筛选范围后再导出其余记录。`);
+  if (notes.length > 0) {
     sheet.addRow([]);
-    sheet.addRow([`共 ${total} 条，本文件只含前 ${items.length} 条；请缩小筛选范围后再导出其余记录。`]);
+    for (const note of notes) sheet.addRow([note]);
   }
   return workbook;
 }

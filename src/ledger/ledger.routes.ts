@@ -15,6 +15,7 @@ import {
   listFundRequests,
   requestFundMovement,
 } from './funding.service.ts';
+import { RECOVERY_ORDER_EXPORT_COLUMNS, STATEMENT_EXPORT_COLUMNS, statementNotes } from './ledger.export.ts';
 import * as schema from './ledger.schema.ts';
 import type { AccountKind } from './ledger.vocabulary.ts';
 import {
@@ -188,6 +189,51 @@ export async function ledgerRoutes(fastify: FastifyInstance, ports: LedgerRouteP
       const account = await getAccount(db(), request.params.id);
       assertRegionScope(principalOf(request), account.regionCode);
       return accountStatement(db(), { accountId: account.id, ...request.query });
+    },
+  );
+
+  app.get(
+    '/api/ledger/accounts/:id/statement.xlsx',
+    {
+      config: { access: 'ledger.read' },
+      schema: {
+        tags,
+        summary: '导出账户明细账（按记账日期范围，含期初、期末余额，xlsx）',
+        params: schema.idParams,
+        querystring: schema.statementExportQuery,
+      },
+    },
+    async (request, reply) => {
+      const account = await getAccount(db(), request.params.id);
+      assertRegionScope(principalOf(request), account.regionCode);
+      let balances = { openingBalanceFen: 0, closingBalanceFen: 0 };
+      return sendListExport(db(), request, reply, {
+        title: '明细账',
+        asciiFileName: 'account-statement.xlsx',
+        action: 'ledger.account_statement.export',
+        objectType: 'ledger_account',
+        columns: STATEMENT_EXPORT_COLUMNS,
+        read: async (paging) => {
+          const statement = await accountStatement(db(), {
+            accountId: account.id,
+            ...request.query,
+            ...paging,
+          });
+          balances = {
+            openingBalanceFen: statement.openingBalanceFen,
+            closingBalanceFen: statement.items.at(-1)?.balanceAfterFen ?? statement.openingBalanceFen,
+          };
+          return statement;
+        },
+        notes: (names) =>
+          statementNotes({
+            regionName: names.region(account.regionCode),
+            kind: account.kind,
+            from: request.query.from,
+            to: request.query.to,
+            ...balances,
+          }),
+      });
     },
   );
 
@@ -650,6 +696,32 @@ export async function ledgerRoutes(fastify: FastifyInstance, ports: LedgerRouteP
     },
     async (request) =>
       listRecoveryOrders(db(), { scopeRegionCode: principalOf(request).regionCode, ...request.query }),
+  );
+
+  app.get(
+    '/api/ledger/recovery-orders.xlsx',
+    {
+      config: { access: 'ledger.read', scopedIds: { 'query.claimId': 'claim' } },
+      schema: {
+        tags,
+        summary: '导出追回单列表（本辖区，按与列表相同的筛选条件，xlsx）',
+        querystring: schema.recoveryOrdersExportQuery,
+      },
+    },
+    async (request, reply) =>
+      sendListExport(db(), request, reply, {
+        title: '追回单',
+        asciiFileName: 'recovery-orders.xlsx',
+        action: 'ledger.recovery_order.export',
+        objectType: 'recovery_order',
+        columns: RECOVERY_ORDER_EXPORT_COLUMNS,
+        read: (paging) =>
+          listRecoveryOrders(db(), {
+            scopeRegionCode: principalOf(request).regionCode,
+            ...request.query,
+            ...paging,
+          }),
+      }),
   );
 
   app.get(

@@ -30,6 +30,13 @@ export const totalsQuery = {
 
 export const statementQuery = { type: 'object', properties: { from: date, to: date, ...pageQuery } } as const;
 
+/** The statement's export: the drawer's value-date range without the paging. */
+export const statementExportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { from: date, to: date },
+} as const;
+
 export const manualTransferBody = {
   type: 'object',
   additionalProperties: false,
@@ -251,13 +258,20 @@ export const fundRequestsExportQuery = {
   properties: fundRequestFilters,
 } as const;
 
+const recoveryOrderFilters = {
+  claimId: id,
+  status: { type: 'string', enum: ['open', 'closed'] },
+} as const;
+
 export const recoveryOrdersQuery = {
   type: 'object',
-  properties: {
-    claimId: id,
-    status: { type: 'string', enum: ['open', 'closed'] },
-    ...pageQuery,
-  },
+  properties: { ...recoveryOrderFilters, ...pageQuery },
+} as const;
+
+export const recoveryOrdersExportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: recoveryOrderFilters,
 } as const;
 
 /** A special-account ledger account with its posted totals (`Account`, transfer.service.ts). */

@@ -53,6 +53,7 @@ import {
   imposeSanction,
   listSanctions,
 } from './sanction.service.ts';
+import { RATING_EXPORT_COLUMNS, SANCTION_EXPORT_COLUMNS } from './supervision.export.ts';
 import {
   GET_SUPERVISION_AGENCY_CONTRACTS_ANSWER,
   GET_SUPERVISION_AGENCY_EVALUATIONS_ANSWER,
@@ -202,6 +203,21 @@ const caseFilters = {
   institutionId: id,
   openedFrom: date,
   openedTo: date,
+} as const;
+
+/** The filters of the sanction list, shared by its JSON page and its xlsx export. */
+const sanctionFilters = {
+  organisationId: id,
+  regionCode,
+  action: { type: 'string', enum: ['suspended', 'blacklisted'] },
+  appealStatus: { type: 'string', enum: ['none', 'filed', 'upheld', 'overturned'] },
+} as const;
+
+/** The filters of the rating list, shared by its JSON page and its xlsx export. */
+const ratingFilters = {
+  year: { type: 'integer', minimum: 2019, maximum: 2100 },
+  grade: { type: 'string', enum: ['A', 'B', 'C', 'D'] },
+  institutionId: id,
 } as const;
 
 const ALERT_STATUS_LABELS: Record<AlertStatus, string> = {
@@ -715,15 +731,31 @@ function registerSanctionRoutes(app: SchemaTypedApp, inTransaction: InTransactio
         response: { 200: GET_SUPERVISION_SANCTIONS_ANSWER },
         tags: TAGS,
         summary: '处罚（暂停、黑名单）及申诉记录（按单位、辖区、处罚措施、申诉状态筛选）',
-        querystring: listQuery({
-          organisationId: id,
-          regionCode,
-          action: { type: 'string', enum: ['suspended', 'blacklisted'] },
-          appealStatus: { type: 'string', enum: ['none', 'filed', 'upheld', 'overturned'] },
-        }),
+        querystring: listQuery(sanctionFilters),
       },
     },
     async (request) => listSanctions(db(), request.principal!, request.query),
+  );
+
+  app.get(
+    '/api/supervision/sanctions.xlsx',
+    {
+      config: { access: 'supervision.read', scopedIds: { 'query.organisationId': 'organisation' } },
+      schema: {
+        tags: TAGS,
+        summary: '导出处罚及申诉记录（按与处罚列表相同的筛选条件，xlsx）',
+        querystring: exportQuery(sanctionFilters),
+      },
+    },
+    async (request, reply) =>
+      sendListExport(db(), request, reply, {
+        title: '处罚与申诉',
+        asciiFileName: 'sanctions.xlsx',
+        action: 'supervision.sanction.export',
+        objectType: 'supervision_sanction',
+        columns: SANCTION_EXPORT_COLUMNS,
+        read: (paging) => listSanctions(db(), request.principal!, { ...request.query, ...paging }),
+      }),
   );
 
   app.get(
@@ -906,14 +938,32 @@ function registerRatingRoutes(app: SchemaTypedApp, inTransaction: InTransaction)
         response: { 200: GET_SUPERVISION_RATINGS_ANSWER },
         tags: TAGS,
         summary: '培训机构信用等级（每个机构每年度最新一次评定，含评定说明）',
-        querystring: listQuery({
-          year: { type: 'integer', minimum: 2019, maximum: 2100 },
-          grade: { type: 'string', enum: ['A', 'B', 'C', 'D'] },
-          institutionId: id,
-        }),
+        querystring: listQuery(ratingFilters),
       },
     },
     async (request) => listRatings(db(), request.principal!, request.query),
+  );
+
+  app.get(
+    '/api/supervision/ratings.xlsx',
+    {
+      config: { access: 'supervision.read', scopedIds: { 'query.institutionId': 'organisation' } },
+      schema: {
+        tags: TAGS,
+        summary: '导出培训机构信用等级（按与评级列表相同的筛选条件，xlsx）',
+        querystring: exportQuery(ratingFilters),
+      },
+    },
+    async (request, reply) =>
+      sendListExport(db(), request, reply, {
+        title: '信用评级',
+        asciiFileName: 'institution-ratings.xlsx',
+        action: 'supervision.rating.export',
+        objectType: 'institution_rating',
+        columns: RATING_EXPORT_COLUMNS,
+        organisationIdsOf: (rating) => [rating.institutionId],
+        read: (paging) => listRatings(db(), request.principal!, { ...request.query, ...paging }),
+      }),
   );
 
   app.get(

@@ -108,6 +108,7 @@ const PROBE_OBJECT: Record<string, ObjectKind> = {
   'GET /api/assessments/:id/results': 'assessment',
   'GET /api/classes/:id/results': 'class',
   'GET /api/ledger/accounts/:id/statement': 'ledgerAccount',
+  'GET /api/ledger/accounts/:id/statement.xlsx': 'ledgerAccount',
   'POST /api/ledger/transfers/:id/reversal': 'ledgerTransfer',
   'POST /api/ledger/fund-requests/:id/decision': 'fundRequest',
   'GET /api/ledger/payment-batches/:id/instruction-file': 'paymentBatch',
