@@ -2,13 +2,42 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { type ListOrdering, orderList } from '../db/list-order.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import type { ListSort } from '../shared/schemas.ts';
 import { selectClaimDetail, selectClaimRow, toSummary } from './claim.repository.ts';
 import { assertClaimVisible } from './claim.service.ts';
 import type { ClaimDetail, ClaimSummary } from './claim.types.ts';
 import type { ClaimStatus } from './claim.workflow.ts';
 
-export interface ClaimListQuery {
+/** The fields the claims list sorts by (`sort=`), each a property of its items. */
+export const CLAIM_SORT_FIELDS = [
+  'id',
+  'claimNumber',
+  'applicationDate',
+  'totalAmountFen',
+  'lineCount',
+  'noticeEndsOn',
+  'createdAt',
+] as const;
+export type ClaimSortField = (typeof CLAIM_SORT_FIELDS)[number];
+
+const CLAIM_ORDERING: ListOrdering<ClaimSortField> = {
+  columns: {
+    id: 'id',
+    claimNumber: 'claim_number',
+    applicationDate: 'application_date',
+    totalAmountFen: 'total_amount_fen',
+    lineCount: 'line_count',
+    noticeEndsOn: 'notice_ends_on',
+    createdAt: 'created_at',
+  },
+  textFields: ['claimNumber'],
+  id: 'id',
+  byDefault: { sort: 'id', order: 'desc' },
+};
+
+export interface ClaimListQuery extends ListSort<ClaimSortField> {
   page: number;
   pageSize: number;
   regionCode?: string;
@@ -20,7 +49,7 @@ export interface ClaimListQuery {
 
 const ORGANISATION_ROLES = ['institution_operator', 'enterprise_operator', 'evaluation_org_operator'];
 
-/** Claims the caller may see (region subtree, or own organisation), newest first. */
+/** Claims the caller may see (region subtree, or own organisation), newest first unless sorted. */
 export async function listClaims(executor: Executor, principal: Principal, query: ClaimListQuery) {
   let base = executor.selectFrom('claim');
   if (ORGANISATION_ROLES.includes(principal.role)) {
@@ -34,9 +63,7 @@ export async function listClaims(executor: Executor, principal: Principal, query
   if (query.from) base = base.where('application_date', '>=', query.from);
   if (query.to) base = base.where('application_date', '<=', query.to);
   const [rows, total] = await Promise.all([
-    base
-      .selectAll()
-      .orderBy('id', 'desc')
+    orderList(base.selectAll(), CLAIM_ORDERING, query)
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize)
       .execute(),

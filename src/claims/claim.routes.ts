@@ -6,7 +6,12 @@ import { inLedgerTransaction } from '../ledger/transfer.service.ts';
 import { SUBSIDY_KINDS } from '../policy/evaluate.types.ts';
 import { getVisiblePerson } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
-import { DATE_SCHEMA as DATE, ID_PARAMS_SCHEMA, PAGE_QUERY_SCHEMA_PROPERTIES } from '../shared/schemas.ts';
+import {
+  DATE_SCHEMA as DATE,
+  ID_PARAMS_SCHEMA,
+  PAGE_QUERY_SCHEMA_PROPERTIES,
+  sortQueryProperties,
+} from '../shared/schemas.ts';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
 import { revokeCertificate } from '../training/certificate.service.ts';
 import { getVisibleClass } from '../training/class.service.ts';
@@ -22,6 +27,7 @@ import {
   requestClaimSettlement,
 } from './claim.payment.ts';
 import {
+  CLAIM_SORT_FIELDS,
   listClaims,
   listObjections,
   listPersonClaimLines,
@@ -130,6 +136,7 @@ const claimFilters = {
   subsidyKind: { type: 'string', enum: [...SUBSIDY_KINDS] },
   from: DATE,
   to: DATE,
+  ...sortQueryProperties(CLAIM_SORT_FIELDS, '按编号降序，最新在前'),
 } as const;
 
 export async function claimRoutes(fastify: FastifyInstance): Promise<void> {

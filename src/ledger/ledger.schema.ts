@@ -1,4 +1,5 @@
-import { DATE_SCHEMA, pageSchemaOf } from '../shared/schemas.ts';
+import { DATE_SCHEMA, pageSchemaOf, sortQueryProperties } from '../shared/schemas.ts';
+import { PAYMENT_BATCH_SORT_FIELDS } from './payment.service.ts';
 import { SUB_ACCOUNTS } from './transfer.service.ts';
 
 /** JSON schemas of the ledger routes (bodies refuse unknown fields). */
@@ -227,6 +228,7 @@ export const payeeAccountRevealAnswer = {
 /** The filters of the payment-batch list, shared by its JSON page and its xlsx export. */
 export const batchFilters = {
   status: { type: 'string', enum: ['ordered', 'paid', 'failed'], description: '含该状态支付的批次' },
+  ...sortQueryProperties(PAYMENT_BATCH_SORT_FIELDS, '按批次编号降序，最新在前'),
 } as const;
 
 export const batchesQuery = {

@@ -1,11 +1,13 @@
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { type ListOrdering, orderList } from '../db/list-order.ts';
 import { auditKey } from '../shared/audit-key.state.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { decryptField, encryptField, maskBankAccount } from '../shared/crypto.ts';
 import { dataKeyring } from '../shared/data-keyring.ts';
 import { AppError } from '../shared/errors.ts';
+import type { ListSort } from '../shared/schemas.ts';
 import { type Approval, finishApproval, lockPendingApproval, requestApproval } from './approval.service.ts';
 import { profileForRegion } from './bank-profile.service.ts';
 import { type ResultRow, readBankResultFile } from './bank-result.service.ts';
@@ -463,10 +465,42 @@ export interface PaymentBatchSummary {
   failedCount: number;
 }
 
-/** The batches of the caller's region subtree, newest first, with each disbursement status counted. */
+/** The fields the payment-batch list sorts by (`sort=`), each a property of its items. */
+export const PAYMENT_BATCH_SORT_FIELDS = [
+  'id',
+  'valueDate',
+  'createdAt',
+  'totalFen',
+  'disbursementCount',
+  'paidCount',
+  'failedCount',
+] as const;
+export type PaymentBatchSortField = (typeof PAYMENT_BATCH_SORT_FIELDS)[number];
+
+/** The sums and counts are the grouped query's output columns, sorted by their names. */
+const PAYMENT_BATCH_ORDERING: ListOrdering<PaymentBatchSortField> = {
+  columns: {
+    id: 'b.id',
+    valueDate: 'b.value_date',
+    createdAt: 'b.created_at',
+    totalFen: 'total_fen',
+    disbursementCount: 'disbursements',
+    paidCount: 'paid',
+    failedCount: 'failed',
+  },
+  id: 'b.id',
+  byDefault: { sort: 'id', order: 'desc' },
+};
+
+/** The batches of the caller's region subtree, newest first unless sorted, with each disbursement status counted. */
 export async function listPaymentBatches(
   executor: Executor,
-  input: { scopeRegionCode: string; status?: string; page: number; pageSize: number },
+  input: {
+    scopeRegionCode: string;
+    status?: string;
+    page: number;
+    pageSize: number;
+  } & ListSort<PaymentBatchSortField>,
 ): Promise<{ items: PaymentBatchSummary[]; total: number; page: number; pageSize: number }> {
   let query = executor
     .selectFrom('payment_batch as b')
@@ -485,7 +519,7 @@ export async function listPaymentBatches(
   const { total } = await query
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow();
-  const rows = await query
+  const grouped = query
     .leftJoin('payment_disbursement as d', (join) =>
       join.onRef('d.batch_id', '=', 'b.id').onRef('d.province_code', '=', 'b.province_code'),
     )
@@ -500,8 +534,8 @@ export async function listPaymentBatches(
       eb.fn.count<number>('d.id').filterWhere('d.status', '=', 'paid').as('paid'),
       eb.fn.count<number>('d.id').filterWhere('d.status', '=', 'failed').as('failed'),
     ])
-    .groupBy(['b.id', 'b.region_code', 'b.value_date', 'b.created_at'])
-    .orderBy('b.id', 'desc')
+    .groupBy(['b.id', 'b.region_code', 'b.value_date', 'b.created_at']);
+  const rows = await orderList(grouped, PAYMENT_BATCH_ORDERING, input)
     .limit(input.pageSize)
     .offset((input.page - 1) * input.pageSize)
     .execute();

@@ -1,8 +1,10 @@
 import { type ExpressionBuilder, type InferResult, sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { type ListOrdering, orderList } from '../db/list-order.ts';
 import type { Database } from '../db/schema.ts';
 import { blindIndex } from '../shared/crypto.ts';
 import { dataKeyring, decryptStored, encryptOptional, rowKeyOf } from '../shared/data-keyring.ts';
+import type { ListSort } from '../shared/schemas.ts';
 import { chinaDayEnd, chinaDayStart } from './pagination.ts';
 import type { PersonTable } from './registry.table.ts';
 
@@ -435,6 +437,22 @@ export async function selectVisiblePersonIds(
   return new Set(rows.map((row) => row.id));
 }
 
+/** The fields the person list sorts by (`sort=`), each a property of its items. */
+export const PERSON_SORT_FIELDS = ['id', 'name', 'birthDate', 'createdAt'] as const;
+export type PersonSortField = (typeof PERSON_SORT_FIELDS)[number];
+
+const PERSON_ORDERING: ListOrdering<PersonSortField> = {
+  columns: {
+    id: 'person.id',
+    name: 'person.name',
+    birthDate: 'person.birth_date',
+    createdAt: 'person.created_at',
+  },
+  textFields: ['name'],
+  id: 'person.id',
+  byDefault: { sort: 'id', order: 'asc' },
+};
+
 export interface PersonListFilter {
   visibility: PersonVisibility;
   /** LIKE pattern of the registering region subtree. */
@@ -454,6 +472,7 @@ export interface PersonListFilter {
   nameStartsWith?: string;
   /** An exact ID number, matched through its blind index. */
   idNumber?: string;
+  order: ListSort<PersonSortField>;
   limit: number;
   offset: number;
 }
@@ -494,9 +513,7 @@ export async function selectPersonPage(
     );
   }
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await base
-    .select(PERSON_COLUMNS)
-    .orderBy('person.id')
+  const rows = await orderList(base.select(PERSON_COLUMNS), PERSON_ORDERING, filter.order)
     .limit(filter.limit)
     .offset(filter.offset)
     .execute();

@@ -6,6 +6,7 @@ import { isWithinRegion, type Principal, provinceOf, regionLikePattern } from '.
 import type { Executor } from '../db/database.ts';
 import { maskIdNumber, maskPhone } from '../shared/crypto.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import type { ListSort } from '../shared/schemas.ts';
 import {
   GROUP_CERTIFIER_LABELS,
   GROUP_CERTIFIERS,
@@ -20,6 +21,7 @@ import {
   isPersonVisible,
   type PersonGroupRecord,
   type PersonRecord,
+  type PersonSortField,
   type PersonVisibility,
   selectPersonById,
   selectPersonByIdNumber,
@@ -293,7 +295,9 @@ export async function getVisiblePerson(
   return (await getPerson(executor, id))!;
 }
 
-export interface PersonListQuery extends PageRequest {
+export { PERSON_SORT_FIELDS } from './person.repository.ts';
+
+export interface PersonListQuery extends PageRequest, ListSort<PersonSortField> {
   /** Registering region (登记地) and its subtree. */
   regionCode?: string;
   /** Household registration region (户籍地) and its subtree. */
@@ -334,6 +338,7 @@ export async function listPersons(
     ...(query.name ? { name: query.name } : {}),
     ...(query.nameStartsWith ? { nameStartsWith: query.nameStartsWith } : {}),
     ...(query.idNumber ? { idNumber: query.idNumber.toUpperCase() } : {}),
+    order: { sort: query.sort, order: query.order },
     limit: query.pageSize,
     offset: offsetOf(query),
   });

@@ -4,6 +4,7 @@ import { hasPermission } from '../auth/roles.ts';
 import { assertRegionScope, isWithinRegion } from '../auth/scope.ts';
 import { DEFAULT_CATALOG_MAXIMUM_YUAN } from '../shared/config.ts';
 import { AppError } from '../shared/errors.ts';
+import { sortQueryProperties } from '../shared/schemas.ts';
 import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
 import { GROUP_CERTIFIERS, GROUP_LABELS, type GroupCode } from '../shared/vocabulary.ts';
 import {
@@ -43,6 +44,7 @@ import {
   GROUP_CODES,
   getVisiblePerson,
   listPersons,
+  PERSON_SORT_FIELDS,
   type Person,
   personGroupHistory,
   presentPerson,
@@ -116,6 +118,7 @@ const personFilters = {
     { type: 'string', pattern: '^[0-9]{17}[0-9Xx]$' },
     '公民身份号码（18 位，精确匹配；答复中仍脱敏）',
   ),
+  ...sortQueryProperties(PERSON_SORT_FIELDS, '按人员编号升序'),
 } as const;
 
 /** The person list as a sheet: ID number and phone masked, as the JSON list shows them. */

@@ -46,6 +46,39 @@ export const PAGE_QUERY_SCHEMA_PROPERTIES = {
   pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
 } as const;
 
+/** The directions a list sorts in: `asc` (升序) and `desc` (降序). */
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+/** A list's requested order: one of its sortable fields and a direction (docs/CONVENTIONS.md). */
+export interface ListSort<Field extends string = string> {
+  sort?: Field;
+  order?: SortOrder;
+}
+
+/**
+ * Query properties `sort` (one of the list's sortable fields, by the item's property name) and
+ * `order` (`asc`, the default, or `desc`). The enum refuses any other field with a 400 naming
+ * `sort`. The list and its xlsx export share them, so the sheet is in the order on screen.
+ */
+export function sortQueryProperties<const Fields extends readonly [string, ...string[]]>(
+  fields: Fields,
+  byDefault: string,
+) {
+  return {
+    sort: {
+      type: 'string',
+      enum: fields,
+      description: `排序字段（缺省${byDefault}）；同值再按编号，同向`,
+    },
+    order: {
+      type: 'string',
+      enum: SORT_ORDERS,
+      description: '排序方向：asc 升序（指定 sort 时缺省），desc 降序',
+    },
+  } as const;
+}
+
 /** The answer of a list: one page of `items` and the paging. */
 export function pageSchemaOf<const Item extends object>(item: Item) {
   return {

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { type ListOrdering, orderList } from '../db/list-order.ts';
 import {
   createRecoveryOrder,
   type RecoveryOrder,
@@ -14,6 +15,7 @@ import type { SubAccount } from '../ledger/transfer.service.ts';
 import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import type { ListSort } from '../shared/schemas.ts';
 import { recomputeRatings } from './rating.service.ts';
 import { type RiskAlert, refreshAlertClaims, toAlert } from './risk.service.ts';
 import { imposeSanction, type Sanction, type SanctionAction } from './sanction.service.ts';
@@ -537,7 +539,24 @@ async function caseYears(executor: Executor, caseId: number): Promise<number[]> 
   return rows.rows.map((row) => Number(row.year));
 }
 
-export interface CaseListQuery extends PageRequest {
+/** The fields the case list sorts by (`sort=`), each a property of its items. */
+export const CASE_SORT_FIELDS = ['id', 'caseNumber', 'openedOn', 'decidedOn', 'openedAt'] as const;
+export type CaseSortField = (typeof CASE_SORT_FIELDS)[number];
+
+const CASE_ORDERING: ListOrdering<CaseSortField> = {
+  columns: {
+    id: 'id',
+    caseNumber: 'case_number',
+    openedOn: 'opened_on',
+    decidedOn: 'decided_on',
+    openedAt: 'opened_at',
+  },
+  textFields: ['caseNumber'],
+  id: 'id',
+  byDefault: { sort: 'id', order: 'desc' },
+};
+
+export interface CaseListQuery extends PageRequest, ListSort<CaseSortField> {
   status?: CaseStatus;
   regionCode?: string;
   institutionId?: number;
@@ -564,9 +583,7 @@ export async function listCases(
       new Date(Date.parse(`${query.openedTo}T00:00:00+08:00`) + 86_400_000),
     );
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await base
-    .selectAll()
-    .orderBy('id', 'desc')
+  const rows = await orderList(base.selectAll(), CASE_ORDERING, query)
     .limit(query.pageSize)
     .offset(offsetOf(query))
     .execute();

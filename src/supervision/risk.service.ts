@@ -2,11 +2,13 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { type ListOrdering, orderList } from '../db/list-order.ts';
 import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import { getPhones } from '../registry/person.service.ts';
 import { blindIndex } from '../shared/crypto.ts';
 import { dataKeyring } from '../shared/data-keyring.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import type { ListSort } from '../shared/schemas.ts';
 import {
   collectStaleFingerprints,
   DETECTORS,
@@ -392,7 +394,22 @@ export async function refreshAlertClaims(
   ];
 }
 
-export interface AlertListQuery extends PageRequest {
+/** The fields the alert list sorts by (`sort=`), each a property of its items. */
+export const ALERT_SORT_FIELDS = ['id', 'score', 'firstDetectedAt', 'lastDetectedAt'] as const;
+export type AlertSortField = (typeof ALERT_SORT_FIELDS)[number];
+
+const ALERT_ORDERING: ListOrdering<AlertSortField> = {
+  columns: {
+    id: 'id',
+    score: 'score',
+    firstDetectedAt: 'first_detected_at',
+    lastDetectedAt: 'last_detected_at',
+  },
+  id: 'id',
+  byDefault: { sort: 'score', order: 'desc' },
+};
+
+export interface AlertListQuery extends PageRequest, ListSort<AlertSortField> {
   status?: AlertStatus;
   ruleCode?: RuleCode;
   regionCode?: string;
@@ -404,7 +421,7 @@ export interface AlertListQuery extends PageRequest {
   detectedTo?: string;
 }
 
-/** Alerts in the caller's region subtree, highest score first. */
+/** Alerts in the caller's region subtree, highest score first unless sorted. */
 export async function listAlerts(
   executor: Executor,
   principal: Principal,
@@ -432,10 +449,7 @@ export async function listAlerts(
       new Date(Date.parse(`${query.detectedTo}T00:00:00+08:00`) + 86_400_000),
     );
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await base
-    .selectAll()
-    .orderBy('score', 'desc')
-    .orderBy('id', 'desc')
+  const rows = await orderList(base.selectAll(), ALERT_ORDERING, query)
     .limit(query.pageSize)
     .offset(offsetOf(query))
     .execute();

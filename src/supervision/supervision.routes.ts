@@ -4,6 +4,7 @@ import { hasPermission } from '../auth/roles.ts';
 import { assertRegionScope } from '../auth/scope.ts';
 import { PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
 import { AppError } from '../shared/errors.ts';
+import { sortQueryProperties } from '../shared/schemas.ts';
 import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
 import {
   createAgencyContract,
@@ -15,6 +16,7 @@ import {
 import {
   addCaseAttachment,
   addCaseNote,
+  CASE_SORT_FIELDS,
   type CaseStatus,
   type ClaimLineExclusion,
   decideCase,
@@ -36,6 +38,7 @@ import {
 import { importReferenceList, LIST_SOURCES, listReferenceLists } from './reference-list.service.ts';
 import { BLOCK_THRESHOLD, RULE_CODES, RULES } from './risk.rules.ts';
 import {
+  ALERT_SORT_FIELDS,
   type AlertStatus,
   alertsOfClaim,
   clearAlert,
@@ -194,6 +197,7 @@ const alertFilters = {
   minScore: { type: 'integer', minimum: 0, maximum: 100 },
   detectedFrom: date,
   detectedTo: date,
+  ...sortQueryProperties(ALERT_SORT_FIELDS, '按风险分降序'),
 } as const;
 
 /** The filters of the case list, shared by its JSON page and its xlsx export. */
@@ -203,6 +207,7 @@ const caseFilters = {
   institutionId: id,
   openedFrom: date,
   openedTo: date,
+  ...sortQueryProperties(CASE_SORT_FIELDS, '按编号降序，最新在前'),
 } as const;
 
 /** The filters of the sanction list, shared by its JSON page and its xlsx export. */

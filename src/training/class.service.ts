@@ -2,6 +2,7 @@ import { type InferResult, sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, type Principal, provinceOf, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { type ListOrdering, orderList } from '../db/list-order.ts';
 import {
   assertCatalogEntryNotWithdrawn,
   assertInstitutionAdmitted,
@@ -13,6 +14,7 @@ import { getOrganisation } from '../registry/organisation.service.ts';
 import { chinaDayEnd, chinaDayStart, offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import { findRegion } from '../registry/region.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import type { ListSort } from '../shared/schemas.ts';
 
 /** One class hour (课时) is 45 minutes (渝人社发〔2021〕12号 二, and national practice). */
 export const CLASS_HOUR_MINUTES = 45;
@@ -511,7 +513,36 @@ export function assertApproved(trainingClass: TrainingClass): void {
   }
 }
 
-export interface ClassListQuery extends PageRequest {
+/** The fields the class list sorts by (`sort=`), each a property of its items. */
+export const CLASS_SORT_FIELDS = [
+  'id',
+  'name',
+  'classCode',
+  'capacity',
+  'startsAt',
+  'endsAt',
+  'filedOn',
+  'filedAt',
+] as const;
+export type ClassSortField = (typeof CLASS_SORT_FIELDS)[number];
+
+const CLASS_ORDERING: ListOrdering<ClassSortField> = {
+  columns: {
+    id: 'id',
+    name: 'name',
+    classCode: 'class_code',
+    capacity: 'capacity',
+    startsAt: 'starts_at',
+    endsAt: 'ends_at',
+    filedOn: 'filed_on',
+    filedAt: 'filed_at',
+  },
+  textFields: ['name', 'classCode'],
+  id: 'id',
+  byDefault: { sort: 'startsAt', order: 'desc' },
+};
+
+export interface ClassListQuery extends PageRequest, ListSort<ClassSortField> {
   regionCode?: string;
   status?: ClassStatus;
   institutionId?: number;
@@ -538,10 +569,7 @@ export async function listClasses(
   if (query.startsFrom) base = base.where('starts_at', '>=', chinaDayStart(query.startsFrom));
   if (query.startsTo) base = base.where('starts_at', '<', chinaDayEnd(query.startsTo));
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await base
-    .selectAll()
-    .orderBy('starts_at', 'desc')
-    .orderBy('id', 'desc')
+  const rows = await orderList(base.selectAll(), CLASS_ORDERING, query)
     .limit(query.pageSize)
     .offset(offsetOf(query))
     .execute();

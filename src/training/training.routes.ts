@@ -11,6 +11,7 @@ import {
   resolvePersonReference,
 } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
+import { sortQueryProperties } from '../shared/schemas.ts';
 import type { SchemaTypedApp, SchemaTypeProvider } from '../shared/type-provider.ts';
 import { LEVEL_LABELS, type Level, SUBSIDY_KIND_LABELS, type SubsidyKind } from '../shared/vocabulary.ts';
 import { getPersonArchive, type SubsidyHistorySource } from './archive.service.ts';
@@ -35,6 +36,7 @@ import {
 import {
   approveClass,
   CLASS_PROJECT_KINDS,
+  CLASS_SORT_FIELDS,
   CLASS_STATUS_LABELS,
   completeClass,
   fileClass,
@@ -100,6 +102,7 @@ const classFilters = {
   occupationCode: { type: 'string' },
   startsFrom: described(date, '开班日期起（含）'),
   startsTo: described(date, '开班日期止（含）'),
+  ...sortQueryProperties(CLASS_SORT_FIELDS, '按开班时间降序'),
 } as const;
 
 const CLASS_EXPORT_COLUMNS: ReadonlyArray<ExportColumn<Omit<TrainingClass, 'sessions'>>> = [

@@ -5278,6 +5278,10 @@ export interface operations {
                 nameStartsWith?: string;
                 /** @description 公民身份号码（18 位，精确匹配；答复中仍脱敏） */
                 idNumber?: string;
+                /** @description 排序字段（缺省按人员编号升序）；同值再按编号，同向 */
+                sort?: "id" | "name" | "birthDate" | "createdAt";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -5493,6 +5497,10 @@ export interface operations {
                 nameStartsWith?: string;
                 /** @description 公民身份号码（18 位，精确匹配；答复中仍脱敏） */
                 idNumber?: string;
+                /** @description 排序字段（缺省按人员编号升序）；同值再按编号，同向 */
+                sort?: "id" | "name" | "birthDate" | "createdAt";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -7532,6 +7540,10 @@ export interface operations {
                 startsFrom?: string;
                 /** @description 开班日期止（含） */
                 startsTo?: string;
+                /** @description 排序字段（缺省按开班时间降序）；同值再按编号，同向 */
+                sort?: "id" | "name" | "classCode" | "capacity" | "startsAt" | "endsAt" | "filedOn" | "filedAt";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -7754,6 +7766,10 @@ export interface operations {
                 startsFrom?: string;
                 /** @description 开班日期止（含） */
                 startsTo?: string;
+                /** @description 排序字段（缺省按开班时间降序）；同值再按编号，同向 */
+                sort?: "id" | "name" | "classCode" | "capacity" | "startsAt" | "endsAt" | "filedOn" | "filedAt";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -10859,6 +10875,10 @@ export interface operations {
             query?: {
                 /** @description 含该状态支付的批次 */
                 status?: "ordered" | "paid" | "failed";
+                /** @description 排序字段（缺省按批次编号降序，最新在前）；同值再按编号，同向 */
+                sort?: "id" | "valueDate" | "createdAt" | "totalFen" | "disbursementCount" | "paidCount" | "failedCount";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
                 page?: number;
                 pageSize?: number;
             };
@@ -10920,6 +10940,10 @@ export interface operations {
             query?: {
                 /** @description 含该状态支付的批次 */
                 status?: "ordered" | "paid" | "failed";
+                /** @description 排序字段（缺省按批次编号降序，最新在前）；同值再按编号，同向 */
+                sort?: "id" | "valueDate" | "createdAt" | "totalFen" | "disbursementCount" | "paidCount" | "failedCount";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -11490,6 +11514,10 @@ export interface operations {
                 subsidyKind?: "training" | "on_the_job_training" | "certificate" | "living_allowance" | "safety_training" | "apprenticeship" | "directed_training" | "technician_training" | "insured_skill_upgrade";
                 from?: string;
                 to?: string;
+                /** @description 排序字段（缺省按编号降序，最新在前）；同值再按编号，同向 */
+                sort?: "id" | "claimNumber" | "applicationDate" | "totalAmountFen" | "lineCount" | "noticeEndsOn" | "createdAt";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -11910,6 +11938,10 @@ export interface operations {
                 subsidyKind?: "training" | "on_the_job_training" | "certificate" | "living_allowance" | "safety_training" | "apprenticeship" | "directed_training" | "technician_training" | "insured_skill_upgrade";
                 from?: string;
                 to?: string;
+                /** @description 排序字段（缺省按编号降序，最新在前）；同值再按编号，同向 */
+                sort?: "id" | "claimNumber" | "applicationDate" | "totalAmountFen" | "lineCount" | "noticeEndsOn" | "createdAt";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -16294,6 +16326,10 @@ export interface operations {
                 minScore?: number;
                 detectedFrom?: string;
                 detectedTo?: string;
+                /** @description 排序字段（缺省按风险分降序）；同值再按编号，同向 */
+                sort?: "id" | "score" | "firstDetectedAt" | "lastDetectedAt";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -16375,6 +16411,10 @@ export interface operations {
                 minScore?: number;
                 detectedFrom?: string;
                 detectedTo?: string;
+                /** @description 排序字段（缺省按风险分降序）；同值再按编号，同向 */
+                sort?: "id" | "score" | "firstDetectedAt" | "lastDetectedAt";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -16879,6 +16919,10 @@ export interface operations {
                 institutionId?: number;
                 openedFrom?: string;
                 openedTo?: string;
+                /** @description 排序字段（缺省按编号降序，最新在前）；同值再按编号，同向 */
+                sort?: "id" | "caseNumber" | "openedOn" | "decidedOn" | "openedAt";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -17090,6 +17134,10 @@ export interface operations {
                 institutionId?: number;
                 openedFrom?: string;
                 openedTo?: string;
+                /** @description 排序字段（缺省按编号降序，最新在前）；同值再按编号，同向 */
+                sort?: "id" | "caseNumber" | "openedOn" | "decidedOn" | "openedAt";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
