@@ -7,29 +7,39 @@ import { useAuth } from '../../auth.tsx';
 import { useBatch } from '../../components/BatchProgress.tsx';
 import { LoadState, Money, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
+import { type ListSort, useListSort } from '../../components/listSort.ts';
 import { RegionName } from '../../components/RegionName.tsx';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { CLAIM_STATUSES, label, options, SUBSIDY_KINDS } from '../../vocabulary.ts';
 
+/** The fields the claims list sorts by on the server. */
+export type ClaimSortField = NonNullable<QueryOf<'/api/claims', 'get'>['sort']>;
+
 export function ClaimsTable({
   data,
   onPage,
   selected,
   onSelect,
+  sorting,
 }: {
   data: Page<ClaimSummary>;
   onPage(page: number): void;
   selected?: number[];
   onSelect?(ids: number[]): void;
+  /** Sortable columns, the list sorted by the server (without it, no column sorts). */
+  sorting?: ListSort<ClaimSortField>;
 }) {
   const { language } = useLanguage();
+  const sortable = (field: ClaimSortField) => (sorting ? sorting.column(field) : {});
   return (
     <Table
       rowKey="id"
       scroll={{ x: true }}
       dataSource={data.items}
+      onChange={sorting?.onChange}
+      data-testid="claims-table"
       rowSelection={
         onSelect ? { selectedRowKeys: selected, onChange: (keys) => onSelect(keys as number[]) } : undefined
       }
@@ -39,6 +49,7 @@ export function ClaimsTable({
           title: '申请编号',
           dataIndex: 'claimNumber',
           render: (number: string, row) => <Link to={`/app/claims/${row.id}`}>{number}</Link>,
+          ...sortable('claimNumber'),
         },
         {
           title: '补贴类型',
@@ -50,13 +61,18 @@ export function ClaimsTable({
           dataIndex: 'regionCode',
           render: (code: string) => <RegionName code={code} />,
         },
-        { title: '申请日期', dataIndex: 'applicationDate' },
-        { title: '人数', render: (_, row) => `${row.eligibleLineCount}/${row.lineCount}` },
+        { title: '申请日期', dataIndex: 'applicationDate', ...sortable('applicationDate') },
+        {
+          title: '人数',
+          render: (_, row) => `${row.eligibleLineCount}/${row.lineCount}`,
+          ...sortable('lineCount'),
+        },
         {
           title: '金额',
           dataIndex: 'totalAmountFen',
           align: 'right',
           render: (fen: number) => <Money fen={fen} />,
+          ...sortable('totalAmountFen'),
         },
         {
           title: '状态',
@@ -65,7 +81,12 @@ export function ClaimsTable({
             <StatusTag status={status} text={label(CLAIM_STATUSES, status, language)} />
           ),
         },
-        { title: '公示截止', dataIndex: 'noticeEndsOn', render: (value: string | null) => value ?? '—' },
+        {
+          title: '公示截止',
+          dataIndex: 'noticeEndsOn',
+          render: (value: string | null) => value ?? '—',
+          ...sortable('noticeEndsOn'),
+        },
         { title: '最近意见', dataIndex: 'lastReason', render: (value: string | null) => value ?? '—' },
       ]}
     />
@@ -90,9 +111,15 @@ export function ClaimsPage() {
   });
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<number[]>([]);
+  const sorting = useListSort<ClaimSortField>(() => setPage(1));
   const loaded = useLoad(
-    () => call(client.GET('/api/claims', { params: { query: { ...filters, page, pageSize: 20 } } })),
-    [JSON.stringify(filters), page],
+    () =>
+      call(
+        client.GET('/api/claims', {
+          params: { query: { ...filters, ...sorting.query, page, pageSize: 20 } },
+        }),
+      ),
+    [JSON.stringify(filters), JSON.stringify(sorting.query), page],
   );
   const batch = useBatch();
 
@@ -161,7 +188,10 @@ export function ClaimsPage() {
           <ExportButton
             fileName="claims.xlsx"
             request={() =>
-              client.GET('/api/claims/export.xlsx', { params: { query: filters }, parseAs: 'blob' })
+              client.GET('/api/claims/export.xlsx', {
+                params: { query: { ...filters, ...sorting.query } },
+                parseAs: 'blob',
+              })
             }
           />
         </Space>
@@ -191,7 +221,15 @@ export function ClaimsPage() {
           )}
         </Space>
         <LoadState loaded={loaded}>
-          {(data) => <ClaimsTable data={data} onPage={setPage} selected={selected} onSelect={setSelected} />}
+          {(data) => (
+            <ClaimsTable
+              data={data}
+              onPage={setPage}
+              selected={selected}
+              onSelect={setSelected}
+              sorting={sorting}
+            />
+          )}
         </LoadState>
       </Card>
       {batch.modal}

@@ -7,6 +7,7 @@ import { errorText } from '../../api.ts';
 import { ClassInfo } from '../../components/ClassInfo.tsx';
 import { LoadState, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
+import { useListSort } from '../../components/listSort.ts';
 import { OccupationName } from '../../components/OccupationName.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime } from '../../format.ts';
@@ -14,15 +15,21 @@ import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { CLASS_STATUSES, LEVELS, label, options } from '../../vocabulary.ts';
 
+type ClassSortField = NonNullable<QueryOf<'/api/classes', 'get'>['sort']>;
+
 /** 开班备案 queue: the county officer approves a filing (class code issued) or returns it with a reason. */
 export function ClassFilingsPage() {
   const { language } = useLanguage();
   const { message } = App.useApp();
   const [status, setStatus] = useState<QueryOf<'/api/classes', 'get'>['status']>('filed');
   const [page, setPage] = useState(1);
+  const sorting = useListSort<ClassSortField>(() => setPage(1));
   const loaded = useLoad(
-    () => call(client.GET('/api/classes', { params: { query: { status, page, pageSize: 20 } } })),
-    [status, page],
+    () =>
+      call(
+        client.GET('/api/classes', { params: { query: { status, ...sorting.query, page, pageSize: 20 } } }),
+      ),
+    [status, JSON.stringify(sorting.query), page],
   );
   const [viewing, setViewing] = useState<TrainingClass | null>(null);
   const [returning, setReturning] = useState<ClassSummary | null>(null);
@@ -83,7 +90,10 @@ export function ClassFilingsPage() {
           <ExportButton
             fileName="培训班.xlsx"
             request={() =>
-              client.GET('/api/classes.xlsx', { params: { query: { status } }, parseAs: 'blob' })
+              client.GET('/api/classes.xlsx', {
+                params: { query: { status, ...sorting.query } },
+                parseAs: 'blob',
+              })
             }
           />
         </Space>
@@ -94,6 +104,7 @@ export function ClassFilingsPage() {
               size="middle"
               scroll={{ x: true }}
               dataSource={data.items}
+              onChange={sorting.onChange}
               pagination={{
                 current: data.page,
                 pageSize: data.pageSize,
@@ -105,8 +116,14 @@ export function ClassFilingsPage() {
                   title: '班级名称',
                   dataIndex: 'name',
                   render: (name: string, row) => <Link to={`/app/classes/${row.id}`}>{name}</Link>,
+                  ...sorting.column('name'),
                 },
-                { title: '班级编码', dataIndex: 'classCode', render: (code: string | null) => code ?? '—' },
+                {
+                  title: '班级编码',
+                  dataIndex: 'classCode',
+                  render: (code: string | null) => code ?? '—',
+                  ...sorting.column('classCode'),
+                },
                 {
                   title: '地区',
                   dataIndex: 'regionCode',
@@ -122,14 +139,20 @@ export function ClassFilingsPage() {
                   dataIndex: 'level',
                   render: (level: string) => label(LEVELS, level, language),
                 },
-                { title: '人数', dataIndex: 'capacity' },
-                { title: '开班时间', dataIndex: 'startsAt', render: dateTime },
+                { title: '人数', dataIndex: 'capacity', ...sorting.column('capacity') },
+                { title: '开班时间', dataIndex: 'startsAt', render: dateTime, ...sorting.column('startsAt') },
                 {
                   title: '申请日期（业务日期）',
                   dataIndex: 'filedOn',
                   render: (value: string | null) => value ?? '—',
+                  ...sorting.column('filedOn'),
                 },
-                { title: '记录时间（系统时钟）', dataIndex: 'filedAt', render: dateTime },
+                {
+                  title: '记录时间（系统时钟）',
+                  dataIndex: 'filedAt',
+                  render: dateTime,
+                  ...sorting.column('filedAt'),
+                },
                 {
                   title: '状态',
                   dataIndex: 'status',

@@ -21,6 +21,7 @@ import type { Answer, QueryOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { LoadState, Money, pagination, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
+import { useListSort } from '../../components/listSort.ts';
 import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime, today, yuan } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
@@ -29,6 +30,7 @@ import { BatchBankFiles } from '../finance/BankFiles.tsx';
 import { ClaimsTable } from './Claims.tsx';
 
 type PaymentBatch = Answer<'/api/ledger/payment-batches/{id}', 'get'>;
+type BatchSortField = NonNullable<QueryOf<'/api/ledger/payment-batches', 'get'>['sort']>;
 type Payee = PaymentBatch['disbursements'][number]['payee'];
 type ClaimStatus = NonNullable<QueryOf<'/api/claims', 'get'>['status']>;
 
@@ -357,14 +359,15 @@ function BatchList({
   onOpen(id: number): void;
 }) {
   const [page, setPage] = useState(1);
+  const sorting = useListSort<BatchSortField>(() => setPage(1));
   const loaded = useLoad(
     () =>
       call(
         client.GET('/api/ledger/payment-batches', {
-          params: { query: { page, pageSize: 20, ...(status ? { status } : {}) } },
+          params: { query: { page, pageSize: 20, ...(status ? { status } : {}), ...sorting.query } },
         }),
       ),
-    [page, status, version],
+    [page, status, version, JSON.stringify(sorting.query)],
   );
   return (
     <LoadState loaded={loaded}>
@@ -377,7 +380,7 @@ function BatchList({
               fileName={status === 'failed' ? '支付失败批次.xlsx' : '支付批次.xlsx'}
               request={() =>
                 client.GET('/api/ledger/payment-batches.xlsx', {
-                  params: { query: status ? { status } : {} },
+                  params: { query: { ...(status ? { status } : {}), ...sorting.query } },
                   parseAs: 'blob',
                 })
               }
@@ -385,21 +388,23 @@ function BatchList({
           )}
           data-testid={status === 'failed' ? 'failed-batch-list' : 'batch-list'}
           dataSource={data.items}
+          onChange={sorting.onChange}
           pagination={pagination(data, setPage, '个批次')}
           columns={[
-            { title: '批次', dataIndex: 'id', render: (id: number) => `#${id}` },
+            { title: '批次', dataIndex: 'id', render: (id: number) => `#${id}`, ...sorting.column('id') },
             { title: '地区', dataIndex: 'regionCode', render: (code: string) => <RegionName code={code} /> },
-            { title: '记账日期', dataIndex: 'valueDate' },
+            { title: '记账日期', dataIndex: 'valueDate', ...sorting.column('valueDate') },
             {
               title: '合计',
               dataIndex: 'totalFen',
               align: 'right',
               render: (fen: number) => <Money fen={fen} />,
+              ...sorting.column('totalFen'),
             },
-            { title: '笔数', dataIndex: 'disbursementCount' },
+            { title: '笔数', dataIndex: 'disbursementCount', ...sorting.column('disbursementCount') },
             { title: '已下达', dataIndex: 'orderedCount' },
-            { title: '已支付', dataIndex: 'paidCount' },
-            { title: '支付失败', dataIndex: 'failedCount' },
+            { title: '已支付', dataIndex: 'paidCount', ...sorting.column('paidCount') },
+            { title: '支付失败', dataIndex: 'failedCount', ...sorting.column('failedCount') },
             {
               title: '操作',
               render: (_, row) => (

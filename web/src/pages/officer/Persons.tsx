@@ -15,16 +15,21 @@ import {
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
-import type { Answer, Person } from '../../api/types.ts';
+import type { Answer, Person, QueryOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
+import { useListSort } from '../../components/listSort.ts';
 import { PersonRecord } from '../../components/PersonRecord.tsx';
+import { RegionName } from '../../components/RegionName.tsx';
+import { dateTime } from '../../format.ts';
 import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { GROUPS, label } from '../../vocabulary.ts';
+
+type PersonSortField = NonNullable<QueryOf<'/api/persons', 'get'>['sort']>;
 
 /** What POST /api/persons/:id/reveal answers. */
 type RevealedPerson = Answer<'/api/persons/{id}/reveal', 'post'>;
@@ -112,9 +117,11 @@ export function PersonsPage() {
   const [name, setName] = useState<string>();
   const [page, setPage] = useState(1);
   const [archiveOf, setArchiveOf] = useState<number | null>(null);
+  const sorting = useListSort<PersonSortField>(() => setPage(1));
   const loaded = useLoad(
-    () => call(client.GET('/api/persons', { params: { query: { name, page, pageSize: 20 } } })),
-    [name, page],
+    () =>
+      call(client.GET('/api/persons', { params: { query: { name, ...sorting.query, page, pageSize: 20 } } })),
+    [name, JSON.stringify(sorting.query), page],
   );
   return (
     <div className="page">
@@ -134,7 +141,12 @@ export function PersonsPage() {
           />
           <ExportButton
             fileName="实名人员.xlsx"
-            request={() => client.GET('/api/persons.xlsx', { params: { query: { name } }, parseAs: 'blob' })}
+            request={() =>
+              client.GET('/api/persons.xlsx', {
+                params: { query: { name, ...sorting.query } },
+                parseAs: 'blob',
+              })
+            }
           />
         </Space>
         <LoadState loaded={loaded}>
@@ -143,6 +155,7 @@ export function PersonsPage() {
               rowKey="id"
               scroll={{ x: true }}
               dataSource={data.items}
+              onChange={sorting.onChange}
               pagination={{
                 current: data.page,
                 pageSize: data.pageSize,
@@ -154,6 +167,7 @@ export function PersonsPage() {
                   title: '姓名',
                   dataIndex: 'name',
                   render: (value: string, row) => <Link to={`/app/persons/${row.id}`}>{value}</Link>,
+                  ...sorting.column('name'),
                 },
                 {
                   title: '身份证号',
@@ -161,6 +175,12 @@ export function PersonsPage() {
                   render: (value: string) => <span className="id-number">{value}</span>,
                 },
                 { title: '电话', dataIndex: 'phone', render: (value: string | null) => value ?? '—' },
+                { title: '出生日期', dataIndex: 'birthDate', ...sorting.column('birthDate') },
+                {
+                  title: '登记地',
+                  dataIndex: 'registeringRegionCode',
+                  render: (code: string) => <RegionName code={code} />,
+                },
                 {
                   title: '人员类别',
                   dataIndex: 'groups',
@@ -168,6 +188,12 @@ export function PersonsPage() {
                     groups.map((group) => (
                       <Tag key={group.groupCode}>{label(GROUPS, group.groupCode, language)}</Tag>
                     )),
+                },
+                {
+                  title: '登记记录时间（系统时钟）',
+                  dataIndex: 'createdAt',
+                  render: dateTime,
+                  ...sorting.column('createdAt'),
                 },
                 {
                   title: '档案',

@@ -27,6 +27,7 @@ import { useAuth } from '../../auth.tsx';
 import { AlertEvidence } from '../../components/AlertEvidence.tsx';
 import { LoadState, Money, NoData, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
+import { useListSort } from '../../components/listSort.ts';
 import { OrganisationName } from '../../components/OrganisationName.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { businessNow, dateTime } from '../../format.ts';
@@ -52,6 +53,8 @@ import {
  */
 /** A risk alert as listed. */
 type RiskAlert = Answer<'/api/supervision/alerts', 'get'>['items'][number];
+type AlertSortField = NonNullable<QueryOf<'/api/supervision/alerts', 'get'>['sort']>;
+type CaseSortField = NonNullable<QueryOf<'/api/supervision/cases', 'get'>['sort']>;
 
 /** A case with its alerts, notes, attachments and the recovery orders its decision opened. */
 type CaseDetail = Answer<'/api/supervision/cases/{id}', 'get'>;
@@ -278,14 +281,15 @@ export function AlertsPage() {
   const [clearing, setClearing] = useState<RiskAlert | null>(null);
   const [isSweeping, setSweeping] = useState(false);
   const [sweep, setSweep] = useState<SweepResult | null>(null);
+  const sorting = useListSort<AlertSortField>(() => setPage(1));
   const loaded = useLoad(
     () =>
       call(
         client.GET('/api/supervision/alerts', {
-          params: { query: { status, page, pageSize: 20 } },
+          params: { query: { status, ...sorting.query, page, pageSize: 20 } },
         }),
       ),
-    [status, page],
+    [status, JSON.stringify(sorting.query), page],
   );
 
   const runSweep = async () => {
@@ -327,7 +331,7 @@ export function AlertsPage() {
             request={() =>
               client.GET('/api/supervision/alerts.xlsx', {
                 params: {
-                  query: { status },
+                  query: { status, ...sorting.query },
                 },
                 parseAs: 'blob',
               })
@@ -371,6 +375,7 @@ export function AlertsPage() {
                 scroll={{ x: true }}
                 dataSource={data.items}
                 data-testid="alerts-table"
+                onChange={sorting.onChange}
                 pagination={{
                   current: data.page,
                   pageSize: data.pageSize,
@@ -402,12 +407,13 @@ export function AlertsPage() {
                   expandedRowRender: (alert) => <AlertEvidence evidence={alert.evidence} />,
                 }}
                 columns={[
-                  { title: '编号', dataIndex: 'id' },
+                  { title: '编号', dataIndex: 'id', ...sorting.column('id') },
                   { title: '规则', dataIndex: 'ruleLabel' },
                   {
                     title: '风险分',
                     dataIndex: 'score',
                     render: (score: number, alert) => scoreTag(score, alert.isBlocking),
+                    ...sorting.column('score'),
                   },
                   {
                     title: '地区',
@@ -426,6 +432,7 @@ export function AlertsPage() {
                     title: '最近发现记录时间（系统时钟）',
                     dataIndex: 'lastDetectedAt',
                     render: (value: string) => dateTime(value),
+                    ...sorting.column('lastDetectedAt'),
                   },
                   {
                     title: '案件',
@@ -901,14 +908,15 @@ export function CasesPage() {
   // A link from elsewhere (a sanction's case) opens the case's drawer: /app/cases?case=12.
   const [params] = useSearchParams();
   const [openId, setOpenId] = useState<number | null>(Number(params.get('case')) || null);
+  const sorting = useListSort<CaseSortField>(() => setPage(1));
   const loaded = useLoad(
     () =>
       call(
         client.GET('/api/supervision/cases', {
-          params: { query: { status, page, pageSize: 20 } },
+          params: { query: { status, ...sorting.query, page, pageSize: 20 } },
         }),
       ),
-    [status, page],
+    [status, JSON.stringify(sorting.query), page],
   );
   return (
     <div className="page">
@@ -934,7 +942,7 @@ export function CasesPage() {
             request={() =>
               client.GET('/api/supervision/cases.xlsx', {
                 params: {
-                  query: { status },
+                  query: { status, ...sorting.query },
                 },
                 parseAs: 'blob',
               })
@@ -965,6 +973,7 @@ export function CasesPage() {
                     render: (number: string, item) => (
                       <Typography.Link onClick={() => setOpenId(item.id)}>{number}</Typography.Link>
                     ),
+                    ...sorting.column('caseNumber'),
                   },
                   { title: '事由', dataIndex: 'title' },
                   {
@@ -983,16 +992,19 @@ export function CasesPage() {
                     title: '立案日期（业务日期）',
                     dataIndex: 'openedOn',
                     render: (value: string | null) => value ?? '—',
+                    ...sorting.column('openedOn'),
                   },
                   {
                     title: '办结日期（业务日期）',
                     dataIndex: 'decidedOn',
                     render: (value: string | null) => value ?? '—',
+                    ...sorting.column('decidedOn'),
                   },
                   {
                     title: '立案记录时间（系统时钟）',
                     dataIndex: 'openedAt',
                     render: (value: string) => dateTime(value),
+                    ...sorting.column('openedAt'),
                   },
                 ]}
               />
