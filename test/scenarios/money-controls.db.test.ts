@@ -12,6 +12,7 @@ import {
   caller,
   completeClass,
   type Headers,
+  operatorHeaders,
   orderAndApprovePayment,
   publishHengyangCatalog,
   registerPayeeAccount,
@@ -877,15 +878,45 @@ describe('money cannot leak from the special account', () => {
   });
 
   it('finding 7: a line whose payee is an enterprise never answers 500; a known enterprise is paid at its registered account', async () => {
-    const claim = await approvedClaim(await people(['周丙'], ['registered_unemployed']), 'training', 'MC7');
+    // 六（二） of 衡人社发【2019】21号: an enterprise employee with a contract of a year or more,
+    // trained at the school's class, is paid to the employer the employment record names.
+    const registered = await call('POST', '/api/organisations', county, {
+      kind: 'enterprise',
+      regionCode: '430421',
+      name: '衡阳县技师培训用工企业',
+      creditCode: creditCode('91430421MA4L00715'),
+      enterpriseSize: 'small',
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const enterprise = registered.json() as { id: number };
+    const factory = await operatorHeaders(harness, county, enterprise.id, 'mc7_factory');
+    const [employee] = await people(['周丙'], ['enterprise_employee']);
+    const employed = await call('POST', '/api/employment-records', factory, {
+      enterpriseId: enterprise.id,
+      idNumber: employee!.idNumber,
+      name: employee!.name,
+      contractMonths: 24,
+      start: '2021-01-01',
+    });
+    expect(employed.statusCode, employed.body).toBe(201);
+    const claim = await approvedClaim([employee!], 'training', 'MC7');
     const lineId = claim.lines[0]!.id;
+    const employerOfLine = () =>
+      harness.database.db
+        .selectFrom('claim_line')
+        .select(['payee', 'payee_organisation_id', 'payee_ids'])
+        .where('id', '=', lineId)
+        .executeTakeFirstOrThrow();
+    const built = await employerOfLine();
+    expect(built).toMatchObject({ payee: 'enterprise', payee_organisation_id: enterprise.id });
+    // The platform makes no enterprise line without its enterprise: in Hengyang the only route to an
+    // enterprise payee (六（二）) needs the contract, which comes from an employment record naming the
+    // employer. Chongqing's 直补企业 could reach a certified enterprise employee with no record, but
+    // that is a second province's catalog, institution and class; so the employer is taken off the
+    // line here, and put back as the platform wrote it, to show the order is held, not a 500.
     await harness.database.db
       .updateTable('claim_line')
-      .set({
-        payee: 'enterprise',
-        payee_organisation_id: null,
-        payee_ids: JSON.stringify({ enterprise: null }),
-      })
+      .set({ payee_organisation_id: null, payee_ids: JSON.stringify({ enterprise: null }) })
       .where('id', '=', lineId)
       .execute();
     const unknown = await call('POST', '/api/claims/payments', finance, {
@@ -896,18 +927,9 @@ describe('money cannot leak from the special account', () => {
     expect(unknown.statusCode).toBe(409);
     expect(unknown.json().error.code).toBe('PAYMENT_HELD');
     expect(unknown.json().error.details[0].lineId).toBe(lineId);
-    const registered = await call('POST', '/api/organisations', county, {
-      kind: 'enterprise',
-      regionCode: '430421',
-      name: '衡阳县技师培训用工企业',
-      creditCode: creditCode('91430421MA4L00715'),
-      enterpriseSize: 'small',
-    });
-    expect(registered.statusCode, registered.body).toBe(201);
-    const enterprise = registered.json() as { id: number };
     await harness.database.db
       .updateTable('claim_line')
-      .set({ payee_ids: JSON.stringify({ enterprise: enterprise.id }) })
+      .set({ payee_organisation_id: built.payee_organisation_id, payee_ids: JSON.stringify(built.payee_ids) })
       .where('id', '=', lineId)
       .execute();
     await registerPayeeAccount(harness, finance, checker, {
