@@ -147,23 +147,8 @@ export async function completeClass(
   expect(approved.statusCode, approved.body).toBe(200);
   expect(approved.json().isFiled).toBe(true);
   for (const person of options.trainees) {
-    if (person.personId === undefined) {
-      const registered = await call('POST', '/api/persons', options.county, {
-        name: person.name,
-        idNumber: person.idNumber,
-        registeringRegionCode: '430421',
-        phone: `1390000${person.idNumber.slice(14, 17)}0`,
-        groups: [
-          {
-            groupCode: 'registered_unemployed',
-            certifierCode: 'public_employment_service',
-            validFrom: '2021-01-01',
-          },
-        ],
-      });
-      expect(registered.statusCode, registered.body).toBe(201);
-      person.personId = registered.json().id;
-    }
+    if (person.personId === undefined)
+      await registerUnemployed(harness, options.county, person, `1390000${person.idNumber.slice(14, 17)}0`);
     // The institution enrols the real-name way (name and ID number): a person id registered by
     // the county is not one the institution may name until the person is on its roster.
     const enrolled = await call('POST', `/api/classes/${classId}/enrolments`, options.school, {
@@ -390,27 +375,35 @@ export async function registerTrainees(
   names: string[],
   firstSequence: number,
 ): Promise<Trainee[]> {
-  const call = caller(harness);
   return Promise.all(
     names.map(async (name, index) => {
       const person = trainee(name, String(firstSequence + index * 2).padStart(3, '0'));
-      const registered = await call('POST', '/api/persons', county, {
-        name: person.name,
-        idNumber: person.idNumber,
-        registeringRegionCode: '430421',
-        groups: [
-          {
-            groupCode: 'registered_unemployed',
-            certifierCode: 'public_employment_service',
-            validFrom: '2021-01-01',
-          },
-        ],
-      });
-      expect(registered.statusCode, registered.body).toBe(201);
-      person.personId = registered.json().id;
+      await registerUnemployed(harness, county, person);
       return person;
     }),
   );
+}
+
+/**
+ * Registers the trainee as a person of 衡阳县, registered unemployed since 2021-01-01 (with a phone
+ * when given), and sets its `personId`.
+ */
+async function registerUnemployed(harness: TestApp, county: Headers, person: Trainee, phone?: string) {
+  const registered = await caller(harness)('POST', '/api/persons', county, {
+    name: person.name,
+    idNumber: person.idNumber,
+    registeringRegionCode: '430421',
+    ...(phone === undefined ? {} : { phone }),
+    groups: [
+      {
+        groupCode: 'registered_unemployed',
+        certifierCode: 'public_employment_service',
+        validFrom: '2021-01-01',
+      },
+    ],
+  });
+  expect(registered.statusCode, registered.body).toBe(201);
+  person.personId = registered.json().id;
 }
 
 /**
