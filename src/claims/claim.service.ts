@@ -197,7 +197,7 @@ export async function createClaim(
     const [, stateRows, parameterRows, historyRows] = await sendTogether(executor, [
       classClaimLock(classDraft).compile(executor),
       classClaimStateQuery(executor, classDraft, advanceClaimId),
-      publishedOverridesQuery().compile(executor),
+      publishedOverridesQuery(draft.provinceCode).compile(executor),
       historiesQuery(executor, personIds, excluded),
     ]);
     // One live claim per class and kind; rejected or excluded trainees stay out until an officer
@@ -205,7 +205,7 @@ export async function createClaim(
     const state = classClaimStateFrom(stateRows);
     reopened = state.reopened;
     draft.candidates = draft.candidates.filter((candidate) => !state.blocked.has(candidate.personId));
-    decide = deciderWith(keepPublishedOverrides(executor, parameterRows));
+    decide = deciderWith(keepPublishedOverrides(executor, parameterRows, draft.provinceCode));
     histories = historiesFrom(personIds, historyRows);
   } else {
     if (draft.classId !== null) {
@@ -218,10 +218,10 @@ export async function createClaim(
     }
     if (draft.candidates.length > 0) {
       const [parameterRows, historyRows] = await sendTogether(executor, [
-        publishedOverridesQuery().compile(executor),
+        publishedOverridesQuery(draft.provinceCode).compile(executor),
         historiesQuery(executor, personIds, excluded),
       ]);
-      decide = deciderWith(keepPublishedOverrides(executor, parameterRows));
+      decide = deciderWith(keepPublishedOverrides(executor, parameterRows, draft.provinceCode));
       histories = historiesFrom(personIds, historyRows);
     } else {
       decide = await createDecider(executor);
@@ -480,7 +480,7 @@ async function submitClaimWork(
   // take their usage rows in the same order and cannot deadlock.
   const [applicantRows, parameterRows, attachmentRows, lines] = await sendTogether(executor, [
     organisationQuery(executor, claim.applicant_organisation_id ?? -1),
-    publishedOverridesQuery().compile(executor),
+    publishedOverridesQuery(claim.province_code).compile(executor),
     claimAttachmentsQuery(executor, claimId),
     executor
       .selectFrom('claim_line')
@@ -504,7 +504,7 @@ async function submitClaimWork(
   // A settlement takes over what its advance reserved: the same training, decided in full now.
   if (claim.advance_claim_id !== null)
     await releaseClaimUsage(executor, claim.advance_claim_id, claim.province_code);
-  const decide = deciderWith(keepPublishedOverrides(executor, parameterRows));
+  const decide = deciderWith(keepPublishedOverrides(executor, parameterRows, claim.province_code));
   // The claim locked above, its applicant and its files are the checklist's facts: not read again.
   await assertMaterialsComplete(executor, claimId, { claim, applicant, attachments: attachmentRows });
   const excluded = claim.advance_claim_id === null ? [claimId] : [claimId, claim.advance_claim_id];
@@ -565,13 +565,14 @@ async function submitClaimWork(
       if (line.status === 'active') totals.amountFen += decision.amountFen;
     }
   }
-  // The lines' decisions and the claim's totals (refreshTotals' sums, from the lines in hand).
-  // The reservations' savepoint ends with it.
-  await sendTogether(executor, [
+  // The lines' decisions and the claim's totals (refreshTotals' sums, from the lines in hand), with
+  // the end of the reservations' savepoint, go in the risk screening's first round trip. The
+  // screening (supervision: risk rules, may block approval) starts from the claim locked above:
+  // nothing before it changes the claim's class or risk.
+  await screenClaim(executor, context, claim, clock.now(), [
     ...(reservation.isSavepointOpen ? [RELEASE_RESERVATIONS] : []),
     updateDecidedLinesQuery(executor, { id: claimId, provinceCode: claim.province_code }, decided, totals),
   ]);
-  await screenClaim(executor, context, claimId, clock.now()); // supervision: risk rules, may block approval
   return (await applyTransition(executor, context, claim, 'submit', undefined, {
     submitted_at: new Date(),
   }))!;

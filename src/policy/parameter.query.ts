@@ -3,7 +3,7 @@ import { SUBSIDY_KIND_LABELS } from '../shared/vocabulary.ts';
 import type { Citation, SubsidyKind } from './evaluate.types.ts';
 import { POLICY_PACKS, resolvePack } from './packs/index.ts';
 import { versionInForce } from './parameter.loader.ts';
-import { recentPublishedOverrides } from './parameter.service.ts';
+import { publishedOverridesForRegion } from './parameter.service.ts';
 import type { ParameterOverride, ResolvedParameter } from './parameter.types.ts';
 import { isHighSkillBaseOnTarget } from './rules/chongqing.ts';
 
@@ -53,7 +53,7 @@ export async function publishedParameterInForce(
   date: string,
   key: string,
 ): Promise<ResolvedParameter | undefined> {
-  return parameterInForce(regionCode, date, key, await recentPublishedOverrides(executor));
+  return parameterInForce(regionCode, date, key, await publishedOverridesForRegion(executor, regionCode));
 }
 
 /** How a document has the province appropriate its skills fund: a percentage of a year-end balance. */
@@ -136,7 +136,7 @@ export async function publishedMaterialsRules(
   regionCode: string,
   date: string,
 ): Promise<MaterialsRules> {
-  return materialsRules(regionCode, date, await recentPublishedOverrides(executor));
+  return materialsRules(regionCode, date, await publishedOverridesForRegion(executor, regionCode));
 }
 
 /**
@@ -158,7 +158,7 @@ export async function publishedAllAtTopStandardForbidden(
   regionCode: string,
   date: string,
 ): Promise<Citation | undefined> {
-  return allAtTopStandardForbidden(regionCode, date, await recentPublishedOverrides(executor));
+  return allAtTopStandardForbidden(regionCode, date, await publishedOverridesForRegion(executor, regionCode));
 }
 
 /** A target (目标任务) a document sets for its region: a metric over a span of years. */
@@ -260,7 +260,7 @@ export async function publishedHighSkillBaseCheck(
   date: string,
   base: { baseLevel: 'national' | 'municipal'; advancedTraineesPerYear: number },
 ): Promise<HighSkillBaseCheck | undefined> {
-  return highSkillBaseCheck(regionCode, date, base, await recentPublishedOverrides(executor));
+  return highSkillBaseCheck(regionCode, date, base, await publishedOverridesForRegion(executor, regionCode));
 }
 
 /** What a document says about advance payment (预拨): the share and the subsidy kinds it may be asked for. */
@@ -299,7 +299,7 @@ export async function publishedAdvanceRule(
   regionCode: string,
   date: string,
 ): Promise<AdvanceRule | undefined> {
-  return advanceRule(regionCode, date, await recentPublishedOverrides(executor));
+  return advanceRule(regionCode, date, await publishedOverridesForRegion(executor, regionCode));
 }
 
 /** Whether the document that governs a region pays one kind of subsidy on a date, and why not. */

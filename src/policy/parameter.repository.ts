@@ -102,6 +102,11 @@ export interface ParameterVersionFilter {
   key?: string;
   /** Only the latest revision of each (pack, key, effective date). */
   isLatestOnly?: boolean;
+  /**
+   * Only the versions of one province's packs (a version's province is its pack's: a decision in
+   * a region uses the pack of the region or of one of its ancestors, all in its province).
+   */
+  provinceCode?: string;
 }
 
 /** Published versions, oldest effective date first. */
@@ -122,9 +127,11 @@ export function parameterVersionsQuery(filter: ParameterVersionFilter = {}) {
   const packId = filter.packId ?? null;
   const key = filter.key ?? null;
   const latest = filter.isLatestOnly === true;
+  const province =
+    filter.provinceCode === undefined ? sql`` : sql`province_code = ${filter.provinceCode} and `;
   return sql<RawRow>`
     select ${COLUMNS} from policy_parameter_version v
-    where (${packId}::text is null or pack_id = ${packId}::text)
+    where ${province}(${packId}::text is null or pack_id = ${packId}::text)
       and (${key}::text is null or parameter_key = ${key}::text)
       and (not ${latest}::boolean or revision = (
         select max(revision) from policy_parameter_version w

@@ -111,42 +111,76 @@ let lastOverrides: ParameterOverride[] = [];
 /**
  * The published set read in a transaction, by transaction: every reader in one transaction (the
  * submission's materials checklist and its decisions) is served by its first read, one statement
- * instead of one per reader, and all of them see the same versions. A publication in the
- * transaction forgets it; the next transaction reads again.
+ * instead of one per reader, and all of them see the same versions. A read of one province's
+ * versions (`provinceCode`) serves the readers of that province; a read of all serves every
+ * reader. A publication in the transaction forgets it; the next transaction reads again.
  */
-const transactionOverrides = new WeakMap<Executor, Promise<ParameterOverride[]>>();
+const transactionOverrides = new WeakMap<
+  Executor,
+  { provinceCode: string | null; overrides: Promise<ParameterOverride[]> }
+>();
 
 /**
  * The latest revision of every published version, as overrides for the engine: read in the
- * caller's transaction (once per transaction), or from the database handle each time.
+ * caller's transaction (once per transaction), or from the database handle each time. With a
+ * province, only that province's versions — all a decision in one of its regions can use.
  */
-export async function loadPublishedOverrides(executor: Executor): Promise<ParameterOverride[]> {
-  if (!executor.isTransaction) return readPublishedOverrides(executor);
-  let overrides = transactionOverrides.get(executor);
-  if (!overrides) {
-    overrides = readPublishedOverrides(executor);
-    transactionOverrides.set(executor, overrides);
-    // A failed read is not kept: the caller's next read tries again.
-    overrides.catch(() => transactionOverrides.delete(executor));
-  }
+export async function loadPublishedOverrides(
+  executor: Executor,
+  provinceCode?: string,
+): Promise<ParameterOverride[]> {
+  if (!executor.isTransaction) return readPublishedOverrides(executor, provinceCode);
+  const kept = transactionOverrides.get(executor);
+  if (kept && (kept.provinceCode === null || kept.provinceCode === provinceCode)) return kept.overrides;
+  const overrides = readPublishedOverrides(executor, provinceCode);
+  transactionOverrides.set(executor, { provinceCode: provinceCode ?? null, overrides });
+  // A failed read is not kept: the caller's next read tries again.
+  overrides.catch(() => transactionOverrides.delete(executor));
   return overrides;
 }
 
-async function readPublishedOverrides(executor: Executor): Promise<ParameterOverride[]> {
-  return overridesOf(await selectParameterVersions(executor, { isLatestOnly: true }));
+async function readPublishedOverrides(
+  executor: Executor,
+  provinceCode?: string,
+): Promise<ParameterOverride[]> {
+  return overridesOf(await selectParameterVersions(executor, { isLatestOnly: true, provinceCode }));
 }
-
-/** The statement that reads the published set (to send with others: src/db/together.ts). */
-export const publishedOverridesQuery = () => parameterVersionsQuery({ isLatestOnly: true });
 
 /**
- * The published set from the rows of `publishedOverridesQuery`, read by the caller in its
- * transaction: kept as the transaction's read (`loadPublishedOverrides` serves it from now on).
+ * The statement that reads the published set of one province (to send with others:
+ * src/db/together.ts). Claims send it with the province of the claim: on Citus it routes to that
+ * province's shard (docs/scaling.md).
  */
-export function keepPublishedOverrides(executor: Executor, rows: readonly RawRow[]): ParameterOverride[] {
+export const publishedOverridesQuery = (provinceCode: string) =>
+  parameterVersionsQuery({ isLatestOnly: true, provinceCode });
+
+/**
+ * The published set from the rows of `publishedOverridesQuery(provinceCode)`, read by the caller
+ * in its transaction: kept as the transaction's read for that province (`loadPublishedOverrides`
+ * serves it from now on).
+ */
+export function keepPublishedOverrides(
+  executor: Executor,
+  rows: readonly RawRow[],
+  provinceCode: string,
+): ParameterOverride[] {
   const overrides = overridesOf(parameterRowsFrom(rows));
-  if (executor.isTransaction) transactionOverrides.set(executor, Promise.resolve(overrides));
+  if (executor.isTransaction)
+    transactionOverrides.set(executor, { provinceCode, overrides: Promise.resolve(overrides) });
   return overrides;
+}
+
+/**
+ * The published set for a decision or check in a region: in a transaction, the transaction's
+ * read of the region's province (shared with the claim's decisions); outside one, the recent set
+ * (`recentPublishedOverrides`).
+ */
+export function publishedOverridesForRegion(
+  executor: Executor,
+  regionCode: string,
+): Promise<ParameterOverride[]> {
+  if (executor.isTransaction) return loadPublishedOverrides(executor, `${regionCode.slice(0, 2)}0000`);
+  return recentPublishedOverrides(executor);
 }
 
 function overridesOf(rows: readonly PublishedParameterRow[]): ParameterOverride[] {

@@ -441,24 +441,32 @@ export function catalogEntryQuery(
   query: { regionCode: string; occupationCode: string; level: string; on: string },
 ) {
   const candidates = regionAncestors(query.regionCode);
-  return executor
-    .selectFrom('catalog_entry')
-    .innerJoin('catalog_version', (join) =>
-      join
-        .onRef('catalog_version.id', '=', 'catalog_entry.version_id')
-        .onRef('catalog_version.province_code', '=', 'catalog_entry.province_code'),
-    )
-    .selectAll('catalog_entry')
-    .select('catalog_version.region_code')
-    .where('catalog_version.region_code', 'in', candidates)
-    .where('catalog_version.status', 'in', ['published', 'superseded'])
-    .where('catalog_entry.occupation_code', '=', query.occupationCode)
-    .where('catalog_entry.level', '=', query.level)
-    .where('catalog_entry.effective_from', '<=', query.on)
-    .where((eb) =>
-      eb.or([eb('catalog_entry.effective_to', 'is', null), eb('catalog_entry.effective_to', '>=', query.on)]),
-    )
-    .orderBy('catalog_version.version_number', 'desc');
+  return (
+    executor
+      .selectFrom('catalog_entry')
+      .innerJoin('catalog_version', (join) =>
+        join
+          .onRef('catalog_version.id', '=', 'catalog_entry.version_id')
+          .onRef('catalog_version.province_code', '=', 'catalog_entry.province_code'),
+      )
+      .selectAll('catalog_entry')
+      .select('catalog_version.region_code')
+      // The region's ancestors are all in its province, whose versions carry its code: the read
+      // names the province (on Citus, one shard).
+      .where('catalog_version.province_code', '=', provinceOf(query.regionCode))
+      .where('catalog_version.region_code', 'in', candidates)
+      .where('catalog_version.status', 'in', ['published', 'superseded'])
+      .where('catalog_entry.occupation_code', '=', query.occupationCode)
+      .where('catalog_entry.level', '=', query.level)
+      .where('catalog_entry.effective_from', '<=', query.on)
+      .where((eb) =>
+        eb.or([
+          eb('catalog_entry.effective_to', 'is', null),
+          eb('catalog_entry.effective_to', '>=', query.on),
+        ]),
+      )
+      .orderBy('catalog_version.version_number', 'desc')
+  );
 }
 
 /** The entry of the nearest region from the rows of `catalogEntryQuery`. */

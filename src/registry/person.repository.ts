@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type InferResult, sql } from 'kysely';
+import { type ExpressionBuilder, type InferResult, type SelectQueryBuilder, sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { type ListOrdering, orderList } from '../db/list-order.ts';
 import type { Database } from '../db/schema.ts';
@@ -210,11 +210,27 @@ export async function selectPhonesByIds(
   ids: readonly number[],
 ): Promise<Map<number, string | null>> {
   if (ids.length === 0) return new Map();
-  const rows = await executor
+  return phonesFromRows(await phonesQuery(executor, [...ids]).execute());
+}
+
+/**
+ * The statement of `selectPhonesByIds`, for persons named by id or by a subquery of ids (to send
+ * with others: src/db/together.ts); its rows become phones by `phonesFromRows`.
+ */
+export function phonesQuery(
+  executor: Executor,
+  ids: number[] | SelectQueryBuilder<Database, keyof Database, { person_id: number }>,
+) {
+  return executor
     .selectFrom('person')
     .select(['person.id', 'person.phone', 'person.phone_ciphertext'])
-    .where('person.id', 'in', [...ids])
-    .execute();
+    .where('person.id', 'in', ids);
+}
+
+/** The phones of `phonesQuery`'s rows, decrypted, keyed by person id. */
+export function phonesFromRows(
+  rows: ReadonlyArray<{ id: number; phone: string | null; phone_ciphertext: string | null }>,
+): Map<number, string | null> {
   return new Map(rows.map((row) => [row.id, decodePhone(row)]));
 }
 

@@ -227,6 +227,12 @@ export function getPhones(executor: Executor, ids: readonly number[]): Promise<M
   return selectPhonesByIds(executor, ids);
 }
 
+/**
+ * `getPhones` as a statement to send with others (src/db/together.ts), for persons named by id or
+ * by a subquery of ids; `phonesFromRows` decrypts its rows.
+ */
+export { phonesFromRows, phonesQuery } from './person.repository.ts';
+
 /** The person registered under this ID number (any province), or undefined. */
 export async function findPersonByIdNumber(
   executor: Executor,

@@ -17,9 +17,19 @@ import {
  * A scope is either everything (optionally one province) or the classes and claims of one
  * submission. Dates in China time: `chinaDate(x)` is the calendar day of a timestamptz at +08:00.
  */
-export type DetectionScope =
-  | { kind: 'all'; provinceCode: string | null }
-  | { kind: 'targeted'; classIds: readonly number[]; claimIds: readonly number[] };
+export type DetectionScope = { kind: 'all'; provinceCode: string | null } | TargetedScope;
+
+/**
+ * The classes and claims of one submission, all of one province (a claim's class is in the
+ * claim's province): every statement of a screening names it, so on Citus each routes to the
+ * province's shard (docs/scaling.md).
+ */
+export interface TargetedScope {
+  kind: 'targeted';
+  provinceCode: string;
+  classIds: readonly number[];
+  claimIds: readonly number[];
+}
 
 type Sql = RawBuilder<unknown>;
 
@@ -38,7 +48,8 @@ function classInScope(scope: DetectionScope, alias: string): Sql {
   if (scope.kind === 'all')
     return scope.provinceCode ? sql`${sql.ref(`${alias}.province_code`)} = ${scope.provinceCode}` : sql`true`;
   if (scope.classIds.length === 0) return sql`false`;
-  return sql`${sql.ref(`${alias}.id`)} in ${idList(scope.classIds)}`;
+  return sql`(${sql.ref(`${alias}.province_code`)} = ${scope.provinceCode}
+    and ${sql.ref(`${alias}.id`)} in ${idList(scope.classIds)})`;
 }
 
 /** The condition that puts a claim in scope; a sweep looks at every claim past its draft. */
@@ -50,7 +61,8 @@ function claimInScope(scope: DetectionScope, alias: string): Sql {
       : live;
   }
   if (scope.claimIds.length === 0) return sql`false`;
-  return sql`${sql.ref(`${alias}.id`)} in ${idList(scope.claimIds)}`;
+  return sql`(${sql.ref(`${alias}.province_code`)} = ${scope.provinceCode}
+    and ${sql.ref(`${alias}.id`)} in ${idList(scope.claimIds)})`;
 }
 
 /** Persons enrolled in a class in scope (for the detectors that follow a person everywhere). */
@@ -506,7 +518,17 @@ export async function upsertAlerts(
   executor: Executor,
   detector: Sql,
 ): Promise<{ found: number; created: number }> {
-  const result = await sql<{ is_new: boolean }>`
+  return alertCounts((await upsertAlertsQuery(detector).execute(executor)).rows);
+}
+
+/** How many candidates `upsertAlertsQuery` stored, and how many of them were new. */
+export function alertCounts(rows: ReadonlyArray<{ is_new: boolean }>): { found: number; created: number } {
+  return { found: rows.length, created: rows.filter((row) => row.is_new).length };
+}
+
+/** The statement of `upsertAlerts` (to send with others: src/db/together.ts). */
+export function upsertAlertsQuery(detector: Sql): RawBuilder<{ is_new: boolean }> {
+  return sql<{ is_new: boolean }>`
     insert into risk_alert (province_code, region_code, rule_code, subject_key, class_id, related_class_id,
       claim_id, institution_id, person_id, score, evidence)
     select d.province_code, d.region_code, d.rule_code, d.subject_key, d.class_id, d.related_class_id,
@@ -521,20 +543,16 @@ export async function upsertAlerts(
         then 'open' else risk_alert.status end,
       cleared_at = case when risk_alert.status = 'cleared' and risk_alert.evidence is distinct from excluded.evidence
         then null else risk_alert.cleared_at end
-    returning (xmax = 0) as is_new`.execute(executor);
-  return { found: result.rows.length, created: result.rows.filter((row) => row.is_new).length };
+    returning (xmax = 0) as is_new`;
 }
 
 /**
- * `upsertAlerts` of several detectors in one statement (their candidates put together with
- * `union all`, each cast to the alert's columns): the screening of one claim at submission sends
- * one statement instead of one per rule. Rules differ, so no alert is proposed twice.
+ * The statement of `upsertAlerts` for several detectors at once (their candidates put together
+ * with `union all`, each cast to the alert's columns; at least one detector): the screening of one
+ * claim at submission sends one statement instead of one per rule. Rules differ, so no alert is
+ * proposed twice.
  */
-export async function upsertAlertsTogether(
-  executor: Executor,
-  detectors: readonly Sql[],
-): Promise<{ found: number; created: number }> {
-  if (detectors.length === 0) return { found: 0, created: 0 };
+export function upsertAlertsTogetherQuery(detectors: readonly Sql[]): RawBuilder<{ is_new: boolean }> {
   const candidates = sql.join(
     detectors.map(
       (detector) => sql`select d.province_code::text as province_code, d.region_code::text as region_code,
@@ -546,36 +564,60 @@ export async function upsertAlertsTogether(
     ),
     sql` union all `,
   );
-  return upsertAlerts(executor, candidates);
+  return upsertAlertsQuery(candidates);
 }
 
-/** Trainees of the given classes (a claim's, when it is screened at submission). */
-export async function selectTraineesOfClasses(
-  executor: Executor,
-  classIds: readonly number[],
-): Promise<Array<{ person_id: number; person_province_code: string }>> {
-  if (classIds.length === 0) return [];
-  const result = await sql<{ person_id: number; person_province_code: string }>`
-    select distinct e.person_id, e.person_province_code from enrolment e
-    where e.class_id in ${idList(classIds)}`.execute(executor);
-  return result.rows;
-}
+type StaleFingerprint = { id: number; province_code: string; updated_at: Date };
 
-/** Of these persons, those whose phone fingerprint is missing or older than their registry row. */
-export async function selectStaleFingerprints(
-  executor: Executor,
-  persons: ReadonlyArray<{ person_id: number; person_province_code: string }>,
-): Promise<Array<{ id: number; province_code: string; updated_at: Date }>> {
-  if (persons.length === 0) return [];
-  const result = await sql<{ id: number; province_code: string; updated_at: Date }>`
+/**
+ * The trainees of a screening's classes whose phone fingerprint is missing or older than their
+ * registry row, in one statement (the classes' enrolments of any status, as a sweep takes them).
+ */
+export function staleFingerprintsQuery(scope: TargetedScope): RawBuilder<StaleFingerprint> {
+  return sql<StaleFingerprint>`
     select p.id, p.province_code, p.updated_at
-    from unnest(${persons.map((row) => row.person_id)}::bigint[], ${persons.map((row) => row.person_province_code)}::text[])
-      as t(person_id, province_code)
-    join person p on p.id = t.person_id and p.province_code = t.province_code
+    from person p
     left join person_phone_fingerprint f on f.person_id = p.id and f.province_code = p.province_code
-    where f.person_id is null or f.source_updated_at < p.updated_at
-    order by p.id`.execute(executor);
-  return result.rows;
+    where (f.person_id is null or f.source_updated_at < p.updated_at)
+      and (p.id, p.province_code) in (select e.person_id, e.person_province_code from enrolment e
+        where e.province_code = ${scope.provinceCode} and e.class_id in ${idList(scope.classIds)})
+    order by p.id`;
+}
+
+/** The ids of the trainees of a screening's classes, as a subquery (at least one class). */
+export function traineeIdsOf(executor: Executor, scope: TargetedScope) {
+  return executor
+    .selectFrom('enrolment')
+    .select('enrolment.person_id')
+    .where('enrolment.province_code', '=', scope.provinceCode)
+    .where('enrolment.class_id', 'in', [...scope.classIds]);
+}
+
+/**
+ * The statements that store phone fingerprints, one per province of the persons (each names its
+ * province, so on Citus it routes to one shard). The registry row's own updated_at is taken in
+ * SQL: a JavaScript Date would drop its microseconds, and the fingerprint would look stale to
+ * every later sweep.
+ */
+export function storeFingerprintsQueries(
+  persons: ReadonlyArray<{ id: number; province_code: string; phoneHash: string | null }>,
+): RawBuilder<unknown>[] {
+  const byProvince = new Map<string, Array<{ id: number; phoneHash: string | null }>>();
+  for (const person of persons) {
+    const group = byProvince.get(person.province_code) ?? [];
+    group.push(person);
+    byProvince.set(person.province_code, group);
+  }
+  return [...byProvince].map(
+    ([provinceCode, group]) => sql`
+    insert into person_phone_fingerprint (province_code, person_id, phone_hash, source_updated_at)
+    select p.province_code, p.id, x.phone_hash, p.updated_at
+    from unnest(${group.map((person) => person.id)}::bigint[],
+                ${group.map((person) => person.phoneHash)}::text[]) as x(person_id, phone_hash)
+    join person p on p.id = x.person_id and p.province_code = ${provinceCode}
+    on conflict (person_id, province_code)
+    do update set phone_hash = excluded.phone_hash, source_updated_at = excluded.source_updated_at`,
+  );
 }
 
 /**
@@ -624,21 +666,36 @@ const CLAIM_RISK = sql`coalesce((select max(a.score) from risk_alert a
  */
 export async function refreshClaimRisk(
   executor: Executor,
-  target: { claimIds: readonly number[] } | { classIds: readonly number[] } | { provinceCode: string | null },
+  target: RiskTarget,
 ): Promise<Array<{ id: number; province_code: string; risk_score: number; is_risk_blocked: boolean }>> {
+  const query = refreshClaimRiskQuery(target);
+  return query ? (await query.execute(executor)).rows : [];
+}
+
+/** The claims `refreshClaimRisk` recomputes: by id (in one province when it is known), by class, or all. */
+export type RiskTarget =
+  | { claimIds: readonly number[]; provinceCode?: string }
+  | { classIds: readonly number[] }
+  | { provinceCode: string | null };
+
+/** The statement of `refreshClaimRisk` (to send with others), or null when no claim is named. */
+export function refreshClaimRiskQuery(
+  target: RiskTarget,
+): RawBuilder<{ id: number; province_code: string; risk_score: number; is_risk_blocked: boolean }> | null {
   let where: Sql;
   if ('claimIds' in target) {
-    if (target.claimIds.length === 0) return [];
+    if (target.claimIds.length === 0) return null;
     where = sql`claim.id in ${idList(target.claimIds)}`;
+    if (target.provinceCode) where = sql`claim.province_code = ${target.provinceCode} and ${where}`;
   } else if ('classIds' in target) {
-    if (target.classIds.length === 0) return [];
+    if (target.classIds.length === 0) return null;
     where = sql`claim.class_id in ${idList(target.classIds)}
       and claim.status in ('draft', 'submitted', 'reviewed', 'in_notice', 'returned')`;
   } else {
     const live = sql`claim.status in ('submitted', 'reviewed', 'in_notice', 'returned')`;
     where = target.provinceCode ? sql`claim.province_code = ${target.provinceCode} and ${live}` : live;
   }
-  const result = await sql<{
+  return sql<{
     id: number;
     province_code: string;
     risk_score: number;
@@ -647,6 +704,5 @@ export async function refreshClaimRisk(
     update claim set risk_score = ${CLAIM_RISK}, is_risk_blocked = ${CLAIM_RISK} >= ${BLOCK_THRESHOLD},
       updated_at = now()
     where ${where} and (claim.risk_score <> ${CLAIM_RISK} or claim.is_risk_blocked <> (${CLAIM_RISK} >= ${BLOCK_THRESHOLD}))
-    returning claim.id, claim.province_code, claim.risk_score, claim.is_risk_blocked`.execute(executor);
-  return result.rows;
+    returning claim.id, claim.province_code, claim.risk_score, claim.is_risk_blocked`;
 }

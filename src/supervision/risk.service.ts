@@ -3,8 +3,9 @@ import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { assertRegionScope, type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
 import { type ListOrdering, orderList } from '../db/list-order.ts';
+import { type Statement, sendTogether } from '../db/together.ts';
 import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
-import { getPhones } from '../registry/person.service.ts';
+import { getPhones, phonesFromRows, phonesQuery } from '../registry/person.service.ts';
 import { blindIndex } from '../shared/crypto.ts';
 import { dataKeyring } from '../shared/data-keyring.ts';
 import { AppError, notFound } from '../shared/errors.ts';
@@ -15,10 +16,13 @@ import {
   type DetectionScope,
   nextStaleFingerprints,
   refreshClaimRisk,
-  selectStaleFingerprints,
-  selectTraineesOfClasses,
+  refreshClaimRiskQuery,
+  staleFingerprintsQuery,
+  storeFingerprintsQueries,
+  type TargetedScope,
+  traineeIdsOf,
   upsertAlerts,
-  upsertAlertsTogether,
+  upsertAlertsTogetherQuery,
 } from './risk.repository.ts';
 import { BLOCK_THRESHOLD, RULE_CODES, RULES, type RuleCode } from './risk.rules.ts';
 
@@ -96,8 +100,8 @@ export function phoneFingerprint(phone: string | null): string | null {
  */
 export async function refreshPhoneFingerprints(executor: Executor, scope: DetectionScope): Promise<number> {
   if (scope.kind === 'targeted') {
-    const trainees = await selectTraineesOfClasses(executor, scope.classIds);
-    return fingerprint(executor, await selectStaleFingerprints(executor, trainees));
+    if (scope.classIds.length === 0) return 0;
+    return fingerprint(executor, (await staleFingerprintsQuery(scope).execute(executor)).rows);
   }
   // A sweep: the stale set in one statement (a temporary table of the transaction), then
   // fingerprinted in keyset pages — a first sweep over a province fingerprints millions.
@@ -123,19 +127,22 @@ async function fingerprint(
     executor,
     persons.map((row) => row.id),
   );
-  // The registry row's own updated_at, taken in SQL: a JavaScript Date would drop its
-  // microseconds, and the fingerprint would look stale to every later sweep.
-  await sql`
-    insert into person_phone_fingerprint (province_code, person_id, phone_hash, source_updated_at)
-    select p.province_code, p.id, x.phone_hash, p.updated_at
-    from unnest(${persons.map((row) => row.id)}::bigint[],
-                ${persons.map((row) => phoneFingerprint(phones.get(row.id) ?? null))}::text[]) as x(person_id, phone_hash)
-    join person p on p.id = x.person_id
-    on conflict (person_id, province_code)
-    do update set phone_hash = excluded.phone_hash, source_updated_at = excluded.source_updated_at`.execute(
-    executor,
-  );
+  for (const statement of fingerprintStatements(persons, phones)) await statement.execute(executor);
   return persons.length;
+}
+
+/** The statements that store these persons' fingerprints, from their phones (decrypted by the registry). */
+function fingerprintStatements(
+  persons: ReadonlyArray<{ id: number; province_code: string }>,
+  phones: ReadonlyMap<number, string | null>,
+) {
+  return storeFingerprintsQueries(
+    persons.map((row) => ({
+      id: row.id,
+      province_code: row.province_code,
+      phoneHash: phoneFingerprint(phones.get(row.id) ?? null),
+    })),
+  );
 }
 
 export interface DetectionSummary {
@@ -177,35 +184,68 @@ export interface ScreeningResult {
   alerts: RiskAlert[];
 }
 
+/** The claim a screening starts from (its row as the caller locked it, or as read here). */
+export interface ScreenedClaim {
+  id: number;
+  province_code: string;
+  class_id: number | null;
+  risk_score: number;
+  is_risk_blocked: boolean;
+}
+
 /**
  * Screens one claim when it is submitted (the hook in claims' submitClaim): the detectors run
  * over its class and itself, and the claim's risk_score/is_risk_blocked follow the open alerts.
+ *
+ * Two round trips (src/db/together.ts; eight statements one by one before, issue 22): the
+ * trainees whose phone fingerprint is stale, with the trainees' phones; then the new
+ * fingerprints, every rule's alerts in one upsert, the claim's risk and its alerts. The caller may
+ * pass the claim's row it holds (submission has locked it) and statements of its own to send
+ * first, in the first round trip (`sendFirst`: submission's decided lines).
  */
 export async function screenClaim(
   executor: Executor,
   context: AuditContext,
-  claimId: number,
+  claimOrId: number | ScreenedClaim,
   /** The business now (`app.clock.now()`). */
   now: Date,
+  sendFirst: readonly Statement[] = [],
 ): Promise<ScreeningResult> {
-  const claim = await executor
-    .selectFrom('claim')
-    .select(['id', 'province_code', 'class_id', 'risk_score', 'is_risk_blocked'])
-    .where('id', '=', claimId)
-    .executeTakeFirst();
-  if (!claim) throw notFound('补贴申请', claimId);
+  const claim = typeof claimOrId === 'number' ? await selectScreenedClaim(executor, claimOrId) : claimOrId;
+  const claimId = claim.id;
   const classIds = claim.class_id === null ? [] : [claim.class_id];
   // Every rule over the claim and its class in one statement (a sweep runs them one by one, timed).
-  const scope: DetectionScope = { kind: 'targeted', classIds, claimIds: [claimId] };
-  await refreshPhoneFingerprints(executor, scope);
-  await upsertAlertsTogether(
-    executor,
-    RULE_CODES.map((code) => DETECTORS[code](scope, now)),
-  );
-  // The refresh returns the claim only when its risk changed.
-  const after =
-    (await refreshClaimRisk(executor, { claimIds: [claimId] })).find((row) => row.id === claimId) ?? claim;
-  const alerts = await alertsOfClaim(executor, claimId, { classId: claim.class_id });
+  const scope: TargetedScope = {
+    kind: 'targeted',
+    provinceCode: claim.province_code,
+    classIds,
+    claimIds: [claimId],
+  };
+  let fingerprints: Statement[] = [];
+  if (classIds.length > 0) {
+    const reads = await sendTogether(executor, [
+      ...sendFirst,
+      staleFingerprintsQuery(scope).compile(executor),
+      phonesQuery(executor, traineeIdsOf(executor, scope)),
+    ]);
+    const [stale, phoneRows] = reads.slice(sendFirst.length) as [
+      Array<{ id: number; province_code: string; updated_at: Date }>,
+      Parameters<typeof phonesFromRows>[0],
+    ];
+    // Only the stale trainees' phones are decrypted.
+    const staleIds = new Set(stale.map((row) => row.id));
+    const phones = phonesFromRows(phoneRows.filter((row) => staleIds.has(row.id)));
+    fingerprints = fingerprintStatements(stale, phones).map((statement) => statement.compile(executor));
+  } else if (sendFirst.length > 0) await sendTogether(executor, sendFirst);
+  const [, refreshed, alertRows] = await sendTogether(executor, [
+    ...fingerprints,
+    upsertAlertsTogetherQuery(RULE_CODES.map((code) => DETECTORS[code](scope, now))).compile(executor),
+    // The refresh returns the claim only when its risk changed.
+    refreshClaimRiskQuery({ claimIds: [claimId], provinceCode: claim.province_code })!.compile(executor),
+    alertsOfClaimQuery(executor, claimId, claim.class_id),
+  ]).then((rows) => rows.slice(fingerprints.length) as [unknown, ScreenedClaim[], AlertRow[]]);
+  const after = refreshed.find((row) => row.id === claimId) ?? claim;
+  const alerts = alertRows.map(toAlert);
   await recordAudit(executor, context, {
     action: 'supervision.claim.screen',
     objectType: 'claim',
@@ -219,6 +259,16 @@ export async function screenClaim(
     },
   });
   return { claimId, riskScore: after.risk_score, isRiskBlocked: after.is_risk_blocked, alerts };
+}
+
+async function selectScreenedClaim(executor: Executor, claimId: number): Promise<ScreenedClaim> {
+  const claim = await executor
+    .selectFrom('claim')
+    .select(['id', 'province_code', 'class_id', 'risk_score', 'is_risk_blocked'])
+    .where('id', '=', claimId)
+    .executeTakeFirst();
+  if (!claim) throw notFound('补贴申请', claimId);
+  return claim;
 }
 
 /** Every alert on a claim: on itself, on its class, or naming its class as the related one. */
@@ -236,8 +286,16 @@ export async function alertsOfClaim(
       .where('id', '=', claimId)
       .executeTakeFirst());
   if (!claim) return [];
-  const classId = claim.classId;
-  const rows = await executor
+  return (await alertsOfClaimQuery(executor, claimId, claim.classId).execute()).map(toAlert);
+}
+
+/**
+ * The statement of `alertsOfClaim`. It names no province: an alert on the claim's class is in the
+ * class's province, but one naming the class as the related one (two overlapping classes of one
+ * trainee) is in the other class's, which may be another province's.
+ */
+function alertsOfClaimQuery(executor: Executor, claimId: number, classId: number | null) {
+  return executor
     .selectFrom('risk_alert')
     .selectAll()
     .where((eb) =>
@@ -247,9 +305,7 @@ export async function alertsOfClaim(
       ]),
     )
     .orderBy('score', 'desc')
-    .orderBy('id')
-    .execute();
-  return rows.map(toAlert);
+    .orderBy('id');
 }
 
 export interface SweepResult extends DetectionSummary {
