@@ -1,9 +1,11 @@
-import { Button, Card, Descriptions, Drawer, Space, Table, Tabs, Typography } from 'antd';
+import { Button, Card, DatePicker, Descriptions, Drawer, Space, Table, Tabs, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
 import type { LedgerAccount as Account, Answer } from '../../api/types.ts';
 import { LoadState, Money, pagination } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { dateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
@@ -113,18 +115,29 @@ function EntrySource({ entry }: { entry: StatementEntry }) {
   return <>—</>;
 }
 
-/** 明细账: an account's entries in value-date order with the running balance. */
+/**
+ * 明细账: an account's entries in value-date order with the running balance, within a range of
+ * value dates (记账日期, business dates) when one is chosen; exported as xlsx with the same range.
+ */
 function AccountStatement({ account, onClose }: { account: TreeRow; onClose(): void }) {
   const [page, setPage] = useState(1);
+  const [range, setRange] = useState<{ from?: string; to?: string }>({});
   const loaded = useLoad(
     () =>
       call(
         client.GET('/api/ledger/accounts/{id}/statement', {
-          params: { path: { id: account.accountId! }, query: { page, pageSize: 20 } },
+          params: { path: { id: account.accountId! }, query: { ...range, page, pageSize: 20 } },
         }),
       ),
-    [account.accountId, page],
+    [account.accountId, range.from, range.to, page],
   );
+  const chooseRange = (dates: [Dayjs | null, Dayjs | null] | null) => {
+    setRange({
+      ...(dates?.[0] ? { from: dates[0].format('YYYY-MM-DD') } : {}),
+      ...(dates?.[1] ? { to: dates[1].format('YYYY-MM-DD') } : {}),
+    });
+    setPage(1);
+  };
   return (
     <Drawer
       open
@@ -137,6 +150,19 @@ function AccountStatement({ account, onClose }: { account: TreeRow; onClose(): v
       }
       onClose={onClose}
     >
+      <Space wrap className="block-gap" data-testid="statement-filters">
+        <span>记账日期（业务日期）</span>
+        <DatePicker.RangePicker aria-label="记账日期" onChange={chooseRange} />
+        <ExportButton
+          fileName="明细账.xlsx"
+          request={() =>
+            client.GET('/api/ledger/accounts/{id}/statement.xlsx', {
+              params: { path: { id: account.accountId! }, query: range },
+              parseAs: 'blob',
+            })
+          }
+        />
+      </Space>
       <LoadState loaded={loaded}>
         {(data) => (
           <Space direction="vertical" className="full-width">

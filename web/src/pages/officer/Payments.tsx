@@ -504,6 +504,15 @@ function RecoveryOrders({ version, onRequested }: { version: number; onRequested
         <Button type={status === undefined ? 'primary' : 'default'} onClick={() => setStatus(undefined)}>
           全部
         </Button>
+        <ExportButton
+          fileName="追回单.xlsx"
+          request={() =>
+            client.GET('/api/ledger/recovery-orders.xlsx', {
+              params: { query: status ? { status } : {} },
+              parseAs: 'blob',
+            })
+          }
+        />
       </Space>
       <LoadState loaded={loaded}>
         {(data) => (

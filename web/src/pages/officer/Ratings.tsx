@@ -5,6 +5,7 @@ import type { Answer } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { FilterSelect, LoadState, pagination } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { OrganisationName } from '../../components/OrganisationName.tsx';
 import { dateTime, today } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
@@ -90,6 +91,15 @@ export function RatingsPage() {
               setPage(1);
             }}
             options={GRADES.map((value) => ({ value, label: `${value} 级` }))}
+          />
+          <ExportButton
+            fileName="信用评级.xlsx"
+            request={() =>
+              client.GET('/api/supervision/ratings.xlsx', {
+                params: { query: { ...(year ? { year } : {}), ...(grade ? { grade } : {}) } },
+                parseAs: 'blob',
+              })
+            }
           />
           {can('supervision.case') && <Button onClick={recompute}>重新评定</Button>}
         </Space>

@@ -9,6 +9,7 @@ import { CitationTag, LoadState, Money, NoData } from '../../components/common.t
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { LEVELS, label, TARGET_COMPARISONS, TARGET_METRICS } from '../../vocabulary.ts';
+import { TargetsCard } from './Targets.tsx';
 
 /** A row of a report table: a labelled line with counts and money (…Fen) columns. */
 type ReportRow = { label: string } & Record<string, unknown>;
@@ -107,7 +108,10 @@ function SectionTable({ rows }: { rows: ReportRow[] }) {
   );
 }
 
-/** Statistical reports of the user's region by year/quarter, with xlsx export and 账表核对. */
+/**
+ * Statistical reports of the user's region by year/quarter, with xlsx export, the year's targets
+ * (set here by an officer who finalises reports) and 账表核对.
+ */
 export function ReportsPage() {
   const { message } = App.useApp();
   const [year, setYear] = useState(2021);
@@ -190,6 +194,7 @@ export function ReportsPage() {
             </Space>
           )}
         </LoadState>
+        <TargetsCard year={year} onSaved={report.reload} />
         <Card title="账表核对（报表金额与专账记录）">
           <LoadState loaded={comparison}>
             {(data) => (

@@ -23,6 +23,7 @@ import type { Answer, QueryOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
 import { FilterSelect, LoadState, NoData, pagination, StatusTag } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { OrganisationName } from '../../components/OrganisationName.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
@@ -363,6 +364,15 @@ export function SanctionsPage() {
               setPage(1);
             }}
             style={{ minWidth: 200 }}
+          />
+          <ExportButton
+            fileName="处罚与申诉.xlsx"
+            request={() =>
+              client.GET('/api/supervision/sanctions.xlsx', {
+                params: { query: { organisationId, action, appealStatus, regionCode } },
+                parseAs: 'blob',
+              })
+            }
           />
           {organisationId !== undefined && (
             <Tag
