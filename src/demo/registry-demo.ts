@@ -43,10 +43,15 @@ export async function seedRegistryDemo(executor: Executor, password: string): Pr
     .where('credit_code', '=', DEMO_INSTITUTION.creditCode)
     .executeTakeFirst();
   if (existing) return;
-  const institution = await registerOrganisation(executor, SYSTEM_CONTEXT, {
-    ...DEMO_INSTITUTION,
-    allowedOccupationCodes: [...DEMO_INSTITUTION.allowedOccupationCodes],
-  });
+  // Registered on the day the county admitted it to the catalog (below), not on the machine's date.
+  const institution = await registerOrganisation(
+    executor,
+    { ...SYSTEM_CONTEXT, businessDate: '2019-01-01' },
+    {
+      ...DEMO_INSTITUTION,
+      allowedOccupationCodes: [...DEMO_INSTITUTION.allowedOccupationCodes],
+    },
+  );
   // The county admitted it to the institution catalog (机构目录) for its licensed occupations at
   // the primary and intermediate levels, for the whole city, so its classes may be filed.
   for (const occupationCode of DEMO_INSTITUTION.allowedOccupationCodes)

@@ -158,6 +158,8 @@ export async function registerOrganisation(
       allowed_occupation_codes: JSON.stringify(input.allowedOccupationCodes ?? []),
       capacity: input.capacity ?? null,
       contact_name: input.contactName ?? null,
+      // Active since the business date it was registered on (the column's default is the machine's).
+      ...(context.businessDate ? { status_since: context.businessDate } : {}),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
