@@ -43,6 +43,11 @@ export interface MenuEntry {
   alsoFor?: string[];
   /** Shown only to these roles (besides the permission): a page made for one kind of organisation. */
   onlyFor?: string[];
+  /**
+   * Roles that read the page without the permission that acts on it (the auditor reads payment
+   * batches with ledger.read); the page itself hides what they may not do.
+   */
+  readOnlyFor?: string[];
 }
 
 /** The workbench menu. Each entry names the permissions that make it useful; the server still decides. */
@@ -92,7 +97,13 @@ export const WORKBENCH_MENU: MenuEntry[] = [
     anyOf: ['ledger.read'],
     officersOnly: true,
   },
-  { path: '/app/payments', key: 'menuPayments', icon: <BankOutlined />, anyOf: ['payment.order'] },
+  {
+    path: '/app/payments',
+    key: 'menuPayments',
+    icon: <BankOutlined />,
+    anyOf: ['payment.order'],
+    readOnlyFor: ['auditor'],
+  },
   {
     path: '/app/reconciliation',
     key: 'menuReconciliation',
@@ -221,7 +232,8 @@ export function visibleMenu(
   const role = user.role ?? '';
   return WORKBENCH_MENU.filter(
     (entry) =>
-      entry.anyOf.some((permission) => user.permissions.includes(permission)) &&
+      (entry.anyOf.some((permission) => user.permissions.includes(permission)) ||
+        entry.readOnlyFor?.includes(role) === true) &&
       !(entry.officersOnly && user.organisationId !== null && !entry.alsoFor?.includes(role)) &&
       (!entry.onlyFor || entry.onlyFor.includes(role)),
   );

@@ -19,6 +19,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
 import type { Answer, QueryOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
 import { LoadState, Money, pagination, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
 import { useListSort } from '../../components/listSort.ts';
@@ -36,12 +37,21 @@ type ClaimStatus = NonNullable<QueryOf<'/api/claims', 'get'>['status']>;
 
 const DISBURSEMENT_STATUS: Record<string, string> = { ordered: '已下达', paid: '已支付', failed: '支付失败' };
 
+/** Whether the signed-in user orders payments (the finance officers); the auditor only reads. */
+function useCanPay(): boolean {
+  const { user } = useAuth();
+  return user?.permissions.includes('payment.order') ?? false;
+}
+
 function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch: PaymentBatch): void }) {
   const { message } = App.useApp();
+  const canPay = useCanPay();
   return (
     <Card size="small" title={`支付批次 #${batch.id}`} data-testid="payment-batch">
       <Descriptions size="small" column={{ xs: 1, md: 3 }}>
-        <Descriptions.Item label="地区">{batch.regionCode}</Descriptions.Item>
+        <Descriptions.Item label="地区">
+          <RegionName code={batch.regionCode} withCode />
+        </Descriptions.Item>
         <Descriptions.Item label="记账日期">{batch.valueDate}</Descriptions.Item>
         <Descriptions.Item label="合计">
           <Money fen={batch.totalFen} />
@@ -88,20 +98,27 @@ function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch:
             dataIndex: 'failureReason',
             render: (reason: string | null, row) => reason ?? row.pendingFailure?.reason ?? '—',
           },
-          {
-            title: '操作',
-            render: (_, row) => (row.status === 'failed' ? <CorrectAccount payee={row.payee} /> : null),
-          },
+          ...(canPay
+            ? [
+                {
+                  title: '操作',
+                  render: (_: unknown, row: PaymentBatch['disbursements'][number]) =>
+                    row.status === 'failed' ? <CorrectAccount payee={row.payee} /> : null,
+                },
+              ]
+            : []),
         ]}
       />
-      <BatchBankFiles
-        batchId={batch.id}
-        onChanged={() =>
-          void call(client.GET('/api/ledger/payment-batches/{id}', { params: { path: { id: batch.id } } }))
-            .then(onChanged)
-            .catch((error: unknown) => message.error(errorText(error)))
-        }
-      />
+      {canPay && (
+        <BatchBankFiles
+          batchId={batch.id}
+          onChanged={() =>
+            void call(client.GET('/api/ledger/payment-batches/{id}', { params: { path: { id: batch.id } } }))
+              .then(onChanged)
+              .catch((error: unknown) => message.error(errorText(error)))
+          }
+        />
+      )}
     </Card>
   );
 }
@@ -461,6 +478,7 @@ function RecoveryOrders({ version, onRequested }: { version: number; onRequested
   const [status, setStatus] = useState<'open' | 'closed' | undefined>('open');
   const [receiving, setReceiving] = useState<RecoveryOrder | null>(null);
   const [form] = Form.useForm<{ amountYuan: number }>();
+  const canPay = useCanPay();
   const loaded = useLoad(
     () =>
       call(
@@ -560,7 +578,7 @@ function RecoveryOrders({ version, onRequested }: { version: number; onRequested
               {
                 title: '操作',
                 render: (_, row) =>
-                  row.status === 'open' ? (
+                  canPay && row.status === 'open' ? (
                     <Button
                       size="small"
                       onClick={() => {
@@ -609,7 +627,9 @@ function RecoveryOrders({ version, onRequested }: { version: number; onRequested
 export function PaymentsPage() {
   const [params, setParams] = useSearchParams();
   const [version, setVersion] = useState(0);
-  const tab = params.get('tab') ?? 'approved';
+  const canPay = useCanPay();
+  // The auditor reads the batches, failures, recovery orders and paid claims; ordering is not theirs.
+  const tab = params.get('tab') ?? (canPay ? 'approved' : 'batches');
   const batchId = Number(params.get('batch')) || null;
   const refresh = () => setVersion((value) => value + 1);
   const open = (id: number) => setParams({ tab: params.get('tab') ?? 'batches', batch: String(id) });
@@ -622,7 +642,11 @@ export function PaymentsPage() {
         <Alert
           type="info"
           showIcon
-          title="支付金额按已审批明细计算（已付、在途不重复）；下达支付须另一名财政人员复核后才记账。"
+          title={
+            canPay
+              ? '支付金额按已审批明细计算（已付、在途不重复）；下达支付须另一名财政人员复核后才记账。'
+              : '只读：查看并导出支付批次、支付失败、追回单和已支付的申请；下达支付与复核由财政人员办理。'
+          }
         />
         {batchId !== null && (
           <BatchDetail key={`${batchId}-${version}`} batchId={batchId} onChanged={refresh} />
@@ -632,35 +656,41 @@ export function PaymentsPage() {
             activeKey={tab}
             onChange={(key) => setParams({ tab: key, ...(batchId ? { batch: String(batchId) } : {}) })}
             items={[
-              {
-                key: 'approved',
-                label: '待下达支付',
-                children: <PayableClaims status="approved" onRequested={refresh} />,
-              },
-              {
-                key: 'review',
-                label: '待复核',
-                children: (
-                  <ApprovalQueue
-                    version={version}
-                    onDecided={(id) => {
-                      refresh();
-                      if (id !== null) open(id);
-                    }}
-                  />
-                ),
-              },
+              ...(canPay
+                ? [
+                    {
+                      key: 'approved',
+                      label: '待下达支付',
+                      children: <PayableClaims status="approved" onRequested={refresh} />,
+                    },
+                    {
+                      key: 'review',
+                      label: '待复核',
+                      children: (
+                        <ApprovalQueue
+                          version={version}
+                          onDecided={(id) => {
+                            refresh();
+                            if (id !== null) open(id);
+                          }}
+                        />
+                      ),
+                    },
+                  ]
+                : []),
               { key: 'batches', label: '支付批次', children: <BatchList version={version} onOpen={open} /> },
               {
                 key: 'failed',
                 label: '支付失败',
                 children: (
                   <Space direction="vertical" className="full-width">
-                    <Typography.Text type="secondary">
-                      打开含失败支付的批次，更正收款账户（须复核）后，在下方重新下达支付：只支付失败的明细。
-                    </Typography.Text>
+                    {canPay && (
+                      <Typography.Text type="secondary">
+                        打开含失败支付的批次，更正收款账户（须复核）后，在下方重新下达支付：只支付失败的明细。
+                      </Typography.Text>
+                    )}
                     <BatchList status="failed" version={version} onOpen={open} />
-                    <PayableClaims status="payment_failed" onRequested={refresh} />
+                    {canPay && <PayableClaims status="payment_failed" onRequested={refresh} />}
                   </Space>
                 ),
               },
