@@ -150,7 +150,8 @@ const ROLE_MENUS: { loginName: string; sees: string[]; notSees: string[] }[] = [
   { loginName: 'hy_city', sees: ['补贴审核', '公示名单'], notSees: ['支付批次'] },
   { loginName: 'hy_finance', sees: ['支付批次', '专账余额'], notSees: ['开班备案审批'] },
   { loginName: 'js_province', sees: ['工作台', '开班备案审批'], notSees: ['开班与培训'] },
-  { loginName: 'auditor', sees: ['审计日志', '专账余额'], notSees: ['开班备案审批', '支付批次'] },
+  // The auditor reads the payment batches (read-only: the page offers it no payment action).
+  { loginName: 'auditor', sees: ['审计日志', '专账余额', '支付批次'], notSees: ['开班备案审批'] },
   { loginName: 'hy_school', sees: ['开班与培训', '补贴申请'], notSees: ['开班备案审批', '专账余额'] },
 ];
 
