@@ -45,6 +45,8 @@ export interface ClaimListQuery extends ListSort<ClaimSortField> {
   subsidyKind?: string;
   from?: string;
   to?: string;
+  /** The claims of one class (its scope is checked before: config.scopedIds). */
+  classId?: number;
 }
 
 const ORGANISATION_ROLES = ['institution_operator', 'enterprise_operator', 'evaluation_org_operator'];
@@ -62,6 +64,7 @@ export async function listClaims(executor: Executor, principal: Principal, query
   if (query.subsidyKind) base = base.where('subsidy_kind', '=', query.subsidyKind);
   if (query.from) base = base.where('application_date', '>=', query.from);
   if (query.to) base = base.where('application_date', '<=', query.to);
+  if (query.classId) base = base.where('class_id', '=', query.classId);
   const [rows, total] = await Promise.all([
     orderList(base.selectAll(), CLAIM_ORDERING, query)
       .limit(query.pageSize)

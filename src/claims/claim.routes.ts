@@ -137,7 +137,11 @@ const claimFilters = {
   from: DATE,
   to: DATE,
   ...sortQueryProperties(CLAIM_SORT_FIELDS, '按编号降序，最新在前'),
+  classId: { type: 'integer', minimum: 1, description: '培训班编号：只列该班的补贴申请' },
 } as const;
+
+/** The class a claim list is filtered by must be one the caller may see. */
+const CLAIM_FILTER_IDS = { 'query.classId': 'class' } as const;
 
 export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
   // Requests and answers typed from the route schemas (no casts).
@@ -248,10 +252,10 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/api/claims',
     {
-      config: { access: 'claim.read' },
+      config: { access: 'claim.read', scopedIds: CLAIM_FILTER_IDS },
       schema: {
         tags: ['claims'],
-        summary: '补贴申请列表（按辖区、状态、日期筛选，分页）',
+        summary: '补贴申请列表（按辖区、状态、日期、培训班筛选，分页）',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -306,7 +310,7 @@ export async function claimRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/api/claims/export.xlsx',
     {
-      config: { access: 'claim.read' },
+      config: { access: 'claim.read', scopedIds: CLAIM_FILTER_IDS },
       schema: {
         tags: ['claims'],
         summary: '导出补贴申请列表（按与列表相同的筛选条件，xlsx）',

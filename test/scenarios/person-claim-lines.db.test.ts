@@ -17,6 +17,7 @@ describe('a person’s claim lines, read from the person’s record', () => {
   let county: Headers;
   let school: Headers;
   let claimId: number;
+  let classId: number;
   const trainees = [trainee('钱丽', '051'), trainee('孙强', '063')];
 
   beforeAll(async () => {
@@ -25,7 +26,7 @@ describe('a person’s claim lines, read from the person’s record', () => {
     county = await harness.loginAs('hy_county');
     school = await harness.loginAs('hy_school');
     await publishHengyangCatalog(harness, await harness.loginAs('hy_city'));
-    const classId = await completeClass(harness, {
+    classId = await completeClass(harness, {
       school,
       county,
       startDay: '2021-05-10',
@@ -84,6 +85,18 @@ describe('a person’s claim lines, read from the person’s record', () => {
       expect(listed.statusCode, `${loginName}: ${listed.body}`).toBe(404);
       expect(listed.json().error.code).toBe('NOT_FOUND');
     }
+  });
+
+  it('a class lists its claims (GET /api/claims?classId=), and a class outside the caller’s scope is refused', async () => {
+    const listed = await call('GET', `/api/claims?classId=${classId}`, county);
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items.map((item: { id: number }) => item.id)).toEqual([claimId]);
+    const otherClass = await call('GET', `/api/claims?classId=${classId + 1000}`, county);
+    expect(otherClass.statusCode).toBeGreaterThanOrEqual(400);
+    expect(otherClass.statusCode).toBeLessThan(500);
+    const outsider = await harness.loginAs('js_province');
+    const refused = await call('GET', `/api/claims?classId=${classId}`, outsider);
+    expect([403, 404]).toContain(refused.statusCode);
   });
 
   it('a person nobody registered gets 404, and a role without claim.read 403', async () => {

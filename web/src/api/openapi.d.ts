@@ -1721,7 +1721,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 补贴申请列表（按辖区、状态、日期筛选，分页） */
+        /** 补贴申请列表（按辖区、状态、日期、培训班筛选，分页） */
         get: operations["getClaims"];
         put?: never;
         /**
@@ -11518,6 +11518,8 @@ export interface operations {
                 sort?: "id" | "claimNumber" | "applicationDate" | "totalAmountFen" | "lineCount" | "noticeEndsOn" | "createdAt";
                 /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
                 order?: "asc" | "desc";
+                /** @description 培训班编号：只列该班的补贴申请 */
+                classId?: number;
             };
             header?: never;
             path?: never;
@@ -11942,6 +11944,8 @@ export interface operations {
                 sort?: "id" | "claimNumber" | "applicationDate" | "totalAmountFen" | "lineCount" | "noticeEndsOn" | "createdAt";
                 /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
                 order?: "asc" | "desc";
+                /** @description 培训班编号：只列该班的补贴申请 */
+                classId?: number;
             };
             header?: never;
             path?: never;

@@ -29,6 +29,7 @@ import { call, callAll, client, multipart } from '../../api/client.ts';
 import type { Answer, BodyOf, TrainingClass } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
 import { useAuth } from '../../auth.tsx';
+import { ClassClaims } from '../../components/ClassClaims.tsx';
 import { ClassInfo } from '../../components/ClassInfo.tsx';
 import { LoadState, RejectedRows, StatusTag } from '../../components/common.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
@@ -988,7 +989,18 @@ function ResultsTab({
   );
 }
 
+/** The class's claims, each linking to its detail, and (for its institution) a new claim's form. */
 function ClaimTab({ trainingClass }: { trainingClass: TrainingClass }) {
+  const { can } = useAuth();
+  return (
+    <>
+      <ClassClaims classId={trainingClass.id} />
+      {can('claim.create') && <NewClassClaim trainingClass={trainingClass} />}
+    </>
+  );
+}
+
+function NewClassClaim({ trainingClass }: { trainingClass: TrainingClass }) {
   const { language } = useLanguage();
   const { message } = App.useApp();
   const navigate = useNavigate();
