@@ -860,9 +860,10 @@ function CaseDrawer({ id, onClose, onChanged }: { id: number; onClose(): void; o
             <Typography.Text strong>关联预警</Typography.Text>
             <ul>
               {(detail.alerts ?? []).map((alert) => (
-                <li key={alert.id}>
+                <li key={alert.id} data-testid="case-alert">
                   #{alert.id} {alert.ruleLabel}（{alert.score} 分）{' '}
-                  <StatusTag status={alert.status} text={label(ALERT_STATUSES, alert.status, language)} />
+                  <StatusTag status={alert.status} text={label(ALERT_STATUSES, alert.status, language)} />{' '}
+                  {alertSubject(alert)}
                 </li>
               ))}
             </ul>
