@@ -1,8 +1,8 @@
-import { Select, Spin } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import { call, client } from '../api/client.ts';
 import type { Answer } from '../api/types.ts';
 import { useRegionNames } from './RegionName.tsx';
+import { RemoteSearchSelect } from './RemoteSearchSelect.tsx';
 
 export type PickedPerson = Pick<
   Answer<'/api/persons', 'get'>['items'][number],
@@ -38,67 +38,32 @@ export function PersonPicker({
 }) {
   // Two namesakes are told apart by the masked ID number and where they are registered.
   const regionNames = useRegionNames();
-  const [text, setText] = useState('');
-  const [found, setFound] = useState<PickedPerson[]>([]);
-  const [isSearching, setSearching] = useState(false);
-  // The chosen person stays an option when a later search no longer finds it.
-  const [chosen, setChosen] = useState<PickedPerson | undefined>();
-  const latest = useRef(0);
-  useEffect(() => {
-    const search = text.trim();
-    if (!search) {
-      setFound([]);
-      return undefined;
-    }
-    const ticket = latest.current + 1;
-    latest.current = ticket;
-    const timer = setTimeout(() => {
-      setSearching(true);
-      const query = ID_NUMBER.test(search)
-        ? { idNumber: search.toUpperCase(), pageSize: 20 }
-        : { nameStartsWith: search, pageSize: 20 };
-      const answer: Promise<{ items: PickedPerson[] }> =
-        source === 'admin'
-          ? call(client.GET('/api/admin/person-choices', { params: { query: { search } } }))
-          : call(client.GET('/api/persons', { params: { query } }));
-      answer
-        .then((page) => {
-          if (latest.current === ticket) setFound(page.items);
-        })
-        .catch(() => {
-          if (latest.current === ticket) setFound([]);
-        })
-        .finally(() => {
-          if (latest.current === ticket) setSearching(false);
-        });
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [text, source]);
-  const describe = (person: PickedPerson) =>
-    `${person.name}（${person.idNumber}，${regionNames.get(person.registeringRegionCode) ?? person.registeringRegionCode}）`;
+  const search = useCallback(
+    async (text: string): Promise<PickedPerson[]> => {
+      if (source === 'admin')
+        return (await call(client.GET('/api/admin/person-choices', { params: { query: { search: text } } })))
+          .items;
+      const query = ID_NUMBER.test(text)
+        ? { idNumber: text.toUpperCase(), pageSize: 20 }
+        : { nameStartsWith: text, pageSize: 20 };
+      return (await call(client.GET('/api/persons', { params: { query } }))).items;
+    },
+    [source],
+  );
   return (
-    <Select
+    <RemoteSearchSelect<PickedPerson>
       id={id}
-      showSearch
-      allowClear
-      aria-label={ariaLabel}
-      placeholder={placeholder}
       value={value}
-      filterOption={false}
-      onSearch={setText}
-      notFoundContent={
-        isSearching ? <Spin size="small" /> : text.trim() ? '未找到本辖区的该人员' : '请输入姓名或身份证号'
+      onChange={onChange}
+      search={search}
+      describe={(person) =>
+        `${person.name}（${person.idNumber}，${regionNames.get(person.registeringRegionCode) ?? person.registeringRegionCode}）`
       }
-      onChange={(personId?: number) => {
-        const person = found.find((candidate) => candidate.id === personId);
-        setChosen(person);
-        onChange?.(personId, person);
-      }}
-      options={[
-        ...(chosen && !found.some((person) => person.id === chosen.id) ? [chosen] : []),
-        ...found,
-      ].map((person) => ({ value: person.id, label: describe(person) }))}
-      style={{ minWidth: 280, ...style }}
+      placeholder={placeholder}
+      ariaLabel={ariaLabel}
+      style={style}
+      promptText="请输入姓名或身份证号"
+      notFoundText="未找到本辖区的该人员"
     />
   );
 }
