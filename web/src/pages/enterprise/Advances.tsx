@@ -1,28 +1,12 @@
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  DatePicker,
-  Descriptions,
-  Form,
-  Modal,
-  Space,
-  Table,
-  Tooltip,
-  Typography,
-} from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { Alert, Button, Card, Descriptions, Space, Table, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { call, client } from '../../api/client.ts';
 import type { Answer } from '../../api/types.ts';
-import { errorText } from '../../api.ts';
+import { ClaimDraftModal } from '../../components/ClaimDraftModal.tsx';
 import { CitationTag, LoadState, Money, NoData, pagination, StatusTag } from '../../components/common.tsx';
-import { PayeeAccountFields } from '../../components/PayeeAccountFields.tsx';
 import { RegionName } from '../../components/RegionName.tsx';
 import { date, today } from '../../format.ts';
-import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { CLAIM_STATUSES, label, SUBSIDY_KINDS } from '../../vocabulary.ts';
@@ -37,11 +21,6 @@ type Candidate = Advances['classes'][number];
 type AdvanceItem = Advances['items'][number];
 type Policy = Advances['policy'];
 
-interface ClaimForm {
-  applicationDate: Dayjs;
-  payeeAccount: { bankName: string; accountNumber: string };
-}
-
 /** What the modal asks for: an advance on a class, or the settlement of an advance. */
 type Request =
   | { kind: 'advance'; candidate: Candidate }
@@ -49,93 +28,40 @@ type Request =
 
 /** Modal: the draft of an advance or of its settlement, with the payee account. */
 function ClaimRequestModal({ request, onClose }: { request: Request; onClose(): void }) {
-  const { message } = App.useApp();
-  const navigate = useNavigate();
-  const [form] = Form.useForm<ClaimForm>();
-  const [isBusy, setBusy] = useState(false);
   const isAdvance = request.kind === 'advance';
   const classId = isAdvance ? request.candidate.id : request.item.advance.classId;
   const subsidyKind = (isAdvance ? request.candidate.subsidyKind : request.item.advance.subsidyKind) as
     | 'training'
     | 'on_the_job_training';
-  const create = async (values: ClaimForm) => {
-    setBusy(true);
-    try {
-      const applicationDate = values.applicationDate.format('YYYY-MM-DD');
-      const claim = await call(
-        client.POST('/api/claims', {
-          headers: {
-            'idempotency-key': isAdvance
-              ? `advance-${classId}-${applicationDate}`
-              : `settlement-${request.item.advance.id}-${applicationDate}`,
-          },
-          body: {
-            applicationDate,
-            payeeAccount: {
-              bankName: values.payeeAccount.bankName.trim(),
-              accountNumber: values.payeeAccount.accountNumber.trim(),
-            },
-            ...(isAdvance ? { mode: 'advance' as const } : { advanceClaimId: request.item.advance.id }),
-            claim: { source: 'class' as const, classId, subsidyKind },
-          },
-        }),
-      );
-      message.success(
-        isAdvance
-          ? '已生成预拨申请（草稿），请上传材料后提交'
-          : '已生成清算申请（草稿），按核定金额与已预拨金额结算',
-      );
-      onClose();
-      navigate(`/app/claims/${claim.id}`);
-    } catch (error) {
-      if (
-        showFieldErrors(form, error, [
-          ['applicationDate'],
-          ['payeeAccount', 'bankName'],
-          ['payeeAccount', 'accountNumber'],
-        ])
-      )
-        message.error(errorText(error));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <Modal
-      open
+    <ClaimDraftModal
+      isOpen
+      onClose={onClose}
       title={
         isAdvance ? `申请预拨：${request.candidate.name}` : `申请清算：${request.item.advance.claimNumber}`
       }
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText="生成申请"
-      cancelText="取消"
-      confirmLoading={isBusy}
-      destroyOnHidden
-    >
-      <Typography.Paragraph type="secondary">
-        {isAdvance
+      hint={
+        isAdvance
           ? '培训进行中按目录标准的预拨比例逐人计算；培训结束后再提出清算。'
-          : '按培训结束后的考勤与结果逐人核定全额，扣除已预拨金额后支付差额；多拨部分生成追回单。'}
-      </Typography.Paragraph>
-      <Form
-        form={form}
-        layout="vertical"
-        name="advance-claim"
-        preserve={false}
-        initialValues={{ applicationDate: dayjs(today()) }}
-        onFinish={(values) => void create(values)}
-      >
-        <Form.Item
-          name="applicationDate"
-          label="申请日期（业务日期）"
-          rules={[{ required: true, message: '请选择申请日期' }]}
-        >
-          <DatePicker className="full-width" />
-        </Form.Item>
-        <PayeeAccountFields />
-      </Form>
-    </Modal>
+          : '按培训结束后的考勤与结果逐人核定全额，扣除已预拨金额后支付差额；多拨部分生成追回单。'
+      }
+      formName="advance-claim"
+      dateLabel="申请日期（业务日期）"
+      successText={
+        isAdvance
+          ? '已生成预拨申请（草稿），请上传材料后提交'
+          : '已生成清算申请（草稿），按核定金额与已预拨金额结算'
+      }
+      request={(applicationDate) => ({
+        idempotencyKey: isAdvance
+          ? `advance-${classId}-${applicationDate}`
+          : `settlement-${request.item.advance.id}-${applicationDate}`,
+        body: {
+          ...(isAdvance ? { mode: 'advance' as const } : { advanceClaimId: request.item.advance.id }),
+          claim: { source: 'class' as const, classId, subsidyKind },
+        },
+      })}
+    />
   );
 }
 

@@ -1,25 +1,15 @@
-import { App, Button, Card, DatePicker, Form, Modal, Table, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { Button, Card, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
-import { call, callAll, client } from '../../api/client.ts';
+import { callAll, client } from '../../api/client.ts';
 import type { Answer } from '../../api/types.ts';
-import { errorText } from '../../api.ts';
+import { ClaimDraftModal } from '../../components/ClaimDraftModal.tsx';
 import { LoadState } from '../../components/common.tsx';
 import { OccupationName } from '../../components/OccupationName.tsx';
-import { PayeeAccountFields } from '../../components/PayeeAccountFields.tsx';
-import { today } from '../../format.ts';
-import { showFieldErrors } from '../../forms.ts';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { CERTIFICATE_TYPES, LEVELS, label } from '../../vocabulary.ts';
 
 type Certificate = Answer<'/api/evaluation/certificates', 'get'>['items'][number];
-
-interface ClaimForm {
-  applicationDate: Dayjs;
-  payeeAccount: { bankName: string; accountNumber: string };
-}
 
 /**
  * 取证补贴 (certificate subsidy) of an evaluation organisation: it selects valid certificates it
@@ -84,46 +74,7 @@ export function CertificateClaimCard() {
 }
 
 function ApplyCertificateClaim({ certificateIds }: { certificateIds: number[] }) {
-  const { message } = App.useApp();
-  const navigate = useNavigate();
-  const [form] = Form.useForm<ClaimForm>();
   const [isOpen, setOpen] = useState(false);
-  const [isBusy, setBusy] = useState(false);
-  const create = async (values: ClaimForm) => {
-    setBusy(true);
-    try {
-      const applicationDate = values.applicationDate.format('YYYY-MM-DD');
-      const claim = await call(
-        client.POST('/api/claims', {
-          headers: {
-            'idempotency-key': `certificates-${[...certificateIds].sort((a, b) => a - b).join('-')}-${applicationDate}`,
-          },
-          body: {
-            applicationDate,
-            payeeAccount: {
-              bankName: values.payeeAccount.bankName.trim(),
-              accountNumber: values.payeeAccount.accountNumber.trim(),
-            },
-            claim: { source: 'certificates', certificateIds },
-          },
-        }),
-      );
-      message.success('已生成取证补贴申请（草稿），请上传材料后提交');
-      setOpen(false);
-      navigate(`/app/claims/${claim.id}`);
-    } catch (error) {
-      if (
-        showFieldErrors(form, error, [
-          ['applicationDate'],
-          ['payeeAccount', 'bankName'],
-          ['payeeAccount', 'accountNumber'],
-        ])
-      )
-        message.error(errorText(error));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <>
       <Button
@@ -134,37 +85,19 @@ function ApplyCertificateClaim({ certificateIds }: { certificateIds: number[] })
       >
         申请取证补贴{certificateIds.length > 0 ? `（${certificateIds.length} 本）` : ''}
       </Button>
-      <Modal
+      <ClaimDraftModal
+        isOpen={isOpen}
+        onClose={() => setOpen(false)}
         title="申请取证补贴"
-        open={isOpen}
-        onCancel={() => setOpen(false)}
-        onOk={() => form.submit()}
-        okText="生成申请"
-        cancelText="取消"
-        confirmLoading={isBusy}
-        destroyOnHidden
-      >
-        <Typography.Paragraph type="secondary">
-          按所选证书逐本计算补贴；补贴支付给本机构的收款账户。
-        </Typography.Paragraph>
-        <Form
-          form={form}
-          layout="vertical"
-          name="certificate-claim"
-          preserve={false}
-          initialValues={{ applicationDate: dayjs(today()) }}
-          onFinish={(values) => void create(values)}
-        >
-          <Form.Item
-            name="applicationDate"
-            label="申请日期（业务日期）"
-            rules={[{ required: true, message: '请选择申请日期' }]}
-          >
-            <DatePicker className="full-width" />
-          </Form.Item>
-          <PayeeAccountFields />
-        </Form>
-      </Modal>
+        hint="按所选证书逐本计算补贴；补贴支付给本机构的收款账户。"
+        formName="certificate-claim"
+        dateLabel="申请日期（业务日期）"
+        successText="已生成取证补贴申请（草稿），请上传材料后提交"
+        request={(applicationDate) => ({
+          idempotencyKey: `certificates-${[...certificateIds].sort((a, b) => a - b).join('-')}-${applicationDate}`,
+          body: { claim: { source: 'certificates', certificateIds } },
+        })}
+      />
     </>
   );
 }
