@@ -1,5 +1,6 @@
 import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo.service.ts';
+import { completedClassClaim } from './claim-setup.ts';
 import {
   confirmDialog,
   type Flow,
@@ -11,9 +12,10 @@ import {
 } from './harness.ts';
 
 /**
- * The officers' other workbench pages. They run after the issue-8 flow (file order), so the
- * claims it made are there to simulate over. Pages whose API another team is still building
- * must say 暂无数据; the step is then reported as pending, not failed.
+ * The officers' other workbench pages. The simulation makes the claim it runs over through the API
+ * (it used to read the issue-8 flow's claims, so it failed when this file ran alone). Pages whose
+ * API another team is still building must say 暂无数据; the step is then reported as pending, not
+ * failed.
  */
 
 /** True when the page shows its data; false (and 暂无数据 is on the page) when the API is absent. */
@@ -37,6 +39,15 @@ const policy: Flow = {
       if ((await table.locator('.citation').count()) === 0) throw new Error('no citation in the parameters');
     });
     await step('simulate removing a group from free training', async () => {
+      // The simulation runs over the city's recent claim lines: one of a registered-unemployed
+      // trainee is made here, so the step does not lean on the claims of another flow.
+      const tag = String(Date.now() % 100_000);
+      await completedClassClaim(server, {
+        className: `电工（初级）模拟测算${tag}`,
+        trainee: { name: '钱模拟', idNumberFirst17: `43042119920303${tag.padStart(5, '0').slice(-3)}` },
+        certificateNumber: `HY-SIM-${tag}`,
+        payeeAccountNumber: '6222021901000054321',
+      });
       const form = page.locator('form#simulate');
       await form.getByLabel('参数').click();
       await form.getByLabel('参数').fill('免费职业技能培训对象');
