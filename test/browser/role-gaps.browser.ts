@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { type Flow, loggedIn, openFromMenu } from './harness.ts';
 
@@ -27,6 +28,7 @@ const roleGaps: Flow = {
     'the finance officer opens a batch and reads its region by name',
     'the enterprise reads on 我的评级与处理 a status date of the business clock, not the machine’s',
     'the auditor opens 支付批次 from its menu, reads a batch and the recovery orders without any action, and exports the batches',
+    'the institution filters its own claims to 已支付 and exports exactly those',
   ],
   async run(context) {
     const { server, step, screenshot } = context;
@@ -80,6 +82,32 @@ const roleGaps: Flow = {
         await screenshot(page, 'role-gaps-auditor-payments');
       },
     );
+    await step('the institution filters its own claims to 已支付 and exports exactly those', async () => {
+      const { page } = await loggedIn(context, 'hy_school');
+      await openFromMenu(page, '补贴申请');
+      await page.getByLabel('状态', { exact: true }).click();
+      await page.locator('.ant-select-dropdown:visible').getByTitle('已支付', { exact: true }).click();
+      const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+      await rows.first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const shown = (await rows.allInnerTexts()).map((text) => /BT\d+/.exec(text)?.[0] ?? text).sort();
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: '导出 xlsx' }).click();
+      const file = await download;
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(await file.path());
+      const sheet = workbook.worksheets[0]!;
+      const exported: string[] = [];
+      sheet.eachRow((row, index) => {
+        if (index === 1) return;
+        const values = (row.values as unknown[]).map(String);
+        if (!values.includes('已支付'))
+          throw new Error(`an exported claim is not 已支付: ${values.join(' ')}`);
+        exported.push(values[1]!);
+      });
+      if (shown.length === 0 || JSON.stringify(exported.sort()) !== JSON.stringify(shown))
+        throw new Error(`the page lists ${shown.join('、')}, the sheet ${exported.join('、')}`);
+    });
   },
 };
 

@@ -4,6 +4,7 @@ import { call, client } from '../../api/client.ts';
 import type { QueryOf } from '../../api/types.ts';
 import { useAuth } from '../../auth.tsx';
 import { LoadState } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { useLoad } from '../../hooks.ts';
 import { useLanguage } from '../../i18n.tsx';
 import { CLAIM_STATUSES, options } from '../../vocabulary.ts';
@@ -49,6 +50,15 @@ export function MyClaimsPage() {
             }}
             options={options(CLAIM_STATUSES, language)}
             style={{ minWidth: 160 }}
+          />
+          <ExportButton
+            fileName="补贴申请.xlsx"
+            request={() =>
+              client.GET('/api/claims/export.xlsx', {
+                params: { query: status ? { status } : {} },
+                parseAs: 'blob',
+              })
+            }
           />
         </Space>
         <LoadState loaded={loaded}>{(data) => <ClaimsTable data={data} onPage={setPage} />}</LoadState>
