@@ -8,7 +8,13 @@ import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { Db, Executor } from './executor.types.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
-import { isTogether } from './together.ts';
+import {
+  inlineParameters,
+  isTogether,
+  literal,
+  type ParameterisedStatement,
+  parameterisedForms,
+} from './together.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type { Db, Executor, Tx } from './executor.types.ts';
@@ -149,19 +155,85 @@ async function openPglite(
  * The pool's client: a list of statements sent together (src/db/together.ts) goes as one
  * simple-protocol query, and its results come back as one row per statement, `{ rows }`.
  */
+/** Statements that PREPARE accepts (SELECT, INSERT, UPDATE, DELETE, VALUES, and WITH over them). */
+const PREPARABLE = /^\s*(select|insert|update|delete|with|values)\b/i;
+/** Prepared statements kept per connection (the least recently used beyond are deallocated). */
+const PREPARED_PER_CONNECTION = 200;
+
 class TogetherClient extends pg.Client {
+  /** Statements prepared on this connection (text → name), oldest first; names are never reused. */
+  private readonly prepared = new Map<string, string>();
+  private preparedCount = 0;
+
+  /**
+   * The text to send for a list whose statements' parameters are known apart: each statement
+   * PREPAREd once on this connection (plain DML and queries only) and run by EXECUTE with its
+   * parameters as the same quoted literals, so PostgreSQL parses and plans it once, not every
+   * time; `keep` marks the results that are the statements' own. Prepared statements outlive a
+   * rolled-back transaction; after an error the names of the call are forgotten (the PREPAREs
+   * after the failing statement did not run) and never reused.
+   */
+  private preparedText(forms: readonly ParameterisedStatement[]) {
+    const parts: string[] = [];
+    const keep: boolean[] = [];
+    const added: string[] = [];
+    for (const form of forms) {
+      if (!PREPARABLE.test(form.sql)) {
+        parts.push(inlineParameters(form.sql, form.parameters));
+        keep.push(true);
+        continue;
+      }
+      let name = this.prepared.get(form.sql);
+      if (name) {
+        // Most recently used last.
+        this.prepared.delete(form.sql);
+        this.prepared.set(form.sql, name);
+      } else {
+        this.preparedCount += 1;
+        name = `together_${this.preparedCount}`;
+        this.prepared.set(form.sql, name);
+        added.push(form.sql);
+        parts.push(`prepare ${name} as ${form.sql}`);
+        keep.push(false);
+      }
+      const values = form.parameters.map(literal).join(', ');
+      parts.push(form.parameters.length > 0 ? `execute ${name}(${values})` : `execute ${name}`);
+      keep.push(true);
+    }
+    // The least recently used beyond the bound are deallocated at the end (a call that fails
+    // before reaching them leaves them prepared and forgotten: harmless, the names are not reused).
+    while (this.prepared.size > PREPARED_PER_CONNECTION) {
+      const [oldest, name] = this.prepared.entries().next().value as [string, string];
+      this.prepared.delete(oldest);
+      parts.push(`deallocate ${name}`);
+      keep.push(false);
+    }
+    return { text: parts.join(';\n'), keep, added };
+  }
+
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; all but one pass through.
   override query(...args: any[]): any {
     const [text, values] = args;
     if (typeof text === 'string' && isTogether(text) && (values === undefined || values.length === 0)) {
-      return (super.query(text) as unknown as Promise<pg.QueryResult | pg.QueryResult[]>).then((result) => {
-        const results = Array.isArray(result) ? result : [result];
-        return {
-          command: 'SELECT',
-          rowCount: results.length,
-          rows: results.map((each) => ({ rows: each.rows })),
-        };
-      });
+      const forms = parameterisedForms.get(text);
+      const sent = forms ? this.preparedText(forms) : undefined;
+      return (
+        super.query(sent ? sent.text : text) as unknown as Promise<pg.QueryResult | pg.QueryResult[]>
+      ).then(
+        (result) => {
+          const all = Array.isArray(result) ? result : [result];
+          const results = sent ? all.filter((_, index) => sent.keep[index]) : all;
+          return {
+            command: 'SELECT',
+            rowCount: results.length,
+            rows: results.map((each) => ({ rows: each.rows })),
+          };
+        },
+        (error: unknown) => {
+          for (const added of sent?.added ?? []) this.prepared.delete(added);
+          throw error;
+        },
+      );
     }
     // biome-ignore lint/suspicious/noExplicitAny: as above.
     return (super.query as (...rest: any[]) => any)(...args);

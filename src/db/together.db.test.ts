@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../test/support/database.ts';
+import { createTestDatabase, isPostgresRun } from '../../test/support/database.ts';
 import type { DatabaseHandle } from './database.ts';
 import { inlineParameters, literal, sendTogether, statementsOf } from './together.ts';
 
@@ -62,6 +62,39 @@ describe('statements sent together in one round trip', () => {
     await expect(
       sendTogether(database.db, [sql`select 1`.compile(database.db), sql`select 1/0`.compile(database.db)]),
     ).rejects.toThrow(/division by zero/);
+  });
+
+  it('prepares each statement once per connection (PostgreSQL), with the same answers, also after an error', async () => {
+    await database.db.connection().execute(async (connection) => {
+      const list = (id: number) =>
+        [
+          sql<{ n: number; t: string }>`select ${id}::int as n, ${`p'${id}`} as t`.compile(connection),
+          connection.selectFrom('app_user').select('id').where('id', '=', -id),
+        ] as const;
+      expect(await sendTogether(connection, list(1))).toEqual([[{ n: 1, t: "p'1" }], []]);
+      expect(await sendTogether(connection, list(2))).toEqual([[{ n: 2, t: "p'2" }], []]);
+      // The first statement fails, so the second is never prepared: the next call must prepare it
+      // again, not execute a statement that does not exist.
+      const later = sql<{ later: number }>`select ${7}::int + 0 as later`.compile(connection);
+      await expect(
+        sendTogether(connection, [sql`select ${1}::int / ${0}::int`.compile(connection), later]),
+      ).rejects.toThrow(/division by zero/);
+      expect(await sendTogether(connection, [later])).toEqual([[{ later: 7 }]]);
+      // On PostgreSQL the statements are prepared once: the same list again prepares nothing more.
+      const preparedCount = async () =>
+        Number(
+          (
+            await sql<{ count: string }>`select count(*) as count from pg_prepared_statements`.execute(
+              connection,
+            )
+          ).rows[0]!.count,
+        );
+      const before = await preparedCount();
+      expect(await sendTogether(connection, list(3))).toEqual([[{ n: 3, t: "p'3" }], []]);
+      expect(await preparedCount()).toBe(before);
+      await sendTogether(connection, [sql`select ${1}::int as fresh`.compile(connection)]);
+      expect(await preparedCount()).toBe(before + (isPostgresRun() ? 1 : 0));
+    });
   });
 
   it('writes parameters as literals, leaving quoted text and comments alone', () => {

@@ -40,18 +40,41 @@ export function isTogether(text: string): boolean {
   return text.startsWith(TOGETHER_MARKER);
 }
 
+/** A statement of a list with its parameters apart (to prepare it: `TogetherClient`, src/db/database.ts). */
+export interface ParameterisedStatement {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/**
+ * The statements of the lists being sent, by their text, with their parameters apart. PostgreSQL
+ * parses and plans a statement whose parameters are written into its text each time it runs (on
+ * this machine, two thirds of the server's time per claim created: docs/performance.md); the
+ * PostgreSQL pool's client prepares each statement once per connection instead and executes it
+ * with the same literals. A driver that does not look here (PGlite's) runs the text as written.
+ */
+export const parameterisedForms = new Map<string, readonly ParameterisedStatement[]>();
+
 /** Sends the statements in one round trip and returns the rows of each, in order. */
 export async function sendTogether<const Q extends readonly Statement[]>(
   executor: Executor,
   statements: Q,
 ): Promise<RowsOf<Q>> {
-  const texts = statements.map((statement) => {
-    const compiled = 'compile' in statement ? statement.compile() : statement;
-    return inlineParameters(compiled.sql, compiled.parameters);
-  });
-  const result = await executor.executeQuery<{ rows: unknown[] }>(
-    CompiledQuery.raw(`${TOGETHER_MARKER}${texts.join(TOGETHER_SEPARATOR)}`),
+  const compiled = statements.map((statement) => ('compile' in statement ? statement.compile() : statement));
+  const texts = compiled.map((each) => inlineParameters(each.sql, each.parameters));
+  const text = `${TOGETHER_MARKER}${texts.join(TOGETHER_SEPARATOR)}`;
+  // Two identical lists at once share their (identical) forms; the first to end removes them and
+  // the other runs as written.
+  parameterisedForms.set(
+    text,
+    compiled.map((each) => ({ sql: each.sql, parameters: each.parameters })),
   );
+  let result: { rows: { rows: unknown[] }[] };
+  try {
+    result = await executor.executeQuery<{ rows: unknown[] }>(CompiledQuery.raw(text));
+  } finally {
+    parameterisedForms.delete(text);
+  }
   if (result.rows.length !== statements.length)
     throw new Error(`sent ${statements.length} statements together, got ${result.rows.length} results`);
   return result.rows.map((entry) => entry.rows) as RowsOf<Q>;
