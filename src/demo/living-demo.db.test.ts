@@ -153,6 +153,27 @@ describe('the living demo: a Hengyang year of 2021 played through the platform�
     expect(running).toHaveLength(1);
   });
 
+  it('the Jiangsu enterprise’s post-skill training of its employees has ended and is claimable from its class', async () => {
+    const classes = await as('nj_enterprise', '/api/classes?status=completed&pageSize=100');
+    const trained = classes.items.find(
+      (item: { name: string }) => item.name === '养老护理员（初级）企业职工岗位技能提升班2110期',
+    );
+    expect(trained).toBeDefined();
+    const created = await harness.app.inject({
+      method: 'POST',
+      url: '/api/claims',
+      headers: await harness.loginAs('nj_enterprise'),
+      payload: {
+        applicationDate: LIVING_DEMO_TODAY,
+        payeeAccount: { bankName: '中国银行南京玄武支行', accountNumber: '4561000012345678' },
+        claim: { source: 'class', classId: trained.id, subsidyKind: 'training' },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    // Two employees at the Nanjing catalog standard (1,000 yuan each), paid to the enterprise.
+    expect(created.json()).toMatchObject({ applicantKind: 'enterprise', totalAmountFen: 200_000 });
+  });
+
   it('leaves a ledger and an audit chain that verify (skillfund ledger verify, audit verify)', async () => {
     const ledger = await verifyLedger(harness.database.db);
     expect(ledger.isPassed, JSON.stringify(ledger)).toBe(true);

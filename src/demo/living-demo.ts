@@ -1031,8 +1031,15 @@ function jiangsuSteps(state: DemoState): Step[] {
     { name: '孔明远', idNumber: demoIdNumber(JS_COUNTY, '19870707', 71) },
     { name: '孟云霞', idNumber: demoIdNumber(JS_COUNTY, '19880808', 72) },
   ];
+  // The employees of its post-skill training class (企业职工岗位技能提升培训), which ended before
+  // the business date: the visitor claims its training subsidy from 开班与培训.
+  const trainees = [
+    { name: '韩立新', idNumber: demoIdNumber(JS_COUNTY, '19860606', 73), personId: 0 },
+    { name: '白秀英', idNumber: demoIdNumber(JS_COUNTY, '19900909', 74), personId: 0 },
+  ];
   let enterpriseId = 0;
   let classId = 0;
+  let trainingClassId = 0;
   return [
     {
       at: chinaTime('2021-11-01', 9),
@@ -1068,9 +1075,10 @@ function jiangsuSteps(state: DemoState): Step[] {
           displayName: '南京玄武康养服务有限公司 人事',
           password: DEMO_PASSWORD,
         });
-        for (const employee of employees) {
-          await driver.call('nj_county', 'POST', '/api/persons', {
-            ...employee,
+        for (const employee of [...employees, ...trainees]) {
+          const named = { name: employee.name, idNumber: employee.idNumber };
+          const registered = await driver.call<{ id: number }>('nj_county', 'POST', '/api/persons', {
+            ...named,
             registeringRegionCode: JS_COUNTY,
             groups: [
               {
@@ -1080,9 +1088,10 @@ function jiangsuSteps(state: DemoState): Step[] {
               },
             ],
           });
+          if ('personId' in employee) employee.personId = registered.id;
           await driver.call('nj_enterprise', 'POST', '/api/employment-records', {
             enterpriseId,
-            ...employee,
+            ...named,
             contractMonths: 36,
             start: '2020-01-01',
           });
@@ -1120,6 +1129,99 @@ function jiangsuSteps(state: DemoState): Step[] {
         await driver.call('nj_county', 'POST', `/api/classes/${classId}/approve`, {});
         for (const employee of employees)
           await driver.call('nj_enterprise', 'POST', `/api/classes/${classId}/enrolments`, employee);
+      },
+    },
+    ...jiangsuTrainingClassSteps(
+      driver,
+      trainees,
+      (id) => {
+        trainingClassId = id;
+      },
+      () => trainingClassId,
+    ),
+  ];
+}
+
+const JS_TRAINING_DAYS = ['2021-11-08', '2021-11-09', '2021-11-10', '2021-11-11'];
+
+/**
+ * The Nanjing enterprise's own post-skill training of two employees (企业职工岗位技能提升培训),
+ * filed, approved, attended and closed before the business date, with no claim yet: the enterprise's
+ * training claim is made from its pages (the enterprise records attendance and closes the class; the
+ * Jiangsu document pays the catalog standard without a certificate).
+ */
+function jiangsuTrainingClassSteps(
+  driver: DemoDriver,
+  trainees: { name: string; idNumber: string; personId: number }[],
+  filed: (id: number) => void,
+  classId: () => number,
+): Step[] {
+  return [
+    {
+      at: chinaTime('2021-11-02', 10),
+      what: '江苏：企业职工岗位技能提升培训班开班备案',
+      run: async () => {
+        const created = await driver.call<{ id: number }>('nj_enterprise', 'POST', '/api/classes', {
+          regionCode: JS_COUNTY,
+          name: '养老护理员（初级）企业职工岗位技能提升班2110期',
+          occupationCode: '4-10-01-05',
+          level: 'primary',
+          capacity: 20,
+          teachingPlan: { modules: ['生活照料', '基础护理', '安全防护'] },
+          teachers: [{ name: '钱玉兰', qualification: '养老护理员高级技师' }],
+          assessmentPlan: { method: '理论+实操', passScore: 60 },
+          sessions: JS_TRAINING_DAYS.map((day, index) => ({
+            startsAt: chinaTime(day, 8),
+            endsAt: chinaTime(day, 12),
+            mode: 'offline',
+            topic: `第${index + 1}讲`,
+            location: '南京玄武康养服务有限公司培训中心',
+          })),
+        });
+        filed(created.id);
+      },
+    },
+    {
+      at: chinaTime('2021-11-03', 10),
+      what: '江苏：玄武区备案审批，企业职工报名（岗位技能提升培训）',
+      run: async () => {
+        await driver.call('nj_county', 'POST', `/api/classes/${classId()}/approve`, {});
+        for (const trainee of trainees)
+          await driver.call('nj_enterprise', 'POST', `/api/classes/${classId()}/enrolments`, {
+            name: trainee.name,
+            idNumber: trainee.idNumber,
+          });
+      },
+    },
+    {
+      at: chinaTime('2021-11-11', 18),
+      what: '江苏：岗位技能提升培训考勤与结业',
+      run: async () => {
+        const detail = await driver.call<{ sessions: { id: number; startsAt: string; endsAt: string }[] }>(
+          'nj_enterprise',
+          'GET',
+          `/api/classes/${classId()}`,
+        );
+        const records = detail.sessions.flatMap((session) =>
+          trainees.flatMap((entry, index) => [
+            {
+              sessionId: session.id,
+              personId: entry.personId,
+              event: 'sign_in',
+              at: new Date(Date.parse(session.startsAt) - (index + 1) * 83_000).toISOString(),
+              method: 'face',
+            },
+            {
+              sessionId: session.id,
+              personId: entry.personId,
+              event: 'sign_out',
+              at: new Date(Date.parse(session.endsAt) + (index + 1) * 59_000).toISOString(),
+              method: 'face',
+            },
+          ]),
+        );
+        await driver.call('nj_enterprise', 'POST', `/api/classes/${classId()}/attendance`, { records });
+        await driver.call('nj_enterprise', 'POST', `/api/classes/${classId()}/complete`, {});
       },
     },
   ];
