@@ -447,6 +447,9 @@ export function PolicyPage() {
       items.find((pack) => pack.regionCode === region) ??
       items.find((pack) => pack.regionCode === `${region.slice(0, 4)}00`) ??
       items.find((pack) => pack.regionCode === `${region.slice(0, 2)}0000`) ??
+      // A province officer whose province has only a city's document (Hunan: Hengyang's) gets it,
+      // not the first pack of another province.
+      items.find((pack) => region !== '' && pack.regionCode.startsWith(region.replace(/(00)+$/, ''))) ??
       items[0]
     )?.id;
   }, [packs.data, user?.regionCode]);
