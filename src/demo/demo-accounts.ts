@@ -20,8 +20,11 @@ export const DEMO_ACCOUNT_GUIDE: readonly DemoAccountGuide[] = [
   { loginName: 'hy_finance_checker', hint: '专账：复核另一位财政人员发起的支付（双人复核）' },
   { loginName: 'hy_school', hint: '培训机构：开班、花名册、考勤、成绩、合格证书、补贴申请' },
   { loginName: 'hy_eval', hint: '评价机构：鉴定成绩、职业技能等级证书与撤销、取证补贴申请' },
-  { loginName: 'hy_enterprise', hint: '企业：职工与用工记录、以工代训申请' },
-  { loginName: 'nj_enterprise', hint: '江苏企业：已结业的职工岗位技能提升培训班申请培训补贴；培训进行中申请预拨（不高于50%），结业后清算' },
+  { loginName: 'hy_enterprise', hint: '企业：职工与用工记录（衡阳文件不补贴以工代训，页面写明依据）' },
+  {
+    loginName: 'nj_enterprise',
+    hint: '江苏企业：已结业的职工岗位技能提升培训班申请培训补贴；培训进行中申请预拨（不高于50%），结业后清算',
+  },
   { loginName: 'hy_reviewer', hint: '第三方审核机构：合同范围内的补贴申请' },
   { loginName: 'hy_worker', hint: '劳动者（手机）：培训档案、证书与补贴进度' },
   { loginName: 'auditor', hint: '只读审计：查看并导出' },
