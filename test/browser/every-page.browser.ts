@@ -5,8 +5,10 @@ import { type Flow, type ServerHandle, visibleText } from './harness.ts';
 
 /**
  * Every page of every role, in Chinese (issue 21, "Done when"): for each role with a demo account,
- * log in through the login page, open every page of its menu and of the public menu, and one page
- * of each kind of detail those pages link to (a claim, a class, a person…), and find in
+ * log in through the login page, open every page of its menu and of the public menu, the first
+ * list row's detail on each (a drawer, a panel, an expanded row: PAGES_WITH_ROW_DETAILS must be
+ * among them), and one page of each kind of detail those pages link to (a claim, a class, a
+ * person, a case's drawer, a payment batch…, and what those link to in turn), and find in
  * the visible text no untranslated code (snake_case, dotted permission names, SCREAMING_SNAKE),
  * no English word outside a short allow-list, and no console error. The public pages are walked
  * without login too. It runs on the living demo, where every role has an account; a role without
@@ -67,9 +69,96 @@ const KNOWN_ACCOUNTS: Partial<Record<Role, string[]>> = {
  */
 const EXTRA_ACCOUNTS: [Role, string][] = [['enterprise_operator', 'nj_enterprise']];
 
-/** A detail page's path with its id as `:id` (/app/claims/12 → /app/claims/:id). */
-function detailPattern(path: string): string | null {
-  return /^\/app\/[a-z/-]+\/\d+$/.test(path) ? path.replace(/\/\d+$/, '/:id') : null;
+/**
+ * A detail's path with its id as `:id`: a detail page (/app/claims/12 → /app/claims/:id) or a
+ * list opening one record in its drawer or panel (/app/cases?case=3 → /app/cases?case=:id,
+ * /app/payments?tab=batches&batch=5 → /app/payments?tab=batches&batch=:id).
+ */
+export function detailPattern(path: string): string | null {
+  if (/^\/app\/[a-z/-]+\/\d+$/.test(path)) return path.replace(/\/\d+$/, '/:id');
+  if (/^\/app\/[a-z/-]+\?([a-z]+=[a-z_]+&)*[a-z]+=\d+$/.test(path)) return path.replace(/=\d+$/, '=:id');
+  return null;
+}
+
+/**
+ * What opens a list row's detail without changing anything: a row button or link of these names
+ * (查看 a sanction or a payment batch, 详情 a class filing, 明细账 a ledger account…), else the
+ * link-styled first field of the row (a case number, a catalog version's title), else the row's
+ * expand icon (an alert's evidence). Action buttons (审批, 解除预警…) are never clicked.
+ */
+const DETAIL_OPENER_NAMES = /^\s*(详情|查看|明细账|电子培训档案|复核申诉)\s*$/;
+
+/**
+ * Menu pages whose list rows open a detail in a drawer, a panel or an expanded row: on the living
+ * demo each has rows, so a walk that opens none of them has lost the way to a record's detail.
+ */
+const PAGES_WITH_ROW_DETAILS = [
+  '/app/persons',
+  '/app/class-filings',
+  '/app/alerts',
+  '/app/cases',
+  '/app/sanctions',
+  '/app/ledger',
+  '/app/catalog-versions',
+];
+
+/**
+ * Waits until nothing on the page is loading (no spinner, no skeleton, the network quiet) and
+ * answers whether it got there: a page still loading after half a minute is itself a finding.
+ */
+async function settle(page: Page): Promise<boolean> {
+  await page.waitForLoadState('networkidle');
+  return page
+    .waitForFunction(() => !document.querySelector('.ant-spin-spinning, .ant-skeleton'), null, {
+      timeout: 30_000,
+    })
+    .then(() => true)
+    .catch(() => false);
+}
+
+/**
+ * Opens the detail of the first list row that has one (a drawer, a dialog, a panel the address
+ * names, an expanded row), waits for its content, and answers what opened it and whether it
+ * finished loading; null when the page's rows offer no detail.
+ */
+async function openFirstRowDetail(page: Page): Promise<{ opener: string; isSettled: boolean } | null> {
+  const rows = page.locator('.app-content tr.ant-table-row');
+  const named = rows
+    .locator('button, a:not([href])')
+    .filter({ hasText: DETAIL_OPENER_NAMES })
+    .filter({ visible: true });
+  const firstField = rows
+    .first()
+    .locator('td:not(.ant-table-selection-column):not(.ant-table-row-expand-icon-cell)')
+    .first()
+    .locator('a:not([href]), button.ant-btn-link');
+  const expander = rows
+    .first()
+    .locator('.ant-table-row-expand-icon:not(.ant-table-row-expand-icon-expanded)');
+  const before = page.url();
+  let opener: string;
+  if ((await named.count()) > 0) {
+    opener = (await named.first().innerText()).trim();
+    await named.first().click();
+  } else if ((await firstField.count()) > 0) {
+    opener = `${(await firstField.first().innerText()).trim()}（首列）`;
+    await firstField.first().click();
+  } else if ((await expander.count()) > 0) {
+    opener = '展开行';
+    await expander.first().click();
+    await page.locator('.app-content .ant-table-expanded-row').first().waitFor();
+    return { opener, isSettled: await settle(page) };
+  } else return null;
+  // A drawer or a dialog shows, or the address names the record a panel of the page shows.
+  await page.waitForFunction(
+    (url) =>
+      location.href !== url ||
+      [...document.querySelectorAll('.ant-drawer-open, .ant-modal-wrap')].some(
+        (element) => element.getClientRects().length > 0,
+      ),
+    before,
+  );
+  return { opener, isSettled: await settle(page) };
 }
 
 /** One demo account per role: the one the login page recommends, else one from the administrator's list. */
@@ -143,12 +232,15 @@ async function checkPage(
 ): Promise<string[]> {
   consoleErrors.length = 0;
   await page.goto(url);
-  await page.waitForLoadState('networkidle');
-  await page
-    .locator('.ant-spin-spinning')
-    .first()
-    .waitFor({ state: 'detached', timeout: 10_000 })
-    .catch(() => undefined);
+  const isSettled = await settle(page);
+  const problems = await textProblems(page, allowedTokens);
+  if (!isSettled) problems.push('still loading after 30 s');
+  for (const error of consoleErrors) problems.push(`console error: ${error.slice(0, 200)}`);
+  return problems;
+}
+
+/** The untranslated codes and English words in the page's visible text (drawers included). */
+async function textProblems(page: Page, allowedTokens: ReadonlySet<string>): Promise<string[]> {
   const text = await visibleText(page);
   // A <code> element shows an identifier on purpose (a key id, a file name); its words are data.
   // Read the way the text is read too: a hash excerpt 12fbfd63… is read from its first letter.
@@ -156,9 +248,7 @@ async function checkPage(
     ...code.split(/[^A-Za-z0-9_.-]+/),
     ...[...code.matchAll(LATIN_TOKEN)].map((match) => match[0]),
   ]);
-  const problems = untranslated(text, new Set([...allowedTokens, ...codes]));
-  for (const error of consoleErrors) problems.push(`console error: ${error.slice(0, 200)}`);
-  return problems;
+  return untranslated(text, new Set([...allowedTokens, ...codes]));
 }
 
 function report(checks: PageCheck[]): string {
@@ -176,7 +266,7 @@ const everyPage: Flow = {
   steps: [
     'public pages without login',
     'every role has a demo account',
-    'every role: every page of its menu',
+    'every role: every page of its menu, its first row’s detail and the detail pages they link to',
   ],
   async run({ server, newPage, step }) {
     const { page } = await newPage({ width: 1440, height: 900 });
@@ -187,6 +277,8 @@ const everyPage: Flow = {
     page.on('pageerror', (error) => consoleErrors.push(error.message));
 
     const accounts = await accountsByRole(server);
+    /** The menu pages whose first row's detail some role opened. */
+    const openedDetails = new Set<string>();
     // Login names are what a person types (the login page lists the demo accounts and their
     // password); they are data, not codes.
     const loginNames = new Set([
@@ -220,60 +312,99 @@ const everyPage: Flow = {
           `no demo account for ${missing.map((role) => `${role}（${ROLE_LABELS[role]}）`).join('、')}`,
         );
     });
-    await step('every role: every page of its menu', async () => {
-      const checks: PageCheck[] = [];
-      // EVERY_PAGE_ROLES=worker,enterprise_operator walks only those roles (a quick local check).
-      const only = process.env.EVERY_PAGE_ROLES?.split(',').filter(Boolean);
-      for (const [role, loginName] of [...accounts, ...EXTRA_ACCOUNTS]) {
-        if (only && !only.includes(role)) continue;
-        await page.goto(`${server.baseUrl}/login`);
-        await page.evaluate('sessionStorage.clear()');
-        await page.goto(`${server.baseUrl}/login`);
-        await page.getByLabel('账号', { exact: true }).fill(loginName);
-        await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
-        await page.getByRole('button', { name: '登录' }).last().click();
-        await page.waitForURL((url) => url.pathname !== '/login', { timeout: 15_000 });
-        await page
-          .getByTestId('workbench-menu')
-          .waitFor({ timeout: 15_000 })
-          .catch(() => undefined);
-        await page.waitForLoadState('networkidle');
-        // A first login may have to change the demo password or enrol a second factor: then the
-        // role's pages are out of reach in this walk, which is itself a finding.
-        if (!page.url().includes('/app') && !page.url().endsWith('/calculator')) {
-          checks.push({ path: `${role} (${loginName})`, problems: [`landed on ${page.url()}`] });
-          continue;
-        }
-        const paths = await page
-          .getByTestId('workbench-menu')
-          .locator('a[href]')
-          .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
-        const workbench = paths.filter((path) => path.startsWith('/app'));
-        if (workbench.length === 0 && role !== 'worker')
-          checks.push({ path: `${role} (${loginName})`, problems: ['an empty workbench menu'] });
-        // Each menu page, then one page of each kind of detail its links open (a claim, a class…).
-        const details = new Map<string, string>();
-        for (const path of [...new Set(paths)]) {
-          const problems = await checkPage(page, `${server.baseUrl}${path}`, loginNames, consoleErrors);
-          checks.push({ path: `${ROLE_LABELS[role]} ${loginName} ${path}`, problems });
-          const links = await page
-            .locator('.app-content a[href^="/app/"]')
-            .evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href') ?? ''));
-          for (const link of links) {
-            const pattern = detailPattern(link);
-            if (pattern && !details.has(pattern)) details.set(pattern, link);
+    await step(
+      'every role: every page of its menu, its first row’s detail and the detail pages they link to',
+      async () => {
+        const checks: PageCheck[] = [];
+        // EVERY_PAGE_ROLES=worker,enterprise_operator walks only those roles (a quick local check).
+        const only = process.env.EVERY_PAGE_ROLES?.split(',').filter(Boolean);
+        for (const [role, loginName] of [...accounts, ...EXTRA_ACCOUNTS]) {
+          if (only && !only.includes(role)) continue;
+          await page.goto(`${server.baseUrl}/login`);
+          await page.evaluate('sessionStorage.clear()');
+          await page.goto(`${server.baseUrl}/login`);
+          await page.getByLabel('账号', { exact: true }).fill(loginName);
+          await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+          await page.getByRole('button', { name: '登录' }).last().click();
+          await page.waitForURL((url) => url.pathname !== '/login', { timeout: 15_000 });
+          await page
+            .getByTestId('workbench-menu')
+            .waitFor({ timeout: 15_000 })
+            .catch(() => undefined);
+          await page.waitForLoadState('networkidle');
+          // A first login may have to change the demo password or enrol a second factor: then the
+          // role's pages are out of reach in this walk, which is itself a finding.
+          if (!page.url().includes('/app') && !page.url().endsWith('/calculator')) {
+            checks.push({ path: `${role} (${loginName})`, problems: [`landed on ${page.url()}`] });
+            continue;
+          }
+          const paths = await page
+            .getByTestId('workbench-menu')
+            .locator('a[href]')
+            .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+          const workbench = paths.filter((path) => path.startsWith('/app'));
+          if (workbench.length === 0 && role !== 'worker')
+            checks.push({ path: `${role} (${loginName})`, problems: ['an empty workbench menu'] });
+          // Each menu page, then one page of each kind of detail its links open (a claim, a class…).
+          const details = new Map<string, string>();
+          const collectDetailLinks = async () => {
+            const links = await page
+              .locator('.app-content a[href^="/app/"]')
+              .evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href') ?? ''));
+            for (const link of links) {
+              const pattern = detailPattern(link);
+              if (pattern && !details.has(pattern)) details.set(pattern, link);
+            }
+          };
+          for (const path of [...new Set(paths)]) {
+            const where = `${ROLE_LABELS[role]} ${loginName} ${path}`;
+            const problems = await checkPage(page, `${server.baseUrl}${path}`, loginNames, consoleErrors);
+            checks.push({ path: where, problems });
+            await collectDetailLinks();
+            // The first row's detail (drawer, panel, expanded row), read with the same eyes.
+            if (!path.startsWith('/app')) continue;
+            consoleErrors.length = 0;
+            const opened = await openFirstRowDetail(page);
+            if (opened === null) continue;
+            openedDetails.add(path);
+            checks.push({
+              path: `${where} ▸ ${opened.opener}`,
+              problems: [
+                ...(opened.isSettled ? [] : ['still loading after 30 s']),
+                ...(await textProblems(page, loginNames)),
+                ...consoleErrors.map((error) => `console error: ${error.slice(0, 200)}`),
+              ],
+            });
+          }
+          // Each kind of detail page once, and the details those pages link to in turn (a claim's
+          // person, its payment batch…), until no new kind turns up.
+          const checked = new Set<string>();
+          for (let pending = [...details.keys()]; pending.length > 0; ) {
+            for (const pattern of pending) {
+              checked.add(pattern);
+              const path = details.get(pattern)!;
+              const problems = await checkPage(page, `${server.baseUrl}${path}`, loginNames, consoleErrors);
+              checks.push({ path: `${ROLE_LABELS[role]} ${loginName} ${path}`, problems });
+              await collectDetailLinks();
+            }
+            pending = [...details.keys()].filter((pattern) => !checked.has(pattern));
           }
         }
-        for (const path of details.values()) {
-          const problems = await checkPage(page, `${server.baseUrl}${path}`, loginNames, consoleErrors);
-          checks.push({ path: `${ROLE_LABELS[role]} ${loginName} ${path}`, problems });
+        if (!only) {
+          const unopened = PAGES_WITH_ROW_DETAILS.filter((path) => !openedDetails.has(path));
+          if (unopened.length > 0)
+            checks.push({
+              path: 'row details',
+              problems: [`no row detail opened on ${unopened.join(', ')}`],
+            });
         }
-      }
-      const failures = report(checks);
-      if (failures) process.stdout.write(`every-page, roles:\n${failures}\n`);
-      if (failures)
-        throw new Error(`untranslated text or console errors on ${failures.split('\n').length} pages`);
-    });
+        process.stdout.write(`every-page: opened a row's detail on ${[...openedDetails].join(', ')}\n`);
+        const failures = report(checks);
+        if (failures) process.stdout.write(`every-page, roles:\n${failures}\n`);
+        if (failures)
+          throw new Error(`untranslated text or console errors on ${failures.split('\n').length} pages`);
+      },
+    );
   },
 };
 
