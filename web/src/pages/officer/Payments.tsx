@@ -68,6 +68,19 @@ function BatchView({ batch, onChanged }: { batch: PaymentBatch; onChanged(batch:
           { title: '收款人', render: (_, row) => row.payee.name },
           { title: '账号', render: (_, row) => row.payee.bankAccount },
           {
+            // The claims this payment pays (one payee may be paid for several claims' lines).
+            title: '申请',
+            render: (_, row) => (
+              <Space size={4} wrap>
+                {[...new Set(row.items.map((item) => item.claimId))].map((claimId) => (
+                  <Link key={claimId} to={`/app/claims/${claimId}`}>
+                    #{claimId}
+                  </Link>
+                ))}
+              </Space>
+            ),
+          },
+          {
             title: '金额',
             dataIndex: 'amountFen',
             align: 'right',
