@@ -29,6 +29,8 @@ const FILE_ANSWERS = [
   'get /api/claims/export.xlsx',
   'get /api/claims/{id}/notice.xlsx',
   'get /api/reports/export.xlsx',
+  'get /api/assessments.xlsx',
+  'get /api/evaluation/certificates.xlsx',
   'get /api/reports/export.csv',
   'get /api/public/disclosure.csv',
   'get /api/ledger/payment-batches/{id}/instruction-file',

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { sendListExport } from '../auth/list-export.ts';
 import { regionLikePattern } from '../auth/scope.ts';
 import { described, PAGE_QUERY_PROPERTIES } from '../registry/pagination.ts';
 import { type PersonReference, resolvePersonReference } from '../registry/person.service.ts';
 import { AppError } from '../shared/errors.ts';
+import { sortQueryProperties } from '../shared/schemas.ts';
 import type { SchemaTypeProvider } from '../shared/type-provider.ts';
-import { LEVELS } from '../shared/vocabulary.ts';
+import { CERTIFICATE_TYPES, LEVELS } from '../shared/vocabulary.ts';
+import { ASSESSMENT_EXPORT_COLUMNS, EVALUATION_CERTIFICATE_EXPORT_COLUMNS } from './assessment.export.ts';
 import {
   createAssessment,
   getOwnAssessment,
@@ -19,9 +22,31 @@ import {
   POST_ASSESSMENTS_ANSWER,
   POST_ASSESSMENTS_BY_ID_RESULTS_ANSWER,
 } from './assessment-answers.schema.ts';
-import { listCertificates } from './certificate.service.ts';
+import { CERTIFICATE_SORT_FIELDS, listCertificates } from './certificate.service.ts';
 
 const date = { type: 'string', format: 'date' } as const;
+
+/** The filters of the assessment list, shared by its JSON page and its xlsx export. */
+const assessmentFilters = {
+  occupationCode: described({ type: 'string', maxLength: 20 }, '职业（工种）代码'),
+  assessedFrom: described(date, '考核日期起（含）'),
+  assessedTo: described(date, '考核日期止（含）'),
+} as const;
+
+/** The filters of the organisation's certificate list, shared by its JSON page and its xlsx export. */
+const certificateFilters = {
+  certificateType: described({ type: 'string', enum: [...CERTIFICATE_TYPES] }, '证书类型'),
+  occupationCode: described({ type: 'string', maxLength: 20 }, '职业（工种）代码'),
+  status: described({ type: 'string', enum: ['valid', 'revoked'] }, '状态：valid 有效，revoked 已撤销'),
+  issuedFrom: described(date, '发证日期起（含）'),
+  issuedTo: described(date, '发证日期止（含）'),
+  ...sortQueryProperties(CERTIFICATE_SORT_FIELDS, '按编号升序'),
+} as const;
+
+/** The query of a list's xlsx export: the list's filters without the paging. */
+const exportQuery = <const Properties extends object>(properties: Properties) =>
+  ({ type: 'object', additionalProperties: false, properties }) as const;
+
 const idParams = {
   type: 'object',
   required: ['id'],
@@ -105,16 +130,34 @@ export async function assessmentRoutes(fastify: FastifyInstance): Promise<void> 
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            ...PAGE_QUERY_PROPERTIES,
-            occupationCode: { type: 'string', maxLength: 20 },
-            assessedFrom: described(date, '考核日期起（含）'),
-            assessedTo: described(date, '考核日期止（含）'),
-          },
+          properties: { ...PAGE_QUERY_PROPERTIES, ...assessmentFilters },
         },
       },
     },
     async (request) => listAssessments(db(), ownOrganisation(request.principal!), request.query),
+  );
+
+  app.get(
+    '/api/assessments.xlsx',
+    {
+      config: { access: 'certificate.issue' },
+      schema: {
+        tags: ['training'],
+        summary: '导出本评价机构的考核评价（按与考核评价分页查询相同的筛选条件，xlsx）',
+        querystring: exportQuery(assessmentFilters),
+      },
+    },
+    async (request, reply) => {
+      const organisationId = ownOrganisation(request.principal!);
+      return sendListExport(db(), request, reply, {
+        title: '考核评价',
+        asciiFileName: 'assessments.xlsx',
+        action: 'assessment.export',
+        objectType: 'assessment',
+        columns: ASSESSMENT_EXPORT_COLUMNS,
+        read: (paging) => listAssessments(db(), organisationId, { ...request.query, ...paging }),
+      });
+    },
   );
 
   app.post(
@@ -171,17 +214,40 @@ export async function assessmentRoutes(fastify: FastifyInstance): Promise<void> 
       schema: {
         response: { 200: GET_EVALUATION_CERTIFICATES_ANSWER },
         tags: ['training'],
-        summary: '本评价机构颁发的证书（分页，含撤销状态）',
+        summary: '本评价机构颁发的证书（分页，含撤销状态；按证书类型、职业、状态、发证日期筛选）',
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { ...PAGE_QUERY_PROPERTIES },
+          properties: { ...PAGE_QUERY_PROPERTIES, ...certificateFilters },
         },
       },
     },
     async (request) => {
       ownOrganisation(request.principal!);
       return listCertificates(db(), request.principal!, request.query);
+    },
+  );
+
+  app.get(
+    '/api/evaluation/certificates.xlsx',
+    {
+      config: { access: 'certificate.issue' },
+      schema: {
+        tags: ['training'],
+        summary: '导出本评价机构颁发的证书（按与证书分页查询相同的筛选条件，xlsx）',
+        querystring: exportQuery(certificateFilters),
+      },
+    },
+    async (request, reply) => {
+      ownOrganisation(request.principal!);
+      return sendListExport(db(), request, reply, {
+        title: '本机构颁发的证书',
+        asciiFileName: 'evaluation-certificates.xlsx',
+        action: 'certificate.export',
+        objectType: 'certificate',
+        columns: EVALUATION_CERTIFICATE_EXPORT_COLUMNS,
+        read: (paging) => listCertificates(db(), request.principal!, { ...request.query, ...paging }),
+      });
     },
   );
 

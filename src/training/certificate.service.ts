@@ -2,12 +2,14 @@ import { sql } from 'kysely';
 import { type AuditContext, recordAudit } from '../auth/audit.service.ts';
 import { type Principal, regionLikePattern } from '../auth/scope.ts';
 import type { Executor } from '../db/database.ts';
+import { type ListOrdering, orderList } from '../db/list-order.ts';
 import { assertEvaluationAdmitted } from '../registry/evaluation-catalog.service.ts';
 import { assertOccupationExists } from '../registry/occupation.service.ts';
 import { offsetOf, type Page, type PageRequest } from '../registry/pagination.ts';
 import { getPerson } from '../registry/person.service.ts';
 import { assertOrganisationInGoodStanding } from '../registry/standing.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import type { ListSort } from '../shared/schemas.ts';
 import { type CertificateType, LEVEL_LABELS, type Level } from '../shared/vocabulary.ts';
 import { assertApproved, chinaDate, getClass } from './class.service.ts';
 import { isEnrolled } from './enrolment.service.ts';
@@ -528,7 +530,22 @@ export function certificatesOfClassQuery(executor: Executor, classId: number, pr
   return query.where('class_id', '=', classId).orderBy('id');
 }
 
-export interface CertificateListQuery extends PageRequest {
+/** The fields the certificate list sorts by (`sort=`), each a property of its items. */
+export const CERTIFICATE_SORT_FIELDS = ['id', 'certificateNumber', 'issuedOn'] as const;
+export type CertificateSortField = (typeof CERTIFICATE_SORT_FIELDS)[number];
+
+const CERTIFICATE_ORDERING: ListOrdering<CertificateSortField> = {
+  columns: {
+    id: 'certificate.id',
+    certificateNumber: 'certificate.certificate_number',
+    issuedOn: 'certificate.issued_on',
+  },
+  textFields: ['certificateNumber'],
+  id: 'certificate.id',
+  byDefault: { sort: 'id', order: 'asc' },
+};
+
+export interface CertificateListQuery extends PageRequest, ListSort<CertificateSortField> {
   /** The certificate's region (see `listCertificates`) and its subtree. */
   regionCode?: string;
   classId?: number;
@@ -536,6 +553,9 @@ export interface CertificateListQuery extends PageRequest {
   certificateType?: CertificateType;
   issuedFrom?: string;
   issuedTo?: string;
+  occupationCode?: string;
+  /** `valid`: not revoked; `revoked`: revoked by its issuer. */
+  status?: 'valid' | 'revoked';
 }
 
 /**
@@ -582,10 +602,11 @@ export async function listCertificates(
   if (query.certificateType) base = base.where('certificate.certificate_type', '=', query.certificateType);
   if (query.issuedFrom) base = base.where('certificate.issued_on', '>=', query.issuedFrom);
   if (query.issuedTo) base = base.where('certificate.issued_on', '<=', query.issuedTo);
+  if (query.occupationCode) base = base.where('certificate.occupation_code', '=', query.occupationCode);
+  if (query.status === 'valid') base = base.where('certificate.revoked_on', 'is', null);
+  if (query.status === 'revoked') base = base.where('certificate.revoked_on', 'is not', null);
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await base
-    .selectAll('certificate')
-    .orderBy('certificate.id')
+  const rows = await orderList(base.selectAll('certificate'), CERTIFICATE_ORDERING, query)
     .limit(query.pageSize)
     .offset(offsetOf(query))
     .execute();

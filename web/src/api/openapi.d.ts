@@ -1229,6 +1229,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assessments.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出本评价机构的考核评价（按与考核评价分页查询相同的筛选条件，xlsx） */
+        get: operations["getAssessmentsXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/assessments/{id}/results": {
         parameters: {
             query?: never;
@@ -1257,8 +1274,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 本评价机构颁发的证书（分页，含撤销状态） */
+        /** 本评价机构颁发的证书（分页，含撤销状态；按证书类型、职业、状态、发证日期筛选） */
         get: operations["getEvaluationCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/certificates.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出本评价机构颁发的证书（按与证书分页查询相同的筛选条件，xlsx） */
+        get: operations["getEvaluationCertificatesXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9243,6 +9277,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
+                /** @description 职业（工种）代码 */
                 occupationCode?: string;
                 /** @description 考核日期起（含） */
                 assessedFrom?: string;
@@ -9344,6 +9379,51 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getAssessmentsXlsx: {
+        parameters: {
+            query?: {
+                /** @description 职业（工种）代码 */
+                occupationCode?: string;
+                /** @description 考核日期起（含） */
+                assessedFrom?: string;
+                /** @description 考核日期止（含） */
+                assessedTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
@@ -9481,6 +9561,20 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
+                /** @description 证书类型 */
+                certificateType?: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
+                /** @description 职业（工种）代码 */
+                occupationCode?: string;
+                /** @description 状态：valid 有效，revoked 已撤销 */
+                status?: "valid" | "revoked";
+                /** @description 发证日期起（含） */
+                issuedFrom?: string;
+                /** @description 发证日期止（含） */
+                issuedTo?: string;
+                /** @description 排序字段（缺省按编号升序）；同值再按编号，同向 */
+                sort?: "id" | "certificateNumber" | "issuedOn";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -9518,6 +9612,59 @@ export interface operations {
                         page: number;
                         pageSize: number;
                     };
+                };
+            };
+            /** @description 请求被拒绝（参数、权限、状态等），见 error.code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description 服务器或数据库暂时不可用 */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getEvaluationCertificatesXlsx: {
+        parameters: {
+            query?: {
+                /** @description 证书类型 */
+                certificateType?: "vocational_qualification" | "skill_level" | "special_ability" | "special_operation" | "special_equipment" | "training_qualified";
+                /** @description 职业（工种）代码 */
+                occupationCode?: string;
+                /** @description 状态：valid 有效，revoked 已撤销 */
+                status?: "valid" | "revoked";
+                /** @description 发证日期起（含） */
+                issuedFrom?: string;
+                /** @description 发证日期止（含） */
+                issuedTo?: string;
+                /** @description 排序字段（缺省按编号升序）；同值再按编号，同向 */
+                sort?: "id" | "certificateNumber" | "issuedOn";
+                /** @description 排序方向：asc 升序（指定 sort 时缺省），desc 降序 */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功（应答结构未逐项声明） */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description 请求被拒绝（参数、权限、状态等），见 error.code */

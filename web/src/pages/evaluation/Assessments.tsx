@@ -16,10 +16,11 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useRef, useState } from 'react';
-import { call, callAll, client } from '../../api/client.ts';
-import type { Answer, BodyOf, Page } from '../../api/types.ts';
+import { call, client } from '../../api/client.ts';
+import type { Answer, BodyOf, QueryOf } from '../../api/types.ts';
 import { errorText } from '../../api.ts';
-import { LoadState } from '../../components/common.tsx';
+import { FilterSelect, LoadState, pagination } from '../../components/common.tsx';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { OccupationName } from '../../components/OccupationName.tsx';
 import { OccupationPicker } from '../../components/OccupationPicker.tsx';
 import { PersonPicker } from '../../components/PersonPicker.tsx';
@@ -34,6 +35,21 @@ type Assessment = Answer<'/api/assessments', 'get'>['items'][number];
 /** A certificate the organisation issued (revoked ones included). */
 type Certificate = Answer<'/api/evaluation/certificates', 'get'>['items'][number];
 type Level = BodyOf<'/api/assessments', 'post'>['level'];
+type CertificateQuery = QueryOf<'/api/evaluation/certificates', 'get'>;
+
+const PAGE_SIZE = 20;
+
+/** A date range picked on a filter, as the API's `YYYY-MM-DD` bounds. */
+type DateRange = [Dayjs | null, Dayjs | null] | null;
+const rangeBounds = (range: DateRange) => ({
+  from: range?.[0]?.format('YYYY-MM-DD'),
+  to: range?.[1]?.format('YYYY-MM-DD'),
+});
+
+const CERTIFICATE_STATUSES = [
+  { value: 'valid' as const, label: '有效' },
+  { value: 'revoked' as const, label: '已撤销' },
+];
 
 /** What an evaluation organisation issues after its assessment. */
 const EVALUATED_TYPES = new Set(['skill_level', 'special_ability', 'vocational_qualification']);
@@ -45,13 +61,17 @@ const EVALUATED_TYPES = new Set(['skill_level', 'special_ability', 'vocational_q
  */
 export function AssessmentsPage() {
   const [selected, setSelected] = useState<Assessment | null>(null);
+  const [occupationCode, setOccupationCode] = useState<string>();
+  const [assessedRange, setAssessedRange] = useState<DateRange>(null);
+  const [page, setPage] = useState(1);
+  // Bumped when a result or certificate is written, so that the certificate list reads again.
+  const [certificateVersion, setCertificateVersion] = useState(0);
+  const { from: assessedFrom, to: assessedTo } = rangeBounds(assessedRange);
+  const filters = { occupationCode, assessedFrom, assessedTo };
   const assessments = useLoad(
-    () => callAll((paging) => client.GET('/api/assessments', { params: { query: paging } })),
-    [],
-  );
-  const certificates = useLoad(
-    () => callAll((paging) => client.GET('/api/evaluation/certificates', { params: { query: paging } })),
-    [],
+    () =>
+      call(client.GET('/api/assessments', { params: { query: { ...filters, page, pageSize: PAGE_SIZE } } })),
+    [occupationCode, assessedFrom, assessedTo, page],
   );
   return (
     <div className="page">
@@ -60,26 +80,57 @@ export function AssessmentsPage() {
       </Typography.Title>
       <NewAssessment onCreated={() => assessments.reload()} />
       <Card title="考核评价" className="block-gap-top">
+        <Space wrap className="block-gap" data-testid="assessment-filters">
+          <OccupationPicker
+            ariaLabel="职业（工种）筛选"
+            placeholder="职业（工种）"
+            value={occupationCode}
+            onChange={(code) => {
+              setOccupationCode(code);
+              setPage(1);
+            }}
+            style={{ minWidth: 220 }}
+          />
+          <DatePicker.RangePicker
+            aria-label="考核日期"
+            placeholder={['考核日期起', '考核日期止']}
+            value={assessedRange}
+            onChange={(range) => {
+              setAssessedRange(range);
+              setPage(1);
+            }}
+          />
+          <ExportButton
+            fileName="考核评价.xlsx"
+            request={() =>
+              client.GET('/api/assessments.xlsx', { params: { query: filters }, parseAs: 'blob' })
+            }
+          />
+        </Space>
         <LoadState loaded={assessments}>
           {(data) => (
-            <Table
+            <Table<Assessment>
               size="small"
               rowKey="id"
-              pagination={false}
+              pagination={{ ...pagination(data, setPage, '次'), hideOnSinglePage: false }}
               dataSource={data.items}
               rowClassName={(row) => (row.id === selected?.id ? 'ant-table-row-selected' : '')}
               onRow={(row) => ({ onClick: () => setSelected(row) })}
               columns={[
-                { title: '考核编号', dataIndex: 'id' },
+                { title: '考核编号', dataIndex: 'id', sorter: (a, b) => a.id - b.id },
                 {
                   title: '职业（工种）',
                   dataIndex: 'occupationCode',
                   render: (code: string | null) => <OccupationName code={code} />,
                 },
                 { title: '等级', dataIndex: 'level', render: (level: string) => label(LEVELS, level, 'zh') },
-                { title: '考核日期', dataIndex: 'assessedOn' },
-                { title: '考生', dataIndex: 'candidates' },
-                { title: '合格', dataIndex: 'passed' },
+                {
+                  title: '考核日期',
+                  dataIndex: 'assessedOn',
+                  sorter: (a, b) => a.assessedOn.localeCompare(b.assessedOn),
+                },
+                { title: '考生', dataIndex: 'candidates', sorter: (a, b) => a.candidates - b.candidates },
+                { title: '合格', dataIndex: 'passed', sorter: (a, b) => a.passed - b.passed },
                 {
                   title: '操作',
                   render: (_, row) => (
@@ -99,11 +150,11 @@ export function AssessmentsPage() {
           assessment={selected}
           onChanged={() => {
             assessments.reload();
-            certificates.reload();
+            setCertificateVersion((version) => version + 1);
           }}
         />
       )}
-      <CertificateList certificates={certificates} />
+      <CertificateList version={certificateVersion} />
     </div>
   );
 }
@@ -361,9 +412,32 @@ function AssessmentDetail({ assessment, onChanged }: { assessment: Assessment; o
   );
 }
 
-function CertificateList({ certificates }: { certificates: ReturnType<typeof useLoad<Page<Certificate>>> }) {
+/**
+ * The certificates the organisation issued, filtered by type, occupation, status and issue date,
+ * newest first unless a column is sorted; 导出 xlsx exports what is filtered, in the order shown.
+ */
+function CertificateList({ version }: { version: number }) {
   const { message, modal } = App.useApp();
   const { language } = useLanguage();
+  const [certificateType, setCertificateType] = useState<CertificateQuery['certificateType']>();
+  const [occupationCode, setOccupationCode] = useState<string>();
+  const [status, setStatus] = useState<CertificateQuery['status']>();
+  const [issuedRange, setIssuedRange] = useState<DateRange>(null);
+  const [sort, setSort] = useState<Pick<CertificateQuery, 'sort' | 'order'>>({ sort: 'id', order: 'desc' });
+  const [page, setPage] = useState(1);
+  const { from: issuedFrom, to: issuedTo } = rangeBounds(issuedRange);
+  const filters = { certificateType, occupationCode, status, issuedFrom, issuedTo, ...sort };
+  const certificates = useLoad(
+    () =>
+      call(
+        client.GET('/api/evaluation/certificates', {
+          params: { query: { ...filters, page, pageSize: PAGE_SIZE } },
+        }),
+      ),
+    [certificateType, occupationCode, status, issuedFrom, issuedTo, sort.sort, sort.order, page, version],
+  );
+  const sortOrderOf = (field: NonNullable<CertificateQuery['sort']>) =>
+    sort.sort === field ? (sort.order === 'desc' ? ('descend' as const) : ('ascend' as const)) : null;
   const reasonRef = useRef('');
   const revoke = (certificate: Certificate) =>
     modal.confirm({
@@ -400,16 +474,77 @@ function CertificateList({ certificates }: { certificates: ReturnType<typeof use
     });
   return (
     <Card title="本机构颁发的证书" className="block-gap-top">
+      <Space wrap className="block-gap" data-testid="certificate-filters">
+        <FilterSelect
+          label="证书类型"
+          value={certificateType}
+          options={options(CERTIFICATE_TYPES, language).filter((option) => EVALUATED_TYPES.has(option.value))}
+          onChange={(value) => {
+            setCertificateType(value as CertificateQuery['certificateType']);
+            setPage(1);
+          }}
+        />
+        <OccupationPicker
+          ariaLabel="证书职业（工种）筛选"
+          placeholder="职业（工种）"
+          value={occupationCode}
+          onChange={(code) => {
+            setOccupationCode(code);
+            setPage(1);
+          }}
+          style={{ minWidth: 220 }}
+        />
+        <FilterSelect
+          label="状态"
+          value={status}
+          options={CERTIFICATE_STATUSES}
+          onChange={(value) => {
+            setStatus(value);
+            setPage(1);
+          }}
+        />
+        <DatePicker.RangePicker
+          aria-label="发证日期"
+          placeholder={['发证日期起', '发证日期止']}
+          value={issuedRange}
+          onChange={(range) => {
+            setIssuedRange(range);
+            setPage(1);
+          }}
+        />
+        <ExportButton
+          fileName="本机构颁发的证书.xlsx"
+          request={() =>
+            client.GET('/api/evaluation/certificates.xlsx', { params: { query: filters }, parseAs: 'blob' })
+          }
+        />
+      </Space>
       <LoadState loaded={certificates}>
         {(data) => (
-          <Table
+          <Table<Certificate>
             size="small"
             rowKey="id"
-            pagination={false}
+            pagination={{ ...pagination(data, setPage, '张'), hideOnSinglePage: false }}
             scroll={{ x: true }}
             dataSource={data.items}
+            onChange={(_, __, sorter) => {
+              const one = Array.isArray(sorter) ? sorter[0] : sorter;
+              const field = one?.order ? (one.columnKey as CertificateQuery['sort']) : undefined;
+              setSort(
+                field
+                  ? { sort: field, order: one?.order === 'descend' ? 'desc' : 'asc' }
+                  : { sort: 'id', order: 'desc' },
+              );
+              setPage(1);
+            }}
             columns={[
-              { title: '证书编号', dataIndex: 'certificateNumber' },
+              {
+                title: '证书编号',
+                key: 'certificateNumber',
+                dataIndex: 'certificateNumber',
+                sorter: true,
+                sortOrder: sortOrderOf('certificateNumber'),
+              },
               {
                 title: '证书类型',
                 dataIndex: 'certificateType',
@@ -425,7 +560,13 @@ function CertificateList({ certificates }: { certificates: ReturnType<typeof use
                 dataIndex: 'occupationCode',
                 render: (code: string | null) => <OccupationName code={code} />,
               },
-              { title: '发证日期', dataIndex: 'issuedOn' },
+              {
+                title: '发证日期',
+                key: 'issuedOn',
+                dataIndex: 'issuedOn',
+                sorter: true,
+                sortOrder: sortOrderOf('issuedOn'),
+              },
               {
                 title: '状态',
                 render: (_, row) =>
